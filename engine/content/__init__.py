@@ -1,0 +1,70 @@
+"""Where names, notes and comment text come from.
+
+The simulation asks a ``ContentSource`` for text at the moment it needs it and stores the
+answer inside the events, so a replay never needs a content source. Sources are
+deterministic given the ``random.Random`` the world hands them.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Protocol
+
+import msgspec
+
+from engine.events import CommentKind, StatusType
+
+
+class TaskBlueprint(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    notes: str = ""
+    # A short noun phrase comments can mention ("the HIPAA checklist").
+    subject: str
+    subtasks: tuple[str, ...] = ()
+
+
+class ProjectBlueprint(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    notes: str = ""
+    tasks: tuple[TaskBlueprint, ...]
+
+
+class PersonRef(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    role: str
+
+
+class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
+    """What a comment is about and who writes it."""
+
+    kind: CommentKind
+    task_name: str
+    task_subject: str
+    project_name: str
+    author: PersonRef
+    # Who the comment is addressed to (question, answer, where-is, review), if anyone.
+    to: PersonRef | None = None
+    # Free detail for some kinds: the return date for out-of-office, days away for sorry.
+    detail: str = ""
+
+
+class ContentSource(Protocol):
+    name: str
+
+    def project(self, rng: random.Random, *, industry: str, index: int) -> ProjectBlueprint:
+        """A project with its tasks, for the ``index``-th project of a run."""
+
+    def comment(self, rng: random.Random, context: CommentContext) -> str:
+        """One comment's text; it mentions the task's subject."""
+
+    def status_update(
+        self,
+        rng: random.Random,
+        *,
+        project_name: str,
+        status_type: StatusType,
+        done: int,
+        total: int,
+        author: PersonRef,
+    ) -> tuple[str, str]:
+        """A project status update: (title, text)."""
