@@ -1,0 +1,21 @@
+"""Errors the library raises; the CLI (and the web API) convert them in one place.
+
+Library code raises these with a message a user can act on: it names the field or file, the
+value, and what was expected. It never prints, and never includes a secret.
+"""
+
+
+class BusyworkError(Exception):
+    """A failure the user can understand; exit code 1."""
+
+    exit_code = 1
+
+
+class InvalidInput(BusyworkError):
+    """Bad input from the user (scenario, arguments, files); exit code 2."""
+
+    exit_code = 2
+
+
+class LogCorrupted(BusyworkError):
+    """An event log has a damaged line that is not a torn tail."""
