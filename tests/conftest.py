@@ -5,6 +5,9 @@ import random
 
 import pytest
 
+# The local Asana sandbox fixture (a real server on port 0), shared by several suites.
+pytest_plugins = ["tests.sandbox_fixtures"]
+
 
 @pytest.fixture
 def rng(request) -> random.Random:

@@ -1,0 +1,131 @@
+"""A faithful local Asana: a stateful server speaking the Asana REST API under ``/api/1.0``.
+
+    with Sandbox(SandboxConfig(people=[SandboxPerson("a@x.org", "Ann", "tok-a")])) as sb:
+        requests.get(sb.base_url + "/users/me", headers={"Authorization": "Bearer tok-a"})
+
+Modules: ``httpserver`` (HTTP/1.1), ``app`` (pipeline), ``routes``/``api_*``/``batch`` (endpoints),
+``validate`` (strictness), ``render`` (representations), ``store``/``persist`` (state),
+``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from adapters.asana.sandbox.app import Identity, SandboxApp
+from adapters.asana.sandbox.faults import FaultPlan
+from adapters.asana.sandbox.httpserver import ServerThread
+from adapters.asana.sandbox.ratelimit import Limits
+from adapters.asana.sandbox.store import PersonSeed, Store
+from engine.errors import InvalidInput
+
+ADMIN_EMAIL = "admin@sandbox.invalid"
+
+__all__ = ["Limits", "FaultPlan", "Sandbox", "SandboxConfig", "SandboxPerson", "name_from_email"]
+
+
+@dataclass(frozen=True)
+class SandboxPerson:
+    email: str
+    name: str
+    token: str
+
+    def __repr__(self) -> str:  # keep the token out of reprs and test output
+        return f"SandboxPerson({self.email!r}, {self.name!r})"
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    people: list[SandboxPerson] = field(default_factory=list)
+    admin_token: str | None = None  # the tokens file's ``default``: a "Sandbox Admin" user
+    host: str = "127.0.0.1"
+    port: int = 0
+    workspace_name: str = "Busywork Sandbox"
+    limits: Limits = field(default_factory=Limits)
+    faults: FaultPlan | None = None
+    data_dir: Path | None = None  # None: in memory
+
+
+def name_from_email(email: str) -> str:
+    """``"ann.lee@x.org"`` → ``"Ann Lee"`` (for people known only by email)."""
+    local = email.split("@", 1)[0]
+    return " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part)
+
+
+class Sandbox:
+    """The server, its store and its identities; ``start``/``stop`` or use as a context."""
+
+    def __init__(self, config: SandboxConfig):
+        self.config = config
+        people = list(config.people)
+        if config.admin_token:
+            people.append(SandboxPerson(ADMIN_EMAIL, "Sandbox Admin", config.admin_token))
+        if not people:
+            raise InvalidInput("sandbox: no people and no default token: nobody could log in")
+        backend = None
+        if config.data_dir is not None:
+            from adapters.asana.sandbox.persist import SqliteBackend
+
+            backend = SqliteBackend(config.data_dir)
+        self.store = Store(backend)
+        seeds = [PersonSeed(p.email, p.name) for p in people]
+        users = self.store.bootstrap(config.workspace_name, seeds)
+        self.users = {email: user.gid for email, user in users.items()}
+        self.tokens = {p.email.lower(): p.token for p in people}
+        identity = Identity({p.token: users[p.email.lower()].gid for p in people})
+        if config.faults:
+            for email, count in config.faults.revoke.items():
+                if email.lower() not in self.tokens:
+                    raise InvalidInput(f"faults: revoke names {email!r}, who has no token here")
+                identity.revoke_after[self.tokens[email.lower()]] = count
+        self._server = ServerThread(config.host, config.port, self._app_placeholder)
+        self.root_url = f"http://{self._server.host}:{self._server.port}"
+        self.base_url = self.root_url + "/api/1.0"
+        self.app = SandboxApp(self.store, identity, config.limits, config.faults, self.root_url)
+        self._server.server.app = self.app
+
+    @staticmethod
+    def _app_placeholder(request):  # replaced before the server starts
+        raise RuntimeError("sandbox app not ready")
+
+    @property
+    def workspace_gid(self) -> str:
+        return self.store.workspace.gid
+
+    @property
+    def team_gid(self) -> str:
+        return self.store.team.gid
+
+    @property
+    def admin_token(self) -> str | None:
+        return self.config.admin_token
+
+    @property
+    def internal_errors(self) -> list[str]:
+        return self.app.internal_errors
+
+    def start(self) -> Sandbox:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self.app.stopping.set()
+        self._server.stop()
+        with self.store.lock:
+            self.store.close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Sandbox({self.base_url}, users={sorted(self.users)})"

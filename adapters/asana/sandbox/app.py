@@ -1,0 +1,156 @@
+"""The request pipeline: route → auth → faults → rate limits → handler → JSON answer."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import msgspec
+
+from adapters.asana.sandbox import browse, routes
+from adapters.asana.sandbox.apierror import ApiError
+from adapters.asana.sandbox.batch import run_batch
+from adapters.asana.sandbox.call import Answer, Call
+from adapters.asana.sandbox.faults import FaultDice, FaultPlan
+from adapters.asana.sandbox.httpserver import DROP, Drop, Request, Response
+from adapters.asana.sandbox.ratelimit import Limits, RateLimiter
+from adapters.asana.sandbox.store import Store
+
+API_PREFIX = "/api/1.0"
+NOT_AUTHORIZED = "Not Authorized"
+_ENCODER = msgspec.json.Encoder()
+
+
+@dataclass
+class Identity:
+    """Tokens → user gids, and the tokens a fault plan revokes after N requests."""
+
+    users_by_token: dict[str, str]
+    revoke_after: dict[str, int] = field(default_factory=dict)
+
+
+class SandboxApp:
+    def __init__(
+        self,
+        store: Store,
+        identity: Identity,
+        limits: Limits,
+        faults: FaultPlan | None,
+        root_url: str,
+    ):
+        self.store = store
+        self.identity = identity
+        self.limiter = RateLimiter(limits)
+        self.dice = FaultDice(faults) if faults else None
+        self.slow_seconds = faults.slow_seconds if faults else 0.0
+        self.root_url = root_url
+        self.stopping = threading.Event()  # wakes "slow" faults at shutdown
+        self.internal_errors: list[str] = []  # tracebacks of bugs (500s we did not inject)
+        # Sees every API exchange: (request, status, response body). Conformance tests use it.
+        self.observer: Callable[[Request, int, dict[str, Any]], None] | None = None
+        self._lock = threading.Lock()
+        self._uses: dict[str, int] = {}
+        self._revoked: set[str] = set()
+
+    def revoke(self, token: str) -> None:
+        with self._lock:
+            self._revoked.add(token)
+
+    def __call__(self, request: Request) -> Response | Drop:
+        if request.path.startswith(API_PREFIX + "/"):
+            try:
+                response = self._api(request)
+            except ApiError as err:
+                response = _error(err)
+            if self.observer is not None and isinstance(response, Response):
+                self.observer(request, response.status, msgspec.json.decode(response.body))
+            return response
+        if request.path in ("/", "/index.html") and request.method == "GET":
+            with self.store.lock:
+                page = browse.page(self.store, self.root_url)
+            return Response(200, page.encode(), "text/html; charset=utf-8")
+        return _error(ApiError(404, f"{routes.NO_ROUTE}: {request.method} {request.path}"))
+
+    def _authenticate(self, request: Request) -> tuple[str, str]:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        user_gid = self.identity.users_by_token.get(token) if scheme.lower() == "bearer" else None
+        if user_gid is None:
+            raise ApiError(401, NOT_AUTHORIZED)
+        with self._lock:
+            if token in self._revoked:
+                raise ApiError(401, NOT_AUTHORIZED)
+            limit = self.identity.revoke_after.get(token)
+            if limit is not None:
+                self._uses[token] = uses = self._uses.get(token, 0) + 1
+                if uses > limit:
+                    self._revoked.add(token)
+                    raise ApiError(401, NOT_AUTHORIZED)
+        return token, user_gid
+
+    def _api(self, request: Request) -> Response | Drop:
+        token, user_gid = self._authenticate(request)
+        self.limiter.charge(token)
+        write = routes.is_write(request.method)
+        self.limiter.enter(token, write)
+        try:
+            fault = self.dice.draw() if self.dice else None
+            if fault == "500":
+                raise ApiError(500, "Server Error (injected fault)", phrase=self.dice.phrase())
+            if fault == "503":
+                raise ApiError(503, "Service Unavailable (injected fault)")
+            if fault == "reset":
+                return DROP
+            if fault == "slow":
+                self.stopping.wait(self.slow_seconds)
+            status, body = self._handle(request, token, user_gid)
+            if fault == "lost":
+                return DROP
+            return Response(status, _ENCODER.encode(body))
+        finally:
+            self.limiter.leave(token, write)
+
+    def _handle(self, request: Request, token: str, user_gid: str) -> Answer:
+        path = request.path[len(API_PREFIX) :].rstrip("/") or "/"
+        call = Call(
+            store=self.store,
+            user_gid=user_gid,
+            method=request.method,
+            path=path,
+            query=dict(parse_qsl(request.query, keep_blank_values=True)),
+            root_url=_root(request, self.root_url),
+            body=request.body,
+        )
+        with self.store.lock:
+            try:
+                if request.method == "POST" and path == "/batch":
+                    return run_batch(call, self._execute, lambda n: self.limiter.charge(token, n))
+                return self._execute(call)
+            finally:
+                self.store.commit()
+
+    def _execute(self, call: Call) -> Answer:
+        try:
+            return routes.dispatch(call)
+        except ApiError:
+            raise
+        except Exception:  # a sandbox bug: answer like Asana's 500 and keep the evidence
+            self.internal_errors.append(traceback.format_exc())
+            raise ApiError(500, "Server Error (sandbox bug; see Sandbox.internal_errors)") from None
+
+
+def _root(request: Request, default: str) -> str:
+    host = request.headers.get("host")
+    return f"http://{host}" if host else default
+
+
+def _error(err: ApiError) -> Response:
+    error = {"message": err.message}
+    if err.phrase:
+        error["phrase"] = err.phrase
+    body = {"errors": [error]}
+    return Response(err.status, _ENCODER.encode(body), headers=err.headers)

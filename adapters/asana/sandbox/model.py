@@ -1,0 +1,133 @@
+"""The sandbox's records: what the server stores, not what it sends (see ``render``).
+
+References between records are gid strings. Records are msgspec Structs so the SQLite store
+can save and load them without a hand-written mapping.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Record(msgspec.Struct, kw_only=True):
+    gid: str
+
+
+class User(Record, kw_only=True):
+    name: str
+    email: str
+
+
+class Workspace(Record, kw_only=True):
+    name: str
+
+
+class Team(Record, kw_only=True):
+    name: str
+    workspace: str
+
+
+class Project(Record, kw_only=True):
+    name: str
+    workspace: str
+    created_at: str
+    modified_at: str
+    notes: str = ""
+    team: str | None = None
+    owner: str | None = None
+    archived: bool = False
+    color: str | None = None
+    default_view: str = "list"
+    privacy_setting: str = "public_to_workspace"
+    due_on: str | None = None
+    start_on: str | None = None
+    completed: bool = False
+    completed_at: str | None = None
+    completed_by: str | None = None
+    current_status_update: str | None = None
+    sections: list[str] = msgspec.field(default_factory=list)
+    followers: list[str] = msgspec.field(default_factory=list)
+    members: list[str] = msgspec.field(default_factory=list)
+    status_updates: list[str] = msgspec.field(default_factory=list)
+
+
+class Section(Record, kw_only=True):
+    name: str
+    project: str
+    created_at: str
+    tasks: list[str] = msgspec.field(default_factory=list)
+
+
+class Membership(msgspec.Struct):
+    project: str
+    section: str
+
+
+class Like(msgspec.Struct):
+    gid: str
+    user: str
+
+
+class Task(Record, kw_only=True):
+    name: str
+    workspace: str
+    created_at: str
+    modified_at: str
+    created_by: str
+    notes: str = ""
+    assignee: str | None = None
+    due_on: str | None = None
+    start_on: str | None = None
+    completed: bool = False
+    completed_at: str | None = None
+    completed_by: str | None = None
+    parent: str | None = None
+    memberships: list[Membership] = msgspec.field(default_factory=list)
+    followers: list[str] = msgspec.field(default_factory=list)
+    likes: list[Like] = msgspec.field(default_factory=list)
+    subtasks: list[str] = msgspec.field(default_factory=list)
+    stories: list[str] = msgspec.field(default_factory=list)
+
+
+class Story(Record, kw_only=True):
+    task: str
+    created_at: str
+    created_by: str
+    type: str  # "comment" or "system"
+    resource_subtype: str
+    text: str
+    # Subtype-specific references, e.g. {"assignee": gid} or {"new_section": gid}.
+    refs: dict[str, str] = msgspec.field(default_factory=dict)
+    # Subtype-specific plain values, e.g. {"new_dates": {"due_on": ...}}.
+    extra: dict[str, object] = msgspec.field(default_factory=dict)
+
+
+class StatusUpdate(Record, kw_only=True):
+    parent: str
+    status_type: str
+    title: str
+    text: str
+    author: str
+    created_at: str
+    modified_at: str
+
+
+class OooEntry(Record, kw_only=True):
+    user: str
+    workspace: str
+    start_date: str
+    end_date: str
+    created_by: str
+
+
+KINDS: dict[str, type[Record]] = {
+    "user": User,
+    "workspace": Workspace,
+    "team": Team,
+    "project": Project,
+    "section": Section,
+    "task": Task,
+    "story": Story,
+    "status_update": StatusUpdate,
+    "ooo_entry": OooEntry,
+}

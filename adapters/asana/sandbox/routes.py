@@ -1,0 +1,93 @@
+"""The route table: method + path pattern → handler (``POST /batch`` lives in ``batch``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from adapters.asana.sandbox import api_people as people
+from adapters.asana.sandbox import api_projects as projects
+from adapters.asana.sandbox import api_status as status
+from adapters.asana.sandbox import api_tasks as tasks
+from adapters.asana.sandbox.apierror import ApiError
+from adapters.asana.sandbox.call import Answer, Call
+
+Handler = Callable[..., Answer]
+
+TABLE: list[tuple[str, str, Handler]] = [
+    ("GET", "/users", people.list_users),
+    ("GET", "/users/{user_gid}", people.get_user),
+    ("GET", "/workspaces", people.list_workspaces),
+    ("GET", "/workspaces/{workspace_gid}", people.get_workspace),
+    ("GET", "/workspaces/{workspace_gid}/users", people.list_workspace_users),
+    ("GET", "/workspaces/{workspace_gid}/teams", people.list_teams),
+    ("GET", "/teams/{team_gid}", people.get_team),
+    ("GET", "/ooo_entries", people.list_ooo_entries),
+    ("POST", "/ooo_entries", people.create_ooo_entry),
+    ("GET", "/ooo_entries/{ooo_entry_gid}", people.get_ooo_entry),
+    ("GET", "/projects", projects.list_projects),
+    ("POST", "/projects", projects.create_project),
+    ("GET", "/workspaces/{workspace_gid}/projects", projects.list_workspace_projects),
+    ("POST", "/workspaces/{workspace_gid}/projects", projects.create_project_in_workspace),
+    ("GET", "/teams/{team_gid}/projects", projects.list_team_projects),
+    ("POST", "/teams/{team_gid}/projects", projects.create_project_in_team),
+    ("GET", "/projects/{project_gid}", projects.get_project),
+    ("PUT", "/projects/{project_gid}", projects.update_project),
+    ("DELETE", "/projects/{project_gid}", projects.delete_project),
+    ("GET", "/projects/{project_gid}/sections", projects.list_sections),
+    ("POST", "/projects/{project_gid}/sections", projects.create_section),
+    ("GET", "/projects/{project_gid}/tasks", tasks.list_project_tasks),
+    ("GET", "/sections/{section_gid}", projects.get_section),
+    ("PUT", "/sections/{section_gid}", projects.update_section),
+    ("DELETE", "/sections/{section_gid}", projects.delete_section),
+    ("POST", "/sections/{section_gid}/addTask", projects.add_task_to_section),
+    ("GET", "/sections/{section_gid}/tasks", projects.list_section_tasks),
+    ("GET", "/status_updates", status.list_status_updates),
+    ("POST", "/status_updates", status.create_status_update),
+    ("GET", "/status_updates/{status_update_gid}", status.get_status_update),
+    ("DELETE", "/status_updates/{status_update_gid}", status.delete_status_update),
+    ("GET", "/tasks", tasks.list_tasks),
+    ("POST", "/tasks", tasks.create_task),
+    ("GET", "/tasks/{task_gid}", tasks.get_task),
+    ("PUT", "/tasks/{task_gid}", tasks.update_task),
+    ("DELETE", "/tasks/{task_gid}", tasks.delete_task_endpoint),
+    ("GET", "/tasks/{task_gid}/subtasks", tasks.list_subtasks),
+    ("POST", "/tasks/{task_gid}/subtasks", tasks.create_subtask),
+    ("POST", "/tasks/{task_gid}/addFollowers", tasks.add_followers),
+    ("POST", "/tasks/{task_gid}/removeFollowers", tasks.remove_followers),
+    ("POST", "/tasks/{task_gid}/addProject", tasks.add_project),
+    ("GET", "/tasks/{task_gid}/stories", tasks.list_stories),
+    ("POST", "/tasks/{task_gid}/stories", tasks.create_story),
+    ("GET", "/stories/{story_gid}", tasks.get_story),
+]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$")
+
+
+# Grouped by method and first path segment so a lookup tries a handful of patterns, not all.
+ROUTES: dict[tuple[str, str], list[tuple[re.Pattern[str], Handler]]] = {}
+for _method, _pattern, _handler in TABLE:
+    _key = (_method, _pattern.split("/")[1])
+    ROUTES.setdefault(_key, []).append((_compile(_pattern), _handler))
+
+NO_ROUTE = "No matching route for request"
+
+
+def find(method: str, path: str) -> tuple[Handler, dict[str, str]]:
+    first = path.split("/", 2)[1] if path.startswith("/") else ""
+    for regex, handler in ROUTES.get((method, first), ()):
+        match = regex.match(path)
+        if match:
+            return handler, match.groupdict()
+    raise ApiError(404, f"{NO_ROUTE}: {method} {path}")
+
+
+def dispatch(call: Call) -> Answer:
+    handler, params = find(call.method, call.path)
+    return handler(call, **params)
+
+
+def is_write(method: str) -> bool:
+    return method not in ("GET", "HEAD")

@@ -1,0 +1,113 @@
+"""``busywork sandbox``: start a sandbox from command-line choices and serve until stopped."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from adapters.asana.sandbox import Sandbox, SandboxConfig, SandboxPerson, name_from_email
+from adapters.asana.sandbox.faults import faults_from_option
+from adapters.asana.sandbox.ratelimit import PLANS, Limits
+from adapters.asana.tokens import Tokens, load_tokens, write_tokens
+from engine.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    tokens_file: Path | None = None
+    for_run: Path | None = None
+    write_tokens_file: Path | None = None
+    data_dir: Path | None = None
+    rate_limit: int | None = None
+    plan: str = "paid"
+    faults: str | None = None
+
+
+def people_in_run(run_dir: Path) -> list[tuple[str, str]]:
+    """(email, name) of every person who joined in a run, in order of joining."""
+    from engine.events import PersonJoined
+    from engine.log import FileLog
+
+    if not (run_dir / "events").is_dir():
+        raise InvalidInput(f"--for {run_dir}: not a run folder (no events/ inside)")
+    people = {e.email.lower(): e.name for e in FileLog.open_readonly(run_dir).read()
+              if isinstance(e, PersonJoined)}  # fmt: skip
+    if not people:
+        raise InvalidInput(f"--for {run_dir}: the run has no PersonJoined events")
+    return list(people.items())
+
+
+def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
+    """The sandbox config, and a note to print (e.g. where new tokens were written)."""
+    note = None
+    if options.for_run is not None:
+        if options.tokens_file is not None:
+            raise InvalidInput("--for RUN creates tokens; drop --tokens")
+        if options.write_tokens_file is None:
+            raise InvalidInput("--for RUN needs --write-tokens FILE (where the new tokens go)")
+        names = dict(people_in_run(options.for_run))
+        tokens = Tokens({email: secrets.token_urlsafe(24) for email in names},
+                        default=secrets.token_urlsafe(24))  # fmt: skip
+        write_tokens(options.write_tokens_file, tokens)
+        note = f"Wrote tokens for {len(names)} people to {options.write_tokens_file}"
+    elif options.write_tokens_file is not None:
+        raise InvalidInput("--write-tokens needs --for RUN (the run whose people get tokens)")
+    elif options.tokens_file is not None:
+        tokens = load_tokens(options.tokens_file)
+        names = {email: name_from_email(email) for email in tokens.people}
+    else:
+        raise InvalidInput("give --tokens FILE, or --for RUN --write-tokens FILE")
+    if options.plan not in PLANS:
+        raise InvalidInput(f"--plan: {options.plan!r} is not one of {', '.join(PLANS)}")
+    quota = options.rate_limit or PLANS[options.plan]
+    config = SandboxConfig(
+        people=[
+            SandboxPerson(email, names[email], token) for email, token in tokens.people.items()
+        ],
+        admin_token=tokens.default,
+        host=options.host,
+        port=options.port,
+        limits=Limits(quota=quota),
+        faults=faults_from_option(options.faults) if options.faults else None,
+        data_dir=options.data_dir,
+    )
+    return config, note
+
+
+def describe(sandbox: Sandbox) -> list[str]:
+    """What a user needs to point a client at the sandbox (never the tokens)."""
+    lines = [
+        f"Asana API:  {sandbox.base_url}",
+        f"Browse:     {sandbox.root_url}/",
+        f"Workspace:  {sandbox.workspace_gid}   team: {sandbox.team_gid}",
+        f"Users ({len(sandbox.users)}):",
+    ]
+    for email, gid in sandbox.users.items():
+        user = sandbox.store.get("user", gid)
+        lines.append(f"  {gid}  {getattr(user, 'name', '')} <{email}>")
+    return lines
+
+
+def run_sandbox(
+    options: SandboxOptions,
+    echo: Callable[[str], None],
+    until: threading.Event | None = None,
+) -> None:
+    """Start the sandbox, print how to reach it, serve until ``until`` is set or Ctrl-C."""
+    config, note = build_config(options)
+    try:
+        sandbox = Sandbox(config)
+    except OSError as exc:
+        raise InvalidInput(f"--port {options.port}: cannot listen ({exc.strerror})") from None
+    if note:
+        echo(note)
+    with sandbox:
+        for line in describe(sandbox):
+            echo(line)
+        echo("Serving; press Ctrl-C to stop.")
+        (until or threading.Event()).wait()

@@ -1,0 +1,142 @@
+"""The workspace's state: records by kind and gid, one lock, optional persistence.
+
+Every request runs under ``lock``. Handlers validate everything first and mutate after, so a
+rejected request changes nothing; ``commit`` then writes the touched records in one
+transaction when a persistence backend is attached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from adapters.asana.sandbox.apierror import not_found
+from adapters.asana.sandbox.model import KINDS, Record, Team, User, Workspace
+
+R = TypeVar("R", bound=Record)
+
+# Asana gids are long numeric strings; start in the same range so clients see realistic ids.
+FIRST_GID = 1_210_000_000_000_001
+
+
+@dataclass(frozen=True)
+class PersonSeed:
+    """A user the sandbox registers at start (tokens live in the app, never in the store)."""
+
+    email: str
+    name: str
+
+
+class Backend(Protocol):
+    def load(self) -> tuple[int | None, Iterable[tuple[str, bytes]]]: ...
+
+    def save(
+        self, next_gid: int, upserts: list[tuple[str, Record]], deletes: list[str]
+    ) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Store:
+    def __init__(self, backend: Backend | None = None):
+        self.lock = threading.RLock()
+        self.records: dict[str, dict[str, Record]] = {kind: {} for kind in KINDS}
+        self.users_by_email: dict[str, User] = {}
+        self._next_gid = FIRST_GID
+        self._backend = backend
+        self._dirty: dict[str, tuple[str, Record]] = {}
+        self._deleted: set[str] = set()
+        if backend is not None:
+            self._load(backend)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, kind: str, gid: str) -> Record | None:
+        return self.records[kind].get(gid)
+
+    def require(self, kind: str, gid: str, cls: type[R]) -> R:
+        """The record or a 404 naming the kind and gid (for gids in a request path)."""
+        record = self.records[kind].get(gid)
+        if record is None:
+            raise not_found(kind, gid)
+        assert isinstance(record, cls)
+        return record
+
+    def all(self, kind: str) -> list[Record]:
+        return list(self.records[kind].values())
+
+    @property
+    def workspace(self) -> Workspace:
+        return next(iter(self.records["workspace"].values()))  # type: ignore[return-value]
+
+    @property
+    def team(self) -> Team:
+        return next(iter(self.records["team"].values()))  # type: ignore[return-value]
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def new_gid(self) -> str:
+        gid = str(self._next_gid)
+        self._next_gid += 1
+        return gid
+
+    def put(self, kind: str, record: Record) -> None:
+        """Add or mark changed; persisted at the next ``commit``."""
+        self.records[kind][record.gid] = record
+        if kind == "user":
+            self.users_by_email[record.email.lower()] = record  # type: ignore[attr-defined]
+        self._dirty[record.gid] = (kind, record)
+        self._deleted.discard(record.gid)
+
+    def delete(self, kind: str, gid: str) -> None:
+        self.records[kind].pop(gid, None)
+        self._dirty.pop(gid, None)
+        self._deleted.add(gid)
+
+    def commit(self) -> None:
+        if self._backend is not None and (self._dirty or self._deleted):
+            self._backend.save(self._next_gid, list(self._dirty.values()), sorted(self._deleted))
+        self._dirty.clear()
+        self._deleted.clear()
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def bootstrap(self, workspace_name: str, people: list[PersonSeed]) -> dict[str, User]:
+        """Ensure one workspace, one team and a user per person; return users by email.
+
+        Existing users (from a persisted workspace) keep their gid, so ids survive restarts.
+        """
+        with self.lock:
+            if not self.records["workspace"]:
+                workspace = Workspace(gid=self.new_gid(), name=workspace_name)
+                self.put("workspace", workspace)
+                self.put("team", Team(gid=self.new_gid(), name="Everyone", workspace=workspace.gid))
+            users: dict[str, User] = {}
+            for person in people:
+                email = person.email.lower()
+                user = self.users_by_email.get(email)
+                if user is None:
+                    user = User(gid=self.new_gid(), name=person.name, email=email)
+                    self.put("user", user)
+                users[email] = user
+            self.commit()
+            return users
+
+    def _load(self, backend: Backend) -> None:
+        import msgspec
+
+        next_gid, rows = backend.load()
+        decoders = {kind: msgspec.json.Decoder(cls) for kind, cls in KINDS.items()}
+        for kind, body in rows:
+            record = decoders[kind].decode(body)
+            self.records[kind][record.gid] = record
+            if isinstance(record, User):
+                self.users_by_email[record.email.lower()] = record
+        if next_gid is not None:
+            self._next_gid = next_gid

@@ -1,0 +1,263 @@
+"""What a person does when they act: one choice, made from the projected state.
+
+Obligations come first (announce time away, say you are back, answer whoever asked you,
+review what waits for you, finish approved work, unblock), then steady work paced by weekly
+rates (ask for review, hit a blocker, start or pick up a task), then conversation (progress
+notes, questions, likes, follows). Managers also run projects: create them and their tasks,
+assign, post status updates, chase quiet tasks and close finished projects.
+"""
+
+from __future__ import annotations
+
+from engine import events as ev
+from engine.moves import comment, complete, move, my_open, reviewer_for
+from engine.projects import run_projects
+from engine.state import TaskView, open_count
+from engine.world import Actor, World
+
+LATE_ANSWER_SECONDS = 2 * 86400  # answering later than this comes with an apology
+
+
+def act(world: World, actor: Actor) -> None:
+    if not actor.joined:
+        _join(world, actor)
+        return
+    for step in _OBLIGATIONS:
+        if step(world, actor):
+            return
+    _pace(world, actor)
+    if actor.person.role == "manager":
+        if run_projects(world, actor):
+            return
+    elif _steady_work(world, actor):
+        return
+    _conversation(world, actor)
+
+
+# -- joining and time away -------------------------------------------------------------------
+
+
+def _join(world: World, actor: Actor) -> None:
+    p = actor.person
+    world.emit(
+        ev.PersonJoined,
+        actor.id,
+        person=actor.id,
+        name=p.name,
+        email=p.email,
+        role=p.role,
+        timezone=p.timezone,
+        team=p.team,
+    )
+    actor.joined = True
+
+
+def _announce_time_away(world: World, actor: Actor) -> bool:
+    if not actor.away_plan:
+        return False
+    start_on, end_on = actor.away_plan[0]
+    today = world.local_today(actor)
+    if today >= start_on:  # missed the chance to announce: stay silent about this one
+        actor.away_plan.pop(0)
+        return False
+    if (start_on - today).days > 3:
+        return False
+    actor.away_plan.pop(0)
+    world.emit(
+        ev.PersonWentOutOfOffice, actor.id, person=actor.id, start_on=start_on, end_on=end_on
+    )
+    actor.announced = (start_on, end_on)
+    back = world.workdays_after(actor, end_on, 1)
+    tasks, mine = world.state.tasks, world.state.assigned[actor.id]
+    active = [t for s in ("in_progress", "blocked", "in_review") for t in mine[s]]
+    for task_id in active[:3]:
+        comment(world, actor, tasks[task_id], "out_of_office", detail=back.strftime("%a %d %b"))
+    return True
+
+
+def _return(world: World, actor: Actor) -> bool:
+    if actor.announced is None or world.local_today(actor) <= actor.announced[1]:
+        return False
+    actor.announced = None
+    world.emit(ev.PersonReturned, actor.id, person=actor.id)
+    return True
+
+
+# -- obligations -----------------------------------------------------------------------------
+
+
+def _answer(world: World, actor: Actor) -> bool:
+    asked = world.state.asked[actor.id]
+    if not asked:
+        return False
+    question = next(iter(asked.values()))
+    task = world.state.tasks[question.task]
+    waited = (world.now - question.at).total_seconds()
+    if waited > LATE_ANSWER_SECONDS:
+        comment(
+            world,
+            actor,
+            task,
+            "sorry_for_delay",
+            to=question.asker,
+            detail=f"{round(waited / 86400)} days",
+        )
+    else:
+        comment(world, actor, task, "answer", to=question.asker)
+    return True
+
+
+def _review(world: World, actor: Actor) -> bool:
+    waiting = world.state.reviews[actor.id]
+    if not waiting:
+        return False
+    task = world.state.tasks[next(iter(waiting))]
+    if actor.rng.random() < world.scenario.work.changes_requested_probability:
+        move(world, actor, task, "in_progress")
+    comment(world, actor, task, "review_feedback", to=task.assignee)
+    return True
+
+
+def _finish_approved(world: World, actor: Actor) -> bool:
+    for task in my_open(world, actor, "in_review"):
+        if task.approved:
+            complete(world, actor, task)
+            return True
+    return False
+
+
+def _unblock(world: World, actor: Actor) -> bool:
+    for task in my_open(world, actor, "blocked"):
+        if world.blocked_until.get(task.id, 0) <= world.env.now:
+            move(world, actor, task, "in_progress")
+            comment(world, actor, task, "unblocked")
+            return True
+    return False
+
+
+def _slip_due_date(world: World, actor: Actor) -> bool:
+    today = world.local_today(actor)
+    for task in my_open(world, actor, "in_progress"):
+        if task.due_on is not None and task.due_on < today:
+            new_due = world.workdays_after(actor, today, actor.rng.randint(2, 6))
+            world.emit(
+                ev.DueDateChanged, actor.id, task=task.id, due_on=new_due, previous=task.due_on
+            )
+            return True
+    return False
+
+
+_OBLIGATIONS = (
+    _return,
+    _announce_time_away,
+    _answer,
+    _review,
+    _finish_approved,
+    _unblock,
+    _slip_due_date,
+)
+
+
+# -- steady work (contributors and leads) ----------------------------------------------------
+
+
+def _pace(world: World, actor: Actor) -> None:
+    """Accrue progress: weekly rates become credit per action, spent when it crosses 1."""
+    work = world.scenario.work
+    per_action = 1 / world.actions_per_week
+    open_tasks = open_count(world.state, actor.id)
+    actor.comment_credit += work.comments_per_task_per_day * open_tasks * 5 * per_action
+    if actor.person.role == "manager":
+        return
+    actor.work_credit += work.completion_rate_per_week * per_action
+    in_progress = len(world.state.assigned[actor.id]["in_progress"])
+    actor.block_credit += work.blocked_rate_per_week * in_progress * per_action
+
+
+def _steady_work(world: World, actor: Actor) -> bool:
+    rng, work = actor.rng, world.scenario.work
+    in_progress = my_open(world, actor, "in_progress")
+    if in_progress and actor.block_credit >= actor.block_threshold:
+        actor.block_credit, actor.block_threshold = 0.0, rng.expovariate(1.0)
+        task = rng.choice(in_progress)
+        move(world, actor, task, "blocked")
+        world.blocked_until[task.id] = world.env.now + rng.expovariate(
+            1 / (work.blocked_days_mean * 86400)
+        )
+        comment(world, actor, task, "blocked")
+        return True
+    ready = [t for t in in_progress if not t.open_subtasks]
+    if ready and actor.work_credit >= actor.work_threshold:
+        actor.work_credit -= actor.work_threshold
+        actor.work_threshold = rng.uniform(0.5, 1.5)
+        task = ready[0]
+        reviewer = reviewer_for(world, actor, task)
+        if reviewer is None:
+            complete(world, actor, task)
+        else:
+            move(world, actor, task, "in_review")
+            comment(world, actor, task, "review_request", to=reviewer)
+        return True
+    for task in in_progress:
+        if task.open_subtasks and rng.random() < 0.5:
+            _advance_subtask(world, actor, _first_open_subtask(world, task))
+            return True
+    if len(in_progress) < work.work_in_progress:
+        fresh = my_open(world, actor, "new")
+        if fresh:
+            task = fresh[0]
+            move(world, actor, task, "in_progress")
+            if rng.random() < 0.6:
+                comment(world, actor, task, "start")
+            return True
+        if _pick_up(world, actor):
+            return True
+    return False
+
+
+def _first_open_subtask(world: World, task: TaskView) -> TaskView:
+    tasks = world.state.tasks
+    return next(tasks[s] for s in task.subtasks if not tasks[s].completed)
+
+
+def _advance_subtask(world: World, actor: Actor, sub: TaskView) -> None:
+    if sub.state == "new":
+        move(world, actor, sub, "in_progress")
+    else:
+        complete(world, actor, sub)
+
+
+def _pick_up(world: World, actor: Actor) -> bool:
+    team = actor.person.team
+    for project in world.state.projects.values():
+        if project.unassigned and not project.completed and project.team == team:
+            task_id = next(iter(project.unassigned))
+            world.emit(ev.TaskAssigned, actor.id, task=task_id, assignee=actor.id, previous=None)
+            return True
+    return False
+
+
+# -- conversation (everyone) -----------------------------------------------------------------
+
+
+def _conversation(world: World, actor: Actor) -> None:
+    rng, work, state = actor.rng, world.scenario.work, world.state
+    assigned = state.assigned[actor.id]
+    mine = [t for s in ("in_progress", "blocked", "in_review") for t in assigned[s]]
+    if mine and actor.comment_credit >= 1:
+        actor.comment_credit -= 1
+        task = state.tasks[rng.choice(mine)]
+        to = reviewer_for(world, actor, task) if rng.random() < 0.3 else None
+        comment(world, actor, task, "question" if to else "progress", to=to)
+        return
+    recent = state.recently_completed
+    if not recent:
+        return
+    task = state.tasks[recent[rng.randrange(len(recent))]]
+    if task.assignee == actor.id:
+        return
+    roll = rng.random()
+    if roll < work.like_probability and actor.id not in task.likers:
+        world.emit(ev.TaskLiked, actor.id, task=task.id)
+    elif roll > 1 - work.follower_probability / 4 and actor.id not in task.followers:
+        world.emit(ev.FollowerAdded, actor.id, task=task.id, follower=actor.id)

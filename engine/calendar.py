@@ -1,0 +1,185 @@
+"""When each person works: an intensity function over time (actions per hour).
+
+A person's day is 96 bins of 15 minutes in local time. On a working day each bin holds the
+expected number of actions in it: the daily rhythm (double hump with a lunch dip, mixed with
+bursts at start of day, after lunch and late afternoon, plus an optional evening peak) scaled
+to the day's action budget. Weekends, days off, holidays and out-of-office days are zero.
+
+Activity is a non-homogeneous Poisson process with this intensity; ``next_activity`` draws
+its next point by inverting the integrated intensity, so a quiet night or weekend costs one
+draw, not thousands of polls.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from engine.scenario import WEEKDAYS, Person, Rhythm, Scenario, parse_hours
+
+BIN_SECONDS = 900
+BINS_PER_DAY = 96
+_DAY = timedelta(days=1)
+
+
+def _bump(hour: float, centre: float, width: float) -> float:
+    return math.exp(-0.5 * ((hour - centre) / width) ** 2)
+
+
+def daily_curve(rhythm: Rhythm, start: float, end: float, evening: bool) -> list[float]:
+    """Relative intensity per 15-minute bin of a working day (peak of the day part ≈ 1)."""
+    steady, bursty = [], []
+    for b in range(BINS_PER_DAY):
+        h = (b + 0.5) / 4
+        dip = 1 - 0.55 * _bump(h, rhythm.lunch_dip, 0.45)
+        steady.append(
+            (0.25 + _bump(h, rhythm.morning_peak, 1.1) + _bump(h, rhythm.afternoon_peak, 1.3)) * dip
+        )
+        bursty.append(
+            0.15
+            + _bump(h, start + 0.3, 0.35)
+            + _bump(h, rhythm.lunch_dip + 0.9, 0.35)
+            + _bump(h, 16.5, 0.4)
+        )
+    inside = [start <= (b + 0.5) / 4 < end for b in range(BINS_PER_DAY)]
+    top_steady = max(v for v, ok in zip(steady, inside, strict=True) if ok)
+    top_bursty = max(v for v, ok in zip(bursty, inside, strict=True) if ok)
+    mix = rhythm.burstiness
+    curve = [
+        ((1 - mix) * s / top_steady + mix * u / top_bursty) if ok else 0.0
+        for s, u, ok in zip(steady, bursty, inside, strict=True)
+    ]
+    if evening:
+        for b in range(BINS_PER_DAY):
+            h = (b + 0.5) / 4
+            curve[b] += rhythm.evening_weight * _bump(h, rhythm.evening_peak, 0.6) * (not inside[b])
+    return curve
+
+
+class PersonCalendar:
+    """One person's working time. Times are seconds since the run's origin (a UTC instant)."""
+
+    def __init__(
+        self,
+        *,
+        timezone: str,
+        profile: list[float],
+        days_off: Iterable[int],
+        holidays: Iterable[date],
+        origin: datetime,
+    ) -> None:
+        self.tz = ZoneInfo(timezone)
+        self.profile = profile  # expected actions per bin on a working day
+        self.days_off = frozenset(days_off)  # weekday numbers, Monday = 0
+        self.holidays = set(holidays)
+        self.away: list[tuple[date, date]] = []
+        self.origin = origin
+        self._day_starts: dict[date, float] = {}
+
+    def add_away(self, start_on: date, end_on: date) -> None:
+        self.away.append((start_on, end_on))
+
+    def is_away(self, day: date) -> bool:
+        return any(start <= day <= end for start, end in self.away)
+
+    def is_working_day(self, day: date) -> bool:
+        return (
+            day.weekday() not in self.days_off
+            and day not in self.holidays
+            and not self.is_away(day)
+        )
+
+    def local(self, seconds: float) -> datetime:
+        return (self.origin + timedelta(seconds=seconds)).astimezone(self.tz)
+
+    def day_start(self, day: date) -> float:
+        """Seconds from origin to local midnight of `day` (offset taken at noon, so DST
+        changes in the small hours do not shift working hours)."""
+        start = self._day_starts.get(day)
+        if start is None:
+            noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.tz)
+            offset = noon.utcoffset() or timedelta(0)
+            midnight_utc = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
+            start = self._day_starts[day] = (midnight_utc - self.origin).total_seconds()
+        return start
+
+    def intensity(self, at: datetime) -> float:
+        """Expected actions per hour at a UTC instant (0 outside working time)."""
+        local = at.astimezone(self.tz)
+        if not self.is_working_day(local.date()):
+            return 0.0
+        return self.profile[(local.hour * 60 + local.minute) // 15] * 4
+
+    def working_at(self, seconds: float) -> bool:
+        return self.intensity(self.origin + timedelta(seconds=seconds)) > 0
+
+    def next_activity(self, now: float, rng: random.Random, horizon: float) -> float:
+        """The next moment this person acts after `now` (or `math.inf` past the horizon)."""
+        need = rng.expovariate(1.0)
+        day = self.local(now).date()
+        start = self.day_start(day)
+        offset = now - start
+        while start < horizon:
+            if self.is_working_day(day):
+                b = max(0, int(offset // BIN_SECONDS))
+                frac = offset / BIN_SECONDS - b if offset > 0 else 0.0
+                while b < BINS_PER_DAY:
+                    mass = self.profile[b] * (1 - frac)
+                    if mass >= need:
+                        moment = start + (b + frac + need / self.profile[b]) * BIN_SECONDS
+                        return moment if moment < horizon else math.inf
+                    need -= mass
+                    b, frac = b + 1, 0.0
+            day += _DAY
+            start = self.day_start(day)
+            offset = 0.0
+        return math.inf
+
+
+def working_day_actions(scenario: Scenario) -> float:
+    return scenario.work.actions_per_day * scenario.activity_factor
+
+
+def build_calendar(
+    scenario: Scenario,
+    person: Person,
+    *,
+    evening: bool,
+    holidays: Iterable[date],
+    origin: datetime,
+) -> PersonCalendar:
+    start, end = parse_hours(person.hours)
+    curve = daily_curve(scenario.rhythm, start, end, evening)
+    total = sum(curve)
+    budget = working_day_actions(scenario)
+    profile = [v * budget / total for v in curve]
+    return PersonCalendar(
+        timezone=person.timezone,
+        profile=profile,
+        days_off=[WEEKDAYS.index(d) for d in person.days_off],
+        holidays=holidays,
+        origin=origin,
+    )
+
+
+def holiday_dates(scenario: Scenario, country: str, first: date, last: date) -> set[date]:
+    """The scenario's listed dates plus the country's public holidays between first and last."""
+    dates = {d for d in scenario.holidays.dates if first <= d <= last}
+    if country:
+        import holidays  # slow import, only when a country is named
+
+        years = range(first.year, last.year + 1)
+        dates |= {
+            d for d in holidays.country_holidays(country.upper(), years=years) if first <= d <= last
+        }
+    return dates
+
+
+def origin_of(scenario: Scenario) -> datetime:
+    """The run's time origin: local midnight of the start date in the scenario's zone, in UTC."""
+    start = scenario.start
+    local = datetime(start.year, start.month, start.day, tzinfo=ZoneInfo(scenario.timezone))
+    return local.astimezone(UTC)

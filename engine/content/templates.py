@@ -1,0 +1,327 @@
+"""The offline template content source: industry vocabulary combined at random.
+
+A comment is built from independently chosen parts (opener, body with the subject, extra,
+closer) whose placeholders are filled from the industry's vocabulary, so a few hundred
+phrases give hundreds of thousands of distinct comments. The vocabulary is compiled once at
+import into immutable tables; a call only draws from ``rng`` and runs one ``str.format_map``.
+
+The protocol's ``comment`` does not say which industry a task belongs to, so the source finds
+it from the subject: every subject a blueprint produces is unique across industries and
+indexed here, with its kind of work and whether it is plural ("the lanes are"). A subject
+from elsewhere falls back to neutral vocabulary. ``status_update`` gets no industry either and
+uses neutral wording. Every comment kind mentions the subject.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+
+from engine.content import (
+    CommentContext,
+    PersonRef,
+    ProjectBlueprint,
+    TaskBlueprint,
+)
+from engine.content import vocab_comments as vc
+from engine.content import vocab_finance_retail as _fr
+from engine.content import vocab_health_education as _he
+from engine.content import vocab_manufacturing_energy as _me
+from engine.content import vocab_tasks as vt
+from engine.content import vocab_technology_media as _tm
+from engine.content import vocab_travel_government as _tg
+from engine.errors import InvalidInput
+from engine.events import COMMENT_KINDS, STATUS_TYPES, StatusType
+from engine.scenario import INDUSTRIES
+
+_RAW: dict[str, dict] = {
+    **_fr.INDUSTRIES, **_he.INDUSTRIES, **_me.INDUSTRIES, **_tm.INDUSTRIES, **_tg.INDUSTRIES,
+}  # fmt: skip
+
+# Every industry a scenario may name has a vocabulary here.
+assert set(_RAW) == set(INDUSTRIES), sorted(set(_RAW) ^ set(INDUSTRIES))
+
+# Share of comments that are just the body, opener + body, or the full four parts.
+_SHORT, _MEDIUM = 0.35, 0.70
+_SUBTASK_SHARE = 0.4
+_NAME_ROUNDS = 3
+_MIN_TASKS, _MAX_TASKS = 8, 20
+
+Pools = Mapping[str, tuple[str, ...]]
+
+
+class _Theme(NamedTuple):
+    names: tuple[str, ...]
+    fills: tuple[str, ...]
+    goals: tuple[str, ...]
+    objects: tuple[tuple[str, str], ...]  # (object, work class)
+
+
+class _Industry(NamedTuple):
+    name: str
+    themes: tuple[_Theme, ...]
+    common: tuple[tuple[str, str], ...]
+    pools: Pools  # industry vocabulary merged with the generic slots
+
+
+class _Kind(NamedTuple):
+    openers: tuple[str, ...]
+    openers_to: tuple[str, ...]
+    bodies: tuple[str, ...]
+    bodies_to: tuple[str, ...]
+    extras: tuple[str, ...]
+    closers: tuple[str, ...]
+    default_detail: str
+
+
+class _Slots(dict):
+    """Placeholder values; a missing one is drawn from its pool on first use (lazily)."""
+
+    __slots__ = ("_draw", "_pools")
+
+    def __init__(self, fixed: dict[str, str], draw: Callable[[], float], pools: Pools):
+        super().__init__(fixed)
+        self._draw = draw
+        self._pools = pools
+
+    def __missing__(self, key: str) -> str:
+        pool = self._pools[key]
+        value = pool[int(self._draw() * len(pool))]
+        self[key] = value
+        return value
+
+
+def _objects(groups: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    return tuple((obj, cls) for cls in vt.WORK_CLASSES for obj in groups.get(cls, ()))
+
+
+def _compile_industry(name: str, raw: dict) -> _Industry:
+    themes = tuple(_Theme(t["names"], t["fills"], t["goals"], _objects(t)) for t in raw["themes"])
+    pools = dict(vc.GENERIC_SLOTS)
+    pools.update({k: v for k, v in raw.items() if k not in ("themes", "common")})
+    pools["q"] = vc.QUARTERS
+    return _Industry(name, themes, _objects(raw["common"]), MappingProxyType(pools))
+
+
+# Verb forms that agree with the subject ("the checklist is", "the lanes are").
+_SINGULAR: Mapping[str, str] = MappingProxyType(
+    {"is": "is", "looks": "looks", "needs": "needs", "does": "does"}
+)
+_PLURAL: Mapping[str, str] = MappingProxyType(
+    {"is": "are", "looks": "look", "needs": "need", "does": "do"}
+)
+_PREPOSITIONS = frozenset(
+    {"for", "with", "of", "in", "on", "by", "to", "from", "at", "per", "across", "under"}
+    | {"after", "before", "between", "vs.", "into", "during", "without", "against"}
+)
+_SINGULAR_ENDINGS = ("ss", "us", "is", "ics")
+_IRREGULAR_PLURALS = frozenset({"criteria", "people", "minutes"})
+
+
+def is_plural(noun_phrase: str) -> bool:
+    """Whether a noun phrase's head noun is plural ("rules for bank feeds": yes; "POS": no)."""
+    head = ""
+    for word in noun_phrase.split():
+        if word.lower() in _PREPOSITIONS and head:
+            break
+        head = word
+    return head.lower() in _IRREGULAR_PLURALS or (
+        head.endswith("s")
+        and not head.isupper()  # an acronym: POS, EHS
+        and not head.lower().endswith(_SINGULAR_ENDINGS)
+    )
+
+
+def _forms(noun_phrase: str) -> Mapping[str, str]:
+    return _PLURAL if is_plural(noun_phrase) else _SINGULAR
+
+
+def _with_class(pools: Pools, cls: str) -> Pools:
+    return MappingProxyType({**pools, "cls": vt.CLS[cls], "plan": vt.PLAN[cls]})
+
+
+def _subject_index(
+    industries: Mapping[str, _Industry],
+) -> Mapping[str, tuple[Pools, Mapping[str, str]]]:
+    """Subject -> the comment pools of its industry and work class, and its verb forms."""
+    index: dict[str, tuple[Pools, Mapping[str, str]]] = {}
+    for industry in industries.values():
+        by_class = {cls: _with_class(industry.pools, cls) for cls in vt.WORK_CLASSES}
+        objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
+        for obj, cls in objects:
+            index["the " + obj] = (by_class[cls], _forms(obj))
+    return MappingProxyType(index)
+
+
+def _compile_kinds() -> Mapping[str, _Kind]:
+    kinds = {}
+    for kind in COMMENT_KINDS:
+        raw = vc.KINDS[kind]
+        kinds[kind] = _Kind(
+            openers=raw["openers"],
+            openers_to=raw.get("openers_to", ()),
+            bodies=raw["bodies"],
+            bodies_to=raw.get("bodies_to", ()),
+            extras=raw["extras"],
+            closers=raw["closers"],
+            default_detail=vc.DEFAULT_DETAIL.get(kind, ""),
+        )
+    return MappingProxyType(kinds)
+
+
+_INDUSTRIES: Mapping[str, _Industry] = MappingProxyType(
+    {name: _compile_industry(name, _RAW[name]) for name in INDUSTRIES}
+)
+_BY_SUBJECT = _subject_index(_INDUSTRIES)
+_KINDS = _compile_kinds()
+# For a subject no blueprint of ours produced: neutral words, any kind of work.
+_NEUTRAL: Pools = _with_class(MappingProxyType({**vc.GENERIC_SLOTS, "q": vc.QUARTERS}), "any")
+
+
+def first_name(person: PersonRef, default: str = "team") -> str:
+    """How colleagues address someone: "Alice Chen" -> "Alice" (``default`` if nameless)."""
+    parts = person.name.split()
+    return parts[0] if parts else default
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _industry(name: str) -> _Industry:
+    try:
+        return _INDUSTRIES[name]
+    except KeyError:
+        raise InvalidInput(
+            f"industry {name!r} is not known; expected one of: {', '.join(INDUSTRIES)}"
+        ) from None
+
+
+def _pick(draw: Callable[[], float], pool: tuple[str, ...]) -> str:
+    return pool[int(draw() * len(pool))]
+
+
+class TemplateSource:
+    """Offline, deterministic content from per-industry templates."""
+
+    name = "templates"
+
+    def project(self, rng: random.Random, *, industry: str, index: int) -> ProjectBlueprint:
+        ind = _industry(industry)
+        draw = rng.random
+        # Cycle themes, then name patterns, by index; the n-th use of a pattern draws its {x}
+        # from the n-th of _NAME_ROUNDS disjoint slices of the fills. So names cannot repeat
+        # within a run's first themes x patterns x _NAME_ROUNDS projects (36) of an industry.
+        theme = ind.themes[index % len(ind.themes)]
+        which = (index // len(ind.themes)) % len(theme.names)
+        use = index // (len(ind.themes) * len(theme.names))
+        fills = theme.fills[use % _NAME_ROUNDS :: _NAME_ROUNDS]
+        slots = _Slots({}, draw, {**ind.pools, "x": fills})
+        name = theme.names[which].format_map(slots)
+        tails = rng.sample(vc.PROJECT_NOTE_TAILS, 1 + int(draw() * 2))
+        # goals[i] is the goal of the project named by names[i].
+        notes = " ".join([theme.goals[which], *tails]).format_map(slots)
+        count = _MIN_TASKS + int(draw() * (_MAX_TASKS - _MIN_TASKS + 1))
+        n_common = min(len(ind.common), max(count - len(theme.objects), int(draw() * 3)))
+        chosen = rng.sample(theme.objects, count - n_common) + rng.sample(ind.common, n_common)
+        tasks = tuple(self._task(draw, rng, obj, cls, ind.pools) for obj, cls in chosen)
+        return ProjectBlueprint(name=name, notes=notes, tasks=tasks)
+
+    def _task(
+        self, draw: Callable[[], float], rng: random.Random, obj: str, cls: str, pools: Pools
+    ) -> TaskBlueprint:
+        subject = "the " + obj
+        slots = _Slots({**_forms(obj), "s": subject, "S": _capitalized(subject)}, draw, pools)
+        notes = _pick(draw, vt.TASK_NOTES[cls]).format_map(slots)
+        subtasks: tuple[str, ...] = ()
+        if draw() < _SUBTASK_SHARE:
+            picked = rng.sample(vt.SUBTASKS[cls], 1 + int(draw() * 3))
+            subtasks = tuple(text.format_map(slots) for text in picked)
+        return TaskBlueprint(
+            name=f"{_pick(draw, vt.VERBS[cls])} {obj}", notes=notes, subject=subject,
+            subtasks=subtasks,
+        )  # fmt: skip
+
+    def comment(self, rng: random.Random, context: CommentContext) -> str:
+        kind = _KINDS.get(context.kind)
+        if kind is None:
+            raise InvalidInput(
+                f"comment kind {context.kind!r} is not known; "
+                f"expected one of: {', '.join(COMMENT_KINDS)}"
+            )
+        subject = context.task_subject
+        found = _BY_SUBJECT.get(subject)
+        pools, forms = found if found is not None else (_NEUTRAL, _forms(subject))
+        draw = rng.random
+        fixed = {
+            **forms,
+            "s": subject,
+            "S": _capitalized(subject),
+            "me": first_name(context.author, "me"),
+            "d": context.detail or kind.default_detail,
+        }
+        to = context.to
+        if to is not None:
+            fixed["to"] = first_name(to)
+        addressed = to is not None and (kind.openers_to or kind.bodies_to)
+        parts: list[str] = []
+        shape = draw()
+        if addressed and kind.bodies_to:
+            body = _pick(draw, kind.bodies_to)
+        else:
+            body = _pick(draw, kind.bodies)
+        if addressed and kind.openers_to:
+            parts.append(_pick(draw, kind.openers_to))
+        elif shape >= _SHORT:
+            parts.append(_pick(draw, kind.openers))
+        parts.append(body)
+        if shape >= _MEDIUM:
+            parts.append(_pick(draw, kind.extras))
+        if shape >= _MEDIUM or (shape >= _SHORT and draw() < 0.4):
+            parts.append(_pick(draw, kind.closers))
+        return " ".join(parts).format_map(_Slots(fixed, draw, pools))
+
+    def status_update(
+        self,
+        rng: random.Random,
+        *,
+        project_name: str,
+        status_type: StatusType,
+        done: int,
+        total: int,
+        author: PersonRef,
+    ) -> tuple[str, str]:
+        if status_type not in vc.STATUS_TITLES:
+            raise InvalidInput(
+                f"status type {status_type!r} is not known; "
+                f"expected one of: {', '.join(STATUS_TYPES)}"
+            )
+        draw = rng.random
+        total = max(total, 0)
+        done = min(max(done, 0), total)
+        fixed = {
+            "P": project_name,
+            "of": f"{done} of {total} task{'' if total == 1 else 's'}",
+            "done": str(done),
+            "total": str(total),
+            "left": str(total - done),
+            "pct": str(round(100 * done / total) if total else 0),
+        }
+        slots = _Slots(fixed, draw, _NEUTRAL)
+        title = _pick(draw, vc.STATUS_TITLES[status_type]).format_map(slots)
+        sentences = [
+            _pick(draw, vc.STATUS_SUMMARIES[status_type]),
+            _pick(draw, vc.STATUS_MIDDLES[status_type]),
+        ]
+        if draw() < 0.7:
+            sentences.append(_pick(draw, vc.STATUS_NEXTS[status_type]))
+        text = " ".join(sentences).format_map(slots)
+        signature = first_name(author, "")
+        if draw() < 0.5 and signature:
+            text += "\n\n" + signature
+        return title, text
+
+
+__all__ = ["INDUSTRIES", "TemplateSource", "first_name", "is_plural"]

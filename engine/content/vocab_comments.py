@@ -1,0 +1,399 @@
+"""Comment phrasing shared by every industry: openers, bodies, extras and closers per kind.
+
+Placeholders (filled by ``engine.content.templates``):
+  {s} / {S}  the task's subject, as given / with a capital first letter
+  {to}       first name of the person addressed (only in ``*_to`` parts)
+  {me}       first name of the author
+  {d}        the context detail (return date, how long it has been)
+  {team} {appr} {meet} {place} {dl} {blk} {unb} {prog} {qst} {scope} {ans} {asp}
+             industry vocabulary (see the ``vocab_*`` industry modules)
+  {cls} {plan}  the state of the work / a first step, by kind of work (documents, systems...)
+  {day} {pct} {next} {lost}  generic time and progress words (``GENERIC_SLOTS``)
+
+Every body mentions the subject. Openers and extras are whole sentences, so parts join with
+a space. ``*_to`` parts name the addressee and are used only when there is one.
+"""
+
+from __future__ import annotations
+
+# Dense data tables: keep several phrases per line.
+# fmt: off
+
+KINDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "start": {
+        "openers": (
+            "Morning!", "OK.", "Right.", "Taking this one.", "On it.", "Heads up.", "Got it.",
+            "Assigning this to myself.", "Finally getting to this.",
+        ),
+        "bodies": (
+            "Starting on {s} today.", "I'm picking up {s} now.",
+            "Kicking off {s} this morning; first pass by {day}.",
+            "Starting {s}. Plan is to {plan} and share something by {day}.",
+            "Pulling {s} off the backlog. I'll {plan} first.",
+            "Making a start on {s}; I'll {plan} and go from there.", "Started looking at {s}.",
+            "I've got {s}. Aiming to have something ready for {meet}.",
+            "Moving {s} to in progress. First step: {plan}.",
+        ),
+        "extras": (
+            "I'll loop in {team} once there's something to look at.",
+            "Will check with {appr} before anything goes out.",
+            "Ping me if there's context I should know about.",
+            "The last version is in {place}, so I'm starting from that.",
+            "Shout if anything changed since {meet}.", "Should be a fairly quick one.",
+            "This one might take a few days.",
+        ),
+        "closers": ("Will keep this updated.", "More soon.", "Thanks!", "Will post progress here."),
+    },
+    "progress": {
+        "openers": (
+            "Quick update.", "Progress update.", "Small update.", "Status check.",
+            "Update for anyone following along.", "Good progress today.",
+            "Slower going than I hoped.", "Moving along.", "End of day update.",
+            "Short update before standup.",
+        ),
+        "bodies": (
+            "On {s}: {cls}.", "I {prog} for {s}.", "{S} {is} coming along; {cls}.",
+            "This morning I {prog}. {S} {is} {pct} done.", "Made decent progress on {s}: {cls}.",
+            "{S}: {cls}. Next I'll {next}.", "Still working through {s}. I {prog}.",
+            "Pushed {s} forward today; I {prog}.", "{S} {is} {pct} done. Next I'll {next}.",
+            "For {s}, I {prog}. Next I'll {next}.", "Where things stand on {s}: {cls}.",
+        ),
+        "extras": (
+            "Should be ready for review by {day}.", "Nothing blocking for now.",
+            "Will flag anything that needs {appr}.", "Working notes are in {place}.",
+            "Might need half an hour with {team} later this week.", "Still on track for {dl}.",
+            "The tricky part is still ahead.", "Took longer than expected, but it's moving.",
+            "No surprises so far.", "I'll bring it up at {meet} if anything changes.",
+        ),
+        "closers": ("More tomorrow.", "That's it for now.", "Will update again soon.", "Onwards."),
+    },
+    "question": {
+        "openers_to": (
+            "@{to} quick question.", "{to}, question for you.", "Hey {to}, one thing.",
+            "@{to} need your input here.", "{to}, when you get a sec.", "@{to} sanity check.",
+        ),
+        "openers": (
+            "Quick question for the group.", "Question.", "Before I go further.",
+            "One thing I'm unsure about.", "Sanity check.",
+        ),
+        "bodies": (
+            "On {s}, {qst}", "For {s}: {qst}", "Working on {s} and wondering: {qst}",
+            "Re {s}, {qst}", "Question on {s}: {qst}", "Before I finish {s}, {qst}",
+        ),
+        "extras": (
+            "Don't want to redo it after {meet}.",
+            "Happy to go either way, just want to be consistent.",
+            "I couldn't find anything about it in {place}.", "Asking because {appr} will ask.",
+            "Last time this came up we never settled it.",
+        ),
+        "closers": ("Thanks!", "Thanks in advance.", "No rush, tomorrow is fine.", "Cheers."),
+    },
+    "answer": {
+        "openers_to": (
+            "Hi {to}!", "@{to} thanks for asking.", "{to}, good question.", "@{to} good catch.",
+            "{to}, thanks for checking.", "@{to} short answer below.",
+        ),
+        "openers": ("Good question.", "Thanks for flagging.", "Good catch."),
+        "bodies": (
+            "For {s}, let's {ans}.", "I'd {ans} for {s}.",
+            "On {s}: let's keep it to {scope} for now.",
+            "Let's {ans}; that's what {appr} expects for {s}.",
+            "For {s} I'd keep {scope} in scope and park the rest.",
+            "Let's {ans}. {S} {does}n't need to be perfect in the first round.",
+            "Yes for {s}, as long as we {ans}.", "Not for {s}, no. Let's {ans} instead.",
+        ),
+        "extras": (
+            "We can revisit at {meet}.", "If {appr} pushes back, loop me in.",
+            "There's an older version in {place} you can borrow from.",
+            "Check with {team} if you want a second opinion.",
+            "We agreed this last quarter, it just never got written down.",
+        ),
+        "closers": ("Hope that helps.", "Shout if that's unclear.", "Thanks for checking."),
+    },
+    "blocked": {
+        "openers": (
+            "Blocked.", "Stuck on this one.", "Heads up, this is stuck.", "Ugh.",
+            "Flagging a blocker.", "Pausing this for now.", "Bad news.",
+        ),
+        "bodies": (
+            "{S} {is} blocked: {blk}.", "Can't move {s} forward; {blk}.",
+            "Parking {s} for now because {blk}.", "Stuck on {s}: {blk}.",
+            "I'm blocked on {s} because {blk}.", "{S} {is} on hold until this clears: {blk}.",
+            "Nothing more I can do on {s} today; {blk}.",
+        ),
+        "extras": (
+            "I've chased twice already.", "Escalating to {appr} if nothing moves by {day}.",
+            "Switching to something else in the meantime.", "Raised it at {meet}.",
+            "Logged the details in {place}.", "If anyone has a contact in {team}, that would help.",
+            "This could push us past {dl}.",
+        ),
+        "closers": ("Will update when it moves.", "Any ideas welcome.", "Fingers crossed."),
+    },
+    "unblocked": {
+        "openers": ("Good news.", "Finally!", "Update.", "We're moving again.", "Sorted."),
+        "bodies": (
+            "{S} {is} unblocked: {unb}.", "Back on {s}; {unb}.",
+            "Picking {s} back up now that {unb}.", "Moving again on {s}: {unb}.",
+            "{S} can go ahead, {unb}.", "The blocker on {s} is gone: {unb}.",
+        ),
+        "extras": (
+            "Lost {lost}, but it should be recoverable.",
+            "Thanks to {team} for the quick turnaround.", "The revised plan still works for {dl}.",
+            "Catching up on the backlog from the wait.",
+        ),
+        "closers": ("Onwards.", "Full speed again.", "Will post progress here."),
+    },
+    "review_request": {
+        "openers_to": (
+            "@{to} could you take a look?", "{to}, ready for your eyes.",
+            "@{to} this is ready for review.", "{to}, when you have 15 minutes.",
+            "@{to} over to you.",
+        ),
+        "openers": ("Ready for review.", "Second pair of eyes, please.", "Over to the reviewers."),
+        "bodies": (
+            "{S} {is} ready for review; see {place}.",
+            "The first full version of {s} is done and could use a second pair of eyes.",
+            "Could you review {s}? The main changes are around {asp}.",
+            "{S} {is} up for review. Pay most attention to {asp}.",
+            "Finished {s}. I'd like a review before it goes to {appr}.",
+            "Review requested on {s}; I'm least sure about {asp}.",
+        ),
+        "extras": (
+            "Comments in the doc are fine, no need for a meeting.",
+            "Aiming to close it out by {day}.", "Ideally before {meet}.", "It's a short one.",
+        ),
+        "closers": ("Thanks!", "Thank you!", "Appreciate it."),
+    },
+    "review_feedback": {
+        "openers_to": (
+            "@{to} reviewed.", "{to}, thanks, I went through it.", "@{to} nice work.",
+            "{to}, left a few comments.",
+        ),
+        "openers": ("Reviewed.", "Left some comments.", "Looks good overall.", "Went through it."),
+        "bodies": (
+            "{S} {looks} solid. One thing: {asp} could use another pass.",
+            "A few comments on {s}, mostly about {asp}.",
+            "{S} {is} nearly there; can you tighten {asp}?",
+            "Approving {s} with one small change to {asp}.",
+            "Happy with {s}. The only nit is {asp}.",
+            "{S} {needs} another round on {asp} before it goes to {appr}.",
+        ),
+        "extras": (
+            "Otherwise good to go.", "Fine to close after that.",
+            "No need for another review after the fix.",
+            "Let's walk through it at {meet} if that's easier.",
+        ),
+        "closers": ("Thanks!", "Nice job.", "Good work."),
+    },
+    "done": {
+        "openers": ("Done!", "All set.", "Wrapped up.", "Closing this out.", "Finished."),
+        "bodies": (
+            "{S} {is} done and filed in {place}.", "{S} {is} finished; {appr} signed off.",
+            "Marked {s} complete.", "Finished off {s}. The final version is in {place}.",
+            "{S} {is} done and I've let {team} know.", "That's {s} done.",
+            "Closing {s}; everything from review is addressed.",
+        ),
+        "extras": (
+            "Thanks everyone for the quick reviews.", "Follow-ups are captured as separate tasks.",
+            "Took a bit longer than planned, but we're fine for {dl}.",
+            "Will mention it at {meet}.",
+        ),
+        "closers": ("Thanks all!", "On to the next one.", "Closing."),
+    },
+    "out_of_office": {
+        "openers": ("Heads up.", "Auto-reply.", "FYI."),
+        "bodies": (
+            "I'm out of office until {d}. {S} {is} paused till I'm back.",
+            "Away until {d}, so {s} will wait until then.",
+            "I'm off until {d}. {S} {is} in a good place to pause.",
+            "Out until {d}. Latest notes on {s} are in {place}.",
+            "Out of office until {d}; I'll pick {s} up when I'm back.",
+            "Auto-reply from {me}: out of office until {d}, so {s} will wait until then.",
+        ),
+        "bodies_to": (
+            "I'm out of office until {d}. For anything urgent on {s}, please ask {to}.",
+            "Away until {d}. {to} is up to speed on {s}.",
+            "Out until {d}; {to} is covering {s} while I'm away.",
+        ),
+        "extras": (
+            "I won't be checking messages.", "Limited access to email.",
+            "Nothing on it is time-critical.",
+        ),
+        "closers": ("Thanks!", "See you then."),
+    },
+    "where_is": {
+        "openers": ("Hi!", "Checking in.", "Hey.", "Quick nudge."),
+        "bodies": (
+            "Is anyone still working on {s}?", "Who has {s} at the moment?", "Any update on {s}?",
+            "Has anyone seen movement on {s}?",
+        ),
+        "bodies_to": (
+            "@{to} are you still on {s}?", "{to}, any news on {s}?", "@{to} {is} {s} still with you?",
+            "@{to} where are we with {s}?",
+            "{to}, I haven't seen an update on {s} in a while. Still on it?",
+            "@{to} how {is} {s} going?",
+        ),
+        "extras": (
+            "It came up because {appr} was asking.", "It's needed for {dl}.",
+            "Happy to take it over if you're swamped.", "It came up at {meet}.",
+        ),
+        "closers": ("Thanks!", "No pressure, just checking.", "Cheers."),
+    },
+    "sorry_for_delay": {
+        "openers": ("Catching up on my tasks.", "Back on this.", "Finally catching up."),
+        "bodies": (
+            "Sorry for going quiet on {s} for {d}.", "Apologies, {s} sat for {d}.",
+            "Sorry, {d} without an update on {s} is too long.",
+            "Sorry about the delay on {s}; {d} got away from me.",
+            "I owe you an update on {s}, it's been {d}. Sorry about that.",
+        ),
+        "extras": (
+            "{S} {is} back at the top of my list.", "Got pulled into an urgent request from {appr}.",
+            "Back on it now.", "Picking it up again today.", "Prep for {meet} ate my week.",
+        ),
+        "closers": ("Thanks for your patience.", "Update soon."),
+    },
+}
+
+# Used when a kind needs a detail and the context gave none.
+DEFAULT_DETAIL: dict[str, str] = {"out_of_office": "next week", "sorry_for_delay": "a while"}
+
+# Generic words every industry shares.
+GENERIC_SLOTS: dict[str, tuple[str, ...]] = {
+    "day": (
+        "tomorrow", "Thursday", "Friday", "end of day", "end of the week", "Monday",
+        "early next week", "Wednesday", "tomorrow morning",
+    ),
+    "pct": (
+        "about half", "roughly two-thirds", "around 80%", "maybe a third", "mostly", "nearly",
+        "about a quarter",
+    ),
+    "next": (
+        "tidy up the open comments", "go through the edge cases", "write up what changed",
+        "get a second opinion on the tricky bits", "check the numbers again",
+        "clean up the formatting", "chase the last few inputs",
+    ),
+    "lost": ("a day", "two days", "most of the week", "half a day", "a couple of days"),
+    # Fallbacks for a subject whose industry is unknown.
+    "team": ("the team", "ops", "finance", "the project sponsor"),
+    "appr": ("my manager", "the project sponsor", "the lead"),
+    "meet": ("the weekly sync", "standup", "the team meeting"),
+    "place": ("the shared drive", "the project folder", "the team wiki"),
+    "dl": ("the deadline", "the end of the month", "the next milestone"),
+    "blk": (
+        "I'm waiting on input from another team", "the person who owns the data is out this week",
+        "I don't have access yet; the request is pending",
+        "we need a decision before I can continue",
+    ),
+    "unb": (
+        "the input we were waiting on arrived", "access came through this morning",
+        "we got the decision we needed",
+    ),
+    "prog": (
+        "worked through the open items", "went through the notes from last time",
+        "sorted out the structure", "cleared the first batch of comments",
+    ),
+    "qst": (
+        "who needs to sign this off?", "is there a template we should be using?",
+        "is the deadline still the same?", "should this follow last year's format?",
+    ),
+    "scope": ("the core items", "what's in the brief", "the first phase"),
+    "ans": (
+        "keep it simple for now", "follow last year's format", "go with the current template",
+    ),
+    "asp": ("the summary", "the wording in the intro", "the open questions at the end"),
+}
+
+STATUS_TITLES: dict[str, tuple[str, ...]] = {
+    "on_track": (
+        "On track", "Status: on track", "Weekly update: on track", "{P}: on track",
+        "All good on {P}", "Steady progress",
+    ),
+    "at_risk": (
+        "At risk", "Status: at risk", "{P}: at risk", "Heads up: {P} is at risk",
+        "Weekly update: some risk",
+    ),
+    "off_track": (
+        "Off track", "{P}: off track", "Status: off track, replanning",
+        "Weekly update: behind plan",
+    ),
+    "on_hold": ("On hold", "{P} is on hold", "Status: paused", "Pausing {P}"),
+    "complete": ("Complete", "{P} is complete", "Done: {P}", "Wrapping up {P}"),
+}
+
+STATUS_SUMMARIES: dict[str, tuple[str, ...]] = {
+    "on_track": (
+        "We're on track: {of} done ({pct}%).", "{of} complete and the rest are moving.",
+        "Good week. {of} closed, {left} to go.", "On track, {pct}% through ({of} done).",
+    ),
+    "at_risk": (
+        "{of} done ({pct}%), but a few items are slipping.",
+        "We're at risk: {left} still open and some of them are blocked.",
+        "Flagging risk. {of} done, and the remaining {left} depend on outside input.",
+    ),
+    "off_track": (
+        "We're behind: only {of} done ({pct}%).",
+        "Off track this week. {left} of {total} still open.",
+        "We've slipped. {of} done, which is well short of plan.",
+    ),
+    "on_hold": (
+        "Putting this on hold with {of} done.", "Paused at {done}/{total} done.",
+        "This is on hold for now; {of} were finished before the pause.",
+    ),
+    "complete": (
+        "Everything is done: {of}.", "All work is closed out ({of}).", "Finished. {of} complete.",
+    ),
+}
+
+STATUS_MIDDLES: dict[str, tuple[str, ...]] = {
+    "on_track": (
+        "Reviews are turning around quickly.", "No blockers right now.",
+        "The hardest items are behind us.", "Everyone has what they need.",
+        "Dependencies on other teams are sorted.",
+    ),
+    "at_risk": (
+        "Two items are waiting on outside sign-off.", "Review turnaround has slowed.",
+        "We're short a person while someone is out.", "One dependency keeps moving.",
+        "Scope grew a little after the last review.",
+    ),
+    "off_track": (
+        "Blockers piled up and we lost most of a week.", "Several items reopened after review.",
+        "Two people were pulled onto urgent work.", "An outside dependency slipped again.",
+    ),
+    "on_hold": (
+        "Priorities shifted and this waits for next quarter.", "We're waiting on budget approval.",
+        "Leadership asked us to pause while the scope is reviewed.",
+        "Waiting for a decision from the sponsor.",
+    ),
+    "complete": (
+        "Thanks everyone for the effort.", "Retro notes to follow.",
+        "Handover notes are in the project folder.", "A few follow-ups moved to the backlog.",
+    ),
+}
+
+STATUS_NEXTS: dict[str, tuple[str, ...]] = {
+    "on_track": (
+        "Next: keep the review queue short.", "Next week we close out the remaining reviews.",
+        "Next check-in same time next week.",
+    ),
+    "at_risk": (
+        "Next: chasing the open sign-offs daily.", "Plan: re-sequence work around the blockers.",
+        "I'll confirm by Friday whether the date holds.",
+    ),
+    "off_track": (
+        "Proposing a revised date at the next sync.", "Next: cut scope to protect the date.",
+        "We're re-planning this week and will share a new timeline.",
+    ),
+    "on_hold": (
+        "Open tasks stay where they are until we restart.",
+        "Reach out if something on here is urgent.", "We'll revisit at the next planning round.",
+    ),
+    "complete": ("Closing the project.", "Nothing further needed here.", "On to the next one."),
+}
+
+PROJECT_NOTE_TAILS: tuple[str, ...] = (
+    "Scope covers {scope}.", "Check-ins happen at {meet}.", "Final sign-off sits with {appr}.",
+    "Working docs live in {place}.", "It needs to land before {dl}.", "Main stakeholders: {team}.",
+)
+
+QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4", "H1", "H2")

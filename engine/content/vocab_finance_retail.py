@@ -1,0 +1,354 @@
+"""Industry vocabulary: finance and retail.
+
+Layout of one industry (the same in every ``vocab_*`` industry module):
+  themes  kinds of project; each has name patterns ({q} quarter, {x} one of ``fills``),
+          goals (one sentence per name pattern, in the same order: the project's notes
+          start with it) and work objects by class (doc, sys,
+          data, event; see ``vocab_tasks``). A task is "<verb> <object>", its subject
+          "the <object>". Objects are unique across all industries.
+  common  work objects any project of the industry may add.
+  team appr meet place dl   who, who approves (singular: "the CFO", "legal"), which meeting,
+                            where files live, deadlines.
+  blk unb   why work is blocked / what unblocked it (whole clauses).
+  prog      past-tense clauses that follow "I" ("went through the audit findings").
+  qst       questions, lower-case start, ending with "?".
+  scope ans asp   scope nouns, answers that follow "let's", review aspects (noun phrases).
+"""
+
+from __future__ import annotations
+
+# Dense data tables: keep several phrases per line.
+# fmt: off
+
+FINANCE = {
+    "themes": (
+        {
+            "names": (
+                "{q} close acceleration: {x}", "{x} reconciliation cleanup", "{q} audit readiness: {x}",
+                "{x} close checklist overhaul",
+            ),
+            "fills": (
+                "Intercompany", "Bank", "Accounts payable", "Fixed asset", "Accrual", "Payroll",
+                "Revenue", "Prepaid", "Treasury", "Lease", "Inventory", "Tax", "Expense", "Cash",
+            ),
+            "goals": (
+                "Cut the monthly close from eight working days to five.",
+                "Clear the backlog of unreconciled items and keep it at zero.",
+                "Have every balance and control ready for the auditors before fieldwork starts.",
+                "Replace the spreadsheet checklist with owned, dated tasks everyone can see.",
+            ),
+            "doc": (
+                "close calendar", "journal entry approval policy", "audit PBC list",
+                "account reconciliation policy",
+            ),
+            "sys": (
+                "BlackLine reconciliation templates", "ERP close task list",
+                "auto-matching rules for bank feeds",
+            ),
+            "data": (
+                "intercompany balances", "suspense account items", "accrual schedule",
+                "fixed asset register",
+            ),
+            "event": ("auditor walkthrough", "close retrospective"),
+        },
+        {
+            "names": (
+                "{x} controls review", "{x} regulatory reporting refresh", "{q} {x} remediation",
+                "{x} audit findings follow-up",
+            ),
+            "fills": (
+                "AML", "KYC", "Sanctions screening", "SOX", "Liquidity reporting", "CECL", "IFRS 9",
+                "Model risk", "Third-party risk", "Fraud", "Privacy", "Basel III",
+                "Trade surveillance",
+            ),
+            "goals": (
+                "Make sure every key control has current evidence and a named owner.",
+                "Bring our reporting in line with the updated guidance.",
+                "Fix the gaps the regulator flagged, with evidence we can show.",
+                "Close the findings from the last internal audit before the regulator's visit.",
+            ),
+            "doc": (
+                "SOX control narratives", "KYC refresh procedure", "model validation report",
+                "regulatory change log", "risk and control matrix",
+            ),
+            "sys": (
+                "sanctions screening rules", "transaction monitoring thresholds",
+                "user access review workflow",
+            ),
+            "data": (
+                "high-risk customer file sample", "control test evidence",
+                "suspicious activity alert backlog",
+            ),
+            "event": ("audit committee pre-read session", "control owner training"),
+        },
+        {
+            "names": (
+                "FY budget planning: {x}", "{q} forecast refresh: {x}", "{x} cost reduction review",
+                "{q} board pack: {x} section",
+            ),
+            "fills": (
+                "Operations", "Sales", "Marketing", "IT", "Facilities", "Customer service",
+                "Procurement", "HR", "Legal", "R&D", "Finance", "Logistics", "Field service",
+            ),
+            "goals": (
+                "Agree a budget with the department heads that finance can defend.",
+                "Give department heads a forecast they trust by the second week of the quarter.",
+                "Find savings without cutting headcount.",
+                "Get the board pack out three days earlier than last quarter.",
+            ),
+            "doc": (
+                "budget assumptions memo", "board pack commentary", "headcount plan",
+                "capex request template",
+            ),
+            "sys": (
+                "Adaptive Planning model", "forecast dashboard in Power BI",
+                "driver-based forecast model",
+            ),
+            "data": (
+                "vendor spend by category", "budget variance analysis", "revenue bridge",
+                "cost center mapping",
+            ),
+            "event": ("budget reviews with department heads", "quarterly business review"),
+        },
+    ),
+    "common": {
+        "doc": (
+            "finance project charter", "stakeholder update for finance leadership",
+            "finance ops process notes", "handover notes for the controller's team",
+        ),
+        "sys": ("finance project site on SharePoint",),
+        "data": ("open items tracker",),
+        "event": ("kickoff with the finance leads", "finance lessons-learned session"),
+    },
+    "team": (
+        "the controllers", "AP", "treasury", "the audit team", "FP&A", "internal audit", "tax",
+        "the business unit CFOs",
+    ),
+    "appr": (
+        "the CFO", "the controller", "internal audit", "the audit committee", "compliance",
+        "the head of FP&A",
+    ),
+    "meet": (
+        "month-end close", "the Tuesday finance sync", "the audit committee prep",
+        "the weekly controllers' call", "the forecast review",
+    ),
+    "place": (
+        "the close folder on SharePoint", "BlackLine", "the audit workpapers", "the FP&A drive",
+        "Workiva",
+    ),
+    "dl": (
+        "quarter-end", "the audit fieldwork", "the board meeting", "the 10-Q filing",
+        "month-end close", "the regulator's visit",
+    ),
+    "blk": (
+        "the bank hasn't sent the statement files yet",
+        "I'm still waiting on the subledger extract from IT",
+        "my ERP access request is still pending",
+        "audit wants more evidence before we can close it",
+        "the numbers don't tie out and I can't see why yet",
+        "treasury hasn't confirmed the FX rates",
+        "the vendor statements for last month are missing",
+        "legal hasn't reviewed the contract terms",
+    ),
+    "unb": (
+        "the bank statement files arrived", "IT sent the subledger extract",
+        "my ERP access came through", "audit accepted the evidence", "treasury confirmed the rates",
+        "we found the difference, a duplicated journal",
+    ),
+    "prog": (
+        "tied out the subledger to the GL", "cleared most of the aged reconciling items",
+        "walked through the variances with the business",
+        "updated the evidence for the key controls",
+        "matched the bank feed for the first two weeks", "rolled forward last quarter's workpapers",
+        "checked the journals over the approval threshold",
+        "fixed the cost center mappings that were off", "rebuilt the FX translation",
+        "booked the missing accruals",
+    ),
+    "qst": (
+        "do we use the month-end or the average FX rate here?",
+        "should the intercompany items be netted?", "does this need to go to the audit committee?",
+        "what's the materiality threshold we're using?",
+        "should prior-period adjustments go in this version?",
+        "are we including the acquired entity yet?",
+        "do we need the controller's sign-off or is yours enough?",
+        "which version of the forecast is the baseline?",
+    ),
+    "scope": (
+        "the US entities", "the top 20 accounts by balance", "the key controls",
+        "the current quarter", "the pilot entities",
+    ),
+    "ans": (
+        "use the month-end rate and footnote it", "net the intercompany items",
+        "leave the acquired entity out until next quarter",
+        "use the latest approved forecast as the baseline",
+        "stick with the 5% materiality threshold", "get the controller's sign-off to be safe",
+    ),
+    "asp": (
+        "the variance commentary", "the tie-out to the trial balance", "the FX assumptions",
+        "the evidence for the key controls", "the materiality wording", "the summary table",
+    ),
+}
+
+RETAIL = {
+    "themes": (
+        {
+            "names": (
+                "{x} store reset", "Holiday readiness: {x}", "{q} planogram refresh: {x}",
+                "{x} store opening",
+            ),
+            "fills": (
+                "Downtown", "Mall", "Flagship", "Outlet", "Riverside", "West Coast", "Airport",
+                "Suburban", "Harbor Square", "Northgate", "Midtown", "Eastfield", "Lakeside",
+            ),
+            "goals": (
+                "Get every store reset for the season without overtime blowing the budget.",
+                "Be fully staffed and stocked before the holiday rush starts.",
+                "Have the new layout live in all stores before peak trading.",
+                "Open on time with trained staff and full shelves.",
+            ),
+            "doc": (
+                "store opening checklist", "visual merchandising guide", "seasonal staffing plan",
+                "loss prevention procedures",
+            ),
+            "sys": (
+                "handheld scanners for receiving", "self-checkout lanes",
+                "store WiFi for the POS terminals",
+            ),
+            "data": (
+                "planogram compliance photos", "shrink figures by store", "store labor hours",
+                "endcap sales results",
+            ),
+            "event": ("store manager briefing", "overnight reset crew shifts"),
+        },
+        {
+            "names": (
+                "{x} checkout redesign", "{q} site speed sprint: {x}", "{x} launch on the web store",
+                "Marketplace expansion: {x}",
+            ),
+            "fills": (
+                "Mobile", "Gift card", "Click and collect", "Loyalty", "Subscription", "Home goods",
+                "Footwear", "Kids", "Beauty", "Outdoor gear", "Pet supplies",
+                "Electronics accessories", "Furniture",
+            ),
+            "goals": (
+                "Lift online conversion without adding steps to checkout.",
+                "Bring page load under two seconds on mobile.",
+                "Launch the new range online in time for the campaign.",
+                "List the range on two marketplaces without overselling stock.",
+            ),
+            "doc": (
+                "product detail page copy", "returns policy page", "promo code terms", "size guide",
+            ),
+            "sys": (
+                "payment provider integration", "product feed for the marketplace",
+                "order routing rules",
+            ),
+            "data": (
+                "cart abandonment numbers", "product catalog attributes", "A/B test results",
+                "zero-result search terms",
+            ),
+            "event": ("site launch war room", "product photoshoot"),
+        },
+        {
+            "names": (
+                "{q} {x} assortment review", "{x} supplier onboarding",
+                "{x} inventory accuracy program", "{q} markdown plan: {x}",
+            ),
+            "fills": (
+                "Private label", "Electronics", "Apparel", "Grocery", "Beauty", "Outdoor", "Toys",
+                "Home", "Garden", "Sporting goods", "Stationery", "Baby", "Frozen food",
+            ),
+            "goals": (
+                "Cut the tail of slow sellers and make room for the new lines.",
+                "Get new suppliers trading without delaying the range launch.",
+                "Cut out-of-stocks on the top 200 items.",
+                "Clear aged stock before the new season lands.",
+            ),
+            "doc": (
+                "supplier scorecard", "vendor compliance manual", "markdown guidelines",
+                "range review deck",
+            ),
+            "sys": (
+                "replenishment parameters", "EDI connection with the new supplier",
+                "RFID tags on the pilot range",
+            ),
+            "data": (
+                "stock counts for the top 200 items", "aged inventory report",
+                "supplier fill rates", "sell-through by category",
+            ),
+            "event": ("line review with buyers", "distribution center visit"),
+        },
+    ),
+    "common": {
+        "doc": (
+            "store comms bulletin", "project brief for retail leadership", "FAQ for store teams",
+        ),
+        "sys": ("task list in the store portal",),
+        "data": ("weekly trading snapshot",),
+        "event": (
+            "kickoff with store operations", "post-season review", "regional managers call",
+        ),
+    },
+    "team": (
+        "store ops", "the buying team", "merchandising", "the DC team", "loss prevention",
+        "e-commerce", "the regional managers", "customer service",
+    ),
+    "appr": (
+        "the head of stores", "the merchandising director", "the e-commerce lead", "finance",
+        "legal", "the VP of retail ops",
+    ),
+    "meet": (
+        "the Monday trading meeting", "the weekly range review", "the regional call",
+        "the promo planning meeting", "the peak readiness check-in",
+    ),
+    "place": (
+        "the store portal", "the merch drive", "the promo calendar", "Confluence",
+        "the shared trading folder",
+    ),
+    "dl": (
+        "Black Friday", "the spring range launch", "peak season", "the back-to-school promo",
+        "the store opening date", "the next markdown cycle",
+    ),
+    "blk": (
+        "the supplier still hasn't sent the product data", "the DC can't confirm the delivery slot",
+        "legal hasn't approved the promo terms", "the payment provider's sandbox is down",
+        "the POS update failed in the pilot store", "I'm waiting on photos from the studio",
+        "store ops wants to wait until after the weekend",
+        "the price file has errors and buying needs to fix it",
+    ),
+    "unb": (
+        "the supplier sent the product data", "the DC confirmed the slot",
+        "legal approved the terms", "the sandbox is back up", "the POS patch fixed the pilot store",
+        "the studio delivered the photos", "buying fixed the price file",
+    ),
+    "prog": (
+        "walked the floor with the store manager", "matched the planogram against the fixture list",
+        "checked the stock counts in three stores", "updated the prices for the promo lines",
+        "tested the checkout on iOS and Android", "went through the supplier's compliance answers",
+        "mapped the new attributes in the catalog", "reviewed the weekend sales with the buyers",
+        "fixed the broken product images", "sorted the aged stock into markdown bands",
+    ),
+    "qst": (
+        "are the outlet stores included?", "do we go live before or after the weekend?",
+        "is the promo price the same online and in store?",
+        "should franchise stores follow the same plan?", "do we need buying to approve this?",
+        "which stores are in the pilot?", "can we reuse last season's photos?",
+        "is free shipping part of this offer?",
+    ),
+    "scope": (
+        "the 12 pilot stores", "the top 200 items", "the online range", "company-owned stores",
+        "the spring range",
+    ),
+    "ans": (
+        "keep the outlet stores out this time", "go live after the weekend trade",
+        "match the online price to stores",
+        "reuse last season's photos where the product hasn't changed",
+        "leave it to franchise stores to opt in",
+    ),
+    "asp": (
+        "the pricing on the promo lines", "the store rollout order", "the product copy",
+        "the staffing numbers", "the shrink assumptions", "the DC timeline",
+    ),
+}
+
+INDUSTRIES = {"finance": FINANCE, "retail": RETAIL}

@@ -1,0 +1,342 @@
+"""Industry vocabulary: healthcare and education (layout: see ``vocab_finance_retail``)."""
+
+from __future__ import annotations
+
+# Dense data tables: keep several phrases per line.
+# fmt: off
+
+HEALTHCARE = {
+    "themes": (
+        {
+            "names": (
+                "{q} HIPAA compliance review: {x}", "{x} privacy risk assessment",
+                "{x} policy refresh", "{q} Joint Commission readiness: {x}",
+            ),
+            "fills": (
+                "Outpatient clinics", "Emergency department", "Pharmacy", "Radiology",
+                "Behavioral health", "Cardiology", "Lab services", "Home health", "Pediatrics",
+                "Ambulatory surgery", "Dermatology", "Physical therapy", "Dental",
+            ),
+            "goals": (
+                "Close the gaps found in last year's privacy audit.",
+                "Find out where patient data is exposed and fix the worst risks first.",
+                "Make sure staff know the updated procedures before the survey window.",
+                "Be survey-ready with every policy current and the evidence on file.",
+            ),
+            "doc": (
+                "HIPAA checklist", "breach notification procedure",
+                "business associate agreement template", "infection control policy",
+                "patient consent forms",
+            ),
+            "sys": ("EHR access audit logging", "secure messaging app for clinicians"),
+            "data": (
+                "access log review sample", "incident report trends", "policy attestation records",
+            ),
+            "event": (
+                "privacy training for front desk staff", "mock survey walkthrough",
+                "tabletop breach exercise",
+            ),
+        },
+        {
+            "names": (
+                "{x} EHR upgrade", "{x} e-prescribing rollout", "{x} telehealth expansion",
+                "{x} clinical workflow optimization",
+            ),
+            "fills": (
+                "Main campus", "Northside clinic", "Women's health", "Orthopedics", "Primary care",
+                "Oncology", "Urgent care", "Surgical services", "Pediatric clinic", "Neurology",
+                "Endocrinology", "Family medicine", "Rehab unit",
+            ),
+            "goals": (
+                "Go live without disrupting patient care or losing orders in the switchover.",
+                "Send every prescription electronically and retire the fax workflow.",
+                "Give patients a video visit option in every clinic.",
+                "Cut charting time for nurses by ten minutes per shift.",
+            ),
+            "doc": (
+                "downtime procedures", "order set change requests", "go-live support roster",
+                "clinician tip sheets",
+            ),
+            "sys": (
+                "lab results interface", "e-prescribing integration",
+                "medication barcode scanners", "telehealth video platform",
+            ),
+            "data": ("order set usage data", "charting time metrics", "interface error queue"),
+            "event": ("super-user training sessions", "go-live command center"),
+        },
+        {
+            "names": (
+                "{x} patient access improvement", "{q} claims denial reduction: {x}",
+                "{x} patient portal relaunch", "{q} revenue cycle cleanup: {x}",
+            ),
+            "fills": (
+                "Scheduling", "Registration", "Prior authorization", "Billing", "Referral",
+                "Check-in", "Financial counseling", "Call center", "Patient intake", "Collections",
+                "Coding", "Charge capture", "Insurance verification",
+            ),
+            "goals": (
+                "Cut the wait for a new-patient appointment to under two weeks.",
+                "Bring the denial rate back under 5%.",
+                "Get more patients using the portal instead of the phone line.",
+                "Clear the aged receivables and stop new ones piling up.",
+            ),
+            "doc": (
+                "prior authorization checklist", "patient statement wording",
+                "appeal letter templates", "call center scheduling scripts",
+            ),
+            "sys": (
+                "online self-scheduling", "patient portal sign-up flow",
+                "insurance eligibility check integration",
+            ),
+            "data": (
+                "denials by payer", "appointment no-show rates",
+                "patient satisfaction survey results", "aged accounts receivable",
+            ),
+            "event": ("front desk huddles", "payer contract review meeting"),
+        },
+    ),
+    "common": {
+        "doc": (
+            "clinical steering group update", "staff communication plan for the clinics",
+            "healthcare project charter",
+        ),
+        "data": ("clinical ops issue log", "training attendance tracker"),
+        "event": (
+            "kickoff with the clinical leads", "nursing leadership briefing",
+            "post-go-live review with clinicians",
+        ),
+    },
+    "team": (
+        "the nursing leads", "compliance", "IT security", "revenue cycle", "the clinic managers",
+        "the EHR analysts", "patient access", "pharmacy",
+    ),
+    "appr": (
+        "the privacy officer", "the CMO", "the CNO", "compliance", "legal",
+        "the clinical informatics lead",
+    ),
+    "meet": (
+        "the Thursday compliance huddle", "the nursing leadership meeting",
+        "the EHR change board", "the morning safety huddle", "the revenue cycle review",
+    ),
+    "place": (
+        "the policy library", "the compliance SharePoint", "PolicyStat", "the EHR build tracker",
+        "the clinical ops drive",
+    ),
+    "dl": (
+        "the Joint Commission survey", "the go-live date", "the annual privacy audit",
+        "the CMS reporting deadline", "open enrollment", "the next board quality meeting",
+    ),
+    "blk": (
+        "the EHR vendor still hasn't confirmed the interface spec",
+        "legal hasn't signed off on the BAA yet",
+        "I'm still waiting on read access to the reporting database",
+        "the interface test keeps failing on the allergy feed",
+        "the nursing leads want to wait until the staffing crunch is over",
+        "the payer hasn't sent the updated policy",
+        "the change board didn't get to it this week",
+        "the privacy officer has to review it first and she's out this week",
+    ),
+    "unb": (
+        "the vendor confirmed the interface spec", "legal signed the BAA",
+        "my database access came through", "the allergy feed fix passed testing",
+        "the change board approved it", "the payer sent the updated policy",
+    ),
+    "prog": (
+        "went through last year's audit findings", "checked it against the latest CMS guidance",
+        "walked through the workflow with two charge nurses",
+        "mapped the old order sets to the new ones", "tested the interface with test patients",
+        "pulled the denial reasons for the last quarter",
+        "updated the wording after feedback from the front desk",
+        "cross-checked the access logs for the flagged accounts",
+        "shadowed check-in at the Northside clinic", "cleaned up the duplicate policy versions",
+    ),
+    "qst": (
+        "should this also cover the satellite clinics?",
+        "do we need sign-off from the privacy officer first?",
+        "are residents in scope or only attending physicians?",
+        "does this apply to contracted staff too?",
+        "should we wait for the updated CMS guidance?", "can we pilot on one unit first?",
+        "do we need a Spanish version as well?", "is the go-live date still fixed?",
+    ),
+    "scope": (
+        "the main campus", "the two pilot units", "the outpatient clinics",
+        "employed physicians", "the top five payers",
+    ),
+    "ans": (
+        "include the satellite clinics", "pilot on one unit first",
+        "wait for the updated CMS guidance", "treat contracted staff the same as employees",
+        "get the privacy officer's sign-off before anything goes out",
+        "add a Spanish version in the next round",
+    ),
+    "asp": (
+        "the patient consent wording", "the escalation steps", "the role definitions",
+        "the downtime steps", "the training timeline", "the payer list",
+    ),
+}
+
+EDUCATION = {
+    "themes": (
+        {
+            "names": (
+                "{x} curriculum redesign", "{q} course review: {x}", "New elective: {x}",
+                "{x} assessment overhaul",
+            ),
+            "fills": (
+                "Grade 9 math", "Biology", "Computer science", "English literature",
+                "World history", "Chemistry", "Statistics", "Spanish", "Art and design", "Physics",
+                "Geography", "Music", "Economics",
+            ),
+            "goals": (
+                "Align the course with the updated state standards before fall term.",
+                "Find what worked this year and fix what didn't before next term.",
+                "Launch the elective with enough sign-ups to run two sections.",
+                "Give teachers a shared set of assessments that are marked the same way.",
+            ),
+            "doc": (
+                "course syllabus", "unit lesson plans", "grading rubric", "reading list",
+                "learning outcomes",
+            ),
+            "sys": ("LMS course shell", "online quiz bank"),
+            "data": (
+                "last year's exam results", "student feedback survey data",
+                "standards alignment map",
+            ),
+            "event": (
+                "department planning day", "teacher peer observations",
+                "curriculum committee presentation",
+            ),
+        },
+        {
+            "names": (
+                "{x} LMS migration", "{x} 1:1 device rollout", "{x} gradebook integration",
+                "Student information system upgrade: {x}",
+            ),
+            "fills": (
+                "Middle school", "High school", "Primary", "District-wide", "Lower school",
+                "Upper school", "East campus", "West campus", "Sixth form", "Elementary",
+                "Adult education", "Online school", "Special education",
+            ),
+            "goals": (
+                "Move every course to the new LMS without losing student work.",
+                "Get a working device into every student's hands by the first week of term.",
+                "Stop teachers entering grades twice.",
+                "Upgrade the SIS over the break with no data lost.",
+            ),
+            "doc": (
+                "device acceptable use policy", "teacher quick-start guide",
+                "parent FAQ on the new platform",
+            ),
+            "sys": (
+                "single sign-on for students", "gradebook sync with the SIS",
+                "Chromebook enrollment", "content filter settings",
+            ),
+            "data": ("course content export", "student account list", "device inventory"),
+            "event": ("teacher training drop-in sessions", "device handout days"),
+        },
+        {
+            "names": (
+                "{q} admissions campaign: {x}", "{x} open day", "{x} enrollment process review",
+                "Student wellbeing program: {x}",
+            ),
+            "fills": (
+                "Fall intake", "Spring intake", "International students", "Graduate programs",
+                "Transfer students", "Evening courses", "Summer school", "Scholarship",
+                "Adult learners", "Apprenticeship", "Online programs", "Nursing program", "MBA",
+            ),
+            "goals": (
+                "Hit the enrollment target without discounting tuition.",
+                "Turn open day visitors into applicants.",
+                "Answer every applicant within two working days.",
+                "Make support easier to find for first-year students.",
+            ),
+            "doc": (
+                "admissions brochure", "scholarship criteria", "student handbook",
+                "offer letter template",
+            ),
+            "sys": ("online application form", "applicant CRM workflows"),
+            "data": (
+                "applications funnel report", "enrollment forecast",
+                "retention figures by program",
+            ),
+            "event": ("campus tours", "applicant interview days", "orientation week"),
+        },
+    ),
+    "common": {
+        "doc": (
+            "newsletter item for staff", "board of governors briefing",
+            "education project charter",
+        ),
+        "sys": ("shared staff calendar",),
+        "data": ("staff survey results",),
+        "event": (
+            "kickoff with department heads", "end-of-term review", "parent information evening",
+        ),
+    },
+    "team": (
+        "the department heads", "the IT helpdesk", "admissions", "the registrar's office",
+        "student services", "the teaching assistants", "the exams office", "the parent council",
+    ),
+    "appr": (
+        "the principal", "the dean", "the curriculum committee", "the head of department",
+        "the registrar", "the vice-principal",
+    ),
+    "meet": (
+        "the Monday staff briefing", "the department meeting", "the curriculum committee",
+        "the governors' meeting", "the weekly leadership meeting",
+    ),
+    "place": (
+        "the staff drive", "the LMS", "the department folder", "the shared Google Drive",
+        "the policy portal",
+    ),
+    "dl": (
+        "the start of term", "exam season", "the accreditation visit",
+        "the application deadline", "parents' evening", "the end of the semester",
+    ),
+    "blk": (
+        "the LMS vendor hasn't restored the sandbox",
+        "the curriculum committee only meets next month",
+        "IT hasn't created the student accounts yet",
+        "I'm waiting on exam results from the board",
+        "the SIS export is missing the new students",
+        "the rooms for the sessions aren't confirmed",
+        "we need the parental consent forms back first",
+        "the department heads haven't agreed the rubric",
+    ),
+    "unb": (
+        "the sandbox is restored", "the committee approved it by email",
+        "IT created the accounts", "the exam results came in", "the registrar fixed the export",
+        "facilities confirmed the rooms", "the department heads agreed the rubric",
+    ),
+    "prog": (
+        "mapped the units to the new standards", "rewrote the first three lessons",
+        "went through the student feedback", "tested the import with one class",
+        "checked the rubric against last year's scripts",
+        "met with two of the department heads", "updated the dates for next term",
+        "moved the first batch of courses over", "cleaned up the duplicate student accounts",
+        "drafted the questions for the survey",
+    ),
+    "qst": (
+        "does this apply to the sixth form as well?",
+        "should we keep last year's rubric for comparison?",
+        "do part-time students count in the numbers?",
+        "are we allowed to share this with parents yet?",
+        "do we need the committee to approve this?", "should the summer courses be included?",
+        "which term do we pilot this in?", "is the accessibility review still required?",
+    ),
+    "scope": (
+        "the Year 9 classes", "the pilot department", "full-time students",
+        "this term's courses", "the main campus buildings",
+    ),
+    "ans": (
+        "keep last year's rubric for comparison", "pilot it with one year group first",
+        "leave the summer courses for phase two",
+        "share it with parents after the committee signs off",
+        "count part-time students separately",
+    ),
+    "asp": (
+        "the learning outcomes section", "the marking criteria", "the timeline for teachers",
+        "the wording for parents", "the accessibility notes", "the reading load",
+    ),
+}
+
+INDUSTRIES = {"healthcare": HEALTHCARE, "education": EDUCATION}

@@ -1,0 +1,126 @@
+"""Words that depend on the kind of work a task is, shared by every industry.
+
+Every work object in an industry module belongs to one class: ``doc`` (policies, plans,
+reports), ``sys`` (systems, tools, integrations), ``data`` (datasets, numbers, records) or
+``event`` (meetings, trainings, visits). The class picks the verbs for task names, the task
+notes and subtasks, and the progress clauses comments use. ``any`` serves subjects whose class
+is unknown (a subject that no template blueprint produced).
+"""
+
+from __future__ import annotations
+
+# Dense data tables: keep several phrases per line.
+# fmt: off
+
+WORK_CLASSES: tuple[str, ...] = ("doc", "sys", "data", "event")
+
+VERBS: dict[str, tuple[str, ...]] = {
+    "doc": ("Draft", "Update", "Review", "Finalize", "Revise", "Refresh"),
+    "sys": ("Configure", "Test", "Upgrade", "Roll out", "Set up", "Validate"),
+    "data": ("Clean up", "Analyze", "Review", "Pull together", "Update", "Check"),
+    "event": ("Plan", "Schedule", "Prepare for", "Organize", "Run"),
+}
+
+TASK_NOTES: dict[str, tuple[str, ...]] = {
+    "doc": (
+        "Bring {s} in line with what we agreed at {meet}. Needs sign-off from {appr}.",
+        "Start from the current version in {place} and mark what changed.",
+        "Get input from {team} first. The final version goes to {appr} before {dl}.",
+        "{S} {is} out of date. Keep it short and link the details from {place}.",
+        "Owner drafts, {team} reviews, {appr} approves. Target: before {dl}.",
+    ),
+    "sys": (
+        "Coordinate the change window with {team}. Rollback steps go in {place}.",
+        "Test {s} end to end before {dl}; {appr} signs off on go-live.",
+        "Scope is {scope}. Keep {team} posted on any downtime.",
+        "Document the configuration in {place} so {team} can support it.",
+        "Check access and permissions first; last time that cost us a week.",
+    ),
+    "data": (
+        "Use the latest extract and note any gaps in {place}.",
+        "This feeds the report {appr} reviews before {dl}. Flag anything that looks off.",
+        "Reconcile against last period and explain differences over 2%.",
+        "Scope is {scope}. Share a summary with {team} when done.",
+        "Start with the exceptions list; ask {team} about the history of most of them.",
+    ),
+    "event": (
+        "Agree the date with {team}, book the room, send the agenda a week ahead.",
+        "Needs to happen before {dl}. Ask {appr} to attend the first one.",
+        "Keep it to an hour. Notes and actions go in {place}.",
+        "Invite {team}; check for clashes with {meet}.",
+        "Prepare material in advance and share it in {place}.",
+    ),
+}
+
+SUBTASKS: dict[str, tuple[str, ...]] = {
+    "doc": (
+        "Collect input from {team}", "Write the first draft", "Address review comments",
+        "Get sign-off from {appr}", "Publish the final version in {place}",
+        "Compare with the previous version",
+    ),
+    "sys": (
+        "Write the test plan", "Dry run in the test environment", "Confirm rollback steps",
+        "Notify {team} about the change window", "Check access for {team}",
+        "Update the runbook in {place}",
+    ),
+    "data": (
+        "Pull the latest extract", "Flag outliers", "Share a summary with {team}",
+        "Document assumptions in {place}", "Reconcile with last period",
+        "Get {appr} to confirm the numbers",
+    ),
+    "event": (
+        "Book the room", "Send invites to {team}", "Prepare the agenda", "Send follow-up notes",
+        "Confirm attendance", "Share slides in {place}",
+    ),
+}
+
+# What the work looks like part-way through (follows "On the X:" in a comment).
+CLS: dict[str, tuple[str, ...]] = {
+    "doc": (
+        "the first draft is up for comments", "about half is rewritten",
+        "the outline is agreed and I'm filling in the sections",
+        "the structure is done, the wording needs work", "most of the open comments are resolved",
+        "I've cut the old sections that no longer apply",
+    ),
+    "sys": (
+        "the test setup is configured", "the first round of testing passed",
+        "two of the three integration checks are green", "the change request is filed",
+        "the settings are in, now checking permissions", "end-to-end testing passes with one known issue",
+    ),
+    "data": (
+        "the numbers reconcile except for a handful of rows",
+        "the extract is cleaned and the duplicates are gone",
+        "the first cut of the analysis is done", "the outliers are explained except two",
+        "the source data is loaded and checked", "totals match last period within rounding",
+    ),
+    "event": (
+        "invites are out and most people accepted", "the agenda is drafted",
+        "the room and the date are locked in", "the materials are about half ready",
+        "the speakers are confirmed", "the logistics are sorted, content next",
+    ),
+    "any": (
+        "the first pass is done", "about half is sorted", "the groundwork is in place",
+        "the open items are down to a few", "the main part is done",
+    ),
+}
+
+# A first step when starting (follows "I'll" in a comment).
+PLAN: dict[str, tuple[str, ...]] = {
+    "doc": (
+        "get a rough draft together", "reread the current version", "collect the open comments",
+        "agree the outline",
+    ),
+    "sys": (
+        "stand up a test environment", "read the vendor docs",
+        "check what access I need", "write the test plan",
+    ),
+    "data": (
+        "pull the latest extract", "check the source data", "reconcile last period first",
+        "list the known exceptions",
+    ),
+    "event": (
+        "lock the date and attendee list", "draft the agenda", "book the room",
+        "check who needs to be there",
+    ),
+    "any": ("list the open items", "read up on the background", "sketch a plan"),
+}

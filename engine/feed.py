@@ -1,0 +1,126 @@
+"""A readable activity feed: one line per event, in the actor's local time.
+
+Tue 09:04 (PST) Alice Chen commented on 'Update HIPAA checklist': "..."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+from engine import events as ev
+
+_STATE_WORDS = {
+    "new": "to do",
+    "in_progress": "in progress",
+    "blocked": "blocked",
+    "in_review": "in review",
+    "done": "done",
+}
+
+
+class Names:
+    """What the feed needs to know to name things: people, projects and tasks by id."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, tuple[str, ZoneInfo]] = {}
+        self.projects: dict[str, str] = {}
+        self.tasks: dict[str, str] = {}
+
+    def learn(self, event: ev.Event) -> None:
+        if isinstance(event, ev.PersonJoined):
+            self.people[event.person] = (event.name, ZoneInfo(event.timezone))
+        elif isinstance(event, ev.ProjectCreated):
+            self.projects[event.project] = event.name
+        elif isinstance(event, ev.TaskCreated):
+            self.tasks[event.task] = event.name
+
+    def person(self, person_id: str | None) -> str:
+        if person_id is None:
+            return "nobody"
+        return self.people.get(person_id, (person_id, None))[0]
+
+    def task(self, task_id: str) -> str:
+        return f"'{self.tasks.get(task_id, task_id)}'"
+
+    def project(self, project_id: str) -> str:
+        return f"'{self.projects.get(project_id, project_id)}'"
+
+
+def describe(event: ev.Event, names: Names) -> str:
+    """What happened, as a sentence without the actor's name."""
+    match event:
+        case ev.PersonJoined():
+            return f"joined as {event.role.replace('_', ' ')} ({event.timezone})"
+        case ev.ProjectCreated():
+            return f"created project {names.project(event.project)}"
+        case ev.SectionCreated():
+            return f"added section '{event.name}' to {names.project(event.project)}"
+        case ev.TaskCreated():
+            where = (
+                f"under {names.task(event.parent)}"
+                if event.parent
+                else f"in {names.project(event.project)}"
+            )
+            due = f", due {event.due_on:%a %d %b}" if event.due_on else ""
+            return f"created task {names.task(event.task)} {where}{due}"
+        case ev.TaskAssigned():
+            return f"assigned {names.task(event.task)} to {names.person(event.assignee)}"
+        case ev.TaskStateChanged():
+            return f"moved {names.task(event.task)} to {_STATE_WORDS[event.state]}"
+        case ev.TaskCompleted():
+            return f"completed {names.task(event.task)}"
+        case ev.TaskReopened():
+            return f"reopened {names.task(event.task)}"
+        case ev.DueDateChanged():
+            return f"moved the due date of {names.task(event.task)} to {event.due_on:%a %d %b}"
+        case ev.CommentAdded():
+            return f'commented on {names.task(event.task)}: "{event.text}"'
+        case ev.TaskLiked():
+            return f"liked {names.task(event.task)}"
+        case ev.FollowerAdded():
+            return f"started following {names.task(event.task)}"
+        case ev.StatusUpdatePosted():
+            status = event.status_type.replace("_", " ")
+            return f"posted a status update ({status}) on {names.project(event.project)}: {event.title}"
+        case ev.ProjectCompleted():
+            return f"completed project {names.project(event.project)}"
+        case ev.PersonWentOutOfOffice():
+            return f"is out of office {event.start_on:%a %d %b} – {event.end_on:%a %d %b}"
+        case ev.PersonReturned():
+            return "is back in the office"
+    return type(event).__name__
+
+
+def line(event: ev.Event, names: Names) -> str:
+    who = names.people.get(event.actor)
+    if who is None:
+        stamp = f"{event.at:%a %H:%M} (UTC)"
+        name = event.actor
+    else:
+        name, tz = who
+        local = event.at.astimezone(tz)
+        stamp = f"{local:%a %H:%M} ({local.tzname()})"
+    return f"{stamp} {name} {describe(event, names)}"
+
+
+def feed(
+    events: Iterable[ev.Event],
+    *,
+    types: set[str] | None = None,
+    person: str | None = None,
+) -> Iterator[str]:
+    """Feed lines for events, optionally only some types or one person (id, name or email)."""
+    names = Names()
+    wanted_person: set[str] | None = None
+    for event in events:
+        names.learn(event)
+        if person is not None and isinstance(event, ev.PersonJoined):
+            needle = person.lower()
+            if needle in (event.person, event.name.lower(), event.email.lower()):
+                wanted_person = (wanted_person or set()) | {event.person}
+        if types is not None and type(event).__name__ not in types:
+            continue
+        if person is not None and (wanted_person is None or event.actor not in wanted_person):
+            continue
+        yield line(event, names)

@@ -1,0 +1,77 @@
+"""The small moves every behaviour is made of: comment, move a task, complete it, and the
+questions behaviours ask of the state (my open tasks, my teammates, who reviews this)."""
+
+from __future__ import annotations
+
+from engine import events as ev
+from engine.content import CommentContext, PersonRef
+from engine.state import TaskView
+from engine.world import Actor, World
+
+
+def person_ref(world: World, person_id: str | None) -> PersonRef | None:
+    if person_id is None:
+        return None
+    p = world.state.people[person_id]
+    return PersonRef(name=p.name, role=p.role)
+
+
+def comment(
+    world: World, actor: Actor, task: TaskView, kind: str, to: str | None = None, detail: str = ""
+) -> None:
+    project = world.state.projects[task.project]
+    context = CommentContext(
+        kind=kind,
+        task_name=task.name,
+        task_subject=world.subjects.get(task.id, task.name),
+        project_name=project.name,
+        author=person_ref(world, actor.id),
+        to=person_ref(world, to),
+        detail=detail,
+    )
+    text = world.content.comment(world.content_rng, context)
+    world.emit(
+        ev.CommentAdded,
+        actor.id,
+        comment=world.next_id("c"),
+        task=task.id,
+        kind=kind,
+        text=text,
+        to=to,
+    )
+
+
+def move(world: World, actor: Actor, task: TaskView, state: str) -> None:
+    section = world.state.projects[task.project].sections.get(state)
+    world.emit(
+        ev.TaskStateChanged,
+        actor.id,
+        task=task.id,
+        state=state,
+        previous=task.state,
+        section=section,
+    )
+
+
+def teammates(world: World, actor: Actor) -> list[Actor]:
+    return [a for a in world.teams[actor.person.team] if a.joined and a is not actor]
+
+
+def my_open(world: World, actor: Actor, state: str) -> list[TaskView]:
+    tasks = world.state.tasks
+    return [tasks[t] for t in world.state.assigned[actor.id][state]]
+
+
+def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
+    owner = world.state.projects[task.project].owner
+    leads = [a.id for a in teammates(world, actor) if a.person.role == "lead"]
+    candidates = leads + ([owner] if owner != actor.id else [])
+    candidates = [c for c in candidates if world.state.people[c].away is None]
+    return actor.rng.choice(candidates) if candidates else None
+
+
+def complete(world: World, actor: Actor, task: TaskView) -> None:
+    move(world, actor, task, "done")
+    world.emit(ev.TaskCompleted, actor.id, task=task.id)
+    if task.parent is None and actor.rng.random() < 0.6:
+        comment(world, actor, task, "done")

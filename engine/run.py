@@ -1,0 +1,183 @@
+"""A run on disk: ``replays/<run-id>/`` with ``manifest.json`` and the event log.
+
+Simulating a run writes the manifest first (status "running"), streams events into the log,
+and marks the manifest "complete" at the end. Resuming re-simulates deterministically from
+the manifest's resolved scenario and checks that every durable event is byte-identical
+before appending the rest, so a resumed run equals an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+
+from engine import events as ev
+from engine.content import ContentSource
+from engine.errors import BusyworkError, InvalidInput
+from engine.log import FileLog
+from engine.scenario import Scenario, resolve
+from engine.world import World
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+class Manifest(msgspec.Struct, kw_only=True):
+    format: int = FORMAT
+    run_id: str
+    busywork_version: str
+    created_at: datetime
+    seed: int
+    content_source: str
+    scenario: Scenario
+    status: str = "running"  # running | complete
+    events: int = 0
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+
+class Summary(msgspec.Struct, kw_only=True):
+    run_dir: str
+    run_id: str
+    events: int
+    first_at: datetime | None
+    last_at: datetime | None
+    wall_seconds: float
+    events_per_second: float
+    resumed_from: int = 0
+    counts: dict[str, int] = {}
+
+
+_manifest_decoder = msgspec.json.Decoder(Manifest)
+
+
+def busywork_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("busywork")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def read_manifest(run_dir: Path) -> Manifest:
+    path = Path(run_dir) / MANIFEST
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{run_dir}: not a run folder (no {MANIFEST})") from None
+    try:
+        return _manifest_decoder.decode(data)
+    except msgspec.ValidationError as exc:
+        raise BusyworkError(f"{path}: damaged manifest: {exc}") from None
+
+
+def write_manifest(run_dir: Path, manifest: Manifest) -> None:
+    """Atomically replace the manifest (write, fsync, rename)."""
+    path = Path(run_dir) / MANIFEST
+    tmp = path.with_suffix(".json.tmp")
+    with open(tmp, "wb") as f:
+        f.write(msgspec.json.format(msgspec.json.encode(manifest), indent=2) + b"\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def new_run_dir(scenario: Scenario, replays: Path, now: datetime | None = None) -> Path:
+    now = now or datetime.now(UTC)
+    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-") or "run"
+    base = replays / f"{slug}-{now:%Y%m%d-%H%M%S}"
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
+
+
+def create_run(run_dir: Path, scenario: Scenario, content: ContentSource) -> Manifest:
+    run_dir = Path(run_dir)
+    if run_dir.exists() and any(run_dir.iterdir()):
+        raise InvalidInput(f"{run_dir}: already exists and is not empty; pick another --out")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(
+        run_id=run_dir.name,
+        busywork_version=busywork_version(),
+        created_at=datetime.now(UTC).replace(microsecond=0),
+        seed=scenario.seed,
+        content_source=content.name,
+        scenario=scenario,
+    )
+    write_manifest(run_dir, manifest)
+    return manifest
+
+
+Progress = Callable[[float, int], None]  # (simulated seconds, events so far)
+
+
+def simulate_run(
+    run_dir: Path,
+    manifest: Manifest,
+    content: ContentSource,
+    *,
+    on_progress: Progress | None = None,
+    log_options: dict | None = None,
+) -> Summary:
+    """Simulate (or finish simulating) the run described by the manifest into its log."""
+    scenario = resolve(manifest.scenario)
+    counts: dict[str, int] = {}
+    started = time.perf_counter()
+    with FileLog(run_dir, **(log_options or {})) as log:
+        durable = log.last_seq
+        existing = log.read_lines(1) if durable else iter(())
+        first_at: list[datetime] = []
+
+        def sink(event: ev.Event) -> None:
+            name = type(event).__name__
+            counts[name] = counts.get(name, 0) + 1
+            if not first_at:
+                first_at.append(event.at)
+            if event.seq <= durable:
+                line = ev.encode(event)
+                if line != next(existing, None):
+                    raise BusyworkError(
+                        f"{run_dir}: cannot resume: event {event.seq} differs from the log "
+                        "(the scenario, seed or busywork version changed since it was written)"
+                    )
+            else:
+                log.append((event,))
+
+        world = World(scenario, content, sink)
+        world.run(
+            on_progress=(lambda t: on_progress(t, world.seq)) if on_progress else None,
+        )
+        if world.seq < durable:
+            raise BusyworkError(
+                f"{run_dir}: cannot resume: the log holds {durable} events but the scenario makes "
+                f"only {world.seq}"
+            )
+        log.flush()
+    wall = time.perf_counter() - started
+    last_at = world.state.last_at
+    manifest.status = "complete"
+    manifest.events = world.seq
+    manifest.first_at = first_at[0] if first_at else None
+    manifest.last_at = last_at
+    write_manifest(run_dir, manifest)
+    made = world.seq - durable
+    return Summary(
+        run_dir=str(run_dir),
+        run_id=manifest.run_id,
+        events=world.seq,
+        first_at=manifest.first_at,
+        last_at=last_at,
+        wall_seconds=round(wall, 3),
+        events_per_second=round(made / wall, 1) if wall > 0 else 0.0,
+        resumed_from=durable,
+        counts=dict(sorted(counts.items())),
+    )

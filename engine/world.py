@@ -1,0 +1,210 @@
+"""The SimPy model of an organisation.
+
+Each person is a generator process that sleeps until their next moment of activity (drawn
+from their calendar's intensity) and then acts once (``engine.actions.act``). Everything a
+person does is an event: emitted with the next seq, folded into the projected state, and
+handed to the sink (usually a log). All randomness comes from named streams derived from the
+scenario seed, one per person plus one for content, so a run is reproducible and a team could
+later run in its own environment.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import simpy
+
+from engine import events as ev
+from engine.calendar import PersonCalendar, build_calendar, holiday_dates, origin_of
+from engine.content import ContentSource, TaskBlueprint
+from engine.scenario import Person, Scenario
+from engine.state import State, fold
+
+Sink = Callable[[ev.Event], None]
+
+
+@dataclass(slots=True)
+class Actor:
+    """A simulated person: who they are plus the plans only the simulation knows."""
+
+    id: str
+    person: Person
+    calendar: PersonCalendar
+    rng: random.Random
+    joined: bool = False
+    # Planned stretches away (local dates), announced shortly before they start.
+    away_plan: list[tuple[date, date]] = field(default_factory=list)
+    announced: tuple[date, date] | None = None
+    # Accumulated progress towards the next review request / next blocker (see actions).
+    work_credit: float = 0.0
+    work_threshold: float = 1.0
+    block_credit: float = 0.0
+    block_threshold: float = 1.0
+    comment_credit: float = 0.0
+    last_project_at: float = -math.inf
+    last_chase_day: date | None = None
+    projects_created: int = 0
+
+
+def stream(seed: int, name: str) -> random.Random:
+    """A named random stream: independent of other streams and of string hashing."""
+    return random.Random(f"{seed}:{name}")
+
+
+class World:
+    def __init__(self, scenario: Scenario, content: ContentSource, sink: Sink) -> None:
+        self.scenario = scenario
+        self.content = content
+        self.sink = sink
+        self.env = simpy.Environment()
+        self.state = State()
+        self.origin = origin_of(scenario)
+        self.horizon = scenario.days * 86400.0
+        self.content_rng = stream(scenario.seed, "content")
+        self.seq = 0
+        self.counters: dict[str, int] = {}
+        self.subjects: dict[str, str] = {}  # task id → the noun phrase comments mention
+        self.blocked_until: dict[str, float] = {}  # task id → sim seconds
+        self.task_queue: dict[str, list[TaskBlueprint]] = {}  # project id → tasks still to create
+        self._at_second = -1
+        self._at_value = self.origin
+        self.actors = self._make_actors()
+        self.by_id = {a.id: a for a in self.actors}
+        self.teams: dict[str, list[Actor]] = {}
+        for a in self.actors:
+            self.teams.setdefault(a.person.team, []).append(a)
+        self._today: tuple[str, int, date] = ("", -1, self.scenario.start)
+        # Actions in a week at activity 1: turns weekly rates into credit per action, so rates
+        # scale with the activity level like everything else.
+        self.actions_per_week = scenario.work.actions_per_day * 5
+
+    # -- setup -------------------------------------------------------------------------------
+
+    def _make_actors(self) -> list[Actor]:
+        sc = self.scenario
+        last_day = sc.start + timedelta(days=sc.days + 1)
+        first_day = sc.start - timedelta(days=1)
+        actors = []
+        for i, person in enumerate(sc.people, start=1):
+            pid = f"u{i}"
+            rng = stream(sc.seed, pid)
+            evening = person.evening
+            if evening is None:
+                evening = rng.random() < sc.rhythm.evening_share
+            country = person.country or sc.holidays.country
+            calendar = build_calendar(
+                sc,
+                person,
+                evening=evening,
+                holidays=holiday_dates(sc, country, first_day, last_day),
+                origin=self.origin,
+            )
+            actor = Actor(id=pid, person=person, calendar=calendar, rng=rng)
+            actor.away_plan = self._plan_time_away(actor)
+            for start_on, end_on in actor.away_plan:
+                calendar.add_away(start_on, end_on)
+            actor.work_threshold = rng.uniform(0.5, 1.5)
+            actor.block_threshold = rng.expovariate(1.0)
+            actors.append(actor)
+        return actors
+
+    def _plan_time_away(self, actor: Actor) -> list[tuple[date, date]]:
+        """Stretches out of office: per week, a chance to start one on a working day."""
+        ooo = self.scenario.out_of_office
+        rng, cal = actor.rng, actor.calendar
+        plan: list[tuple[date, date]] = []
+        day = self.scenario.start + timedelta(days=2)  # nobody is away on their first days
+        end = self.scenario.start + timedelta(days=self.scenario.days)
+        while day < end:
+            week = [day + timedelta(days=k) for k in range(7)]
+            if rng.random() < ooo.probability_per_week:
+                workdays = [d for d in week if cal.is_working_day(d)]
+                if workdays:
+                    first = rng.choice(workdays)
+                    length = max(1, round(rng.expovariate(1 / ooo.mean_days)))
+                    last, counted = first, 1
+                    while counted < length:
+                        last += timedelta(days=1)
+                        counted += cal.is_working_day(last)
+                    plan.append((first, last))
+                    day = last + timedelta(days=1)
+                    continue
+            day += timedelta(days=7)
+        return plan
+
+    # -- running -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        from engine.actions import act
+
+        def person_life(actor: Actor):
+            env = self.env
+            while True:
+                moment = actor.calendar.next_activity(env.now, actor.rng, self.horizon)
+                if moment == math.inf:
+                    return
+                yield env.timeout(moment - env.now)
+                act(self, actor)
+
+        for actor in self.actors:
+            self.env.process(person_life(actor))
+
+    def run(self, on_progress: Callable[[float], None] | None = None, step: float = 3600.0) -> None:
+        """Run to the horizon, calling on_progress(sim_seconds) every `step` simulated seconds."""
+        self.start()
+        t = 0.0
+        while t < self.horizon:
+            t = min(self.horizon, t + step)
+            self.env.run(until=t)
+            if on_progress is not None:
+                on_progress(t)
+
+    # -- emitting ----------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        second = int(self.env.now)
+        if second != self._at_second:
+            self._at_second = second
+            self._at_value = self.origin + timedelta(seconds=second)
+        return self._at_value
+
+    def emit(self, cls: type[ev.Event], actor: str, **fields) -> ev.Event:
+        self.seq += 1
+        event = cls(seq=self.seq, at=self.now, actor=actor, **fields)
+        fold(self.state, event)
+        self.sink(event)
+        return event
+
+    def next_id(self, prefix: str) -> str:
+        n = self.counters.get(prefix, 0) + 1
+        self.counters[prefix] = n
+        return f"{prefix}{n}"
+
+    def local_today(self, actor: Actor) -> date:
+        second = int(self.env.now)
+        who, when, today = self._today
+        if who != actor.id or when != second:
+            today = self.now.astimezone(actor.calendar.tz).date()
+            self._today = (actor.id, second, today)
+        return today
+
+    def workdays_after(self, actor: Actor, day: date, count: int) -> date:
+        """The date `count` working days after `day` on this person's calendar."""
+        cal = actor.calendar
+        while count > 0:
+            day += timedelta(days=1)
+            if day.weekday() not in cal.days_off and day not in cal.holidays:
+                count -= 1
+        return day
+
+
+def simulate(scenario: Scenario, content: ContentSource, sink: Sink, **run_options) -> World:
+    """Build a world for the scenario and run it to the end, sending every event to sink."""
+    world = World(scenario, content, sink)
+    world.run(**run_options)
+    return world

@@ -1,0 +1,119 @@
+"""The command line, run as a user runs it: a real subprocess in a scratch folder."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.runner import busywork
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("cli")
+    busywork("simulate", "--days", "10", "--out", "replays/ten", cwd=work)
+    return work / "replays" / "ten"
+
+
+def test_help_lists_the_commands(tmp_path):
+    out = busywork("--help", cwd=tmp_path).stdout
+    for command in ("init", "simulate", "show", "demo"):
+        assert command in out
+
+
+def test_help_does_not_import_heavy_libraries(tmp_path):
+    code = (
+        "import sys, cli; heavy = {'requests', 'duckdb', 'anthropic', 'simpy', 'rich', 'holidays'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_simulate_json_summary(tmp_path):
+    result = busywork(
+        "simulate", "--days", "5", "--seed", "3", "--out", "r", "--json", cwd=tmp_path
+    )
+    summary = json.loads(result.stdout)
+    for key in ("run_dir", "events", "first_at", "last_at", "wall_seconds", "events_per_second"):
+        assert key in summary
+    assert summary["events"] > 0
+    lines = (tmp_path / "r" / "events" / "00000001.jsonl").read_text().splitlines()
+    assert len(lines) == summary["events"]
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["seed"] == 3
+    assert manifest["content_source"] == "templates"
+    assert manifest["scenario"]["days"] == 5
+
+
+def test_default_run_folder_is_under_replays(tmp_path):
+    summary = json.loads(busywork("simulate", "--days", "2", "--json", cwd=tmp_path).stdout)
+    run = Path(summary["run_dir"])
+    assert run.parent == Path("replays")
+    assert (tmp_path / run / "manifest.json").exists()
+
+
+def test_show_tail_type_and_person(run_dir):
+    cwd = run_dir.parent.parent
+    tail = busywork("show", str(run_dir), "--tail", "5", cwd=cwd).stdout.splitlines()
+    assert len(tail) == 5
+    comments = busywork("show", str(run_dir), "--type", "CommentAdded", "--tail", "20", cwd=cwd)
+    assert all(" commented on '" in line for line in comments.stdout.splitlines())
+    alice = busywork("show", str(run_dir), "--person", "Alice Chen", cwd=cwd).stdout.splitlines()
+    assert alice and all("Alice Chen " in line for line in alice)
+    first = busywork("show", str(run_dir), cwd=cwd).stdout.splitlines()[0]
+    assert " joined as " in first and "(P" in first or "(E" in first
+
+
+def test_init_writes_a_scenario_that_simulates(tmp_path):
+    busywork("init", "team.toml", cwd=tmp_path)
+    assert "[[people]]" in (tmp_path / "team.toml").read_text()
+    again = busywork("init", "team.toml", cwd=tmp_path, check=False)
+    assert again.returncode == 2
+    assert "already exists; use --force" in again.stderr
+    busywork("simulate", "team.toml", "--days", "2", "--out", "t", cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["simulate", "nope.toml"], "nope.toml: no such scenario file"),
+        (["simulate", "bad.toml"], "bad.toml: industy: unknown key (did you mean 'industry'?)"),
+        (
+            ["simulate", "--start", "someday"],
+            "--start: 'someday' is not a date; expected YYYY-MM-DD",
+        ),
+        (["show", "missing-run"], "missing-run: not a run folder (no manifest.json)"),
+        (["simulate", "--resume", "missing-run"], "missing-run: not a run folder"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+    (tmp_path / "bad.toml").write_text('industy = "finance"\n')
+    result = busywork(*args, cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_show_rejects_unknown_type(run_dir):
+    result = busywork("show", str(run_dir), "--type", "TaskExploded", cwd=run_dir, check=False)
+    assert result.returncode == 2
+    assert "--type: 'TaskExploded' is not an event type" in result.stderr
+
+
+def test_out_folder_must_be_new(tmp_path):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "x").write_text("keep me")
+    result = busywork("simulate", "--days", "1", "--out", "taken", cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert "already exists and is not empty" in result.stderr
+    assert (tmp_path / "taken" / "x").read_text() == "keep me"
+
+
+def test_demo_prints_summary_and_activity(tmp_path):
+    out = busywork("demo", "--days", "3", cwd=tmp_path).stdout
+    assert "events" in out and "Latest activity:" in out
+    assert list((tmp_path / "replays").iterdir())

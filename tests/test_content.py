@@ -1,0 +1,358 @@
+"""The offline template content source: clean, fitting, varied and deterministic text.
+
+Every comment kind must mention its task's subject (the issue asks that comments mention their
+task's subject; no kind is exempt). Addressed kinds (question, answer, where_is,
+review_request, review_feedback) name the addressee by first name when there is one.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+
+import pytest
+
+from engine.content import CommentContext, ContentSource, PersonRef, ProjectBlueprint
+from engine.content import vocab_comments as vc
+from engine.content import vocab_finance_retail as v_fr
+from engine.content import vocab_health_education as v_he
+from engine.content import vocab_manufacturing_energy as v_me
+from engine.content import vocab_tasks as vt
+from engine.content import vocab_technology_media as v_tm
+from engine.content import vocab_travel_government as v_tg
+from engine.content.templates import INDUSTRIES, TemplateSource, first_name, is_plural
+from engine.errors import InvalidInput
+from engine.events import COMMENT_KINDS, STATUS_TYPES
+
+SOURCE = TemplateSource()
+RAW = {
+    **v_fr.INDUSTRIES,
+    **v_he.INDUSTRIES,
+    **v_me.INDUSTRIES,
+    **v_tm.INDUSTRIES,
+    **v_tg.INDUSTRIES,
+}
+PLACEHOLDER = re.compile(r"[{}]|\bNone\b|\bTODO\b|lorem", re.IGNORECASE)
+ADDRESSED_KINDS = ("question", "answer", "where_is", "review_request", "review_feedback")
+ALICE = PersonRef(name="Alice Chen", role="manager")
+BOB = PersonRef(name="Bob Okafor-Smith", role="individual_contributor")
+DETAIL = {"out_of_office": "Mon 12 Oct", "sorry_for_delay": "3 days"}
+# A realistic mix of comment kinds over a run (progress dominates).
+KIND_WEIGHTS = {
+    "start": 8, "progress": 30, "question": 10, "answer": 10, "blocked": 6, "unblocked": 5,
+    "review_request": 7, "review_feedback": 7, "done": 7, "out_of_office": 3, "where_is": 4,
+    "sorry_for_delay": 3,
+}  # fmt: skip
+TEAM = [
+    PersonRef(name=n, role="individual_contributor")
+    for n in (
+        "Alice Chen", "Bob Smith", "Carla Diaz", "Dev Patel", "Erin Wu", "Femi Ade", "Gus Berg",
+        "Hana Sato", "Ivan Petrov", "Jo Kim", "Kai Lee", "Lena Vogel",
+    )
+]  # fmt: skip
+
+
+def assert_clean(text: str) -> None:
+    assert text.strip(), "empty text"
+    assert not PLACEHOLDER.search(text), f"placeholder in {text!r}"
+    assert "  " not in text, f"double space in {text!r}"
+
+
+def mentions(text: str, subject: str) -> bool:
+    return subject in text or subject[:1].upper() + subject[1:] in text
+
+
+def context(kind, task, project="Project", author=ALICE, to=None, detail=None) -> CommentContext:
+    return CommentContext(
+        kind=kind, task_name=task.name, task_subject=task.subject, project_name=project,
+        author=author, to=to, detail=DETAIL.get(kind, "") if detail is None else detail,
+    )  # fmt: skip
+
+
+def blueprints(rng: random.Random, industry: str, count: int) -> list[ProjectBlueprint]:
+    return [SOURCE.project(rng, industry=industry, index=i) for i in range(count)]
+
+
+def test_the_source_satisfies_the_protocol():
+    source: ContentSource = SOURCE
+    assert source.name == "templates"
+    required = {"finance", "healthcare", "manufacturing", "travel", "technology", "retail"}
+    assert required | {"education", "government", "energy", "media"} <= set(INDUSTRIES)
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_project_blueprints_fit_the_contract(industry, rng):
+    projects = blueprints(rng, industry, 12)
+    with_subtasks = 0
+    for project in projects:
+        assert_clean(project.name)
+        assert_clean(project.notes)
+        assert project.notes.count(". ") + 1 in (2, 3), project.notes
+        assert 8 <= len(project.tasks) <= 20
+        assert len({task.name for task in project.tasks}) == len(project.tasks)
+        for task in project.tasks:
+            for text in (task.name, task.notes, task.subject, *task.subtasks):
+                assert_clean(text)
+            assert task.subject.startswith("the ")
+            assert task.subject[4:] in task.name, (task.subject, task.name)
+            assert len(task.subtasks) <= 3
+            with_subtasks += bool(task.subtasks)
+    total = sum(len(p.tasks) for p in projects)
+    assert 0 < with_subtasks < total, "some tasks, not all, have subtasks"
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_every_kind_is_clean_and_mentions_the_subject(industry, rng):
+    tasks = [t for p in blueprints(rng, industry, 3) for t in p.tasks]
+    for kind in COMMENT_KINDS:
+        for i in range(40):
+            task = tasks[i % len(tasks)]
+            to = BOB if i % 2 else None
+            text = SOURCE.comment(rng, context(kind, task, to=to))
+            assert_clean(text)
+            assert mentions(text, task.subject), (kind, text)
+            if to is None:
+                assert "@" not in text, f"{kind} addresses nobody: {text!r}"
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_every_status_type_is_clean_and_uses_the_numbers(industry, rng):
+    name = blueprints(rng, industry, 1)[0].name
+    for status_type in STATUS_TYPES:
+        done, total = (19, 19) if status_type == "complete" else (7, 19)
+        for _ in range(20):
+            title, text = SOURCE.status_update(
+                rng, project_name=name, status_type=status_type, done=done, total=total,
+                author=ALICE,
+            )  # fmt: skip
+            assert_clean(title)
+            assert_clean(text)
+            numbers = {str(done), str(total), str(total - done)}
+            assert any(n in text for n in numbers), text
+
+
+def test_status_update_survives_an_empty_project(rng):
+    for status_type in STATUS_TYPES:
+        title, text = SOURCE.status_update(
+            rng, project_name="Empty", status_type=status_type, done=0, total=0,
+            author=PersonRef(name="", role="manager"),
+        )  # fmt: skip
+        assert_clean(title)
+        assert_clean(text)
+        assert not text.endswith("\n")
+
+
+@pytest.mark.parametrize("kind", ADDRESSED_KINDS)
+def test_addressed_kinds_use_the_first_name_of_to(kind, rng):
+    task = blueprints(rng, "healthcare", 1)[0].tasks[0]
+    for _ in range(30):
+        text = SOURCE.comment(rng, context(kind, task, to=BOB))
+        assert "Bob" in text, text
+        assert "Okafor" not in text, text
+
+
+def test_out_of_office_and_sorry_use_the_detail(rng):
+    task = blueprints(rng, "travel", 1)[0].tasks[0]
+    for _ in range(30):
+        assert "Mon 12 Oct" in SOURCE.comment(rng, context("out_of_office", task))
+        assert "3 days" in SOURCE.comment(rng, context("sorry_for_delay", task))
+        # No detail given: a sensible fallback, never an empty gap.
+        assert_clean(SOURCE.comment(rng, context("out_of_office", task, detail="")))
+        assert_clean(SOURCE.comment(rng, context("sorry_for_delay", task, detail="")))
+
+
+def test_out_of_office_names_the_backup_by_first_name(rng):
+    task = blueprints(rng, "media", 1)[0].tasks[0]
+    texts = [SOURCE.comment(rng, context("out_of_office", task, to=BOB)) for _ in range(40)]
+    assert all("Okafor" not in t for t in texts)
+    assert any("Bob" in t for t in texts)
+
+
+def test_blocked_comments_give_an_industry_reason(rng):
+    task = blueprints(rng, "finance", 1)[0].tasks[0]
+    reasons = v_fr.FINANCE["blk"]
+    texts = [SOURCE.comment(rng, context("blocked", task)) for _ in range(30)]
+    assert all(any(reason in text for reason in reasons) for text in texts)
+
+
+def test_comment_lengths_vary(rng):
+    task = blueprints(rng, "technology", 1)[0].tasks[0]
+    lengths = [len(SOURCE.comment(rng, context("progress", task))) for _ in range(200)]
+    assert min(lengths) < 90 and max(lengths) > 180, (min(lengths), max(lengths))
+
+
+def test_plural_subjects_agree_with_their_verbs(rng):
+    assert is_plural("self-checkout lanes") and is_plural("auto-matching rules for bank feeds")
+    assert is_plural("evaluation criteria") and is_plural("denials by payer")
+    assert not is_plural("HIPAA checklist") and not is_plural("store WiFi for the POS terminals")
+    assert not is_plural("budget variance analysis") and not is_plural("POS")
+    lanes = next(
+        t for p in blueprints(random.Random(0), "retail", 6) for t in p.tasks
+        if t.subject == "the self-checkout lanes"
+    )  # fmt: skip
+    for kind in COMMENT_KINDS:
+        for _ in range(30):
+            text = SOURCE.comment(rng, context(kind, lanes, to=BOB))
+            # The capitalised subject starts a sentence, so its verb follows it.
+            for verb in ("is", "looks", "needs", "doesn't"):
+                assert f"The self-checkout lanes {verb} " not in text, text
+            assert "is the self-checkout lanes" not in text, text
+
+
+def test_an_unknown_subject_falls_back_to_neutral_words(rng):
+    task = blueprints(rng, "energy", 1)[0].tasks[0]
+    task = type(task)(name="Water the office plants", subject="the office plants")
+    for kind in COMMENT_KINDS:
+        text = SOURCE.comment(rng, context(kind, task, to=BOB))
+        assert_clean(text)
+        assert mentions(text, "the office plants"), text
+
+
+def test_same_seed_same_text_and_different_seed_different_text():
+    def produce(seed: int) -> list[str]:
+        rng = random.Random(seed)
+        project = SOURCE.project(rng, industry="government", index=4)
+        out = [project.name, project.notes, *(t.name + t.notes for t in project.tasks)]
+        for i, kind in enumerate(COMMENT_KINDS * 3):
+            task = project.tasks[i % len(project.tasks)]
+            out.append(SOURCE.comment(rng, context(kind, task, to=BOB)))
+        for status_type in STATUS_TYPES:
+            out.extend(
+                SOURCE.status_update(
+                    rng, project_name=project.name, status_type=status_type, done=3, total=9,
+                    author=ALICE,
+                )
+            )  # fmt: skip
+        return out
+
+    assert produce(11) == produce(11)
+    first, second = produce(11), produce(12)
+    assert first != second
+    assert sum(a != b for a, b in zip(first, second, strict=False)) > len(second) // 2
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_comments_are_mostly_distinct_over_a_realistic_run(industry, rng):
+    """About a 30-day run of a 12-person team: 5,000 comments spread over 200 tasks."""
+    tasks = []
+    index = 0
+    while len(tasks) < 200:
+        project = SOURCE.project(rng, industry=industry, index=index)
+        tasks.extend((task, project.name) for task in project.tasks)
+        index += 1
+    tasks = tasks[:200]
+    # Some tasks get far more comments than others.
+    weights = [1 / (rank + 1) ** 0.7 for rank in range(len(tasks))]
+    kinds, kind_weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    texts = []
+    for _ in range(5000):
+        task, project_name = rng.choices(tasks, weights)[0]
+        kind = rng.choices(kinds, kind_weights)[0]
+        author, to = rng.sample(TEAM, 2)
+        detail = {"out_of_office": f"Mon {rng.randint(1, 28)} Oct"}.get(kind, "")
+        detail = f"{rng.randint(2, 9)} days" if kind == "sorry_for_delay" else detail
+        ctx = context(kind, task, project_name, author, to if rng.random() < 0.6 else None, detail)
+        texts.append(SOURCE.comment(rng, ctx))
+    assert len(set(texts)) / len(texts) >= 0.8
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_project_names_do_not_repeat_in_a_run_of_30(industry, rng):
+    names = [p.name for p in blueprints(rng, industry, 30)]
+    assert len(set(names)) == 30, sorted(names)
+
+
+def test_unknown_industry_names_the_value_and_the_choices(rng):
+    with pytest.raises(InvalidInput) as raised:
+        SOURCE.project(rng, industry="aerospace", index=0)
+    message = str(raised.value)
+    assert "'aerospace'" in message and "industry" in message
+    assert all(name in message for name in INDUSTRIES)
+    assert raised.value.exit_code == 2
+
+
+def test_unknown_comment_kind_and_status_type_are_rejected(rng):
+    task = blueprints(rng, "finance", 1)[0].tasks[0]
+    with pytest.raises(InvalidInput, match="'gossip'.*start"):
+        SOURCE.comment(rng, context("gossip", task))
+    with pytest.raises(InvalidInput, match="'meh'.*on_track"):
+        SOURCE.status_update(
+            rng, project_name="P", status_type="meh", done=1, total=2, author=ALICE
+        )
+
+
+def test_first_name():
+    assert first_name(PersonRef(name="Alice Chen", role="manager")) == "Alice"
+    assert first_name(PersonRef(name="  Cher ", role="lead")) == "Cher"
+    assert first_name(PersonRef(name="", role="lead")) == "team"
+
+
+# Structural checks of the vocabulary: they cover every template, not just the ones drawn.
+
+FIXED_FIELDS = {"s", "S", "me", "d", "is", "looks", "needs", "does"}
+INDUSTRY_FIELDS = set(vc.GENERIC_SLOTS) | {"cls", "plan", "q"}
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_every_comment_template_uses_only_known_fields_and_bodies_mention_the_subject():
+    for kind in COMMENT_KINDS:
+        parts = vc.KINDS[kind]
+        for part, templates in parts.items():
+            allowed = FIXED_FIELDS | INDUSTRY_FIELDS | RAW["finance"].keys()
+            allowed = (allowed | {"to"}) if part.endswith("_to") else allowed
+            for template in templates:
+                assert fields(template) <= allowed - {"themes", "common"}, (kind, template)
+                if part.startswith("bodies"):
+                    assert fields(template) & {"s", "S"}, (kind, template)
+
+
+def test_every_industry_has_the_same_vocabulary_and_no_braces_in_values():
+    keys = set(RAW["finance"])
+    for industry, raw in RAW.items():
+        assert set(raw) - {"tech"} == keys, industry
+        for key, values in raw.items():
+            if key in ("themes", "common"):
+                continue
+            assert len(values) >= 4, (industry, key)
+            for value in values:
+                assert "{" not in value and "}" not in value, value
+        for question in raw["qst"]:
+            assert question.endswith("?") and question[0].islower(), question
+
+
+def test_work_objects_are_unique_and_themes_can_fill_a_large_project():
+    seen: dict[str, str] = {}
+    for industry, raw in RAW.items():
+        common = [o for cls in vt.WORK_CLASSES for o in raw["common"].get(cls, ())]
+        for theme in raw["themes"]:
+            assert len(theme["names"]) == len(theme["goals"]), industry
+            objects = [o for cls in vt.WORK_CLASSES for o in theme.get(cls, ())]
+            assert len(objects) + len(common) >= 20, (industry, theme["names"][0])
+            for name in theme["names"]:
+                assert "{x}" in name, name
+            for obj in objects:
+                assert obj not in seen, f"{obj!r} in {industry} and {seen.get(obj)}"
+                seen[obj] = industry
+        for obj in common:
+            assert obj not in seen, f"{obj!r} in {industry} and {seen.get(obj)}"
+            seen[obj] = industry
+
+
+def test_no_sentence_starts_with_a_lower_case_slot():
+    """ "... the deadline. {appr} should attend" would print "the CFO" mid-text in lower case."""
+    starts = re.compile(r"(?:^|[.!?] )\{(\w+)\}")
+    comment_templates = [t for kind in vc.KINDS.values() for part in kind.values() for t in part]
+    task_templates = [
+        t for by_class in (vt.TASK_NOTES, vt.SUBTASKS) for ts in by_class.values() for t in ts
+    ]
+    for template in [*comment_templates, *task_templates]:
+        assert set(starts.findall(template)) <= {"S", "to"}, template
+    for template in vc.PROJECT_NOTE_TAILS:
+        assert not starts.findall(template), template
+    status = [vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS]
+    for template in (t for table in status for ts in table.values() for t in ts):
+        assert set(starts.findall(template)) <= {"P", "of", "done", "left"}, template

@@ -1,0 +1,86 @@
+"""Crash and resume: `kill -9` a simulation at random moments, resume it, and get exactly the
+bytes an uninterrupted run writes."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.runner import BUSYWORK, busywork
+
+DAYS = "150"
+
+
+def events_bytes(run: Path) -> bytes:
+    segments = sorted((run / "events").glob("*.jsonl"), key=lambda p: int(p.stem))
+    return b"".join(p.read_bytes() for p in segments)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> tuple[Path, float]:
+    work = tmp_path_factory.mktemp("reference")
+    started = time.monotonic()
+    busywork("simulate", "--days", DAYS, "--seed", "5", "--out", "full", cwd=work)
+    return work / "full", time.monotonic() - started
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attempt", range(3))
+def test_resume_after_kill_9_is_byte_identical(tmp_path, rng, reference, attempt):
+    full, duration = reference
+    proc = subprocess.Popen(
+        [BUSYWORK, "simulate", "--days", DAYS, "--seed", "5", "--out", "run", "--json"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    manifest = tmp_path / "run" / "manifest.json"
+    deadline = time.monotonic() + 30
+    while not manifest.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(rng.uniform(0.0, duration * 0.8))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = events_bytes(tmp_path / "run")
+    print(f"killed after {len(before)} of {len(events_bytes(full))} bytes (rc {proc.returncode})")
+
+    result = busywork("simulate", "--resume", "run", "--json", cwd=tmp_path)
+    summary = json.loads(result.stdout)
+    assert events_bytes(tmp_path / "run") == events_bytes(full)
+    assert json.loads(manifest.read_text())["status"] == "complete"
+    assert summary["events"] == len(events_bytes(full).splitlines())
+
+
+def test_resume_refuses_a_log_from_another_story(tmp_path, reference):
+    full, _ = reference
+    busywork("simulate", "--days", "3", "--seed", "5", "--out", "run", cwd=tmp_path)
+    # Swap in another seed's manifest: the durable events no longer match the simulation.
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    manifest["scenario"]["seed"] = 6
+    (tmp_path / "run" / "manifest.json").write_text(json.dumps(manifest))
+    before = events_bytes(tmp_path / "run")
+    result = busywork("simulate", "--resume", "run", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert "cannot resume: event 1 differs from the log" in result.stderr
+    assert events_bytes(tmp_path / "run") == before
+
+
+def test_resuming_a_finished_run_changes_nothing(tmp_path):
+    busywork("simulate", "--days", "3", "--out", "run", cwd=tmp_path)
+    before = events_bytes(tmp_path / "run")
+    busywork("simulate", "--resume", "run", cwd=tmp_path)
+    assert events_bytes(tmp_path / "run") == before
+
+
+def test_resume_cuts_a_torn_tail(tmp_path):
+    busywork("simulate", "--days", "3", "--out", "run", cwd=tmp_path)
+    whole = events_bytes(tmp_path / "run")
+    segment = sorted((tmp_path / "run" / "events").glob("*.jsonl"))[-1]
+    with open(segment, "r+b") as f:  # a crash in the middle of the last line
+        f.truncate(len(segment.read_bytes()) - 17)
+    busywork("simulate", "--resume", "run", cwd=tmp_path)
+    assert events_bytes(tmp_path / "run") == whole

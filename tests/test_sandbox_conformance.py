@@ -1,0 +1,385 @@
+"""Conformance with Asana's official OpenAPI spec, and the official ``asana`` SDK (v5).
+
+Every exchange of a scenario that calls every sandbox route is recorded by the app's
+observer. Requests the sandbox accepted and all responses are validated with jsonschema
+against the spec's schemas, made strict: ``$ref``/``allOf`` resolved, OpenAPI's ``nullable``
+honoured, dates checked, and no properties beyond the spec's (``additionalProperties``
+false), so a field the sandbox invents fails. In requests, properties the spec marks
+read-only are not checked: Asana accepts ``memberships`` on create although the spec marks
+it read-only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator, FormatChecker
+
+from adapters.asana.sandbox import routes
+from tests.sandbox_fixtures import session_for
+
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    return not isinstance(value, str) or date.fromisoformat(value) is not None
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    return not isinstance(value, str) or datetime.fromisoformat(value) is not None
+
+
+class StrictSchemas:
+    """Spec schemas turned into strict JSON Schema, memoised per (ref, mode)."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.spec = spec
+        self._memo: dict[tuple[str, str], dict[str, Any]] = {}
+        self._active: set[tuple[str, str]] = set()
+
+    def resolve_ref(self, ref: str) -> dict[str, Any]:
+        node: Any = self.spec
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
+        return node
+
+    def strict(self, schema: dict[str, Any], mode: str, field: bool = False) -> dict[str, Any]:
+        """``mode``: "request", "response", or "expanded" (a response to a request with
+        opt_fields, which may select any field of the full record: Compact → Response)."""
+        if "$ref" in schema:
+            ref = schema["$ref"]
+            full = ref.removesuffix("Compact") + "Response"
+            if mode == "expanded" and field and ref.endswith("Compact") and self._exists(full):
+                schema = {"$ref": full}
+            key = (schema["$ref"], mode if field else mode + "-composed")
+            if key in self._memo:
+                return self._memo[key]
+            if key in self._active:  # a recursive schema: accept anything below this point
+                return {}
+            self._active.add(key)
+            result = self.strict(self.resolve_ref(schema["$ref"]), mode)
+            self._active.discard(key)
+            self._memo[key] = result
+            return result
+        schema = dict(schema)
+        if "allOf" in schema:
+            parts = [self.strict(p, mode) for p in schema.pop("allOf")]
+            schema = self._merge([*parts, self.strict(schema, mode)])
+        out: dict[str, Any] = {}
+        for key in ("type", "enum", "format", "required", "minimum", "maximum"):
+            if key in schema:
+                out[key] = schema[key]
+        if "properties" in schema:
+            props = {}
+            for name, sub in schema["properties"].items():
+                read_only = sub.get("readOnly") or self._deref(sub).get("readOnly")
+                props[name] = (
+                    {} if mode == "request" and read_only else self.strict(sub, mode, True)
+                )
+            out["properties"] = props
+            out["additionalProperties"] = False
+            out.setdefault("type", "object")
+        if "items" in schema:
+            out["items"] = self.strict(schema["items"], mode, True)
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                out[key] = [self.strict(s, mode) for s in schema[key]]
+        if schema.get("nullable") or schema.get("x-nullable"):
+            out["x-nullable"] = True  # kept for allOf merging; jsonschema ignores it
+            if "type" in out:
+                out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else out["type"]
+            if "enum" in out and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+        return out
+
+    def _exists(self, ref: str) -> bool:
+        return ref.rsplit("/", 1)[-1] in self.spec["components"]["schemas"]
+
+    def _deref(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return self.resolve_ref(schema["$ref"]) if "$ref" in schema else schema
+
+    @staticmethod
+    def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        nullable = False
+        for part in parts:
+            nullable |= isinstance(part.get("type"), list) and "null" in part["type"]
+            for key, value in part.items():
+                if key == "properties":
+                    merged.setdefault("properties", {}).update(value)
+                elif key == "required":
+                    merged["required"] = sorted({*merged.get("required", []), *value})
+                elif key in ("type", "enum") and key in merged:
+                    continue
+                else:
+                    merged[key] = value
+        if nullable or any(p.get("x-nullable") for p in parts):
+            t = merged.get("type", "object")
+            merged["type"] = t if isinstance(t, list) else [t, "null"]
+        return merged
+
+
+class Conformance:
+    def __init__(self, spec: dict[str, Any]):
+        self.schemas = StrictSchemas(spec)
+        self.paths = spec["paths"]
+        self._templates = [
+            (re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", p) + "$"), p) for p in self.paths
+        ]
+
+    def template(self, path: str) -> str:
+        matches = [t for regex, t in self._templates if regex.match(path)]
+        assert matches, f"{path}: no such path in Asana's spec"
+        return max(matches, key=lambda t: sum("{" not in seg for seg in t.split("/")))
+
+    def operation(self, method: str, path: str) -> dict[str, Any]:
+        item = self.paths[self.template(path)]
+        assert method.lower() in item, f"{method} {path}: not an operation in Asana's spec"
+        return item[method.lower()]
+
+    def check_request(self, method: str, path: str, body: dict[str, Any]) -> None:
+        op = self.operation(method, path)
+        schema = op["requestBody"]["content"]["application/json"]["schema"]
+        self._validate(self.schemas.strict(schema, "request"), body, f"request {method} {path}")
+
+    def check_response(
+        self, method: str, path: str, status: int, body: dict[str, Any], opt_fields: bool = False
+    ) -> None:
+        responses = self.operation(method, path)["responses"]
+        response = responses.get(status) or responses.get(str(status))
+        if response is None:  # e.g. 429/503 on an operation that does not list them
+            response = {"$ref": "#/components/responses/" + {
+                400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+                429: "TooManyRequests", 500: "InternalServerError"}.get(status, "BadRequest")}  # fmt: skip
+        if "$ref" in response:
+            response = self.schemas.resolve_ref(response["$ref"])
+        schema = response["content"]["application/json"]["schema"]
+        mode = "expanded" if opt_fields else "response"
+        self._validate(self.schemas.strict(schema, mode), body, f"{status} {method} {path}")
+
+    @staticmethod
+    def _validate(schema: dict[str, Any], instance: Any, where: str) -> None:
+        errors = sorted(
+            Draft7Validator(schema, format_checker=FORMATS).iter_errors(instance), key=str
+        )
+        if errors:
+            e = errors[0]
+            at = "/".join(map(str, e.absolute_path))
+            raise AssertionError(f"{where}: {at}: {e.message[:300]} ({len(errors)} errors)")
+
+
+@pytest.fixture(scope="session")
+def conformance(asana_spec) -> Conformance:
+    return Conformance(asana_spec)
+
+
+def _exercise_every_route(sb) -> None:
+    """Call every route at least once, with typical successes and failures."""
+    s, b, ws = session_for(sb), sb.base_url, sb.workspace_gid
+    ok = lambda r: r.json()["data"]  # noqa: E731
+    s.get(f"{b}/users/me")
+    s.get(f"{b}/users", params={"workspace": ws, "opt_fields": "name,email"})
+    s.get(f"{b}/workspaces", params={"limit": 1})
+    s.get(f"{b}/workspaces/{ws}")
+    s.get(f"{b}/workspaces/{ws}/users")
+    s.get(f"{b}/workspaces/{ws}/teams")
+    s.get(f"{b}/teams/{sb.team_gid}")
+    p = ok(s.post(f"{b}/projects", json={"data": {"name": "P", "workspace": ws, "notes": "n",
+                                                   "due_on": "2030-01-02", "color": "light-blue"}}))  # fmt: skip
+    s.post(f"{b}/workspaces/{ws}/projects", json={"data": {"name": "W", "default_view": "board"}})
+    s.post(
+        f"{b}/teams/{sb.team_gid}/projects",
+        json={"data": {"name": "T", "privacy_setting": "private"}},
+    )
+    s.get(f"{b}/projects", params={"workspace": ws, "limit": 2})
+    s.get(f"{b}/workspaces/{ws}/projects", params={"archived": "false"})
+    s.get(f"{b}/teams/{sb.team_gid}/projects")
+    s.get(f"{b}/projects/{p['gid']}")
+    s.put(f"{b}/projects/{p['gid']}", json={"data": {"archived": True, "owner": None}})
+    sec = ok(s.post(f"{b}/projects/{p['gid']}/sections", json={"data": {"name": "Doing"}}))
+    spare = ok(s.post(f"{b}/projects/{p['gid']}/sections", json={"data": {"name": "Spare",
+                                                                          "insert_before": sec["gid"]}}))  # fmt: skip
+    s.get(f"{b}/projects/{p['gid']}/sections")
+    s.get(f"{b}/sections/{sec['gid']}")
+    s.put(f"{b}/sections/{spare['gid']}", json={"data": {"name": "Spare 2"}})
+    s.delete(f"{b}/sections/{spare['gid']}")
+    t = ok(s.post(f"{b}/tasks", json={"data": {
+        "name": "T", "notes": "n", "projects": [p["gid"]], "assignee": "me", "due_on": "2024-02-02",
+        "start_on": "2024-02-01", "followers": ["bob@example.com"], "completed": False}}))  # fmt: skip
+    s.post(f"{b}/tasks", json={"data": {"name": "M", "memberships": [
+        {"project": p["gid"], "section": sec["gid"]}], "liked": True}})  # fmt: skip
+    s.post(f"{b}/sections/{sec['gid']}/addTask", json={"data": {"task": t["gid"]}})
+    s.get(f"{b}/sections/{sec['gid']}/tasks", params={"limit": 1})
+    s.get(f"{b}/projects/{p['gid']}/tasks", params={"opt_fields": "name,memberships.section.name"})
+    s.get(f"{b}/tasks", params={"project": p["gid"], "limit": 5})
+    s.get(f"{b}/tasks/{t['gid']}")
+    s.put(f"{b}/tasks/{t['gid']}", json={"data": {"completed": True, "assignee": "carol@example.com",
+                                                  "due_on": "2024-03-01", "start_on": None, "name": "T2",
+                                                  "notes": "m", "liked": True}})  # fmt: skip
+    s.put(
+        f"{b}/tasks/{t['gid']}",
+        json={"data": {"assignee": None, "completed": False, "due_on": None}},
+    )
+    sub = ok(
+        s.post(f"{b}/tasks/{t['gid']}/subtasks", json={"data": {"name": "S", "assignee": "me"}})
+    )
+    s.get(f"{b}/tasks/{t['gid']}/subtasks")
+    s.post(
+        f"{b}/tasks/{t['gid']}/addFollowers", json={"data": {"followers": ["carol@example.com"]}}
+    )
+    s.post(
+        f"{b}/tasks/{t['gid']}/removeFollowers", json={"data": {"followers": ["carol@example.com"]}}
+    )
+    s.post(
+        f"{b}/tasks/{sub['gid']}/addProject",
+        json={"data": {"project": p["gid"], "section": sec["gid"]}},
+    )
+    story = ok(s.post(f"{b}/tasks/{t['gid']}/stories", json={"data": {"text": "Looks good"}}))
+    s.get(f"{b}/tasks/{t['gid']}/stories")
+    for st in s.get(f"{b}/tasks/{t['gid']}/stories").json()["data"]:
+        s.get(f"{b}/stories/{st['gid']}")
+    s.get(f"{b}/stories/{story['gid']}")
+    su = ok(s.post(f"{b}/status_updates", json={"data": {"parent": p["gid"], "status_type": "on_track",
+                                                          "title": "W1", "text": "fine"}}))  # fmt: skip
+    s.get(f"{b}/status_updates", params={"parent": p["gid"]})
+    s.get(f"{b}/status_updates/{su['gid']}")
+    s.get(f"{b}/projects/{p['gid']}")  # now with a current status update
+    s.delete(f"{b}/status_updates/{su['gid']}")
+    ooo = ok(s.post(f"{b}/ooo_entries", json={"data": {"user": "me", "workspace": ws,
+                                                        "start_date": "2024-05-01", "end_date": "2024-05-02"}}))  # fmt: skip
+    s.get(f"{b}/ooo_entries", params={"user": "me", "workspace": ws})
+    s.get(f"{b}/ooo_entries/{ooo['gid']}")
+    s.post(f"{b}/batch", json={"data": {"actions": [
+        {"method": "get", "relative_path": f"/tasks/{t['gid']}", "options": {"fields": ["name"]}},
+        {"method": "post", "relative_path": f"/tasks/{t['gid']}/stories", "data": {"text": "b"}}]}})  # fmt: skip
+    # Failures: each is answered with Asana's error shape.
+    s.get(f"{b}/tasks/1")
+    s.put(f"{b}/tasks/{t['gid']}", json={"data": {"assignee": "zz"}})
+    s.post(f"{b}/tasks", json={"name": "no envelope"})
+    s.delete(f"{b}/tasks/{sub['gid']}")
+    s.delete(f"{b}/projects/{p['gid']}")
+
+
+@pytest.fixture(scope="module")
+def exchanges(asana_spec) -> list[tuple[str, str, Any, int, Any, bool]]:
+    import msgspec
+
+    from adapters.asana.sandbox import Sandbox, SandboxConfig
+    from tests.sandbox_fixtures import default_people
+
+    recorded: list[tuple[str, str, Any, int, Any, bool]] = []
+
+    def observe(request, status, body):
+        sent = msgspec.json.decode(request.body) if request.body else None
+        path = request.path.removeprefix("/api/1.0")
+        recorded.append((request.method, path, sent, status, body, "opt_fields" in request.query))
+
+    with Sandbox(SandboxConfig(people=default_people())) as sb:
+        sb.app.observer = observe
+        _exercise_every_route(sb)
+        assert not sb.internal_errors
+    return recorded
+
+
+def test_every_route_is_exercised_and_in_the_spec(exchanges, conformance):
+    called = {(m, conformance.template(p)) for m, p, *_ in exchanges}
+    for method, pattern, _ in routes.TABLE:
+        assert (method, pattern) in called or (method, pattern.replace("{user_gid}", "me")) in {
+            (m, p) for m, p, *_ in exchanges}, f"{method} {pattern} not exercised"  # fmt: skip
+        conformance.operation(method, re.sub(r"\{\w+\}", "1", pattern))
+    assert ("POST", "/batch") in called
+    assert {x[3] for x in exchanges} >= {200, 201, 400, 404}
+
+
+def test_accepted_requests_conform(exchanges, conformance):
+    checked = 0
+    for method, path, sent, status, *_ in exchanges:
+        if sent is not None and status < 300:
+            conformance.check_request(method, path, sent)
+            checked += 1
+    assert checked >= 20  # every accepted write of the scenario
+
+
+def test_responses_conform(exchanges, conformance):
+    for method, path, _, status, body, opt_fields in exchanges:
+        conformance.check_response(method, path, status, body, opt_fields)
+
+
+def test_error_and_limit_responses_conform(make_sandbox, conformance):
+    from adapters.asana.sandbox import FaultPlan, Limits
+
+    sb = make_sandbox(limits=Limits(quota=1, window=60), faults=FaultPlan(rates={"500": 1.0}))
+    s = session_for(sb)
+    url = f"{sb.base_url}/users/me"
+    for expected in (500, 429):
+        r = s.get(url)
+        assert r.status_code == expected
+        conformance.check_response("GET", "/users/me", r.status_code, r.json())
+    r = s.get(url, headers={"Authorization": "Bearer wrong"})
+    conformance.check_response("GET", "/users/me", 401, r.json())
+
+
+def test_strict_schemas_catch_invented_fields(conformance):
+    with pytest.raises(AssertionError, match="Additional properties"):
+        conformance.check_response("GET", "/tasks/1", 200, {"data": {"gid": "1", "colour": "x"}})
+    with pytest.raises(AssertionError, match="is not of type"):
+        conformance.check_response(
+            "GET", "/tasks/1", 200, {"data": {"gid": "1", "completed": "no"}}
+        )
+    conformance.check_response("GET", "/tasks/1", 200, {"data": {"gid": "1", "assignee": None}})
+
+
+def test_official_sdk_round_trip(sandbox, asana_spec):
+    asana = pytest.importorskip("asana")
+    config = asana.Configuration()
+    config.host = sandbox.base_url
+    config.access_token = sandbox.tokens["alice@example.com"]
+    client = asana.ApiClient(config)
+    ws = sandbox.workspace_gid
+    project = asana.ProjectsApi(client).create_project(
+        {"data": {"name": "SDK", "workspace": ws}}, {}
+    )
+    section = asana.SectionsApi(client).create_section_for_project(
+        project["gid"], {"body": {"data": {"name": "Doing"}}})  # fmt: skip
+    tasks_api = asana.TasksApi(client)
+    body = {"data": {"name": "Task", "memberships": [{"project": project["gid"], "section": section["gid"]}],
+                     "assignee": "bob@example.com", "due_on": "2024-06-01"}}  # fmt: skip
+    task = tasks_api.create_task(body, {})
+    more = [
+        tasks_api.create_task({"data": {"name": f"more {i}", "projects": [project["gid"]]}}, {})[
+            "gid"
+        ]
+        for i in range(5)
+    ]
+    subtask = tasks_api.create_subtask_for_task({"data": {"name": "Sub"}}, task["gid"], {})
+    comment = asana.StoriesApi(client).create_story_for_task(
+        {"data": {"text": "Hi"}}, task["gid"], {}
+    )
+    status = asana.StatusUpdatesApi(client).create_status_for_object(
+        {"data": {"parent": project["gid"], "status_type": "on_track", "text": "ok", "title": "W"}}, {})  # fmt: skip
+    got = tasks_api.get_task(
+        task["gid"], {"opt_fields": "name,assignee.name,memberships.section.name"}
+    )
+    assert got["assignee"]["name"] == "Bob Brown"
+    assert got["memberships"][0]["section"]["name"] == "Doing"
+    pages: list[str] = []
+    sandbox.app.observer = lambda request, status, body: pages.append(request.query)
+    listed = list(tasks_api.get_tasks_for_project(project["gid"], {"limit": 2}))
+    sandbox.app.observer = None
+    # "Untitled section" (where "more" went) comes before "Doing"; three pages, then the end.
+    assert [t["gid"] for t in listed] == [*more, task["gid"]]
+    assert len(pages) == 3 and "offset=" in pages[-1]
+    subtasks = list(tasks_api.get_subtasks_for_task(task["gid"], {"limit": 1}))
+    assert [t["gid"] for t in subtasks] == [subtask["gid"]]
+    stories = list(asana.StoriesApi(client).get_stories_for_task(task["gid"], {}))
+    assert comment["gid"] in {x["gid"] for x in stories}
+    updates = list(asana.StatusUpdatesApi(client).get_statuses_for_object(project["gid"], {}))
+    assert [u["gid"] for u in updates] == [status["gid"]]
+    with pytest.raises(asana.rest.ApiException) as info:
+        tasks_api.get_task("1", {})
+    assert info.value.status == 404
