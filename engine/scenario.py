@@ -245,6 +245,8 @@ def resolve(scenario: Scenario) -> Scenario:
         parse_hours(person.hours, f"{where}.hours")
         for j, day in enumerate(person.days_off):
             _check_choice(f"{where}.days_off[{j}]", day, WEEKDAYS)
+        if len(set(person.days_off)) >= 7:
+            raise InvalidInput(f"{where}.days_off: {person.days_off!r} leaves no working day")
         _check_country(f"{where}.country", person.country)
         email = person.email or _email_for(person.name)
         if "@" not in email:

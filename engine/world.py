@@ -45,6 +45,10 @@ class Actor:
     block_credit: float = 0.0
     block_threshold: float = 1.0
     comment_credit: float = 0.0
+    away_rng: random.Random = field(default_factory=random.Random)
+    planned_until: date = date.min
+    holiday_years: set[int] = field(default_factory=set)
+    next_away_week: date = date.min
     last_project_at: float = -math.inf
     last_chase_day: date | None = None
     projects_created: int = 0
@@ -56,14 +60,28 @@ def stream(seed: int, name: str) -> random.Random:
 
 
 class World:
-    def __init__(self, scenario: Scenario, content: ContentSource, sink: Sink) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        content: ContentSource,
+        sink: Sink,
+        *,
+        env: simpy.Environment | None = None,
+        forever: bool = False,
+        quiet: tuple[tuple[float, float], ...] = (),
+    ) -> None:
+        """A world for the scenario. `env` may be a simpy.rt.RealtimeEnvironment (live mode);
+        `forever` ignores scenario.days; `quiet` lists (start, end) sim-second windows in which
+        nobody acts (a live run that was stopped), so people come back to a gap in the story."""
         self.scenario = scenario
         self.content = content
         self.sink = sink
-        self.env = simpy.Environment()
+        self.env = env if env is not None else simpy.Environment()
         self.state = State()
         self.origin = origin_of(scenario)
-        self.horizon = scenario.days * 86400.0
+        self.horizon = math.inf if forever else scenario.days * 86400.0
+        self.quiet = quiet
+        self._holidays: dict[tuple[str, int], set[date]] = {}
         self.content_rng = stream(scenario.seed, "content")
         self.seq = 0
         self.counters: dict[str, int] = {}
@@ -86,8 +104,6 @@ class World:
 
     def _make_actors(self) -> list[Actor]:
         sc = self.scenario
-        last_day = sc.start + timedelta(days=sc.days + 1)
-        first_day = sc.start - timedelta(days=1)
         actors = []
         for i, person in enumerate(sc.people, start=1):
             pid = f"u{i}"
@@ -95,31 +111,41 @@ class World:
             evening = person.evening
             if evening is None:
                 evening = rng.random() < sc.rhythm.evening_share
-            country = person.country or sc.holidays.country
-            calendar = build_calendar(
-                sc,
-                person,
-                evening=evening,
-                holidays=holiday_dates(sc, country, first_day, last_day),
-                origin=self.origin,
+            calendar = build_calendar(sc, person, evening=evening, holidays=(), origin=self.origin)
+            actor = Actor(
+                id=pid,
+                person=person,
+                calendar=calendar,
+                rng=rng,
+                away_rng=stream(sc.seed, f"{pid}:away"),
+                planned_until=sc.start - timedelta(days=1),
+                next_away_week=sc.start + timedelta(days=2),  # nobody is away on their first days
             )
-            actor = Actor(id=pid, person=person, calendar=calendar, rng=rng)
-            actor.away_plan = self._plan_time_away(actor)
-            for start_on, end_on in actor.away_plan:
-                calendar.add_away(start_on, end_on)
+            self._plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
             actor.work_threshold = rng.uniform(0.5, 1.5)
             actor.block_threshold = rng.expovariate(1.0)
             actors.append(actor)
         return actors
 
-    def _plan_time_away(self, actor: Actor) -> list[tuple[date, date]]:
-        """Stretches out of office: per week, a chance to start one on a working day."""
-        ooo = self.scenario.out_of_office
-        rng, cal = actor.rng, actor.calendar
-        plan: list[tuple[date, date]] = []
-        day = self.scenario.start + timedelta(days=2)  # nobody is away on their first days
-        end = self.scenario.start + timedelta(days=self.scenario.days)
-        while day < end:
+    def _plan_ahead(self, actor: Actor, until: date) -> None:
+        """Extend a person's calendar to `until`: public holidays by year, and time away (per
+        week, a chance to start a stretch on a working day). Done lazily, so runs can go on
+        forever; its own random stream keeps it independent of how far ahead we look."""
+        sc, cal = self.scenario, actor.calendar
+        if until <= actor.planned_until:
+            return
+        country = actor.person.country or sc.holidays.country
+        for year in range(max(sc.start.year, actor.planned_until.year), until.year + 1):
+            if year not in actor.holiday_years:
+                actor.holiday_years.add(year)
+                key = (country, year)
+                if key not in self._holidays:  # the holidays package is slow: once per year
+                    first, last = date(year, 1, 1), date(year, 12, 31)
+                    self._holidays[key] = holiday_dates(sc, country, first, last)
+                cal.holidays |= self._holidays[key]
+        ooo, rng = sc.out_of_office, actor.away_rng
+        day = actor.next_away_week
+        while day < until:
             week = [day + timedelta(days=k) for k in range(7)]
             if rng.random() < ooo.probability_per_week:
                 workdays = [d for d in week if cal.is_working_day(d)]
@@ -130,11 +156,13 @@ class World:
                     while counted < length:
                         last += timedelta(days=1)
                         counted += cal.is_working_day(last)
-                    plan.append((first, last))
+                    actor.away_plan.append((first, last))
+                    cal.add_away(first, last)
                     day = last + timedelta(days=1)
                     continue
             day += timedelta(days=7)
-        return plan
+        actor.next_away_week = day
+        actor.planned_until = until
 
     # -- running -----------------------------------------------------------------------------
 
@@ -142,13 +170,16 @@ class World:
         from engine.actions import act
 
         def person_life(actor: Actor):
-            env = self.env
+            env, start = self.env, self.scenario.start
             while True:
+                if env.now > (actor.planned_until - start).days * 86400 - 30 * 86400:
+                    self._plan_ahead(actor, actor.planned_until + timedelta(days=60))
                 moment = actor.calendar.next_activity(env.now, actor.rng, self.horizon)
                 if moment == math.inf:
                     return
                 yield env.timeout(moment - env.now)
-                act(self, actor)
+                if not self.quiet or not any(a <= moment < b for a, b in self.quiet):
+                    act(self, actor)
 
         for actor in self.actors:
             self.env.process(person_life(actor))

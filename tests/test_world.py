@@ -3,7 +3,7 @@ and determinism."""
 
 import math
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import msgspec
 import pytest
@@ -193,3 +193,35 @@ def test_time_moves_forward_and_stays_inside_the_run(default_run):
     assert all(a.at <= b.at for a, b in zip(events, events[1:], strict=False))
     assert events[0].at >= world.origin
     assert events[-1].at < world.origin + timedelta(days=30)
+
+
+def test_public_holidays_are_days_off():
+    # 19 January 2026 is Martin Luther King Jr. Day in the US
+    world, events = run_world(days=21)
+    local_days = {e.at.astimezone(world.by_id[e.actor].calendar.tz).date() for e in events}
+    assert date(2026, 1, 19) not in local_days
+    assert date(2026, 1, 20) in local_days
+
+
+def test_forever_runs_plan_ahead_lazily():
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=1))
+    events: list[ev.Event] = []
+    world = World(scenario, TemplateSource(), events.append, forever=True)
+    world.start()
+    world.env.run(until=400 * 86400)  # past a year boundary and far beyond `days`
+    last = events[-1].at.astimezone(world.actors[0].calendar.tz).date()
+    assert last > date(2027, 1, 1)
+    assert date(2027, 1, 1) in world.actors[0].calendar.holidays
+
+
+def test_quiet_windows_leave_a_gap_and_people_apologise():
+    quiet = ((10 * 86400.0, 17 * 86400.0),)
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=30))
+    events: list[ev.Event] = []
+    World(scenario, TemplateSource(), events.append, quiet=quiet).run()
+    origin = World(scenario, TemplateSource(), lambda e: None).origin
+    inside = [e for e in events if 10 * 86400 <= (e.at - origin).total_seconds() < 17 * 86400]
+    assert inside == []
+    after = [e for e in events if (e.at - origin).total_seconds() >= 17 * 86400]
+    kinds = Counter(e.kind for e in after[:300] if isinstance(e, ev.CommentAdded))
+    assert kinds["sorry_for_delay"] > 0
