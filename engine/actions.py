@@ -119,7 +119,9 @@ def _review(world: World, actor: Actor) -> bool:
 
 
 def _finish_approved(world: World, actor: Actor) -> bool:
-    for task in my_open(world, actor, "in_review"):
+    tasks = world.state.tasks
+    for task_id in world.state.assigned[actor.id]["in_review"]:
+        task = tasks[task_id]
         if task.approved:
             complete(world, actor, task)
             return True
@@ -127,8 +129,10 @@ def _finish_approved(world: World, actor: Actor) -> bool:
 
 
 def _unblock(world: World, actor: Actor) -> bool:
-    for task in my_open(world, actor, "blocked"):
-        if world.blocked_until.get(task.id, 0) <= world.env.now:
+    tasks = world.state.tasks
+    for task_id in world.state.assigned[actor.id]["blocked"]:
+        task = tasks[task_id]
+        if world.blocked_until.get(task_id, 0) <= world.env.now:
             move(world, actor, task, "in_progress")
             comment(world, actor, task, "unblocked")
             return True
@@ -136,8 +140,9 @@ def _unblock(world: World, actor: Actor) -> bool:
 
 
 def _slip_due_date(world: World, actor: Actor) -> bool:
-    today = world.local_today(actor)
-    for task in my_open(world, actor, "in_progress"):
+    today, tasks = world.local_today(actor), world.state.tasks
+    for task_id in world.state.assigned[actor.id]["in_progress"]:
+        task = tasks[task_id]
         if task.due_on is not None and task.due_on < today:
             new_due = world.workdays_after(actor, today, actor.rng.randint(2, 6))
             world.emit(
@@ -253,8 +258,8 @@ def _conversation(world: World, actor: Actor) -> None:
     recent = state.recently_completed
     if not recent:
         return
-    task = state.tasks[recent[rng.randrange(len(recent))]]
-    if task.assignee == actor.id:
+    task = state.tasks.get(recent[rng.randrange(len(recent))])
+    if task is None or task.assignee == actor.id:  # gone with its finished project, or mine
         return
     roll = rng.random()
     if roll < work.like_probability and actor.id not in task.likers:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -73,24 +74,40 @@ class PersonCalendar:
     ) -> None:
         self.tz = ZoneInfo(timezone)
         self.profile = profile  # expected actions per bin on a working day
+        # cumulative[b] = expected actions before bin b; cumulative[96] = the day's total
+        self.cumulative = [0.0]
+        for value in profile:
+            self.cumulative.append(self.cumulative[-1] + value)
         self.days_off = frozenset(days_off)  # weekday numbers, Monday = 0
-        self.holidays = set(holidays)
+        self.holidays: set[date] = set(holidays)
         self.away: list[tuple[date, date]] = []
         self.origin = origin
         self._day_starts: dict[date, float] = {}
+        self._working: dict[date, bool] = {}
+        # The local day of the last moment next_activity returned (calls come in time order).
+        self.last_day = origin.astimezone(self.tz).date()
+        self._cursor = (self.last_day, self.day_start(self.last_day))
 
     def add_away(self, start_on: date, end_on: date) -> None:
         self.away.append((start_on, end_on))
+        self._working.clear()
+
+    def add_holidays(self, days: Iterable[date]) -> None:
+        self.holidays.update(days)
+        self._working.clear()
 
     def is_away(self, day: date) -> bool:
         return any(start <= day <= end for start, end in self.away)
 
     def is_working_day(self, day: date) -> bool:
-        return (
-            day.weekday() not in self.days_off
-            and day not in self.holidays
-            and not self.is_away(day)
-        )
+        working = self._working.get(day)
+        if working is None:
+            working = self._working[day] = (
+                day.weekday() not in self.days_off
+                and day not in self.holidays
+                and not self.is_away(day)
+            )
+        return working
 
     def local(self, seconds: float) -> datetime:
         return (self.origin + timedelta(seconds=seconds)).astimezone(self.tz)
@@ -117,25 +134,33 @@ class PersonCalendar:
         return self.intensity(self.origin + timedelta(seconds=seconds)) > 0
 
     def next_activity(self, now: float, rng: random.Random, horizon: float) -> float:
-        """The next moment this person acts after `now` (or `math.inf` past the horizon)."""
+        """The next moment this person acts after `now` (or `math.inf` past the horizon).
+
+        Inverts the integrated intensity: draw Exp(1) and walk forward through the day's
+        cumulative profile (bisect), then whole days, until that much expected activity
+        has passed. Calls must come with non-decreasing `now` (a person's own clock)."""
+        day, start = self._cursor
+        if not start <= now < self.day_start(day + _DAY):
+            day = self.local(now).date()
+            start = self.day_start(day)
         need = rng.expovariate(1.0)
-        day = self.local(now).date()
-        start = self.day_start(day)
-        offset = now - start
+        cumulative, profile, total = self.cumulative, self.profile, self.cumulative[-1]
+        position = max(0.0, (now - start) / BIN_SECONDS)
         while start < horizon:
-            if self.is_working_day(day):
-                b = max(0, int(offset // BIN_SECONDS))
-                frac = offset / BIN_SECONDS - b if offset > 0 else 0.0
-                while b < BINS_PER_DAY:
-                    mass = self.profile[b] * (1 - frac)
-                    if mass >= need:
-                        moment = start + (b + frac + need / self.profile[b]) * BIN_SECONDS
-                        return moment if moment < horizon else math.inf
-                    need -= mass
-                    b, frac = b + 1, 0.0
+            b = int(position)
+            if b < BINS_PER_DAY and self.is_working_day(day):
+                target = cumulative[b] + profile[b] * (position - b) + need
+                if target < total:
+                    b = bisect_right(cumulative, target) - 1
+                    while profile[b] == 0:  # exactly on a boundary before closed bins
+                        b -= 1
+                    moment = start + (b + (target - cumulative[b]) / profile[b]) * BIN_SECONDS
+                    self._cursor, self.last_day = (day, start), day
+                    return moment if moment < horizon else math.inf
+                need = target - total
             day += _DAY
             start = self.day_start(day)
-            offset = 0.0
+            position = 0.0
         return math.inf
 
 

@@ -36,7 +36,7 @@ def run_projects(world: World, actor: Actor) -> bool:
 
 def _own_open_projects(world: World, actor: Actor) -> list[ProjectView]:
     projects = world.state.projects
-    return [projects[p] for p in world.state.open_projects if projects[p].owner == actor.id]
+    return [projects[p] for p in world.state.open_projects_by_owner.get(actor.id, ())]
 
 
 def _close_finished(world: World, actor: Actor) -> bool:
@@ -45,7 +45,12 @@ def _close_finished(world: World, actor: Actor) -> bool:
             continue
         if project.open_tasks == 0:
             _status_update(world, actor, project, "complete")
+            finished = list(project.tasks)
             world.emit(ev.ProjectCompleted, actor.id, project=project.id)
+            for task_id in finished:  # the projection forgets them; so does the world
+                world.subjects.pop(task_id, None)
+                world.blocked_until.pop(task_id, None)
+            world.task_queue.pop(project.id, None)
             return True
     return False
 
@@ -103,8 +108,7 @@ def _start_project(world: World, actor: Actor) -> bool:
     projects = world.state.projects
     backlog = sum(
         len(projects[p].unassigned) + len(world.task_queue.get(p, ()))
-        for p in world.state.open_projects
-        if projects[p].team == actor.person.team
+        for p in world.state.open_projects_by_team.get(actor.person.team, ())
     )
     hungry = backlog < max(2, len(teammates(world, actor)) // 2)
     if not hungry and world.env.now - actor.last_project_at < cadence:
@@ -231,7 +235,9 @@ def _reopen(world: World, actor: Actor) -> bool:
     state = world.state
     if not state.recently_completed or actor.rng.random() >= world.scenario.work.reopen_probability:
         return False
-    task = state.tasks[state.recently_completed[-1]]
+    task = state.tasks.get(state.recently_completed[-1])
+    if task is None:
+        return False
     owner = state.projects[task.project].owner
     if (
         owner != actor.id

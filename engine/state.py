@@ -100,11 +100,17 @@ class State:
     people: dict[str, PersonView] = field(default_factory=dict)
     projects: dict[str, ProjectView] = field(default_factory=dict)
     tasks: dict[str, TaskView] = field(default_factory=dict)
-    comments: dict[str, str] = field(default_factory=dict)  # comment id → task id
+    comments: int = 0
+    # Tasks of completed projects: forgotten (memory stays flat in run length), ids kept.
+    archived: set[str] = field(default_factory=set)
     status_updates: int = 0
     # person → lifecycle state → tasks assigned to them in that state (done tasks are not kept)
     assigned: dict[str, dict[str, dict[str, None]]] = field(default_factory=dict)
+    open_counts: dict[str, int] = field(default_factory=dict)  # person → open assigned tasks
     open_projects: dict[str, None] = field(default_factory=dict)
+    # owner → their open projects; team → its open projects (managers look here often)
+    open_projects_by_owner: dict[str, dict[str, None]] = field(default_factory=dict)
+    open_projects_by_team: dict[str, dict[str, None]] = field(default_factory=dict)
     # person → {comment id: question} of questions / where-is addressed to them, unanswered
     asked: dict[str, dict[str, Question]] = field(default_factory=dict)
     # tasks completed lately, newest last (teammates like and follow from here)
@@ -114,17 +120,19 @@ class State:
 
 
 def open_count(state: State, person: str) -> int:
-    return sum(map(len, state.assigned[person].values()))
+    return state.open_counts[person]
 
 
 def _index(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
         state.assigned[task.assignee][task.state][task.id] = None
+        state.open_counts[task.assignee] += 1
 
 
 def _unindex(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
         del state.assigned[task.assignee][task.state][task.id]
+        state.open_counts[task.assignee] -= 1
 
 
 def fold(state: State, event: ev.Event) -> State:
@@ -162,6 +170,8 @@ def _check_actor(state: State, event: ev.Event) -> None:
 def _task(state: State, event: ev.Event, task_id: str) -> TaskView:
     task = state.tasks.get(task_id)
     if task is None:
+        if task_id in state.archived:
+            raise _fail(event, f"task {task_id!r} belongs to a completed project")
         raise _fail(event, f"task {task_id!r} does not exist")
     return task
 
@@ -189,6 +199,7 @@ def _person_joined(state: State, e: ev.PersonJoined) -> None:
         last_active=e.at,
     )
     state.assigned[e.person] = {s: {} for s in TRANSITIONS if s != "done"}
+    state.open_counts[e.person] = 0
     state.asked[e.person] = {}
     state.reviews[e.person] = {}
 
@@ -201,6 +212,8 @@ def _project_created(state: State, e: ev.ProjectCreated) -> None:
         id=e.project, name=e.name, owner=e.owner, team=e.team, created_at=e.at
     )
     state.open_projects[e.project] = None
+    state.open_projects_by_owner.setdefault(e.owner, {})[e.project] = None
+    state.open_projects_by_team.setdefault(e.team, {})[e.project] = None
 
 
 def _section_created(state: State, e: ev.SectionCreated) -> None:
@@ -315,9 +328,7 @@ def _due_date_changed(state: State, e: ev.DueDateChanged) -> None:
 
 def _comment_added(state: State, e: ev.CommentAdded) -> None:
     task = _task(state, e, e.task)
-    if e.comment in state.comments:
-        raise _fail(e, f"comment {e.comment!r} added twice")
-    state.comments[e.comment] = e.task
+    state.comments += 1
     task.comments += 1
     task.last_activity = e.at
     kind = e.kind
@@ -363,7 +374,16 @@ def _project_completed(state: State, e: ev.ProjectCompleted) -> None:
     if project.open_tasks:
         raise _fail(e, f"project {e.project!r} completed with {project.open_tasks} open tasks")
     project.completed = True
+    for task_id in project.tasks:
+        del state.tasks[task_id]
+    state.archived.update(project.tasks)
+    for pending in state.asked.values():  # nobody will answer about a closed project
+        for comment_id in [c for c, q in pending.items() if q.task in project.tasks]:
+            del pending[comment_id]
+    project.tasks.clear()
     del state.open_projects[e.project]
+    del state.open_projects_by_owner[project.owner][e.project]
+    del state.open_projects_by_team[project.team][e.project]
 
 
 def _person_went_out_of_office(state: State, e: ev.PersonWentOutOfOffice) -> None:

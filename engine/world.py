@@ -95,7 +95,6 @@ class World:
         self.teams: dict[str, list[Actor]] = {}
         for a in self.actors:
             self.teams.setdefault(a.person.team, []).append(a)
-        self._today: tuple[str, int, date] = ("", -1, self.scenario.start)
         # Actions in a week at activity 1: turns weekly rates into credit per action, so rates
         # scale with the activity level like everything else.
         self.actions_per_week = scenario.work.actions_per_day * 5
@@ -142,7 +141,7 @@ class World:
                 if key not in self._holidays:  # the holidays package is slow: once per year
                     first, last = date(year, 1, 1), date(year, 12, 31)
                     self._holidays[key] = holiday_dates(sc, country, first, last)
-                cal.holidays |= self._holidays[key]
+                cal.add_holidays(self._holidays[key])
         ooo, rng = sc.out_of_office, actor.away_rng
         day = actor.next_away_week
         while day < until:
@@ -217,12 +216,8 @@ class World:
         return f"{prefix}{n}"
 
     def local_today(self, actor: Actor) -> date:
-        second = int(self.env.now)
-        who, when, today = self._today
-        if who != actor.id or when != second:
-            today = self.now.astimezone(actor.calendar.tz).date()
-            self._today = (actor.id, second, today)
-        return today
+        """The acting person's local date (their calendar knows the day of this moment)."""
+        return actor.calendar.last_day
 
     def workdays_after(self, actor: Actor, day: date, count: int) -> date:
         """The date `count` working days after `day` on this person's calendar."""

@@ -1,0 +1,142 @@
+"""Simulation benchmarks (run by `make bench`, never by `make test`; nothing is asserted on time).
+
+1. Raw SimPy (1,000 processes doing timeouts) events/s, and `simulate` end to end (template
+   content, written to disk) events/s, measured in the same run; prints the ratio.
+2. A 1,000-person scenario for 90 and 365 days as real `busywork simulate` subprocesses:
+   wall time and peak RSS (memory should stay flat in run length).
+3. `busywork --help` wall time.
+
+BUSYWORK_BENCH_QUICK=1 shortens the large runs (for a smoke check of this file).
+"""
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import msgspec
+import simpy
+
+from engine import scenario as sc
+from engine.content.templates import TemplateSource
+from engine.run import create_run, simulate_run
+
+QUICK = os.environ.get("BUSYWORK_BENCH_QUICK") == "1"
+BUSYWORK = str(Path(sys.executable).parent / "busywork")
+TIME_ZONES = (
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Tokyo",
+)
+
+
+def raw_simpy_events_per_second(processes: int = 1000, until: float = 300.0) -> float:
+    env = simpy.Environment()
+    count = 0
+
+    def worker(rng: random.Random):
+        nonlocal count
+        while True:
+            yield env.timeout(rng.expovariate(1.0))
+            count += 1
+
+    for i in range(processes):
+        env.process(worker(random.Random(i)))
+    started = time.perf_counter()
+    env.run(until=until)
+    return count / (time.perf_counter() - started)
+
+
+def simulate_events_per_second(tmp: Path, days: int) -> tuple[int, float]:
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=days))
+    run_dir = tmp / f"default-{days}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    manifest = create_run(run_dir, scenario, TemplateSource())
+    started = time.perf_counter()
+    summary = simulate_run(run_dir, manifest, TemplateSource())
+    return summary.events, summary.events / (time.perf_counter() - started)
+
+
+def big_scenario_toml(people: int, days: int) -> str:
+    lines = [f"days = {days}", 'name = "Big company"', ""]
+    for i in range(people):
+        role = "manager" if i % 10 == 0 else "lead" if i % 10 == 1 else "individual_contributor"
+        lines += [
+            "[[people]]",
+            f'name = "Person {i}"',
+            f'role = "{role}"',
+            f'team = "team-{i // 10}"',
+            f'timezone = "{TIME_ZONES[(i // 10) % len(TIME_ZONES)]}"',
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB, and stdout of one busywork subprocess."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [BUSYWORK, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out = proc.stdout.read().decode()
+    proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0, f"busywork {' '.join(args)} failed"
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, out
+
+
+def test_simulate_vs_raw_simpy(tmp_path):
+    raw = raw_simpy_events_per_second()
+    events, ours = simulate_events_per_second(tmp_path, days=30 if QUICK else 180)
+    print(f"\n[bench] raw SimPy, 1,000 processes doing timeouts: {raw:,.0f} events/s")
+    print(
+        f"[bench] simulate end to end (default team, {events:,} events, templates, on disk): "
+        f"{ours:,.0f} events/s"
+    )
+    print(f"[bench] ratio simulate / raw SimPy: {ours / raw:.3f} (goal ≥ 0.5)")
+
+
+def test_thousand_people_for_a_year(tmp_path):
+    import json
+
+    people, spans = 1000, ((30, 90) if QUICK else (90, 365))
+    results = []
+    for days in spans:
+        (tmp_path / f"big-{days}.toml").write_text(big_scenario_toml(people, days))
+        wall, rss, out = run_cli_measured(
+            ["simulate", f"big-{days}.toml", "--out", f"big-{days}", "--json"], tmp_path
+        )
+        summary = json.loads(out)
+        results.append((days, wall, rss, summary["events"]))
+        print(
+            f"\n[bench] {people} people × {days} days: {summary['events']:,} events in {wall:.1f} s "
+            f"({summary['events'] / wall:,.0f} events/s), peak RSS {rss:.0f} MB"
+        )
+    (short_days, _, short_rss, _), (long_days, _, long_rss, _) = results
+    print(
+        f"[bench] peak RSS {long_days} days / {short_days} days: {long_rss / short_rss:.2f} "
+        "(flat ≈ 1; goal < 300 MB); 365-day wall goal < 60 s"
+    )
+
+
+def test_help_is_fast(tmp_path):
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([BUSYWORK, "--help"], check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    baseline = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        baseline.append(time.perf_counter() - started)
+    print(
+        f"\n[bench] busywork --help: best {min(times):.3f} s (goal ≤ 0.3 s); bare python "
+        f"startup {min(baseline):.3f} s; ratio {min(times) / min(baseline):.1f}×"
+    )
