@@ -1,16 +1,16 @@
 # Every target creates the virtual environment itself: a fresh clone needs only `make demo`
-# or `make test`.
+# or `make test`. uv is installed with pip when it is missing.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 VENV := .venv
 STAMP := $(VENV)/.synced
+# uv from PATH, else the module pip installed (works whether or not pip's bin is on PATH).
+UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
 .PHONY: demo test bench lint format clean
 
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-
-$(STAMP): pyproject.toml uv.lock | $(UV)
+$(STAMP): pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
 	$(UV) sync --frozen --all-groups
 	@touch $(STAMP)
 

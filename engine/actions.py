@@ -22,10 +22,10 @@ def act(world: World, actor: Actor) -> None:
     if not actor.joined:
         _join(world, actor)
         return
+    _pace(world, actor)  # every action counts towards the weekly rates, obligations too
     for step in _OBLIGATIONS:
         if step(world, actor):
             return
-    _pace(world, actor)
     if actor.person.role == "manager":
         if run_projects(world, actor):
             return
@@ -174,7 +174,12 @@ def _pace(world: World, actor: Actor) -> None:
     actor.comment_credit += work.comments_per_task_per_day * open_tasks * 5 * per_action
     if actor.person.role == "manager":
         return
-    actor.work_credit += work.completion_rate_per_week * per_action
+    # A review that asks for changes costs another round of work, so review requests come
+    # faster than completions; idle credit is capped so a quiet spell does not become a burst.
+    rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
+    actor.work_credit = min(
+        3.0, actor.work_credit + work.completion_rate_per_week * rounds * per_action
+    )
     in_progress = len(world.state.assigned[actor.id]["in_progress"])
     actor.block_credit += work.blocked_rate_per_week * in_progress * per_action
 

@@ -120,13 +120,13 @@ class World:
                 planned_until=sc.start - timedelta(days=1),
                 next_away_week=sc.start + timedelta(days=2),  # nobody is away on their first days
             )
-            self._plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
+            self.plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
             actor.work_threshold = rng.uniform(0.5, 1.5)
             actor.block_threshold = rng.expovariate(1.0)
             actors.append(actor)
         return actors
 
-    def _plan_ahead(self, actor: Actor, until: date) -> None:
+    def plan_ahead(self, actor: Actor, until: date) -> None:  # public: analytics rebuilds calendars
         """Extend a person's calendar to `until`: public holidays by year, and time away (per
         week, a chance to start a stretch on a working day). Done lazily, so runs can go on
         forever; its own random stream keeps it independent of how far ahead we look."""
@@ -172,7 +172,7 @@ class World:
             env, start = self.env, self.scenario.start
             while True:
                 if env.now > (actor.planned_until - start).days * 86400 - 30 * 86400:
-                    self._plan_ahead(actor, actor.planned_until + timedelta(days=60))
+                    self.plan_ahead(actor, actor.planned_until + timedelta(days=60))
                 moment = actor.calendar.next_activity(env.now, actor.rng, self.horizon)
                 if moment == math.inf:
                     return

@@ -1,0 +1,191 @@
+"""Terminal rendering of stats, reports and query results (rich). Data in, text out."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from adapters.analytics.query import QueryResult
+from adapters.analytics.report import Check, Report
+from adapters.analytics.stats import Heatmap, Stats
+
+SHADES = " ░▒▓█"
+TOP = 15  # rows shown in the per-person and per-project tables
+TABLE_ROWS = 1000  # rows a query prints as a table (use csv/json or --out for more)
+
+
+def _n(value: float | int | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def heatmap_text(heatmap: Heatmap) -> Text:
+    """Weekday rows × 24 hour columns, each cell shaded by its share of the busiest cell."""
+    peak = max((max(row) for row in heatmap.counts), default=0)
+    text = Text("     " + "".join(f"{h:<6d}" for h in range(0, 24, 3)) + "\n")
+    for day, row in zip(heatmap.weekdays, heatmap.counts, strict=True):
+        text.append(f"{day:<4} ")
+        for count in row:
+            level = 0 if not count or not peak else 1 + round((len(SHADES) - 2) * count / peak)
+            text.append(SHADES[level] * 2, style="cyan")
+        text.append(f"  {sum(row):,}\n")
+    text.append(f"     local time of each person; █ = {peak:,} events in one weekday-hour")
+    return text
+
+
+def _table(title: str, *columns: str, text_columns: int = 1) -> Table:
+    """A table whose first `text_columns` columns are left-aligned and the rest numbers."""
+    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold")
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i < text_columns else "right")
+    return table
+
+
+def stats_renderable(stats: Stats) -> Group:
+    span = ""
+    if stats.first_at and stats.last_at:
+        span = f"{stats.first_at:%a %d %b %Y %H:%M} → {stats.last_at:%a %d %b %Y %H:%M} UTC"
+    header = Text.assemble(
+        ("Run ", "bold"),
+        f"{stats.run_id or '?'}: {stats.events:,} events, {span}\n",
+        f"{stats.people:,} people, {stats.projects:,} projects, {stats.tasks:,} tasks "
+        f"({stats.tasks_completed:,} completed), {stats.comments:,} comments",
+    )
+    by_type = _table("Events by type", "type", "events", "share")
+    for row in stats.by_type:
+        by_type.add_row(row.type, _n(row.events), _pct(row.events / stats.events))
+    by_person = _table("Events by person", "person", "name", "events", text_columns=2)
+    for row in stats.by_person[:TOP]:
+        by_person.add_row(row.person, row.name or "", _n(row.events))
+    by_project = _table("Events by project", "project", "name", "events", text_columns=2)
+    for row in stats.by_project[:TOP]:
+        by_project.add_row(row.project, row.name or "", _n(row.events))
+    by_day = _table(f"Events by day ({stats.timezone})", "day", "events", "")
+    by_day.columns[2].justify = "left"
+    peak = max((d.events for d in stats.by_day), default=0)
+    for row in stats.by_day:
+        bar = "█" * round(30 * row.events / peak) if peak else ""
+        by_day.add_row(f"{row.day:%a %Y-%m-%d}", _n(row.events), Text(bar, style="cyan"))
+    work = _table("Tasks", "measure", "count", "mean", "p50", "p90")
+    c, k = stats.cycle_time_hours, stats.comments_per_task
+    work.add_row(
+        "cycle time, hours (started → completed)", _n(c.count), _n(c.mean), _n(c.p50), _n(c.p90)
+    )
+    work.add_row("comments per task", _n(k.count), _n(k.mean), _n(k.p50), _n(k.p90))
+    weekly = _table(
+        f"Weekly ({stats.timezone})", "week of", "active tasks", "completed", "blocked",
+        "completion rate", "blocked rate",
+    )  # fmt: skip
+    for w in stats.weekly:
+        weekly.add_row(
+            f"{w.week_start:%Y-%m-%d}", _n(w.active_tasks), _n(w.completed), _n(w.blocked),
+            _pct(w.completion_rate), _pct(w.blocked_rate),
+        )  # fmt: skip
+    overdue = _table(
+        f"Overdue: {stats.overdue.open_overdue:,} open past due, "
+        f"{stats.overdue.completed_late:,} completed late",
+        "task", "name", "assignee", "due", text_columns=3,
+    )  # fmt: skip
+    for t in stats.overdue.tasks:
+        overdue.add_row(t.task, t.name or "", t.assignee or "", f"{t.due_on:%Y-%m-%d}")
+    heat = Group(
+        Text("Activity heatmap (weekday × hour)", style="bold"), heatmap_text(stats.heatmap)
+    )
+    parts = [header, by_type, by_person, by_project, by_day, heat, work, weekly, overdue]
+    if stats.llm is not None:
+        parts.append(_llm_table(stats.llm))
+    return Group(*[p for item in parts for p in (item, Text(""))])
+
+
+def _llm_table(llm) -> Table:
+    cost = "unknown (model not in the price table)"
+    if llm.cost_usd is not None:
+        cost = f"${llm.cost_usd:.4f}"
+    fell = ", ".join(f"{kind} {count}" for kind, count in llm.fallbacks.items()) or "none"
+    cache_io = f"{_n(llm.cache_creation_input_tokens)} / {_n(llm.cache_read_input_tokens)}"
+    table = _table(f"Claude content ({', '.join(llm.models)})", "measure", "value")
+    table.add_row("calls (batched)", f"{_n(llm.calls)} ({_n(llm.batch_calls)})")
+    table.add_row("blueprints from cache", _n(llm.from_cache))
+    table.add_row("fell back to templates", fell)
+    table.add_row("input tokens", _n(llm.input_tokens))
+    table.add_row("cache write / read tokens", cache_io)
+    table.add_row("output tokens", _n(llm.output_tokens))
+    table.add_row("estimated cost (list price)", cost)
+    return table
+
+
+def print_stats(stats: Stats, console: Console | None = None) -> None:
+    (console or Console()).print(stats_renderable(stats))
+
+
+def _value(check: Check, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if check.unit == "share":
+        return f"{value:.1%}"
+    if check.unit == "correlation":
+        return f"{value:.3f}"
+    return f"{value:.2f}"
+
+
+def _bound(check: Check) -> str:
+    target, tol = _value(check, check.target), check.tolerance
+    tol_text = f"{tol:.0%}" if check.rule == "within_relative" else _value(check, tol)
+    if check.rule == "at_most":
+        return f"≤ {_value(check, check.target + tol)}"
+    if check.rule == "at_least":
+        return f"≥ {_value(check, check.target - tol)}"
+    return f"{target} ± {tol_text}"
+
+
+def report_renderable(report: Report) -> Group:
+    table = _table(
+        f"Realism report: {report.run_id or '?'} ({report.events:,} events)",
+        "check", "measured", "target", "result", "detail",
+    )  # fmt: skip
+    table.columns[0].no_wrap = True
+    table.columns[-1].justify = "left"
+    for check in report.checks:
+        verdict = (
+            Text("PASS", style="bold green") if check.passed else Text("FAIL", style="bold red")
+        )
+        table.add_row(
+            check.name, _value(check, check.measured), _bound(check), verdict, check.detail
+        )
+    failed = [c.name for c in report.checks if not c.passed]
+    summary = (
+        Text("All checks pass.", style="green")
+        if not failed
+        else Text(
+            f"{len(failed)} of {len(report.checks)} checks fail: {', '.join(failed)}", style="red"
+        )
+    )
+    return Group(table, summary)
+
+
+def print_report(report: Report, console: Console | None = None) -> None:
+    (console or Console()).print(report_renderable(report))
+
+
+def query_table(result: QueryResult) -> Group:
+    table = Table(header_style="bold")
+    for name, kind in zip(result.columns, result.types, strict=True):
+        numeric = any(t in kind.upper() for t in ("INT", "DOUBLE", "FLOAT", "DECIMAL"))
+        table.add_column(name, justify="right" if numeric else "left")
+    for row in result.rows[:TABLE_ROWS]:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    more = len(result.rows) - TABLE_ROWS
+    footer = Text(f"{len(result.rows):,} rows", style="dim")
+    if more > 0:
+        footer = Text(
+            f"… {more:,} more rows not shown: use --format csv|json or --out", style="dim"
+        )
+    return Group(table, footer)

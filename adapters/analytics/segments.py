@@ -1,0 +1,227 @@
+"""The run's event segments as DuckDB sources: sealed Parquet, finished JSON, open JSON.
+
+The JSON-lines log is the truth. A finished segment (every segment but the last: the log
+only appends to its newest one) may be sealed into ``derived/events/`` as Parquet, which
+DuckDB scans ~50× faster. A sealed file's name carries the segment's size, mtime and the
+column fingerprint it was written for, so a segment that changed (or a schema that grew)
+makes it stale, and a stale file is never read. The open segment is snapshotted: its bytes
+are read once and cut after the last newline, so a line being written (or torn by a crash)
+is never seen and every query of one session sees the same prefix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import msgspec
+
+from adapters.analytics.schema import EventColumns, columns_struct, quote
+from engine.errors import LogCorrupted
+from engine.events import decode
+
+_SEGMENT_NAME = re.compile(r"^(\d{8,})\.jsonl$")
+SEALED_DIR = Path("derived") / "events"
+
+
+@dataclass(frozen=True)
+class Segment:
+    path: Path
+    first_seq: int
+    size: int
+    mtime_ns: int
+
+    def sealed_name(self, columns: EventColumns) -> str:
+        return f"{self.path.stem}.{self.size}-{self.mtime_ns}-{columns.fingerprint}.parquet"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where each segment of one session is read from."""
+
+    sealed: list[Path]  # Parquet files of finished segments
+    finished_json: list[Path]  # finished segments read as JSON (not sealed)
+    open_segment: Path | None  # the newest segment, read as a snapshot
+    open_rows: int  # complete lines in that snapshot
+    torn_bytes: int  # bytes after its last newline (a line being written), ignored
+
+
+def list_segments(run: Path) -> list[Segment]:
+    """Segments ordered by the seq of their first event (the number in the file name)."""
+    events_dir = run / "events"
+    found = []
+    try:
+        entries = list(os.scandir(events_dir))
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        match = _SEGMENT_NAME.match(entry.name)
+        if match and entry.is_file():
+            st = entry.stat()
+            found.append(Segment(Path(entry.path), int(match.group(1)), st.st_size, st.st_mtime_ns))
+    return sorted(found, key=lambda s: s.first_seq)
+
+
+def typed_select(columns: EventColumns, source_sql: str) -> str:
+    """SELECT every column with its type from a read_json source.
+
+    Timestamps are read as TIMESTAMPTZ (which honours a "Z" or "+02:00" suffix; TIMESTAMP
+    would drop the offset) and stored as naive UTC so nothing depends on the session zone.
+    """
+    parts = []
+    for name, duck in columns.types.items():
+        col = quote(name)
+        parts.append(f"timezone('UTC', {col}) AS {col}" if duck == "TIMESTAMP" else col)
+    return f"SELECT {', '.join(parts)} FROM {source_sql}"
+
+
+def read_json_sql(columns: EventColumns, paths: list[Path]) -> str:
+    files = "[" + ", ".join(_sql_string(str(p)) for p in paths) + "]"
+    struct = columns_struct(columns).replace("'TIMESTAMP'", "'TIMESTAMPTZ'")
+    return (
+        f"read_json({files}, format='newline_delimited', columns={struct}, "
+        "maximum_object_size=16777216)"
+    )
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def locate_bad_line(path: Path, limit: int | None = None) -> str:
+    """Name the first line of a segment that does not decode as an event (for errors)."""
+    with open(path, "rb") as fh:
+        data = fh.read(limit) if limit is not None else fh.read()
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            decode(line)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            return f"{path}: line {number}: {exc}"
+    return f"{path}: a line does not match the event columns"
+
+
+def _corrupted(path: Path, exc: Exception, limit: int | None = None) -> LogCorrupted:
+    return LogCorrupted(f"{locate_bad_line(path, limit)} (DuckDB: {str(exc).splitlines()[0]})")
+
+
+def seal(
+    con: duckdb.DuckDBPyConnection, run: Path, segment: Segment, columns: EventColumns
+) -> Path | None:
+    """Write one finished segment as Parquet (atomically); returns the sealed file, or None
+    when the segment changed while we read it (so it was not finished after all)."""
+    target_dir = run / SEALED_DIR
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / segment.sealed_name(columns)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{segment.path.stem}.", suffix=".tmp", dir=target_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        select = typed_select(columns, read_json_sql(columns, [segment.path]))
+        try:
+            con.execute(
+                f"COPY ({select}) TO {_sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            raise _corrupted(segment.path, exc) from None
+        after = segment.path.stat()
+        if (after.st_size, after.st_mtime_ns) != (segment.size, segment.mtime_ns):
+            return None
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    # Older seals of this segment (it changed, or the columns did) are never read again.
+    for old in target_dir.glob(f"{segment.path.stem}.*.parquet"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def plan_sources(
+    con: duckdb.DuckDBPyConnection,
+    run: Path,
+    columns: EventColumns,
+    *,
+    seal_finished: bool,
+    snapshot_dir: Path,
+    run_complete: bool = False,
+) -> Sources:
+    """Decide each segment's source, sealing finished ones when asked (best effort: a run
+    folder we cannot write to is read from JSON), and load the open segment's snapshot into
+    the temp table ``_open_segment``."""
+    segments = list_segments(run)
+    finished, newest = segments[:-1], (segments[-1] if segments else None)
+    if newest is not None and run_complete and _ends_with_newline(newest.path):
+        finished, newest = segments, None  # the writer is done: the last segment is final too
+    sealed: list[Path] = []
+    finished_json: list[Path] = []
+    can_write = seal_finished
+    for segment in finished:
+        current = run / SEALED_DIR / segment.sealed_name(columns)
+        if current.is_file():
+            sealed.append(current)
+            continue
+        if can_write:
+            try:
+                done = seal(con, run, segment, columns)
+            except (OSError, duckdb.IOException, duckdb.PermissionException):
+                done = None
+                can_write = False  # read-only run folder: read the JSON, as it is
+            if done is not None:
+                sealed.append(done)
+                continue
+        finished_json.append(segment.path)
+    open_rows, torn = _load_open_segment(con, newest, columns, snapshot_dir)
+    return Sources(sealed, finished_json, newest.path if newest else None, open_rows, torn)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell() == 0:
+            return True
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
+
+
+def _load_open_segment(
+    con: duckdb.DuckDBPyConnection,
+    segment: Segment | None,
+    columns: EventColumns,
+    snapshot_dir: Path,
+) -> tuple[int, int]:
+    empty = typed_select(columns, f"({_empty_row(columns)}) WHERE false")
+    if segment is None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _open_segment AS {empty}")
+        return 0, 0
+    with open(segment.path, "rb") as fh:
+        data = fh.read()  # one read: the writer may append while we look
+    cut = data.rfind(b"\n") + 1
+    torn = len(data) - cut
+    if cut == 0:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _open_segment AS {empty}")
+        return 0, torn
+    snapshot = snapshot_dir / "open-segment.jsonl"
+    snapshot.write_bytes(data[:cut] if torn else data)
+    try:
+        select = typed_select(columns, read_json_sql(columns, [snapshot]))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _open_segment AS {select}")
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise _corrupted(segment.path, exc, cut) from None
+    finally:
+        snapshot.unlink(missing_ok=True)
+    rows = con.execute("SELECT count(*) FROM _open_segment").fetchone()[0]
+    return rows, torn
+
+
+def _empty_row(columns: EventColumns) -> str:
+    casts = ", ".join(
+        f"NULL::{'TIMESTAMPTZ' if duck == 'TIMESTAMP' else duck} AS {quote(name)}"
+        for name, duck in columns.types.items()
+    )
+    return f"SELECT {casts}"

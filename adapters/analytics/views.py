@@ -1,0 +1,243 @@
+"""Open a run in DuckDB: the ``events`` view over its segments and the derived views.
+
+Views (all times are UTC ``TIMESTAMP``; durations are hours as ``DOUBLE``):
+
+- ``events``: one row per event: ``seq, at, type, actor`` and every event field as a column
+  (NULL when the event has no such field). ``at`` and ``to`` are SQL keywords: quote them
+  (``"at"``, ``"to"``).
+- ``people``: who joined, where they work, what they did.
+- ``projects``: each project with its task counts and latest status.
+- ``tasks``: current state (the last ``TaskStateChanged``, or ``new``), assignee, created,
+  started (first move to in_progress), completed (the last completion not undone by a
+  reopen), cycle time (started, or created when never started, → completed), comment count,
+  blocked time (time spent in ``blocked``, up to the run's last event when still blocked),
+  due date and overdue (open and due before the day of the run's last event).
+- ``comments``: every comment with its task, project, author, kind and addressee.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from adapters.analytics import summary
+from adapters.analytics.schema import EventColumns, event_columns, quote
+from adapters.analytics.segments import (
+    Sources,
+    locate_bad_line,
+    plan_sources,
+    read_json_sql,
+    typed_select,
+)
+from engine.errors import InvalidInput, LogCorrupted
+
+VIEWS = ("events", "people", "projects", "tasks", "comments")
+
+
+@dataclass
+class Run:
+    """An opened run: a DuckDB connection with the views, and where the data came from."""
+
+    path: Path
+    manifest: dict[str, Any]
+    con: duckdb.DuckDBPyConnection
+    sources: Sources
+    columns: EventColumns
+    _tmp: Path = field(repr=False)
+
+    def log_error(self, exc: duckdb.Error) -> LogCorrupted | None:
+        """A query failed on a finished segment read as JSON (unsealed): name file and line."""
+        message = str(exc)
+        for path in self.sources.finished_json:
+            if str(path) in message:
+                first = message.strip().splitlines()[0]
+                return LogCorrupted(f"{locate_bad_line(path)} (DuckDB: {first})")
+        return None
+
+    def close(self) -> None:
+        self.con.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_manifest(run: Path) -> dict[str, Any]:
+    if not run.is_dir():
+        raise InvalidInput(f"{run}: no such run folder; expected replays/<run-id>")
+    path = run / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: missing; {run} is not a run folder") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path}: not a readable JSON manifest: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise InvalidInput(f"{path}: expected a JSON object, got {type(manifest).__name__}")
+    return manifest
+
+
+def open_run(path: str | Path, *, seal: bool = True, threads: int | None = None) -> Run:
+    """Open a run (finished or still being written) for SQL.
+
+    ``seal``: write Parquet copies of finished segments under ``derived/`` (skipped silently
+    when the folder is read-only). Call ``close()`` (or use ``with``) when done.
+    """
+    run = Path(path)
+    manifest = read_manifest(run)
+    columns = event_columns()
+    con = duckdb.connect()
+    tmp = Path(tempfile.mkdtemp(prefix="busywork-analytics-"))
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        sources = plan_sources(
+            con,
+            run,
+            columns,
+            seal_finished=seal,
+            snapshot_dir=tmp,
+            run_complete=manifest.get("status") == "complete",
+        )
+        _create_views(con, run, columns, sources)
+    except BaseException:
+        con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Run(run, manifest, con, sources, columns, tmp)
+
+
+def _create_views(
+    con: duckdb.DuckDBPyConnection, run: Path, columns: EventColumns, sources: Sources
+) -> None:
+    sealed = [_parquet(sources.sealed)] if sources.sealed else []
+    unsealed = ["SELECT * FROM _open_segment"]
+    if sources.finished_json:
+        unsealed.insert(0, typed_select(columns, read_json_sql(columns, sources.finished_json)))
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW events AS {events_select(columns, sealed + unsealed)}"
+    )
+
+    def events_over(paths: list[Path]) -> str:
+        return f"({events_select(columns, [_parquet(paths)])})"
+
+    prefix = summary.prefix_summary(con, run, sources.sealed, events_over)
+    if prefix is None:  # nothing sealed (or no summary): the "recent" events are all of them
+        recent = "events"
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _recent AS {events_select(columns, unsealed)}")
+        recent = "_recent"
+    for table, rel in summary.summarise(recent, prefix).items():
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _s_{table} AS SELECT * FROM {rel}")
+    for sql in (_TASKS, _PEOPLE, _PROJECTS, _COMMENTS):
+        con.execute(sql)
+
+
+def _parquet(paths: list[Path]) -> str:
+    files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+    return f"SELECT * FROM read_parquet([{files}])"
+
+
+def events_select(columns: EventColumns, parts: list[str]) -> str:
+    """The events of some sources, with the defaults the log omits put back."""
+    union = "\nUNION ALL BY NAME\n".join(parts)
+    select = []
+    for name in columns.types:
+        col = quote(name)
+        if name in columns.defaults:
+            literal, types = columns.defaults[name]
+            in_types = ", ".join(f"'{t}'" for t in types)
+            select.append(
+                f"CASE WHEN type IN ({in_types}) THEN coalesce({col}, {literal}) ELSE {col} END AS {col}"
+            )
+        else:
+            select.append(col)
+    return f"SELECT {', '.join(select)} FROM ({union})"
+
+
+_TASKS = """
+CREATE OR REPLACE TEMP VIEW tasks AS
+WITH as_of AS (SELECT max(last_at) AS last_at FROM _s_actors),
+folded AS (
+    SELECT *, CASE WHEN completed_seq > coalesce(reopened_seq, 0) THEN last_completed_at END
+        AS completed_at
+    FROM _s_tasks WHERE created_at IS NOT NULL
+)
+SELECT task, project, parent, name, created_by, assignee, section,
+    coalesce(state, 'new') AS state,
+    completed_at IS NOT NULL AS completed,
+    created_at, started_at, completed_at,
+    epoch(completed_at - coalesce(started_at, created_at)) / 3600.0 AS cycle_hours,
+    comments, likes, times_blocked,
+    (blocked_left_ms - blocked_entered_ms
+        + CASE WHEN state = 'blocked' THEN epoch_ms((SELECT last_at FROM as_of)) ELSE 0 END
+    )::DOUBLE / 3600000.0 AS blocked_hours,
+    times_reopened, due_on, due_date_changes,
+    completed_at IS NULL AND coalesce(due_on < (SELECT last_at FROM as_of)::DATE, false)
+        AS overdue,
+    completed_at IS NOT NULL AND coalesce(due_on < completed_at::DATE, false) AS completed_late,
+    events, last_activity_at
+FROM folded
+"""
+
+_PEOPLE = """
+CREATE OR REPLACE TEMP VIEW people AS
+WITH acted AS (
+    SELECT actor AS person, sum(n)::BIGINT AS events,
+        coalesce(sum(n) FILTER (type = 'CommentAdded'), 0)::BIGINT AS comments,
+        coalesce(sum(n) FILTER (type = 'TaskCreated'), 0)::BIGINT AS tasks_created,
+        coalesce(sum(n) FILTER (type = 'TaskCompleted'), 0)::BIGINT AS tasks_completed,
+        max(last_at) AS last_active_at
+    FROM _s_actors GROUP BY actor
+),
+assigned AS (
+    SELECT assignee AS person, count(*) FILTER (NOT completed) AS open_tasks
+    FROM tasks GROUP BY assignee
+)
+SELECT p.person, p.name, p.email, p.role, p.timezone, p.team, p.joined_at,
+    coalesce(a.events, 0) AS events, coalesce(a.comments, 0) AS comments,
+    coalesce(a.tasks_created, 0) AS tasks_created,
+    coalesce(a.tasks_completed, 0) AS tasks_completed,
+    coalesce(t.open_tasks, 0) AS open_tasks,
+    p.out_of_office_periods, p.out_of_office_days, a.last_active_at
+FROM _s_people p
+LEFT JOIN acted a USING (person)
+LEFT JOIN assigned t USING (person)
+WHERE p.joined_at IS NOT NULL
+"""
+
+_PROJECTS = """
+CREATE OR REPLACE TEMP VIEW projects AS
+WITH counts AS (
+    SELECT project, count(*) AS tasks, count(*) FILTER (completed) AS tasks_completed,
+        count(*) FILTER (overdue) AS tasks_overdue
+    FROM tasks GROUP BY project
+),
+touched AS (SELECT project, sum(n)::BIGINT AS events FROM _s_project_events GROUP BY project)
+SELECT p.project, p.name, p.owner, p.team, p.created_by, p.created_at, p.completed_at,
+    p.due_on, p.sections, coalesce(c.tasks, 0) AS tasks,
+    coalesce(c.tasks_completed, 0) AS tasks_completed,
+    coalesce(c.tasks_overdue, 0) AS tasks_overdue,
+    p.status_updates, p.last_status, p.last_status_at,
+    coalesce(e.events, 0) AS events
+FROM _s_projects p LEFT JOIN counts c USING (project) LEFT JOIN touched e USING (project)
+WHERE p.created_at IS NOT NULL
+"""
+
+_COMMENTS = """
+CREATE OR REPLACE TEMP VIEW comments AS
+SELECT c.comment, c.seq, c."at" AS created_at, c.task, t.project, c.actor AS author, c.kind,
+    c.text, c."to" AS addressed_to
+FROM events c LEFT JOIN tasks t USING (task)
+WHERE c.type = 'CommentAdded'
+"""

@@ -1,0 +1,298 @@
+"""Analytics views and stats against a plain-Python fold of the same log; segments, sealing,
+torn tails and stale derived files."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from test_analytics_helpers import LogMaker, random_log, reference, write_run
+
+from adapters.analytics.query import query
+from adapters.analytics.schema import event_columns
+from adapters.analytics.segments import SEALED_DIR
+from adapters.analytics.stats import compute_stats
+from adapters.analytics.summary import SUMMARY_DIR
+from adapters.analytics.views import open_run
+from engine import events as ev
+from engine.errors import InvalidInput, LogCorrupted
+
+TASK_FIELDS = (
+    "project", "parent", "assignee", "state", "completed", "created_at", "started_at",
+    "completed_at", "comments", "likes", "times_blocked", "times_reopened", "due_on",
+    "due_date_changes", "overdue", "completed_late", "events",
+)  # fmt: skip
+
+
+def read_events(run: Path) -> list[ev.Event]:
+    """Every complete line of every segment, decoded (what a reader of the log sees)."""
+    out = []
+    for path in sorted((run / "events").glob("*.jsonl"), key=lambda p: int(p.stem)):
+        data = path.read_bytes()
+        out += [ev.decode(line) for line in data[: data.rfind(b"\n") + 1].splitlines()]
+    return out
+
+
+def assert_matches_reference(run: Path, events: list[ev.Event], zone: str, seal: bool) -> None:
+    ref = reference(events, zone)
+    with open_run(run, seal=seal) as opened:
+        stats = compute_stats(opened)
+        cursor = opened.con.execute("SELECT * FROM tasks")
+        names = [d[0] for d in cursor.description]
+        tasks = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        people = opened.con.execute("SELECT count(*) FROM people").fetchone()[0]
+    assert stats.events == ref["events"]
+    assert {t.type: t.events for t in stats.by_type} == ref["by_type"]
+    assert {p.person: p.events for p in stats.by_person} == ref["by_person"]
+    assert {p.project: p.events for p in stats.by_project} == ref["by_project"]
+    assert {d.day: d.events for d in stats.by_day} == ref["by_day"]
+    assert stats.heatmap.counts == ref["heatmap"]
+    assert (stats.people, people, stats.projects) == (ref["people"], ref["people"], ref["projects"])
+    assert tasks.keys() == ref["tasks"].keys()
+    for task, expected in ref["tasks"].items():
+        got = tasks[task]
+        assert {f: got[f] for f in TASK_FIELDS} == {f: expected[f] for f in TASK_FIELDS}, task
+        assert got["blocked_hours"] == pytest.approx(expected["blocked_hours"], abs=1e-6), task
+        assert got["cycle_hours"] == pytest.approx(expected["cycle_hours"], abs=1e-6), task
+    count, p50, p90 = ref["cycle"]
+    assert stats.cycle_time_hours.count == count
+    assert (stats.cycle_time_hours.p50, stats.cycle_time_hours.p90) == pytest.approx((p50, p90))
+    c = stats.comments_per_task
+    assert (c.mean, c.p50, c.p90) == pytest.approx(ref["comments"])
+    weekly = {w.week_start: (w.active_tasks, w.completed, w.blocked) for w in stats.weekly}
+    assert weekly == ref["weekly"]
+    open_overdue, late, listed = ref["overdue"]
+    assert (stats.overdue.open_overdue, stats.overdue.completed_late) == (open_overdue, late)
+    assert [t.task for t in stats.overdue.tasks] == listed
+
+
+@pytest.fixture(scope="module")
+def simulated_run(tmp_path_factory) -> Path:
+    """A real run: the built-in team for two weeks, in several small segments."""
+    import msgspec
+
+    from engine.content.templates import TemplateSource
+    from engine.run import create_run, simulate_run
+    from engine.scenario import default_scenario
+
+    run = tmp_path_factory.mktemp("sim") / "default-14d"
+    scenario = msgspec.structs.replace(default_scenario(), days=14)
+    manifest = create_run(run, scenario, TemplateSource())
+    simulate_run(run, manifest, TemplateSource(), log_options={"segment_bytes": 64 * 1024})
+    return run
+
+
+@pytest.mark.parametrize("seal", [True, False], ids=["sealed", "json"])
+def test_simulated_run_matches_a_python_fold(simulated_run, tmp_path, seal) -> None:
+    run = tmp_path / "copy"
+    run.mkdir()
+    (run / "manifest.json").write_bytes((simulated_run / "manifest.json").read_bytes())
+    (run / "events").mkdir()
+    for seg in (simulated_run / "events").iterdir():
+        (run / "events" / seg.name).write_bytes(seg.read_bytes())
+    events = read_events(run)
+    assert len(list((run / "events").iterdir())) > 2 and len(events) > 1000
+    assert_matches_reference(run, events, "America/Los_Angeles", seal)
+    # Complete run: the last segment is final too, so everything was sealed.
+    assert bool(list((run / SEALED_DIR).glob("*.parquet"))) == seal
+
+
+@pytest.mark.parametrize("seal", [True, False], ids=["sealed", "json"])
+def test_random_log_matches_a_python_fold(rng, tmp_path, seal) -> None:
+    events = random_log(rng, steps=500)
+    cut = sorted(rng.sample(range(1, len(events)), 3))
+    sizes = [b - a for a, b in zip([0, *cut], cut, strict=False)]
+    zone = rng.choice(["UTC", "Europe/Berlin", "Asia/Kolkata"])
+    run = write_run(
+        tmp_path / "r", events, segments=sizes, manifest={"scenario": {"timezone": zone}}
+    )
+    assert_matches_reference(run, events, zone, seal)
+
+
+def test_torn_last_line_is_not_read_and_the_session_keeps_its_snapshot(rng, tmp_path) -> None:
+    events = random_log(rng, steps=60)
+    partial = ev.encode(ev.TaskLiked(seq=len(events) + 1, at=events[-1].at, actor="u1", task="t1"))
+    run = write_run(tmp_path / "r", events, segments=[20], tail=partial[:-7])
+    with open_run(run) as opened:
+        assert opened.sources.torn_bytes == len(partial) - 7
+        assert opened.sources.open_rows == len(events) - 20
+        assert opened.con.execute("SELECT count(*), max(seq) FROM events").fetchone() == (
+            len(events),
+            len(events),
+        )
+        # The writer finishes the line and appends more: this session still sees its prefix.
+        with open(run / "events" / f"{21:08d}.jsonl", "ab") as fh:
+            fh.write(partial[-7:] + b"\n")
+        assert opened.con.execute("SELECT count(*) FROM events").fetchone()[0] == len(events)
+    with open_run(run) as reopened:
+        assert reopened.con.execute("SELECT count(*) FROM events").fetchone()[0] == len(events) + 1
+
+
+def test_corrupt_line_in_a_finished_segment_names_file_and_line(rng, tmp_path) -> None:
+    events = random_log(rng, steps=40)
+    run = write_run(tmp_path / "r", events, segments=[10, 10])
+    segment = run / "events" / f"{11:08d}.jsonl"
+    lines = segment.read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3][:25] + b"\n"
+    segment.write_bytes(b"".join(lines))
+    with pytest.raises(LogCorrupted, match=rf"{segment.name}: line 4"):
+        open_run(run)  # sealing reads it
+    # Not sealed: the segment is read by each query, which then fails the same way.
+    with open_run(run, seal=False) as opened, pytest.raises(LogCorrupted, match=r"line 4"):
+        compute_stats(opened)
+    with pytest.raises(LogCorrupted, match=rf"{segment.name}: line 4"):
+        query(run, "select count(*) from events", seal=False)
+
+
+def test_corrupt_line_inside_the_open_segment_is_not_a_torn_tail(rng, tmp_path) -> None:
+    events = random_log(rng, steps=30)
+    run = write_run(tmp_path / "r", events)
+    segment = run / "events" / f"{1:08d}.jsonl"
+    lines = segment.read_bytes().splitlines(keepends=True)
+    lines[5] = b'{"type": "TaskLiked", "seq": "six"}\n'
+    segment.write_bytes(b"".join(lines))
+    with pytest.raises(LogCorrupted, match=rf"{segment.name}: line 6"):
+        open_run(run)
+
+
+def test_stale_sealed_files_are_never_read(rng, tmp_path) -> None:
+    events = random_log(rng, steps=60)
+    run = write_run(tmp_path / "r", events, segments=[30])
+    first = run / "events" / f"{1:08d}.jsonl"
+    with open_run(run) as opened:
+        assert len(opened.sources.sealed) == 1
+    (sealed,) = (run / SEALED_DIR).glob("*.parquet")
+    # A file sealed for other columns (an older busywork) sits beside it, full of junk.
+    junk = sealed.with_name(sealed.name.replace(event_columns().fingerprint, "0ldc0lumns00"))
+    junk.write_bytes(b"not parquet")
+    # The finished segment is rewritten (say, restored from a backup with one event less).
+    lines = first.read_bytes().splitlines(keepends=True)
+    first.write_bytes(b"".join(lines[:-1]))
+    os.utime(first, ns=(1, 1))
+    with open_run(run) as opened:
+        count = opened.con.execute("SELECT count(*) FROM events").fetchone()[0]
+        assert count == len(events) - 1
+        assert opened.sources.sealed != [sealed]
+    assert not sealed.exists() and not junk.exists()
+
+
+def test_summary_of_the_sealed_prefix_is_extended_as_segments_finish(rng, tmp_path) -> None:
+    events = random_log(rng, steps=300)
+    n = len(events)
+    run = write_run(tmp_path / "r", events[: n // 2], segments=[n // 4])
+    with open_run(run):
+        pass
+    (first,) = [d for d in (run / SUMMARY_DIR).iterdir() if d.is_dir()]
+    assert json.loads((first / "covers.json").read_text())["sealed"][0].startswith("00000001.")
+    # The writer rolls twice more; the summary grows from the one it has.
+    rest = events[n // 2 :]
+    full = write_run(tmp_path / "full", events, segments=[n // 4, n // 2 - n // 4, len(rest) // 2])
+    for segment in sorted((full / "events").iterdir())[2:]:
+        (run / "events" / segment.name).write_bytes(segment.read_bytes())
+    assert_matches_reference(run, events, "UTC", seal=True)
+    covers = [
+        json.loads(p.read_text())["sealed"] for p in (run / SUMMARY_DIR).glob("*/covers.json")
+    ]
+    assert sorted(len(c) for c in covers) == [1, 3]  # the base stays for sessions still using it
+
+
+def test_complete_run_seals_its_last_segment_and_an_unwritable_one_reads_json(
+    rng, tmp_path
+) -> None:
+    events = random_log(rng, steps=50)
+    run = write_run(tmp_path / "r", events, segments=[25], manifest={"status": "complete"})
+    with open_run(run) as opened:
+        assert opened.sources.open_segment is None and len(opened.sources.sealed) == 2
+    blocked = write_run(tmp_path / "ro", events, segments=[25])
+    (blocked / "derived").write_text("a file where the derived folder would go")
+    with open_run(blocked) as opened:
+        assert opened.sources.sealed == [] and len(opened.sources.finished_json) == 1
+        assert opened.con.execute("SELECT count(*) FROM events").fetchone()[0] == len(events)
+    assert_matches_reference(blocked, events, "UTC", seal=True)
+
+
+def test_every_column_has_its_declared_type_even_when_no_line_has_it(tmp_path) -> None:
+    log = LogMaker(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    log.add(ev.PersonJoined, "u1", person="u1", name="A", email="a@x", role="lead", timezone="UTC")
+    run = write_run(tmp_path / "r", log.events)
+    with open_run(run) as opened:
+        described = opened.con.execute("DESCRIBE events").fetchall()
+    assert {name: kind for name, kind, *_ in described} == event_columns().types
+    assert event_columns().types["previous"] == "VARCHAR"  # a person, a state or a date
+
+
+def test_defaults_are_restored_and_offsets_become_utc(tmp_path) -> None:
+    log = LogMaker(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    log.add(ev.PersonJoined, "u1", person="u1", name="A", email="a@x", role="lead", timezone="UTC")
+    log.add(ev.ProjectCreated, "u1", project="p1", name="P", owner="u1")
+    log.add(ev.TaskCreated, "u1", task="t1", project="p1", name="T")
+    run = write_run(tmp_path / "r", log.events)
+    segment = run / "events" / f"{1:08d}.jsonl"
+    line = (
+        b'{"type":"TaskLiked","seq":4,"at":"2026-03-02T14:30:00+02:00","actor":"u1","task":"t1"}\n'
+    )
+    with open(segment, "ab") as fh:
+        fh.write(line)
+    with open_run(run) as opened:
+        rows = opened.con.execute(
+            'SELECT type, team, notes, followers, "at" FROM events ORDER BY seq'
+        ).fetchall()
+    assert rows[0][1] == "" and rows[1][1:3] == ("", "") and rows[2][2:4] == ("", [])
+    assert rows[3][4] == datetime(2026, 3, 2, 12, 30)  # 14:30 at +02:00 is 12:30 UTC
+
+
+def test_run_folder_errors_name_the_path(tmp_path) -> None:
+    with pytest.raises(InvalidInput, match="no such run folder"):
+        open_run(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InvalidInput, match=r"manifest.json: missing"):
+        open_run(tmp_path / "empty")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "manifest.json").write_text("{not json")
+    with pytest.raises(InvalidInput, match="not a readable JSON manifest"):
+        open_run(tmp_path / "bad")
+    (tmp_path / "bad" / "manifest.json").write_text("[1, 2]")
+    with pytest.raises(InvalidInput, match="expected a JSON object"):
+        open_run(tmp_path / "bad")
+
+
+def test_a_run_without_events_has_empty_stats(tmp_path) -> None:
+    run = write_run(tmp_path / "r", [])
+    stats = compute_stats(run)
+    assert (stats.events, stats.tasks, stats.by_day, stats.weekly) == (0, 0, [], [])
+    assert stats.cycle_time_hours.p50 is None and stats.first_at is None
+    assert sum(map(sum, stats.heatmap.counts)) == 0
+
+
+def test_stats_json_carries_everything(rng, tmp_path) -> None:
+    import msgspec
+
+    events = random_log(rng, steps=80)
+    run = write_run(tmp_path / "r", events)
+    data = json.loads(msgspec.json.encode(compute_stats(run)))
+    assert data["first_at"].endswith("Z") and date.fromisoformat(data["by_day"][0]["day"])
+    for key in ("by_type", "by_person", "by_project", "by_day", "heatmap", "cycle_time_hours",
+                "comments_per_task", "weekly", "overdue"):  # fmt: skip
+        assert data[key], key
+    assert len(data["heatmap"]["counts"]) == 7 and len(data["heatmap"]["counts"][0]) == 24
+
+
+def test_local_hours_and_days_follow_daylight_saving_changes(tmp_path) -> None:
+    """Quarter hours across the US (8 March 2026) and EU (29 March) clock changes, and a
+    +05:45 zone: heatmap, days and weeks match a per-event conversion."""
+    log = LogMaker(datetime(2026, 3, 6, 0, 0, tzinfo=UTC))
+    zones = ("America/Los_Angeles", "Europe/Berlin", "Asia/Kathmandu")
+    for i, zone in enumerate(zones, start=1):
+        log.add(ev.PersonJoined, f"u{i}", person=f"u{i}", name=f"P{i}", email=f"{i}@x",
+                role="lead", timezone=zone)  # fmt: skip
+    log.add(ev.ProjectCreated, "u1", project="p1", name="P", owner="u1")
+    log.add(ev.TaskCreated, "u1", task="t1", project="p1", name="T")
+    for step in range(4 * 24 * 26):  # every 15 minutes until 1 April
+        log.add(ev.TaskLiked, f"u{step % 3 + 1}", minutes=15, task="t1")
+    events = log.events
+    run = write_run(tmp_path / "r", events, segments=[3000],
+                    manifest={"scenario": {"timezone": "Europe/Berlin"}})  # fmt: skip
+    assert_matches_reference(run, events, "Europe/Berlin", seal=True)
