@@ -102,6 +102,16 @@ class Holidays(Struct):
     dates: list[date] = []
 
 
+class Company(Struct):
+    """Who the simulated team works for; Claude-written content (content = "anthropic") uses it."""
+
+    name: str = ""
+    # What the company makes or sells, in a few words ("a patient scheduling app").
+    product: str = ""
+    # Words of the trade the text should use ("HIPAA", "intake form", "EHR").
+    domain_words: list[str] = []
+
+
 class Person(Struct):
     name: str
     email: str = ""
@@ -129,7 +139,12 @@ class Scenario(Struct):
     days: int = 30
     # "low" (0.3x), "medium" (1x), "high" (2x) or a number.
     activity: str | float = "medium"
-    content: Literal["templates"] = "templates"
+    # Where text comes from: "templates" (offline) or "anthropic" (Claude, with templates as
+    # fallback; needs ANTHROPIC_API_KEY).
+    content: Literal["templates", "anthropic"] = "templates"
+    # Claude model for content = "anthropic"; "" = busywork's default.
+    content_model: str = ""
+    company: Company = msgspec.field(default_factory=Company)
     rhythm: Rhythm = msgspec.field(default_factory=Rhythm)
     work: Work = msgspec.field(default_factory=Work)
     out_of_office: OutOfOffice = msgspec.field(default_factory=OutOfOffice)
@@ -233,6 +248,7 @@ def resolve(scenario: Scenario) -> Scenario:
     )
     _check_range("out_of_office.mean_days", scenario.out_of_office.mean_days, 0.5, 60)
     _check_country("holidays.country", scenario.holidays.country)
+    _check_company(scenario)
 
     people = scenario.people or default_people()
     resolved, emails = [], set()
@@ -262,6 +278,31 @@ def resolve(scenario: Scenario) -> Scenario:
             'people: at least one person needs role = "manager" (managers create projects)'
         )
     return msgspec.structs.replace(scenario, people=resolved)
+
+
+_MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9.@:_-]*$")
+
+
+def _check_company(scenario: Scenario) -> None:
+    if scenario.content_model and not _MODEL_RE.match(scenario.content_model):
+        raise InvalidInput(
+            f"content_model: {scenario.content_model!r} is not a model id; "
+            "expected something like 'claude-haiku-5-5' (or leave it empty for the default)"
+        )
+    company = scenario.company
+    for where, text in (("company.name", company.name), ("company.product", company.product)):
+        if len(text) > 200:
+            raise InvalidInput(f"{where}: {text[:40]!r}... is too long; expected ≤ 200 characters")
+    if len(company.domain_words) > 50:
+        raise InvalidInput(
+            f"company.domain_words: {len(company.domain_words)} words; expected at most 50"
+        )
+    for i, word in enumerate(company.domain_words):
+        if not word.strip() or len(word) > 60:
+            raise InvalidInput(
+                f"company.domain_words[{i}]: {word!r}; expected a non-empty word or phrase "
+                "of at most 60 characters"
+            )
 
 
 def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:

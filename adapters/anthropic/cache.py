@@ -1,0 +1,51 @@
+"""The on-disk blueprint cache: one checked script per request key, written atomically.
+
+Default location: ``$XDG_CACHE_HOME/busywork/anthropic`` (``~/.cache/...`` without it); the
+``--content-cache DIR`` option moves it. A damaged entry counts as a miss and is rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from engine.content.blueprint import InvalidScript, ProjectScript, decode_script
+from engine.errors import InvalidInput
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "busywork" / "anthropic"
+
+
+class ScriptCache:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(
+                f"--content-cache: cannot create {self.root}: {exc.strerror or exc}"
+            ) from None
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> ProjectScript | None:
+        try:
+            return decode_script(self._path(key).read_bytes())
+        except (OSError, InvalidScript):
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
