@@ -13,6 +13,7 @@ from engine import events as ev
 from engine.moves import comment, complete, move, my_open, reviewer_for
 from engine.projects import run_projects
 from engine.state import TaskView, open_count
+from engine.workspace import decide_approval, escalate_priority, open_dependency
 from engine.world import Actor, World
 
 LATE_ANSWER_SECONDS = 2 * 86400  # answering later than this comes with an apology
@@ -122,7 +123,7 @@ def _finish_approved(world: World, actor: Actor) -> bool:
     tasks = world.state.tasks
     for task_id in world.state.assigned[actor.id]["in_review"]:
         task = tasks[task_id]
-        if task.approved:
+        if task.approved and open_dependency(world, task) is None:
             complete(world, actor, task)
             return True
     return False
@@ -132,7 +133,12 @@ def _unblock(world: World, actor: Actor) -> bool:
     tasks = world.state.tasks
     for task_id in world.state.assigned[actor.id]["blocked"]:
         task = tasks[task_id]
-        if world.blocked_until.get(task_id, 0) <= world.env.now:
+        if task.blocked_by is not None:  # waiting on another task: free once it is done
+            ready = task.blocked_by not in tasks or tasks[task.blocked_by].completed
+        else:
+            ready = world.blocked_until.get(task_id, 0) <= world.env.now
+        if ready:
+            world.blocked_until.pop(task_id, None)
             move(world, actor, task, "in_progress")
             comment(world, actor, task, "unblocked")
             return True
@@ -148,6 +154,7 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
             world.emit(
                 ev.DueDateChanged, actor.id, task=task.id, due_on=new_due, previous=task.due_on
             )
+            escalate_priority(world, actor, task)
             return True
     return False
 
@@ -157,6 +164,7 @@ _OBLIGATIONS = (
     _announce_time_away,
     _answer,
     _review,
+    decide_approval,
     _finish_approved,
     _unblock,
     _slip_due_date,
@@ -196,7 +204,7 @@ def _steady_work(world: World, actor: Actor) -> bool:
         )
         comment(world, actor, task, "blocked")
         return True
-    ready = [t for t in in_progress if not t.open_subtasks]
+    ready = [t for t in in_progress if not t.open_subtasks and open_dependency(world, t) is None]
     if ready and actor.work_credit >= actor.work_threshold:
         actor.work_credit -= actor.work_threshold
         actor.work_threshold = rng.uniform(0.5, 1.5)
@@ -213,11 +221,15 @@ def _steady_work(world: World, actor: Actor) -> bool:
             _advance_subtask(world, actor, _first_open_subtask(world, task))
             return True
     if len(in_progress) < work.work_in_progress:
-        fresh = my_open(world, actor, "new")
+        fresh = [t for t in my_open(world, actor, "new") if t.subtype == "default_task"]
         if fresh:
             task = fresh[0]
             move(world, actor, task, "in_progress")
-            if rng.random() < 0.6:
+            waits_on = open_dependency(world, task)
+            if waits_on is not None:  # it cannot really start: blocked by the unfinished task
+                move(world, actor, task, "blocked", blocked_by=waits_on)
+                comment(world, actor, task, "blocked")
+            elif rng.random() < 0.6:
                 comment(world, actor, task, "start")
             return True
         if _pick_up(world, actor):
@@ -260,6 +272,12 @@ def _conversation(world: World, actor: Actor) -> None:
         to = reviewer_for(world, actor, task) if rng.random() < 0.3 else None
         comment(world, actor, task, "question" if to else "progress", to=to)
         return
+    if mine and world.tag_ids and rng.random() < 0.03:  # tags also arrive after creation
+        task = state.tasks[rng.choice(mine)]
+        tag = rng.choice(world.tag_ids)
+        if tag not in task.tags:
+            world.emit(ev.TagAdded, actor.id, task=task.id, tag=tag)
+            return
     recent = state.recently_completed
     if not recent:
         return

@@ -33,6 +33,11 @@ CommentKind = Literal[
     "sorry_for_delay",
 ]
 StatusType = Literal["on_track", "at_risk", "off_track", "on_hold", "complete"]
+TaskSubtype = Literal["default_task", "milestone", "approval"]
+ApprovalStatus = Literal["approved", "rejected", "changes_requested"]
+FieldKind = Literal["enum", "number", "date", "text"]
+# A custom field's value: an enum option's name, a number, an ISO date, or text.
+FieldValue = str | float
 
 TASK_STATES: tuple[TaskState, ...] = ("new", "in_progress", "blocked", "in_review", "done")
 COMMENT_KINDS: tuple[CommentKind, ...] = CommentKind.__args__  # type: ignore[attr-defined]
@@ -62,6 +67,9 @@ class ProjectCreated(Event, frozen=True, kw_only=True):
     owner: str
     team: str = ""
     due_on: date | None = None
+    # People added as project members, and custom fields shown on the project.
+    members: tuple[str, ...] = ()
+    custom_fields: tuple[str, ...] = ()
 
 
 class SectionCreated(Event, frozen=True, kw_only=True):
@@ -83,6 +91,10 @@ class TaskCreated(Event, frozen=True, kw_only=True):
     due_on: date | None = None
     start_on: date | None = None
     followers: tuple[str, ...] = ()
+    subtype: TaskSubtype = "default_task"
+    tags: tuple[str, ...] = ()
+    # Custom field id → value, set when the task is created.
+    custom_fields: dict[str, FieldValue] = {}
 
 
 class TaskAssigned(Event, frozen=True, kw_only=True):
@@ -97,6 +109,8 @@ class TaskStateChanged(Event, frozen=True, kw_only=True):
     previous: TaskState
     # The section the task moves to, when its project has one for the new state.
     section: str | None = None
+    # When blocked because another task is unfinished: that task.
+    blocked_by: str | None = None
 
 
 class TaskCompleted(Event, frozen=True, kw_only=True):
@@ -154,6 +168,62 @@ class PersonReturned(Event, frozen=True, kw_only=True):
     person: str
 
 
+class CustomFieldCreated(Event, frozen=True, kw_only=True):
+    field: str
+    name: str
+    kind: FieldKind
+    options: tuple[str, ...] = ()  # enum options, in order
+    precision: int = 0  # number fields: digits after the decimal point
+
+
+class CustomFieldChanged(Event, frozen=True, kw_only=True):
+    task: str
+    field: str
+    value: FieldValue | None  # None clears the value
+    previous: FieldValue | None = None
+
+
+class TagCreated(Event, frozen=True, kw_only=True):
+    tag: str
+    name: str
+    color: str = ""
+
+
+class TagAdded(Event, frozen=True, kw_only=True):
+    task: str
+    tag: str
+
+
+class DependencyAdded(Event, frozen=True, kw_only=True):
+    task: str
+    # The task that must finish first.
+    depends_on: str
+
+
+class ApprovalDecided(Event, frozen=True, kw_only=True):
+    task: str
+    status: ApprovalStatus
+
+
+class PortfolioCreated(Event, frozen=True, kw_only=True):
+    portfolio: str
+    name: str
+    owner: str
+
+
+class PortfolioItemAdded(Event, frozen=True, kw_only=True):
+    portfolio: str
+    project: str
+
+
+class PortfolioStatusPosted(Event, frozen=True, kw_only=True):
+    status_update: str
+    portfolio: str
+    status_type: StatusType
+    title: str
+    text: str
+
+
 AnyEvent = (
     PersonJoined
     | ProjectCreated
@@ -171,6 +241,15 @@ AnyEvent = (
     | ProjectCompleted
     | PersonWentOutOfOffice
     | PersonReturned
+    | CustomFieldCreated
+    | CustomFieldChanged
+    | TagCreated
+    | TagAdded
+    | DependencyAdded
+    | ApprovalDecided
+    | PortfolioCreated
+    | PortfolioItemAdded
+    | PortfolioStatusPosted
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__name__: cls for cls in AnyEvent.__args__}

@@ -155,16 +155,20 @@ def line_batches(
     A line is visible once its newline is on disk; bytes after the last newline are held back.
     Without `follow` it ends at the end of what is visible now. With `follow` it polls for more
     and ends only after `stop` is set and one last pass has read everything visible by then.
+
+    Every read starts where the first unfinished line begins, so a line is never stitched
+    together from two reads: a writer reopening a crashed log cuts its torn last line and writes
+    on from there, and bytes of the torn line read before the cut must not meet bytes of the new
+    line read after it. Bytes before that offset end in a newline and never change.
     """
-    segments: list[tuple[int, Path]] = []
-    f = None
+    fd: int | None = None
     path = events_dir
-    first_seq = next_seq = line_no = 0
-    partial = b""
+    first_seq = next_seq = line_no = offset = 0
+    size = READ_CHUNK  # grows only for a line longer than one read
     stopping = False
     try:
         while True:
-            if f is None:
+            if fd is None:
                 segments = list_segments(events_dir)
                 check_first_segment(segments)
                 if segments:
@@ -172,46 +176,42 @@ def line_batches(
                     for first, seg_path in segments:
                         if first <= from_seq:
                             first_seq, path = first, seg_path
-                    f = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in finally
-                    next_seq, line_no, partial = first_seq, 0, b""
+                    fd = os.open(path, os.O_RDONLY)
+                    next_seq, line_no, offset = first_seq, 0, 0
                     continue
             else:
-                chunk = f.read(READ_CHUNK)
-                if chunk:
-                    data = partial + chunk if partial else chunk
+                data = os.pread(fd, size, offset)
+                end = data.rfind(b"\n") + 1
+                if end:
+                    size = READ_CHUNK
+                    offset += end
                     skip = from_seq - next_seq
                     if skip > 0:
                         # Lines before from_seq are counted, not split or decoded.
-                        count = data.count(b"\n")
-                        end = data.rfind(b"\n") + 1 if count <= skip else _after_lines(data, skip)
+                        count = data.count(b"\n", 0, end)
+                        start = end if count <= skip else _after_lines(data, skip)
                         count = min(count, skip)
-                        data = data[end:]
                         next_seq += count
                         line_no += count
+                        data = data[start:end]
                     lines = data.split(b"\n")
-                    partial = lines.pop()
+                    lines.pop()  # the unfinished line after the last newline, read again next
                     if lines:
                         yield path, line_no + 1, next_seq, lines
                         next_seq += len(lines)
                         line_no += len(lines)
                     continue
-                if partial:
-                    # A writer reopening a crashed log cuts its torn last line and writes on from
-                    # there: when the bytes we hold changed, read again from where they began.
-                    start = f.tell() - len(partial)
-                    if os.pread(f.fileno(), len(partial), start) != partial:
-                        f.seek(start)
-                        partial = b""
-                        continue
+                if len(data) == size:  # one line longer than a read: read it whole
+                    size *= 2
+                    continue
                 # End of this file: the writer fills a segment before creating the next one, so
                 # once a later segment exists, one more read drains this one completely.
                 later = [s for s in list_segments(events_dir) if s[0] > first_seq]
                 if later:
-                    chunk = f.read(READ_CHUNK)
-                    if chunk:
-                        f.seek(-len(chunk), os.SEEK_CUR)
+                    data = os.pread(fd, size, offset)
+                    if b"\n" in data or len(data) == size:
                         continue
-                    if partial:
+                    if data:
                         raise LogCorrupted(
                             f"{path}, line {line_no + 1}: line has no newline but a later segment"
                             f" ({later[0][1].name}) exists"
@@ -221,10 +221,11 @@ def line_batches(
                             f"{later[0][1]}: segment starts at seq {later[0][0]} but the previous"
                             f" segment {path.name} ends at seq {next_seq - 1} (line {line_no})"
                         )
-                    f.close()
+                    os.close(fd)
+                    fd = None  # cleared first: a failed open must not close it twice
                     first_seq, path = later[0]
-                    f = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in finally
-                    line_no, partial = 0, b""
+                    fd = os.open(path, os.O_RDONLY)
+                    line_no, offset = 0, 0
                     continue
             if not follow or stopping:
                 return
@@ -233,5 +234,5 @@ def line_batches(
             else:
                 time.sleep(poll_interval)
     finally:
-        if f is not None:
-            f.close()
+        if fd is not None:
+            os.close(fd)

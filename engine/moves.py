@@ -6,6 +6,7 @@ from __future__ import annotations
 from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.state import TaskView
+from engine.workspace_defaults import STAGE, STAGE_BY_STATE
 from engine.world import Actor, World
 
 
@@ -41,7 +42,9 @@ def comment(
     )
 
 
-def move(world: World, actor: Actor, task: TaskView, state: str) -> None:
+def move(
+    world: World, actor: Actor, task: TaskView, state: str, blocked_by: str | None = None
+) -> None:
     section = world.state.projects[task.project].sections.get(state)
     world.emit(
         ev.TaskStateChanged,
@@ -50,7 +53,26 @@ def move(world: World, actor: Actor, task: TaskView, state: str) -> None:
         state=state,
         previous=task.state,
         section=section,
+        blocked_by=blocked_by,
     )
+    _sync_stage(world, actor, task)
+
+
+def _sync_stage(world: World, actor: Actor, task: TaskView) -> None:
+    """The Stage custom field follows the lifecycle."""
+    field_id = world.field_ids.get(STAGE.name)
+    if field_id is None or field_id not in task.custom:
+        return
+    stage = STAGE_BY_STATE[task.state]
+    if task.custom[field_id] != stage:
+        world.emit(
+            ev.CustomFieldChanged,
+            actor.id,
+            task=task.id,
+            field=field_id,
+            value=stage,
+            previous=task.custom[field_id],
+        )
 
 
 def teammates(world: World, actor: Actor) -> list[Actor]:

@@ -6,6 +6,15 @@ from __future__ import annotations
 from engine import events as ev
 from engine.moves import comment, move, person_ref, teammates
 from engine.state import ProjectView, open_count
+from engine.workspace import (
+    add_milestones,
+    after_task_created,
+    project_extras,
+    reach_milestones,
+    run_portfolio,
+    set_up_workspace,
+    task_extras,
+)
 from engine.world import Actor, World
 
 SECTIONS = (
@@ -21,6 +30,9 @@ REOPEN_WINDOW_SECONDS = 3 * 86400
 
 def run_projects(world: World, actor: Actor) -> bool:
     for step in (
+        set_up_workspace,
+        reach_milestones,
+        run_portfolio,
         _close_finished,
         _post_status,
         _create_tasks,
@@ -125,6 +137,7 @@ def _start_project(world: World, actor: Actor) -> bool:
         notes=blueprint.notes,
         owner=actor.id,
         team=actor.person.team,
+        **project_extras(world, actor),
     )
     for name, state in SECTIONS:
         world.emit(
@@ -158,18 +171,24 @@ def _create_tasks(world: World, actor: Actor) -> bool:
                 if rng.random() < work.follower_probability / 3
             )
             world.subjects[task_id] = blueprint.subject
+            due_on = world.workdays_after(actor, today, rng.randint(3, 15))
+            fields = {"name": blueprint.name, "assignee": None, "subtype": "default_task"}
+            fields.update(task_extras(world, actor, blueprint.name, blueprint.subject, due_on))
             world.emit(
                 ev.TaskCreated,
                 actor.id,
                 task=task_id,
                 project=project.id,
-                name=blueprint.name,
                 notes=blueprint.notes,
                 section=project.sections.get("new"),
-                due_on=world.workdays_after(actor, today, rng.randint(3, 15)),
+                due_on=due_on,
                 start_on=today if rng.random() < 0.3 else None,
                 followers=followers,
+                **fields,
             )
+            after_task_created(world, actor, task_id, project)
+            if fields["subtype"] != "default_task":
+                continue  # approvals have no subtasks
             for sub_name in blueprint.subtasks:
                 sub_id = world.next_id("t")
                 world.subjects[sub_id] = blueprint.subject
@@ -181,6 +200,8 @@ def _create_tasks(world: World, actor: Actor) -> bool:
                     name=sub_name,
                     parent=task_id,
                 )
+        if not queue:  # all tasks are in: now the milestones can wait on some of them
+            add_milestones(world, actor, project)
         return True
     return False
 
@@ -236,7 +257,7 @@ def _reopen(world: World, actor: Actor) -> bool:
     if not state.recently_completed or actor.rng.random() >= world.scenario.work.reopen_probability:
         return False
     task = state.tasks.get(state.recently_completed[-1])
-    if task is None:
+    if task is None or task.subtype != "default_task":
         return False
     owner = state.projects[task.project].owner
     if (

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import msgspec
 
 from engine.errors import InvalidInput
-from engine.events import Role
+from engine.events import FieldKind, Role
 
 INDUSTRIES = (
     "finance",
@@ -112,6 +112,36 @@ class Company(Struct):
     domain_words: list[str] = []
 
 
+class FieldSpec(Struct):
+    """A workspace custom field."""
+
+    name: str
+    type: FieldKind
+    options: list[str] = []  # enum fields: the options, in order
+    precision: int = 0  # number fields: digits after the decimal point
+
+
+class Workspace(Struct):
+    """The Asana objects beyond tasks and comments."""
+
+    # Custom fields, tags, dependencies, milestones, approvals and portfolios at all.
+    enabled: bool = False
+
+    # Custom fields added to every project; unset = the industry's default set, [] = none.
+    custom_fields: list[FieldSpec] | None = None
+    # Tag vocabulary; unset = the industry's default tags, [] = none.
+    tags: list[str] | None = None
+    # Chance that a new task waits on an earlier task of its project.
+    dependency_probability: float = 0.25
+    # Share of new tasks that are approvals (decided by a manager or lead).
+    approval_share: float = 0.08
+    milestones_per_project: int = 1
+    # Managers group their projects into a portfolio with a status (a paid Asana feature).
+    portfolios: bool = True
+    # Whether a task may be completed while a task it depends on is still open.
+    allow_open_dependencies: bool = False
+
+
 class Person(Struct):
     name: str
     email: str = ""
@@ -149,6 +179,8 @@ class Scenario(Struct):
     work: Work = msgspec.field(default_factory=Work)
     out_of_office: OutOfOffice = msgspec.field(default_factory=OutOfOffice)
     holidays: Holidays = msgspec.field(default_factory=Holidays)
+    workspace: Workspace = msgspec.field(default_factory=Workspace)
+    # People; a person without a team joins the team named after the scenario.
     people: list[Person] = []
 
     @property
@@ -249,6 +281,7 @@ def resolve(scenario: Scenario) -> Scenario:
     _check_range("out_of_office.mean_days", scenario.out_of_office.mean_days, 0.5, 60)
     _check_country("holidays.country", scenario.holidays.country)
     _check_company(scenario)
+    _check_workspace(scenario.workspace)
 
     people = scenario.people or default_people()
     resolved, emails = [], set()
@@ -272,7 +305,8 @@ def resolve(scenario: Scenario) -> Scenario:
                 f"{where}.email: {email!r} is used by two people; emails must be unique"
             )
         emails.add(email.lower())
-        resolved.append(msgspec.structs.replace(person, email=email, timezone=timezone))
+        team = person.team or scenario.name
+        resolved.append(msgspec.structs.replace(person, email=email, timezone=timezone, team=team))
     if not any(p.role == "manager" for p in resolved):
         raise InvalidInput(
             'people: at least one person needs role = "manager" (managers create projects)'
@@ -303,6 +337,35 @@ def _check_company(scenario: Scenario) -> None:
                 f"company.domain_words[{i}]: {word!r}; expected a non-empty word or phrase "
                 "of at most 60 characters"
             )
+
+
+def _check_workspace(workspace: Workspace) -> None:
+    w = "workspace"
+    _check_range(f"{w}.dependency_probability", workspace.dependency_probability, 0, 1)
+    _check_range(f"{w}.approval_share", workspace.approval_share, 0, 1)
+    _check_range(f"{w}.milestones_per_project", workspace.milestones_per_project, 0, 10)
+    names: set[str] = set()
+    for i, spec in enumerate(workspace.custom_fields or ()):
+        where = f"{w}.custom_fields[{i}]"
+        if not spec.name.strip():
+            raise InvalidInput(f"{where}.name: must not be empty")
+        if spec.name.lower() in names:
+            raise InvalidInput(f"{where}.name: {spec.name!r} is declared twice")
+        names.add(spec.name.lower())
+        if spec.type == "enum" and len(spec.options) < 2:
+            raise InvalidInput(
+                f"{where}.options: {spec.options!r}: an enum field needs at least 2 options"
+            )
+        if spec.type != "enum" and spec.options:
+            raise InvalidInput(
+                f"{where}.options: only enum fields have options (type is {spec.type!r})"
+            )
+        if len(set(spec.options)) != len(spec.options):
+            raise InvalidInput(f"{where}.options: {spec.options!r} repeats an option")
+        _check_range(f"{where}.precision", spec.precision, 0, 6)
+    for i, tag in enumerate(workspace.tags or ()):
+        if not tag.strip():
+            raise InvalidInput(f"{w}.tags[{i}]: must not be empty")
 
 
 def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
@@ -414,14 +477,23 @@ def _type_at(path: str) -> Any:
         if part not in fields:
             return None
         node = fields[part].type
-        structs = [
-            a
-            for a in getattr(node, "__args__", ())
-            if isinstance(a, type) and issubclass(a, msgspec.Struct)
-        ]
+        structs = _structs_in(node)
         if structs:  # list[Person] → Person
             node = structs[0]
     return node
+
+
+def _structs_in(tp: Any) -> list[type]:
+    """Struct types inside a type such as `list[FieldSpec] | None`."""
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        return []
+    found = []
+    for arg in getattr(tp, "__args__", ()):
+        if isinstance(arg, type) and issubclass(arg, msgspec.Struct):
+            found.append(arg)
+        else:
+            found.extend(_structs_in(arg))
+    return found
 
 
 def _struct_at(path: str) -> type | None:

@@ -26,6 +26,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "in_review": frozenset({"in_progress", "done"}),
     "done": frozenset({"in_progress"}),  # only after TaskReopened
 }
+# Milestones are reached and approvals decided in one step.
+ONE_STEP = frozenset({"milestone", "approval"})
 
 
 class ImpossibleEvent(BusyworkError):
@@ -58,6 +60,26 @@ class ProjectView:
     open_tasks: int = 0  # tasks and subtasks not completed
     completed: bool = False
     last_status_at: datetime | None = None
+    last_status_type: str | None = None
+    members: dict[str, None] = field(default_factory=dict)
+    custom_fields: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class FieldView:
+    id: str
+    name: str
+    kind: str
+    options: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class PortfolioView:
+    id: str
+    name: str
+    owner: str
+    projects: dict[str, None] = field(default_factory=dict)
+    last_status_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +104,13 @@ class TaskView:
     last_activity: datetime | None = None
     subtasks: dict[str, None] = field(default_factory=dict)
     open_subtasks: int = 0
+    subtype: str = "default_task"
+    custom: dict[str, str | float] = field(default_factory=dict)
+    tags: dict[str, None] = field(default_factory=dict)
+    depends_on: dict[str, None] = field(default_factory=dict)
+    dependents: dict[str, None] = field(default_factory=dict)
+    blocked_by: str | None = None
+    approval_status: str | None = None  # approvals: pending until decided
 
 
 @dataclass(slots=True, frozen=True)
@@ -95,6 +124,8 @@ class Question:
 
 @dataclass(slots=True)
 class State:
+    # Whether a task may be completed while a task it depends on is open (scenario policy).
+    allow_open_dependencies: bool = False
     last_seq: int = 0
     last_at: datetime | None = None
     people: dict[str, PersonView] = field(default_factory=dict)
@@ -113,6 +144,9 @@ class State:
     open_projects_by_team: dict[str, dict[str, None]] = field(default_factory=dict)
     # person → {comment id: question} of questions / where-is addressed to them, unanswered
     asked: dict[str, dict[str, Question]] = field(default_factory=dict)
+    custom_fields: dict[str, FieldView] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # tag id → name
+    portfolios: dict[str, PortfolioView] = field(default_factory=dict)
     # tasks completed lately, newest last (teammates like and follow from here)
     recently_completed: deque[str] = field(default_factory=lambda: deque(maxlen=30))
     # person → {task id: None} waiting for their review
@@ -208,8 +242,19 @@ def _project_created(state: State, e: ev.ProjectCreated) -> None:
     if e.project in state.projects:
         raise _fail(e, f"project {e.project!r} created twice")
     _person(state, e, e.owner)
+    for member in e.members:
+        _person(state, e, member)
+    for field_id in e.custom_fields:
+        if field_id not in state.custom_fields:
+            raise _fail(e, f"custom field {field_id!r} does not exist")
     state.projects[e.project] = ProjectView(
-        id=e.project, name=e.name, owner=e.owner, team=e.team, created_at=e.at
+        id=e.project,
+        name=e.name,
+        owner=e.owner,
+        team=e.team,
+        created_at=e.at,
+        members=dict.fromkeys(e.members),
+        custom_fields=e.custom_fields,
     )
     state.open_projects[e.project] = None
     state.open_projects_by_owner.setdefault(e.owner, {})[e.project] = None
@@ -246,7 +291,18 @@ def _task_created(state: State, e: ev.TaskCreated) -> None:
         assignee=e.assignee,
         due_on=e.due_on,
         last_activity=e.at,
+        subtype=e.subtype,
+        approval_status="pending" if e.subtype == "approval" else None,
     )
+    if e.subtype == "approval" and e.assignee is None:
+        raise _fail(e, f"approval {e.task!r} needs an approver (its assignee)")
+    for tag in e.tags:
+        if tag not in state.tags:
+            raise _fail(e, f"tag {tag!r} does not exist")
+        task.tags[tag] = None
+    for field_id, value in e.custom_fields.items():
+        check_field_value(state, e, project, field_id, value)
+        task.custom[field_id] = value
     for follower in e.followers:
         _person(state, e, follower)
         task.followers[follower] = None
@@ -276,8 +332,17 @@ def _task_state_changed(state: State, e: ev.TaskStateChanged) -> None:
     task = _task(state, e, e.task)
     if task.state != e.previous:
         raise _fail(e, f"task {e.task!r} is {task.state!r}, not {e.previous!r}")
-    if e.state not in TRANSITIONS[task.state]:
+    one_step = task.subtype in ONE_STEP and task.state == "new" and e.state == "done"
+    if e.state not in TRANSITIONS[task.state] and not one_step:
         raise _fail(e, f"task {e.task!r} cannot go from {task.state!r} to {e.state!r}")
+    if e.blocked_by is not None:
+        if e.state != "blocked" or e.blocked_by not in task.depends_on:
+            raise _fail(
+                e, f"task {e.task!r} cannot be blocked by {e.blocked_by!r}: not its dependency"
+            )
+        if _task(state, e, e.blocked_by).completed:
+            raise _fail(e, f"task {e.task!r} cannot wait on {e.blocked_by!r}: it is complete")
+    task.blocked_by = e.blocked_by
     if task.state == "done" and task.completed:
         raise _fail(e, f"task {e.task!r} must be reopened before it moves out of done")
     if task.state == "in_review" and task.reviewer is not None:
@@ -295,6 +360,14 @@ def _task_completed(state: State, e: ev.TaskCompleted) -> None:
         raise _fail(e, f"task {e.task!r} is already complete")
     if task.state != "done":
         raise _fail(e, f"task {e.task!r} completed while {task.state!r}")
+    if task.approval_status == "pending":
+        raise _fail(e, f"approval {e.task!r} completed before it was decided")
+    if not state.allow_open_dependencies:
+        open_deps = [
+            d for d in task.depends_on if d in state.tasks and not state.tasks[d].completed
+        ]
+        if open_deps:
+            raise _fail(e, f"task {e.task!r} completed while it waits on {open_deps[0]!r}")
     task.completed = True
     task.completed_at = e.at
     task.last_activity = e.at
@@ -362,6 +435,7 @@ def _status_update_posted(state: State, e: ev.StatusUpdatePosted) -> None:
     if project is None:
         raise _fail(e, f"project {e.project!r} does not exist")
     project.last_status_at = e.at
+    project.last_status_type = e.status_type
     state.status_updates += 1
 
 
@@ -400,7 +474,10 @@ def _person_returned(state: State, e: ev.PersonReturned) -> None:
     person.away = None
 
 
+from engine.state_workspace import WORKSPACE_HANDLERS, check_field_value  # noqa: E402
+
 _HANDLERS = {
+    **WORKSPACE_HANDLERS,
     ev.PersonJoined: _person_joined,
     ev.ProjectCreated: _project_created,
     ev.SectionCreated: _section_created,

@@ -21,7 +21,7 @@ import simpy
 from engine import events as ev
 from engine.calendar import PersonCalendar, build_calendar, holiday_dates, origin_of
 from engine.content import ContentSource, TaskBlueprint
-from engine.scenario import Person, Scenario
+from engine.scenario import FieldSpec, Person, Scenario
 from engine.state import State, fold
 
 Sink = Callable[[ev.Event], None]
@@ -77,7 +77,7 @@ class World:
         self.content = content
         self.sink = sink
         self.env = env if env is not None else simpy.Environment()
-        self.state = State()
+        self.state = State(allow_open_dependencies=scenario.workspace.allow_open_dependencies)
         self.origin = origin_of(scenario)
         self.horizon = math.inf if forever else scenario.days * 86400.0
         self.quiet = quiet
@@ -88,6 +88,13 @@ class World:
         self.subjects: dict[str, str] = {}  # task id → the noun phrase comments mention
         self.blocked_until: dict[str, float] = {}  # task id → sim seconds
         self.task_queue: dict[str, list[TaskBlueprint]] = {}  # project id → tasks still to create
+        # Workspace objects (custom fields, tags, milestones, portfolios): see engine.workspace.
+        self.workspace_ready = False
+        self.field_ids: dict[str, str] = {}  # field name → id
+        self.field_specs: dict[str, FieldSpec] = {}  # field id → spec
+        self.tag_ids: list[str] = []
+        self.open_milestones: dict[str, str] = {}  # milestone task id → project id
+        self.portfolio_of: dict[str, str] = {}  # manager id → portfolio id
         self._at_second = -1
         self._at_value = self.origin
         self.actors = self._make_actors()

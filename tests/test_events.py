@@ -71,6 +71,47 @@ SAMPLES = [
         seq=16, at=AT, actor="u2", person="u2", start_on=date(2026, 1, 6), end_on=date(2026, 1, 8)
     ),
     ev.PersonReturned(seq=17, at=AT, actor="u2", person="u2"),
+    ev.CustomFieldCreated(
+        seq=18,
+        at=AT,
+        actor="u1",
+        field="cf1",
+        name="Priority",
+        kind="enum",
+        options=("Low", "High"),
+    ),
+    ev.CustomFieldChanged(
+        seq=19, at=AT, actor="u1", task="t1", field="cf1", value="High", previous="Low"
+    ),
+    ev.CustomFieldChanged(seq=20, at=AT, actor="u1", task="t1", field="cf2", value=2.5),
+    ev.TagCreated(seq=21, at=AT, actor="u1", tag="tg1", name="audit", color="dark-green"),
+    ev.TagAdded(seq=22, at=AT, actor="u1", task="t1", tag="tg1"),
+    ev.DependencyAdded(seq=23, at=AT, actor="u1", task="t2", depends_on="t1"),
+    ev.ApprovalDecided(seq=24, at=AT, actor="u1", task="t3", status="changes_requested"),
+    ev.PortfolioCreated(seq=25, at=AT, actor="u1", portfolio="pf1", name="Q1", owner="u1"),
+    ev.PortfolioItemAdded(seq=26, at=AT, actor="u1", portfolio="pf1", project="p1"),
+    ev.PortfolioStatusPosted(
+        seq=27,
+        at=AT,
+        actor="u1",
+        status_update="su2",
+        portfolio="pf1",
+        status_type="on_track",
+        title="Fine",
+        text="All good",
+    ),
+    ev.TaskCreated(
+        seq=28,
+        at=AT,
+        actor="u1",
+        task="t3",
+        project="p1",
+        name="Approve: budget",
+        subtype="approval",
+        assignee="u1",
+        tags=("tg1",),
+        custom_fields={"cf1": "High", "cf2": 3.0},
+    ),
 ]
 
 

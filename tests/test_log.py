@@ -14,13 +14,14 @@ import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from engine.errors import BusyworkError, InvalidInput, LogCorrupted
 from engine.events import CommentAdded, Event, TaskLiked, encode
 from engine.log import EventLog, FileLog, InMemoryLog, SeqOutOfOrder
 from engine.log_file import TIME_CHECK_EVERY
-from engine.log_segments import list_segments
+from engine.log_segments import READ_CHUNK, list_segments
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -584,6 +585,21 @@ def test_close_fsyncs_and_a_full_segment_is_fsynced_before_the_next(tmp_path, fi
     assert len(file_fsyncs) == len(sealed) + 1
 
 
+def test_a_line_longer_than_one_read_is_read_whole(tmp_path):
+    run = tmp_path / "run"
+    events = make_events(4)
+    long_text = "x" * (2 * READ_CHUNK + 7)  # needs the read size doubled twice
+    events[1] = CommentAdded(**{**msgspec.structs.asdict(events[1]), "text": long_text})
+    write_log(run, events, segment_bytes=1000)  # the long line also fills its segment
+    assert len(segment_files(run)) == 2
+    reader = FileLog.open_readonly(run)
+    assert list(reader.read()) == events
+    assert list(reader.read(3)) == events[2:]
+    stop = threading.Event()
+    stop.set()
+    assert list(reader.follow(2, stop=stop)) == events[1:]
+
+
 def test_follow_never_yields_a_half_written_line(tmp_path):
     run = tmp_path / "run"
     events = make_events(5)
@@ -670,26 +686,65 @@ def test_follow_a_log_written_by_another_process(tmp_path):
     assert len(segment_files(run)) > 5  # it followed across segment rolls
 
 
-@pytest.mark.timeout(60)
-def test_a_follower_survives_a_writer_cutting_a_torn_line_and_writing_on(tmp_path):
-    run = tmp_path / "run"
+TORN_LINE_4 = b'{"type":"TaskLiked","seq":4,"at":"1999'  # torn, and unlike the real line 4
+
+
+def write_log_with_a_torn_line_4(run: Path) -> list[Event]:
+    """A crashed writer's log: events 1-3 whole, then the torn start of a line 4."""
     events = make_events(6)
     write_log(run, events[:3])
     (path,) = segment_files(run)
     with open(path, "ab") as f:
-        f.write(b'{"type":"TaskLiked","seq":4,"at":"1999')  # torn, and unlike the real line 4
-    got: list[Event] = []
+        f.write(TORN_LINE_4)
+    return events
+
+
+def test_a_follower_holding_a_torn_line_rereads_it_after_the_writer_cut_it(tmp_path):
+    """The exact interleaving, step by step: the follower has read the torn bytes with line 3
+    and is paused; the writer cuts them and writes lines 4-6, longer than the torn bytes, before
+    the follower reads again. The follower must read line 4 from its start, not splice the torn
+    bytes onto the end of the new line 4."""
+    run = tmp_path / "run"
+    events = write_log_with_a_torn_line_4(run)
     stop = threading.Event()
-    follower = threading.Thread(
-        target=lambda: got.extend(FileLog.open_readonly(run).follow(stop=stop, poll_interval=0.002))
-    )
+    follower = FileLog.open_readonly(run).follow(stop=stop, poll_interval=0.002)
+    got = [next(follower) for _ in range(3)]  # paused right after line 3
+    with FileLog(run) as log:
+        assert log.repaired is not None
+        log.append(events[3:])
+    stop.set()
+    got.extend(follower)
+    assert got == events
+
+
+@pytest.mark.timeout(60)
+def test_a_follower_survives_a_writer_cutting_a_torn_line_and_writing_on(tmp_path):
+    """The same with a follower polling in its own thread, so the cut and the writes land
+    wherever they happen to fall between its reads."""
+    run = tmp_path / "run"
+    events = write_log_with_a_torn_line_4(run)
+    got: list[Event] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def follow() -> None:
+        try:
+            got.extend(FileLog.open_readonly(run).follow(stop=stop, poll_interval=0.002))
+        except BaseException as exc:  # reported by the main thread, not lost in a warning
+            errors.append(exc)
+
+    follower = threading.Thread(target=follow)
     follower.start()
     deadline = time.monotonic() + 20
-    while len(got) < 3 and time.monotonic() < deadline:  # it read the torn bytes with line 3
-        time.sleep(0.002)
+    while len(got) < 3 and not errors and time.monotonic() < deadline:
+        time.sleep(0.002)  # until it has read the torn bytes with line 3
+    assert errors == []
+    assert got == events[:3]
     with FileLog(run) as log:
         assert log.repaired is not None
         log.append(events[3:])
     stop.set()
     follower.join(20)
+    assert not follower.is_alive()
+    assert errors == []
     assert got == events

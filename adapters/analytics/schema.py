@@ -51,6 +51,8 @@ def _duckdb_type(t: mi.Type, where: str) -> str:
     if isinstance(t, mi.VarTupleType | mi.ListType | mi.TupleType):
         items = getattr(t, "item_type", None) or getattr(t, "item_types", (None,))[0]
         return f"{_duckdb_type(items, where)}[]"
+    if isinstance(t, mi.DictType):
+        return "JSON"  # e.g. custom field values: read with ->> or json_extract
     raise TypeError(f"{where}: no DuckDB column type for {t!r}; extend adapters.analytics.schema")
 
 
@@ -63,6 +65,8 @@ def _sql_literal(value: object, duck_type: str) -> str:
         return repr(value)
     if isinstance(value, tuple | list) and not value:
         return f"[]::{duck_type}"
+    if isinstance(value, dict) and not value:
+        return "'{}'::JSON"
     if isinstance(value, datetime | date):
         return f"'{value.isoformat()}'::{duck_type}"
     raise TypeError(f"no SQL literal for default {value!r}")

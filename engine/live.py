@@ -1,0 +1,213 @@
+"""Live mode: simulate on the wall clock (``simpy.rt.RealtimeEnvironment``), appending each
+event to the run's log as its time comes, so a replay can follow the log.
+
+Resuming after a stop or a crash: the simulation is deterministic, so it is re-run from the
+start at full speed (checking that every durable event comes out byte-identical, as
+`engine.run.simulate_run` does), then switches to real time where it stopped. A stop longer
+than `GAP_QUIET_SECONDS` of simulated time becomes a *quiet window* in ``live.json``: nobody
+acts in it, every later re-simulation reproduces it, and people come back to a gap in the
+story ("sorry for the delay"). A short stop is simply caught up.
+
+Time mapping (``live.json``): simulated second ``anchor_sim`` happened at wall time
+``anchor_wall``; at ``speed`` N, each wall second is N simulated seconds. A new live run
+starts with the scenario's first day = today and a quiet window up to now, so at speed 1 the
+simulated clock is the real clock.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import msgspec
+import simpy.rt
+
+from engine import events as ev
+from engine.calendar import origin_of
+from engine.content import ContentSource
+from engine.errors import BusyworkError
+from engine.log import FileLog
+from engine.run import Manifest, create_run, read_manifest, write_manifest
+from engine.scenario import Scenario, resolve
+from engine.world import World
+
+LIVE = "live.json"
+GAP_QUIET_SECONDS = 600.0  # a stop longer than this (simulated) becomes a quiet window
+CATCH_UP_FACTOR = 1e-9  # wall seconds per simulated second while re-simulating
+STEP_WALL_SECONDS = 0.25  # how often the realtime loop looks at `stop`
+HEARTBEAT_WALL_SECONDS = 2.0
+FOREVER_DAYS = 3650  # what the manifest says of a --forever run (the world ignores it)
+
+
+class LiveState(msgspec.Struct, kw_only=True):
+    speed: float
+    anchor_wall: datetime
+    anchor_sim: float
+    forever: bool = False
+    quiet: list[tuple[float, float]] = []
+    reached_sim: float = 0.0  # how far the simulation got (a heartbeat)
+
+    def sim_at(self, wall: datetime) -> float:
+        return self.anchor_sim + (wall - self.anchor_wall).total_seconds() * self.speed
+
+
+class CatchUpEnvironment(simpy.rt.RealtimeEnvironment):
+    """A realtime environment that can run flat out first and then switch to the wall clock
+    (the stock one has no public way to change its factor and re-anchor)."""
+
+    def __init__(self) -> None:
+        super().__init__(initial_time=0, factor=CATCH_UP_FACTOR, strict=False)
+
+    def go_realtime(self, factor: float) -> None:
+        self._factor = factor
+        self.env_start = self.now
+        self.sync()
+
+
+def _load_state(run_dir: Path) -> LiveState | None:
+    path = run_dir / LIVE
+    if not path.is_file():
+        return None
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=LiveState)
+    except msgspec.DecodeError as exc:
+        raise BusyworkError(f"{path}: damaged live state: {exc}") from None
+
+
+def _save_state(run_dir: Path, state: LiveState) -> None:
+    path = run_dir / LIVE
+    tmp = path.with_suffix(".json.tmp")
+    with open(tmp, "wb") as f:
+        f.write(msgspec.json.format(msgspec.json.encode(state), indent=2) + b"\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def prepare_live(
+    run_dir: Path,
+    scenario: Scenario,
+    content: ContentSource,
+    *,
+    days: int | None,
+    forever: bool,
+    speed: float,
+    now: datetime | None = None,
+) -> tuple[Manifest, LiveState, str]:
+    """Create the live run, or plan the resumption of an existing one. Returns the manifest,
+    the live state (already saved) and a sentence for the user."""
+    now = now or datetime.now(UTC)
+    run_dir = Path(run_dir)
+    state = _load_state(run_dir) if (run_dir / "manifest.json").is_file() else None
+    if state is None:
+        start = now.astimezone(_zone(scenario)).date()
+        planned = msgspec.structs.replace(scenario, start=start,
+                                          days=FOREVER_DAYS if forever else (days or 7))  # fmt: skip
+        planned = resolve(planned)
+        manifest = create_run(run_dir, planned, content)
+        begin = (now - origin_of(planned)).total_seconds()
+        state = LiveState(speed=speed, anchor_wall=now, anchor_sim=begin, forever=forever,
+                          quiet=[(0.0, begin)], reached_sim=begin)  # fmt: skip
+        _save_state(run_dir, state)
+        return manifest, state, f"Started live run {run_dir}"
+    manifest = read_manifest(run_dir)
+    reached = max(state.reached_sim, _last_event_sim(run_dir, manifest))
+    resume_at = state.sim_at(now)
+    note = f"Resumed live run {run_dir}"
+    gap = resume_at - reached
+    if gap > GAP_QUIET_SECONDS:
+        state.quiet.append((reached + 1.0, resume_at))
+        note += f" after a gap of {timedelta(seconds=round(gap))} (simulated): nobody acted"
+    # Keep the clock continuous at the (possibly new) speed from here on.
+    state.anchor_sim, state.anchor_wall, state.speed = max(resume_at, reached), now, speed
+    _save_state(run_dir, state)
+    return manifest, state, note
+
+
+def _zone(scenario: Scenario):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(scenario.timezone)
+
+
+def _last_event_sim(run_dir: Path, manifest: Manifest) -> float:
+    log = FileLog.open_readonly(run_dir)
+    last = None
+    if log.last_seq:
+        for event in log.read(log.last_seq):
+            last = event.at
+    if last is None:
+        return 0.0
+    return (last - origin_of(manifest.scenario)).total_seconds()
+
+
+def run_live(
+    run_dir: Path,
+    manifest: Manifest,
+    state: LiveState,
+    content: ContentSource,
+    *,
+    stop: threading.Event,
+    on_caught_up: Callable[[], None] | None = None,
+) -> int:
+    """Re-simulate to the resume point at full speed, then on the wall clock until `stop` is
+    set or the horizon is reached. Returns the number of events in the log."""
+    scenario = resolve(manifest.scenario)
+    env = CatchUpEnvironment()
+    catching_up = [True]
+    with FileLog(run_dir) as log:
+        durable = log.last_seq
+        existing = log.read_lines(1) if durable else iter(())
+
+        def sink(event: ev.Event) -> None:
+            if event.seq <= durable:
+                if ev.encode(event) != next(existing, None):
+                    raise BusyworkError(
+                        f"{run_dir}: cannot resume: event {event.seq} differs from the log "
+                        "(the scenario, seed or busywork version changed since it was written)"
+                    )
+                return
+            log.append((event,))
+            if not catching_up[0]:
+                log.flush()  # a follower sees each live event as soon as it happens
+
+        world = World(scenario, content, sink, env=env, forever=state.forever,
+                      quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
+        world.start()
+        horizon = world.horizon
+        resume_at = min(state.anchor_sim, horizon)
+        if resume_at > 0:
+            env.run(until=resume_at)
+        if world.seq < durable:
+            raise BusyworkError(f"{run_dir}: cannot resume: the log holds {durable} events but "
+                                f"the scenario makes only {world.seq} up to now")  # fmt: skip
+        log.flush()
+        catching_up[0] = False
+        if on_caught_up is not None:
+            on_caught_up()
+        env.go_realtime(1.0 / state.speed)
+        beat = 0.0
+        while not stop.is_set() and env.now < horizon:
+            until = min(horizon, env.now + STEP_WALL_SECONDS * state.speed)
+            env.run(until=until)
+            beat += STEP_WALL_SECONDS
+            if beat >= HEARTBEAT_WALL_SECONDS:
+                beat = 0.0
+                state.reached_sim = env.now
+                _save_state(run_dir, state)
+        state.reached_sim = env.now
+        _save_state(run_dir, state)
+        log.flush()
+        events = log.last_seq
+    if not math.isinf(horizon) and env.now >= horizon:
+        manifest.status = "complete"
+    manifest.events = events
+    if manifest.first_at is None and events:
+        manifest.first_at = next(FileLog.open_readonly(run_dir).read(1)).at
+    manifest.last_at = world.state.last_at or manifest.last_at
+    write_manifest(run_dir, manifest)
+    return events

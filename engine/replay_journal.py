@@ -1,0 +1,225 @@
+"""The replay checkpoint: what a replay did in one target, so it can resume exactly once.
+
+``replays/<run>/targets/<target-id>/journal.jsonl`` is append-only, one JSON record a line:
+
+- ``{"k":"I","seq":N}``: an event that creates something is about to be sent (an *intent*);
+- ``{"k":"A","seq":N,"ids":{"t37":"1203..."}}``: applied, with the ids it created;
+- ``{"k":"F","seq":N,"status":400,"why":"..."}``: rejected by the target (final);
+- ``{"k":"S","seq":N,"why":"..."}``: skipped on purpose (final).
+
+Every record is written with one ``write`` (so ``kill -9`` cannot lose or tear it) and outcomes
+are fsynced before the event counts as done (group commit: concurrent workers share one fsync).
+An intent without an outcome after a restart means the outcome is unknown: the target looks
+for the object before creating it again. One writer per target folder (an exclusive lock).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+
+import msgspec
+
+from engine.errors import BusyworkError, LogCorrupted
+
+try:  # POSIX only; elsewhere the single-writer rule is not enforced.
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+JOURNAL = "journal.jsonl"
+META = "target.json"
+
+
+class Record(msgspec.Struct, omit_defaults=True):
+    k: str
+    seq: int
+    ids: dict[str, str] = {}
+    status: int = 0
+    why: str = ""
+
+
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(Record)
+
+
+class IdMap:
+    """Simulation id → target id, safe to share between threads. ``taken`` answers whether a
+    target id is already someone's (reconciliation must not adopt another event's object)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+        self._taken: set[str] = set()
+        self._lock = threading.Lock()
+
+    def get(self, sim_id: str | None) -> str | None:
+        return None if sim_id is None else self._ids.get(sim_id)
+
+    def __contains__(self, sim_id: str) -> bool:
+        return sim_id in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def taken(self, target_id: str) -> bool:
+        return target_id in self._taken
+
+    def update(self, ids: Mapping[str, str]) -> None:
+        with self._lock:
+            self._ids.update(ids)
+            self._taken.update(v for v in ids.values() if v)
+
+    def items(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return list(self._ids.items())
+
+
+class Journal:
+    """Open (creating if needed) the checkpoint of one target; see the module docstring."""
+
+    def __init__(self, folder: Path | str, meta: Mapping[str, str] | None = None) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / JOURNAL
+        self.ids = IdMap()
+        self.applied: set[int] = set()
+        self.final: dict[int, Record] = {}  # F and S records
+        self.created: list[tuple[int, str, str]] = []  # (seq, sim id, target id), in order
+        self._intents: set[int] = set()
+        self._lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._written = self._synced = 0
+        self._fd: int | None = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        except OSError as exc:
+            raise BusyworkError(f"{self.folder}: cannot open the replay checkpoint: {exc}") from exc
+        self._fd = fd
+        try:
+            self._lock_folder()
+            self._load()
+            if meta is not None:
+                self._write_meta(meta)
+        except BaseException:
+            self.close()
+            raise
+
+    def _lock_folder(self) -> None:
+        if fcntl is None:  # pragma: no cover
+            return
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BusyworkError(
+                f"{self.folder}: another replay into this target is running; wait for it or "
+                "stop it first"
+            ) from None
+
+    def _load(self) -> None:
+        data = self.path.read_bytes()
+        end = data.rfind(b"\n") + 1
+        if end < len(data):  # a torn last line (power loss): it never happened
+            os.ftruncate(self._fd, end)
+            data = data[:end]
+        for line_no, line in enumerate(data.splitlines(), start=1):
+            try:
+                record = _DECODER.decode(line)
+            except msgspec.DecodeError as exc:
+                raise LogCorrupted(f"{self.path}, line {line_no}: {exc}") from None
+            self._remember(record)
+
+    def _remember(self, record: Record) -> None:
+        if record.k == "I":
+            self._intents.add(record.seq)
+            return
+        self._intents.discard(record.seq)
+        if record.k == "A":
+            self.applied.add(record.seq)
+            self.ids.update(record.ids)
+            self.created.extend((record.seq, s, t) for s, t in record.ids.items())
+        else:
+            self.final[record.seq] = record
+
+    def _write_meta(self, meta: Mapping[str, str]) -> None:
+        path = self.folder / META
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_bytes(msgspec.json.format(_ENCODER.encode(dict(meta)), indent=2) + b"\n")
+        os.replace(tmp, path)
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def done(self, seq: int) -> bool:
+        """Applied, rejected or skipped in an earlier session: not to be sent again."""
+        return seq in self.applied or seq in self.final
+
+    def uncertain(self, seq: int) -> bool:
+        """An intent with no outcome: the create may or may not have happened."""
+        return seq in self._intents
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def intent(self, seq: int) -> None:
+        self._append(Record("I", seq))
+
+    def record_applied(self, seq: int, ids: Mapping[str, str]) -> None:
+        self.ids.update(ids)
+        self._append(Record("A", seq, ids=dict(ids)))
+
+    def record_failed(self, seq: int, status: int, why: str) -> None:
+        self._append(Record("F", seq, status=status, why=why))
+
+    def record_skipped(self, seq: int, why: str) -> None:
+        self._append(Record("S", seq, why=why))
+
+    def _append(self, record: Record) -> None:
+        line = _ENCODER.encode(record) + b"\n"
+        with self._lock:
+            if self._fd is None:
+                raise BusyworkError(f"{self.path}: the replay checkpoint is closed")
+            os.write(self._fd, line)
+            self._remember(record)
+            self._written += 1
+            mine = self._written
+        self._sync_through(mine)
+
+    def _sync_through(self, count: int) -> None:
+        """fsync until record number `count` is durable; one fsync covers every record written
+        before it started, so concurrent callers mostly find their record already synced."""
+        with self._sync_lock:
+            if self._synced >= count:
+                return
+            with self._lock:
+                upto, fd = self._written, self._fd
+            if fd is None:
+                return
+            os.fsync(fd)
+            self._synced = upto
+
+    def close(self) -> None:
+        with self._sync_lock, self._lock:
+            if self._fd is not None:
+                os.fsync(self._fd)
+                os.close(self._fd)  # also releases the lock
+                self._fd = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def read_journal(folder: Path | str) -> Journal:
+    """Open a checkpoint to look at it (takes the writer lock: no replay may be running)."""
+    folder = Path(folder)
+    if not (folder / JOURNAL).is_file():
+        raise BusyworkError(f"{folder}: no replay checkpoint here ({JOURNAL} is missing)")
+    return Journal(folder)

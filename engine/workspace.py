@@ -1,0 +1,308 @@
+"""What makes a workspace look used beyond tasks and comments: custom fields whose values
+move with the work, tags, dependencies that block and unblock, milestones, approvals decided
+by approvers, and portfolios with a status.
+
+The world calls these from the managers' and contributors' behaviours; each makes its choice
+from the projected state, like every other behaviour.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from engine import events as ev
+from engine.moves import comment, person_ref, teammates
+from engine.state import ProjectView, TaskView
+from engine.workspace_defaults import PRIORITY, STAGE, STAGE_BY_STATE, TAG_COLORS
+from engine.workspace_defaults import custom_fields as field_specs
+from engine.workspace_defaults import tags as tag_names
+from engine.world import Actor, World
+
+APPROVAL_OUTCOMES = (("approved", 0.7), ("changes_requested", 0.2), ("rejected", 0.1))
+APPROVERS = ("manager", "lead")
+
+
+# -- set-up (once per run, by the first manager to act) ---------------------------------------
+
+
+def enabled(world: World) -> bool:
+    return world.scenario.workspace.enabled
+
+
+def set_up_workspace(world: World, actor: Actor) -> bool:
+    if world.workspace_ready or not enabled(world):
+        return False
+    world.workspace_ready = True
+    for spec in field_specs(world.scenario):
+        field_id = world.next_id("cf")
+        world.field_ids[spec.name] = field_id
+        world.field_specs[field_id] = spec
+        world.emit(
+            ev.CustomFieldCreated,
+            actor.id,
+            field=field_id,
+            name=spec.name,
+            kind=spec.type,
+            options=tuple(spec.options),
+            precision=spec.precision,
+        )
+    for i, name in enumerate(tag_names(world.scenario)):
+        tag_id = world.next_id("tg")
+        world.tag_ids.append(tag_id)
+        world.emit(
+            ev.TagCreated, actor.id, tag=tag_id, name=name, color=TAG_COLORS[i % len(TAG_COLORS)]
+        )
+    return True
+
+
+def project_extras(world: World, actor: Actor) -> dict:
+    """Members and custom fields for a new project of this manager."""
+    members = (actor.id, *(a.id for a in teammates(world, actor)))
+    return {"members": members, "custom_fields": tuple(world.field_specs)}
+
+
+# -- tasks -------------------------------------------------------------------------------------
+
+
+def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: date) -> dict:
+    """Subtype (and approver), tags and custom field values for a new top-level task."""
+    rng, space = actor.rng, world.scenario.workspace
+    extras: dict = {"custom_fields": field_values(world, actor, due_on, subject)}
+    if not enabled(world):
+        return extras
+    if world.tag_ids and rng.random() < 0.6:
+        extras["tags"] = tuple(
+            rng.sample(world.tag_ids, k=min(len(world.tag_ids), rng.randint(1, 2)))
+        )
+    if rng.random() < space.approval_share:
+        approvers = [
+            a.id
+            for a in (actor, *teammates(world, actor))
+            if a.person.role in APPROVERS and world.state.people[a.id].away is None
+        ]
+        if approvers:
+            extras.update(
+                subtype="approval", assignee=rng.choice(approvers), name=f"Approve: {name}"
+            )
+            extras["custom_fields"].pop(world.field_ids.get(STAGE.name, ""), None)
+    return extras
+
+
+def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict[str, str | float]:
+    rng, values = actor.rng, {}
+    for field_id, spec in world.field_specs.items():
+        if spec.name == STAGE.name and spec.options == STAGE.options:
+            values[field_id] = STAGE_BY_STATE["new"]
+        elif spec.name == PRIORITY.name and spec.options == PRIORITY.options:
+            values[field_id] = rng.choices(PRIORITY.options, weights=(30, 45, 20, 5))[0]
+        elif rng.random() < 0.3:
+            continue  # not every field is filled in
+        elif spec.type == "enum":
+            values[field_id] = rng.choice(spec.options)
+        elif spec.type == "number":
+            scale = 10**spec.precision
+            top = 50_000 if spec.precision else 13
+            values[field_id] = math.floor(rng.uniform(1, top) * scale) / scale
+        elif spec.type == "date":
+            quarter_end = date(due_on.year, 3 * ((due_on.month - 1) // 3) + 3, 1)
+            values[field_id] = quarter_end.replace(day=28).isoformat()
+        else:
+            values[field_id] = subject[:1].upper() + subject[1:]
+    return values
+
+
+def after_task_created(world: World, actor: Actor, task_id: str, project: ProjectView) -> None:
+    """Maybe make the new task wait on an earlier open task of the same project."""
+    task = world.state.tasks[task_id]
+    if not enabled(world) or (
+        task.subtype != "default_task"
+        or actor.rng.random() >= world.scenario.workspace.dependency_probability
+    ):
+        return
+    tasks = world.state.tasks
+    earlier = [
+        t
+        for t in project.tasks
+        if t != task_id
+        and tasks[t].parent is None
+        and tasks[t].subtype == "default_task"
+        and not tasks[t].completed
+    ]
+    if earlier:
+        world.emit(
+            ev.DependencyAdded, actor.id, task=task_id, depends_on=actor.rng.choice(earlier[-6:])
+        )
+
+
+def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:
+    """Once a project's tasks are in: milestones reached when some of them finish."""
+    if not enabled(world):
+        return
+    tasks, rng = world.state.tasks, actor.rng
+    candidates = [
+        t
+        for t in project.tasks
+        if tasks[t].parent is None and tasks[t].subtype == "default_task" and not tasks[t].completed
+    ]
+    for n in range(world.scenario.workspace.milestones_per_project):
+        if len(candidates) < 2:
+            return
+        waits_on = rng.sample(candidates, k=min(3, len(candidates)))
+        due = max((tasks[t].due_on for t in waits_on if tasks[t].due_on), default=None)
+        milestone = world.next_id("t")
+        world.subjects[milestone] = f"milestone {n + 1}"
+        world.emit(
+            ev.TaskCreated,
+            actor.id,
+            task=milestone,
+            project=project.id,
+            name=f"Milestone {n + 1}: {project.name}",
+            section=project.sections.get("new"),
+            assignee=actor.id,
+            due_on=due,
+            subtype="milestone",
+        )
+        for task_id in waits_on:
+            world.emit(ev.DependencyAdded, actor.id, task=milestone, depends_on=task_id)
+        world.open_milestones[milestone] = project.id
+
+
+def open_dependency(world: World, task: TaskView) -> str | None:
+    """A task this one waits on that is still open (None when it may go on)."""
+    if world.scenario.workspace.allow_open_dependencies:
+        return None
+    tasks = world.state.tasks
+    for dep in task.depends_on:
+        if dep in tasks and not tasks[dep].completed:
+            return dep
+    return None
+
+
+def escalate_priority(world: World, actor: Actor, task: TaskView) -> None:
+    """A task that slips its due date gets one step more urgent."""
+    field_id = world.field_ids.get(PRIORITY.name)
+    current = task.custom.get(field_id) if field_id else None
+    if current is None or current not in PRIORITY.options or current == PRIORITY.options[-1]:
+        return
+    higher = PRIORITY.options[PRIORITY.options.index(current) + 1]
+    world.emit(
+        ev.CustomFieldChanged,
+        actor.id,
+        task=task.id,
+        field=field_id,
+        value=higher,
+        previous=current,
+    )
+
+
+# -- decisions (approvers and managers) --------------------------------------------------------
+
+
+def decide_approval(world: World, actor: Actor) -> bool:
+    """Approvers decide pending approvals assigned to them, usually not the same hour."""
+    if actor.person.role not in APPROVERS or actor.rng.random() < 0.5:
+        return False
+    tasks = world.state.tasks
+    for task_id in world.state.assigned[actor.id]["new"]:
+        task = tasks[task_id]
+        if task.subtype == "approval" and task.approval_status == "pending":
+            outcomes, weights = zip(*APPROVAL_OUTCOMES, strict=True)
+            status = actor.rng.choices(outcomes, weights=weights)[0]
+            world.emit(ev.ApprovalDecided, actor.id, task=task_id, status=status)
+            comment(world, actor, task, "review_feedback", to=task.creator)
+            _finish_one_step(world, actor, task)
+            return True
+    return False
+
+
+def reach_milestones(world: World, actor: Actor) -> bool:
+    tasks = world.state.tasks
+    for milestone, project_id in list(world.open_milestones.items()):
+        task = tasks.get(milestone)
+        if task is None:
+            del world.open_milestones[milestone]
+            continue
+        if world.state.projects[project_id].owner != actor.id:
+            continue
+        if all(tasks[d].completed for d in task.depends_on if d in tasks):
+            _finish_one_step(world, actor, task)
+            del world.open_milestones[milestone]
+            return True
+    return False
+
+
+def _finish_one_step(world: World, actor: Actor, task: TaskView) -> None:
+    section = world.state.projects[task.project].sections.get("done")
+    world.emit(
+        ev.TaskStateChanged,
+        actor.id,
+        task=task.id,
+        state="done",
+        previous=task.state,
+        section=section,
+    )
+    world.emit(ev.TaskCompleted, actor.id, task=task.id)
+
+
+def run_portfolio(world: World, actor: Actor) -> bool:
+    """Managers keep a portfolio of their projects and post its status on the project cadence."""
+    if not (enabled(world) and world.scenario.workspace.portfolios):
+        return False
+    state = world.state
+    mine = state.open_projects_by_owner.get(actor.id)
+    portfolio_id = world.portfolio_of.get(actor.id)
+    if portfolio_id is None:
+        if not mine:
+            return False
+        portfolio_id = world.portfolio_of[actor.id] = world.next_id("pf")
+        first_name = actor.person.name.split()[0]
+        world.emit(
+            ev.PortfolioCreated,
+            actor.id,
+            portfolio=portfolio_id,
+            name=f"{first_name}'s {actor.person.team} portfolio",
+            owner=actor.id,
+        )
+        return True
+    portfolio = state.portfolios[portfolio_id]
+    for project_id in mine or ():
+        if project_id not in portfolio.projects:
+            world.emit(ev.PortfolioItemAdded, actor.id, portfolio=portfolio_id, project=project_id)
+            return True
+    every = world.scenario.work.status_update_every_days * 86400
+    last = portfolio.last_status_at
+    if portfolio.projects and (last is None or (world.now - last).total_seconds() >= every):
+        _portfolio_status(world, actor, portfolio_id)
+        return True
+    return False
+
+
+def _portfolio_status(world: World, actor: Actor, portfolio_id: str) -> None:
+    state = world.state
+    portfolio = state.portfolios[portfolio_id]
+    projects = [state.projects[p] for p in portfolio.projects]
+    done = sum(1 for p in projects if p.completed)
+    # The portfolio is as healthy as its least healthy open project.
+    worst = {"on_track": 0, "at_risk": 1, "off_track": 2}
+    open_statuses = [p.last_status_type for p in projects if not p.completed]
+    status = max(open_statuses or ["on_track"], key=lambda t: worst.get(t, 0))
+    if status not in worst:
+        status = "on_track"
+    title, text = world.content.status_update(
+        world.content_rng,
+        project_name=portfolio.name,
+        status_type=status,
+        done=done,
+        total=len(projects),
+        author=person_ref(world, actor.id),
+    )
+    world.emit(
+        ev.PortfolioStatusPosted,
+        actor.id,
+        status_update=world.next_id("su"),
+        portfolio=portfolio_id,
+        status_type=status,
+        title=title,
+        text=text,
+    )
