@@ -111,25 +111,66 @@ def _load_scenario(path: Path | None, days: int | None, seed: int | None, start:
     help="Finish an interrupted run folder instead of starting a new one.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
-def simulate(scenario: Path | None, days, seed, start, out, resume, as_json) -> None:
+@click.option(
+    "--content",
+    "content_kind",
+    type=click.Choice(["templates", "anthropic"]),
+    help="Where text comes from (overrides the scenario): offline templates, or Claude "
+    "(reads ANTHROPIC_API_KEY; templates when it is not set).",
+)
+@click.option("--model", help="Claude model for --content anthropic (default: claude-haiku-5-5).")
+@click.option(
+    "--content-cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Cache of Claude-written blueprints (default: ~/.cache/busywork/anthropic).",
+)
+@click.option(
+    "--llm-budget-usd",
+    type=click.FloatRange(min=0),
+    metavar="USD",
+    help="Stop calling Claude once this much (estimated) is spent; templates write the rest.",
+)
+@click.option(
+    "--llm-batch-min",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Use the Message Batches API (half price) when this many blueprints are needed.",
+)
+@click.option("--llm-poll-seconds", type=click.FloatRange(min=0), default=10.0, hidden=True)
+def simulate(scenario: Path | None, days, seed, start, out, resume, as_json, **llm) -> None:
     """Simulate SCENARIO (default: the built-in team) into a new run under replays/.
 
     The clock is accelerated: a month of a 12-person team takes about a second. The run
     folder holds manifest.json and events/*.jsonl; `busywork show RUN` reads it back.
+    With --content anthropic, Claude writes projects, tasks and comment threads (one call
+    per project, cached; usage and estimated cost go to the run's llm_usage.jsonl).
     """
     from engine import run as runs
     from engine.errors import InvalidInput
 
     if resume is not None:
-        if scenario or days or seed is not None or start or out:
+        if scenario or days or seed is not None or start or out or llm["content_kind"]:
+            raise InvalidInput("--resume takes its scenario from the run; drop the other options")
+        if llm["model"]:
             raise InvalidInput("--resume takes its scenario from the run; drop the other options")
         manifest = runs.read_manifest(resume)
         run_dir = resume
+        _, session = _open_llm(manifest.scenario, llm)
     else:
         sc = _load_scenario(scenario, days, seed, start)
+        sc, session = _open_llm(sc, llm)
         run_dir = out or runs.new_run_dir(sc, DEFAULT_REPLAYS)
-        manifest = runs.create_run(run_dir, sc, _content_source(sc))
-    summary = _simulate_with_progress(run_dir, manifest, quiet=as_json)
+        content = session.source if session is not None else _content_source(sc)
+        manifest = runs.create_run(run_dir, sc, content)
+    try:
+        summary = _simulate_with_progress(run_dir, manifest, quiet=as_json, session=session)
+    finally:
+        if session is not None:
+            from adapters.anthropic.session import describe
+
+            click.echo(describe(session.close()), err=True)
     if as_json:
         import msgspec
 
@@ -144,10 +185,44 @@ def _content_source(scenario):
     return TemplateSource()
 
 
-def _simulate_with_progress(run_dir: Path, manifest, *, quiet: bool):
+def _open_llm(scenario, llm: dict):
+    """Apply --content/--model; when the scenario then asks for Claude, open a session (its
+    key checked with one call). Returns (scenario, session or None); without a key the
+    scenario falls back to templates, with a one-line notice."""
+    import msgspec
+
+    from engine import scenario as sc
+
+    changes = {}
+    if llm["content_kind"]:
+        changes["content"] = llm["content_kind"]
+    if llm["model"]:
+        changes["content_model"] = llm["model"]
+    if changes:
+        scenario = sc.resolve(msgspec.structs.replace(scenario, **changes))
+    if scenario.content != "anthropic":
+        return scenario, None
+    from adapters.anthropic.session import LlmOptions, open_session
+
+    options = LlmOptions(
+        cache_dir=llm["content_cache"],
+        budget_usd=llm["llm_budget_usd"],
+        batch_min=llm["llm_batch_min"],
+        poll_seconds=llm["llm_poll_seconds"],
+    )
+    session = open_session(scenario, options, notice=lambda text: click.echo(text, err=True))
+    if session is None:
+        scenario = msgspec.structs.replace(scenario, content="templates")
+    return scenario, session
+
+
+def _simulate_with_progress(run_dir: Path, manifest, *, quiet: bool, session=None):
     from engine import run as runs
 
     content = _content_source(manifest.scenario)
+    if session is not None:
+        session.start(run_dir)  # fetches the blueprints ahead of the simulated clock
+        content = session.source
     if quiet or not sys.stderr.isatty():
         return runs.simulate_run(run_dir, manifest, content)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -243,8 +318,10 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
 @click.option(
     "--days", type=click.IntRange(1, 3660), default=30, show_default=True, help="Simulated days."
 )
-def demo(days: int) -> None:
-    """Simulate the built-in 12-person team and print a summary and the latest activity.
+@click.option("--no-serve", is_flag=True, help="Stop the sandbox after the replay.")
+def demo(days: int, no_serve: bool) -> None:
+    """Simulate the built-in 12-person team, replay it into a local Asana sandbox at max
+    pace, and print the summary and the URL to browse it (served until Ctrl-C).
 
     Needs no Asana account and no API key.
     """
@@ -262,6 +339,14 @@ def demo(days: int) -> None:
     click.echo("\nLatest activity:")
     for text in deque(feed(FileLog.open_readonly(run_dir).read()), maxlen=12):
         click.echo(f"  {text}")
+    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+
+    click.echo("\nReplaying into a local Asana sandbox...")
+    # Serve only when someone is there to press Ctrl-C (a script or test gets the summary).
+    serve = not no_serve and sys.stdin.isatty()
+    replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo)
+    if exit_code(replayed):
+        sys.exit(exit_code(replayed))
 
 
 # -- sandbox ---------------------------------------------------------------------------------
@@ -315,6 +400,129 @@ def sandbox(**options) -> None:
     from adapters.asana.sandbox.run import SandboxOptions, run_sandbox
 
     run_sandbox(SandboxOptions(**options), echo=click.echo)
+
+
+# -- replay into Asana (requests; imported only by these commands) ---------------------------
+
+
+def _destination_options(func):
+    """--to, --tokens, --workspace, --team, limits and who-acts options, shared by the replay
+    family of commands."""
+    options = [
+        click.option("--to", default="sandbox", show_default=True, metavar="sandbox|asana|URL",
+                     help="In-process sandbox, app.asana.com, or an API base URL."),
+        click.option("--tokens", "tokens_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Tokens file (TOML): default = token, [people] email = token."),
+        click.option("--workspace", metavar="GID", help="Workspace (default: the only one)."),
+        click.option("--team", metavar="GID", help="Team for new projects (default: first)."),
+        click.option("--plan", type=click.Choice(["paid", "free"]), default="paid",
+                     show_default=True, help="Asana plan: 1,500 or 150 requests/min per token."),
+        click.option("--rate-limit", type=click.IntRange(min=1), metavar="N",
+                     help="Requests per minute per token (overrides --plan)."),
+        click.option("--unmapped", type=click.Choice(["default", "skip"]), default="default",
+                     show_default=True, help="People without a token: act via default, or skip."),
+        click.option("--on-invalid-token", type=click.Choice(["skip", "default"]),
+                     default="skip", show_default=True,
+                     help="After a 401: skip that person's events, or use the default token."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@_destination_options
+@click.option("--speed", default="max", show_default=True, metavar="realtime|N|max",
+              help="realtime (=1), N times faster, or as fast as rate limits allow.")  # fmt: skip
+@click.option("--shift-dates", is_flag=True, help="Shift due/start dates so the run ends today.")
+@click.option("--follow", is_flag=True, help="Follow a run that is still being written.")
+@click.option("--serve", is_flag=True, help="With --to sandbox: keep serving until Ctrl-C.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary.")
+def replay(run: Path, **options) -> None:
+    """Replay RUN into Asana or a sandbox, exactly once; run it again to resume.
+
+    Progress is checkpointed in RUN/targets/<target>/. Tokens are never printed.
+    """
+    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+
+    summary = replay_command(run, ReplayArgs(**options), echo=click.echo)
+    sys.exit(exit_code(summary))
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", type=click.IntRange(1, 3660), default=14, show_default=True,
+              help="Simulate this many days before now.")  # fmt: skip
+@click.option("--seed", type=int, help="Random seed (overrides the scenario).")
+@_destination_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary.")
+def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> None:
+    """Simulate the DAYS before now and replay them at max pace (point-in-time backfill).
+
+    Asana cannot back-date created_at, so history is compressed into now; due and start
+    dates are shifted so that simulated now is real now.
+    """
+    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+    from engine import run as runs
+    from engine.backfill import backfill_scenario
+
+    as_json = options.pop("as_json")
+    today = _utc_today()
+    sc = backfill_scenario(_load_scenario(scenario, None, seed, None), days, today)
+    run_dir = runs.new_run_dir(sc, DEFAULT_REPLAYS)
+    manifest = runs.create_run(run_dir, sc, _content_source(sc))
+    _simulate_with_progress(run_dir, manifest, quiet=as_json)
+    if not as_json:
+        click.echo(f"Simulated {days} days into {run_dir}")
+    args = ReplayArgs(**options, shift_dates=True, as_json=as_json)
+    sys.exit(exit_code(replay_command(run_dir, args, echo=click.echo, today=today)))
+
+
+def _utc_today():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date()
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_destination_options
+@click.option("--days", type=click.IntRange(1, 3660), help="Run this many simulated days.")
+@click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="Simulated seconds per real second.")  # fmt: skip
+@click.option("--run", "run_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
+def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> None:
+    """Simulate in real time (or N× faster) while replaying each event as it happens.
+
+    Stop with Ctrl-C or SIGTERM; the same command resumes, and a long gap shows in the
+    story (people apologise for the delay).
+    """
+    from adapters.asana.live_cli import LiveArgs, live_command
+    from adapters.asana.replay_cli import ReplayArgs, exit_code
+
+    as_json = options.pop("as_json")
+    sc = _load_scenario(scenario, None, None, None)
+    replay_args = ReplayArgs(**options, as_json=as_json)
+    live_args = LiveArgs(days=days, forever=forever, speed=speed, run_dir=run_dir)
+    summary = live_command(sc, live_args, replay_args, DEFAULT_REPLAYS, echo=click.echo)
+    sys.exit(exit_code(summary))
+
+
+@main.command()
+@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@_destination_options
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def clean(run: Path, yes: bool, **options) -> None:
+    """Delete from the target everything RUN created there, newest first."""
+    from adapters.asana.clean import clean_command
+    from adapters.asana.replay_cli import ReplayArgs
+
+    clean_command(run, ReplayArgs(**options), echo=click.echo,
+                  confirm=None if yes else click.confirm)  # fmt: skip
 
 
 # -- analytics (DuckDB; imported only by these commands) -------------------------------------
@@ -418,6 +626,50 @@ def report_command(run: Path, as_json: bool) -> None:
         print_report(result)
     if not result.passed:
         sys.exit(1)
+
+
+# -- serve: the jobs API and the dashboard (litestar, uvicorn; imported only here) -----------
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_REPLAYS,
+    show_default=True,
+    help="Where runs and job state live.",
+)
+@click.option(
+    "--tokens",
+    "tokens_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tokens file (TOML) that jobs refer to by person; never sent to browsers.",
+)
+@click.option(
+    "--api-token",
+    envvar="BUSYWORK_API_TOKEN",
+    metavar="TOKEN",
+    help="Require 'Authorization: Bearer TOKEN' on every API call (needed off localhost).",
+)
+@click.option("--cors-origin", metavar="ORIGIN", help="Allow this browser origin (CORS is off).")
+def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin) -> None:
+    """Serve the dashboard (/) and the jobs API (/api, OpenAPI at /schema) until Ctrl-C.
+
+    Jobs simulate (dry run), backfill or run continuously into a sandbox or Asana; their
+    state lives with their runs under --data, and running jobs resume after a restart.
+    """
+    from adapters.web.app import WebConfig
+    from adapters.web.serve import serve
+
+    if tokens_file is not None:
+        from adapters.asana.tokens import load_tokens
+
+        load_tokens(tokens_file)  # a broken file fails now, not at the first job
+    web = WebConfig(api_token=api_token, cors_origin=cors_origin)
+    serve(host, port, data_dir, tokens_file, web, echo=click.echo)
 
 
 if __name__ == "__main__":

@@ -396,6 +396,8 @@ class Replayer:
             ready: list[_Node] = []
             with self._changed:
                 self._settle(node, outcome, ready, work)
+            for n in ready:  # soft dependents of a rejected event go on
+                self._enqueue(n)
 
     def _shut_down(self) -> None:
         with self._changed:

@@ -20,6 +20,7 @@ from test_analytics_helpers import random_log, write_run
 from adapters.analytics.query import query
 from adapters.analytics.report import Check, _check, realism_report
 from adapters.analytics.stats import compute_stats
+from adapters.analytics.views import VIEWS
 from engine import events as ev
 from tests.runner import busywork
 
@@ -122,7 +123,7 @@ def test_bad_input_prints_one_message_and_exits_2(small_run, tmp_path) -> None:
 def test_export_round_trips_every_view(small_run, tmp_path, fmt) -> None:
     out = tmp_path / "export"
     listed = cli("export", str(small_run), "--format", fmt, "--out", str(out))
-    names = ("events", "people", "projects", "tasks", "comments")
+    names = VIEWS  # every view, the workspace ones included
     assert listed.stdout.split() == [str(out / f"{n}.{fmt}") for n in names]
     con = duckdb.connect()
     for name in names:

@@ -95,7 +95,10 @@ def test_default_run_quality_calls_and_rerun_from_cache(fake, tmp_path):
     assert mentioned and mentioned <= names
     assert len({c.text for c in comments}) >= 0.95 * len(comments)
     projects = sum(isinstance(e, ev.ProjectCreated) for e in events)
-    assert usage.calls == fake.calls["messages"] == projects  # one call per project
+    # One call per project; prefetching works from an estimate (a template dry run), so it
+    # may fetch a spare blueprint or two that the run never uses.
+    assert usage.calls == fake.calls["messages"]
+    assert projects <= usage.calls <= projects + 2
     assert usage.calls * 1000 / len(events) <= 5
     assert session.source.template_projects == 0
     # Every call shared the cached system prompt; only the first wrote it.
@@ -105,10 +108,10 @@ def test_default_run_quality_calls_and_rerun_from_cache(fake, tmp_path):
     again = LlmSession(sc, KEY, options(tmp_path))
     _, events2 = run(again, tmp_path / "r2")
     usage2 = again.close()
-    assert fake.calls["messages"] == projects  # re-running made no call
-    assert usage2.calls == 0 and usage2.from_cache == projects
+    assert fake.calls["messages"] == usage.calls  # re-running made no call
+    assert usage2.calls == 0 and usage2.from_cache >= projects
     assert [ev.encode(e) for e in events2] == [ev.encode(e) for e in events]
-    assert summarize(tmp_path / "r1").calls == projects
+    assert summarize(tmp_path / "r1").calls == usage.calls
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert KEY not in path.read_text(errors="replace"), path

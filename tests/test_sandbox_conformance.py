@@ -254,6 +254,7 @@ def _exercise_every_route(sb) -> None:
                                                         "start_date": "2024-05-01", "end_date": "2024-05-02"}}))  # fmt: skip
     s.get(f"{b}/ooo_entries", params={"user": "me", "workspace": ws})
     s.get(f"{b}/ooo_entries/{ooo['gid']}")
+    s.delete(f"{b}/ooo_entries/{ooo['gid']}")
     s.post(f"{b}/batch", json={"data": {"actions": [
         {"method": "get", "relative_path": f"/tasks/{t['gid']}", "options": {"fields": ["name"]}},
         {"method": "post", "relative_path": f"/tasks/{t['gid']}/stories", "data": {"text": "b"}}]}})  # fmt: skip
@@ -263,6 +264,74 @@ def _exercise_every_route(sb) -> None:
     s.post(f"{b}/tasks", json={"name": "no envelope"})
     s.delete(f"{b}/tasks/{sub['gid']}")
     s.delete(f"{b}/projects/{p['gid']}")
+
+
+def _exercise_workspace_routes(sb) -> None:
+    """Custom fields, tags, dependencies, subtypes, teams, members and portfolios."""
+    s, b, ws = session_for(sb), sb.base_url, sb.workspace_gid
+    ok = lambda r: r.json()["data"]  # noqa: E731
+    prio = ok(s.post(f"{b}/custom_fields", json={"data": {
+        "workspace": ws, "name": "Priority", "resource_subtype": "enum",
+        "enum_options": [{"name": "Low", "color": "blue"}, {"name": "High"}]}}))  # fmt: skip
+    effort = ok(s.post(f"{b}/custom_fields", json={"data": {
+        "workspace": ws, "name": "Effort", "resource_subtype": "number", "precision": 1}}))  # fmt: skip
+    due = ok(s.post(f"{b}/custom_fields", json={"data": {
+        "workspace": ws, "name": "Due quarter", "resource_subtype": "date"}}))  # fmt: skip
+    note = ok(s.post(f"{b}/custom_fields", json={"data": {
+        "workspace": ws, "name": "Note", "resource_subtype": "text", "description": "d"}}))  # fmt: skip
+    s.get(f"{b}/custom_fields/{prio['gid']}")
+    s.get(f"{b}/workspaces/{ws}/custom_fields")
+    team = ok(s.post(f"{b}/teams", json={"data": {"name": "Ops", "organization": ws,
+                                                   "description": "x", "visibility": "public"}}))  # fmt: skip
+    s.get(f"{b}/teams/{team['gid']}")
+    s.post(f"{b}/teams/{team['gid']}/addUser", json={"data": {"user": "bob@example.com"}})
+    s.get(f"{b}/teams/{team['gid']}/users")
+    p = ok(s.post(f"{b}/teams/{team['gid']}/projects", json={"data": {"name": "WS"}}))
+    s.post(f"{b}/projects/{p['gid']}/addMembers", json={"data": {"members": "bob@example.com"}})
+    for field in (prio, effort, due, note):
+        s.post(f"{b}/projects/{p['gid']}/addCustomFieldSetting",
+               json={"data": {"custom_field": field["gid"], "is_important": True}})  # fmt: skip
+    s.get(f"{b}/projects/{p['gid']}/custom_field_settings")
+    tag = ok(s.post(f"{b}/tags", json={"data": {"name": "urgent", "workspace": ws,
+                                                 "color": "dark-red"}}))  # fmt: skip
+    tag2 = ok(s.post(f"{b}/workspaces/{ws}/tags", json={"data": {"name": "later"}}))
+    s.get(f"{b}/tags/{tag['gid']}")
+    s.get(f"{b}/tags", params={"workspace": ws})
+    high = prio["enum_options"][1]["gid"]
+    t = ok(s.post(f"{b}/tasks", json={"data": {"name": "A", "projects": [p["gid"]],
+        "tags": [tag["gid"]], "custom_fields": {prio["gid"]: high, effort["gid"]: 2.5,
+        due["gid"]: {"date": "2026-03-31"}, note["gid"]: "n"}}}))  # fmt: skip
+    m = ok(s.post(f"{b}/tasks", json={"data": {"name": "M", "projects": [p["gid"]],
+                                               "resource_subtype": "milestone"}}))  # fmt: skip
+    a = ok(s.post(f"{b}/tasks", json={"data": {"name": "Approve", "projects": [p["gid"]],
+        "resource_subtype": "approval", "approval_status": "pending", "assignee": "me"}}))  # fmt: skip
+    s.put(f"{b}/tasks/{t['gid']}", json={"data": {"custom_fields": {prio["gid"]: None,
+                                                                    effort["gid"]: 3}}})  # fmt: skip
+    s.put(f"{b}/tasks/{a['gid']}", json={"data": {"approval_status": "changes_requested"}})
+    s.get(f"{b}/tasks/{t['gid']}")
+    s.get(f"{b}/tasks/{a['gid']}", params={"opt_fields": "approval_status,custom_fields.name"})
+    s.post(f"{b}/tasks/{t['gid']}/addTag", json={"data": {"tag": tag2["gid"]}})
+    s.post(f"{b}/tasks/{t['gid']}/removeTag", json={"data": {"tag": tag2["gid"]}})
+    s.get(f"{b}/tasks/{t['gid']}/tags")
+    s.post(f"{b}/tasks/{m['gid']}/addDependencies", json={"data": {"dependencies": [t["gid"]]}})
+    s.get(f"{b}/tasks/{m['gid']}/dependencies")
+    s.get(f"{b}/tasks/{t['gid']}/dependents")
+    s.get(f"{b}/tasks/{m['gid']}/stories")
+    pf = ok(s.post(f"{b}/portfolios", json={"data": {"name": "All", "workspace": ws,
+                                                      "color": "dark-blue", "public": True}}))  # fmt: skip
+    s.post(f"{b}/portfolios/{pf['gid']}/addItem", json={"data": {"item": p["gid"]}})
+    s.get(f"{b}/portfolios/{pf['gid']}/items")
+    s.get(f"{b}/portfolios", params={"workspace": ws, "owner": "me"})
+    su = ok(s.post(f"{b}/status_updates", json={"data": {"parent": pf["gid"],
+                                                          "status_type": "at_risk", "text": "t"}}))  # fmt: skip
+    s.get(f"{b}/status_updates", params={"parent": pf["gid"]})
+    s.get(f"{b}/portfolios/{pf['gid']}")  # with its current status update
+    s.get(f"{b}/status_updates/{su['gid']}")
+    # Failures: wrong value types, cycles, and fields not on the task's project.
+    s.put(f"{b}/tasks/{t['gid']}", json={"data": {"custom_fields": {effort["gid"]: "x"}}})
+    s.post(f"{b}/tasks/{t['gid']}/addDependencies", json={"data": {"dependencies": [m["gid"]]}})
+    s.post(f"{b}/tasks", json={"data": {"name": "X", "workspace": ws,
+                                        "custom_fields": {note["gid"]: "n"}}})  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -282,6 +351,7 @@ def exchanges(asana_spec) -> list[tuple[str, str, Any, int, Any, bool]]:
     with Sandbox(SandboxConfig(people=default_people())) as sb:
         sb.app.observer = observe
         _exercise_every_route(sb)
+        _exercise_workspace_routes(sb)
         assert not sb.internal_errors
     return recorded
 

@@ -46,6 +46,7 @@ class SandboxConfig:
     limits: Limits = field(default_factory=Limits)
     faults: FaultPlan | None = None
     data_dir: Path | None = None  # None: in memory
+    plan: str = "paid"  # "free": paid-only features (portfolios) answer 402
 
 
 def name_from_email(email: str) -> str:
@@ -70,6 +71,7 @@ class Sandbox:
 
             backend = SqliteBackend(config.data_dir)
         self.store = Store(backend)
+        self.store.plan = config.plan
         seeds = [PersonSeed(p.email, p.name) for p in people]
         users = self.store.bootstrap(config.workspace_name, seeds)
         self.users = {email: user.gid for email, user in users.items()}

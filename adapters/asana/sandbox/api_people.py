@@ -98,3 +98,10 @@ def list_ooo_entries(call: Call) -> Answer:
 def get_ooo_entry(call: Call, ooo_entry_gid: str) -> Answer:
     call.allow_query()
     return call.one("ooo_entry", call.store.require("ooo_entry", ooo_entry_gid, OooEntry))
+
+
+def delete_ooo_entry(call: Call, ooo_entry_gid: str) -> Answer:
+    call.allow_query()
+    call.store.require("ooo_entry", ooo_entry_gid, OooEntry)
+    call.store.delete("ooo_entry", ooo_entry_gid)
+    return call.empty()

@@ -1,13 +1,14 @@
-"""Status updates on projects (the only parent the sandbox has)."""
+"""Status updates on projects and portfolios (a portfolio parent needs a paid plan)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
+from adapters.asana.sandbox.api_portfolios import require_paid
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
-from adapters.asana.sandbox.model import Project, StatusUpdate
+from adapters.asana.sandbox.model import Portfolio, Project, StatusUpdate
 
 PROJECT_STATUS_TYPES = ("on_track", "at_risk", "off_track", "on_hold", "complete")
 GOAL_STATUS_TYPES = ("achieved", "partial", "missed", "dropped")
@@ -21,8 +22,23 @@ def _status_type(path: str, value: Any, lookup: v.Lookup) -> str:
     return v.one_of(*PROJECT_STATUS_TYPES)(path, value, lookup)
 
 
+def _parent(path: str, value: Any, lookup: v.Lookup) -> str:
+    if isinstance(value, str) and lookup.store.get("portfolio", value) is not None:
+        return value
+    return v.ref("project")(path, value, lookup)
+
+
+def _parent_record(call: Call, gid: str) -> Project | Portfolio:
+    """The parent project or portfolio (portfolios answer 402 on the free plan)."""
+    portfolio = call.store.get("portfolio", gid)
+    if isinstance(portfolio, Portfolio):
+        require_paid(call)
+        return portfolio
+    return call.store.require("project", gid, Project)
+
+
 STATUS_SPEC: dict[str, v.Checker] = {
-    "parent": v.ref("project"),
+    "parent": _parent,
     "status_type": _status_type,
     "title": v.text,
     "text": v.text,
@@ -32,7 +48,7 @@ STATUS_SPEC: dict[str, v.Checker] = {
 def create_status_update(call: Call) -> Answer:
     call.allow_query()
     data = call.data(STATUS_SPEC, required=("parent", "status_type", "text"))
-    project = call.store.require("project", data["parent"], Project)
+    project = _parent_record(call, data["parent"])
     update = StatusUpdate(
         gid=call.store.new_gid(),
         parent=project.gid,
@@ -45,6 +61,10 @@ def create_status_update(call: Call) -> Answer:
     )
     project.status_updates.append(update.gid)
     project.current_status_update = update.gid
+    if isinstance(project, Portfolio):
+        call.store.put("status_update", update)
+        call.store.put("portfolio", project)
+        return call.one("status_update", update, status=201)
     if update.status_type == "complete" and not project.completed:
         project.completed, project.completed_at, project.completed_by = (
             True,
@@ -59,7 +79,10 @@ def create_status_update(call: Call) -> Answer:
 
 def list_status_updates(call: Call) -> Answer:
     call.allow_query("parent", "created_since", paged=True)
-    project = call.store.require("project", call.query_ref("parent", "project") or "", Project)
+    parent = call.query.get("parent")
+    if parent is None:
+        raise bad_request("parent: required query parameter")
+    project = _parent_record(call, _parent("parent", parent, call))
     since = call.query.get("created_since", "")
     updates = [call.store.records["status_update"][g] for g in project.status_updates]
     return call.many("status_update", [u for u in updates if u.created_at >= since])
@@ -75,12 +98,12 @@ def get_status_update(call: Call, status_update_gid: str) -> Answer:
 def delete_status_update(call: Call, status_update_gid: str) -> Answer:
     call.allow_query()
     update = call.store.require("status_update", status_update_gid, StatusUpdate)
-    project = call.store.require("project", update.parent, Project)
+    project = _parent_record(call, update.parent)
     project.status_updates.remove(update.gid)
     if project.current_status_update == update.gid:
         project.current_status_update = (
             project.status_updates[-1] if project.status_updates else None
         )
-    call.store.put("project", project)
+    call.store.put("portfolio" if isinstance(project, Portfolio) else "project", project)
     call.store.delete("status_update", update.gid)
     return call.empty()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from adapters.asana.sandbox import task_extras as extras
 from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
@@ -30,6 +31,7 @@ TASK_UPDATE_SPEC: dict[str, v.Checker] = {
     "followers": v.rejected("cannot change with PUT (use POST /tasks/{task_gid}/addFollowers)"),
     "parent": v.rejected("cannot change with PUT (create subtasks with POST .../subtasks)"),
     "workspace": v.rejected("create-only"),
+    **extras.UPDATE_SPEC,
 }
 MEMBERSHIP_SPEC = {"project": v.ref("project"), "section": v.ref("section")}
 TASK_CREATE_SPEC: dict[str, v.Checker] = {
@@ -39,6 +41,7 @@ TASK_CREATE_SPEC: dict[str, v.Checker] = {
     "memberships": v.objects(MEMBERSHIP_SPEC, required=("project", "section")),
     "parent": v.nullable(v.ref("task")),
     "workspace": v.ref("workspace"),
+    **extras.CREATE_SPEC,
 }
 SUBTASK_SPEC = {k: c for k, c in TASK_CREATE_SPEC.items() if k != "parent"}
 
@@ -66,6 +69,7 @@ def _create(call: Call, data: dict[str, Any], parent: Task | None) -> Answer:
     if parent is None and not ({"workspace", "projects", "memberships"} & data.keys()):
         raise bad_request("data.workspace: required (or data.projects, data.memberships, parent)")
     sections = _placements(call, data)
+    more = extras.prepare_create(call, data, [s.project for s in sections])
     me = call.user_gid
     assignee = data.get("assignee")
     followers = [me, *([assignee] if assignee else []), *data.get("followers", [])]
@@ -93,6 +97,7 @@ def _create(call: Call, data: dict[str, Any], parent: Task | None) -> Answer:
     if parent is not None:
         parent.subtasks.append(task.gid)
         call.store.put("task", parent)
+    extras.apply(call, task, more)
     return call.one("task", task, status=201)
 
 
@@ -122,7 +127,9 @@ def update_task(call: Call, task_gid: str) -> Answer:
     v.check_dates(data)
     if data.get("due_on", task.due_on) is None and data.get("start_on", task.start_on):
         raise bad_request("data.due_on: the task has a start date; send start_on: null too")
+    more = extras.prepare_update(call, task, data)
     _apply_update(call, task, data)
+    extras.apply(call, task, more)
     return call.one("task", task)
 
 

@@ -6,6 +6,8 @@ can save and load them without a hand-written mapping.
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 
@@ -25,6 +27,9 @@ class Workspace(Record, kw_only=True):
 class Team(Record, kw_only=True):
     name: str
     workspace: str
+    description: str = ""
+    visibility: str = "public"
+    members: list[str] = msgspec.field(default_factory=list)
 
 
 class Project(Record, kw_only=True):
@@ -49,6 +54,7 @@ class Project(Record, kw_only=True):
     followers: list[str] = msgspec.field(default_factory=list)
     members: list[str] = msgspec.field(default_factory=list)
     status_updates: list[str] = msgspec.field(default_factory=list)
+    custom_field_settings: list[str] = msgspec.field(default_factory=list)
 
 
 class Section(Record, kw_only=True):
@@ -87,6 +93,13 @@ class Task(Record, kw_only=True):
     likes: list[Like] = msgspec.field(default_factory=list)
     subtasks: list[str] = msgspec.field(default_factory=list)
     stories: list[str] = msgspec.field(default_factory=list)
+    resource_subtype: str = "default_task"
+    approval_status: str | None = None  # approvals only
+    tags: list[str] = msgspec.field(default_factory=list)
+    dependencies: list[str] = msgspec.field(default_factory=list)
+    dependents: list[str] = msgspec.field(default_factory=list)
+    # Custom field gid → stored value: enum option gid, number, "YYYY-MM-DD" or text.
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class Story(Record, kw_only=True):
@@ -112,6 +125,55 @@ class StatusUpdate(Record, kw_only=True):
     modified_at: str
 
 
+class EnumOption(msgspec.Struct):
+    gid: str
+    name: str
+    color: str = "none"
+    enabled: bool = True
+
+
+class CustomField(Record, kw_only=True):
+    name: str
+    workspace: str
+    resource_subtype: str  # enum, number, date or text
+    created_by: str
+    description: str = ""
+    precision: int = 0
+    enum_options: list[EnumOption] = msgspec.field(default_factory=list)
+
+
+class CustomFieldSetting(Record, kw_only=True):
+    parent: str  # a project
+    custom_field: str
+    is_important: bool = False
+
+
+class Tag(Record, kw_only=True):
+    name: str
+    workspace: str
+    created_at: str
+    color: str | None = None
+    notes: str = ""
+    followers: list[str] = msgspec.field(default_factory=list)
+
+
+class Portfolio(Record, kw_only=True):
+    name: str
+    workspace: str
+    owner: str
+    created_by: str
+    created_at: str
+    color: str = "none"
+    public: bool = False
+    archived: bool = False
+    start_on: str | None = None
+    due_on: str | None = None
+    items: list[str] = msgspec.field(default_factory=list)  # project gids
+    members: list[str] = msgspec.field(default_factory=list)
+    status_updates: list[str] = msgspec.field(default_factory=list)
+    current_status_update: str | None = None
+
+
 class OooEntry(Record, kw_only=True):
     user: str
     workspace: str
@@ -130,4 +192,8 @@ KINDS: dict[str, type[Record]] = {
     "story": Story,
     "status_update": StatusUpdate,
     "ooo_entry": OooEntry,
+    "custom_field": CustomField,
+    "custom_field_setting": CustomFieldSetting,
+    "tag": Tag,
+    "portfolio": Portfolio,
 }

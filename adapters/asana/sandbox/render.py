@@ -12,7 +12,15 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
 from adapters.asana.sandbox.apierror import bad_request
-from adapters.asana.sandbox.model import Project, Record, StatusUpdate, Story, Task
+from adapters.asana.sandbox.model import (
+    CustomField,
+    CustomFieldSetting,
+    Project,
+    Record,
+    StatusUpdate,
+    Story,
+    Task,
+)
 from adapters.asana.sandbox.store import Store
 
 
@@ -94,6 +102,60 @@ def _project_status(project: Project, _: Viewer) -> Ref | None:
     return None if gid is None else Ref("status_update", gid)
 
 
+def _resource(kind: str, gid: str) -> dict[str, str]:
+    return {"gid": gid, "resource_type": kind}
+
+
+def _parent_kind(update: StatusUpdate, viewer: Viewer) -> str:
+    return "portfolio" if viewer.store.get("portfolio", update.parent) else "project"
+
+
+def _enum_options(field: CustomField, _: Viewer) -> Any:
+    if field.resource_subtype != "enum":
+        return MISSING
+    return [{"gid": o.gid, "resource_type": "enum_option", "name": o.name, "color": o.color,
+             "enabled": o.enabled} for o in field.enum_options]  # fmt: skip
+
+
+def task_custom_fields(task: Task, viewer: Viewer) -> list[dict[str, Any]]:
+    """The fields of the task's projects (in project order), each with the task's value."""
+    store = viewer.store
+    gids: dict[str, None] = {}
+    for m in task.memberships:
+        project = store.get("project", m.project)
+        for setting_gid in getattr(project, "custom_field_settings", ()):
+            setting = store.get("custom_field_setting", setting_gid)
+            if isinstance(setting, CustomFieldSetting):
+                gids[setting.custom_field] = None
+    gids.update(dict.fromkeys(task.custom_fields))
+    fields = [f for g in gids if isinstance(f := store.get("custom_field", g), CustomField)]
+    return [field_value(f, task.custom_fields.get(f.gid), viewer) for f in fields]
+
+
+def field_value(field: CustomField, value: Any, viewer: Viewer) -> dict[str, Any]:
+    """A custom field as it appears on a task: definition, typed value and display value."""
+    out: dict[str, Any] = {"gid": field.gid, "resource_type": "custom_field",
+                           "name": field.name, "resource_subtype": field.resource_subtype,
+                           "type": field.resource_subtype, "enabled": True}  # fmt: skip
+    kind, display = field.resource_subtype, None
+    if kind == "enum":
+        options = _enum_options(field, viewer)
+        chosen = next((o for o in options if o["gid"] == value), None)
+        out.update(enum_options=options, enum_value=chosen)
+        display = chosen["name"] if chosen else None
+    elif kind == "number":
+        out.update(number_value=value, precision=field.precision)
+        display = None if value is None else f"{value:.{field.precision}f}"
+    elif kind == "date":
+        out["date_value"] = None if value is None else {"date": value}
+        display = value
+    else:
+        out["text_value"] = value
+        display = value
+    out["display_value"] = display
+    return out
+
+
 _BASE: dict[str, Getter] = {"gid": _attr("gid")}
 
 FIELDS: dict[str, dict[str, Getter]] = {
@@ -103,7 +165,8 @@ FIELDS: dict[str, dict[str, Getter]] = {
     "workspace": {**_BASE, "resource_type": _const("workspace"), "name": _attr("name"),
                   "email_domains": _const([]), "is_organization": _const(False)},
     "team": {**_BASE, "resource_type": _const("team"), "name": _attr("name"),
-             "organization": _ref("workspace", "workspace"), "description": _const(""),
+             "organization": _ref("workspace", "workspace"), "description": _attr("description"),
+             "html_description": _html("description"), "visibility": _attr("visibility"),
              "permalink_url": _permalink("team")},
     "project": {**_BASE, "resource_type": _const("project"), "name": _attr("name"),
                 "archived": _attr("archived"), "color": _attr("color"),
@@ -123,7 +186,9 @@ FIELDS: dict[str, dict[str, Getter]] = {
                 "created_at": _attr("created_at"), "project": _ref("project", "project"),
                 "projects": lambda rec, _: [Ref("project", rec.project)]},
     "task": {**_BASE, "resource_type": _const("task"), "name": _attr("name"),
-             "resource_subtype": _const("default_task"),
+             "resource_subtype": _attr("resource_subtype"),
+             "approval_status": lambda rec, _: (
+                 rec.approval_status if rec.resource_subtype == "approval" else MISSING),
              "created_by": lambda rec, _: {"gid": rec.created_by, "resource_type": "user"},
              "assignee": _ref("user", "assignee"), "completed": _attr("completed"),
              "completed_at": _attr("completed_at"),
@@ -135,7 +200,10 @@ FIELDS: dict[str, dict[str, Getter]] = {
              "num_likes": lambda rec, _: len(rec.likes), "memberships": _memberships,
              "parent": _ref("task", "parent"),
              "projects": lambda rec, _: [Ref("project", m.project) for m in rec.memberships],
-             "tags": _const([]), "workspace": _ref("workspace", "workspace"),
+             "tags": _refs("tag", "tags"), "workspace": _ref("workspace", "workspace"),
+             "dependencies": lambda rec, _: [_resource("task", g) for g in rec.dependencies],
+             "dependents": lambda rec, _: [_resource("task", g) for g in rec.dependents],
+             "custom_fields": task_custom_fields,
              "num_subtasks": lambda rec, _: len(rec.subtasks),
              "permalink_url": _permalink("task")},
     "story": {**_BASE, "resource_type": _const("story"), "created_at": _attr("created_at"),
@@ -154,19 +222,51 @@ FIELDS: dict[str, dict[str, Getter]] = {
               "old_section": _story_ref("old_section", "section"),
               "new_section": _story_ref("new_section", "section"),
               "project": _story_ref("project", "project"),
+              "tag": _story_ref("tag", "tag"),
               "old_name": _story_extra("old_name"), "new_name": _story_extra("new_name"),
               "old_dates": _story_extra("old_dates"), "new_dates": _story_extra("new_dates")},
     "status_update": {**_BASE, "resource_type": _const("status_update"),
                       "title": _attr("title"),
-                      "resource_subtype": _const("project_status_update"),
+                      "resource_subtype": lambda rec, v: f"{_parent_kind(rec, v)}_status_update",
                       "text": _attr("text"), "html_text": _html("text"),
                       "status_type": _attr("status_type"), "author": _ref("user", "author"),
                       "created_by": _ref("user", "author"), "created_at": _attr("created_at"),
-                      "modified_at": _attr("modified_at"), "parent": _ref("project", "parent"),
+                      "modified_at": _attr("modified_at"), "parent": lambda rec, v: Ref(_parent_kind(rec, v), rec.parent),
                       "liked": _const(False), "likes": _const([]), "num_likes": _const(0)},
     "ooo_entry": {**_BASE, "resource_type": _const("ooo_entry"),
                   "start_date": _attr("start_date"), "end_date": _attr("end_date"),
                   "user": _ref("user", "user"), "created_by": _ref("user", "created_by")},
+    "custom_field": {**_BASE, "resource_type": _const("custom_field"), "name": _attr("name"),
+                     "resource_subtype": _attr("resource_subtype"), "type": _attr("resource_subtype"),
+                     "representation_type": _attr("resource_subtype"),
+                     "enum_options": _enum_options, "description": _attr("description"),
+                     "precision": lambda rec, _: (
+                         rec.precision if rec.resource_subtype == "number" else MISSING),
+                     "format": _const("none"), "is_formula_field": _const(False),
+                     "is_global_to_workspace": _const(True),
+                     "has_notifications_enabled": _const(True),
+                     "created_by": _ref("user", "created_by")},
+    "custom_field_setting": {**_BASE, "resource_type": _const("custom_field_setting"),
+                             "project": _ref("project", "parent"),
+                             "parent": _ref("project", "parent"),
+                             "is_important": _attr("is_important"),
+                             "custom_field": _ref("custom_field", "custom_field")},
+    "tag": {**_BASE, "resource_type": _const("tag"), "name": _attr("name"),
+            "color": _attr("color"), "notes": _attr("notes"), "created_at": _attr("created_at"),
+            "followers": _refs("user", "followers"), "workspace": _ref("workspace", "workspace"),
+            "permalink_url": _permalink("tag")},
+    "portfolio": {**_BASE, "resource_type": _const("portfolio"), "name": _attr("name"),
+                  "archived": _attr("archived"), "color": _attr("color"),
+                  "start_on": _attr("start_on"), "due_on": _attr("due_on"),
+                  "default_access_level": _const("editor"), "created_at": _attr("created_at"),
+                  "created_by": _ref("user", "created_by"), "custom_field_settings": _const([]),
+                  "current_status_update": _ref("status_update", "current_status_update"),
+                  "custom_fields": _const([]), "members": _refs("user", "members"),
+                  "owner": _ref("user", "owner"), "workspace": _ref("workspace", "workspace"),
+                  "permalink_url": _permalink("portfolio"), "public": _attr("public"),
+                  "privacy_setting": lambda rec, _: (
+                      "public_to_domain" if rec.public else "members_only"),
+                  "project_templates": _const([])},
 }  # fmt: skip
 
 COMPACT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -179,6 +279,17 @@ COMPACT_FIELDS: dict[str, tuple[str, ...]] = {
     "story": ("gid", "resource_type", "created_at", "created_by", "resource_subtype", "text"),
     "status_update": ("gid", "resource_type", "title", "resource_subtype"),
     "ooo_entry": ("gid", "resource_type", "start_date", "end_date", "user", "created_by"),
+    "custom_field": ("gid", "resource_type", "name", "resource_subtype", "type", "enum_options"),
+    "custom_field_setting": (
+        "gid",
+        "resource_type",
+        "project",
+        "is_important",
+        "parent",
+        "custom_field",
+    ),
+    "tag": ("gid", "resource_type", "name"),
+    "portfolio": ("gid", "resource_type", "name"),
 }
 
 # Fields Asana returns only when asked for with opt_fields.

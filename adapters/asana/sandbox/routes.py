@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from adapters.asana.sandbox import api_fields as fields
 from adapters.asana.sandbox import api_people as people
+from adapters.asana.sandbox import api_portfolios as portfolios
 from adapters.asana.sandbox import api_projects as projects
 from adapters.asana.sandbox import api_status as status
+from adapters.asana.sandbox import api_tags as tags
 from adapters.asana.sandbox import api_tasks as tasks
+from adapters.asana.sandbox import api_teams as teams
 from adapters.asana.sandbox.apierror import ApiError
 from adapters.asana.sandbox.call import Answer, Call
 
@@ -25,6 +29,7 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/ooo_entries", people.list_ooo_entries),
     ("POST", "/ooo_entries", people.create_ooo_entry),
     ("GET", "/ooo_entries/{ooo_entry_gid}", people.get_ooo_entry),
+    ("DELETE", "/ooo_entries/{ooo_entry_gid}", people.delete_ooo_entry),
     ("GET", "/projects", projects.list_projects),
     ("POST", "/projects", projects.create_project),
     ("GET", "/workspaces/{workspace_gid}/projects", projects.list_workspace_projects),
@@ -59,6 +64,31 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/tasks/{task_gid}/stories", tasks.list_stories),
     ("POST", "/tasks/{task_gid}/stories", tasks.create_story),
     ("GET", "/stories/{story_gid}", tasks.get_story),
+    # Workspace objects: custom fields, tags, dependencies, teams, members, portfolios.
+    ("POST", "/custom_fields", fields.create_custom_field),
+    ("GET", "/custom_fields/{custom_field_gid}", fields.get_custom_field),
+    ("GET", "/workspaces/{workspace_gid}/custom_fields", fields.list_workspace_custom_fields),
+    ("POST", "/projects/{project_gid}/addCustomFieldSetting", fields.add_custom_field_setting),
+    ("GET", "/projects/{project_gid}/custom_field_settings", fields.list_custom_field_settings),
+    ("GET", "/tags", tags.list_tags),
+    ("POST", "/tags", tags.create_tag),
+    ("POST", "/workspaces/{workspace_gid}/tags", tags.create_tag_in_workspace),
+    ("GET", "/tags/{tag_gid}", tags.get_tag),
+    ("GET", "/tasks/{task_gid}/tags", tags.list_task_tags),
+    ("POST", "/tasks/{task_gid}/addTag", tags.add_tag),
+    ("POST", "/tasks/{task_gid}/removeTag", tags.remove_tag),
+    ("POST", "/tasks/{task_gid}/addDependencies", tags.add_dependencies),
+    ("GET", "/tasks/{task_gid}/dependencies", tags.list_dependencies),
+    ("GET", "/tasks/{task_gid}/dependents", tags.list_dependents),
+    ("POST", "/teams", teams.create_team),
+    ("POST", "/teams/{team_gid}/addUser", teams.add_user),
+    ("GET", "/teams/{team_gid}/users", teams.list_team_users),
+    ("POST", "/projects/{project_gid}/addMembers", teams.add_members),
+    ("GET", "/portfolios", portfolios.list_portfolios),
+    ("POST", "/portfolios", portfolios.create_portfolio),
+    ("GET", "/portfolios/{portfolio_gid}", portfolios.get_portfolio),
+    ("POST", "/portfolios/{portfolio_gid}/addItem", portfolios.add_item),
+    ("GET", "/portfolios/{portfolio_gid}/items", portfolios.list_items),
 ]
 
 

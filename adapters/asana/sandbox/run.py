@@ -75,6 +75,7 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
         limits=Limits(quota=quota),
         faults=faults_from_option(options.faults) if options.faults else None,
         data_dir=options.data_dir,
+        plan=options.plan,
     )
     return config, note
 

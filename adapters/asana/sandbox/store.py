@@ -48,6 +48,8 @@ class Store:
         self._backend = backend
         self._dirty: dict[str, tuple[str, Record]] = {}
         self._deleted: set[str] = set()
+        # The workspace's Asana plan: "free" lacks paid features (portfolios answer 402).
+        self.plan = "paid"
         if backend is not None:
             self._load(backend)
 
@@ -124,6 +126,10 @@ class Store:
                 if user is None:
                     user = User(gid=self.new_gid(), name=person.name, email=email)
                     self.put("user", user)
+                team = self.team
+                if user.gid not in team.members:  # everyone belongs to the first team
+                    team.members.append(user.gid)
+                    self.put("team", team)
                 users[email] = user
             self.commit()
             return users

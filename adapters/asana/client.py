@@ -1,0 +1,332 @@
+"""An Asana REST client for replay: one keep-alive session per token, client-side limits,
+retries that never duplicate a create.
+
+- Rate: at most ``quota`` requests per rolling ``window`` per token (Asana: 1,500/min paid,
+  150/min free), plus the in-flight caps (15 writes, 50 reads). A 429 blocks that token for
+  ``Retry-After`` seconds, never less.
+- 5xx, dropped connections and timeouts: exponential backoff with full jitter, then
+  `Unavailable` (the caller parks the event). For a write, the outcome of a failed attempt is
+  unknown; before sending it again the caller's ``reconcile`` looks for the object.
+- 401: the token is marked invalid (`TokenInvalid`); 400/403/404 etc.: `ApiRejected` with
+  Asana's message.
+
+Tokens are identified by a *key* (an email, or "default"); no message, repr or exception of
+this module contains a token value.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+import requests
+from requests.adapters import HTTPAdapter
+
+from engine.errors import BusyworkError, InvalidInput
+
+PLANS = {"paid": 1500, "free": 150}
+_JSON = msgspec.json.Decoder()
+_ENC = msgspec.json.Encoder()
+MAX_RATE_LIMITED = 50  # 429s in a row for one call before giving up on it
+
+
+class ApiRejected(BusyworkError):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class TokenInvalid(BusyworkError):
+    def __init__(self, key: str):
+        super().__init__(f"the token for {key} was rejected (401 Not Authorized)")
+        self.key = key
+
+
+class Unavailable(BusyworkError):
+    """Retries exhausted on 5xx, resets or timeouts."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    quota: int = PLANS["paid"]  # requests per window per token
+    window: float = 60.0
+    max_writes: int = 15
+    max_reads: int = 50
+
+
+@dataclass(frozen=True)
+class Backoff:
+    base: float = 0.5
+    cap: float = 30.0
+    attempts: int = 6  # tries in all, the first included
+    timeout: tuple[float, float] = (5.0, 30.0)  # connect, read
+
+
+class _TokenLane:
+    """One token's session, rolling-window history and in-flight caps."""
+
+    def __init__(self, token: str, limits: Limits):
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=limits.max_reads + 8, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update(
+            {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        )
+        self.limits = limits
+        self.done: deque[float] = deque()  # answer times of requests in the last window
+        self.in_flight = 0
+        self.blocked_until = 0.0
+        self.lock = threading.Lock()
+        self.writes = threading.BoundedSemaphore(limits.max_writes)
+        self.reads = threading.BoundedSemaphore(limits.max_reads)
+
+    def __repr__(self) -> str:
+        return "_TokenLane(<token hidden>)"
+
+    def wait_turn(self) -> None:
+        """Block until one more request fits the rolling window and any Retry-After.
+
+        A request counts from when it is let through until `window` after its answer: the
+        server saw it somewhere in between, so measured this way the client can never get
+        ahead of the server's window, whatever the latency (at the cost of one round trip
+        per window)."""
+        limits = self.limits
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                wait = self.blocked_until - now
+                if wait <= 0:
+                    done = self.done
+                    while done and done[0] <= now - limits.window:
+                        done.popleft()
+                    if len(done) + self.in_flight < limits.quota:
+                        self.in_flight += 1
+                        return
+                    wait = done[0] + limits.window - now if done else 0.005
+            time.sleep(min(max(wait, 0.001), 1.0))
+
+    def finished(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+            self.done.append(time.monotonic())
+
+    def block_for(self, seconds: float) -> None:
+        with self.lock:
+            self.blocked_until = max(self.blocked_until, time.monotonic() + seconds)
+
+
+class Counters:
+    def __init__(self) -> None:
+        self.requests = 0
+        self.retries = 0
+        self.rate_limited = 0
+        self.reconciled = 0
+        self.by_status: dict[int, int] = {}
+        self.lock = threading.Lock()
+
+    def add(self, name: str, n: int = 1) -> None:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + n)
+
+    def status(self, code: int) -> None:
+        with self.lock:
+            self.by_status[code] = self.by_status.get(code, 0) + 1
+
+
+class AsanaClient:
+    def __init__(
+        self,
+        base_url: str,
+        tokens: Mapping[str, str],
+        *,
+        limits: Limits | None = None,
+        backoff: Backoff | None = None,
+        seed: int | None = None,
+    ):
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InvalidInput(f"--to: {base_url!r} is not an http(s) URL of an Asana API")
+        self.base_url = base_url.rstrip("/")
+        self.limits = limits or Limits()
+        self.backoff = backoff or Backoff()
+        # Keys sharing a token share its session and limits: Asana counts per token.
+        by_token: dict[str, _TokenLane] = {}
+        self._lanes: dict[str, _TokenLane] = {}
+        for key, tok in tokens.items():
+            if tok:
+                if tok not in by_token:
+                    by_token[tok] = _TokenLane(tok, self.limits)
+                self._lanes[key] = by_token[tok]
+        self.invalid: set[str] = set()
+        self.counters = Counters()
+        self._rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"AsanaClient({self.base_url}, keys={sorted(self._lanes)})"
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._lanes)
+
+    def lane_of(self, key: str) -> str:
+        """The first key sharing `key`'s token: one name per token, for queueing."""
+        lane = self._lanes.get(key)
+        return next((k for k, v in self._lanes.items() if v is lane), key)
+
+    def has(self, key: str) -> bool:
+        return key in self._lanes and key not in self.invalid
+
+    def close(self) -> None:
+        for lane in {id(v): v for v in self._lanes.values()}.values():
+            lane.session.close()
+
+    # -- calls ---------------------------------------------------------------------------------
+
+    def get(self, key: str, path: str, params: Mapping[str, str] | None = None) -> Any:
+        return self.call(key, "GET", path, params=params)
+
+    def call(
+        self,
+        key: str,
+        method: str,
+        path: str,
+        *,
+        data: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        reconcile: Callable[[], Any | None] | None = None,
+        envelope: bool = False,
+    ) -> Any:
+        """One API call as the token `key`; returns the response's ``data``. ``reconcile``
+        (writes only) is asked, after an attempt whose outcome is unknown, whether the write
+        happened after all; a non-None answer is returned instead of sending again."""
+        lane = self._lanes.get(key)
+        if lane is None:
+            raise TokenInvalid(key)
+        write = method != "GET"
+        body = _ENC.encode({"data": data}) if data is not None else None
+        url = self.base_url + path
+        attempts = limited = 0
+        while True:
+            if key in self.invalid:
+                raise TokenInvalid(key)
+            cause = self._send(key, lane, method, url, body, params, write)
+            if isinstance(cause, _Answer):
+                return cause.body if envelope else cause.body.get("data")
+            if isinstance(cause, _RateLimited):
+                limited += 1
+                self.counters.add("rate_limited")
+                lane.block_for(cause.retry_after)
+                if limited > MAX_RATE_LIMITED:
+                    raise Unavailable(f"{method} {path}: still rate limited after {limited} waits")
+                continue
+            attempts += 1
+            if attempts >= self.backoff.attempts:
+                raise Unavailable(f"{method} {path}: {cause} (gave up after {attempts} tries)")
+            self.counters.add("retries")
+            time.sleep(self._delay(attempts))
+            if write and reconcile is not None:
+                found = reconcile()
+                if found is not None:
+                    self.counters.add("reconciled")
+                    return found
+
+    def _send(
+        self,
+        key: str,
+        lane: _TokenLane,
+        method: str,
+        url: str,
+        body: bytes | None,
+        params: Mapping[str, str] | None,
+        write: bool,
+    ) -> _Answer | _RateLimited | str:
+        """One attempt: the answer, a 429, or (a retryable failure) its description."""
+        gate = lane.writes if write else lane.reads
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        with gate:
+            lane.wait_turn()
+            self.counters.add("requests")
+            try:
+                resp = lane.session.request(
+                    method, url, data=body, params=params, headers=headers,
+                    timeout=self.backoff.timeout,
+                )  # fmt: skip
+            except requests.Timeout:
+                return "timed out"
+            except requests.ConnectionError:
+                return "connection failed or was dropped"
+            finally:
+                lane.finished()
+        status = resp.status_code
+        self.counters.status(status)
+        if 200 <= status < 300:
+            try:
+                decoded = _JSON.decode(resp.content)
+                if isinstance(decoded, dict):
+                    return _Answer(decoded)
+            except msgspec.DecodeError:
+                pass
+            return f"HTTP {status} with a body that is not Asana JSON"
+        if status == 429:
+            return _RateLimited(_retry_after(resp.headers.get("Retry-After")))
+        if status == 401:
+            self.invalid.update(k for k, v in self._lanes.items() if v is lane)
+            raise TokenInvalid(key)
+        message = _message(resp)
+        if status >= 500:
+            return f"HTTP {status}: {message}"
+        path = urlsplit(url).path
+        raise ApiRejected(status, f"{method} {path}: HTTP {status}: {message}")
+
+    def _delay(self, attempt: int) -> float:
+        b = self.backoff
+        with self._rng_lock:
+            return self._rng.uniform(0, min(b.cap, b.base * 2 ** (attempt - 1)))
+
+    def pages(
+        self, key: str, path: str, params: Mapping[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a list endpoint, following ``next_page`` 100 at a time."""
+        query = {**(params or {}), "limit": "100"}
+        while True:
+            body = self.call(key, "GET", path, params=query, envelope=True)
+            yield from body.get("data") or []
+            next_page = body.get("next_page")
+            if not next_page or not next_page.get("offset"):
+                return
+            query = {**query, "offset": next_page["offset"]}
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _RateLimited:
+    retry_after: float
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds to wait; Asana sends whole seconds. Missing or odd: a cautious minute."""
+    try:
+        return max(0.0, float(value)) if value is not None else 60.0
+    except ValueError:
+        return 60.0
+
+
+def _message(resp: requests.Response) -> str:
+    try:
+        errors = _JSON.decode(resp.content).get("errors") or []
+        return "; ".join(str(e.get("message", "")) for e in errors) or resp.reason
+    except (msgspec.DecodeError, AttributeError):
+        return resp.reason or "no message"

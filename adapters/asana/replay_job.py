@@ -1,0 +1,202 @@
+"""Wiring for replay commands: where to replay (Asana, a URL, an in-process sandbox), with
+which tokens and limits, into which checkpoint folder; then run the engine's `Replayer`.
+
+The checkpoint of a run in a target lives in ``<run>/targets/<target-id>/`` (`target_id`:
+server and workspace, never a token).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.asana.client import PLANS, ApiRejected, AsanaClient, Backoff, Limits
+from adapters.asana.target import DEFAULT, AsanaTarget, TargetOptions
+from adapters.asana.tokens import Tokens, load_tokens
+from engine.errors import BusyworkError, InvalidInput
+from engine.log import FileLog
+from engine.replay import Replayer, ReplayOptions, ReplaySummary
+from engine.replay_journal import Journal
+from engine.run import read_manifest
+
+ASANA_URL = "https://app.asana.com/api/1.0"
+
+
+@dataclass(frozen=True)
+class Destination:
+    to: str = "sandbox"  # sandbox | asana | http(s)://host/api/1.0
+    tokens_file: Path | None = None
+    workspace: str | None = None
+    team: str | None = None
+    plan: str = "paid"
+    rate_limit: int | None = None  # requests per minute per token (overrides plan)
+    window: float = 60.0
+    unmapped: str = "default"
+    on_invalid_token: str = "skip"
+    backoff: Backoff = field(default_factory=Backoff)
+
+    def limits(self) -> Limits:
+        if self.plan not in PLANS:
+            raise InvalidInput(f"--plan: {self.plan!r}; expected one of {', '.join(PLANS)}")
+        return Limits(quota=self.rate_limit or PLANS[self.plan], window=self.window)
+
+
+def parse_speed(value: str) -> float | None:
+    """``realtime`` (= 1), ``max`` (None) or a positive number N (N× faster)."""
+    text = value.strip().lower()
+    if text == "max":
+        return None
+    if text == "realtime":
+        return 1.0
+    try:
+        speed = float(text.removeprefix("x").removesuffix("x"))
+    except ValueError:
+        speed = 0.0
+    if speed <= 0:
+        raise InvalidInput(f"--speed: {value!r}; expected realtime, max or a positive number")
+    return speed
+
+
+def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None):
+    """An in-process sandbox with a user and a fresh token for everyone in the run, plus an
+    admin default token. Returns (started sandbox, tokens)."""
+    from adapters.asana.sandbox import Sandbox, SandboxConfig, SandboxPerson
+    from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
+    from adapters.asana.sandbox.run import people_in_run
+
+    people = people_in_run(run_dir)
+    tokens = Tokens({email: secrets.token_urlsafe(18) for email, _ in people},
+                    default=secrets.token_urlsafe(18))  # fmt: skip
+    server_limits = ServerLimits(quota=limits.quota, window=limits.window) if limits else None
+    config = SandboxConfig(
+        people=[SandboxPerson(email, name, tokens.people[email]) for email, name in people],
+        admin_token=tokens.default,
+        port=0,
+        **({"limits": server_limits} if server_limits else {}),
+        faults=faults,
+    )
+    return Sandbox(config).start(), tokens
+
+
+def connect(
+    base_url: str, tokens: Tokens, dest: Destination, date_shift_days: int = 0
+) -> AsanaTarget:
+    """A client and target for `base_url`; finds the workspace and team when not given."""
+    keys = dict(tokens.people)
+    if tokens.default:
+        keys[DEFAULT] = tokens.default
+    client = AsanaClient(base_url, keys, limits=dest.limits(), backoff=dest.backoff)
+    probe = DEFAULT if tokens.default else next(iter(tokens.people))
+    workspace = dest.workspace or _only_workspace(client, probe)
+    team = dest.team
+    if team is None:
+        try:
+            teams = client.get(probe, f"/workspaces/{workspace}/teams", {"limit": "1"})
+            team = teams[0]["gid"] if teams else None
+        except ApiRejected:
+            team = None  # a personal workspace has no teams; projects go to the workspace
+    options = TargetOptions(dest.unmapped, dest.on_invalid_token, date_shift_days)
+    return AsanaTarget(client, workspace, team=team, options=options)
+
+
+def _only_workspace(client: AsanaClient, key: str) -> str:
+    workspaces = client.get(key, "/workspaces")
+    if len(workspaces) == 1:
+        return workspaces[0]["gid"]
+    listed = ", ".join(f"{w['gid']} ({w.get('name', '')})" for w in workspaces) or "none"
+    raise InvalidInput(f"--workspace: required; the token sees these workspaces: {listed}")
+
+
+def tokens_for(dest: Destination) -> Tokens:
+    if dest.tokens_file is None:
+        raise InvalidInput(f"--tokens: required with --to {dest.to} (a tokens TOML file)")
+    return load_tokens(dest.tokens_file)
+
+
+def base_url_for(to: str) -> str:
+    if to == "asana":
+        return ASANA_URL
+    if to.startswith(("http://", "https://")):
+        return to.rstrip("/")
+    raise InvalidInput(f"--to: {to!r}; expected sandbox, asana or an http(s) URL of the API")
+
+
+def target_folder(run_dir: Path, target: AsanaTarget) -> Path:
+    return Path(run_dir) / "targets" / target.name
+
+
+def open_journal(run_dir: Path, target: AsanaTarget, kind: str) -> Journal:
+    meta = {"kind": kind, "base_url": target.client.base_url, "workspace": target.workspace,
+            "run": Path(run_dir).name}  # fmt: skip
+    journal = Journal(target_folder(run_dir, target), meta)
+    try:
+        check_fresh(target, journal)
+    except BaseException:
+        journal.close()
+        raise
+    return journal
+
+
+def check_fresh(target: AsanaTarget, journal: Journal) -> None:
+    """Refuse a checkpoint whose objects are gone (a workspace reset, a restarted in-memory
+    sandbox): resuming from it would skip events whose objects no longer exist."""
+    project = next(((s, g) for _, s, g in journal.created if s.startswith("p") and g), None)
+    if project is None:
+        return
+    client = target.client
+    key = DEFAULT if client.has(DEFAULT) else next(k for k in client.keys if client.has(k))
+    try:
+        client.get(key, f"/projects/{project[1]}", {"opt_fields": "name"})
+    except ApiRejected as exc:
+        if exc.status == 404:
+            raise BusyworkError(
+                f"{journal.folder}: project {project[0]} (gid {project[1]}) is gone from the "
+                "target, so this checkpoint is stale; run `busywork clean` or delete the folder"
+            ) from None
+        raise
+
+
+def run_replay(
+    run_dir: Path,
+    target: AsanaTarget,
+    journal: Journal,
+    *,
+    speed: float | None,
+    follow: bool = False,
+    stop: threading.Event | None = None,
+    follow_until: threading.Event | None = None,
+    on_start: Callable[[Replayer], None] | None = None,
+    options: ReplayOptions | None = None,
+) -> ReplaySummary:
+    """Replay the run's log (or follow it as it grows) into the target. Following ends once
+    `follow_until` (default: `stop`) is set and everything written by then is replayed;
+    `stop` ends the replay early (in-flight events finish; the rest wait for the next run)."""
+    manifest = read_manifest(run_dir)
+    stop = stop or threading.Event()
+    base = options or ReplayOptions()
+    options = ReplayOptions(speed=speed, workers_per_lane=base.workers_per_lane,
+                            max_pending=base.max_pending, max_failure_ratio=base.max_failure_ratio,
+                            min_events_for_ratio=base.min_events_for_ratio)  # fmt: skip
+    replayer = Replayer(target, journal, options, stop)
+    if on_start is not None:
+        on_start(replayer)
+    log = FileLog.open_readonly(run_dir)
+    if follow:
+        events, total = log.follow(1, stop=follow_until or stop), None
+    else:
+        total = log.last_seq
+        if manifest.status != "complete":
+            raise InvalidInput(
+                f"{run_dir}: the run is still being written (status {manifest.status!r}); "
+                "replay it with --follow, or finish it with `busywork simulate --resume`"
+            )
+        events = log.read()
+    return replayer.run(events, total)
+
+
+def sandbox_target_name() -> str:
+    return f"sandbox-{datetime.now(UTC):%Y%m%d-%H%M%S}"

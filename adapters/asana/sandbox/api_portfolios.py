@@ -1,0 +1,100 @@
+"""Portfolios: a paid feature. On the free plan every portfolio call answers 402."""
+
+from __future__ import annotations
+
+from adapters.asana.sandbox import validate as v
+from adapters.asana.sandbox.api_projects import COLORS
+from adapters.asana.sandbox.apierror import ApiError, bad_request
+from adapters.asana.sandbox.call import Answer, Call
+from adapters.asana.sandbox.model import Portfolio, Project
+
+PAYMENT_REQUIRED = (
+    "Portfolios are only available on Asana's paid plans (Advanced or above); "
+    "this workspace is on the free plan."
+)
+PORTFOLIO_SPEC: dict[str, v.Checker] = {
+    "name": v.name,
+    "workspace": v.ref("workspace"),
+    "color": v.one_of(*COLORS),
+    "public": v.boolean,
+    "archived": v.boolean,
+    "start_on": v.nullable(v.day),
+    "due_on": v.nullable(v.day),
+    "members": v.ref_list("user"),
+    "default_access_level": v.one_of("admin", "editor", "viewer"),
+}
+
+
+def require_paid(call: Call) -> None:
+    if call.store.plan == "free":
+        raise ApiError(402, PAYMENT_REQUIRED)
+
+
+def _portfolio(call: Call, gid: str) -> Portfolio:
+    require_paid(call)
+    return call.store.require("portfolio", gid, Portfolio)
+
+
+def create_portfolio(call: Call) -> Answer:
+    call.allow_query()
+    require_paid(call)
+    data = call.data(PORTFOLIO_SPEC, required=("name", "workspace"))
+    v.check_dates(data)
+    members = [call.user_gid, *data.get("members", [])]
+    portfolio = Portfolio(gid=call.store.new_gid(), name=data["name"],
+                          workspace=data["workspace"], owner=call.user_gid,
+                          created_by=call.user_gid, created_at=call.now,
+                          color=data.get("color", "none"), public=data.get("public", False),
+                          archived=data.get("archived", False), start_on=data.get("start_on"),
+                          due_on=data.get("due_on"),
+                          members=list(dict.fromkeys(members)))  # fmt: skip
+    call.store.put("portfolio", portfolio)
+    return call.one("portfolio", portfolio, status=201)
+
+
+def list_portfolios(call: Call) -> Answer:
+    call.allow_query("workspace", "owner", paged=True)
+    require_paid(call)
+    workspace = call.query_ref("workspace", "workspace")
+    owner = call.query_ref("owner", "user")
+    found = [p for p in call.store.all("portfolio") if isinstance(p, Portfolio)
+             and p.workspace == workspace and p.owner == owner]  # fmt: skip
+    return call.many("portfolio", found)
+
+
+def get_portfolio(call: Call, portfolio_gid: str) -> Answer:
+    call.allow_query()
+    return call.one("portfolio", _portfolio(call, portfolio_gid))
+
+
+def add_item(call: Call, portfolio_gid: str) -> Answer:
+    call.allow_query()
+    portfolio = _portfolio(call, portfolio_gid)
+    spec = {"item": v.ref("project"), "insert_before": v.ref("project"),
+            "insert_after": v.ref("project")}  # fmt: skip
+    data = call.data(spec, required=("item",))
+    item = data["item"]
+    call.store.require("project", item, Project)
+    before, after = data.get("insert_before"), data.get("insert_after")
+    if before is not None and after is not None:
+        raise bad_request("data.insert_before: send insert_before or insert_after, not both")
+    items = [g for g in portfolio.items if g != item]
+    for key, gid in (("insert_before", before), ("insert_after", after)):
+        if gid is not None and gid not in items:
+            raise bad_request(f"data.{key}: project '{gid}' is not in this portfolio")
+    if before is not None:
+        items.insert(items.index(before), item)
+    elif after is not None:
+        items.insert(items.index(after) + 1, item)
+    else:
+        items.append(item)
+    portfolio.items = items
+    call.store.put("portfolio", portfolio)
+    return call.empty()
+
+
+def list_items(call: Call, portfolio_gid: str) -> Answer:
+    call.allow_query(paged=True)
+    portfolio = _portfolio(call, portfolio_gid)
+    return call.many("project", [call.store.records["project"][g] for g in portfolio.items
+                                 if g in call.store.records["project"]])  # fmt: skip

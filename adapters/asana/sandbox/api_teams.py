@@ -1,0 +1,94 @@
+"""Teams and their users, and project members (``GET`` of teams lives in ``api_people``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.asana.sandbox import validate as v
+from adapters.asana.sandbox.apierror import bad_request
+from adapters.asana.sandbox.call import Answer, Call
+from adapters.asana.sandbox.model import Project, Team
+
+TEAM_SPEC: dict[str, v.Checker] = {
+    "name": v.name,
+    "organization": v.ref("workspace"),
+    "description": v.text,
+    "visibility": v.one_of("secret", "request_to_join", "public"),
+}
+
+
+def create_team(call: Call) -> Answer:
+    call.allow_query()
+    data = call.data(TEAM_SPEC, required=("name", "organization"))
+    taken = {t.name.lower() for t in call.store.all("team") if isinstance(t, Team)}
+    if data["name"].lower() in taken:
+        raise bad_request(f"data.name: a team named {data['name']!r} already exists")
+    team = Team(gid=call.store.new_gid(), name=data["name"], workspace=data["organization"],
+                description=data.get("description", ""),
+                visibility=data.get("visibility", "public"),
+                members=[call.user_gid])  # fmt: skip
+    call.store.put("team", team)
+    return call.one("team", team, status=201)
+
+
+def add_user(call: Call, team_gid: str) -> Answer:
+    call.allow_query()
+    team = call.store.require("team", team_gid, Team)
+    user = call.data({"user": v.ref("user")}, required=("user",))["user"]
+    if user not in team.members:
+        team.members.append(user)
+        call.store.put("team", team)
+    membership: dict[str, Any] = {
+        "gid": f"{team.gid}-{user}",
+        "resource_type": "team_membership",
+        "user": {
+            "gid": user,
+            "resource_type": "user",
+            "name": getattr(call.store.get("user", user), "name", ""),
+        },
+        "team": {"gid": team.gid, "resource_type": "team", "name": team.name},
+        "is_guest": False,
+        "is_limited_access": False,
+        "is_admin": user == team.members[0],
+    }
+    return 200, {"data": _select(membership, call)}
+
+
+def _select(membership: dict[str, Any], call: Call) -> dict[str, Any]:
+    """A team membership is not stored; opt_fields picks from the built dict."""
+    tree = call.fields()
+    if not tree:
+        return membership
+    unknown = [k for k in tree if k not in membership]
+    if unknown:
+        raise bad_request(f"opt_fields: unknown field '{unknown[0]}' for a team_membership")
+    return {"gid": membership["gid"], **{k: membership[k] for k in tree}}
+
+
+def list_team_users(call: Call, team_gid: str) -> Answer:
+    call.allow_query(paged=True)
+    team = call.store.require("team", team_gid, Team)
+    return call.many("user", [call.store.records["user"][g] for g in team.members])
+
+
+def _user_list(path: str, value: Any, lookup: v.Lookup) -> list[str]:
+    """Asana takes members as an array or as one comma-separated string."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+        if not value:
+            raise bad_request(f"{path}: no users given")
+    return v.ref_list("user")(path, value, lookup)
+
+
+def add_members(call: Call, project_gid: str) -> Answer:
+    call.allow_query()
+    project = call.store.require("project", project_gid, Project)
+    users = call.data({"members": _user_list}, required=("members",))["members"]
+    for gid in users:
+        if gid not in project.members:
+            project.members.append(gid)
+        if gid not in project.followers:  # members follow the project by default in Asana
+            project.followers.append(gid)
+    project.modified_at = call.now
+    call.store.put("project", project)
+    return call.one("project", project)

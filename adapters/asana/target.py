@@ -1,0 +1,385 @@
+"""Events → Asana API calls (the replay `Target` for Asana and the sandbox).
+
+Who acts: a person with their own token acts as themself; one without acts through the
+``default`` token or is skipped (``unmapped``). A token Asana rejects (401) is marked invalid;
+that person's later events go through ``default`` or are skipped (``on_invalid_token``).
+
+Mapping: a project is a board whose sections are the run's (the "Untitled section" Asana adds
+becomes the first); a state change moves the task to its section, TaskCompleted/-Reopened set
+``completed``; comments and likes use the actor's token; a "complete" status update completes
+the project (so ProjectCompleted needs no call); out-of-office becomes an ``/ooo_entries``
+entry where the workspace allows it. Creates look for their object first when an earlier
+attempt's outcome is unknown, and never adopt an object another event already owns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavailable
+from engine import events as ev
+from engine.errors import InvalidInput
+from engine.replay import Parked, Rejected, Skip
+from engine.replay_deps import ooo_id
+from engine.replay_journal import IdMap
+
+DEFAULT = "default"
+NO_LANE = "(skipped)"
+UNTITLED = "Untitled section"
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    unmapped: str = "default"  # default | skip
+    on_invalid_token: str = "skip"  # skip | default
+    date_shift_days: int = 0
+
+    def __post_init__(self) -> None:
+        if self.unmapped not in ("default", "skip"):
+            raise InvalidInput(f"--unmapped: {self.unmapped!r}; expected default or skip")
+        if self.on_invalid_token not in ("default", "skip"):
+            raise InvalidInput(
+                f"--on-invalid-token: {self.on_invalid_token!r}; expected skip or default"
+            )
+
+
+def target_id(base_url: str, workspace: str) -> str:
+    """A folder name for one workspace of one server (no secrets in it)."""
+    netloc = urlsplit(base_url).netloc.replace(":", "_")
+    return f"{netloc}-{workspace}"
+
+
+class AsanaTarget:
+    def __init__(
+        self,
+        client: AsanaClient,
+        workspace: str,
+        *,
+        team: str | None = None,
+        options: TargetOptions | None = None,
+    ):
+        self.client = client
+        self.workspace = workspace
+        self.team = team
+        self.options = options or TargetOptions()
+        self.name = target_id(client.base_url, workspace)
+        self._email: dict[str, str] = {}  # person id → email (lower case)
+        self._start_on: dict[str, date] = {}  # task id → start date (simulated)
+        self._subtasks: set[str] = set()
+        self._handlers: dict[type, Callable[[Any, IdMap, bool], dict[str, str]]] = {
+            ev.PersonJoined: self._person_joined,
+            ev.ProjectCreated: self._project_created,
+            ev.SectionCreated: self._section_created,
+            ev.TaskCreated: self._task_created,
+            ev.TaskAssigned: self._task_assigned,
+            ev.TaskStateChanged: self._task_state_changed,
+            ev.TaskCompleted: lambda e, ids, _: self._complete(e, ids, True),
+            ev.TaskReopened: lambda e, ids, _: self._complete(e, ids, False),
+            ev.DueDateChanged: self._due_date_changed,
+            ev.CommentAdded: self._comment_added,
+            ev.TaskLiked: self._task_liked,
+            ev.FollowerAdded: self._follower_added,
+            ev.StatusUpdatePosted: self._status_update_posted,
+            ev.ProjectCompleted: lambda e, ids, _: {},
+            ev.PersonWentOutOfOffice: self._out_of_office,
+            ev.PersonReturned: lambda e, ids, _: {},
+        }
+
+    # -- the Target protocol -------------------------------------------------------------------
+
+    def observe(self, event: ev.Event) -> None:
+        if isinstance(event, ev.PersonJoined):
+            self._email[event.person] = event.email.lower()
+        elif isinstance(event, ev.TaskCreated):
+            if event.start_on and event.due_on:
+                self._start_on[event.task] = event.start_on
+            if event.parent is not None:
+                self._subtasks.add(event.task)
+
+    def lane(self, event: ev.Event) -> str:
+        try:
+            return self.client.lane_of(self._key(event.actor))
+        except Skip:
+            return NO_LANE
+
+    def apply(self, event: ev.Event, ids: IdMap, *, uncertain: bool) -> dict[str, str]:
+        handler = self._handlers[type(event)]
+        for attempt in (1, 2):
+            try:
+                return handler(event, ids, uncertain)
+            except TokenInvalid as exc:
+                # The person's key is now invalid; a second try goes through `default` when
+                # the options allow it (`_key` decides), else the event is skipped.
+                if attempt == 2 or exc.key == DEFAULT or not self._fallback_allowed():
+                    raise Skip(f"{exc}; its events are skipped", retry_later=True) from None
+                uncertain = True  # the first try may have got through before the 401
+            except ApiRejected as exc:
+                raise Rejected(str(exc), exc.status) from None
+            except Unavailable as exc:
+                raise Parked(str(exc)) from None
+        raise AssertionError("unreachable")
+
+    def counters(self) -> dict[str, Any]:
+        c = self.client.counters
+        return {
+            "requests": c.requests,
+            "retries": c.retries,
+            "rate_limited": c.rate_limited,
+            "reconciled": c.reconciled,
+            "invalid_tokens": sorted(self.client.invalid),
+        }
+
+    # -- who acts ------------------------------------------------------------------------------
+
+    def _fallback_allowed(self) -> bool:
+        return self.options.on_invalid_token == "default" and self.client.has(DEFAULT)
+
+    def _key(self, person: str) -> str:
+        """The token key `person` acts with; `Skip` when they cannot act."""
+        email = self._email.get(person, "")
+        if email in self.client.keys:
+            if self.client.has(email):
+                return email
+            if self._fallback_allowed():
+                return DEFAULT
+            raise Skip(f"the token for {email} was rejected (401)", retry_later=True)
+        if self.options.unmapped == "default" and self.client.has(DEFAULT):
+            return DEFAULT
+        why = "--unmapped skip" if self.options.unmapped == "skip" else "no default token"
+        raise Skip(f"{email or person} has no token ({why})")
+
+    @staticmethod
+    def _user(ids: IdMap, person: str | None) -> str | None:
+        return ids.get(person) or None  # "" means: not a user of this workspace
+
+    @staticmethod
+    def _gid(ids: IdMap, sim_id: str) -> str:
+        gid = ids.get(sim_id)
+        if not gid:
+            raise Rejected(f"{sim_id} was never created in this target")
+        return gid
+
+    def _day(self, day: date | None) -> str | None:
+        if day is None:
+            return None
+        return (day + timedelta(days=self.options.date_shift_days)).isoformat()
+
+    # -- creating, exactly once ----------------------------------------------------------------
+
+    def _create(
+        self,
+        key: str,
+        path: str,
+        data: dict[str, Any],
+        find: Callable[[], str | None],
+        uncertain: bool,
+    ) -> str:
+        if uncertain:
+            found = find()
+            if found is not None:
+                return found
+
+        def reconcile() -> dict[str, str] | None:
+            gid = find()
+            return None if gid is None else {"gid": gid}
+
+        return self.client.call(key, "POST", path, data=data, reconcile=reconcile)["gid"]
+
+    def _first_free(
+        self, ids: IdMap, items: Iterable[dict[str, Any]], match: Callable[[dict], bool]
+    ) -> str | None:
+        for item in items:
+            if match(item) and not ids.taken(item["gid"]):
+                return item["gid"]
+        return None
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    def _person_joined(self, e: ev.PersonJoined, ids: IdMap, _: bool) -> dict[str, str]:
+        email = e.email.lower()
+        if self.client.has(email):
+            return {e.person: self.client.get(email, "/users/me", {"opt_fields": "email"})["gid"]}
+        if not self.client.has(DEFAULT):
+            return {e.person: ""}
+        try:
+            user = self.client.get(DEFAULT, f"/users/{email}", {"opt_fields": "email"})
+        except ApiRejected as exc:
+            if exc.status in (400, 403, 404):
+                return {e.person: ""}  # not in this workspace: their assignments are dropped
+            raise
+        return {e.person: user["gid"]}
+
+    def _project_created(self, e: ev.ProjectCreated, ids: IdMap, uncertain: bool):
+        key = self._key(e.actor)
+        data: dict[str, Any] = {"name": e.name, "notes": e.notes, "workspace": self.workspace,
+                                "default_view": "board"}  # fmt: skip
+        if self.team:
+            data["team"] = self.team
+        if owner := self._user(ids, e.owner):
+            data["owner"] = owner
+        if e.due_on:
+            data["due_on"] = self._day(e.due_on)
+
+        def find() -> str | None:
+            where = f"/teams/{self.team}/projects" if self.team else "/projects"
+            params = {"opt_fields": "name", "archived": "false"}
+            if not self.team:
+                params["workspace"] = self.workspace
+            items = self.client.pages(key, where, params)
+            return self._first_free(ids, items, lambda p: p.get("name") == e.name)
+
+        return {e.project: self._create(key, "/projects", data, find, uncertain)}
+
+    def _section_created(self, e: ev.SectionCreated, ids: IdMap, _: bool) -> dict[str, str]:
+        key = self._key(e.actor)
+        project = self._gid(ids, e.project)
+        path = f"/projects/{project}/sections"
+
+        def sections() -> list[dict[str, Any]]:
+            return list(self.client.pages(key, path, {"opt_fields": "name"}))
+
+        existing = sections()
+        # Looking first makes a retry after an unknown outcome safe, and reuses Asana's own
+        # "Untitled section" as the first column instead of leaving it empty on the board.
+        gid = self._first_free(ids, existing, lambda s: s.get("name") == e.name)
+        if gid is None:
+            gid = self._first_free(ids, existing, lambda s: s.get("name") == UNTITLED)
+            if gid is not None:
+                self.client.call(key, "PUT", f"/sections/{gid}", data={"name": e.name})
+        if gid is None:
+            find = lambda: self._first_free(ids, sections(), lambda s: s.get("name") == e.name)  # noqa: E731
+            gid = self._create(key, path, {"name": e.name}, find, False)
+        return {e.section: gid}
+
+    def _task_created(self, e: ev.TaskCreated, ids: IdMap, uncertain: bool) -> dict[str, str]:
+        key = self._key(e.actor)
+        data: dict[str, Any] = {"name": e.name, "notes": e.notes}
+        if assignee := self._user(ids, e.assignee):
+            data["assignee"] = assignee
+        if e.due_on:
+            data["due_on"] = self._day(e.due_on)
+            if e.start_on and e.start_on <= e.due_on:
+                data["start_on"] = self._day(e.start_on)
+        followers = [g for g in (self._user(ids, f) for f in e.followers) if g]
+        if followers:
+            data["followers"] = followers
+        if e.parent is not None:
+            parent = self._gid(ids, e.parent)
+            path, listing = f"/tasks/{parent}/subtasks", f"/tasks/{parent}/subtasks"
+        else:
+            project = self._gid(ids, e.project)
+            section = ids.get(e.section) if e.section else None
+            if section:
+                data["memberships"] = [{"project": project, "section": section}]
+            else:
+                data["projects"] = [project]
+            path, listing = "/tasks", f"/projects/{project}/tasks"
+
+        def find() -> str | None:
+            items = self.client.pages(key, listing, {"opt_fields": "name"})
+            return self._first_free(ids, items, lambda t: t.get("name") == e.name)
+
+        return {e.task: self._create(key, path, data, find, uncertain)}
+
+    def _put_task(self, key: str, ids: IdMap, task: str, data: dict[str, Any]) -> dict[str, str]:
+        self.client.call(key, "PUT", f"/tasks/{self._gid(ids, task)}", data=data,
+                         params={"opt_fields": "gid"})  # fmt: skip
+        return {}
+
+    def _task_assigned(self, e: ev.TaskAssigned, ids: IdMap, _: bool) -> dict[str, str]:
+        assignee = self._user(ids, e.assignee)
+        if assignee is None:
+            raise Skip(f"{self._email.get(e.assignee, e.assignee)} is not a user of the workspace")
+        return self._put_task(self._key(e.actor), ids, e.task, {"assignee": assignee})
+
+    def _task_state_changed(self, e: ev.TaskStateChanged, ids: IdMap, _: bool):
+        section = ids.get(e.section) if e.section else None
+        if not section or e.task in self._subtasks:
+            # A subtask added to a section would join the project's list: its state shows in
+            # its comments and completion only.
+            return {}
+        key = self._key(e.actor)
+        self.client.call(key, "POST", f"/sections/{section}/addTask",
+                         data={"task": self._gid(ids, e.task)})  # fmt: skip
+        return {}
+
+    def _complete(self, e: ev.Event, ids: IdMap, completed: bool) -> dict[str, str]:
+        return self._put_task(self._key(e.actor), ids, e.task, {"completed": completed})  # type: ignore[attr-defined]
+
+    def _due_date_changed(self, e: ev.DueDateChanged, ids: IdMap, _: bool) -> dict[str, str]:
+        data: dict[str, Any] = {"due_on": self._day(e.due_on)}
+        start = self._start_on.get(e.task)
+        if start is not None:  # Asana wants start_on with due_on, and not after it
+            data["start_on"] = self._day(start) if start <= e.due_on else None
+        return self._put_task(self._key(e.actor), ids, e.task, data)
+
+    def _comment_added(self, e: ev.CommentAdded, ids: IdMap, uncertain: bool):
+        key = self._key(e.actor)
+        task = self._gid(ids, e.task)
+        path = f"/tasks/{task}/stories"
+        author = self._user(ids, e.actor) if key != DEFAULT else None
+
+        def find() -> str | None:
+            items = self.client.pages(key, path, {"opt_fields": "text,resource_subtype,created_by"})
+
+            def same(s: dict[str, Any]) -> bool:
+                by = (s.get("created_by") or {}).get("gid")
+                return (s.get("resource_subtype") == "comment_added" and s.get("text") == e.text
+                        and (author is None or by == author))  # fmt: skip
+
+            return self._first_free(ids, items, same)
+
+        return {e.comment: self._create(key, path, {"text": e.text}, find, uncertain)}
+
+    def _task_liked(self, e: ev.TaskLiked, ids: IdMap, _: bool) -> dict[str, str]:
+        return self._put_task(self._key(e.actor), ids, e.task, {"liked": True})
+
+    def _follower_added(self, e: ev.FollowerAdded, ids: IdMap, _: bool) -> dict[str, str]:
+        follower = self._user(ids, e.follower)
+        if follower is None:
+            raise Skip(f"{self._email.get(e.follower, e.follower)} is not a user of the workspace")
+        key = self._key(e.actor)
+        self.client.call(key, "POST", f"/tasks/{self._gid(ids, e.task)}/addFollowers",
+                         data={"followers": [follower]}, params={"opt_fields": "gid"})  # fmt: skip
+        return {}
+
+    def _status_update_posted(self, e: ev.StatusUpdatePosted, ids: IdMap, uncertain: bool):
+        key = self._key(e.actor)
+        project = self._gid(ids, e.project)
+        data = {"parent": project, "status_type": e.status_type, "title": e.title, "text": e.text}
+
+        def find() -> str | None:
+            items = self.client.pages(key, "/status_updates",
+                                      {"parent": project, "opt_fields": "title,text"})  # fmt: skip
+            return self._first_free(
+                ids, items, lambda s: s.get("title") == e.title and s.get("text") == e.text
+            )
+
+        return {e.status_update: self._create(key, "/status_updates", data, find, uncertain)}
+
+    def _out_of_office(self, e: ev.PersonWentOutOfOffice, ids: IdMap, uncertain: bool):
+        user = self._user(ids, e.person)
+        if user is None:
+            raise Skip(f"{self._email.get(e.person, e.person)} is not a user of the workspace")
+        key = self._key(e.actor)
+        start, end = self._day(e.start_on), self._day(e.end_on)
+        data = {"user": user, "workspace": self.workspace, "start_date": start, "end_date": end}
+
+        def find() -> str | None:
+            params = {"user": user, "workspace": self.workspace,
+                      "opt_fields": "start_date,end_date"}  # fmt: skip
+            items = self.client.pages(key, "/ooo_entries", params)
+            return self._first_free(
+                ids, items, lambda o: (o.get("start_date"), o.get("end_date")) == (start, end)
+            )
+
+        try:
+            return {ooo_id(e): self._create(key, "/ooo_entries", data, find, uncertain)}
+        except ApiRejected as exc:
+            if exc.status in (402, 403, 404):  # not on this plan: the comment tells the story
+                raise Skip(f"out-of-office entries are not available here: {exc}") from None
+            raise

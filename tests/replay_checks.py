@@ -1,0 +1,182 @@
+"""Helpers for replay tests: small runs, sandboxes for their people, and a read-back of the
+whole workspace with the official ``asana`` SDK compared with what the log says."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from adapters.asana.sandbox import SandboxPerson
+from adapters.asana.sandbox.run import people_in_run
+from adapters.asana.tokens import Tokens, write_tokens
+from engine import events as ev
+from engine import run as runs
+from engine.content.templates import TemplateSource
+from engine.log import FileLog
+from engine.replay_journal import Journal
+from engine.scenario import default_scenario, resolve
+from engine.state import State, fold
+
+
+def make_run(folder: Path, days: int = 5, seed: int = 7) -> Path:
+    import msgspec
+
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=days, seed=seed))
+    manifest = runs.create_run(folder, scenario, TemplateSource())
+    runs.simulate_run(folder, manifest, TemplateSource())
+    return folder
+
+
+def synthetic_run(folder: Path, people: int, tasks: int, comments: int) -> Path:
+    """A run where each person works alone in their own project: lanes with no dependencies
+    between them (for measuring rate limits)."""
+    scenario = resolve(default_scenario())
+    manifest = runs.create_run(folder, scenario, TemplateSource())
+    at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    out: list[ev.Event] = []
+
+    def add(cls, actor, **fields):
+        out.append(cls(seq=len(out) + 1, at=at + timedelta(seconds=len(out)), actor=actor,
+                       **fields))  # fmt: skip
+
+    for i in range(1, people + 1):
+        add(ev.PersonJoined, f"u{i}", person=f"u{i}", name=f"Person {i}",
+            email=f"person{i}@example.com", role="lead", timezone="UTC")  # fmt: skip
+    for i in range(1, people + 1):
+        u, p, s = f"u{i}", f"p{i}", f"s{i}"
+        add(ev.ProjectCreated, u, project=p, name=f"Project {i}", owner=u)
+        add(ev.SectionCreated, u, section=s, project=p, name="To do", state="new")
+        for k in range(1, tasks + 1):
+            t = f"t{i}x{k}"
+            add(ev.TaskCreated, u, task=t, project=p, section=s, name=f"Task {k}", assignee=u)
+            for c in range(1, comments + 1):
+                add(ev.CommentAdded, u, comment=f"c{i}x{k}x{c}", task=t, kind="progress",
+                    text=f"Note {c} on task {k}")  # fmt: skip
+    with FileLog(folder) as log:
+        log.append(out)
+    manifest.status, manifest.events = "complete", len(out)
+    runs.write_manifest(folder, manifest)
+    return folder
+
+
+def run_people(run_dir: Path) -> list[SandboxPerson]:
+    return [SandboxPerson(e, n, secrets.token_urlsafe(16)) for e, n in people_in_run(run_dir)]
+
+
+def tokens_of(people: list[SandboxPerson], admin: str | None, only: int | None = None) -> Tokens:
+    chosen = people if only is None else people[:only]
+    return Tokens({p.email: p.token for p in chosen}, default=admin)
+
+
+def write_tokens_file(path: Path, tokens: Tokens) -> Path:
+    write_tokens(path, tokens)
+    return path
+
+
+def events_of(run_dir: Path) -> list[ev.Event]:
+    return list(FileLog.open_readonly(run_dir).read())
+
+
+def sdk_client(base_url: str, token: str):
+    import asana
+
+    config = asana.Configuration()
+    config.host = base_url
+    config.access_token = token
+    return asana, asana.ApiClient(config)
+
+
+def read_back(base_url: str, token: str, workspace: str) -> dict[str, Any]:
+    """Everything in the workspace, through the official SDK."""
+    asana, client = sdk_client(base_url, token)
+    projects_api, sections_api = asana.ProjectsApi(client), asana.SectionsApi(client)
+    tasks_api, stories_api = asana.TasksApi(client), asana.StoriesApi(client)
+    status_api = asana.StatusUpdatesApi(client)
+    out: dict[str, Any] = {"projects": {}, "tasks": {}}
+    for p in projects_api.get_projects_for_workspace(workspace, {"opt_fields": "name"}):
+        gid = p["gid"]
+        sections = [s["name"] for s in sections_api.get_sections_for_project(gid, {})]
+        updates = [(u["title"], u["status_type"]) for u in status_api.get_statuses_for_object(
+            gid, {"opt_fields": "title,status_type"})]  # fmt: skip
+        fields = "name,completed,assignee.email,memberships.section.name,parent"
+        top = list(tasks_api.get_tasks_for_project(gid, {"opt_fields": fields}))
+        out["projects"][gid] = {"name": p["name"], "sections": sections, "updates": updates,
+                                "tasks": [t["gid"] for t in top]}  # fmt: skip
+        queue = list(top)
+        while queue:
+            task = queue.pop()
+            subs = list(tasks_api.get_subtasks_for_task(task["gid"], {"opt_fields": fields}))
+            queue.extend(subs)
+            stories = stories_api.get_stories_for_task(
+                task["gid"], {"opt_fields": "text,resource_subtype,created_by.email"}
+            )
+            comments = [(s["created_by"]["email"], s["text"]) for s in stories
+                        if s["resource_subtype"] == "comment_added"]  # fmt: skip
+            section = [m["section"]["name"] for m in task.get("memberships") or []]
+            out["tasks"][task["gid"]] = {
+                "name": task["name"],
+                "completed": task["completed"],
+                "assignee": (task.get("assignee") or {}).get("email"),
+                "section": section[0] if section else None,
+                "subtasks": [s["gid"] for s in subs],
+                "comments": comments,
+            }
+    return out
+
+
+def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -> None:
+    """Every project, section, task, subtask, comment (author, text), assignee, completion and
+    status update of the log is in the read-back exactly once, where the id map says."""
+    events = events_of(run_dir)
+    state = State()
+    for e in events:
+        fold(state, e)
+    email = {p.id: p.email.lower() for p in state.people.values()}
+    with Journal(journal_dir) as journal:
+        ids = dict(journal.ids.items())
+    sections: dict[str, list[str]] = defaultdict(list)
+    section_names: dict[str, str] = {}
+    comments: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    updates: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    section_of: dict[str, str] = {}
+    for e in events:
+        if isinstance(e, ev.SectionCreated):
+            sections[e.project].append(e.name)
+            section_names[e.section] = e.name
+        elif (
+            isinstance(e, ev.TaskCreated)
+            and e.section
+            and e.parent is None
+            or isinstance(e, ev.TaskStateChanged)
+            and e.section
+            and e.task in section_of
+        ):
+            section_of[e.task] = e.section
+        elif isinstance(e, ev.CommentAdded):
+            comments[e.task].append((email[e.actor], e.text))
+        elif isinstance(e, ev.StatusUpdatePosted):
+            updates[e.project].append((e.title, e.status_type))
+
+    assert len(got["projects"]) == len(state.projects), "projects: duplicates or missing"
+    assert len(got["tasks"]) == len(state.tasks), "tasks and subtasks: duplicates or missing"
+    all_comments = Counter(c for t in got["tasks"].values() for c in t["comments"])
+    assert sum(all_comments.values()) == sum(map(len, comments.values())), "comment count"
+    for pid, project in state.projects.items():
+        back = got["projects"][ids[pid]]
+        assert back["name"] == project.name
+        assert back["sections"] == sections[pid], f"{pid}: sections"
+        assert back["updates"] == updates[pid], f"{pid}: status updates"
+        top = [t for t in project.tasks if state.tasks[t].parent is None]
+        assert sorted(back["tasks"]) == sorted(ids[t] for t in top), f"{pid}: tasks"
+    for tid, task in state.tasks.items():
+        back = got["tasks"][ids[tid]]
+        assert back["name"] == task.name
+        assert back["completed"] == task.completed, f"{tid}: completed"
+        assert back["assignee"] == (email[task.assignee] if task.assignee else None), tid
+        assert sorted(back["subtasks"]) == sorted(ids[s] for s in task.subtasks), tid
+        assert back["comments"] == comments[tid], f"{tid}: comments (author, text)"
+        if tid in section_of:
+            assert back["section"] == section_names[section_of[tid]], f"{tid}: section"

@@ -1,0 +1,126 @@
+"""Live mode: the simulation on the wall clock (accelerated), a replay following its log, a
+stop, a resume after a gap (a quiet window), and in the end everything exactly once and the
+log identical to a plain re-simulation with the same quiet windows."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+import pytest
+
+from adapters.asana.client import Backoff
+from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.sandbox import SandboxPerson
+from engine import events as ev
+from engine.content.templates import TemplateSource
+from engine.errors import BusyworkError
+from engine.live import GAP_QUIET_SECONDS, LIVE, LiveState, prepare_live, run_live
+from engine.log import FileLog
+from engine.scenario import default_scenario, resolve
+from engine.state import State, fold
+from engine.world import World
+from tests.replay_checks import assert_exactly_once, read_back, tokens_of
+
+pytest.importorskip("asana")
+
+SPEED = 36000.0  # ten simulated hours per second
+MONDAY_8AM_LA = datetime(2026, 1, 5, 16, 0, tzinfo=UTC)
+
+
+def _session(run_dir, sandbox, tokens, stop_after: float | None):
+    """Run the simulation and a following replay until the horizon, or `stop_after` s."""
+    manifest_state = _STATE[run_dir]
+    manifest, state = manifest_state
+    stop, sim_done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def simulate():
+        try:
+            run_live(run_dir, manifest, state, TemplateSource(), stop=stop)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            sim_done.set()
+
+    target = connect(sandbox.base_url, tokens, Destination(backoff=Backoff(base=0.01)))
+    journal = open_journal(run_dir, target, "test")
+    sim = threading.Thread(target=simulate)
+    sim.start()
+    if stop_after is not None:
+        threading.Timer(stop_after, stop.set).start()
+    try:
+        summary = run_replay(run_dir, target, journal, speed=None, follow=True, stop=stop,
+                             follow_until=sim_done)  # fmt: skip
+    finally:
+        stop.set()
+        sim.join()
+        journal.close()
+        target.client.close()
+    assert not errors, errors
+    return summary, run_dir / "targets" / target.name
+
+
+_STATE: dict = {}
+
+
+def test_live_stop_gap_resume_exactly_once_and_deterministic(tmp_path, make_sandbox):
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
+    people = [SandboxPerson(p.email.lower(), p.name, secrets.token_urlsafe(16))
+              for p in scenario.people]  # fmt: skip
+    sandbox = make_sandbox(people=people, admin_token="admin-token-live")
+    tokens = tokens_of(people, sandbox.admin_token)
+    run_dir = tmp_path / "live"
+
+    manifest, state, note = prepare_live(run_dir, scenario, TemplateSource(), days=1,
+                                         forever=False, speed=SPEED, now=MONDAY_8AM_LA)  # fmt: skip
+    assert note.startswith("Started") and manifest.scenario.start.isoformat() == "2026-01-05"
+    _STATE[run_dir] = (manifest, state)
+    first, _ = _session(run_dir, sandbox, tokens, stop_after=0.5)
+    assert first.applied > 0
+    stopped = msgspec.json.decode((run_dir / LIVE).read_bytes(), type=LiveState)
+    assert stopped.reached_sim < 86400
+
+    # Come back three simulated hours later: a quiet window, then on to the end of the day.
+    later = stopped.anchor_wall + timedelta(
+        seconds=(stopped.reached_sim + 3 * 3600 - stopped.anchor_sim) / SPEED
+    )
+    manifest, state, note = prepare_live(run_dir, scenario, TemplateSource(), days=1,
+                                         forever=False, speed=SPEED, now=later)  # fmt: skip
+    assert "gap" in note and len(state.quiet) == 2
+    start, end = state.quiet[1]
+    assert end - start > GAP_QUIET_SECONDS
+    _STATE[run_dir] = (manifest, state)
+    second, folder = _session(run_dir, sandbox, tokens, stop_after=None)
+    assert second.already_done >= first.applied and second.failed == second.parked == 0
+
+    events = list(FileLog.open_readonly(run_dir).read())
+    fold_all = State()
+    for e in events:
+        fold(fold_all, e)
+    origin = World(resolve(manifest.scenario), TemplateSource(), lambda e: None).origin
+    assert not any(start <= (e.at - origin).total_seconds() < end for e in events)
+    # A plain re-simulation with the recorded quiet windows gives the same bytes.
+    again: list[bytes] = []
+    world = World(resolve(manifest.scenario), TemplateSource(),
+                  lambda e: again.append(ev.encode(e)), quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
+    world.run()
+    assert again == list(FileLog.open_readonly(run_dir).read_lines(1))
+    assert_exactly_once(run_dir, folder,
+                        read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid))  # fmt: skip
+
+
+def test_resume_refuses_a_log_that_the_scenario_does_not_make(tmp_path):
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
+    run_dir = tmp_path / "live"
+    manifest, state, _ = prepare_live(run_dir, scenario, TemplateSource(), days=1,
+                                      forever=False, speed=SPEED, now=MONDAY_8AM_LA)  # fmt: skip
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    run_live(run_dir, manifest, state, TemplateSource(), stop=stop)
+    manifest.scenario = msgspec.structs.replace(manifest.scenario, seed=manifest.scenario.seed + 1)
+    state.anchor_sim = 86400.0
+    with pytest.raises(BusyworkError, match="cannot resume"):
+        run_live(run_dir, manifest, state, TemplateSource(), stop=threading.Event())

@@ -1,0 +1,180 @@
+"""Replay into a real sandbox server, read back with the official ``asana`` SDK: everything
+exactly once, with faults, revoked tokens and rate limits."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from adapters.asana.client import Backoff
+from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.sandbox import FaultPlan
+from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
+from engine.errors import BusyworkError
+from tests.replay_checks import (
+    assert_exactly_once,
+    make_run,
+    read_back,
+    run_people,
+    synthetic_run,
+    tokens_of,
+)
+
+pytest.importorskip("asana")
+
+FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))
+
+
+@pytest.fixture(scope="module")
+def template_run(tmp_path_factory) -> Path:
+    return make_run(tmp_path_factory.mktemp("runs") / "small", days=4)
+
+
+@pytest.fixture
+def run_dir(template_run, tmp_path) -> Path:
+    """A private copy of the run (each test writes its own targets/ folder)."""
+    return Path(shutil.copytree(template_run, tmp_path / "run"))
+
+
+def _replay(run_dir, sandbox, tokens, *, dest=None, options=None, speed=None):
+    dest = dest or Destination(to=sandbox.base_url, backoff=FAST)
+    target = connect(sandbox.base_url, tokens, dest)
+    journal = open_journal(run_dir, target, "test")
+    try:
+        summary = run_replay(run_dir, target, journal, speed=speed, options=options)
+    finally:
+        journal.close()
+        target.client.close()
+    return summary, run_dir / "targets" / target.name
+
+
+def _check(run_dir, sandbox, folder):
+    got = read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid)
+    assert_exactly_once(run_dir, folder, got)
+
+
+def test_replay_then_read_back_with_the_sdk(run_dir, make_sandbox):
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token="admin-secret-token-1")
+    summary, folder = _replay(run_dir, sandbox, tokens_of(people, sandbox.admin_token))
+    assert summary.failed == summary.skipped == summary.parked == 0
+    assert summary.applied == summary.events and not summary.stopped
+    _check(run_dir, sandbox, folder)
+    again, _ = _replay(run_dir, sandbox, tokens_of(people, sandbox.admin_token))
+    assert again.applied == 0 and again.already_done == summary.events
+    _check(run_dir, sandbox, folder)
+
+
+def test_faults_lost_reset_and_5xx_still_exactly_once(run_dir, make_sandbox, rng):
+    people = run_people(run_dir)
+    plan = FaultPlan(rates={"500": 0.03, "503": 0.03, "reset": 0.03, "lost": 0.06},
+                     seed=rng.randrange(2**31))  # fmt: skip
+    sandbox = make_sandbox(people=people, admin_token="admin-secret-token-2", faults=plan)
+    tokens = tokens_of(people, sandbox.admin_token)
+    summary, folder = _replay(run_dir, sandbox, tokens)
+    assert summary.retries > 0
+    while summary.parked:  # retries ran out for some: the next run picks them up
+        summary, folder = _replay(run_dir, sandbox, tokens)
+    sandbox.app.dice = None  # read back without faults
+    _check(run_dir, sandbox, folder)
+
+
+def test_revoked_token_skips_that_person_then_default_catches_up(run_dir, make_sandbox):
+    people = run_people(run_dir)
+    victim = people[0].email
+    plan = FaultPlan(revoke={victim: 5})
+    sandbox = make_sandbox(people=people, admin_token="admin-secret-token-3", faults=plan)
+    tokens = tokens_of(people, sandbox.admin_token)
+    summary, folder = _replay(run_dir, sandbox, tokens)
+    assert summary.invalid_tokens == [victim] and summary.skipped > 0
+    assert not summary.stopped and summary.applied > summary.skipped
+    dest = Destination(to=sandbox.base_url, backoff=FAST, on_invalid_token="default")
+    summary, folder = _replay(run_dir, sandbox, tokens, dest=dest)
+    assert summary.skipped == 0 and summary.already_done + summary.applied == summary.events
+    got = read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid)
+    # The victim's later comments are the admin's now; everything else is as in the log.
+    for task in got["tasks"].values():
+        task["comments"] = [(victim if a.startswith("admin@") else a, t)
+                            for a, t in task["comments"]]  # fmt: skip
+    assert_exactly_once(run_dir, folder, got)
+
+
+def test_people_without_tokens_act_through_default_or_are_skipped(run_dir, make_sandbox):
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token="admin-secret-token-4")
+    tokens = tokens_of(people, sandbox.admin_token, only=3)
+    dest = Destination(to=sandbox.base_url, backoff=FAST, unmapped="skip")
+    summary, _ = _replay(run_dir, sandbox, tokens, dest=dest)
+    assert summary.skipped > 0 and summary.failed == 0
+    assert any("--unmapped skip" in e for e in summary.errors) or summary.skipped
+
+
+def test_rate_limited_replay_sustains_the_allowed_rate(tmp_path, make_sandbox):
+    """Two tokens, each with its own independent work, at `quota` per `window` (150/min
+    scaled down in time): the server accepts >= 95% of what the rolling window allows for
+    each token, with no 429s; nothing is lost."""
+    quota, window = 50, 1.0
+    run_dir = synthetic_run(tmp_path / "run", people=2, tasks=30, comments=6)
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token="admin-secret-token-5",
+                           limits=ServerLimits(quota=quota, window=window))  # fmt: skip
+    accepted: dict[str, list[float]] = {p.token: [] for p in people}
+
+    def observe(request, status, body):
+        token = request.headers["authorization"].split()[-1]
+        if status != 429 and token in accepted:
+            accepted[token].append(time.monotonic())
+
+    sandbox.app.observer = observe
+    dest = Destination(to=sandbox.base_url, backoff=FAST, rate_limit=quota, window=window)
+    summary, folder = _replay(run_dir, sandbox, tokens_of(people, None), dest=dest)
+    sandbox.app.observer = None
+    assert summary.applied == summary.events and summary.rate_limited == 0
+    for times in accepted.values():
+        # Whole windows from the first request (the last, partial one is where work ran out):
+        # a rolling window lets at most `quota` through in each.
+        windows = int((times[-1] - times[0]) / window)
+        assert windows >= 3, "too few requests to measure a sustained rate"
+        sent = sum(1 for t in times if t < times[0] + windows * window)
+        sustained = sent / (quota * windows)
+        print(f"sustained {sustained:.1%} of the allowed rate over {windows} windows")
+        assert sustained >= 0.95
+    sandbox.app.limiter.limits = ServerLimits()  # read back without limits
+    got = read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid)
+    assert_exactly_once(run_dir, folder, got)
+
+
+def test_a_stale_checkpoint_is_refused(run_dir, make_sandbox):
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token="admin-secret-token-6")
+    tokens = tokens_of(people, sandbox.admin_token)
+    _replay(run_dir, sandbox, tokens)
+    fresh = make_sandbox(people=people, admin_token="admin-secret-token-6", port=0)
+    # Same workspace gid, new server: point the old checkpoint at it by name.
+    folder = next((run_dir / "targets").iterdir())
+    dest = Destination(to=fresh.base_url, backoff=FAST)
+    target = connect(fresh.base_url, tokens, dest)
+    shutil.copytree(folder, run_dir / "targets" / target.name)
+    with pytest.raises(BusyworkError, match="stale"):
+        open_journal(run_dir, target, "test")
+    target.client.close()
+
+
+def test_unknown_workspace_choice_and_bad_url_are_explained(run_dir, make_sandbox):
+    from engine.errors import InvalidInput
+
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token="admin-secret-token-7")
+    tokens = tokens_of(people, sandbox.admin_token)
+    with pytest.raises(InvalidInput, match="not an http"):
+        connect("ftp://x", tokens, Destination())
+    target = connect(sandbox.base_url, tokens, Destination(workspace="999", backoff=FAST))
+    journal = open_journal(run_dir, target, "test")
+    summary = run_replay(run_dir, target, journal, speed=None)
+    journal.close()
+    # Every project create fails (400 naming the workspace); what depends on them is skipped.
+    assert summary.failed >= 1 and summary.skipped > summary.applied
+    assert "unknown workspace '999'" in summary.errors[0]

@@ -1,0 +1,142 @@
+"""The replay commands as a user runs them (real subprocesses): exactly once after `kill -9`
+at random moments, the JSON summary, clean-up, backfill, errors; tokens never shown."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from adapters.asana.sandbox import FaultPlan
+from tests.replay_checks import (
+    assert_exactly_once,
+    make_run,
+    read_back,
+    run_people,
+    tokens_of,
+    write_tokens_file,
+)
+from tests.runner import BUSYWORK, busywork
+
+pytest.importorskip("asana")
+
+SUMMARY_KEYS = ("applied", "failed", "skipped", "requests", "retries", "rate_limited",
+                "wall_seconds", "requests_per_second")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def template_run(tmp_path_factory) -> Path:
+    return make_run(tmp_path_factory.mktemp("runs") / "small", days=4)
+
+
+@pytest.fixture
+def run_dir(template_run, tmp_path) -> Path:
+    return Path(shutil.copytree(template_run, tmp_path / "run"))
+
+
+def _secrets_absent(texts: list[str], people, admin: str) -> None:
+    for token in [p.token for p in people] + [admin]:
+        for text in texts:
+            assert token not in text
+
+
+def _all_files_text(folder: Path) -> list[str]:
+    return [p.read_text(errors="replace") for p in folder.rglob("*") if p.is_file()]
+
+
+def test_kill_minus_9_at_random_moments_then_resume_exactly_once(run_dir, make_sandbox, rng,
+                                                                  tmp_path):  # fmt: skip
+    people = run_people(run_dir)
+    plan = FaultPlan(rates={"lost": 0.02}, seed=rng.randrange(2**31))
+    sandbox = make_sandbox(people=people, admin_token="admin-token-kill", faults=plan)
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
+    command = [BUSYWORK, "replay", str(run_dir), "--to", sandbox.base_url, "--tokens",
+               str(tokens), "--json"]  # fmt: skip
+    kills = 0
+    for _ in range(4):
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.5, 1.6))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.communicate(timeout=60)
+    done = busywork(*command[1:], cwd=tmp_path)
+    summary = json.loads(done.stdout)
+    assert summary["parked"] == summary["failed"] == 0 and not summary["stopped"]
+    print(f"{kills} kills; the last run found {summary['already_done']} events done")
+    sandbox.app.dice = None
+    folder = next((run_dir / "targets").iterdir())
+    assert_exactly_once(run_dir, folder, read_back(sandbox.base_url, sandbox.admin_token,
+                                                   sandbox.workspace_gid))  # fmt: skip
+    _secrets_absent([done.stdout, done.stderr, *_all_files_text(run_dir)], people,
+                    sandbox.admin_token)  # fmt: skip
+
+
+def test_json_summary_then_clean_deletes_everything(run_dir, make_sandbox, tmp_path):
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token="admin-token-clean")
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
+    to = ["--to", sandbox.base_url, "--tokens", str(tokens)]
+    result = busywork("replay", str(run_dir), *to, "--json", cwd=tmp_path)
+    summary = json.loads(result.stdout)
+    for key in SUMMARY_KEYS:
+        assert key in summary, key
+    assert summary["applied"] > 0 and summary["requests"] > 0
+    refused = busywork("clean", str(run_dir), *to, cwd=tmp_path, check=False)
+    assert refused.returncode == 1 and "Aborted" in refused.stderr  # no confirmation given
+    cleaned = busywork("clean", str(run_dir), *to, "--yes", cwd=tmp_path)
+    assert "Deleted" in cleaned.stdout
+    with sandbox.store.lock:
+        left = {k: len(v) for k, v in sandbox.store.records.items()
+                if k in ("project", "task", "story", "status_update", "ooo_entry") and v}  # fmt: skip
+    assert left == {}, left
+    # The checkpoint was set aside: replaying again recreates everything once.
+    again = json.loads(busywork("replay", str(run_dir), *to, "--json", cwd=tmp_path).stdout)
+    assert again["already_done"] == 0 and again["applied"] == summary["applied"]
+    _secrets_absent([result.stdout, result.stderr, cleaned.stdout, cleaned.stderr],
+                    people, sandbox.admin_token)  # fmt: skip
+
+
+def test_replay_to_the_in_process_sandbox_prints_the_browse_url(run_dir, tmp_path):
+    result = busywork("replay", str(run_dir), "--to", "sandbox", cwd=tmp_path)
+    assert "applied" in result.stdout and "Browse:     http://127.0.0.1:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to", "ftp://example.com"], "expected sandbox, asana or an http(s) URL"),
+        (["--to", "http://127.0.0.1:9/api/1.0"], "--tokens: required"),
+        (["--speed", "0"], "--speed: '0'"),
+        (["--speed", "fast"], "--speed: 'fast'"),
+    ],
+)
+def test_bad_options_are_explained(run_dir, tmp_path, args, message):
+    result = busywork("replay", str(run_dir), *args, cwd=tmp_path, check=False)
+    assert result.returncode == 2 and message in result.stderr
+
+
+@pytest.mark.slow  # about 10 s of backoff before giving up
+def test_unreachable_target_is_a_clear_error(run_dir, tmp_path):
+    tokens = write_tokens_file(tmp_path / "t.toml", tokens_of([], "secret-default-token"))
+    result = busywork("replay", str(run_dir), "--to", "http://127.0.0.1:9/api/1.0",
+                      "--tokens", str(tokens), cwd=tmp_path, check=False, timeout=180)  # fmt: skip
+    assert result.returncode == 1 and "Error:" in result.stderr
+    assert "secret-default-token" not in result.stderr + result.stdout
+
+
+def test_backfill_shifts_dates_so_the_run_ends_today(tmp_path):
+    from datetime import UTC, date, datetime
+
+    result = busywork("backfill", "--days", "3", "--json", cwd=tmp_path)
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["applied"] > 0 and summary["failed"] == 0
+    run = next((tmp_path / "replays").iterdir())
+    manifest = json.loads((run / "manifest.json").read_text())
+    today = datetime.now(UTC).date()
+    assert (today - date.fromisoformat(manifest["scenario"]["start"])).days == 3
