@@ -7,18 +7,25 @@ allowed; unknown keys get a "did you mean" suggestion.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import msgspec
 
 from engine.errors import InvalidInput
 from engine.events import FieldKind, Role
+from engine.scenario_checks import (
+    check_choice,
+    check_company,
+    check_country,
+    check_range,
+    check_timezone,
+    check_workspace,
+    explain,
+)
 
 INDUSTRIES = (
     "finance",
@@ -237,7 +244,7 @@ def from_dict(raw: dict[str, Any], *, source: str = "scenario") -> Scenario:
     try:
         scenario = msgspec.convert(raw, Scenario, strict=False)
     except msgspec.ValidationError as exc:
-        raise InvalidInput(f"{source}: {_explain(exc, raw)}") from None
+        raise InvalidInput(f"{source}: {explain(exc, raw, Scenario)}") from None
     try:
         return resolve(scenario)
     except InvalidInput as exc:
@@ -246,27 +253,27 @@ def from_dict(raw: dict[str, Any], *, source: str = "scenario") -> Scenario:
 
 def resolve(scenario: Scenario) -> Scenario:
     """Check values msgspec cannot, and fill derived defaults (people, emails, time zones)."""
-    _check_choice("industry", scenario.industry, INDUSTRIES)
-    _check_timezone("timezone", scenario.timezone)
+    check_choice("industry", scenario.industry, INDUSTRIES)
+    check_timezone("timezone", scenario.timezone)
     if isinstance(scenario.activity, str):
-        _check_choice("activity", scenario.activity, tuple(ACTIVITY_LEVELS))
+        check_choice("activity", scenario.activity, tuple(ACTIVITY_LEVELS))
     elif not 0 < scenario.activity <= 20:
         raise InvalidInput(
             f"activity: {scenario.activity!r} is out of range; expected 0 < activity ≤ 20"
         )
-    _check_range("days", scenario.days, 1, 3660)
-    _check_range("rhythm.burstiness", scenario.rhythm.burstiness, 0, 1)
-    _check_range("rhythm.evening_share", scenario.rhythm.evening_share, 0, 1)
+    check_range("days", scenario.days, 1, 3660)
+    check_range("rhythm.burstiness", scenario.rhythm.burstiness, 0, 1)
+    check_range("rhythm.evening_share", scenario.rhythm.evening_share, 0, 1)
     for name in ("morning_peak", "afternoon_peak", "lunch_dip", "evening_peak"):
-        _check_range(f"rhythm.{name}", getattr(scenario.rhythm, name), 0, 24)
+        check_range(f"rhythm.{name}", getattr(scenario.rhythm, name), 0, 24)
     work = scenario.work
-    _check_range("work.actions_per_day", work.actions_per_day, 0.1, 500)
-    _check_range("work.tasks_per_project", work.tasks_per_project, 1, 500)
-    _check_range("work.work_in_progress", work.work_in_progress, 1, 50)
+    check_range("work.actions_per_day", work.actions_per_day, 0.1, 500)
+    check_range("work.tasks_per_project", work.tasks_per_project, 1, 500)
+    check_range("work.work_in_progress", work.work_in_progress, 1, 50)
     for name in ("new_project_every_days", "blocked_days_mean", "status_update_every_days"):
-        _check_range(f"work.{name}", getattr(work, name), 0.1, 365)
+        check_range(f"work.{name}", getattr(work, name), 0.1, 365)
     for name in ("completion_rate_per_week", "comments_per_task_per_day"):
-        _check_range(f"work.{name}", getattr(work, name), 0, 100)
+        check_range(f"work.{name}", getattr(work, name), 0, 100)
     for name in (
         "blocked_rate_per_week",
         "like_probability",
@@ -274,14 +281,14 @@ def resolve(scenario: Scenario) -> Scenario:
         "reopen_probability",
         "changes_requested_probability",
     ):
-        _check_range(f"work.{name}", getattr(work, name), 0, 1)
-    _check_range(
+        check_range(f"work.{name}", getattr(work, name), 0, 1)
+    check_range(
         "out_of_office.probability_per_week", scenario.out_of_office.probability_per_week, 0, 1
     )
-    _check_range("out_of_office.mean_days", scenario.out_of_office.mean_days, 0.5, 60)
-    _check_country("holidays.country", scenario.holidays.country)
-    _check_company(scenario)
-    _check_workspace(scenario.workspace)
+    check_range("out_of_office.mean_days", scenario.out_of_office.mean_days, 0.5, 60)
+    check_country("holidays.country", scenario.holidays.country)
+    check_company(scenario)
+    check_workspace(scenario.workspace)
 
     people = scenario.people or default_people()
     resolved, emails = [], set()
@@ -290,13 +297,13 @@ def resolve(scenario: Scenario) -> Scenario:
         if not person.name.strip():
             raise InvalidInput(f"{where}.name: must not be empty")
         timezone = person.timezone or scenario.timezone
-        _check_timezone(f"{where}.timezone", timezone)
+        check_timezone(f"{where}.timezone", timezone)
         parse_hours(person.hours, f"{where}.hours")
         for j, day in enumerate(person.days_off):
-            _check_choice(f"{where}.days_off[{j}]", day, WEEKDAYS)
+            check_choice(f"{where}.days_off[{j}]", day, WEEKDAYS)
         if len(set(person.days_off)) >= 7:
             raise InvalidInput(f"{where}.days_off: {person.days_off!r} leaves no working day")
-        _check_country(f"{where}.country", person.country)
+        check_country(f"{where}.country", person.country)
         email = person.email or _email_for(person.name)
         if "@" not in email:
             raise InvalidInput(f"{where}.email: {email!r} is not an email address")
@@ -312,60 +319,6 @@ def resolve(scenario: Scenario) -> Scenario:
             'people: at least one person needs role = "manager" (managers create projects)'
         )
     return msgspec.structs.replace(scenario, people=resolved)
-
-
-_MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9.@:_-]*$")
-
-
-def _check_company(scenario: Scenario) -> None:
-    if scenario.content_model and not _MODEL_RE.match(scenario.content_model):
-        raise InvalidInput(
-            f"content_model: {scenario.content_model!r} is not a model id; "
-            "expected something like 'claude-haiku-5-5' (or leave it empty for the default)"
-        )
-    company = scenario.company
-    for where, text in (("company.name", company.name), ("company.product", company.product)):
-        if len(text) > 200:
-            raise InvalidInput(f"{where}: {text[:40]!r}... is too long; expected ≤ 200 characters")
-    if len(company.domain_words) > 50:
-        raise InvalidInput(
-            f"company.domain_words: {len(company.domain_words)} words; expected at most 50"
-        )
-    for i, word in enumerate(company.domain_words):
-        if not word.strip() or len(word) > 60:
-            raise InvalidInput(
-                f"company.domain_words[{i}]: {word!r}; expected a non-empty word or phrase "
-                "of at most 60 characters"
-            )
-
-
-def _check_workspace(workspace: Workspace) -> None:
-    w = "workspace"
-    _check_range(f"{w}.dependency_probability", workspace.dependency_probability, 0, 1)
-    _check_range(f"{w}.approval_share", workspace.approval_share, 0, 1)
-    _check_range(f"{w}.milestones_per_project", workspace.milestones_per_project, 0, 10)
-    names: set[str] = set()
-    for i, spec in enumerate(workspace.custom_fields or ()):
-        where = f"{w}.custom_fields[{i}]"
-        if not spec.name.strip():
-            raise InvalidInput(f"{where}.name: must not be empty")
-        if spec.name.lower() in names:
-            raise InvalidInput(f"{where}.name: {spec.name!r} is declared twice")
-        names.add(spec.name.lower())
-        if spec.type == "enum" and len(spec.options) < 2:
-            raise InvalidInput(
-                f"{where}.options: {spec.options!r}: an enum field needs at least 2 options"
-            )
-        if spec.type != "enum" and spec.options:
-            raise InvalidInput(
-                f"{where}.options: only enum fields have options (type is {spec.type!r})"
-            )
-        if len(set(spec.options)) != len(spec.options):
-            raise InvalidInput(f"{where}.options: {spec.options!r} repeats an option")
-        _check_range(f"{where}.precision", spec.precision, 0, 6)
-    for i, tag in enumerate(workspace.tags or ()):
-        if not tag.strip():
-            raise InvalidInput(f"{w}.tags[{i}]: must not be empty")
 
 
 def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
@@ -387,121 +340,3 @@ def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
 def _email_for(name: str) -> str:
     local = ".".join(re.sub(r"[^a-z0-9]+", " ", name.lower()).split())
     return f"{local or 'person'}@example.com"
-
-
-def _check_choice(where: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        hint = _suggest(value, allowed)
-        raise InvalidInput(
-            f"{where}: {value!r} is not allowed{hint}; expected one of {', '.join(allowed)}"
-        )
-
-
-def _check_range(where: str, value: float, low: float, high: float) -> None:
-    if not low <= value <= high:
-        raise InvalidInput(f"{where}: {value!r} is out of range; expected {low} to {high}")
-
-
-def _check_timezone(where: str, value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        hint = _suggest(value, tuple(available_timezones()))
-        raise InvalidInput(
-            f"{where}: {value!r} is not a known time zone{hint}; expected an IANA name like 'Europe/Berlin'"
-        ) from None
-
-
-def _check_country(where: str, code: str) -> None:
-    if not code:
-        return
-    import holidays  # slow import; only when a country is named
-
-    supported = holidays.list_supported_countries()
-    if code.upper() not in supported:
-        raise InvalidInput(
-            f"{where}: {code!r} is not a country code the holidays package knows (e.g. US, DE, GB)"
-        )
-
-
-def _suggest(value: object, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _explain(exc: msgspec.ValidationError, raw: dict[str, Any]) -> str:
-    """Turn msgspec's '... - at `$.people[3].tz`' into 'people[3].tz: ...' with suggestions."""
-    message = str(exc)
-    text, _, at = message.partition(" - at `")
-    path = at.rstrip("`").removeprefix("$").lstrip(".") if at else ""
-    unknown = re.match(r"Object contains unknown field `(.+)`", text)
-    if unknown:
-        key = unknown.group(1)
-        struct = _struct_at(path)
-        names = tuple(f.encode_name for f in msgspec.structs.fields(struct)) if struct else ()
-        where = f"{path}.{key}" if path else key
-        hint = _suggest(key, names)
-        allowed = f"; known keys: {', '.join(names)}" if names else ""
-        return f"{where}: unknown key{hint}{allowed}"
-    value = _value_at(raw, path)
-    choices = _literal_choices(_type_at(path))
-    if text.startswith("Invalid enum value") and choices:
-        hint = _suggest(value, choices)
-        return f"{path}: {value!r} is not allowed{hint}; expected one of {', '.join(choices)}"
-    shown = f" (got {value!r})" if value is not _MISSING else ""
-    return f"{path or 'scenario'}: {text}{shown}"
-
-
-_MISSING = object()
-
-
-def _value_at(raw: Any, path: str) -> Any:
-    node = raw
-    for part in re.findall(r"[^.\[\]]+", path):
-        try:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            return _MISSING
-    return node
-
-
-def _type_at(path: str) -> Any:
-    """The declared type of the field at a path like 'people[3].role' (None if unknown)."""
-    node: Any = Scenario
-    for part in re.findall(r"[^.\[\]]+", path):
-        if part.isdigit():
-            continue
-        if not (isinstance(node, type) and issubclass(node, msgspec.Struct)):
-            return None
-        fields = {f.encode_name: f for f in msgspec.structs.fields(node)}
-        if part not in fields:
-            return None
-        node = fields[part].type
-        structs = _structs_in(node)
-        if structs:  # list[Person] → Person
-            node = structs[0]
-    return node
-
-
-def _structs_in(tp: Any) -> list[type]:
-    """Struct types inside a type such as `list[FieldSpec] | None`."""
-    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
-        return []
-    found = []
-    for arg in getattr(tp, "__args__", ()):
-        if isinstance(arg, type) and issubclass(arg, msgspec.Struct):
-            found.append(arg)
-        else:
-            found.extend(_structs_in(arg))
-    return found
-
-
-def _struct_at(path: str) -> type | None:
-    node = _type_at(path)
-    return node if isinstance(node, type) and issubclass(node, msgspec.Struct) else None
-
-
-def _literal_choices(tp: Any) -> tuple[str, ...]:
-    if getattr(tp, "__origin__", None) is Literal:
-        return tuple(tp.__args__)
-    return ()

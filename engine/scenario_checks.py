@@ -1,0 +1,188 @@
+"""Scenario checks and error messages: every message names the field path, the value and
+what is allowed (with a "did you mean" where a close match exists)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import msgspec
+
+from engine.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from engine.scenario import Scenario, Workspace
+
+
+_MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9.@:_-]*$")
+
+
+def check_company(scenario: Scenario) -> None:
+    if scenario.content_model and not _MODEL_RE.match(scenario.content_model):
+        raise InvalidInput(
+            f"content_model: {scenario.content_model!r} is not a model id; "
+            "expected something like 'claude-haiku-5-5' (or leave it empty for the default)"
+        )
+    company = scenario.company
+    for where, text in (("company.name", company.name), ("company.product", company.product)):
+        if len(text) > 200:
+            raise InvalidInput(f"{where}: {text[:40]!r}... is too long; expected ≤ 200 characters")
+    if len(company.domain_words) > 50:
+        raise InvalidInput(
+            f"company.domain_words: {len(company.domain_words)} words; expected at most 50"
+        )
+    for i, word in enumerate(company.domain_words):
+        if not word.strip() or len(word) > 60:
+            raise InvalidInput(
+                f"company.domain_words[{i}]: {word!r}; expected a non-empty word or phrase "
+                "of at most 60 characters"
+            )
+
+
+def check_workspace(workspace: Workspace) -> None:
+    w = "workspace"
+    check_range(f"{w}.dependency_probability", workspace.dependency_probability, 0, 1)
+    check_range(f"{w}.approval_share", workspace.approval_share, 0, 1)
+    check_range(f"{w}.milestones_per_project", workspace.milestones_per_project, 0, 10)
+    names: set[str] = set()
+    for i, spec in enumerate(workspace.custom_fields or ()):
+        where = f"{w}.custom_fields[{i}]"
+        if not spec.name.strip():
+            raise InvalidInput(f"{where}.name: must not be empty")
+        if spec.name.lower() in names:
+            raise InvalidInput(f"{where}.name: {spec.name!r} is declared twice")
+        names.add(spec.name.lower())
+        if spec.type == "enum" and len(spec.options) < 2:
+            raise InvalidInput(
+                f"{where}.options: {spec.options!r}: an enum field needs at least 2 options"
+            )
+        if spec.type != "enum" and spec.options:
+            raise InvalidInput(
+                f"{where}.options: only enum fields have options (type is {spec.type!r})"
+            )
+        if len(set(spec.options)) != len(spec.options):
+            raise InvalidInput(f"{where}.options: {spec.options!r} repeats an option")
+        check_range(f"{where}.precision", spec.precision, 0, 6)
+    for i, tag in enumerate(workspace.tags or ()):
+        if not tag.strip():
+            raise InvalidInput(f"{w}.tags[{i}]: must not be empty")
+
+
+def check_choice(where: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        hint = suggest(value, allowed)
+        raise InvalidInput(
+            f"{where}: {value!r} is not allowed{hint}; expected one of {', '.join(allowed)}"
+        )
+
+
+def check_range(where: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise InvalidInput(f"{where}: {value!r} is out of range; expected {low} to {high}")
+
+
+def check_timezone(where: str, value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = suggest(value, tuple(available_timezones()))
+        raise InvalidInput(
+            f"{where}: {value!r} is not a known time zone{hint}; expected an IANA name like 'Europe/Berlin'"
+        ) from None
+
+
+def check_country(where: str, code: str) -> None:
+    if not code:
+        return
+    import holidays  # slow import; only when a country is named
+
+    supported = holidays.list_supported_countries()
+    if code.upper() not in supported:
+        raise InvalidInput(
+            f"{where}: {code!r} is not a country code the holidays package knows (e.g. US, DE, GB)"
+        )
+
+
+def suggest(value: object, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def explain(exc: msgspec.ValidationError, raw: dict[str, Any], root: type) -> str:
+    """Turn msgspec's '... - at `$.people[3].tz`' into 'people[3].tz: ...' with suggestions."""
+    message = str(exc)
+    text, _, at = message.partition(" - at `")
+    path = at.rstrip("`").removeprefix("$").lstrip(".") if at else ""
+    unknown = re.match(r"Object contains unknown field `(.+)`", text)
+    if unknown:
+        key = unknown.group(1)
+        struct = _struct_at(root, path)
+        names = tuple(f.encode_name for f in msgspec.structs.fields(struct)) if struct else ()
+        where = f"{path}.{key}" if path else key
+        hint = suggest(key, names)
+        allowed = f"; known keys: {', '.join(names)}" if names else ""
+        return f"{where}: unknown key{hint}{allowed}"
+    value = _value_at(raw, path)
+    choices = _literal_choices(_type_at(root, path))
+    if text.startswith("Invalid enum value") and choices:
+        hint = suggest(value, choices)
+        return f"{path}: {value!r} is not allowed{hint}; expected one of {', '.join(choices)}"
+    shown = f" (got {value!r})" if value is not _MISSING else ""
+    return f"{path or 'scenario'}: {text}{shown}"
+
+
+_MISSING = object()
+
+
+def _value_at(raw: Any, path: str) -> Any:
+    node = raw
+    for part in re.findall(r"[^.\[\]]+", path):
+        try:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return _MISSING
+    return node
+
+
+def _type_at(root: type, path: str) -> Any:
+    """The declared type of the field at a path like 'people[3].role' (None if unknown)."""
+    node: Any = root
+    for part in re.findall(r"[^.\[\]]+", path):
+        if part.isdigit():
+            continue
+        if not (isinstance(node, type) and issubclass(node, msgspec.Struct)):
+            return None
+        fields = {f.encode_name: f for f in msgspec.structs.fields(node)}
+        if part not in fields:
+            return None
+        node = fields[part].type
+        structs = _structs_in(node)
+        if structs:  # list[Person] → Person
+            node = structs[0]
+    return node
+
+
+def _structs_in(tp: Any) -> list[type]:
+    """Struct types inside a type such as `list[FieldSpec] | None`."""
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        return []
+    found = []
+    for arg in getattr(tp, "__args__", ()):
+        if isinstance(arg, type) and issubclass(arg, msgspec.Struct):
+            found.append(arg)
+        else:
+            found.extend(_structs_in(arg))
+    return found
+
+
+def _struct_at(root: type, path: str) -> type | None:
+    node = _type_at(root, path)
+    return node if isinstance(node, type) and issubclass(node, msgspec.Struct) else None
+
+
+def _literal_choices(tp: Any) -> tuple[str, ...]:
+    if getattr(tp, "__origin__", None) is Literal:
+        return tuple(tp.__args__)
+    return ()
