@@ -72,7 +72,8 @@ class Target(Protocol):
         ...
 
     def counters(self) -> dict[str, float]:
-        """At least requests, retries and rate_limited so far; plus invalid_tokens (a list)."""
+        """At least requests, retries and rate_limited so far; plus invalid_tokens and notes
+        (lists: notes say, once each, what the target lacks, e.g. a feature of its plan)."""
         ...
 
 
@@ -102,6 +103,7 @@ class ReplaySummary(msgspec.Struct, kw_only=True):
     lateness_max_seconds: float | None = None
     lateness_mean_seconds: float | None = None
     invalid_tokens: list[str] = []
+    notes: list[str] = []  # once each: what the target lacks (e.g. portfolios on a free plan)
     errors: list[str] = []
     stopped: str = ""  # why the replay ended early ("" when it finished)
 
@@ -450,6 +452,7 @@ class Replayer:
             lateness_max_seconds=round(max(lateness), 3) if lateness else None,
             lateness_mean_seconds=round(sum(lateness) / len(lateness), 3) if lateness else None,
             invalid_tokens=sorted(c.get("invalid_tokens", [])),  # type: ignore[arg-type]
+            notes=list(c.get("notes", [])),  # type: ignore[arg-type]
             errors=list(self.errors),
             stopped=stopped,
         )

@@ -3,7 +3,9 @@
 An event continues the history of one object (its *subject*: a task, a project, a person) and
 needs other objects to exist (the project and section of a new task, the people it names).
 Replay applies an event after the previous event on its subject and after the events that
-created what it needs; everything else may run concurrently.
+created what it needs (a custom field or tag before the first task or project using it, both
+tasks of a dependency, a portfolio before its items and statuses); everything else may run
+concurrently.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ CREATES: frozenset[type[ev.Event]] = frozenset(
         ev.CommentAdded,
         ev.StatusUpdatePosted,
         ev.PersonWentOutOfOffice,
+        ev.CustomFieldCreated,
+        ev.TagCreated,
+        ev.PortfolioCreated,
+        ev.PortfolioStatusPosted,
     }
 )
 
@@ -41,6 +47,14 @@ def created_id(event: ev.Event) -> str | None:
             return event.status_update
         case ev.PersonWentOutOfOffice():
             return ooo_id(event)
+        case ev.CustomFieldCreated():
+            return event.field
+        case ev.TagCreated():
+            return event.tag
+        case ev.PortfolioCreated():
+            return event.portfolio
+        case ev.PortfolioStatusPosted():
+            return event.status_update
     return None
 
 
@@ -59,6 +73,12 @@ def subject(event: ev.Event) -> str:
             return event.project
         case ev.ProjectCompleted():
             return event.project
+        case ev.CustomFieldCreated():
+            return event.field
+        case ev.TagCreated():
+            return event.tag
+        case ev.PortfolioCreated() | ev.PortfolioItemAdded() | ev.PortfolioStatusPosted():
+            return event.portfolio
     return event.task  # type: ignore[attr-defined]  # every other event is about a task
 
 
@@ -69,17 +89,27 @@ def needs(event: ev.Event) -> tuple[str, ...]:
         case ev.PersonJoined() | ev.PersonWentOutOfOffice() | ev.PersonReturned():
             return ()
         case ev.ProjectCreated():
-            return (actor, event.owner)
+            return (actor, event.owner, *event.members, *event.custom_fields)
         case ev.TaskCreated():
             found = [actor, event.project]
             found += [x for x in (event.section, event.parent, event.assignee) if x is not None]
-            return (*found, *event.followers)
+            return (*found, *event.followers, *event.tags, *event.custom_fields)
         case ev.TaskAssigned():
             return (actor, event.assignee)
         case ev.TaskStateChanged():
             return (actor, event.section) if event.section else (actor,)
         case ev.FollowerAdded():
             return (actor, event.follower)
+        case ev.CustomFieldChanged():
+            return (actor, event.field)
+        case ev.TagAdded():
+            return (actor, event.tag)
+        case ev.DependencyAdded():
+            return (actor, event.depends_on)
+        case ev.PortfolioCreated():
+            return (actor, event.owner)
+        case ev.PortfolioItemAdded():
+            return (actor, event.project)
     return (actor,)
 
 

@@ -453,3 +453,11 @@ def test_official_sdk_round_trip(sandbox, asana_spec):
     with pytest.raises(asana.rest.ApiException) as info:
         tasks_api.get_task("1", {})
     assert info.value.status == 404
+
+
+def test_payment_required_conforms(make_sandbox, conformance):
+    sb = make_sandbox(plan="free")
+    s, ws = session_for(sb), sb.workspace_gid
+    r = s.post(f"{sb.base_url}/portfolios", json={"data": {"name": "All", "workspace": ws}})
+    assert r.status_code == 402
+    conformance.check_response("POST", "/portfolios", 402, r.json())

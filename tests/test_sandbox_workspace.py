@@ -344,3 +344,13 @@ def test_official_sdk_sees_402_on_the_free_plan(make_sandbox):
         asana.PortfoliosApi(asana.ApiClient(config)).create_portfolio(
             {"data": {"name": "All", "workspace": sb.workspace_gid}}, {})  # fmt: skip
     assert info.value.status == 402
+
+
+def test_plan_option_reaches_the_sandbox(tmp_path):
+    from adapters.asana.sandbox.run import SandboxOptions, build_config
+
+    tokens = tmp_path / "tokens.toml"
+    tokens.write_text('default = "admin-token"\n[people]\n"ann@example.com" = "ann-token"\n')
+    config, _ = build_config(SandboxOptions(tokens_file=tokens, plan="free"))
+    assert config.plan == "free" and config.limits.quota == 150
+    assert build_config(SandboxOptions(tokens_file=tokens))[0].plan == "paid"

@@ -9,6 +9,7 @@ from rich.text import Text
 from adapters.analytics.query import QueryResult
 from adapters.analytics.report import Check, Report
 from adapters.analytics.stats import Heatmap, Stats
+from adapters.analytics.workspace_views import Workspace
 
 SHADES = " ░▒▓█"
 TOP = 15  # rows shown in the per-person and per-project tables
@@ -100,9 +101,30 @@ def stats_renderable(stats: Stats) -> Group:
         Text("Activity heatmap (weekday × hour)", style="bold"), heatmap_text(stats.heatmap)
     )
     parts = [header, by_type, by_person, by_project, by_day, heat, work, weekly, overdue]
+    if stats.workspace is not None:
+        parts += _workspace_tables(stats.workspace)
     if stats.llm is not None:
         parts.append(_llm_table(stats.llm))
     return Group(*[p for item in parts for p in (item, Text(""))])
+
+
+def _workspace_tables(ws: Workspace) -> list[Table]:
+    tables = []
+    for title, rows in (("Priority (current value)", ws.priorities),
+                        ("Approval outcomes", ws.approval_outcomes)):  # fmt: skip
+        total = sum(r.tasks for r in rows)
+        table = _table(title, "value", "tasks", "share")
+        for row in rows:
+            table.add_row(row.value, _n(row.tasks), _pct(row.tasks / total))
+        tables.append(table)
+    blocks = _table("Dependencies", "measure", "value")
+    blocks.add_row("dependencies", _n(ws.dependencies))
+    blocks.add_row("periods blocked by a dependency", _n(ws.dependency_blocks))
+    blocks.add_row("blocked period, hours p50", _n(ws.dependency_block_p50_hours))
+    blocks.add_row("blocked period, hours p90", _n(ws.dependency_block_p90_hours))
+    blocks.add_row("tagged tasks", _n(ws.tagged_tasks))
+    tables.append(blocks)
+    return tables
 
 
 def _llm_table(llm) -> Table:
@@ -139,6 +161,8 @@ def _value(check: Check, value: float | None) -> str:
 def _bound(check: Check) -> str:
     target, tol = _value(check, check.target), check.tolerance
     tol_text = f"{tol:.0%}" if check.rule == "within_relative" else _value(check, tol)
+    if check.rule == "info":
+        return "(info)"
     if check.rule == "at_most":
         return f"≤ {_value(check, check.target + tol)}"
     if check.rule == "at_least":

@@ -27,7 +27,7 @@ from engine.calendar import BIN_SECONDS, PersonCalendar, working_day_actions
 from engine.errors import InvalidInput
 from engine.scenario import Scenario
 
-Rule = Literal["at_most", "at_least", "within", "within_relative"]
+Rule = Literal["at_most", "at_least", "within", "within_relative", "info"]
 CONTRIBUTOR_ROLES = ("individual_contributor", "lead", "contractor")
 
 # The kind of a lifecycle comment must fit the task's state when it is posted:
@@ -50,7 +50,8 @@ class Check(msgspec.Struct):
     target: float
     tolerance: float
     rule: Rule  # at_most: ≤ target + tolerance; at_least: ≥ target − tolerance;
-    # within: |measured − target| ≤ tolerance; within_relative: ≤ tolerance × target
+    # within: |measured − target| ≤ tolerance; within_relative: ≤ tolerance × target;
+    # info: shown for context, always passes
     unit: Literal["share", "per_week", "correlation"]
     passed: bool
     detail: str = ""
@@ -66,6 +67,8 @@ class Report(msgspec.Struct):
 def _check(name, description, measured, target, tolerance, rule, unit, detail="") -> Check:
     if measured is None or (isinstance(measured, float) and math.isnan(measured)):
         passed, measured = True, None
+    elif rule == "info":
+        passed = True
     elif rule == "at_most":
         passed = measured <= target + tolerance + 1e-12
     elif rule == "at_least":
@@ -108,7 +111,7 @@ def _report(run: Run) -> Report:
         _weekend(counted, calendars, days),
         _hourly(counted, calendars),
         _completion_rate(run, scenario, calendars, people, days),
-        _blocked_rate(run, scenario, calendars),
+        *_blocked_rates(run, scenario, calendars),
         _comment_order(run),
         _distinct_comments(run),
     ]
@@ -248,9 +251,15 @@ def _completion_rate(run, scenario, calendars, people, days) -> Check:
     )
 
 
-def _blocked_rate(run: Run, scenario: Scenario, calendars: dict[str, PersonCalendar]) -> Check:
+def _blocked_rates(
+    run: Run, scenario: Scenario, calendars: dict[str, PersonCalendar]
+) -> list[Check]:
     """Moves into blocked per week of work of an in-progress task. A week of work is five
-    working days' worth of the assignee's intensity (so time away and nights do not count)."""
+    working days' worth of the assignee's intensity (so time away and nights do not count).
+
+    The scenario's rate is for blockers other than dependencies: a block caused by an
+    unfinished dependency (``blocked_by`` set) follows from the dependency graph, so it is
+    left out of the check and reported on its own, for information."""
     spells = run.con.execute(
         """
         WITH moves AS (
@@ -263,9 +272,10 @@ def _blocked_rate(run: Run, scenario: Scenario, calendars: dict[str, PersonCalen
         WHERE m.state = 'in_progress' AND t.assignee IS NOT NULL
         """
     ).fetchall()
-    blocked = run.con.execute(
-        "SELECT count(*) FROM events WHERE type = 'TaskStateChanged' AND state = 'blocked'"
-    ).fetchone()[0]
+    blocked, by_dependency = run.con.execute(
+        "SELECT count(*) FILTER (blocked_by IS NULL), count(*) FILTER (blocked_by IS NOT NULL) "
+        "FROM events WHERE type = 'TaskStateChanged' AND state = 'blocked'"
+    ).fetchone()
     week = working_day_actions(scenario) * 5
     integrators = {p: Integrator(cal) for p, cal in calendars.items()}
     weeks = sum(
@@ -274,33 +284,60 @@ def _blocked_rate(run: Run, scenario: Scenario, calendars: dict[str, PersonCalen
         if who in calendars
     )
     target = scenario.work.blocked_rate_per_week * scenario.activity_factor
-    return _check(
-        "blocked_rate_per_week",
-        "moves into blocked per in-progress task per working week",
-        blocked / weeks if weeks else None,
-        target,
-        0.10,
-        "within_relative",
-        "per_week",
-        f"{blocked:,} blocks over {weeks:,.1f} in-progress task working weeks",
-    )
+    checks = [
+        _check(
+            "blocked_rate_per_week",
+            "moves into blocked (other than by a dependency) per in-progress task per working week",
+            blocked / weeks if weeks else None,
+            target,
+            0.10,
+            "within_relative",
+            "per_week",
+            f"{blocked:,} blocks over {weeks:,.1f} in-progress task working weeks",
+        )
+    ]
+    if by_dependency:
+        checks.append(
+            _check(
+                "dependency_blocked_rate_per_week",
+                "moves into blocked by an unfinished dependency per in-progress task per "
+                "working week (information)",
+                by_dependency / weeks if weeks else None,
+                0.0,
+                0.0,
+                "info",
+                "per_week",
+                f"{by_dependency:,} dependency blocks",
+            )
+        )
+    return checks
 
 
 def _comment_order(run: Run) -> Check:
+    """An approval is decided, not reviewed: its approver's feedback comes with the decision,
+    while the task is still "new" (it is done right after). So on an approval task
+    ``review_feedback`` fits once a decision has been made; every other kind, and every other
+    task (milestones go new → done like any task), keeps the state rules."""
     rows = run.con.execute(
         """
         WITH c AS (SELECT task, seq, kind FROM events WHERE type = 'CommentAdded'),
-        s AS (SELECT task, seq, state, previous FROM events WHERE type = 'TaskStateChanged')
-        SELECT c.task, c.kind, coalesce(s.state, 'new'), s.previous
+        s AS (SELECT task, seq, state, previous FROM events WHERE type = 'TaskStateChanged'),
+        d AS (SELECT task, seq FROM events WHERE type = 'ApprovalDecided'),
+        approval AS (SELECT task FROM events WHERE type = 'TaskCreated' AND subtype = 'approval')
+        SELECT c.task, c.kind, coalesce(s.state, 'new'), s.previous,
+            c.task IN (SELECT task FROM approval) AND d.seq IS NOT NULL AS decided
         FROM c ASOF LEFT JOIN s ON c.task = s.task AND c.seq >= s.seq
+            ASOF LEFT JOIN d ON c.task = d.task AND c.seq >= d.seq
         """
     ).fetchall()
     tasks: dict[str, bool] = {}
-    for task, kind, state, previous in rows:
+    for task, kind, state, previous, decided in rows:
         allowed = LIFECYCLE_KINDS.get(kind)
         if allowed is None:
             continue
-        fits = any(state == s and p in (None, previous) for s, p in allowed)
+        fits = (kind == "review_feedback" and decided) or any(
+            state == s and p in (None, previous) for s, p in allowed
+        )
         tasks[task] = tasks.get(task, True) and fits
     bad = sum(not ok for ok in tasks.values())
     return _check(

@@ -14,6 +14,7 @@ import duckdb
 import msgspec
 
 from adapters.analytics.views import Run, open_run
+from adapters.analytics.workspace_views import Workspace, workspace_figures
 from adapters.anthropic.usage import LlmUsage, summarize
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -100,6 +101,8 @@ class Stats(msgspec.Struct):
     overdue: Overdue
     # Claude calls, tokens and estimated cost (runs with content = "anthropic"; else None).
     llm: LlmUsage | None = None
+    # Custom field priorities, approval outcomes, dependency blocks (None: no such objects).
+    workspace: Workspace | None = None
 
 
 def compute_stats(run: str | Path | Run, *, seal: bool = True) -> Stats:
@@ -172,7 +175,15 @@ def _stats(run: Run) -> Stats:
         weekly=_weekly(con, zone),
         overdue=tasks["overdue"],
         llm=summarize(run.path),
+        workspace=_workspace(run),
     )
+
+
+def _workspace(run: Run) -> Workspace | None:
+    figures = workspace_figures(run.con)
+    empty = not (figures.priorities or figures.approval_outcomes or figures.dependencies
+                 or figures.tagged_tasks)  # fmt: skip
+    return None if empty else figures
 
 
 def _task_figures(con) -> dict:

@@ -13,6 +13,8 @@ Views (all times are UTC ``TIMESTAMP``; durations are hours as ``DOUBLE``):
   blocked time (time spent in ``blocked``, up to the run's last event when still blocked),
   due date and overdue (open and due before the day of the run's last event).
 - ``comments``: every comment with its task, project, author, kind and addressee.
+- workspace objects: ``custom_field_values``, ``tags``, ``dependencies``,
+  ``dependency_blocks`` and ``approvals`` (see ``workspace_views``).
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from adapters.analytics.segments import (
     read_json_sql,
     typed_select,
 )
+from adapters.analytics.workspace_views import WORKSPACE_VIEWS, create_workspace_views
 from engine.errors import InvalidInput, LogCorrupted
 
-VIEWS = ("events", "people", "projects", "tasks", "comments")
+VIEWS = ("events", "people", "projects", "tasks", "comments", *WORKSPACE_VIEWS)
 
 
 @dataclass
@@ -141,6 +144,7 @@ def _create_views(
         con.execute(f"CREATE OR REPLACE TEMP VIEW _s_{table} AS SELECT * FROM {rel}")
     for sql in (_TASKS, _PEOPLE, _PROJECTS, _COMMENTS):
         con.execute(sql)
+    create_workspace_views(con)
 
 
 def _parquet(paths: list[Path]) -> str:

@@ -218,6 +218,8 @@ def print_summary(summary: ReplaySummary, echo: Echo, *, as_json: bool) -> None:
         echo(f"Lateness: mean {s.lateness_mean_seconds:.2f} s, max {s.lateness_max_seconds:.2f} s")
     if s.invalid_tokens:
         echo(f"Invalid tokens (401): {', '.join(s.invalid_tokens)}")
+    for note in s.notes:
+        echo(f"Note: {note}")
     for error in s.errors[:5]:
         echo(f"  {error}")
     if s.stopped:

@@ -144,7 +144,9 @@ def open_journal(run_dir: Path, target: AsanaTarget, kind: str) -> Journal:
 def check_fresh(target: AsanaTarget, journal: Journal) -> None:
     """Refuse a checkpoint whose objects are gone (a workspace reset, a restarted in-memory
     sandbox): resuming from it would skip events whose objects no longer exist."""
-    project = next(((s, g) for _, s, g in journal.created if s.startswith("p") and g), None)
+    project = next(
+        ((s, g) for _, s, g in journal.created if s[:1] == "p" and s[1:].isdigit() and g), None
+    )  # projects only: portfolios (pf…) are not on every plan
     if project is None:
         return
     client = target.client

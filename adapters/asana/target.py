@@ -9,7 +9,8 @@ becomes the first); a state change moves the task to its section, TaskCompleted/
 ``completed``; comments and likes use the actor's token; a "complete" status update completes
 the project (so ProjectCompleted needs no call); out-of-office becomes an ``/ooo_entries``
 entry where the workspace allows it. Creates look for their object first when an earlier
-attempt's outcome is unknown, and never adopt an object another event already owns.
+attempt's outcome is unknown, and never adopt an object another event already owns. Custom
+fields, tags, dependencies, approvals, teams and portfolios: `target_workspace`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavailable
+from adapters.asana.target_workspace import WorkspaceMixin
 from engine import events as ev
 from engine.errors import InvalidInput
 from engine.replay import Parked, Rejected, Skip
@@ -53,7 +55,7 @@ def target_id(base_url: str, workspace: str) -> str:
     return f"{netloc}-{workspace}"
 
 
-class AsanaTarget:
+class AsanaTarget(WorkspaceMixin):
     def __init__(
         self,
         client: AsanaClient,
@@ -88,6 +90,8 @@ class AsanaTarget:
             ev.PersonWentOutOfOffice: self._out_of_office,
             ev.PersonReturned: lambda e, ids, _: {},
         }
+        self._init_workspace()
+        self._handlers.update(self._workspace_handlers())
 
     # -- the Target protocol -------------------------------------------------------------------
 
@@ -99,6 +103,8 @@ class AsanaTarget:
                 self._start_on[event.task] = event.start_on
             if event.parent is not None:
                 self._subtasks.add(event.task)
+        else:
+            self._observe_workspace(event)
 
     def lane(self, event: ev.Event) -> str:
         try:
@@ -131,6 +137,7 @@ class AsanaTarget:
             "rate_limited": c.rate_limited,
             "reconciled": c.reconciled,
             "invalid_tokens": sorted(self.client.invalid),
+            "notes": list(self._notes),
         }
 
     # -- who acts ------------------------------------------------------------------------------
@@ -200,39 +207,48 @@ class AsanaTarget:
     # -- handlers ------------------------------------------------------------------------------
 
     def _person_joined(self, e: ev.PersonJoined, ids: IdMap, _: bool) -> dict[str, str]:
+        user = self._find_user(e)
+        self._join_team(e, user)
+        return {e.person: user}
+
+    def _find_user(self, e: ev.PersonJoined) -> str:
+        """The person's user gid ("" when they are not a user of this workspace)."""
         email = e.email.lower()
         if self.client.has(email):
-            return {e.person: self.client.get(email, "/users/me", {"opt_fields": "email"})["gid"]}
+            return self.client.get(email, "/users/me", {"opt_fields": "email"})["gid"]
         if not self.client.has(DEFAULT):
-            return {e.person: ""}
+            return ""
         try:
             user = self.client.get(DEFAULT, f"/users/{email}", {"opt_fields": "email"})
         except ApiRejected as exc:
             if exc.status in (400, 403, 404):
-                return {e.person: ""}  # not in this workspace: their assignments are dropped
+                return ""  # not in this workspace: their assignments are dropped
             raise
-        return {e.person: user["gid"]}
+        return user["gid"]
 
     def _project_created(self, e: ev.ProjectCreated, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)
         data: dict[str, Any] = {"name": e.name, "notes": e.notes, "workspace": self.workspace,
                                 "default_view": "board"}  # fmt: skip
-        if self.team:
-            data["team"] = self.team
+        team = self._project_team(key, e)
+        if team:
+            data["team"] = team
         if owner := self._user(ids, e.owner):
             data["owner"] = owner
         if e.due_on:
             data["due_on"] = self._day(e.due_on)
 
         def find() -> str | None:
-            where = f"/teams/{self.team}/projects" if self.team else "/projects"
+            where = f"/teams/{team}/projects" if team else "/projects"
             params = {"opt_fields": "name", "archived": "false"}
-            if not self.team:
+            if not team:
                 params["workspace"] = self.workspace
             items = self.client.pages(key, where, params)
             return self._first_free(ids, items, lambda p: p.get("name") == e.name)
 
-        return {e.project: self._create(key, "/projects", data, find, uncertain)}
+        project = self._create(key, "/projects", data, find, uncertain)
+        self._project_extras(key, ids, e, project, uncertain)
+        return {e.project: project}
 
     def _section_created(self, e: ev.SectionCreated, ids: IdMap, _: bool) -> dict[str, str]:
         key = self._key(e.actor)
@@ -257,13 +273,13 @@ class AsanaTarget:
 
     def _task_created(self, e: ev.TaskCreated, ids: IdMap, uncertain: bool) -> dict[str, str]:
         key = self._key(e.actor)
-        data: dict[str, Any] = {"name": e.name, "notes": e.notes}
+        data: dict[str, Any] = {"name": e.name, "notes": e.notes, **self._task_fields(e, ids)}
         if assignee := self._user(ids, e.assignee):
             data["assignee"] = assignee
         if e.due_on:
             data["due_on"] = self._day(e.due_on)
-            if e.start_on and e.start_on <= e.due_on:
-                data["start_on"] = self._day(e.start_on)
+            if e.start_on and e.start_on <= e.due_on and e.subtype != "milestone":
+                data["start_on"] = self._day(e.start_on)  # a milestone is a moment: no start
         followers = [g for g in (self._user(ids, f) for f in e.followers) if g]
         if followers:
             data["followers"] = followers
@@ -286,8 +302,9 @@ class AsanaTarget:
         return {e.task: self._create(key, path, data, find, uncertain)}
 
     def _put_task(self, key: str, ids: IdMap, task: str, data: dict[str, Any]) -> dict[str, str]:
+        # A short answer: the spec's opt_fields enum has no "gid" (always sent), so ask for name.
         self.client.call(key, "PUT", f"/tasks/{self._gid(ids, task)}", data=data,
-                         params={"opt_fields": "gid"})  # fmt: skip
+                         params={"opt_fields": "name"})  # fmt: skip
         return {}
 
     def _task_assigned(self, e: ev.TaskAssigned, ids: IdMap, _: bool) -> dict[str, str]:
@@ -344,7 +361,7 @@ class AsanaTarget:
             raise Skip(f"{self._email.get(e.follower, e.follower)} is not a user of the workspace")
         key = self._key(e.actor)
         self.client.call(key, "POST", f"/tasks/{self._gid(ids, e.task)}/addFollowers",
-                         data={"followers": [follower]}, params={"opt_fields": "gid"})  # fmt: skip
+                         data={"followers": [follower]}, params={"opt_fields": "name"})  # fmt: skip
         return {}
 
     def _status_update_posted(self, e: ev.StatusUpdatePosted, ids: IdMap, uncertain: bool):

@@ -1,0 +1,12 @@
+"""`busywork serve`: the jobs API and the browser dashboard.
+
+- ``spec``: what a job is (scenario, mode, target, pacing) and how a request is checked.
+- ``store``: a job's state file (``<run>/job.json``), next to its run.
+- ``sim``: one simulation that can be advanced step by step (paced or flat out).
+- ``scheduler``: one thread and one heap of due times that paces every live simulation.
+- ``runner``: the jobs themselves (start, pause, resume, stop, delete, resume after restart).
+  It imports no web library; the web layer only reads its state and calls its methods.
+- ``activity``: a run's log as readable, filterable activity items.
+- ``app`` / ``routes`` / ``sse``: the Litestar app (REST API under ``/api``, OpenAPI under
+  ``/schema``, the dashboard at ``/`` from ``static/``); ``serve``: uvicorn around it.
+"""

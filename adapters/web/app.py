@@ -1,0 +1,76 @@
+"""The Litestar app: the API under ``/api``, OpenAPI under ``/schema``, the dashboard at ``/``.
+
+Security: an API token (when set) is required as ``Authorization: Bearer`` on every API
+call; CORS is off unless an origin is given; request bodies are capped; the dashboard is
+served with a strict Content-Security-Policy (its scripts and styles are files of the app).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+from litestar import Litestar, Response, get
+from litestar.config.cors import CORSConfig
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers import BaseRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from adapters.web.errors import HANDLERS
+from adapters.web.routes import api_router
+from adapters.web.runner import JobRunner
+
+STATIC = Path(__file__).parent / "static"
+MAX_BODY_BYTES = 1 << 20
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    api_token: str | None = None
+    cors_origin: str | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+def _auth_guard(api_token: str):
+    expected = f"Bearer {api_token}".encode()
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        given = connection.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            raise NotAuthorizedException("missing or wrong API token (Authorization: Bearer …)")
+
+    return guard
+
+
+@get("/", include_in_schema=False, sync_to_thread=False)
+def dashboard() -> Response:
+    html = (STATIC / "index.html").read_bytes()
+    return Response(html, media_type="text/html", headers={"content-security-policy": CSP})
+
+
+def create_app(runner: JobRunner, config: WebConfig | None = None) -> Litestar:
+    config = config or WebConfig()
+    guards = [_auth_guard(config.api_token)] if config.api_token else []
+    static = create_static_files_router(path="/static", directories=[STATIC])
+    app = Litestar(
+        route_handlers=[dashboard, static, api_router(guards)],
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        cors_config=CORSConfig(allow_origins=[config.cors_origin]) if config.cors_origin else None,
+        request_max_body_size=config.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="busywork", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
+        ),
+        on_startup=[lambda: runner.open()],
+        on_shutdown=[lambda: runner.close()],
+        debug=False,
+    )
+    app.state.runner = runner
+    return app

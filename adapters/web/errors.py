@@ -1,0 +1,84 @@
+"""One JSON error shape for every failure: ``{"error": {"status", "message", "field"}}``.
+
+Library errors (`BusyworkError` and friends) and Litestar's own (validation, 404, 405, 413)
+all end up here. Unexpected exceptions become a 500 that says nothing about internals.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from adapters.web.runner import Conflict, NotFound
+from adapters.web.spec import FieldError
+from engine.errors import BusyworkError, InvalidInput
+
+log = logging.getLogger("busywork.web")
+_LEADING_FIELD = re.compile(r"^([A-Za-z_][\w.\[\]]*): ")
+_UNKNOWN = re.compile(r"unknown field `([^`]+)`")
+
+
+class ErrorBody(msgspec.Struct, kw_only=True):
+    status: int
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(msgspec.Struct, kw_only=True):
+    error: ErrorBody
+
+
+class Unavailable(BusyworkError):
+    """Something the API relies on (a target's server) could not be reached."""
+
+
+def error_response(status: int, message: str, field: str | None = None) -> Response:
+    body = ErrorResponse(error=ErrorBody(status=status, message=message, field=field))
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def on_busywork_error(_: Request, exc: BusyworkError) -> Response:
+    if isinstance(exc, FieldError):
+        return error_response(exc.status, str(exc), exc.field)
+    if isinstance(exc, NotFound):
+        return error_response(404, str(exc))
+    if isinstance(exc, Conflict):
+        return error_response(409, str(exc))
+    if isinstance(exc, Unavailable):
+        return error_response(502, str(exc))
+    if isinstance(exc, InvalidInput):
+        match = _LEADING_FIELD.match(str(exc))
+        return error_response(422, str(exc), match.group(1) if match else None)
+    return error_response(500, str(exc))
+
+
+def on_http_error(_: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
+        first = exc.extra[0] if isinstance(exc.extra[0], dict) else {}
+        message = str(first.get("message", exc.detail))
+        field = first.get("key")
+        unknown = _UNKNOWN.search(message)
+        if unknown:
+            field = unknown.group(1) if field in (None, "data") else f"{field}.{unknown.group(1)}"
+        elif field == "data":
+            field = None
+        where = f"{field}: " if field else ""
+        return error_response(status, f"{where}{message}", field)
+    return error_response(status, str(exc.detail))
+
+
+def on_unexpected(request: Request, exc: Exception) -> Response:
+    log.error("internal error on %s %s: %r", request.method, request.url.path, exc)
+    return error_response(500, "internal error; see the server log")
+
+
+HANDLERS = {
+    BusyworkError: on_busywork_error,
+    HTTPException: on_http_error,
+    Exception: on_unexpected,
+}

@@ -1,0 +1,273 @@
+"""The REST API under ``/api``: jobs, their activity (paged and live), stats, tokens.
+
+Handlers are thin: they parse the request, call the runner (or analytics) and return plain
+structs. Slow work (reading logs, DuckDB, calling a target) runs in worker threads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import anyio
+import msgspec
+from litestar import Request, Router, delete, get, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.response import ServerSentEvent
+
+from adapters.web import activity
+from adapters.web.errors import ErrorResponse, Unavailable
+from adapters.web.runner import Conflict, JobRunner, JobView
+from adapters.web.spec import MODES, TARGET_KINDS, FieldError, JobSpec
+from adapters.web.sse import activity_stream
+from engine import scenario as sc
+from engine.errors import BusyworkError
+from engine.events import EVENT_TYPES, ROLES
+
+JobId = Annotated[str, PathParameter(max_length=200, description="The job's id (its run folder)")]
+Types = Annotated[list[str] | None, QueryParameter(name="type", description="Event types")]
+Text = Annotated[str, QueryParameter(max_length=200)]
+ERRORS = {
+    code: ResponseSpec(data_container=ErrorResponse, description=text)
+    for code, text in ((400, "Malformed request"), (404, "No such job"), (409, "Wrong status"),
+                       (422, "Invalid value (the field is named)"))
+}  # fmt: skip
+
+
+def runner_of(request: Request) -> JobRunner:
+    return request.app.state.runner
+
+
+class Options(msgspec.Struct, kw_only=True):
+    industries: list[str]
+    activity_levels: list[str]
+    hours_presets: dict[str, str]
+    roles: list[str]
+    modes: list[str]
+    targets: list[str]
+    event_types: list[str]
+    default_scenario: dict[str, Any]
+    token_people: list[str]
+    has_default_token: bool
+
+
+class TokenRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    # A person (email) from the server's tokens file, or a token to check once (never kept).
+    person: str = ""
+    token: str = ""
+    url: str = ""  # the API base URL; default app.asana.com
+
+
+class Workspace(msgspec.Struct):
+    gid: str | None
+    name: str
+
+
+class TokenCheck(msgspec.Struct, kw_only=True):
+    valid: bool
+    message: str = ""
+    user: dict[str, str | None] | None = None
+    workspaces: list[Workspace] = []
+
+
+@get("/health", sync_to_thread=False)
+def health(request: Request) -> dict[str, Any]:
+    return {"ok": True, "jobs": len(runner_of(request).list())}
+
+
+@get("/options", sync_to_thread=True)
+def options(request: Request) -> Options:
+    people, has_default = _token_people(runner_of(request))
+    return Options(
+        industries=list(sc.INDUSTRIES), activity_levels=list(sc.ACTIVITY_LEVELS),
+        hours_presets=dict(sc.HOURS_PRESETS), roles=list(ROLES), modes=list(MODES),
+        targets=list(TARGET_KINDS), event_types=list(EVENT_TYPES),
+        default_scenario=msgspec.to_builtins(sc.default_scenario()),
+        token_people=people, has_default_token=has_default,
+    )  # fmt: skip
+
+
+@get("/jobs", sync_to_thread=False)
+def list_jobs(request: Request) -> list[JobView]:
+    return runner_of(request).list()
+
+
+@post("/jobs", sync_to_thread=True, status_code=201, responses=ERRORS)
+def create_job(request: Request, data: JSONBody[JobSpec]) -> JobView:
+    return runner_of(request).create(data)
+
+
+@get("/jobs/{job_id:str}", sync_to_thread=False, responses=ERRORS)
+def get_job(request: Request, job_id: JobId) -> JobView:
+    return runner_of(request).view(job_id)
+
+
+@post("/jobs/{job_id:str}/start", sync_to_thread=True, status_code=200, responses=ERRORS)
+def start_job(request: Request, job_id: JobId) -> JobView:
+    return runner_of(request).start(job_id)
+
+
+@post("/jobs/{job_id:str}/pause", sync_to_thread=True, status_code=200, responses=ERRORS)
+def pause_job(request: Request, job_id: JobId) -> JobView:
+    return runner_of(request).pause(job_id)
+
+
+@post("/jobs/{job_id:str}/resume", sync_to_thread=True, status_code=200, responses=ERRORS)
+def resume_job(request: Request, job_id: JobId) -> JobView:
+    return runner_of(request).resume(job_id)
+
+
+@post("/jobs/{job_id:str}/stop", sync_to_thread=True, status_code=200, responses=ERRORS)
+def stop_job(request: Request, job_id: JobId) -> JobView:
+    return runner_of(request).stop(job_id)
+
+
+@delete("/jobs/{job_id:str}", sync_to_thread=True, responses=ERRORS)
+def delete_job(
+    request: Request,
+    job_id: JobId,
+    remove_run: FromQuery[bool] = False,
+    clean_target: FromQuery[bool] = False,
+) -> None:
+    """Delete a job; `remove_run` also deletes its run folder, `clean_target` first deletes
+    what it created in its Asana target."""
+    runner = runner_of(request)
+    job = runner.job(job_id)
+    if clean_target:
+        from adapters.web.targets import clean_target as clean
+
+        clean(job.run_dir, job.state.spec.target, runner.config.tokens_file)
+    runner.delete(job_id, remove_run=remove_run)
+
+
+@get("/jobs/{job_id:str}/activity", sync_to_thread=True, responses=ERRORS)
+def job_activity(
+    request: Request,
+    job_id: JobId,
+    types: Types = None,
+    person: Text = "",
+    project: Text = "",
+    q: Text = "",
+    since: FromQuery[datetime | None] = None,
+    before: Annotated[int | None, QueryParameter(ge=1)] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=activity.MAX_LIMIT)] = 100,
+) -> activity.ActivityPage:
+    """Activity newest first; `before` (a seq) pages back; filters combine with AND."""
+    job = runner_of(request).job(job_id)
+    filters = _filters(types, person, project, q, since)
+    return activity.page(job.run_dir, filters, before=before, limit=limit)
+
+
+@get("/jobs/{job_id:str}/stream", sync_to_thread=False, responses=ERRORS)
+def job_stream(
+    request: Request,
+    job_id: JobId,
+    after: Annotated[int | None, QueryParameter(ge=0)] = None,
+    types: Types = None,
+    person: Text = "",
+    project: Text = "",
+    q: Text = "",
+) -> ServerSentEvent:
+    """Live activity (text/event-stream): `activity` events (id = seq) after `after` (default:
+    from now on), and `job` events with the job's view when it changes."""
+    runner = runner_of(request)
+    runner.job(job_id)  # 404 before the stream starts
+    filters = _filters(types, person, project, q, None)
+    return ServerSentEvent(activity_stream(runner, job_id, after, filters))
+
+
+@get("/jobs/{job_id:str}/stats", sync_to_thread=True, responses=ERRORS)
+def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
+    """Analytics (DuckDB): totals by type, person, project and day, a weekday × hour heatmap,
+    cycle times, ...; plus `day_type`: events per local day and type, for the chart."""
+    from adapters.analytics.query import query
+    from adapters.analytics.stats import compute_stats
+    from adapters.analytics.views import open_run
+
+    job = runner_of(request).job(job_id)
+    if not any((job.run_dir / "events").glob("*.jsonl")):
+        raise Conflict(f"job {job_id!r} has no events yet")
+    with open_run(job.run_dir) as run:
+        stats = compute_stats(run)
+        zone = stats.timezone.replace("'", "")
+        rows = query(run, DAY_TYPE_SQL.format(zone=zone)).rows
+    body = msgspec.to_builtins(stats)
+    body["day_type"] = [{"day": d, "type": t, "events": n} for d, t, n in rows]
+    return body
+
+
+DAY_TYPE_SQL = (
+    "SELECT strftime(timezone('{zone}', timezone('UTC', \"at\")), '%Y-%m-%d') AS day, type, "
+    "count(*) AS n FROM events GROUP BY 1, 2 ORDER BY 1, 2"
+)
+
+
+@get("/tokens", sync_to_thread=True)
+def list_tokens(request: Request) -> dict[str, Any]:
+    """The people (emails) in the server's tokens file; never the tokens."""
+    people, has_default = _token_people(runner_of(request))
+    return {"people": people, "default": has_default}
+
+
+def _token_people(runner: JobRunner) -> tuple[list[str], bool]:
+    """The emails in the server's tokens file, and whether it has a default token."""
+    if runner.config.tokens_file is None:
+        return [], False
+    from adapters.asana.tokens import load_tokens
+
+    tokens = load_tokens(runner.config.tokens_file)
+    return sorted(tokens.people), tokens.default is not None
+
+
+@post("/tokens/validate", status_code=200, responses=ERRORS)
+async def validate_token(request: Request, data: JSONBody[TokenRequest]) -> TokenCheck:
+    """Who the token is (`/users/me`) and which workspaces it sees (`/workspaces`)."""
+    from adapters.web.targets import ASANA_URL, check_token
+
+    token = _token_for(runner_of(request), data)
+    url = data.url or ASANA_URL
+    if not url.startswith(("http://", "https://")):
+        raise FieldError("url", f"{url!r}; expected an http(s) URL of the API")
+    try:
+        result = await anyio.to_thread.run_sync(check_token, url, token)
+    except BusyworkError as exc:
+        raise Unavailable(f"url: cannot reach {url}: {exc}") from None
+    return msgspec.convert(result, TokenCheck)
+
+
+def _token_for(runner: JobRunner, data: TokenRequest) -> str:
+    if bool(data.person) == bool(data.token):
+        raise FieldError("person", "give either person (from the tokens file) or token")
+    if data.token:
+        if any(c.isspace() for c in data.token) or len(data.token) > 500:
+            raise FieldError("token", "not a token (no spaces, at most 500 characters)")
+        return data.token
+    if runner.config.tokens_file is None:
+        raise FieldError("person", "the server has no tokens file (start it with --tokens)")
+    from adapters.asana.tokens import load_tokens
+
+    token = load_tokens(runner.config.tokens_file).people.get(data.person.lower())
+    if token is None:
+        raise FieldError("person", f"{data.person!r} is not in the server's tokens file")
+    return token
+
+
+def _filters(types, person, project, q, since) -> activity.Filters:
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)  # simulated times are UTC
+    filters = activity.Filters(
+        types=frozenset(types or ()), person=person, project=project, q=q, since=since
+    )
+    filters.check()
+    return filters
+
+
+def api_router(guards: list) -> Router:
+    return Router(
+        path="/api",
+        route_handlers=[health, options, list_jobs, create_job, get_job, start_job, pause_job,
+                        resume_job, stop_job, delete_job, job_activity, job_stream, job_stats,
+                        list_tokens, validate_token],
+        guards=guards,
+    )  # fmt: skip

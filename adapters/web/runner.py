@@ -1,0 +1,241 @@
+"""The jobs: create, list, start, pause, resume, stop, delete; resumed after a restart.
+
+The runner imports no web library. The web layer calls these methods and reads `JobView`s
+(Locust style: the runner owns the state; the dashboard and API only look at it). A job's id
+is its run folder's name under the data directory.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import msgspec
+
+from adapters.web import store
+from adapters.web.job import Job, JobContext
+from adapters.web.scheduler import Scheduler
+from adapters.web.spec import FieldError, JobSpec, check, resolve_scenario
+from adapters.web.store import FINAL, JobState, ReplayCounters
+from engine import run as runs
+from engine.backfill import backfill_scenario
+from engine.calendar import origin_of
+from engine.content.templates import TemplateSource
+from engine.errors import BusyworkError
+
+
+class NotFound(BusyworkError):
+    """No job with this id."""
+
+
+class Conflict(BusyworkError):
+    """The job's status does not allow this (e.g. resuming a stopped job)."""
+
+
+class JobView(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    status: str
+    mode: str
+    target: str
+    speed: str
+    forever: bool
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    uptime_seconds: float
+    events: int
+    today_events: int
+    simulated_now: datetime | None
+    progress: float | None  # share of scenario.days simulated (None when forever)
+    people: int
+    error: str
+    warnings: list[str]
+    replay: ReplayCounters | None
+    llm_calls: int
+    llm_cost_usd: float | None
+    spec: JobSpec
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    data_dir: Path
+    tokens_file: Path | None = None
+    base_dir: Path = Path(".")  # relative scenario files are read from here
+
+
+class JobRunner:
+    def __init__(self, config: RunnerConfig) -> None:
+        self.config = config
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.RLock()
+        self._opener = ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-open")
+        self._scheduler = Scheduler(on_error=self._step_failed)
+        self._ctx = JobContext(self._scheduler, config.tokens_file, self._opener)
+        self.closed = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Load the jobs under the data directory; carry on with those that were running."""
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        for run_dir in store.find_jobs(self.config.data_dir):
+            try:
+                job = Job(run_dir, store.load(run_dir), self._ctx)
+            except (BusyworkError, msgspec.DecodeError, OSError):
+                continue  # not ours to fix; the folder stays as it is
+            with self._lock:
+                self._jobs[job.id] = job
+            if job.state.status == "running":
+                job.start()
+
+    def close(self) -> None:
+        """Release every job (running ones stay "running" on disk, to resume next time)."""
+        self.closed = True
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.stop(final="")
+            job.close_sandbox()
+        self._opener.shutdown(wait=True)
+        self._scheduler.close()
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    def token_keys(self) -> set[str] | None:
+        if self.config.tokens_file is None:
+            return None
+        from adapters.asana.tokens import load_tokens
+
+        return set(load_tokens(self.config.tokens_file).people)
+
+    def create(self, spec: JobSpec) -> JobView:
+        scenario = resolve_scenario(spec, self.config.base_dir)
+        check(spec, scenario, self.token_keys() if spec.target.kind == "asana" else None)
+        if spec.mode == "backfill":
+            scenario = backfill_scenario(scenario, scenario.days, datetime.now(UTC).date())
+        with self._lock:
+            run_dir = runs.new_run_dir(scenario, self.config.data_dir)
+            runs.create_run(run_dir, scenario, TemplateSource())
+            now = datetime.now(UTC).replace(microsecond=0)
+            name = spec.name.strip() or scenario.name
+            state = JobState(id=run_dir.name, name=name, spec=spec, created_at=now)
+            store.save(run_dir, state)
+            job = Job(run_dir, state, self._ctx)
+            self._jobs[job.id] = job
+        if spec.start:
+            job.start()
+        return self.view(job.id)
+
+    def list(self) -> list[JobView]:
+        with self._lock:
+            ids = list(self._jobs)
+        return [self.view(i) for i in ids if i in self._jobs]
+
+    def job(self, job_id: str) -> Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise NotFound(f"job {job_id!r}: no such job")
+        return job
+
+    def start(self, job_id: str) -> JobView:
+        job = self._need(job_id, ("pending",), "start")
+        job.start()
+        return self.view(job_id)
+
+    def pause(self, job_id: str) -> JobView:
+        self._need(job_id, ("running",), "pause").pause()
+        return self.view(job_id)
+
+    def resume(self, job_id: str) -> JobView:
+        self._need(job_id, ("paused",), "resume").resume()
+        return self.view(job_id)
+
+    def stop(self, job_id: str) -> JobView:
+        job = self._need(job_id, ("pending", "running", "paused"), "stop")
+        job.stop(final="stopped")
+        return self.view(job_id)
+
+    def delete(self, job_id: str, *, remove_run: bool = False) -> None:
+        job = self.job(job_id)
+        if job.state.status not in FINAL:
+            job.stop(final="stopped")
+        job.close_sandbox()
+        with self._lock:
+            self._jobs.pop(job_id, None)
+        if remove_run:
+            shutil.rmtree(job.run_dir, ignore_errors=True)
+        else:
+            store.job_path(job.run_dir).unlink(missing_ok=True)
+
+    def _need(self, job_id: str, statuses: tuple[str, ...], action: str) -> Job:
+        job = self.job(job_id)
+        if job.state.status not in statuses:
+            raise Conflict(
+                f"job {job_id!r} is {job.state.status}; {action} needs " + " or ".join(statuses)
+            )
+        return job
+
+    def _step_failed(self, key: str, exc: BaseException) -> None:
+        with self._lock:
+            job = self._jobs.get(key)
+        if job is not None:
+            job.fail(exc, join=False)
+
+    # -- views ---------------------------------------------------------------------------------
+
+    def view(self, job_id: str) -> JobView:
+        job = self.job(job_id)
+        state = job.snapshot()
+        scenario = job.manifest.scenario
+        spec = state.spec
+        progress = None
+        if not spec.forever:
+            progress = min(1.0, state.sim_seconds / (scenario.days * 86400.0))
+            if state.status == "completed":
+                progress = 1.0
+        warnings = list(state.warnings)
+        llm_calls, llm_cost = _llm(job.run_dir)
+        if state.replay is not None:
+            if state.replay.invalid_tokens:
+                warnings.append("invalid tokens: " + ", ".join(state.replay.invalid_tokens))
+            if state.replay.rate_limited:
+                warnings.append(f"rate limited {state.replay.rate_limited} times")
+            if state.replay.failed:
+                warnings.append(f"{state.replay.failed} events failed at the target")
+        started = state.sim_seconds > 0 or state.events > 0
+        return JobView(
+            id=state.id, name=state.name, status=state.status, mode=spec.mode,
+            target=spec.target.kind, speed=str(spec.speed), forever=spec.forever,
+            created_at=state.created_at, started_at=state.started_at, ended_at=state.ended_at,
+            uptime_seconds=state.uptime_seconds, events=state.events,
+            today_events=job.live.today,
+            simulated_now=(origin_of(scenario) + timedelta(seconds=int(state.sim_seconds))
+                           if started else None),
+            progress=round(progress, 4) if progress is not None else None,
+            people=len(scenario.people), error=state.error, warnings=warnings,
+            replay=state.replay, llm_calls=llm_calls, llm_cost_usd=llm_cost, spec=spec,
+        )  # fmt: skip
+
+    def lateness(self) -> list[float]:
+        """Every paced job's recent event lateness (seconds), for the benchmark."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        return [x for job in jobs for x in list(job.live.lateness)]
+
+
+def _llm(run_dir: Path) -> tuple[int, float | None]:
+    if not (run_dir / "llm_usage.jsonl").exists():
+        return 0, None
+    from adapters.anthropic.usage import summarize
+
+    usage = summarize(run_dir)
+    return (usage.calls, usage.cost_usd) if usage is not None else (0, None)
+
+
+__all__ = ["Conflict", "FieldError", "JobRunner", "JobView", "NotFound", "RunnerConfig"]

@@ -1,0 +1,85 @@
+"""uvicorn around the app: `serve` (the command, until Ctrl-C) and `ServerThread` (tests, demo)."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from adapters.web.app import WebConfig, create_app
+from adapters.web.runner import JobRunner, RunnerConfig
+from engine.errors import BusyworkError, InvalidInput
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_binding(host: str, api_token: str | None) -> None:
+    if not is_loopback(host) and not api_token:
+        raise InvalidInput(
+            f"--host {host}: other machines could reach the API; set --api-token too "
+            "(clients then send Authorization: Bearer <token>)"
+        )
+
+
+def build_app(data_dir: Path, tokens_file: Path | None, web: WebConfig):
+    runner = JobRunner(RunnerConfig(data_dir=data_dir, tokens_file=tokens_file))
+    return create_app(runner, web), runner
+
+
+def uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
+    # No access log: it would be noise at one line per poll. Streams are cut after 2 s at exit.
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                          lifespan="on", timeout_graceful_shutdown=2)  # fmt: skip
+
+
+def serve(host: str, port: int, data_dir: Path, tokens_file: Path | None, web: WebConfig,
+          echo=print) -> None:  # fmt: skip
+    """Serve until Ctrl-C or SIGTERM (uvicorn handles both and shuts the runner down)."""
+    check_binding(host, web.api_token)
+    app, _ = build_app(data_dir, tokens_file, web)
+    server = uvicorn.Server(uvicorn_config(app, host, port))
+    shown = f"[{host}]" if ":" in host else host
+    echo(f"Dashboard: http://{shown}:{port}/   API: /api   OpenAPI: /schema/openapi.json")
+    echo(f"Jobs and runs live under {data_dir}/. Press Ctrl-C to stop (running jobs resume "
+         "next time).")  # fmt: skip
+    server.run()
+
+
+class ServerThread:
+    """The app on a real socket in a background thread (port 0 = any free port)."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.server = uvicorn.Server(uvicorn_config(app, host, port))
+        self.thread = threading.Thread(target=self.server.run, name="web-server", daemon=True)
+        self.host = host
+        self.port = 0
+
+    def start(self, timeout: float = 15.0) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise BusyworkError("the web server did not start")
+            time.sleep(0.02)
+        self.port = self.server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)

@@ -1,0 +1,175 @@
+"""What a job is, as a client asks for it, and how that request is checked.
+
+A job = a scenario (a file on the server, the built-in default, or fields from the form, laid
+over either) + a mode (dry_run | backfill | continuous) + a target (none | sandbox | asana) +
+pacing. Every rejection is a `FieldError` naming the field (``scenario.people[2].timezone``),
+the value and what is allowed. Tokens are referenced by the key (an email) they have in the
+server's tokens file, never sent or stored.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+
+from engine import scenario as sc
+from engine.errors import InvalidInput
+
+Mode = Literal["dry_run", "backfill", "continuous"]
+TargetKind = Literal["none", "sandbox", "asana"]
+MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
+TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
+MAX_SPEED = 1_000_000.0
+_FIELD_RE = re.compile(r"^([A-Za-z_][\w.\[\]'@-]*): (.*)$", re.S)
+
+
+class FieldError(InvalidInput):
+    """Bad input for one field; ``status`` 422 (a well-formed request with a bad value)."""
+
+    def __init__(self, field: str | None, message: str, status: int = 422):
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.detail = message
+        self.status = status
+
+
+class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    kind: TargetKind = "none"
+    # For kind = asana: the API base URL (default app.asana.com; any Asana-compatible server).
+    url: str = ""
+    workspace: str = ""
+    team: str = ""
+    # Person email -> key (an email) in the server's tokens file; people left out act with the
+    # file's default token.
+    tokens: dict[str, str] = {}
+    plan: Literal["paid", "free"] = "paid"
+
+
+class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: str = ""
+    # A scenario TOML file on the server; empty = the built-in default team.
+    scenario_file: str = ""
+    # Scenario fields (as in the TOML) laid over the file or the default.
+    scenario: dict[str, Any] = {}
+    mode: Mode = "dry_run"
+    # Run until stopped (dry_run, continuous); otherwise scenario.days simulated days.
+    forever: bool = False
+    # Simulated seconds per real second: "realtime" (1), a number, or "max" (as fast as possible;
+    # dry_run and backfill only).
+    speed: str | float = "realtime"
+    target: TargetSpec = msgspec.field(default_factory=TargetSpec)
+    # Start right away; else the job waits as "pending" until POST /api/jobs/{id}/start.
+    start: bool = True
+
+
+def parse_speed(value: str | float) -> float | None:
+    """Simulated seconds per real second; None = as fast as possible."""
+    if isinstance(value, bool):
+        raise FieldError("speed", f"{value!r}; expected realtime, max or a positive number")
+    if isinstance(value, int | float):
+        speed = float(value)
+    else:
+        text = value.strip().lower()
+        if text == "max":
+            return None
+        if text == "realtime":
+            return 1.0
+        try:
+            speed = float(text.removesuffix("x"))
+        except ValueError:
+            raise FieldError(
+                "speed", f"{value!r}; expected realtime, max or a positive number"
+            ) from None
+    if not 0 < speed <= MAX_SPEED:
+        raise FieldError("speed", f"{value!r}; expected a number above 0 and at most {MAX_SPEED:g}")
+    return speed
+
+
+def resolve_scenario(spec: JobSpec, base_dir: Path | None = None) -> sc.Scenario:
+    """The job's scenario: file or default, with the form's fields laid over it."""
+    if spec.scenario_file:
+        path = Path(spec.scenario_file)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        if not path.is_file():
+            raise FieldError("scenario_file", f"{spec.scenario_file!r}: no such scenario file")
+        try:
+            base = msgspec.to_builtins(sc.load(path))
+        except InvalidInput as exc:
+            raise FieldError("scenario_file", str(exc)) from None
+    else:
+        base = {"holidays": {"country": "US"}}
+    raw = _merge(base, spec.scenario)
+    try:
+        scenario = sc.from_dict(raw, source="scenario")
+    except InvalidInput as exc:
+        text = str(exc).removeprefix("scenario: ")
+        match = _FIELD_RE.match(text)
+        if match:
+            raise FieldError(f"scenario.{match.group(1)}", match.group(2)) from None
+        raise FieldError("scenario", text) from None
+    if scenario.content != "templates":
+        raise FieldError(
+            "scenario.content",
+            f"{scenario.content!r}; jobs write text from templates (use `busywork simulate "
+            "--content anthropic` for Claude-written runs)",
+        )
+    return scenario
+
+
+def check(spec: JobSpec, scenario: sc.Scenario, token_keys: set[str] | None) -> float | None:
+    """Check mode, pacing and target against each other; returns the speed (None = max).
+    `token_keys`: the emails in the server's tokens file (None: the server has none)."""
+    speed = parse_speed(spec.speed)
+    if len(spec.name) > 200:
+        raise FieldError("name", "too long; expected at most 200 characters")
+    kind = spec.target.kind
+    if spec.mode == "dry_run" and kind != "none":
+        raise FieldError("target.kind", f"{kind!r}: a dry run sends nothing; expected none")
+    if spec.mode == "backfill" and kind == "none":
+        raise FieldError("target.kind", "none: a backfill needs a target (sandbox or asana)")
+    if spec.mode == "backfill":
+        if spec.forever:
+            raise FieldError("forever", "a backfill covers scenario.days before now; not forever")
+        if speed is not None:
+            raise FieldError("speed", "a backfill runs as fast as possible; expected max")
+    if spec.forever and speed is None:
+        raise FieldError("speed", "max with forever would never pause for breath; pick a number")
+    if spec.mode == "continuous" and speed is None:
+        raise FieldError("speed", "max: a continuous job is paced; expected realtime or a number")
+    if kind == "asana":
+        _check_asana(spec.target, scenario, token_keys)
+    elif spec.target.tokens:
+        raise FieldError("target.tokens", f"tokens are only used with target asana, not {kind}")
+    return speed
+
+
+def _check_asana(target: TargetSpec, scenario: sc.Scenario, token_keys: set[str] | None) -> None:
+    if token_keys is None:
+        raise FieldError(
+            "target.kind", "asana: the server has no tokens file (start it with --tokens FILE)"
+        )
+    if target.url and not target.url.startswith(("http://", "https://")):
+        raise FieldError("target.url", f"{target.url!r}; expected an http(s) URL of the API")
+    emails = {p.email.lower() for p in scenario.people}
+    for person, key in target.tokens.items():
+        if person.lower() not in emails:
+            raise FieldError(f"target.tokens.{person}", "not the email of anyone in the scenario")
+        if key.lower() not in token_keys:
+            raise FieldError(
+                f"target.tokens.{person}", f"{key!r} is not a person in the server's tokens file"
+            )
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; anything else (lists included) replaces."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,100 @@
+// Small SVG charts drawn from the stats endpoint: no library, no inline styles (strict CSP).
+
+const SVG = "http://www.w3.org/2000/svg";
+const PALETTE = ["#e8384f", "#fd612c", "#fd9a00", "#eec300", "#a4cf30", "#37c5ab", "#20aaea",
+  "#4186e0", "#7a6ff0", "#aa62e3", "#e362e3", "#ea4e9d", "#8da3a6", "#5a7896", "#b36b00", "#2b8a3e"];
+
+function el(name, attrs = {}, parent = null) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function svg(width, height) {
+  return el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
+}
+
+function text(parent, x, y, content, anchor = "start") {
+  const node = el("text", { x, y, "text-anchor": anchor }, parent);
+  node.textContent = content;
+  return node;
+}
+
+function titled(node, label) {
+  el("title", {}, node).textContent = label;
+  return node;
+}
+
+export function colorOf(types, type) {
+  return PALETTE[types.indexOf(type) % PALETTE.length];
+}
+
+// Weekday (rows) × hour (columns), darker = busier.
+export function heatmap(target, heat) {
+  const cell = 14, left = 30, top = 14;
+  const root = svg(left + 24 * cell + 4, top + 7 * cell + 4);
+  const max = Math.max(1, ...heat.counts.flat());
+  for (let h = 0; h < 24; h += 3) text(root, left + h * cell + cell / 2, 10, String(h), "middle");
+  heat.counts.forEach((row, d) => {
+    text(root, 0, top + d * cell + cell - 3, heat.weekdays[d]);
+    row.forEach((count, h) => {
+      const shade = count ? 0.12 + 0.88 * (count / max) : 0.04;
+      const rect = el("rect", { x: left + h * cell, y: top + d * cell, width: cell - 1, height: cell - 1,
+        fill: "#e8384f", "fill-opacity": shade.toFixed(3), class: "cell" }, root);
+      titled(rect, `${heat.weekdays[d]} ${h}:00: ${count} events`);
+    });
+  });
+  target.replaceChildren(root);
+}
+
+// Stacked bars: events per day, split by type.
+export function perDay(target, rows, types) {
+  const days = [...new Set(rows.map((r) => r.day))].sort();
+  const byDay = new Map(days.map((d) => [d, []]));
+  for (const r of rows) byDay.get(r.day).push(r);
+  const width = 420, height = 150, left = 30, bottom = 16;
+  const max = Math.max(1, ...days.map((d) => byDay.get(d).reduce((s, r) => s + r.events, 0)));
+  const step = Math.min(40, (width - left) / Math.max(1, days.length));
+  const root = svg(width, height + bottom);
+  text(root, 0, 10, String(max));
+  days.forEach((day, i) => {
+    let y = height;
+    for (const r of byDay.get(day)) {
+      const h = (r.events / max) * (height - 14);
+      y -= h;
+      const rect = el("rect", { x: left + i * step, y, width: Math.max(1, step - 1), height: h,
+        fill: colorOf(types, r.type), class: "bar" }, root);
+      titled(rect, `${day} ${r.type}: ${r.events}`);
+    }
+    if (days.length <= 14 || i % Math.ceil(days.length / 10) === 0) {
+      text(root, left + i * step + step / 2, height + 12, day.slice(5), "middle");
+    }
+  });
+  const legend = document.createElement("div");
+  legend.className = "legend";
+  for (const type of [...new Set(rows.map((r) => r.type))]) {
+    const item = document.createElement("span");
+    const swatch = document.createElement("i");
+    swatch.style.background = colorOf(types, type);
+    item.append(swatch, type);
+    legend.appendChild(item);
+  }
+  target.replaceChildren(root, legend);
+}
+
+// Horizontal bars: events per person.
+export function perPerson(target, people) {
+  const rowH = 14, left = 110, width = 420;
+  const max = Math.max(1, ...people.map((p) => p.events));
+  const root = svg(width, Math.max(1, people.length) * rowH + 4);
+  people.forEach((p, i) => {
+    const name = p.name || p.person;
+    text(root, 0, i * rowH + 10, name.length > 18 ? `${name.slice(0, 17)}…` : name);
+    const rect = el("rect", { x: left, y: i * rowH + 2, height: rowH - 3, fill: "#4186e0", class: "bar",
+      width: Math.max(1, ((width - left - 40) * p.events) / max) }, root);
+    titled(rect, `${name}: ${p.events}`);
+    text(root, left + ((width - left - 40) * p.events) / max + 4, i * rowH + 10, String(p.events));
+  });
+  target.replaceChildren(root);
+}

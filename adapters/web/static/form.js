@@ -1,0 +1,157 @@
+// The new-job form: choices from /api/options, the request body, errors shown at their field.
+
+import { api } from "./api.js";
+
+let options = null;
+
+function fill(select, values, labels = {}) {
+  for (const value of values) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = labels[value] || value.replaceAll("_", " ");
+    select.appendChild(option);
+  }
+}
+
+function personRow(person) {
+  const row = document.createElement("tr");
+  row.className = "person";
+  const cells = [
+    `<input name="p-name" required>`,
+    `<select name="p-role"></select>`,
+    `<input name="p-timezone" list="zones">`,
+    `<select name="p-hours"></select>`,
+    `<select name="p-token"><option value="">default token / none</option></select>`,
+    `<button type="button" class="secondary p-remove" title="Remove">✕</button>`,
+  ];
+  row.innerHTML = cells.map((c) => `<td>${c}</td>`).join("");
+  fill(row.querySelector("[name=p-role]"), options.roles);
+  fill(row.querySelector("[name=p-hours]"), Object.keys(options.hours_presets),
+    Object.fromEntries(Object.entries(options.hours_presets).map(([k, v]) => [k, `${k} (${v})`])));
+  fill(row.querySelector("[name=p-token]"), options.token_people);
+  row.querySelector("[name=p-name]").value = person.name || "";
+  row.querySelector("[name=p-role]").value = person.role || "individual_contributor";
+  row.querySelector("[name=p-timezone]").value = person.timezone || "";
+  row.querySelector("[name=p-hours]").value = options.hours_presets[person.hours] ? person.hours : "us";
+  const email = (person.email || "").toLowerCase();
+  if (options.token_people.includes(email)) row.querySelector("[name=p-token]").value = email;
+  row.dataset.email = email;
+  row.querySelector(".p-remove").addEventListener("click", () => row.remove());
+  return row;
+}
+
+export async function setUpForm(onCreated) {
+  options = await api("GET", "/options");
+  const form = document.getElementById("job-form");
+  const d = options.default_scenario;
+  fill(form.industry, options.industries);
+  fill(form.activity, options.activity_levels);
+  fill(form.hours, Object.keys(options.hours_presets));
+  fill(form.mode, options.modes);
+  fill(form.target, options.targets);
+  form.industry.value = d.industry;
+  form.activity.value = d.activity;
+  form.start.value = d.start;
+  form.timezone.value = d.timezone;
+  form.seed.value = d.seed;
+  const zones = document.getElementById("zones");
+  for (const zone of Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []) {
+    const option = document.createElement("option");
+    option.value = zone;
+    zones.appendChild(option);
+  }
+  const people = document.querySelector("#people tbody");
+  for (const person of d.people) people.appendChild(personRow(person));
+  document.getElementById("add-person").addEventListener("click", () => {
+    people.appendChild(personRow({ name: "", timezone: form.timezone.value }));
+  });
+  form.burstiness.addEventListener("input", () => {
+    form.querySelector("output[name=burstiness-out]").value = form.burstiness.value;
+  });
+  form.duration.addEventListener("change", () => { form.days.disabled = form.duration.value === "forever"; });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      const job = await api("POST", "/jobs", body(form));
+      onCreated(job);
+    } catch (error) {
+      showError(form, error);
+    }
+  });
+}
+
+function number(input) {
+  return input.value === "" ? undefined : Number(input.value);
+}
+
+export function body(form) {
+  const hours = form.hours.value;
+  const tokens = {};
+  const people = [...document.querySelectorAll("#people tr.person")].map((row) => {
+    const person = {
+      name: row.querySelector("[name=p-name]").value.trim(),
+      role: row.querySelector("[name=p-role]").value,
+      hours: hours || row.querySelector("[name=p-hours]").value,
+    };
+    const zone = row.querySelector("[name=p-timezone]").value.trim();
+    if (zone) person.timezone = zone;
+    if (row.dataset.email) person.email = row.dataset.email;
+    const token = row.querySelector("[name=p-token]").value;
+    if (token) tokens[row.dataset.email || token] = token;
+    if (token && !row.dataset.email) person.email = token;
+    return person;
+  });
+  const scenario = {
+    industry: form.industry.value,
+    seed: number(form.seed),
+    start: form.start.value || undefined,
+    timezone: form.timezone.value.trim(),
+    days: number(form.days),
+    activity: form.activity.value,
+    rhythm: { burstiness: number(form.burstiness) },
+    work: {
+      completion_rate_per_week: number(form.completion),
+      blocked_rate_per_week: number(form.blocked),
+      blocked_days_mean: number(form.blocked_days),
+      comments_per_task_per_day: number(form.comments),
+      new_project_every_days: number(form.cadence),
+    },
+    people,
+  };
+  const name = form.name.value.trim();
+  if (name) scenario.name = name;
+  const speed = form.speed.value;
+  const target = { kind: form.target.value };
+  if (form.url.value.trim()) target.url = form.url.value.trim();
+  if (form.workspace.value.trim()) target.workspace = form.workspace.value.trim();
+  if (Object.keys(tokens).length && target.kind === "asana") target.tokens = tokens;
+  return {
+    name,
+    scenario,
+    mode: form.mode.value,
+    forever: form.duration.value === "forever",
+    speed: speed === "realtime" || speed === "max" ? speed : Number(speed),
+    target,
+  };
+}
+
+function clearErrors(form) {
+  form.querySelectorAll(".invalid").forEach((node) => node.classList.remove("invalid"));
+  document.getElementById("form-error").textContent = "";
+}
+
+function showError(form, error) {
+  document.getElementById("form-error").textContent = error.message;
+  if (!error.field) return;
+  let input = form.querySelector(`[data-field="${CSS.escape(error.field)}"]`);
+  const person = /^scenario\.people\[(\d+)\]\.(\w+)/.exec(error.field);
+  if (!input && person) {
+    const row = document.querySelectorAll("#people tr.person")[Number(person[1])];
+    input = row && row.querySelector(`[name=p-${person[2]}]`);
+  }
+  if (input) {
+    input.classList.add("invalid");
+    input.focus();
+  }
+}

@@ -1,0 +1,84 @@
+"""A job's state file: ``<data>/<run>/job.json``, next to the run it drives.
+
+Small and rewritten atomically at every change of status (not per event): what a restarted
+server needs to carry on. It holds token *references* (emails), never token values.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from adapters.web.spec import JobSpec
+
+JOB_FILE = "job.json"
+FORMAT = 1
+Status = Literal["pending", "running", "paused", "stopped", "completed", "failed"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+FINAL = frozenset({"stopped", "completed", "failed"})
+
+
+class ReplayCounters(msgspec.Struct, kw_only=True):
+    """The target side of a job (backfill, continuous): what the replay did so far."""
+
+    target: str = ""
+    applied: int = 0
+    failed: int = 0
+    skipped: int = 0
+    parked: int = 0
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    invalid_tokens: list[str] = []
+    browse_url: str = ""  # the in-process sandbox's browse page, while it runs
+
+
+class JobState(msgspec.Struct, kw_only=True):
+    format: int = FORMAT
+    id: str
+    name: str
+    spec: JobSpec
+    status: Status = "pending"
+    created_at: datetime
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    # Seconds spent running, up to the last save (the runner adds the current stretch).
+    uptime_seconds: float = 0.0
+    # Where the simulated clock stood at the last save (seconds since the scenario's origin).
+    sim_seconds: float = 0.0
+    events: int = 0
+    error: str = ""
+    warnings: list[str] = []
+    replay: ReplayCounters | None = None
+
+
+_decoder = msgspec.json.Decoder(JobState)
+
+
+def job_path(run_dir: Path) -> Path:
+    return Path(run_dir) / JOB_FILE
+
+
+def save(run_dir: Path, state: JobState) -> None:
+    path = job_path(run_dir)
+    tmp = path.with_suffix(".json.tmp")
+    with open(tmp, "wb") as f:
+        f.write(msgspec.json.format(msgspec.json.encode(state), indent=2) + b"\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load(run_dir: Path) -> JobState:
+    return _decoder.decode(job_path(run_dir).read_bytes())
+
+
+def find_jobs(data_dir: Path) -> list[Path]:
+    """Run folders under `data_dir` that hold a job file, oldest name first."""
+    if not data_dir.is_dir():
+        return []
+    return sorted(p.parent for p in data_dir.glob(f"*/{JOB_FILE}"))

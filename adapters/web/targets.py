@@ -1,0 +1,128 @@
+"""Where a job's events go: an in-process sandbox or an Asana (compatible) API.
+
+Built on the replay library (``adapters.asana.replay_job``): this module only turns a job's
+`TargetSpec` and the server's tokens file into a connected target and its checkpoint journal.
+Token values are read from the tokens file when a job starts and live only in the client.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from adapters.asana.tokens import Tokens, load_tokens
+from adapters.web.spec import FieldError, TargetSpec
+from engine.scenario import Scenario
+
+ASANA_URL = "https://app.asana.com/api/1.0"
+
+
+@dataclass
+class Connection:
+    """A connected target with its journal (and the sandbox it runs in, if any)."""
+
+    target: Any
+    journal: Any
+    sandbox: Any = None
+
+    def close(self) -> None:
+        self.journal.close()
+        self.target.client.close()
+
+
+def job_tokens(spec: TargetSpec, tokens_file: Path | None) -> Tokens:
+    """The job's people → tokens, from the server's tokens file and the job's references."""
+    if tokens_file is None:
+        raise FieldError("target.kind", "asana: the server has no tokens file (--tokens FILE)")
+    server = load_tokens(tokens_file)
+    people = {}
+    for person, key in spec.tokens.items():
+        token = server.people.get(key.lower())
+        if token is None:
+            raise FieldError(f"target.tokens.{person}", f"{key!r} is no longer in the tokens file")
+        people[person.lower()] = token
+    if not people and server.default is None:
+        raise FieldError("target.tokens", "no token for anyone: map people or set a default")
+    return Tokens(people=people, default=server.default)
+
+
+def start_sandbox(scenario: Scenario):
+    """A fresh in-process sandbox with a user and token for each person; (sandbox, tokens)."""
+    from adapters.asana.sandbox import Sandbox, SandboxConfig, SandboxPerson
+
+    tokens = Tokens({p.email.lower(): secrets.token_urlsafe(18) for p in scenario.people},
+                    default=secrets.token_urlsafe(18))  # fmt: skip
+    people = [SandboxPerson(p.email.lower(), p.name, tokens.people[p.email.lower()])
+              for p in scenario.people]  # fmt: skip
+    sandbox = Sandbox(SandboxConfig(people=people, admin_token=tokens.default, port=0)).start()
+    return sandbox, tokens
+
+
+def connect_target(
+    run_dir: Path,
+    scenario: Scenario,
+    spec: TargetSpec,
+    tokens_file: Path | None,
+    *,
+    date_shift_days: int = 0,
+    sandbox=None,
+    sandbox_tokens: Tokens | None = None,
+) -> Connection:
+    """Connect to the job's target and open its checkpoint journal under the run."""
+    from adapters.asana.replay_job import Destination, connect, open_journal, sandbox_target_name
+
+    if spec.kind == "sandbox":
+        if sandbox is None:
+            sandbox, sandbox_tokens = start_sandbox(scenario)
+        dest = Destination(to="sandbox")
+        target = connect(sandbox.base_url, sandbox_tokens, dest, date_shift_days=date_shift_days)
+        target.name = sandbox_target_name()
+        journal = open_journal(run_dir, target, "sandbox")
+        return Connection(target, journal, sandbox)
+    tokens = job_tokens(spec, tokens_file)
+    dest = Destination(to="asana", workspace=spec.workspace or None, team=spec.team or None,
+                       plan=spec.plan)  # fmt: skip
+    target = connect(spec.url or ASANA_URL, tokens, dest, date_shift_days=date_shift_days)
+    return Connection(target, open_journal(run_dir, target, "asana"))
+
+
+def check_token(url: str, token: str) -> dict[str, Any]:
+    """Ask the API who a token is and which workspaces it sees (``/users/me``, ``/workspaces``).
+    Returns {"valid": bool, "user": ..., "workspaces": [...], "message": ...}."""
+    from adapters.asana.client import ApiRejected, AsanaClient, Backoff, TokenInvalid
+
+    client = AsanaClient(url, {"probe": token}, backoff=Backoff(attempts=2, timeout=(5.0, 15.0)))
+    try:
+        me = client.get("probe", "/users/me")
+        spaces = client.get("probe", "/workspaces")
+    except TokenInvalid:
+        return {"valid": False, "message": "the API rejected the token (401)"}
+    except ApiRejected as exc:
+        return {"valid": False, "message": f"the API refused ({exc.status}): {exc}"}
+    finally:
+        client.close()
+    user = {k: me.get(k) for k in ("gid", "name", "email")}
+    workspaces = [{"gid": w.get("gid"), "name": w.get("name", "")} for w in spaces]
+    return {"valid": True, "user": user, "workspaces": workspaces, "message": ""}
+
+
+def clean_target(run_dir: Path, spec: TargetSpec, tokens_file: Path | None) -> int:
+    """Delete what the run created in its Asana target (``busywork clean``); an in-process
+    sandbox needs no cleaning: it goes with the job."""
+    if spec.kind != "asana":
+        return 0
+    from adapters.asana.clean import clean_command
+    from adapters.asana.replay_cli import ReplayArgs
+
+    if tokens_file is None:
+        raise FieldError("clean_target", "the server has no tokens file (--tokens FILE)")
+    args = ReplayArgs(
+        to=spec.url or "asana",
+        tokens_file=tokens_file,
+        workspace=spec.workspace or None,
+        team=spec.team or None,
+        plan=spec.plan,
+    )
+    return clean_command(run_dir, args, echo=lambda _text: None, confirm=None)

@@ -1,0 +1,311 @@
+"""Replay conformance with Asana's official OpenAPI spec, judged by Stoplight Prism.
+
+A 5-day simulated run is replayed by ``busywork replay`` along
+
+    replay ─► recorder (this file) ─► prism proxy (the spec, paths under /api/1.0) ─► sandbox
+
+Prism checks each request against the spec, forwards it to the sandbox, checks the answer, and
+names any violation in an ``sl-violations`` response header; the recorder keeps every answer's
+status and that header. ``prism proxy`` rather than ``prism mock``: a mock answers with examples,
+so the gids a replay creates and then reads back (sections, tasks, reconciliation) would not
+line up; proxying to the sandbox also checks the sandbox's answers.
+
+Prism comes from ``tests/prism`` (``npm ci`` in ``make test``). Without node, Prism or the spec
+the test skips, and fails under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from adapters.asana.sandbox import Sandbox, SandboxConfig
+from tests.replay_checks import run_people, tokens_of, write_tokens_file
+from tests.runner import busywork
+
+pytestmark = pytest.mark.slow
+
+PRISM = Path(__file__).parent / "prism" / "node_modules" / ".bin" / "prism"
+API = "/api/1.0"
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
+                        "content-encoding", "host", "accept-encoding", "proxy-connection"})  # fmt: skip
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _prism_command() -> list[str]:
+    if shutil.which("node") is None:
+        _unavailable("node is not installed: the Prism conformance test needs Node.js and npm")
+    if not PRISM.exists():
+        _unavailable(f"Prism is not installed at {PRISM}: run `make test` (npm ci --prefix "
+                     "tests/prism)")  # fmt: skip
+    return [str(PRISM)]
+
+
+def prefixed_spec(spec: dict[str, Any], port: int) -> dict[str, Any]:
+    """The spec with every path under /api/1.0 (where the sandbox and Asana serve them) and the
+    local Prism as its only server; the parsed original is left untouched."""
+    paths = {API + path: item for path, item in spec["paths"].items()}
+    return {**spec, "paths": paths, "servers": [{"url": f"http://127.0.0.1:{port}{API}"}]}
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):  # YAML timestamps in examples; JSON (and Prism) see strings
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in the spec")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class PrismProxy:
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_prism(spec: dict[str, Any], upstream: str, folder: Path) -> PrismProxy:
+    """``prism proxy`` on a free port, once it listens (bounded wait; a port taken in between
+    is retried on another)."""
+    command = _prism_command()
+    for attempt in range(3):
+        port = _free_port()
+        spec_file = folder / "asana_oas_api_1.0.json"
+        spec_file.write_text(json.dumps(prefixed_spec(spec, port), default=_json_default))
+        log = folder / f"prism-{attempt}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [*command, "proxy", str(spec_file), upstream, "--host", "127.0.0.1",
+                 "--port", str(port)],
+                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "FORCE_COLOR": "0"},
+            )  # fmt: skip
+        prism = PrismProxy(process, port, log)
+        deadline = time.monotonic() + 90  # loading the 3 MB spec takes a few seconds
+        while process.poll() is None and time.monotonic() < deadline:
+            if _listening(port):
+                return prism
+            time.sleep(0.2)
+        prism.stop()
+        if "EADDRINUSE" not in log.read_text(errors="replace"):
+            pytest.fail(f"prism proxy did not start within 90 s:\n{prism.log_tail()}")
+    pytest.fail(f"prism proxy found no free port:\n{prism.log_tail()}")
+
+
+# -- the recorder: a forwarding proxy that keeps every answer's sl-violations header ------------
+
+
+@dataclass(frozen=True)
+class Exchange:
+    method: str
+    path: str
+    status: int
+    violations: str | None  # the raw sl-violations header
+
+
+class Recorder:
+    def __init__(self, upstream: str):
+        self.upstream = upstream.rstrip("/")
+        self.exchanges: list[Exchange] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> Recorder:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        recorder = self
+
+        class Forward(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the replay's sessions expect
+
+            def setup(self) -> None:
+                super().setup()
+                self.upstream = requests.Session()  # one upstream session per client connection
+
+            def finish(self) -> None:
+                self.upstream.close()
+                super().finish()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+                try:
+                    resp = self.upstream.request(
+                        self.command, recorder.upstream + self.path, data=body,
+                        headers={**headers, "Accept-Encoding": "identity"}, timeout=60,
+                        allow_redirects=False,
+                    )  # fmt: skip
+                    status, content, answer = resp.status_code, resp.content, resp.headers
+                except requests.RequestException as exc:
+                    status, content, answer = 502, str(exc).encode(), {}
+                recorder.record(Exchange(self.command, self.path, status,
+                                         answer.get("sl-violations")))  # fmt: skip
+                self.send_response(status)
+                for name, value in answer.items():
+                    if name.lower() not in HOP_BY_HOP:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = forward
+
+        return Forward
+
+    def record(self, exchange: Exchange) -> None:
+        with self._lock:
+            self.exchanges.append(exchange)
+
+
+def violations_report(exchanges: list[Exchange]) -> str:
+    """Distinct violations with the requests that drew them (gids folded, so one line per kind)."""
+    seen: Counter[str] = Counter()
+    for x in exchanges:
+        if x.violations is None:
+            continue
+        where = x.path
+        try:
+            found = json.loads(x.violations)
+            items = [f"{v.get('severity', '?')} {'.'.join(map(str, v.get('location', [])))}: "
+                     f"{str(v.get('message', ''))[:300]}" for v in found]  # fmt: skip
+        except (ValueError, AttributeError, TypeError):
+            items = [x.violations[:300]]
+        for item in items:
+            seen[re.sub(r"\d{6,}", "{gid}", f"{x.method} {where} -> {x.status}: {item}")] += 1
+    return "\n".join(f"{n:4}× {line}" for line, n in seen.most_common())
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rig:
+    run: Path
+    tokens: Path
+    sandbox: Sandbox
+    prism: PrismProxy
+
+
+# The built-in team, and the same with the workspace objects on (custom fields, tags,
+# dependencies, approvals, teams, portfolios): every kind of request the replay makes.
+SCENARIOS = {
+    "default": None,
+    "workspace": '[holidays]\ncountry = "US"\n[workspace]\nenabled = true\n',
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SCENARIOS))
+def rig(request, asana_spec, tmp_path_factory) -> Iterator[Rig]:
+    _prism_command()  # skip before simulating when Prism is missing
+    folder = tmp_path_factory.mktemp(f"prism-{request.param}")
+    run = folder / "run"
+    scenario: list[str] = []
+    if SCENARIOS[request.param] is not None:
+        (folder / "scenario.toml").write_text(SCENARIOS[request.param])
+        scenario = [str(folder / "scenario.toml")]
+    busywork("simulate", *scenario, "--days", "5", "--out", str(run), cwd=folder)
+    people = run_people(run)
+    admin = secrets.token_urlsafe(16)
+    sandbox = Sandbox(SandboxConfig(people=people, admin_token=admin, port=0)).start()
+    try:
+        tokens = write_tokens_file(folder / "tokens.toml", tokens_of(people, admin))
+        prism = start_prism(asana_spec, sandbox.root_url, folder)
+        try:
+            yield Rig(run, tokens, sandbox, prism)
+        finally:
+            prism.stop()
+    finally:
+        errors = list(sandbox.internal_errors)
+        sandbox.stop()
+    assert not errors, "sandbox internal errors:\n" + "\n".join(errors)
+
+
+# -- tests -------------------------------------------------------------------------------------
+
+
+def test_every_replay_request_and_answer_conforms_to_the_spec(rig: Rig) -> None:
+    with Recorder(rig.prism.url) as recorder:
+        result = busywork("replay", str(rig.run), "--to", recorder.url + API, "--tokens",
+                          str(rig.tokens), "--json", cwd=rig.run.parent, timeout=240)  # fmt: skip
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    exchanges = recorder.exchanges
+    assert summary["applied"] > 0 and summary["failed"] == 0, summary
+    # Every request the replay made went through the recorder: none escaped the check.
+    assert len(exchanges) == summary["requests"] > 0
+    report = violations_report(exchanges)
+    assert not report, f"Prism found violations of Asana's spec:\n{report}"
+    assert all(x.status < 500 for x in exchanges), Counter(x.status for x in exchanges)
+
+
+def test_prism_names_a_request_outside_the_spec(rig: Rig) -> None:
+    """The check can fail: ``opt_fields=gid`` is not in the spec's enum (the replay used to send
+    it), so Prism flags it, and the recorder sees the header."""
+    with Recorder(rig.prism.url) as recorder:
+        resp = requests.get(f"{recorder.url}{API}/users/me", params={"opt_fields": "gid"},
+                            headers={"Authorization": f"Bearer {rig.sandbox.admin_token}"},
+                            timeout=30)  # fmt: skip
+    assert resp.status_code == 200
+    [exchange] = recorder.exchanges
+    assert exchange.violations is not None
+    assert "request.query.opt_fields" in violations_report(recorder.exchanges)
