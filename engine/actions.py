@@ -188,15 +188,18 @@ def _pace(world: World, actor: Actor) -> None:
     actor.work_credit = min(
         3.0, actor.work_credit + work.completion_rate_per_week * rounds * per_action
     )
+    # Blockers arrive as a Poisson process over in-progress work, drawn now and hit at the
+    # next chance to work (drawing later would lose those that fall on busy moments).
     in_progress = len(world.state.assigned[actor.id]["in_progress"])
-    actor.block_credit += work.blocked_rate_per_week * in_progress * per_action
+    if actor.rng.random() < work.blocked_rate_per_week * in_progress * per_action:
+        actor.blockers_due += 1
 
 
 def _steady_work(world: World, actor: Actor) -> bool:
     rng, work = actor.rng, world.scenario.work
     in_progress = my_open(world, actor, "in_progress")
-    if in_progress and actor.block_credit >= actor.block_threshold:
-        actor.block_credit, actor.block_threshold = 0.0, rng.expovariate(1.0)
+    if in_progress and actor.blockers_due:
+        actor.blockers_due -= 1
         task = rng.choice(in_progress)
         move(world, actor, task, "blocked")
         world.blocked_until[task.id] = world.env.now + rng.expovariate(

@@ -42,8 +42,7 @@ class Actor:
     # Accumulated progress towards the next review request / next blocker (see actions).
     work_credit: float = 0.0
     work_threshold: float = 1.0
-    block_credit: float = 0.0
-    block_threshold: float = 1.0
+    blockers_due: int = 0  # blockers drawn but not yet hit (see engine.actions._pace)
     comment_credit: float = 0.0
     away_rng: random.Random = field(default_factory=random.Random)
     planned_until: date = date.min
@@ -129,7 +128,6 @@ class World:
             )
             self.plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
             actor.work_threshold = rng.uniform(0.5, 1.5)
-            actor.block_threshold = rng.expovariate(1.0)
             actors.append(actor)
         return actors
 
