@@ -253,9 +253,10 @@ def _advance_subtask(world: World, actor: Actor, sub: TaskView) -> None:
 
 
 def _pick_up(world: World, actor: Actor) -> bool:
-    team = actor.person.team
-    for project in world.state.projects.values():
-        if project.unassigned and not project.completed and project.team == team:
+    projects = world.state.projects
+    for project_id in world.state.open_projects_by_team.get(actor.person.team, ()):
+        project = projects[project_id]
+        if project.unassigned:
             task_id = next(iter(project.unassigned))
             world.emit(ev.TaskAssigned, actor.id, task=task_id, assignee=actor.id, previous=None)
             return True

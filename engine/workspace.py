@@ -165,7 +165,7 @@ def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:
         )
         for task_id in waits_on:
             world.emit(ev.DependencyAdded, actor.id, task=milestone, depends_on=task_id)
-        world.open_milestones[milestone] = project.id
+        world.open_milestones.setdefault(actor.id, {})[milestone] = project.id
 
 
 def open_dependency(world: World, task: TaskView) -> str | None:
@@ -217,17 +217,14 @@ def decide_approval(world: World, actor: Actor) -> bool:
 
 
 def reach_milestones(world: World, actor: Actor) -> bool:
-    tasks = world.state.tasks
-    for milestone, project_id in list(world.open_milestones.items()):
+    tasks, mine = world.state.tasks, world.open_milestones.get(actor.id)
+    for milestone in list(mine or ()):
         task = tasks.get(milestone)
-        if task is None:
-            del world.open_milestones[milestone]
-            continue
-        if world.state.projects[project_id].owner != actor.id:
-            continue
-        if all(tasks[d].completed for d in task.depends_on if d in tasks):
+        if task is None:  # gone with its finished project
+            del mine[milestone]
+        elif all(tasks[d].completed for d in task.depends_on if d in tasks):
             _finish_one_step(world, actor, task)
-            del world.open_milestones[milestone]
+            del mine[milestone]
             return True
     return False
 

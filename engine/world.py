@@ -92,7 +92,8 @@ class World:
         self.field_ids: dict[str, str] = {}  # field name → id
         self.field_specs: dict[str, FieldSpec] = {}  # field id → spec
         self.tag_ids: list[str] = []
-        self.open_milestones: dict[str, str] = {}  # milestone task id → project id
+        # manager id → {milestone task id: project id} of milestones not yet reached
+        self.open_milestones: dict[str, dict[str, str]] = {}
         self.portfolio_of: dict[str, str] = {}  # manager id → portfolio id
         self._at_second = -1
         self._at_value = self.origin
