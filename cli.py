@@ -319,9 +319,14 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
     "--days", type=click.IntRange(1, 3660), default=30, show_default=True, help="Simulated days."
 )
 @click.option("--no-serve", is_flag=True, help="Stop the sandbox after the replay.")
-def demo(days: int, no_serve: bool) -> None:
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Dashboard port (any free port when it is taken).")  # fmt: skip
+@click.option("--serve-seconds", type=click.FloatRange(min=0), hidden=True,
+              help="Serve this long even without a terminal, then stop (tests).")  # fmt: skip
+def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> None:
     """Simulate the built-in 12-person team, replay it into a local Asana sandbox at max
-    pace, and print the summary and the URL to browse it (served until Ctrl-C).
+    pace, and print the summary; then serve the dashboard (the demo run as a job) and the
+    sandbox's browse page until Ctrl-C.
 
     Needs no Asana account and no API key.
     """
@@ -343,8 +348,15 @@ def demo(days: int, no_serve: bool) -> None:
 
     click.echo("\nReplaying into a local Asana sandbox...")
     # Serve only when someone is there to press Ctrl-C (a script or test gets the summary).
-    serve = not no_serve and sys.stdin.isatty()
-    replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo)
+    serve = not no_serve and (sys.stdin.isatty() or serve_seconds is not None)
+
+    def serving(sandbox, replayed) -> None:
+        from adapters.web.demo import demo_dashboard
+
+        demo_dashboard(run_dir, DEFAULT_REPLAYS, sandbox, replayed, port=port, echo=click.echo,
+                       seconds=serve_seconds)  # fmt: skip
+
+    replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo, serving=serving)
     if exit_code(replayed):
         sys.exit(exit_code(replayed))
 

@@ -279,7 +279,9 @@ class Replayer:
         while True:
             with self._changed:
                 while not lane.queue and not self._closing:
-                    self._changed.wait(0.5)
+                    # No timeout: every enqueue and the shutdown notify, and hundreds of idle
+                    # replays (one per live job) must not wake their workers on a timer.
+                    self._changed.wait()
                 if self._closing and not lane.queue:
                     return
                 if self._halted():

@@ -132,7 +132,7 @@ class Workspace(Struct):
     """The Asana objects beyond tasks and comments."""
 
     # Custom fields, tags, dependencies, milestones, approvals and portfolios at all.
-    enabled: bool = False
+    enabled: bool = True
 
     # Custom fields added to every project; unset = the industry's default set, [] = none.
     custom_fields: list[FieldSpec] | None = None

@@ -69,6 +69,8 @@ def expected(run_dir: Path) -> dict[str, Any]:
                 out["decided_by"][e.task] = email[e.actor]
             case ev.TaskReopened() if e.task in out["approval"]:
                 out["approval"][e.task] = "pending"
+            case ev.TaskCompleted() if out["approval"].get(e.task) == "pending":
+                out["approval"][e.task] = "approved"  # Asana: completing approves
             case ev.PortfolioCreated():
                 out["portfolios"][e.portfolio] = {"name": e.name, "owner": e.owner, "items": [],
                                                   "statuses": []}  # fmt: skip
@@ -159,7 +161,7 @@ def assert_workspace(run_dir: Path, ids: dict[str, str], got: dict[str, Any], *,
     want = expected(run_dir)
     fields = want["fields"]
     names = Counter(name for name, *_ in got["fields"])
-    for field_id, (name, kind, options, precision) in fields.items():
+    for name, kind, options, precision in fields.values():
         assert names[name] == 1, f"custom field {name!r}: {names[name]} in the workspace"
         back = next(f for f in got["fields"] if f[0] == name)
         assert back[1] == kind and back[2] == options, f"{name}: {back}"

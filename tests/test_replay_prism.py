@@ -40,12 +40,13 @@ from adapters.asana.sandbox import Sandbox, SandboxConfig
 from tests.replay_checks import run_people, tokens_of, write_tokens_file
 from tests.runner import busywork
 
-pytestmark = pytest.mark.slow
-
 PRISM = Path(__file__).parent / "prism" / "node_modules" / ".bin" / "prism"
 API = "/api/1.0"
-HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
-                        "content-encoding", "host", "accept-encoding", "proxy-connection"})  # fmt: skip
+# Hop-by-hop headers, and those the recorder sets itself (it sends plain, measured bodies).
+NOT_FORWARDED = frozenset(
+    {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "content-length",
+     "content-encoding", "host", "accept-encoding"}
+)  # fmt: skip
 
 
 def _unavailable(reason: str) -> None:
@@ -146,6 +147,7 @@ class Exchange:
     path: str
     status: int
     violations: str | None  # the raw sl-violations header
+    body: bytes | None = None  # the request's body, kept only when Prism flagged it
 
 
 class Recorder:
@@ -175,23 +177,17 @@ class Recorder:
         class Forward(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as the replay's sessions expect
 
-            def setup(self) -> None:
-                super().setup()
-                self.upstream = requests.Session()  # one upstream session per client connection
-
-            def finish(self) -> None:
-                self.upstream.close()
-                super().finish()
-
             def log_message(self, *args: object) -> None:
                 pass
 
             def forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in NOT_FORWARDED}
                 try:
-                    resp = self.upstream.request(
+                    # A new connection each time: reusing one Prism is closing (its idle
+                    # keep-alive timeout) would show up as a failure that is not the replay's.
+                    resp = requests.request(
                         self.command, recorder.upstream + self.path, data=body,
                         headers={**headers, "Accept-Encoding": "identity"}, timeout=60,
                         allow_redirects=False,
@@ -199,11 +195,12 @@ class Recorder:
                     status, content, answer = resp.status_code, resp.content, resp.headers
                 except requests.RequestException as exc:
                     status, content, answer = 502, str(exc).encode(), {}
-                recorder.record(Exchange(self.command, self.path, status,
-                                         answer.get("sl-violations")))  # fmt: skip
+                flagged = answer.get("sl-violations")
+                recorder.record(Exchange(self.command, self.path, status, flagged,
+                                         body if flagged else None))  # fmt: skip
                 self.send_response(status)
                 for name, value in answer.items():
-                    if name.lower() not in HOP_BY_HOP:
+                    if name.lower() not in NOT_FORWARDED:
                         self.send_header(name, value)
                 self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
@@ -218,22 +215,49 @@ class Recorder:
             self.exchanges.append(exchange)
 
 
-def violations_report(exchanges: list[Exchange]) -> str:
-    """Distinct violations with the requests that drew them (gids folded, so one line per kind)."""
+def violations(exchange: Exchange) -> list[dict[str, Any]]:
+    """The violations Prism named in this answer's ``sl-violations`` header."""
+    if exchange.violations is None:
+        return []
+    try:
+        found = json.loads(exchange.violations)
+    except ValueError:
+        found = None
+    if not isinstance(found, list) or not all(isinstance(v, dict) for v in found):
+        return [{"message": f"unreadable sl-violations header: {exchange.violations[:300]}"}]
+    return found
+
+
+def spec_defect(exchange: Exchange, violation: dict[str, Any]) -> bool:
+    """The one known defect of the spec: it types every custom field value as a string, while
+    its own description (and Asana, which the sandbox follows) takes a number for a number
+    field. Only that case is tolerated: the flagged value must be a JSON number."""
+    location = [str(part) for part in violation.get("location", [])]
+    if location[:4] != ["request", "body", "data", "custom_fields"] or len(location) != 5:
+        return False
+    if "must be string" not in str(violation.get("message", "")) or not exchange.body:
+        return False
+    try:
+        value = json.loads(exchange.body)["data"]["custom_fields"][location[4]]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def violations_report(exchanges: list[Exchange]) -> tuple[str, int]:
+    """Distinct violations with the requests that drew them (gids folded: one line per kind),
+    and how many known spec defects were tolerated."""
     seen: Counter[str] = Counter()
+    tolerated = 0
     for x in exchanges:
-        if x.violations is None:
-            continue
-        where = x.path
-        try:
-            found = json.loads(x.violations)
-            items = [f"{v.get('severity', '?')} {'.'.join(map(str, v.get('location', [])))}: "
-                     f"{str(v.get('message', ''))[:300]}" for v in found]  # fmt: skip
-        except (ValueError, AttributeError, TypeError):
-            items = [x.violations[:300]]
-        for item in items:
-            seen[re.sub(r"\d{6,}", "{gid}", f"{x.method} {where} -> {x.status}: {item}")] += 1
-    return "\n".join(f"{n:4}× {line}" for line, n in seen.most_common())
+        for v in violations(x):
+            if spec_defect(x, v):
+                tolerated += 1
+                continue
+            where = ".".join(map(str, v.get("location", [])))
+            line = f"{x.method} {x.path} -> {x.status}: {v.get('severity', '?')} {where}: "
+            seen[re.sub(r"\d{6,}", "{gid}", line + str(v.get("message", ""))[:300])] += 1
+    return "\n".join(f"{n:4}× {line}" for line, n in seen.most_common()), tolerated
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -247,10 +271,10 @@ class Rig:
     prism: PrismProxy
 
 
-# The built-in team, and the same with the workspace objects on (custom fields, tags,
-# dependencies, approvals, teams, portfolios): every kind of request the replay makes.
+# The built-in team with the workspace objects (custom fields, tags, dependencies, approvals,
+# teams, portfolios) off and on, whatever the default: every kind of request the replay makes.
 SCENARIOS = {
-    "default": None,
+    "tasks-only": '[holidays]\ncountry = "US"\n[workspace]\nenabled = false\n',
     "workspace": '[holidays]\ncountry = "US"\n[workspace]\nenabled = true\n',
 }
 
@@ -260,11 +284,9 @@ def rig(request, asana_spec, tmp_path_factory) -> Iterator[Rig]:
     _prism_command()  # skip before simulating when Prism is missing
     folder = tmp_path_factory.mktemp(f"prism-{request.param}")
     run = folder / "run"
-    scenario: list[str] = []
-    if SCENARIOS[request.param] is not None:
-        (folder / "scenario.toml").write_text(SCENARIOS[request.param])
-        scenario = [str(folder / "scenario.toml")]
-    busywork("simulate", *scenario, "--days", "5", "--out", str(run), cwd=folder)
+    scenario = folder / "scenario.toml"
+    scenario.write_text(SCENARIOS[request.param])
+    busywork("simulate", str(scenario), "--days", "5", "--out", str(run), cwd=folder)
     people = run_people(run)
     admin = secrets.token_urlsafe(16)
     sandbox = Sandbox(SandboxConfig(people=people, admin_token=admin, port=0)).start()
@@ -284,6 +306,7 @@ def rig(request, asana_spec, tmp_path_factory) -> Iterator[Rig]:
 # -- tests -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # Prism loads the 3 MB spec in ~5 s; each replay takes 10-15 s
 def test_every_replay_request_and_answer_conforms_to_the_spec(rig: Rig) -> None:
     with Recorder(rig.prism.url) as recorder:
         result = busywork("replay", str(rig.run), "--to", recorder.url + API, "--tokens",
@@ -293,11 +316,17 @@ def test_every_replay_request_and_answer_conforms_to_the_spec(rig: Rig) -> None:
     assert summary["applied"] > 0 and summary["failed"] == 0, summary
     # Every request the replay made went through the recorder: none escaped the check.
     assert len(exchanges) == summary["requests"] > 0
-    report = violations_report(exchanges)
+    report, tolerated = violations_report(exchanges)
+    print(
+        f"{len(exchanges)} exchanges checked by Prism; {tolerated} number-valued custom "
+        "fields tolerated (a known spec defect)"
+    )
     assert not report, f"Prism found violations of Asana's spec:\n{report}"
-    assert all(x.status < 500 for x in exchanges), Counter(x.status for x in exchanges)
+    broken = [f"{x.method} {x.path} -> {x.status}" for x in exchanges if x.status >= 500]
+    assert not broken, broken
 
 
+@pytest.mark.slow  # Prism loads the 3 MB spec in ~5 s; each replay takes 10-15 s
 def test_prism_names_a_request_outside_the_spec(rig: Rig) -> None:
     """The check can fail: ``opt_fields=gid`` is not in the spec's enum (the replay used to send
     it), so Prism flags it, and the recorder sees the header."""
@@ -308,4 +337,24 @@ def test_prism_names_a_request_outside_the_spec(rig: Rig) -> None:
     assert resp.status_code == 200
     [exchange] = recorder.exchanges
     assert exchange.violations is not None
-    assert "request.query.opt_fields" in violations_report(recorder.exchanges)
+    report, tolerated = violations_report(recorder.exchanges)
+    assert "request.query.opt_fields" in report and tolerated == 0
+
+
+@pytest.mark.parametrize(
+    ("location", "value", "tolerated"),
+    [
+        (["request", "body", "data", "custom_fields", "123456789"], 3.5, True),
+        (["request", "body", "data", "custom_fields", "123456789"], True, False),
+        (["request", "body", "data", "custom_fields", "123456789"], {"date": "2026-01-05"}, False),
+        (["request", "body", "data", "custom_fields", "987654321"], 3.5, False),
+        (["request", "body", "data", "members"], 3.5, False),
+    ],
+)
+def test_only_number_custom_field_values_count_as_the_known_spec_defect(location, value, tolerated):
+    body = json.dumps({"data": {"custom_fields": {"123456789": value}, "members": value}})
+    message = f"Request body property {'.'.join(location[2:])} must be string"
+    header = json.dumps([{"location": location, "severity": "Error", "message": message}])
+    exchange = Exchange("POST", "/api/1.0/tasks", 201, header, body.encode())
+    assert violations_report([exchange])[1] == int(tolerated)
+    assert bool(violations_report([exchange])[0]) is not tolerated

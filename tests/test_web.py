@@ -149,7 +149,7 @@ BAD_INPUT = [
      "scenario.work.blocked_rate_per_week"),
     ({"scenario": {"industry": "fintech"}}, 422, "scenario.industry"),
     ({"scenario": {"dayz": 3}}, 422, "scenario.dayz"),
-    ({"scenario": {"content": "anthropic"}}, 422, "scenario.content"),
+    ({"scenario": {"content": "claude"}}, 422, "scenario.content"),
     ({"name": 5}, 400, "name"),
     ({"bogus": 1}, 400, "bogus"),
     ({"target": {"kind": "jira"}}, 400, "target.kind"),

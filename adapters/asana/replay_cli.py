@@ -140,8 +140,17 @@ def _progress_fields(s: dict[str, float]) -> dict[str, Any]:
 # -- replay ------------------------------------------------------------------------------------
 
 
-def replay_command(run_dir: Path, args: ReplayArgs, echo: Echo, *, today=None) -> ReplaySummary:
-    """``busywork replay``; returns the summary (the caller sets the exit code)."""
+def replay_command(
+    run_dir: Path,
+    args: ReplayArgs,
+    echo: Echo,
+    *,
+    today=None,
+    serving: Callable[[Any, ReplaySummary], None] | None = None,
+) -> ReplaySummary:
+    """``busywork replay``; returns the summary (the caller sets the exit code). With
+    ``args.serve``, `serving(sandbox, summary)` (default: wait for Ctrl-C) runs while the
+    in-process sandbox still serves."""
     from engine.backfill import shift_to_today
 
     manifest = read_manifest(run_dir)
@@ -183,8 +192,11 @@ def replay_command(run_dir: Path, args: ReplayArgs, echo: Echo, *, today=None) -
         if sandbox is not None and not args.as_json:
             echo(f"Browse:     {sandbox.root_url}/")
         if sandbox is not None and args.serve and not summary.stopped:
-            echo("Serving the sandbox; press Ctrl-C to stop.")
-            _serve_until_interrupted()
+            if serving is not None:
+                serving(sandbox, summary)
+            else:
+                echo("Serving the sandbox; press Ctrl-C to stop.")
+                _serve_until_interrupted()
         return summary
     finally:
         if sandbox is not None:

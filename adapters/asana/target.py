@@ -325,6 +325,8 @@ class AsanaTarget(WorkspaceMixin):
         return {}
 
     def _complete(self, e: ev.Event, ids: IdMap, completed: bool) -> dict[str, str]:
+        if e.seq in self._already_complete:
+            return {}
         return self._put_task(self._key(e.actor), ids, e.task, {"completed": completed})  # type: ignore[attr-defined]
 
     def _due_date_changed(self, e: ev.DueDateChanged, ids: IdMap, _: bool) -> dict[str, str]:

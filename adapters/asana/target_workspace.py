@@ -45,6 +45,8 @@ class WorkspaceMixin:
         self._notes: list[str] = []
         self._note_lock = threading.Lock()
         self._portfolios_refused = ""  # the 402 note, once one came
+        self._decided: set[str] = set()  # approvals decided (so complete) as of the log so far
+        self._already_complete: set[int] = set()  # seqs of TaskCompleted with nothing to do
 
     def _workspace_handlers(self) -> dict[type, Any]:
         return {
@@ -60,8 +62,17 @@ class WorkspaceMixin:
         }
 
     def _observe_workspace(self, event: ev.Event) -> None:
-        if isinstance(event, ev.CustomFieldCreated):
-            self._field_kinds[event.field] = (event.kind, event.precision)
+        match event:
+            case ev.CustomFieldCreated():
+                self._field_kinds[event.field] = (event.kind, event.precision)
+            case ev.ApprovalDecided():
+                self._decided.add(event.task)
+            case ev.TaskReopened():
+                self._decided.discard(event.task)
+            case ev.TaskCompleted() if event.task in self._decided:
+                # Asana completes an approval with its decision, and completing it again
+                # would turn a rejection into "approved": nothing to send.
+                self._already_complete.add(event.seq)
 
     def _note(self, text: str) -> bool:
         """Remember `text` for the summary; False when it was already noted."""
@@ -203,6 +214,7 @@ class WorkspaceMixin:
         with self._team_lock:
             if name in self._teams:
                 return self._teams[name]
+
             def find() -> dict[str, str] | None:
                 items = self.client.pages(key, f"/workspaces/{self.workspace}/teams",
                                           {"opt_fields": "name"})  # fmt: skip

@@ -36,6 +36,8 @@ from engine.run import read_manifest
 
 CHUNK_SECONDS = 6 * 3600.0  # simulated time per step of a flat-out job
 LATENESS_KEPT = 20_000
+DUE_KEPT = 100_000
+FOLLOW_SAFETY_SECONDS = 5.0  # a live replay re-reads its log this often even if never poked
 SETTLED = ("applied", "failed", "skipped", "parked")
 SEEN = ("requests", "retries", "rate_limited")
 
@@ -45,6 +47,7 @@ class JobContext:
     scheduler: Scheduler
     tokens_file: Path | None
     opener: object  # concurrent.futures.Executor for (re)opening simulations
+    llm_options: object | None = None  # adapters.anthropic.session.LlmOptions
 
 
 @dataclass
@@ -55,10 +58,14 @@ class Live:
     day: date = field(default_factory=lambda: datetime.now(UTC).date())
     today: int = 0
     lateness: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
+    # Seconds from an event's paced due time to its target having applied it (with a target).
+    delivery: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
+    # seq -> monotonic due time of events written but not yet applied at the target.
+    due: dict = field(default_factory=dict)
 
 
 class Job:
-    def __init__(self, run_dir: Path, state: JobState, ctx: JobContext) -> None:
+    def __init__(self, run_dir: Path, state: JobState, ctx: JobContext, llm=None) -> None:
         self.run_dir = run_dir
         self.state = state
         self.ctx = ctx
@@ -68,10 +75,11 @@ class Job:
         self.manifest = read_manifest(run_dir)
         self.live = Live(events=state.events)
         self.sim: SteppedSim | None = None
+        self.llm = llm  # an LlmSession while a Claude-written simulation runs
         self.running_since: float | None = None
         self.worker: threading.Thread | None = None
         self.replay_thread: threading.Thread | None = None
-        self.replay_stop = threading.Event()
+        self.replay_stop = Wakeup()
         self.replayer = None
         self.connection = None
         self.sandbox = None
@@ -191,7 +199,10 @@ class Job:
         sim = self.sim
         if sim is None:
             return math.inf
+        written = sim.world.seq
         sim.advance_paced()
+        if sim.world.seq != written and self.replay_thread is not None:
+            self.replay_stop.poke()  # the follower reads the new lines now
         if not sim.done:
             return sim.due_wall()
         threading.Thread(target=self._finish_paced, name=f"finish-{self.id[:20]}",
@@ -278,11 +289,14 @@ class Job:
         conn = self.connection
         workers = 2 if follow else 8  # a live job trickles; a backfill wants throughput
         try:
-            summary = run_replay(
-                self.run_dir, conn.target, conn.journal, speed=None, follow=follow,
-                stop=self.replay_stop, on_start=self._replay_started,
-                options=ReplayOptions(workers_per_lane=workers),
-            )  # fmt: skip
+            if follow:
+                summary = self._follow_replay(conn, workers)
+            else:
+                summary = run_replay(
+                    self.run_dir, conn.target, conn.journal, speed=None, follow=False,
+                    stop=self.replay_stop, on_start=self._replay_started,
+                    options=ReplayOptions(workers_per_lane=workers),
+                )  # fmt: skip
         except BaseException as exc:
             self.fail(exc, join=False)
             return None
@@ -293,6 +307,21 @@ class Job:
             threading.Thread(target=self.fail, args=(BusyworkError(summary.stopped),),
                              daemon=True).start()  # fmt: skip
         return summary
+
+    def _follow_replay(self, conn, workers: int):
+        """Replay the log as the scheduler writes it. The follower sleeps until `_step` pokes
+        `replay_stop` after writing (a timer only as a safety net), so idle jobs cost nothing."""
+        from engine.log import FileLog
+        from engine.replay import Replayer, ReplayOptions
+
+        options = ReplayOptions(speed=None, workers_per_lane=workers)
+        replayer = Replayer(TimedTarget(conn.target, self.live), conn.journal, options,
+                            self.replay_stop)  # fmt: skip
+        self._replay_started(replayer)
+        events = FileLog.open_readonly(self.run_dir).follow(
+            1, stop=self.replay_stop, poll_interval=FOLLOW_SAFETY_SECONDS
+        )
+        return replayer.run(events)
 
     def _replay_started(self, replayer) -> None:
         self.replayer = replayer
@@ -324,7 +353,17 @@ class Job:
     # -- shared --------------------------------------------------------------------------------
 
     def _open_sim(self) -> SteppedSim:
-        sim = SteppedSim(self.run_dir, self.manifest, forever=self.state.spec.forever)
+        content = None
+        if self.manifest.scenario.content == "anthropic":
+            from adapters.web.llm import budget_notice, open_for_run
+
+            if self.llm is None:
+                notice = budget_notice(self.state.warnings)
+                self.llm = open_for_run(self.manifest.scenario, self.ctx.llm_options, notice)
+            self.llm.start(self.run_dir)  # usage to the run's ledger; blueprints fetched ahead
+            content = self.llm.source
+        sim = SteppedSim(self.run_dir, self.manifest, forever=self.state.spec.forever,
+                         content=content)  # fmt: skip
         sim.on_event = self._on_event
         self.live.events = sim.world.seq
         return sim
@@ -338,6 +377,10 @@ class Job:
         live.today += 1
         if self.paced:
             live.lateness.append(late)
+            if self.state.spec.target.kind != "none":
+                if len(live.due) > DUE_KEPT:  # the target fell far behind: stop timing it
+                    live.due.clear()
+                live.due[event.seq] = time.monotonic() - late
 
     def fail(self, exc: BaseException, join: bool = True) -> None:
         message = str(exc) if isinstance(exc, BusyworkError) else f"internal error: {exc!r}"
@@ -352,6 +395,9 @@ class Job:
             self.state.events = self.live.events = max(self.live.events, self.sim.world.seq)
             self.sim.close()
             self.sim = None
+        if self.llm is not None and (self.state.status in FINAL or self._closing):
+            self.llm.close()
+            self.llm = None
         if self.connection is not None and (self.state.status in FINAL or self._closing):
             self._record_replay()
             self.connection.close()
@@ -391,6 +437,51 @@ class Job:
         state.events = max(state.events, self.live.events)
         state.uptime_seconds = round(self.uptime(), 3)
         return state
+
+
+class Wakeup(threading.Event):
+    """A stop event whose `wait` also returns (False) when poked: a live replay's log follower
+    waits on it, and the job pokes it after writing events, instead of the follower polling."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._changed = threading.Condition()
+        self._news = False
+
+    def set(self) -> None:
+        super().set()
+        with self._changed:
+            self._changed.notify_all()
+
+    def poke(self) -> None:
+        with self._changed:
+            self._news = True
+            self._changed.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        with self._changed:
+            if not self.is_set() and not self._news:
+                self._changed.wait(timeout)
+            self._news = False
+        return self.is_set()
+
+
+class TimedTarget:
+    """The job's target, timing when each live event has been applied against its due time."""
+
+    def __init__(self, target, live: Live) -> None:
+        self._target = target
+        self._live = live
+
+    def __getattr__(self, name: str):
+        return getattr(self._target, name)
+
+    def apply(self, event: ev.Event, ids, *, uncertain: bool) -> dict[str, str]:
+        created = self._target.apply(event, ids, uncertain=uncertain)
+        due = self._live.due.pop(event.seq, None)
+        if due is not None:
+            self._live.delivery.append(max(0.0, time.monotonic() - due))
+        return created
 
 
 def _now() -> datetime:

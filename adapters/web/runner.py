@@ -18,6 +18,7 @@ import msgspec
 
 from adapters.web import store
 from adapters.web.job import Job, JobContext
+from adapters.web.llm import open_for_new_job
 from adapters.web.scheduler import Scheduler
 from adapters.web.spec import FieldError, JobSpec, check, resolve_scenario
 from adapters.web.store import FINAL, JobState, ReplayCounters
@@ -66,6 +67,8 @@ class RunnerConfig:
     data_dir: Path
     tokens_file: Path | None = None
     base_dir: Path = Path(".")  # relative scenario files are read from here
+    # adapters.anthropic.session.LlmOptions for Claude-written jobs (None: the defaults).
+    llm_options: object | None = None
 
 
 class JobRunner:
@@ -75,7 +78,8 @@ class JobRunner:
         self._lock = threading.RLock()
         self._opener = ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-open")
         self._scheduler = Scheduler(on_error=self._step_failed)
-        self._ctx = JobContext(self._scheduler, config.tokens_file, self._opener)
+        self._ctx = JobContext(self._scheduler, config.tokens_file, self._opener,
+                               config.llm_options)  # fmt: skip
         self.closed = False
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -118,15 +122,23 @@ class JobRunner:
         check(spec, scenario, self.token_keys() if spec.target.kind == "asana" else None)
         if spec.mode == "backfill":
             scenario = backfill_scenario(scenario, scenario.days, datetime.now(UTC).date())
-        with self._lock:
-            run_dir = runs.new_run_dir(scenario, self.config.data_dir)
-            runs.create_run(run_dir, scenario, TemplateSource())
-            now = datetime.now(UTC).replace(microsecond=0)
-            name = spec.name.strip() or scenario.name
-            state = JobState(id=run_dir.name, name=name, spec=spec, created_at=now)
-            store.save(run_dir, state)
-            job = Job(run_dir, state, self._ctx)
-            self._jobs[job.id] = job
+        warnings: list[str] = []
+        scenario, session = open_for_new_job(scenario, self.config.llm_options, warnings)
+        try:
+            with self._lock:
+                run_dir = runs.new_run_dir(scenario, self.config.data_dir)
+                runs.create_run(run_dir, scenario, session.source if session else TemplateSource())
+                now = datetime.now(UTC).replace(microsecond=0)
+                name = spec.name.strip() or scenario.name
+                state = JobState(id=run_dir.name, name=name, spec=spec, created_at=now,
+                                 warnings=warnings)  # fmt: skip
+                store.save(run_dir, state)
+                job = Job(run_dir, state, self._ctx, llm=session)
+                self._jobs[job.id] = job
+        except BaseException:
+            if session is not None:
+                session.close()
+            raise
         if spec.start:
             job.start()
         return self.view(job.id)
@@ -227,6 +239,12 @@ class JobRunner:
         with self._lock:
             jobs = list(self._jobs.values())
         return [x for job in jobs for x in list(job.live.lateness)]
+
+    def delivery_lateness(self) -> list[float]:
+        """Paced jobs with a target: seconds from each event's due time to its being applied."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        return [x for job in jobs for x in list(job.live.delivery)]
 
 
 def _llm(run_dir: Path) -> tuple[int, float | None]:

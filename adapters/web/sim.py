@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine import events as ev
+from engine.content import ContentSource
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 from engine.log import FileLog
@@ -26,7 +27,14 @@ OnEvent = Callable[[ev.Event, float], None]
 
 
 class SteppedSim:
-    def __init__(self, run_dir: Path, manifest: Manifest, *, forever: bool) -> None:
+    def __init__(
+        self,
+        run_dir: Path,
+        manifest: Manifest,
+        *,
+        forever: bool,
+        content: ContentSource | None = None,
+    ) -> None:
         self.run_dir = Path(run_dir)
         self.manifest = manifest
         self.log = FileLog(self.run_dir)
@@ -38,8 +46,8 @@ class SteppedSim:
         try:
             self._durable = self.log.last_seq
             self._existing = self.log.read_lines(1) if self._durable else iter(())
-            self.world = World(resolve(manifest.scenario), TemplateSource(), self._sink,
-                               forever=forever)  # fmt: skip
+            self.world = World(resolve(manifest.scenario), content or TemplateSource(),
+                               self._sink, forever=forever)  # fmt: skip
             self.world.start()
             self._catch_up()
         except BaseException:

@@ -111,12 +111,6 @@ def resolve_scenario(spec: JobSpec, base_dir: Path | None = None) -> sc.Scenario
         if match:
             raise FieldError(f"scenario.{match.group(1)}", match.group(2)) from None
         raise FieldError("scenario", text) from None
-    if scenario.content != "templates":
-        raise FieldError(
-            "scenario.content",
-            f"{scenario.content!r}; jobs write text from templates (use `busywork simulate "
-            "--content anthropic` for Claude-written runs)",
-        )
     return scenario
 
 

@@ -1,0 +1,128 @@
+"""`busywork demo`'s dashboard: the demo run as a completed job, beside its sandbox.
+
+The demo simulates and replays on its own (``cli.py``); afterwards its run is registered as a
+completed job (a ``job.json`` like any other job's) in the data directory the dashboard reads,
+so the dashboard shows it with its activity feed and charts, and a restarted ``busywork
+serve`` lists it too. The job points at the sandbox's browse page while the sandbox runs; the
+link is cleared when the demo ends (the in-memory sandbox is gone then).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.web import store
+from adapters.web.spec import JobSpec, TargetSpec
+from adapters.web.store import JobState, ReplayCounters
+from engine.errors import BusyworkError
+from engine.run import read_manifest
+
+Echo = Callable[[str], None]
+
+
+def register_run(run_dir: Path, summary, browse_url: str) -> JobState:
+    """Write the demo run's job file: a completed backfill into the in-process sandbox."""
+    manifest = read_manifest(run_dir)
+    scenario = manifest.scenario
+    now = datetime.now(UTC).replace(microsecond=0)
+    spec = JobSpec(name=f"demo: {scenario.name}", scenario={"days": scenario.days},
+                   mode="backfill", speed="max", target=TargetSpec(kind="sandbox"),
+                   start=False)  # fmt: skip
+    replay = ReplayCounters(
+        target=summary.target, applied=summary.applied + summary.already_done,
+        failed=summary.failed, skipped=summary.skipped, parked=summary.parked,
+        requests=summary.requests, retries=summary.retries, rate_limited=summary.rate_limited,
+        invalid_tokens=list(summary.invalid_tokens), browse_url=browse_url,
+    )  # fmt: skip
+    state = JobState(
+        id=run_dir.name, name=spec.name, spec=spec, status="completed", created_at=now,
+        started_at=now, ended_at=now, uptime_seconds=summary.wall_seconds,
+        sim_seconds=scenario.days * 86400.0, events=manifest.events, replay=replay,
+    )  # fmt: skip
+    store.save(run_dir, state)
+    return state
+
+
+def forget_sandbox(run_dir: Path) -> None:
+    """The sandbox has stopped: drop its browse link from the job file (if the job is kept)."""
+    if not store.job_path(run_dir).exists():
+        return  # deleted from the dashboard meanwhile
+    state = store.load(run_dir)
+    if state.replay is not None and state.replay.browse_url:
+        state.replay.browse_url = ""
+        store.save(run_dir, state)
+
+
+def serve_dashboard(
+    data_dir: Path,
+    *,
+    port: int,
+    until: threading.Event,
+    on_ready: Callable[[str], None],
+    host: str = "127.0.0.1",
+) -> None:
+    """Serve the dashboard for `data_dir` until `until` is set. When `port` is taken, any free
+    port is used instead (the URL is passed to `on_ready`)."""
+    from adapters.web.app import WebConfig
+    from adapters.web.serve import ServerThread, build_app
+
+    server = None
+    for attempt in dict.fromkeys((port, 0)):
+        app, _ = build_app(data_dir, None, WebConfig())
+        try:
+            server = ServerThread(app, host=host, port=attempt).start()
+            break
+        except BusyworkError:
+            if attempt == 0:
+                raise
+    assert server is not None
+    try:
+        on_ready(server.url + "/")
+        until.wait()
+    finally:
+        server.stop()
+
+
+def stop_on_signal(seconds: float | None) -> threading.Event:
+    """An event set by SIGTERM, or after `seconds` (tests); Ctrl-C is handled by the caller."""
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if seconds is not None:
+        timer = threading.Timer(seconds, stop.set)
+        timer.daemon = True
+        timer.start()
+    return stop
+
+
+def demo_dashboard(
+    run_dir: Path,
+    data_dir: Path,
+    sandbox,
+    summary,
+    *,
+    port: int,
+    echo: Echo,
+    seconds: float | None = None,
+) -> None:
+    """Register the run, serve the dashboard next to the sandbox until Ctrl-C, SIGTERM or
+    `seconds` have passed; then drop the sandbox link."""
+    browse = sandbox.root_url + "/"
+    register_run(run_dir, summary, browse)
+    stop = stop_on_signal(seconds)
+
+    def ready(url: str) -> None:
+        echo(f"Dashboard:  {url}#job={run_dir.name}")
+        echo(f"Sandbox:    {browse}")
+        echo("Serving both; press Ctrl-C to stop.")
+
+    try:
+        serve_dashboard(data_dir, port=port, until=stop, on_ready=ready)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        forget_sandbox(run_dir)

@@ -1,0 +1,72 @@
+"""Claude-written text in jobs (``scenario.content = "anthropic"``).
+
+The key comes from the server's environment (``ANTHROPIC_API_KEY``) only: never from a request,
+never stored in job state. When a job is created, the key is checked with one call; without a
+key (or with one the API rejects) the job writes text from templates and says so in its
+warnings. Usage and estimated cost go to the run's ``llm_usage.jsonl``, which the job list
+summarizes. A restarted job re-simulates its log with the same blueprints, read from the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import msgspec
+
+from adapters.web.spec import FieldError
+from engine.errors import BusyworkError
+from engine.scenario import Scenario
+
+Notice = Callable[[str], None]
+
+
+def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
+    """(scenario, session or None): a checked session for a Claude-written scenario; else the
+    scenario switched to templates, with the reason added to `warnings`."""
+    if scenario.content != "anthropic":
+        return scenario, None
+    from adapters.anthropic.fetch import KeyRejected
+    from adapters.anthropic.session import KEY_VARIABLE, open_session
+
+    try:
+        session = open_session(scenario, options, notice=_quiet)
+        reason = f"{KEY_VARIABLE} is not set on the server" if session is None else ""
+    except KeyRejected as exc:
+        session, reason = None, str(exc)
+    except BusyworkError as exc:
+        text = str(exc)
+        if text.startswith("content_model: "):
+            raise FieldError(
+                "scenario.content_model", text.removeprefix("content_model: ")
+            ) from None
+        session, reason = None, text
+    if session is None:
+        warnings.append(f"text from templates, not Claude: {reason}")
+        scenario = msgspec.structs.replace(scenario, content="templates")
+    return scenario, session
+
+
+def open_for_run(scenario: Scenario, options, notice: Notice):
+    """A session for resuming a Claude-written run (its blueprints come from the cache)."""
+    from adapters.anthropic.session import KEY_VARIABLE, open_session
+
+    session = open_session(scenario, options, notice=notice)
+    if session is None:
+        raise BusyworkError(
+            f"the run's text is written by Claude; set {KEY_VARIABLE} on the server to carry on"
+        )
+    return session
+
+
+def budget_notice(warnings: list[str]) -> Notice:
+    """Keep the session's notices that matter to a user (the budget), not batch progress."""
+
+    def notice(text: str) -> None:
+        if "budget" in text.lower() and text not in warnings:
+            warnings.append(text)
+
+    return notice
+
+
+def _quiet(_text: str) -> None:
+    """The key check says nothing worth keeping; a missing key becomes a warning instead."""
