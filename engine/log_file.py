@@ -21,6 +21,7 @@ from types import TracebackType
 
 from engine.errors import BusyworkError, InvalidInput
 from engine.events import ENCODER, Event
+from engine.locks import lock_exclusively
 from engine.log_check import check_sealed_segment, scan_last_segment, visible_last_seq
 from engine.log_segments import (
     LineBatch,
@@ -32,11 +33,6 @@ from engine.log_segments import (
     segment_name,
     seq_error,
 )
-
-try:  # POSIX only; elsewhere the single-writer rule is not enforced.
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
 
 DEFAULT_SEGMENT_BYTES = 64 * 2**20
 BUFFER_BYTES = 64 * 2**10
@@ -93,7 +89,11 @@ class FileLog:
         except OSError as exc:
             raise BusyworkError(f"{self.events_dir}: cannot open event log: {exc}") from exc
         try:
-            self._lock()
+            lock_exclusively(
+                self._dir_fd,
+                f"{self.events_dir}: another writer has this event log open; "
+                "open it read-only to look at it",
+            )
             self._open_for_append()
         except BaseException:
             self._close_fds()
@@ -107,17 +107,6 @@ class FileLog:
         return cls(run_dir, readonly=True)
 
     # -- opening -------------------------------------------------------------------------------
-
-    def _lock(self) -> None:
-        if fcntl is None:  # pragma: no cover
-            return
-        try:
-            fcntl.flock(self._dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BusyworkError(
-                f"{self.events_dir}: another writer has this event log open; "
-                "open it read-only to look at it"
-            ) from None
 
     def _open_for_append(self) -> None:
         segments = list_segments(self.events_dir)

@@ -24,11 +24,7 @@ from types import TracebackType
 import msgspec
 
 from engine.errors import BusyworkError, LogCorrupted
-
-try:  # POSIX only; elsewhere the single-writer rule is not enforced.
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+from engine.locks import lock_exclusively
 
 JOURNAL = "journal.jsonl"
 META = "target.json"
@@ -99,24 +95,17 @@ class Journal:
             raise BusyworkError(f"{self.folder}: cannot open the replay checkpoint: {exc}") from exc
         self._fd = fd
         try:
-            self._lock_folder()
+            lock_exclusively(
+                self._fd,
+                f"{self.folder}: another replay into this target is running; wait for it or "
+                "stop it first",
+            )
             self._load()
             if meta is not None:
                 self._write_meta(meta)
         except BaseException:
             self.close()
             raise
-
-    def _lock_folder(self) -> None:
-        if fcntl is None:  # pragma: no cover
-            return
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BusyworkError(
-                f"{self.folder}: another replay into this target is running; wait for it or "
-                "stop it first"
-            ) from None
 
     def _load(self) -> None:
         data = self.path.read_bytes()
