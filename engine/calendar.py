@@ -24,6 +24,7 @@ from engine.scenario import WEEKDAYS, Person, Rhythm, Scenario, parse_hours
 BIN_SECONDS = 900
 BINS_PER_DAY = 96
 _DAY = timedelta(days=1)
+_CACHED_DAYS = 120
 
 
 def _bump(hour: float, centre: float, width: float) -> float:
@@ -117,6 +118,9 @@ class PersonCalendar:
         changes in the small hours do not shift working hours)."""
         start = self._day_starts.get(day)
         if start is None:
+            if len(self._day_starts) > _CACHED_DAYS:  # a cache: keep memory flat in run length
+                self._day_starts.clear()
+                self._working.clear()
             noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.tz)
             offset = noon.utcoffset() or timedelta(0)
             midnight_utc = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
