@@ -134,9 +134,6 @@ class PersonCalendar:
             return 0.0
         return self.profile[(local.hour * 60 + local.minute) // 15] * 4
 
-    def working_at(self, seconds: float) -> bool:
-        return self.intensity(self.origin + timedelta(seconds=seconds)) > 0
-
     def next_activity(self, now: float, rng: random.Random, horizon: float) -> float:
         """The next moment this person acts after `now` (or `math.inf` past the horizon).
 

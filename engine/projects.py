@@ -151,7 +151,6 @@ def _start_project(world: World, actor: Actor) -> bool:
     size = world.scenario.work.tasks_per_project
     world.task_queue[project_id] = list(blueprint.tasks[:size])
     actor.last_project_at = world.env.now
-    actor.projects_created += 1
     return True
 
 

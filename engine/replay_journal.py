@@ -204,11 +204,3 @@ class Journal:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def read_journal(folder: Path | str) -> Journal:
-    """Open a checkpoint to look at it (takes the writer lock: no replay may be running)."""
-    folder = Path(folder)
-    if not (folder / JOURNAL).is_file():
-        raise BusyworkError(f"{folder}: no replay checkpoint here ({JOURNAL} is missing)")
-    return Journal(folder)

@@ -44,7 +44,6 @@ class PersonView:
     team: str
     tz: ZoneInfo
     away: tuple[date, date] | None = None
-    last_active: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -95,7 +94,6 @@ class TaskView:
     due_on: date | None = None
     completed: bool = False
     completed_at: datetime | None = None
-    reopened: bool = False
     approved: bool = False
     reviewer: str | None = None
     followers: dict[str, None] = field(default_factory=dict)
@@ -198,7 +196,6 @@ def _check_actor(state: State, event: ev.Event) -> None:
         local_day = event.at.astimezone(person.tz).date()
         if person.away[0] <= local_day <= person.away[1]:
             raise _fail(event, f"actor {event.actor!r} is out of office on {local_day}")
-    person.last_active = event.at
 
 
 def _task(state: State, event: ev.Event, task_id: str) -> TaskView:
@@ -230,7 +227,6 @@ def _person_joined(state: State, e: ev.PersonJoined) -> None:
         timezone=e.timezone,
         team=e.team,
         tz=ZoneInfo(e.timezone),
-        last_active=e.at,
     )
     state.assigned[e.person] = {s: {} for s in TRANSITIONS if s != "done"}
     state.open_counts[e.person] = 0
@@ -385,7 +381,6 @@ def _task_reopened(state: State, e: ev.TaskReopened) -> None:
     if not task.completed:
         raise _fail(e, f"task {e.task!r} is not complete")
     task.completed = False
-    task.reopened = True
     task.last_activity = e.at
     state.projects[task.project].open_tasks += 1
     if task.parent is not None:

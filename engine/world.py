@@ -50,7 +50,6 @@ class Actor:
     next_away_week: date = date.min
     last_project_at: float = -math.inf
     last_chase_day: date | None = None
-    projects_created: int = 0
 
 
 def stream(seed: int, name: str) -> random.Random:
