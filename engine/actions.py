@@ -12,7 +12,7 @@ from __future__ import annotations
 from engine import events as ev
 from engine.moves import comment, complete, move, my_open, reviewer_for
 from engine.projects import run_projects
-from engine.state import TaskView, open_count
+from engine.state import TaskView
 from engine.workspace import decide_approval, escalate_priority, open_dependency
 from engine.world import Actor, World
 
@@ -70,7 +70,7 @@ def _announce_time_away(world: World, actor: Actor) -> bool:
     actor.announced = (start_on, end_on)
     back = world.workdays_after(actor, end_on, 1)
     tasks, mine = world.state.tasks, world.state.assigned[actor.id]
-    active = [t for s in ("in_progress", "blocked", "in_review") for t in mine[s]]
+    active = _active(mine)
     for task_id in active[:3]:
         comment(world, actor, tasks[task_id], "out_of_office", detail=back.strftime("%a %d %b"))
     return True
@@ -146,10 +146,14 @@ def _unblock(world: World, actor: Actor) -> bool:
 
 
 def _slip_due_date(world: World, actor: Actor) -> bool:
+    in_progress = world.state.assigned[actor.id]["in_progress"]
+    if not in_progress:
+        return False
     today, tasks = world.local_today(actor), world.state.tasks
-    for task_id in world.state.assigned[actor.id]["in_progress"]:
+    for task_id in in_progress:
         task = tasks[task_id]
-        if task.due_on is not None and task.due_on < today:
+        due_on = task.due_on
+        if due_on is not None and due_on < today:
             new_due = world.workdays_after(actor, today, actor.rng.randint(2, 6))
             world.emit(
                 ev.DueDateChanged, actor.id, task=task.id, due_on=new_due, previous=task.due_on
@@ -176,21 +180,17 @@ _OBLIGATIONS = (
 
 def _pace(world: World, actor: Actor) -> None:
     """Accrue progress: weekly rates become credit per action, spent when it crosses 1."""
-    work = world.scenario.work
-    per_action = 1 / world.actions_per_week
-    open_tasks = open_count(world.state, actor.id)
+    work, per_action = world.scenario.work, world.per_action
+    state = world.state
+    open_tasks = state.open_counts[actor.id]
     actor.comment_credit += work.comments_per_task_per_day * open_tasks * 5 * per_action
     if actor.person.role == "manager":
         return
-    # A review that asks for changes costs another round of work, so review requests come
-    # faster than completions; idle credit is capped so a quiet spell does not become a burst.
-    rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
-    actor.work_credit = min(
-        3.0, actor.work_credit + work.completion_rate_per_week * rounds * per_action
-    )
+    # Idle credit is capped so a quiet spell does not become a burst.
+    actor.work_credit = min(3.0, actor.work_credit + world.work_credit_per_action)
     # Blockers arrive as a Poisson process over in-progress work, drawn now and hit at the
     # next chance to work (drawing later would lose those that fall on busy moments).
-    in_progress = len(world.state.assigned[actor.id]["in_progress"])
+    in_progress = len(state.assigned[actor.id]["in_progress"])
     if actor.rng.random() < work.blocked_rate_per_week * in_progress * per_action:
         actor.blockers_due += 1
 
@@ -269,19 +269,19 @@ def _pick_up(world: World, actor: Actor) -> bool:
 def _conversation(world: World, actor: Actor) -> None:
     rng, work, state = actor.rng, world.scenario.work, world.state
     assigned = state.assigned[actor.id]
-    mine = [t for s in ("in_progress", "blocked", "in_review") for t in assigned[s]]
-    if mine and actor.comment_credit >= 1:
-        actor.comment_credit -= 1
-        task = state.tasks[rng.choice(mine)]
-        to = reviewer_for(world, actor, task) if rng.random() < 0.3 else None
-        comment(world, actor, task, "question" if to else "progress", to=to)
-        return
-    if mine and world.tag_ids and rng.random() < 0.03:  # tags also arrive after creation
-        task = state.tasks[rng.choice(mine)]
-        tag = rng.choice(world.tag_ids)
-        if tag not in task.tags:
-            world.emit(ev.TagAdded, actor.id, task=task.id, tag=tag)
+    if assigned["in_progress"] or assigned["blocked"] or assigned["in_review"]:
+        if actor.comment_credit >= 1:
+            actor.comment_credit -= 1
+            task = state.tasks[rng.choice(_active(assigned))]
+            to = reviewer_for(world, actor, task) if rng.random() < 0.3 else None
+            comment(world, actor, task, "question" if to else "progress", to=to)
             return
+        if world.tag_ids and rng.random() < 0.03:  # tags also arrive after creation
+            task = state.tasks[rng.choice(_active(assigned))]
+            tag = rng.choice(world.tag_ids)
+            if tag not in task.tags:
+                world.emit(ev.TagAdded, actor.id, task=task.id, tag=tag)
+                return
     recent = state.recently_completed
     if not recent:
         return
@@ -293,3 +293,8 @@ def _conversation(world: World, actor: Actor) -> None:
         world.emit(ev.TaskLiked, actor.id, task=task.id)
     elif roll > 1 - work.follower_probability / 4 and actor.id not in task.followers:
         world.emit(ev.FollowerAdded, actor.id, task=task.id, follower=actor.id)
+
+
+def _active(assigned: dict[str, dict[str, None]]) -> list[str]:
+    """Someone's tasks that are under way: in progress, blocked or in review."""
+    return [*assigned["in_progress"], *assigned["blocked"], *assigned["in_review"]]

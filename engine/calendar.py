@@ -87,7 +87,12 @@ class PersonCalendar:
         self._working: dict[date, bool] = {}
         # The local day of the last moment next_activity returned (calls come in time order).
         self.last_day = origin.astimezone(self.tz).date()
-        self._cursor = (self.last_day, self.day_start(self.last_day))
+        # (local day, its start, the next day's start) of the last moment returned
+        self._cursor = (
+            self.last_day,
+            self.day_start(self.last_day),
+            self.day_start(self.last_day + _DAY),
+        )
 
     def add_away(self, start_on: date, end_on: date) -> None:
         self.away.append((start_on, end_on))
@@ -140,23 +145,26 @@ class PersonCalendar:
         Inverts the integrated intensity: draw Exp(1) and walk forward through the day's
         cumulative profile (bisect), then whole days, until that much expected activity
         has passed. Calls must come with non-decreasing `now` (a person's own clock)."""
-        day, start = self._cursor
-        if not start <= now < self.day_start(day + _DAY):
+        day, start, end = self._cursor
+        if not start <= now < end:
             day = self.local(now).date()
             start = self.day_start(day)
         need = rng.expovariate(1.0)
         cumulative, profile, total = self.cumulative, self.profile, self.cumulative[-1]
+        working = self._working
         position = max(0.0, (now - start) / BIN_SECONDS)
         while start < horizon:
             b = int(position)
-            if b < BINS_PER_DAY and self.is_working_day(day):
+            if b < BINS_PER_DAY and (working.get(day) or self.is_working_day(day)):
                 target = cumulative[b] + profile[b] * (position - b) + need
                 if target < total:
                     b = bisect_right(cumulative, target) - 1
                     while profile[b] == 0:  # exactly on a boundary before closed bins
                         b -= 1
                     moment = start + (b + (target - cumulative[b]) / profile[b]) * BIN_SECONDS
-                    self._cursor, self.last_day = (day, start), day
+                    if day != self._cursor[0]:
+                        self._cursor = (day, start, self.day_start(day + _DAY))
+                    self.last_day = day
                     return moment if moment < horizon else math.inf
                 need = target - total
             day += _DAY

@@ -6,6 +6,11 @@ reaches 64 KiB (or the end of the current segment), and is fsynced at least ever
 events, so the clock is not read per event) and at close. A writer that goes idle should call
 `flush()`: the time rule is checked on append only.
 
+Those periodic fsyncs run on a helper thread (an fsync takes milliseconds and releases the GIL),
+so the writer goes on encoding meanwhile; at most one is in flight, so a crash loses at most
+about twice `fsync_every_events` events. `flush()`, `close()` and sealing a full segment wait
+for it and fsync in the caller's thread; a failed background fsync is raised by the next call.
+
 One writer per log: a writable open takes an exclusive lock on the events folder. Readers
 (`FileLog.open_readonly`) never write; they may watch a log another process is writing.
 """
@@ -16,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -81,6 +87,8 @@ class FileLog:
         self._last_seq = self._written_seq = self._synced_seq = 0
         self._writable = False
         self._closed = False
+        self._syncer: ThreadPoolExecutor | None = None  # started on the first periodic fsync
+        self._syncing: Future[int] | None = None  # the fsync in flight: it returns its seq
         if readonly:
             return
         try:
@@ -176,10 +184,10 @@ class FileLog:
         """Called when the buffer is full or a durability threshold (count or clock) is due."""
         last = self._last_seq
         if last >= self._sync_due:
-            self._sync()
+            self._sync_in_background()
         elif last >= self._time_check:
             if time.monotonic() - self._synced_at >= self._fsync_every_seconds:
-                self._sync()
+                self._sync_in_background()
             else:
                 self._time_check = last + TIME_CHECK_EVERY
                 self._next_check = min(self._sync_due, self._time_check)
@@ -215,21 +223,51 @@ class FileLog:
 
     def _seal_segment(self) -> None:
         # Durable before the next segment appears, so only the last segment can ever be torn.
-        os.fsync(self._fd)
+        self._wait_for_background_sync()
+        self._fsync(self._fd)
         os.close(self._fd)
         self._fd, self._seg_path, self._seg_size = None, None, 0
         self._mark_synced()
 
     def _sync(self) -> None:
+        """Write and fsync everything now, in this thread."""
         self._write_buffer()
+        self._wait_for_background_sync()
         if self._fd is not None and self._synced_seq < self._written_seq:
-            os.fsync(self._fd)
+            self._fsync(self._fd)
         self._mark_synced()
+
+    def _sync_in_background(self) -> None:
+        """Write everything and hand its fsync to the helper thread (after the one before)."""
+        self._write_buffer()
+        self._wait_for_background_sync()
+        if self._fd is not None and self._synced_seq < self._written_seq:
+            if self._syncer is None:
+                self._syncer = ThreadPoolExecutor(1, thread_name_prefix="busywork-fsync")
+            self._syncing = self._syncer.submit(_fsync_through, self._fd, self._written_seq)
+        self._schedule_next_sync()
+
+    def _wait_for_background_sync(self) -> None:
+        syncing, self._syncing = self._syncing, None
+        if syncing is not None:
+            try:
+                self._synced_seq = max(self._synced_seq, syncing.result())
+            except OSError as exc:
+                raise BusyworkError(f"{self._seg_path}: cannot fsync event log: {exc}") from exc
+
+    def _fsync(self, fd: int) -> None:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            raise BusyworkError(f"{self._seg_path}: cannot fsync event log: {exc}") from exc
 
     def _mark_synced(self) -> None:
         self._synced_seq = self._written_seq
+        self._schedule_next_sync()
+
+    def _schedule_next_sync(self) -> None:
         self._synced_at = time.monotonic()
-        self._sync_due = self._synced_seq + self._fsync_every_events
+        self._sync_due = self._written_seq + self._fsync_every_events
         self._time_check = self._last_seq + TIME_CHECK_EVERY
         self._next_check = min(self._sync_due, self._time_check)
         self._flush_at = min(BUFFER_BYTES, max(1, self._segment_bytes - self._seg_size))
@@ -252,6 +290,9 @@ class FileLog:
             self._close_fds()
 
     def _close_fds(self) -> None:
+        if self._syncer is not None:  # never close a file under an fsync in flight
+            self._syncer.shutdown(wait=True)
+            self._syncer = self._syncing = None
         for fd in (self._fd, self._dir_fd):  # closing the folder releases the writer lock
             if fd is not None:
                 os.close(fd)
@@ -305,3 +346,9 @@ class FileLog:
     def _expose_buffer(self) -> None:
         if self._writable and self._buf:
             self._write_buffer()
+
+
+def _fsync_through(fd: int, seq: int) -> int:
+    """The helper thread's job: make the file durable; `seq` is the last event it holds."""
+    os.fsync(fd)
+    return seq

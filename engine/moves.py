@@ -13,8 +13,11 @@ from engine.world import Actor, World
 def person_ref(world: World, person_id: str | None) -> PersonRef | None:
     if person_id is None:
         return None
-    p = world.state.people[person_id]
-    return PersonRef(name=p.name, role=p.role)
+    ref = world.person_refs.get(person_id)
+    if ref is None:  # names and roles never change: one reference per person
+        p = world.state.people[person_id]
+        ref = world.person_refs[person_id] = PersonRef(name=p.name, role=p.role)
+    return ref
 
 
 def comment(

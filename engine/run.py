@@ -136,6 +136,7 @@ def simulate_run(
         durable = log.last_seq
         existing = log.read_lines(1) if durable else iter(())
         first_at: list[datetime] = []
+        pending: list[ev.Event] = []
 
         def sink(event: ev.Event) -> None:
             name = type(event).__name__
@@ -150,17 +151,25 @@ def simulate_run(
                         "(the scenario, seed or busywork version changed since it was written)"
                     )
             else:
-                log.append((event,))
+                pending.append(event)
+                if len(pending) >= 256:  # fewer, larger appends; a crash loses nothing durable
+                    log.append(pending)
+                    pending.clear()
+
+        def progress(t: float) -> None:
+            log.append(pending)  # so a paused job's log holds every event made so far
+            pending.clear()
+            if on_progress is not None:
+                on_progress(t, world.seq)
 
         world = World(scenario, content, sink)
-        world.run(
-            on_progress=(lambda t: on_progress(t, world.seq)) if on_progress else None,
-        )
+        world.run(on_progress=progress)
         if world.seq < durable:
             raise BusyworkError(
                 f"{run_dir}: cannot resume: the log holds {durable} events but the scenario makes "
                 f"only {world.seq}"
             )
+        log.append(pending)
         log.flush()
     wall = time.perf_counter() - started
     last_at = world.state.last_at

@@ -7,6 +7,10 @@ on a task that does not exist, completion before creation, work by someone who i
 
 Collections that the world picks from are dicts used as ordered sets: iteration order must
 not depend on string hashing, or the same seed would give different runs.
+
+This module holds the views, the rules every event obeys, people and projects; tasks and
+their conversation fold in ``engine.state_tasks``, workspace objects in
+``engine.state_workspace``.
 """
 
 from __future__ import annotations
@@ -130,8 +134,6 @@ class State:
     projects: dict[str, ProjectView] = field(default_factory=dict)
     tasks: dict[str, TaskView] = field(default_factory=dict)
     comments: int = 0
-    # Tasks of completed projects: forgotten (memory stays flat in run length), ids kept.
-    archived: set[str] = field(default_factory=set)
     status_updates: int = 0
     # person → lifecycle state → tasks assigned to them in that state (done tasks are not kept)
     assigned: dict[str, dict[str, dict[str, None]]] = field(default_factory=dict)
@@ -201,9 +203,8 @@ def _check_actor(state: State, event: ev.Event) -> None:
 def _task(state: State, event: ev.Event, task_id: str) -> TaskView:
     task = state.tasks.get(task_id)
     if task is None:
-        if task_id in state.archived:
-            raise _fail(event, f"task {task_id!r} belongs to a completed project")
-        raise _fail(event, f"task {task_id!r} does not exist")
+        # Tasks of completed projects are forgotten, so memory stays flat in run length.
+        raise _fail(event, f"task {task_id!r} does not exist (or its project is complete)")
     return task
 
 
@@ -265,166 +266,6 @@ def _section_created(state: State, e: ev.SectionCreated) -> None:
         project.sections[e.state] = e.section
 
 
-def _task_created(state: State, e: ev.TaskCreated) -> None:
-    if e.task in state.tasks:
-        raise _fail(e, f"task {e.task!r} created twice")
-    project = state.projects.get(e.project)
-    if project is None:
-        raise _fail(e, f"project {e.project!r} does not exist")
-    if project.completed:
-        raise _fail(e, f"project {e.project!r} is already complete")
-    if e.parent is not None:
-        parent = _task(state, e, e.parent)
-        parent.subtasks[e.task] = None
-        parent.open_subtasks += 1
-    task = TaskView(
-        id=e.task,
-        project=e.project,
-        name=e.name,
-        creator=e.actor,
-        created_at=e.at,
-        parent=e.parent,
-        assignee=e.assignee,
-        due_on=e.due_on,
-        last_activity=e.at,
-        subtype=e.subtype,
-        approval_status="pending" if e.subtype == "approval" else None,
-    )
-    if e.subtype == "approval" and e.assignee is None:
-        raise _fail(e, f"approval {e.task!r} needs an approver (its assignee)")
-    for tag in e.tags:
-        if tag not in state.tags:
-            raise _fail(e, f"tag {tag!r} does not exist")
-        task.tags[tag] = None
-    for field_id, value in e.custom_fields.items():
-        check_field_value(state, e, project, field_id, value)
-        task.custom[field_id] = value
-    for follower in e.followers:
-        _person(state, e, follower)
-        task.followers[follower] = None
-    state.tasks[e.task] = task
-    project.tasks[e.task] = None
-    project.open_tasks += 1
-    if e.assignee is not None:
-        _person(state, e, e.assignee)
-        _index(state, task)
-    elif e.parent is None:
-        project.unassigned[e.task] = None
-
-
-def _task_assigned(state: State, e: ev.TaskAssigned) -> None:
-    task = _task(state, e, e.task)
-    _person(state, e, e.assignee)
-    if task.assignee != e.previous:
-        raise _fail(e, f"task {e.task!r} was assigned to {task.assignee!r}, not {e.previous!r}")
-    _unindex(state, task)
-    task.assignee = e.assignee
-    _index(state, task)
-    state.projects[task.project].unassigned.pop(e.task, None)
-    task.last_activity = e.at
-
-
-def _task_state_changed(state: State, e: ev.TaskStateChanged) -> None:
-    task = _task(state, e, e.task)
-    if task.state != e.previous:
-        raise _fail(e, f"task {e.task!r} is {task.state!r}, not {e.previous!r}")
-    one_step = task.subtype in ONE_STEP and task.state == "new" and e.state == "done"
-    if e.state not in TRANSITIONS[task.state] and not one_step:
-        raise _fail(e, f"task {e.task!r} cannot go from {task.state!r} to {e.state!r}")
-    if e.blocked_by is not None:
-        if e.state != "blocked" or e.blocked_by not in task.depends_on:
-            raise _fail(
-                e, f"task {e.task!r} cannot be blocked by {e.blocked_by!r}: not its dependency"
-            )
-        if _task(state, e, e.blocked_by).completed:
-            raise _fail(e, f"task {e.task!r} cannot wait on {e.blocked_by!r}: it is complete")
-    task.blocked_by = e.blocked_by
-    if task.state == "done" and task.completed:
-        raise _fail(e, f"task {e.task!r} must be reopened before it moves out of done")
-    if task.state == "in_review" and task.reviewer is not None:
-        state.reviews[task.reviewer].pop(e.task, None)
-    _unindex(state, task)
-    task.state = e.state
-    _index(state, task)
-    task.approved = False
-    task.last_activity = e.at
-
-
-def _task_completed(state: State, e: ev.TaskCompleted) -> None:
-    task = _task(state, e, e.task)
-    if task.completed:
-        raise _fail(e, f"task {e.task!r} is already complete")
-    if task.state != "done":
-        raise _fail(e, f"task {e.task!r} completed while {task.state!r}")
-    if task.approval_status == "pending":
-        raise _fail(e, f"approval {e.task!r} completed before it was decided")
-    if not state.allow_open_dependencies:
-        open_deps = [
-            d for d in task.depends_on if d in state.tasks and not state.tasks[d].completed
-        ]
-        if open_deps:
-            raise _fail(e, f"task {e.task!r} completed while it waits on {open_deps[0]!r}")
-    task.completed = True
-    task.completed_at = e.at
-    task.last_activity = e.at
-    project = state.projects[task.project]
-    project.unassigned.pop(e.task, None)
-    project.open_tasks -= 1
-    if task.parent is None:
-        state.recently_completed.append(e.task)
-    else:
-        state.tasks[task.parent].open_subtasks -= 1
-
-
-def _task_reopened(state: State, e: ev.TaskReopened) -> None:
-    task = _task(state, e, e.task)
-    if not task.completed:
-        raise _fail(e, f"task {e.task!r} is not complete")
-    task.completed = False
-    task.last_activity = e.at
-    state.projects[task.project].open_tasks += 1
-    if task.parent is not None:
-        state.tasks[task.parent].open_subtasks += 1
-
-
-def _due_date_changed(state: State, e: ev.DueDateChanged) -> None:
-    task = _task(state, e, e.task)
-    if task.due_on != e.previous:
-        raise _fail(e, f"task {e.task!r} was due {task.due_on}, not {e.previous}")
-    task.due_on = e.due_on
-
-
-def _comment_added(state: State, e: ev.CommentAdded) -> None:
-    task = _task(state, e, e.task)
-    state.comments += 1
-    task.comments += 1
-    task.last_activity = e.at
-    kind = e.kind
-    if e.to is not None:
-        _person(state, e, e.to)
-    if kind in ("question", "where_is") and e.to is not None:
-        state.asked[e.to][e.comment] = Question(task=e.task, asker=e.actor, at=e.at)
-    elif kind in ("answer", "sorry_for_delay"):
-        pending = state.asked[e.actor]
-        for comment_id in [c for c, q in pending.items() if q.task == e.task]:
-            del pending[comment_id]
-    elif kind == "review_request" and e.to is not None:
-        task.reviewer = e.to
-        state.reviews[e.to][e.task] = None
-    elif kind == "review_feedback":
-        state.reviews[e.actor].pop(e.task, None)
-        task.approved = task.state == "in_review"
-
-
-def _task_liked(state: State, e: ev.TaskLiked) -> None:
-    _task(state, e, e.task).likers[e.actor] = None
-
-
-def _follower_added(state: State, e: ev.FollowerAdded) -> None:
-    _person(state, e, e.follower)
-    _task(state, e, e.task).followers[e.follower] = None
-
-
 def _status_update_posted(state: State, e: ev.StatusUpdatePosted) -> None:
     project = state.projects.get(e.project)
     if project is None:
@@ -445,7 +286,6 @@ def _project_completed(state: State, e: ev.ProjectCompleted) -> None:
     project.completed = True
     for task_id in project.tasks:
         del state.tasks[task_id]
-    state.archived.update(project.tasks)
     for pending in state.asked.values():  # nobody will answer about a closed project
         for comment_id in [c for c, q in pending.items() if q.task in project.tasks]:
             del pending[comment_id]
@@ -469,22 +309,15 @@ def _person_returned(state: State, e: ev.PersonReturned) -> None:
     person.away = None
 
 
-from engine.state_workspace import WORKSPACE_HANDLERS, check_field_value  # noqa: E402
+from engine.state_tasks import TASK_HANDLERS  # noqa: E402
+from engine.state_workspace import WORKSPACE_HANDLERS  # noqa: E402
 
 _HANDLERS = {
+    **TASK_HANDLERS,
     **WORKSPACE_HANDLERS,
     ev.PersonJoined: _person_joined,
     ev.ProjectCreated: _project_created,
     ev.SectionCreated: _section_created,
-    ev.TaskCreated: _task_created,
-    ev.TaskAssigned: _task_assigned,
-    ev.TaskStateChanged: _task_state_changed,
-    ev.TaskCompleted: _task_completed,
-    ev.TaskReopened: _task_reopened,
-    ev.DueDateChanged: _due_date_changed,
-    ev.CommentAdded: _comment_added,
-    ev.TaskLiked: _task_liked,
-    ev.FollowerAdded: _follower_added,
     ev.StatusUpdatePosted: _status_update_posted,
     ev.ProjectCompleted: _project_completed,
     ev.PersonWentOutOfOffice: _person_went_out_of_office,

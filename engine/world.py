@@ -20,7 +20,7 @@ import simpy
 
 from engine import events as ev
 from engine.calendar import PersonCalendar, build_calendar, holiday_dates, origin_of
-from engine.content import ContentSource, TaskBlueprint
+from engine.content import ContentSource, PersonRef, TaskBlueprint
 from engine.scenario import FieldSpec, Person, Scenario
 from engine.state import State, fold
 
@@ -83,6 +83,7 @@ class World:
         self.content_rng = stream(scenario.seed, "content")
         self.seq = 0
         self.counters: dict[str, int] = {}
+        self.person_refs: dict[str, PersonRef] = {}  # how content refers to each person
         self.subjects: dict[str, str] = {}  # task id → the noun phrase comments mention
         self.blocked_until: dict[str, float] = {}  # task id → sim seconds
         self.task_queue: dict[str, list[TaskBlueprint]] = {}  # project id → tasks still to create
@@ -103,7 +104,12 @@ class World:
             self.teams.setdefault(a.person.team, []).append(a)
         # Actions in a week at activity 1: turns weekly rates into credit per action, so rates
         # scale with the activity level like everything else.
-        self.actions_per_week = scenario.work.actions_per_day * 5
+        work = scenario.work
+        self.per_action = 1 / (work.actions_per_day * 5)
+        # A review that asks for changes costs another round of work, so review requests come
+        # faster than completions (see engine.actions._pace).
+        rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
+        self.work_credit_per_action = work.completion_rate_per_week * rounds * self.per_action
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -174,15 +180,20 @@ class World:
         from engine.actions import act
 
         def person_life(actor: Actor):
-            env, start = self.env, self.scenario.start
+            env, start, horizon, quiet = self.env, self.scenario.start, self.horizon, self.quiet
+            next_activity, rng, timeout = actor.calendar.next_activity, actor.rng, env.timeout
+            # Plan 60 more days once the clock is within 30 days of the planned end.
+            replan_at = (actor.planned_until - start).days * 86400 - 30 * 86400
             while True:
-                if env.now > (actor.planned_until - start).days * 86400 - 30 * 86400:
+                now = env.now
+                if now > replan_at:
                     self.plan_ahead(actor, actor.planned_until + timedelta(days=60))
-                moment = actor.calendar.next_activity(env.now, actor.rng, self.horizon)
+                    replan_at = (actor.planned_until - start).days * 86400 - 30 * 86400
+                moment = next_activity(now, rng, horizon)
                 if moment == math.inf:
                     return
-                yield env.timeout(moment - env.now)
-                if not self.quiet or not any(a <= moment < b for a, b in self.quiet):
+                yield timeout(moment - now)
+                if not quiet or not any(a <= moment < b for a, b in quiet):
                     act(self, actor)
 
         for actor in self.actors:
@@ -210,7 +221,11 @@ class World:
 
     def emit(self, cls: type[ev.Event], actor: str, **fields) -> ev.Event:
         self.seq += 1
-        event = cls(seq=self.seq, at=self.now, actor=actor, **fields)
+        second = int(self.env.now)
+        if second != self._at_second:  # events come in bursts within one second
+            self._at_second = second
+            self._at_value = self.origin + timedelta(seconds=second)
+        event = cls(seq=self.seq, at=self._at_value, actor=actor, **fields)
         fold(self.state, event)
         self.sink(event)
         return event

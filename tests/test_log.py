@@ -549,6 +549,7 @@ def test_fsync_every_n_events(tmp_path, file_fsyncs, batch):
     log = FileLog(tmp_path / "run", fsync_every_events=10, fsync_every_seconds=3600)
     for n in range(0, 35, batch):
         log.append(events[n : n + batch])
+    log._wait_for_background_sync()  # periodic fsyncs run on a helper thread
     assert len(file_fsyncs) == 3  # after events 10, 20 and 30
     log.flush()
     assert len(file_fsyncs) == 4
@@ -565,6 +566,7 @@ def test_fsync_by_the_clock_is_checked_every_few_events(tmp_path, file_fsyncs):
     with FileLog(tmp_path / "a", fsync_every_events=10**6, fsync_every_seconds=0) as log:
         for event in events[:count]:
             log.append_encoded(event.seq, encode(event))
+        log._wait_for_background_sync()
         assert len(file_fsyncs) == 3
     # a long interval: the clock checks never fsync, only close does
     file_fsyncs.clear()
@@ -572,6 +574,27 @@ def test_fsync_by_the_clock_is_checked_every_few_events(tmp_path, file_fsyncs):
         log.append(events)
         assert file_fsyncs == []
     assert len(file_fsyncs) == 1
+
+
+def test_a_failed_background_fsync_is_raised_by_the_next_call(tmp_path, monkeypatch):
+    real_fsync, failing = os.fsync, threading.Event()
+
+    def fsync(fd: int) -> None:
+        if failing.is_set() and stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(5, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    events = make_events(25)
+    log = FileLog(tmp_path / "run", fsync_every_events=10, fsync_every_seconds=3600)
+    log.append(events[:5])
+    failing.set()
+    log.append(events[5:15])  # the fsync after event 10 fails on the helper thread
+    with pytest.raises(BusyworkError, match=r"00000001\.jsonl: cannot fsync event log: .*Input"):
+        log.append(events[15:25])  # event 20 waits for it
+    failing.clear()
+    log.close()  # the retry in close makes everything written durable
+    assert list(FileLog.open_readonly(tmp_path / "run").read()) == events[:20]
 
 
 def test_close_fsyncs_and_a_full_segment_is_fsynced_before_the_next(tmp_path, file_fsyncs):

@@ -53,6 +53,67 @@ def raw_simpy_events_per_second(processes: int = 1000, until: float = 300.0) -> 
     return count / (time.perf_counter() - started)
 
 
+def naive_pipeline_events_per_second(tmp: Path, processes: int = 1000, until: float = 300.0):
+    """The naive pipeline the goal is measured against: every timeout becomes one event (a
+    template comment, no state, no choices), encoded and appended to a FileLog on disk."""
+    from datetime import UTC, datetime, timedelta
+
+    from engine import events as ev
+    from engine.log import FileLog
+
+    env = simpy.Environment()
+    origin = datetime(2026, 1, 5, tzinfo=UTC)
+    seq = 0
+    shutil.rmtree(tmp / "naive", ignore_errors=True)
+    with FileLog(tmp / "naive") as log:
+
+        def worker(rng: random.Random, who: str):
+            nonlocal seq
+            while True:
+                yield env.timeout(rng.expovariate(1.0))
+                seq += 1
+                text = f"Progress on the {rng.choice(('budget', 'launch', 'audit'))}: on track."
+                event = ev.CommentAdded(
+                    seq=seq,
+                    at=origin + timedelta(seconds=int(env.now)),
+                    actor=who,
+                    comment=f"c{seq}",
+                    task="t1",
+                    kind="progress",
+                    text=text,
+                )
+                log.append((event,))
+
+        for i in range(processes):
+            env.process(worker(random.Random(i), f"u{i + 1}"))
+        started = time.perf_counter()
+        env.run(until=until)
+        log.flush()
+    return seq / (time.perf_counter() - started)
+
+
+def activation_floor_per_second(monkeypatch, days: int) -> float:
+    """The default team's SimPy processes and calendars alone: people wake when their calendar
+    says and do nothing (besides joining). No behaviour, state, content or log can be faster."""
+    import engine.actions as actions
+    from engine.world import World
+
+    activations = 0
+
+    def only_join(world, actor):
+        nonlocal activations
+        activations += 1
+        if not actor.joined:
+            actions._join(world, actor)
+
+    monkeypatch.setattr(actions, "act", only_join)
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=days))
+    world = World(scenario, TemplateSource(), lambda event: None)
+    started = time.perf_counter()
+    world.run()
+    return activations / (time.perf_counter() - started)
+
+
 def simulate_events_per_second(tmp: Path, days: int) -> tuple[int, float]:
     scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=days))
     run_dir = tmp / f"default-{days}"
@@ -112,10 +173,22 @@ def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
     return time.perf_counter() - started, peak_kb / 1024, output["out"].decode()
 
 
-def test_simulate_vs_raw_simpy(tmp_path):
+def test_simulate_vs_raw_simpy(tmp_path, monkeypatch):
+    days = 30 if QUICK else 180
     raw = raw_simpy_events_per_second()
-    events, ours = simulate_events_per_second(tmp_path, days=30 if QUICK else 180)
+    naive = naive_pipeline_events_per_second(tmp_path)
+    floor = activation_floor_per_second(monkeypatch, days)
+    monkeypatch.undo()
+    events, ours = simulate_events_per_second(tmp_path, days=days)
     print(f"\n[bench] raw SimPy, 1,000 processes doing timeouts: {raw:,.0f} events/s")
+    print(
+        f"[bench] naive pipeline (each timeout → one template comment, encoded, on disk): "
+        f"{naive:,.0f} events/s, ratio {naive / raw:.3f}"
+    )
+    print(
+        f"[bench] default team's processes + calendars alone (act does nothing): "
+        f"{floor:,.0f} activations/s, ratio {floor / raw:.3f} (the ceiling for this design)"
+    )
     print(
         f"[bench] simulate end to end (default team, {events:,} events, templates, on disk): "
         f"{ours:,.0f} events/s"

@@ -1,0 +1,193 @@
+"""Folding tasks and their conversation: creation, assignment, the lifecycle, completion,
+due dates, comments (questions and reviews waiting for someone), likes and followers (see
+engine.state for the projection and its rules)."""
+
+from __future__ import annotations
+
+from engine import events as ev
+from engine.state import (
+    ONE_STEP,
+    TRANSITIONS,
+    Question,
+    State,
+    TaskView,
+    _fail,
+    _index,
+    _person,
+    _task,
+    _unindex,
+)
+from engine.state_workspace import check_field_value
+
+
+def _task_created(state: State, e: ev.TaskCreated) -> None:
+    if e.task in state.tasks:
+        raise _fail(e, f"task {e.task!r} created twice")
+    project = state.projects.get(e.project)
+    if project is None:
+        raise _fail(e, f"project {e.project!r} does not exist")
+    if project.completed:
+        raise _fail(e, f"project {e.project!r} is already complete")
+    if e.parent is not None:
+        parent = _task(state, e, e.parent)
+        parent.subtasks[e.task] = None
+        parent.open_subtasks += 1
+    task = TaskView(
+        id=e.task,
+        project=e.project,
+        name=e.name,
+        creator=e.actor,
+        created_at=e.at,
+        parent=e.parent,
+        assignee=e.assignee,
+        due_on=e.due_on,
+        last_activity=e.at,
+        subtype=e.subtype,
+        approval_status="pending" if e.subtype == "approval" else None,
+    )
+    if e.subtype == "approval" and e.assignee is None:
+        raise _fail(e, f"approval {e.task!r} needs an approver (its assignee)")
+    for tag in e.tags:
+        if tag not in state.tags:
+            raise _fail(e, f"tag {tag!r} does not exist")
+        task.tags[tag] = None
+    for field_id, value in e.custom_fields.items():
+        check_field_value(state, e, project, field_id, value)
+        task.custom[field_id] = value
+    for follower in e.followers:
+        _person(state, e, follower)
+        task.followers[follower] = None
+    state.tasks[e.task] = task
+    project.tasks[e.task] = None
+    project.open_tasks += 1
+    if e.assignee is not None:
+        _person(state, e, e.assignee)
+        _index(state, task)
+    elif e.parent is None:
+        project.unassigned[e.task] = None
+
+
+def _task_assigned(state: State, e: ev.TaskAssigned) -> None:
+    task = _task(state, e, e.task)
+    _person(state, e, e.assignee)
+    if task.assignee != e.previous:
+        raise _fail(e, f"task {e.task!r} was assigned to {task.assignee!r}, not {e.previous!r}")
+    _unindex(state, task)
+    task.assignee = e.assignee
+    _index(state, task)
+    state.projects[task.project].unassigned.pop(e.task, None)
+    task.last_activity = e.at
+
+
+def _task_state_changed(state: State, e: ev.TaskStateChanged) -> None:
+    task = _task(state, e, e.task)
+    if task.state != e.previous:
+        raise _fail(e, f"task {e.task!r} is {task.state!r}, not {e.previous!r}")
+    one_step = task.subtype in ONE_STEP and task.state == "new" and e.state == "done"
+    if e.state not in TRANSITIONS[task.state] and not one_step:
+        raise _fail(e, f"task {e.task!r} cannot go from {task.state!r} to {e.state!r}")
+    if e.blocked_by is not None:
+        if e.state != "blocked" or e.blocked_by not in task.depends_on:
+            raise _fail(
+                e, f"task {e.task!r} cannot be blocked by {e.blocked_by!r}: not its dependency"
+            )
+        if _task(state, e, e.blocked_by).completed:
+            raise _fail(e, f"task {e.task!r} cannot wait on {e.blocked_by!r}: it is complete")
+    task.blocked_by = e.blocked_by
+    if task.state == "done" and task.completed:
+        raise _fail(e, f"task {e.task!r} must be reopened before it moves out of done")
+    if task.state == "in_review" and task.reviewer is not None:
+        state.reviews[task.reviewer].pop(e.task, None)
+    _unindex(state, task)
+    task.state = e.state
+    _index(state, task)
+    task.approved = False
+    task.last_activity = e.at
+
+
+def _task_completed(state: State, e: ev.TaskCompleted) -> None:
+    task = _task(state, e, e.task)
+    if task.completed:
+        raise _fail(e, f"task {e.task!r} is already complete")
+    if task.state != "done":
+        raise _fail(e, f"task {e.task!r} completed while {task.state!r}")
+    if task.approval_status == "pending":
+        raise _fail(e, f"approval {e.task!r} completed before it was decided")
+    if not state.allow_open_dependencies:
+        open_deps = [
+            d for d in task.depends_on if d in state.tasks and not state.tasks[d].completed
+        ]
+        if open_deps:
+            raise _fail(e, f"task {e.task!r} completed while it waits on {open_deps[0]!r}")
+    task.completed = True
+    task.completed_at = e.at
+    task.last_activity = e.at
+    project = state.projects[task.project]
+    project.unassigned.pop(e.task, None)
+    project.open_tasks -= 1
+    if task.parent is None:
+        state.recently_completed.append(e.task)
+    else:
+        state.tasks[task.parent].open_subtasks -= 1
+
+
+def _task_reopened(state: State, e: ev.TaskReopened) -> None:
+    task = _task(state, e, e.task)
+    if not task.completed:
+        raise _fail(e, f"task {e.task!r} is not complete")
+    task.completed = False
+    task.last_activity = e.at
+    state.projects[task.project].open_tasks += 1
+    if task.parent is not None:
+        state.tasks[task.parent].open_subtasks += 1
+
+
+def _due_date_changed(state: State, e: ev.DueDateChanged) -> None:
+    task = _task(state, e, e.task)
+    if task.due_on != e.previous:
+        raise _fail(e, f"task {e.task!r} was due {task.due_on}, not {e.previous}")
+    task.due_on = e.due_on
+
+
+def _comment_added(state: State, e: ev.CommentAdded) -> None:
+    task = _task(state, e, e.task)
+    state.comments += 1
+    task.comments += 1
+    task.last_activity = e.at
+    kind = e.kind
+    if e.to is not None:
+        _person(state, e, e.to)
+    if kind in ("question", "where_is") and e.to is not None:
+        state.asked[e.to][e.comment] = Question(task=e.task, asker=e.actor, at=e.at)
+    elif kind in ("answer", "sorry_for_delay"):
+        pending = state.asked[e.actor]
+        for comment_id in [c for c, q in pending.items() if q.task == e.task]:
+            del pending[comment_id]
+    elif kind == "review_request" and e.to is not None:
+        task.reviewer = e.to
+        state.reviews[e.to][e.task] = None
+    elif kind == "review_feedback":
+        state.reviews[e.actor].pop(e.task, None)
+        task.approved = task.state == "in_review"
+
+
+def _task_liked(state: State, e: ev.TaskLiked) -> None:
+    _task(state, e, e.task).likers[e.actor] = None
+
+
+def _follower_added(state: State, e: ev.FollowerAdded) -> None:
+    _person(state, e, e.follower)
+    _task(state, e, e.task).followers[e.follower] = None
+
+
+TASK_HANDLERS = {
+    ev.TaskCreated: _task_created,
+    ev.TaskAssigned: _task_assigned,
+    ev.TaskStateChanged: _task_state_changed,
+    ev.TaskCompleted: _task_completed,
+    ev.TaskReopened: _task_reopened,
+    ev.DueDateChanged: _due_date_changed,
+    ev.CommentAdded: _comment_added,
+    ev.TaskLiked: _task_liked,
+    ev.FollowerAdded: _follower_added,
+}
