@@ -17,8 +17,9 @@ import msgspec
 import pytest
 from test_analytics_helpers import random_log, write_run
 
+from adapters.analytics.checks import Check, judge
 from adapters.analytics.query import query
-from adapters.analytics.report import Check, _check, realism_report
+from adapters.analytics.report import realism_report
 from adapters.analytics.stats import compute_stats
 from adapters.analytics.views import VIEWS
 from engine import events as ev
@@ -220,6 +221,6 @@ def test_check_rules(rule, measured, passed) -> None:
         "at_most": (0.0, 0.01), "at_least": (0.95, 0.0), "within": (0.05, 0.01),
         "within_relative": (3.0, 0.1),
     }[rule]  # fmt: skip
-    check: Check = _check("c", "", measured, target, tolerance, rule, "share")
+    check: Check = judge("c", "", measured, target, tolerance, rule, "share")
     assert check.passed is passed
-    assert _check("c", "", None, target, tolerance, rule, "share").passed  # nothing to measure
+    assert judge("c", "", None, target, tolerance, rule, "share").passed  # nothing to measure

@@ -6,8 +6,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from adapters.analytics.checks import Check, Report
 from adapters.analytics.query import QueryResult
-from adapters.analytics.report import Check, Report
 from adapters.analytics.stats import Heatmap, Stats
 from adapters.analytics.workspace_views import Workspace
 

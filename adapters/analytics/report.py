@@ -14,20 +14,18 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Literal
 
 import duckdb
-import msgspec
 
 from adapters.analytics.calendars import Integrator, working_days
 from adapters.analytics.calendars import calendars as rebuild_calendars
+from adapters.analytics.checks import Check, Report, judge, rate_check
 from adapters.analytics.summary import QUARTER_MS
 from adapters.analytics.views import Run, open_run
 from engine.calendar import BIN_SECONDS, PersonCalendar, working_day_actions
 from engine.errors import InvalidInput
 from engine.scenario import Scenario
 
-Rule = Literal["at_most", "at_least", "within", "within_relative", "info"]
 CONTRIBUTOR_ROLES = ("individual_contributor", "lead", "contractor")
 
 # The kind of a lifecycle comment must fit the task's state when it is posted:
@@ -41,43 +39,6 @@ LIFECYCLE_KINDS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "review_feedback": (("in_review", None), ("in_progress", "in_review"), ("in_progress", "done")),
     "done": (("done", None),),
 }
-
-
-class Check(msgspec.Struct):
-    name: str
-    description: str
-    measured: float | None  # None: nothing to measure (the check passes)
-    target: float
-    tolerance: float
-    rule: Rule  # at_most: ≤ target + tolerance; at_least: ≥ target − tolerance;
-    # within: |measured − target| ≤ tolerance; within_relative: ≤ tolerance × target;
-    # info: shown for context, always passes
-    unit: Literal["share", "per_week", "correlation"]
-    passed: bool
-    detail: str = ""
-
-
-class Report(msgspec.Struct):
-    run_id: str | None
-    events: int
-    passed: bool
-    checks: list[Check]
-
-
-def _check(name, description, measured, target, tolerance, rule, unit, detail="") -> Check:
-    if measured is None or (isinstance(measured, float) and math.isnan(measured)):
-        passed, measured = True, None
-    elif rule == "info":
-        passed = True
-    elif rule == "at_most":
-        passed = measured <= target + tolerance + 1e-12
-    elif rule == "at_least":
-        passed = measured >= target - tolerance - 1e-12
-    elif rule == "within":
-        passed = abs(measured - target) <= tolerance + 1e-12
-    else:
-        passed = abs(measured - target) <= tolerance * abs(target) + 1e-12
-    return Check(name, description, measured, target, tolerance, rule, unit, passed, detail)
 
 
 def realism_report(run: str | Path | Run, *, seal: bool = True) -> Report:
@@ -167,7 +128,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _off_hours(counted: _Counted) -> Check:
-    return _check(
+    return judge(
         "off_hours_share",
         "events at moments when the actor's intensity is zero (outside hours, days off, "
         "holidays, out of office)",
@@ -189,7 +150,7 @@ def _weekend(counted: _Counted, calendars: dict[str, PersonCalendar], days: list
         working = working_days(calendars[person], days)
         if working:
             expected += n * sum(d.weekday() >= 5 for d in working) / len(working)
-    return _check(
+    return judge(
         "weekend_share",
         "events on the actor's local Saturday or Sunday, against their calendars' share",
         _share(counted.weekend, counted.total),
@@ -210,7 +171,7 @@ def _hourly(counted: _Counted, calendars: dict[str, PersonCalendar]) -> Check:
         for b, value in enumerate(profile):
             expected[b * BIN_SECONDS // 3600] += n * value / total
     r = _pearson(counted.by_hour, expected)
-    return _check(
+    return judge(
         "hourly_correlation",
         "correlation of events per local hour with the scenario's intensity curve",
         r,
@@ -242,15 +203,13 @@ def _completion_rate(run, scenario, calendars, people, days) -> Check:
         f"AND p.role IN {CONTRIBUTOR_ROLES}"
     ).fetchone()[0]
     target = scenario.work.completion_rate_per_week * scenario.activity_factor
-    return _check(
+    return rate_check(
         "completion_rate_per_week",
         "tasks (not subtasks, milestones or approvals) each contributor completes per working week",
-        completed / weeks if weeks else None,
+        completed,
+        weeks,
         target,
-        0.10,
-        "within_relative",
-        "per_week",
-        f"{completed:,} completions over {weeks:,.1f} contributor working weeks",
+        "completions over {:,.1f} contributor working weeks",
     )
 
 
@@ -288,20 +247,18 @@ def _blocked_rates(
     )
     target = scenario.work.blocked_rate_per_week * scenario.activity_factor
     checks = [
-        _check(
+        rate_check(
             "blocked_rate_per_week",
             "moves into blocked (other than by a dependency) per in-progress task per working week",
-            blocked / weeks if weeks else None,
+            blocked,
+            weeks,
             target,
-            0.10,
-            "within_relative",
-            "per_week",
-            f"{blocked:,} blocks over {weeks:,.1f} in-progress task working weeks",
+            "blocks over {:,.1f} in-progress task working weeks",
         )
     ]
     if by_dependency:
         checks.append(
-            _check(
+            judge(
                 "dependency_blocked_rate_per_week",
                 "moves into blocked by an unfinished dependency per in-progress task per "
                 "working week (information)",
@@ -343,7 +300,7 @@ def _comment_order(run: Run) -> Check:
         )
         tasks[task] = tasks.get(task, True) and fits
     bad = sum(not ok for ok in tasks.values())
-    return _check(
+    return judge(
         "comment_lifecycle_order",
         "tasks whose lifecycle comments (start, blocked, unblocked, review, done) fit the "
         "task's state when posted",
@@ -360,7 +317,7 @@ def _distinct_comments(run: Run) -> Check:
     distinct, total = run.con.execute(
         "SELECT count(DISTINCT text), count(*) FROM comments"
     ).fetchone()
-    return _check(
+    return judge(
         "distinct_comment_ratio",
         "distinct comment texts among all comments",
         _share(distinct, total),
