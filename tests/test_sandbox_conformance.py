@@ -327,6 +327,8 @@ def _exercise_workspace_routes(sb) -> None:
     s.get(f"{b}/status_updates", params={"parent": pf["gid"]})
     s.get(f"{b}/portfolios/{pf['gid']}")  # with its current status update
     s.get(f"{b}/status_updates/{su['gid']}")
+    s.delete(f"{b}/portfolios/{pf['gid']}")
+    s.delete(f"{b}/portfolios/{pf['gid']}")  # 404: already deleted
     # Failures: wrong value types, cycles, and fields not on the task's project.
     s.put(f"{b}/tasks/{t['gid']}", json={"data": {"custom_fields": {effort["gid"]: "x"}}})
     s.post(f"{b}/tasks/{t['gid']}/addDependencies", json={"data": {"dependencies": [m["gid"]]}})

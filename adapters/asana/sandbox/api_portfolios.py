@@ -1,4 +1,8 @@
-"""Portfolios: a paid feature. On the free plan every portfolio call answers 402."""
+"""Portfolios: a paid feature. On the free plan every portfolio call answers 402.
+
+Deleting a portfolio takes its status updates with it; its projects stay (a portfolio only
+lists them), so a portfolio may be deleted while it still holds projects.
+"""
 
 from __future__ import annotations
 
@@ -65,6 +69,15 @@ def list_portfolios(call: Call) -> Answer:
 def get_portfolio(call: Call, portfolio_gid: str) -> Answer:
     call.allow_query()
     return call.one("portfolio", _portfolio(call, portfolio_gid))
+
+
+def delete_portfolio(call: Call, portfolio_gid: str) -> Answer:
+    call.allow_query()
+    portfolio = _portfolio(call, portfolio_gid)
+    for gid in portfolio.status_updates:
+        call.store.delete("status_update", gid)
+    call.store.delete("portfolio", portfolio.gid)
+    return call.empty()
 
 
 def add_item(call: Call, portfolio_gid: str) -> Answer:
