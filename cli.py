@@ -2,8 +2,10 @@
 
 Each command does one thing and wires the engine to adapters. Library code raises
 ``BusyworkError``; ``BusyworkGroup.invoke`` turns it into one line on stderr and an exit code
-(0 ok, 1 failure, 2 bad input) in this one place. Heavy libraries are imported inside the
-commands that use them, so ``busywork --help`` stays fast.
+(0 ok, 1 failure, 2 bad input) in this one place. What the commands show at the terminal
+(progress bars, summaries, tables, the feed, the demo) lives in ``adapters.console``. Heavy
+libraries, and that module, are imported inside the commands that use them, so
+``busywork --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -165,18 +167,18 @@ def simulate(scenario: Path | None, days, seed, start, out, resume, as_json, **l
         content = session.source if session is not None else _content_source(sc)
         manifest = runs.create_run(run_dir, sc, content)
     try:
-        summary = _simulate_with_progress(run_dir, manifest, quiet=as_json, session=session)
+        summary = _simulate(run_dir, manifest, quiet=as_json, session=session)
     finally:
         if session is not None:
             from adapters.anthropic.session import describe
 
             click.echo(describe(session.close()), err=True)
-    if as_json:
-        import msgspec
+    from adapters.console import print_json, print_summary
 
-        click.echo(msgspec.json.encode(summary).decode())
+    if as_json:
+        print_json(summary)
     else:
-        _print_summary(summary)
+        print_summary(summary)
 
 
 def _content_source(scenario):
@@ -216,61 +218,14 @@ def _open_llm(scenario, llm: dict):
     return scenario, session
 
 
-def _simulate_with_progress(run_dir: Path, manifest, *, quiet: bool, session=None):
-    from engine import run as runs
+def _simulate(run_dir: Path, manifest, *, quiet: bool, session=None):
+    from adapters.console import simulate_with_progress
 
     content = _content_source(manifest.scenario)
     if session is not None:
         session.start(run_dir)  # fetches the blueprints ahead of the simulated clock
         content = session.source
-    if quiet or not sys.stderr.isatty():
-        return runs.simulate_run(run_dir, manifest, content)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    days = manifest.scenario.days
-    columns = (
-        TextColumn("[bold]simulating[/] {task.fields[name]}"),
-        BarColumn(),
-        TextColumn("day {task.completed:.0f}/{task.total:.0f}"),
-        TextColumn("{task.fields[events]:,} events  {task.fields[rate]:,.0f}/s"),
-        TimeElapsedColumn(),
-    )
-    import time
-
-    started = time.perf_counter()
-    with Progress(*columns, transient=True) as progress:
-        bar = progress.add_task("sim", total=days, name=manifest.run_id, events=0, rate=0)
-
-        def on_progress(sim_seconds: float, events: int) -> None:
-            elapsed = max(1e-9, time.perf_counter() - started)
-            progress.update(
-                bar, completed=sim_seconds / 86400, events=events, rate=events / elapsed
-            )
-
-        return runs.simulate_run(run_dir, manifest, content, on_progress=on_progress)
-
-
-def _print_summary(summary) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    span = ""
-    if summary.first_at and summary.last_at:
-        span = f"{summary.first_at:%a %d %b %Y %H:%M} → {summary.last_at:%a %d %b %Y %H:%M} UTC"
-    console.print(f"[bold]Run[/] {summary.run_dir}")
-    resumed = f" (resumed after event {summary.resumed_from:,})" if summary.resumed_from else ""
-    console.print(
-        f"{summary.events:,} events{resumed}, {span}; "
-        f"{summary.wall_seconds:.2f} s wall, {summary.events_per_second:,.0f} events/s"
-    )
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("event")
-    table.add_column("count", justify="right")
-    for name, count in sorted(summary.counts.items(), key=lambda kv: -kv[1]):
-        table.add_row(name, f"{count:,}")
-    console.print(table)
-    console.print(f"Next: busywork show {summary.run_dir} --tail 20")
+    return simulate_with_progress(run_dir, manifest, content, quiet=quiet)
 
 
 # -- show ------------------------------------------------------------------------------------
@@ -289,12 +244,9 @@ def _print_summary(summary) -> None:
 @click.option("--person", metavar="P", help="Only what this person did (id, name or email).")
 def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None) -> None:
     """Print a run as a readable activity feed, in each person's local time."""
-    from collections import deque
-
+    from adapters.console import print_feed
     from engine.errors import InvalidInput
     from engine.events import EVENT_TYPES
-    from engine.feed import feed
-    from engine.log import FileLog
     from engine.run import read_manifest
 
     read_manifest(run)
@@ -303,12 +255,7 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
             raise InvalidInput(
                 f"--type: {t!r} is not an event type; expected one of {', '.join(EVENT_TYPES)}"
             )
-    log = FileLog.open_readonly(run)
-    lines = feed(log.read(), types=set(types) or None, person=person)
-    if tail is not None:
-        lines = deque(lines, maxlen=tail)
-    for text in lines:
-        click.echo(text)
+    print_feed(run, types=types, person=person, tail=tail)
 
 
 # -- demo ------------------------------------------------------------------------------------
@@ -330,35 +277,16 @@ def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> N
 
     Needs no Asana account and no API key.
     """
-    from collections import deque
-
+    from adapters.console import run_demo
     from engine import run as runs
-    from engine.feed import feed
-    from engine.log import FileLog
 
     sc = _load_scenario(None, days, None, None)
     run_dir = runs.new_run_dir(sc, DEFAULT_REPLAYS)
     manifest = runs.create_run(run_dir, sc, _content_source(sc))
-    summary = _simulate_with_progress(run_dir, manifest, quiet=False)
-    _print_summary(summary)
-    click.echo("\nLatest activity:")
-    for text in deque(feed(FileLog.open_readonly(run_dir).read()), maxlen=12):
-        click.echo(f"  {text}")
-    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
-
-    click.echo("\nReplaying into a local Asana sandbox...")
-    # Serve only when someone is there to press Ctrl-C (a script or test gets the summary).
-    serve = not no_serve and (sys.stdin.isatty() or serve_seconds is not None)
-
-    def serving(sandbox, replayed) -> None:
-        from adapters.web.demo import demo_dashboard
-
-        demo_dashboard(run_dir, DEFAULT_REPLAYS, sandbox, replayed, port=port, echo=click.echo,
-                       seconds=serve_seconds)  # fmt: skip
-
-    replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo, serving=serving)
-    if exit_code(replayed):
-        sys.exit(exit_code(replayed))
+    code = run_demo(run_dir, manifest, _content_source(sc), DEFAULT_REPLAYS,
+                    no_serve=no_serve, port=port, serve_seconds=serve_seconds)  # fmt: skip
+    if code:
+        sys.exit(code)
 
 
 # -- sandbox ---------------------------------------------------------------------------------
@@ -484,7 +412,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
     sc = backfill_scenario(_load_scenario(scenario, None, seed, None), days, today)
     run_dir = runs.new_run_dir(sc, DEFAULT_REPLAYS)
     manifest = runs.create_run(run_dir, sc, _content_source(sc))
-    _simulate_with_progress(run_dir, manifest, quiet=as_json)
+    _simulate(run_dir, manifest, quiet=as_json)
     if not as_json:
         click.echo(f"Simulated {days} days into {run_dir}")
     args = ReplayArgs(**options, shift_dates=True, as_json=as_json)
@@ -550,9 +478,9 @@ def stats_command(run: Path, as_json: bool) -> None:
 
     result = compute_stats(run)
     if as_json:
-        import msgspec
+        from adapters.console import print_json
 
-        click.echo(msgspec.json.encode(result).decode())
+        print_json(result)
     else:
         from adapters.analytics.render import print_stats
 
@@ -587,21 +515,9 @@ def query_command(run: Path, sql: str, fmt: str, out: Path | None) -> None:
             if out is not None:
                 click.echo(f"Wrote {count:,} rows to {out}", err=True)
             return
-        from rich.console import Console
+        from adapters.console import print_query_table
 
-        from adapters.analytics.render import query_table
-
-        table = query_table(query(opened, sql))
-        if out is None:
-            Console().print(table)
-            return
-        try:
-            with open(out, "w", encoding="utf-8") as fh:
-                Console(file=fh, width=200, color_system=None).print(table)
-        except OSError as exc:
-            from engine.errors import InvalidInput
-
-            raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+        print_query_table(query(opened, sql), out)
 
 
 @main.command("export")
@@ -629,9 +545,9 @@ def report_command(run: Path, as_json: bool) -> None:
 
     result = realism_report(run)
     if as_json:
-        import msgspec
+        from adapters.console import print_json
 
-        click.echo(msgspec.json.encode(result).decode())
+        print_json(result)
     else:
         from adapters.analytics.render import print_report
 

@@ -1,0 +1,151 @@
+"""What the commands show at the terminal: the simulation progress bar and summary, the
+activity feed, JSON results, query tables and the demo's run of output.
+
+Only ``cli.py`` imports this module, and only inside the commands that use it. rich and the
+replay machinery are imported inside the functions that need them, so a command loads no
+more than before (``busywork show`` never loads rich).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+
+def print_json(value) -> None:
+    """One JSON object on stdout (the --json output of simulate, stats and report)."""
+    import msgspec
+
+    click.echo(msgspec.json.encode(value).decode())
+
+
+def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool):
+    """Simulate the run; on a terminal (and unless quiet) with a transient progress bar on
+    stderr. Returns the run summary."""
+    from engine import run as runs
+
+    if quiet or not sys.stderr.isatty():
+        return runs.simulate_run(run_dir, manifest, content)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    days = manifest.scenario.days
+    columns = (
+        TextColumn("[bold]simulating[/] {task.fields[name]}"),
+        BarColumn(),
+        TextColumn("day {task.completed:.0f}/{task.total:.0f}"),
+        TextColumn("{task.fields[events]:,} events  {task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(),
+    )
+    import time
+
+    started = time.perf_counter()
+    with Progress(*columns, transient=True) as progress:
+        bar = progress.add_task("sim", total=days, name=manifest.run_id, events=0, rate=0)
+
+        def on_progress(sim_seconds: float, events: int) -> None:
+            elapsed = max(1e-9, time.perf_counter() - started)
+            progress.update(
+                bar, completed=sim_seconds / 86400, events=events, rate=events / elapsed
+            )
+
+        return runs.simulate_run(run_dir, manifest, content, on_progress=on_progress)
+
+
+def print_summary(summary) -> None:
+    """The run folder, event count, simulated span and speed, and a table of counts by type."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    span = ""
+    if summary.first_at and summary.last_at:
+        span = f"{summary.first_at:%a %d %b %Y %H:%M} → {summary.last_at:%a %d %b %Y %H:%M} UTC"
+    console.print(f"[bold]Run[/] {summary.run_dir}")
+    resumed = f" (resumed after event {summary.resumed_from:,})" if summary.resumed_from else ""
+    console.print(
+        f"{summary.events:,} events{resumed}, {span}; "
+        f"{summary.wall_seconds:.2f} s wall, {summary.events_per_second:,.0f} events/s"
+    )
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("event")
+    table.add_column("count", justify="right")
+    for name, count in sorted(summary.counts.items(), key=lambda kv: -kv[1]):
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    console.print(f"Next: busywork show {summary.run_dir} --tail 20")
+
+
+def print_feed(
+    run_dir: Path,
+    *,
+    types: Iterable[str] = (),
+    person: str | None = None,
+    tail: int | None = None,
+    indent: str = "",
+) -> None:
+    """The run as a readable activity feed, one line per event (only the last `tail`)."""
+    from collections import deque
+
+    from engine.feed import feed
+    from engine.log import FileLog
+
+    log = FileLog.open_readonly(run_dir)
+    lines = feed(log.read(), types=set(types) or None, person=person)
+    if tail is not None:
+        lines = deque(lines, maxlen=tail)
+    for text in lines:
+        click.echo(f"{indent}{text}")
+
+
+def print_query_table(result, out: Path | None) -> None:
+    """A query result as a table: to the terminal, or as plain text (200 wide) to `out`."""
+    from rich.console import Console
+
+    from adapters.analytics.render import query_table
+
+    table = query_table(result)
+    if out is None:
+        Console().print(table)
+        return
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            Console(file=fh, width=200, color_system=None).print(table)
+    except OSError as exc:
+        from engine.errors import InvalidInput
+
+        raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+
+
+def run_demo(
+    run_dir: Path,
+    manifest,
+    content,
+    data_dir: Path,
+    *,
+    no_serve: bool,
+    port: int,
+    serve_seconds: float | None,
+) -> int:
+    """`busywork demo` after the run is created: simulate it with progress, print the summary
+    and the latest activity, replay into an in-process sandbox, then (with someone at the
+    terminal) serve the dashboard beside it. Returns the replay's exit code."""
+    print_summary(simulate_with_progress(run_dir, manifest, content, quiet=False))
+    click.echo("\nLatest activity:")
+    print_feed(run_dir, tail=12, indent="  ")
+    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+
+    click.echo("\nReplaying into a local Asana sandbox...")
+    # Serve only when someone is there to press Ctrl-C (a script or test gets the summary).
+    serve = not no_serve and (sys.stdin.isatty() or serve_seconds is not None)
+
+    def serving(sandbox, replayed) -> None:
+        from adapters.web.demo import demo_dashboard
+
+        demo_dashboard(run_dir, data_dir, sandbox, replayed, port=port, echo=click.echo,
+                       seconds=serve_seconds)  # fmt: skip
+
+    replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo, serving=serving)
+    return exit_code(replayed)

@@ -1,0 +1,47 @@
+"""Terminal rendering (adapters.console) where a terminal is needed to see it: the simulation
+progress bar draws only when stderr is a terminal, so the command runs on a real pseudo-terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+
+from tests.runner import BUSYWORK
+
+
+def _run_on_a_terminal(*args: str, cwd) -> tuple[int, str]:
+    parent, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    proc = subprocess.Popen([BUSYWORK, *args], cwd=cwd, stdin=child, stdout=child, stderr=child,
+                            env=env)  # fmt: skip
+    os.close(child)
+    chunks = []
+    try:
+        while True:
+            try:
+                data = os.read(parent, 65536)
+            except OSError:  # EIO: the command ended and closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(parent)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_simulate_draws_a_progress_bar_on_a_terminal_then_the_summary(tmp_path):
+    code, text = _run_on_a_terminal("simulate", "--days", "20", "--seed", "3", "--out", "r",
+                                    cwd=tmp_path)  # fmt: skip
+    assert code == 0, text
+    assert "simulating" in text and "day " in text and " events " in text, text
+    assert "Next: busywork show r --tail" in text, text
+
+
+def test_simulate_json_on_a_terminal_has_no_progress_bar(tmp_path):
+    code, text = _run_on_a_terminal("simulate", "--days", "2", "--json", "--out", "r",
+                                    cwd=tmp_path)  # fmt: skip
+    assert code == 0, text
+    assert "simulating" not in text and '"run_dir":"r"' in text, text
