@@ -15,9 +15,10 @@ import pytest
 
 from engine import events as ev
 from engine.errors import BusyworkError, LogCorrupted
-from engine.replay import Parked, Rejected, ReplayOptions, Skip, replay
+from engine.replay import ReplayOptions, replay
 from engine.replay_deps import created_id
 from engine.replay_journal import Journal
+from engine.replay_target import Parked, Rejected, Skip
 from tests.replay_checks import events_of, make_run
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)

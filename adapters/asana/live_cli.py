@@ -20,7 +20,7 @@ from adapters.asana.replay_job import (
     tokens_for,
 )
 from engine.errors import InvalidInput
-from engine.replay import ReplaySummary
+from engine.replay_report import ReplaySummary
 from engine.scenario import Scenario
 
 

@@ -31,7 +31,8 @@ from adapters.asana.replay_job import (
     tokens_for,
 )
 from engine.errors import BusyworkError
-from engine.replay import Replayer, ReplaySummary
+from engine.replay import Replayer
+from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 
 T = TypeVar("T")

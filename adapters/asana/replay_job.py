@@ -19,8 +19,9 @@ from adapters.asana.target import DEFAULT, AsanaTarget, TargetOptions
 from adapters.asana.tokens import Tokens, load_tokens
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
-from engine.replay import Replayer, ReplayOptions, ReplaySummary
+from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
+from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 
 ASANA_URL = "https://app.asana.com/api/1.0"

@@ -25,9 +25,9 @@ from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavai
 from adapters.asana.target_workspace import WorkspaceMixin
 from engine import events as ev
 from engine.errors import InvalidInput
-from engine.replay import Parked, Rejected, Skip
 from engine.replay_deps import ooo_id
 from engine.replay_journal import IdMap
+from engine.replay_target import Parked, Rejected, Skip
 
 DEFAULT = "default"
 NO_LANE = "(skipped)"

@@ -21,8 +21,8 @@ from typing import Any
 
 from adapters.asana.client import ApiRejected
 from engine import events as ev
-from engine.replay import Rejected, Skip
 from engine.replay_journal import IdMap
+from engine.replay_target import Rejected, Skip
 
 FIELD_FIELDS = "name,resource_subtype,enum_options"  # options come whole, gid included
 NO_TEAM_STATUSES = (400, 402, 403, 404)

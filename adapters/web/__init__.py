@@ -6,6 +6,8 @@
 - ``scheduler``: one thread and one heap of due times that paces every live simulation.
 - ``runner``: the jobs themselves (start, pause, resume, stop, delete, resume after restart).
   It imports no web library; the web layer only reads its state and calls its methods.
+- ``job``: one job's life and state; ``job_drive``: how it runs (paced steps or flat out);
+  ``job_delivery``: where its events go (a replay into a target, and its counters).
 - ``activity``: a run's log as readable, filterable activity items.
 - ``app`` / ``routes`` / ``sse``: the Litestar app (REST API under ``/api``, OpenAPI under
   ``/schema``, the dashboard at ``/`` from ``static/``); ``serve``: uvicorn around it.

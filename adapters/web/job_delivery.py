@@ -1,0 +1,185 @@
+"""Where a job's events go: its connection to the target (and the in-process sandbox it may
+start), the replays that send the run's log there, and the replay figures in the job's state.
+
+A live job's replay follows the log as the scheduler writes it, woken by a `Wakeup` after each
+write instead of polling, and times each event from its paced due time to the target having
+applied it (`TimedTarget`); a backfill, or the drain of a live job, replays the log in one pass
+from the target's checkpoint. The `Job` decides when; this module does it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from adapters.web.store import JobState, ReplayCounters
+from engine import events as ev
+
+if TYPE_CHECKING:
+    from adapters.web.job import Live
+    from adapters.web.spec import JobSpec
+    from engine.scenario import Scenario
+
+FOLLOW_SAFETY_SECONDS = 5.0  # a live replay re-reads its log this often even if never poked
+SETTLED = ("applied", "failed", "skipped", "parked")
+SEEN = ("requests", "retries", "rate_limited")
+
+
+class JobDelivery:
+    """One job's target side. The job calls `record` and `release` holding its lock."""
+
+    def __init__(
+        self, run_dir: Path, live: Live, stop: Wakeup, base: ReplayCounters | None
+    ) -> None:
+        self.run_dir = run_dir
+        self.live = live
+        self.stop = stop
+        self.connection = None
+        self.sandbox = None
+        self.sandbox_tokens = None
+        self.replayer = None  # the replay running now, if any
+        self.base = base or ReplayCounters()  # the figures from before this connection
+        self._settled = dict.fromkeys(SETTLED, 0)  # finished replays on this connection
+
+    def connect(self, scenario: Scenario, spec: JobSpec, tokens_file: Path | None) -> None:
+        """Connect to the target once (starting the sandbox first if the job replays into one)."""
+        from adapters.web.targets import connect_target
+        from engine.backfill import shift_to_today
+
+        shift = 0
+        if spec.mode == "backfill":
+            shift = shift_to_today(scenario, datetime.now(UTC).date())
+        if self.sandbox is None and spec.target.kind == "sandbox":
+            from adapters.web.targets import start_sandbox
+
+            self.sandbox, self.sandbox_tokens = start_sandbox(scenario)
+        if self.connection is None:
+            self.connection = connect_target(
+                self.run_dir, scenario, spec.target, tokens_file,
+                date_shift_days=shift, sandbox=self.sandbox, sandbox_tokens=self.sandbox_tokens,
+            )  # fmt: skip
+
+    def replay(self, follow: bool):
+        """Replay into the connected target (following the log, or in one pass); the summary."""
+        from adapters.asana.replay_job import run_replay
+        from engine.replay import ReplayOptions
+
+        conn = self.connection
+        workers = 2 if follow else 8  # a live job trickles; a backfill wants throughput
+        if follow:
+            return self._follow(conn, workers)
+        return run_replay(
+            self.run_dir, conn.target, conn.journal, speed=None, follow=False,
+            stop=self.stop, on_start=self._started,
+            options=ReplayOptions(workers_per_lane=workers),
+        )  # fmt: skip
+
+    def _follow(self, conn, workers: int):
+        """Replay the log as the scheduler writes it. The follower sleeps until the job pokes
+        `stop` after writing (a timer only as a safety net), so idle jobs cost nothing."""
+        from engine.log import FileLog
+        from engine.replay import Replayer, ReplayOptions
+
+        options = ReplayOptions(speed=None, workers_per_lane=workers)
+        replayer = Replayer(TimedTarget(conn.target, self.live), conn.journal, options,
+                            self.stop)  # fmt: skip
+        self._started(replayer)
+        events = FileLog.open_readonly(self.run_dir).follow(
+            1, stop=self.stop, poll_interval=FOLLOW_SAFETY_SECONDS
+        )
+        return replayer.run(events)
+
+    def _started(self, replayer) -> None:
+        self.replayer = replayer
+
+    def ended(self, state: JobState, summary) -> None:
+        """A replay ended: fold its `summary` into the state."""
+        self.replayer = None
+        self.record(state, summary)
+
+    def record(self, state: JobState, summary=None) -> None:
+        """Fold the replay's figures into the state: totals from before this connection, plus
+        finished replays (`summary`) and the one running now."""
+        conn = self.connection
+        if conn is None:
+            return
+        if summary is not None:
+            for key in SETTLED:
+                self._settled[key] += getattr(summary, key)
+        base = self.base
+        live = dict(self._settled)
+        replayer = self.replayer
+        if replayer is not None:
+            for key in SETTLED:
+                live[key] += replayer.counts.get(key, 0)
+        seen = conn.target.counters()
+        state.replay = ReplayCounters(
+            target=conn.target.name,
+            **{k: getattr(base, k) + live[k] for k in SETTLED},
+            **{k: getattr(base, k) + int(seen.get(k, 0)) for k in SEEN},
+            invalid_tokens=sorted(set(base.invalid_tokens) | set(seen.get("invalid_tokens", ()))),
+            browse_url=self.sandbox.root_url + "/" if self.sandbox is not None else "",
+        )
+
+    def release(self, state: JobState) -> None:
+        """Close the connection, its figures kept in the state (the base of the next one)."""
+        if self.connection is None:
+            return
+        self.record(state)
+        self.connection.close()
+        self.connection = None
+        self.base = state.replay or ReplayCounters()
+        self._settled = dict.fromkeys(SETTLED, 0)
+
+    def close_sandbox(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+
+class Wakeup(threading.Event):
+    """A stop event whose `wait` also returns (False) when poked: a live replay's log follower
+    waits on it, and the job pokes it after writing events, instead of the follower polling."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._changed = threading.Condition()
+        self._news = False
+
+    def set(self) -> None:
+        super().set()
+        with self._changed:
+            self._changed.notify_all()
+
+    def poke(self) -> None:
+        with self._changed:
+            self._news = True
+            self._changed.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        with self._changed:
+            if not self.is_set() and not self._news:
+                self._changed.wait(timeout)
+            self._news = False
+        return self.is_set()
+
+
+class TimedTarget:
+    """The job's target, timing when each live event has been applied against its due time."""
+
+    def __init__(self, target, live: Live) -> None:
+        self._target = target
+        self._live = live
+
+    def __getattr__(self, name: str):
+        return getattr(self._target, name)
+
+    def apply(self, event: ev.Event, ids, *, uncertain: bool) -> dict[str, str]:
+        created = self._target.apply(event, ids, uncertain=uncertain)
+        due = self._live.due.pop(event.seq, None)
+        if due is not None:
+            self._live.delivery.append(max(0.0, time.monotonic() - due))
+        return created

@@ -1,0 +1,129 @@
+"""How a job runs (mixed into `Job`), by its pacing:
+
+- paced (a speed): the simulation is stepped by the shared `Scheduler` (no thread of its own);
+  a continuous job with a target also has a replay thread following the log;
+- flat out ("max": dry runs, backfills): a worker thread simulates in chunks, then a backfill
+  replays the finished run into its target.
+
+The replays themselves (connection, follower, figures) are `adapters.web.job_delivery`'s.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+from engine.errors import BusyworkError
+
+CHUNK_SECONDS = 6 * 3600.0  # simulated time per step of a flat-out job
+
+
+class DriveMixin:
+    """`Job` provides id, state, ctx, lock, changed, speed, manifest, sim, delivery, worker,
+    replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop and fail."""
+
+    # -- paced jobs ----------------------------------------------------------------------------
+
+    def _open_paced(self) -> None:
+        try:
+            with self.lock:
+                if self.state.status != "running" or self._closing:
+                    return
+                if self.sim is None:
+                    self.sim = self._open_sim()
+                self.sim.pace(self.speed, self.state.sim_seconds)
+                self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
+                wants_replay = self.state.spec.target.kind != "none"
+            if wants_replay and self.replay_thread is None:
+                self.replay_thread = threading.Thread(
+                    target=self._replay, args=(True,), name=f"replay-{self.id[:20]}", daemon=True
+                )
+                self.replay_thread.start()
+        except BaseException as exc:
+            self.fail(exc)
+
+    def _step(self) -> float:
+        sim = self.sim
+        if sim is None:
+            return math.inf
+        written = sim.world.seq
+        sim.advance_paced()
+        if sim.world.seq != written and self.replay_thread is not None:
+            self.replay_stop.poke()  # the follower reads the new lines now
+        if not sim.done:
+            return sim.due_wall()
+        threading.Thread(target=self._finish_paced, name=f"finish-{self.id[:20]}",
+                         daemon=True).start()  # fmt: skip
+        return math.inf
+
+    def _finish_paced(self) -> None:
+        try:
+            with self.lock:
+                if self.sim is None or self.state.status != "running":
+                    return
+                self.sim.finish()
+                self.state.sim_seconds = self.sim.now
+            if self.replay_thread is not None:  # drain: replay what is left, then stop
+                self.replay_stop.set()
+                self.replay_thread.join()
+                self.replay_stop.clear()
+                self._replay(False)
+            self.stop(final="completed")
+        except BaseException as exc:
+            self.fail(exc)
+
+    # -- flat-out jobs -------------------------------------------------------------------------
+
+    def _flat_out(self) -> None:
+        try:
+            if self.manifest.status != "complete":
+                sim = self._open_sim()
+                with self.lock:
+                    self.sim = sim
+                clock = sim.now
+                while not sim.done:
+                    if not self._wait_while_paused():
+                        return
+                    clock = max(clock, sim.now) + CHUNK_SECONDS  # quiet spells move on too
+                    sim.advance_to(clock)
+                    self.state.sim_seconds = min(clock, sim.world.horizon)
+                sim.finish()
+                with self.lock:
+                    self._release_sim()
+            if self.state.spec.mode == "backfill":
+                while True:
+                    if not self._wait_while_paused():
+                        return
+                    self.replay_stop.clear()
+                    summary = self._replay(False)
+                    if summary is None or summary.stopped != "interrupted":
+                        break
+                    if self._closing:
+                        return
+            threading.Thread(target=self.stop, kwargs={"final": "completed"}, daemon=True).start()
+        except BaseException as exc:
+            self.fail(exc, join=False)
+
+    def _wait_while_paused(self) -> bool:
+        """False when the job was stopped (or the server is closing)."""
+        with self.lock:
+            while self.state.status == "paused" and not self._closing:
+                self.changed.wait()
+            return self.state.status == "running" and not self._closing
+
+    # -- replay --------------------------------------------------------------------------------
+
+    def _replay(self, follow: bool):
+        delivery = self.delivery
+        delivery.connect(self.manifest.scenario, self.state.spec, self.ctx.tokens_file)
+        try:
+            summary = delivery.replay(follow)
+        except BaseException as exc:
+            self.fail(exc, join=False)
+            return None
+        with self.lock:
+            delivery.ended(self.state, summary)
+        if summary.stopped and summary.stopped != "interrupted":
+            threading.Thread(target=self.fail, args=(BusyworkError(summary.stopped),),
+                             daemon=True).start()  # fmt: skip
+        return summary

@@ -1,0 +1,111 @@
+"""Replay ordering: which unsettled events each event waits for, and what an outcome releases.
+
+Events are linked to the events they depend on (`engine.replay_deps`): *hard* when it creates
+something the event needs (its failure fails the event), *soft* when it is only the previous
+event on the same subject (a rejected one does not hold up what comes after it; a parked one
+parks it too, so the order holds on the next run). The `Replayer` calls `DependencyGraph`
+holding its own lock; the graph itself takes none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine import events as ev
+from engine.replay_deps import after_history_of, created_id, needs, subject
+
+
+@dataclass(slots=True, eq=False)
+class PendingEvent:
+    event: ev.Event
+    lane: str
+    scheduled: float | None
+    waiting: int = 0
+    # (node, hard): a hard dependent needs this event's object; a soft one only comes after it
+    dependents: list[tuple[PendingEvent, bool]] = field(default_factory=list)
+    settled: bool = False
+
+
+class DependencyGraph:
+    """Pending events by seq, the outcome of settled ones (ok | final | parked), the latest
+    event on each subject and the creator of each object. Not thread-safe."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, PendingEvent] = {}
+        self._status: dict[int, str] = {}  # seq → ok | final | parked
+        self._last_on: dict[str, int] = {}
+        self._created_by: dict[str, int] = {}
+
+    def record_done(self, event: ev.Event, outcome: str) -> None:
+        """An event an earlier run settled: later events order after it, without waiting."""
+        self._track(event)
+        self._status[event.seq] = outcome
+
+    def add(self, node: PendingEvent) -> str | None:
+        """Link the node to the pending events it waits for and hold it as pending. Returns why
+        it fails at once (``parked`` or ``final:<seq>``: a dependency failed) or None."""
+        cascade: str | None = None
+        for dep, hard in self._track(node.event).items():
+            status = self._status.get(dep)
+            if status == "ok" or (status == "final" and not hard):
+                continue  # a rejected predecessor does not hold up what comes after it
+            if status is not None:
+                cascade = _worse(cascade, status, dep)
+            elif dep in self.pending:
+                node.waiting += 1
+                self.pending[dep].dependents.append((node, hard))
+        self.pending[node.event.seq] = node
+        if cascade is not None:
+            node.settled = True
+        return cascade
+
+    def settle(
+        self,
+        node: PendingEvent,
+        outcome: str,
+        ready: list[PendingEvent],
+        cascade: list[tuple[PendingEvent, str]],
+    ) -> None:
+        """Record the outcome; dependents it releases go to `ready`, those it fails (with why,
+        as `add` returns it) to `cascade`."""
+        seq = node.event.seq
+        node.settled = True
+        self._status[seq] = outcome
+        self.pending.pop(seq, None)
+        for dep, hard in node.dependents:
+            if dep.settled:
+                continue
+            if outcome == "ok" or (outcome == "final" and not hard):
+                dep.waiting -= 1
+                if dep.waiting == 0:
+                    ready.append(dep)
+            else:
+                dep.settled = True
+                cascade.append((dep, outcome if outcome == "parked" else f"final:{seq}"))
+
+    def _track(self, event: ev.Event) -> dict[int, bool]:
+        """The seqs this event waits for, each marked hard (it creates something the event
+        needs: its failure fails the event) or soft (only order: the previous event on the
+        same subject; if it is parked, this one waits for the next run too, keeping the order);
+        records the event as the latest on its subject and as the creator of what it creates."""
+        deps: dict[int, bool] = {}
+        subj = subject(event)
+        parent = after_history_of(event)
+        for obj in (subj, parent):
+            if obj is not None and obj in self._last_on:
+                deps[self._last_on[obj]] = False
+        for obj in (subj, *needs(event)):
+            if obj in self._created_by:
+                deps[self._created_by[obj]] = True
+        self._last_on[subj] = event.seq
+        made = created_id(event)
+        if made is not None:
+            self._created_by[made] = event.seq
+        return deps
+
+
+def _worse(current: str | None, status: str, dep: int) -> str:
+    """A dependency that failed for good beats one that is only parked."""
+    if status == "final":
+        return f"final:{dep}"
+    return current or "parked"
