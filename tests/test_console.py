@@ -1,5 +1,5 @@
-"""Terminal rendering (adapters.console) where a terminal is needed to see it: the simulation
-progress bar draws only when stderr is a terminal, so the command runs on a real pseudo-terminal.
+"""Terminal rendering where a terminal is needed to see it: progress bars draw only when stderr
+is a terminal, so the command runs on a real pseudo-terminal.
 """
 
 from __future__ import annotations
@@ -45,3 +45,11 @@ def test_simulate_json_on_a_terminal_has_no_progress_bar(tmp_path):
                                     cwd=tmp_path)  # fmt: skip
     assert code == 0, text
     assert "simulating" not in text and '"run_dir":"r"' in text, text
+
+
+def test_live_shows_its_progress_on_a_terminal(tmp_path):
+    # One simulated day at 20,000x: about four seconds of wall time into an in-process sandbox.
+    code, text = _run_on_a_terminal("live", "--to", "sandbox", "--days", "1", "--speed", "20000",
+                                    "--run", "r", cwd=tmp_path)  # fmt: skip
+    assert code == 0, text
+    assert "live r" in text and "req/s" in text and "late" in text, text

@@ -5,6 +5,7 @@ resumes both (see `engine.live`)."""
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,8 +97,8 @@ def live_command(
                     follow_until=sim_done,
                     on_start=on_start,
                 ),  # fmt: skip
-                progress=False,
-                label="live",
+                progress=not args.as_json and sys.stderr.isatty(),
+                label=f"live {run_dir.name}",
                 stop=stop,
             )
         finally:
