@@ -289,7 +289,10 @@ def _project_completed(state: State, e: ev.ProjectCompleted) -> None:
     for pending in state.asked.values():  # nobody will answer about a closed project
         for comment_id in [c for c, q in pending.items() if q.task in project.tasks]:
             del pending[comment_id]
-    project.tasks.clear()
+    # A finished project stays only as its name, owner and outcome (portfolios count it):
+    # what it held is released, so memory stays flat in run length.
+    for held in (project.tasks, project.sections, project.members, project.unassigned):
+        held.clear()
     del state.open_projects[e.project]
     del state.open_projects_by_owner[project.owner][e.project]
     del state.open_projects_by_team[project.team][e.project]
