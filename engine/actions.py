@@ -207,8 +207,12 @@ def _steady_work(world: World, actor: Actor) -> bool:
         )
         comment(world, actor, task, "blocked")
         return True
-    ready = [t for t in in_progress if not t.open_subtasks and open_dependency(world, t) is None]
-    if ready and actor.work_credit >= actor.work_threshold:
+    ready = (  # only looked for once there is credit to spend: most moments have none
+        [t for t in in_progress if not t.open_subtasks and open_dependency(world, t) is None]
+        if actor.work_credit >= actor.work_threshold
+        else ()
+    )
+    if ready:
         actor.work_credit -= actor.work_threshold
         actor.work_threshold = rng.uniform(0.5, 1.5)
         task = ready[0]
