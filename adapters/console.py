@@ -1,7 +1,8 @@
 """What the commands show at the terminal: the simulation progress bar and summary, the
 activity feed, JSON results, query tables and the demo's run of output.
 
-Only ``cli.py`` imports this module, and only inside the commands that use it. rich and the
+Only the command modules (``cli.py``, ``adapters/*/commands.py``, ``adapters/run_setup.py``)
+import this module, and only inside the commands that use it. rich and the
 replay machinery are imported inside the functions that need them, so a command loads no
 more than before (``busywork show`` never loads rich).
 """
@@ -22,13 +23,13 @@ def print_json(value) -> None:
     click.echo(msgspec.json.encode(value).decode())
 
 
-def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool):
+def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool, workers: int = 1):
     """Simulate the run; on a terminal (and unless quiet) with a transient progress bar on
     stderr. Returns the run summary."""
     from engine import run as runs
 
     if quiet or not sys.stderr.isatty():
-        return runs.simulate_run(run_dir, manifest, content)
+        return runs.simulate_run(run_dir, manifest, content, workers=workers)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     days = manifest.scenario.days
@@ -51,7 +52,9 @@ def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool):
                 bar, completed=sim_seconds / 86400, events=events, rate=events / elapsed
             )
 
-        return runs.simulate_run(run_dir, manifest, content, on_progress=on_progress)
+        return runs.simulate_run(
+            run_dir, manifest, content, on_progress=on_progress, workers=workers
+        )
 
 
 def print_summary(summary) -> None:

@@ -1,0 +1,191 @@
+"""The Asana commands: ``sandbox``, and ``replay``, ``backfill``, ``live`` and ``clean`` with their
+shared destination options.
+
+Registered on the group in ``cli.py``, whose ``BusyworkGroup`` turns library errors into a
+message and an exit code. Only click and the standard library are imported here; requests, the
+sandbox and the engine are imported inside the commands, so ``busywork --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+# -- sandbox ---------------------------------------------------------------------------------
+
+
+@click.command("sandbox")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--tokens",
+    "tokens_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tokens file (TOML): default = token, [people] email = token.",
+)
+@click.option(
+    "--for",
+    "for_run",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="RUN",
+    help="Create a user and a token for every person in this run folder.",
+)
+@click.option(
+    "--write-tokens",
+    "write_tokens_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="With --for: where to write the new tokens file.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the workspace in DIR across restarts (default: in memory).",
+)
+@click.option("--rate-limit", type=click.IntRange(min=1), help="Requests per minute per token.")
+@click.option(
+    "--plan",
+    type=click.Choice(["paid", "free"]),
+    default="paid",
+    show_default=True,
+    help="Asana plan whose rate limit to apply (1,500 or 150 per minute).",
+)
+@click.option(
+    "--faults", metavar="SPEC|FILE", help='Inject faults, e.g. "500=0.05,reset=0.02,seed=7".'
+)
+def sandbox(**options) -> None:
+    """Serve a local Asana (REST API under /api/1.0, browse page at /).
+
+    Prints the base URL, the workspace gid and the users; never the tokens.
+    """
+    from adapters.asana.sandbox.run import SandboxOptions, run_sandbox
+
+    run_sandbox(SandboxOptions(**options), echo=click.echo)
+
+
+# -- replay into Asana (requests; imported only by these commands) ---------------------------
+
+
+def _destination_options(func):
+    """--to, --tokens, --workspace, --team, limits and who-acts options, shared by the replay
+    family of commands."""
+    options = [
+        click.option("--to", default="sandbox", show_default=True, metavar="sandbox|asana|URL",
+                     help="In-process sandbox, app.asana.com, or an API base URL."),
+        click.option("--tokens", "tokens_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Tokens file (TOML): default = token, [people] email = token."),
+        click.option("--workspace", metavar="GID", help="Workspace (default: the only one)."),
+        click.option("--team", metavar="GID", help="Team for new projects (default: first)."),
+        click.option("--plan", type=click.Choice(["paid", "free"]), default="paid",
+                     show_default=True, help="Asana plan: 1,500 or 150 requests/min per token."),
+        click.option("--rate-limit", type=click.IntRange(min=1), metavar="N",
+                     help="Requests per minute per token (overrides --plan)."),
+        click.option("--unmapped", type=click.Choice(["default", "skip"]), default="default",
+                     show_default=True, help="People without a token: act via default, or skip."),
+        click.option("--on-invalid-token", type=click.Choice(["skip", "default"]),
+                     default="skip", show_default=True,
+                     help="After a 401: skip that person's events, or use the default token."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.command()
+@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@_destination_options
+@click.option("--speed", default="max", show_default=True, metavar="realtime|N|max",
+              help="realtime (=1), N times faster, or as fast as rate limits allow.")  # fmt: skip
+@click.option("--shift-dates", is_flag=True, help="Shift due/start dates so the run ends today.")
+@click.option("--follow", is_flag=True, help="Follow a run that is still being written.")
+@click.option("--serve", is_flag=True, help="With --to sandbox: keep serving until Ctrl-C.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary.")
+def replay(run: Path, **options) -> None:
+    """Replay RUN into Asana or a sandbox, exactly once; run it again to resume.
+
+    Progress is checkpointed in RUN/targets/<target>/. Tokens are never printed.
+    """
+    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+
+    summary = replay_command(run, ReplayArgs(**options), echo=click.echo)
+    sys.exit(exit_code(summary))
+
+
+@click.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", type=click.IntRange(1, 3660), default=14, show_default=True,
+              help="Simulate this many days before now.")  # fmt: skip
+@click.option("--seed", type=int, help="Random seed (overrides the scenario).")
+@_destination_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary.")
+def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> None:
+    """Simulate the DAYS before now and replay them at max pace (point-in-time backfill).
+
+    Asana cannot back-date created_at, so history is compressed into now; due and start
+    dates are shifted so that simulated now is real now.
+    """
+    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+    from adapters.run_setup import DEFAULT_REPLAYS, content_source, load_scenario, simulate_run
+    from engine import run as runs
+    from engine.backfill import backfill_scenario
+
+    as_json = options.pop("as_json")
+    today = _utc_today()
+    sc = backfill_scenario(load_scenario(scenario, None, seed, None), days, today)
+    run_dir = runs.new_run_dir(sc, DEFAULT_REPLAYS)
+    manifest = runs.create_run(run_dir, sc, content_source(sc))
+    simulate_run(run_dir, manifest, quiet=as_json)
+    if not as_json:
+        click.echo(f"Simulated {days} days into {run_dir}")
+    args = ReplayArgs(**options, shift_dates=True, as_json=as_json)
+    sys.exit(exit_code(replay_command(run_dir, args, echo=click.echo, today=today)))
+
+
+def _utc_today():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date()
+
+
+@click.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_destination_options
+@click.option("--days", type=click.IntRange(1, 3660), help="Run this many simulated days.")
+@click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="Simulated seconds per real second.")  # fmt: skip
+@click.option("--run", "run_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
+def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> None:
+    """Simulate in real time (or N× faster) while replaying each event as it happens.
+
+    Stop with Ctrl-C or SIGTERM; the same command resumes, and a long gap shows in the
+    story (people apologise for the delay).
+    """
+    from adapters.asana.live_cli import LiveArgs, live_command
+    from adapters.asana.replay_cli import ReplayArgs, exit_code
+    from adapters.run_setup import DEFAULT_REPLAYS, load_scenario
+
+    as_json = options.pop("as_json")
+    sc = load_scenario(scenario, None, None, None)
+    replay_args = ReplayArgs(**options, as_json=as_json)
+    live_args = LiveArgs(days=days, forever=forever, speed=speed, run_dir=run_dir)
+    summary = live_command(sc, live_args, replay_args, DEFAULT_REPLAYS, echo=click.echo)
+    sys.exit(exit_code(summary))
+
+
+@click.command()
+@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@_destination_options
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def clean(run: Path, yes: bool, **options) -> None:
+    """Delete from the target everything RUN created there, newest first."""
+    from adapters.asana.clean import clean_command
+    from adapters.asana.replay_cli import ReplayArgs
+
+    clean_command(run, ReplayArgs(**options), echo=click.echo,
+                  confirm=None if yes else click.confirm)  # fmt: skip

@@ -1,0 +1,74 @@
+"""Starting a run from the command line, shared by ``cli.py`` and the adapters' command modules.
+
+The default runs folder, a scenario with the command-line overrides applied, and a simulation
+with a progress bar. Only the standard library is imported at module level (the engine and
+the console inside the functions), so ``busywork --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEFAULT_REPLAYS = Path("replays")
+
+
+def load_scenario(path: Path | None, days: int | None, seed: int | None, start: str | None):
+    """The scenario at PATH (default: the built-in team) with --days, --seed and --start
+    applied."""
+    import msgspec
+
+    from engine import scenario as sc
+    from engine.errors import InvalidInput
+
+    scenario = sc.load(path) if path is not None else sc.default_scenario()
+    changes: dict = {}
+    if days is not None:
+        changes["days"] = days
+    if seed is not None:
+        changes["seed"] = seed
+    if start is not None:
+        from datetime import date
+
+        try:
+            changes["start"] = date.fromisoformat(start)
+        except ValueError:
+            raise InvalidInput(f"--start: {start!r} is not a date; expected YYYY-MM-DD") from None
+    if changes:
+        scenario = sc.resolve(msgspec.structs.replace(scenario, **changes))
+    return scenario
+
+
+def content_source(scenario):
+    from engine.content.templates import TemplateSource
+
+    return TemplateSource()
+
+
+def simulate_run(run_dir: Path, manifest, *, quiet: bool, session=None, workers: str = "1"):
+    """Simulate into RUN_DIR with a progress bar (none when QUIET); with an Anthropic SESSION,
+    Claude writes the content. WORKERS: a number of processes, or "auto"."""
+    from adapters.console import simulate_with_progress
+
+    content = content_source(manifest.scenario)
+    if session is not None:
+        session.start(run_dir)  # fetches the blueprints ahead of the simulated clock
+        content = session.source
+    processes = worker_count(workers, manifest.scenario, content.name)
+    return simulate_with_progress(run_dir, manifest, content, quiet=quiet, workers=processes)
+
+
+def worker_count(value: str, scenario, content_name: str) -> int:
+    """--workers: a positive whole number, or "auto" (engine.parallel.default_workers)."""
+    from engine.errors import InvalidInput
+
+    if value == "auto":
+        from engine.parallel import default_workers
+        from engine.scenario import resolve
+
+        return default_workers(resolve(scenario), content_name)
+    if not value.isdigit() or int(value) < 1:
+        raise InvalidInput(
+            f"--workers: {value!r} is not a number of processes; expected a whole number "
+            "of at least 1, or auto"
+        )
+    return int(value)

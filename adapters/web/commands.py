@@ -1,0 +1,57 @@
+"""The ``serve`` command: the jobs API and the dashboard.
+
+Registered on the group in ``cli.py``, whose ``BusyworkGroup`` turns library errors into a
+message and an exit code. Litestar and uvicorn are imported inside the command only, so
+``busywork --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from adapters.run_setup import DEFAULT_REPLAYS
+
+# -- serve: the jobs API and the dashboard (litestar, uvicorn; imported only here) -----------
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_REPLAYS,
+    show_default=True,
+    help="Where runs and job state live.",
+)
+@click.option(
+    "--tokens",
+    "tokens_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tokens file (TOML) that jobs refer to by person; never sent to browsers.",
+)
+@click.option(
+    "--api-token",
+    envvar="BUSYWORK_API_TOKEN",
+    metavar="TOKEN",
+    help="Require 'Authorization: Bearer TOKEN' on every API call (needed off localhost).",
+)
+@click.option("--cors-origin", metavar="ORIGIN", help="Allow this browser origin (CORS is off).")
+def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin) -> None:
+    """Serve the dashboard (/) and the jobs API (/api, OpenAPI at /schema) until Ctrl-C.
+
+    Jobs simulate (dry run), backfill or run continuously into a sandbox or Asana; their
+    state lives with their runs under --data, and running jobs resume after a restart.
+    """
+    from adapters.web.app import WebConfig
+    from adapters.web.serve import serve
+
+    if tokens_file is not None:
+        from adapters.asana.tokens import load_tokens
+
+        load_tokens(tokens_file)  # a broken file fails now, not at the first job
+    web = WebConfig(api_token=api_token, cors_origin=cors_origin)
+    serve(host, port, data_dir, tokens_file, web, echo=click.echo)
