@@ -31,9 +31,9 @@ from engine.calendar import origin_of
 from engine.content import ContentSource
 from engine.errors import BusyworkError
 from engine.log import FileLog
+from engine.organisation import Organisation
 from engine.run import Manifest, create_run, read_manifest, write_manifest
 from engine.scenario import Scenario, resolve
-from engine.world import World
 
 LIVE = "live.json"
 GAP_QUIET_SECONDS = 600.0  # a stop longer than this (simulated) becomes a quiet window
@@ -175,13 +175,14 @@ def run_live(
             if not catching_up[0]:
                 log.flush()  # a follower sees each live event as soon as it happens
 
-        world = World(scenario, content, sink, env=env, forever=state.forever,
-                      quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
+        world = Organisation(scenario, content, sink, env=env, forever=state.forever,
+                             quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
         world.start()
         horizon = world.horizon
         resume_at = min(state.anchor_sim, horizon)
         if resume_at > 0:
             env.run(until=resume_at)
+            world.flush()
         if world.seq < durable:
             raise BusyworkError(f"{run_dir}: cannot resume: the log holds {durable} events but "
                                 f"the scenario makes only {world.seq} up to now")  # fmt: skip
@@ -194,6 +195,7 @@ def run_live(
         while not stop.is_set() and env.now < horizon:
             until = min(horizon, env.now + STEP_WALL_SECONDS * state.speed)
             env.run(until=until)
+            world.flush()  # the teams' events up to now, merged in order
             beat += STEP_WALL_SECONDS
             if beat >= HEARTBEAT_WALL_SECONDS:
                 beat = 0.0
@@ -208,6 +210,6 @@ def run_live(
     manifest.events = events
     if manifest.first_at is None and events:
         manifest.first_at = next(FileLog.open_readonly(run_dir).read(1)).at
-    manifest.last_at = world.state.last_at or manifest.last_at
+    manifest.last_at = world.last_at or manifest.last_at
     write_manifest(run_dir, manifest)
     return events

@@ -126,7 +126,7 @@ def _start_project(world: World, actor: Actor) -> bool:
     if not hungry and world.env.now - actor.last_project_at < cadence:
         return False
     blueprint = world.content.project(
-        world.content_rng, industry=world.scenario.industry, index=len(world.state.projects)
+        world.content_rng, industry=world.scenario.industry, index=world.project_index()
     )
     project_id = world.next_id("p")
     world.emit(

@@ -21,8 +21,8 @@ from engine import events as ev
 from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
+from engine.organisation import Organisation, teams_of
 from engine.scenario import Scenario, resolve
-from engine.world import World
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -127,8 +127,11 @@ def simulate_run(
     *,
     on_progress: Progress | None = None,
     log_options: dict | None = None,
+    workers: int = 1,
 ) -> Summary:
-    """Simulate (or finish simulating) the run described by the manifest into its log."""
+    """Simulate (or finish simulating) the run described by the manifest into its log. With
+    `workers` > 1, a scenario of several teams with template content is simulated in that
+    many processes (engine.parallel); the log is the same."""
     scenario = resolve(manifest.scenario)
     counts: dict[str, int] = {}
     started = time.perf_counter()
@@ -138,55 +141,75 @@ def simulate_run(
         first_at: list[datetime] = []
         pending: list[ev.Event] = []
 
+        def check_durable(seq: int, line: bytes) -> None:
+            if line != next(existing, None):
+                raise BusyworkError(
+                    f"{run_dir}: cannot resume: event {seq} differs from the log "
+                    "(the scenario, seed or busywork version changed since it was written)"
+                )
+
         def sink(event: ev.Event) -> None:
             name = type(event).__name__
             counts[name] = counts.get(name, 0) + 1
             if not first_at:
                 first_at.append(event.at)
             if event.seq <= durable:
-                line = ev.encode(event)
-                if line != next(existing, None):
-                    raise BusyworkError(
-                        f"{run_dir}: cannot resume: event {event.seq} differs from the log "
-                        "(the scenario, seed or busywork version changed since it was written)"
-                    )
+                check_durable(event.seq, ev.encode(event))
             else:
                 pending.append(event)
                 if len(pending) >= 256:  # fewer, larger appends; a crash loses nothing durable
                     log.append(pending)
                     pending.clear()
 
+        last_line: list[bytes] = []
+
+        def on_line(seq: int, name: str, line: bytes) -> None:
+            counts[name] = counts.get(name, 0) + 1
+            if not last_line:
+                first_at.append(ev.decode(line).at)
+                last_line.append(line)
+            last_line[0] = line
+            if seq <= durable:
+                check_durable(seq, line)
+            else:
+                log.append_encoded(seq, line)
+
         def progress(t: float) -> None:
             log.append(pending)  # so a paused job's log holds every event made so far
             pending.clear()
             if on_progress is not None:
-                on_progress(t, world.seq)
+                on_progress(t, max(log.last_seq, durable))
 
-        world = World(scenario, content, sink)
-        world.run(on_progress=progress)
-        if world.seq < durable:
+        if workers > 1 and content.name == "templates" and len(teams_of(scenario)) > 1:
+            from engine.parallel import simulate_in_parallel
+
+            made = simulate_in_parallel(scenario, workers, on_line, progress)
+            last_at = ev.decode(last_line[0]).at if last_line else None
+        else:
+            org = Organisation(scenario, content, sink)
+            org.run(on_progress=progress)
+            made, last_at = org.seq, org.last_at
+        if made < durable:
             raise BusyworkError(
                 f"{run_dir}: cannot resume: the log holds {durable} events but the scenario makes "
-                f"only {world.seq}"
+                f"only {made}"
             )
         log.append(pending)
         log.flush()
     wall = time.perf_counter() - started
-    last_at = world.state.last_at
     manifest.status = "complete"
-    manifest.events = world.seq
+    manifest.events = made
     manifest.first_at = first_at[0] if first_at else None
     manifest.last_at = last_at
     write_manifest(run_dir, manifest)
-    made = world.seq - durable
     return Summary(
         run_dir=str(run_dir),
         run_id=manifest.run_id,
-        events=world.seq,
+        events=made,
         first_at=manifest.first_at,
         last_at=last_at,
         wall_seconds=round(wall, 3),
-        events_per_second=round(made / wall, 1) if wall > 0 else 0.0,
+        events_per_second=round((made - durable) / wall, 1) if wall > 0 else 0.0,
         resumed_from=durable,
         counts=dict(sorted(counts.items())),
     )

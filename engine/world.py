@@ -52,6 +52,21 @@ class Actor:
     last_chase_day: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One team simulated on its own (see engine.organisation): the `index`-th of `count`
+    teams. Its ids interleave with the other teams' (t1, t1+count, ...), so they never clash,
+    and it draws content from its own stream."""
+
+    index: int
+    count: int
+    team: str
+
+
+# Workspace objects every team sets up alike (same ids); the merged log keeps the first.
+SHARED_ID_PREFIXES = frozenset({"cf", "tg"})
+
+
 def stream(seed: int, name: str) -> random.Random:
     """A named random stream: independent of other streams and of string hashing."""
     return random.Random(f"{seed}:{name}")
@@ -67,11 +82,14 @@ class World:
         env: simpy.Environment | None = None,
         forever: bool = False,
         quiet: tuple[tuple[float, float], ...] = (),
+        shard: Shard | None = None,
     ) -> None:
         """A world for the scenario. `env` may be a simpy.rt.RealtimeEnvironment (live mode);
         `forever` ignores scenario.days; `quiet` lists (start, end) sim-second windows in which
-        nobody acts (a live run that was stopped), so people come back to a gap in the story."""
+        nobody acts (a live run that was stopped), so people come back to a gap in the story.
+        `shard` limits the world to one team (engine.organisation runs one world per team)."""
         self.scenario = scenario
+        self.shard = shard or Shard(0, 1, "")
         self.content = content
         self.sink = sink
         self.env = env if env is not None else simpy.Environment()
@@ -80,7 +98,9 @@ class World:
         self.horizon = math.inf if forever else scenario.days * 86400.0
         self.quiet = quiet
         self._holidays: dict[tuple[str, int], set[date]] = {}
-        self.content_rng = stream(scenario.seed, "content")
+        self.content_rng = stream(
+            scenario.seed, "content" if self.shard.count == 1 else f"content:{self.shard.index}"
+        )
         self.seq = 0
         self.counters: dict[str, int] = {}
         self.person_refs: dict[str, PersonRef] = {}  # how content refers to each person
@@ -117,6 +137,8 @@ class World:
         sc = self.scenario
         actors = []
         for i, person in enumerate(sc.people, start=1):
+            if self.shard.count > 1 and person.team != self.shard.team:
+                continue
             pid = f"u{i}"
             rng = stream(sc.seed, pid)
             evening = person.evening
@@ -233,7 +255,13 @@ class World:
     def next_id(self, prefix: str) -> str:
         n = self.counters.get(prefix, 0) + 1
         self.counters[prefix] = n
+        if prefix not in SHARED_ID_PREFIXES:
+            n = (n - 1) * self.shard.count + self.shard.index + 1
         return f"{prefix}{n}"
+
+    def project_index(self) -> int:
+        """The new project's number across the organisation (content varies with it)."""
+        return len(self.state.projects) * self.shard.count + self.shard.index
 
     def local_today(self, actor: Actor) -> date:
         """The acting person's local date (their calendar knows the day of this moment)."""
@@ -247,10 +275,3 @@ class World:
             if day.weekday() not in cal.days_off and day not in cal.holidays:
                 count -= 1
         return day
-
-
-def simulate(scenario: Scenario, content: ContentSource, sink: Sink, **run_options) -> World:
-    """Build a world for the scenario and run it to the end, sending every event to sink."""
-    world = World(scenario, content, sink)
-    world.run(**run_options)
-    return world

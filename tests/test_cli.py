@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import busywork
+from tests.runner import BUSYWORK, busywork
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +88,16 @@ def test_init_writes_a_scenario_that_simulates(tmp_path):
         ),
         (["show", "missing-run"], "missing-run: not a run folder (no manifest.json)"),
         (["simulate", "--resume", "missing-run"], "missing-run: not a run folder"),
+        (["simulate", "--workers", "0"], "--workers: '0' is not a number of processes"),
+        (["simulate", "--workers", "two"], "expected a whole number of at least 1, or auto"),
+        # commands declared in adapters/*/commands.py go through the same error handling
+        (["backfill", "nope.toml"], "nope.toml: no such scenario file"),
+        (["live", "bad.toml", "--days", "1"], "industy: unknown key"),
+        (["replay", "missing-run"], "missing-run"),
+        (["clean", "missing-run", "--yes"], "--to sandbox: an in-process sandbox is gone"),
+        (["stats", "missing-run"], "no such run folder"),
+        (["report", "missing-run"], "missing-run"),
+        (["serve", "--tokens", "missing.toml", "--port", "0"], "missing.toml"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
@@ -96,6 +106,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
 
 
 def test_show_rejects_unknown_type(run_dir):
@@ -117,3 +128,26 @@ def test_demo_prints_summary_and_activity(tmp_path):
     out = busywork("demo", "--days", "3", cwd=tmp_path).stdout
     assert "events" in out and "Latest activity:" in out
     assert list((tmp_path / "replays").iterdir())
+
+
+def test_serve_on_port_0_says_which_port_it_got_and_a_taken_port_is_an_error(tmp_path):
+    import re
+    import socket
+    import urllib.request
+
+    proc = subprocess.Popen([BUSYWORK, "serve", "--port", "0"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        first = proc.stdout.readline()
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", first).group(1))
+        assert port > 0, first
+        with socket.create_connection(("127.0.0.1", port)):  # it listens there
+            pass
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/jobs", timeout=10) as answer:
+            assert answer.status == 200
+        taken = busywork("serve", "--port", str(port), cwd=tmp_path, check=False)
+        assert taken.returncode == 1 and "Traceback" not in taken.stderr
+        assert f"--port {port}: cannot listen on 127.0.0.1: Address already in use" in taken.stderr
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

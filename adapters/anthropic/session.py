@@ -49,7 +49,7 @@ def model_for(scenario: Scenario) -> str:
 
 def expected_projects(scenario: Scenario) -> int:
     """How many projects the run will create, from a quick template-content dry run."""
-    from engine.world import simulate
+    from engine.organisation import simulate
 
     days = min(scenario.days, ESTIMATE_DAYS)
     count = 0

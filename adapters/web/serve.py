@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 import time
 from pathlib import Path
@@ -50,11 +51,25 @@ def serve(host: str, port: int, data_dir: Path, tokens_file: Path | None, web: W
     check_binding(host, web.api_token)
     app, _ = build_app(data_dir, tokens_file, web)
     server = uvicorn.Server(uvicorn_config(app, host, port))
+    listening = _listen(host, port)  # bound here, so --port 0 can say which port it got
+    port = listening.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     echo(f"Dashboard: http://{shown}:{port}/   API: /api   OpenAPI: /schema/openapi.json")
     echo(f"Jobs and runs live under {data_dir}/. Press Ctrl-C to stop (running jobs resume "
          "next time).")  # fmt: skip
-    server.run()
+    server.run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)  # connections wait in the backlog until the app is up
+    except OSError as exc:
+        sock.close()
+        raise BusyworkError(f"--port {port}: cannot listen on {host}: {exc.strerror}") from None
+    return sock
 
 
 class ServerThread:

@@ -18,9 +18,9 @@ from engine.content import ContentSource
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 from engine.log import FileLog
+from engine.organisation import Organisation
 from engine.run import Manifest, write_manifest
 from engine.scenario import resolve
-from engine.world import World
 
 # Called for every new event with its lateness in seconds (0 when unpaced).
 OnEvent = Callable[[ev.Event, float], None]
@@ -46,8 +46,8 @@ class SteppedSim:
         try:
             self._durable = self.log.last_seq
             self._existing = self.log.read_lines(1) if self._durable else iter(())
-            self.world = World(resolve(manifest.scenario), content or TemplateSource(),
-                               self._sink, forever=forever)  # fmt: skip
+            self.world = Organisation(resolve(manifest.scenario), content or TemplateSource(),
+                                      self._sink, forever=forever)  # fmt: skip
             self.world.start()
             self._catch_up()
         except BaseException:
@@ -66,6 +66,8 @@ class SteppedSim:
                     f"the scenario makes only {self.world.seq}"
                 )
             env.step()
+            if env.peek() > env.now:  # the instant is over: its events can be merged
+                self.world.flush()
 
     def _sink(self, event: ev.Event) -> None:
         if event.seq <= self._durable:
@@ -129,6 +131,7 @@ class SteppedSim:
         step, peek = env.step, env.peek
         while peek() < until:
             step()
+        self.world.flush()
         self.log.flush()
 
     def advance_paced(self) -> None:
@@ -143,7 +146,7 @@ class SteppedSim:
         m.status, m.events = "complete", self.world.seq
         first = next(self.log.read(1), None) if self.world.seq else None
         m.first_at = first.at if first else None
-        m.last_at = self.world.state.last_at
+        m.last_at = self.world.last_at
         write_manifest(self.run_dir, m)
 
     def close(self) -> None:

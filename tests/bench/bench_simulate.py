@@ -9,6 +9,7 @@
 BUSYWORK_BENCH_QUICK=1 shortens the large runs (for a smoke check of this file).
 """
 
+import filecmp
 import os
 import random
 import shutil
@@ -139,11 +140,27 @@ def big_scenario_toml(people: int, days: int) -> str:
     return "\n".join(lines)
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (simulation workers), in KiB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB, and stdout of one busywork subprocess.
 
-    Peak RSS is the child's own VmHWM, polled from /proc while it runs: getrusage's maxrss
-    also counts the memory of the (large) pytest process the child was forked from."""
+    Peak RSS is polled from /proc while it runs, summed over the command and its worker
+    processes (getrusage's maxrss would also count the large pytest process it forks from)."""
     import threading
 
     started = time.perf_counter()
@@ -156,14 +173,8 @@ def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
     )
     reader.start()
     peak_kb = 0
-    status = Path(f"/proc/{proc.pid}/status")
     while proc.poll() is None:
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak_kb = max(peak_kb, int(line.split()[1]))
-        except (FileNotFoundError, ProcessLookupError):
-            break
+        peak_kb = max(peak_kb, _tree_rss_kb(proc.pid))
         time.sleep(0.2)
     proc.wait()
     reader.join()
@@ -198,26 +209,42 @@ def test_simulate_vs_raw_simpy(tmp_path, monkeypatch):
 
 @pytest.mark.timeout(3600)  # a year for a thousand people takes minutes
 def test_thousand_people_for_a_year(tmp_path):
+    """The 1,000-person scenario (100 teams) for a short and a long span, in one process and
+    with one worker process per core (the log is the same either way)."""
     import json
 
-    people, spans = 1000, ((30, 90) if QUICK else (90, 365))
-    results = []
-    for days in spans:
-        (tmp_path / f"big-{days}.toml").write_text(big_scenario_toml(people, days))
-        wall, rss, out = run_cli_measured(
-            ["simulate", f"big-{days}.toml", "--out", f"big-{days}", "--json"], tmp_path
+    people, (short, long) = 1000, ((30, 90) if QUICK else (90, 365))
+    cores = os.cpu_count() or 1
+    results = {}
+    for days, workers in ((short, 1), (short, cores), (long, 1), (long, cores)):
+        name = f"big-{days}"
+        (tmp_path / f"{name}.toml").write_text(big_scenario_toml(people, days))
+        out = f"{name}-w{workers}"
+        wall, rss, stdout = run_cli_measured(
+            ["simulate", f"{name}.toml", "--out", out, "--workers", str(workers), "--json"],
+            tmp_path,
         )
-        summary = json.loads(out)
-        results.append((days, wall, rss, summary["events"]))
+        events = json.loads(stdout)["events"]
+        results[days, workers] = (wall, rss, events)
         print(
-            f"\n[bench] {people} people × {days} days: {summary['events']:,} events in {wall:.1f} s "
-            f"({summary['events'] / wall:,.0f} events/s), peak RSS {rss:.0f} MB"
+            f"\n[bench] {people} people × {days} days, {workers} process(es): {events:,} events "
+            f"in {wall:.1f} s ({events / wall:,.0f} events/s), peak RSS {rss:.0f} MB"
         )
-    (short_days, _, short_rss, _), (long_days, _, long_rss, _) = results
-    print(
-        f"[bench] peak RSS {long_days} days / {short_days} days: {long_rss / short_rss:.2f} "
-        "(flat ≈ 1; goal < 300 MB); 365-day wall goal < 60 s"
-    )
+        if workers > 1:
+            same = filecmp.cmpfiles(tmp_path / f"{name}-w1" / "events",
+                                    tmp_path / out / "events",
+                                    os.listdir(tmp_path / out / "events"), shallow=False)  # fmt: skip
+            assert not same[1] and not same[2], "the log must not depend on --workers"
+            print(f"[bench]   speed-up with {workers} workers: "
+                  f"{results[days, 1][0] / wall:.2f}× (same log, byte for byte)")  # fmt: skip
+            shutil.rmtree(tmp_path / out)
+    for workers in (1, cores):
+        print(
+            f"[bench] peak RSS {long} days / {short} days with {workers} process(es): "
+            f"{results[long, workers][1] / results[short, workers][1]:.2f} (flat ≈ 1; goal < 300 MB)"
+        )
+    print(f"[bench] {long}-day wall: {results[long, 1][0]:.0f} s in one process, "
+          f"{results[long, cores][0]:.0f} s with {cores} (goal < 60 s)")  # fmt: skip
 
 
 def test_help_is_fast(tmp_path):

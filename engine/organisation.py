@@ -1,0 +1,173 @@
+"""An organisation: one world per team, merged by simulated time into one log.
+
+A team is the natural shard (DESIGN.md): each team's world has its own people, projected
+state, random streams and ids, and nothing in one team's choices depends on another's. So
+the teams can run on one SimPy environment (here) or spread over processes
+(``engine.parallel``), and the merged log is the same either way: events ordered by
+(simulated time, team, order within the team) and numbered 1, 2, 3 … Workspace objects that
+every team sets up alike (custom fields, tags: same ids, same content) are kept once, the
+first time. A scenario with one team is simply that team's world, untouched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import msgspec
+import simpy
+
+from engine import events as ev
+from engine.content import ContentSource
+from engine.scenario import Scenario
+from engine.world import Shard, Sink, World
+
+# (simulated seconds, team index, order within the team, event): the merge order is the tuple's
+Keyed = tuple[float, int, int, ev.Event]
+
+
+def teams_of(scenario: Scenario) -> list[str]:
+    """The scenario's teams in order of first appearance (people must be resolved)."""
+    return list(dict.fromkeys(person.team for person in scenario.people))
+
+
+def shared_id(event: ev.Event) -> str | None:
+    """The id of a workspace object every team creates alike, else None."""
+    if type(event) is ev.CustomFieldCreated:
+        return event.field
+    if type(event) is ev.TagCreated:
+        return event.tag
+    return None
+
+
+class Numbering:
+    """Turns team events, already in merge order, into the organisation's log: drops a shared
+    workspace object seen before and gives each event the next seq."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.seq = 0
+        self.last_at = None
+        self._shared: set[str] = set()
+
+    def take(self, keyed: Iterable[Keyed]) -> None:
+        for _time, _team, _order, event in keyed:
+            shared = shared_id(event)
+            if shared is not None:
+                if shared in self._shared:
+                    continue
+                self._shared.add(shared)
+            self.seq += 1
+            event = msgspec.structs.replace(event, seq=self.seq)
+            self.last_at = event.at
+            self.sink(event)
+
+
+class Organisation:
+    def __init__(
+        self,
+        scenario: Scenario,
+        content: ContentSource,
+        sink: Sink | None = None,
+        *,
+        env: simpy.Environment | None = None,
+        forever: bool = False,
+        quiet: tuple[tuple[float, float], ...] = (),
+        only_teams: Sequence[int] | None = None,
+        take: Callable[[list[Keyed]], None] | None = None,
+    ) -> None:
+        """The teams of `scenario` on one environment; ordered events go to `sink`. A worker
+        process of engine.parallel runs `only_teams` and receives each simulated instant's
+        events, sorted but not numbered, through `take` instead."""
+        self.env = env if env is not None else simpy.Environment()
+        teams = teams_of(scenario)
+        options = {"env": self.env, "forever": forever, "quiet": quiet}
+        self._numbering: Numbering | None = None
+        if len(teams) == 1 and take is None:
+            self.worlds = [World(scenario, content, sink, **options)]
+            self._single = self.worlds[0]
+            return
+        self._single = None
+        if take is None:
+            self._numbering = Numbering(sink)
+            take = self._numbering.take
+        self._take = take
+        self._instant = -math.inf
+        self._pending: list[Keyed] = []
+        chosen = range(len(teams)) if only_teams is None else only_teams
+        self.worlds = [
+            World(
+                scenario,
+                content,
+                self._collector(k),
+                shard=Shard(k, len(teams), teams[k]),
+                **options,
+            )  # fmt: skip
+            for k in chosen
+        ]
+
+    def _collector(self, team: int) -> Sink:
+        env, pending = self.env, self._pending
+
+        def collect(event: ev.Event) -> None:
+            now = env.now
+            if now != self._instant:  # every event of the instant before is in
+                self.flush()
+                self._instant = now
+            pending.append((now, team, event.seq, event))
+
+        return collect
+
+    def flush(self) -> None:
+        """Release the events of the current instant. Call it only when the environment has
+        no more events at that instant (after ``env.run(until=...)`` or between steps)."""
+        if self._single is None and self._pending:
+            self._pending.sort(key=_team_order)
+            batch = self._pending[:]
+            self._pending.clear()
+            self._take(batch)
+
+    # -- what the drivers use (engine.run, engine.live, adapters.web.sim) ----------------------
+
+    @property
+    def seq(self) -> int:
+        """Events released so far (the last seq written)."""
+        if self._single is not None:
+            return self._single.seq
+        return self._numbering.seq if self._numbering is not None else 0
+
+    @property
+    def last_at(self):
+        if self._single is not None:
+            return self._single.state.last_at
+        return self._numbering.last_at if self._numbering is not None else None
+
+    @property
+    def horizon(self) -> float:
+        return self.worlds[0].horizon
+
+    def start(self) -> None:
+        for world in self.worlds:
+            world.start()
+
+    def run(self, on_progress: Callable[[float], None] | None = None, step: float = 3600.0) -> None:
+        """Run to the horizon, calling on_progress(sim_seconds) every `step` simulated seconds."""
+        self.start()
+        t = 0.0
+        while t < self.horizon:
+            t = min(self.horizon, t + step)
+            self.env.run(until=t)
+            self.flush()
+            if on_progress is not None:
+                on_progress(t)
+
+
+def _team_order(keyed: Keyed) -> tuple[int, int]:
+    return keyed[1], keyed[2]
+
+
+def simulate(scenario: Scenario, content: ContentSource, sink: Sink, **run_options) -> Organisation:
+    """Run the (resolved) scenario's organisation to the end, sending every event to sink."""
+    organisation = Organisation(scenario, content, sink)
+    organisation.run(**run_options)
+    return organisation
