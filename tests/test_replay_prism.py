@@ -26,7 +26,8 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -122,8 +123,10 @@ def start_prism(spec: dict[str, Any], upstream: str, folder: Path) -> PrismProxy
         log = folder / f"prism-{attempt}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
+                # Log warnings and errors only: violations come back in a header, and logging
+                # every request at "info" costs Prism (the bottleneck here) ~10 % of its time.
                 [*command, "proxy", str(spec_file), upstream, "--host", "127.0.0.1",
-                 "--port", str(port)],
+                 "--port", str(port), "--verboseLevel", "warn"],
                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "FORCE_COLOR": "0"},
             )  # fmt: skip
         prism = PrismProxy(process, port, log)
@@ -157,7 +160,10 @@ class Recorder:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the serve loop to look (0.5 s by default).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -279,28 +285,60 @@ SCENARIOS = {
 }
 
 
-@pytest.fixture(scope="module", params=sorted(SCENARIOS))
-def rig(request, asana_spec, tmp_path_factory) -> Iterator[Rig]:
-    _prism_command()  # skip before simulating when Prism is missing
-    folder = tmp_path_factory.mktemp(f"prism-{request.param}")
-    run = folder / "run"
+def _simulate(name: str, folder: Path) -> Path:
     scenario = folder / "scenario.toml"
-    scenario.write_text(SCENARIOS[request.param])
-    busywork("simulate", str(scenario), "--days", "5", "--out", str(run), cwd=folder)
-    people = run_people(run)
-    admin = secrets.token_urlsafe(16)
-    sandbox = Sandbox(SandboxConfig(people=people, admin_token=admin, port=0)).start()
+    scenario.write_text(SCENARIOS[name])
+    busywork("simulate", str(scenario), "--days", "5", "--out", str(folder / "run"), cwd=folder)
+    return folder / "run"
+
+
+def _side_by_side(call: Callable[..., Any], args: dict[str, tuple]) -> dict[str, Future]:
+    """``call(*args[key])`` for every key at once (each mostly waits on its own subprocess);
+    the futures, once all are done."""
+    with ThreadPoolExecutor(len(args)) as pool:
+        return {key: pool.submit(call, *arg) for key, arg in args.items()}
+
+
+@pytest.fixture(scope="module")
+def rigs(asana_spec, tmp_path_factory) -> Iterator[dict[str, Rig]]:
+    """Both scenarios' rigs, built side by side: the two simulations run at once, then the two
+    Prisms load the spec at once (each keeps one core busy for seconds)."""
+    _prism_command()  # skip before simulating when Prism is missing
+    folders = {name: tmp_path_factory.mktemp(f"prism-{name}") for name in sorted(SCENARIOS)}
+    simulated = _side_by_side(_simulate, {name: (name, f) for name, f in folders.items()})
+    runs = {name: future.result() for name, future in simulated.items()}
+    sandboxes: dict[str, Sandbox] = {}
+    prisms: dict[str, PrismProxy] = {}
     try:
-        tokens = write_tokens_file(folder / "tokens.toml", tokens_of(people, admin))
-        prism = start_prism(asana_spec, sandbox.root_url, folder)
-        try:
-            yield Rig(run, tokens, sandbox, prism)
-        finally:
-            prism.stop()
+        tokens: dict[str, Path] = {}
+        for name, run in runs.items():
+            people = run_people(run)
+            admin = secrets.token_urlsafe(16)
+            sandboxes[name] = Sandbox(
+                SandboxConfig(people=people, admin_token=admin, port=0)
+            ).start()
+            tokens[name] = write_tokens_file(folders[name] / "tokens.toml",
+                                             tokens_of(people, admin))  # fmt: skip
+        started = _side_by_side(
+            start_prism,
+            {name: (asana_spec, sandboxes[name].root_url, folders[name]) for name in runs},
+        )
+        prisms.update({n: f.result() for n, f in started.items() if f.exception() is None})
+        for future in started.values():
+            future.result()  # the first failure to start, if any
+        yield {name: Rig(runs[name], tokens[name], sandboxes[name], prisms[name]) for name in runs}
     finally:
-        errors = list(sandbox.internal_errors)
-        sandbox.stop()
+        for prism in prisms.values():
+            prism.stop()
+        errors = [error for sandbox in sandboxes.values() for error in sandbox.internal_errors]
+        for sandbox in sandboxes.values():
+            sandbox.stop()
     assert not errors, "sandbox internal errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture(params=sorted(SCENARIOS))
+def rig(request, rigs: dict[str, Rig]) -> Rig:
+    return rigs[request.param]
 
 
 # -- tests -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ bytes an uninterrupted run writes."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -26,6 +27,18 @@ def reference(tmp_path_factory) -> tuple[Path, float]:
     started = time.monotonic()
     busywork("simulate", "--days", DAYS, "--seed", "5", "--out", "full", cwd=work)
     return work / "full", time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def three_days(tmp_path_factory) -> Path:
+    """A finished 3-day run, simulated once; tests resume their own copy of it."""
+    work = tmp_path_factory.mktemp("three-days")
+    busywork("simulate", "--days", "3", "--seed", "5", "--out", "run", cwd=work)
+    return work / "run"
+
+
+def copy_of(run: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(run, tmp_path / "run"))
 
 
 @pytest.mark.slow
@@ -55,9 +68,8 @@ def test_resume_after_kill_9_is_byte_identical(tmp_path, rng, reference, attempt
     assert summary["events"] == len(events_bytes(full).splitlines())
 
 
-def test_resume_refuses_a_log_from_another_story(tmp_path, reference):
-    full, _ = reference
-    busywork("simulate", "--days", "3", "--seed", "5", "--out", "run", cwd=tmp_path)
+def test_resume_refuses_a_log_from_another_story(tmp_path, three_days):
+    copy_of(three_days, tmp_path)  # simulated with seed 5
     # Swap in another seed's manifest: the durable events no longer match the simulation.
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     manifest["scenario"]["seed"] = 6
@@ -69,15 +81,15 @@ def test_resume_refuses_a_log_from_another_story(tmp_path, reference):
     assert events_bytes(tmp_path / "run") == before
 
 
-def test_resuming_a_finished_run_changes_nothing(tmp_path):
-    busywork("simulate", "--days", "3", "--out", "run", cwd=tmp_path)
+def test_resuming_a_finished_run_changes_nothing(tmp_path, three_days):
+    copy_of(three_days, tmp_path)
     before = events_bytes(tmp_path / "run")
     busywork("simulate", "--resume", "run", cwd=tmp_path)
     assert events_bytes(tmp_path / "run") == before
 
 
-def test_resume_cuts_a_torn_tail(tmp_path):
-    busywork("simulate", "--days", "3", "--out", "run", cwd=tmp_path)
+def test_resume_cuts_a_torn_tail(tmp_path, three_days):
+    copy_of(three_days, tmp_path)
     whole = events_bytes(tmp_path / "run")
     segment = sorted((tmp_path / "run" / "events").glob("*.jsonl"))[-1]
     with open(segment, "r+b") as f:  # a crash in the middle of the last line
