@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(VENV)/bin/busywork demo
 
 test: $(STAMP) $(PRISM_STAMP)
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadfile
 
 # Without npm (or when the install fails) the Prism test skips, except under CI=true where it fails.
 $(PRISM_STAMP): $(PRISM_DIR)/package.json $(PRISM_DIR)/package-lock.json
