@@ -20,7 +20,7 @@ import simpy
 from engine import events as ev
 from engine.content import ContentSource
 from engine.scenario import Scenario
-from engine.world import Shard, Sink, World
+from engine.world import Shard, Sink, World, run_in_steps
 
 # (simulated seconds, team index, order within the team, event): the merge order is the tuple's
 Keyed = tuple[float, int, int, ev.Event]
@@ -153,13 +153,13 @@ class Organisation:
     def run(self, on_progress: Callable[[float], None] | None = None, step: float = 3600.0) -> None:
         """Run to the horizon, calling on_progress(sim_seconds) every `step` simulated seconds."""
         self.start()
-        t = 0.0
-        while t < self.horizon:
-            t = min(self.horizon, t + step)
-            self.env.run(until=t)
-            self.flush()
+
+        def after_step(t: float) -> None:
+            self.flush()  # a step ends between instants: its events can all be merged
             if on_progress is not None:
                 on_progress(t)
+
+        run_in_steps(self.env, self.horizon, step, after_step)
 
 
 def _team_order(keyed: Keyed) -> tuple[int, int]:

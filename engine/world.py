@@ -67,6 +67,21 @@ class Shard:
 SHARED_ID_PREFIXES = frozenset({"cf", "tg"})
 
 
+def run_in_steps(
+    env: simpy.Environment,
+    horizon: float,
+    step: float,
+    after_step: Callable[[float], None] | None = None,
+) -> None:
+    """Run `env` to `horizon` in steps of `step` simulated seconds, calling after_step(t)."""
+    t = 0.0
+    while t < horizon:
+        t = min(horizon, t + step)
+        env.run(until=t)
+        if after_step is not None:
+            after_step(t)
+
+
 def stream(seed: int, name: str) -> random.Random:
     """A named random stream: independent of other streams and of string hashing."""
     return random.Random(f"{seed}:{name}")
@@ -224,12 +239,7 @@ class World:
     def run(self, on_progress: Callable[[float], None] | None = None, step: float = 3600.0) -> None:
         """Run to the horizon, calling on_progress(sim_seconds) every `step` simulated seconds."""
         self.start()
-        t = 0.0
-        while t < self.horizon:
-            t = min(self.horizon, t + step)
-            self.env.run(until=t)
-            if on_progress is not None:
-                on_progress(t)
+        run_in_steps(self.env, self.horizon, step, on_progress)
 
     # -- emitting ----------------------------------------------------------------------------
 
