@@ -10,6 +10,7 @@ the same log, byte for byte, as one process makes. Only the offline template con
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import multiprocessing
 import os
@@ -140,7 +141,10 @@ def _work(encoded_scenario: bytes, teams: list[int], pipe) -> None:
         for step in _steps(msgspec.json.decode(encoded_scenario, type=Scenario), teams):
             pipe.send(step)
     except BaseException as exc:  # reported by the caller, which stops everything
-        pipe.send(str(exc) if isinstance(exc, BusyworkError) else f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):  # the caller is gone (stopped, killed): just end
+            pipe.send(
+                str(exc) if isinstance(exc, BusyworkError) else f"{type(exc).__name__}: {exc}"
+            )
     finally:
         pipe.close()
 

@@ -172,3 +172,36 @@ def test_live_mode_merges_several_teams_like_a_plain_run(tmp_path):
     Organisation(resolve(manifest.scenario), TemplateSource(), lambda e: again.append(ev.encode(e)),
                  quiet=tuple(map(tuple, state.quiet))).run()  # fmt: skip
     assert again == list(FileLog.open_readonly(run).read_lines()) and len(again) > 100
+
+
+def test_kill_9_of_a_parallel_run_then_resume_is_byte_identical(tmp_path):
+    import json
+    import signal
+    import subprocess
+    import time
+
+    from tests.runner import BUSYWORK, busywork
+
+    people = "\n".join(
+        f'[[people]]\nname = "P {t}{i}"\nrole = "{role}"\nteam = "team-{t}"\ntimezone = "{ZONES[t]}"'
+        for t in range(3)
+        for i, role in enumerate(ROLES)
+    )
+    (tmp_path / "teams.toml").write_text(f"days = 150\nseed = 4\n{people}\n")
+    proc = subprocess.Popen([BUSYWORK, "simulate", "teams.toml", "--out", "cut", "--workers", "2"],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    segment = tmp_path / "cut" / "events" / "00000001.jsonl"
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if segment.exists() and segment.stat().st_size > 400_000:  # well into the run
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed; make it longer"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    resumed = json.loads(busywork("simulate", "--resume", "cut", "--workers", "2", "--json",
+                                  cwd=tmp_path).stdout)  # fmt: skip
+    whole = json.loads(busywork("simulate", "teams.toml", "--out", "whole", "--workers", "1",
+                                "--json", cwd=tmp_path).stdout)  # fmt: skip
+    assert 0 < resumed["resumed_from"] < resumed["events"] == whole["events"]
+    assert segment.read_bytes() == (tmp_path / "whole" / "events" / segment.name).read_bytes()
