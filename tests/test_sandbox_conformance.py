@@ -280,6 +280,8 @@ def _exercise_workspace_routes(sb) -> None:
     note = ok(s.post(f"{b}/custom_fields", json={"data": {
         "workspace": ws, "name": "Note", "resource_subtype": "text", "description": "d"}}))  # fmt: skip
     s.get(f"{b}/custom_fields/{prio['gid']}")
+    s.post(f"{b}/custom_fields/{prio['gid']}/enum_options", json={"data": {
+        "name": "Medium", "color": "green", "insert_after": prio["enum_options"][0]["gid"]}})  # fmt: skip
     s.get(f"{b}/workspaces/{ws}/custom_fields")
     team = ok(s.post(f"{b}/teams", json={"data": {"name": "Ops", "organization": ws,
                                                    "description": "x", "visibility": "public"}}))  # fmt: skip
@@ -329,8 +331,9 @@ def _exercise_workspace_routes(sb) -> None:
     s.get(f"{b}/status_updates/{su['gid']}")
     s.delete(f"{b}/portfolios/{pf['gid']}")
     s.delete(f"{b}/portfolios/{pf['gid']}")  # 404: already deleted
-    # Failures: wrong value types, cycles, and fields not on the task's project.
+    # Failures: wrong value types, a duplicate option, cycles, fields not on the task's project.
     s.put(f"{b}/tasks/{t['gid']}", json={"data": {"custom_fields": {effort["gid"]: "x"}}})
+    s.post(f"{b}/custom_fields/{prio['gid']}/enum_options", json={"data": {"name": "Low"}})
     s.post(f"{b}/tasks/{t['gid']}/addDependencies", json={"data": {"dependencies": [m["gid"]]}})
     s.post(f"{b}/tasks", json={"data": {"name": "X", "workspace": ws,
                                         "custom_fields": {note["gid"]: "n"}}})  # fmt: skip

@@ -4,8 +4,10 @@ teams, project members and portfolios.
 
 - Custom fields and tags are looked up by name first (Asana wants a field's name unique in the
   workspace; a second run into the same workspace reuses what the first made). A field of the
-  same name but another type is refused with a message saying so. Enum option gids go to the
-  id map as ``<field>:<option name>`` so values can be set after a restart.
+  same name but another type is refused with a message saying so. A reused enum field gets
+  the options it lacks (``POST /custom_fields/{gid}/enum_options``, each next to its neighbour
+  in the log's order; a disabled one is noted, not duplicated). Enum option gids go to the id
+  map as ``<field>:<option name>`` so values can be set after a restart.
 - Teams are found by name in the workspace, or created where the workspace allows it (one
   thread at a time, so two people of one team never make two teams); a person joins with
   ``addUser``, projects go into their team with their members and the run's custom fields.
@@ -31,6 +33,16 @@ NO_TEAM_STATUSES = (400, 402, 403, 404)
 def option_key(field: str, option: str) -> str:
     """The id-map key of an enum option of a custom field."""
     return f"{field}:{option}"
+
+
+def _place(wanted: tuple[str, ...], i: int, there: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Where option `wanted[i]` goes: after the nearest earlier one of `wanted` the field has,
+    else before the nearest later one, else at the end."""
+    before = next((there[n] for n in reversed(wanted[:i]) if n in there), None)
+    if before is not None:
+        return {"insert_after": before["gid"]}
+    after = next((there[n] for n in wanted[i + 1 :] if n in there), None)
+    return {"insert_before": after["gid"]} if after is not None else {}
 
 
 class WorkspaceMixin:
@@ -99,6 +111,8 @@ class WorkspaceMixin:
                     f"custom field {e.name!r} already exists in the workspace as a "
                     f"{field.get('resource_subtype')} field, not {e.kind}; rename one of them"
                 )
+            if e.kind == "enum":
+                self._add_missing_options(key, e, field)
         else:
             data: dict[str, Any] = {"workspace": self.workspace, "name": e.name,
                                     "resource_subtype": e.kind}  # fmt: skip
@@ -118,6 +132,36 @@ class WorkspaceMixin:
             if option.get("name") in e.options and option.get("enabled", True):
                 out[option_key(e.field, option["name"])] = option["gid"]
         return out
+
+    def _add_missing_options(self, key: str, e: ev.CustomFieldCreated, field: dict[str, Any]):
+        """Give a reused enum field the options of `e` it lacks, each placed next to its
+        neighbour in `e`. Exactly once: the field was just read, and a retry after an unknown
+        outcome (or a resumed replay, which reads it again) looks for the option by name."""
+        options: list[dict[str, Any]] = field.setdefault("enum_options", [])
+        path = f"/custom_fields/{field['gid']}/enum_options"
+        for i, name in enumerate(e.options):
+            there = {o.get("name"): o for o in options}
+            if name in there:
+                if not there[name].get("enabled", True):
+                    self._note(f"custom field {e.name!r}: option {name!r} is disabled in the "
+                               "workspace, so no task can be given it")  # fmt: skip
+                continue
+            data: dict[str, Any] = {"name": name, **_place(e.options, i, there)}
+
+            def find(name: str = name) -> dict[str, Any] | None:
+                again = self.client.get(key, f"/custom_fields/{field['gid']}",
+                                        {"opt_fields": "enum_options"})  # fmt: skip
+                return next((o for o in again.get("enum_options") or []
+                             if o.get("name") == name), None)  # fmt: skip
+
+            params = {"opt_fields": "name,enabled"}
+            try:
+                option = self.client.call(key, "POST", path, data=data, params=params,
+                                          reconcile=find)  # fmt: skip
+            except ApiRejected as exc:
+                raise Rejected(f"custom field {e.name!r}: cannot add option {name!r}: {exc}",
+                               exc.status) from None  # fmt: skip
+            options.append(option)
 
     def _field_value(self, ids: IdMap, field: str, value: ev.FieldValue | None) -> Any:
         """A log value as Asana takes it for this field's type."""

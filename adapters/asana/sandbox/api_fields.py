@@ -49,6 +49,7 @@ FIELD_SPEC: dict[str, v.Checker] = {
     "has_notifications_enabled": v.boolean,
     "type": v.rejected("deprecated; send resource_subtype"),
 }
+MAX_OPTIONS = 500  # Asana's cap per field, disabled options included
 
 
 def create_custom_field(call: Call) -> Answer:
@@ -65,6 +66,8 @@ def create_custom_field(call: Call) -> Answer:
     names = [o["name"] for o in options]
     if len(set(names)) != len(names):
         raise bad_request("data.enum_options: option names must be unique")
+    if len(options) > MAX_OPTIONS:
+        raise bad_request(f"data.enum_options: at most {MAX_OPTIONS} options, got {len(options)}")
     taken = {f.name.lower() for f in call.store.all("custom_field") if isinstance(f, CustomField)}
     if data["name"].lower() in taken:
         raise bad_request(f"data.name: a custom field named {data['name']!r} already exists")
@@ -103,6 +106,43 @@ def list_workspace_custom_fields(call: Call, workspace_gid: str) -> Answer:
     fields = [f for f in call.store.all("custom_field") if isinstance(f, CustomField)
               and f.workspace == workspace_gid]  # fmt: skip
     return call.many("custom_field", fields)
+
+
+NEW_OPTION_SPEC: dict[str, v.Checker] = {
+    **OPTION_SPEC,
+    "insert_before": v.text,
+    "insert_after": v.text,
+}
+
+
+def create_enum_option(call: Call, custom_field_gid: str) -> Answer:
+    """Add an option to an enum field: at the end, or before/after one of its options."""
+    call.allow_query()
+    field = call.store.require("custom_field", custom_field_gid, CustomField)
+    data = call.data(NEW_OPTION_SPEC, required=("name",))
+    if field.resource_subtype != "enum":
+        raise bad_request(f"custom_field: only enum fields have options ({field.name!r} is "
+                          f"{field.resource_subtype})")  # fmt: skip
+    if "insert_before" in data and "insert_after" in data:
+        raise bad_request("data.insert_before: send insert_before or insert_after, not both")
+    gids = [o.gid for o in field.enum_options]
+    position = len(gids)
+    for key, offset in (("insert_before", 0), ("insert_after", 1)):
+        if key in data:
+            if data[key] not in gids:
+                raise bad_request(f"data.{key}: '{data[key]}' is not an option of {field.name!r}")
+            position = gids.index(data[key]) + offset
+    if any(o.name == data["name"] for o in field.enum_options):
+        raise bad_request(f"data.name: {field.name!r} already has an option {data['name']!r}")
+    if len(gids) >= MAX_OPTIONS:
+        raise bad_request(f"custom_field: {field.name!r} already has {MAX_OPTIONS} options "
+                          "(disabled ones count too)")  # fmt: skip
+    # Asana: a new option is always enabled, whatever the request says.
+    option = EnumOption(gid=call.store.new_gid(), name=data["name"],
+                        color=data.get("color", "none"))  # fmt: skip
+    field.enum_options.insert(position, option)
+    call.store.put("custom_field", field)
+    return call.one("enum_option", option, status=201)  # type: ignore[arg-type]
 
 
 SETTING_SPEC: dict[str, v.Checker] = {

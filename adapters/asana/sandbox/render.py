@@ -246,6 +246,8 @@ FIELDS: dict[str, dict[str, Getter]] = {
                      "is_global_to_workspace": _const(True),
                      "has_notifications_enabled": _const(True),
                      "created_by": _ref("user", "created_by")},
+    "enum_option": {**_BASE, "resource_type": _const("enum_option"), "name": _attr("name"),
+                    "enabled": _attr("enabled"), "color": _attr("color")},
     "custom_field_setting": {**_BASE, "resource_type": _const("custom_field_setting"),
                              "project": _ref("project", "parent"),
                              "parent": _ref("project", "parent"),
@@ -280,6 +282,7 @@ COMPACT_FIELDS: dict[str, tuple[str, ...]] = {
     "status_update": ("gid", "resource_type", "title", "resource_subtype"),
     "ooo_entry": ("gid", "resource_type", "start_date", "end_date", "user", "created_by"),
     "custom_field": ("gid", "resource_type", "name", "resource_subtype", "type", "enum_options"),
+    "enum_option": ("gid", "resource_type", "name", "enabled", "color"),
     "custom_field_setting": (
         "gid",
         "resource_type",

@@ -67,6 +67,7 @@ TABLE: list[tuple[str, str, Handler]] = [
     # Workspace objects: custom fields, tags, dependencies, teams, members, portfolios.
     ("POST", "/custom_fields", fields.create_custom_field),
     ("GET", "/custom_fields/{custom_field_gid}", fields.get_custom_field),
+    ("POST", "/custom_fields/{custom_field_gid}/enum_options", fields.create_enum_option),
     ("GET", "/workspaces/{workspace_gid}/custom_fields", fields.list_workspace_custom_fields),
     ("POST", "/projects/{project_gid}/addCustomFieldSetting", fields.add_custom_field_setting),
     ("GET", "/projects/{project_gid}/custom_field_settings", fields.list_custom_field_settings),
