@@ -10,7 +10,8 @@ becomes the first); a state change moves the task to its section, TaskCompleted/
 the project (so ProjectCompleted needs no call); out-of-office becomes an ``/ooo_entries``
 entry where the workspace allows it. Creates look for their object first when an earlier
 attempt's outcome is unknown, and never adopt an object another event already owns. Custom
-fields, tags, dependencies, approvals, teams and portfolios: `target_workspace`.
+fields and their values: `target_fields`; tags, dependencies, approvals, teams and
+portfolios: `target_workspace`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavailable
+from adapters.asana.target_fields import FieldsMixin
 from adapters.asana.target_workspace import WorkspaceMixin
 from engine import events as ev
 from engine.errors import InvalidInput
@@ -55,7 +57,7 @@ def target_id(base_url: str, workspace: str) -> str:
     return f"{netloc}-{workspace}"
 
 
-class AsanaTarget(WorkspaceMixin):
+class AsanaTarget(FieldsMixin, WorkspaceMixin):
     def __init__(
         self,
         client: AsanaClient,
@@ -90,7 +92,9 @@ class AsanaTarget(WorkspaceMixin):
             ev.PersonWentOutOfOffice: self._out_of_office,
             ev.PersonReturned: lambda e, ids, _: {},
         }
+        self._init_fields()
         self._init_workspace()
+        self._handlers.update(self._field_handlers())
         self._handlers.update(self._workspace_handlers())
 
     # -- the Target protocol -------------------------------------------------------------------
@@ -103,6 +107,8 @@ class AsanaTarget(WorkspaceMixin):
                 self._start_on[event.task] = event.start_on
             if event.parent is not None:
                 self._subtasks.add(event.task)
+        elif isinstance(event, ev.CustomFieldCreated):
+            self._observe_field(event)
         else:
             self._observe_workspace(event)
 
