@@ -245,6 +245,8 @@ class World:
 
     @property
     def now(self) -> datetime:
+        """The simulated moment as a UTC datetime, to the second (cached: events come in
+        bursts within one second)."""
         second = int(self.env.now)
         if second != self._at_second:
             self._at_second = second
@@ -253,11 +255,7 @@ class World:
 
     def emit(self, cls: type[ev.Event], actor: str, **fields) -> ev.Event:
         self.seq += 1
-        second = int(self.env.now)
-        if second != self._at_second:  # events come in bursts within one second
-            self._at_second = second
-            self._at_value = self.origin + timedelta(seconds=second)
-        event = cls(seq=self.seq, at=self._at_value, actor=actor, **fields)
+        event = cls(seq=self.seq, at=self.now, actor=actor, **fields)
         fold(self.state, event)
         self.sink(event)
         return event
