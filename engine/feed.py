@@ -19,13 +19,22 @@ _STATE_WORDS = {
 }
 
 
+_APPROVAL_WORDS = {
+    "approved": "approved",
+    "rejected": "rejected",
+    "changes_requested": "asked for changes on",
+}
+
+
 class Names:
-    """What the feed needs to know to name things: people, projects and tasks by id."""
+    """What the feed needs to know to name things by id: people, projects, tasks and the
+    workspace objects (custom fields, tags, portfolios)."""
 
     def __init__(self) -> None:
         self.people: dict[str, tuple[str, ZoneInfo]] = {}
         self.projects: dict[str, str] = {}
         self.tasks: dict[str, str] = {}
+        self.others: dict[str, str] = {}  # custom field, tag and portfolio ids → names
 
     def learn(self, event: ev.Event) -> None:
         if isinstance(event, ev.PersonJoined):
@@ -34,6 +43,12 @@ class Names:
             self.projects[event.project] = event.name
         elif isinstance(event, ev.TaskCreated):
             self.tasks[event.task] = event.name
+        elif isinstance(event, ev.CustomFieldCreated):
+            self.others[event.field] = event.name
+        elif isinstance(event, ev.TagCreated):
+            self.others[event.tag] = event.name
+        elif isinstance(event, ev.PortfolioCreated):
+            self.others[event.portfolio] = event.name
 
     def person(self, person_id: str | None) -> str:
         if person_id is None:
@@ -45,6 +60,9 @@ class Names:
 
     def project(self, project_id: str) -> str:
         return f"'{self.projects.get(project_id, project_id)}'"
+
+    def other(self, object_id: str) -> str:
+        return f"'{self.others.get(object_id, object_id)}'"
 
 
 def describe(event: ev.Event, names: Names) -> str:
@@ -89,7 +107,35 @@ def describe(event: ev.Event, names: Names) -> str:
             return f"is out of office {event.start_on:%a %d %b} – {event.end_on:%a %d %b}"
         case ev.PersonReturned():
             return "is back in the office"
-    return type(event).__name__
+        case ev.CustomFieldCreated():
+            return f"created the {event.kind} custom field {names.other(event.field)}"
+        case ev.CustomFieldChanged():
+            field, task = names.other(event.field), names.task(event.task)
+            if event.value is None:
+                return f"cleared {field} on {task}"
+            return f"set {field} on {task} to {event.value}"
+        case ev.TagCreated():
+            return f"created the tag {names.other(event.tag)}"
+        case ev.TagAdded():
+            return f"tagged {names.task(event.task)} {names.other(event.tag)}"
+        case ev.DependencyAdded():
+            return f"made {names.task(event.task)} wait on {names.task(event.depends_on)}"
+        case ev.ApprovalDecided():
+            return f"{_APPROVAL_WORDS[event.status]} {names.task(event.task)}"
+        case ev.PortfolioCreated():
+            return f"created the portfolio {names.other(event.portfolio)}"
+        case ev.PortfolioItemAdded():
+            return (
+                f"added {names.project(event.project)} to the portfolio "
+                f"{names.other(event.portfolio)}"
+            )
+        case ev.PortfolioStatusPosted():
+            status = event.status_type.replace("_", " ")
+            return (
+                f"posted a status update ({status}) on the portfolio "
+                f"{names.other(event.portfolio)}: {event.title}"
+            )
+    raise ValueError(f"no feed sentence for {type(event).__name__}")  # a new event type: add one
 
 
 def line(event: ev.Event, names: Names) -> str:
