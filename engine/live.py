@@ -17,7 +17,6 @@ simulated clock is the real clock.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -30,6 +29,7 @@ from engine import events as ev
 from engine.calendar import origin_of
 from engine.content import ContentSource
 from engine.errors import BusyworkError
+from engine.files import replace_json
 from engine.log import FileLog
 from engine.organisation import Organisation
 from engine.run import Manifest, create_run, read_manifest, write_manifest
@@ -79,13 +79,7 @@ def _load_state(run_dir: Path) -> LiveState | None:
 
 
 def _save_state(run_dir: Path, state: LiveState) -> None:
-    path = run_dir / LIVE
-    tmp = path.with_suffix(".json.tmp")
-    with open(tmp, "wb") as f:
-        f.write(msgspec.json.format(msgspec.json.encode(state), indent=2) + b"\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    replace_json(run_dir / LIVE, state)
 
 
 def prepare_live(

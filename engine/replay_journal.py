@@ -24,6 +24,7 @@ from types import TracebackType
 import msgspec
 
 from engine.errors import BusyworkError, LogCorrupted
+from engine.files import replace_json
 from engine.locks import lock_exclusively
 
 JOURNAL = "journal.jsonl"
@@ -133,10 +134,7 @@ class Journal:
             self.final[record.seq] = record
 
     def _write_meta(self, meta: Mapping[str, str]) -> None:
-        path = self.folder / META
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_bytes(msgspec.json.format(_ENCODER.encode(dict(meta)), indent=2) + b"\n")
-        os.replace(tmp, path)
+        replace_json(self.folder / META, dict(meta))
 
     # -- questions -----------------------------------------------------------------------------
 

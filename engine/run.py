@@ -8,7 +8,6 @@ before appending the rest, so a resumed run equals an uninterrupted one.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
@@ -20,6 +19,7 @@ import msgspec
 from engine import events as ev
 from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput
+from engine.files import replace_json
 from engine.log import FileLog
 from engine.organisation import Organisation, teams_of
 from engine.scenario import Scenario, resolve
@@ -80,13 +80,7 @@ def read_manifest(run_dir: Path) -> Manifest:
 
 def write_manifest(run_dir: Path, manifest: Manifest) -> None:
     """Atomically replace the manifest (write, fsync, rename)."""
-    path = Path(run_dir) / MANIFEST
-    tmp = path.with_suffix(".json.tmp")
-    with open(tmp, "wb") as f:
-        f.write(msgspec.json.format(msgspec.json.encode(manifest), indent=2) + b"\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    replace_json(Path(run_dir) / MANIFEST, manifest)
 
 
 def new_run_dir(scenario: Scenario, replays: Path, now: datetime | None = None) -> Path:

@@ -6,7 +6,6 @@ server needs to carry on. It holds token *references* (emails), never token valu
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -14,6 +13,7 @@ from typing import Literal
 import msgspec
 
 from adapters.web.spec import JobSpec
+from engine.files import replace_json
 
 JOB_FILE = "job.json"
 FORMAT = 1
@@ -64,13 +64,7 @@ def job_path(run_dir: Path) -> Path:
 
 
 def save(run_dir: Path, state: JobState) -> None:
-    path = job_path(run_dir)
-    tmp = path.with_suffix(".json.tmp")
-    with open(tmp, "wb") as f:
-        f.write(msgspec.json.format(msgspec.json.encode(state), indent=2) + b"\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    replace_json(job_path(run_dir), state)
 
 
 def load(run_dir: Path) -> JobState:
