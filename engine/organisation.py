@@ -41,26 +41,39 @@ def shared_id(event: ev.Event) -> str | None:
 
 
 class Numbering:
-    """Turns team events, already in merge order, into the organisation's log: drops a shared
-    workspace object seen before and gives each event the next seq."""
+    """The organisation's log from team events already in merge order: a shared workspace
+    object seen before is dropped, every other event gets the next seq. Used here on events
+    and by engine.parallel on encoded lines."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self._shared: set[str] = set()
+
+    def next_seq(self, shared: str | None) -> int | None:
+        """The seq of the next event (`shared`: its shared_id), or None to drop it."""
+        if shared is not None:
+            if shared in self._shared:
+                return None
+            self._shared.add(shared)
+        self.seq += 1
+        return self.seq
+
+
+class _NumberedSink:
+    """Numbering for events on one environment: each numbered event goes to `sink`."""
 
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
-        self.seq = 0
+        self.numbering = Numbering()
         self.last_at = None
-        self._shared: set[str] = set()
 
     def take(self, keyed: Iterable[Keyed]) -> None:
         for _time, _team, _order, event in keyed:
-            shared = shared_id(event)
-            if shared is not None:
-                if shared in self._shared:
-                    continue
-                self._shared.add(shared)
-            self.seq += 1
-            event = msgspec.structs.replace(event, seq=self.seq)
-            self.last_at = event.at
-            self.sink(event)
+            seq = self.numbering.next_seq(shared_id(event))
+            if seq is not None:
+                event = msgspec.structs.replace(event, seq=seq)
+                self.last_at = event.at
+                self.sink(event)
 
 
 class Organisation:
@@ -82,15 +95,15 @@ class Organisation:
         self.env = env if env is not None else simpy.Environment()
         teams = teams_of(scenario)
         options = {"env": self.env, "forever": forever, "quiet": quiet}
-        self._numbering: Numbering | None = None
+        self._numbered: _NumberedSink | None = None
         if len(teams) == 1 and take is None:
             self.worlds = [World(scenario, content, sink, **options)]
             self._single = self.worlds[0]
             return
         self._single = None
         if take is None:
-            self._numbering = Numbering(sink)
-            take = self._numbering.take
+            self._numbered = _NumberedSink(sink)
+            take = self._numbered.take
         self._take = take
         self._instant = -math.inf
         self._pending: list[Keyed] = []
@@ -134,13 +147,13 @@ class Organisation:
         """Events released so far (the last seq written)."""
         if self._single is not None:
             return self._single.seq
-        return self._numbering.seq if self._numbering is not None else 0
+        return self._numbered.numbering.seq if self._numbered is not None else 0
 
     @property
     def last_at(self):
         if self._single is not None:
             return self._single.state.last_at
-        return self._numbering.last_at if self._numbering is not None else None
+        return self._numbered.last_at if self._numbered is not None else None
 
     @property
     def horizon(self) -> float:

@@ -65,7 +65,7 @@ def simulate_in_parallel(
     """Simulate the (resolved) scenario's teams in `workers` processes; returns the events made.
     `on_line` gets every event of the merged log in order, `on_progress` the simulated seconds
     after each step."""
-    from engine.organisation import teams_of
+    from engine.organisation import Numbering, teams_of
 
     teams = len(teams_of(scenario))
     workers = max(1, min(workers, teams))
@@ -84,7 +84,7 @@ def simulate_in_parallel(
             theirs.close()
             pipes.append(ours)
             processes.append(process)
-        seq, shared_seen = 0, set()
+        numbering = Numbering()
         while True:
             steps = [_receive(pipe, w) for w, pipe in enumerate(pipes)]
             if any(step is None for step in steps):
@@ -92,17 +92,13 @@ def simulate_in_parallel(
             lines = [step.lines.split(b"\n") if step.keys else [] for step in steps]
             keyed = [zip(step.keys, repeat(w), count()) for w, step in enumerate(steps)]
             for (_time, _team, order), w, i in heapq.merge(*keyed):
-                shared = steps[w].shared.get(i) if steps[w].shared else None
-                if shared is not None:
-                    if shared in shared_seen:
-                        continue
-                    shared_seen.add(shared)
-                seq += 1
-                line = lines[w][i]
-                on_line(seq, _type_of(line), _renumber(line, order, seq))
+                seq = numbering.next_seq(steps[w].shared.get(i) if steps[w].shared else None)
+                if seq is not None:
+                    line = lines[w][i]
+                    on_line(seq, _type_of(line), _renumber(line, order, seq))
             if on_progress is not None:
                 on_progress(steps[0].until)
-        return seq
+        return numbering.seq
     finally:
         for process in processes:
             if process.is_alive():
