@@ -4,6 +4,7 @@ whole workspace with the official ``asana`` SDK compared with what the log says.
 from __future__ import annotations
 
 import secrets
+import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -180,3 +181,26 @@ def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -
         assert back["comments"] == comments[tid], f"{tid}: comments (author, text)"
         if tid in section_of:
             assert back["section"] == section_names[section_of[tid]], f"{tid}: section"
+
+
+def record_accepted(sandbox, people: list[SandboxPerson]) -> dict[str, list[float]]:
+    """Watch the sandbox: for each person's token, when each request not answered 429 was
+    accepted (monotonic seconds). Set ``sandbox.app.observer = None`` to stop."""
+    accepted: dict[str, list[float]] = {p.token: [] for p in people}
+
+    def observe(request, status, body) -> None:
+        token = request.headers["authorization"].split()[-1]
+        if status != 429 and token in accepted:
+            accepted[token].append(time.monotonic())
+
+    sandbox.app.observer = observe
+    return accepted
+
+
+def sustained_share(times: list[float], quota: int, window: float) -> tuple[float, int]:
+    """The share of what a rolling window of `quota` per `window` allows that was accepted, over
+    the whole windows from the first request (the last, partial one is where work ran out);
+    and how many windows that was."""
+    windows = int((times[-1] - times[0]) / window)
+    sent = sum(1 for t in times if t < times[0] + windows * window)
+    return sent / (quota * windows) if windows else 0.0, windows

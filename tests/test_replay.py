@@ -4,7 +4,6 @@ exactly once, with faults, revoked tokens and rate limits."""
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,9 @@ from tests.replay_checks import (
     assert_exactly_once,
     make_run,
     read_back,
+    record_accepted,
     run_people,
+    sustained_share,
     synthetic_run,
     tokens_of,
 )
@@ -121,25 +122,14 @@ def test_rate_limited_replay_sustains_the_allowed_rate(tmp_path, make_sandbox):
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, admin_token="admin-secret-token-5",
                            limits=ServerLimits(quota=quota, window=window))  # fmt: skip
-    accepted: dict[str, list[float]] = {p.token: [] for p in people}
-
-    def observe(request, status, body):
-        token = request.headers["authorization"].split()[-1]
-        if status != 429 and token in accepted:
-            accepted[token].append(time.monotonic())
-
-    sandbox.app.observer = observe
+    accepted = record_accepted(sandbox, people)
     dest = Destination(to=sandbox.base_url, backoff=FAST, rate_limit=quota, window=window)
     summary, folder = _replay(run_dir, sandbox, tokens_of(people, None), dest=dest)
     sandbox.app.observer = None
     assert summary.applied == summary.events and summary.rate_limited == 0
     for times in accepted.values():
-        # Whole windows from the first request (the last, partial one is where work ran out):
-        # a rolling window lets at most `quota` through in each.
-        windows = int((times[-1] - times[0]) / window)
+        sustained, windows = sustained_share(times, quota, window)
         assert windows >= 3, "too few requests to measure a sustained rate"
-        sent = sum(1 for t in times if t < times[0] + windows * window)
-        sustained = sent / (quota * windows)
         print(f"sustained {sustained:.1%} of the allowed rate over {windows} windows")
         assert sustained >= 0.95
     sandbox.app.limiter.limits = ServerLimits()  # read back without limits

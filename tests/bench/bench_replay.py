@@ -16,7 +16,14 @@ import requests
 from adapters.asana.client import Backoff
 from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
-from tests.replay_checks import run_people, synthetic_run, tokens_of, write_tokens_file
+from tests.replay_checks import (
+    record_accepted,
+    run_people,
+    sustained_share,
+    synthetic_run,
+    tokens_of,
+    write_tokens_file,
+)
 
 SERVER = """
 import sys
@@ -76,25 +83,14 @@ def test_rate_limited_efficiency_with_4_tokens(tmp_path: Path, make_sandbox) -> 
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, admin_token="bench-admin-2",
                            limits=ServerLimits(quota=quota, window=window))  # fmt: skip
-    accepted: dict[str, list[float]] = {p.token: [] for p in people}
-
-    def observe(request, status, body):
-        token = request.headers["authorization"].split()[-1]
-        if status != 429 and token in accepted:
-            accepted[token].append(time.monotonic())
-
-    sandbox.app.observer = observe
+    accepted = record_accepted(sandbox, people)
     dest = Destination(rate_limit=quota, window=window, backoff=Backoff(base=0.01))
     target = connect(sandbox.base_url, tokens_of(people, None), dest)
     journal = open_journal(run_dir, target, "bench")
     summary = run_replay(run_dir, target, journal, speed=None)
     journal.close()
     sandbox.app.observer = None
-    shares = []
-    for times in accepted.values():
-        windows = int((times[-1] - times[0]) / window)
-        sent = sum(1 for t in times if t < times[0] + windows * window)
-        shares.append(sent / (quota * windows))
+    shares = [sustained_share(times, quota, window)[0] for times in accepted.values()]
     print(f"\nrate limited ({quota} per {window:g} s per token, 4 tokens): "
           f"{summary.requests_per_second:,.0f} req/s overall, 429s {summary.rate_limited}; "
           f"per token {', '.join(f'{s:.1%}' for s in shares)} of the allowed rate "
