@@ -289,14 +289,14 @@ def _conversation(world: World, actor: Actor) -> None:
     recent = state.recently_completed
     if not recent:
         return
-    task = state.tasks.get(recent[rng.randrange(len(recent))])
-    if task is None or task.assignee == actor.id:  # gone with its finished project, or mine
+    liked = state.tasks.get(recent[rng.randrange(len(recent))])
+    if liked is None or liked.assignee == actor.id:  # gone with its finished project, or mine
         return
     roll = rng.random()
-    if roll < work.like_probability and actor.id not in task.likers:
-        world.emit(ev.TaskLiked, actor.id, task=task.id)
-    elif roll > 1 - work.follower_probability / 4 and actor.id not in task.followers:
-        world.emit(ev.FollowerAdded, actor.id, task=task.id, follower=actor.id)
+    if roll < work.like_probability and actor.id not in liked.likers:
+        world.emit(ev.TaskLiked, actor.id, task=liked.id)
+    elif roll > 1 - work.follower_probability / 4 and actor.id not in liked.followers:
+        world.emit(ev.FollowerAdded, actor.id, task=liked.id, follower=actor.id)
 
 
 def _active(assigned: dict[str, dict[str, None]]) -> list[str]:

@@ -50,6 +50,9 @@ class LiveState(msgspec.Struct, kw_only=True):
     forever: bool = False
     quiet: list[tuple[float, float]] = []
     reached_sim: float = 0.0  # how far the simulation got (a heartbeat)
+    # Where a run of `--days N` ends: N simulated days after it started (None: the scenario's
+    # horizon, as in live state written before this field existed).
+    until_sim: float | None = None
 
     def sim_at(self, wall: datetime) -> float:
         return self.anchor_sim + (wall - self.anchor_wall).total_seconds() * self.speed
@@ -99,13 +102,14 @@ def prepare_live(
     state = _load_state(run_dir) if (run_dir / "manifest.json").is_file() else None
     if state is None:
         start = now.astimezone(_zone(scenario)).date()
-        planned = msgspec.structs.replace(scenario, start=start,
-                                          days=FOREVER_DAYS if forever else (days or 7))  # fmt: skip
-        planned = resolve(planned)
+        # The simulation's days start at local midnight, so N days from now end on day N + 1.
+        span = FOREVER_DAYS if forever else (days or 7) + 1
+        planned = resolve(msgspec.structs.replace(scenario, start=start, days=span))
         manifest = create_run(run_dir, planned, content)
         begin = (now - origin_of(planned)).total_seconds()
+        until = None if forever else begin + (days or 7) * 86400.0
         state = LiveState(speed=speed, anchor_wall=now, anchor_sim=begin, forever=forever,
-                          quiet=[(0.0, begin)], reached_sim=begin)  # fmt: skip
+                          quiet=[(0.0, begin)], reached_sim=begin, until_sim=until)  # fmt: skip
         _save_state(run_dir, state)
         return manifest, state, f"Started live run {run_dir}"
     manifest = read_manifest(run_dir)
@@ -172,7 +176,7 @@ def run_live(
         world = Organisation(scenario, content, sink, env=env, forever=state.forever,
                              quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
         world.start()
-        horizon = world.horizon
+        horizon = world.horizon if state.until_sim is None else state.until_sim
         resume_at = min(state.anchor_sim, horizon)
         if resume_at > 0:
             env.run(until=resume_at)

@@ -9,7 +9,7 @@ gaps; an append whose seq does not continue the log raises `SeqOutOfOrder`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Protocol, runtime_checkable
 
@@ -33,6 +33,8 @@ class EventLog(Protocol):
     def append(self, events: Iterable[Event]) -> None: ...
 
     def append_encoded(self, seq: int, line: bytes) -> None: ...
+
+    def append_encoded_many(self, first_seq: int, lines: Sequence[bytes]) -> None: ...
 
     def read(self, from_seq: int = 1) -> Iterator[Event]: ...
 
@@ -86,6 +88,21 @@ class InMemoryLog:
                 raise InvalidInput(f"append_encoded: line for seq {seq} contains a newline")
             self._lines.append(bytes(line))
             self._changed.notify_all()
+
+    def append_encoded_many(self, first_seq: int, lines: Sequence[bytes]) -> None:
+        self._check_open()
+        if not lines:
+            return
+        with self._changed:
+            if first_seq != len(self._lines) + 1:
+                raise seq_error(len(self._lines) + 1, first_seq)
+            bad = next((i for i, line in enumerate(lines) if b"\n" in line), None)
+            self._lines.extend(map(bytes, lines[:bad]))  # the lines before a bad one stay
+            self._changed.notify_all()
+            if bad is not None:
+                raise InvalidInput(
+                    f"append_encoded_many: line for seq {first_seq + bad} contains a newline"
+                )
 
     def read(self, from_seq: int = 1) -> Iterator[Event]:
         check_from_seq(from_seq)

@@ -20,8 +20,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from types import TracebackType
 
@@ -179,6 +182,41 @@ class FileLog:
         self._last_seq = seq
         if len(buf) >= self._flush_at or seq >= self._next_check:
             self._maintain()
+
+    def append_encoded_many(self, first_seq: int, lines: Sequence[bytes]) -> None:
+        """Append lines already encoded (no newline) for the events `first_seq`, `first_seq` + 1,
+        ...: the same as `append_encoded` line by line (checks, buffer, segment rolls, fsyncs),
+        a few lines at a time. On a line with a newline the lines before it stay appended."""
+        if not self._writable:
+            raise self._not_writable()
+        if not lines:
+            return
+        if first_seq != self._last_seq + 1:
+            raise seq_error(self._last_seq + 1, first_seq)
+        buf, total, done = self._buf, len(lines), 0
+        while done < total:
+            # Up to the next line after which a line-by-line append would call _maintain: the
+            # one whose seq is due for a check, or the one that fills the buffer.
+            stop = min(total, self._next_check - first_seq + 1)
+            part = lines[done:stop]
+            if b"".join(part).find(NL) >= 0:  # a line holds a newline (memchr: quick)
+                bad = done + next(i for i, line in enumerate(part) if NL in line)
+                self.append_encoded_many(first_seq + done, lines[done:bad])
+                raise InvalidInput(
+                    f"append_encoded_many: line for seq {first_seq + bad} contains a newline"
+                )
+            chunk = NL.join(part)
+            room = self._flush_at - len(buf)
+            if len(chunk) + 1 >= room:  # the buffer fills up at a line of this part: which one
+                ends = list(accumulate(map(add, map(len, part), repeat(1))))
+                filled = bisect_left(ends, room)
+                chunk, stop = chunk[: ends[filled] - 1], done + filled + 1
+            buf += chunk
+            buf += NL
+            done = stop
+            self._last_seq = first_seq + stop - 1
+            if len(buf) >= self._flush_at or self._last_seq >= self._next_check:
+                self._maintain()
 
     def _maintain(self) -> None:
         """Called when the buffer is full or a durability threshold (count or clock) is due."""

@@ -10,9 +10,7 @@ from engine.workspace_defaults import STAGE, STAGE_BY_STATE
 from engine.world import Actor, World
 
 
-def person_ref(world: World, person_id: str | None) -> PersonRef | None:
-    if person_id is None:
-        return None
+def person_ref(world: World, person_id: str) -> PersonRef:
     ref = world.person_refs.get(person_id)
     if ref is None:  # names and roles never change: one reference per person
         p = world.state.people[person_id]
@@ -21,7 +19,12 @@ def person_ref(world: World, person_id: str | None) -> PersonRef | None:
 
 
 def comment(
-    world: World, actor: Actor, task: TaskView, kind: str, to: str | None = None, detail: str = ""
+    world: World,
+    actor: Actor,
+    task: TaskView,
+    kind: ev.CommentKind,
+    to: str | None = None,
+    detail: str = "",
 ) -> None:
     project = world.state.projects[task.project]
     context = CommentContext(
@@ -30,7 +33,7 @@ def comment(
         task_subject=world.subjects.get(task.id, task.name),
         project_name=project.name,
         author=person_ref(world, actor.id),
-        to=person_ref(world, to),
+        to=None if to is None else person_ref(world, to),
         detail=detail,
     )
     text = world.content.comment(world.content_rng, context)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 import msgspec
 import simpy
@@ -65,7 +66,7 @@ class _NumberedSink:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
         self.numbering = Numbering()
-        self.last_at = None
+        self.last_at: datetime | None = None
 
     def take(self, keyed: Iterable[Keyed]) -> None:
         for _time, _team, _order, event in keyed:
@@ -94,14 +95,16 @@ class Organisation:
         events, sorted but not numbered, through `take` instead."""
         self.env = env if env is not None else simpy.Environment()
         teams = teams_of(scenario)
-        options = {"env": self.env, "forever": forever, "quiet": quiet}
         self._numbered: _NumberedSink | None = None
-        if len(teams) == 1 and take is None:
-            self.worlds = [World(scenario, content, sink, **options)]
-            self._single = self.worlds[0]
-            return
-        self._single = None
+        self._single: World | None = None
         if take is None:
+            if sink is None:
+                raise TypeError("Organisation needs a sink (numbered events) or a take (keyed)")
+            if len(teams) == 1:
+                world = World(scenario, content, sink, env=self.env, forever=forever, quiet=quiet)
+                self.worlds = [world]
+                self._single = world
+                return
             self._numbered = _NumberedSink(sink)
             take = self._numbered.take
         self._take = take
@@ -113,8 +116,10 @@ class Organisation:
                 scenario,
                 content,
                 self._collector(k),
+                env=self.env,
+                forever=forever,
+                quiet=quiet,
                 shard=Shard(k, len(teams), teams[k]),
-                **options,
             )  # fmt: skip
             for k in chosen
         ]
@@ -150,7 +155,7 @@ class Organisation:
         return self._numbered.numbering.seq if self._numbered is not None else 0
 
     @property
-    def last_at(self):
+    def last_at(self) -> datetime | None:
         if self._single is not None:
             return self._single.state.last_at
         return self._numbered.last_at if self._numbered is not None else None

@@ -77,7 +77,7 @@ def _post_status(world: World, actor: Actor) -> bool:
     return False
 
 
-def _health(world: World, actor: Actor, project: ProjectView) -> str:
+def _health(world: World, actor: Actor, project: ProjectView) -> ev.StatusType:
     tasks = [world.state.tasks[t] for t in project.tasks]
     open_tasks = [t for t in tasks if not t.completed]
     if not open_tasks:
@@ -93,7 +93,9 @@ def _health(world: World, actor: Actor, project: ProjectView) -> str:
     return "on_track"
 
 
-def _status_update(world: World, actor: Actor, project: ProjectView, status_type: str) -> None:
+def _status_update(
+    world: World, actor: Actor, project: ProjectView, status_type: ev.StatusType
+) -> None:
     tasks = [world.state.tasks[t] for t in project.tasks]
     done = sum(1 for t in tasks if t.completed)
     title, text = world.content.status_update(
@@ -241,7 +243,8 @@ def _chase_quiet(world: World, actor: Actor) -> bool:
                 or task.state in ("new", "blocked")
             ):
                 continue
-            if (world.now - task.last_activity).total_seconds() < QUIET_SECONDS:
+            quiet_since = task.last_activity
+            if quiet_since is None or (world.now - quiet_since).total_seconds() < QUIET_SECONDS:
                 continue
             asked = state.asked[task.assignee]
             if any(q.task == task_id for q in asked.values()):
@@ -265,6 +268,7 @@ def _reopen(world: World, actor: Actor) -> bool:
         or not task.completed
         or task.parent is not None
         or task.assignee is None
+        or task.completed_at is None
         or (world.now - task.completed_at).total_seconds() > REOPEN_WINDOW_SECONDS
     ):
         return False

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 import msgspec
@@ -135,12 +136,15 @@ def simulate_run(
         first_at: list[datetime] = []
         pending: list[ev.Event] = []
 
+        def differs(seq: int) -> BusyworkError:
+            return BusyworkError(
+                f"{run_dir}: cannot resume: event {seq} differs from the log "
+                "(the scenario, seed or busywork version changed since it was written)"
+            )
+
         def check_durable(seq: int, line: bytes) -> None:
             if line != next(existing, None):
-                raise BusyworkError(
-                    f"{run_dir}: cannot resume: event {seq} differs from the log "
-                    "(the scenario, seed or busywork version changed since it was written)"
-                )
+                raise differs(seq)
 
         def sink(event: ev.Event) -> None:
             name = type(event).__name__
@@ -157,16 +161,20 @@ def simulate_run(
 
         last_line: list[bytes] = []
 
-        def on_line(seq: int, name: str, line: bytes) -> None:
-            counts[name] = counts.get(name, 0) + 1
-            if not last_line:
-                first_at.append(ev.decode(line).at)
-                last_line.append(line)
-            last_line[0] = line
-            if seq <= durable:
-                check_durable(seq, line)
-            else:
-                log.append_encoded(seq, line)
+        def on_lines(first_seq: int, lines: list[bytes], step_counts: dict[str, int]) -> None:
+            for name, n in step_counts.items():
+                counts[name] = counts.get(name, 0) + n
+            if not first_at:
+                first_at.append(ev.decode(lines[0]).at)
+            last_line[:] = lines[-1:]
+            if first_seq <= durable:  # resuming: the log holds these lines already
+                old = min(len(lines), durable - first_seq + 1)
+                held = list(islice(existing, old))
+                for i, line in enumerate(lines[:old]):
+                    if i >= len(held) or line != held[i]:
+                        raise differs(first_seq + i)
+                first_seq, lines = first_seq + old, lines[old:]
+            log.append_encoded_many(first_seq, lines)
 
         def progress(t: float) -> None:
             log.append(pending)  # so a paused job's log holds every event made so far
@@ -177,7 +185,7 @@ def simulate_run(
         if workers > 1 and content.name == "templates" and len(teams_of(scenario)) > 1:
             from engine.parallel import simulate_in_parallel
 
-            made = simulate_in_parallel(scenario, workers, on_line, progress)
+            made = simulate_in_parallel(scenario, workers, on_lines, progress)
             last_at = ev.decode(last_line[0]).at if last_line else None
         else:
             org = Organisation(scenario, content, sink)

@@ -16,8 +16,10 @@ their conversation fold in ``engine.state_tasks``, workspace objects in
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine import events as ev
@@ -151,6 +153,10 @@ class State:
     recently_completed: deque[str] = field(default_factory=lambda: deque(maxlen=30))
     # person → {task id: None} waiting for their review
     reviews: dict[str, dict[str, None]] = field(default_factory=dict)
+
+
+# Folds one event type into the state; the handler tables are keyed by that type.
+Handler = Callable[[State, Any], None]
 
 
 def open_count(state: State, person: str) -> int:
@@ -315,7 +321,7 @@ def _person_returned(state: State, e: ev.PersonReturned) -> None:
 from engine.state_tasks import TASK_HANDLERS  # noqa: E402
 from engine.state_workspace import WORKSPACE_HANDLERS  # noqa: E402
 
-_HANDLERS = {
+_HANDLERS: dict[type, Handler] = {
     **TASK_HANDLERS,
     **WORKSPACE_HANDLERS,
     ev.PersonJoined: _person_joined,

@@ -8,6 +8,7 @@ from engine import events as ev
 from engine.state import (
     ONE_STEP,
     TRANSITIONS,
+    Handler,
     Question,
     State,
     TaskView,
@@ -180,7 +181,7 @@ def _follower_added(state: State, e: ev.FollowerAdded) -> None:
     _task(state, e, e.task).followers[e.follower] = None
 
 
-TASK_HANDLERS = {
+TASK_HANDLERS: dict[type, Handler] = {
     ev.TaskCreated: _task_created,
     ev.TaskAssigned: _task_assigned,
     ev.TaskStateChanged: _task_state_changed,

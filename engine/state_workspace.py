@@ -8,6 +8,7 @@ from datetime import date
 from engine import events as ev
 from engine.state import (
     FieldView,
+    Handler,
     PortfolioView,
     ProjectView,
     State,
@@ -154,7 +155,7 @@ def _portfolio_status_posted(state: State, e: ev.PortfolioStatusPosted) -> None:
     state.status_updates += 1
 
 
-WORKSPACE_HANDLERS = {
+WORKSPACE_HANDLERS: dict[type, Handler] = {
     ev.CustomFieldCreated: _custom_field_created,
     ev.CustomFieldChanged: _custom_field_changed,
     ev.TagCreated: _tag_created,

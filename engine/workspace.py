@@ -19,7 +19,8 @@ from engine.workspace_defaults import custom_fields as field_specs
 from engine.workspace_defaults import tags as tag_names
 from engine.world import Actor, World
 
-APPROVAL_OUTCOMES = (("approved", 0.7), ("changes_requested", 0.2), ("rejected", 0.1))
+APPROVAL_OUTCOMES: tuple[ev.ApprovalStatus, ...] = ("approved", "changes_requested", "rejected")
+APPROVAL_WEIGHTS = (0.7, 0.2, 0.1)
 APPROVERS = ("manager", "lead")
 
 
@@ -90,7 +91,8 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
 
 
 def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict[str, str | float]:
-    rng, values = actor.rng, {}
+    rng = actor.rng
+    values: dict[str, str | float] = {}
     for field_id, spec in world.field_specs.items():
         if spec.name == STAGE.name and spec.options == STAGE.options:
             values[field_id] = STAGE_BY_STATE["new"]
@@ -149,7 +151,7 @@ def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:
         if len(candidates) < 2:
             return
         waits_on = rng.sample(candidates, k=min(3, len(candidates)))
-        due = max((tasks[t].due_on for t in waits_on if tasks[t].due_on), default=None)
+        due = max((d for t in waits_on if (d := tasks[t].due_on) is not None), default=None)
         milestone = world.next_id("t")
         world.subjects[milestone] = f"milestone {n + 1}"
         world.emit(
@@ -207,8 +209,7 @@ def decide_approval(world: World, actor: Actor) -> bool:
     for task_id in world.state.assigned[actor.id]["new"]:
         task = tasks[task_id]
         if task.subtype == "approval" and task.approval_status == "pending":
-            outcomes, weights = zip(*APPROVAL_OUTCOMES, strict=True)
-            status = actor.rng.choices(outcomes, weights=weights)[0]
+            status = actor.rng.choices(APPROVAL_OUTCOMES, weights=APPROVAL_WEIGHTS)[0]
             world.emit(ev.ApprovalDecided, actor.id, task=task_id, status=status)
             comment(world, actor, task, "review_feedback", to=task.creator)
             _finish_one_step(world, actor, task)
@@ -218,7 +219,9 @@ def decide_approval(world: World, actor: Actor) -> bool:
 
 def reach_milestones(world: World, actor: Actor) -> bool:
     tasks, mine = world.state.tasks, world.open_milestones.get(actor.id)
-    for milestone in list(mine or ()):
+    if not mine:
+        return False
+    for milestone in list(mine):
         task = tasks.get(milestone)
         if task is None:  # gone with its finished project
             del mine[milestone]
@@ -282,10 +285,11 @@ def _portfolio_status(world: World, actor: Actor, portfolio_id: str) -> None:
     done = sum(1 for p in projects if p.completed)
     # The portfolio is as healthy as its least healthy open project.
     worst = {"on_track": 0, "at_risk": 1, "off_track": 2}
-    open_statuses = [p.last_status_type for p in projects if not p.completed]
-    status = max(open_statuses or ["on_track"], key=lambda t: worst.get(t, 0))
-    if status not in worst:
-        status = "on_track"
+    open_statuses = [s for p in projects if not p.completed and (s := p.last_status_type)]
+    worst_open = max(open_statuses or ["on_track"], key=lambda t: worst.get(t, 0))
+    status: ev.StatusType = "on_track"
+    if worst_open in ("at_risk", "off_track"):
+        status = "at_risk" if worst_open == "at_risk" else "off_track"
     title, text = world.content.status_update(
         world.content_rng,
         project_name=portfolio.name,

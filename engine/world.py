@@ -213,8 +213,12 @@ class World:
 
     # -- running -----------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, behaviour: Callable[[World, Actor], None] | None = None) -> None:
+        """Start everyone's process. Each activity moment calls `behaviour` (by default
+        engine.actions.act; the benchmark passes one that does nothing)."""
         from engine.actions import act
+
+        behave = behaviour or act
 
         def person_life(actor: Actor):
             env, start, horizon, quiet = self.env, self.scenario.start, self.horizon, self.quiet
@@ -231,7 +235,7 @@ class World:
                     return
                 yield timeout(moment - now)
                 if not quiet or not any(a <= moment < b for a, b in quiet):
-                    act(self, actor)
+                    behave(self, actor)
 
         for actor in self.actors:
             self.env.process(person_life(actor))

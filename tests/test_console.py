@@ -47,9 +47,17 @@ def test_simulate_json_on_a_terminal_has_no_progress_bar(tmp_path):
     assert "simulating" not in text and '"run_dir":"r"' in text, text
 
 
+# Live runs start now: people who work every day and around the clock act whatever the date.
+ALWAYS_AT_WORK = "".join(
+    f'[[people]]\nname = "Person {i}"\nrole = "{role}"\nhours = "00:00-24:00"\ndays_off = []\n\n'
+    for i, role in enumerate(("manager", "individual_contributor", "individual_contributor"))
+)
+
+
 def test_live_shows_its_progress_on_a_terminal(tmp_path):
     # One simulated day at 20,000x: about four seconds of wall time into an in-process sandbox.
-    code, text = _run_on_a_terminal("live", "--to", "sandbox", "--days", "1", "--speed", "20000",
-                                    "--run", "r", cwd=tmp_path)  # fmt: skip
+    (tmp_path / "team.toml").write_text(ALWAYS_AT_WORK)
+    code, text = _run_on_a_terminal("live", "team.toml", "--to", "sandbox", "--days", "1",
+                                    "--speed", "20000", "--run", "r", cwd=tmp_path)  # fmt: skip
     assert code == 0, text
     assert "live r" in text and "req/s" in text and "late" in text, text

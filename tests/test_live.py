@@ -19,9 +19,10 @@ from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 from engine.live import GAP_QUIET_SECONDS, LIVE, LiveState, prepare_live, run_live
 from engine.log import FileLog
+from engine.run import read_manifest
 from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
-from engine.world import World
+from engine.world import World, run_in_steps
 from tests.replay_checks import assert_exactly_once, read_back, tokens_of
 
 pytest.importorskip("asana")
@@ -106,10 +107,31 @@ def test_live_stop_gap_resume_exactly_once_and_deterministic(tmp_path, make_sand
     again: list[bytes] = []
     world = World(resolve(manifest.scenario), TemplateSource(),
                   lambda e: again.append(ev.encode(e)), quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
-    world.run()
+    world.start()
+    assert state.until_sim == 86400 + 8 * 3600  # one day from Monday 08:00
+    run_in_steps(world.env, state.until_sim, 3600.0)
     assert again == list(FileLog.open_readonly(run_dir).read_lines(1))
     assert_exactly_once(run_dir, folder,
                         read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid))  # fmt: skip
+
+
+def test_a_live_day_started_late_in_the_evening_lasts_a_whole_day(tmp_path):
+    """`--days 1` means one simulated day from now, not what is left of today."""
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
+    sunday_late = datetime(2026, 1, 5, 7, 30, tzinfo=UTC)  # Sunday 23:30 in Los Angeles
+    run_dir = tmp_path / "live"
+    manifest, state, _ = prepare_live(run_dir, scenario, TemplateSource(), days=1,
+                                      forever=False, speed=2e6, now=sunday_late)  # fmt: skip
+    begin = 23.5 * 3600
+    assert manifest.scenario.start.isoformat() == "2026-01-04" and manifest.scenario.days == 2
+    assert state.anchor_sim == begin and state.until_sim == begin + 86400
+    events = run_live(run_dir, manifest, state, TemplateSource(), stop=threading.Event())
+    assert events > 50  # Monday's work happens
+    stamps = [e.at for e in FileLog.open_readonly(run_dir).read()]
+    assert sunday_late <= stamps[0] and stamps[-1] < sunday_late + timedelta(days=1)
+    done = msgspec.json.decode((run_dir / LIVE).read_bytes(), type=LiveState)
+    assert done.reached_sim >= begin + 86400
+    assert read_manifest(run_dir).status == "complete"
 
 
 def test_resume_refuses_a_log_that_the_scenario_does_not_make(tmp_path):

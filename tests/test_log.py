@@ -160,6 +160,42 @@ def test_append_encoded_checks_seq_and_framing(new_log):
     assert list(log.read()) == [first]
 
 
+def test_append_encoded_many_round_trips_in_batches_of_any_size(new_log, rng):
+    log = new_log()
+    events = make_events(150)
+    log.append(events[:3])
+    seq = 4
+    while seq <= len(events):
+        size = rng.choice([0, 1, 2, 9, 40])
+        log.append_encoded_many(seq, [encode(e) for e in events[seq - 1 : seq - 1 + size]])
+        seq = min(seq + size, len(events) + 1)
+        assert log.last_seq == seq - 1
+    assert list(log.read()) == events
+    assert list(log.read_lines()) == [encode(e) for e in events]
+
+
+def test_append_encoded_many_checks_seq_and_framing(new_log):
+    log = new_log()
+    lines = [encode(e) for e in make_events(40)]
+    with pytest.raises(SeqOutOfOrder, match="expected seq 1, got 2"):
+        log.append_encoded_many(2, lines[1:])
+    with pytest.raises(InvalidInput, match="newline"):
+        log.append_encoded_many(1, [lines[0] + b"\n", *lines[1:]])
+    assert log.last_seq == 0  # a bad first line: nothing appended
+    log.append_encoded_many(1, lines[:2])
+    with pytest.raises(SeqOutOfOrder, match="expected seq 3, got 2"):
+        log.append_encoded_many(2, lines[1:4])  # a duplicate
+    log.append_encoded_many(5, [])  # nothing to append, nothing to check
+    # The lines before a bad one stay appended (here across segment rolls of the file log).
+    bad = [*lines[2:30], b'{"type":"TaskLiked",\n"seq":31}', *lines[31:]]
+    with pytest.raises(InvalidInput, match="line for seq 31 contains a newline"):
+        log.append_encoded_many(3, bad)
+    assert log.last_seq == 30
+    assert list(log.read_lines()) == lines[:30]
+    log.append_encoded_many(31, lines[30:])  # the log is still usable
+    assert list(log.read()) == make_events(40)
+
+
 def test_an_event_that_cannot_be_encoded_leaves_the_log_consistent(new_log):
     log = new_log()
     events = make_events(3)
@@ -255,6 +291,8 @@ def test_close_is_idempotent_and_a_closed_log_refuses_appends(new_log):
         log.append(events[2:])
     with pytest.raises(BusyworkError, match="closed"):
         log.append_encoded(3, encode(events[2]))
+    with pytest.raises(BusyworkError, match="closed"):
+        log.append_encoded_many(3, [encode(events[2])])
     assert list(log.read()) == events[:2]
 
 
@@ -595,6 +633,72 @@ def test_a_failed_background_fsync_is_raised_by_the_next_call(tmp_path, monkeypa
     failing.clear()
     log.close()  # the retry in close makes everything written durable
     assert list(FileLog.open_readonly(tmp_path / "run").read()) == events[:20]
+
+
+@pytest.mark.parametrize(
+    "segment_bytes, fsync_every_events, fsync_every_seconds",
+    [(1000, 7, 3600.0), (70_000, 50, 0.0), (10**6, 1000, 3600.0)],
+)
+def test_append_encoded_many_writes_and_fsyncs_as_line_by_line_appends(
+    tmp_path, file_fsyncs, rng, segment_bytes, fsync_every_events, fsync_every_seconds
+):
+    """The same segment files (a segment rolls at the first line that fills it; a batch
+    crosses the 64 KiB buffer too) and the same fsyncs, by count or by the clock."""
+    options = {
+        "segment_bytes": segment_bytes,
+        "fsync_every_events": fsync_every_events,
+        "fsync_every_seconds": fsync_every_seconds,
+    }
+    lines = [encode(e) for e in make_events(1500)]
+    with FileLog(tmp_path / "one", **options) as log:
+        for seq, line in enumerate(lines, 1):
+            log.append_encoded(seq, line)
+    one_by_one, fsyncs = segment_files(tmp_path / "one"), len(file_fsyncs)
+    file_fsyncs.clear()
+    with FileLog(tmp_path / "many", **options) as log:
+        seq = 1
+        while seq <= len(lines):
+            size = rng.choice([1, 5, 64, 300, 1500])
+            log.append_encoded_many(seq, lines[seq - 1 : seq - 1 + size])
+            seq += size
+    many = segment_files(tmp_path / "many")
+    assert [p.name for p in many] == [p.name for p in one_by_one]
+    assert [p.read_bytes() for p in many] == [p.read_bytes() for p in one_by_one]
+    assert len(file_fsyncs) == fsyncs > 1
+    if segment_bytes < 10**6:
+        assert len(many) > 1
+
+
+def test_a_batch_that_fills_a_segment_exactly_rolls_after_that_line(tmp_path):
+    lines = [encode(e) for e in make_events(20)]
+    exact = sum(len(line) + 1 for line in lines[:7])
+    with FileLog(tmp_path / "run", segment_bytes=exact) as log:
+        log.append_encoded_many(1, lines)
+    names = [p.name for p in segment_files(tmp_path / "run")]
+    assert names[:2] == ["00000001.jsonl", "00000008.jsonl"]
+    assert list(FileLog.open_readonly(tmp_path / "run").read_lines()) == lines
+
+
+def test_a_failed_background_fsync_is_raised_by_append_encoded_many(tmp_path, monkeypatch):
+    real_fsync, failing = os.fsync, threading.Event()
+
+    def fsync(fd: int) -> None:
+        if failing.is_set() and stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(5, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    lines = [encode(e) for e in make_events(25)]
+    log = FileLog(tmp_path / "run", fsync_every_events=10, fsync_every_seconds=3600)
+    log.append_encoded_many(1, lines[:5])
+    failing.set()
+    log.append_encoded_many(6, lines[5:15])  # the fsync after event 10 fails on the helper thread
+    with pytest.raises(BusyworkError, match=r"00000001\.jsonl: cannot fsync event log: .*Input"):
+        log.append_encoded_many(16, lines[15:])  # event 20 waits for it
+    assert log.last_seq == 20  # as line by line: the lines after the failing check are not in
+    failing.clear()
+    log.close()
+    assert list(FileLog.open_readonly(tmp_path / "run").read_lines()) == lines[:20]
 
 
 def test_close_fsyncs_and_a_full_segment_is_fsynced_before_the_next(tmp_path, file_fsyncs):

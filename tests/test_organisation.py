@@ -6,8 +6,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from array import array
 from collections import Counter
 
+import msgspec
 import pytest
 
 from adapters.web.sim import SteppedSim
@@ -15,12 +17,12 @@ from engine import events as ev
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 from engine.log import FileLog
-from engine.organisation import Organisation, teams_of
-from engine.parallel import _receive, _work, default_workers, simulate_in_parallel
+from engine.organisation import Numbering, Organisation, teams_of
+from engine.parallel import Step, _receive, _work, default_workers, merge_step, simulate_in_parallel
 from engine.run import create_run, read_manifest, simulate_run
 from engine.scenario import from_dict, resolve
 from engine.state import State, fold
-from engine.world import World
+from engine.world import World, run_in_steps
 
 ROLES = ("manager", "lead", "individual_contributor", "individual_contributor")
 ZONES = ("America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo")
@@ -77,16 +79,28 @@ def test_teams_merge_into_one_valid_log():
 
 def test_workers_do_not_change_the_log(tmp_path):
     scenario = three_teams(days=15)
-    logs = []
+    logs, segments, counts = [], [], []
     for workers in (1, 2, 3):
         run = tmp_path / f"w{workers}"
         create_run(run, scenario, TemplateSource())
-        summary = simulate_run(run, read_manifest(run), TemplateSource(), workers=workers)
+        summary = simulate_run(
+            run,
+            read_manifest(run),
+            TemplateSource(),
+            workers=workers,
+            log_options={"segment_bytes": 100_000},  # the segments roll at the same lines too
+        )
         logs.append(list(FileLog.open_readonly(run).read_lines()))
+        segments.append([(p.name, p.read_bytes()) for p in sorted((run / "events").iterdir())])
+        counts.append(summary.counts)
         assert summary.events == len(logs[-1]) == sum(summary.counts.values())
         assert read_manifest(run).last_at == ev.decode(logs[-1][-1]).at
+        assert read_manifest(run).first_at == ev.decode(logs[-1][0]).at
     assert logs[0] == logs[1] == logs[2]
     assert logs[0] == organisation_log(resolve(scenario))
+    assert segments[0] == segments[1] == segments[2] and len(segments[0]) > 3
+    assert counts[0] == counts[1] == counts[2]
+    assert counts[0] == Counter(type(ev.decode(line)).__name__ for line in logs[0])
 
 
 def test_a_parallel_run_resumes_byte_identical(tmp_path):
@@ -102,6 +116,22 @@ def test_a_parallel_run_resumes_byte_identical(tmp_path):
     summary = simulate_run(cut, read_manifest(cut), TemplateSource(), workers=2)
     assert 0 < summary.resumed_from < summary.events
     assert segment.read_bytes() == (whole / "events" / segment.name).read_bytes()
+
+
+def test_a_parallel_resume_names_the_first_event_that_differs(tmp_path):
+    run = tmp_path / "run"
+    create_run(run, three_teams(days=4), TemplateSource())
+    simulate_run(run, read_manifest(run), TemplateSource(), workers=2)
+    (segment,) = sorted((run / "events").iterdir())
+    lines = segment.read_bytes().split(b"\n")[:-1]
+    k = len(lines) * 2 // 3  # in a later step than the first
+    event = ev.decode(lines[k])
+    lines[k] = ev.encode(msgspec.structs.replace(event, actor=event.actor + "-someone-else"))
+    segment.write_bytes(b"".join(line + b"\n" for line in lines[: k + 20]))
+    before = segment.read_bytes()
+    with pytest.raises(BusyworkError, match=f"cannot resume: event {k + 1} differs from the log"):
+        simulate_run(run, read_manifest(run), TemplateSource(), workers=2)
+    assert segment.read_bytes() == before
 
 
 def test_stepped_sim_of_several_teams_equals_simulate_run(tmp_path):
@@ -142,10 +172,81 @@ def test_parallel_progress_reaches_the_horizon():
     scenario = resolve(three_teams(days=3))
     seen: list[float] = []
     lines: list[tuple[int, str]] = []
-    made = simulate_in_parallel(scenario, 2, lambda s, t, line: lines.append((s, t)), seen.append)
+    counted: Counter[str] = Counter()
+
+    def on_lines(first_seq: int, step: list[bytes], counts: dict[str, int]) -> None:
+        events = [ev.decode(line) for line in step]
+        assert events[0].seq == first_seq
+        lines.extend((e.seq, type(e).__name__) for e in events)
+        counted.update(counts)
+
+    made = simulate_in_parallel(scenario, 2, on_lines, seen.append)
     assert seen == [86400.0, 2 * 86400.0, 3 * 86400.0]
     assert [s for s, _ in lines] == list(range(1, made + 1))
     assert all(re.fullmatch(r"[A-Z][A-Za-z]+", t) for _, t in lines)
+    assert counted == Counter(t for _, t in lines)  # each step's counts are its lines' types
+
+
+def _line(kind: str, seq: int, rest: str = "") -> bytes:
+    return f'{{"type":"{kind}","seq":{seq},"at":"2026-01-05T08:00:00Z"{rest}}}'.encode()
+
+
+def _step(*rows: tuple[float, int, int, str, str], until: float = 86400.0) -> Step:
+    """What a worker sends for (time, team, order, type, rest of the line) rows; a TagCreated
+    is the shared object "x"."""
+    return Step(
+        until,
+        array("d", [time for time, *_ in rows]),
+        array("l", [team for _, team, *_ in rows]),
+        array("l", [order for _, _, order, *_ in rows]),
+        b"\n".join(_line(kind, order, rest) for _, _, order, kind, rest in rows),
+        {i: "x" for i, row in enumerate(rows) if row[3] == "TagCreated"},
+        dict(Counter(kind for *_, kind, _ in rows)),
+    )
+
+
+def test_merge_step_orders_by_time_then_team_and_keeps_a_shared_object_once():
+    # Worker 0 runs teams 0 and 2, worker 1 team 1; each sends its lines with its own seqs.
+    quoted = r',"text":"{\"type\":\"TaskLiked\",\"seq\":7,\"at\":1}"'  # in a string
+    w0 = _step(
+        (1.0, 0, 1, "TagCreated", ',"tag":"x"'),
+        (1.0, 0, 2, "TaskLiked", ',"actor":"a"'),
+        (1.0, 2, 1, "TaskLiked", ',"actor":"c"'),
+        (5.0, 0, 3, "CommentAdded", quoted),
+    )
+    w1 = _step((1.0, 1, 1, "TagCreated", ',"tag":"x"'), (3.0, 1, 2, "TaskCreated", ""))
+    numbering = Numbering()
+    assert merge_step([w0, w1], numbering) == (
+        1,
+        [
+            _line("TagCreated", 1, ',"tag":"x"'),
+            _line("TaskLiked", 2, ',"actor":"a"'),  # the same instant: team 0, 1, then 2
+            _line("TaskLiked", 3, ',"actor":"c"'),  # team 1's TagCreated x: dropped
+            _line("TaskCreated", 4),
+            _line("CommentAdded", 5, quoted),
+        ],
+        {"TagCreated": 1, "TaskLiked": 2, "CommentAdded": 1, "TaskCreated": 1},
+    )
+    # No instant in common: by time alone; the shared object is still kept once, over steps.
+    w0 = _step((9e4, 0, 4, "TaskLiked", ""), (9.3e4, 2, 2, "TagCreated", ',"tag":"x"'))
+    w1 = _step((9.1e4, 1, 3, "TagCreated", ',"tag":"x"'), (9.2e4, 1, 4, "TaskLiked", ""))
+    assert merge_step([w0, w1], numbering) == (
+        6,
+        [_line("TaskLiked", 6), _line("TaskLiked", 7)],
+        {"TaskLiked": 2},
+    )
+    assert merge_step([_step(), _step()], numbering) == (8, [], {})
+    assert numbering.seq == 7
+
+
+def test_merge_step_refuses_a_step_whose_lines_and_keys_disagree():
+    good = _step((1.0, 1, 1, "TaskLiked", ""), (2.0, 1, 2, "TaskLiked", ""))
+    short = good._replace(lines=_line("TaskLiked", 1))
+    with pytest.raises(BusyworkError, match="worker 1 sent 1 lines, 2 teams and 2 orders for 2"):
+        merge_step([_step(), short], Numbering())
+    teamless = good._replace(teams=array("l", [1]))
+    with pytest.raises(BusyworkError, match="worker 0 sent 2 lines, 1 teams and 2 orders for 2"):
+        merge_step([teamless], Numbering())
 
 
 def test_default_workers_one_per_core_only_for_big_template_runs():
@@ -169,8 +270,10 @@ def test_live_mode_merges_several_teams_like_a_plain_run(tmp_path):
                                           now=datetime(2026, 1, 5, 16, 0, tzinfo=UTC))  # fmt: skip
     run_live(run, manifest, state, TemplateSource(), stop=threading.Event())
     again: list[bytes] = []
-    Organisation(resolve(manifest.scenario), TemplateSource(), lambda e: again.append(ev.encode(e)),
-                 quiet=tuple(map(tuple, state.quiet))).run()  # fmt: skip
+    plain = Organisation(resolve(manifest.scenario), TemplateSource(),
+                         lambda e: again.append(ev.encode(e)), quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
+    plain.start()
+    run_in_steps(plain.env, state.until_sim, 3600.0, lambda t: plain.flush())  # live ends there
     assert again == list(FileLog.open_readonly(run).read_lines()) and len(again) > 100
 
 

@@ -153,7 +153,11 @@ def _utc_today():
 @click.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_destination_options
-@click.option("--days", type=click.IntRange(1, 3660), help="Run this many simulated days.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3660),
+    help="Run this many simulated days from now (default 7).",
+)
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
 @click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0,
               show_default=True, help="Simulated seconds per real second.")  # fmt: skip

@@ -12,7 +12,10 @@ from typing import Protocol
 
 import msgspec
 
+from engine.compiled import extend_subpackage
 from engine.events import CommentKind, StatusType
+
+extend_subpackage(__path__, "content")  # engine.content.templates may run compiled
 
 
 class TaskBlueprint(msgspec.Struct, frozen=True, kw_only=True):

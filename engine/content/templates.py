@@ -156,7 +156,7 @@ def _subject_index(
 
 
 def _compile_kinds() -> Mapping[str, _Kind]:
-    kinds = {}
+    kinds: dict[str, _Kind] = {}
     for kind in COMMENT_KINDS:
         raw = vc.KINDS[kind]
         kinds[kind] = _Kind(

@@ -100,6 +100,12 @@ def test_log_append_and_read_throughput(tmp_path: Path) -> None:
             for seq, line in enumerate(lines, 1):
                 append_encoded(seq, line)
 
+    def log_encoded_many() -> None:
+        # What a parallel run's parent does: a simulated day's lines (thousands) a call.
+        with FileLog(fresh("many")) as log:
+            for n in range(0, EVENTS, 10_000):
+                log.append_encoded_many(n + 1, lines[n : n + 10_000])
+
     timings = {
         "raw f.write of pre-encoded lines": _best(raw_write),
         "encode + f.write": _best(encode_and_write),
@@ -107,6 +113,7 @@ def test_log_append_and_read_throughput(tmp_path: Path) -> None:
         "FileLog.append, batches, no fsync": _best(log_batches_no_fsync),
         "FileLog.append, one event a call": _best(log_one_by_one),
         "FileLog.append_encoded": _best(log_encoded),
+        "FileLog.append_encoded_many, 10,000": _best(log_encoded_many),
     }
     baseline = timings["raw f.write of pre-encoded lines"]
     print(f"\nevent log, {EVENTS:,} events ({sum(map(len, lines)) / EVENTS:.0f} bytes each)")
@@ -115,6 +122,10 @@ def test_log_append_and_read_throughput(tmp_path: Path) -> None:
 
     reader = FileLog.open_readonly(made["batch"])
     assert list(reader.read_lines()) == lines
+    segments = {kind: sorted((made[kind] / "events").iterdir()) for kind in ("encoded", "many")}
+    assert [p.read_bytes() for p in segments["many"]] == [
+        p.read_bytes() for p in segments["encoded"]
+    ]
 
     def raw_decode() -> None:
         for line in made["raw"].read_bytes().splitlines():

@@ -10,6 +10,7 @@ BUSYWORK_BENCH_QUICK=1 shortens the large runs (for a smoke check of this file).
 """
 
 import filecmp
+import math
 import os
 import random
 import shutil
@@ -93,11 +94,11 @@ def naive_pipeline_events_per_second(tmp: Path, processes: int = 1000, until: fl
     return seq / (time.perf_counter() - started)
 
 
-def activation_floor_per_second(monkeypatch, days: int) -> float:
+def activation_floor_per_second(days: int) -> float:
     """The default team's SimPy processes and calendars alone: people wake when their calendar
     says and do nothing (besides joining). No behaviour, state, content or log can be faster."""
     import engine.actions as actions
-    from engine.world import World
+    from engine.world import World, run_in_steps
 
     activations = 0
 
@@ -107,11 +108,11 @@ def activation_floor_per_second(monkeypatch, days: int) -> float:
         if not actor.joined:
             actions._join(world, actor)
 
-    monkeypatch.setattr(actions, "act", only_join)
     scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=days))
     world = World(scenario, TemplateSource(), lambda event: None)
     started = time.perf_counter()
-    world.run()
+    world.start(behaviour=only_join)
+    run_in_steps(world.env, world.horizon, 3600.0)
     return activations / (time.perf_counter() - started)
 
 
@@ -184,14 +185,20 @@ def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
     return time.perf_counter() - started, peak_kb / 1024, output["out"].decode()
 
 
-def test_simulate_vs_raw_simpy(tmp_path, monkeypatch):
+def engine_build() -> str:
+    from engine.compiled import HOT, compiled_modules
+
+    return f"{len(compiled_modules())} of {len(HOT)} hot modules compiled (engine/compiled.py)"
+
+
+def test_simulate_vs_raw_simpy(tmp_path):
     days = 30 if QUICK else 180
     raw = raw_simpy_events_per_second()
     naive = naive_pipeline_events_per_second(tmp_path)
-    floor = activation_floor_per_second(monkeypatch, days)
-    monkeypatch.undo()
+    floor = activation_floor_per_second(days)
     events, ours = simulate_events_per_second(tmp_path, days=days)
-    print(f"\n[bench] raw SimPy, 1,000 processes doing timeouts: {raw:,.0f} events/s")
+    print(f"\n[bench] engine: {engine_build()}")
+    print(f"[bench] raw SimPy, 1,000 processes doing timeouts: {raw:,.0f} events/s")
     print(
         f"[bench] naive pipeline (each timeout → one template comment, encoded, on disk): "
         f"{naive:,.0f} events/s, ratio {naive / raw:.3f}"
@@ -205,6 +212,35 @@ def test_simulate_vs_raw_simpy(tmp_path, monkeypatch):
         f"{ours:,.0f} events/s"
     )
     print(f"[bench] ratio simulate / raw SimPy: {ours / raw:.3f} (goal ≥ 0.5)")
+
+
+def test_compiled_vs_pure_python(tmp_path):
+    """The same `busywork simulate` subprocess with the compiled hot modules and without
+    (BUSYWORK_PURE_PYTHON=1), alternating, best of 3: same log, and the speed-up."""
+    from engine.compiled import PURE_PYTHON_VARIABLE, build_dir, usable_build
+
+    if not usable_build(build_dir()):
+        pytest.skip("no current compiled build (make compile)")
+    days, runs = (30, 1) if QUICK else (180, 3)
+    best = {"compiled": math.inf, "pure": math.inf}
+    for i in range(runs):
+        for mode in ("compiled", "pure"):
+            env = {k: v for k, v in os.environ.items() if k != PURE_PYTHON_VARIABLE}
+            if mode == "pure":
+                env[PURE_PYTHON_VARIABLE] = "1"
+            out = tmp_path / f"{mode}-{i}"
+            started = time.perf_counter()
+            subprocess.run([BUSYWORK, "simulate", "--days", str(days), "--out", str(out)],
+                           env=env, check=True, capture_output=True)  # fmt: skip
+            best[mode] = min(best[mode], time.perf_counter() - started)
+    same = filecmp.cmpfiles(tmp_path / "compiled-0" / "events", tmp_path / "pure-0" / "events",
+                            os.listdir(tmp_path / "pure-0" / "events"), shallow=False)  # fmt: skip
+    assert not same[1] and not same[2], "compiled and pure Python must write the same log"
+    print(
+        f"\n[bench] default team {days} days, whole `busywork simulate` subprocess, best of {runs}:"
+        f" pure Python {best['pure']:.2f} s, compiled {best['compiled']:.2f} s "
+        f"({best['pure'] / best['compiled']:.2f}×, same log)"
+    )
 
 
 @pytest.mark.timeout(3600)  # a year for a thousand people takes minutes

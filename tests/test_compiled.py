@@ -1,0 +1,149 @@
+"""The compiled hot modules (engine/compiled.py): used only while current, same log as the source.
+
+`make test` runs `make compile` first. Without a build (no C compiler) the tests that need one
+skip with the reason, and fail under CI=true, where the build is part of the setup.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from engine import compiled
+from engine.errors import BusyworkError
+from tests.runner import BUSYWORK
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def need_build() -> None:
+    if not compiled.usable_build(compiled.build_dir()):
+        reason = f"no current compiled build in {compiled.build_dir()} (run `make compile`)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def simulate(tmp: Path, name: str, args: list[str], *, pure: bool) -> bytes:
+    """The log a `busywork simulate` subprocess writes, compiled or pure Python."""
+    env = {k: v for k, v in os.environ.items() if k != compiled.PURE_PYTHON_VARIABLE}
+    if pure:
+        env[compiled.PURE_PYTHON_VARIABLE] = "1"
+    out = tmp / name
+    subprocess.run(
+        [BUSYWORK, "simulate", *args, "--out", str(out), "--json"],
+        cwd=tmp, env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return b"".join(p.read_bytes() for p in sorted((out / "events").iterdir()))
+
+
+def modules_in_use(*, pure: bool) -> str:
+    env = {k: v for k, v in os.environ.items() if k != compiled.PURE_PYTHON_VARIABLE}
+    if pure:
+        env[compiled.PURE_PYTHON_VARIABLE] = "1"
+    code = "import engine.compiled as c; c.main(['status'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def test_the_build_is_in_use_unless_pure_python_is_asked_for():
+    need_build()
+    assert (
+        modules_in_use(pure=False)
+        == f"{len(compiled.HOT)} of {len(compiled.HOT)} hot engine modules run compiled"
+    )
+    assert modules_in_use(pure=True) == f"0 of {len(compiled.HOT)} hot engine modules run compiled"
+
+
+@pytest.mark.parametrize(
+    ("name", "scenario", "args"),
+    [
+        ("default", None, ["--days", "45"]),
+        ("three-teams", "teams", ["--workers", "2"]),
+    ],
+)
+def test_compiled_and_pure_python_make_the_same_log(tmp_path, name, scenario, args):
+    need_build()
+    if scenario == "teams":
+        people = "\n".join(
+            f'[[people]]\nname = "Person {i}"\nteam = "team-{i // 4}"\n'
+            f'role = "{"manager" if i % 4 == 0 else "individual_contributor"}"\n'
+            f'timezone = "{("Europe/Berlin", "America/New_York", "Asia/Tokyo")[i // 4]}"\n'
+            for i in range(12)
+        )
+        (tmp_path / "teams.toml").write_text(f"days = 30\nseed = 7\n\n{people}")
+        args = ["teams.toml", *args]
+    compiled_log = simulate(tmp_path, f"{name}-compiled", args, pure=False)
+    pure_log = simulate(tmp_path, f"{name}-pure", args, pure=True)
+    assert compiled_log.count(b"\n") > 1000
+    assert compiled_log == pure_log
+
+
+def test_a_build_of_other_source_is_not_used_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.delenv(compiled.PURE_PYTHON_VARIABLE, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "engine").mkdir()
+    (tmp_path / "SOURCES").write_text("0" * 64)
+    path: list[str] = []
+    with pytest.warns(RuntimeWarning, match="built from other source.*make compile"):
+        assert compiled.activate(path, tmp_path) is False
+    assert path == []
+    (tmp_path / "SOURCES").write_text(compiled.source_digest())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert compiled.activate(path, tmp_path) is True
+    assert path == [str(tmp_path / "engine")]
+    assert sys.path[-1] == str(tmp_path)
+
+
+def test_an_unfinished_or_missing_build_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.delenv(compiled.PURE_PYTHON_VARIABLE, raising=False)
+    (tmp_path / "engine").mkdir()  # a build interrupted before it wrote SOURCES
+    path: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # silently: there is nothing to rebuild
+        assert compiled.activate(path, tmp_path) is False
+        assert compiled.activate(path, tmp_path / "missing") is False
+    assert path == []
+
+
+def test_pure_python_variable_turns_a_current_build_off(tmp_path, monkeypatch):
+    (tmp_path / "engine").mkdir()
+    (tmp_path / "SOURCES").write_text(compiled.source_digest())
+    monkeypatch.setenv(compiled.PURE_PYTHON_VARIABLE, "1")
+    path: list[str] = []
+    assert compiled.activate(path, tmp_path) is False
+    assert path == []
+
+
+def test_a_build_without_a_c_compiler_fails_with_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
+    out = tmp_path / "build"
+    with pytest.raises(BusyworkError, match="cannot build the compiled modules"):
+        compiled.build(out=out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # nothing staged left
+
+
+def test_a_current_build_is_not_rebuilt():
+    need_build()
+    assert compiled.build() is False
+
+
+def test_a_failed_build_leaves_the_previous_one_and_no_debris(tmp_path):
+    """mypyc refuses source that does not type-check; the last good build stays in place."""
+    root = tmp_path / "src"
+    shutil.copytree(ROOT / "engine", root / "engine", ignore=shutil.ignore_patterns("__pycache__"))
+    world = root / "engine" / "world.py"
+    world.write_text(world.read_text() + '\n\nBROKEN: int = "not a number"\n')
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "SOURCES").write_text("the previous build")
+    with pytest.raises(BusyworkError, match="do not type-check"):
+        compiled.build(root=root, out=out)
+    assert (out / "SOURCES").read_text() == "the previous build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "src"]  # nothing staged left
