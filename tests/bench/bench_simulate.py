@@ -252,6 +252,7 @@ def test_thousand_people_for_a_year(tmp_path):
     people, (short, long) = 1000, ((30, 90) if QUICK else (90, 365))
     cores = os.cpu_count() or 1
     results = {}
+    print(f"\n[bench] engine: {engine_build()}")
     for days, workers in ((short, 1), (short, cores), (long, 1), (long, cores)):
         name = f"big-{days}"
         (tmp_path / f"{name}.toml").write_text(big_scenario_toml(people, days))
