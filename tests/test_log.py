@@ -614,7 +614,8 @@ def test_fsync_by_the_clock_is_checked_every_few_events(tmp_path, file_fsyncs):
     assert len(file_fsyncs) == 1
 
 
-def test_a_failed_background_fsync_is_raised_by_the_next_call(tmp_path, monkeypatch):
+@pytest.mark.parametrize("batched_lines", [False, True], ids=["append", "append_encoded_many"])
+def test_a_failed_background_fsync_is_raised_by_the_next_call(tmp_path, monkeypatch, batched_lines):
     real_fsync, failing = os.fsync, threading.Event()
 
     def fsync(fd: int) -> None:
@@ -624,15 +625,24 @@ def test_a_failed_background_fsync_is_raised_by_the_next_call(tmp_path, monkeypa
 
     monkeypatch.setattr(os, "fsync", fsync)
     events = make_events(25)
+    lines = [encode(e) for e in events]
     log = FileLog(tmp_path / "run", fsync_every_events=10, fsync_every_seconds=3600)
-    log.append(events[:5])
+
+    def append(first: int, last: int) -> None:  # events first..last (1-based)
+        if batched_lines:
+            log.append_encoded_many(first, lines[first - 1 : last])
+        else:
+            log.append(events[first - 1 : last])
+
+    append(1, 5)
     failing.set()
-    log.append(events[5:15])  # the fsync after event 10 fails on the helper thread
+    append(6, 15)  # the fsync after event 10 fails on the helper thread
     with pytest.raises(BusyworkError, match=r"00000001\.jsonl: cannot fsync event log: .*Input"):
-        log.append(events[15:25])  # event 20 waits for it
+        append(16, 25)  # event 20 waits for it
+    assert log.last_seq == 20  # the events after the failing check are not in
     failing.clear()
     log.close()  # the retry in close makes everything written durable
-    assert list(FileLog.open_readonly(tmp_path / "run").read()) == events[:20]
+    assert list(FileLog.open_readonly(tmp_path / "run").read_lines()) == lines[:20]
 
 
 @pytest.mark.parametrize(
@@ -677,28 +687,6 @@ def test_a_batch_that_fills_a_segment_exactly_rolls_after_that_line(tmp_path):
     names = [p.name for p in segment_files(tmp_path / "run")]
     assert names[:2] == ["00000001.jsonl", "00000008.jsonl"]
     assert list(FileLog.open_readonly(tmp_path / "run").read_lines()) == lines
-
-
-def test_a_failed_background_fsync_is_raised_by_append_encoded_many(tmp_path, monkeypatch):
-    real_fsync, failing = os.fsync, threading.Event()
-
-    def fsync(fd: int) -> None:
-        if failing.is_set() and stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(5, "Input/output error")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    lines = [encode(e) for e in make_events(25)]
-    log = FileLog(tmp_path / "run", fsync_every_events=10, fsync_every_seconds=3600)
-    log.append_encoded_many(1, lines[:5])
-    failing.set()
-    log.append_encoded_many(6, lines[5:15])  # the fsync after event 10 fails on the helper thread
-    with pytest.raises(BusyworkError, match=r"00000001\.jsonl: cannot fsync event log: .*Input"):
-        log.append_encoded_many(16, lines[15:])  # event 20 waits for it
-    assert log.last_seq == 20  # as line by line: the lines after the failing check are not in
-    failing.clear()
-    log.close()
-    assert list(FileLog.open_readonly(tmp_path / "run").read_lines()) == lines[:20]
 
 
 def test_close_fsyncs_and_a_full_segment_is_fsynced_before_the_next(tmp_path, file_fsyncs):

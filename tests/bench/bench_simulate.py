@@ -192,12 +192,17 @@ def engine_build() -> str:
 
 
 def test_simulate_vs_raw_simpy(tmp_path):
-    days = 30 if QUICK else 180
-    raw = raw_simpy_events_per_second()
-    naive = naive_pipeline_events_per_second(tmp_path)
-    floor = activation_floor_per_second(days)
-    events, ours = simulate_events_per_second(tmp_path, days=days)
-    print(f"\n[bench] engine: {engine_build()}")
+    """Each measure is the best of 3 rounds (this machine's speed wanders by tens of percent
+    from one second to the next; the rounds alternate so a slow spell hits every measure)."""
+    days, rounds = (30, 1) if QUICK else (180, 3)
+    raw = naive = floor = ours = 0.0
+    for _ in range(rounds):
+        raw = max(raw, raw_simpy_events_per_second())
+        naive = max(naive, naive_pipeline_events_per_second(tmp_path))
+        floor = max(floor, activation_floor_per_second(days))
+        events, per_second = simulate_events_per_second(tmp_path, days=days)
+        ours = max(ours, per_second)
+    print(f"\n[bench] engine: {engine_build()}; best of {rounds} rounds")
     print(f"[bench] raw SimPy, 1,000 processes doing timeouts: {raw:,.0f} events/s")
     print(
         f"[bench] naive pipeline (each timeout → one template comment, encoded, on disk): "
@@ -216,13 +221,16 @@ def test_simulate_vs_raw_simpy(tmp_path):
 
 def test_compiled_vs_pure_python(tmp_path):
     """The same `busywork simulate` subprocess with the compiled hot modules and without
-    (BUSYWORK_PURE_PYTHON=1), alternating, best of 3: same log, and the speed-up."""
+    (BUSYWORK_PURE_PYTHON=1), alternating, best of 3: same log, and the speed-up of the
+    simulation itself (the summary's wall_seconds) and of the whole command (with start-up)."""
+    import json
+
     from engine.compiled import PURE_PYTHON_VARIABLE, build_dir, usable_build
 
     if not usable_build(build_dir()):
         pytest.skip("no current compiled build (make compile)")
     days, runs = (30, 1) if QUICK else (180, 3)
-    best = {"compiled": math.inf, "pure": math.inf}
+    best = {(mode, part): math.inf for mode in ("compiled", "pure") for part in ("sim", "cmd")}
     for i in range(runs):
         for mode in ("compiled", "pure"):
             env = {k: v for k, v in os.environ.items() if k != PURE_PYTHON_VARIABLE}
@@ -230,17 +238,19 @@ def test_compiled_vs_pure_python(tmp_path):
                 env[PURE_PYTHON_VARIABLE] = "1"
             out = tmp_path / f"{mode}-{i}"
             started = time.perf_counter()
-            subprocess.run([BUSYWORK, "simulate", "--days", str(days), "--out", str(out)],
-                           env=env, check=True, capture_output=True)  # fmt: skip
-            best[mode] = min(best[mode], time.perf_counter() - started)
+            done = subprocess.run(
+                [BUSYWORK, "simulate", "--days", str(days), "--out", str(out), "--json"],
+                env=env, check=True, capture_output=True,
+            )  # fmt: skip
+            best[mode, "cmd"] = min(best[mode, "cmd"], time.perf_counter() - started)
+            best[mode, "sim"] = min(best[mode, "sim"], json.loads(done.stdout)["wall_seconds"])
     same = filecmp.cmpfiles(tmp_path / "compiled-0" / "events", tmp_path / "pure-0" / "events",
                             os.listdir(tmp_path / "pure-0" / "events"), shallow=False)  # fmt: skip
     assert not same[1] and not same[2], "compiled and pure Python must write the same log"
-    print(
-        f"\n[bench] default team {days} days, whole `busywork simulate` subprocess, best of {runs}:"
-        f" pure Python {best['pure']:.2f} s, compiled {best['compiled']:.2f} s "
-        f"({best['pure'] / best['compiled']:.2f}×, same log)"
-    )
+    for part, label in (("sim", "simulation (summary's wall_seconds)"), ("cmd", "whole command")):
+        pure, fast = best["pure", part], best["compiled", part]
+        print(f"\n[bench] default team {days} days, {label}, best of {runs}: pure Python "
+              f"{pure:.2f} s, compiled {fast:.2f} s ({pure / fast:.2f}×, same log)")  # fmt: skip
 
 
 @pytest.mark.timeout(3600)  # a year for a thousand people takes minutes
