@@ -46,10 +46,10 @@ def build_dir() -> Path:
     return Path(sys.prefix) / "busywork-compiled"
 
 
-def source_digest(root: Path = SOURCE_ROOT) -> str:
-    """What a build was made from: the hot modules' source and the interpreter's version."""
+def source_digest(root: Path = SOURCE_ROOT, modules: tuple[str, ...] = HOT) -> str:
+    """What a build was made from: the modules' source and the interpreter's version."""
     digest = hashlib.sha256(sys.version.encode())
-    for name in HOT:
+    for name in modules:
         digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -62,9 +62,9 @@ def recorded_digest(build: Path) -> str | None:
         return None
 
 
-def usable_build(build: Path, root: Path = SOURCE_ROOT) -> bool:
+def usable_build(build: Path, root: Path = SOURCE_ROOT, modules: tuple[str, ...] = HOT) -> bool:
     """Whether `build` holds a finished build of the source under `root` as it is now."""
-    return recorded_digest(build) == source_digest(root)
+    return recorded_digest(build) == source_digest(root, modules)
 
 
 def activate(package_path: list[str], build: Path | None = None) -> bool:
@@ -111,13 +111,16 @@ def compiled_modules() -> list[str]:
     ]
 
 
-def build(root: Path = SOURCE_ROOT, out: Path | None = None) -> bool:
-    """Compile the hot modules into `out` (default build_dir()); False when already current."""
+def build(
+    root: Path = SOURCE_ROOT, out: Path | None = None, modules: tuple[str, ...] = HOT
+) -> bool:
+    """Compile `modules` (paths under `root`) into `out` (default build_dir()); False when that
+    build is already current."""
     import shutil
     import tempfile
 
     out = out or build_dir()
-    if usable_build(out, root):
+    if usable_build(out, root, modules):
         return False
     from mypyc.build import mypycify
     from setuptools import Distribution
@@ -125,20 +128,20 @@ def build(root: Path = SOURCE_ROOT, out: Path | None = None) -> bool:
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="busywork-compile-"))
     staged = Path(tempfile.mkdtemp(prefix=".busywork-compiled-", dir=out.parent))
-    digest = source_digest(root)  # of the source the build starts from
+    digest = source_digest(root, modules)  # of the source the build starts from
     cwd = Path.cwd()
     try:
         os.chdir(root)  # mypyc names modules by their path from here
         try:
             extensions = mypycify(
-                ["--ignore-missing-imports", "--follow-imports=silent", *HOT],
+                ["--ignore-missing-imports", "--follow-imports=silent", *modules],
                 opt_level="3",
                 target_dir=str(work / "c"),
                 group_name="busywork_engine",
             )
         except SystemExit:  # mypy printed the type errors
             raise BusyworkError(
-                "mypyc cannot compile the hot modules: they do not type-check"
+                "mypyc cannot compile the modules: they do not type-check"
             ) from None
         distribution = Distribution({"name": "busywork-compiled", "ext_modules": extensions})
         command = distribution.get_command_obj("build_ext")

@@ -5,7 +5,6 @@ skip with the reason, and fail under CI=true, where the build is part of the set
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import warnings
@@ -120,13 +119,38 @@ def test_pure_python_variable_turns_a_current_build_off(tmp_path, monkeypatch):
     assert path == []
 
 
+def tiny_source(root: Path, body: str) -> tuple[str, ...]:
+    """A one-module package to build: the build's failure paths without the engine's minute."""
+    (root / "tinypkg").mkdir(parents=True)
+    (root / "tinypkg" / "__init__.py").write_text("")
+    (root / "tinypkg" / "tiny.py").write_text(body)
+    return ("tinypkg/tiny.py",)
+
+
+def test_a_build_compiles_records_its_source_and_is_not_redone(tmp_path):
+    modules = tiny_source(tmp_path / "src", "def double(x: int) -> int:\n    return 2 * x\n")
+    out = tmp_path / "build"
+    assert compiled.build(root=tmp_path / "src", out=out, modules=modules) is True
+    assert (out / "SOURCES").read_text() == compiled.source_digest(tmp_path / "src", modules)
+    assert compiled.build(root=tmp_path / "src", out=out, modules=modules) is False
+    # As engine/__init__ does: the build's folder first on the package's path.
+    check = (f"import tinypkg; tinypkg.__path__.insert(0, {str(out / 'tinypkg')!r}); "
+             "import tinypkg.tiny as t; print(t.double(21), t.__file__.endswith('.so'))")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": f"{out}{os.pathsep}{tmp_path / 'src'}"}
+    ran = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert ran.stdout.split() == ["42", "True"], ran.stderr
+
+
 def test_a_build_without_a_c_compiler_fails_with_one_clear_error(tmp_path, monkeypatch):
+    modules = tiny_source(tmp_path / "src", "def double(x: int) -> int:\n    return 2 * x\n")
     monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
     out = tmp_path / "build"
-    with pytest.raises(BusyworkError, match="cannot build the compiled modules"):
-        compiled.build(out=out)
+    with pytest.raises(
+        BusyworkError, match="cannot build the compiled modules: .*no-such-compiler"
+    ):
+        compiled.build(root=tmp_path / "src", out=out, modules=modules)
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir()] == []  # nothing staged left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]  # nothing staged left
 
 
 def test_a_current_build_is_not_rebuilt():
@@ -136,14 +160,11 @@ def test_a_current_build_is_not_rebuilt():
 
 def test_a_failed_build_leaves_the_previous_one_and_no_debris(tmp_path):
     """mypyc refuses source that does not type-check; the last good build stays in place."""
-    root = tmp_path / "src"
-    shutil.copytree(ROOT / "engine", root / "engine", ignore=shutil.ignore_patterns("__pycache__"))
-    world = root / "engine" / "world.py"
-    world.write_text(world.read_text() + '\n\nBROKEN: int = "not a number"\n')
+    modules = tiny_source(tmp_path / "src", 'BROKEN: int = "not a number"\n')
     out = tmp_path / "build"
     out.mkdir()
     (out / "SOURCES").write_text("the previous build")
     with pytest.raises(BusyworkError, match="do not type-check"):
-        compiled.build(root=root, out=out)
+        compiled.build(root=tmp_path / "src", out=out, modules=modules)
     assert (out / "SOURCES").read_text() == "the previous build"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "src"]  # nothing staged left
