@@ -24,9 +24,17 @@ def act(world: World, actor: Actor) -> None:
         _join(world, actor)
         return
     _pace(world, actor)  # every action counts towards the weekly rates, obligations too
-    for step in _OBLIGATIONS:
-        if step(world, actor):
-            return
+    if (  # obligations first, in this order (direct calls: this runs at every moment)
+        _return(world, actor)
+        or _announce_time_away(world, actor)
+        or _answer(world, actor)
+        or _review(world, actor)
+        or decide_approval(world, actor)
+        or _finish_approved(world, actor)
+        or _unblock(world, actor)
+        or _slip_due_date(world, actor)
+    ):
+        return
     if actor.person.role == "manager":
         if run_projects(world, actor):
             return
@@ -161,18 +169,6 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
             escalate_priority(world, actor, task)
             return True
     return False
-
-
-_OBLIGATIONS = (
-    _return,
-    _announce_time_away,
-    _answer,
-    _review,
-    decide_approval,
-    _finish_approved,
-    _unblock,
-    _slip_due_date,
-)
 
 
 # -- steady work (contributors and leads) ----------------------------------------------------
