@@ -1,5 +1,6 @@
 """Run the installed `busywork` command as a user would: a real subprocess."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,3 +17,14 @@ def busywork(
     if check and result.returncode != 0:
         raise AssertionError(f"busywork {' '.join(args)} failed:\n{result.stderr}")
     return result
+
+
+def environment(*, pure_python: bool) -> dict[str, str]:
+    """This process's environment for a subprocess that runs the engine's compiled modules
+    (when built) or, with `pure_python`, their source (see engine/compiled.py)."""
+    from engine.compiled import PURE_PYTHON_VARIABLE
+
+    env = {k: v for k, v in os.environ.items() if k != PURE_PYTHON_VARIABLE}
+    if pure_python:
+        env[PURE_PYTHON_VARIABLE] = "1"
+    return env

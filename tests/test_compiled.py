@@ -14,7 +14,7 @@ import pytest
 
 from engine import compiled
 from engine.errors import BusyworkError
-from tests.runner import BUSYWORK
+from tests.runner import BUSYWORK, environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,9 +29,7 @@ def need_build() -> None:
 
 def simulate(tmp: Path, name: str, args: list[str], *, pure: bool) -> bytes:
     """The log a `busywork simulate` subprocess writes, compiled or pure Python."""
-    env = {k: v for k, v in os.environ.items() if k != compiled.PURE_PYTHON_VARIABLE}
-    if pure:
-        env[compiled.PURE_PYTHON_VARIABLE] = "1"
+    env = environment(pure_python=pure)
     out = tmp / name
     subprocess.run(
         [BUSYWORK, "simulate", *args, "--out", str(out), "--json"],
@@ -41,9 +39,7 @@ def simulate(tmp: Path, name: str, args: list[str], *, pure: bool) -> bytes:
 
 
 def modules_in_use(*, pure: bool) -> str:
-    env = {k: v for k, v in os.environ.items() if k != compiled.PURE_PYTHON_VARIABLE}
-    if pure:
-        env[compiled.PURE_PYTHON_VARIABLE] = "1"
+    env = environment(pure_python=pure)
     code = "import engine.compiled as c; c.main(['status'])"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     return result.stdout.strip()

@@ -225,7 +225,8 @@ def test_compiled_vs_pure_python(tmp_path):
     simulation itself (the summary's wall_seconds) and of the whole command (with start-up)."""
     import json
 
-    from engine.compiled import PURE_PYTHON_VARIABLE, build_dir, usable_build
+    from engine.compiled import build_dir, usable_build
+    from tests.runner import environment
 
     if not usable_build(build_dir()):
         pytest.skip("no current compiled build (make compile)")
@@ -233,9 +234,7 @@ def test_compiled_vs_pure_python(tmp_path):
     best = {(mode, part): math.inf for mode in ("compiled", "pure") for part in ("sim", "cmd")}
     for i in range(runs):
         for mode in ("compiled", "pure"):
-            env = {k: v for k, v in os.environ.items() if k != PURE_PYTHON_VARIABLE}
-            if mode == "pure":
-                env[PURE_PYTHON_VARIABLE] = "1"
+            env = environment(pure_python=mode == "pure")
             out = tmp_path / f"{mode}-{i}"
             started = time.perf_counter()
             done = subprocess.run(
