@@ -80,14 +80,7 @@ class InMemoryLog:
                 self._changed.notify_all()
 
     def append_encoded(self, seq: int, line: bytes) -> None:
-        self._check_open()
-        with self._changed:
-            if seq != len(self._lines) + 1:
-                raise seq_error(len(self._lines) + 1, seq)
-            if b"\n" in line:
-                raise InvalidInput(f"append_encoded: line for seq {seq} contains a newline")
-            self._lines.append(bytes(line))
-            self._changed.notify_all()
+        self.append_encoded_many(seq, (line,))
 
     def append_encoded_many(self, first_seq: int, lines: Sequence[bytes]) -> None:
         self._check_open()
@@ -100,9 +93,7 @@ class InMemoryLog:
             self._lines.extend(map(bytes, lines[:bad]))  # the lines before a bad one stay
             self._changed.notify_all()
             if bad is not None:
-                raise InvalidInput(
-                    f"append_encoded_many: line for seq {first_seq + bad} contains a newline"
-                )
+                raise InvalidInput(f"encoded line for seq {first_seq + bad} contains a newline")
 
     def read(self, from_seq: int = 1) -> Iterator[Event]:
         check_from_seq(from_seq)

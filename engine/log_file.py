@@ -170,23 +170,12 @@ class FileLog:
     def append_encoded(self, seq: int, line: bytes) -> None:
         """Append one line already encoded with `engine.events.encode` (no newline). The line is
         trusted to hold event `seq`; only the seq order and the framing are checked."""
-        if not self._writable:
-            raise self._not_writable()
-        if seq != self._last_seq + 1:
-            raise seq_error(self._last_seq + 1, seq)
-        if NL in line:
-            raise InvalidInput(f"append_encoded: line for seq {seq} contains a newline")
-        buf = self._buf
-        buf += line
-        buf += NL
-        self._last_seq = seq
-        if len(buf) >= self._flush_at or seq >= self._next_check:
-            self._maintain()
+        self.append_encoded_many(seq, (line,))
 
     def append_encoded_many(self, first_seq: int, lines: Sequence[bytes]) -> None:
         """Append lines already encoded (no newline) for the events `first_seq`, `first_seq` + 1,
-        ...: the same as `append_encoded` line by line (checks, buffer, segment rolls, fsyncs),
-        a few lines at a time. On a line with a newline the lines before it stay appended."""
+        ...: with the checks, buffer, segment rolls and fsyncs of appending them one by one, a
+        few lines at a time. On a line with a newline the lines before it stay appended."""
         if not self._writable:
             raise self._not_writable()
         if not lines:
@@ -202,9 +191,7 @@ class FileLog:
             if b"".join(part).find(NL) >= 0:  # a line holds a newline (memchr: quick)
                 bad = done + next(i for i, line in enumerate(part) if NL in line)
                 self.append_encoded_many(first_seq + done, lines[done:bad])
-                raise InvalidInput(
-                    f"append_encoded_many: line for seq {first_seq + bad} contains a newline"
-                )
+                raise InvalidInput(f"encoded line for seq {first_seq + bad} contains a newline")
             chunk = NL.join(part)
             room = self._flush_at - len(buf)
             if len(chunk) + 1 >= room:  # the buffer fills up at a line of this part: which one
