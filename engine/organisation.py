@@ -2,8 +2,9 @@
 
 A team is the natural shard (DESIGN.md): each team's world has its own people, projected
 state, random streams and ids, and nothing in one team's choices depends on another's. So
-the teams can run on one SimPy environment (here) or spread over processes
-(``engine.parallel``), and the merged log is the same either way: events ordered by
+the teams can run on one SimPy environment (here: live runs, where events must come out as
+the clock runs) or each on its own, a step at a time, in one process or several
+(``engine.parallel``: batch runs), and the merged log is the same either way: events ordered by
 (simulated time, team, order within the team) and numbered 1, 2, 3 … Workspace objects that
 every team sets up alike (custom fields, tags: same ids, same content) are kept once, the
 first time. A scenario with one team is simply that team's world, untouched.
@@ -12,7 +13,7 @@ first time. A scenario with one team is simply that team's world, untouched.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import msgspec
@@ -82,35 +83,28 @@ class Organisation:
         self,
         scenario: Scenario,
         content: ContentSource,
-        sink: Sink | None = None,
+        sink: Sink,
         *,
         env: simpy.Environment | None = None,
         forever: bool = False,
         quiet: tuple[tuple[float, float], ...] = (),
-        only_teams: Sequence[int] | None = None,
-        take: Callable[[list[Keyed]], None] | None = None,
     ) -> None:
-        """The teams of `scenario` on one environment; ordered events go to `sink`. A worker
-        process of engine.parallel runs `only_teams` and receives each simulated instant's
-        events, sorted but not numbered, through `take` instead."""
+        """The teams of `scenario` on one environment, merged instant by instant: ordered
+        events go to `sink` as the clock runs (live runs and the web's jobs). A batch run steps
+        each team on its own environment instead (engine.parallel); the log is the same."""
         self.env = env if env is not None else simpy.Environment()
         teams = teams_of(scenario)
         self._numbered: _NumberedSink | None = None
         self._single: World | None = None
-        if take is None:
-            if sink is None:
-                raise TypeError("Organisation needs a sink (numbered events) or a take (keyed)")
-            if len(teams) == 1:
-                world = World(scenario, content, sink, env=self.env, forever=forever, quiet=quiet)
-                self.worlds = [world]
-                self._single = world
-                return
-            self._numbered = _NumberedSink(sink)
-            take = self._numbered.take
-        self._take = take
+        if len(teams) == 1:
+            world = World(scenario, content, sink, env=self.env, forever=forever, quiet=quiet)
+            self.worlds = [world]
+            self._single = world
+            return
+        self._numbered = _NumberedSink(sink)
+        self._take = self._numbered.take
         self._instant = -math.inf
         self._pending: list[Keyed] = []
-        chosen = range(len(teams)) if only_teams is None else only_teams
         self.worlds = [
             World(
                 scenario,
@@ -121,7 +115,7 @@ class Organisation:
                 quiet=quiet,
                 shard=Shard(k, len(teams), teams[k]),
             )  # fmt: skip
-            for k in chosen
+            for k in range(len(teams))
         ]
 
     def _collector(self, team: int) -> Sink:

@@ -1,11 +1,11 @@
-"""Simulating a run's teams in several processes.
+"""Simulating a run's teams step by step, in this process or in several.
 
-Each worker process runs some of the teams (``engine.organisation``) on its own SimPy
-environment, one simulated step at a time, and sends back that step's events encoded, with
+Each team runs on its own SimPy environment (teams are independent shards, see
+``engine.organisation``), one simulated step at a time; a step's events come out encoded, with
 their merge keys (simulated time, team, order within the team). The caller's process merges
-the workers' steps in key order, keeps shared workspace objects once and numbers the events:
-the same log, byte for byte, as one process makes. Only the offline template content is used
-(a Claude session lives in one process).
+the steps in key order, keeps shared workspace objects once and numbers the events: the same
+log, byte for byte, as the teams make on one environment, whatever the number of processes.
+Worker processes use only the offline template content (a Claude session lives in one process).
 
 The caller's process shares the cores with the workers, so it handles a step as a whole, in a
 few C-level passes (a sort, maps) rather than in Python per event.
@@ -21,17 +21,19 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import compress, repeat
 from multiprocessing.connection import Connection
-from operator import is_, is_not, itemgetter
+from operator import is_, is_not
 from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
+import simpy
 
 from engine import events as ev
+from engine.content import ContentSource
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
 
 if TYPE_CHECKING:
-    from engine.organisation import Keyed, Numbering
+    from engine.organisation import Numbering
 
 STEP_SECONDS = 86400.0  # one simulated day per message: small enough for progress, few sends
 
@@ -75,19 +77,30 @@ def default_workers(scenario: Scenario, content_name: str = "templates") -> int:
 OnLines = Callable[[int, list[bytes], dict[str, int]], None]
 
 
-def simulate_in_parallel(
+def simulate_teams(
     scenario: Scenario,
-    workers: int,
     on_lines: OnLines,
     on_progress: Callable[[float], None] | None = None,
+    *,
+    workers: int = 1,
+    content: ContentSource | None = None,
 ) -> int:
-    """Simulate the (resolved) scenario's teams in `workers` processes; returns the events made.
-    `on_lines` gets the merged log step by step, `on_progress` the simulated seconds after
-    each step."""
+    """Simulate the (resolved) scenario's teams, in this process or in `workers` processes (with
+    template content only); returns the events made. `on_lines` gets the merged log step by
+    step, `on_progress` the simulated seconds after each step."""
     from engine.organisation import Numbering, teams_of
 
     teams = len(teams_of(scenario))
     workers = max(1, min(workers, teams))
+    numbering = Numbering()
+    if workers == 1:
+        for message in _steps(scenario, list(range(teams)), content):
+            if message is None:
+                break
+            _take_steps([Step(*message)], numbering, on_lines, on_progress)
+        return numbering.seq
+    if content is not None and content.name != "templates":
+        raise ValueError("worker processes write template content only; use one process")
     context = multiprocessing.get_context("spawn")  # the caller may run threads (log fsync)
     pipes: list[Connection] = []
     processes: list[multiprocessing.process.BaseProcess] = []
@@ -104,17 +117,12 @@ def simulate_in_parallel(
             theirs.close()
             pipes.append(ours)
             processes.append(process)
-        numbering = Numbering()
         while True:
             received = [_receive(pipe, w) for w, pipe in enumerate(pipes)]
             steps = [step for step in received if step is not None]
             if len(steps) < len(received):
                 break
-            first_seq, lines, counts = merge_step(steps, numbering)
-            if lines:
-                on_lines(first_seq, lines, counts)
-            if on_progress is not None:
-                on_progress(steps[0].until)
+            _take_steps(steps, numbering, on_lines, on_progress)
         return numbering.seq
     finally:
         for started in processes:
@@ -125,12 +133,25 @@ def simulate_in_parallel(
             pipe.close()
 
 
+def _take_steps(
+    steps: list[Step],
+    numbering: Numbering,
+    on_lines: OnLines,
+    on_progress: Callable[[float], None] | None,
+) -> None:
+    first_seq, lines, counts = merge_step(steps, numbering)
+    if lines:
+        on_lines(first_seq, lines, counts)
+    if on_progress is not None:
+        on_progress(steps[0].until)
+
+
 # A line's seq as encoded. The envelope's seq follows the type tag, so the first match is it.
 _SEQ = b'"seq":%d,'
 
 
 def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes], dict[str, int]]:
-    """The events of one step of every worker, merged by (time, team, order within the team)
+    """The events of one step of every worker (or of this process), merged by (time, team, order within the team)
     and numbered by `numbering`: (seq of the first, lines, events of each type among them)."""
     times: array[float] = array("d")
     teams: array[int] = array("l")
@@ -210,47 +231,64 @@ def _work(encoded_scenario: bytes, teams: list[int], pipe: Connection) -> None:
         pipe.close()
 
 
-_TIME, _TEAM, _ORDER = itemgetter(0), itemgetter(1), itemgetter(2)
-
-
-def _steps(scenario: Scenario, teams: list[int]) -> Iterator[StepMessage | None]:
+def _steps(
+    scenario: Scenario, teams: list[int], content: ContentSource | None = None
+) -> Iterator[StepMessage | None]:
+    """Run `teams`, each on its own SimPy environment, a step at a time: every team to the
+    step's end in turn (its state stays in the CPU's caches while it runs, several times as fast
+    as a shared environment for a thousand people), then the step's events go out together."""
     from engine.content.templates import TemplateSource
-    from engine.organisation import Organisation, shared_id
+    from engine.organisation import shared_id, teams_of
+    from engine.world import Shard, World
 
-    # The step's events so far, in merge order. Encoded as they come: an event kept to the end
-    # of the step would live long enough for the garbage collector to promote it.
-    keys: list[tuple[float, int, int]] = []
+    names = teams_of(scenario)
+    # The step's events so far, team after team; merge_step orders them. Encoded as they come:
+    # an event kept to the end of the step would live long enough for the garbage collector
+    # to promote it.
+    times: array[float] = array("d")
+    team_of: array[int] = array("l")
+    orders: array[int] = array("l")
     lines: list[bytes] = []
     kinds: list[type[ev.Event]] = []
     shared: dict[int, str] = {}
     encode = ev.ENCODER.encode
 
-    def take(keyed: list[Keyed]) -> None:
-        for time, team, order, event in keyed:
+    def collector(team: int, env: simpy.Environment) -> Callable[[ev.Event], None]:
+        def collect(event: ev.Event) -> None:
             object_id = shared_id(event)
             if object_id is not None:
-                shared[len(keys)] = object_id
-            keys.append((time, team, order))
+                shared[len(lines)] = object_id
+            times.append(env.now)
+            team_of.append(team)
+            orders.append(event.seq)
             lines.append(encode(event))
             kinds.append(type(event))
 
-    organisation = Organisation(scenario, TemplateSource(), only_teams=teams, take=take)
-    organisation.start()
-    env, horizon, t = organisation.env, organisation.horizon, 0.0
+        return collect
+
+    source = content if content is not None else TemplateSource()
+    worlds = []
+    for k in teams:
+        env = simpy.Environment()
+        shard = Shard(k, len(names), names[k])
+        worlds.append(World(scenario, source, collector(k, env), env=env, shard=shard))
+    for world in worlds:
+        world.start()
+    horizon, t = worlds[0].horizon, 0.0
     while t < horizon:
         t = min(horizon, t + STEP_SECONDS)
-        env.run(until=t)
-        organisation.flush()
+        for world in worlds:
+            world.env.run(until=t)
         yield (
             t,
-            array("d", map(_TIME, keys)),
-            array("l", map(_TEAM, keys)),
-            array("l", map(_ORDER, keys)),
+            array("d", times),
+            array("l", team_of),
+            array("l", orders),
             b"\n".join(lines),
             dict(shared),
             {kind.__name__: n for kind, n in Counter(kinds).items()},
         )
-        keys.clear()
+        del times[:], team_of[:], orders[:]
         lines.clear()
         kinds.clear()
         shared.clear()

@@ -22,7 +22,7 @@ from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput
 from engine.files import replace_json
 from engine.log import FileLog
-from engine.organisation import Organisation, teams_of
+from engine.parallel import simulate_teams
 from engine.scenario import Scenario, resolve
 
 MANIFEST = "manifest.json"
@@ -124,9 +124,9 @@ def simulate_run(
     log_options: dict | None = None,
     workers: int = 1,
 ) -> Summary:
-    """Simulate (or finish simulating) the run described by the manifest into its log. With
-    `workers` > 1, a scenario of several teams with template content is simulated in that
-    many processes (engine.parallel); the log is the same."""
+    """Simulate (or finish simulating) the run described by the manifest into its log, a
+    simulated day at a time (engine.parallel). With `workers` > 1, a scenario of several teams
+    with template content is simulated in that many processes; the log is the same."""
     scenario = resolve(manifest.scenario)
     counts: dict[str, int] = {}
     started = time.perf_counter()
@@ -134,31 +134,6 @@ def simulate_run(
         durable = log.last_seq
         existing = log.read_lines(1) if durable else iter(())
         first_at: list[datetime] = []
-        pending: list[ev.Event] = []
-
-        def differs(seq: int) -> BusyworkError:
-            return BusyworkError(
-                f"{run_dir}: cannot resume: event {seq} differs from the log "
-                "(the scenario, seed or busywork version changed since it was written)"
-            )
-
-        def check_durable(seq: int, line: bytes) -> None:
-            if line != next(existing, None):
-                raise differs(seq)
-
-        def sink(event: ev.Event) -> None:
-            name = type(event).__name__
-            counts[name] = counts.get(name, 0) + 1
-            if not first_at:
-                first_at.append(event.at)
-            if event.seq <= durable:
-                check_durable(event.seq, ev.encode(event))
-            else:
-                pending.append(event)
-                if len(pending) >= 256:  # fewer, larger appends; a crash loses nothing durable
-                    log.append(pending)
-                    pending.clear()
-
         last_line: list[bytes] = []
 
         def on_lines(first_seq: int, lines: list[bytes], step_counts: dict[str, int]) -> None:
@@ -172,31 +147,27 @@ def simulate_run(
                 held = list(islice(existing, old))
                 for i, line in enumerate(lines[:old]):
                     if i >= len(held) or line != held[i]:
-                        raise differs(first_seq + i)
+                        raise BusyworkError(
+                            f"{run_dir}: cannot resume: event {first_seq + i} differs from the "
+                            "log (the scenario, seed or busywork version changed since it was "
+                            "written)"
+                        )
                 first_seq, lines = first_seq + old, lines[old:]
             log.append_encoded_many(first_seq, lines)
 
         def progress(t: float) -> None:
-            log.append(pending)  # so a paused job's log holds every event made so far
-            pending.clear()
             if on_progress is not None:
                 on_progress(t, max(log.last_seq, durable))
 
-        if workers > 1 and content.name == "templates" and len(teams_of(scenario)) > 1:
-            from engine.parallel import simulate_in_parallel
-
-            made = simulate_in_parallel(scenario, workers, on_lines, progress)
-            last_at = ev.decode(last_line[0]).at if last_line else None
-        else:
-            org = Organisation(scenario, content, sink)
-            org.run(on_progress=progress)
-            made, last_at = org.seq, org.last_at
+        if content.name != "templates":
+            workers = 1  # a Claude session lives in this process
+        made = simulate_teams(scenario, on_lines, progress, workers=workers, content=content)
+        last_at = ev.decode(last_line[0]).at if last_line else None
         if made < durable:
             raise BusyworkError(
                 f"{run_dir}: cannot resume: the log holds {durable} events but the scenario makes "
                 f"only {made}"
             )
-        log.append(pending)
         log.flush()
     wall = time.perf_counter() - started
     manifest.status = "complete"

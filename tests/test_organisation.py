@@ -18,7 +18,7 @@ from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 from engine.log import FileLog
 from engine.organisation import Numbering, Organisation, teams_of
-from engine.parallel import Step, _receive, _work, default_workers, merge_step, simulate_in_parallel
+from engine.parallel import Step, _receive, _work, default_workers, merge_step, simulate_teams
 from engine.run import create_run, read_manifest, simulate_run
 from engine.scenario import from_dict, resolve
 from engine.state import State, fold
@@ -180,7 +180,7 @@ def test_parallel_progress_reaches_the_horizon():
         lines.extend((e.seq, type(e).__name__) for e in events)
         counted.update(counts)
 
-    made = simulate_in_parallel(scenario, 2, on_lines, seen.append)
+    made = simulate_teams(scenario, on_lines, seen.append, workers=2)
     assert seen == [86400.0, 2 * 86400.0, 3 * 86400.0]
     assert [s for s, _ in lines] == list(range(1, made + 1))
     assert all(re.fullmatch(r"[A-Z][A-Za-z]+", t) for _, t in lines)
