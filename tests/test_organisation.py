@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import types
 from array import array
 from collections import Counter
 
@@ -185,6 +186,23 @@ def test_parallel_progress_reaches_the_horizon():
     assert [s for s, _ in lines] == list(range(1, made + 1))
     assert all(re.fullmatch(r"[A-Z][A-Za-z]+", t) for _, t in lines)
     assert counted == Counter(t for _, t in lines)  # each step's counts are its lines' types
+
+
+def test_worker_processes_refuse_content_other_than_templates():
+    # A Claude session lives in one process; engine.run asks for one process in that case.
+    claude_like = types.SimpleNamespace(name="anthropic")
+    with pytest.raises(ValueError, match="template content only"):
+        simulate_teams(
+            resolve(three_teams(days=1)), lambda *_: None, workers=2, content=claude_like
+        )
+
+
+def test_one_process_runs_the_teams_with_the_content_it_is_given():
+    scenario = resolve(three_teams(days=2))
+    lines: list[bytes] = []
+    made = simulate_teams(scenario, lambda _first, step, _counts: lines.extend(step),
+                          content=TemplateSource())  # fmt: skip
+    assert made == len(lines) > 0 and lines == organisation_log(scenario)
 
 
 def _line(kind: str, seq: int, rest: str = "") -> bytes:

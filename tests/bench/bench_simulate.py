@@ -4,7 +4,9 @@
    content, written to disk) events/s, measured in the same run; prints the ratio.
 2. A 1,000-person scenario for 90 and 365 days as real `busywork simulate` subprocesses:
    wall time and peak RSS (memory should stay flat in run length).
-3. `busywork --help` wall time.
+3. Each team on its own SimPy environment, a day at a time (what `simulate` does), against all
+   teams on one shared environment (what live runs do), same script: the same log, and the ratio.
+4. `busywork --help` wall time.
 
 BUSYWORK_BENCH_QUICK=1 shortens the large runs (for a smoke check of this file).
 """
@@ -17,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import msgspec
@@ -250,6 +253,44 @@ def test_compiled_vs_pure_python(tmp_path):
         pure, fast = best["pure", part], best["compiled", part]
         print(f"\n[bench] default team {days} days, {label}, best of {runs}: pure Python "
               f"{pure:.2f} s, compiled {fast:.2f} s ({pure / fast:.2f}×, same log)")  # fmt: skip
+
+
+def _encoded_log(scenario: sc.Scenario, *, stepped: bool) -> list[bytes]:
+    from engine import events as ev
+    from engine.organisation import Organisation
+    from engine.parallel import simulate_teams
+
+    lines: list[bytes] = []
+    if stepped:
+        simulate_teams(scenario, lambda _first, step, _counts: lines.extend(step))
+    else:
+        encode = ev.ENCODER.encode
+        Organisation(scenario, TemplateSource(), lambda e: lines.append(encode(e))).run()
+    return lines
+
+
+def test_stepped_teams_vs_one_shared_environment():
+    """A thousand people (100 teams) for two weeks: simulate's team stepping (engine.parallel,
+    in this process) against the teams on one shared environment (engine.organisation), both
+    encoding every event; alternating, best of 3. The lines must be the same."""
+    days, rounds = (3, 1) if QUICK else (14, 3)
+    scenario = sc.resolve(sc.from_dict(tomllib.loads(big_scenario_toml(1000, days))))
+    best = {"stepped": math.inf, "shared": math.inf}
+    logs: dict[str, list[bytes]] = {}
+    for _ in range(rounds):
+        for mode in best:
+            started = time.perf_counter()
+            logs[mode] = _encoded_log(scenario, stepped=mode == "stepped")
+            best[mode] = min(best[mode], time.perf_counter() - started)
+    assert logs["stepped"] == logs["shared"], "stepping the teams must not change the log"
+    events = len(logs["stepped"])
+    print(
+        f"\n[bench] 1,000 people × {days} days ({events:,} events), one process, best of "
+        f"{rounds}: teams on one shared environment {best['shared']:.2f} s "
+        f"({events / best['shared']:,.0f} events/s), each team on its own a day at a time "
+        f"{best['stepped']:.2f} s ({events / best['stepped']:,.0f} events/s): "
+        f"{best['shared'] / best['stepped']:.2f}× (same log)"
+    )
 
 
 @pytest.mark.timeout(3600)  # a year for a thousand people takes minutes
