@@ -32,6 +32,7 @@ from requests.adapters import HTTPAdapter
 from engine.errors import BusyworkError, InvalidInput
 
 PLANS = {"paid": 1500, "free": 150}
+DEFAULT = "default"  # the key of the shared token (people without their own act through it)
 _JSON = msgspec.json.Decoder()
 _ENC = msgspec.json.Encoder()
 MAX_RATE_LIMITED = 50  # 429s in a row for one call before giving up on it

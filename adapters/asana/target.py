@@ -9,9 +9,9 @@ becomes the first); a state change moves the task to its section, TaskCompleted/
 ``completed``; comments and likes use the actor's token; a "complete" status update completes
 the project (so ProjectCompleted needs no call); out-of-office becomes an ``/ooo_entries``
 entry where the workspace allows it. Creates look for their object first when an earlier
-attempt's outcome is unknown, and never adopt an object another event already owns. Custom
-fields and their values: `target_fields`; tags, dependencies, approvals, teams and
-portfolios: `target_workspace`.
+attempt's outcome is unknown, and never adopt an object another event already owns. Tasks,
+their comments, likes and followers: `target_tasks`; custom fields and their values:
+`target_fields`; tags, dependencies, approvals, teams and portfolios: `target_workspace`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavailable
+from adapters.asana.client import DEFAULT, ApiRejected, AsanaClient, TokenInvalid, Unavailable
 from adapters.asana.target_fields import FieldsMixin
+from adapters.asana.target_tasks import TasksMixin
 from adapters.asana.target_workspace import WorkspaceMixin
 from engine import events as ev
 from engine.errors import InvalidInput
@@ -31,7 +32,6 @@ from engine.replay_deps import ooo_id
 from engine.replay_journal import IdMap
 from engine.replay_target import Parked, Rejected, Skip
 
-DEFAULT = "default"
 NO_LANE = "(skipped)"
 UNTITLED = "Untitled section"
 
@@ -57,7 +57,7 @@ def target_id(base_url: str, workspace: str) -> str:
     return f"{netloc}-{workspace}"
 
 
-class AsanaTarget(FieldsMixin, WorkspaceMixin):
+class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
     def __init__(
         self,
         client: AsanaClient,
@@ -72,28 +72,19 @@ class AsanaTarget(FieldsMixin, WorkspaceMixin):
         self.options = options or TargetOptions()
         self.name = target_id(client.base_url, workspace)
         self._email: dict[str, str] = {}  # person id → email (lower case)
-        self._start_on: dict[str, date] = {}  # task id → start date (simulated)
-        self._subtasks: set[str] = set()
         self._handlers: dict[type, Callable[[Any, IdMap, bool], dict[str, str]]] = {
             ev.PersonJoined: self._person_joined,
             ev.ProjectCreated: self._project_created,
             ev.SectionCreated: self._section_created,
-            ev.TaskCreated: self._task_created,
-            ev.TaskAssigned: self._task_assigned,
-            ev.TaskStateChanged: self._task_state_changed,
-            ev.TaskCompleted: lambda e, ids, _: self._complete(e, ids, True),
-            ev.TaskReopened: lambda e, ids, _: self._complete(e, ids, False),
-            ev.DueDateChanged: self._due_date_changed,
-            ev.CommentAdded: self._comment_added,
-            ev.TaskLiked: self._task_liked,
-            ev.FollowerAdded: self._follower_added,
             ev.StatusUpdatePosted: self._status_update_posted,
             ev.ProjectCompleted: lambda e, ids, _: {},
             ev.PersonWentOutOfOffice: self._out_of_office,
             ev.PersonReturned: lambda e, ids, _: {},
         }
+        self._init_tasks()
         self._init_fields()
         self._init_workspace()
+        self._handlers.update(self._task_handlers())
         self._handlers.update(self._field_handlers())
         self._handlers.update(self._workspace_handlers())
 
@@ -103,10 +94,7 @@ class AsanaTarget(FieldsMixin, WorkspaceMixin):
         if isinstance(event, ev.PersonJoined):
             self._email[event.person] = event.email.lower()
         elif isinstance(event, ev.TaskCreated):
-            if event.start_on and event.due_on:
-                self._start_on[event.task] = event.start_on
-            if event.parent is not None:
-                self._subtasks.add(event.task)
+            self._observe_task(event)
         elif isinstance(event, ev.CustomFieldCreated):
             self._observe_field(event)
         else:
@@ -276,101 +264,6 @@ class AsanaTarget(FieldsMixin, WorkspaceMixin):
             find = lambda: self._first_free(ids, sections(), lambda s: s.get("name") == e.name)  # noqa: E731
             gid = self._create(key, path, {"name": e.name}, find, False)
         return {e.section: gid}
-
-    def _task_created(self, e: ev.TaskCreated, ids: IdMap, uncertain: bool) -> dict[str, str]:
-        key = self._key(e.actor)
-        data: dict[str, Any] = {"name": e.name, "notes": e.notes, **self._task_fields(e, ids)}
-        if assignee := self._user(ids, e.assignee):
-            data["assignee"] = assignee
-        if e.due_on:
-            data["due_on"] = self._day(e.due_on)
-            if e.start_on and e.start_on <= e.due_on and e.subtype != "milestone":
-                data["start_on"] = self._day(e.start_on)  # a milestone is a moment: no start
-        followers = [g for g in (self._user(ids, f) for f in e.followers) if g]
-        if followers:
-            data["followers"] = followers
-        if e.parent is not None:
-            parent = self._gid(ids, e.parent)
-            path, listing = f"/tasks/{parent}/subtasks", f"/tasks/{parent}/subtasks"
-        else:
-            project = self._gid(ids, e.project)
-            section = ids.get(e.section) if e.section else None
-            if section:
-                data["memberships"] = [{"project": project, "section": section}]
-            else:
-                data["projects"] = [project]
-            path, listing = "/tasks", f"/projects/{project}/tasks"
-
-        def find() -> str | None:
-            items = self.client.pages(key, listing, {"opt_fields": "name"})
-            return self._first_free(ids, items, lambda t: t.get("name") == e.name)
-
-        return {e.task: self._create(key, path, data, find, uncertain)}
-
-    def _put_task(self, key: str, ids: IdMap, task: str, data: dict[str, Any]) -> dict[str, str]:
-        # A short answer: the spec's opt_fields enum has no "gid" (always sent), so ask for name.
-        self.client.call(key, "PUT", f"/tasks/{self._gid(ids, task)}", data=data,
-                         params={"opt_fields": "name"})  # fmt: skip
-        return {}
-
-    def _task_assigned(self, e: ev.TaskAssigned, ids: IdMap, _: bool) -> dict[str, str]:
-        assignee = self._user(ids, e.assignee)
-        if assignee is None:
-            raise Skip(f"{self._email.get(e.assignee, e.assignee)} is not a user of the workspace")
-        return self._put_task(self._key(e.actor), ids, e.task, {"assignee": assignee})
-
-    def _task_state_changed(self, e: ev.TaskStateChanged, ids: IdMap, _: bool):
-        section = ids.get(e.section) if e.section else None
-        if not section or e.task in self._subtasks:
-            # A subtask added to a section would join the project's list: its state shows in
-            # its comments and completion only.
-            return {}
-        key = self._key(e.actor)
-        self.client.call(key, "POST", f"/sections/{section}/addTask",
-                         data={"task": self._gid(ids, e.task)})  # fmt: skip
-        return {}
-
-    def _complete(self, e: ev.Event, ids: IdMap, completed: bool) -> dict[str, str]:
-        if e.seq in self._already_complete:
-            return {}
-        return self._put_task(self._key(e.actor), ids, e.task, {"completed": completed})  # type: ignore[attr-defined]
-
-    def _due_date_changed(self, e: ev.DueDateChanged, ids: IdMap, _: bool) -> dict[str, str]:
-        data: dict[str, Any] = {"due_on": self._day(e.due_on)}
-        start = self._start_on.get(e.task)
-        if start is not None:  # Asana wants start_on with due_on, and not after it
-            data["start_on"] = self._day(start) if start <= e.due_on else None
-        return self._put_task(self._key(e.actor), ids, e.task, data)
-
-    def _comment_added(self, e: ev.CommentAdded, ids: IdMap, uncertain: bool):
-        key = self._key(e.actor)
-        task = self._gid(ids, e.task)
-        path = f"/tasks/{task}/stories"
-        author = self._user(ids, e.actor) if key != DEFAULT else None
-
-        def find() -> str | None:
-            items = self.client.pages(key, path, {"opt_fields": "text,resource_subtype,created_by"})
-
-            def same(s: dict[str, Any]) -> bool:
-                by = (s.get("created_by") or {}).get("gid")
-                return (s.get("resource_subtype") == "comment_added" and s.get("text") == e.text
-                        and (author is None or by == author))  # fmt: skip
-
-            return self._first_free(ids, items, same)
-
-        return {e.comment: self._create(key, path, {"text": e.text}, find, uncertain)}
-
-    def _task_liked(self, e: ev.TaskLiked, ids: IdMap, _: bool) -> dict[str, str]:
-        return self._put_task(self._key(e.actor), ids, e.task, {"liked": True})
-
-    def _follower_added(self, e: ev.FollowerAdded, ids: IdMap, _: bool) -> dict[str, str]:
-        follower = self._user(ids, e.follower)
-        if follower is None:
-            raise Skip(f"{self._email.get(e.follower, e.follower)} is not a user of the workspace")
-        key = self._key(e.actor)
-        self.client.call(key, "POST", f"/tasks/{self._gid(ids, e.task)}/addFollowers",
-                         data={"followers": [follower]}, params={"opt_fields": "name"})  # fmt: skip
-        return {}
 
     def _status_update_posted(self, e: ev.StatusUpdatePosted, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)
