@@ -253,14 +253,17 @@ def _steps(
     shared: dict[int, str] = {}
     encode = ev.ENCODER.encode
 
+    # Bound once: compiled code calls an array's method by name, a lookup each time.
+    add_time, add_team, add_order = times.append, team_of.append, orders.append
+
     def collector(team: int, env: simpy.Environment) -> Callable[[ev.Event], None]:
         def collect(event: ev.Event) -> None:
             object_id = shared_id(event)
             if object_id is not None:
                 shared[len(lines)] = object_id
-            times.append(env.now)
-            team_of.append(team)
-            orders.append(event.seq)
+            add_time(env.now)
+            add_team(team)
+            add_order(event.seq)
             lines.append(encode(event))
             kinds.append(type(event))
 

@@ -9,6 +9,7 @@ from the projected state, like every other behaviour.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right as bisect
 from datetime import date
 
 from engine import events as ev
@@ -18,6 +19,9 @@ from engine.workspace_defaults import PRIORITY, STAGE, STAGE_BY_STATE, TAG_COLOR
 from engine.workspace_defaults import custom_fields as field_specs
 from engine.workspace_defaults import tags as tag_names
 from engine.world import Actor, World
+
+# Priority weights 30, 45, 20, 5 (low … urgent), accumulated as random.choices does
+_PRIORITY_CUMULATIVE = (30, 75, 95, 100)
 
 APPROVAL_OUTCOMES: tuple[ev.ApprovalStatus, ...] = ("approved", "changes_requested", "rejected")
 APPROVAL_WEIGHTS = (0.7, 0.2, 0.1)
@@ -97,7 +101,9 @@ def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict
         if spec.name == STAGE.name and spec.options == STAGE.options:
             values[field_id] = STAGE_BY_STATE["new"]
         elif spec.name == PRIORITY.name and spec.options == PRIORITY.options:
-            values[field_id] = rng.choices(PRIORITY.options, weights=(30, 45, 20, 5))[0]
+            # rng.choices(PRIORITY.options, weights=(30, 45, 20, 5))[0], the same draw inlined
+            draw = rng.random() * 100.0
+            values[field_id] = PRIORITY.options[bisect(_PRIORITY_CUMULATIVE, draw, 0, 3)]
         elif rng.random() < 0.3:
             continue  # not every field is filled in
         elif spec.type == "enum":

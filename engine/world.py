@@ -63,6 +63,11 @@ class Shard:
     team: str
 
 
+_DAY = timedelta(days=1)
+# The seconds of an hour as timedeltas: an event's moment is its hour's (cached) plus one of
+# these, so no timedelta is built per event (building one costs more than the addition).
+_SECONDS_OF_HOUR = tuple(timedelta(seconds=s) for s in range(3600))
+
 # Workspace objects every team sets up alike (same ids); the merged log keeps the first.
 SHARED_ID_PREFIXES = frozenset({"cf", "tg"})
 
@@ -132,6 +137,8 @@ class World:
         self.portfolio_of: dict[str, str] = {}  # manager id → portfolio id
         self._at_second = -1
         self._at_value = self.origin
+        self._at_hour = 0
+        self._at_hour_value = self.origin
         self.actors = self._make_actors()
         self.by_id = {a.id: a for a in self.actors}
         self.teams: dict[str, list[Actor]] = {}
@@ -201,11 +208,11 @@ class World:
                     length = max(1, round(rng.expovariate(1 / ooo.mean_days)))
                     last, counted = first, 1
                     while counted < length:
-                        last += timedelta(days=1)
+                        last += _DAY
                         counted += cal.is_working_day(last)
                     actor.away_plan.append((first, last))
                     cal.add_away(first, last)
-                    day = last + timedelta(days=1)
+                    day = last + _DAY
                     continue
             day += timedelta(days=7)
         actor.next_away_week = day
@@ -253,8 +260,12 @@ class World:
         bursts within one second)."""
         second = int(self.env.now)
         if second != self._at_second:
+            hour = second // 3600
+            if hour != self._at_hour:
+                self._at_hour = hour
+                self._at_hour_value = self.origin + timedelta(hours=hour)
             self._at_second = second
-            self._at_value = self.origin + timedelta(seconds=second)
+            self._at_value = self._at_hour_value + _SECONDS_OF_HOUR[second - hour * 3600]
         return self._at_value
 
     def emit(self, cls: type[ev.Event], actor: str, **fields) -> ev.Event:
@@ -283,7 +294,7 @@ class World:
         """The date `count` working days after `day` on this person's calendar."""
         cal = actor.calendar
         while count > 0:
-            day += timedelta(days=1)
+            day += _DAY
             if day.weekday() not in cal.days_off and day not in cal.holidays:
                 count -= 1
         return day
