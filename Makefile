@@ -11,10 +11,12 @@ PRISM_STAMP := $(PRISM_DIR)/node_modules/.installed
 
 .PHONY: demo test bench lint format clean compile
 
+# --compile-bytecode: processes (commands, simulation workers, the tests' subprocesses) start
+# without compiling their imports, also where PYTHONDONTWRITEBYTECODE is set.
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --compile-bytecode
 	@touch $(STAMP)
 
 demo: $(STAMP)
