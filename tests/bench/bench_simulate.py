@@ -160,13 +160,16 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB, and stdout of one busywork subprocess.
+def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS in MB, CPU seconds (user + system, the command and its worker
+    processes) and stdout of one busywork subprocess.
 
     Peak RSS is polled from /proc while it runs, summed over the command and its worker
     processes (getrusage's maxrss would also count the large pytest process it forks from)."""
+    import resource
     import threading
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
         [BUSYWORK, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -185,7 +188,10 @@ def run_cli_measured(args: list[str], cwd: Path) -> tuple[float, float, str]:
     assert proc.returncode == 0, (
         f"busywork {' '.join(args)} failed: {output.get('err', b'')[-500:]!r}"
     )
-    return time.perf_counter() - started, peak_kb / 1024, output["out"].decode()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, peak_kb / 1024, cpu, output["out"].decode()
 
 
 def engine_build() -> str:
@@ -307,7 +313,7 @@ def test_thousand_people_for_a_year(tmp_path):
         name = f"big-{days}"
         (tmp_path / f"{name}.toml").write_text(big_scenario_toml(people, days))
         out = f"{name}-w{workers}"
-        wall, rss, stdout = run_cli_measured(
+        wall, rss, cpu, stdout = run_cli_measured(
             ["simulate", f"{name}.toml", "--out", out, "--workers", str(workers), "--json"],
             tmp_path,
         )
@@ -315,7 +321,9 @@ def test_thousand_people_for_a_year(tmp_path):
         results[days, workers] = (wall, rss, events)
         print(
             f"\n[bench] {people} people × {days} days, {workers} process(es): {events:,} events "
-            f"in {wall:.1f} s ({events / wall:,.0f} events/s), peak RSS {rss:.0f} MB"
+            f"in {wall:.1f} s ({events / wall:,.0f} events/s), peak RSS {rss:.0f} MB, CPU "
+            f"{cpu:.1f} s ({cpu / wall / min(workers, cores):.0%} of the {min(workers, cores)} "
+            "core(s) it could use)"
         )
         if workers > 1:
             same = filecmp.cmpfiles(tmp_path / f"{name}-w1" / "events",
