@@ -144,7 +144,7 @@ def _unblock(world: World, actor: Actor) -> bool:
         if task.blocked_by is not None:  # waiting on another task: free once it is done
             ready = task.blocked_by not in tasks or tasks[task.blocked_by].completed
         else:
-            ready = world.blocked_until.get(task_id, 0) <= world.env.now
+            ready = world.blocked_until.get(task_id, 0) <= world.clock
         if ready:
             world.blocked_until.pop(task_id, None)
             move(world, actor, task, "in_progress")
@@ -198,7 +198,7 @@ def _steady_work(world: World, actor: Actor) -> bool:
         actor.blockers_due -= 1
         task = rng.choice(in_progress)
         move(world, actor, task, "blocked")
-        world.blocked_until[task.id] = world.env.now + rng.expovariate(
+        world.blocked_until[task.id] = world.clock + rng.expovariate(
             1 / (work.blocked_days_mean * 86400)
         )
         comment(world, actor, task, "blocked")

@@ -25,7 +25,6 @@ from operator import is_, is_not
 from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
-import simpy
 
 from engine import events as ev
 from engine.content import ContentSource
@@ -265,12 +264,14 @@ def _steps(
     # Bound once: compiled code calls an array's method by name, a lookup each time.
     add_time, add_team, add_order = times.append, team_of.append, orders.append
 
-    def collector(team: int, env: simpy.Environment) -> Callable[[ev.Event], None]:
+    worlds: list[World] = []
+
+    def collector(team: int, position: int) -> Callable[[ev.Event], None]:
         def collect(event: ev.Event) -> None:
             object_id = shared_id(event)
             if object_id is not None:
                 shared[len(lines)] = object_id
-            add_time(env.now)
+            add_time(worlds[position].clock)
             add_team(team)
             add_order(event.seq)
             lines.append(encode(event))
@@ -279,11 +280,9 @@ def _steps(
         return collect
 
     source = content if content is not None else TemplateSource()
-    worlds = []
-    for k in teams:
-        env = simpy.Environment()
+    for position, k in enumerate(teams):
         shard = Shard(k, len(names), names[k])
-        worlds.append(World(scenario, source, collector(k, env), env=env, shard=shard))
+        worlds.append(World(scenario, source, collector(k, position), shard=shard))
     for world in worlds:
         world.start()
     horizon, t = worlds[0].horizon, 0.0

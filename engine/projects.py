@@ -125,7 +125,7 @@ def _start_project(world: World, actor: Actor) -> bool:
         for p in world.state.open_projects_by_team.get(actor.person.team, ())
     )
     hungry = backlog < max(2, len(teammates(world, actor)) // 2)
-    if not hungry and world.env.now - actor.last_project_at < cadence:
+    if not hungry and world.clock - actor.last_project_at < cadence:
         return False
     blueprint = world.content.project(
         world.content_rng, industry=world.scenario.industry, index=world.project_index()
@@ -152,7 +152,7 @@ def _start_project(world: World, actor: Actor) -> bool:
         )
     size = world.scenario.work.tasks_per_project
     world.task_queue[project_id] = list(blueprint.tasks[:size])
-    actor.last_project_at = world.env.now
+    actor.last_project_at = world.clock
     return True
 
 

@@ -135,6 +135,9 @@ class World:
         # manager id → {milestone task id: project id} of milestones not yet reached
         self.open_milestones: dict[str, dict[str, str]] = {}
         self.portfolio_of: dict[str, str] = {}  # manager id → portfolio id
+        # env.now while someone acts, kept by their process (env.now is a Python-level property:
+        # a call each time it is read)
+        self.clock = 0.0
         self._at_second = -1
         self._at_value = self.origin
         self._at_hour = 0
@@ -232,16 +235,19 @@ class World:
             next_activity, rng, timeout = actor.calendar.next_activity, actor.rng, env.timeout
             # Plan 60 more days once the clock is within 30 days of the planned end.
             replan_at = (actor.planned_until - start).days * 86400 - 30 * 86400
+            now = env.now
             while True:
-                now = env.now
                 if now > replan_at:
                     self.plan_ahead(actor, actor.planned_until + timedelta(days=60))
                     replan_at = (actor.planned_until - start).days * 86400 - 30 * 86400
                 moment = next_activity(now, rng, horizon)
                 if moment == math.inf:
                     return
-                yield timeout(moment - now)
+                delay = moment - now
+                yield timeout(delay)
+                now += delay  # where SimPy's clock now stands: a timeout fires at now + delay
                 if not quiet or not any(a <= moment < b for a, b in quiet):
+                    self.clock = now
                     behave(self, actor)
 
         for actor in self.actors:
@@ -258,7 +264,7 @@ class World:
     def now(self) -> datetime:
         """The simulated moment as a UTC datetime, to the second (cached: events come in
         bursts within one second)."""
-        second = int(self.env.now)
+        second = int(self.clock)
         if second != self._at_second:
             hour = second // 3600
             if hour != self._at_hour:
@@ -270,7 +276,8 @@ class World:
 
     def emit(self, cls: type[ev.Event], actor: str, **fields) -> ev.Event:
         self.seq += 1
-        event = cls(seq=self.seq, at=self.now, actor=actor, **fields)
+        fields["seq"], fields["at"], fields["actor"] = self.seq, self.now, actor  # no second dict
+        event = cls(**fields)
         fold(self.state, event)
         self.sink(event)
         return event

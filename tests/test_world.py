@@ -225,3 +225,27 @@ def test_quiet_windows_leave_a_gap_and_people_apologise():
     after = [e for e in events if (e.at - origin).total_seconds() >= 17 * 86400]
     kinds = Counter(e.kind for e in after[:300] if isinstance(e, ev.CommentAdded))
     assert kinds["sorry_for_delay"] > 0
+
+
+def test_the_worlds_clock_is_simpys_at_every_event():
+    # People's processes keep World.clock (reading env.now is a Python-level call each time);
+    # it must be exactly SimPy's clock whenever anyone acts, in one world and in teams that
+    # share an environment (live runs).
+    from engine.organisation import Organisation
+
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=20))
+    seen: list[tuple[float, float]] = []
+    world = World(scenario, TemplateSource(), lambda e: seen.append((world.clock, world.env.now)))
+    world.run()
+    people = [
+        {"name": f"P{t}{i}", "role": role, "team": f"team-{t}", "timezone": "Europe/Berlin"}
+        for t in range(2)
+        for i, role in enumerate(("manager", "lead", "individual_contributor"))
+    ]
+    teams = sc.resolve(sc.from_dict({"days": 10, "people": people}))
+    organisation = Organisation(teams, TemplateSource(), lambda e: None)
+    for team_world in organisation.worlds:
+        team_world.sink = lambda e, w=team_world: seen.append((w.clock, w.env.now))
+    organisation.run()
+    assert len(seen) > 2000
+    assert all(clock == now for clock, now in seen)
