@@ -102,7 +102,6 @@ class Organisation:
             self._single = world
             return
         self._numbered = _NumberedSink(sink)
-        self._take = self._numbered.take
         self._instant = -math.inf
         self._pending: list[Keyed] = []
         self.worlds = [
@@ -133,11 +132,11 @@ class Organisation:
     def flush(self) -> None:
         """Release the events of the current instant. Call it only when the environment has
         no more events at that instant (after ``env.run(until=...)`` or between steps)."""
-        if self._single is None and self._pending:
+        if self._numbered is not None and self._pending:
             self._pending.sort(key=_team_order)
             batch = self._pending[:]
             self._pending.clear()
-            self._take(batch)
+            self._numbered.take(batch)
 
     # -- what the drivers use (engine.run, engine.live, adapters.web.sim) ----------------------
 

@@ -155,8 +155,9 @@ _SEQ = b'"seq":%d,'
 
 
 def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes], dict[str, int]]:
-    """The events of one step of every worker (or of this process), merged by (time, team, order within the team)
-    and numbered by `numbering`: (seq of the first, lines, events of each type among them)."""
+    """The events of one step of every worker (or of this process), merged by (time, team,
+    order within the team) and numbered by `numbering`: (seq of the first, lines, events of each
+    type among them)."""
     times: array[float] = array("d")
     teams: array[int] = array("l")
     orders: array[int] = array("l")
