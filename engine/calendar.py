@@ -23,7 +23,7 @@ from engine.scenario import WEEKDAYS, Person, Rhythm, Scenario, parse_hours
 
 BIN_SECONDS = 900
 BINS_PER_DAY = 96
-_DAY = timedelta(days=1)
+ONE_DAY = timedelta(days=1)
 _CACHED_DAYS = 120
 
 
@@ -91,7 +91,7 @@ class PersonCalendar:
         self._cursor = (
             self.last_day,
             self.day_start(self.last_day),
-            self.day_start(self.last_day + _DAY),
+            self.day_start(self.last_day + ONE_DAY),
         )
 
     def add_away(self, start_on: date, end_on: date) -> None:
@@ -163,11 +163,11 @@ class PersonCalendar:
                         b -= 1
                     moment = start + (b + (target - cumulative[b]) / profile[b]) * BIN_SECONDS
                     if day != self._cursor[0]:
-                        self._cursor = (day, start, self.day_start(day + _DAY))
+                        self._cursor = (day, start, self.day_start(day + ONE_DAY))
                     self.last_day = day
                     return moment if moment < horizon else math.inf
                 need = target - total
-            day += _DAY
+            day += ONE_DAY
             start = self.day_start(day)
             position = 0.0
         return math.inf

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 import simpy
 
 from engine import events as ev
-from engine.calendar import PersonCalendar, build_calendar, holiday_dates, origin_of
+from engine.calendar import ONE_DAY, PersonCalendar, build_calendar, holiday_dates, origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
 from engine.scenario import FieldSpec, Person, Scenario
 from engine.state import State, fold
@@ -63,7 +63,6 @@ class Shard:
     team: str
 
 
-_DAY = timedelta(days=1)
 # The seconds of an hour as timedeltas: an event's moment is its hour's (cached) plus one of
 # these, so no timedelta is built per event (building one costs more than the addition).
 _SECONDS_OF_HOUR = tuple(timedelta(seconds=s) for s in range(3600))
@@ -211,11 +210,11 @@ class World:
                     length = max(1, round(rng.expovariate(1 / ooo.mean_days)))
                     last, counted = first, 1
                     while counted < length:
-                        last += _DAY
+                        last += ONE_DAY
                         counted += cal.is_working_day(last)
                     actor.away_plan.append((first, last))
                     cal.add_away(first, last)
-                    day = last + _DAY
+                    day = last + ONE_DAY
                     continue
             day += timedelta(days=7)
         actor.next_away_week = day
@@ -301,7 +300,7 @@ class World:
         """The date `count` working days after `day` on this person's calendar."""
         cal = actor.calendar
         while count > 0:
-            day += _DAY
+            day += ONE_DAY
             if day.weekday() not in cal.days_off and day not in cal.holidays:
                 count -= 1
         return day
