@@ -35,7 +35,7 @@ def act(world: World, actor: Actor) -> None:
         or _slip_due_date(world, actor)
     ):
         return
-    if actor.person.role == "manager":
+    if actor.role == "manager":
         if run_projects(world, actor):
             return
     elif _steady_work(world, actor):
@@ -176,18 +176,17 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
 
 def _pace(world: World, actor: Actor) -> None:
     """Accrue progress: weekly rates become credit per action, spent when it crosses 1."""
-    work, per_action = world.scenario.work, world.per_action
-    state = world.state
+    per_action, state = world.per_action, world.state
     open_tasks = state.open_counts[actor.id]
-    actor.comment_credit += work.comments_per_task_per_day * open_tasks * 5 * per_action
-    if actor.person.role == "manager":
+    actor.comment_credit += world.comments_per_task_per_day * open_tasks * 5 * per_action
+    if actor.role == "manager":
         return
     # Idle credit is capped so a quiet spell does not become a burst.
     actor.work_credit = min(3.0, actor.work_credit + world.work_credit_per_action)
     # Blockers arrive as a Poisson process over in-progress work, drawn now and hit at the
     # next chance to work (drawing later would lose those that fall on busy moments).
     in_progress = len(state.assigned[actor.id]["in_progress"])
-    if actor.rng.random() < work.blocked_rate_per_week * in_progress * per_action:
+    if actor.rng.random() < world.blocked_rate_per_week * in_progress * per_action:
         actor.blockers_due += 1
 
 

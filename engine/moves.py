@@ -92,7 +92,7 @@ def my_open(world: World, actor: Actor, state: str) -> list[TaskView]:
 
 def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
     owner = world.state.projects[task.project].owner
-    leads = [a.id for a in teammates(world, actor) if a.person.role == "lead"]
+    leads = [a.id for a in teammates(world, actor) if a.role == "lead"]
     candidates = leads + ([owner] if owner != actor.id else [])
     candidates = [c for c in candidates if world.state.people[c].away is None]
     return actor.rng.choice(candidates) if candidates else None

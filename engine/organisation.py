@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Final
 
 import msgspec
 import simpy
@@ -33,12 +34,18 @@ def teams_of(scenario: Scenario) -> list[str]:
     return list(dict.fromkeys(person.team for person in scenario.people))
 
 
+# Final: compiled code keeps them in C statics instead of looking them up in `ev` per event.
+_CUSTOM_FIELD_CREATED: Final = ev.CustomFieldCreated
+_TAG_CREATED: Final = ev.TagCreated
+
+
 def shared_id(event: ev.Event) -> str | None:
     """The id of a workspace object every team creates alike, else None."""
-    if type(event) is ev.CustomFieldCreated:
-        return event.field
-    if type(event) is ev.TagCreated:
-        return event.tag
+    kind = type(event)
+    if kind is _CUSTOM_FIELD_CREATED:
+        return event.field  # type: ignore[attr-defined]
+    if kind is _TAG_CREATED:
+        return event.tag  # type: ignore[attr-defined]
     return None
 
 
@@ -53,12 +60,17 @@ class Numbering:
 
     def next_seq(self, shared: str | None) -> int | None:
         """The seq of the next event (`shared`: its shared_id), or None to drop it."""
-        if shared is not None:
-            if shared in self._shared:
-                return None
-            self._shared.add(shared)
+        if shared is not None and not self.first_sight(shared):
+            return None
         self.seq += 1
         return self.seq
+
+    def first_sight(self, shared: str) -> bool:
+        """Whether this shared object is new to the log (it is remembered from now on)."""
+        if shared in self._shared:
+            return False
+        self._shared.add(shared)
+        return True
 
 
 class _NumberedSink:

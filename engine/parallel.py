@@ -18,10 +18,9 @@ import multiprocessing
 import os
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
-from itertools import compress, repeat
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, repeat
 from multiprocessing.connection import Connection
-from operator import is_, is_not
 from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
@@ -38,15 +37,16 @@ STEP_SECONDS = 86400.0  # one simulated day per message: small enough for progre
 
 
 class Step(NamedTuple):
-    """One simulated step of some teams: for each event its merge key (simulated time, team,
-    order within the team: the seq its line holds), the encoded lines, the positions of shared
-    workspace objects with their ids, and the events of each type."""
+    """One simulated step of some teams: for each event its simulated time, its order within its
+    team (the seq its line holds) and its encoded line; the runs of consecutive lines that each
+    team made, as (team, lines); the positions of shared workspace objects with their ids, and
+    the events of each type."""
 
     until: float
     times: array[float]
-    teams: array[int]
     orders: array[int]
     lines: list[bytes]
+    runs: list[tuple[int, int]]
     shared: dict[int, str]
     counts: dict[str, int]
 
@@ -54,7 +54,13 @@ class Step(NamedTuple):
 # What a worker sends for a step: a Step as a plain tuple, its lines joined by newlines (arrays
 # and one bytes object pickle as raw bytes: quick).
 StepMessage = tuple[
-    float, "array[float]", "array[int]", "array[int]", bytes, dict[int, str], dict[str, int]
+    float,
+    "array[float]",
+    "array[int]",
+    bytes,
+    list[tuple[int, int]],
+    dict[int, str],
+    dict[str, int],
 ]
 
 # Below this many person-days a run takes a few seconds: starting processes would not pay.
@@ -159,44 +165,52 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
     order within the team) and numbered by `numbering`: (seq of the first, lines, events of each
     type among them)."""
     times: array[float] = array("d")
-    teams: array[int] = array("l")
     orders: array[int] = array("l")
     lines: list[bytes] = []
+    runs: list[tuple[int, int, int]] = []  # (team, first position, end) of each team's lines
     shared: dict[int, str] = {}  # position among all the step's lines: shared object id
     counts: dict[str, int] = {}
     for w, step in enumerate(steps):
         for name, n in step.counts.items():
             counts[name] = counts.get(name, 0) + n
         made = len(step.times)
-        if not made:
-            continue
-        if not len(step.lines) == len(step.teams) == len(step.orders) == made:
+        in_runs = sum([n for _team, n in step.runs])
+        if not len(step.lines) == len(step.orders) == in_runs == made:
             raise BusyworkError(
-                f"simulation worker {w} sent {len(step.lines)} lines, {len(step.teams)} teams "
-                f"and {len(step.orders)} orders for {made} events"
+                f"simulation worker {w} sent {len(step.lines)} lines, {len(step.orders)} orders "
+                f"and runs of {in_runs} lines for {made} events"
             )
+        start = len(lines)
+        for team, n in step.runs:
+            runs.append((team, start, start + n))
+            start += n
         shared.update({len(lines) + i: object_id for i, object_id in step.shared.items()})
         lines += step.lines
         times += step.times
-        teams += step.teams
         orders += step.orders
-    # A team lives in one worker, its events in order: a stable sort by (time, team) merges.
-    keys = list(zip(times, teams, strict=True))
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+    # A team lives in one worker and its events come in order. So with the lines taken team
+    # after team, a stable sort by time alone orders them by (time, team, order in the team).
+    runs.sort()
+    if all(runs[i][2] == runs[i + 1][1] for i in range(len(runs) - 1)):
+        by_team: Iterable[int] = range(len(lines))  # already team after team
+    else:
+        by_team = chain.from_iterable(range(first, end) for _team, first, end in runs)
+    order = sorted(by_team, key=times.__getitem__)
     first_seq = numbering.seq + 1
-    if shared:  # Numbering's rule event by event: a shared object seen before is dropped
-        ids: list[str | None] = [None] * len(order)
-        for position, object_id in shared.items():
-            ids[position] = object_id
-        seqs = list(map(numbering.next_seq, map(ids.__getitem__, order)))
-        for position in compress(order, map(is_, seqs, repeat(None))):
+    # Numbering's rule, in merged order: a shared object seen before is dropped.
+    dropped = (
+        {p for p in order if p in shared and not numbering.first_sight(shared[p])}
+        if shared
+        else set()
+    )
+    if dropped:
+        for position in dropped:
             name = _type_of(lines[position])
             counts[name] -= 1
             if not counts[name]:
                 del counts[name]
-        order = list(compress(order, map(is_not, seqs, repeat(None))))
-    else:  # ... and without shared objects every event gets the next seq
-        numbering.seq += len(order)
+        order = [p for p in order if p not in dropped]
+    numbering.seq += len(order)  # every other event gets the next seq
     old_seqs = map(_SEQ.__mod__, map(orders.__getitem__, order))
     new_seqs = map(_SEQ.__mod__, range(first_seq, first_seq + len(order)))
     ordered = map(lines.__getitem__, order)
@@ -219,8 +233,8 @@ def _receive(pipe: Connection, worker: int) -> Step | None:
         raise BusyworkError(f"simulation worker {worker} failed: {message}")
     if message is None:
         return None
-    until, times, teams, orders, lines, shared, counts = message
-    return Step(until, times, teams, orders, lines.split(b"\n") if lines else [], shared, counts)
+    until, times, orders, lines, runs, shared, counts = message
+    return Step(until, times, orders, lines.split(b"\n") if lines else [], runs, shared, counts)
 
 
 def _work(encoded_scenario: bytes, teams: list[int], pipe: Connection) -> None:
@@ -228,8 +242,8 @@ def _work(encoded_scenario: bytes, teams: list[int], pipe: Connection) -> None:
     None; on failure, the error as text."""
     try:
         for step in _steps(msgspec.json.decode(encoded_scenario, type=Scenario), teams):
-            until, times, team_of, orders, lines, shared, counts = step
-            pipe.send((until, times, team_of, orders, b"\n".join(lines), shared, counts))
+            until, times, orders, lines, runs, shared, counts = step
+            pipe.send((until, times, orders, b"\n".join(lines), runs, shared, counts))
         pipe.send(None)
     except BaseException as exc:  # reported by the caller, which stops everything
         with contextlib.suppress(OSError):  # the caller is gone (stopped, killed): just end
@@ -255,25 +269,24 @@ def _steps(
     # an event kept to the end of the step would live long enough for the garbage collector
     # to promote it.
     times: array[float] = array("d")
-    team_of: array[int] = array("l")
     orders: array[int] = array("l")
     lines: list[bytes] = []
+    runs: list[tuple[int, int]] = []
     kinds: list[type[ev.Event]] = []
     shared: dict[int, str] = {}
     encode = ev.ENCODER.encode
 
     # Bound once: compiled code calls an array's method by name, a lookup each time.
-    add_time, add_team, add_order = times.append, team_of.append, orders.append
+    add_time, add_order = times.append, orders.append
 
     worlds: list[World] = []
 
-    def collector(team: int, position: int) -> Callable[[ev.Event], None]:
+    def collector(position: int) -> Callable[[ev.Event], None]:
         def collect(event: ev.Event) -> None:
             object_id = shared_id(event)
             if object_id is not None:
                 shared[len(lines)] = object_id
             add_time(worlds[position].clock)
-            add_team(team)
             add_order(event.seq)
             lines.append(encode(event))
             kinds.append(type(event))
@@ -283,24 +296,28 @@ def _steps(
     source = content if content is not None else TemplateSource()
     for position, k in enumerate(teams):
         shard = Shard(k, len(names), names[k])
-        worlds.append(World(scenario, source, collector(k, position), shard=shard))
+        worlds.append(World(scenario, source, collector(position), shard=shard))
     for world in worlds:
         world.start()
     horizon, t = worlds[0].horizon, 0.0
     while t < horizon:
         t = min(horizon, t + STEP_SECONDS)
-        for world in worlds:
+        for k, world in zip(teams, worlds, strict=True):
+            before = len(lines)
             world.env.run(until=t)
+            if len(lines) > before:
+                runs.append((k, len(lines) - before))
         yield Step(
             t,
             array("d", times),
-            array("l", team_of),
             array("l", orders),
             lines[:],
+            runs[:],
             dict(shared),
             {kind.__name__: n for kind, n in Counter(kinds).items()},
         )
-        del times[:], team_of[:], orders[:]
+        del times[:], orders[:]
+        runs.clear()
         lines.clear()
         kinds.clear()
         shared.clear()

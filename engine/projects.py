@@ -213,7 +213,7 @@ def _assign(world: World, actor: Actor) -> bool:
     people = [
         a
         for a in teammates(world, actor)
-        if a.person.role != "manager" and world.state.people[a.id].away is None
+        if a.role != "manager" and world.state.people[a.id].away is None
     ]
     if not people:
         return False

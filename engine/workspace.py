@@ -84,7 +84,7 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
         approvers = [
             a.id
             for a in (actor, *teammates(world, actor))
-            if a.person.role in APPROVERS and world.state.people[a.id].away is None
+            if a.role in APPROVERS and world.state.people[a.id].away is None
         ]
         if approvers:
             extras.update(
@@ -209,7 +209,7 @@ def escalate_priority(world: World, actor: Actor, task: TaskView) -> None:
 
 def decide_approval(world: World, actor: Actor) -> bool:
     """Approvers decide pending approvals assigned to them, usually not the same hour."""
-    if actor.person.role not in APPROVERS or actor.rng.random() < 0.5:
+    if actor.role not in APPROVERS or actor.rng.random() < 0.5:
         return False
     tasks = world.state.tasks
     for task_id in world.state.assigned[actor.id]["new"]:

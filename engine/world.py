@@ -33,6 +33,7 @@ class Actor:
 
     id: str
     person: Person
+    role: str  # person.role, read at every moment: a native attribute, not the Struct's
     calendar: PersonCalendar
     rng: random.Random
     joined: bool = False
@@ -150,6 +151,9 @@ class World:
         # scale with the activity level like everything else.
         work = scenario.work
         self.per_action = 1 / (work.actions_per_day * 5)
+        # Read at every moment (engine.actions._pace): native attributes, not the Struct's.
+        self.comments_per_task_per_day = work.comments_per_task_per_day
+        self.blocked_rate_per_week = work.blocked_rate_per_week
         # A review that asks for changes costs another round of work, so review requests come
         # faster than completions (see engine.actions._pace).
         rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
@@ -172,6 +176,7 @@ class World:
             actor = Actor(
                 id=pid,
                 person=person,
+                role=person.role,
                 calendar=calendar,
                 rng=rng,
                 away_rng=stream(sc.seed, f"{pid}:away"),

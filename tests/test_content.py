@@ -21,7 +21,14 @@ from engine.content import vocab_manufacturing_energy as v_me
 from engine.content import vocab_tasks as vt
 from engine.content import vocab_technology_media as v_tm
 from engine.content import vocab_travel_government as v_tg
-from engine.content.templates import INDUSTRIES, TemplateSource, first_name, is_plural
+from engine.content.templates import (
+    INDUSTRIES,
+    TemplateSource,
+    fill,
+    first_name,
+    is_plural,
+    split_template,
+)
 from engine.errors import InvalidInput
 from engine.events import COMMENT_KINDS, STATUS_TYPES
 
@@ -356,3 +363,56 @@ def test_no_sentence_starts_with_a_lower_case_slot():
     status = [vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS]
     for template in (t for table in status for ts in table.values() for t in ts):
         assert set(starts.findall(template)) <= {"P", "of", "done", "left"}, template
+
+
+def test_split_template_keeps_text_and_names_alternating():
+    assert split_template("Thanks {to}!") == ("Thanks ", "to", "!")
+    assert split_template("{S} is done") == ("", "S", " is done")
+    assert split_template("on {s}") == ("on ", "s")
+    assert split_template("no placeholders") == ("no placeholders",)
+    assert split_template("") == ("",)
+    assert split_template("{{literal}} {x}") == ("{literal} ", "x")
+
+
+@pytest.mark.parametrize("text", ["{x:>4}", "{x!r}", "{x.attr}", "{0}"])
+def test_split_template_rejects_anything_but_a_plain_name(text):
+    with pytest.raises(ValueError, match="must be a plain name"):
+        split_template(text)
+
+
+class _LazySlots(dict):
+    """The reference: str.format_map with values drawn from pools on first use."""
+
+    def __init__(self, fixed, draw, pools):
+        super().__init__(fixed)
+        self.draw, self.pools = draw, pools
+
+    def __missing__(self, key):
+        pool = self.pools[key]
+        self[key] = value = pool[int(self.draw() * len(pool))]
+        return value
+
+
+def test_fill_equals_format_map_with_the_same_draws_for_every_vocabulary_template(rng):
+    """Every template we ship, filled as str.format_map would, drawing the same numbers."""
+    texts = [t for kind in vc.KINDS.values() for part in kind.values() for t in part]
+    texts += [t for table in (vt.TASK_NOTES, vt.SUBTASKS) for ts in table.values() for t in ts]
+    texts += list(vc.PROJECT_NOTE_TAILS)
+    status = [vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS]
+    texts += [t for table in status for ts in table.values() for t in ts]
+    names = {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+    pools = {name: (f"<{name} a>", f"<{name} b>", f"<{name} c>") for name in names}
+    forms = {"is": "are", "looks": "look"}
+    for first, second in zip(texts, texts[1:] + texts[:1], strict=True):
+        seed = rng.random()
+        expected = f"{first} {second}".format_map(
+            _LazySlots({**forms, "s": "the plan"}, random.Random(seed).random, pools)
+        )
+        got = fill(
+            [split_template(first), split_template(second)],
+            {"s": "the plan"},
+            forms,
+            random.Random(seed).random,
+            pools,
+        )
+        assert got == expected

@@ -9,6 +9,7 @@ import re
 import types
 from array import array
 from collections import Counter
+from itertools import groupby
 
 import msgspec
 import pytest
@@ -212,12 +213,13 @@ def _line(kind: str, seq: int, rest: str = "") -> bytes:
 def _step(*rows: tuple[float, int, int, str, str], until: float = 86400.0) -> Step:
     """A step of (time, team, order, type, rest of the line) rows as a worker's teams make it; a
     TagCreated is the shared object "x"."""
+    runs = [(team, len(list(group))) for team, group in groupby(team for _, team, *_ in rows)]
     return Step(
         until,
         array("d", [time for time, *_ in rows]),
-        array("l", [team for _, team, *_ in rows]),
         array("l", [order for _, _, order, *_ in rows]),
         [_line(kind, order, rest) for _, _, order, kind, rest in rows],
+        runs,
         {i: "x" for i, row in enumerate(rows) if row[3] == "TagCreated"},
         dict(Counter(kind for *_, kind, _ in rows)),
     )
@@ -260,11 +262,15 @@ def test_merge_step_orders_by_time_then_team_and_keeps_a_shared_object_once():
 def test_merge_step_refuses_a_step_whose_lines_and_keys_disagree():
     good = _step((1.0, 1, 1, "TaskLiked", ""), (2.0, 1, 2, "TaskLiked", ""))
     short = good._replace(lines=[_line("TaskLiked", 1)])
-    with pytest.raises(BusyworkError, match="worker 1 sent 1 lines, 2 teams and 2 orders for 2"):
+    with pytest.raises(
+        BusyworkError, match="worker 1 sent 1 lines, 2 orders and runs of 2 lines for 2 events"
+    ):
         merge_step([_step(), short], Numbering())
-    teamless = good._replace(teams=array("l", [1]))
-    with pytest.raises(BusyworkError, match="worker 0 sent 2 lines, 1 teams and 2 orders for 2"):
-        merge_step([teamless], Numbering())
+    short_runs = good._replace(runs=[(1, 1)])
+    with pytest.raises(
+        BusyworkError, match="worker 0 sent 2 lines, 2 orders and runs of 1 lines for 2 events"
+    ):
+        merge_step([short_runs], Numbering())
 
 
 def test_default_workers_one_per_core_only_for_big_template_runs():

@@ -3,7 +3,8 @@
 A comment is built from independently chosen parts (opener, body with the subject, extra,
 closer) whose placeholders are filled from the industry's vocabulary, so a few hundred
 phrases give hundreds of thousands of distinct comments. The vocabulary is compiled once at
-import into immutable tables; a call only draws from ``rng`` and runs one ``str.format_map``.
+import into immutable tables; a comment's templates are split into literal text and placeholder
+names there too, so a call only draws from ``rng`` and joins strings.
 
 The protocol's ``comment`` does not say which industry a task belongs to, so the source finds
 it from the subject: every subject a blueprint produces is unique across industries and
@@ -15,6 +16,7 @@ uses neutral wording. Every comment kind mentions the subject.
 from __future__ import annotations
 
 import random
+import string
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -52,10 +54,16 @@ _MIN_TASKS, _MAX_TASKS = 8, 20
 Pools = Mapping[str, tuple[str, ...]]
 
 
+# A template split at its placeholders: literal text at even positions, placeholder names at
+# odd ones ("Thanks {to}!" -> ("Thanks ", "to", "!")). Filling it is what str.format_map does,
+# without parsing the template at every call.
+Template = tuple[str, ...]
+
+
 class _Theme(NamedTuple):
-    names: tuple[str, ...]
+    names: tuple[Template, ...]
     fills: tuple[str, ...]
-    goals: tuple[str, ...]
+    goals: tuple[Template, ...]
     objects: tuple[tuple[str, str], ...]  # (object, work class)
 
 
@@ -67,30 +75,32 @@ class _Industry(NamedTuple):
 
 
 class _Kind(NamedTuple):
-    openers: tuple[str, ...]
-    openers_to: tuple[str, ...]
-    bodies: tuple[str, ...]
-    bodies_to: tuple[str, ...]
-    extras: tuple[str, ...]
-    closers: tuple[str, ...]
+    openers: tuple[Template, ...]
+    openers_to: tuple[Template, ...]
+    bodies: tuple[Template, ...]
+    bodies_to: tuple[Template, ...]
+    extras: tuple[Template, ...]
+    closers: tuple[Template, ...]
     default_detail: str
 
 
-class _Slots(dict):
-    """Placeholder values; a missing one is drawn from its pool on first use (lazily)."""
+def split_template(text: str) -> Template:
+    """A template as literal text and placeholder names, alternating (see `Template`)."""
+    parts: list[str] = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if parts and len(parts) % 2 == 1:  # two literals in a row (an escaped brace): join them
+            parts[-1] += literal
+        else:
+            parts.append(literal)
+        if name is not None:
+            if not name.isidentifier() or spec or conversion:
+                raise ValueError(f"template {text!r}: placeholder {{{name}}} must be a plain name")
+            parts.append(name)
+    return tuple(parts) if parts else ("",)
 
-    __slots__ = ("_draw", "_pools")
 
-    def __init__(self, fixed: dict[str, str], draw: Callable[[], float], pools: Pools):
-        super().__init__(fixed)
-        self._draw = draw
-        self._pools = pools
-
-    def __missing__(self, key: str) -> str:
-        pool = self._pools[key]
-        value = pool[int(self._draw() * len(pool))]
-        self[key] = value
-        return value
+def _split_all(texts: tuple[str, ...]) -> tuple[Template, ...]:
+    return tuple(split_template(text) for text in texts)
 
 
 def _objects(groups: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
@@ -98,7 +108,10 @@ def _objects(groups: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, str], ..
 
 
 def _compile_industry(name: str, raw: dict) -> _Industry:
-    themes = tuple(_Theme(t["names"], t["fills"], t["goals"], _objects(t)) for t in raw["themes"])
+    themes = tuple(
+        _Theme(_split_all(t["names"]), t["fills"], _split_all(t["goals"]), _objects(t))
+        for t in raw["themes"]
+    )
     pools = dict(vc.GENERIC_SLOTS)
     pools.update({k: v for k, v in raw.items() if k not in ("themes", "common")})
     pools["q"] = vc.QUARTERS
@@ -160,12 +173,12 @@ def _compile_kinds() -> Mapping[str, _Kind]:
     for kind in COMMENT_KINDS:
         raw = vc.KINDS[kind]
         kinds[kind] = _Kind(
-            openers=raw["openers"],
-            openers_to=raw.get("openers_to", ()),
-            bodies=raw["bodies"],
-            bodies_to=raw.get("bodies_to", ()),
-            extras=raw["extras"],
-            closers=raw["closers"],
+            openers=_split_all(raw["openers"]),
+            openers_to=_split_all(raw.get("openers_to", ())),
+            bodies=_split_all(raw["bodies"]),
+            bodies_to=_split_all(raw.get("bodies_to", ())),
+            extras=_split_all(raw["extras"]),
+            closers=_split_all(raw["closers"]),
             default_detail=vc.DEFAULT_DETAIL.get(kind, ""),
         )
     return MappingProxyType(kinds)
@@ -176,6 +189,14 @@ _INDUSTRIES: Mapping[str, _Industry] = MappingProxyType(
 )
 _BY_SUBJECT = _subject_index(_INDUSTRIES)
 _KINDS = _compile_kinds()
+_TASK_NOTES = MappingProxyType({cls: _split_all(texts) for cls, texts in vt.TASK_NOTES.items()})
+_SUBTASKS = MappingProxyType({cls: _split_all(texts) for cls, texts in vt.SUBTASKS.items()})
+_NOTE_TAILS = _split_all(vc.PROJECT_NOTE_TAILS)
+_STATUS_TITLES, _STATUS_SUMMARIES, _STATUS_MIDDLES, _STATUS_NEXTS = (
+    MappingProxyType({status: _split_all(texts) for status, texts in table.items()})
+    for table in (vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS)
+)
+_NO_FORMS: Mapping[str, str] = MappingProxyType({})
 # For a subject no blueprint of ours produced: neutral words, any kind of work.
 _NEUTRAL: Pools = _with_class(MappingProxyType({**vc.GENERIC_SLOTS, "q": vc.QUARTERS}), "any")
 
@@ -203,6 +224,41 @@ def _pick(draw: Callable[[], float], pool: tuple[str, ...]) -> str:
     return pool[int(draw() * len(pool))]
 
 
+def _pick_template(draw: Callable[[], float], pool: tuple[Template, ...]) -> Template:
+    return pool[int(draw() * len(pool))]
+
+
+def fill(
+    templates: list[Template],
+    fixed: dict[str, str],
+    forms: Mapping[str, str],
+    draw: Callable[[], float],
+    pools: Pools,
+) -> str:
+    """The templates filled and joined by spaces. A placeholder's value comes from `fixed`, else
+    `forms`, else is drawn from its pool in `pools` and kept in `fixed`: each name is drawn
+    once, in the order the placeholders appear."""
+    out: list[str] = []
+    for number, template in enumerate(templates):
+        if number:
+            out.append(" ")
+        literal = True
+        for part in template:
+            if literal:
+                out.append(part)
+            else:
+                value = fixed.get(part)
+                if value is None:
+                    value = forms.get(part)
+                    if value is None:
+                        pool = pools[part]
+                        value = pool[int(draw() * len(pool))]
+                        fixed[part] = value
+                out.append(value)
+            literal = not literal
+    return "".join(out)
+
+
 class TemplateSource:
     """Offline, deterministic content from per-industry templates."""
 
@@ -218,11 +274,12 @@ class TemplateSource:
         which = (index // len(ind.themes)) % len(theme.names)
         use = index // (len(ind.themes) * len(theme.names))
         fills = theme.fills[use % _NAME_ROUNDS :: _NAME_ROUNDS]
-        slots = _Slots({}, draw, {**ind.pools, "x": fills})
-        name = theme.names[which].format_map(slots)
-        tails = rng.sample(vc.PROJECT_NOTE_TAILS, 1 + int(draw() * 2))
+        pools: Pools = {**ind.pools, "x": fills}
+        drawn: dict[str, str] = {}  # the name and the notes share their drawn words
+        name = fill([theme.names[which]], drawn, _NO_FORMS, draw, pools)
+        tails = rng.sample(_NOTE_TAILS, 1 + int(draw() * 2))
         # goals[i] is the goal of the project named by names[i].
-        notes = " ".join([theme.goals[which], *tails]).format_map(slots)
+        notes = fill([theme.goals[which], *tails], drawn, _NO_FORMS, draw, pools)
         count = _MIN_TASKS + int(draw() * (_MAX_TASKS - _MIN_TASKS + 1))
         n_common = min(len(ind.common), max(count - len(theme.objects), int(draw() * 3)))
         chosen = rng.sample(theme.objects, count - n_common) + rng.sample(ind.common, n_common)
@@ -233,12 +290,13 @@ class TemplateSource:
         self, draw: Callable[[], float], rng: random.Random, obj: str, cls: str, pools: Pools
     ) -> TaskBlueprint:
         subject = "the " + obj
-        slots = _Slots({**_forms(obj), "s": subject, "S": _capitalized(subject)}, draw, pools)
-        notes = _pick(draw, vt.TASK_NOTES[cls]).format_map(slots)
+        fixed = {"s": subject, "S": _capitalized(subject)}
+        forms = _forms(obj)
+        notes = fill([_pick_template(draw, _TASK_NOTES[cls])], fixed, forms, draw, pools)
         subtasks: tuple[str, ...] = ()
         if draw() < _SUBTASK_SHARE:
-            picked = rng.sample(vt.SUBTASKS[cls], 1 + int(draw() * 3))
-            subtasks = tuple(text.format_map(slots) for text in picked)
+            picked = rng.sample(_SUBTASKS[cls], 1 + int(draw() * 3))
+            subtasks = tuple(fill([template], fixed, forms, draw, pools) for template in picked)
         return TaskBlueprint(
             name=f"{_pick(draw, vt.VERBS[cls])} {obj}", notes=notes, subject=subject,
             subtasks=subtasks,
@@ -256,7 +314,6 @@ class TemplateSource:
         pools, forms = found if found is not None else (_NEUTRAL, _forms(subject))
         draw = rng.random
         fixed = {
-            **forms,
             "s": subject,
             "S": _capitalized(subject),
             "me": first_name(context.author, "me"),
@@ -266,22 +323,22 @@ class TemplateSource:
         if to is not None:
             fixed["to"] = first_name(to)
         addressed = to is not None and (kind.openers_to or kind.bodies_to)
-        parts: list[str] = []
+        parts: list[Template] = []
         shape = draw()
         if addressed and kind.bodies_to:
-            body = _pick(draw, kind.bodies_to)
+            body = _pick_template(draw, kind.bodies_to)
         else:
-            body = _pick(draw, kind.bodies)
+            body = _pick_template(draw, kind.bodies)
         if addressed and kind.openers_to:
-            parts.append(_pick(draw, kind.openers_to))
+            parts.append(_pick_template(draw, kind.openers_to))
         elif shape >= _SHORT:
-            parts.append(_pick(draw, kind.openers))
+            parts.append(_pick_template(draw, kind.openers))
         parts.append(body)
         if shape >= _MEDIUM:
-            parts.append(_pick(draw, kind.extras))
+            parts.append(_pick_template(draw, kind.extras))
         if shape >= _MEDIUM or (shape >= _SHORT and draw() < 0.4):
-            parts.append(_pick(draw, kind.closers))
-        return " ".join(parts).format_map(_Slots(fixed, draw, pools))
+            parts.append(_pick_template(draw, kind.closers))
+        return fill(parts, fixed, forms, draw, pools)
 
     def status_update(
         self,
@@ -309,19 +366,20 @@ class TemplateSource:
             "left": str(total - done),
             "pct": str(round(100 * done / total) if total else 0),
         }
-        slots = _Slots(fixed, draw, _NEUTRAL)
-        title = _pick(draw, vc.STATUS_TITLES[status_type]).format_map(slots)
+        title = fill(
+            [_pick_template(draw, _STATUS_TITLES[status_type])], fixed, _NO_FORMS, draw, _NEUTRAL
+        )
         sentences = [
-            _pick(draw, vc.STATUS_SUMMARIES[status_type]),
-            _pick(draw, vc.STATUS_MIDDLES[status_type]),
+            _pick_template(draw, _STATUS_SUMMARIES[status_type]),
+            _pick_template(draw, _STATUS_MIDDLES[status_type]),
         ]
         if draw() < 0.7:
-            sentences.append(_pick(draw, vc.STATUS_NEXTS[status_type]))
-        text = " ".join(sentences).format_map(slots)
+            sentences.append(_pick_template(draw, _STATUS_NEXTS[status_type]))
+        text = fill(sentences, fixed, _NO_FORMS, draw, _NEUTRAL)
         signature = first_name(author, "")
         if draw() < 0.5 and signature:
             text += "\n\n" + signature
         return title, text
 
 
-__all__ = ["INDUSTRIES", "TemplateSource", "first_name", "is_plural"]
+__all__ = ["INDUSTRIES", "TemplateSource", "fill", "first_name", "is_plural", "split_template"]
