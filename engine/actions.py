@@ -9,6 +9,8 @@ assign, post status updates, chase quiet tasks and close finished projects.
 
 from __future__ import annotations
 
+from typing import Final
+
 from engine import events as ev
 from engine.moves import comment, complete, move, my_open, reviewer_for
 from engine.projects import run_projects
@@ -16,7 +18,7 @@ from engine.state import TaskView
 from engine.workspace import decide_approval, escalate_priority, open_dependency
 from engine.world import Actor, World
 
-LATE_ANSWER_SECONDS = 2 * 86400  # answering later than this comes with an apology
+LATE_ANSWER_SECONDS: Final = 2 * 86400  # answering later than this comes with an apology
 
 
 def act(world: World, actor: Actor) -> None:

@@ -17,14 +17,15 @@ import random
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from engine.scenario import WEEKDAYS, Person, Rhythm, Scenario, parse_hours
 
-BIN_SECONDS = 900
-BINS_PER_DAY = 96
-ONE_DAY = timedelta(days=1)
-_CACHED_DAYS = 120
+BIN_SECONDS: Final = 900
+BINS_PER_DAY: Final = 96
+ONE_DAY: Final = timedelta(days=1)
+_CACHED_DAYS: Final = 120
 
 
 def _bump(hour: float, centre: float, width: float) -> float:

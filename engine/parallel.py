@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, repeat
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import msgspec
 
@@ -33,7 +33,7 @@ from engine.scenario import Scenario
 if TYPE_CHECKING:
     from engine.organisation import Numbering
 
-STEP_SECONDS = 86400.0  # one simulated day per message: small enough for progress, few sends
+STEP_SECONDS: Final = 86400.0  # one simulated day per message: small enough for progress, few sends
 
 
 class Step(NamedTuple):
@@ -64,7 +64,7 @@ StepMessage = tuple[
 ]
 
 # Below this many person-days a run takes a few seconds: starting processes would not pay.
-PARALLEL_PERSON_DAYS = 20_000
+PARALLEL_PERSON_DAYS: Final = 20_000
 
 
 def default_workers(scenario: Scenario, content_name: str = "templates") -> int:
@@ -157,7 +157,7 @@ def _take_steps(
 
 
 # A line's seq as encoded. The envelope's seq follows the type tag, so the first match is it.
-_SEQ = b'"seq":%d,'
+_SEQ: Final = b'"seq":%d,'
 
 
 def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes], dict[str, int]]:
@@ -217,7 +217,7 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
     return first_seq, list(map(bytes.replace, ordered, old_seqs, new_seqs, repeat(1))), counts
 
 
-_TYPE_START = len(b'{"type":"')
+_TYPE_START: Final = len(b'{"type":"')
 
 
 def _type_of(line: bytes) -> str:

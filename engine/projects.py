@@ -3,6 +3,8 @@ tasks, hand out work, and chase tasks that went quiet."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from engine import events as ev
 from engine.moves import comment, move, person_ref, teammates
 from engine.state import ProjectView, open_count
@@ -17,15 +19,15 @@ from engine.workspace import (
 )
 from engine.world import Actor, World
 
-SECTIONS = (
+SECTIONS: Final = (
     ("To do", "new"),
     ("In progress", "in_progress"),
     ("Blocked", "blocked"),
     ("In review", "in_review"),
     ("Done", "done"),
 )
-QUIET_SECONDS = 3 * 86400  # a task this quiet gets a "where is ...?"
-REOPEN_WINDOW_SECONDS = 3 * 86400
+QUIET_SECONDS: Final = 3 * 86400  # a task this quiet gets a "where is ...?"
+REOPEN_WINDOW_SECONDS: Final = 3 * 86400
 
 
 def run_projects(world: World, actor: Actor) -> bool:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from engine import events as ev
 from engine.errors import BusyworkError
 
-TRANSITIONS: dict[str, frozenset[str]] = {
+TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     "new": frozenset({"in_progress"}),
     "in_progress": frozenset({"blocked", "in_review", "done"}),  # done: subtasks, no reviewer
     "blocked": frozenset({"in_progress"}),
@@ -33,7 +33,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "done": frozenset({"in_progress"}),  # only after TaskReopened
 }
 # Milestones are reached and approvals decided in one step.
-ONE_STEP = frozenset({"milestone", "approval"})
+ONE_STEP: Final = frozenset({"milestone", "approval"})
 
 
 class ImpossibleEvent(BusyworkError):
@@ -324,7 +324,7 @@ def _person_returned(state: State, e: ev.PersonReturned) -> None:
 from engine.state_tasks import TASK_HANDLERS  # noqa: E402
 from engine.state_workspace import WORKSPACE_HANDLERS  # noqa: E402
 
-_HANDLERS: dict[type, Handler] = {
+_HANDLERS: Final[dict[type, Handler]] = {
     **TASK_HANDLERS,
     **WORKSPACE_HANDLERS,
     ev.PersonJoined: _person_joined,

@@ -4,6 +4,8 @@ engine.state for the projection and its rules)."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from engine import events as ev
 from engine.state import (
     ONE_STEP,
@@ -181,7 +183,7 @@ def _follower_added(state: State, e: ev.FollowerAdded) -> None:
     _task(state, e, e.task).followers[e.follower] = None
 
 
-TASK_HANDLERS: dict[type, Handler] = {
+TASK_HANDLERS: Final[dict[type, Handler]] = {
     ev.TaskCreated: _task_created,
     ev.TaskAssigned: _task_assigned,
     ev.TaskStateChanged: _task_state_changed,

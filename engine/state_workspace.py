@@ -4,6 +4,7 @@ tags, dependencies, approvals and portfolios (see engine.state for the core)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Final
 
 from engine import events as ev
 from engine.state import (
@@ -17,7 +18,7 @@ from engine.state import (
     _task,
 )
 
-APPROVER_ROLES = frozenset({"manager", "lead"})
+APPROVER_ROLES: Final = frozenset({"manager", "lead"})
 
 
 def check_field_value(
@@ -155,7 +156,7 @@ def _portfolio_status_posted(state: State, e: ev.PortfolioStatusPosted) -> None:
     state.status_updates += 1
 
 
-WORKSPACE_HANDLERS: dict[type, Handler] = {
+WORKSPACE_HANDLERS: Final[dict[type, Handler]] = {
     ev.CustomFieldCreated: _custom_field_created,
     ev.CustomFieldChanged: _custom_field_changed,
     ev.TagCreated: _tag_created,

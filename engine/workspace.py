@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right as bisect
 from datetime import date
+from typing import Final
 
 from engine import events as ev
 from engine.moves import comment, person_ref, teammates
@@ -21,11 +22,15 @@ from engine.workspace_defaults import tags as tag_names
 from engine.world import Actor, World
 
 # Priority weights 30, 45, 20, 5 (low … urgent), accumulated as random.choices does
-_PRIORITY_CUMULATIVE = (30, 75, 95, 100)
+_PRIORITY_CUMULATIVE: Final = (30, 75, 95, 100)
 
-APPROVAL_OUTCOMES: tuple[ev.ApprovalStatus, ...] = ("approved", "changes_requested", "rejected")
-APPROVAL_WEIGHTS = (0.7, 0.2, 0.1)
-APPROVERS = ("manager", "lead")
+APPROVAL_OUTCOMES: Final[tuple[ev.ApprovalStatus, ...]] = (
+    "approved",
+    "changes_requested",
+    "rejected",
+)
+APPROVAL_WEIGHTS: Final = (0.7, 0.2, 0.1)
+APPROVERS: Final = ("manager", "lead")
 
 
 # -- set-up (once per run, by the first manager to act) ---------------------------------------

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Final
 
 import simpy
 
@@ -66,10 +67,10 @@ class Shard:
 
 # The seconds of an hour as timedeltas: an event's moment is its hour's (cached) plus one of
 # these, so no timedelta is built per event (building one costs more than the addition).
-_SECONDS_OF_HOUR = tuple(timedelta(seconds=s) for s in range(3600))
+_SECONDS_OF_HOUR: Final = tuple(timedelta(seconds=s) for s in range(3600))
 
 # Workspace objects every team sets up alike (same ids); the merged log keeps the first.
-SHARED_ID_PREFIXES = frozenset({"cf", "tg"})
+SHARED_ID_PREFIXES: Final = frozenset({"cf", "tg"})
 
 
 def run_in_steps(

@@ -19,7 +19,7 @@ import random
 import string
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from engine.content import (
     CommentContext,
@@ -38,7 +38,7 @@ from engine.errors import InvalidInput
 from engine.events import COMMENT_KINDS, STATUS_TYPES, StatusType
 from engine.scenario import INDUSTRIES
 
-_RAW: dict[str, dict] = {
+_RAW: Final[dict[str, dict]] = {
     **_fr.INDUSTRIES, **_he.INDUSTRIES, **_me.INDUSTRIES, **_tm.INDUSTRIES, **_tg.INDUSTRIES,
 }  # fmt: skip
 
@@ -47,8 +47,8 @@ assert set(_RAW) == set(INDUSTRIES), sorted(set(_RAW) ^ set(INDUSTRIES))
 
 # Share of comments that are just the body, opener + body, or the full four parts.
 _SHORT, _MEDIUM = 0.35, 0.70
-_SUBTASK_SHARE = 0.4
-_NAME_ROUNDS = 3
+_SUBTASK_SHARE: Final = 0.4
+_NAME_ROUNDS: Final = 3
 _MIN_TASKS, _MAX_TASKS = 8, 20
 
 Pools = Mapping[str, tuple[str, ...]]
@@ -119,18 +119,18 @@ def _compile_industry(name: str, raw: dict) -> _Industry:
 
 
 # Verb forms that agree with the subject ("the checklist is", "the lanes are").
-_SINGULAR: Mapping[str, str] = MappingProxyType(
+_SINGULAR: Final[Mapping[str, str]] = MappingProxyType(
     {"is": "is", "looks": "looks", "needs": "needs", "does": "does"}
 )
-_PLURAL: Mapping[str, str] = MappingProxyType(
+_PLURAL: Final[Mapping[str, str]] = MappingProxyType(
     {"is": "are", "looks": "look", "needs": "need", "does": "do"}
 )
-_PREPOSITIONS = frozenset(
+_PREPOSITIONS: Final = frozenset(
     {"for", "with", "of", "in", "on", "by", "to", "from", "at", "per", "across", "under"}
     | {"after", "before", "between", "vs.", "into", "during", "without", "against"}
 )
-_SINGULAR_ENDINGS = ("ss", "us", "is", "ics")
-_IRREGULAR_PLURALS = frozenset({"criteria", "people", "minutes"})
+_SINGULAR_ENDINGS: Final = ("ss", "us", "is", "ics")
+_IRREGULAR_PLURALS: Final = frozenset({"criteria", "people", "minutes"})
 
 
 def is_plural(noun_phrase: str) -> bool:
@@ -184,21 +184,25 @@ def _compile_kinds() -> Mapping[str, _Kind]:
     return MappingProxyType(kinds)
 
 
-_INDUSTRIES: Mapping[str, _Industry] = MappingProxyType(
+_INDUSTRIES: Final[Mapping[str, _Industry]] = MappingProxyType(
     {name: _compile_industry(name, _RAW[name]) for name in INDUSTRIES}
 )
-_BY_SUBJECT = _subject_index(_INDUSTRIES)
-_KINDS = _compile_kinds()
-_TASK_NOTES = MappingProxyType({cls: _split_all(texts) for cls, texts in vt.TASK_NOTES.items()})
-_SUBTASKS = MappingProxyType({cls: _split_all(texts) for cls, texts in vt.SUBTASKS.items()})
-_NOTE_TAILS = _split_all(vc.PROJECT_NOTE_TAILS)
+_BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
+_KINDS: Final = _compile_kinds()
+_TASK_NOTES: Final = MappingProxyType(
+    {cls: _split_all(texts) for cls, texts in vt.TASK_NOTES.items()}
+)
+_SUBTASKS: Final = MappingProxyType({cls: _split_all(texts) for cls, texts in vt.SUBTASKS.items()})
+_NOTE_TAILS: Final = _split_all(vc.PROJECT_NOTE_TAILS)
 _STATUS_TITLES, _STATUS_SUMMARIES, _STATUS_MIDDLES, _STATUS_NEXTS = (
     MappingProxyType({status: _split_all(texts) for status, texts in table.items()})
     for table in (vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS)
 )
-_NO_FORMS: Mapping[str, str] = MappingProxyType({})
+_NO_FORMS: Final[Mapping[str, str]] = MappingProxyType({})
 # For a subject no blueprint of ours produced: neutral words, any kind of work.
-_NEUTRAL: Pools = _with_class(MappingProxyType({**vc.GENERIC_SLOTS, "q": vc.QUARTERS}), "any")
+_NEUTRAL: Final[Pools] = _with_class(
+    MappingProxyType({**vc.GENERIC_SLOTS, "q": vc.QUARTERS}), "any"
+)
 
 
 def first_name(person: PersonRef, default: str = "team") -> str:
