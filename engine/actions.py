@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from engine import events as ev
+from engine.draws import below, between, pick, uniform
 from engine.moves import comment, complete, move, my_open, reviewer_for
 from engine.projects import run_projects
 from engine.state import TaskView
@@ -164,7 +165,7 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
         task = tasks[task_id]
         due_on = task.due_on
         if due_on is not None and due_on < today:
-            new_due = world.workdays_after(actor, today, actor.rng.randint(2, 6))
+            new_due = world.workdays_after(actor, today, between(actor.rng, 2, 6))
             world.emit(
                 ev.DueDateChanged, actor.id, task=task.id, due_on=new_due, previous=task.due_on
             )
@@ -197,7 +198,7 @@ def _steady_work(world: World, actor: Actor) -> bool:
     in_progress = my_open(world, actor, "in_progress")
     if in_progress and actor.blockers_due:
         actor.blockers_due -= 1
-        task = rng.choice(in_progress)
+        task = pick(rng, in_progress)
         move(world, actor, task, "blocked")
         world.blocked_until[task.id] = world.clock + rng.expovariate(
             1 / (work.blocked_days_mean * 86400)
@@ -211,7 +212,7 @@ def _steady_work(world: World, actor: Actor) -> bool:
     )
     if ready:
         actor.work_credit -= actor.work_threshold
-        actor.work_threshold = rng.uniform(0.5, 1.5)
+        actor.work_threshold = uniform(rng, 0.5, 1.5)
         task = ready[0]
         reviewer = reviewer_for(world, actor, task)
         if reviewer is None:
@@ -273,20 +274,20 @@ def _conversation(world: World, actor: Actor) -> None:
     if assigned["in_progress"] or assigned["blocked"] or assigned["in_review"]:
         if actor.comment_credit >= 1:
             actor.comment_credit -= 1
-            task = state.tasks[rng.choice(_active(assigned))]
+            task = state.tasks[pick(rng, _active(assigned))]
             to = reviewer_for(world, actor, task) if rng.random() < 0.3 else None
             comment(world, actor, task, "question" if to else "progress", to=to)
             return
         if world.tag_ids and rng.random() < 0.03:  # tags also arrive after creation
-            task = state.tasks[rng.choice(_active(assigned))]
-            tag = rng.choice(world.tag_ids)
+            task = state.tasks[pick(rng, _active(assigned))]
+            tag = pick(rng, world.tag_ids)
             if tag not in task.tags:
                 world.emit(ev.TagAdded, actor.id, task=task.id, tag=tag)
                 return
     recent = state.recently_completed
     if not recent:
         return
-    liked = state.tasks.get(recent[rng.randrange(len(recent))])
+    liked = state.tasks.get(recent[below(rng, len(recent))])
     if liked is None or liked.assignee == actor.id:  # gone with its finished project, or mine
         return
     roll = rng.random()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import random
-from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
@@ -159,7 +158,7 @@ class PersonCalendar:
             if b < BINS_PER_DAY and (working.get(day) or self.is_working_day(day)):
                 target = cumulative[b] + profile[b] * (position - b) + need
                 if target < total:
-                    b = bisect_right(cumulative, target) - 1
+                    b = _last_at_or_below(cumulative, target)
                     while profile[b] == 0:  # exactly on a boundary before closed bins
                         b -= 1
                     moment = start + (b + (target - cumulative[b]) / profile[b]) * BIN_SECONDS
@@ -172,6 +171,18 @@ class PersonCalendar:
             start = self.day_start(day)
             position = 0.0
         return math.inf
+
+
+def _last_at_or_below(cumulative: list[float], target: float) -> int:
+    """bisect_right(cumulative, target) - 1, compiled: the float comparisons stay native."""
+    low, high = 0, len(cumulative)
+    while low < high:
+        middle = (low + high) // 2
+        if target < cumulative[middle]:
+            high = middle
+        else:
+            low = middle + 1
+    return low - 1
 
 
 def working_day_actions(scenario: Scenario) -> float:

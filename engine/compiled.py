@@ -22,11 +22,13 @@ from pathlib import Path
 from engine.errors import BusyworkError
 
 # The modules a simulation spends its time in (person processes, choices, the projection,
-# calendars, template text, the team merge in one process and across worker processes).
+# calendars, template text, random draws, the team merge in one process and across worker
+# processes).
 HOT = (
     "engine/actions.py",
     "engine/calendar.py",
     "engine/content/templates.py",
+    "engine/draws.py",
     "engine/moves.py",
     "engine/organisation.py",
     "engine/parallel.py",

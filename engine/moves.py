@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from engine import events as ev
 from engine.content import CommentContext, PersonRef
+from engine.draws import pick
 from engine.state import TaskView
 from engine.workspace_defaults import STAGE, STAGE_BY_STATE
 from engine.world import Actor, World
@@ -95,7 +96,7 @@ def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
     leads = [a.id for a in teammates(world, actor) if a.role == "lead"]
     candidates = leads + ([owner] if owner != actor.id else [])
     candidates = [c for c in candidates if world.state.people[c].away is None]
-    return actor.rng.choice(candidates) if candidates else None
+    return pick(actor.rng, candidates) if candidates else None
 
 
 def complete(world: World, actor: Actor, task: TaskView) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from engine import events as ev
+from engine.draws import between
 from engine.moves import comment, move, person_ref, teammates
 from engine.state import ProjectView, open_count
 from engine.workspace import (
@@ -164,7 +165,7 @@ def _create_tasks(world: World, actor: Actor) -> bool:
         queue = world.task_queue.get(project.id)
         if not queue:
             continue
-        for _ in range(min(len(queue), rng.randint(1, 3))):
+        for _ in range(min(len(queue), between(rng, 1, 3))):
             blueprint = queue.pop(0)
             today = world.local_today(actor)
             task_id = world.next_id("t")
@@ -174,7 +175,7 @@ def _create_tasks(world: World, actor: Actor) -> bool:
                 if rng.random() < work.follower_probability / 3
             )
             world.subjects[task_id] = blueprint.subject
-            due_on = world.workdays_after(actor, today, rng.randint(3, 15))
+            due_on = world.workdays_after(actor, today, between(rng, 3, 15))
             fields = {"name": blueprint.name, "assignee": None, "subtype": "default_task"}
             fields.update(task_extras(world, actor, blueprint.name, blueprint.subject, due_on))
             world.emit(

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Final
 
 from engine import events as ev
+from engine.draws import between, pick, uniform
 from engine.moves import comment, person_ref, teammates
 from engine.state import ProjectView, TaskView
 from engine.workspace_defaults import PRIORITY, STAGE, STAGE_BY_STATE, TAG_COLORS
@@ -83,7 +84,7 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
         return extras
     if world.tag_ids and rng.random() < 0.6:
         extras["tags"] = tuple(
-            rng.sample(world.tag_ids, k=min(len(world.tag_ids), rng.randint(1, 2)))
+            rng.sample(world.tag_ids, k=min(len(world.tag_ids), between(rng, 1, 2)))
         )
     if rng.random() < space.approval_share:
         approvers = [
@@ -93,7 +94,7 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
         ]
         if approvers:
             extras.update(
-                subtype="approval", assignee=rng.choice(approvers), name=f"Approve: {name}"
+                subtype="approval", assignee=pick(rng, approvers), name=f"Approve: {name}"
             )
             extras["custom_fields"].pop(world.field_ids.get(STAGE.name, ""), None)
     return extras
@@ -112,11 +113,11 @@ def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict
         elif rng.random() < 0.3:
             continue  # not every field is filled in
         elif spec.type == "enum":
-            values[field_id] = rng.choice(spec.options)
+            values[field_id] = pick(rng, spec.options)
         elif spec.type == "number":
             scale = 10**spec.precision
             top = 50_000 if spec.precision else 13
-            values[field_id] = math.floor(rng.uniform(1, top) * scale) / scale
+            values[field_id] = math.floor(uniform(rng, 1, top) * scale) / scale
         elif spec.type == "date":
             quarter_end = date(due_on.year, 3 * ((due_on.month - 1) // 3) + 3, 1)
             values[field_id] = quarter_end.replace(day=28).isoformat()
@@ -144,7 +145,7 @@ def after_task_created(world: World, actor: Actor, task_id: str, project: Projec
     ]
     if earlier:
         world.emit(
-            ev.DependencyAdded, actor.id, task=task_id, depends_on=actor.rng.choice(earlier[-6:])
+            ev.DependencyAdded, actor.id, task=task_id, depends_on=pick(actor.rng, earlier[-6:])
         )
 
 

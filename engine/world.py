@@ -22,6 +22,7 @@ import simpy
 from engine import events as ev
 from engine.calendar import ONE_DAY, PersonCalendar, build_calendar, holiday_dates, origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
+from engine.draws import pick, uniform
 from engine.scenario import FieldSpec, Person, Scenario
 from engine.state import State, fold
 
@@ -185,7 +186,7 @@ class World:
                 next_away_week=sc.start + timedelta(days=2),  # nobody is away on their first days
             )
             self.plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
-            actor.work_threshold = rng.uniform(0.5, 1.5)
+            actor.work_threshold = uniform(rng, 0.5, 1.5)
             actors.append(actor)
         return actors
 
@@ -212,7 +213,7 @@ class World:
             if rng.random() < ooo.probability_per_week:
                 workdays = [d for d in week if cal.is_working_day(d)]
                 if workdays:
-                    first = rng.choice(workdays)
+                    first = pick(rng, workdays)
                     length = max(1, round(rng.expovariate(1 / ooo.mean_days)))
                     last, counted = first, 1
                     while counted < length:
@@ -233,8 +234,6 @@ class World:
         engine.actions.act; the benchmark passes one that does nothing)."""
         from engine.actions import act
 
-        behave = behaviour or act
-
         def person_life(actor: Actor):
             env, start, horizon, quiet = self.env, self.scenario.start, self.horizon, self.quiet
             next_activity, rng, timeout = actor.calendar.next_activity, actor.rng, env.timeout
@@ -253,7 +252,10 @@ class World:
                 now += delay  # where SimPy's clock now stands: a timeout fires at now + delay
                 if not quiet or not any(a <= moment < b for a, b in quiet):
                     self.clock = now
-                    behave(self, actor)
+                    if behaviour is None:
+                        act(self, actor)  # a direct call when compiled
+                    else:
+                        behaviour(self, actor)
 
         for actor in self.actors:
             self.env.process(person_life(actor))

@@ -141,3 +141,16 @@ def test_country_holidays_are_expanded(country):
     days = cal.holiday_dates(scenario, country, date(2026, 1, 1), date(2026, 12, 31))
     assert date(2026, 12, 25) in days
     assert (date(2026, 7, 4) in days) == (country == "US")
+
+
+def test_the_compiled_bisect_finds_what_bisect_right_finds(rng):
+    from bisect import bisect_right
+
+    from engine.calendar import _last_at_or_below
+
+    for _ in range(200):
+        cumulative = [0.0]
+        for _ in range(rng.randrange(1, 97)):
+            cumulative.append(cumulative[-1] + rng.choice([0.0, 0.25, rng.random()]))
+        for target in [*cumulative, *(rng.uniform(-1, cumulative[-1] + 1) for _ in range(20))]:
+            assert _last_at_or_below(cumulative, target) == bisect_right(cumulative, target) - 1
