@@ -37,30 +37,23 @@ STEP_SECONDS: Final = 86400.0  # one simulated day per message: small enough for
 
 
 class Step(NamedTuple):
-    """One simulated step of some teams: for each event its simulated time, its order within its
-    team (the seq its line holds) and its encoded line; the runs of consecutive lines that each
-    team made, as (team, lines); the positions of shared workspace objects with their ids, and
-    the events of each type."""
+    """One simulated step of some teams: for each event its simulated time and its encoded line;
+    the runs of consecutive lines that each team made, as (team, seq of the run's first line
+    within the team, lines: their seqs follow on); the positions of shared workspace objects
+    with their ids, and the events of each type."""
 
     until: float
     times: array[float]
-    orders: array[int]
     lines: list[bytes]
-    runs: list[tuple[int, int]]
+    runs: list[tuple[int, int, int]]
     shared: dict[int, str]
     counts: dict[str, int]
 
 
-# What a worker sends for a step: a Step as a plain tuple, its lines joined by newlines (arrays
-# and one bytes object pickle as raw bytes: quick).
+# What a worker sends for a step: a Step as a plain tuple, its lines joined by newlines (an
+# array and one bytes object pickle as raw bytes: quick).
 StepMessage = tuple[
-    float,
-    "array[float]",
-    "array[int]",
-    bytes,
-    list[tuple[int, int]],
-    dict[int, str],
-    dict[str, int],
+    float, "array[float]", bytes, list[tuple[int, int, int]], dict[int, str], dict[str, int]
 ]
 
 # Below this many person-days a run takes a few seconds: starting processes would not pay.
@@ -165,7 +158,7 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
     order within the team) and numbered by `numbering`: (seq of the first, lines, events of each
     type among them)."""
     times: array[float] = array("d")
-    orders: array[int] = array("l")
+    orders: array[int] = array("l")  # each line's seq within its team, as the line holds it
     lines: list[bytes] = []
     runs: list[tuple[int, int, int]] = []  # (team, first position, end) of each team's lines
     shared: dict[int, str] = {}  # position among all the step's lines: shared object id
@@ -174,20 +167,20 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
         for name, n in step.counts.items():
             counts[name] = counts.get(name, 0) + n
         made = len(step.times)
-        in_runs = sum([n for _team, n in step.runs])
-        if not len(step.lines) == len(step.orders) == in_runs == made:
+        in_runs = sum([n for _team, _first, n in step.runs])
+        if not len(step.lines) == in_runs == made:
             raise BusyworkError(
-                f"simulation worker {w} sent {len(step.lines)} lines, {len(step.orders)} orders "
-                f"and runs of {in_runs} lines for {made} events"
+                f"simulation worker {w} sent {len(step.lines)} lines and runs of {in_runs} "
+                f"lines for {made} events"
             )
         start = len(lines)
-        for team, n in step.runs:
+        for team, first, n in step.runs:
             runs.append((team, start, start + n))
+            orders.extend(range(first, first + n))
             start += n
         shared.update({len(lines) + i: object_id for i, object_id in step.shared.items()})
         lines += step.lines
         times += step.times
-        orders += step.orders
     # A team lives in one worker and its events come in order. So with the lines taken team
     # after team, a stable sort by time alone orders them by (time, team, order in the team).
     runs.sort()
@@ -233,8 +226,8 @@ def _receive(pipe: Connection, worker: int) -> Step | None:
         raise BusyworkError(f"simulation worker {worker} failed: {message}")
     if message is None:
         return None
-    until, times, orders, lines, runs, shared, counts = message
-    return Step(until, times, orders, lines.split(b"\n") if lines else [], runs, shared, counts)
+    until, times, lines, runs, shared, counts = message
+    return Step(until, times, lines.split(b"\n") if lines else [], runs, shared, counts)
 
 
 def _work(encoded_scenario: bytes, teams: list[int], pipe: Connection) -> None:
@@ -242,8 +235,8 @@ def _work(encoded_scenario: bytes, teams: list[int], pipe: Connection) -> None:
     None; on failure, the error as text."""
     try:
         for step in _steps(msgspec.json.decode(encoded_scenario, type=Scenario), teams):
-            until, times, orders, lines, runs, shared, counts = step
-            pipe.send((until, times, orders, b"\n".join(lines), runs, shared, counts))
+            until, times, lines, runs, shared, counts = step
+            pipe.send((until, times, b"\n".join(lines), runs, shared, counts))
         pipe.send(None)
     except BaseException as exc:  # reported by the caller, which stops everything
         with contextlib.suppress(OSError):  # the caller is gone (stopped, killed): just end
@@ -268,17 +261,12 @@ def _steps(
     # The step's events so far, team after team; merge_step orders them. Encoded as they come:
     # an event kept to the end of the step would live long enough for the garbage collector
     # to promote it.
-    times: array[float] = array("d")
-    orders: array[int] = array("l")
+    times: list[float] = []
     lines: list[bytes] = []
-    runs: list[tuple[int, int]] = []
+    runs: list[tuple[int, int, int]] = []
     kinds: list[type[ev.Event]] = []
     shared: dict[int, str] = {}
     encode = ev.ENCODER.encode
-
-    # Bound once: compiled code calls an array's method by name, a lookup each time.
-    add_time, add_order = times.append, orders.append
-
     worlds: list[World] = []
 
     def collector(position: int) -> Callable[[ev.Event], None]:
@@ -286,8 +274,7 @@ def _steps(
             object_id = shared_id(event)
             if object_id is not None:
                 shared[len(lines)] = object_id
-            add_time(worlds[position].clock)
-            add_order(event.seq)
+            times.append(worlds[position].clock)
             lines.append(encode(event))
             kinds.append(type(event))
 
@@ -305,18 +292,18 @@ def _steps(
         for k, world in zip(teams, worlds, strict=True):
             before = len(lines)
             world.env.run(until=t)
-            if len(lines) > before:
-                runs.append((k, len(lines) - before))
+            made = len(lines) - before
+            if made:  # the world numbers its events 1, 2, 3 ...: the run's are the last made
+                runs.append((k, world.seq - made + 1, made))
         yield Step(
             t,
             array("d", times),
-            array("l", orders),
             lines[:],
             runs[:],
             dict(shared),
             {kind.__name__: n for kind, n in Counter(kinds).items()},
         )
-        del times[:], orders[:]
+        times.clear()
         runs.clear()
         lines.clear()
         kinds.clear()

@@ -213,11 +213,14 @@ def _line(kind: str, seq: int, rest: str = "") -> bytes:
 def _step(*rows: tuple[float, int, int, str, str], until: float = 86400.0) -> Step:
     """A step of (time, team, order, type, rest of the line) rows as a worker's teams make it; a
     TagCreated is the shared object "x"."""
-    runs = [(team, len(list(group))) for team, group in groupby(team for _, team, *_ in rows)]
+    runs = []  # (team, its first order, lines) of each run of rows of one team
+    for team, group in groupby(rows, key=lambda row: row[1]):
+        orders = [order for _, _, order, *_ in group]
+        assert orders == list(range(orders[0], orders[0] + len(orders))), "a team's seqs follow on"
+        runs.append((team, orders[0], len(orders)))
     return Step(
         until,
         array("d", [time for time, *_ in rows]),
-        array("l", [order for _, _, order, *_ in rows]),
         [_line(kind, order, rest) for _, _, order, kind, rest in rows],
         runs,
         {i: "x" for i, row in enumerate(rows) if row[3] == "TagCreated"},
@@ -263,12 +266,12 @@ def test_merge_step_refuses_a_step_whose_lines_and_keys_disagree():
     good = _step((1.0, 1, 1, "TaskLiked", ""), (2.0, 1, 2, "TaskLiked", ""))
     short = good._replace(lines=[_line("TaskLiked", 1)])
     with pytest.raises(
-        BusyworkError, match="worker 1 sent 1 lines, 2 orders and runs of 2 lines for 2 events"
+        BusyworkError, match="worker 1 sent 1 lines and runs of 2 lines for 2 events"
     ):
         merge_step([_step(), short], Numbering())
-    short_runs = good._replace(runs=[(1, 1)])
+    short_runs = good._replace(runs=[(1, 1, 1)])
     with pytest.raises(
-        BusyworkError, match="worker 0 sent 2 lines, 2 orders and runs of 1 lines for 2 events"
+        BusyworkError, match="worker 0 sent 2 lines and runs of 1 lines for 2 events"
     ):
         merge_step([short_runs], Numbering())
 
