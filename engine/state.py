@@ -87,8 +87,11 @@ class PortfolioView:
     last_status_at: datetime | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class TaskView:
+    """A task as the projection knows it. Its initialiser is written out: a dataclass's own is
+    generated Python that stays interpreted even when this module is compiled."""
+
     id: str
     project: str
     name: str
@@ -96,34 +99,69 @@ class TaskView:
     created_at: datetime
     parent: str | None
     assignee: str | None
-    state: str = "new"
-    due_on: date | None = None
-    completed: bool = False
-    completed_at: datetime | None = None
-    approved: bool = False
-    reviewer: str | None = None
-    followers: dict[str, None] = field(default_factory=dict)
-    likers: dict[str, None] = field(default_factory=dict)
-    comments: int = 0
-    last_activity: datetime | None = None
-    subtasks: dict[str, None] = field(default_factory=dict)
-    open_subtasks: int = 0
-    subtype: str = "default_task"
-    custom: dict[str, str | float] = field(default_factory=dict)
-    tags: dict[str, None] = field(default_factory=dict)
-    depends_on: dict[str, None] = field(default_factory=dict)
-    dependents: dict[str, None] = field(default_factory=dict)
-    blocked_by: str | None = None
-    approval_status: str | None = None  # approvals: pending until decided
+    state: str
+    due_on: date | None
+    completed: bool
+    completed_at: datetime | None
+    approved: bool
+    reviewer: str | None
+    followers: dict[str, None]
+    likers: dict[str, None]
+    comments: int
+    last_activity: datetime | None
+    subtasks: dict[str, None]
+    open_subtasks: int
+    subtype: str
+    custom: dict[str, str | float]
+    tags: dict[str, None]
+    depends_on: dict[str, None]
+    dependents: dict[str, None]
+    blocked_by: str | None
+    approval_status: str | None  # approvals: pending until decided
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        project: str,
+        name: str,
+        creator: str,
+        created_at: datetime,
+        parent: str | None,
+        assignee: str | None,
+        due_on: date | None = None,
+        last_activity: datetime | None = None,
+        subtype: str = "default_task",
+        approval_status: str | None = None,
+    ) -> None:
+        self.id, self.project, self.name, self.creator = id, project, name, creator
+        self.created_at, self.parent, self.assignee = created_at, parent, assignee
+        self.state = "new"
+        self.due_on = due_on
+        self.completed, self.completed_at = False, None
+        self.approved, self.reviewer = False, None
+        self.followers, self.likers = {}, {}
+        self.comments = 0
+        self.last_activity = last_activity
+        self.subtasks, self.open_subtasks = {}, 0
+        self.subtype = subtype
+        self.custom, self.tags = {}, {}
+        self.depends_on, self.dependents = {}, {}
+        self.blocked_by = None
+        self.approval_status = approval_status
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True, init=False)
 class Question:
-    """A question or where-is waiting for an answer from the person it was put to."""
+    """A question or where-is waiting for an answer from the person it was put to (its
+    initialiser written out, as TaskView's)."""
 
     task: str
     asker: str
     at: datetime
+
+    def __init__(self, task: str, asker: str, at: datetime) -> None:
+        self.task, self.asker, self.at = task, asker, at
 
 
 @dataclass(slots=True)

@@ -32,12 +32,15 @@ def check_field_value(
         raise _fail(event, f"custom field {spec.name!r} is not on project {project.id!r}")
     if value is None:
         return
-    ok = {
-        "enum": lambda v: v in spec.options,
-        "number": lambda v: isinstance(v, float),
-        "date": lambda v: isinstance(v, str) and _is_date(v),
-        "text": lambda v: isinstance(v, str),
-    }[spec.kind](value)
+    kind = spec.kind
+    if kind == "enum":
+        ok = value in spec.options
+    elif kind == "number":
+        ok = isinstance(value, float)
+    elif kind == "date":
+        ok = isinstance(value, str) and _is_date(value)
+    else:
+        ok = kind == "text" and isinstance(value, str)
     if not ok:
         raise _fail(event, f"custom field {spec.name!r} ({spec.kind}) cannot hold {value!r}")
 
