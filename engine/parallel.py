@@ -160,7 +160,7 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
     times: array[float] = array("d")
     orders: array[int] = array("l")  # each line's seq within its team, as the line holds it
     lines: list[bytes] = []
-    runs: list[tuple[int, int, int]] = []  # (team, first position, end) of each team's lines
+    spans: list[tuple[int, int, int]] = []  # (team, first position, end) of each run of lines
     shared: dict[int, str] = {}  # position among all the step's lines: shared object id
     counts: dict[str, int] = {}
     for w, step in enumerate(steps):
@@ -175,7 +175,7 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
             )
         start = len(lines)
         for team, first, n in step.runs:
-            runs.append((team, start, start + n))
+            spans.append((team, start, start + n))
             orders.extend(range(first, first + n))
             start += n
         shared.update({len(lines) + i: object_id for i, object_id in step.shared.items()})
@@ -183,11 +183,11 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
         times += step.times
     # A team lives in one worker and its events come in order. So with the lines taken team
     # after team, a stable sort by time alone orders them by (time, team, order in the team).
-    runs.sort()
-    if all(runs[i][2] == runs[i + 1][1] for i in range(len(runs) - 1)):
+    spans.sort()
+    if all(spans[i][2] == spans[i + 1][1] for i in range(len(spans) - 1)):
         by_team: Iterable[int] = range(len(lines))  # already team after team
     else:
-        by_team = chain.from_iterable(range(first, end) for _team, first, end in runs)
+        by_team = chain.from_iterable(range(first, end) for _team, first, end in spans)
     order = sorted(by_team, key=times.__getitem__)
     first_seq = numbering.seq + 1
     # Numbering's rule, in merged order: a shared object seen before is dropped.
