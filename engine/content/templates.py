@@ -19,7 +19,7 @@ import random
 import string
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, TypeVar
 
 from engine.content import (
     CommentContext,
@@ -46,12 +46,15 @@ _RAW: Final[dict[str, dict]] = {
 assert set(_RAW) == set(INDUSTRIES), sorted(set(_RAW) ^ set(INDUSTRIES))
 
 # Share of comments that are just the body, opener + body, or the full four parts.
-_SHORT, _MEDIUM = 0.35, 0.70
+_SHORT: Final = 0.35
+_MEDIUM: Final = 0.70
 _SUBTASK_SHARE: Final = 0.4
 _NAME_ROUNDS: Final = 3
-_MIN_TASKS, _MAX_TASKS = 8, 20
+_MIN_TASKS: Final = 8
+_MAX_TASKS: Final = 20
 
 Pools = Mapping[str, tuple[str, ...]]
+T = TypeVar("T")
 
 
 # A template split at its placeholders: literal text at even positions, placeholder names at
@@ -224,11 +227,7 @@ def _industry(name: str) -> _Industry:
         ) from None
 
 
-def _pick(draw: Callable[[], float], pool: tuple[str, ...]) -> str:
-    return pool[int(draw() * len(pool))]
-
-
-def _pick_template(draw: Callable[[], float], pool: tuple[Template, ...]) -> Template:
+def _pick(draw: Callable[[], float], pool: tuple[T, ...]) -> T:
     return pool[int(draw() * len(pool))]
 
 
@@ -255,9 +254,7 @@ def fill(
                 if value is None:
                     value = forms.get(part)
                     if value is None:
-                        pool = pools[part]
-                        value = pool[int(draw() * len(pool))]
-                        fixed[part] = value
+                        value = fixed[part] = _pick(draw, pools[part])
                 out.append(value)
             literal = not literal
     return "".join(out)
@@ -296,7 +293,7 @@ class TemplateSource:
         subject = "the " + obj
         fixed = {"s": subject, "S": _capitalized(subject)}
         forms = _forms(obj)
-        notes = fill([_pick_template(draw, _TASK_NOTES[cls])], fixed, forms, draw, pools)
+        notes = fill([_pick(draw, _TASK_NOTES[cls])], fixed, forms, draw, pools)
         subtasks: tuple[str, ...] = ()
         if draw() < _SUBTASK_SHARE:
             picked = rng.sample(_SUBTASKS[cls], 1 + int(draw() * 3))
@@ -330,18 +327,18 @@ class TemplateSource:
         parts: list[Template] = []
         shape = draw()
         if addressed and kind.bodies_to:
-            body = _pick_template(draw, kind.bodies_to)
+            body = _pick(draw, kind.bodies_to)
         else:
-            body = _pick_template(draw, kind.bodies)
+            body = _pick(draw, kind.bodies)
         if addressed and kind.openers_to:
-            parts.append(_pick_template(draw, kind.openers_to))
+            parts.append(_pick(draw, kind.openers_to))
         elif shape >= _SHORT:
-            parts.append(_pick_template(draw, kind.openers))
+            parts.append(_pick(draw, kind.openers))
         parts.append(body)
         if shape >= _MEDIUM:
-            parts.append(_pick_template(draw, kind.extras))
+            parts.append(_pick(draw, kind.extras))
         if shape >= _MEDIUM or (shape >= _SHORT and draw() < 0.4):
-            parts.append(_pick_template(draw, kind.closers))
+            parts.append(_pick(draw, kind.closers))
         return fill(parts, fixed, forms, draw, pools)
 
     def status_update(
@@ -370,15 +367,13 @@ class TemplateSource:
             "left": str(total - done),
             "pct": str(round(100 * done / total) if total else 0),
         }
-        title = fill(
-            [_pick_template(draw, _STATUS_TITLES[status_type])], fixed, _NO_FORMS, draw, _NEUTRAL
-        )
+        title = fill([_pick(draw, _STATUS_TITLES[status_type])], fixed, _NO_FORMS, draw, _NEUTRAL)
         sentences = [
-            _pick_template(draw, _STATUS_SUMMARIES[status_type]),
-            _pick_template(draw, _STATUS_MIDDLES[status_type]),
+            _pick(draw, _STATUS_SUMMARIES[status_type]),
+            _pick(draw, _STATUS_MIDDLES[status_type]),
         ]
         if draw() < 0.7:
-            sentences.append(_pick_template(draw, _STATUS_NEXTS[status_type]))
+            sentences.append(_pick(draw, _STATUS_NEXTS[status_type]))
         text = fill(sentences, fixed, _NO_FORMS, draw, _NEUTRAL)
         signature = first_name(author, "")
         if draw() < 0.5 and signature:
