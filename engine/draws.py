@@ -9,6 +9,7 @@ the compiled code that makes it.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -39,3 +40,9 @@ def between(rng: random.Random, low: int, high: int) -> int:
 def uniform(rng: random.Random, low: float, high: float) -> float:
     """A number between low and high: rng.uniform(low, high)."""
     return low + (high - low) * rng.random()
+
+
+def weighted(rng: random.Random, items: Sequence[T], cumulative: Sequence[float]) -> T:
+    """One of `items`, weighted: rng.choices(items, cum_weights=cumulative)[0], which is also
+    rng.choices(items, weights)[0] when `cumulative` is itertools.accumulate(weights)."""
+    return items[bisect_right(cumulative, rng.random() * (cumulative[-1] + 0.0), 0, len(items) - 1)]

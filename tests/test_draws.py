@@ -40,3 +40,21 @@ def test_between_is_randint_and_uniform_is_uniform(rng):
 def test_pick_from_nothing_is_an_index_error():
     with pytest.raises(IndexError, match="cannot choose from an empty sequence"):
         pick(random.Random(1), [])
+
+
+def test_weighted_is_choices_with_weights_or_cumulative_weights(rng):
+    from itertools import accumulate
+
+    from engine.draws import weighted
+
+    seed = rng.random()
+    items = ("low", "medium", "high", "urgent")
+    for weights in [(30, 45, 20, 5), (0.7, 0.2, 0.1, 0.0), (1, 1, 1, 1)]:
+        cumulative = tuple(accumulate(weights))
+        ours, theirs, by_cumulative = (random.Random(seed) for _ in range(3))
+        drawn = [weighted(ours, items, cumulative) for _ in range(200)]
+        assert drawn == [theirs.choices(items, weights)[0] for _ in range(200)]
+        assert drawn == [
+            by_cumulative.choices(items, cum_weights=cumulative)[0] for _ in range(200)
+        ]
+    assert set(drawn) == set(items)
