@@ -52,14 +52,17 @@ def act(world: World, actor: Actor) -> None:
 def _join(world: World, actor: Actor) -> None:
     p = actor.person
     world.emit(
-        ev.PersonJoined,
-        actor.id,
-        person=actor.id,
-        name=p.name,
-        email=p.email,
-        role=p.role,
-        timezone=p.timezone,
-        team=p.team,
+        ev.PersonJoined(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            person=actor.id,
+            name=p.name,
+            email=p.email,
+            role=p.role,
+            timezone=p.timezone,
+            team=p.team,
+        )
     )
     actor.joined = True
 
@@ -76,7 +79,9 @@ def _announce_time_away(world: World, actor: Actor) -> bool:
         return False
     actor.away_plan.pop(0)
     world.emit(
-        ev.PersonWentOutOfOffice, actor.id, person=actor.id, start_on=start_on, end_on=end_on
+        ev.PersonWentOutOfOffice(
+            world.next_seq(), world.now, actor.id, person=actor.id, start_on=start_on, end_on=end_on
+        )
     )
     actor.announced = (start_on, end_on)
     back = world.workdays_after(actor, end_on, 1)
@@ -91,7 +96,7 @@ def _return(world: World, actor: Actor) -> bool:
     if actor.announced is None or world.local_today(actor) <= actor.announced[1]:
         return False
     actor.announced = None
-    world.emit(ev.PersonReturned, actor.id, person=actor.id)
+    world.emit(ev.PersonReturned(world.next_seq(), world.now, actor.id, person=actor.id))
     return True
 
 
@@ -167,7 +172,14 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
         if due_on is not None and due_on < today:
             new_due = world.workdays_after(actor, today, between(actor.rng, 2, 6))
             world.emit(
-                ev.DueDateChanged, actor.id, task=task.id, due_on=new_due, previous=task.due_on
+                ev.DueDateChanged(
+                    world.next_seq(),
+                    world.now,
+                    actor.id,
+                    task=task.id,
+                    due_on=new_due,
+                    previous=task.due_on,
+                )
             )
             escalate_priority(world, actor, task)
             return True
@@ -260,7 +272,16 @@ def _pick_up(world: World, actor: Actor) -> bool:
         project = projects[project_id]
         if project.unassigned:
             task_id = next(iter(project.unassigned))
-            world.emit(ev.TaskAssigned, actor.id, task=task_id, assignee=actor.id, previous=None)
+            world.emit(
+                ev.TaskAssigned(
+                    world.next_seq(),
+                    world.now,
+                    actor.id,
+                    task=task_id,
+                    assignee=actor.id,
+                    previous=None,
+                )
+            )
             return True
     return False
 
@@ -282,7 +303,9 @@ def _conversation(world: World, actor: Actor) -> None:
             task = state.tasks[pick(rng, _active(assigned))]
             tag = pick(rng, world.tag_ids)
             if tag not in task.tags:
-                world.emit(ev.TagAdded, actor.id, task=task.id, tag=tag)
+                world.emit(
+                    ev.TagAdded(world.next_seq(), world.now, actor.id, task=task.id, tag=tag)
+                )
                 return
     recent = state.recently_completed
     if not recent:
@@ -292,9 +315,13 @@ def _conversation(world: World, actor: Actor) -> None:
         return
     roll = rng.random()
     if roll < work.like_probability and actor.id not in liked.likers:
-        world.emit(ev.TaskLiked, actor.id, task=liked.id)
+        world.emit(ev.TaskLiked(world.next_seq(), world.now, actor.id, task=liked.id))
     elif roll > 1 - work.follower_probability / 4 and actor.id not in liked.followers:
-        world.emit(ev.FollowerAdded, actor.id, task=liked.id, follower=actor.id)
+        world.emit(
+            ev.FollowerAdded(
+                world.next_seq(), world.now, actor.id, task=liked.id, follower=actor.id
+            )
+        )
 
 
 def _active(assigned: dict[str, dict[str, None]]) -> list[str]:

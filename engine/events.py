@@ -45,7 +45,8 @@ STATUS_TYPES: tuple[StatusType, ...] = StatusType.__args__  # type: ignore[attr-
 ROLES: tuple[Role, ...] = Role.__args__  # type: ignore[attr-defined]
 
 
-class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", omit_defaults=True):
+class Event(msgspec.Struct, frozen=True, tag_field="type", omit_defaults=True):
+    # The envelope may be given by position (seq, at, actor); every other field by name.
     seq: int
     at: datetime
     actor: str

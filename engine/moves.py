@@ -39,28 +39,34 @@ def comment(
     )
     text = world.content.comment(world.content_rng, context)
     world.emit(
-        ev.CommentAdded,
-        actor.id,
-        comment=world.next_id("c"),
-        task=task.id,
-        kind=kind,
-        text=text,
-        to=to,
+        ev.CommentAdded(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            comment=world.next_id("c"),
+            task=task.id,
+            kind=kind,
+            text=text,
+            to=to,
+        )
     )
 
 
 def move(
-    world: World, actor: Actor, task: TaskView, state: str, blocked_by: str | None = None
+    world: World, actor: Actor, task: TaskView, state: ev.TaskState, blocked_by: str | None = None
 ) -> None:
     section = world.state.projects[task.project].sections.get(state)
     world.emit(
-        ev.TaskStateChanged,
-        actor.id,
-        task=task.id,
-        state=state,
-        previous=task.state,
-        section=section,
-        blocked_by=blocked_by,
+        ev.TaskStateChanged(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            task=task.id,
+            state=state,
+            previous=task.state,
+            section=section,
+            blocked_by=blocked_by,
+        )
     )
     _sync_stage(world, actor, task)
 
@@ -73,12 +79,15 @@ def _sync_stage(world: World, actor: Actor, task: TaskView) -> None:
     stage = STAGE_BY_STATE[task.state]
     if task.custom[field_id] != stage:
         world.emit(
-            ev.CustomFieldChanged,
-            actor.id,
-            task=task.id,
-            field=field_id,
-            value=stage,
-            previous=task.custom[field_id],
+            ev.CustomFieldChanged(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                task=task.id,
+                field=field_id,
+                value=stage,
+                previous=task.custom[field_id],
+            )
         )
 
 
@@ -101,6 +110,6 @@ def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
 
 def complete(world: World, actor: Actor, task: TaskView) -> None:
     move(world, actor, task, "done")
-    world.emit(ev.TaskCompleted, actor.id, task=task.id)
+    world.emit(ev.TaskCompleted(world.next_seq(), world.now, actor.id, task=task.id))
     if task.parent is None and actor.rng.random() < 0.6:
         comment(world, actor, task, "done")

@@ -61,7 +61,9 @@ def _close_finished(world: World, actor: Actor) -> bool:
         if project.open_tasks == 0:
             _status_update(world, actor, project, "complete")
             finished = list(project.tasks)
-            world.emit(ev.ProjectCompleted, actor.id, project=project.id)
+            world.emit(
+                ev.ProjectCompleted(world.next_seq(), world.now, actor.id, project=project.id)
+            )
             for task_id in finished:  # the projection forgets them; so does the world
                 world.subjects.pop(task_id, None)
                 world.blocked_until.pop(task_id, None)
@@ -110,13 +112,16 @@ def _status_update(
         author=person_ref(world, actor.id),
     )
     world.emit(
-        ev.StatusUpdatePosted,
-        actor.id,
-        status_update=world.next_id("su"),
-        project=project.id,
-        status_type=status_type,
-        title=title,
-        text=text,
+        ev.StatusUpdatePosted(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            status_update=world.next_id("su"),
+            project=project.id,
+            status_type=status_type,
+            title=title,
+            text=text,
+        )
     )
 
 
@@ -135,23 +140,29 @@ def _start_project(world: World, actor: Actor) -> bool:
     )
     project_id = world.next_id("p")
     world.emit(
-        ev.ProjectCreated,
-        actor.id,
-        project=project_id,
-        name=blueprint.name,
-        notes=blueprint.notes,
-        owner=actor.id,
-        team=actor.person.team,
-        **project_extras(world, actor),
+        ev.ProjectCreated(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            project=project_id,
+            name=blueprint.name,
+            notes=blueprint.notes,
+            owner=actor.id,
+            team=actor.person.team,
+            **project_extras(world, actor),
+        )
     )
     for name, state in SECTIONS:
         world.emit(
-            ev.SectionCreated,
-            actor.id,
-            section=world.next_id("s"),
-            project=project_id,
-            name=name,
-            state=state,
+            ev.SectionCreated(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                section=world.next_id("s"),
+                project=project_id,
+                name=name,
+                state=state,
+            )
         )
     size = world.scenario.work.tasks_per_project
     world.task_queue[project_id] = list(blueprint.tasks[:size])
@@ -176,33 +187,42 @@ def _create_tasks(world: World, actor: Actor) -> bool:
             )
             world.subjects[task_id] = blueprint.subject
             due_on = world.workdays_after(actor, today, between(rng, 3, 15))
-            fields = {"name": blueprint.name, "assignee": None, "subtype": "default_task"}
-            fields.update(task_extras(world, actor, blueprint.name, blueprint.subject, due_on))
+            extras = task_extras(world, actor, blueprint.name, blueprint.subject, due_on)
             world.emit(
-                ev.TaskCreated,
-                actor.id,
-                task=task_id,
-                project=project.id,
-                notes=blueprint.notes,
-                section=project.sections.get("new"),
-                due_on=due_on,
-                start_on=today if rng.random() < 0.3 else None,
-                followers=followers,
-                **fields,
+                ev.TaskCreated(
+                    world.next_seq(),
+                    world.now,
+                    actor.id,
+                    task=task_id,
+                    project=project.id,
+                    notes=blueprint.notes,
+                    section=project.sections.get("new"),
+                    due_on=due_on,
+                    start_on=today if rng.random() < 0.3 else None,
+                    followers=followers,
+                    name=extras.name,
+                    assignee=extras.assignee,
+                    subtype=extras.subtype,
+                    tags=extras.tags,
+                    custom_fields=extras.custom_fields,
+                )
             )
             after_task_created(world, actor, task_id, project)
-            if fields["subtype"] != "default_task":
+            if extras.subtype != "default_task":
                 continue  # approvals have no subtasks
             for sub_name in blueprint.subtasks:
                 sub_id = world.next_id("t")
                 world.subjects[sub_id] = blueprint.subject
                 world.emit(
-                    ev.TaskCreated,
-                    actor.id,
-                    task=sub_id,
-                    project=project.id,
-                    name=sub_name,
-                    parent=task_id,
+                    ev.TaskCreated(
+                        world.next_seq(),
+                        world.now,
+                        actor.id,
+                        task=sub_id,
+                        project=project.id,
+                        name=sub_name,
+                        parent=task_id,
+                    )
                 )
         if not queue:  # all tasks are in: now the milestones can wait on some of them
             add_milestones(world, actor, project)
@@ -225,7 +245,16 @@ def _assign(world: World, actor: Actor) -> bool:
             task_id = next(iter(project.unassigned))
             state = world.state
             assignee = min(people, key=lambda a: (open_count(state, a.id), a.id))
-            world.emit(ev.TaskAssigned, actor.id, task=task_id, assignee=assignee.id, previous=None)
+            world.emit(
+                ev.TaskAssigned(
+                    world.next_seq(),
+                    world.now,
+                    actor.id,
+                    task=task_id,
+                    assignee=assignee.id,
+                    previous=None,
+                )
+            )
             return True
     return False
 
@@ -275,7 +304,7 @@ def _reopen(world: World, actor: Actor) -> bool:
         or (world.now - task.completed_at).total_seconds() > REOPEN_WINDOW_SECONDS
     ):
         return False
-    world.emit(ev.TaskReopened, actor.id, task=task.id)
+    world.emit(ev.TaskReopened(world.next_seq(), world.now, actor.id, task=task.id))
     move(world, actor, task, "in_progress")
     comment(world, actor, task, "review_feedback", to=task.assignee)
     return True

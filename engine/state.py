@@ -99,7 +99,7 @@ class TaskView:
     created_at: datetime
     parent: str | None
     assignee: str | None
-    state: str
+    state: ev.TaskState
     due_on: date | None
     completed: bool
     completed_at: datetime | None

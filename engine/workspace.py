@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from itertools import accumulate
-from typing import Final
+from typing import Final, NamedTuple
 
 from engine import events as ev
 from engine.draws import between, pick, uniform, weighted
@@ -51,19 +51,29 @@ def set_up_workspace(world: World, actor: Actor) -> bool:
         world.field_ids[spec.name] = field_id
         world.field_specs[field_id] = spec
         world.emit(
-            ev.CustomFieldCreated,
-            actor.id,
-            field=field_id,
-            name=spec.name,
-            kind=spec.type,
-            options=tuple(spec.options),
-            precision=spec.precision,
+            ev.CustomFieldCreated(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                field=field_id,
+                name=spec.name,
+                kind=spec.type,
+                options=tuple(spec.options),
+                precision=spec.precision,
+            )
         )
     for i, name in enumerate(tag_names(world.scenario)):
         tag_id = world.next_id("tg")
         world.tag_ids.append(tag_id)
         world.emit(
-            ev.TagCreated, actor.id, tag=tag_id, name=name, color=TAG_COLORS[i % len(TAG_COLORS)]
+            ev.TagCreated(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                tag=tag_id,
+                name=name,
+                color=TAG_COLORS[i % len(TAG_COLORS)],
+            )
         )
     return True
 
@@ -77,16 +87,25 @@ def project_extras(world: World, actor: Actor) -> dict:
 # -- tasks -------------------------------------------------------------------------------------
 
 
-def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: date) -> dict:
+class TaskExtras(NamedTuple):
+    """What the workspace adds to a new top-level task named `name` (an approval is renamed)."""
+
+    name: str
+    custom_fields: dict[str, str | float]
+    tags: tuple[str, ...] = ()
+    subtype: ev.TaskSubtype = "default_task"
+    assignee: str | None = None
+
+
+def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: date) -> TaskExtras:
     """Subtype (and approver), tags and custom field values for a new top-level task."""
     rng, space = actor.rng, world.scenario.workspace
-    extras: dict = {"custom_fields": field_values(world, actor, due_on, subject)}
+    custom_fields = field_values(world, actor, due_on, subject)
     if not enabled(world):
-        return extras
+        return TaskExtras(name, custom_fields)
+    tags: tuple[str, ...] = ()
     if world.tag_ids and rng.random() < 0.6:
-        extras["tags"] = tuple(
-            rng.sample(world.tag_ids, k=min(len(world.tag_ids), between(rng, 1, 2)))
-        )
+        tags = tuple(rng.sample(world.tag_ids, k=min(len(world.tag_ids), between(rng, 1, 2))))
     if rng.random() < space.approval_share:
         approvers = [
             a.id
@@ -94,11 +113,10 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
             if a.role in APPROVERS and world.state.people[a.id].away is None
         ]
         if approvers:
-            extras.update(
-                subtype="approval", assignee=pick(rng, approvers), name=f"Approve: {name}"
-            )
-            extras["custom_fields"].pop(world.field_ids.get(STAGE.name, ""), None)
-    return extras
+            approver = pick(rng, approvers)
+            custom_fields.pop(world.field_ids.get(STAGE.name, ""), None)  # no stages to approve
+            return TaskExtras(f"Approve: {name}", custom_fields, tags, "approval", approver)
+    return TaskExtras(name, custom_fields, tags)
 
 
 def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict[str, str | float]:
@@ -144,7 +162,13 @@ def after_task_created(world: World, actor: Actor, task_id: str, project: Projec
     ]
     if earlier:
         world.emit(
-            ev.DependencyAdded, actor.id, task=task_id, depends_on=pick(actor.rng, earlier[-6:])
+            ev.DependencyAdded(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                task=task_id,
+                depends_on=pick(actor.rng, earlier[-6:]),
+            )
         )
 
 
@@ -166,18 +190,25 @@ def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:
         milestone = world.next_id("t")
         world.subjects[milestone] = f"milestone {n + 1}"
         world.emit(
-            ev.TaskCreated,
-            actor.id,
-            task=milestone,
-            project=project.id,
-            name=f"Milestone {n + 1}: {project.name}",
-            section=project.sections.get("new"),
-            assignee=actor.id,
-            due_on=due,
-            subtype="milestone",
+            ev.TaskCreated(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                task=milestone,
+                project=project.id,
+                name=f"Milestone {n + 1}: {project.name}",
+                section=project.sections.get("new"),
+                assignee=actor.id,
+                due_on=due,
+                subtype="milestone",
+            )
         )
         for task_id in waits_on:
-            world.emit(ev.DependencyAdded, actor.id, task=milestone, depends_on=task_id)
+            world.emit(
+                ev.DependencyAdded(
+                    world.next_seq(), world.now, actor.id, task=milestone, depends_on=task_id
+                )
+            )
         world.open_milestones.setdefault(actor.id, {})[milestone] = project.id
 
 
@@ -195,17 +226,22 @@ def open_dependency(world: World, task: TaskView) -> str | None:
 def escalate_priority(world: World, actor: Actor, task: TaskView) -> None:
     """A task that slips its due date gets one step more urgent."""
     field_id = world.field_ids.get(PRIORITY.name)
-    current = task.custom.get(field_id) if field_id else None
+    if field_id is None:
+        return
+    current = task.custom.get(field_id)
     if current is None or current not in PRIORITY.options or current == PRIORITY.options[-1]:
         return
     higher = PRIORITY.options[PRIORITY.options.index(current) + 1]
     world.emit(
-        ev.CustomFieldChanged,
-        actor.id,
-        task=task.id,
-        field=field_id,
-        value=higher,
-        previous=current,
+        ev.CustomFieldChanged(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            task=task.id,
+            field=field_id,
+            value=higher,
+            previous=current,
+        )
     )
 
 
@@ -221,7 +257,11 @@ def decide_approval(world: World, actor: Actor) -> bool:
         task = tasks[task_id]
         if task.subtype == "approval" and task.approval_status == "pending":
             status = weighted(actor.rng, APPROVAL_OUTCOMES, _APPROVAL_CUMULATIVE)
-            world.emit(ev.ApprovalDecided, actor.id, task=task_id, status=status)
+            world.emit(
+                ev.ApprovalDecided(
+                    world.next_seq(), world.now, actor.id, task=task_id, status=status
+                )
+            )
             comment(world, actor, task, "review_feedback", to=task.creator)
             _finish_one_step(world, actor, task)
             return True
@@ -246,14 +286,17 @@ def reach_milestones(world: World, actor: Actor) -> bool:
 def _finish_one_step(world: World, actor: Actor, task: TaskView) -> None:
     section = world.state.projects[task.project].sections.get("done")
     world.emit(
-        ev.TaskStateChanged,
-        actor.id,
-        task=task.id,
-        state="done",
-        previous=task.state,
-        section=section,
+        ev.TaskStateChanged(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            task=task.id,
+            state="done",
+            previous=task.state,
+            section=section,
+        )
     )
-    world.emit(ev.TaskCompleted, actor.id, task=task.id)
+    world.emit(ev.TaskCompleted(world.next_seq(), world.now, actor.id, task=task.id))
 
 
 def run_portfolio(world: World, actor: Actor) -> bool:
@@ -269,17 +312,28 @@ def run_portfolio(world: World, actor: Actor) -> bool:
         portfolio_id = world.portfolio_of[actor.id] = world.next_id("pf")
         first_name = actor.person.name.split()[0]
         world.emit(
-            ev.PortfolioCreated,
-            actor.id,
-            portfolio=portfolio_id,
-            name=f"{first_name}'s {actor.person.team} portfolio",
-            owner=actor.id,
+            ev.PortfolioCreated(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                portfolio=portfolio_id,
+                name=f"{first_name}'s {actor.person.team} portfolio",
+                owner=actor.id,
+            )
         )
         return True
     portfolio = state.portfolios[portfolio_id]
     for project_id in mine or ():
         if project_id not in portfolio.projects:
-            world.emit(ev.PortfolioItemAdded, actor.id, portfolio=portfolio_id, project=project_id)
+            world.emit(
+                ev.PortfolioItemAdded(
+                    world.next_seq(),
+                    world.now,
+                    actor.id,
+                    portfolio=portfolio_id,
+                    project=project_id,
+                )
+            )
             return True
     every = world.scenario.work.status_update_every_days * 86400
     last = portfolio.last_status_at
@@ -310,11 +364,14 @@ def _portfolio_status(world: World, actor: Actor, portfolio_id: str) -> None:
         author=person_ref(world, actor.id),
     )
     world.emit(
-        ev.PortfolioStatusPosted,
-        actor.id,
-        status_update=world.next_id("su"),
-        portfolio=portfolio_id,
-        status_type=status,
-        title=title,
-        text=text,
+        ev.PortfolioStatusPosted(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            status_update=world.next_id("su"),
+            portfolio=portfolio_id,
+            status_type=status,
+            title=title,
+            text=text,
+        )
     )
