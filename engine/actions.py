@@ -86,7 +86,7 @@ def _announce_time_away(world: World, actor: Actor) -> bool:
     actor.announced = (start_on, end_on)
     back = world.workdays_after(actor, end_on, 1)
     tasks, mine = world.state.tasks, world.state.assigned[actor.id]
-    active = _active(mine)
+    active = mine.active()
     for task_id in active[:3]:
         comment(world, actor, tasks[task_id], "out_of_office", detail=back.strftime("%a %d %b"))
     return True
@@ -129,7 +129,7 @@ def _review(world: World, actor: Actor) -> bool:
     if not waiting:
         return False
     task = world.state.tasks[next(iter(waiting))]
-    if actor.rng.random() < world.scenario.work.changes_requested_probability:
+    if actor.rng.random() < world.rates.changes_requested_probability:
         move(world, actor, task, "in_progress")
     comment(world, actor, task, "review_feedback", to=task.assignee)
     return True
@@ -137,7 +137,7 @@ def _review(world: World, actor: Actor) -> bool:
 
 def _finish_approved(world: World, actor: Actor) -> bool:
     tasks = world.state.tasks
-    for task_id in world.state.assigned[actor.id]["in_review"]:
+    for task_id in world.state.assigned[actor.id].in_review:
         task = tasks[task_id]
         if task.approved and open_dependency(world, task) is None:
             complete(world, actor, task)
@@ -147,7 +147,7 @@ def _finish_approved(world: World, actor: Actor) -> bool:
 
 def _unblock(world: World, actor: Actor) -> bool:
     tasks = world.state.tasks
-    for task_id in world.state.assigned[actor.id]["blocked"]:
+    for task_id in world.state.assigned[actor.id].blocked:
         task = tasks[task_id]
         if task.blocked_by is not None:  # waiting on another task: free once it is done
             ready = task.blocked_by not in tasks or tasks[task.blocked_by].completed
@@ -162,7 +162,7 @@ def _unblock(world: World, actor: Actor) -> bool:
 
 
 def _slip_due_date(world: World, actor: Actor) -> bool:
-    in_progress = world.state.assigned[actor.id]["in_progress"]
+    in_progress = world.state.assigned[actor.id].in_progress
     if not in_progress:
         return False
     today, tasks = world.local_today(actor), world.state.tasks
@@ -191,29 +191,32 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
 
 def _pace(world: World, actor: Actor) -> None:
     """Accrue progress: weekly rates become credit per action, spent when it crosses 1."""
-    per_action, state = world.per_action, world.state
-    open_tasks = state.open_counts[actor.id]
-    actor.comment_credit += world.comments_per_task_per_day * open_tasks * 5 * per_action
+    rates, state = world.rates, world.state
+    per_action = rates.per_action
+    mine = state.assigned[actor.id]
+    open_tasks = mine.count
+    actor.comment_credit += rates.comments_per_task_per_day * open_tasks * 5 * per_action
     if actor.role == "manager":
         return
     # Idle credit is capped so a quiet spell does not become a burst.
-    actor.work_credit = min(3.0, actor.work_credit + world.work_credit_per_action)
+    actor.work_credit = min(3.0, actor.work_credit + rates.work_credit_per_action)
     # Blockers arrive as a Poisson process over in-progress work, drawn now and hit at the
     # next chance to work (drawing later would lose those that fall on busy moments).
-    in_progress = len(state.assigned[actor.id]["in_progress"])
-    if actor.rng.random() < world.blocked_rate_per_week * in_progress * per_action:
+    in_progress = len(mine.in_progress)
+    if actor.rng.random() < rates.blocked_rate_per_week * in_progress * per_action:
         actor.blockers_due += 1
 
 
 def _steady_work(world: World, actor: Actor) -> bool:
-    rng, work = actor.rng, world.scenario.work
-    in_progress = my_open(world, actor, "in_progress")
+    rng = actor.rng
+    mine = world.state.assigned[actor.id]
+    in_progress = my_open(world, mine.in_progress)
     if in_progress and actor.blockers_due:
         actor.blockers_due -= 1
         task = pick(rng, in_progress)
         move(world, actor, task, "blocked")
         world.blocked_until[task.id] = world.clock + rng.expovariate(
-            1 / (work.blocked_days_mean * 86400)
+            1 / (world.scenario.work.blocked_days_mean * 86400)
         )
         comment(world, actor, task, "blocked")
         return True
@@ -237,8 +240,8 @@ def _steady_work(world: World, actor: Actor) -> bool:
         if task.open_subtasks and rng.random() < 0.5:
             _advance_subtask(world, actor, _first_open_subtask(world, task))
             return True
-    if len(in_progress) < work.work_in_progress:
-        fresh = [t for t in my_open(world, actor, "new") if t.subtype == "default_task"]
+    if len(in_progress) < world.rates.work_in_progress:
+        fresh = [t for t in my_open(world, mine.new) if t.subtype == "default_task"]
         if fresh:
             task = fresh[0]
             move(world, actor, task, "in_progress")
@@ -290,17 +293,17 @@ def _pick_up(world: World, actor: Actor) -> bool:
 
 
 def _conversation(world: World, actor: Actor) -> None:
-    rng, work, state = actor.rng, world.scenario.work, world.state
-    assigned = state.assigned[actor.id]
-    if assigned["in_progress"] or assigned["blocked"] or assigned["in_review"]:
+    rng, rates, state = actor.rng, world.rates, world.state
+    mine = state.assigned[actor.id]
+    if mine.in_progress or mine.blocked or mine.in_review:
         if actor.comment_credit >= 1:
             actor.comment_credit -= 1
-            task = state.tasks[pick(rng, _active(assigned))]
+            task = state.tasks[pick(rng, mine.active())]
             to = reviewer_for(world, actor, task) if rng.random() < 0.3 else None
             comment(world, actor, task, "question" if to else "progress", to=to)
             return
         if world.tag_ids and rng.random() < 0.03:  # tags also arrive after creation
-            task = state.tasks[pick(rng, _active(assigned))]
+            task = state.tasks[pick(rng, mine.active())]
             tag = pick(rng, world.tag_ids)
             if tag not in task.tags:
                 world.emit(
@@ -314,16 +317,11 @@ def _conversation(world: World, actor: Actor) -> None:
     if liked is None or liked.assignee == actor.id:  # gone with its finished project, or mine
         return
     roll = rng.random()
-    if roll < work.like_probability and actor.id not in liked.likers:
+    if roll < rates.like_probability and actor.id not in liked.likers:
         world.emit(ev.TaskLiked(world.next_seq(), world.now, actor.id, task=liked.id))
-    elif roll > 1 - work.follower_probability / 4 and actor.id not in liked.followers:
+    elif roll > 1 - rates.follower_probability / 4 and actor.id not in liked.followers:
         world.emit(
             ev.FollowerAdded(
                 world.next_seq(), world.now, actor.id, task=liked.id, follower=actor.id
             )
         )
-
-
-def _active(assigned: dict[str, dict[str, None]]) -> list[str]:
-    """Someone's tasks that are under way: in progress, blocked or in review."""
-    return [*assigned["in_progress"], *assigned["blocked"], *assigned["in_review"]]

@@ -95,9 +95,10 @@ def teammates(world: World, actor: Actor) -> list[Actor]:
     return [a for a in world.teams[actor.person.team] if a.joined and a is not actor]
 
 
-def my_open(world: World, actor: Actor, state: str) -> list[TaskView]:
+def my_open(world: World, ids: dict[str, None]) -> list[TaskView]:
+    """The tasks of `ids` (one of someone's Assignments)."""
     tasks = world.state.tasks
-    return [tasks[t] for t in world.state.assigned[actor.id][state]]
+    return [tasks[t] for t in ids]
 
 
 def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:

@@ -73,7 +73,7 @@ def _close_finished(world: World, actor: Actor) -> bool:
 
 
 def _post_status(world: World, actor: Actor) -> bool:
-    every = world.scenario.work.status_update_every_days * 86400
+    every = world.rates.status_update_every_seconds
     for project in _own_open_projects(world, actor):
         last = project.last_status_at or project.created_at
         if (world.now - last).total_seconds() >= every:
@@ -126,7 +126,7 @@ def _status_update(
 
 
 def _start_project(world: World, actor: Actor) -> bool:
-    cadence = world.scenario.work.new_project_every_days * 86400 * 7 / 5
+    cadence = world.rates.new_project_every_seconds
     projects = world.state.projects
     backlog = sum(
         len(projects[p].unassigned) + len(world.task_queue.get(p, ()))
@@ -171,7 +171,7 @@ def _start_project(world: World, actor: Actor) -> bool:
 
 
 def _create_tasks(world: World, actor: Actor) -> bool:
-    rng, work = actor.rng, world.scenario.work
+    rng, rates = actor.rng, world.rates
     for project in _own_open_projects(world, actor):
         queue = world.task_queue.get(project.id)
         if not queue:
@@ -183,7 +183,7 @@ def _create_tasks(world: World, actor: Actor) -> bool:
             followers = tuple(
                 a.id
                 for a in teammates(world, actor)
-                if rng.random() < work.follower_probability / 3
+                if rng.random() < rates.follower_probability / 3
             )
             world.subjects[task_id] = blueprint.subject
             due_on = world.workdays_after(actor, today, between(rng, 3, 15))
@@ -288,7 +288,7 @@ def _chase_quiet(world: World, actor: Actor) -> bool:
 
 def _reopen(world: World, actor: Actor) -> bool:
     state = world.state
-    if not state.recently_completed or actor.rng.random() >= world.scenario.work.reopen_probability:
+    if not state.recently_completed or actor.rng.random() >= world.rates.reopen_probability:
         return False
     task = state.tasks.get(state.recently_completed[-1])
     if task is None or task.subtype != "default_task":

@@ -164,6 +164,37 @@ class Question:
         self.task, self.asker, self.at = task, asker, at
 
 
+class Assignments:
+    """One person's open assigned tasks by lifecycle state (dicts as ordered sets of task ids;
+    done tasks are not kept), and how many. Attributes rather than a dict keyed by state:
+    people read them at every moment."""
+
+    new: dict[str, None]
+    in_progress: dict[str, None]
+    blocked: dict[str, None]
+    in_review: dict[str, None]
+    count: int
+
+    def __init__(self) -> None:
+        self.new, self.in_progress, self.blocked, self.in_review = {}, {}, {}, {}
+        self.count = 0
+
+    def in_state(self, state: str) -> dict[str, None]:
+        if state == "in_progress":
+            return self.in_progress
+        if state == "new":
+            return self.new
+        if state == "blocked":
+            return self.blocked
+        if state == "in_review":
+            return self.in_review
+        raise KeyError(f"no open tasks are kept in state {state!r}")
+
+    def active(self) -> list[str]:
+        """The tasks under way: in progress, blocked or in review."""
+        return [*self.in_progress, *self.blocked, *self.in_review]
+
+
 @dataclass(slots=True)
 class State:
     # Whether a task may be completed while a task it depends on is open (scenario policy).
@@ -175,9 +206,7 @@ class State:
     tasks: dict[str, TaskView] = field(default_factory=dict)
     comments: int = 0
     status_updates: int = 0
-    # person → lifecycle state → tasks assigned to them in that state (done tasks are not kept)
-    assigned: dict[str, dict[str, dict[str, None]]] = field(default_factory=dict)
-    open_counts: dict[str, int] = field(default_factory=dict)  # person → open assigned tasks
+    assigned: dict[str, Assignments] = field(default_factory=dict)  # person → open tasks
     open_projects: dict[str, None] = field(default_factory=dict)
     # owner → their open projects; team → its open projects (managers look here often)
     open_projects_by_owner: dict[str, dict[str, None]] = field(default_factory=dict)
@@ -198,19 +227,21 @@ Handler = Callable[[State, Any], None]
 
 
 def open_count(state: State, person: str) -> int:
-    return state.open_counts[person]
+    return state.assigned[person].count
 
 
 def _index(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
-        state.assigned[task.assignee][task.state][task.id] = None
-        state.open_counts[task.assignee] += 1
+        mine = state.assigned[task.assignee]
+        mine.in_state(task.state)[task.id] = None
+        mine.count += 1
 
 
 def _unindex(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
-        del state.assigned[task.assignee][task.state][task.id]
-        state.open_counts[task.assignee] -= 1
+        mine = state.assigned[task.assignee]
+        del mine.in_state(task.state)[task.id]
+        mine.count -= 1
 
 
 # Final: compiled code keeps it in a C static instead of looking it up in `ev` per event.
@@ -276,8 +307,7 @@ def _person_joined(state: State, e: ev.PersonJoined) -> None:
         team=e.team,
         tz=ZoneInfo(e.timezone),
     )
-    state.assigned[e.person] = {s: {} for s in TRANSITIONS if s != "done"}
-    state.open_counts[e.person] = 0
+    state.assigned[e.person] = Assignments()
     state.asked[e.person] = {}
     state.reviews[e.person] = {}
 

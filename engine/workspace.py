@@ -39,7 +39,7 @@ APPROVERS: Final = ("manager", "lead")
 
 
 def enabled(world: World) -> bool:
-    return world.scenario.workspace.enabled
+    return world.rates.workspace_enabled
 
 
 def set_up_workspace(world: World, actor: Actor) -> bool:
@@ -253,7 +253,7 @@ def decide_approval(world: World, actor: Actor) -> bool:
     if actor.role not in APPROVERS or actor.rng.random() < 0.5:
         return False
     tasks = world.state.tasks
-    for task_id in world.state.assigned[actor.id]["new"]:
+    for task_id in world.state.assigned[actor.id].new:
         task = tasks[task_id]
         if task.subtype == "approval" and task.approval_status == "pending":
             status = weighted(actor.rng, APPROVAL_OUTCOMES, _APPROVAL_CUMULATIVE)
@@ -335,7 +335,7 @@ def run_portfolio(world: World, actor: Actor) -> bool:
                 )
             )
             return True
-    every = world.scenario.work.status_update_every_days * 86400
+    every = world.rates.status_update_every_seconds
     last = portfolio.last_status_at
     if portfolio.projects and (last is None or (world.now - last).total_seconds() >= every):
         _portfolio_status(world, actor, portfolio_id)

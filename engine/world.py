@@ -55,6 +55,50 @@ class Actor:
     last_chase_day: date | None = None
 
 
+@dataclass(slots=True)
+class Rates:
+    """The scenario's numbers that people read at (nearly) every moment, as native attributes:
+    reading a field of the scenario's Structs from compiled code is a generic lookup. The
+    engine reads these fields from here only."""
+
+    per_action: float  # an action's share of a week at activity 1: weekly rates → credit
+    work_credit_per_action: float
+    comments_per_task_per_day: float
+    blocked_rate_per_week: float
+    changes_requested_probability: float
+    work_in_progress: int
+    like_probability: float
+    follower_probability: float
+    reopen_probability: float
+    status_update_every_seconds: float
+    new_project_every_seconds: float  # in working time: five working days make a week
+    workspace_enabled: bool
+
+    @staticmethod
+    def of(scenario: Scenario) -> Rates:
+        work = scenario.work
+        # Actions in a week at activity 1: turns weekly rates into credit per action, so rates
+        # scale with the activity level like everything else.
+        per_action = 1 / (work.actions_per_day * 5)
+        # A review that asks for changes costs another round of work, so review requests come
+        # faster than completions (see engine.actions._pace).
+        rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
+        return Rates(
+            per_action=per_action,
+            work_credit_per_action=work.completion_rate_per_week * rounds * per_action,
+            comments_per_task_per_day=work.comments_per_task_per_day,
+            blocked_rate_per_week=work.blocked_rate_per_week,
+            changes_requested_probability=work.changes_requested_probability,
+            work_in_progress=work.work_in_progress,
+            like_probability=work.like_probability,
+            follower_probability=work.follower_probability,
+            reopen_probability=work.reopen_probability,
+            status_update_every_seconds=work.status_update_every_days * 86400,
+            new_project_every_seconds=work.new_project_every_days * 86400 * 7 / 5,
+            workspace_enabled=scenario.workspace.enabled,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Shard:
     """One team simulated on its own (see engine.organisation): the `index`-th of `count`
@@ -149,17 +193,7 @@ class World:
         self.teams: dict[str, list[Actor]] = {}
         for a in self.actors:
             self.teams.setdefault(a.person.team, []).append(a)
-        # Actions in a week at activity 1: turns weekly rates into credit per action, so rates
-        # scale with the activity level like everything else.
-        work = scenario.work
-        self.per_action = 1 / (work.actions_per_day * 5)
-        # Read at every moment (engine.actions._pace): native attributes, not the Struct's.
-        self.comments_per_task_per_day = work.comments_per_task_per_day
-        self.blocked_rate_per_week = work.blocked_rate_per_week
-        # A review that asks for changes costs another round of work, so review requests come
-        # faster than completions (see engine.actions._pace).
-        rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
-        self.work_credit_per_action = work.completion_rate_per_week * rounds * self.per_action
+        self.rates = Rates.of(scenario)
 
     # -- setup -------------------------------------------------------------------------------
 
