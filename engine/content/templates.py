@@ -158,16 +158,27 @@ def _with_class(pools: Pools, cls: str) -> Pools:
     return MappingProxyType({**pools, "cls": vt.CLS[cls], "plan": vt.PLAN[cls]})
 
 
-def _subject_index(
-    industries: Mapping[str, _Industry],
-) -> Mapping[str, tuple[Pools, Mapping[str, str]]]:
-    """Subject -> the comment pools of its industry and work class, and its verb forms."""
-    index: dict[str, tuple[Pools, Mapping[str, str]]] = {}
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# A subject's comment pools, verb forms and capitalized self ("The audit plan").
+_Subject = tuple[Pools, Mapping[str, str], str]
+
+
+def _subject(noun_phrase: str, pools: Pools) -> _Subject:
+    return pools, _forms(noun_phrase), _capitalized(noun_phrase)
+
+
+def _subject_index(industries: Mapping[str, _Industry]) -> Mapping[str, _Subject]:
+    """Subject -> the comment pools of its industry and work class, its verb forms and its
+    capitalized form, worked out once."""
+    index: dict[str, _Subject] = {}
     for industry in industries.values():
         by_class = {cls: _with_class(industry.pools, cls) for cls in vt.WORK_CLASSES}
         objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
         for obj, cls in objects:
-            index["the " + obj] = (by_class[cls], _forms(obj))
+            index["the " + obj] = _subject("the " + obj, by_class[cls])
     return MappingProxyType(index)
 
 
@@ -214,10 +225,6 @@ def first_name(person: PersonRef, default: str = "team") -> str:
     return parts[0] if parts else default
 
 
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _industry(name: str) -> _Industry:
     try:
         return _INDUSTRIES[name]
@@ -228,7 +235,7 @@ def _industry(name: str) -> _Industry:
 
 
 def _pick(draw: Callable[[], float], pool: tuple[T, ...]) -> T:
-    return pool[int(draw() * len(pool))]
+    return pool[int(draw() * float(len(pool)))]  # as `* len(pool)`, but a native multiply
 
 
 def fill(
@@ -264,6 +271,16 @@ class TemplateSource:
     """Offline, deterministic content from per-industry templates."""
 
     name = "templates"
+
+    def __init__(self) -> None:
+        self._first_names: dict[str, str] = {}  # full name → first name ("" if nameless)
+
+    def _first_name(self, person: PersonRef, default: str) -> str:
+        """`first_name`, remembered: people write many comments."""
+        first = self._first_names.get(person.name)
+        if first is None:
+            first = self._first_names[person.name] = first_name(person, "")
+        return first or default
 
     def project(self, rng: random.Random, *, industry: str, index: int) -> ProjectBlueprint:
         ind = _industry(industry)
@@ -312,17 +329,17 @@ class TemplateSource:
             )
         subject = context.task_subject
         found = _BY_SUBJECT.get(subject)
-        pools, forms = found if found is not None else (_NEUTRAL, _forms(subject))
+        pools, forms, capitalized = found if found is not None else _subject(subject, _NEUTRAL)
         draw = rng.random
         fixed = {
             "s": subject,
-            "S": _capitalized(subject),
-            "me": first_name(context.author, "me"),
+            "S": capitalized,
+            "me": self._first_name(context.author, "me"),
             "d": context.detail or kind.default_detail,
         }
         to = context.to
         if to is not None:
-            fixed["to"] = first_name(to)
+            fixed["to"] = self._first_name(to, "team")
         addressed = to is not None and (kind.openers_to or kind.bodies_to)
         parts: list[Template] = []
         shape = draw()
@@ -375,7 +392,7 @@ class TemplateSource:
         if draw() < 0.7:
             sentences.append(_pick(draw, _STATUS_NEXTS[status_type]))
         text = fill(sentences, fixed, _NO_FORMS, draw, _NEUTRAL)
-        signature = first_name(author, "")
+        signature = self._first_name(author, "")
         if draw() < 0.5 and signature:
             text += "\n\n" + signature
         return title, text
