@@ -249,3 +249,58 @@ def test_the_worlds_clock_is_simpys_at_every_event():
     organisation.run()
     assert len(seen) > 2000
     assert all(clock == now for clock, now in seen)
+
+
+def test_an_event_must_take_the_seq_it_was_given():
+    # Events are built where they happen, with world.next_seq(); emit folds before the sink sees
+    # anything, so an event built and not emitted (or emitted twice) is refused, not logged.
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=1))
+    logged: list[ev.Event] = []
+    world = World(scenario, TemplateSource(), logged.append)
+    actor = world.actors[0]
+    person = actor.person
+
+    def joined(seq: int) -> ev.PersonJoined:
+        return ev.PersonJoined(seq, world.now, actor.id, person=actor.id, name=person.name,
+                               email=person.email, role=person.role, timezone=person.timezone)  # fmt: skip
+
+    first = joined(world.next_seq())
+    world.emit(first)
+    assert logged == [first] and world.state.last_seq == 1
+    world.next_seq()  # an event made and dropped leaves a gap
+    with pytest.raises(ImpossibleEvent, match="seq 3: expected seq 2"):
+        world.emit(joined(world.next_seq()))
+    with pytest.raises(ImpossibleEvent, match="seq 1: expected seq 2"):
+        world.emit(first)
+    assert logged == [first] and world.state.last_seq == 1
+
+
+def test_rates_are_the_scenarios_numbers():
+    from engine.world import Rates
+
+    work = sc.Work(actions_per_day=20.0, completion_rate_per_week=2.0, work_in_progress=3,
+                   changes_requested_probability=0.5, status_update_every_days=5.0,
+                   new_project_every_days=10.0, like_probability=0.4)  # fmt: skip
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), work=work))
+    rates = Rates.of(scenario)
+    assert rates.per_action == 1 / 100
+    assert rates.work_credit_per_action == pytest.approx(2.0 * 2 / 100)  # changes asked: 2 rounds
+    assert (rates.work_in_progress, rates.like_probability) == (3, 0.4)
+    assert rates.status_update_every_seconds == 5 * 86400
+    assert rates.new_project_every_seconds == 10 * 86400 * 7 / 5  # in working days
+    assert rates.workspace_enabled is scenario.workspace.enabled
+
+
+def test_open_tasks_are_kept_by_state_and_counted(default_run):
+    from engine.state import Assignments
+
+    world, _ = default_run
+    for person, mine in world.state.assigned.items():
+        open_tasks = [t for t in world.state.tasks.values()
+                      if t.assignee == person and not t.completed]  # fmt: skip
+        assert mine.count == len(open_tasks)
+        for state in ("new", "in_progress", "blocked", "in_review"):
+            assert set(mine.in_state(state)) == {t.id for t in open_tasks if t.state == state}
+    assert sum(m.count for m in world.state.assigned.values()) > 0, "nothing open proves nothing"
+    with pytest.raises(KeyError, match="no open tasks are kept in state 'done'"):
+        Assignments().in_state("done")
