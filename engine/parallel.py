@@ -33,7 +33,13 @@ from engine.scenario import Scenario
 if TYPE_CHECKING:
     from engine.organisation import Numbering
 
-STEP_SECONDS: Final = 86400.0  # one simulated day per message: small enough for progress, few sends
+# A step covers whole simulated days, as many as keep it near STEP_PERSON_DAYS (1 to 7): each
+# team then runs several days in a row with its state warm in the CPU's caches (a thousand
+# people: 3-day steps, 6-10 % faster than 1-day ones for 36 MB more), while a step's lines stay
+# small in memory. Claude content steps a day at a time: its calls are slow, and progress is
+# reported per step.
+STEP_PERSON_DAYS: Final = 3000
+MAX_STEP_DAYS: Final = 7
 
 
 class Step(NamedTuple):
@@ -82,17 +88,19 @@ def simulate_teams(
     *,
     workers: int = 1,
     content: ContentSource | None = None,
+    step_days: int | None = None,
 ) -> int:
     """Simulate the (resolved) scenario's teams, in this process or in `workers` processes (with
     template content only); returns the events made. `on_lines` gets the merged log step by
-    step, `on_progress` the simulated seconds after each step."""
+    step, `on_progress` the simulated seconds after each step. Steps are `step_days` long
+    (default: see step_seconds); the log is the same whatever their length."""
     from engine.organisation import Numbering, teams_of
 
     teams = len(teams_of(scenario))
     workers = max(1, min(workers, teams))
     numbering = Numbering()
     if workers == 1:
-        for step in _steps(scenario, list(range(teams)), content):
+        for step in _steps(scenario, list(range(teams)), step_days, content):
             if teams == 1:  # one team's lines come in order, numbered: nothing to merge
                 first_seq, numbering.seq = numbering.seq + 1, numbering.seq + len(step.lines)
                 if step.lines:
@@ -112,7 +120,12 @@ def simulate_teams(
             ours, theirs = context.Pipe(duplex=False)
             process = context.Process(
                 target=_work,
-                args=(msgspec.json.encode(scenario), list(range(w, teams, workers)), theirs),
+                args=(
+                    msgspec.json.encode(scenario),
+                    list(range(w, teams, workers)),
+                    step_days,
+                    theirs,
+                ),
                 name=f"busywork-sim-{w}",
                 daemon=True,
             )
@@ -230,11 +243,14 @@ def _receive(pipe: Connection, worker: int) -> Step | None:
     return Step(until, times, lines.split(b"\n") if lines else [], runs, shared, counts)
 
 
-def _work(encoded_scenario: bytes, teams: list[int], pipe: Connection) -> None:
+def _work(
+    encoded_scenario: bytes, teams: list[int], step_days: int | None, pipe: Connection
+) -> None:
     """A worker process: run `teams`, send each step (a plain tuple: quick to pickle), then
     None; on failure, the error as text."""
     try:
-        for step in _steps(msgspec.json.decode(encoded_scenario, type=Scenario), teams):
+        scenario = msgspec.json.decode(encoded_scenario, type=Scenario)
+        for step in _steps(scenario, teams, step_days):
             until, times, lines, runs, shared, counts = step
             pipe.send((until, times, b"\n".join(lines), runs, shared, counts))
         pipe.send(None)
@@ -247,8 +263,18 @@ def _work(encoded_scenario: bytes, teams: list[int], pipe: Connection) -> None:
         pipe.close()
 
 
+def step_seconds(people: int, *, templates: bool) -> float:
+    """Simulated seconds per step for a scenario of `people` (see STEP_PERSON_DAYS)."""
+    if not templates:
+        return 86400.0
+    return 86400.0 * max(1, min(MAX_STEP_DAYS, STEP_PERSON_DAYS // max(1, people)))
+
+
 def _steps(
-    scenario: Scenario, teams: list[int], content: ContentSource | None = None
+    scenario: Scenario,
+    teams: list[int],
+    step_days: int | None,
+    content: ContentSource | None = None,
 ) -> Iterator[Step]:
     """Run `teams`, each on its own SimPy environment, a step at a time: every team to the
     step's end in turn (its state stays in the CPU's caches while it runs: 1.3–1.6× as fast as
@@ -281,6 +307,11 @@ def _steps(
         return collect
 
     source = content if content is not None else TemplateSource()
+    step = (
+        step_seconds(len(scenario.people), templates=source.name == "templates")
+        if step_days is None
+        else step_days * 86400.0
+    )
     for position, k in enumerate(teams):
         shard = Shard(k, len(names), names[k])
         worlds.append(World(scenario, source, collector(position), shard=shard))
@@ -288,7 +319,7 @@ def _steps(
         world.start()
     horizon, t = worlds[0].horizon, 0.0
     while t < horizon:
-        t = min(horizon, t + STEP_SECONDS)
+        t = min(horizon, t + step)
         for k, world in zip(teams, worlds, strict=True):
             before = len(lines)
             world.env.run(until=t)

@@ -125,8 +125,9 @@ def simulate_run(
     workers: int = 1,
 ) -> Summary:
     """Simulate (or finish simulating) the run described by the manifest into its log, a
-    simulated day at a time (engine.parallel). With `workers` > 1, a scenario of several teams
-    with template content is simulated in that many processes; the log is the same."""
+    step of simulated days at a time (engine.parallel). With `workers` > 1, a scenario of
+    several teams with template content is simulated in that many processes; the log is the
+    same."""
     scenario = resolve(manifest.scenario)
     counts: dict[str, int] = {}
     started = time.perf_counter()

@@ -20,7 +20,15 @@ from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 from engine.log import FileLog
 from engine.organisation import Numbering, Organisation, teams_of
-from engine.parallel import Step, _receive, _work, default_workers, merge_step, simulate_teams
+from engine.parallel import (
+    Step,
+    _receive,
+    _work,
+    default_workers,
+    merge_step,
+    simulate_teams,
+    step_seconds,
+)
 from engine.run import create_run, read_manifest, simulate_run
 from engine.scenario import from_dict, resolve
 from engine.state import State, fold
@@ -158,7 +166,7 @@ def test_stepped_sim_of_several_teams_equals_simulate_run(tmp_path):
 
 def test_a_failing_worker_is_reported_with_its_error():
     ours, theirs = multiprocessing.Pipe(duplex=False)
-    _work(b"{not a scenario", [0], theirs)  # in this process: what a worker would send
+    _work(b"{not a scenario", [0], None, theirs)  # in this process: what a worker would send
     with pytest.raises(BusyworkError, match=r"simulation worker 1 failed: .*DecodeError"):
         _receive(ours, 1)
 
@@ -170,8 +178,9 @@ def test_a_worker_that_dies_silently_is_reported():
         _receive(ours, 0)
 
 
-def test_parallel_progress_reaches_the_horizon():
-    scenario = resolve(three_teams(days=3))
+@pytest.mark.parametrize("step_days", [1, 2])
+def test_parallel_progress_reaches_the_horizon(step_days):
+    scenario = resolve(three_teams(days=5))
     seen: list[float] = []
     lines: list[tuple[int, str]] = []
     counted: Counter[str] = Counter()
@@ -182,11 +191,30 @@ def test_parallel_progress_reaches_the_horizon():
         lines.extend((e.seq, type(e).__name__) for e in events)
         counted.update(counts)
 
-    made = simulate_teams(scenario, on_lines, seen.append, workers=2)
-    assert seen == [86400.0, 2 * 86400.0, 3 * 86400.0]
+    made = simulate_teams(scenario, on_lines, seen.append, workers=2, step_days=step_days)
+    assert seen == [min(5, d) * 86400.0 for d in range(step_days, 5 + step_days, step_days)]
     assert [s for s, _ in lines] == list(range(1, made + 1))
     assert all(re.fullmatch(r"[A-Z][A-Za-z]+", t) for _, t in lines)
     assert counted == Counter(t for _, t in lines)  # each step's counts are its lines' types
+
+
+def test_the_step_length_does_not_change_the_log():
+    scenario = resolve(three_teams(days=16))
+    logs = []
+    for step_days, workers in ((1, 1), (3, 1), (7, 2), (None, 2)):
+        lines: list[bytes] = []
+        simulate_teams(scenario, lambda _first, step, _counts, into=lines: into.extend(step),
+                       workers=workers, step_days=step_days)  # fmt: skip
+        logs.append(lines)
+    assert len(logs[0]) > 1000
+    assert all(log == logs[0] for log in logs[1:])
+
+
+def test_steps_hold_a_few_thousand_person_days():
+    assert step_seconds(12, templates=True) == 7 * 86400.0  # a small team: a week at a time
+    assert step_seconds(1000, templates=True) == 3 * 86400.0
+    assert step_seconds(5000, templates=True) == 86400.0  # never less than a day
+    assert step_seconds(12, templates=False) == 86400.0  # Claude's slow calls: progress daily
 
 
 def test_worker_processes_refuse_content_other_than_templates():
