@@ -56,10 +56,10 @@ class Step(NamedTuple):
     counts: dict[str, int]
 
 
-# What a worker sends for a step: a Step as a plain tuple, its lines joined by newlines (an
-# array and one bytes object pickle as raw bytes: quick).
+# What a worker sends for a step: the Step without its lines as a plain tuple (quick to
+# pickle), then the lines joined by newlines as raw bytes (no pickle copy on either side).
 StepMessage = tuple[
-    float, "array[float]", bytes, list[tuple[int, int, int]], dict[int, str], dict[str, int]
+    float, "array[float]", list[tuple[int, int, int]], dict[int, str], dict[str, int]
 ]
 
 # Below this many person-days a run takes a few seconds: starting processes would not pay.
@@ -239,20 +239,26 @@ def _receive(pipe: Connection, worker: int) -> Step | None:
         raise BusyworkError(f"simulation worker {worker} failed: {message}")
     if message is None:
         return None
-    until, times, lines, runs, shared, counts = message
+    try:
+        lines = pipe.recv_bytes()
+    except EOFError:
+        raise BusyworkError(f"simulation worker {worker} ended in the middle of a step") from None
+    until, times, runs, shared, counts = message
     return Step(until, times, lines.split(b"\n") if lines else [], runs, shared, counts)
 
 
 def _work(
     encoded_scenario: bytes, teams: list[int], step_days: int | None, pipe: Connection
 ) -> None:
-    """A worker process: run `teams`, send each step (a plain tuple: quick to pickle), then
+    """A worker process: run `teams`, send each step (a StepMessage, then its lines), then
     None; on failure, the error as text."""
     try:
         scenario = msgspec.json.decode(encoded_scenario, type=Scenario)
         for step in _steps(scenario, teams, step_days):
             until, times, lines, runs, shared, counts = step
-            pipe.send((until, times, b"\n".join(lines), runs, shared, counts))
+            joined = b"\n".join(lines)  # before the first part goes: nothing can fail between
+            pipe.send((until, times, runs, shared, counts))
+            pipe.send_bytes(joined)
         pipe.send(None)
     except BaseException as exc:  # reported by the caller, which stops everything
         with contextlib.suppress(OSError):  # the caller is gone (stopped, killed): just end

@@ -171,6 +171,14 @@ def test_a_failing_worker_is_reported_with_its_error():
         _receive(ours, 1)
 
 
+def test_a_worker_that_dies_between_a_steps_parts_is_reported():
+    ours, theirs = multiprocessing.Pipe(duplex=False)
+    theirs.send((86400.0, array("d", [1.0]), [(0, 1, 1)], {}, {"TaskLiked": 1}))  # no lines
+    theirs.close()
+    with pytest.raises(BusyworkError, match="simulation worker 2 ended in the middle of a step"):
+        _receive(ours, 2)
+
+
 def test_a_worker_that_dies_silently_is_reported():
     ours, theirs = multiprocessing.Pipe(duplex=False)
     theirs.close()

@@ -4,7 +4,7 @@
    content, written to disk) events/s, measured in the same run; prints the ratio.
 2. A 1,000-person scenario for 90 and 365 days as real `busywork simulate` subprocesses:
    wall time and peak RSS (memory should stay flat in run length).
-3. Each team on its own SimPy environment, a day at a time (what `simulate` does), against all
+3. Each team on its own SimPy environment, a step at a time (what `simulate` does), against all
    teams on one shared environment (what live runs do), same script: the same log, and the ratio.
 4. `busywork --help` wall time.
 
@@ -293,7 +293,7 @@ def test_stepped_teams_vs_one_shared_environment():
     print(
         f"\n[bench] 1,000 people × {days} days ({events:,} events), one process, best of "
         f"{rounds}: teams on one shared environment {best['shared']:.2f} s "
-        f"({events / best['shared']:,.0f} events/s), each team on its own a day at a time "
+        f"({events / best['shared']:,.0f} events/s), each team on its own a step at a time "
         f"{best['stepped']:.2f} s ({events / best['stepped']:,.0f} events/s): "
         f"{best['shared'] / best['stepped']:.2f}× (same log)"
     )
