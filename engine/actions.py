@@ -13,7 +13,7 @@ from typing import Final
 
 from engine import events as ev
 from engine.draws import below, between, pick, uniform
-from engine.moves import comment, complete, move, my_open, reviewer_for
+from engine.moves import assign, comment, complete, move, my_open, reviewer_for
 from engine.projects import run_projects
 from engine.state import TaskView
 from engine.workspace import decide_approval, escalate_priority, open_dependency
@@ -275,16 +275,7 @@ def _pick_up(world: World, actor: Actor) -> bool:
         project = projects[project_id]
         if project.unassigned:
             task_id = next(iter(project.unassigned))
-            world.emit(
-                ev.TaskAssigned(
-                    world.next_seq(),
-                    world.now,
-                    actor.id,
-                    task=task_id,
-                    assignee=actor.id,
-                    previous=None,
-                )
-            )
+            assign(world, actor, task_id, actor.id)
             return True
     return False
 

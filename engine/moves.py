@@ -1,5 +1,6 @@
-"""The small moves every behaviour is made of: comment, move a task, complete it, and the
-questions behaviours ask of the state (my open tasks, my teammates, who reviews this)."""
+"""The small moves every behaviour is made of: comment, move a task, complete it, assign it,
+change a custom field, and the questions behaviours ask of the state (my open tasks, my
+teammates, who reviews this)."""
 
 from __future__ import annotations
 
@@ -78,17 +79,33 @@ def _sync_stage(world: World, actor: Actor, task: TaskView) -> None:
         return
     stage = STAGE_BY_STATE[task.state]
     if task.custom[field_id] != stage:
-        world.emit(
-            ev.CustomFieldChanged(
-                world.next_seq(),
-                world.now,
-                actor.id,
-                task=task.id,
-                field=field_id,
-                value=stage,
-                previous=task.custom[field_id],
-            )
+        change_field(world, actor, task, field_id, stage)
+
+
+def change_field(
+    world: World, actor: Actor, task: TaskView, field_id: str, value: ev.FieldValue
+) -> None:
+    """Set a custom field of the task (it holds a value already)."""
+    world.emit(
+        ev.CustomFieldChanged(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            task=task.id,
+            field=field_id,
+            value=value,
+            previous=task.custom[field_id],
         )
+    )
+
+
+def assign(world: World, actor: Actor, task_id: str, assignee: str) -> None:
+    """Give an unassigned task to `assignee` (the actor takes it, or a manager hands it out)."""
+    world.emit(
+        ev.TaskAssigned(
+            world.next_seq(), world.now, actor.id, task=task_id, assignee=assignee, previous=None
+        )
+    )
 
 
 def teammates(world: World, actor: Actor) -> list[Actor]:

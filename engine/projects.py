@@ -7,7 +7,7 @@ from typing import Final
 
 from engine import events as ev
 from engine.draws import between
-from engine.moves import comment, move, person_ref, teammates
+from engine.moves import assign, comment, move, person_ref, teammates
 from engine.state import ProjectView, open_count
 from engine.workspace import (
     add_milestones,
@@ -245,16 +245,7 @@ def _assign(world: World, actor: Actor) -> bool:
             task_id = next(iter(project.unassigned))
             state = world.state
             assignee = min(people, key=lambda a: (open_count(state, a.id), a.id))
-            world.emit(
-                ev.TaskAssigned(
-                    world.next_seq(),
-                    world.now,
-                    actor.id,
-                    task=task_id,
-                    assignee=assignee.id,
-                    previous=None,
-                )
-            )
+            assign(world, actor, task_id, assignee.id)
             return True
     return False
 

@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 
 from engine import events as ev
 from engine.draws import between, pick, uniform, weighted
-from engine.moves import comment, person_ref, teammates
+from engine.moves import change_field, comment, person_ref, teammates
 from engine.state import ProjectView, TaskView
 from engine.workspace_defaults import PRIORITY, STAGE, STAGE_BY_STATE, TAG_COLORS
 from engine.workspace_defaults import custom_fields as field_specs
@@ -231,17 +231,8 @@ def escalate_priority(world: World, actor: Actor, task: TaskView) -> None:
     current = task.custom.get(field_id)
     if current is None or current not in PRIORITY.options or current == PRIORITY.options[-1]:
         return
-    higher = PRIORITY.options[PRIORITY.options.index(current) + 1]
-    world.emit(
-        ev.CustomFieldChanged(
-            world.next_seq(),
-            world.now,
-            actor.id,
-            task=task.id,
-            field=field_id,
-            value=higher,
-            previous=current,
-        )
+    change_field(
+        world, actor, task, field_id, PRIORITY.options[PRIORITY.options.index(current) + 1]
     )
 
 
