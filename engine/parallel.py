@@ -96,6 +96,8 @@ def simulate_teams(
     (default: see step_seconds); the log is the same whatever their length."""
     from engine.organisation import Numbering, teams_of
 
+    if step_days is not None and step_days < 1:
+        raise ValueError(f"step_days must be a whole number of days, at least 1; got {step_days}")
     teams = len(teams_of(scenario))
     workers = max(1, min(workers, teams))
     numbering = Numbering()

@@ -218,6 +218,11 @@ def test_the_step_length_does_not_change_the_log():
     assert all(log == logs[0] for log in logs[1:])
 
 
+def test_a_step_is_at_least_a_day():
+    with pytest.raises(ValueError, match="step_days must be .* at least 1; got 0"):
+        simulate_teams(resolve(three_teams(days=2)), lambda *_: None, step_days=0)
+
+
 def test_steps_hold_a_few_thousand_person_days():
     assert step_seconds(12, templates=True) == 7 * 86400.0  # a small team: a week at a time
     assert step_seconds(1000, templates=True) == 3 * 86400.0
