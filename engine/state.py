@@ -166,18 +166,20 @@ class Question:
 
 class Assignments:
     """One person's open assigned tasks by lifecycle state (dicts as ordered sets of task ids;
-    done tasks are not kept), and how many. Attributes rather than a dict keyed by state:
-    people read them at every moment."""
+    done tasks are not kept). Attributes rather than a dict keyed by state: people read them at
+    every moment."""
 
     new: dict[str, None]
     in_progress: dict[str, None]
     blocked: dict[str, None]
     in_review: dict[str, None]
-    count: int
 
     def __init__(self) -> None:
         self.new, self.in_progress, self.blocked, self.in_review = {}, {}, {}, {}
-        self.count = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.new) + len(self.in_progress) + len(self.blocked) + len(self.in_review)
 
     def in_state(self, state: str) -> dict[str, None]:
         if state == "in_progress":
@@ -232,16 +234,12 @@ def open_count(state: State, person: str) -> int:
 
 def _index(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
-        mine = state.assigned[task.assignee]
-        mine.in_state(task.state)[task.id] = None
-        mine.count += 1
+        state.assigned[task.assignee].in_state(task.state)[task.id] = None
 
 
 def _unindex(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
-        mine = state.assigned[task.assignee]
-        del mine.in_state(task.state)[task.id]
-        mine.count -= 1
+        del state.assigned[task.assignee].in_state(task.state)[task.id]
 
 
 # Final: compiled code keeps it in a C static instead of looking it up in `ev` per event.
