@@ -8,7 +8,7 @@ from typing import Final
 from engine import events as ev
 from engine.draws import between
 from engine.moves import assign, comment, move, person_ref, teammates
-from engine.state import ProjectView, open_count
+from engine.state import ProjectView
 from engine.workspace import (
     add_milestones,
     after_task_created,
@@ -243,8 +243,8 @@ def _assign(world: World, actor: Actor) -> bool:
     for project in _own_open_projects(world, actor):
         if project.unassigned:
             task_id = next(iter(project.unassigned))
-            state = world.state
-            assignee = min(people, key=lambda a: (open_count(state, a.id), a.id))
+            assigned = world.state.assigned
+            assignee = min(people, key=lambda a: (assigned[a.id].count, a.id))
             assign(world, actor, task_id, assignee.id)
             return True
     return False

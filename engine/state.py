@@ -228,10 +228,6 @@ class State:
 Handler = Callable[[State, Any], None]
 
 
-def open_count(state: State, person: str) -> int:
-    return state.assigned[person].count
-
-
 def _index(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
         state.assigned[task.assignee].in_state(task.state)[task.id] = None
