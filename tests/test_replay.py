@@ -159,7 +159,7 @@ def test_unknown_workspace_choice_and_bad_url_are_explained(run_dir, make_sandbo
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, admin_token="admin-secret-token-7")
     tokens = tokens_of(people, sandbox.admin_token)
-    with pytest.raises(InvalidInput, match="not an http"):
+    with pytest.raises(InvalidInput, match="expected an http"):
         connect("ftp://x", tokens, Destination())
     target = connect(sandbox.base_url, tokens, Destination(workspace="999", backoff=FAST))
     journal = open_journal(run_dir, target, "test")
@@ -169,3 +169,46 @@ def test_unknown_workspace_choice_and_bad_url_are_explained(run_dir, make_sandbo
     # workspace; what depends on it is skipped.
     assert summary.failed >= 1 and summary.skipped > summary.applied
     assert "'999'" in summary.errors[0] and "workspace" in summary.errors[0], summary.errors[0]
+
+
+def test_a_target_never_reached_fails_fast_naming_it():
+    """Connection failures before the target ever answered: a few tries, then an error that
+    names the target (a wrong --to should not sit through the whole backoff)."""
+    import socket
+
+    from adapters.asana.client import FIRST_CONTACT_ATTEMPTS, AsanaClient, Unavailable
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/api/1.0"
+    client = AsanaClient(url, {"default": "secret-never-shown"}, backoff=FAST)
+    with pytest.raises(Unavailable) as raised:
+        client.get("default", "/workspaces")
+    message = str(raised.value)
+    assert message.startswith(f"cannot reach {url}: GET /workspaces: connection failed")
+    assert f"gave up after {FIRST_CONTACT_ATTEMPTS} tries" in message
+    assert "secret-never-shown" not in message
+    assert client.counters.requests == FIRST_CONTACT_ATTEMPTS < FAST.attempts
+
+
+def test_a_target_that_answered_once_gets_the_whole_backoff(make_sandbox):
+    from adapters.asana.client import AsanaClient, Unavailable
+
+    sandbox = make_sandbox()
+    client = AsanaClient(sandbox.base_url, {"default": sandbox.admin_token}, backoff=FAST)
+    assert client.get("default", "/workspaces")
+    sandbox.stop()  # gone after answering: a blip to ride out, with every try
+    with pytest.raises(Unavailable) as raised:
+        client.get("default", "/workspaces")
+    assert str(raised.value).startswith("GET /workspaces: ")
+    assert f"gave up after {FAST.attempts} tries" in str(raised.value)
+    assert client.counters.requests == 1 + FAST.attempts
+
+
+def test_credentials_in_the_url_are_refused_without_echoing_them():
+    from adapters.asana.client import AsanaClient
+    from engine.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="holds credentials") as raised:
+        AsanaClient("https://me:hunter2@app.asana.com/api/1.0", {"default": "t"})
+    assert "hunter2" not in str(raised.value)

@@ -134,6 +134,11 @@ def test_asana_target_checks_token_references(make_web, tokens_file):
     response = web.call("POST", "/jobs", json={"mode": "backfill", "speed": "max",
                         "scenario": {"people": people}, "target": stranger})  # fmt: skip
     assert response.json()["error"]["field"] == "target.tokens.zed@example.com"
+    in_url = {"kind": "asana", "url": "https://me:pw-456@example.com/api/1.0"}
+    response = web.call("POST", "/jobs", json={"mode": "backfill", "speed": "max",
+                        "scenario": {"people": people}, "target": in_url})  # fmt: skip
+    assert response.status_code == 422 and response.json()["error"]["field"] == "target.url"
+    assert "credentials" in response.text and "pw-456" not in response.text
 
 
 def test_tokens_are_listed_by_person_and_validated(make_web, sandbox, tokens_file):
@@ -156,6 +161,12 @@ def test_tokens_are_listed_by_person_and_validated(make_web, sandbox, tokens_fil
     unreachable = web.call("POST", "/tokens/validate",
                            json={"token": "abc", "url": "http://127.0.0.1:9/api/1.0"})  # fmt: skip
     assert unreachable.status_code == 502 and unreachable.json()["error"]["status"] == 502
+    assert "cannot reach http://127.0.0.1:9/api/1.0: GET /users/me" in unreachable.text
+    with_credentials = web.call("POST", "/tokens/validate",
+                                json={"token": "abc", "url": "https://me:pw-123@example.com/"})  # fmt: skip
+    assert with_credentials.status_code == 422
+    assert with_credentials.json()["error"]["field"] == "url"
+    assert "credentials" in with_credentials.text and "pw-123" not in with_credentials.text
 
 
 def test_without_a_tokens_file(make_web):

@@ -5,7 +5,9 @@ retries that never duplicate a create.
   150/min free), plus the in-flight caps (15 writes, 50 reads). A 429 blocks that token for
   ``Retry-After`` seconds, never less.
 - 5xx, dropped connections and timeouts: exponential backoff with full jitter, then
-  `Unavailable` (the caller parks the event). For a write, the outcome of a failed attempt is
+  `Unavailable` (the caller parks the event). Until the target has answered once, a few tries
+  only: a target never reached is most likely a wrong URL or a server that is down, and the
+  user should hear so in about a second, not after the whole backoff. For a write, the outcome of a failed attempt is
   unknown; before sending it again the caller's ``reconcile`` looks for the object.
 - 401: the token is marked invalid (`TokenInvalid`); 400/403/404 etc.: `ApiRejected` with
   Asana's message.
@@ -29,6 +31,7 @@ import msgspec
 import requests
 from requests.adapters import HTTPAdapter
 
+from adapters.asana.urls import api_url_problem
 from engine.errors import BusyworkError, InvalidInput
 
 PLANS = {"paid": 1500, "free": 150}
@@ -36,6 +39,7 @@ DEFAULT = "default"  # the key of the shared token (people without their own act
 _JSON = msgspec.json.Decoder()
 _ENC = msgspec.json.Encoder()
 MAX_RATE_LIMITED = 50  # 429s in a row for one call before giving up on it
+FIRST_CONTACT_ATTEMPTS = 3  # tries before the target has ever answered (see the docstring)
 
 
 class ApiRejected(BusyworkError):
@@ -152,10 +156,11 @@ class AsanaClient:
         backoff: Backoff | None = None,
         seed: int | None = None,
     ):
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InvalidInput(f"--to: {base_url!r} is not an http(s) URL of an Asana API")
+        problem = api_url_problem(base_url)
+        if problem:
+            raise InvalidInput(f"--to: {problem}")
         self.base_url = base_url.rstrip("/")
+        self.reached = False  # whether the target has answered at all (any HTTP status)
         self.limits = limits or Limits()
         self.backoff = backoff or Backoff()
         # Keys sharing a token share its session and limits: Asana counts per token.
@@ -230,8 +235,14 @@ class AsanaClient:
                     raise Unavailable(f"{method} {path}: still rate limited after {limited} waits")
                 continue
             attempts += 1
-            if attempts >= self.backoff.attempts:
-                raise Unavailable(f"{method} {path}: {cause} (gave up after {attempts} tries)")
+            allowed = self.backoff.attempts
+            if not self.reached:
+                allowed = min(allowed, FIRST_CONTACT_ATTEMPTS)
+            if attempts >= allowed:
+                where = "" if self.reached else f"cannot reach {self.base_url}: "
+                raise Unavailable(
+                    f"{where}{method} {path}: {cause} (gave up after {attempts} tries)"
+                )
             self.counters.add("retries")
             time.sleep(self._delay(attempts))
             if write and reconcile is not None:
@@ -267,6 +278,7 @@ class AsanaClient:
                 return "connection failed or was dropped"
             finally:
                 lane.finished()
+        self.reached = True
         status = resp.status_code
         self.counters.status(status)
         if 200 <= status < 300:

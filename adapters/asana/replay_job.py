@@ -17,14 +17,13 @@ from pathlib import Path
 from adapters.asana.client import PLANS, ApiRejected, AsanaClient, Backoff, Limits
 from adapters.asana.target import DEFAULT, AsanaTarget, TargetOptions
 from adapters.asana.tokens import Tokens, load_tokens
+from adapters.asana.urls import ASANA_URL
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
 from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
-
-ASANA_URL = "https://app.asana.com/api/1.0"
 
 
 @dataclass(frozen=True)

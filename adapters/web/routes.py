@@ -16,6 +16,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import ServerSentEvent
 
+from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web import activity
 from adapters.web.errors import ErrorResponse, Unavailable
 from adapters.web.runner import Conflict, JobRunner, JobView
@@ -223,16 +224,17 @@ def _token_people(runner: JobRunner) -> tuple[list[str], bool]:
 @post("/tokens/validate", status_code=200, responses=ERRORS)
 async def validate_token(request: Request, data: JSONBody[TokenRequest]) -> TokenCheck:
     """Who the token is (`/users/me`) and which workspaces it sees (`/workspaces`)."""
-    from adapters.web.targets import ASANA_URL, check_token
+    from adapters.web.targets import check_token
 
     token = _token_for(runner_of(request), data)
     url = data.url or ASANA_URL
-    if not url.startswith(("http://", "https://")):
-        raise FieldError("url", f"{url!r}; expected an http(s) URL of the API")
+    problem = api_url_problem(url)
+    if problem:
+        raise FieldError("url", problem)
     try:
         result = await anyio.to_thread.run_sync(check_token, url, token)
-    except BusyworkError as exc:
-        raise Unavailable(f"url: cannot reach {url}: {exc}") from None
+    except BusyworkError as exc:  # the client's message names the URL when it was never reached
+        raise Unavailable(f"url: {exc}") from None
     return msgspec.convert(result, TokenCheck)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from adapters.asana.urls import api_url_problem
 from engine import scenario as sc
 from engine.errors import InvalidInput
 
@@ -146,8 +147,9 @@ def _check_asana(target: TargetSpec, scenario: sc.Scenario, token_keys: set[str]
         raise FieldError(
             "target.kind", "asana: the server has no tokens file (start it with --tokens FILE)"
         )
-    if target.url and not target.url.startswith(("http://", "https://")):
-        raise FieldError("target.url", f"{target.url!r}; expected an http(s) URL of the API")
+    problem = api_url_problem(target.url) if target.url else ""
+    if problem:
+        raise FieldError("target.url", problem)
     emails = {p.email.lower() for p in scenario.people}
     for person, key in target.tokens.items():
         if person.lower() not in emails:

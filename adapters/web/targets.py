@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from adapters.asana.tokens import Tokens, load_tokens
+from adapters.asana.urls import ASANA_URL
 from adapters.web.spec import FieldError, TargetSpec
 from engine.scenario import Scenario
-
-ASANA_URL = "https://app.asana.com/api/1.0"
 
 
 @dataclass

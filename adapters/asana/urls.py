@@ -1,0 +1,19 @@
+"""The Asana API's address, and what makes a base URL acceptable. Light on purpose (the
+standard library only): the web app checks URLs without loading the HTTP client."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+ASANA_URL = "https://app.asana.com/api/1.0"
+
+
+def api_url_problem(url: str) -> str:
+    """What is wrong with `url` as the base URL of an Asana API ("" when nothing is). A URL
+    holding credentials is not echoed: what is before the @ may be a secret."""
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        return "the URL holds credentials (user:password@); tokens belong in the tokens file"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{url!r}; expected an http(s) URL of the API"
+    return ""
