@@ -30,9 +30,20 @@ class BusyworkGroup(click.Group):
         except BusyworkError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # a folder that cannot be made, a full disk: the path and why
+            click.echo(f"Error: {os_error_message(exc)}", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+
+
+def os_error_message(exc: OSError) -> str:
+    """'<path>: <reason>' for a failed file operation, else the error's own text."""
+    if exc.filename is None or not exc.strerror:
+        return str(exc)
+    paths = f"{exc.filename} → {exc.filename2}" if exc.filename2 is not None else exc.filename
+    return f"{paths}: {exc.strerror}"
 
 
 @click.group(cls=BusyworkGroup, context_settings={"help_option_names": ["-h", "--help"]})

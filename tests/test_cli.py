@@ -64,6 +64,10 @@ def test_show_tail_type_and_person(run_dir):
     assert all(" commented on '" in line for line in comments.stdout.splitlines())
     alice = busywork("show", str(run_dir), "--person", "Alice Chen", cwd=cwd).stdout.splitlines()
     assert alice and all("Alice Chen " in line for line in alice)
+    nobody = busywork("show", str(run_dir), "--person", "Alice Chan", cwd=cwd, check=False)
+    assert nobody.returncode == 2 and nobody.stdout == ""
+    assert nobody.stderr.startswith("Error: --person: 'Alice Chan' is nobody in this run; ")
+    assert "expected a person's id, name or email like u" in nobody.stderr
     first = busywork("show", str(run_dir), cwd=cwd).stdout.splitlines()[0]
     assert " joined as " in first and "(P" in first or "(E" in first
 
@@ -107,6 +111,23 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["simulate", "--days", "1", "--out", "a-file/run"],  # cannot make the run folder
+        ["init", "a-file/my-team.toml"],  # cannot write the scenario
+    ],
+)
+def test_a_failed_file_operation_is_one_line_with_the_path_and_exit_1(tmp_path, args):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = busywork(*args, cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: a-file") and result.stderr.count("\n") == 1
+    assert "Not a directory" in result.stderr
+    assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
 def test_show_rejects_unknown_type(run_dir):
