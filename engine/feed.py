@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from engine import events as ev
+from engine.errors import InvalidInput
 
 _STATE_WORDS = {
     "new": "to do",
@@ -156,12 +157,15 @@ def feed(
     types: set[str] | None = None,
     person: str | None = None,
 ) -> Iterator[str]:
-    """Feed lines for events, optionally only some types or one person (id, name or email)."""
+    """Feed lines for events, optionally only some types or one person (`person`: the show
+    command's --person, an id, name or email; nobody by that in the log is an InvalidInput)."""
     names = Names()
     wanted_person: set[str] | None = None
+    example: ev.PersonJoined | None = None
     for event in events:
         names.learn(event)
         if person is not None and isinstance(event, ev.PersonJoined):
+            example = example or event
             needle = person.lower()
             if needle in (event.person, event.name.lower(), event.email.lower()):
                 wanted_person = (wanted_person or set()) | {event.person}
@@ -170,3 +174,9 @@ def feed(
         if person is not None and (wanted_person is None or event.actor not in wanted_person):
             continue
         yield line(event, names)
+    if person is not None and wanted_person is None:
+        like = f" like {example.person}, {example.name} or {example.email}" if example else ""
+        raise InvalidInput(
+            f"--person: {person!r} is nobody in this run; expected a person's id, name or "
+            f"email{like}"
+        )
