@@ -33,12 +33,13 @@ from engine.scenario import Scenario
 if TYPE_CHECKING:
     from engine.organisation import Numbering
 
-# A step covers whole simulated days, as many as keep it near STEP_PERSON_DAYS (1 to 7): each
-# team then runs several days in a row with its state warm in the CPU's caches (a thousand
-# people: 3-day steps, 6-10 % faster than 1-day ones for 36 MB more), while a step's lines stay
-# small in memory. Claude content steps a day at a time: its calls are slow, and progress is
-# reported per step.
-STEP_PERSON_DAYS: Final = 3000
+# A step covers whole simulated days, as many as keep it near STEP_ACTIONS expected actions (1
+# to 7 days; 3,000 person-days at the default 22 actions a day): each team then runs several
+# days in a row with its state warm in the CPU's caches (a thousand people: 3-day steps, 6-10 %
+# faster than 1-day ones for 36 MB more), while a step's lines stay small in memory and the
+# progress bar and the log move often, however busy the people are. Claude content steps a day
+# at a time: its calls are slow, and progress is reported per step.
+STEP_ACTIONS: Final = 66_000
 MAX_STEP_DAYS: Final = 7
 
 
@@ -271,11 +272,13 @@ def _work(
         pipe.close()
 
 
-def step_seconds(people: int, *, templates: bool) -> float:
-    """Simulated seconds per step for a scenario of `people` (see STEP_PERSON_DAYS)."""
+def step_seconds(people: int, actions_per_day: float, *, templates: bool) -> float:
+    """Simulated seconds per step for `people` who each take about `actions_per_day` actions on
+    a working day (see STEP_ACTIONS)."""
     if not templates:
         return 86400.0
-    return 86400.0 * max(1, min(MAX_STEP_DAYS, STEP_PERSON_DAYS // max(1, people)))
+    days = int(STEP_ACTIONS // max(1.0, people * actions_per_day))
+    return 86400.0 * max(1, min(MAX_STEP_DAYS, days))
 
 
 def _steps(
@@ -287,6 +290,7 @@ def _steps(
     """Run `teams`, each on its own SimPy environment, a step at a time: every team to the
     step's end in turn (its state stays in the CPU's caches while it runs: 1.3–1.6× as fast as
     a shared environment for a thousand people), then the step's events go out together."""
+    from engine.calendar import working_day_actions
     from engine.content.templates import TemplateSource
     from engine.organisation import shared_id, teams_of
     from engine.world import Shard, World
@@ -316,7 +320,11 @@ def _steps(
 
     source = content if content is not None else TemplateSource()
     step = (
-        step_seconds(len(scenario.people), templates=source.name == "templates")
+        step_seconds(
+            len(scenario.people),
+            working_day_actions(scenario),
+            templates=source.name == "templates",
+        )
         if step_days is None
         else step_days * 86400.0
     )

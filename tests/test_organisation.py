@@ -223,11 +223,14 @@ def test_a_step_is_at_least_a_day():
         simulate_teams(resolve(three_teams(days=2)), lambda *_: None, step_days=0)
 
 
-def test_steps_hold_a_few_thousand_person_days():
-    assert step_seconds(12, templates=True) == 7 * 86400.0  # a small team: a week at a time
-    assert step_seconds(1000, templates=True) == 3 * 86400.0
-    assert step_seconds(5000, templates=True) == 86400.0  # never less than a day
-    assert step_seconds(12, templates=False) == 86400.0  # Claude's slow calls: progress daily
+def test_steps_hold_about_sixty_thousand_expected_actions():
+    assert step_seconds(12, 22.0, templates=True) == 7 * 86400.0  # a small team: a week
+    assert step_seconds(1000, 22.0, templates=True) == 3 * 86400.0
+    assert step_seconds(5000, 22.0, templates=True) == 86400.0  # never less than a day
+    # Busy people step as often as many people: the progress bar and the log keep moving.
+    assert step_seconds(12, 500.0 * 20, templates=True) == 86400.0
+    assert step_seconds(12, 0.5, templates=True) == 7 * 86400.0  # never more than a week
+    assert step_seconds(12, 22.0, templates=False) == 86400.0  # Claude's slow calls: daily
 
 
 def test_worker_processes_refuse_content_other_than_templates():
