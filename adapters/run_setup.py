@@ -48,7 +48,9 @@ def simulate_run(run_dir: Path, manifest, *, quiet: bool, session=None, workers:
     """Simulate into RUN_DIR with a progress bar (none when QUIET); with an Anthropic SESSION,
     Claude writes the content. WORKERS: a number of processes, or "auto"."""
     from adapters.console import simulate_with_progress
+    from engine.run import manifest_scenario
 
+    manifest_scenario(run_dir, manifest)  # a hand-edited manifest: errors name its file
     content = content_source(manifest.scenario)
     if session is not None:
         session.start(run_dir)  # fetches the blueprints ahead of the simulated clock

@@ -73,10 +73,23 @@ def read_manifest(run_dir: Path) -> Manifest:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{run_dir}: not a run folder (no {MANIFEST})") from None
+    except OSError as exc:
+        raise BusyworkError(f"{path}: cannot read the manifest: {exc.strerror or exc}") from None
     try:
         return _manifest_decoder.decode(data)
-    except msgspec.ValidationError as exc:
-        raise BusyworkError(f"{path}: damaged manifest: {exc}") from None
+    except msgspec.DecodeError as exc:  # not JSON, or JSON of the wrong shape (ValidationError)
+        raise BusyworkError(
+            f"{path}: damaged manifest: {exc}; expected the JSON busywork wrote"
+        ) from None
+
+
+def manifest_scenario(run_dir: Path, manifest: Manifest) -> Scenario:
+    """The manifest's scenario, checked again: the manifest may have been edited by hand or
+    written by a busywork that checked less. Errors name the manifest file."""
+    try:
+        return resolve(manifest.scenario)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{Path(run_dir) / MANIFEST}: scenario.{exc}") from None
 
 
 def write_manifest(run_dir: Path, manifest: Manifest) -> None:
@@ -128,7 +141,7 @@ def simulate_run(
     step of simulated days at a time (engine.parallel). With `workers` > 1, a scenario of
     several teams with template content is simulated in that many processes; the log is the
     same."""
-    scenario = resolve(manifest.scenario)
+    scenario = manifest_scenario(run_dir, manifest)
     counts: dict[str, int] = {}
     started = time.perf_counter()
     with FileLog(run_dir, **(log_options or {})) as log:

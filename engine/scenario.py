@@ -22,6 +22,8 @@ from engine.scenario_checks import (
     check_company,
     check_country,
     check_range,
+    check_start,
+    check_teams,
     check_timezone,
     check_workspace,
     explain,
@@ -105,7 +107,7 @@ class OutOfOffice(Struct):
 
 class Holidays(Struct):
     # Country code expanded with the `holidays` package (e.g. "US", "DE"); "" for none.
-    country: str = ""
+    country: str = "US"
     dates: list[date] = []
 
 
@@ -223,7 +225,7 @@ def example_toml() -> str:
 
 
 def default_scenario() -> Scenario:
-    return resolve(Scenario(holidays=Holidays(country="US")))
+    return resolve(Scenario())
 
 
 def load(path: str | Path) -> Scenario:
@@ -262,8 +264,10 @@ def resolve(scenario: Scenario) -> Scenario:
             f"activity: {scenario.activity!r} is out of range; expected 0 < activity ≤ 20"
         )
     check_range("days", scenario.days, 1, 3660)
+    check_start(scenario.start, scenario.days)
     check_range("rhythm.burstiness", scenario.rhythm.burstiness, 0, 1)
     check_range("rhythm.evening_share", scenario.rhythm.evening_share, 0, 1)
+    check_range("rhythm.evening_weight", scenario.rhythm.evening_weight, 0, 10)
     for name in ("morning_peak", "afternoon_peak", "lunch_dip", "evening_peak"):
         check_range(f"rhythm.{name}", getattr(scenario.rhythm, name), 0, 24)
     work = scenario.work
@@ -314,10 +318,7 @@ def resolve(scenario: Scenario) -> Scenario:
         emails.add(email.lower())
         team = person.team or scenario.name
         resolved.append(msgspec.structs.replace(person, email=email, timezone=timezone, team=team))
-    if not any(p.role == "manager" for p in resolved):
-        raise InvalidInput(
-            'people: at least one person needs role = "manager" (managers create projects)'
-        )
+    check_teams(resolved)
     return msgspec.structs.replace(scenario, people=resolved)
 
 
@@ -334,6 +335,17 @@ def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
     start, end = h1 + m1 / 60, h2 + m2 / 60
     if end <= start:
         raise InvalidInput(f"{where}: {value!r} ends before it starts")
+    if end > 24:
+        raise InvalidInput(f"{where}: {value!r} ends after midnight; expected an end ≤ 24:00")
+    # Imported here: engine.calendar imports this module.
+    from engine.calendar import BIN_SECONDS
+
+    minutes = round((end - start) * 60)
+    if minutes * 60 < BIN_SECONDS:
+        raise InvalidInput(
+            f"{where}: {value!r} lasts {minutes} minutes; expected at least "
+            f"{BIN_SECONDS // 60} minutes (the calendar's time step)"
+        )
     return start, end
 
 

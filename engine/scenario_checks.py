@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -13,10 +14,48 @@ import msgspec
 from engine.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from engine.scenario import Scenario, Workspace
+    from engine.scenario import Person, Scenario, Workspace
 
 
 _MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9.@:_-]*$")
+# Simulated days stay well inside what datetime, zoneinfo and the holidays package handle
+# (a run's calendars look a little past its last day).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9000, 12, 31)
+# Zone names that load but mean different things on different machines (same seed, other
+# log): the machine's own zone, and the tz database's alternative trees.
+_MACHINE_ZONES = ("localtime", "posixrules")
+_MACHINE_ZONE_TREES = ("posix/", "right/")
+MAX_ENUM_OPTIONS = 500  # Asana's cap per enum field
+
+
+def check_start(start: date, days: int) -> None:
+    """The run's days lie in FIRST_DAY..LAST_DAY (call after `days` is range-checked)."""
+    if not FIRST_DAY <= start <= LAST_DAY:
+        raise InvalidInput(
+            f"start: {start} is out of range; expected a date from {FIRST_DAY} to {LAST_DAY}"
+        )
+    last = start + timedelta(days=days - 1)
+    if last > LAST_DAY:
+        raise InvalidInput(
+            f"start: {start} with days = {days} ends on {last}; expected a run that lies "
+            f"within {FIRST_DAY} to {LAST_DAY}"
+        )
+
+
+def check_teams(people: list[Person]) -> None:
+    """Every team has a manager: teams are simulated on their own and only managers start
+    projects, so a team without one would do nothing."""
+    if not any(p.role == "manager" for p in people):
+        raise InvalidInput(
+            'people: at least one person needs role = "manager" (managers create projects)'
+        )
+    managed = {p.team for p in people if p.role == "manager"}
+    for team in dict.fromkeys(p.team for p in people):
+        if team not in managed:
+            raise InvalidInput(
+                f'people: team {team!r} has no manager; each team needs one (role = "manager")'
+            )
 
 
 def check_company(scenario: Scenario) -> None:
@@ -62,12 +101,31 @@ def check_workspace(workspace: Workspace) -> None:
             raise InvalidInput(
                 f"{where}.options: only enum fields have options (type is {spec.type!r})"
             )
+        if len(spec.options) > MAX_ENUM_OPTIONS:
+            raise InvalidInput(
+                f"{where}.options: {len(spec.options)} options; expected at most {MAX_ENUM_OPTIONS}"
+            )
+        for j, option in enumerate(spec.options):
+            if not option.strip():
+                raise InvalidInput(
+                    f"{where}.options[{j}]: {option!r} is blank; expected an option name"
+                )
         if len(set(spec.options)) != len(spec.options):
             raise InvalidInput(f"{where}.options: {spec.options!r} repeats an option")
         check_range(f"{where}.precision", spec.precision, 0, 6)
-    for i, tag in enumerate(workspace.tags or ()):
+    seen: dict[str, int] = {}  # Asana tag names are matched ignoring case
+    tags = workspace.tags or []
+    for i, tag in enumerate(tags):
         if not tag.strip():
-            raise InvalidInput(f"{w}.tags[{i}]: must not be empty")
+            raise InvalidInput(f"{w}.tags[{i}]: {tag!r} is blank; expected a tag name")
+        key = tag.strip().casefold()
+        if key in seen:
+            j = seen[key]
+            raise InvalidInput(
+                f"{w}.tags[{i}]: {tag!r} repeats tags[{j}] ({tags[j]!r}); "
+                "expected tag names that differ in more than letter case"
+            )
+        seen[key] = i
 
 
 def check_choice(where: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -84,12 +142,19 @@ def check_range(where: str, value: float, low: float, high: float) -> None:
 
 
 def check_timezone(where: str, value: str) -> None:
+    expected = "expected an IANA name like 'Europe/Berlin'"
+    name = value.lower()
+    if name in _MACHINE_ZONES or name.startswith(_MACHINE_ZONE_TREES):
+        raise InvalidInput(
+            f"{where}: {value!r} is not a known time zone (it depends on the machine, so the "
+            f"same seed would give other logs elsewhere); {expected}"
+        )
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        hint = suggest(value, tuple(available_timezones()))
+        hint = suggest(value, tuple(available_timezones() - set(_MACHINE_ZONES)))
         raise InvalidInput(
-            f"{where}: {value!r} is not a known time zone{hint}; expected an IANA name like 'Europe/Berlin'"
+            f"{where}: {value!r} is not a known time zone{hint}; {expected}"
         ) from None
 
 

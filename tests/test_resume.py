@@ -96,3 +96,61 @@ def test_resume_cuts_a_torn_tail(tmp_path, three_days):
         f.truncate(len(segment.read_bytes()) - 17)
     busywork("simulate", "--resume", "run", cwd=tmp_path)
     assert events_bytes(tmp_path / "run") == whole
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{bad", "damaged manifest: JSON is malformed"),
+        (b"", "damaged manifest: Input data was truncated"),
+        (b"\xff\xfe", "damaged manifest: JSON is malformed"),
+        (b'{"format": 1}', "damaged manifest: Object missing required field `run_id`"),
+    ],
+)
+@pytest.mark.parametrize("command", [["show", "run"], ["simulate", "--resume", "run"]])
+def test_a_damaged_manifest_is_one_line_naming_the_file(
+    tmp_path, three_days, content, expected, command
+):
+    copy_of(three_days, tmp_path)
+    (tmp_path / "run" / "manifest.json").write_bytes(content)
+    before = events_bytes(tmp_path / "run")
+    result = busywork(*command, cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {Path('run') / 'manifest.json'}: {expected}")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert events_bytes(tmp_path / "run") == before
+
+
+def test_an_unreadable_manifest_is_one_line_naming_the_file(tmp_path, three_days):
+    copy_of(three_days, tmp_path)
+    (tmp_path / "run" / "manifest.json").unlink()
+    (tmp_path / "run" / "manifest.json").mkdir()
+    result = busywork("show", "run", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: run/manifest.json: cannot read the manifest: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_resume_checks_a_hand_edited_scenario_again(tmp_path, three_days):
+    from engine.content.templates import TemplateSource
+    from engine.errors import InvalidInput
+    from engine.run import read_manifest, simulate_run
+
+    run = copy_of(three_days, tmp_path)
+    manifest = json.loads((run / "manifest.json").read_text())
+    manifest["scenario"]["people"][0]["hours"] = "09:00-09:07"  # shorter than a calendar step
+    manifest["status"] = "running"
+    (run / "manifest.json").write_text(json.dumps(manifest))
+    before = events_bytes(run)
+    with pytest.raises(InvalidInput) as info:
+        simulate_run(run, read_manifest(run), TemplateSource())
+    assert str(info.value).startswith(
+        f"{run / 'manifest.json'}: scenario.people[0].hours: '09:00-09:07' lasts 7 minutes"
+    )
+    result = busywork("simulate", "--resume", "run", cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"Error: {Path('run') / 'manifest.json'}: scenario.people[0].hours: '09:00-09:07' lasts"
+    )
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert events_bytes(run) == before
