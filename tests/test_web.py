@@ -65,9 +65,11 @@ def servers(tmp_path: Path) -> Iterator[Callable[..., Web]]:
     of every test_web_* suite."""
     started: list[Web] = []
 
-    def make(data_dir: Path | None = None, tokens_file: Path | None = None, **web) -> Web:
+    def make(data_dir: Path | None = None, tokens_file: Path | None = None,
+             base_dir: Path = Path("."), token_urls: tuple[str, ...] = (), **web) -> Web:  # fmt: skip
         data_dir = data_dir or tmp_path / "replays"
-        runner = JobRunner(RunnerConfig(data_dir=data_dir, tokens_file=tokens_file))
+        runner = JobRunner(RunnerConfig(data_dir=data_dir, tokens_file=tokens_file,
+                                        base_dir=base_dir, token_urls=token_urls))  # fmt: skip
         server = ServerThread(create_app(runner, WebConfig(**web))).start()
         token = web.get("api_token")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -188,16 +190,21 @@ def test_malformed_json_and_oversized_bodies_get_the_error_shape(make_web):
     assert big.status_code == 413 and big.json()["error"]["status"] == 413
 
 
-def test_scenario_file_with_form_fields_over_it(web, tmp_path):
-    path = tmp_path / "team.toml"
+def test_scenario_file_with_form_fields_over_it(make_web, tmp_path):
+    web = make_web(base_dir=tmp_path)  # the server's working directory
+    (tmp_path / "teams").mkdir()
+    path = tmp_path / "teams" / "team.toml"
     path.write_text('name = "Filed team"\nindustry = "finance"\ndays = 9\n', encoding="utf-8")
-    job = web.create(scenario_file=str(path), scenario={"days": 2}, speed=FAST, start=False)
+    job = web.create(scenario_file="teams/team.toml", scenario={"days": 2}, speed=FAST,
+                     start=False)  # fmt: skip
     manifest = json.loads((web.data_dir / job["id"] / "manifest.json").read_text())
     assert manifest["scenario"]["industry"] == "finance" and manifest["scenario"]["days"] == 2
     assert job["name"] == "Filed team"
+    absolute = web.create(scenario_file=str(path), start=False)  # absolute, but inside
+    assert absolute["name"] == "Filed team"
     broken = tmp_path / "broken.toml"
     broken.write_text("days = [", encoding="utf-8")
-    response = web.call("POST", "/jobs", json={"scenario_file": str(broken)})
+    response = web.call("POST", "/jobs", json={"scenario_file": "broken.toml"})
     assert response.status_code == 422 and response.json()["error"]["field"] == "scenario_file"
 
 
@@ -404,7 +411,7 @@ def test_through_the_test_client(tmp_path):
     from litestar.testing import TestClient
 
     runner = JobRunner(RunnerConfig(data_dir=tmp_path / "replays"))
-    with TestClient(create_app(runner)) as client:
+    with TestClient(create_app(runner), base_url="http://127.0.0.1") as client:
         created = client.post("/api/jobs", json={"scenario": {"days": 2}, "start": False})
         assert created.status_code == 201
         assert client.get(f"/api/jobs/{created.json()['id']}").json()["status"] == "pending"

@@ -11,4 +11,6 @@
 - ``activity``: a run's log as readable, filterable activity items.
 - ``app`` / ``routes`` / ``sse``: the Litestar app (REST API under ``/api``, OpenAPI under
   ``/schema``, the dashboard at ``/`` from ``static/``); ``serve``: uvicorn around it.
+- ``guards``: no cross-site requests, JSON bodies only; ``destinations``: where the server's
+  tokens may be sent (Asana, loopback, ``--allow-url``).
 """

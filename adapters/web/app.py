@@ -1,8 +1,10 @@
 """The Litestar app: the API under ``/api``, OpenAPI under ``/schema``, the dashboard at ``/``.
 
 Security: an API token (when set) is required as ``Authorization: Bearer`` on every API
-call; CORS is off unless an origin is given; request bodies are capped; the dashboard is
-served with a strict Content-Security-Policy (its scripts and styles are files of the app).
+call; CORS is off unless an origin is given; requests from other sites, bodies that are not
+JSON and (without a token) foreign Host names are refused (``adapters.web.guards``); request
+bodies are capped; the dashboard is served with a strict Content-Security-Policy (its scripts
+and styles are files of the app).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from adapters.web.errors import HANDLERS
+from adapters.web.guards import json_body_guard, request_guard
 from adapters.web.routes import api_router
 from adapters.web.runner import JobRunner
 
@@ -59,9 +62,11 @@ def dashboard() -> Response:
 def create_app(runner: JobRunner, config: WebConfig | None = None) -> Litestar:
     config = config or WebConfig()
     guards = [_auth_guard(config.api_token)] if config.api_token else []
+    guards.append(json_body_guard)
     static = create_static_files_router(path="/static", directories=[STATIC])
     app = Litestar(
         route_handlers=[dashboard, static, api_router(guards)],
+        guards=[request_guard(config.api_token, config.cors_origin)],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         cors_config=CORSConfig(allow_origins=[config.cors_origin]) if config.cors_origin else None,
         request_max_body_size=config.max_body_bytes,

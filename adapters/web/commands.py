@@ -40,7 +40,15 @@ from adapters.run_setup import DEFAULT_REPLAYS
     help="Require 'Authorization: Bearer TOKEN' on every API call (needed off localhost).",
 )
 @click.option("--cors-origin", metavar="ORIGIN", help="Allow this browser origin (CORS is off).")
-def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin) -> None:
+@click.option(
+    "--allow-url",
+    "allow_urls",
+    multiple=True,
+    metavar="URL",
+    help="Also send the tokens file's tokens to this API (repeatable; by default only to "
+    "https://app.asana.com/api/1.0 and local sandboxes).",
+)
+def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin, allow_urls) -> None:
     """Serve the dashboard (/) and the jobs API (/api, OpenAPI at /schema) until Ctrl-C.
 
     Jobs simulate (dry run), backfill or run continuously into a sandbox or Asana; their
@@ -53,5 +61,11 @@ def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin) -> 
         from adapters.asana.tokens import load_tokens
 
         load_tokens(tokens_file)  # a broken file fails now, not at the first job
+    from adapters.asana.urls import api_url_problem
+    from engine.errors import InvalidInput
+
+    for url in allow_urls:
+        if problem := api_url_problem(url):
+            raise InvalidInput(f"--allow-url: {problem}")
     web = WebConfig(api_token=api_token, cors_origin=cors_origin)
-    serve(host, port, data_dir, tokens_file, web, echo=click.echo)
+    serve(host, port, data_dir, tokens_file, web, echo=click.echo, token_urls=tuple(allow_urls))

@@ -33,7 +33,8 @@ class ErrorResponse(msgspec.Struct, kw_only=True):
 
 
 class Unavailable(BusyworkError):
-    """Something the API relies on (a target's server) could not be reached."""
+    """Something the API relies on (a target's server) could not be reached or failed; a
+    leading ``field: `` in the message names the request's field (the URL, clean_target)."""
 
 
 def error_response(status: int, message: str, field: str | None = None) -> Response:
@@ -48,11 +49,10 @@ def on_busywork_error(_: Request, exc: BusyworkError) -> Response:
         return error_response(404, str(exc))
     if isinstance(exc, Conflict):
         return error_response(409, str(exc))
-    if isinstance(exc, Unavailable):
-        return error_response(502, str(exc))
-    if isinstance(exc, InvalidInput):
+    if isinstance(exc, Unavailable | InvalidInput):
         match = _LEADING_FIELD.match(str(exc))
-        return error_response(422, str(exc), match.group(1) if match else None)
+        status = 502 if isinstance(exc, Unavailable) else 422
+        return error_response(status, str(exc), match.group(1) if match else None)
     return error_response(500, str(exc))
 
 

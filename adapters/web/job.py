@@ -25,7 +25,7 @@ from adapters.web.job_delivery import JobDelivery, Wakeup
 from adapters.web.job_drive import DriveMixin
 from adapters.web.scheduler import Scheduler
 from adapters.web.sim import SteppedSim
-from adapters.web.spec import parse_speed
+from adapters.web.spec import FieldError, parse_speed
 from adapters.web.store import FINAL, JobState
 from engine import events as ev
 from engine.errors import BusyworkError
@@ -41,6 +41,7 @@ class JobContext:
     tokens_file: Path | None
     opener: object  # concurrent.futures.Executor for (re)opening simulations
     llm_options: object | None = None  # adapters.anthropic.session.LlmOptions
+    token_urls: tuple[str, ...] = ()  # see RunnerConfig.token_urls
 
 
 @dataclass
@@ -64,7 +65,11 @@ class Job(DriveMixin):
         self.ctx = ctx
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
-        self.speed = parse_speed(state.spec.speed)
+        try:
+            self.speed = parse_speed(state.spec.speed)
+            self.unusable = ""
+        except FieldError as exc:  # saved by an older server that accepted it: fails on start
+            self.speed, self.unusable = 1.0, str(exc)
         self.manifest = read_manifest(run_dir)
         self.live = Live(events=state.events)
         self.sim: SteppedSim | None = None
@@ -87,6 +92,9 @@ class Job(DriveMixin):
     # -- transitions (called by the runner) ----------------------------------------------------
 
     def start(self) -> None:
+        if self.unusable:
+            self.stop(final="failed", error=self.unusable)
+            return
         with self.lock:
             if self.state.status not in ("pending", "running", "paused"):
                 return

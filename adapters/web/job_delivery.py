@@ -44,7 +44,13 @@ class JobDelivery:
         self.base = base or ReplayCounters()  # the figures from before this connection
         self._settled = dict.fromkeys(SETTLED, 0)  # finished replays on this connection
 
-    def connect(self, scenario: Scenario, spec: JobSpec, tokens_file: Path | None) -> None:
+    def connect(
+        self,
+        scenario: Scenario,
+        spec: JobSpec,
+        tokens_file: Path | None,
+        token_urls: tuple[str, ...] = (),
+    ) -> None:
         """Connect to the target once (starting the sandbox first if the job replays into one)."""
         from adapters.web.targets import connect_target
         from engine.backfill import shift_to_today
@@ -58,7 +64,7 @@ class JobDelivery:
             self.sandbox, self.sandbox_tokens = start_sandbox(scenario)
         if self.connection is None:
             self.connection = connect_target(
-                self.run_dir, scenario, spec.target, tokens_file,
+                self.run_dir, scenario, spec.target, tokens_file, token_urls=token_urls,
                 date_shift_days=shift, sandbox=self.sandbox, sandbox_tokens=self.sandbox_tokens,
             )  # fmt: skip
 

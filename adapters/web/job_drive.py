@@ -115,8 +115,9 @@ class DriveMixin:
 
     def _replay(self, follow: bool):
         delivery = self.delivery
-        delivery.connect(self.manifest.scenario, self.state.spec, self.ctx.tokens_file)
-        try:
+        try:  # connecting fails too (unreachable, a URL no longer allowed): the job fails
+            delivery.connect(self.manifest.scenario, self.state.spec, self.ctx.tokens_file,
+                             self.ctx.token_urls)  # fmt: skip
             summary = delivery.replay(follow)
         except BaseException as exc:
             self.fail(exc, join=False)

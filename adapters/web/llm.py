@@ -9,6 +9,7 @@ summarizes. A restarted job re-simulates its log with the same blueprints, read 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import msgspec
@@ -18,6 +19,7 @@ from engine.errors import BusyworkError
 from engine.scenario import Scenario
 
 Notice = Callable[[str], None]
+MODEL_ID = re.compile(r"claude-[a-z0-9][a-z0-9.-]{0,80}")  # the shape of every Claude model id
 
 
 def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
@@ -25,6 +27,12 @@ def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
     scenario switched to templates, with the reason added to `warnings`."""
     if scenario.content != "anthropic":
         return scenario, None
+    if scenario.content_model and not MODEL_ID.fullmatch(scenario.content_model):
+        # Checked without a key too (the API checks the rest); the value is not echoed.
+        raise FieldError(
+            "scenario.content_model", "not a Claude model id; expected one such as "
+            "'claude-haiku-5-5' (or leave it empty for the default)",
+        )  # fmt: skip
     from adapters.anthropic.fetch import KeyRejected
     from adapters.anthropic.session import KEY_VARIABLE, open_session
 

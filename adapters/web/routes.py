@@ -18,12 +18,13 @@ from litestar.response import ServerSentEvent
 
 from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web import activity
+from adapters.web.destinations import token_url_problem
 from adapters.web.errors import ErrorResponse, Unavailable
-from adapters.web.runner import Conflict, JobRunner, JobView
+from adapters.web.runner import Conflict, JobRunner, JobView, NotFound
 from adapters.web.spec import MODES, TARGET_KINDS, FieldError, JobSpec
 from adapters.web.sse import activity_stream
 from engine import scenario as sc
-from engine.errors import BusyworkError
+from engine.errors import BusyworkError, InvalidInput
 from engine.events import EVENT_TYPES, ROLES
 
 JobId = Annotated[str, PathParameter(max_length=200, description="The job's id (its run folder)")]
@@ -31,9 +32,14 @@ Types = Annotated[list[str] | None, QueryParameter(name="type", description="Eve
 Text = Annotated[str, QueryParameter(max_length=200)]
 ERRORS = {
     code: ResponseSpec(data_container=ErrorResponse, description=text)
-    for code, text in ((400, "Malformed request"), (404, "No such job"), (409, "Wrong status"),
+    for code, text in ((400, "Malformed request"), (403, "Request from another site or host"),
+                       (404, "No such job"), (409, "Wrong status"),
+                       (415, "Body not sent as application/json"),
                        (422, "Invalid value (the field is named)"))
 }  # fmt: skip
+TARGET_ERRORS = {
+    502: ResponseSpec(data_container=ErrorResponse, description="The target failed (named)")
+}
 
 
 def runner_of(request: Request) -> JobRunner:
@@ -124,22 +130,26 @@ def stop_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).stop(job_id)
 
 
-@delete("/jobs/{job_id:str}", sync_to_thread=True, responses=ERRORS)
+@delete("/jobs/{job_id:str}", sync_to_thread=True, responses=ERRORS | TARGET_ERRORS)
 def delete_job(
     request: Request,
     job_id: JobId,
     remove_run: FromQuery[bool] = False,
     clean_target: FromQuery[bool] = False,
 ) -> None:
-    """Delete a job; `remove_run` also deletes its run folder, `clean_target` first deletes
-    what it created in its Asana target."""
-    runner = runner_of(request)
-    job = runner.job(job_id)
-    if clean_target:
-        from adapters.web.targets import clean_target as clean
-
-        clean(job.run_dir, job.state.spec.target, runner.config.tokens_file)
-    runner.delete(job_id, remove_run=remove_run)
+    """Delete a job (stopping it first); `remove_run` also deletes its run folder,
+    `clean_target` deletes what it created in its Asana target before the job goes. If that
+    fails (502: the target did not answer or refused), the job stays, stopped."""
+    try:
+        runner_of(request).delete(job_id, remove_run=remove_run, clean_target=clean_target)
+    except (FieldError, NotFound):
+        raise
+    except InvalidInput as exc:  # e.g. nothing was ever replayed into the target
+        raise FieldError("clean_target", str(exc)) from None
+    except BusyworkError as exc:
+        if "another replay into this target is running" in str(exc):  # engine.replay_journal
+            raise Conflict(f"clean_target: {exc}") from None
+        raise Unavailable(f"clean_target: {exc}") from None
 
 
 @get("/jobs/{job_id:str}/activity", sync_to_thread=True, responses=ERRORS)
@@ -221,14 +231,20 @@ def _token_people(runner: JobRunner) -> tuple[list[str], bool]:
     return sorted(tokens.people), tokens.default is not None
 
 
-@post("/tokens/validate", status_code=200, responses=ERRORS)
+@post("/tokens/validate", status_code=200, responses=ERRORS | TARGET_ERRORS)
 async def validate_token(request: Request, data: JSONBody[TokenRequest]) -> TokenCheck:
-    """Who the token is (`/users/me`) and which workspaces it sees (`/workspaces`)."""
+    """Who the token is (`/users/me`) and which workspaces it sees (`/workspaces`). A pasted
+    `token` may be checked against any URL; a `person`'s token from the server's tokens file
+    only against Asana, a local sandbox or a URL the server allows (`--allow-url`)."""
     from adapters.web.targets import check_token
 
-    token = _token_for(runner_of(request), data)
+    runner = runner_of(request)
+    token = _token_for(runner, data)
     url = data.url or ASANA_URL
     problem = api_url_problem(url)
+    if not problem and data.person:
+        problem = token_url_problem(url, runner.config.token_urls)
+        problem = problem and f"{problem}; or check a token you paste (token)"
     if problem:
         raise FieldError("url", problem)
     try:
@@ -250,8 +266,11 @@ def _token_for(runner: JobRunner, data: TokenRequest) -> str:
     from adapters.asana.tokens import load_tokens
 
     token = load_tokens(runner.config.tokens_file).people.get(data.person.lower())
-    if token is None:
-        raise FieldError("person", f"{data.person!r} is not in the server's tokens file")
+    if token is None:  # not echoed: a token pasted into the wrong field would be
+        raise FieldError(
+            "person", "not a person in the server's tokens file; expected an email that "
+            "GET /api/tokens lists (or paste a token as token)",
+        )  # fmt: skip
     return token
 
 

@@ -66,7 +66,9 @@ class JobView(msgspec.Struct, kw_only=True):
 class RunnerConfig:
     data_dir: Path
     tokens_file: Path | None = None
-    base_dir: Path = Path(".")  # relative scenario files are read from here
+    base_dir: Path = Path(".")  # scenario files are read from under here only
+    # APIs besides Asana's and loopback hosts that the tokens file's tokens may be sent to.
+    token_urls: tuple[str, ...] = ()
     # adapters.anthropic.session.LlmOptions for Claude-written jobs (None: the defaults).
     llm_options: object | None = None
 
@@ -79,8 +81,10 @@ class JobRunner:
         self._opener = ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-open")
         self._scheduler = Scheduler(on_error=self._step_failed)
         self._ctx = JobContext(self._scheduler, config.tokens_file, self._opener,
-                               config.llm_options)  # fmt: skip
+                               config.llm_options, config.token_urls)  # fmt: skip
         self.closed = False
+        # The server is shutting down: live streams end now, before the jobs are released.
+        self.draining = False
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -96,6 +100,9 @@ class JobRunner:
                 self._jobs[job.id] = job
             if job.state.status == "running":
                 job.start()
+
+    def begin_shutdown(self) -> None:
+        self.draining = True
 
     def close(self) -> None:
         """Release every job (running ones stay "running" on disk, to resume next time)."""
@@ -118,8 +125,10 @@ class JobRunner:
         return set(load_tokens(self.config.tokens_file).people)
 
     def create(self, spec: JobSpec) -> JobView:
-        scenario = resolve_scenario(spec, self.config.base_dir)
-        check(spec, scenario, self.token_keys() if spec.target.kind == "asana" else None)
+        config = self.config
+        scenario = resolve_scenario(spec, config.base_dir, config.tokens_file)
+        keys = self.token_keys() if spec.target.kind == "asana" else None
+        check(spec, scenario, keys, config.token_urls)
         if spec.mode == "backfill":
             scenario = backfill_scenario(scenario, scenario.days, datetime.now(UTC).date())
         warnings: list[str] = []
@@ -173,10 +182,17 @@ class JobRunner:
         job.stop(final="stopped")
         return self.view(job_id)
 
-    def delete(self, job_id: str, *, remove_run: bool = False) -> None:
+    def delete(self, job_id: str, *, remove_run: bool = False, clean_target: bool = False) -> None:
+        """Stop the job, clean its target if asked (a failure there leaves the job stopped but
+        listed, so the call can be repeated), then forget it."""
         job = self.job(job_id)
         if job.state.status not in FINAL:
-            job.stop(final="stopped")
+            job.stop(final="stopped")  # first: its replay holds the target's checkpoint
+        if clean_target:
+            from adapters.web.targets import clean_target as clean
+
+            config = self.config
+            clean(job.run_dir, job.state.spec.target, config.tokens_file, config.token_urls)
         job.close_sandbox()
         with self._lock:
             self._jobs.pop(job_id, None)

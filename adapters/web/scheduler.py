@@ -12,6 +12,7 @@ rescheduled job's old heap entries are skipped instead of searched for and remov
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import math
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 
 Step = Callable[[], float]
+MAX_WAIT_SECONDS = 60.0
 OnError = Callable[[str, BaseException], None]
 
 
@@ -71,11 +73,14 @@ class Scheduler:
                 self._busy = key
             try:
                 due = step()
+                if not isinstance(due, int | float) or math.isnan(due):
+                    raise TypeError(f"a job's step returned {due!r}, not a due time")
             except BaseException as exc:  # one job's bug must not stop the others
                 due = math.inf
                 with self._changed:
                     self._steps.pop(key, None)
-                self._on_error(key, exc)
+                with contextlib.suppress(Exception):  # reporting must not end the thread either
+                    self._on_error(key, exc)
             with self._changed:
                 self._busy = None
                 current = self._steps.get(key)
@@ -99,7 +104,8 @@ class Scheduler:
                 continue
             delay = due - time.monotonic()
             if delay > 0:
-                self._changed.wait(delay)
+                # Capped: a far-off due time must not overflow the wait (nor oversleep a clock).
+                self._changed.wait(min(delay, MAX_WAIT_SECONDS))
                 continue
             heapq.heappop(heap)
             return key, current[1], generation

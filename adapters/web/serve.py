@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import threading
 import time
@@ -11,19 +10,9 @@ from pathlib import Path
 import uvicorn
 
 from adapters.web.app import WebConfig, create_app
+from adapters.web.destinations import is_loopback
 from adapters.web.runner import JobRunner, RunnerConfig
 from engine.errors import BusyworkError, InvalidInput
-
-LOOPBACK_NAMES = {"localhost"}
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_binding(host: str, api_token: str | None) -> None:
@@ -34,23 +23,42 @@ def check_binding(host: str, api_token: str | None) -> None:
         )
 
 
-def build_app(data_dir: Path, tokens_file: Path | None, web: WebConfig):
-    runner = JobRunner(RunnerConfig(data_dir=data_dir, tokens_file=tokens_file))
+def build_app(
+    data_dir: Path, tokens_file: Path | None, web: WebConfig, token_urls: tuple[str, ...] = ()
+):
+    config = RunnerConfig(data_dir=data_dir, tokens_file=tokens_file, token_urls=token_urls)
+    runner = JobRunner(config)
     return create_app(runner, web), runner
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, telling the app's runner when shutdown begins: live streams (SSE)
+    then end within a poll, so the graceful shutdown does not wait for them, time out and
+    cancel them (a traceback)."""
+
+    def __init__(self, config: uvicorn.Config, runner: JobRunner | None) -> None:
+        super().__init__(config)
+        self.runner = runner
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.runner is not None:
+            self.runner.begin_shutdown()
+        await super().shutdown(sockets)
+
+
 def uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
-    # No access log: it would be noise at one line per poll. Streams are cut after 2 s at exit.
+    # No access log: it would be noise at one line per poll. Streams end when shutdown begins
+    # (see Server); a request still running 2 s later is cut.
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                           lifespan="on", timeout_graceful_shutdown=2)  # fmt: skip
 
 
 def serve(host: str, port: int, data_dir: Path, tokens_file: Path | None, web: WebConfig,
-          echo=print) -> None:  # fmt: skip
+          echo=print, token_urls: tuple[str, ...] = ()) -> None:  # fmt: skip
     """Serve until Ctrl-C or SIGTERM (uvicorn handles both and shuts the runner down)."""
     check_binding(host, web.api_token)
-    app, _ = build_app(data_dir, tokens_file, web)
-    server = uvicorn.Server(uvicorn_config(app, host, port))
+    app, runner = build_app(data_dir, tokens_file, web, token_urls)
+    server = Server(uvicorn_config(app, host, port), runner)
     listening = _listen(host, port)  # bound here, so --port 0 can say which port it got
     port = listening.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
@@ -76,7 +84,7 @@ class ServerThread:
     """The app on a real socket in a background thread (port 0 = any free port)."""
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.server = uvicorn.Server(uvicorn_config(app, host, port))
+        self.server = Server(uvicorn_config(app, host, port), getattr(app.state, "runner", None))
         self.thread = threading.Thread(target=self.server.run, name="web-server", daemon=True)
         self.host = host
         self.port = 0

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 import msgspec
 
-from adapters.asana.urls import api_url_problem
+from adapters.asana.urls import ASANA_URL, api_url_problem
+from adapters.web.destinations import token_url_problem
 from engine import scenario as sc
 from engine.errors import InvalidInput
 
@@ -23,6 +24,7 @@ Mode = Literal["dry_run", "backfill", "continuous"]
 TargetKind = Literal["none", "sandbox", "asana"]
 MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
 TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
+MIN_SPEED = 0.01  # one simulated second per 100 real seconds
 MAX_SPEED = 1_000_000.0
 _FIELD_RE = re.compile(r"^([A-Za-z_][\w.\[\]'@-]*): (.*)$", re.S)
 
@@ -67,9 +69,16 @@ class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def parse_speed(value: str | float) -> float | None:
-    """Simulated seconds per real second; None = as fast as possible."""
+    """Simulated seconds per real second; None = as fast as possible. Like the command line's
+    ``--speed`` (``realtime``, ``max``, ``N``, ``Nx``), within MIN_SPEED..MAX_SPEED: slower
+    would leave a job waiting months for its next event, faster is what ``max`` is for."""
+    expected = (
+        f"expected realtime, max or a number of simulated seconds per second from "
+        f"{MIN_SPEED:g} to {MAX_SPEED:.0f}"
+    )
+    shown = repr(value)[:40]
     if isinstance(value, bool):
-        raise FieldError("speed", f"{value!r}; expected realtime, max or a positive number")
+        raise FieldError("speed", f"{shown}; {expected}")
     if isinstance(value, int | float):
         speed = float(value)
     else:
@@ -79,24 +88,20 @@ def parse_speed(value: str | float) -> float | None:
         if text == "realtime":
             return 1.0
         try:
-            speed = float(text.removesuffix("x"))
+            speed = float(text.removeprefix("x").removesuffix("x"))
         except ValueError:
-            raise FieldError(
-                "speed", f"{value!r}; expected realtime, max or a positive number"
-            ) from None
-    if not 0 < speed <= MAX_SPEED:
-        raise FieldError("speed", f"{value!r}; expected a number above 0 and at most {MAX_SPEED:g}")
+            raise FieldError("speed", f"{shown}; {expected}") from None
+    if not MIN_SPEED <= speed <= MAX_SPEED:  # NaN fails too
+        raise FieldError("speed", f"{shown}; {expected}")
     return speed
 
 
-def resolve_scenario(spec: JobSpec, base_dir: Path | None = None) -> sc.Scenario:
+def resolve_scenario(
+    spec: JobSpec, base_dir: Path | None = None, tokens_file: Path | None = None
+) -> sc.Scenario:
     """The job's scenario: file or default, with the form's fields laid over it."""
     if spec.scenario_file:
-        path = Path(spec.scenario_file)
-        if not path.is_absolute() and base_dir is not None:
-            path = base_dir / path
-        if not path.is_file():
-            raise FieldError("scenario_file", f"{spec.scenario_file!r}: no such scenario file")
+        path = scenario_path(spec.scenario_file, base_dir or Path("."), tokens_file)
         try:
             base = msgspec.to_builtins(sc.load(path))
         except InvalidInput as exc:
@@ -115,9 +120,41 @@ def resolve_scenario(spec: JobSpec, base_dir: Path | None = None) -> sc.Scenario
     return scenario
 
 
-def check(spec: JobSpec, scenario: sc.Scenario, token_keys: set[str] | None) -> float | None:
+def scenario_path(name: str, base_dir: Path, tokens_file: Path | None = None) -> Path:
+    """The scenario file `name` names, checked before anything reads it: a ``.toml`` file under
+    `base_dir` (the server's working directory), not hidden, not the server's tokens file.
+    Anything else would let an API caller read the server's files through error messages."""
+    field = "scenario_file"
+    expected = (
+        "expected a .toml file under the directory the server was started in "
+        "(a relative path, without '..')"
+    )
+    if "\0" in name or len(name) > 1000:
+        raise FieldError(field, f"not a file name; {expected}")
+    base = base_dir.resolve()
+    path = (base / name).resolve()  # an absolute name replaces base; symlinks are followed
+    if not path.is_relative_to(base):
+        raise FieldError(field, f"outside the server's directory; {expected}")
+    if path.suffix.lower() != ".toml" or any(
+        part.startswith(".") for part in path.relative_to(base).parts
+    ):
+        raise FieldError(field, f"not a scenario file; {expected}, not hidden")
+    if tokens_file is not None and path == Path(tokens_file).resolve():
+        raise FieldError(field, "that is the server's tokens file, not a scenario")
+    if not path.is_file():
+        raise FieldError(field, f"{name!r}: no such scenario file")
+    return path
+
+
+def check(
+    spec: JobSpec,
+    scenario: sc.Scenario,
+    token_keys: set[str] | None,
+    token_urls: tuple[str, ...] = (),
+) -> float | None:
     """Check mode, pacing and target against each other; returns the speed (None = max).
-    `token_keys`: the emails in the server's tokens file (None: the server has none)."""
+    `token_keys`: the emails in the server's tokens file (None: the server has none);
+    `token_urls`: the APIs besides Asana's and loopback that those tokens may go to."""
     speed = parse_speed(spec.speed)
     if len(spec.name) > 200:
         raise FieldError("name", "too long; expected at most 200 characters")
@@ -136,28 +173,40 @@ def check(spec: JobSpec, scenario: sc.Scenario, token_keys: set[str] | None) -> 
     if spec.mode == "continuous" and speed is None:
         raise FieldError("speed", "max: a continuous job is paced; expected realtime or a number")
     if kind == "asana":
-        _check_asana(spec.target, scenario, token_keys)
+        _check_asana(spec.target, scenario, token_keys, token_urls)
     elif spec.target.tokens:
         raise FieldError("target.tokens", f"tokens are only used with target asana, not {kind}")
     return speed
 
 
-def _check_asana(target: TargetSpec, scenario: sc.Scenario, token_keys: set[str] | None) -> None:
+def _check_asana(
+    target: TargetSpec, scenario: sc.Scenario, token_keys: set[str] | None, token_urls
+) -> None:
     if token_keys is None:
         raise FieldError(
             "target.kind", "asana: the server has no tokens file (start it with --tokens FILE)"
         )
-    problem = api_url_problem(target.url) if target.url else ""
-    if problem:
-        raise FieldError("target.url", problem)
+    allowed_url(target, "target.url", token_urls)
     emails = {p.email.lower() for p in scenario.people}
     for person, key in target.tokens.items():
         if person.lower() not in emails:
             raise FieldError(f"target.tokens.{person}", "not the email of anyone in the scenario")
         if key.lower() not in token_keys:
+            # The value is not echoed: a user may have pasted a token where an email belongs.
             raise FieldError(
-                f"target.tokens.{person}", f"{key!r} is not a person in the server's tokens file"
+                f"target.tokens.{person}",
+                "not a person in the server's tokens file; expected one of the emails that "
+                "GET /api/tokens lists",
             )
+
+
+def allowed_url(target: TargetSpec, field: str, token_urls: tuple[str, ...]) -> str:
+    """The target's API URL, if the server's tokens may be sent there (see destinations)."""
+    url = target.url or ASANA_URL
+    problem = api_url_problem(url) or token_url_problem(url, token_urls)
+    if problem:
+        raise FieldError(field, problem)
+    return url
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

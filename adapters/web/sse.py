@@ -32,7 +32,7 @@ async def activity_stream(
         after = reader.seq
     last_view = b""
     quiet = 0.0
-    while not runner.closed:
+    while not (runner.closed or runner.draining):  # the server is stopping: end quietly
         try:
             view = msgspec.json.encode(runner.view(job_id))
         except Exception:  # deleted: the stream ends

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.asana.tokens import Tokens, load_tokens
-from adapters.asana.urls import ASANA_URL
-from adapters.web.spec import FieldError, TargetSpec
+from adapters.web.spec import FieldError, TargetSpec, allowed_url
 from engine.scenario import Scenario
 
 
@@ -40,7 +39,7 @@ def job_tokens(spec: TargetSpec, tokens_file: Path | None) -> Tokens:
     for person, key in spec.tokens.items():
         token = server.people.get(key.lower())
         if token is None:
-            raise FieldError(f"target.tokens.{person}", f"{key!r} is no longer in the tokens file")
+            raise FieldError(f"target.tokens.{person}", "no longer a person in the tokens file")
         people[person.lower()] = token
     if not people and server.default is None:
         raise FieldError("target.tokens", "no token for anyone: map people or set a default")
@@ -68,6 +67,7 @@ def connect_target(
     date_shift_days: int = 0,
     sandbox=None,
     sandbox_tokens: Tokens | None = None,
+    token_urls: tuple[str, ...] = (),
 ) -> Connection:
     """Connect to the job's target and open its checkpoint journal under the run."""
     from adapters.asana.replay_job import Destination, connect, open_journal, sandbox_target_name
@@ -80,10 +80,11 @@ def connect_target(
         target.name = sandbox_target_name()
         journal = open_journal(run_dir, target, "sandbox")
         return Connection(target, journal, sandbox)
+    url = allowed_url(spec, "target.url", token_urls)  # again: the server may have restarted
     tokens = job_tokens(spec, tokens_file)
     dest = Destination(to="asana", workspace=spec.workspace or None, team=spec.team or None,
                        plan=spec.plan)  # fmt: skip
-    target = connect(spec.url or ASANA_URL, tokens, dest, date_shift_days=date_shift_days)
+    target = connect(url, tokens, dest, date_shift_days=date_shift_days)
     return Connection(target, open_journal(run_dir, target, "asana"))
 
 
@@ -107,7 +108,9 @@ def check_token(url: str, token: str) -> dict[str, Any]:
     return {"valid": True, "user": user, "workspaces": workspaces, "message": ""}
 
 
-def clean_target(run_dir: Path, spec: TargetSpec, tokens_file: Path | None) -> int:
+def clean_target(
+    run_dir: Path, spec: TargetSpec, tokens_file: Path | None, token_urls: tuple[str, ...] = ()
+) -> int:
     """Delete what the run created in its Asana target (``busywork clean``); an in-process
     sandbox needs no cleaning: it goes with the job."""
     if spec.kind != "asana":
@@ -117,8 +120,9 @@ def clean_target(run_dir: Path, spec: TargetSpec, tokens_file: Path | None) -> i
 
     if tokens_file is None:
         raise FieldError("clean_target", "the server has no tokens file (--tokens FILE)")
+    url = allowed_url(spec, "clean_target", token_urls)
     args = ReplayArgs(
-        to=spec.url or "asana",
+        to=url,
         tokens_file=tokens_file,
         workspace=spec.workspace or None,
         team=spec.team or None,
