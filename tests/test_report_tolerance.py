@@ -75,17 +75,18 @@ def test_a_rate_check_on_a_long_run_names_the_floor() -> None:
     assert rate_check("c", "", 3300, 1000.0, 3.0, "completions").passed
 
 
-def test_a_run_too_short_to_judge_is_information() -> None:
+def test_a_run_too_short_to_judge_says_so() -> None:
     # 5 expected blocks; even 20 (four times the target) is not judged, and says why
     check = rate_check("blocked_rate_per_week", "", 20, 20.0, 0.25, BLOCKS)
-    assert check.rule == "info" and check.passed and check.tolerance == 0.0
-    assert check.measured == pytest.approx(1.0)
+    assert check.verdict == "too_little_data" and check.passed is None
+    assert check.tolerance == 0.0 and check.measured == pytest.approx(1.0)
     assert check.detail == (
-        "20 blocks over 20.0 in-progress task working weeks; too short a run to judge: "
+        "too little data to judge: 20 blocks over 20.0 in-progress task working weeks; "
         "5.0 expected, fewer than 10"
     )
     nothing = rate_check("blocked_rate_per_week", "", 0, 0.0, 0.25, BLOCKS)
-    assert nothing.rule == "info" and nothing.measured is None and nothing.passed
+    assert nothing.verdict == "too_little_data" and nothing.measured is None
+    assert nothing.passed is None
 
 
 def test_a_zero_target_is_judged_exactly() -> None:
@@ -145,8 +146,10 @@ def test_a_wrong_target_fails_the_rate_checks(short_runs, seed, tmp_path) -> Non
     write_manifest(run, msgspec.structs.replace(manifest, scenario=scenario))
 
     report = realism_report(run)
-    failed = {c.name for c in report.checks if not c.passed}
+    failed = {c.name for c in report.checks if c.verdict == "fail"}
     assert failed == set(RATE_CHECKS) and not report.passed, report.checks
+    assert report.verdict == "fail" and all(c.passed is False for c in report.checks
+                                            if c.name in failed)  # fmt: skip
 
 
 @pytest.mark.slow

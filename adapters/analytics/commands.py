@@ -45,26 +45,28 @@ def stats_command(run: Path, as_json: bool) -> None:
     show_default=True,
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout."
-)
-def query_command(run: Path, sql: str, fmt: str, out: Path | None) -> None:
+    "--out", type=click.Path(dir_okay=False), help="Write to FILE, not stdout."
+)  # a str: click turns "" into Path("."), the current folder
+def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
     """Run SQL over a run's views: events, people, projects, tasks, comments.
 
     Example: busywork query RUN "select type, count(*) from events group by 1".
-    Times are UTC; "at" and "to" are SQL keywords, so quote them.
+    Times are UTC; "at" and "to" are SQL keywords, so quote them. Read-only: SELECT only, over
+    the run's own files. Repeated column names get unique keys in csv and json (name, name_1).
     """
-    from adapters.analytics.query import query, write_query
+    from adapters.analytics.query import out_path, query, write_query
     from adapters.analytics.views import open_run
 
+    out_file = None if out is None else out_path(out, "a file")
     with open_run(run) as opened:
         if fmt != "table":
-            count = write_query(opened, sql, fmt, out or sys.stdout)
-            if out is not None:
-                click.echo(f"Wrote {count:,} rows to {out}", err=True)
+            count = write_query(opened, sql, fmt, out_file or sys.stdout)
+            if out_file is not None:
+                click.echo(f"Wrote {count:,} rows to {out_file}", err=True)
             return
         from adapters.console import print_query_table
 
-        print_query_table(query(opened, sql), out)
+        print_query_table(query(opened, sql), out_file)
 
 
 @click.command("export")
@@ -73,9 +75,9 @@ def query_command(run: Path, sql: str, fmt: str, out: Path | None) -> None:
     "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True
 )
 @click.option(
-    "--out", type=click.Path(file_okay=True, path_type=Path), required=True, help="Folder to write."
-)
-def export_command(run: Path, fmt: str, out: Path) -> None:
+    "--out", type=click.Path(file_okay=True), required=True, help="Folder to write."
+)  # a str: click turns "" into Path("."), the current folder
+def export_command(run: Path, fmt: str, out: str) -> None:
     """Write the views (events, people, projects, tasks, comments) as Parquet or CSV files."""
     from adapters.analytics.query import export
 
@@ -87,7 +89,10 @@ def export_command(run: Path, fmt: str, out: Path) -> None:
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 def report_command(run: Path, as_json: bool) -> None:
-    """Realism report: compare a run with its scenario; exit 1 when a check fails."""
+    """Realism report: compare a run with its scenario; exit 1 when a check fails.
+
+    A check whose sample is too small is shown as "too little data" (neither pass nor fail);
+    the report is then inconclusive (exit 0, "passed": false in --json)."""
     from adapters.analytics.report import realism_report
 
     result = realism_report(run)
@@ -99,5 +104,5 @@ def report_command(run: Path, as_json: bool) -> None:
         from adapters.analytics.render import print_report
 
         print_report(result)
-    if not result.passed:
+    if result.verdict == "fail":
         sys.exit(1)

@@ -17,7 +17,7 @@ import duckdb
 import msgspec
 
 from adapters.analytics.views import VIEWS, Run, open_run
-from engine.errors import InvalidInput
+from engine.errors import BusyworkError, InvalidInput
 
 QUERY_FORMATS = ("table", "csv", "json")
 EXPORT_FORMATS = ("parquet", "csv")
@@ -31,14 +31,47 @@ class QueryResult:
     rows: list[tuple]
 
 
+# What a query may be: it asks questions of a run. Files out go through --out or `export`.
+READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
+
+
 def execute(run: Run, sql: str) -> duckdb.DuckDBPyConnection:
-    """Run one user query; a SQL error becomes InvalidInput carrying DuckDB's message."""
+    """Run one user query, read-only: statements other than SELECT (or EXPLAIN) are refused,
+    and the connection is locked to the run's own files first. A SQL error becomes
+    InvalidInput carrying DuckDB's message."""
     if not sql.strip():
         raise InvalidInput("query: empty SQL; try: select type, count(*) from events group by 1")
+    try:
+        # Parsed here, before anything runs: DuckDB executes a script's statements one by one
+        # and would run a COPY before reaching a syntax error further on.
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise _explain(run, exc, sql) from None
+    _refuse_writes(statements)
+    run.lock()
     try:
         return run.con.execute(sql)
     except duckdb.Error as exc:
         raise _explain(run, exc, sql) from None
+
+
+def _refuse_writes(statements: list) -> None:
+    for statement in statements:
+        kind = statement.type.name
+        if kind in READ_STATEMENTS:
+            continue
+        words = statement.query.split()
+        first = words[0].upper() if words else ""
+        name = first if first.isalpha() and first != "WITH" else kind
+        hint = ""
+        if kind in ("COPY", "EXPORT", "COPY_DATABASE"):
+            hint = (
+                "; to write rows to a file use --format csv|json --out FILE, or `busywork export`"
+            )
+        raise InvalidInput(
+            f"query: {name} is not allowed: query only reads the run's views "
+            f"({', '.join(VIEWS[:5])}, …) with SELECT{hint}"
+        )
 
 
 def _explain(run: Run, exc: duckdb.Error, sql: str = "") -> Exception:
@@ -48,6 +81,12 @@ def _explain(run: Run, exc: duckdb.Error, sql: str = "") -> Exception:
     message = str(exc).strip()
     if isinstance(exc, duckdb.ParserException) and _KEYWORD_COLUMN.search(sql):
         message += '\nHint: "at" and "to" are SQL keywords; quote the columns: "at", "to".'
+    if isinstance(exc, duckdb.PermissionException):
+        return InvalidInput(
+            "SQL error: query reads only the run's views "
+            f"({', '.join(VIEWS[:5])}, …); files outside the run, the network and extensions "
+            f"are not available.\n{message}"
+        )
     return InvalidInput(f"SQL error: {message}")
 
 
@@ -73,6 +112,22 @@ def _describe(cursor: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
     return [d[0] for d in description], [str(d[1]) for d in description]
 
 
+def unique_columns(columns: list[str]) -> list[str]:
+    """Column names made unique as DuckDB makes them in CREATE TABLE AS: a repeated ``name``
+    becomes ``name_1``, ``name_2``… (JSON objects and CSV headers need unique keys; a query
+    such as ``select t.name, p.name`` would otherwise lose a column)."""
+    taken: set[str] = set()
+    out = []
+    for name in columns:
+        unique, k = name, 0
+        while unique in taken:
+            k += 1
+            unique = f"{name}_{k}"
+        taken.add(unique)
+        out.append(unique)
+    return out
+
+
 def iter_rows(run: Run, cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
     while True:
         try:
@@ -85,8 +140,10 @@ def iter_rows(run: Run, cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
 
 
 def write_rows(fmt: str, columns: list[str], rows: Iterator[tuple], out: TextIO) -> int:
-    """Write rows as CSV (header first) or as a JSON array of objects; returns the count."""
+    """Write rows as CSV (header first) or as a JSON array of objects, under unique column
+    names (`unique_columns`); returns the count."""
     count = 0
+    columns = unique_columns(columns)
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -126,8 +183,10 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def write_query(run: str | Path | Run, sql: str, fmt: str, out: TextIO | Path) -> int:
+def write_query(run: str | Path | Run, sql: str, fmt: str, out: TextIO | Path | str) -> int:
     """Stream a query's rows to a text stream or file as CSV or JSON; returns the row count."""
+    if isinstance(out, str | Path):
+        out = out_path(out, "a file")
     if not isinstance(run, Run):
         with open_run(run) as opened:
             return write_query(opened, sql, fmt, out)
@@ -148,14 +207,25 @@ def _write_text(path: Path, text: str) -> None:
         raise InvalidInput(f"--out: cannot write {path}: {exc.strerror or exc}") from None
 
 
-def export(run: str | Path | Run, out_dir: Path, fmt: str = "parquet") -> list[Path]:
+def out_path(out: str | Path, what: str) -> Path:
+    """The --out path; an empty one is refused (``Path("")`` would be the current folder)."""
+    if not str(out).strip():
+        raise InvalidInput(f"--out: empty; expected {what} to write to")
+    return Path(out)
+
+
+def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> list[Path]:
     """Write every view (events, people, projects, tasks, comments) as Parquet or CSV files."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"--format: {fmt!r} is not allowed; expected one of parquet, csv")
+    out_dir = out_path(out_dir, "a folder")
     if not isinstance(run, Run):
         with open_run(run) as opened:
             return export(opened, out_dir, fmt)
-    out_dir = Path(out_dir)
+    if run.locked:
+        raise BusyworkError(
+            f"{run.path}: this session was locked to reading by a query; open the run again to export"
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -179,6 +249,5 @@ def export(run: str | Path | Run, out_dir: Path, fmt: str = "parquet") -> list[P
 
 def to_json_value(result: QueryResult) -> list[dict]:
     """The rows as JSON-ready objects (what `--format json` prints)."""
-    return json.loads(
-        _JSON.encode([dict(zip(result.columns, r, strict=True)) for r in result.rows])
-    )
+    columns = unique_columns(result.columns)
+    return json.loads(_JSON.encode([dict(zip(columns, r, strict=True)) for r in result.rows]))

@@ -6,7 +6,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from adapters.analytics.checks import Check, Report
+from adapters.analytics.checks import TOO_LITTLE_PREFIX, Check, Report
 from adapters.analytics.query import QueryResult
 from adapters.analytics.stats import Heatmap, Stats
 from adapters.analytics.workspace_views import Workspace
@@ -163,11 +163,42 @@ def _bound(check: Check) -> str:
     tol_text = f"{tol:.0%}" if check.rule == "within_relative" else _value(check, tol)
     if check.rule == "info":
         return "(info)"
+    if check.verdict == "too_little_data" and not tol and check.rule.startswith("within"):
+        return target  # no tolerance was worked out for a sample this small
     if check.rule == "at_most":
         return f"≤ {_value(check, check.target + tol)}"
     if check.rule == "at_least":
         return f"≥ {_value(check, check.target - tol)}"
     return f"{target} ± {tol_text}"
+
+
+_VERDICTS = {
+    "pass": ("PASS", "bold green"),
+    "fail": ("FAIL", "bold red"),
+    "info": ("info", "dim"),
+    "too_little_data": ("too little data", "yellow"),
+}
+
+
+def report_summary(report: Report) -> Text:
+    failed = [c.name for c in report.checks if c.verdict == "fail"]
+    unjudged = [c.name for c in report.checks if c.verdict == "too_little_data"]
+    if failed:
+        text = f"{len(failed)} of {len(report.checks)} checks fail: {', '.join(failed)}"
+        if unjudged:
+            text += f"; too little data to judge {len(unjudged)}: {', '.join(unjudged)}"
+        return Text(text, style="red")
+    if unjudged and len(unjudged) == sum(c.verdict != "info" for c in report.checks):
+        what = "no events" if report.events == 0 else "too little data for every check"
+        return Text(f"Inconclusive: {what}; nothing could be judged.", style="yellow")
+    if unjudged:
+        passed = sum(c.verdict == "pass" for c in report.checks)
+        return Text(
+            f"Inconclusive: {passed} checks pass; too little data to judge {len(unjudged)}: "
+            f"{', '.join(unjudged)}",
+            style="yellow",
+        )
+    return Text("All checks pass.", style="green")
 
 
 def report_renderable(report: Report) -> Group:
@@ -178,21 +209,14 @@ def report_renderable(report: Report) -> Group:
     table.columns[0].no_wrap = True
     table.columns[-1].justify = "left"
     for check in report.checks:
-        verdict = (
-            Text("PASS", style="bold green") if check.passed else Text("FAIL", style="bold red")
-        )
         table.add_row(
-            check.name, _value(check, check.measured), _bound(check), verdict, check.detail
+            check.name,
+            _value(check, check.measured),
+            _bound(check),
+            Text(*_VERDICTS[check.verdict]),
+            check.detail.removeprefix(TOO_LITTLE_PREFIX),  # the result column says so
         )
-    failed = [c.name for c in report.checks if not c.passed]
-    summary = (
-        Text("All checks pass.", style="green")
-        if not failed
-        else Text(
-            f"{len(failed)} of {len(report.checks)} checks fail: {', '.join(failed)}", style="red"
-        )
-    )
-    return Group(table, summary)
+    return Group(table, report_summary(report))
 
 
 def print_report(report: Report, console: Console | None = None) -> None:

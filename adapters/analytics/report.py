@@ -3,30 +3,36 @@
 Each check compares a measured value with a target and a tolerance. The expected values come
 from the people's calendars (``engine.calendar``), rebuilt exactly as the simulation built
 them (``engine.world.World`` from the manifest's resolved scenario and seed: the same evening
-peaks, holidays and planned time away). A calendar's intensity is constant over each local
-quarter hour, and every time zone's offset is a whole number of quarter hours, so events are
-counted per actor and UTC quarter hour in DuckDB and each bucket is judged once in Python.
+peaks, holidays and planned time away), over the simulated time the run covers (its
+``Window``). The checks of when events happen live in ``timing``; the rates and the comment
+checks here. A check whose sample is too small says so instead of passing or failing.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from adapters.analytics.calendars import Integrator, working_days
+from adapters.analytics import timing
+from adapters.analytics.calendars import Exposure, Integrator, Window, exposure
 from adapters.analytics.calendars import calendars as rebuild_calendars
-from adapters.analytics.checks import Check, Report, judge, rate_check
-from adapters.analytics.summary import QUARTER_MS
+from adapters.analytics.checks import (
+    Check,
+    Report,
+    judge,
+    judge_sample,
+    rate_check,
+)
+from adapters.analytics.checks import report as make_report
 from adapters.analytics.views import Run, open_run
-from engine.calendar import BIN_SECONDS, PersonCalendar, working_day_actions
+from engine.calendar import PersonCalendar, working_day_actions
 from engine.errors import InvalidInput
 from engine.scenario import Scenario
 
 CONTRIBUTOR_ROLES = ("individual_contributor", "lead", "contractor")
+MIN_LIFECYCLE_TASKS = 5  # tasks with lifecycle comments (a rule that always holds: a few show it)
+MIN_COMMENTS = 50  # comments needed to judge how repetitive they are
 
 # The kind of a lifecycle comment must fit the task's state when it is posted:
 # kind -> allowed (state, previous state or None for any).
@@ -55,32 +61,26 @@ def realism_report(run: str | Path | Run, *, seal: bool = True) -> Report:
 
 
 def _report(run: Run) -> Report:
-    # A run is judged on the days it covers (a live or endless run has no fixed end).
-    last_at = run.con.execute('SELECT max("at") FROM events').fetchone()[0]
-    last_day = last_at.date() if last_at is not None else None
-    scenario, calendars = rebuild_calendars(run, last_day)
+    # A run is judged on the simulated time it covers (the scenario's days, or up to its
+    # latest event while it is being written), never on the dates its events happen to fall.
+    scenario, calendars, window = rebuild_calendars(run)
     people = _people(run, calendars)
-    buckets = run.con.execute(
-        f'SELECT actor, epoch_ms("at") // {QUARTER_MS}, count(*) FROM events '
-        "WHERE type <> 'PersonJoined' GROUP BY ALL"
-    ).fetchall()
-    counted = _count_buckets(buckets, calendars)
-    span = (last_day - scenario.start).days + 1 if last_day else 0
-    days = [scenario.start + timedelta(days=i) for i in range(span)]
+    exposures = {person: exposure(cal, window) for person, cal in calendars.items()}
+    counted = timing.count_buckets(run.con.execute(timing.BUCKETS_SQL).fetchall(), calendars)
     checks = [
-        _off_hours(counted),
-        _weekend(counted, calendars, days),
-        _hourly(counted, calendars),
-        _completion_rate(run, scenario, calendars, people, days),
-        *_blocked_rates(run, scenario, calendars),
+        timing.off_hours(counted),
+        timing.weekend(counted, exposures),
+        timing.hourly(counted, exposures),
+        _completion_rate(run, scenario, exposures, people),
+        *_blocked_rates(run, scenario, calendars, window),
         _comment_order(run),
         _distinct_comments(run),
     ]
     total = run.con.execute("SELECT count(*) FROM events").fetchone()[0]
-    return Report(run.manifest.get("run_id"), total, all(c.passed for c in checks), checks)
+    return make_report(run.manifest.get("run_id"), total, checks)
 
 
-# -- people and buckets ---------------------------------------------------------------------
+# -- people ------------------------------------------------------------------------------------
 
 
 def _people(run: Run, calendars: dict[str, PersonCalendar]) -> dict[str, str]:
@@ -97,29 +97,6 @@ def _people(run: Run, calendars: dict[str, PersonCalendar]) -> dict[str, str]:
     return {person: role for person, _, role in rows}
 
 
-@dataclass
-class _Counted:
-    total: int = 0
-    off_hours: int = 0
-    weekend: int = 0
-    by_hour: list[int] = field(default_factory=lambda: [0] * 24)
-    by_person: dict[str, int] = field(default_factory=dict)
-
-
-def _count_buckets(buckets: list[tuple], calendars: dict[str, PersonCalendar]) -> _Counted:
-    counted = _Counted()
-    for actor, quarter, n in buckets:
-        counted.by_person[actor] = counted.by_person.get(actor, 0) + n
-        calendar = calendars[actor]
-        moment = datetime.fromtimestamp(quarter * QUARTER_MS / 1000, UTC)
-        local = moment.astimezone(calendar.tz)
-        counted.total += n
-        counted.off_hours += n if calendar.intensity(moment) == 0 else 0
-        counted.weekend += n if local.weekday() >= 5 else 0
-        counted.by_hour[local.hour] += n
-    return counted
-
-
 # -- checks ----------------------------------------------------------------------------------
 
 
@@ -127,73 +104,15 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _off_hours(counted: _Counted) -> Check:
-    return judge(
-        "off_hours_share",
-        "events at moments when the actor's intensity is zero (outside hours, days off, "
-        "holidays, out of office)",
-        _share(counted.off_hours, counted.total),
-        0.0,
-        0.01,
-        "at_most",
-        "share",
-        f"{counted.off_hours:,} of {counted.total:,} events",
-    )
-
-
-def _weekend(counted: _Counted, calendars: dict[str, PersonCalendar], days: list[date]) -> Check:
-    # Every working day of a person carries the same action budget, so a person's events
-    # should fall on weekends as often as their working days do; people are weighed by how
-    # many events they made (someone with little to do acts without making events).
-    expected = 0.0
-    for person, n in counted.by_person.items():
-        working = working_days(calendars[person], days)
-        if working:
-            expected += n * sum(d.weekday() >= 5 for d in working) / len(working)
-    return judge(
-        "weekend_share",
-        "events on the actor's local Saturday or Sunday, against their calendars' share",
-        _share(counted.weekend, counted.total),
-        expected / counted.total if counted.total else 0.0,
-        0.01,
-        "within",
-        "share",
-    )
-
-
-def _hourly(counted: _Counted, calendars: dict[str, PersonCalendar]) -> Check:
-    """Measured events per local hour against each person's daily curve, weighed by the
-    events they made."""
-    expected = [0.0] * 24
-    for person, n in counted.by_person.items():
-        profile = calendars[person].profile
-        total = sum(profile)
-        for b, value in enumerate(profile):
-            expected[b * BIN_SECONDS // 3600] += n * value / total
-    r = _pearson(counted.by_hour, expected)
-    return judge(
-        "hourly_correlation",
-        "correlation of events per local hour with the scenario's intensity curve",
-        r,
-        0.95,
-        0.0,
-        "at_least",
-        "correlation",
-    )
-
-
-def _pearson(xs: list[float], ys: list[float]) -> float | None:
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else None
-
-
-def _completion_rate(run, scenario, calendars, people, days) -> Check:
+def _completion_rate(
+    run: Run, scenario: Scenario, exposures: dict[str, Exposure], people: dict[str, str]
+) -> Check:
+    # A working day's expected actions are the day's budget, so a person's expected actions
+    # over the run's window, over the budget, are their working days in it (a part of a day
+    # when the window starts or ends inside their working hours).
     contributors = [p for p, role in people.items() if role in CONTRIBUTOR_ROLES]
-    weeks = sum(len(working_days(calendars[p], days)) for p in contributors) / 5
+    budget = working_day_actions(scenario)
+    weeks = sum(exposures[p].actions for p in contributors if p in exposures) / budget / 5
     completed = run.con.execute(
         "SELECT count(*) FROM events e JOIN tasks t USING (task) JOIN people p "
         "ON p.person = e.actor WHERE e.type = 'TaskCompleted' AND t.parent IS NULL "
@@ -214,14 +133,15 @@ def _completion_rate(run, scenario, calendars, people, days) -> Check:
 
 
 def _blocked_rates(
-    run: Run, scenario: Scenario, calendars: dict[str, PersonCalendar]
+    run: Run, scenario: Scenario, calendars: dict[str, PersonCalendar], window: Window
 ) -> list[Check]:
     """Moves into blocked per week of work of an in-progress task. A week of work is five
-    working days' worth of the assignee's intensity (so time away and nights do not count).
+        working days' worth of the assignee's intensity (so time away and nights do not count); a
+    task still in progress when the run ends counts until the end of the run's window.
 
-    The scenario's rate is for blockers other than dependencies: a block caused by an
-    unfinished dependency (``blocked_by`` set) follows from the dependency graph, so it is
-    left out of the check and reported on its own, for information."""
+        The scenario's rate is for blockers other than dependencies: a block caused by an
+        unfinished dependency (``blocked_by`` set) follows from the dependency graph, so it is
+        left out of the check and reported on its own, for information."""
     spells = run.con.execute(
         """
         WITH moves AS (
@@ -229,7 +149,7 @@ def _blocked_rates(
                 lead("at") OVER (PARTITION BY task ORDER BY seq) AS left_at
             FROM events WHERE type = 'TaskStateChanged'
         )
-        SELECT t.assignee, m."at", coalesce(m.left_at, (SELECT max("at") FROM events))
+        SELECT t.assignee, m."at", m.left_at
         FROM moves m JOIN tasks t USING (task)
         WHERE m.state = 'in_progress' AND t.assignee IS NOT NULL
         """
@@ -239,11 +159,12 @@ def _blocked_rates(
         "FROM events WHERE type = 'TaskStateChanged' AND state = 'blocked'"
     ).fetchone()
     week = working_day_actions(scenario) * 5
-    integrators = {p: Integrator(cal) for p, cal in calendars.items()}
+    integrators = {p: Integrator(cal, window) for p, cal in calendars.items()}
+    end_of_run = window.end.replace(tzinfo=None) if window.end else None
     weeks = sum(
-        integrators[who].between(start, end) / week
+        integrators[who].between(start, end or end_of_run) / week
         for who, start, end in spells
-        if who in calendars
+        if who in calendars and (end or end_of_run) is not None
     )
     target = scenario.work.blocked_rate_per_week * scenario.activity_factor
     checks = [
@@ -300,7 +221,7 @@ def _comment_order(run: Run) -> Check:
         )
         tasks[task] = tasks.get(task, True) and fits
     bad = sum(not ok for ok in tasks.values())
-    return judge(
+    return judge_sample(
         "comment_lifecycle_order",
         "tasks whose lifecycle comments (start, blocked, unblocked, review, done) fit the "
         "task's state when posted",
@@ -310,6 +231,8 @@ def _comment_order(run: Run) -> Check:
         "at_least",
         "share",
         f"{bad:,} of {len(tasks):,} tasks out of order",
+        size=len(tasks),
+        minimum=MIN_LIFECYCLE_TASKS,
     )
 
 
@@ -317,7 +240,7 @@ def _distinct_comments(run: Run) -> Check:
     distinct, total = run.con.execute(
         "SELECT count(DISTINCT text), count(*) FROM comments"
     ).fetchone()
-    return judge(
+    return judge_sample(
         "distinct_comment_ratio",
         "distinct comment texts among all comments",
         _share(distinct, total),
@@ -325,5 +248,7 @@ def _distinct_comments(run: Run) -> Check:
         0.0,
         "at_least",
         "share",
-        f"{distinct:,} distinct of {total:,}",
+        f"{distinct:,} distinct of {total:,} comments",
+        size=total,
+        minimum=MIN_COMMENTS,
     )

@@ -53,6 +53,29 @@ class Run:
     sources: Sources
     columns: EventColumns
     _tmp: Path = field(repr=False)
+    locked: bool = False
+
+    def lock(self) -> None:
+        """Let this connection read the run's own files and nothing else, for good: no other
+        file, no network, no extension to install or load, no setting to change back. The
+        views read their files lazily, so each file they need is allowed by its exact path
+        (a folder would let a query write into it). Idempotent."""
+        if self.locked:
+            return
+        readable = [*self.sources.sealed, *self.sources.finished_json]
+        derived = self.path / "derived"
+        if derived.is_dir():
+            readable += [p for p in derived.rglob("*.parquet") if p.is_file()]
+        paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in dict.fromkeys(readable))
+        for setting in (
+            f"SET allowed_paths = [{paths}]",
+            "SET enable_external_access = false",
+            "SET autoinstall_known_extensions = false",
+            "SET autoload_known_extensions = false",
+            "SET lock_configuration = true",
+        ):
+            self.con.execute(setting)
+        self.locked = True
 
     def log_error(self, exc: duckdb.Error) -> LogCorrupted | None:
         """A query failed on a finished segment read as JSON (unsealed): name file and line."""
