@@ -97,6 +97,8 @@ def prepare_live(
 ) -> tuple[Manifest, LiveState, str]:
     """Create the live run, or plan the resumption of an existing one. Returns the manifest,
     the live state (already saved) and a sentence for the user."""
+    if not 0 < speed < math.inf:  # NaN fails too; the command line also bounds it
+        raise BusyworkError(f"speed: {speed!r}; expected a positive finite number")
     now = now or datetime.now(UTC)
     run_dir = Path(run_dir)
     state = _load_state(run_dir) if (run_dir / "manifest.json").is_file() else None

@@ -17,6 +17,7 @@ A `Target` and the outcomes it raises are in `engine.replay_target`, what waits 
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -31,6 +32,8 @@ from engine.replay_order import DependencyGraph, PendingEvent
 from engine.replay_report import ReplaySummary, ReplayTally
 from engine.replay_target import Parked, Rejected, Skip, Target
 from engine.replay_target import ReplayAborted as ReplayAborted  # re-exported
+
+MAX_WAIT_SECONDS = 3600.0  # longest single wait for an event's time (threading's limit is ~292 y)
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ class Replayer:
         self.target = target
         self.journal = journal
         self.options = options or ReplayOptions()
-        if self.options.speed is not None and self.options.speed <= 0:
-            raise BusyworkError(f"speed: expected a positive number, got {self.options.speed}")
+        speed = self.options.speed
+        if speed is not None and not (0 < speed < math.inf):  # NaN fails too
+            raise BusyworkError(f"speed: expected a positive finite number, got {speed}")
         self.stop = stop or threading.Event()
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -85,9 +89,8 @@ class Replayer:
         self._tally.started = time.monotonic()
         try:
             for event in events:
-                if self.stop.is_set() or self._aborted:
+                if self.stop.is_set() or self._aborted or not self._dispatch(event):
                     break
-                self._dispatch(event)
             else:
                 self._exhausted = True
             with self._changed:
@@ -104,7 +107,8 @@ class Replayer:
     def _halted(self) -> bool:
         return self.stop.is_set() or bool(self._aborted)
 
-    def _dispatch(self, event: ev.Event) -> None:
+    def _dispatch(self, event: ev.Event) -> bool:
+        """Hand the event on (or count it done earlier); False if stopped while pacing it."""
         self.target.observe(event)
         self.counts["events"] += 1
         seq = event.seq
@@ -112,10 +116,10 @@ class Replayer:
             self.counts["already_done"] += 1
             with self._lock:
                 self._graph.record_done(event, "ok" if seq in self.journal.applied else "final")
-            return
+            return True
         scheduled = self._pace(event)
         if scheduled is False:
-            return
+            return False
         node = PendingEvent(event, self.target.lane(event), scheduled or None)
         graph = self._graph
         with self._changed:
@@ -127,6 +131,7 @@ class Replayer:
             self._settle_cascade([(node, cascade)])
         elif ready:
             self._enqueue(node)
+        return True
 
     def _pace(self, event: ev.Event) -> float | None | bool:
         """Sleep until the event's wall time; its scheduled monotonic time (None at max pace,
@@ -137,9 +142,10 @@ class Replayer:
         if self._t0 is None:
             self._t0, self._base_at = time.monotonic(), event.at
         scheduled = self._t0 + (event.at - self._base_at).total_seconds() / speed
-        delay = scheduled - time.monotonic()
-        if delay > 0 and self.stop.wait(delay):
-            return False
+        # In slices: a very slow pace can put an event further away than a wait may last.
+        while (delay := scheduled - time.monotonic()) > 0:
+            if self.stop.wait(min(delay, MAX_WAIT_SECONDS)):
+                return False
         return scheduled
 
     # -- workers -------------------------------------------------------------------------------

@@ -98,7 +98,8 @@ def _destination_options(func):
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 @_destination_options
 @click.option("--speed", default="max", show_default=True, metavar="realtime|N|max",
-              help="realtime (=1), N times faster, or as fast as rate limits allow.")  # fmt: skip
+              help="realtime (=1), N times faster (0.01 to 1,000,000), or as fast as rate "
+                   "limits allow.")  # fmt: skip
 @click.option("--shift-dates", is_flag=True, help="Shift due/start dates so the run ends today.")
 @click.option("--follow", is_flag=True, help="Follow a run that is still being written.")
 @click.option("--serve", is_flag=True, help="With --to sandbox: keep serving until Ctrl-C.")
@@ -127,27 +128,13 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
     Asana cannot back-date created_at, so history is compressed into now; due and start
     dates are shifted so that simulated now is real now.
     """
-    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
-    from adapters.run_setup import DEFAULT_REPLAYS, content_source, load_scenario, simulate_run
-    from engine import run as runs
-    from engine.backfill import backfill_scenario
+    from adapters.asana.replay_cli import ReplayArgs, backfill_command, exit_code
+    from adapters.run_setup import DEFAULT_REPLAYS, load_scenario
 
     as_json = options.pop("as_json")
-    today = _utc_today()
-    sc = backfill_scenario(load_scenario(scenario, None, seed, None), days, today)
-    run_dir = runs.new_run_dir(sc, DEFAULT_REPLAYS)
-    manifest = runs.create_run(run_dir, sc, content_source(sc))
-    simulate_run(run_dir, manifest, quiet=as_json)
-    if not as_json:
-        click.echo(f"Simulated {days} days into {run_dir}")
     args = ReplayArgs(**options, shift_dates=True, as_json=as_json)
-    sys.exit(exit_code(replay_command(run_dir, args, echo=click.echo, today=today)))
-
-
-def _utc_today():
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).date()
+    sc = load_scenario(scenario, None, seed, None)
+    sys.exit(exit_code(backfill_command(sc, days, args, click.echo, DEFAULT_REPLAYS)))
 
 
 @click.command()
@@ -159,8 +146,8 @@ def _utc_today():
     help="Run this many simulated days from now (default 7).",
 )
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
-@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0,
-              show_default=True, help="Simulated seconds per real second.")  # fmt: skip
+@click.option("--speed", type=float, default=1.0, show_default=True,
+              help="Simulated seconds per real second, 0.01 to 1,000,000.")  # fmt: skip
 @click.option("--run", "run_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")

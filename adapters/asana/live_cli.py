@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.asana.replay_cli import ReplayArgs, in_background, print_summary
+from adapters.asana.replay_cli import ReplayArgs, in_background, print_summary, wait_for
 from adapters.asana.replay_job import (
     base_url_for,
+    check_speed,
     connect,
     open_journal,
     run_replay,
@@ -46,25 +47,64 @@ def live_command(
     echo: Callable[[str], None],
 ) -> ReplaySummary:
     from engine.content.templates import TemplateSource
-    from engine.live import prepare_live, run_live
+    from engine.live import prepare_live
 
     if live.days and live.forever:
         raise InvalidInput("--days and --forever: choose one")
+    check_speed(live.speed)
     run_dir = live.run_dir or live_run_dir(scenario, replays)
-    content = TemplateSource()
-    manifest, state, note = prepare_live(run_dir, scenario, content, days=live.days,
-                                         forever=live.forever, speed=live.speed)  # fmt: skip
-    if not args.as_json:
-        echo(note)
+    _check_live_folder(run_dir, given=live.run_dir is not None)
     dest = args.destination()
+    target = None
+    if args.to != "sandbox":  # reach the target before a run folder is made for it
+        target = connect(base_url_for(args.to), tokens_for(dest), dest)
     sandbox = None
-    if args.to == "sandbox":
-        sandbox, tokens = scenario_sandbox(manifest)
-        base_url = sandbox.base_url
+    try:
+        content = TemplateSource()
+        manifest, state, note = prepare_live(run_dir, scenario, content, days=live.days,
+                                             forever=live.forever, speed=live.speed)  # fmt: skip
         if not args.as_json:
-            echo(f"Browse:     {sandbox.root_url}/")
-    else:
-        base_url, tokens = base_url_for(args.to), tokens_for(dest)
+            echo(note)
+        if target is None:
+            sandbox, tokens = scenario_sandbox(manifest)
+            if not args.as_json:
+                echo(f"Browse:     {sandbox.root_url}/  (while this command runs)")
+            target = connect(sandbox.base_url, tokens, dest)
+            target.name = sandbox_target_name()
+        summary = _run(run_dir, manifest, state, content, target, args,
+                       "sandbox" if sandbox else args.to)  # fmt: skip
+    finally:
+        if target is not None:
+            target.client.close()
+        if sandbox is not None:
+            sandbox.stop()
+    hint = (
+        "The in-process sandbox stopped with this command; the same command resumes the "
+        "simulation and replays it into a new one."
+        if sandbox is not None
+        else "Run the same command again to resume."
+    )
+    print_summary(summary, echo, as_json=args.as_json, resume=hint)
+    return summary
+
+
+def _check_live_folder(run_dir: Path, *, given: bool) -> None:
+    """A live run resumes in its own folder; any other non-empty folder is refused, naming
+    the option that chose it."""
+    from engine.live import LIVE
+
+    if not run_dir.is_dir() or not any(run_dir.iterdir()) or (run_dir / LIVE).is_file():
+        return
+    what = "a run, but not a live one" if (run_dir / "manifest.json").is_file() else "not a run"
+    choose = "pick another --run" if given else "choose a folder with --run"
+    raise InvalidInput(f"--run {run_dir}: {what} (no {LIVE}), so live cannot resume it; {choose}")
+
+
+def _run(run_dir, manifest, state, content, target, args: ReplayArgs, kind: str):
+    """The simulation in one thread, the replay following its log in another, until both end;
+    Ctrl-C or SIGTERM stops both."""
+    from engine.live import run_live
+
     stop = threading.Event()
     sim_done = threading.Event()
     failure: list[BaseException] = []
@@ -78,40 +118,31 @@ def live_command(
         finally:
             sim_done.set()
 
+    journal = open_journal(run_dir, target, kind)
+    sim = threading.Thread(target=simulate, name="live-sim", daemon=True)
+    sim.start()
     try:
-        target = connect(base_url, tokens, dest)
-        if sandbox is not None:
-            target.name = sandbox_target_name()
-        journal = open_journal(run_dir, target, "sandbox" if sandbox else args.to)
-        sim = threading.Thread(target=simulate, name="live-sim", daemon=True)
-        sim.start()
-        try:
-            summary = in_background(
-                lambda stop_, on_start: run_replay(
-                    run_dir,
-                    target,
-                    journal,
-                    speed=None,
-                    follow=True,
-                    stop=stop_,
-                    follow_until=sim_done,
-                    on_start=on_start,
-                ),  # fmt: skip
-                progress=not args.as_json and sys.stderr.isatty(),
-                label=f"live {run_dir.name}",
-                stop=stop,
-            )
-        finally:
-            stop.set()
-            sim.join()
-            journal.close()
-            target.client.close()
+        summary = in_background(
+            lambda stop_, on_start: run_replay(
+                run_dir,
+                target,
+                journal,
+                speed=None,
+                follow=True,
+                stop=stop_,
+                follow_until=sim_done,
+                on_start=on_start,
+            ),  # fmt: skip
+            progress=not args.as_json and sys.stderr.isatty(),
+            label=f"live {run_dir.name}",
+            stop=stop,
+        )
     finally:
-        if sandbox is not None:
-            sandbox.stop()
+        stop.set()
+        wait_for(sim_done)
+        journal.close()
     if failure:
         raise failure[0]
-    print_summary(summary, echo, as_json=args.as_json)
     return summary
 
 

@@ -7,6 +7,7 @@ server and workspace, never a token).
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
+
+FOLLOW_POLL_SECONDS = 0.5  # how often `replay --follow` looks whether the run is complete
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,22 @@ class Destination:
         return Limits(quota=self.rate_limit or PLANS[self.plan], window=self.window)
 
 
+# The same bounds as a job's speed (adapters.web.spec): slower would leave the next event
+# months away, faster is what ``max`` is for; both also keep the clocks' arithmetic finite.
+MIN_SPEED = 0.01
+MAX_SPEED = 1_000_000.0
+SPEED_RANGE = f"from {MIN_SPEED:g} to {MAX_SPEED:,.0f}"
+
+
+def check_speed(speed: float, option: str = "--speed") -> float:
+    """`speed` if it is a number within MIN_SPEED..MAX_SPEED; else a clear error."""
+    if not MIN_SPEED <= speed <= MAX_SPEED:  # NaN fails too
+        raise InvalidInput(f"{option}: {speed!r}; expected a number {SPEED_RANGE}")
+    return speed
+
+
 def parse_speed(value: str) -> float | None:
-    """``realtime`` (= 1), ``max`` (None) or a positive number N (N× faster)."""
+    """``realtime`` (= 1), ``max`` (None) or a number N (N× faster), MIN_SPEED..MAX_SPEED."""
     text = value.strip().lower()
     if text == "max":
         return None
@@ -55,9 +72,12 @@ def parse_speed(value: str) -> float | None:
     try:
         speed = float(text.removeprefix("x").removesuffix("x"))
     except ValueError:
-        speed = 0.0
-    if speed <= 0:
-        raise InvalidInput(f"--speed: {value!r}; expected realtime, max or a positive number")
+        speed = math.nan
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise InvalidInput(
+            f"--speed: {value!r}; expected realtime, max or a number N (N times faster) "
+            f"{SPEED_RANGE}"
+        )
     return speed
 
 
@@ -68,7 +88,10 @@ def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None):
     from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
     from adapters.asana.sandbox.run import people_in_run
 
-    people = people_in_run(run_dir)
+    try:
+        people = people_in_run(run_dir)
+    except InvalidInput:  # nobody joins (an empty run): only the admin, as for any target
+        people = []
     tokens = Tokens({email: secrets.token_urlsafe(18) for email, _ in people},
                     default=secrets.token_urlsafe(18))  # fmt: skip
     server_limits = ServerLimits(quota=limits.quota, window=limits.window) if limits else None
@@ -85,30 +108,62 @@ def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None):
 def connect(
     base_url: str, tokens: Tokens, dest: Destination, date_shift_days: int = 0
 ) -> AsanaTarget:
-    """A client and target for `base_url`; finds the workspace and team when not given."""
+    """A client and target for `base_url`. The workspace and team are checked against what
+    the tokens can see (a wrong gid would otherwise fail nearly every event), or found when
+    not given: the only workspace, its first team."""
     keys = dict(tokens.people)
     if tokens.default:
         keys[DEFAULT] = tokens.default
     client = AsanaClient(base_url, keys, limits=dest.limits(), backoff=dest.backoff)
-    probe = DEFAULT if tokens.default else next(iter(tokens.people))
-    workspace = dest.workspace or _only_workspace(client, probe)
-    team = dest.team
-    if team is None:
-        try:
-            teams = client.get(probe, f"/workspaces/{workspace}/teams", {"limit": "1"})
-            team = teams[0]["gid"] if teams else None
-        except ApiRejected:
-            team = None  # a personal workspace has no teams; projects go to the workspace
+    try:
+        probe = DEFAULT if tokens.default else next(iter(tokens.people))
+        workspace, workspace_name = _workspace(client, probe, dest.workspace)
+        team = _team(client, probe, workspace, workspace_name, dest.team)
+    except BaseException:
+        client.close()
+        raise
     options = TargetOptions(dest.unmapped, dest.on_invalid_token, date_shift_days)
     return AsanaTarget(client, workspace, team=team, options=options)
 
 
-def _only_workspace(client: AsanaClient, key: str) -> str:
-    workspaces = client.get(key, "/workspaces")
-    if len(workspaces) == 1:
-        return workspaces[0]["gid"]
+def _workspace(client: AsanaClient, key: str, wanted: str | None) -> tuple[str, str]:
+    """(gid, name) of the chosen workspace, which these tokens must see."""
+    workspaces = list(client.pages(key, "/workspaces"))
     listed = ", ".join(f"{w['gid']} ({w.get('name', '')})" for w in workspaces) or "none"
-    raise InvalidInput(f"--workspace: required; the token sees these workspaces: {listed}")
+    if wanted is None:
+        if len(workspaces) == 1:
+            return workspaces[0]["gid"], workspaces[0].get("name", "")
+        raise InvalidInput(f"--workspace: required; the token sees these workspaces: {listed}")
+    for w in workspaces:
+        if w["gid"] == wanted:
+            return wanted, w.get("name", "")
+    raise InvalidInput(
+        f"--workspace {wanted!r}: not a workspace these tokens can see; expected one of {listed}"
+    )
+
+
+def _team(client: AsanaClient, key: str, workspace: str, name: str, wanted: str | None):
+    """The chosen team, which must be in the workspace; or its first team; or None (a
+    personal workspace has no teams: projects go to the workspace)."""
+    if wanted is None:
+        try:
+            teams = client.get(key, f"/workspaces/{workspace}/teams", {"limit": "1"})
+        except ApiRejected:
+            return None
+        return teams[0]["gid"] if teams else None
+    try:
+        teams = list(client.pages(key, f"/workspaces/{workspace}/teams"))
+    except ApiRejected:
+        teams = []
+    if any(t["gid"] == wanted for t in teams):
+        return wanted
+    listed = ", ".join(f"{t['gid']} ({t.get('name', '')})" for t in teams[:20])
+    more = f" and {len(teams) - 20} more" if len(teams) > 20 else ""
+    expected = f"expected one of {listed}{more}" if teams else "it has no teams"
+    raise InvalidInput(
+        f"--team {wanted!r}: not a team of workspace {workspace} ({name}) that these tokens "
+        f"can see; {expected}"
+    )
 
 
 def tokens_for(dest: Destination) -> Tokens:
@@ -175,8 +230,9 @@ def run_replay(
     options: ReplayOptions | None = None,
 ) -> ReplaySummary:
     """Replay the run's log (or follow it as it grows) into the target. Following ends once
-    `follow_until` (default: `stop`) is set and everything written by then is replayed;
-    `stop` ends the replay early (in-flight events finish; the rest wait for the next run)."""
+    `follow_until` (default: the manifest says the run is complete, or `stop`) is set and
+    everything written by then is replayed; `stop` ends the replay early (in-flight events
+    finish; the rest wait for the next run)."""
     manifest = read_manifest(run_dir)
     stop = stop or threading.Event()
     base = options or ReplayOptions()
@@ -187,8 +243,11 @@ def run_replay(
     if on_start is not None:
         on_start(replayer)
     log = FileLog.open_readonly(run_dir)
+    ended = threading.Event()
     if follow:
-        events, total = log.follow(1, stop=follow_until or stop), None
+        if follow_until is None:
+            follow_until = _when_complete(run_dir, stop, ended)
+        events, total = log.follow(1, stop=follow_until), None
     else:
         total = log.last_seq
         if manifest.status != "complete":
@@ -197,7 +256,29 @@ def run_replay(
                 "replay it with --follow, or finish it with `busywork simulate --resume`"
             )
         events = log.read()
-    return replayer.run(events, total)
+    try:
+        return replayer.run(events, total)
+    finally:
+        ended.set()
+
+
+def _when_complete(run_dir: Path, stop: threading.Event, ended: threading.Event) -> threading.Event:
+    """An event set once the run's manifest says "complete" (the writer closes the log
+    before it says so, so everything is written by then) or `stop` is set; watched until
+    then or until the replay has `ended`."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set() and not ended.is_set():
+            try:
+                complete = read_manifest(run_dir).status == "complete"
+            except BusyworkError:  # caught mid-rewrite, or damaged: look again
+                complete = False
+            if complete or stop.is_set() or stop.wait(FOLLOW_POLL_SECONDS):
+                done.set()
+
+    threading.Thread(target=watch, name="follow-until-complete", daemon=True).start()
+    return done
 
 
 def sandbox_target_name() -> str:
