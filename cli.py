@@ -174,20 +174,23 @@ def simulate(
             raise InvalidInput("--resume takes its scenario from the run; drop the other options")
         manifest = runs.read_manifest(resume)
         run_dir = resume
-        _, session = _open_llm(manifest.scenario, llm)
+        _, session = _open_llm(manifest.scenario, llm, resuming=resume)
     else:
         sc = load_scenario(scenario, days, seed, start)
         sc, session = _open_llm(sc, llm)
         run_dir = out or runs.new_run_dir(sc, DEFAULT_REPLAYS)
         content = session.source if session is not None else content_source(sc)
         manifest = runs.create_run(run_dir, sc, content)
+    finished = False
     try:
         summary = simulate_run(run_dir, manifest, quiet=as_json, session=session, workers=workers)
+        finished = True
     finally:
-        if session is not None:
+        if session is not None:  # after Ctrl-C or an error, without waiting for calls in flight
             from adapters.anthropic.session import describe
 
-            click.echo(describe(session.close()), err=True)
+            usage = session.close(wait=finished)
+            click.echo(describe(usage, session.session_usage()), err=True)
     from adapters.console import print_json, print_summary
 
     if as_json:
@@ -196,13 +199,14 @@ def simulate(
         print_summary(summary)
 
 
-def _open_llm(scenario, llm: dict):
+def _open_llm(scenario, llm: dict, resuming: Path | None = None):
     """Apply --content/--model; when the scenario then asks for Claude, open a session (its
-    key checked with one call). Returns (scenario, session or None); without a key the
-    scenario falls back to templates, with a one-line notice."""
+    key checked with one call). Returns (scenario, session or None); without a key a new run
+    falls back to templates, with a one-line notice, and a resumed Claude run stops."""
     import msgspec
 
     from engine import scenario as sc
+    from engine.errors import BusyworkError, InvalidInput
 
     changes = {}
     if llm["content_kind"]:
@@ -210,18 +214,44 @@ def _open_llm(scenario, llm: dict):
     if llm["model"]:
         changes["content_model"] = llm["model"]
     if changes:
-        scenario = sc.resolve(msgspec.structs.replace(scenario, **changes))
+        try:
+            scenario = sc.resolve(msgspec.structs.replace(scenario, **changes))
+        except InvalidInput as exc:  # name the flag the value came from
+            text = str(exc)
+            if llm["model"] and text.startswith("content_model: "):
+                raise InvalidInput("--model: " + text.removeprefix("content_model: ")) from None
+            raise
     if scenario.content != "anthropic":
+        if llm["model"]:
+            raise InvalidInput(
+                f"--model: only used with --content anthropic (the scenario's content is "
+                f"{scenario.content!r})"
+            )
         return scenario, None
-    from adapters.anthropic.session import LlmOptions, open_session
+    from adapters.anthropic.session import (
+        KEY_VARIABLE,
+        LlmOptions,
+        UnknownModel,
+        api_key,
+        open_session,
+    )
 
+    if resuming is not None and api_key() is None:
+        raise BusyworkError(
+            f"{resuming}: this run's text was written by Claude; set {KEY_VARIABLE} to resume"
+        )
     options = LlmOptions(
         cache_dir=llm["content_cache"],
         budget_usd=llm["llm_budget_usd"],
         batch_min=llm["llm_batch_min"],
         poll_seconds=llm["llm_poll_seconds"],
     )
-    session = open_session(scenario, options, notice=lambda text: click.echo(text, err=True))
+    try:
+        session = open_session(scenario, options, notice=lambda text: click.echo(text, err=True))
+    except UnknownModel as exc:
+        if llm["model"]:
+            raise InvalidInput("--model: " + str(exc).removeprefix("content_model: ")) from None
+        raise
     if session is None:
         scenario = msgspec.structs.replace(scenario, content="templates")
     return scenario, session

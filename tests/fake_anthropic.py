@@ -3,14 +3,20 @@
 It speaks the Messages API (structured JSON answers to blueprint requests, with usage and
 prompt caching), the Message Batches API (create, retrieve, results) and ``GET /v1/models/{id}``.
 Faults are queued per call: ``fake.faults.append("429")`` makes the next /v1/messages request
-fail that way ("401", "429", "529", "500", "malformed", "invalid", "slow:SECONDS"). Token
-counts are estimated from text length (CHARS_PER_TOKEN), like a tokenizer would roughly count.
+fail that way ("401", "429", "529", "500", "malformed", "invalid", "slow:SECONDS", "hang": no
+answer until ``release()`` or the server stops). ``hang_routes`` ("models", "messages",
+"batches") makes every request of a kind hang that way; ``hanging`` counts requests held now.
+A batch ends after ``batch_polls`` polls (change it while one runs to hold it in progress);
+``poll_faults`` queues faults ("500", "404") for batch polls. Token counts are estimated from
+text length (CHARS_PER_TOKEN), like a tokenizer would roughly count.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -112,6 +118,13 @@ def write_project(system: str, user: str) -> dict[str, Any]:
     return {"name": theme, "notes": f"Project {number}: {theme}.", "tasks": tasks}
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer (killed, timed out) is no error of the fake."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class FakeAnthropic:
     """Run with ``with FakeAnthropic(key="sk-test") as fake: ...``; ``fake.base_url``."""
 
@@ -119,6 +132,10 @@ class FakeAnthropic:
         self.key = key
         self.batch_polls = batch_polls
         self.faults: list[str] = []
+        self.poll_faults: list[str] = []
+        self.hang_routes: set[str] = set()
+        self.hanging = 0
+        self._released = threading.Event()
         self.batch_faults: dict[str, str] = {}  # custom_id -> "errored" | "invalid"
         self.calls: Counter[str] = Counter()
         self.requests: list[dict] = []
@@ -140,7 +157,7 @@ class FakeAnthropic:
             def do_POST(self) -> None:
                 fake._handle(self, "POST")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(
@@ -152,8 +169,24 @@ class FakeAnthropic:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
+
+    def release(self) -> None:
+        """Let every held request go (they are answered with a 529)."""
+        self._released.set()
+
+    def _hang(self, h: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.hanging += 1
+        try:
+            self._released.wait()
+        finally:
+            with self._lock:
+                self.hanging -= 1
+        with contextlib.suppress(OSError):  # the client may have given up on the request
+            self._error(h, 529, "overloaded_error", "released")
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -186,6 +219,12 @@ class FakeAnthropic:
             self._error(h, 401, "authentication_error", "invalid x-api-key")
             return
         path = h.path.split("?", 1)[0]
+        route = path.split("/")[2] if path.count("/") >= 2 else ""
+        if "batches" in path:
+            route = "batches"
+        if route in self.hang_routes:
+            self._hang(h)
+            return
         if method == "GET" and path.startswith("/v1/models/"):
             self._model(h, path.rsplit("/", 1)[-1])
         elif method == "POST" and path == "/v1/messages":
@@ -254,6 +293,8 @@ class FakeAnthropic:
             self._error(h, 529, "overloaded_error", "Overloaded", fast_retry)
         elif fault == "500":
             self._error(h, 500, "api_error", "internal error", fast_retry)
+        elif fault == "hang":
+            self._hang(h)
         else:
             if fault and fault.startswith("slow:"):
                 time.sleep(float(fault.split(":", 1)[1]))
@@ -302,7 +343,13 @@ class FakeAnthropic:
 
     def _retrieve_batch(self, h, batch_id: str) -> None:
         with self._lock:
-            if batch_id not in self.batches:
+            self.calls["batch_polls"] += 1
+            fault = self.poll_faults.pop(0) if self.poll_faults else None
+        if fault == "500":
+            self._error(h, 500, "api_error", "internal error", {"retry-after-ms": "5"})
+            return
+        with self._lock:
+            if fault == "404" or batch_id not in self.batches:
                 self._error(h, 404, "not_found_error", f"batch {batch_id}")
                 return
             self.batches[batch_id]["polls"] += 1
@@ -310,6 +357,9 @@ class FakeAnthropic:
         self._send(h, 200, view)
 
     def _batch_results(self, h, batch_id: str) -> None:
+        if batch_id not in self.batches:
+            self._error(h, 404, "not_found_error", f"batch {batch_id}")
+            return
         lines = []
         for request in self.batches[batch_id]["requests"]:
             custom_id = request["custom_id"]

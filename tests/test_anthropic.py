@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import msgspec
 import pytest
 
 from adapters.anthropic.cache import ScriptCache
-from adapters.anthropic.fetch import Fetcher, KeyRejected, Prefetcher
+from adapters.anthropic.fetch import Fetcher, KeyRejected
+from adapters.anthropic.ledger import Ledger
+from adapters.anthropic.prefetch import Prefetcher
 from adapters.anthropic.prices import DEFAULT_MODEL, Usage, cost_usd
 from adapters.anthropic.prompts import Prompts
 from adapters.anthropic.session import LlmOptions, LlmSession, open_session
-from adapters.anthropic.usage import USAGE_FILE, Ledger, summarize
+from adapters.anthropic.usage import USAGE_FILE, summarize
 from engine import events as ev
 from engine.content.blueprint import subject_core
 from engine.errors import BusyworkError
@@ -135,6 +138,7 @@ def test_backfill_above_threshold_uses_one_batch(fake, tmp_path):
     singles = [r.item for r in session.ledger.records if not r.batch and r.outcome == "ok"]
     assert {"project 1", "project 2"} <= set(singles)
     assert session.source.template_projects == 0
+    assert usage.fallbacks == {}  # p1's batch error was made good by its single call
     one = batched[0]
     full = cost_usd(DEFAULT_MODEL, Usage(**{k: getattr(one, k) for k in Usage.__struct_fields__}))
     assert one.cost_usd == pytest.approx(full / 2, abs=1e-6)  # batches are half price
@@ -164,7 +168,10 @@ def test_api_errors_after_sdk_retries_fall_back_and_the_run_goes_on(fake, tmp_pa
     assert outcomes(f) == [outcome]
     assert fake.calls["messages"] == 2
     assert f.fetch(1) is not None  # the next project is fine
-    assert f.fetch(0) is not None  # and the failed one was not cached as a failure
+    assert f.fetch(0) is None  # the run keeps its decision (a resume makes the same choice)
+    assert fake.calls["messages"] == 3
+    again = fetcher(fake, tmp_path, max_retries=1)  # another run, the same blueprint cache
+    assert again.fetch(0) is not None  # the failure was not cached
 
 
 def test_slow_answer_times_out_and_falls_back(fake, tmp_path):
@@ -191,7 +198,7 @@ def test_budget_stops_calls_and_says_so_once(fake, tmp_path):
     assert f.fetch(1) is None and f.fetch(2) is None
     assert outcomes(f) == ["ok", "budget", "budget"]
     assert fake.calls["messages"] == 1
-    assert len(said) == 1 and "budget of $0.00" in said[0]
+    assert len(said) == 1 and "budget of $0.000001 reached" in said[0]
     assert f.fetch(0) is not None  # the cache still serves what was paid for
 
 
@@ -203,8 +210,12 @@ def test_prefetch_waits_only_for_its_own_project(fake, tmp_path):
     assert pre.script(0) is None
     assert pre.script(1) is not None and pre.script(2) is not None
     assert pre.script(3) is not None  # past the estimate: fetched on demand
+    deadline = time.monotonic() + 30  # #4 is fetched one ahead (close cancels what waits)
+    while f.ledger.decision(4) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     pre.close()
     assert fake.calls["messages"] == 2 + 4  # 3 planned, #3 on demand, #4 one ahead
+    assert f.ledger.decision(5) is None
 
 
 # -- the key, the model, the cache ---------------------------------------------------------

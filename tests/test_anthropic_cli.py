@@ -81,7 +81,8 @@ def test_claude_run_batches_caches_and_shows_cost_in_stats(fake, tmp_path):
 
     resumed = in_process("simulate", "--resume", "one", "--json", cwd=tmp_path, env=env)
     assert resumed.returncode == 0, resumed.stderr  # re-simulated from the cache, identical
-    assert f"0 calls (0 batched), {calls} from cache" in resumed.stderr
+    assert f"{calls} calls (" in resumed.stderr and "this session: 0 calls" in resumed.stderr
+    assert fake.calls["messages"] + fake.calls["batch_items"] == calls
 
     stats = in_process("stats", "one", "--json", cwd=tmp_path, env=env)
     assert stats.returncode == 0, stats.stderr

@@ -1,42 +1,51 @@
 """Backfills through the Message Batches API (half price): submit every missing blueprint as
-one batch, poll until it ends (reporting progress), then read the results.
+one batch, record it in the run's ledger, poll until it ends (reporting progress), then read
+the results.
 
-A result that is not a valid script comes back as None (the caller tries it once more as a
-single call); a request that errored, expired or was canceled is left out (the caller fetches
-it as a single call, with the usual fallback to templates).
+The batch is on record before the first poll, so a run killed while it waits does not buy its
+blueprints again: the resumed run collects the same batch (``collect_batch``). A result that is
+not a valid script comes back as None (the caller tries it once more as a single call); a
+request that errored, expired or was canceled is left out (the caller fetches it as a single
+call, with the usual fallback to templates).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from adapters.anthropic.prices import Usage, cost_usd
-from adapters.anthropic.prompts import CHARS_PER_TOKEN
 from engine.content.blueprint import ProjectScript
+from engine.errors import BusyworkError
 
 if TYPE_CHECKING:
     from adapters.anthropic.fetch import Fetcher
 
+# Polls that may fail in a row (each after the SDK's own retries) before the run stops.
+POLL_FAILURES = 3
+BATCH_TIMEOUT_SECONDS = 60.0  # per request; the results come as a stream of lines
+
 
 def _affordable(fetcher: Fetcher, indexes: list[int]) -> list[int]:
-    """As many items as the remaining budget pays for, by an estimate from the prompt size."""
+    """As many items as the remaining budget surely pays for (by each one's cost bound)."""
     remaining = fetcher.ledger.remaining_usd()
     if remaining is None or not indexes:
         return indexes
-    prompts = fetcher.prompts
-    request = prompts.request(indexes[0])
-    chars = len(prompts.system) + len(request["messages"][0]["content"])
-    guess = Usage(
-        input_tokens=math.ceil(chars / CHARS_PER_TOKEN),
-        output_tokens=int(prompts.max_tokens * 0.6),
-    )
-    each = cost_usd(prompts.model, guess, batch=True)
-    if not each:
-        return indexes
-    return indexes[: int(remaining // each)]
+    chosen, total = [], 0.0
+    for index in indexes:
+        total += fetcher.prompts.cost_bound_usd(index, batch=True) or 0.0
+        if total > remaining:
+            break
+        chosen.append(index)
+    return chosen
+
+
+def _api(fetcher: Fetcher) -> Any:
+    import anthropic
+
+    return fetcher.client.with_options(
+        timeout=anthropic.Timeout(BATCH_TIMEOUT_SECONDS, connect=5.0)
+    ).messages.batches
 
 
 def fetch_batch(
@@ -49,41 +58,125 @@ def fetch_batch(
 ) -> dict[int, ProjectScript | None]:
     import anthropic
 
-    from adapters.anthropic.fetch import failure_kind
+    from adapters.anthropic.fetch import describe_failure, failure_kind
 
     if fetcher.ledger.over_budget():
         return {}
     chosen = _affordable(fetcher, indexes)
     if not chosen:
-        fetcher.ledger.over_budget()
         return {}
-    batches = fetcher.client.messages.batches
     requests = [{"custom_id": f"p{i}", "params": fetcher.prompts.request(i)} for i in chosen]
     try:
-        batch = batches.create(requests=requests)
-        on_progress(f"Message batch {batch.id}: {len(chosen)} project blueprints submitted")
-        last = ""
-        while batch.processing_status != "ended":
-            sleep(poll_seconds)
-            batch = batches.retrieve(batch.id)
-            counts = batch.request_counts
-            finished = counts.succeeded + counts.errored + counts.canceled + counts.expired
-            line = f"Message batch {batch.id}: {finished}/{len(chosen)} done"
-            if line != last:
-                on_progress(line)
-                last = line
+        batch = _api(fetcher).create(requests=requests)
+    except anthropic.APIError as exc:
+        if failure_kind(exc) is None:
+            raise
+        why = describe_failure(exc, fetcher.endpoint)
+        on_progress(f"Message batch not submitted ({why}); fetching blueprints one by one")
+        return {}
+    fetcher.ledger.record_batch(batch.id, chosen)
+    on_progress(f"Message batch {batch.id}: {len(chosen)} project blueprints submitted")
+    return collect_batch(
+        fetcher, batch.id, chosen, poll_seconds=poll_seconds, on_progress=on_progress, sleep=sleep
+    )
+
+
+def collect_batch(
+    fetcher: Fetcher,
+    batch_id: str,
+    covers: list[int],
+    *,
+    poll_seconds: float,
+    on_progress: Callable[[str], None],
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[int, ProjectScript | None]:
+    """Wait for a submitted batch to end and take its results, each recorded once with its
+    cost. A batch the API no longer has is recorded as lost; one it cannot be asked about for a
+    while stops the run (it stays on record, and a resumed run collects it)."""
+    import anthropic
+
+    api = _api(fetcher)
+    try:
+        _wait(fetcher, api, batch_id, len(covers), poll_seconds, on_progress, sleep)
+        seen = fetcher.ledger.batch_items(batch_id)  # read before a crash cut the reading short
         results: dict[int, ProjectScript | None] = {}
-        for entry in batches.results(batch.id):
+        for entry in _stream(fetcher, api, batch_id):
             index = int(entry.custom_id.removeprefix("p"))
+            if index in seen:
+                continue
             result = entry.result
             if result.type == "succeeded":
-                results[index] = fetcher.accept(index, result.message, batch=True)
+                results[index] = fetcher.accept(
+                    index, result.message, batch=True, batch_id=batch_id
+                )
             else:
-                fetcher.ledger.record(f"project {index}", "batch_" + result.type, batch=True)
-        return results
-    except anthropic.APIError as exc:
-        kind = failure_kind(exc)
-        if kind is None:
-            raise
-        on_progress(f"Message batch failed ({kind}); fetching blueprints one by one")
+                fetcher.ledger.record(
+                    f"project {index}", "batch_" + result.type, batch=True, batch_id=batch_id
+                )
+    except anthropic.NotFoundError:
+        fetcher.ledger.record(
+            f"batch {batch_id}", "batch_lost", batch=True, detail="the API no longer has it"
+        )
+        on_progress(f"Message batch {batch_id}: the API no longer has it; fetching one by one")
         return {}
+    fetcher.ledger.record(f"batch {batch_id}", "batch_collected", batch=True)
+    return results
+
+
+def _unreachable(fetcher: Fetcher, batch_id: str, exc: Exception) -> BusyworkError:
+    from adapters.anthropic.fetch import describe_failure
+
+    run = fetcher.ledger.path.parent if fetcher.ledger.path else "RUN"
+    return BusyworkError(
+        f"Message batch {batch_id}: cannot read it from the Anthropic API "
+        f"({describe_failure(exc, fetcher.endpoint)}); it stays on record and "
+        f"`busywork simulate --resume {run}` collects it"
+    )
+
+
+def _wait(fetcher, api, batch_id, count, poll_seconds, on_progress, sleep) -> None:
+    """Poll until the batch ends, saying how far it got when that changes."""
+    import anthropic
+
+    from adapters.anthropic.fetch import failure_kind
+
+    failures, last = 0, ""
+    while True:
+        try:
+            batch = api.retrieve(batch_id)
+            failures = 0
+        except anthropic.NotFoundError:
+            raise
+        except anthropic.APIError as exc:
+            if failure_kind(exc) is None:
+                raise
+            failures += 1
+            if failures >= POLL_FAILURES:
+                raise _unreachable(fetcher, batch_id, exc) from None
+            sleep(poll_seconds)
+            continue
+        c = batch.request_counts
+        line = f"Message batch {batch_id}: {c.succeeded + c.errored + c.canceled + c.expired}/"
+        line += f"{count} done"
+        if line != last:
+            on_progress(line)
+            last = line
+        if batch.processing_status == "ended":
+            return
+        sleep(poll_seconds)
+
+
+def _stream(fetcher, api, batch_id):
+    """The batch's result lines; a connection lost half-way stops the run (see _unreachable)."""
+    import anthropic
+
+    from adapters.anthropic.fetch import failure_kind
+
+    try:
+        yield from api.results(batch_id)
+    except anthropic.NotFoundError:
+        raise
+    except anthropic.APIError as exc:
+        if failure_kind(exc) is None:
+            raise
+        raise _unreachable(fetcher, batch_id, exc) from None

@@ -1,24 +1,20 @@
-"""Fetching blueprints: cache first, then one call (retried once on invalid output), and on
-any API trouble after the SDK's own retries, None: that project falls back to templates.
-
-``Prefetcher`` is the engine's ``ScriptProvider``: it fetches ahead of the simulation on a
-small thread pool (or as one Message Batch for big backfills), and ``script(i)`` waits only
-for project ``i``'s own result, so the run is the same whatever order calls finish in.
+"""Fetching one blueprint: the run's earlier decision first, then the cache, then one call
+(retried once on invalid output); on any API trouble after the SDK's own retries, or with the
+budget spent, None: that project falls back to templates. Every outcome goes to the ledger
+before it is returned, so a resumed run makes the same choice.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import msgspec
 
 from adapters.anthropic.cache import ScriptCache
+from adapters.anthropic.ledger import Ledger
 from adapters.anthropic.prices import Usage
 from adapters.anthropic.prompts import Prompts
-from adapters.anthropic.usage import Ledger
+from adapters.anthropic.usage import FELL_BACK
 from engine.content.blueprint import InvalidScript, ProjectScript, decode_script
 from engine.errors import BusyworkError
 
@@ -77,9 +73,20 @@ def failure_kind(exc: Exception) -> str | None:
     return None
 
 
-def _detail(exc: Exception) -> str:
+def endpoint(client: Any) -> str:
+    """The API's base URL as the client uses it, without any user or password in it."""
+    url = client.base_url
+    if getattr(url, "userinfo", b""):
+        url = url.copy_with(username=None, password=None)
+    return str(url).rstrip("/")
+
+
+def describe_failure(exc: Exception, where: str) -> str:
+    """'APIConnectionError at http://...' / 'RateLimitError 429': what went wrong, never the key."""
     status = getattr(exc, "status_code", None)
-    return f"{type(exc).__name__}" + (f" {status}" if status else "")
+    if status:
+        return f"{type(exc).__name__} {status}"
+    return f"{type(exc).__name__} at {where}"
 
 
 class Fetcher:
@@ -88,128 +95,87 @@ class Fetcher:
         self.prompts = prompts
         self.cache = cache
         self.ledger = ledger
+        self.endpoint = endpoint(client)
 
     def cached(self, index: int) -> ProjectScript | None:
         return self.cache.get(self.prompts.key(self.prompts.request(index)))
 
-    def accept(self, index: int, message: Any, *, batch: bool) -> ProjectScript | None:
+    def decided(self, index: int) -> tuple[bool, ProjectScript | None]:
+        """(True, script or None) when the run already decided this project; a decided script
+        that is no longer in the cache counts as undecided (fetched again)."""
+        decision = self.ledger.decision(index)
+        if decision is None:
+            return False, None
+        if decision in FELL_BACK:
+            return True, None
+        script = self.cached(index)
+        return script is not None, script
+
+    def accept(
+        self,
+        index: int,
+        message: Any,
+        *,
+        batch: bool,
+        reserved: float | None | bool = False,
+        batch_id: str = "",
+    ) -> ProjectScript | None:
         """Record a returned message; cache and return its script when it is valid."""
         item = f"project {index}"
         try:
             script, data = parse_message(message)
         except InvalidScript as exc:
             self.ledger.record(
-                item, "invalid", usage=usage_of(message), batch=batch, detail=str(exc)
+                item,
+                "invalid",
+                usage=usage_of(message),
+                batch=batch,
+                detail=str(exc),
+                reserved=reserved,
+                batch_id=batch_id,
             )
             return None
-        self.ledger.record(item, "ok", usage=usage_of(message), batch=batch)
+        # Cached first: a crash between the two leaves a cache hit, not a paid-for loss.
         self.cache.put(self.prompts.key(self.prompts.request(index)), data)
+        self.ledger.record(
+            item, "ok", usage=usage_of(message), batch=batch, reserved=reserved, batch_id=batch_id
+        )
         return script
 
     def fetch(self, index: int, *, attempts: int = ATTEMPTS) -> ProjectScript | None:
         import anthropic
 
+        done, script = self.decided(index)
+        if done:
+            return script
         item = f"project {index}"
         request = self.prompts.request(index)
         hit = self.cache.get(self.prompts.key(request))
         if hit is not None:
             self.ledger.record(item, "cached")
             return hit
+        estimate = self.prompts.cost_bound_usd(index)
         for _ in range(attempts):
-            if self.ledger.over_budget():
+            if not self.ledger.reserve(estimate):
                 self.ledger.record(item, "budget")
                 return None
             try:
                 message = self.client.messages.create(**request)
             except anthropic.APIError as exc:
+                self.ledger.release(estimate)
                 kind = failure_kind(exc)
                 if kind is None:
                     raise
-                self.ledger.record(item, kind, detail=_detail(exc))
+                self.ledger.record(item, kind, detail=describe_failure(exc, self.endpoint))
                 return None
-            script = self.accept(index, message, batch=False)
+            except BaseException:
+                self.ledger.release(estimate)
+                raise
+            script = self.accept(index, message, batch=False, reserved=estimate)
             if script is not None:
                 return script
         self.ledger.record(item, "fallback", detail=f"invalid output {attempts} times")
         return None
 
 
-class Prefetcher:
-    """Serves scripts by project index, fetched ahead on a bounded pool."""
-
-    def __init__(
-        self,
-        fetcher: Fetcher,
-        *,
-        workers: int = 4,
-        batch_min: int = 20,
-        poll_seconds: float = 10.0,
-        on_batch: Callable[[str], None] = lambda _: None,
-    ) -> None:
-        self.fetcher = fetcher
-        self.batch_min = batch_min
-        self.poll_seconds = poll_seconds
-        self.on_batch = on_batch
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="blueprint")
-        self._futures: dict[int, Future[ProjectScript | None]] = {}
-        self._lock = threading.Lock()
-        self._planned = 0
-        self._retry_once: set[int] = set()  # batch items whose output was invalid
-
-    def _submit(self, index: int) -> Future[ProjectScript | None]:
-        with self._lock:
-            future = self._futures.get(index)
-            if future is None:
-                attempts = 1 if index in self._retry_once else ATTEMPTS
-                future = self._pool.submit(self.fetcher.fetch, index, attempts=attempts)
-                self._futures[index] = future
-            return future
-
-    def _done(self, index: int, script: ProjectScript | None) -> None:
-        future: Future[ProjectScript | None] = Future()
-        future.set_result(script)
-        with self._lock:
-            self._futures[index] = future
-
-    def prepare(self, expected: int) -> None:
-        """Start fetching projects 0..expected-1: as a Message Batch when at least
-        ``batch_min`` are missing from the cache, else on the pool. The first call runs alone
-        so the others can read the shared system prompt from the prompt cache."""
-        from adapters.anthropic.batches import fetch_batch
-
-        self._planned = expected
-        missing = []
-        for index in range(expected):
-            hit = self.fetcher.cached(index)
-            if hit is None:
-                missing.append(index)
-            else:
-                self.fetcher.ledger.record(f"project {index}", "cached")
-                self._done(index, hit)
-        if missing and len(missing) >= self.batch_min:
-            results = fetch_batch(
-                self.fetcher, missing, poll_seconds=self.poll_seconds, on_progress=self.on_batch
-            )
-            for index, script in results.items():
-                if script is not None:
-                    self._done(index, script)
-                else:  # invalid output: one more try as a single call
-                    self._retry_once.add(index)
-            missing = [i for i in missing if i not in self._futures]
-        if missing:
-            self._submit(missing[0]).result()
-            for index in missing[1:]:
-                self._submit(index)
-
-    def script(self, index: int) -> ProjectScript | None:
-        future = self._submit(index)
-        if index >= self._planned:  # past the estimate: keep one project ahead
-            self._planned = index + 2
-            self._submit(index + 1)
-        return future.result()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-__all__ = ["Fetcher", "KeyRejected", "Prefetcher", "parse_message"]
+__all__ = ["Fetcher", "KeyRejected", "endpoint", "failure_kind", "parse_message"]

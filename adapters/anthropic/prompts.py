@@ -8,12 +8,13 @@ same scenario inputs, model and prompt version give the same key.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from typing import Any
 
 import msgspec
 
-from adapters.anthropic.prices import price_of
+from adapters.anthropic.prices import BATCH_DISCOUNT, price_of
 from engine.content.blueprint import ProjectScript
 from engine.content.templates import TemplateSource
 from engine.scenario import Scenario
@@ -23,6 +24,8 @@ MAX_TASKS_PER_CALL = 25
 # Output tokens one task's script takes, with room for a little thinking.
 TOKENS_PER_TASK = 900
 CHARS_PER_TOKEN = 3.5  # rough; only decides whether the system prompt is long enough to cache
+# Fewer characters per token than English text ever has: for an upper bound on a prompt's cost.
+CHARS_PER_TOKEN_AT_LEAST = 3.0
 
 _RULES = """\
 Write one project per request, as JSON that matches the given schema.
@@ -159,6 +162,18 @@ class Prompts:
             "messages": [{"role": "user", "content": user_prompt(self.scenario, index)}],
             "output_config": output_config,
         }
+
+    def cost_bound_usd(self, index: int, *, batch: bool = False) -> float | None:
+        """At least what one call for project `index` can cost: every prompt token at the
+        cache-write price (the dearest input) and all of max_tokens written. None for a model
+        not in the price table."""
+        row = price_of(self.model)
+        if row is None:
+            return None
+        chars = len(self.system) + len(user_prompt(self.scenario, index))
+        prompt_tokens = math.ceil(chars / CHARS_PER_TOKEN_AT_LEAST)
+        dollars = (prompt_tokens * row.cache_write + self.max_tokens * row.output) / 1_000_000
+        return dollars * (BATCH_DISCOUNT if batch else 1.0)
 
     def key(self, request: dict[str, Any]) -> str:
         payload = msgspec.json.encode({"v": PROMPT_VERSION, "request": request}, order="sorted")

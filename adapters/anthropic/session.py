@@ -9,24 +9,35 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 
 from adapters.anthropic.cache import ScriptCache, default_cache_dir
-from adapters.anthropic.fetch import Fetcher, KeyRejected, Prefetcher
+from adapters.anthropic.fetch import Fetcher, KeyRejected, endpoint
+from adapters.anthropic.ledger import Ledger
+from adapters.anthropic.prefetch import Prefetcher
 from adapters.anthropic.prices import DEFAULT_MODEL
 from adapters.anthropic.prompts import Prompts
-from adapters.anthropic.usage import Ledger, LlmUsage, fold
+from adapters.anthropic.usage import LlmUsage, fold
 from engine.content.blueprint import BlueprintSource
 from engine.content.templates import TemplateSource
-from engine.errors import BusyworkError
+from engine.errors import BusyworkError, InvalidInput
 from engine.scenario import Scenario
 
 KEY_VARIABLE = "ANTHROPIC_API_KEY"
+URL_VARIABLE = "ANTHROPIC_BASE_URL"
 # Projects per day of simulation are measured on this many days at most, then extrapolated.
 ESTIMATE_DAYS = 120
+# A blueprint call's read timeout: a fixed part, plus the time to write all of max_tokens at
+# this many tokens a second (the answer comes in one piece, when it is all written).
+READ_SECONDS = 10.0
+TOKENS_PER_SECOND = 100.0
+CONNECT_SECONDS = 5.0
+SAY_SLOW_SECONDS = 3.0  # a key check still unanswered after this long is said to be waiting
 
 
 class LlmOptions(msgspec.Struct, kw_only=True):
@@ -35,12 +46,30 @@ class LlmOptions(msgspec.Struct, kw_only=True):
     batch_min: int = 20  # backfills needing at least this many blueprints use a batch
     workers: int = 4
     poll_seconds: float = 10.0
-    timeout_seconds: float = 120.0
+    # Per blueprint call (None: by the request's size, see READ_SECONDS).
+    timeout_seconds: float | None = None
+    check_timeout_seconds: float = 10.0  # the key check is one small request
     max_retries: int = 2
 
 
+class UnknownModel(InvalidInput):
+    """The API does not know the model (``model`` holds the id)."""
+
+    def __init__(self, message: str, model: str) -> None:
+        super().__init__(message)
+        self.model = model
+
+
 def api_key() -> str | None:
-    return os.environ.get(KEY_VARIABLE) or None
+    """The key from the environment, without surrounding whitespace (None: not set)."""
+    key = os.environ.get(KEY_VARIABLE, "").strip()
+    if not key:
+        return None
+    if any(c.isspace() for c in key):
+        raise InvalidInput(f"{KEY_VARIABLE} contains whitespace; expected the key alone")
+    if not (key.isascii() and key.isprintable()):
+        raise InvalidInput(f"{KEY_VARIABLE} holds characters an API key never has")
+    return key
 
 
 def model_for(scenario: Scenario) -> str:
@@ -48,18 +77,38 @@ def model_for(scenario: Scenario) -> str:
 
 
 def expected_projects(scenario: Scenario) -> int:
-    """How many projects the run will create, from a quick template-content dry run."""
+    """How many projects the run will create, from a quick template-content dry run of its
+    first days; beyond them, at the rate of the later half of those days (the first weeks
+    start more projects than the weeks after)."""
     from engine.organisation import simulate
 
     days = min(scenario.days, ESTIMATE_DAYS)
-    count = 0
+    created: list[float] = []
+    origin: list = []
 
     def sink(event) -> None:
-        nonlocal count
-        count += type(event).__name__ == "ProjectCreated"
+        if not origin:
+            origin.append(event.at)
+        if type(event).__name__ == "ProjectCreated":
+            created.append((event.at - origin[0]).total_seconds() / 86400)
 
     simulate(msgspec.structs.replace(scenario, days=days), TemplateSource(), sink)
-    return math.ceil(count * scenario.days / days)
+    if scenario.days <= days:
+        return len(created)
+    later = sum(day >= days / 2 for day in created) / (days / 2)
+    return len(created) + math.ceil(later * (scenario.days - days))
+
+
+def call_timeout(max_tokens: int, seconds: float | None = None):
+    import anthropic
+
+    read = seconds if seconds is not None else READ_SECONDS + max_tokens / TOKENS_PER_SECOND
+    return anthropic.Timeout(read, connect=min(read, CONNECT_SECONDS))
+
+
+def _base_url() -> str:
+    """ANTHROPIC_BASE_URL for an error message, without any user or password in it."""
+    return re.sub(r"//[^/@]*@", "//", os.environ.get(URL_VARIABLE, ""))
 
 
 class LlmSession:
@@ -77,12 +126,25 @@ class LlmSession:
         self.scenario = scenario
         self.model = model_for(scenario)
         self.notice = notice
-        self.client = anthropic.Anthropic(
-            api_key=key, timeout=options.timeout_seconds, max_retries=options.max_retries
-        )
+        prompts = Prompts(scenario, self.model)
+        try:
+            self.client = anthropic.Anthropic(
+                api_key=key,
+                timeout=call_timeout(prompts.max_tokens, options.timeout_seconds),
+                max_retries=options.max_retries,
+            )
+        except Exception as exc:  # the SDK's URL parser raises its own exception types
+            if URL_VARIABLE not in os.environ:
+                raise
+            why = str(exc) if "@" not in str(exc) else type(exc).__name__  # no user or password
+            raise InvalidInput(
+                f"{URL_VARIABLE}: {_base_url()!r} is not a usable URL ({why}); expected one "
+                "such as https://api.anthropic.com, or unset it"
+            ) from None
+        self.endpoint = endpoint(self.client)
         self.ledger = Ledger(self.model, budget_usd=options.budget_usd, notice=notice)
         cache = ScriptCache(options.cache_dir or default_cache_dir())
-        self.fetcher = Fetcher(self.client, Prompts(scenario, self.model), cache, self.ledger)
+        self.fetcher = Fetcher(self.client, prompts, cache, self.ledger)
         self.prefetcher = Prefetcher(
             self.fetcher,
             workers=options.workers,
@@ -94,36 +156,63 @@ class LlmSession:
 
     def check_key(self) -> None:
         """One cheap call (read the model's record) so a bad key or model fails before the run
-        starts. Raises KeyRejected (401/403) or BusyworkError (unknown model, API down)."""
+        starts. Raises KeyRejected (401/403), UnknownModel, or BusyworkError (API down)."""
         import anthropic
 
+        seconds = self.options.check_timeout_seconds
+        client = self.client.with_options(
+            timeout=anthropic.Timeout(seconds, connect=min(seconds, CONNECT_SECONDS)),
+            max_retries=min(1, self.options.max_retries),
+        )
+        # A slow answer is said once, so a silent endpoint does not look like a hang.
+        slow = threading.Timer(
+            SAY_SLOW_SECONDS,
+            self.notice,
+            [f"Waiting for the Anthropic API at {self.endpoint} to answer the key check..."],
+        )
+        slow.daemon = True
+        slow.start()
         try:
-            self.client.models.retrieve(self.model)
+            client.models.retrieve(self.model)
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
             raise KeyRejected(
                 f"the Anthropic API rejected {KEY_VARIABLE} ({exc.status_code}); check the key, "
                 "or unset it to use template text"
             ) from None
         except anthropic.NotFoundError:
-            raise BusyworkError(
+            raise UnknownModel(
                 f"content_model: {self.model!r} is not a model the Anthropic API knows; "
-                f"expected a model id such as {DEFAULT_MODEL!r}"
+                f"expected a model id such as {DEFAULT_MODEL!r}",
+                self.model,
             ) from None
         except anthropic.APIError as exc:
+            status = getattr(exc, "status_code", None)
+            why = f"{type(exc).__name__}{f' {status}' if status else ''}"
             raise BusyworkError(
-                f"cannot reach the Anthropic API to check the key ({type(exc).__name__}); "
+                f"cannot reach the Anthropic API at {self.endpoint} to check the key ({why}); "
                 "try again, or unset the key to use template text"
             ) from None
+        finally:
+            slow.cancel()
 
     def start(self, run_dir: Path) -> None:
-        """Record usage with the run, then fetch the run's blueprints ahead of the clock."""
+        """Record usage with the run (reloading what an earlier attempt recorded), then fetch
+        the run's blueprints ahead of the clock."""
         self.ledger.attach(run_dir)
         self.prefetcher.prepare(expected_projects(self.scenario))
 
-    def close(self) -> LlmUsage:
-        self.prefetcher.close()
-        self.client.close()
+    def close(self, *, wait: bool = True) -> LlmUsage:
+        """Stop fetching (with `wait`, after the calls in flight) and total the whole run."""
+        self.prefetcher.close(wait=wait)
+        if wait:
+            self.client.close()
         return fold(self.ledger.records)
+
+    def session_usage(self) -> LlmUsage | None:
+        """This session's part of the totals when the run had an earlier attempt, else None."""
+        if not self.ledger.earlier:
+            return None
+        return fold(self.ledger.records[self.ledger.earlier :])
 
 
 def open_session(
@@ -141,19 +230,26 @@ def open_session(
     try:
         session.check_key()
     except BaseException:
-        session.close()
+        session.close(wait=False)
         raise
     return session
 
 
-def describe(usage: LlmUsage) -> str:
-    """One line for the end of `busywork simulate`."""
-    cost = "unknown cost" if usage.cost_usd is None else f"est. ${usage.cost_usd:.4f}"
+def _cost(usage: LlmUsage) -> str:
+    return "unknown cost" if usage.cost_usd is None else f"est. ${usage.cost_usd:.4f}"
+
+
+def describe(usage: LlmUsage, this_session: LlmUsage | None = None) -> str:
+    """One line for the end of `busywork simulate`: the whole run's use of Claude (and this
+    session's calls when it resumed an earlier attempt)."""
     fallbacks = sum(usage.fallbacks.values())
     tokens = usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens
     tokens += usage.cache_creation_input_tokens
-    return (
+    line = (
         f"Claude ({', '.join(usage.models)}): {usage.calls} calls "
         f"({usage.batch_calls} batched), {usage.from_cache} from cache, "
-        f"{fallbacks} fell back to templates; {tokens:,} tokens, {cost}"
+        f"{fallbacks} fell back to templates; {tokens:,} tokens, {_cost(usage)}"
     )
+    if this_session is not None:
+        line += f" (whole run; this session: {this_session.calls} calls, {_cost(this_session)})"
+    return line

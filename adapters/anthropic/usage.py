@@ -1,29 +1,43 @@
-"""What Claude calls cost a run: one JSON line per item in ``<run>/llm_usage.jsonl``.
+"""What Claude calls cost a run, and what each project got: ``<run>/llm_usage.jsonl``.
 
-Each line records one project blueprint's outcome (called, served from cache, fell back and
-why) with the tokens and the estimated list-price cost of its calls. It never holds the key.
-``summarize`` folds the file for ``busywork stats``; this module imports no SDK.
+One JSON line per outcome: a call (billed, with its tokens and estimated list-price cost), a
+cache hit, a fallback to templates and why, a Message Batch submitted or collected. A
+project's first *final* outcome is its decision: Claude's script ("ok", "cached") or template
+text (any fallback kind). It is written before the simulation uses it, so a resumed run makes
+the same choice and never buys a decided project again. The file never holds the key.
+``summarize`` folds it for ``busywork stats``; this module imports no SDK.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 
-from adapters.anthropic.prices import Usage, cost_usd
-
 USAGE_FILE = "llm_usage.jsonl"
 # Outcomes that mean an API call came back with a message (and was billed).
 BILLED = ("ok", "invalid")
+SCRIPTED = ("ok", "cached")
+FELL_BACK = (
+    "rate_limited",
+    "overloaded",
+    "timeout",
+    "connection",
+    "api_error",
+    "budget",
+    "fallback",
+)
+FINAL = SCRIPTED + FELL_BACK
+# Outcomes of a whole batch (item "batch <id>"): submitted, then collected or lost.
+BATCH_SUBMITTED = "batch_submitted"
+BATCH_ENDS = ("batch_collected", "batch_lost")
 
 
 class UsageRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
-    item: str  # "project 3"
+    item: str  # "project 3" or "batch msgbatch_..."
     # ok | invalid | cached | rate_limited | overloaded | timeout | connection | api_error |
-    # budget | fallback
+    # budget | fallback | batch_errored | batch_expired | batch_canceled |
+    # batch_submitted | batch_collected | batch_lost
     outcome: str
     model: str
     batch: bool = False
@@ -33,6 +47,8 @@ class UsageRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     cache_read_input_tokens: int = 0
     cost_usd: float | None = None
     detail: str = ""
+    covers: list[int] = []  # batch_submitted: the project indexes the batch asks for
+    batch_id: str = ""  # a batch item's outcome: the batch it came from
 
 
 class LlmUsage(msgspec.Struct, kw_only=True):
@@ -51,89 +67,63 @@ class LlmUsage(msgspec.Struct, kw_only=True):
     cost_usd: float | None
 
 
-_decoder = msgspec.json.Decoder(UsageRecord)
-_encoder = msgspec.json.Encoder()
+DECODER = msgspec.json.Decoder(UsageRecord)
+ENCODER = msgspec.json.Encoder()
 
 
-class Ledger:
-    """Records outcomes (thread-safe), keeps the running cost, and enforces the budget."""
+def project_of(item: str) -> int | None:
+    """3 for "project 3"; None for any other item."""
+    name, _, number = item.partition(" ")
+    return int(number) if name == "project" and number.isdigit() else None
 
-    def __init__(
-        self,
-        model: str,
-        *,
-        budget_usd: float | None = None,
-        notice: Callable[[str], None] = lambda _: None,
-    ) -> None:
-        self.model = model
-        self.budget_usd = budget_usd
-        self.notice = notice
-        self.path: Path | None = None
-        self.spent_usd = 0.0
-        self.records: list[UsageRecord] = []
-        self._lock = threading.Lock()
-        self._budget_said = False
 
-    def attach(self, run_dir: Path) -> None:
-        self.path = Path(run_dir) / USAGE_FILE
+def decisions(records: list[UsageRecord]) -> dict[int, str]:
+    """Each project's first final outcome."""
+    decided: dict[int, str] = {}
+    for rec in records:
+        index = project_of(rec.item)
+        if index is not None and rec.outcome in FINAL and index not in decided:
+            decided[index] = rec.outcome
+    return decided
 
-    def record(
-        self,
-        item: str,
-        outcome: str,
-        *,
-        usage: Usage | None = None,
-        batch: bool = False,
-        detail: str = "",
-    ) -> None:
-        usage = usage or Usage()
-        cost = cost_usd(self.model, usage, batch=batch) if outcome in BILLED else None
-        rec = UsageRecord(
-            item=item,
-            outcome=outcome,
-            model=self.model,
-            batch=batch,
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cache_creation_input_tokens=usage.cache_creation_input_tokens,
-            cache_read_input_tokens=usage.cache_read_input_tokens,
-            cost_usd=round(cost, 6) if cost is not None else None,
-            detail=detail[:300],
-        )
-        with self._lock:
-            self.spent_usd += cost or 0.0
-            self.records.append(rec)
-            if self.path is not None:
-                with open(self.path, "ab") as fh:
-                    fh.write(_encoder.encode(rec) + b"\n")
 
-    def over_budget(self) -> bool:
-        """True once spending reached the budget; says so (once) through ``notice``."""
-        if self.budget_usd is None:
-            return False
-        with self._lock:
-            over = self.spent_usd >= self.budget_usd
-            say = over and not self._budget_said
-            self._budget_said = self._budget_said or over
-        if say:
-            self.notice(
-                f"LLM budget of ${self.budget_usd:.2f} reached (spent about "
-                f"${self.spent_usd:.4f}); the rest of the run uses template text."
-            )
-        return over
+def pending_batches(records: list[UsageRecord]) -> dict[str, list[int]]:
+    """Batches submitted (and paid for) whose results were never read: id -> indexes."""
+    pending: dict[str, list[int]] = {}
+    for rec in records:
+        kind, _, batch_id = rec.item.partition(" ")
+        if kind != "batch":
+            continue
+        if rec.outcome == BATCH_SUBMITTED:
+            pending[batch_id] = rec.covers
+        elif rec.outcome in BATCH_ENDS:
+            pending.pop(batch_id, None)
+    return pending
 
-    def remaining_usd(self) -> float | None:
-        if self.budget_usd is None:
-            return None
-        with self._lock:
-            return max(0.0, self.budget_usd - self.spent_usd)
+
+def read_records(path: Path) -> list[UsageRecord]:
+    """The records in a usage file (none when it does not exist); a torn line is skipped."""
+    try:
+        lines = Path(path).read_bytes().splitlines()
+    except FileNotFoundError:
+        return []
+    records = []
+    for line in lines:
+        try:
+            records.append(DECODER.decode(line))
+        except msgspec.DecodeError:
+            continue  # a torn last line after a crash
+    return records
 
 
 def fold(records: list[UsageRecord]) -> LlmUsage:
-    total = Usage()
+    """Calls, tokens and cost over every billed call; cache hits and fallbacks over each
+    project's decision (a project that fell back once and then got its script counts once)."""
+    tokens = dict.fromkeys(
+        ("input", "output", "cache_creation_input", "cache_read_input"), 0
+    )  # fmt: skip
     cost: float | None = 0.0
-    calls = batch_calls = cached = 0
-    fallbacks: dict[str, int] = {}
+    calls = batch_calls = 0
     models: list[str] = []
     for rec in records:
         if rec.model not in models:
@@ -141,25 +131,24 @@ def fold(records: list[UsageRecord]) -> LlmUsage:
         if rec.outcome in BILLED:
             calls += 1
             batch_calls += rec.batch
-            total.input_tokens += rec.input_tokens
-            total.output_tokens += rec.output_tokens
-            total.cache_creation_input_tokens += rec.cache_creation_input_tokens
-            total.cache_read_input_tokens += rec.cache_read_input_tokens
+            for name in tokens:
+                tokens[name] += getattr(rec, f"{name}_tokens")
             cost = None if cost is None or rec.cost_usd is None else cost + rec.cost_usd
-        elif rec.outcome == "cached":
-            cached += 1
-        if rec.outcome not in ("ok", "cached", "invalid"):
-            fallbacks[rec.outcome] = fallbacks.get(rec.outcome, 0) + 1
+    fallbacks: dict[str, int] = {}
+    decided = decisions(records).values()
+    for outcome in decided:
+        if outcome in FELL_BACK:
+            fallbacks[outcome] = fallbacks.get(outcome, 0) + 1
     return LlmUsage(
         models=models,
         calls=calls,
         batch_calls=batch_calls,
-        from_cache=cached,
+        from_cache=sum(outcome == "cached" for outcome in decided),
         fallbacks=dict(sorted(fallbacks.items())),
-        input_tokens=total.input_tokens,
-        output_tokens=total.output_tokens,
-        cache_creation_input_tokens=total.cache_creation_input_tokens,
-        cache_read_input_tokens=total.cache_read_input_tokens,
+        input_tokens=tokens["input"],
+        output_tokens=tokens["output"],
+        cache_creation_input_tokens=tokens["cache_creation_input"],
+        cache_read_input_tokens=tokens["cache_read_input"],
         cost_usd=round(cost, 6) if cost is not None else None,
     )
 
@@ -167,14 +156,6 @@ def fold(records: list[UsageRecord]) -> LlmUsage:
 def summarize(run_dir: Path) -> LlmUsage | None:
     """The run's LLM totals, or None when the run made no use of Claude."""
     path = Path(run_dir) / USAGE_FILE
-    try:
-        lines = path.read_bytes().splitlines()
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    records = []
-    for line in lines:
-        try:
-            records.append(_decoder.decode(line))
-        except msgspec.DecodeError:
-            continue  # a torn last line after a crash
-    return fold(records)
+    return fold(read_records(path))

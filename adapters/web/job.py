@@ -215,7 +215,9 @@ class Job(DriveMixin):
             self.sim.close()
             self.sim = None
         if self.llm is not None and (self.state.status in FINAL or self._closing):
-            self.llm.close()
+            # A finished run waits for nothing; a stopped or failed one must not wait for a
+            # call in flight (up to a read timeout).
+            self.llm.close(wait=self.state.status == "completed")
             self.llm = None
         if self.state.status in FINAL or self._closing:
             self.delivery.release(self.state)

@@ -61,7 +61,7 @@ def open_for_run(scenario: Scenario, options, notice: Notice):
     session = open_session(scenario, options, notice=notice)
     if session is None:
         raise BusyworkError(
-            f"the run's text is written by Claude; set {KEY_VARIABLE} on the server to carry on"
+            f"this run's text was written by Claude; set {KEY_VARIABLE} on the server to resume"
         )
     return session
 

@@ -1,0 +1,190 @@
+"""The engine's ``ScriptProvider``: blueprints fetched ahead of the simulation.
+
+A big backfill's blueprints go as one Message Batch (half price); otherwise a small pool of
+threads keeps a window of calls ahead of the project the simulation is at, so a run never buys
+far more than it uses when the estimate of its project count is high. ``script(i)`` waits only
+for project ``i``'s own result, so the run is the same whatever order calls finish in.
+
+The pool's threads are daemons: Ctrl-C ends the process without waiting for a call in flight.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from adapters.anthropic.fetch import ATTEMPTS, Fetcher
+from engine.content.blueprint import ProjectScript
+
+
+class DaemonPool:
+    """A bounded pool of daemon threads: ``submit`` gives a Future; ``shutdown(wait=False)``
+    returns at once and the process may exit with calls still in flight."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True)
+            for i in range(max(1, workers))
+        ]
+        self._started = False
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        with self._lock:
+            if self._closed:  # the run is stopping: nothing more is fetched
+                future.cancel()
+                return future
+            if not self._started:
+                self._started = True
+                for thread in self._threads:
+                    thread.start()
+            self._jobs.put((future, lambda: fn(*args, **kwargs)))
+        return future
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, call = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # handed to whoever waits for the result
+                future.set_exception(exc)
+
+    def shutdown(self, *, wait: bool) -> None:
+        """Cancel what has not started; with `wait`, let the calls in flight finish."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            started = self._started
+        while True:  # cancel the queue's jobs, then one stop sign per thread
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[0].cancel()
+        if not started:
+            return
+        for _ in self._threads:
+            self._jobs.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+    @property
+    def threads(self) -> list[threading.Thread]:
+        return list(self._threads)
+
+
+class Prefetcher:
+    """Serves scripts by project index, fetched ahead on a bounded pool."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        *,
+        workers: int = 4,
+        batch_min: int = 20,
+        poll_seconds: float = 10.0,
+        on_batch: Callable[[str], None] = lambda _: None,
+        ahead: int | None = None,
+    ) -> None:
+        self.fetcher = fetcher
+        self.batch_min = batch_min
+        self.poll_seconds = poll_seconds
+        self.on_batch = on_batch  # batch progress and status lines
+        # Calls kept in flight ahead of the simulation: enough to keep every worker busy.
+        self.ahead = ahead if ahead is not None else 2 * workers
+        self.pool = DaemonPool(workers, "blueprint")
+        self._futures: dict[int, Future[ProjectScript | None]] = {}
+        self._lock = threading.Lock()
+        self._planned = 0
+        self._retry_once: set[int] = set()  # batch items whose output was invalid
+
+    def _submit(self, index: int) -> Future[ProjectScript | None]:
+        with self._lock:
+            future = self._futures.get(index)
+            if future is None:
+                attempts = 1 if index in self._retry_once else ATTEMPTS
+                future = self.pool.submit(self.fetcher.fetch, index, attempts=attempts)
+                self._futures[index] = future
+            return future
+
+    def _done(self, index: int, script: ProjectScript | None) -> None:
+        future: Future[ProjectScript | None] = Future()
+        future.set_result(script)
+        with self._lock:
+            self._futures[index] = future
+
+    def _take(self, results: dict[int, ProjectScript | None]) -> None:
+        """Batch results: each project gets what the run decided for it (the batch's script,
+        as a rule); invalid output is tried once more as a single call."""
+        for index in results:
+            done, script = self.fetcher.decided(index)
+            if done:
+                self._done(index, script)
+            else:
+                self._retry_once.add(index)
+
+    def _top_up(self, index: int) -> None:
+        """Keep `ahead` calls queued past `index` within the estimate, one past it beyond."""
+        last = max(min(self._planned - 1, index + self.ahead), index + 1)
+        for i in range(index + 1, last + 1):
+            self._submit(i)
+
+    def prepare(self, expected: int) -> None:
+        """Collect any batch an earlier session paid for, then fetch what projects
+        0..expected-1 still need: as a Message Batch when at least ``batch_min`` are missing,
+        else a window of single calls. The first call runs alone so the others can read the
+        shared system prompt from the prompt cache."""
+        from adapters.anthropic.batches import collect_batch, fetch_batch
+
+        for batch_id, covers in self.fetcher.ledger.pending_batches().items():
+            self.on_batch(f"Message batch {batch_id}: collecting what an earlier attempt bought")
+            self._take(collect_batch(self.fetcher, batch_id, covers, **self._batch_options()))
+        self._planned = expected
+        missing = []
+        for index in range(expected):
+            if index in self._futures:
+                continue
+            done, script = self.fetcher.decided(index)
+            if not done:
+                script = self.fetcher.cached(index)
+                if script is None:
+                    missing.append(index)
+                    continue
+                self.fetcher.ledger.record(f"project {index}", "cached")
+            self._done(index, script)
+        if missing and len(missing) >= self.batch_min:
+            self._take(fetch_batch(self.fetcher, missing, **self._batch_options()))
+            missing = [i for i in missing if i not in self._futures]
+        if missing:
+            self.on_batch(
+                f"Asking Claude ({self.fetcher.prompts.model}) for project blueprints at "
+                f"{self.fetcher.endpoint}; the run starts when the first is in."
+            )
+            self._submit(missing[0]).result()
+            self._top_up(missing[0])
+
+    def _batch_options(self) -> dict[str, Any]:
+        return {"poll_seconds": self.poll_seconds, "on_progress": self.on_batch}
+
+    def script(self, index: int) -> ProjectScript | None:
+        future = self._submit(index)
+        self._top_up(index)
+        return future.result()
+
+    def close(self, *, wait: bool = True) -> None:
+        """Stop fetching; with `wait`, let the calls in flight finish (and be recorded)."""
+        self.pool.shutdown(wait=wait)
+
+
+__all__ = ["DaemonPool", "Prefetcher"]
