@@ -212,3 +212,26 @@ def test_bad_fault_files(tmp_path, make_sandbox):
         load_faults(broken)
     with pytest.raises(InvalidInput, match="revoke names 'zed@example.com'"):
         make_sandbox(faults=parse_faults("revoke=zed@example.com@1"))
+
+
+def test_a_huge_quota_means_no_limit_not_a_server_crash(make_sandbox):
+    limiter = RateLimiter(Limits(quota=10**20))
+    for _ in range(3):
+        limiter.charge("t")  # used to size a deque by the quota: OverflowError
+    sb = make_sandbox(limits=Limits(quota=99999999999999999999))
+    assert session_for(sb).get(f"{sb.base_url}/users/me").status_code == 200
+
+
+def test_an_absurd_rate_limit_is_refused_naming_the_option(tmp_path):
+    from adapters.asana.client import Limits as ClientLimits
+    from adapters.asana.sandbox.run import SandboxOptions, build_config
+    from adapters.asana.tokens import Tokens, write_tokens
+
+    with pytest.raises(InvalidInput, match="--rate-limit: 99999999999999999999; expected 1 to"):
+        ClientLimits(quota=99999999999999999999)
+    with pytest.raises(InvalidInput, match="--rate-limit: 0; expected 1 to"):
+        ClientLimits(quota=0)
+    tokens = tmp_path / "t.toml"
+    write_tokens(tokens, Tokens({"a@x.org": "tok-a"}))
+    with pytest.raises(InvalidInput, match="--rate-limit: 99999999999999999999; expected 1 to"):
+        build_config(SandboxOptions(tokens_file=tokens, rate_limit=99999999999999999999))

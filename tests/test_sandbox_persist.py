@@ -104,8 +104,8 @@ def test_tokens_file_round_trip_and_errors(tmp_path):
     assert "tok-" not in repr(tokens)
     cases = [
         ('[people]\n"alice@example.com" = 5\n', "people.'alice@example.com' must be"),
-        ('[people]\n"alice" = "s3cr3t"\n', "people.'alice' is not an email"),
-        ('defualt = "s3cr3t"\n', "unknown key 'defualt'"),
+        ('[people]\n"alice" = "s3cr3t"\n', "key number 1 in \\[people\\] is not an email"),
+        ('defualt = "s3cr3t"\n', "unknown top-level key 'defualt'"),
         ("default = 's3cr3t b'\n", "'default' must be"),
         ('[people]\n"bob@x.org" = "s3cr3t and more"\n', "people.'bob@x.org' must be"),
         ("", "no tokens"),
@@ -181,7 +181,11 @@ def test_cli_option_errors(tmp_path):
         (SandboxOptions(), "give --tokens FILE"),
         (SandboxOptions(write_tokens_file=tokens_file), "--write-tokens needs --for"),
         (SandboxOptions(for_run=tmp_path), "needs --write-tokens"),
-        (SandboxOptions(for_run=tmp_path, write_tokens_file=tokens_file), "not a run folder"),
+        (
+            SandboxOptions(for_run=tmp_path, write_tokens_file=tmp_path / "new.toml"),
+            "not a run folder",
+        ),
+        (SandboxOptions(for_run=tmp_path, write_tokens_file=tokens_file), "already exists"),
         (SandboxOptions(tokens_file=tokens_file, plan="gold"), "--plan"),
     ]
     for options, expected in bad:
@@ -198,3 +202,23 @@ def test_cli_command_reports_bad_options_with_exit_2(tmp_path):
     assert result.exit_code == 2 and "--write-tokens needs --for RUN" in result.output
     result = CliRunner().invoke(main, ["sandbox", "--tokens", str(tmp_path / "none.toml")])
     assert result.exit_code == 2 and "tokens file not found" in result.output
+
+
+def test_cannot_listen_blames_the_host_or_the_port_rightly(tmp_path):
+    import socket
+
+    tokens_file = tmp_path / "t.toml"
+    write_tokens(tokens_file, Tokens({"a@x.org": "tok-a"}))
+    cases = [("999.1.1.1", 0, "--host 999.1.1.1: not a valid address or host name"),
+             ("192.0.2.1", 0, "--host 192.0.2.1: not an address of this machine")]  # fmt: skip
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cases.append(("127.0.0.1", port, f"--port {port}: already in use"))
+        for host, port_, expected in cases:
+            options = SandboxOptions(host=host, port=port_, tokens_file=tokens_file)
+            with pytest.raises(InvalidInput) as raised:
+                run_sandbox(options, echo=lambda _: None, until=threading.Event())
+            assert str(raised.value).startswith(expected), str(raised.value)
+            assert "tok-a" not in str(raised.value)

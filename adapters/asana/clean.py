@@ -13,22 +13,37 @@ Each object is deleted with its creator's token when there is one, else the defa
 (also the fallback on a 403). A 404 counts as already deleted. When everything is gone the
 checkpoint is set aside (``journal.cleaned-<time>.jsonl``), so a later replay starts afresh and
 a second clean says the run was already cleaned.
+
+A replay that was killed (or stopped mid-create) leaves *intents*: creates that may or may not
+have happened. Clean settles them as the replay's reconciliation would, by looking the object
+up in its container by name (status updates by title and text, out-of-office entries by person
+and length), never adopting one the checkpoint already owns, and deletes what it finds. A
+request the dead replay sent may still take effect for a while (`Backoff.landing`): what is not
+found is looked for again once that long has passed since the checkpoint's last write. When it
+cannot tell (the target does not answer, no token can look), it deletes nothing, keeps the
+checkpoint and says to resume the replay first. Residual risk: a retry the dead replay sent
+well after its last checkpoint write, landing after that wait, would be left behind.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavailable
 from adapters.asana.replay_cli import ReplayArgs
 from adapters.asana.replay_job import base_url_for, connect, tokens_for
 from adapters.asana.target import DEFAULT, AsanaTarget
+from engine import events as ev
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
-from engine.replay_journal import JOURNAL, Journal
+from engine.replay_deps import ooo_id
+from engine.replay_journal import JOURNAL, IdMap, Journal
 
 # (sim id prefix, API path, plural name), in the order the kinds are deleted.
 KINDS = (("su", "/status_updates/", "status updates"),
@@ -38,6 +53,20 @@ KINDS = (("su", "/status_updates/", "status updates"),
          ("p", "/projects/", "projects"))  # fmt: skip
 KEPT = "Custom fields, tags and teams are left in place: they are shared and later runs reuse them."
 CLEANED = "journal.cleaned-"
+# Creates whose object clean deletes (the rest go with their parent, or are kept on purpose).
+LOCATABLE = (ev.ProjectCreated, ev.TaskCreated, ev.StatusUpdatePosted, ev.PortfolioStatusPosted,
+             ev.PortfolioCreated, ev.PersonWentOutOfOffice)  # fmt: skip
+NOT_THERE = (402, 403, 404)  # a container gone, or a feature not on this plan: nothing to find
+
+
+class Undecidable(BusyworkError):
+    """Whether an uncertain create happened cannot be told now."""
+
+
+@dataclass
+class _LogFacts:
+    actors: dict[int, str] = field(default_factory=dict)  # seq → email of its actor
+    uncertain: list[ev.Event] = field(default_factory=list)  # creates with an intent only
 
 
 def _kind_of(sim_id: str) -> int | None:
@@ -53,14 +82,18 @@ def clean_command(
     args: ReplayArgs,
     echo: Callable[[str], None],
     confirm: Callable[[str], bool] | None,
+    *,
+    replay_ended_cleanly: bool = False,
 ) -> int:
-    """Delete what `run_dir` created in the target; the number of objects now gone."""
+    """Delete what `run_dir` created in the target; the number of objects now gone.
+    `replay_ended_cleanly`: the caller saw the last replay end (not killed), so nothing it sent
+    can still land and uncertain creates need no wait (e.g. a job stopped before its clean)."""
     if args.to == "sandbox":
         raise InvalidInput("--to sandbox: an in-process sandbox is gone after its replay; "
                            "give the URL or asana")  # fmt: skip
     target = connect(base_url_for(args.to), tokens_for(args.destination()), args.destination())
     try:
-        return _clean(Path(run_dir), target, echo, confirm)
+        return _clean(Path(run_dir), target, echo, confirm, not replay_ended_cleanly)
     finally:
         target.client.close()
 
@@ -70,6 +103,7 @@ def _clean(
     target: AsanaTarget,
     echo: Callable[[str], None],
     confirm: Callable[[str], bool] | None,
+    wait_for_landings: bool = True,
 ) -> int:
     folder = run_dir / "targets" / target.name
     if not (folder / JOURNAL).is_file():
@@ -79,20 +113,27 @@ def _clean(
                  f"(checkpoint set aside as {cleaned[-1].name}).")  # fmt: skip
             return 0
         raise InvalidInput(f"{run_dir}: nothing was replayed into {target.name} (no {folder})")
+    # Requests of a dead replay may still land until `landing` after its last sign of life.
+    last_write = (folder / JOURNAL).stat().st_mtime if wait_for_landings else 0.0
     with Journal(folder) as journal:
-        newest_first = [(seq, s, g, k) for seq, s, g in reversed(journal.created)
-                        if g and (k := _kind_of(s)) is not None]  # fmt: skip
-        doomed = sorted(newest_first, key=lambda item: item[3])  # stable: newest first per kind
+        facts = _read_log(run_dir, target, journal)
+        target.verify_tokens()
+        found = _settle(target, journal.ids, facts, last_write, echo)
+        applied = [(seq, s, g, k) for seq, s, g in reversed(journal.created)
+                   if g and (k := _kind_of(s)) is not None]  # fmt: skip
+        doomed = sorted(applied + found, key=lambda item: item[3])  # newest first per kind
         if not doomed:
             echo("Nothing to delete.")
             return 0
+        if found:
+            echo(f"Found {len(found)} objects the interrupted replay created without recording "
+                 "them; they are deleted too.")  # fmt: skip
         if confirm is not None and not confirm(
             f"Delete {len(doomed)} objects this run created in {target.name}?"
         ):
             echo("Nothing deleted.")
             return 0
-        actors = _actors(run_dir, {seq for seq, *_ in doomed})
-        deleted, gone, failed = _delete_all(target.client, doomed, actors)
+        deleted, gone, failed = _delete_all(target.client, doomed, facts.actors)
     echo(_summary(deleted, gone, failed))
     for line in failed[:10]:
         echo(f"  {line}")
@@ -112,16 +153,127 @@ def _summary(deleted: list[int], gone: int, failed: list[str]) -> str:
     return text + (f"; {len(failed)} failed:" if failed else ".")
 
 
-def _actors(run_dir: Path, seqs: set[int]) -> dict[int, str]:
-    """seq → the email of the person who created the object."""
+def _read_log(run_dir: Path, target: AsanaTarget, journal: Journal) -> _LogFacts:
+    """Who created what clean deletes (the target learns everyone's email too), and the
+    uncertain creates."""
+    wanted = {seq for seq, s, g in journal.created if g and _kind_of(s) is not None}
     emails: dict[str, str] = {}
-    actors: dict[int, str] = {}
+    facts = _LogFacts()
     for event in FileLog.open_readonly(run_dir).read():
-        if type(event).__name__ == "PersonJoined":
-            emails[event.person] = event.email.lower()  # type: ignore[attr-defined]
-        if event.seq in seqs:
-            actors[event.seq] = emails.get(event.actor, "")
-    return actors
+        target.observe(event)
+        if isinstance(event, ev.PersonJoined):
+            emails[event.person] = event.email.lower()
+        uncertain = isinstance(event, LOCATABLE) and journal.uncertain(event.seq)
+        if uncertain:
+            facts.uncertain.append(event)
+        if uncertain or event.seq in wanted:
+            facts.actors[event.seq] = emails.get(event.actor, "")
+    return facts
+
+
+def _settle(
+    target: AsanaTarget, ids: IdMap, facts: _LogFacts, last_write: float, echo
+) -> list[tuple[int, str, str, int]]:
+    """The uncertain creates that happened after all, as (seq, sim id, gid, kind); refuses
+    (deleting nothing) when that cannot be told for one of them. What is not there yet may
+    still land if the replay stopped recently: looked for again once it no longer can."""
+    claimed: set[str] = set()
+    found: list[tuple[int, str, str, int]] = []
+    problems: list[str] = []
+
+    def look(events: list[ev.Event]) -> list[ev.Event]:
+        missing = []
+        for event in events:
+            try:
+                hit = _locate(target, ids, claimed, event, facts.actors.get(event.seq, ""))
+            except (Undecidable, Unavailable, ApiRejected, TokenInvalid) as exc:
+                problems.append(f"seq {event.seq} ({type(event).__name__}): {exc}")
+                continue
+            if hit is None:
+                missing.append(event)
+            else:
+                claimed.add(hit[1])
+                found.append((event.seq, *hit, _kind_of(hit[0])))  # type: ignore[arg-type]
+        return missing
+
+    missing = look(list(reversed(facts.uncertain)))  # newest first, as the rest
+    age = time.time() - last_write
+    wait = target.client.backoff.landing - age
+    if missing and not problems and wait > 0:
+        echo(f"{len(missing)} creates of the stopped replay are not there (yet): it wrote its "
+             f"checkpoint {age:.0f} s ago and a request it sent may still take effect; looking "
+             f"again in {wait:.0f} s.")  # fmt: skip
+        time.sleep(wait)
+        look(missing)
+    if problems:
+        raise BusyworkError(
+            f"clean: cannot tell whether {len(problems)} objects the interrupted replay may have "
+            f"created exist ({problems[0]}); resume the replay first (it settles them), then "
+            "clean again. Nothing was deleted; the checkpoint is kept."
+        )
+    return found
+
+
+def _locate(
+    target: AsanaTarget, ids: IdMap, claimed: set[str], event: ev.Event, email: str
+) -> tuple[str, str] | None:
+    """(sim id, gid) of the object `event` created, if it exists and nobody else owns it."""
+    client = target.client
+    key = email if client.has(email) else DEFAULT if client.has(DEFAULT) else None
+    if key is None:
+        raise Undecidable(f"no token to look with ({email or 'its actor'} has none and the "
+                          "tokens file has no default)")  # fmt: skip
+
+    def first(path: str, params: dict[str, str], same: Callable[[dict[str, Any]], bool]):
+        try:
+            items = list(client.pages(key, path, params))
+        except ApiRejected as exc:
+            if exc.status in NOT_THERE:
+                return None
+            raise
+        return next((i["gid"] for i in items
+                     if same(i) and not ids.taken(i["gid"]) and i["gid"] not in claimed), None)  # fmt: skip
+
+    gid: str | None = None
+    match event:
+        case ev.ProjectCreated():
+            params = {"workspace": target.workspace, "opt_fields": "name"}
+            gid = first("/projects", params, lambda p: p.get("name") == event.name)
+            return (event.project, gid) if gid else None
+        case ev.TaskCreated():
+            parent, project = ids.get(event.parent), ids.get(event.project)
+            where = f"/tasks/{parent}/subtasks" if event.parent else f"/projects/{project}/tasks"
+            if parent if event.parent else project:
+                gid = first(where, {"opt_fields": "name"}, lambda t: t.get("name") == event.name)
+            return (event.task, gid) if gid else None
+        case ev.StatusUpdatePosted() | ev.PortfolioStatusPosted():
+            parent = ids.get(getattr(event, "project", None) or getattr(event, "portfolio", None))
+            if parent:
+                gid = first("/status_updates", {"parent": parent, "opt_fields": "title,text"},
+                            lambda u: (u.get("title"), u.get("text")) == (event.title, event.text))  # fmt: skip
+            return (event.status_update, gid) if gid else None
+        case ev.PortfolioCreated():
+            me = client.get(key, "/users/me", {"opt_fields": "name"})["gid"]
+            params = {"workspace": target.workspace, "owner": me, "opt_fields": "name"}
+            gid = first("/portfolios", params, lambda p: p.get("name") == event.name)
+            return (event.portfolio, gid) if gid else None
+        case ev.PersonWentOutOfOffice():
+            user = ids.get(event.person)
+            if user:  # by length: the replay may have shifted the dates (--shift-dates)
+                days = (event.end_on - event.start_on).days
+                params = {"user": user, "workspace": target.workspace,
+                          "opt_fields": "start_date,end_date"}  # fmt: skip
+                gid = first("/ooo_entries", params, lambda o: _days(o) == days)
+            return (ooo_id(event), gid) if gid else None
+    return None
+
+
+def _days(entry: dict[str, Any]) -> int | None:
+    try:
+        start, end = entry["start_date"], entry["end_date"]
+        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).days
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _delete_all(
@@ -132,6 +284,10 @@ def _delete_all(
     for seq, sim_id, gid, kind in doomed:
         email = actors.get(seq, "")
         key = email if client.has(email) else DEFAULT
+        if not client.has(key):
+            failed.append(f"{sim_id} ({gid}): no token can delete it ({email or 'its creator'} "
+                          "has no usable token and the tokens file has no default)")  # fmt: skip
+            continue
         try:
             if _delete(client, key, KINDS[kind][1] + gid):
                 deleted[kind] += 1

@@ -9,8 +9,16 @@ retries that never duplicate a create.
   only: a target never reached is most likely a wrong URL or a server that is down, and the
   user should hear so in about a second, not after the whole backoff. For a write, the outcome of a failed attempt is
   unknown; before sending it again the caller's ``reconcile`` looks for the object.
+- A write that timed out may still be running at the server and take effect later: before it
+  is sent again, ``reconcile`` looks for it right away and, if it is not there, again once
+  ``Backoff.landing`` seconds have passed since it was sent (so a late landing is found instead
+  of duplicated). Asana documents no bound on how long a request may run after the client gave
+  up; ``landing`` is our assumption (90 s, three times the read timeout).
 - 401: the token is marked invalid (`TokenInvalid`); 400/403/404 etc.: `ApiRejected` with
   Asana's message.
+- ``stop`` (a `threading.Event`, set by whoever runs the replay): waits for a turn in the rate
+  limit and backoff sleeps end at once with `Stopped`; a request already sent is never
+  abandoned before it can no longer land.
 
 Tokens are identified by a *key* (an email, or "default"); no message, repr or exception of
 this module contains a token value.
@@ -40,6 +48,7 @@ _JSON = msgspec.json.Decoder()
 _ENC = msgspec.json.Encoder()
 MAX_RATE_LIMITED = 50  # 429s in a row for one call before giving up on it
 FIRST_CONTACT_ATTEMPTS = 3  # tries before the target has ever answered (see the docstring)
+MAX_QUOTA = 1_000_000  # requests per window: far above any plan, and safe for the arithmetic
 
 
 class ApiRejected(BusyworkError):
@@ -54,8 +63,21 @@ class TokenInvalid(BusyworkError):
         self.key = key
 
 
+class NoToken(TokenInvalid):
+    """The tokens file has no token for this key (e.g. no ``default``)."""
+
+    def __init__(self, key: str):
+        BusyworkError.__init__(self, f"the tokens file has no token for {key}")
+        self.key = key
+
+
 class Unavailable(BusyworkError):
     """Retries exhausted on 5xx, resets or timeouts."""
+
+
+class Stopped(BusyworkError):
+    """The caller's stop event was set while this call waited to send (nothing was sent, or
+    what was sent can no longer land)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,14 @@ class Limits:
     max_writes: int = 15
     max_reads: int = 50
 
+    def __post_init__(self) -> None:
+        if not 1 <= self.quota <= MAX_QUOTA:
+            raise InvalidInput(
+                f"--rate-limit: {self.quota}; expected 1 to {MAX_QUOTA:,} requests per minute"
+            )
+        if not self.window > 0:
+            raise InvalidInput(f"rate limit window: {self.window}; expected seconds > 0")
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -72,6 +102,8 @@ class Backoff:
     cap: float = 30.0
     attempts: int = 6  # tries in all, the first included
     timeout: tuple[float, float] = (5.0, 30.0)  # connect, read
+    # Seconds after sending by which a write that timed out has taken effect or never will.
+    landing: float = 90.0
 
 
 class _TokenLane:
@@ -96,8 +128,9 @@ class _TokenLane:
     def __repr__(self) -> str:
         return "_TokenLane(<token hidden>)"
 
-    def wait_turn(self) -> None:
-        """Block until one more request fits the rolling window and any Retry-After.
+    def wait_turn(self, stop: threading.Event) -> None:
+        """Block until one more request fits the rolling window and any Retry-After;
+        `Stopped` when `stop` is set meanwhile.
 
         A request counts from when it is let through until `window` after its answer: the
         server saw it somewhere in between, so measured this way the client can never get
@@ -116,7 +149,8 @@ class _TokenLane:
                         self.in_flight += 1
                         return
                     wait = done[0] + limits.window - now if done else 0.005
-            time.sleep(min(max(wait, 0.001), 1.0))
+            if stop.wait(min(max(wait, 0.001), 1.0)):
+                raise Stopped("stopped while waiting for the rate limit")
 
     def finished(self) -> None:
         with self.lock:
@@ -155,6 +189,7 @@ class AsanaClient:
         limits: Limits | None = None,
         backoff: Backoff | None = None,
         seed: int | None = None,
+        stop: threading.Event | None = None,
     ):
         problem = api_url_problem(base_url)
         if problem:
@@ -175,6 +210,8 @@ class AsanaClient:
         self.counters = Counters()
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
+        # Set by the caller (e.g. to the replay's stop event): waits end early (see docstring).
+        self.stop = stop or threading.Event()
 
     def __repr__(self) -> str:
         return f"AsanaClient({self.base_url}, keys={sorted(self._lanes)})"
@@ -216,7 +253,7 @@ class AsanaClient:
         happened after all; a non-None answer is returned instead of sending again."""
         lane = self._lanes.get(key)
         if lane is None:
-            raise TokenInvalid(key)
+            raise NoToken(key)
         write = method != "GET"
         body = _ENC.encode({"data": data}) if data is not None else None
         url = self.base_url + path
@@ -234,22 +271,54 @@ class AsanaClient:
                 if limited > MAX_RATE_LIMITED:
                     raise Unavailable(f"{method} {path}: still rate limited after {limited} waits")
                 continue
+            # A write that timed out may still be running at the server: it must not be sent
+            # again (nor the call given up) before it can no longer land.
+            landing = None
+            if write and reconcile is not None and isinstance(cause, _TimedOut):
+                landing = cause.sent + self.backoff.landing
             attempts += 1
             allowed = self.backoff.attempts
             if not self.reached:
                 allowed = min(allowed, FIRST_CONTACT_ATTEMPTS)
             if attempts >= allowed:
+                if landing is not None:
+                    found = self._settle(reconcile, landing)
+                    if found is not None:
+                        return found
                 where = "" if self.reached else f"cannot reach {self.base_url}: "
                 raise Unavailable(
                     f"{where}{method} {path}: {cause} (gave up after {attempts} tries)"
                 )
             self.counters.add("retries")
-            time.sleep(self._delay(attempts))
+            self._pause(self._delay(attempts), interruptible=landing is None)
             if write and reconcile is not None:
-                found = reconcile()
+                found = self._settle(reconcile, landing)
                 if found is not None:
-                    self.counters.add("reconciled")
                     return found
+
+    def _settle(self, reconcile: Callable[[], Any | None], landing: float | None) -> Any | None:
+        """Whether an unknown write happened: look now, and when it may still land, look again
+        once it no longer can."""
+        try:
+            found = reconcile()
+        except Stopped:
+            if landing is None:
+                raise
+            found = None  # stopping: still wait for the landing below, then look
+        if found is None and landing is not None:
+            self._pause(landing - time.monotonic(), interruptible=False)
+            found = reconcile()
+        if found is not None:
+            self.counters.add("reconciled")
+        return found
+
+    def _pause(self, seconds: float, *, interruptible: bool) -> None:
+        if seconds <= 0:
+            return
+        if not interruptible:
+            time.sleep(seconds)
+        elif self.stop.wait(seconds):
+            raise Stopped("stopped while waiting to retry")
 
     def _send(
         self,
@@ -260,20 +329,23 @@ class AsanaClient:
         body: bytes | None,
         params: Mapping[str, str] | None,
         write: bool,
-    ) -> _Answer | _RateLimited | str:
+    ) -> _Answer | _RateLimited | _TimedOut | str:
         """One attempt: the answer, a 429, or (a retryable failure) its description."""
         gate = lane.writes if write else lane.reads
         headers = {"Content-Type": "application/json"} if body is not None else None
         with gate:
-            lane.wait_turn()
+            lane.wait_turn(self.stop)
             self.counters.add("requests")
+            sent = time.monotonic()
             try:
                 resp = lane.session.request(
                     method, url, data=body, params=params, headers=headers,
                     timeout=self.backoff.timeout,
                 )  # fmt: skip
+            except requests.ConnectTimeout:
+                return "connection timed out"  # never sent: nothing can land
             except requests.Timeout:
-                return "timed out"
+                return _TimedOut(sent)
             except requests.ConnectionError:
                 return "connection failed or was dropped"
             finally:
@@ -327,6 +399,16 @@ class _Answer:
 @dataclass(frozen=True, slots=True)
 class _RateLimited:
     retry_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class _TimedOut:
+    """Sent (at monotonic time `sent`) but not answered in time: it may still take effect."""
+
+    sent: float
+
+    def __str__(self) -> str:
+        return "timed out waiting for the answer"
 
 
 def _retry_after(value: str | None) -> float:

@@ -39,6 +39,7 @@ import click
     metavar="FILE",
     help="With --for: where to write the new tokens file.",
 )
+@click.option("--force", is_flag=True, help="With --write-tokens: replace an existing tokens file.")
 @click.option(
     "--data",
     "data_dir",

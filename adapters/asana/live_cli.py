@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.asana.replay_cli import ReplayArgs, in_background, print_summary, wait_for
+from adapters.asana.replay_cli import (
+    ReplayArgs,
+    in_background,
+    note_unmapped,
+    print_summary,
+    wait_for,
+)
 from adapters.asana.replay_job import (
     base_url_for,
     check_speed,
@@ -71,6 +77,7 @@ def live_command(
                 echo(f"Browse:     {sandbox.root_url}/  (while this command runs)")
             target = connect(sandbox.base_url, tokens, dest)
             target.name = sandbox_target_name()
+        note_unmapped(target, (p.email for p in manifest.scenario.people))
         summary = _run(run_dir, manifest, state, content, target, args,
                        "sandbox" if sandbox else args.to)  # fmt: skip
     finally:

@@ -12,7 +12,7 @@ import shlex
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -212,7 +212,15 @@ def replay_command(
             sandbox.stop()
 
 
+def note_unmapped(target: AsanaTarget, people: Iterable[str]) -> None:
+    """Say up front, on stderr, whose events will wait for want of a token (`people`: emails)."""
+    notice = target.unmapped_notice(people)
+    if notice:
+        print(f"Note: {notice}", file=sys.stderr)
+
+
 def _replay(run_dir: Path, target: AsanaTarget, args: ReplayArgs, speed, kind: str):
+    note_unmapped(target, (p.email for p in read_manifest(run_dir).scenario.people))
     journal = open_journal(run_dir, target, kind)
     try:
         summary = in_background(

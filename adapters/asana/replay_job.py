@@ -235,6 +235,7 @@ def run_replay(
     finish; the rest wait for the next run)."""
     manifest = read_manifest(run_dir)
     stop = stop or threading.Event()
+    target.client.stop = stop  # waits for the rate limit or a backoff end when stopped
     base = options or ReplayOptions()
     options = ReplayOptions(speed=speed, workers_per_lane=base.workers_per_lane,
                             max_pending=base.max_pending, max_failure_ratio=base.max_failure_ratio,

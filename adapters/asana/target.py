@@ -1,8 +1,12 @@
 """Events → Asana API calls (the replay `Target` for Asana and the sandbox).
 
 Who acts: a person with their own token acts as themself; one without acts through the
-``default`` token or is skipped (``unmapped``). A token Asana rejects (401) is marked invalid;
-that person's later events go through ``default`` or are skipped (``on_invalid_token``).
+``default`` token or is skipped (``unmapped``, or when there is no default token). A token
+Asana rejects (401) is marked invalid; that person's later events go through ``default`` or
+are skipped (``on_invalid_token``). Skips for want of a token are never final: the events wait
+for a later run with the token (and the summary says so). Before its first event the target
+checks that every token in [people] logs in as the person it is listed for (a swapped token
+would make one person the author of another's comments).
 
 Mapping: a project is a board whose sections are the run's (the "Untitled section" Asana adds
 becomes the first); a state change moves the task to its section, TaskCompleted/-Reopened set
@@ -16,16 +20,26 @@ their comments, likes and followers: `target_tasks`; custom fields and their val
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.asana.client import DEFAULT, ApiRejected, AsanaClient, TokenInvalid, Unavailable
+from adapters.asana.client import (
+    DEFAULT,
+    ApiRejected,
+    AsanaClient,
+    Stopped,
+    TokenInvalid,
+    Unavailable,
+)
 from adapters.asana.target_fields import FieldsMixin
 from adapters.asana.target_tasks import TasksMixin
 from adapters.asana.target_workspace import WorkspaceMixin
+from adapters.asana.tokens import check_owners, tokenless_note
 from engine import events as ev
 from engine.errors import InvalidInput
 from engine.replay_deps import ooo_id
@@ -72,6 +86,10 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         self.options = options or TargetOptions()
         self.name = target_id(client.base_url, workspace)
         self._email: dict[str, str] = {}  # person id → email (lower case)
+        self._tokenless: set[str] = set()  # people whose events wait for a token
+        self._tokenless_lock = threading.Lock()
+        self._verified = False
+        self._verify_lock = threading.Lock()
         self._handlers: dict[type, Callable[[Any, IdMap, bool], dict[str, str]]] = {
             ev.PersonJoined: self._person_joined,
             ev.ProjectCreated: self._project_created,
@@ -110,6 +128,7 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         handler = self._handlers[type(event)]
         for attempt in (1, 2):
             try:
+                self.verify_tokens()
                 return handler(event, ids, uncertain)
             except TokenInvalid as exc:
                 # The person's key is now invalid; a second try goes through `default` when
@@ -121,6 +140,8 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
                 raise Rejected(str(exc), exc.status) from None
             except Unavailable as exc:
                 raise Parked(str(exc)) from None
+            except Stopped as exc:  # not a failure: the next run sends it
+                raise Skip(f"{exc}; the next run sends it", retry_later=True) from None
         raise AssertionError("unreachable")
 
     def counters(self) -> dict[str, Any]:
@@ -131,8 +152,51 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
             "rate_limited": c.rate_limited,
             "reconciled": c.reconciled,
             "invalid_tokens": sorted(self.client.invalid),
-            "notes": list(self._notes),
+            "notes": [*self._notes, *self._tokenless_notes()],
         }
+
+    # -- whose tokens --------------------------------------------------------------------------
+
+    def verify_tokens(self) -> None:
+        """Check once that each token of [people] logs in as its person (`InvalidInput` naming
+        both emails, never the token). Raised before the first event sends anything."""
+        if self._verified:
+            return
+        with self._verify_lock:
+            if self._verified:
+                return
+            keys = [k for k in self.client.keys if k != DEFAULT and self.client.has(k)]
+            with ThreadPoolExecutor(max_workers=max(1, min(8, len(keys)))) as pool:
+                owners = dict(zip(keys, pool.map(self._owner_of, keys), strict=True))
+            check_owners(owners)
+            self._verified = True
+
+    def _owner_of(self, key: str) -> str | None:
+        """The email of the user `key`'s token logs in as (None when it cannot be told)."""
+        try:
+            me = self.client.get(key, "/users/me", {"opt_fields": "email,name"})
+        except TokenInvalid:
+            return None  # marked invalid: that person's events are handled as after any 401
+        except ApiRejected:
+            return None
+        self._me.setdefault(key, me["gid"])
+        email = me.get("email")
+        return email.lower() if isinstance(email, str) and email else None
+
+    def unmapped_notice(self, emails: Iterable[str]) -> str | None:
+        """What will happen to the people among `emails` who cannot act (say it up front)."""
+        missing = sorted({e.lower() for e in emails} - set(self.client.keys))
+        if not missing or (self.options.unmapped == "default" and self.client.has(DEFAULT)):
+            return None
+        return self._tokenless_text(missing, "will wait")
+
+    def _tokenless_notes(self) -> list[str]:
+        with self._tokenless_lock:
+            missing = sorted(self._tokenless)
+        return [self._tokenless_text(missing, "wait")] if missing else []
+
+    def _tokenless_text(self, missing: list[str], verb: str) -> str:
+        return tokenless_note(missing, skip=self.options.unmapped == "skip", verb=verb)
 
     # -- who acts ------------------------------------------------------------------------------
 
@@ -151,7 +215,10 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         if self.options.unmapped == "default" and self.client.has(DEFAULT):
             return DEFAULT
         why = "--unmapped skip" if self.options.unmapped == "skip" else "no default token"
-        raise Skip(f"{email or person} has no token ({why})")
+        with self._tokenless_lock:
+            self._tokenless.add(email or person)
+        # Not final: a later run with their token (or a default) sends their events.
+        raise Skip(f"{email or person} has no token ({why})", retry_later=True)
 
     @staticmethod
     def _user(ids: IdMap, person: str | None) -> str | None:
@@ -209,11 +276,16 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         """The person's user gid ("" when they are not a user of this workspace)."""
         email = e.email.lower()
         if self.client.has(email):
-            return self.client.get(email, "/users/me", {"opt_fields": "email"})["gid"]
-        if not self.client.has(DEFAULT):
-            return ""
+            if email not in self._me:  # usually known: `verify_tokens` asked already
+                me = self.client.get(email, "/users/me", {"opt_fields": "email"})
+                self._me[email] = me["gid"]
+            return self._me[email]
+        # Anyone in the workspace can look a colleague up: the default token, else any other.
+        looker = next((k for k in (DEFAULT, *self.client.keys) if self.client.has(k)), None)
+        if looker is None:
+            raise Skip(f"{email}: no valid token left to look them up", retry_later=True)
         try:
-            user = self.client.get(DEFAULT, f"/users/{email}", {"opt_fields": "email"})
+            user = self.client.get(looker, f"/users/{email}", {"opt_fields": "email"})
         except ApiRejected as exc:
             if exc.status in (400, 403, 404):
                 return ""  # not in this workspace: their assignments are dropped

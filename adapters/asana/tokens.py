@@ -6,14 +6,18 @@ Format (TOML), shared by ``busywork sandbox`` and replay::
     [people]
     "alice@example.com" = "tok-alice"     # email -> personal access token
 
-Errors name the file and the key, never a token value.
+Errors name the file and the key, never a token value; a key that is not an email address is
+not shown either (a file with keys and values swapped would have tokens as its keys).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,10 +55,13 @@ def load_tokens(path: str | Path) -> Tokens:
 
 
 def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
-    unknown = sorted(set(raw) - {"default", "people"})
+    unknown = [key for key in raw if key not in ("default", "people")]
     if unknown:
+        # Shown only when it is a near miss of a real key (a typo); anything else may be a token.
+        close = difflib.get_close_matches(unknown[0], ["default", "people"], n=1, cutoff=0.6)
+        what = f"'{unknown[0]}'" if close else "(not shown: it may be a token)"
         raise InvalidInput(
-            f"{source}: unknown key '{unknown[0]}' (expected 'default' and a [people] table)"
+            f"{source}: unknown top-level key {what} (expected 'default' and a [people] table)"
         )
     default = raw.get("default")
     if default is not None and not _is_token(default):
@@ -63,9 +70,12 @@ def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
     if not isinstance(people_raw, dict):
         raise InvalidInput(f"{source}: 'people' must be a table of email = token")
     people: dict[str, str] = {}
-    for email, token in people_raw.items():
-        if "@" not in email or email.strip() != email:
-            raise InvalidInput(f"{source}: people.'{email}' is not an email address")
+    for position, (email, token) in enumerate(people_raw.items(), start=1):
+        if not _is_email(email):
+            raise InvalidInput(
+                f"{source}: key number {position} in [people] is not an email address (not "
+                "shown: it may be a token; the table maps email = token)"
+            )
         if not _is_token(token):
             raise InvalidInput(
                 f"{source}: people.'{email}' must be a non-empty string token without spaces"
@@ -78,18 +88,91 @@ def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
     return Tokens(people=people, default=default)
 
 
-def write_tokens(path: str | Path, tokens: Tokens) -> None:
-    """Write a tokens file readable only by its owner (it holds secrets)."""
+def check_owners(owners: Mapping[str, str | None], source: str = "tokens file") -> None:
+    """Refuse tokens that belong to someone else. `owners`: each email of [people] → the email
+    of the user its token logs in as (None: unknown). Names people, never tokens."""
+    wrong = [(listed, actual) for listed, actual in owners.items()
+             if actual and actual.lower() != listed.lower()]  # fmt: skip
+    if not wrong:
+        return
+    shown = "; ".join(f"people.'{listed}' is the token of {actual}" for listed, actual in wrong[:5])
+    more = f" (and {len(wrong) - 5} more)" if len(wrong) > 5 else ""
+    raise InvalidInput(
+        f"{source}: {shown}{more}; each person needs their own token, or their comments would "
+        "show under someone else's name"
+    )
+
+
+def tokenless_note(missing: list[str], *, skip: bool, verb: str = "wait") -> str:
+    """What happens to the people (`missing`, emails) who have no token: their events wait
+    unsent for a later run; `skip`: because of ``--unmapped skip`` (else: no default token)."""
+    shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10
+                                       else "")  # fmt: skip
+    if skip:
+        why = "--unmapped skip"
+        fix = "give them tokens in the tokens file, or use --unmapped default, and run again"
+    else:
+        why = "and there is no default token"
+        fix = "add their tokens, or a default token, to the tokens file and run again"
+    who = "1 person has" if len(missing) == 1 else f"{len(missing)} people have"
+    return f"{who} no token ({why}): {shown}; their events {verb} unsent for a later run ({fix})"
+
+
+def write_tokens(path: str | Path, tokens: Tokens, *, force: bool = False) -> None:
+    """Write a tokens file readable only by its owner (it holds secrets). An existing file is
+    kept unless `force` (it may hold tokens still in use); either way the new file is complete
+    and 0600 from its first byte: written aside, then renamed into place."""
     path = Path(path)
     lines = ["# busywork tokens: email -> Asana personal access token. Keep this file private."]
     if tokens.default:
         lines.append(f"default = {json.dumps(tokens.default)}")
     lines.append("[people]")
     lines += [f"{json.dumps(e)} = {json.dumps(t)}" for e, t in sorted(tokens.people.items())]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
+    if path.is_dir():
+        raise InvalidInput(f"{path}: is a folder; expected a file name for the tokens")
+    if path.exists() and not force:
+        raise InvalidInput(f"{path}: already exists (it may hold tokens still in use); "
+                           "choose another file, or pass --force to replace it")  # fmt: skip
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot write the tokens file ({exc.strerror})") from None
+    try:
+        os.fchmod(fd, 0o600)  # mkstemp makes it 0600; say so, whatever the umask
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        _put_in_place(tmp, path, force)
+    except FileExistsError:
+        raise InvalidInput(f"{path}: already exists; pass --force to replace it") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot write the tokens file ({exc.strerror})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _put_in_place(tmp: str, path: Path, force: bool) -> None:
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # atomic and never overwrites (FileExistsError if it appeared)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+
+
+def _is_email(key: str) -> bool:
+    local, at, domain = key.partition("@")
+    return (
+        bool(at and local and domain) and key.strip() == key and not any(c.isspace() for c in key)
+    )
 
 
 def _is_token(value: object) -> bool:

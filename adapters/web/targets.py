@@ -128,4 +128,7 @@ def clean_target(
         team=spec.team or None,
         plan=spec.plan,
     )
-    return clean_command(run_dir, args, echo=lambda _text: None, confirm=None)
+    # Called once the job has stopped: nothing its replay sent can still land.
+    return clean_command(
+        run_dir, args, echo=lambda _text: None, confirm=None, replay_ended_cleanly=True
+    )

@@ -45,8 +45,7 @@ class SandboxApp:
         self.store = store
         self.identity = identity
         self.limiter = RateLimiter(limits)
-        self.dice = FaultDice(faults) if faults else None
-        self.slow_seconds = faults.slow_seconds if faults else 0.0
+        self.set_faults(faults)
         self.root_url = root_url
         self.stopping = threading.Event()  # wakes "slow" faults at shutdown
         self.internal_errors: list[str] = []  # tracebacks of bugs (500s we did not inject)
@@ -55,6 +54,11 @@ class SandboxApp:
         self._lock = threading.Lock()
         self._uses: dict[str, int] = {}
         self._revoked: set[str] = set()
+
+    def set_faults(self, faults: FaultPlan | None) -> None:
+        """Inject these faults from the next request on (None: none)."""
+        self.dice = FaultDice(faults) if faults else None
+        self.slow_seconds = faults.slow_seconds if faults else 0.0
 
     def revoke(self, token: str) -> None:
         with self._lock:

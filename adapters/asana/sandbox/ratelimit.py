@@ -19,6 +19,10 @@ from adapters.asana.sandbox.apierror import ApiError
 
 TOO_MANY = "You have made too many requests recently. Please, be chill."
 PLANS = {"paid": 1500, "free": 150}
+# The longest history kept per token: a quota above it can never be reached (in practice no
+# limit), and a huge quota (10**20) must not size a deque (OverflowError, seen as a dropped
+# connection by the client).
+MAX_HISTORY = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,11 @@ class RateLimiter:
         quota, window = self.limits.quota, self.limits.window
         with self._lock:
             now = self._clock()
-            history = self._history.setdefault(token, deque(maxlen=quota))
+            history = self._history.setdefault(token, deque(maxlen=min(quota, MAX_HISTORY)))
             while history and history[0] <= now - window:
                 history.popleft()  # out of the window for good: time only moves forward
             over = len(history) + cost > quota
-            history.extend([now] * min(cost, quota))
+            history.extend([now] * min(cost, quota, MAX_HISTORY))
             if not over:
                 return
             # The request just recorded is now in the history: it waits for the oldest slot.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import secrets
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +15,8 @@ from adapters.asana.sandbox.faults import faults_from_option
 from adapters.asana.sandbox.ratelimit import PLANS, Limits
 from adapters.asana.tokens import Tokens, load_tokens, write_tokens
 from engine.errors import InvalidInput
+
+MAX_RATE_LIMIT = 1_000_000  # requests per minute per token: far above any Asana plan
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class SandboxOptions:
     rate_limit: int | None = None
     plan: str = "paid"
     faults: str | None = None
+    force: bool = False  # with --write-tokens: replace an existing file
 
 
 def people_in_run(run_dir: Path) -> list[tuple[str, str]]:
@@ -50,10 +55,14 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
             raise InvalidInput("--for RUN creates tokens; drop --tokens")
         if options.write_tokens_file is None:
             raise InvalidInput("--for RUN needs --write-tokens FILE (where the new tokens go)")
+        if options.write_tokens_file.exists() and not options.force:
+            raise InvalidInput(f"--write-tokens {options.write_tokens_file}: already exists (it "
+                               "may hold tokens still in use); choose another file, or pass "
+                               "--force to replace it")  # fmt: skip
         names = dict(people_in_run(options.for_run))
         tokens = Tokens({email: secrets.token_urlsafe(24) for email in names},
                         default=secrets.token_urlsafe(24))  # fmt: skip
-        write_tokens(options.write_tokens_file, tokens)
+        write_tokens(options.write_tokens_file, tokens, force=options.force)
         note = f"Wrote tokens for {len(names)} people to {options.write_tokens_file}"
     elif options.write_tokens_file is not None:
         raise InvalidInput("--write-tokens needs --for RUN (the run whose people get tokens)")
@@ -65,6 +74,8 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
     if options.plan not in PLANS:
         raise InvalidInput(f"--plan: {options.plan!r} is not one of {', '.join(PLANS)}")
     quota = options.rate_limit or PLANS[options.plan]
+    if not 1 <= quota <= MAX_RATE_LIMIT:
+        raise InvalidInput(f"--rate-limit: {quota}; expected 1 to {MAX_RATE_LIMIT:,} per minute")
     config = SandboxConfig(
         people=[
             SandboxPerson(email, names[email], token) for email, token in tokens.people.items()
@@ -78,6 +89,17 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
         plan=options.plan,
     )
     return config, note
+
+
+def listen_error(host: str, port: int, exc: OSError) -> InvalidInput:
+    """Which option is to blame when the server cannot listen: the address or the port."""
+    if isinstance(exc, socket.gaierror):
+        return InvalidInput(f"--host {host}: not a valid address or host name ({exc.strerror})")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return InvalidInput(f"--host {host}: not an address of this machine ({exc.strerror})")
+    if exc.errno == errno.EADDRINUSE:
+        return InvalidInput(f"--port {port}: already in use ({exc.strerror}); try --port 0")
+    return InvalidInput(f"--host {host} --port {port}: cannot listen ({exc.strerror})")
 
 
 def describe(sandbox: Sandbox) -> list[str]:
@@ -104,7 +126,7 @@ def run_sandbox(
     try:
         sandbox = Sandbox(config)
     except OSError as exc:
-        raise InvalidInput(f"--port {options.port}: cannot listen ({exc.strerror})") from None
+        raise listen_error(options.host, options.port, exc) from None
     if note:
         echo(note)
     with sandbox:

@@ -1,0 +1,206 @@
+"""Tokens and who acts: a token listed for the wrong person is refused before anything is
+written; people without a token are announced, noted and parked (a later run with their token
+delivers them); tokens files never echo a token, are written 0600 and are not overwritten
+without being asked to."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from adapters.asana.client import Backoff
+from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
+from adapters.asana.sandbox.run import SandboxOptions, build_config
+from adapters.asana.tokens import Tokens, load_tokens, write_tokens
+from engine.errors import InvalidInput
+from tests.replay_checks import (
+    make_run,
+    run_people,
+    synthetic_run,
+    tokens_of,
+    write_tokens_file,
+)
+from tests.runner import busywork
+
+FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0), landing=0.0)
+UNLIMITED = ServerLimits(quota=1_000_000)
+
+
+@pytest.fixture
+def two_people(tmp_path, make_sandbox):
+    """A run where person1 and person2 each work in their own project, and a sandbox for them."""
+    run_dir = synthetic_run(tmp_path / "run", people=2, tasks=3, comments=2)
+    people = run_people(run_dir)
+    return run_dir, people, make_sandbox(people=people, limits=UNLIMITED)
+
+
+def _replay(run_dir: Path, sandbox, tokens: Tokens):
+    target = connect(sandbox.base_url, tokens, Destination(to=sandbox.base_url, backoff=FAST))
+    journal = open_journal(run_dir, target, "test")
+    try:
+        return run_replay(run_dir, target, journal, speed=None)
+    finally:
+        journal.close()
+        target.client.close()
+
+
+def _writes(sandbox) -> list[str]:
+    seen: list[str] = []
+    sandbox.app.observer = lambda request, status, body: (
+        seen.append(f"{request.method} {request.path}") if request.method != "GET" else None
+    )
+    return seen
+
+
+# -- a token that belongs to someone else --------------------------------------------------------
+
+
+def test_a_token_of_someone_else_is_refused_before_any_write(two_people):
+    run_dir, people, sandbox = two_people
+    first, second = people
+    swapped = Tokens({first.email: second.token, second.email: second.token},
+                     default=sandbox.admin_token)  # fmt: skip
+    writes = _writes(sandbox)
+    with pytest.raises(InvalidInput) as raised:
+        _replay(run_dir, sandbox, swapped)
+    message = str(raised.value)
+    assert message.startswith(f"tokens file: people.'{first.email}' is the token of {second.email}")
+    assert second.token not in message and first.token not in message
+    assert writes == []  # nobody became anybody else's author
+    with sandbox.store.lock:
+        assert not sandbox.store.records["project"] and not sandbox.store.records["story"]
+
+
+def test_a_swapped_token_on_the_command_line_exits_2_naming_people_only(two_people, tmp_path):
+    run_dir, people, sandbox = two_people
+    first, second = people
+    tokens = write_tokens_file(tmp_path / "swapped.toml",
+                               Tokens({first.email: second.token}, default=sandbox.admin_token))  # fmt: skip
+    result = busywork("replay", str(run_dir), "--to", sandbox.base_url, "--tokens", str(tokens),
+                      cwd=tmp_path, check=False)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert f"people.'{first.email}' is the token of {second.email}" in result.stderr
+    assert second.token not in result.stdout + result.stderr
+
+
+# -- people without a token ----------------------------------------------------------------------
+
+
+def test_people_without_a_token_are_announced_parked_and_delivered_later(two_people):
+    run_dir, people, sandbox = two_people
+    first, second = people
+    only_first = tokens_of(people, None, only=1)  # no default token either
+    target = connect(sandbox.base_url, only_first, Destination(to=sandbox.base_url, backoff=FAST))
+    notice = target.unmapped_notice([first.email, second.email])
+    target.client.close()
+    assert notice is not None and second.email in notice and first.email not in notice
+    assert "no default token" in notice and "will wait" in notice
+
+    summary = _replay(run_dir, sandbox, only_first)
+    # Everything the second person does waits (their joining only looks them up: done).
+    theirs = sum(1 for line in _events(run_dir) if line["actor"] == "u2") - 1
+    assert summary.skipped + summary.parked == theirs and summary.skipped >= 1
+    assert summary.failed == 0 and summary.applied == summary.events - theirs
+    assert any(second.email in note and "later run" in note for note in summary.notes)
+    with sandbox.store.lock:
+        assert len(sandbox.store.records["project"]) == 1  # only the first person's
+
+    again = _replay(run_dir, sandbox, tokens_of(people, None))
+    assert again.applied == theirs and again.skipped == again.parked == 0 and not again.notes
+    with sandbox.store.lock:
+        projects = [p.name for p in sandbox.store.records["project"].values()]
+        stories = [s for s in sandbox.store.records["story"].values()
+                   if getattr(s, "resource_subtype", "") == "comment_added"]  # fmt: skip
+        authors = {sandbox.store.get("user", s.created_by).email for s in stories}  # type: ignore[attr-defined]
+    assert sorted(projects) == ["Project 1", "Project 2"]
+    assert len(stories) == 2 * 3 * 2 and authors == {first.email, second.email}
+
+
+def test_no_notice_when_everyone_can_act(two_people):
+    run_dir, people, sandbox = two_people
+    # The second person has no token of their own, but the default acts for them.
+    with_default = tokens_of(people, sandbox.admin_token, only=1)
+    target = connect(sandbox.base_url, with_default, Destination(to=sandbox.base_url, backoff=FAST))
+    assert target.unmapped_notice([p.email for p in people]) is None
+    target.client.close()
+
+
+def _events(run_dir: Path) -> list[dict]:
+    lines = []
+    for segment in sorted((run_dir / "events").glob("*.jsonl")):
+        lines += [json.loads(line) for line in segment.read_text().splitlines() if line]
+    return lines
+
+
+# -- tokens files --------------------------------------------------------------------------------
+
+
+def test_a_key_that_is_not_an_email_is_never_echoed(tmp_path):
+    path = tmp_path / "tk.toml"
+    path.write_text('[people]\n"bob@x.org" = "tok-b"\n"SECRETTOKEN123" = "alice@x.org"\n')
+    with pytest.raises(InvalidInput) as raised:
+        load_tokens(path)
+    message = str(raised.value)
+    assert "SECRETTOKEN123" not in message
+    assert "key number 2 in [people] is not an email address" in message and str(path) in message
+    path.write_text('SECRETTOKEN123 = "x"\n')
+    with pytest.raises(InvalidInput, match="unknown top-level key") as raised:
+        load_tokens(path)
+    assert "SECRETTOKEN123" not in str(raised.value)
+
+
+def test_writing_over_a_loose_file_needs_force_and_leaves_it_private(tmp_path):
+    path = tmp_path / "loose.toml"
+    path.write_text("# someone's old tokens\n")
+    os.chmod(path, 0o644)
+    with pytest.raises(InvalidInput, match="already exists.*--force"):
+        write_tokens(path, Tokens({"a@x.org": "tok-new"}))
+    assert path.read_text() == "# someone's old tokens\n"  # untouched
+    write_tokens(path, Tokens({"a@x.org": "tok-new"}), force=True)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_tokens(path).people == {"a@x.org": "tok-new"}
+    assert [p.name for p in tmp_path.iterdir()] == ["loose.toml"]  # no temporary file left
+
+
+def test_sandbox_write_tokens_refuses_an_existing_file_unless_forced(tmp_path, two_people):
+    run_dir, _, _ = two_people
+    path = tmp_path / "tok.toml"
+    path.write_text("# keep me\n")
+    with pytest.raises(InvalidInput, match="--write-tokens .*already exists.*--force"):
+        build_config(SandboxOptions(for_run=run_dir, write_tokens_file=path))
+    assert path.read_text() == "# keep me\n"
+    config, note = build_config(SandboxOptions(for_run=run_dir, write_tokens_file=path, force=True))
+    assert note and len(load_tokens(path).people) == len(config.people) == 2
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_replay_command_announces_people_without_a_token_before_it_starts(
+    tmp_path, make_sandbox
+):
+    run_dir = make_run(tmp_path / "run", days=1)
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, limits=UNLIMITED)
+    tokens = write_tokens_file(tmp_path / "only-first.toml", tokens_of(people, None, only=1))
+    result = busywork("replay", str(run_dir), "--to", sandbox.base_url, "--tokens", str(tokens),
+                      "--json", cwd=tmp_path)  # fmt: skip
+    first_line = result.stderr.splitlines()[0]
+    assert first_line.startswith(f"Note: {len(people) - 1} people have no token")
+    assert people[1].email in first_line and people[0].email not in first_line
+    summary = json.loads(result.stdout)
+    assert summary["failed"] == 0 and summary["skipped"] + summary["parked"] >= 1
+
+
+def test_the_sandbox_command_will_not_overwrite_a_tokens_file_without_force(two_people, tmp_path):
+    run_dir, _, _ = two_people
+    kept = tmp_path / "tokens.toml"
+    kept.write_text('default = "my-real-token"\n')
+    result = busywork("sandbox", "--for", str(run_dir), "--write-tokens", str(kept), "--port", "0",
+                      cwd=tmp_path, check=False)  # fmt: skip
+    assert result.returncode == 2 and "--force" in result.stderr
+    assert "my-real-token" not in result.stderr + result.stdout
+    assert kept.read_text() == 'default = "my-real-token"\n'
