@@ -9,7 +9,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PRISM_DIR := tests/prism
 PRISM_STAMP := $(PRISM_DIR)/node_modules/.installed
 
-.PHONY: demo test bench lint format clean compile
+.PHONY: demo test test-slow bench lint format clean compile
 
 # --compile-bytecode: processes (commands, simulation workers, the tests' subprocesses) start
 # without compiling their imports, also where PYTHONDONTWRITEBYTECODE is set.
@@ -22,8 +22,13 @@ $(STAMP): pyproject.toml uv.lock
 demo: $(STAMP)
 	$(VENV)/bin/busywork demo
 
+# `make test` leaves out the suites marked slow (under 5 minutes on 2 cores); `make test-slow`
+# runs them, and CI (.ci/run) runs both.
 test: $(STAMP) $(PRISM_STAMP) compile
-	$(VENV)/bin/python -m pytest -q -n auto --dist loadfile
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadfile -m "not slow"
+
+test-slow: $(STAMP) $(PRISM_STAMP) compile
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadfile -m slow
 
 # The simulation's hot modules compiled with mypyc (engine/compiled.py): same log, about 1.7×
 # as fast. Rebuilt only when their source changed; without a C compiler busywork runs as pure Python.

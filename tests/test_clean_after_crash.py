@@ -34,6 +34,9 @@ from tests.replay_checks import (
 from tests.runner import BUSYWORK
 from tests.sandbox_fixtures import session_for
 
+# Slow (kill -9 of a replay mid-create, then clean: ~5 s): `make test-slow` runs it, and CI.
+pytestmark = pytest.mark.slow
+
 UNLIMITED = ServerLimits(quota=1_000_000)
 SLOW_SECONDS = 1.0  # the sandbox's "slow" answers: well inside the replay's 30 s read timeout
 SLOW = FaultPlan(rates={"slow": 1.0}, slow_seconds=SLOW_SECONDS)

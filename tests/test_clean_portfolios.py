@@ -23,6 +23,9 @@ from tests.replay_checks import events_of, make_run, run_people, tokens_of, writ
 from tests.sandbox_fixtures import session_for
 from tests.test_sandbox_conformance import Conformance
 
+# Slow (replays then cleans, portfolios included: ~12 s): `make test-slow` runs it, and CI.
+pytestmark = pytest.mark.slow
+
 FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))
 UNLIMITED = ServerLimits(quota=1_000_000)
 CREATED_KINDS = ("project", "task", "story", "status_update", "ooo_entry", "portfolio")

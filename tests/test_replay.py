@@ -57,6 +57,7 @@ def _check(run_dir, sandbox, folder):
     assert_exactly_once(run_dir, folder, got)
 
 
+@pytest.mark.slow  # replays and reads back: several seconds
 def test_replay_then_read_back_with_the_sdk(run_dir, make_sandbox):
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, admin_token="admin-secret-token-1")
@@ -69,6 +70,7 @@ def test_replay_then_read_back_with_the_sdk(run_dir, make_sandbox):
     _check(run_dir, sandbox, folder)
 
 
+@pytest.mark.slow  # replays and reads back: several seconds
 def test_faults_lost_reset_and_5xx_still_exactly_once(run_dir, make_sandbox, rng):
     people = run_people(run_dir)
     plan = FaultPlan(rates={"500": 0.03, "503": 0.03, "reset": 0.03, "lost": 0.06},
@@ -83,6 +85,7 @@ def test_faults_lost_reset_and_5xx_still_exactly_once(run_dir, make_sandbox, rng
     _check(run_dir, sandbox, folder)
 
 
+@pytest.mark.slow  # replays and reads back: several seconds
 def test_revoked_token_skips_that_person_then_default_catches_up(run_dir, make_sandbox):
     people = run_people(run_dir)
     victim = people[0].email
@@ -137,6 +140,7 @@ def test_rate_limited_replay_sustains_the_allowed_rate(tmp_path, make_sandbox):
     assert_exactly_once(run_dir, folder, got)
 
 
+@pytest.mark.slow  # replays and reads back: several seconds
 def test_a_stale_checkpoint_is_refused(run_dir, make_sandbox):
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, admin_token="admin-secret-token-6")

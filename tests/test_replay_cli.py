@@ -49,6 +49,7 @@ def _all_files_text(folder: Path) -> list[str]:
     return [p.read_text(errors="replace") for p in folder.rglob("*") if p.is_file()]
 
 
+@pytest.mark.slow  # replays and reads back: several seconds
 def test_kill_minus_9_at_random_moments_then_resume_exactly_once(run_dir, make_sandbox, rng,
                                                                   tmp_path):  # fmt: skip
     people = run_people(run_dir)
@@ -77,6 +78,7 @@ def test_kill_minus_9_at_random_moments_then_resume_exactly_once(run_dir, make_s
                     sandbox.admin_token)  # fmt: skip
 
 
+@pytest.mark.slow  # replays and reads back: several seconds
 def test_json_summary_then_clean_deletes_everything(run_dir, make_sandbox, tmp_path):
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, admin_token="admin-token-clean")
@@ -120,7 +122,6 @@ def test_bad_options_are_explained(run_dir, tmp_path, args, message):
     assert result.returncode == 2 and message in result.stderr
 
 
-@pytest.mark.slow  # about 10 s of backoff before giving up
 def test_unreachable_target_is_a_clear_error(run_dir, tmp_path):
     tokens = write_tokens_file(tmp_path / "t.toml", tokens_of([], "secret-default-token"))
     result = busywork("replay", str(run_dir), "--to", "http://127.0.0.1:9/api/1.0",

@@ -42,6 +42,8 @@ from tests.runner import BUSYWORK
 from tests.sandbox_fixtures import session_for
 
 pytest_plugins = ["tests.sandbox_fixtures"]
+# Slow (replays with kill -9 around enum option creates: ~12 s): `make test-slow` runs it, and CI.
+pytestmark = pytest.mark.slow
 pytest.importorskip("asana")
 
 FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))

@@ -37,6 +37,8 @@ from tests.replay_workspace_checks import (
 )
 from tests.runner import BUSYWORK, busywork
 
+# Slow (replays of the whole workspace vocabulary, with kill -9 and faults: ~40 s): `make test-slow` runs it, and CI.
+pytestmark = pytest.mark.slow
 pytest.importorskip("asana")
 
 FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))
