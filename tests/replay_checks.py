@@ -22,6 +22,21 @@ from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
 
 
+def replay_once(run_dir: Path, base_url: str, tokens: Tokens, dest, *, options=None, speed=None):
+    """Replay the run into `base_url` once (a fresh client, its journal closed after): the
+    summary and the target's journal folder. `dest`: an adapters.asana.replay_job.Destination."""
+    from adapters.asana.replay_job import connect, open_journal, run_replay
+
+    target = connect(base_url, tokens, dest)
+    journal = open_journal(run_dir, target, "test")
+    try:
+        summary = run_replay(run_dir, target, journal, speed=speed, options=options)
+    finally:
+        journal.close()
+        target.client.close()
+    return summary, run_dir / "targets" / target.name
+
+
 def make_run(folder: Path, days: int = 5, seed: int = 7) -> Path:
     import msgspec
 

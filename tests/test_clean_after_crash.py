@@ -16,7 +16,7 @@ import pytest
 
 from adapters.asana.clean import LOCATABLE, _clean
 from adapters.asana.client import Backoff
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_job import Destination, connect
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.tokens import Tokens
@@ -26,6 +26,7 @@ from engine.replay_journal import JOURNAL
 from tests.replay_checks import (
     events_of,
     make_run,
+    replay_once,
     run_people,
     synthetic_run,
     tokens_of,
@@ -136,16 +137,10 @@ def _replayed_synthetic(tmp_path: Path, make_sandbox):
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, limits=UNLIMITED)
     tokens = tokens_of(people, sandbox.admin_token)
-    target = connect(sandbox.base_url, tokens, Destination(to=sandbox.base_url,
-                                                           backoff=_backoff(0.0)))  # fmt: skip
-    journal = open_journal(run_dir, target, "test")
-    try:
-        summary = run_replay(run_dir, target, journal, speed=None)
-    finally:
-        journal.close()
-        target.client.close()
+    dest = Destination(to=sandbox.base_url, backoff=_backoff(0.0))
+    summary, folder = replay_once(run_dir, sandbox.base_url, tokens, dest)
     assert summary.applied == summary.events
-    return run_dir, people, sandbox, run_dir / "targets" / target.name
+    return run_dir, people, sandbox, folder
 
 
 def _forget_outcome(folder: Path, seq: int) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from adapters.asana.client import Backoff
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_job import Destination, connect, open_journal
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from engine.errors import BusyworkError
@@ -18,6 +18,7 @@ from tests.replay_checks import (
     make_run,
     read_back,
     record_accepted,
+    replay_once,
     run_people,
     sustained_share,
     synthetic_run,
@@ -42,14 +43,7 @@ def run_dir(template_run, tmp_path) -> Path:
 
 def _replay(run_dir, sandbox, tokens, *, dest=None, options=None, speed=None):
     dest = dest or Destination(to=sandbox.base_url, backoff=FAST)
-    target = connect(sandbox.base_url, tokens, dest)
-    journal = open_journal(run_dir, target, "test")
-    try:
-        summary = run_replay(run_dir, target, journal, speed=speed, options=options)
-    finally:
-        journal.close()
-        target.client.close()
-    return summary, run_dir / "targets" / target.name
+    return replay_once(run_dir, sandbox.base_url, tokens, dest, options=options, speed=speed)
 
 
 def _check(run_dir, sandbox, folder):

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from adapters.asana.client import AsanaClient, Backoff
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_job import Destination
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target import AsanaTarget
 from engine import events as ev
@@ -29,6 +29,7 @@ from tests.replay_checks import (
     assert_exactly_once,
     events_of,
     read_back,
+    replay_once,
     run_people,
     tokens_of,
     write_tokens_file,
@@ -114,14 +115,8 @@ def _watch_option_posts(sandbox) -> list[tuple[int, str]]:
 
 
 def _replay(run_dir, sandbox, tokens):
-    target = connect(sandbox.base_url, tokens, Destination(to=sandbox.base_url, backoff=FAST))
-    journal = open_journal(run_dir, target, "test")
-    try:
-        summary = run_replay(run_dir, target, journal, speed=None)
-    finally:
-        journal.close()
-        target.client.close()
-    return summary, run_dir / "targets" / target.name
+    dest = Destination(to=sandbox.base_url, backoff=FAST)
+    return replay_once(run_dir, sandbox.base_url, tokens, dest)
 
 
 def _fields(sandbox) -> dict[str, list[tuple[str, str, bool]]]:

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from adapters.asana.client import Backoff
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_job import Destination, connect
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.sandbox.run import SandboxOptions, build_config
 from adapters.asana.tokens import Tokens, load_tokens, write_tokens
 from engine.errors import InvalidInput
 from tests.replay_checks import (
     make_run,
+    replay_once,
     run_people,
     synthetic_run,
     tokens_of,
@@ -40,13 +41,8 @@ def two_people(tmp_path, make_sandbox):
 
 
 def _replay(run_dir: Path, sandbox, tokens: Tokens):
-    target = connect(sandbox.base_url, tokens, Destination(to=sandbox.base_url, backoff=FAST))
-    journal = open_journal(run_dir, target, "test")
-    try:
-        return run_replay(run_dir, target, journal, speed=None)
-    finally:
-        journal.close()
-        target.client.close()
+    dest = Destination(to=sandbox.base_url, backoff=FAST)
+    return replay_once(run_dir, sandbox.base_url, tokens, dest)[0]
 
 
 def _writes(sandbox) -> list[str]:

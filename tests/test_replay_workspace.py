@@ -17,7 +17,7 @@ import pytest
 
 from adapters.asana.client import Backoff
 from adapters.asana.replay_cli import print_summary
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_job import Destination
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from engine.replay_journal import Journal
@@ -25,6 +25,7 @@ from tests.replay_checks import (
     assert_exactly_once,
     events_of,
     read_back,
+    replay_once,
     run_people,
     tokens_of,
     write_tokens_file,
@@ -65,14 +66,7 @@ def run_dir(template_run, tmp_path) -> Path:
 
 def _replay(run_dir, sandbox, tokens, dest=None):
     dest = dest or Destination(to=sandbox.base_url, backoff=FAST)
-    target = connect(sandbox.base_url, tokens, dest)
-    journal = open_journal(run_dir, target, "test")
-    try:
-        summary = run_replay(run_dir, target, journal, speed=None)
-    finally:
-        journal.close()
-        target.client.close()
-    return summary, run_dir / "targets" / target.name
+    return replay_once(run_dir, sandbox.base_url, tokens, dest)
 
 
 def _check(run_dir, sandbox, folder, *, portfolios=True):
