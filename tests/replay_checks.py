@@ -143,6 +143,14 @@ def read_back(base_url: str, token: str, workspace: str) -> dict[str, Any]:
     return out
 
 
+def assert_sandbox_holds_the_run_once(run_dir: Path, sandbox: Any) -> None:
+    """The run's only target folder, and the sandbox read back with the official SDK: every
+    object of the log exactly once (see assert_exactly_once)."""
+    (folder,) = (run_dir / "targets").iterdir()
+    got = read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid)
+    assert_exactly_once(run_dir, folder, got)
+
+
 def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -> None:
     """Every project, section, task, subtask, comment (author, text), assignee, completion and
     status update of the log is in the read-back exactly once, where the id map says."""

@@ -14,9 +14,8 @@ import pytest
 
 from adapters.asana.sandbox import FaultPlan
 from tests.replay_checks import (
-    assert_exactly_once,
+    assert_sandbox_holds_the_run_once,
     make_run,
-    read_back,
     run_people,
     tokens_of,
     write_tokens_file,
@@ -71,9 +70,7 @@ def test_kill_minus_9_at_random_moments_then_resume_exactly_once(run_dir, make_s
     assert summary["parked"] == summary["failed"] == 0 and not summary["stopped"]
     print(f"{kills} kills; the last run found {summary['already_done']} events done")
     sandbox.app.dice = None
-    folder = next((run_dir / "targets").iterdir())
-    assert_exactly_once(run_dir, folder, read_back(sandbox.base_url, sandbox.admin_token,
-                                                   sandbox.workspace_gid))  # fmt: skip
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)
     _secrets_absent([done.stdout, done.stderr, *_all_files_text(run_dir)], people,
                     sandbox.admin_token)  # fmt: skip
 

@@ -20,9 +20,8 @@ import pytest
 from adapters.asana.sandbox import SandboxPerson
 from engine.scenario import default_scenario, resolve
 from tests.replay_checks import (
-    assert_exactly_once,
+    assert_sandbox_holds_the_run_once,
     make_run,
-    read_back,
     run_people,
     tokens_of,
     write_tokens_file,
@@ -108,9 +107,7 @@ def test_replay_stopped_by_a_signal_exits_130_then_resumes_exactly_once(
     again = busywork(*args, cwd=tmp_path)
     done_earlier = re.search(r"\(([\d,]+) done earlier\)", again.stdout)
     assert done_earlier and int(done_earlier.group(1).replace(",", "")) >= 10, again.stdout
-    folder = next((run_dir / "targets").iterdir())
-    assert_exactly_once(run_dir, folder, read_back(sandbox.base_url, sandbox.admin_token,
-                                                   sandbox.workspace_gid))  # fmt: skip
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)
 
 
 def test_a_second_ctrl_c_quits_at_once_and_loses_nothing(template_run, make_sandbox, tmp_path):
@@ -129,9 +126,7 @@ def test_a_second_ctrl_c_quits_at_once_and_loses_nothing(template_run, make_sand
     assert proc.returncode == 130 and "Interrupted." in err and "Traceback" not in err, err
     sandbox.app.observer = None
     busywork(*args, cwd=tmp_path)
-    folder = next((run_dir / "targets").iterdir())
-    assert_exactly_once(run_dir, folder, read_back(sandbox.base_url, sandbox.admin_token,
-                                                   sandbox.workspace_gid))  # fmt: skip
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)
 
 
 def test_interrupted_backfill_names_the_command_that_resumes_it(make_sandbox, tmp_path):
@@ -152,9 +147,7 @@ def test_interrupted_backfill_names_the_command_that_resumes_it(make_sandbox, tm
     assert "done earlier" in resumed.stdout and "Stopped" not in resumed.stdout
     (run_dir,) = (tmp_path / "replays").iterdir()  # no second run was simulated
     assert words[2] == str(run_dir.relative_to(tmp_path)) and tokens.name in words
-    folder = next((run_dir / "targets").iterdir())
-    assert_exactly_once(run_dir, folder, read_back(sandbox.base_url, sandbox.admin_token,
-                                                   sandbox.workspace_gid))  # fmt: skip
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)
 
 
 def test_live_stopped_by_ctrl_c_exits_130_then_resumes_exactly_once(make_sandbox, tmp_path):
@@ -175,6 +168,4 @@ def test_live_stopped_by_ctrl_c_exits_130_then_resumes_exactly_once(make_sandbox
     assert "Resumed live run" in again.stdout and "Stopped" not in again.stdout, again.stdout
     manifest = msgspec.json.decode((run_dir / "manifest.json").read_bytes())
     assert manifest["status"] == "complete"
-    folder = next((run_dir / "targets").iterdir())
-    assert_exactly_once(run_dir, folder, read_back(sandbox.base_url, sandbox.admin_token,
-                                                   sandbox.workspace_gid))  # fmt: skip
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)
