@@ -58,7 +58,6 @@ def wait_for_newer_items(page) -> None:
     )
 
 
-@pytest.mark.slow
 def test_create_watch_pause_resume_from_the_dashboard(make_web, page):
     web = make_web()
     page.goto(web.url + "/")
@@ -105,7 +104,6 @@ def test_create_watch_pause_resume_from_the_dashboard(make_web, page):
     assert page.problems == []
 
 
-@pytest.mark.slow
 def test_the_form_shows_errors_at_their_field(make_web, page):
     web = make_web()
     page.goto(web.url + "/")

@@ -44,7 +44,6 @@ def operations(url: str):
         yield result.ok()
 
 
-@pytest.mark.slow
 def test_api_conforms_to_its_openapi_document(served):
     tested = []
     for operation in operations(served):
