@@ -17,5 +17,9 @@ class InvalidInput(BusyworkError):
     exit_code = 2
 
 
+class Busy(BusyworkError):
+    """Another process holds what this one needs to write (a log, a replay's checkpoint)."""
+
+
 class LogCorrupted(BusyworkError):
     """An event log has a damaged line that is not a torn tail."""

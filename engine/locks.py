@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.errors import BusyworkError
+from engine.errors import Busy
 
 try:
     import fcntl
@@ -11,10 +11,10 @@ except ImportError:  # pragma: no cover - not POSIX: no locking, one writer by c
 
 
 def lock_exclusively(fd: int, busy_message: str) -> None:
-    """Lock `fd` for this process, or raise BusyworkError(busy_message) if another holds it."""
+    """Lock `fd` for this process, or raise Busy(busy_message) if another holds it."""
     if fcntl is None:  # pragma: no cover
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        raise BusyworkError(busy_message) from None
+        raise Busy(busy_message) from None

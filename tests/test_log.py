@@ -863,3 +863,17 @@ def test_a_follower_survives_a_writer_cutting_a_torn_line_and_writing_on(tmp_pat
     assert not follower.is_alive()
     assert errors == []
     assert got == events
+
+
+def test_a_second_writer_of_a_log_or_a_checkpoint_is_refused_as_busy(tmp_path):
+    from engine.errors import Busy
+    from engine.replay_journal import Journal
+
+    with FileLog(tmp_path / "run"), pytest.raises(Busy, match="run"):
+        FileLog(tmp_path / "run")
+    first = Journal(tmp_path / "target", {"kind": "test"})
+    try:
+        with pytest.raises(Busy, match="another replay into this target is running"):
+            Journal(tmp_path / "target", {"kind": "test"})
+    finally:
+        first.close()

@@ -24,7 +24,7 @@ from adapters.web.runner import Conflict, JobRunner, JobView, NotFound
 from adapters.web.spec import MODES, TARGET_KINDS, FieldError, JobSpec
 from adapters.web.sse import activity_stream
 from engine import scenario as sc
-from engine.errors import BusyworkError, InvalidInput
+from engine.errors import Busy, BusyworkError, InvalidInput
 from engine.events import EVENT_TYPES, ROLES
 
 JobId = Annotated[str, PathParameter(max_length=200, description="The job's id (its run folder)")]
@@ -146,9 +146,9 @@ def delete_job(
         raise
     except InvalidInput as exc:  # e.g. nothing was ever replayed into the target
         raise FieldError("clean_target", str(exc)) from None
+    except Busy as exc:  # a replay into this target still holds its checkpoint
+        raise Conflict(f"clean_target: {exc}") from None
     except BusyworkError as exc:
-        if "another replay into this target is running" in str(exc):  # engine.replay_journal
-            raise Conflict(f"clean_target: {exc}") from None
         raise Unavailable(f"clean_target: {exc}") from None
 
 
