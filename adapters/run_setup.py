@@ -50,24 +50,24 @@ def simulate_run(run_dir: Path, manifest, *, quiet: bool, session=None, workers:
     from adapters.console import simulate_with_progress
     from engine.run import manifest_scenario
 
-    manifest_scenario(run_dir, manifest)  # a hand-edited manifest: errors name its file
-    content = content_source(manifest.scenario)
+    scenario = manifest_scenario(run_dir, manifest)  # a hand-edited one: errors name the file
+    content = content_source(scenario)
     if session is not None:
         session.start(run_dir)  # fetches the blueprints ahead of the simulated clock
         content = session.source
-    processes = worker_count(workers, manifest.scenario, content.name)
+    processes = worker_count(workers, scenario, content.name)
     return simulate_with_progress(run_dir, manifest, content, quiet=quiet, workers=processes)
 
 
 def worker_count(value: str, scenario, content_name: str) -> int:
-    """--workers: a positive whole number, or "auto" (engine.parallel.default_workers)."""
+    """--workers: a positive whole number, or "auto" (engine.parallel.default_workers for the
+    resolved `scenario`)."""
     from engine.errors import InvalidInput
 
     if value == "auto":
         from engine.parallel import default_workers
-        from engine.scenario import resolve
 
-        return default_workers(resolve(scenario), content_name)
+        return default_workers(scenario, content_name)
     if not value.isdigit() or int(value) < 1:
         raise InvalidInput(
             f"--workers: {value!r} is not a number of processes; expected a whole number "
