@@ -9,7 +9,9 @@ Independent events run concurrently, so N lanes give up to N× throughput.
 
 Outcomes go to the `Journal` before an event counts as done, so a restart skips what was
 applied and reconciles what was in flight. A failed event fails the events that depend on it:
-rejected or skipped (final, recorded) or parked (transient, retried by the next run).
+rejected or skipped (final, recorded), parked (the target failed for now) or deferred (not
+sent: the replay was stopped, or the actor has no usable token); the next run sends parked and
+deferred events.
 
 A `Target` and the outcomes it raises are in `engine.replay_target`, what waits for what in
 `engine.replay_order`, the counts and the summary in `engine.replay_report`.
@@ -201,12 +203,12 @@ class Replayer:
             journal.record_applied(seq, ids)
             self._count("applied")
         except Skip as exc:
-            self._count("skipped")
             if exc.retry_later:
-                outcome = "parked"
+                outcome = "deferred"
             else:
                 journal.record_skipped(seq, str(exc))
                 outcome = "final"
+            self._count("deferred" if exc.retry_later else "skipped")
         except Rejected as exc:
             journal.record_failed(seq, exc.status, str(exc))
             self._failed(event, exc, "failed")
@@ -258,13 +260,13 @@ class Replayer:
         while work:
             node, why = work.pop()
             event = node.event
-            if why == "parked":
-                outcome = "parked"
+            if why in ("parked", "deferred"):
+                outcome = why
             else:
                 cause = why.partition(":")[2]
                 self.journal.record_skipped(event.seq, f"depends on seq {cause}, which failed")
                 outcome = "final"
-            self._count("parked" if outcome == "parked" else "skipped")
+            self._count("skipped" if outcome == "final" else outcome)
             ready: list[PendingEvent] = []
             with self._changed:
                 self._graph.settle(node, outcome, ready, work)

@@ -27,12 +27,15 @@ class PendingEvent:
 
 
 class DependencyGraph:
-    """Pending events by seq, the outcome of settled ones (ok | final | parked), the latest
-    event on each subject and the creator of each object. Not thread-safe."""
+    """Pending events by seq, the outcome of settled ones (ok | final | parked | deferred), the
+    latest event on each subject and the creator of each object. Not thread-safe.
+
+    ``parked`` (the target failed for now) and ``deferred`` (not sent: stopped, or no usable
+    token) are both unrecorded, so the next run sends them; what waits on them waits too."""
 
     def __init__(self) -> None:
         self.pending: dict[int, PendingEvent] = {}
-        self._status: dict[int, str] = {}  # seq → ok | final | parked
+        self._status: dict[int, str] = {}  # seq → ok | final | parked | deferred
         self._last_on: dict[str, int] = {}
         self._created_by: dict[str, int] = {}
 
@@ -43,7 +46,7 @@ class DependencyGraph:
 
     def add(self, node: PendingEvent) -> str | None:
         """Link the node to the pending events it waits for and hold it as pending. Returns why
-        it fails at once (``parked`` or ``final:<seq>``: a dependency failed) or None."""
+        it fails at once (``parked``, ``deferred`` or ``final:<seq>``: a dependency failed) or None."""
         cascade: str | None = None
         for dep, hard in self._track(node.event).items():
             status = self._status.get(dep)
@@ -81,7 +84,7 @@ class DependencyGraph:
                     ready.append(dep)
             else:
                 dep.settled = True
-                cascade.append((dep, outcome if outcome == "parked" else f"final:{seq}"))
+                cascade.append((dep, f"final:{seq}" if outcome == "final" else outcome))
 
     def _track(self, event: ev.Event) -> dict[int, bool]:
         """The seqs this event waits for, each marked hard (it creates something the event
@@ -105,7 +108,9 @@ class DependencyGraph:
 
 
 def _worse(current: str | None, status: str, dep: int) -> str:
-    """A dependency that failed for good beats one that is only parked."""
+    """A dependency that failed for good beats a parked one, which beats a deferred one."""
     if status == "final":
         return f"final:{dep}"
-    return current or "parked"
+    if current is not None and current != "deferred":
+        return current
+    return status

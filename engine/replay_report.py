@@ -20,6 +20,7 @@ class ReplaySummary(msgspec.Struct, kw_only=True):
     failed: int
     skipped: int
     parked: int
+    deferred: int = 0  # not sent (stopped, or no usable token): the next run sends them
     requests: int
     retries: int
     rate_limited: int
@@ -40,7 +41,7 @@ class ReplayTally:
 
     def __init__(self) -> None:
         self.counts = {"events": 0, "already_done": 0, "applied": 0, "failed": 0,
-                       "skipped": 0, "parked": 0, "direct_failures": 0}  # fmt: skip
+                       "skipped": 0, "parked": 0, "deferred": 0, "direct_failures": 0}  # fmt: skip
         self.lateness: list[float] = []  # seconds from each paced event's wall time to its start
         self.errors: list[str] = []
         self.started = time.monotonic()
@@ -81,6 +82,7 @@ class ReplayTally:
             failed=counts["failed"],
             skipped=counts["skipped"],
             parked=counts["parked"],
+            deferred=counts["deferred"],
             requests=requests,
             retries=int(c.get("retries", 0)),
             rate_limited=int(c.get("rate_limited", 0)),

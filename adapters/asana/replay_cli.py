@@ -142,7 +142,7 @@ def _wait(finished: threading.Event, started: list[Replayer], progress: bool, la
 
 
 def _progress_fields(s: dict[str, float]) -> dict[str, Any]:
-    done = s["already_done"] + s["applied"] + s["failed"] + s["skipped"] + s["parked"]
+    done = sum(s[k] for k in ("already_done", "applied", "failed", "skipped", "parked", "deferred"))
     total = int(s["total"]) or None
     rate = s["applied"] / s["elapsed"] if s["elapsed"] > 0 else 0.0
     eta = f"  ETA {((total - done) / rate):.0f}s" if total and rate > 0 else ""
@@ -333,6 +333,7 @@ def print_summary(
     s = summary
     echo(f"Replayed into {s.target}: {s.applied:,} applied, {s.failed:,} failed, "
          f"{s.skipped:,} skipped, {s.parked:,} parked"
+         + (f", {s.deferred:,} left for the next run" if s.deferred else "")
          + (f" ({s.already_done:,} done earlier)" if s.already_done else ""))  # fmt: skip
     echo(f"{s.requests:,} requests in {s.wall_seconds:.1f} s ({s.requests_per_second:,.0f}/s), "
          f"{s.retries:,} retries, {s.rate_limited:,} rate limited")  # fmt: skip

@@ -134,7 +134,9 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
                 # The person's key is now invalid; a second try goes through `default` when
                 # the options allow it (`_key` decides), else the event is skipped.
                 if attempt == 2 or exc.key == DEFAULT or not self._fallback_allowed():
-                    raise Skip(f"{exc}; its events are skipped", retry_later=True) from None
+                    raise Skip(
+                        f"{exc}; its events wait for the next run", retry_later=True
+                    ) from None
                 uncertain = True  # the first try may have got through before the 401
             except ApiRejected as exc:
                 raise Rejected(str(exc), exc.status) from None
