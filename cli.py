@@ -12,6 +12,7 @@ libraries, and that module, are imported inside the commands that use them, so
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,10 @@ class BusyworkGroup(click.Group):
         except BusyworkError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:  # `busywork show RUN | head`: the reader has what it wanted
+            # Point stdout at /dev/null so the flush at exit does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except OSError as exc:  # a folder that cannot be made, a full disk: the path and why
             click.echo(f"Error: {os_error_message(exc)}", err=True)
             sys.exit(1)
@@ -185,6 +190,9 @@ def simulate(
     try:
         summary = simulate_run(run_dir, manifest, quiet=as_json, session=session, workers=workers)
         finished = True
+    except KeyboardInterrupt:  # what is on disk stays: say how to finish it
+        click.echo(f"Interrupted. Finish it with: busywork simulate --resume {run_dir}", err=True)
+        sys.exit(130)
     finally:
         if session is not None:  # after Ctrl-C or an error, without waiting for calls in flight
             from adapters.anthropic.session import describe

@@ -57,7 +57,23 @@ def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool, wor
         )
 
 
-def print_summary(summary) -> None:
+def busywork_command() -> str:
+    """How to type busywork here: its name when it is on PATH, else the path it was run by
+    (after `make demo`, `.venv/bin/busywork` until the virtual environment is activated)."""
+    import os
+    import shutil
+
+    if shutil.which("busywork") or not sys.argv[0].endswith("busywork"):
+        return "busywork"
+    path = os.path.abspath(sys.argv[0])
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def print_summary(summary, *, next_hint: bool = True) -> None:
     """The run folder, event count, simulated span and speed, and a table of counts by type."""
     from rich.console import Console
     from rich.table import Table
@@ -66,11 +82,12 @@ def print_summary(summary) -> None:
     span = ""
     if summary.first_at and summary.last_at:
         span = f"{summary.first_at:%a %d %b %Y %H:%M} → {summary.last_at:%a %d %b %Y %H:%M} UTC"
-    console.print(f"[bold]Run[/] {summary.run_dir}")
+    console.print(f"[bold]Run[/] {summary.run_dir}", soft_wrap=True)
     resumed = f" (resumed after event {summary.resumed_from:,})" if summary.resumed_from else ""
-    console.print(
+    console.print(  # one line however narrow: a pipe or a log file gets it whole
         f"{summary.events:,} events{resumed}, {span}; "
-        f"{summary.wall_seconds:.2f} s wall, {summary.events_per_second:,.0f} events/s"
+        f"{summary.wall_seconds:.2f} s wall, {summary.events_per_second:,.0f} events/s",
+        soft_wrap=True,
     )
     table = Table(show_header=True, header_style="bold")
     table.add_column("event")
@@ -78,7 +95,10 @@ def print_summary(summary) -> None:
     for name, count in sorted(summary.counts.items(), key=lambda kv: -kv[1]):
         table.add_row(name, f"{count:,}")
     console.print(table)
-    console.print(f"Next: busywork show {summary.run_dir} --tail 20")
+    if next_hint:
+        console.print(
+            f"Next: {busywork_command()} show {summary.run_dir} --tail 20", soft_wrap=True
+        )
 
 
 def print_feed(
@@ -135,7 +155,7 @@ def run_demo(
     """`busywork demo` after the run is created: simulate it with progress, print the summary
     and the latest activity, replay into an in-process sandbox, then (with someone at the
     terminal) serve the dashboard beside it. Returns the replay's exit code."""
-    print_summary(simulate_with_progress(run_dir, manifest, content, quiet=False))
+    print_summary(simulate_with_progress(run_dir, manifest, content, quiet=False), next_hint=False)
     click.echo("\nLatest activity:")
     print_feed(run_dir, tail=12, indent="  ")
     from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
@@ -151,4 +171,23 @@ def run_demo(
                        seconds=serve_seconds)  # fmt: skip
 
     replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo, serving=serving)
+    if not serve and not no_serve:
+        click.echo("\nNot serving the dashboard: there is no terminal to stop it from "
+                   "(`busywork serve` serves it).")  # fmt: skip
+    _print_next_steps(run_dir)
     return exit_code(replayed)
+
+
+def _print_next_steps(run_dir: Path) -> None:
+    busywork = busywork_command()
+    click.echo("\nNext:")
+    if busywork != "busywork":
+        click.echo(f"  source {Path(busywork).parent}/activate   # puts busywork on PATH")
+        busywork = "busywork"
+    steps = [(f"show {run_dir} --tail 20", "the latest activity"),
+             (f"stats {run_dir}", "totals, heatmap, cycle times"),
+             (f"report {run_dir}", "realism checks"),
+             ("serve", "the dashboard: start, pause and stop jobs")]  # fmt: skip
+    width = max(len(command) for command, _ in steps)
+    for command, what in steps:
+        click.echo(f"  {busywork} {command.ljust(width)}  # {what}")

@@ -28,7 +28,7 @@ import simpy.rt
 from engine import events as ev
 from engine.calendar import origin_of
 from engine.content import ContentSource
-from engine.errors import BusyworkError
+from engine.errors import BusyworkError, InvalidInput
 from engine.files import replace_json
 from engine.log import FileLog
 from engine.organisation import Organisation
@@ -41,6 +41,8 @@ CATCH_UP_FACTOR = 1e-9  # wall seconds per simulated second while re-simulating
 STEP_WALL_SECONDS = 0.25  # how often the realtime loop looks at `stop`
 HEARTBEAT_WALL_SECONDS = 2.0
 FOREVER_DAYS = 3650  # what the manifest says of a --forever run (the world ignores it)
+MAX_SIM_SECONDS = 1e12  # ~31,700 years: far past any run, well inside timedelta
+CATCH_UP_STEP_SECONDS = 86400.0  # re-simulating the past looks at `stop` once a simulated day
 
 
 class LiveState(msgspec.Struct, kw_only=True):
@@ -76,9 +78,28 @@ def _load_state(run_dir: Path) -> LiveState | None:
     if not path.is_file():
         return None
     try:
-        return msgspec.json.decode(path.read_bytes(), type=LiveState)
+        state = msgspec.json.decode(path.read_bytes(), type=LiveState)
     except msgspec.DecodeError as exc:
         raise BusyworkError(f"{path}: damaged live state: {exc}") from None
+    problem = _state_problem(state)
+    if problem:
+        raise BusyworkError(f"{path}: damaged live state: {problem}")
+    return state
+
+
+def _state_problem(state: LiveState) -> str:
+    """What is impossible in a decoded live state ("" when nothing): written by this module,
+    so only damage or a hand edit gets here."""
+    if not 0 < state.speed < math.inf:  # NaN fails too
+        return f"speed {state.speed!r}; expected a positive finite number"
+    sims = [("anchor_sim", state.anchor_sim), ("reached_sim", state.reached_sim)]
+    if state.until_sim is not None:
+        sims.append(("until_sim", state.until_sim))
+    sims += [(f"quiet[{i}]", t) for i, window in enumerate(state.quiet) for t in window]
+    for name, value in sims:
+        if not 0 <= value <= MAX_SIM_SECONDS:  # NaN fails too
+            return f"{name} {value!r}; expected 0 to {MAX_SIM_SECONDS:,.0f} simulated seconds"
+    return ""
 
 
 def _save_state(run_dir: Path, state: LiveState) -> None:
@@ -115,6 +136,7 @@ def prepare_live(
         _save_state(run_dir, state)
         return manifest, state, f"Started live run {run_dir}"
     manifest = read_manifest(run_dir)
+    _check_resumable(run_dir, manifest, state, days=days, forever=forever)
     reached = max(state.reached_sim, _last_event_sim(run_dir, manifest))
     resume_at = state.sim_at(now)
     note = f"Resumed live run {run_dir}"
@@ -126,6 +148,25 @@ def prepare_live(
     state.anchor_sim, state.anchor_wall, state.speed = max(resume_at, reached), now, speed
     _save_state(run_dir, state)
     return manifest, state, note
+
+
+def _check_resumable(
+    run_dir: Path, manifest: Manifest, state: LiveState, *, days: int | None, forever: bool
+) -> None:
+    """A live run resumes as it started: a finished one, or other --days or --forever, would
+    otherwise be ignored without a word (the re-simulation must make the same events)."""
+    started = "--forever" if state.forever else f"--days {manifest.scenario.days - 1}"
+    if manifest.status == "complete":
+        raise InvalidInput(
+            f"{run_dir}: this live run ({started}) is complete; start a new one with another "
+            "--run (or without --run)"
+        )
+    asked = "--forever" if forever else f"--days {days}" if days is not None else started
+    if asked != started:
+        raise InvalidInput(
+            f"{asked}: {run_dir} is a live run started with {started}; resume it without "
+            "--days and --forever, or start a new one with another --run"
+        )
 
 
 def _zone(scenario: Scenario):
@@ -158,7 +199,6 @@ def run_live(
     set or the horizon is reached. Returns the number of events in the log."""
     scenario = resolve(manifest.scenario)
     env = CatchUpEnvironment()
-    catching_up = [True]
     with FileLog(run_dir) as log:
         durable = log.last_seq
         existing = log.read_lines(1) if durable else iter(())
@@ -172,22 +212,22 @@ def run_live(
                     )
                 return
             log.append((event,))
-            if not catching_up[0]:
-                log.flush()  # a follower sees each live event as soon as it happens
 
         world = Organisation(scenario, content, sink, env=env, forever=state.forever,
                              quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
         world.start()
         horizon = world.horizon if state.until_sim is None else state.until_sim
         resume_at = min(state.anchor_sim, horizon)
-        if resume_at > 0:
-            env.run(until=resume_at)
+        while env.now < resume_at and not stop.is_set():  # a stop ends the catch-up too
+            env.run(until=min(resume_at, env.now + CATCH_UP_STEP_SECONDS))
             world.flush()
+        if stop.is_set() and env.now < resume_at:
+            log.flush()
+            return _stopped_catching_up(run_dir, manifest, log.last_seq)
         if world.seq < durable:
             raise BusyworkError(f"{run_dir}: cannot resume: the log holds {durable} events but "
                                 f"the scenario makes only {world.seq} up to now")  # fmt: skip
         log.flush()
-        catching_up[0] = False
         if on_caught_up is not None:
             on_caught_up()
         env.go_realtime(1.0 / state.speed)
@@ -196,6 +236,8 @@ def run_live(
             until = min(horizon, env.now + STEP_WALL_SECONDS * state.speed)
             env.run(until=until)
             world.flush()  # the teams' events up to now, merged in order
+            # A follower sees them within a step; one fsync a step, not one an event.
+            log.flush()
             beat += STEP_WALL_SECONDS
             if beat >= HEARTBEAT_WALL_SECONDS:
                 beat = 0.0
@@ -211,5 +253,13 @@ def run_live(
     if manifest.first_at is None and events:
         manifest.first_at = next(FileLog.open_readonly(run_dir).read(1)).at
     manifest.last_at = world.last_at or manifest.last_at
+    write_manifest(run_dir, manifest)
+    return events
+
+
+def _stopped_catching_up(run_dir: Path, manifest: Manifest, events: int) -> int:
+    """Stopped while re-simulating the past: what was made is in the log, the live state
+    (already saved by `prepare_live`) stands, and the next resume carries on."""
+    manifest.events = max(manifest.events, events)
     write_manifest(run_dir, manifest)
     return events

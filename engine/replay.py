@@ -8,10 +8,13 @@ token it acts with) once the events it depends on are done (`engine.replay_deps`
 Independent events run concurrently, so N lanes give up to N× throughput.
 
 Outcomes go to the `Journal` before an event counts as done, so a restart skips what was
-applied and reconciles what was in flight. A failed event fails the events that depend on it:
-rejected or skipped (final, recorded), parked (the target failed for now) or deferred (not
-sent: the replay was stopped, or the actor has no usable token); the next run sends parked and
-deferred events.
+applied and reconciles what was in flight. An event that is not applied takes the events that
+depend on it along: rejected (they are recorded as not sent because of that failure), skipped
+on purpose (so are they), parked (the target failed for now) or deferred (not sent: the
+replay was stopped, or the actor has no usable token); the next run sends parked and deferred
+events, and with ``retry_failed`` the rejected ones and those that depend on them. Dependents
+of a failure count as failed: when more than ``max_failure_ratio`` of the events fail, the
+replay stops (something is wrong with the target or the credentials).
 
 A `Target` and the outcomes it raises are in `engine.replay_target`, what waits for what in
 `engine.replay_order`, the counts and the summary in `engine.replay_report`.
@@ -23,7 +26,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from engine import events as ev
@@ -31,7 +34,7 @@ from engine.errors import BusyworkError
 from engine.replay_deps import CREATES
 from engine.replay_journal import Journal
 from engine.replay_order import DependencyGraph, PendingEvent
-from engine.replay_report import ReplaySummary, ReplayTally
+from engine.replay_report import FailureRatio, ReplaySummary, ReplayTally, exceeded
 from engine.replay_target import Parked, Rejected, Skip, Target
 from engine.replay_target import ReplayAborted as ReplayAborted  # re-exported
 
@@ -45,6 +48,11 @@ class ReplayOptions:
     max_pending: int = 4000  # events read ahead of the slowest unfinished one
     max_failure_ratio: float = 0.25
     min_events_for_ratio: int = 40
+    retry_failed: bool = False  # send again what failed earlier, and what depends on it
+    # When the replay does not pace (speed None), the monotonic time each event was due, for
+    # lateness only: a live run's log is written as its time comes, so the replay follows it
+    # as fast as it can and reports how far behind that clock it applied each event.
+    due: Callable[[ev.Event], float] | None = None
 
 
 @dataclass(slots=True)
@@ -75,9 +83,14 @@ class Replayer:
         self._in_flight = 0
         self._closing = False
         self._aborted = ""
+        self._too_many = ""  # "sent" or "all" once too many events failed (see _stop_reason)
         self._exhausted = False  # every event was read (not cut short by stop or abort)
+        self._left_by_stop = False  # an event was left unsent (deferred) once stop was set
         self._crash: BaseException | None = None
         self._tally = ReplayTally()
+        opts = self.options
+        self._ratio = FailureRatio(opts.max_failure_ratio, opts.min_events_for_ratio)
+        self._resent: set[int] = set()  # rejected earlier, sent again: may have made its object
         self.counts, self.errors = self._tally.counts, self._tally.errors  # the same objects
         self.total: int | None = None  # events expected, for progress (None: following)
         self._t0: float | None = None
@@ -113,20 +126,29 @@ class Replayer:
         """Hand the event on (or count it done earlier); False if stopped while pacing it."""
         self.target.observe(event)
         self.counts["events"] += 1
-        seq = event.seq
-        if self.journal.done(seq):
-            self.counts["already_done"] += 1
-            with self._lock:
-                self._graph.record_done(event, "ok" if seq in self.journal.applied else "final")
-            return True
+        seq, journal = event.seq, self.journal
+        if journal.done(seq):
+            if not (self.options.retry_failed and journal.retryable(seq)):
+                self._done_earlier(event)
+                return True
+            retry = journal.final[seq].k
+        else:
+            retry = ""
         scheduled = self._pace(event)
         if scheduled is False:
             return False
+        if scheduled is None and self.options.due is not None:
+            scheduled = self.options.due(event)
+        if retry:
+            self.counts["retried"] += 1
+            if retry == "F":
+                self._resent.add(seq)
         node = PendingEvent(event, self.target.lane(event), scheduled or None)
         graph = self._graph
         with self._changed:
             while len(graph.pending) >= self.options.max_pending and not self._halted():
                 self._changed.wait(0.2)
+            self._ratio.dispatched()
             cascade = graph.add(node)
             ready = cascade is None and node.waiting == 0
         if cascade is not None:
@@ -134,6 +156,19 @@ class Replayer:
         elif ready:
             self._enqueue(node)
         return True
+
+    def _done_earlier(self, event: ev.Event) -> None:
+        """An event settled by an earlier run: counted, and later events order after it."""
+        seq, journal = event.seq, self.journal
+        counts = self.counts
+        counts["already_done"] += 1
+        record = journal.final.get(seq)
+        if record is not None and record.k == "F":
+            counts["failed_earlier"] += 1
+        elif record is not None and record.k == "D":
+            counts["skipped_after_failure_earlier"] += 1
+        with self._lock:
+            self._graph.record_done(event, "final" if record is not None else "ok")
 
     def _pace(self, event: ev.Event) -> float | None | bool:
         """Sleep until the event's wall time; its scheduled monotonic time (None at max pace,
@@ -196,19 +231,22 @@ class Replayer:
             self._tally.lateness.append(max(0.0, time.monotonic() - node.scheduled))
         outcome = "ok"
         try:
-            uncertain = journal.uncertain(seq)
-            if type(event) in CREATES and not uncertain:
+            creates = type(event) in CREATES
+            # A create rejected earlier may have made its object before a later call of the
+            # same event was refused (members, fields): sent again, it looks first.
+            uncertain = journal.uncertain(seq) or (creates and seq in self._resent)
+            if creates and not journal.uncertain(seq):
                 journal.intent(seq)
             ids = self.target.apply(event, journal.ids, uncertain=uncertain)
             journal.record_applied(seq, ids)
-            self._count("applied")
+            self._settled("applied", failed=False)
         except Skip as exc:
             if exc.retry_later:
                 outcome = "deferred"
             else:
                 journal.record_skipped(seq, str(exc))
                 outcome = "final"
-            self._count("deferred" if exc.retry_later else "skipped")
+            self._settled("deferred" if exc.retry_later else "skipped", failed=None)
         except Rejected as exc:
             journal.record_failed(seq, exc.status, str(exc))
             self._failed(event, exc, "failed")
@@ -224,23 +262,48 @@ class Replayer:
             outcome = "parked"
         self._finish(node, outcome)
 
-    def _count(self, key: str) -> None:
+    def _settled(self, *keys: str, failed: bool | None) -> None:
+        """Count the outcome (`keys`: the counters it adds to) and stop the replay when too many
+        events failed. `failed`: None when it counts neither way (skipped on purpose, left for
+        the next run)."""
         with self._lock:
-            self.counts[key] += 1
+            for key in keys:
+                self.counts[key] += 1
+            if "deferred" in keys and self.stop.is_set():
+                self._left_by_stop = True
+            if self._ratio.settled(failed) and not self._aborted:
+                self._abort_for_failures("all")
 
     def _failed(self, event: ev.Event, exc: BaseException, kind: str) -> None:
         with self._lock:
             self._tally.failed(event, exc, kind)
-            # Skips (deliberate, or because a dependency failed) do not dilute the ratio.
+        self._settled(failed=True)
+        with self._lock:
+            # The target's own answers, wherever they are in the log: a run of refusals stops
+            # the replay even while an event ahead of them is slow.
             bad = self.counts["direct_failures"]
             done = self.counts["applied"] + bad
             opts = self.options
-            too_many = done >= opts.min_events_for_ratio and bad / done > opts.max_failure_ratio
+            too_many = exceeded(bad, done, opts.max_failure_ratio, opts.min_events_for_ratio)
             if too_many and not self._aborted:
-                self._aborted = (
-                    f"stopped: {bad} of {done} events failed (more than "
-                    f"{opts.max_failure_ratio:.0%}); last: {self.errors[-1]}"
-                )
+                self._abort_for_failures("sent")
+
+    def _abort_for_failures(self, which: str) -> None:
+        """Stop: more than the allowed share of the events failed (holding the lock)."""
+        self._too_many = which
+        self._aborted = "too many failures"  # worded with the final counts: _stop_reason
+
+    def _stop_reason(self) -> str:
+        if not self._too_many:
+            return self._aborted
+        if self._too_many == "sent":
+            bad = self.counts["direct_failures"]
+            done, what = self.counts["applied"] + bad, "of the events sent failed"
+        else:
+            bad, done = self._ratio.bad, self._ratio.counted
+            what = "of the events failed or depend on one that failed"
+        first = f"; first error: {self.errors[0]}" if self.errors else ""
+        return f"more than {self.options.max_failure_ratio:.0%} {what} ({bad:,} of {done:,}){first}"
 
     # -- outcomes ------------------------------------------------------------------------------
 
@@ -256,17 +319,26 @@ class Replayer:
             self._settle_cascade(cascade)
 
     def _settle_cascade(self, work: list[tuple[PendingEvent, str]]) -> None:
-        """Fail events whose dependency failed (and theirs, and so on)."""
+        """Settle events a dependency kept from being sent (and theirs, and so on): recorded
+        with the event that failed (or was skipped) first; parked and deferred ones are left
+        for the next run."""
         while work:
             node, why = work.pop()
-            event = node.event
+            seq = node.event.seq
             if why in ("parked", "deferred"):
                 outcome = why
+                self._settled(why, failed=True if why == "parked" else None)
             else:
-                cause = why.partition(":")[2]
-                self.journal.record_skipped(event.seq, f"depends on seq {cause}, which failed")
                 outcome = "final"
-            self._count("skipped" if outcome == "final" else outcome)
+                dep = int(why.partition(":")[2])
+                root, failed = self.journal.root_of(dep)
+                reason = _not_sent(dep, root, failed)
+                if failed:
+                    self.journal.record_dependency_failed(seq, root, reason)
+                    self._settled("skipped", "skipped_after_failure", failed=True)
+                else:
+                    self.journal.record_skipped(seq, reason, cause=root)
+                    self._settled("skipped", failed=None)
             ready: list[PendingEvent] = []
             with self._changed:
                 self._graph.settle(node, outcome, ready, work)
@@ -290,9 +362,22 @@ class Replayer:
 
     def summary(self) -> ReplaySummary:
         counters = self.target.counters()
-        cut_short = self.stop.is_set() and (self._graph.pending or not self._exhausted)
-        stopped = self._aborted or ("interrupted" if cut_short else "")
+        # Stopped before the work was done: events still waiting, not read yet, or left unsent
+        # by the stop (a wait for the rate limit that the stop ended). A stop that came after
+        # everything was settled changes nothing.
+        left = self._graph.pending or not self._exhausted or self._left_by_stop
+        cut_short = self.stop.is_set() and left
+        stopped = self._stop_reason() or ("interrupted" if cut_short else "")
         return self._tally.summary(self.target.name, counters, stopped)
+
+
+def _not_sent(dep: int, root: int, failed: bool) -> str:
+    """Why an event was not sent: the event it depends on, and the first that failed (or was
+    skipped on purpose) when that is another."""
+    what = "failed" if failed else "was skipped"
+    if dep == root:
+        return f"depends on seq {dep}, which {what}"
+    return f"depends on seq {dep}, which was not replayed because seq {root} {what}"
 
 
 def replay(

@@ -5,7 +5,17 @@
 - ``{"k":"I","seq":N}``: an event that creates something is about to be sent (an *intent*);
 - ``{"k":"A","seq":N,"ids":{"t37":"1203..."}}``: applied, with the ids it created;
 - ``{"k":"F","seq":N,"status":400,"why":"..."}``: rejected by the target (final);
-- ``{"k":"S","seq":N,"why":"..."}``: skipped on purpose (final).
+- ``{"k":"S","seq":N,"why":"..."}``: skipped on purpose (final); with ``"cause":R`` not sent
+  because event R, which it depends on (directly or through others), was skipped on purpose;
+- ``{"k":"D","seq":N,"cause":R,"why":"..."}``: not sent because event R, which it depends on
+  (directly or through others), failed (an F record).
+
+F and D records are final unless a replay is asked to retry them (``--retry-failed``): an F
+event may have made its object before a later call of the same event was refused, so a create
+sent again looks for its object first; a D event was never sent. An intent after a final
+record is such a retry in flight (the event is open again); an applied record after one closes
+it. Older checkpoints wrote D records as ``S`` with the reason "depends on seq N, which failed";
+they are read as D (or as S when the chain ends at a deliberate skip).
 
 Every record is written with one ``write`` (so ``kill -9`` cannot lose or tear it) and outcomes
 are fsynced before the event counts as done (group commit: concurrent workers share one fsync).
@@ -16,6 +26,7 @@ for the object before creating it again. One writer per target folder (an exclus
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,8 +48,12 @@ class Record(msgspec.Struct, omit_defaults=True):
     ids: dict[str, str] = {}
     status: int = 0
     why: str = ""
+    cause: int = 0  # D, and S of a dependent: the seq that failed (or was skipped) first
 
 
+# The reason older checkpoints gave an event whose dependency failed (or was skipped).
+_LEGACY_DEPENDENT = re.compile(r"depends on seq (\d+), which failed")
+FAILED_KINDS = ("F", "D")  # what --retry-failed sends again
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Record)
 
@@ -82,7 +97,7 @@ class Journal:
         self.path = self.folder / JOURNAL
         self.ids = IdMap()
         self.applied: set[int] = set()
-        self.final: dict[int, Record] = {}  # F and S records
+        self.final: dict[int, Record] = {}  # F, D and S records
         self.created: list[tuple[int, str, str]] = []  # (seq, sim id, target id), in order
         self._intents: set[int] = set()
         self._lock = threading.Lock()
@@ -120,13 +135,43 @@ class Journal:
             except msgspec.DecodeError as exc:
                 raise LogCorrupted(f"{self.path}, line {line_no}: {exc}") from None
             self._remember(record)
+        self._read_legacy_dependents()
+
+    def _read_legacy_dependents(self) -> None:
+        """Older checkpoints recorded an event whose dependency failed as a plain skip; read it
+        as D (its chain ends at a failure) or as a dependent S (at a deliberate skip)."""
+        for seq, record in list(self.final.items()):
+            if record.k == "S" and not record.cause:
+                found = _LEGACY_DEPENDENT.fullmatch(record.why)
+                if found:
+                    root, failed = self._legacy_root(int(found[1]))
+                    self.final[seq] = Record("D" if failed else "S", seq, why=record.why,
+                                             cause=root)  # fmt: skip
+
+    def _legacy_root(self, seq: int) -> tuple[int, bool]:
+        """Where a chain of older dependent skips starts: (seq, whether it failed)."""
+        seen: set[int] = set()
+        while seq not in seen:
+            seen.add(seq)
+            record = self.final.get(seq)
+            if record is None or record.k == "F":
+                return seq, True  # unknown: treat as failed (never sent, so safe to send)
+            if record.cause:
+                return record.cause, record.k == "D"
+            found = _LEGACY_DEPENDENT.fullmatch(record.why) if record.k == "S" else None
+            if found is None:
+                return seq, record.k != "S"
+            seq = int(found[1])
+        return seq, True  # a loop cannot happen (causes come earlier in the log); be safe
 
     def _remember(self, record: Record) -> None:
         if record.k == "I":
             self._intents.add(record.seq)
+            self.final.pop(record.seq, None)  # a retry in flight: open again
             return
         self._intents.discard(record.seq)
         if record.k == "A":
+            self.final.pop(record.seq, None)  # a retried event got through
             self.applied.add(record.seq)
             self.ids.update(record.ids)
             self.created.extend((record.seq, s, t) for s, t in record.ids.items())
@@ -141,6 +186,20 @@ class Journal:
     def done(self, seq: int) -> bool:
         """Applied, rejected or skipped in an earlier session: not to be sent again."""
         return seq in self.applied or seq in self.final
+
+    def retryable(self, seq: int) -> bool:
+        """Failed, or not sent because something it depends on failed (see the docstring)."""
+        record = self.final.get(seq)
+        return record is not None and record.k in FAILED_KINDS
+
+    def root_of(self, seq: int) -> tuple[int, bool]:
+        """Why events depending on `seq` (settled for good, not applied) cannot be replayed:
+        the seq that failed or was skipped first, and whether it failed (False: skipped on
+        purpose)."""
+        record = self.final.get(seq)
+        if record is None:
+            return seq, True
+        return record.cause or seq, record.k in FAILED_KINDS
 
     def uncertain(self, seq: int) -> bool:
         """An intent with no outcome: the create may or may not have happened."""
@@ -158,8 +217,11 @@ class Journal:
     def record_failed(self, seq: int, status: int, why: str) -> None:
         self._append(Record("F", seq, status=status, why=why))
 
-    def record_skipped(self, seq: int, why: str) -> None:
-        self._append(Record("S", seq, why=why))
+    def record_skipped(self, seq: int, why: str, cause: int = 0) -> None:
+        self._append(Record("S", seq, why=why, cause=cause))
+
+    def record_dependency_failed(self, seq: int, cause: int, why: str) -> None:
+        self._append(Record("D", seq, why=why, cause=cause))
 
     def _append(self, record: Record) -> None:
         line = _ENCODER.encode(record) + b"\n"

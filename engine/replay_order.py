@@ -46,7 +46,8 @@ class DependencyGraph:
 
     def add(self, node: PendingEvent) -> str | None:
         """Link the node to the pending events it waits for and hold it as pending. Returns why
-        it fails at once (``parked``, ``deferred`` or ``final:<seq>``: a dependency failed) or None."""
+        it cannot be sent (``parked``, ``deferred`` or ``final:<seq>``: a dependency failed or
+        was skipped on purpose) or None."""
         cascade: str | None = None
         for dep, hard in self._track(node.event).items():
             status = self._status.get(dep)

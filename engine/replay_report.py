@@ -1,9 +1,12 @@
 """A replay's figures: the `ReplayTally` it keeps as it goes (outcome counts, lateness, the
-first errors) and the `ReplaySummary` it returns, with the target's request counters."""
+first errors), the `FailureRatio` that tells when too many events fail, the
+`ReplaySummary` it returns, with the target's request counters, and the `StatusLine` that
+shows them while it runs."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import msgspec
 
@@ -18,9 +21,16 @@ class ReplaySummary(msgspec.Struct, kw_only=True):
     already_done: int
     applied: int
     failed: int
-    skipped: int
+    skipped: int  # final: on purpose (the target declined) or because a dependency failed
     parked: int
     deferred: int = 0  # not sent (stopped, or no usable token): the next run sends them
+    # Part of `skipped`: not sent because an event they depend on failed (--retry-failed).
+    skipped_after_failure: int = 0
+    # Part of `already_done`: failed, or skipped after a failure, in an earlier run and not sent
+    # again (--retry-failed sends them).
+    failed_earlier: int = 0
+    skipped_after_failure_earlier: int = 0
+    retried: int = 0  # failed or skipped after a failure earlier, sent again (--retry-failed)
     requests: int
     retries: int
     rate_limited: int
@@ -41,7 +51,9 @@ class ReplayTally:
 
     def __init__(self) -> None:
         self.counts = {"events": 0, "already_done": 0, "applied": 0, "failed": 0,
-                       "skipped": 0, "parked": 0, "deferred": 0, "direct_failures": 0}  # fmt: skip
+                       "skipped": 0, "parked": 0, "deferred": 0, "direct_failures": 0,
+                       "skipped_after_failure": 0, "failed_earlier": 0,
+                       "skipped_after_failure_earlier": 0, "retried": 0}  # fmt: skip
         self.lateness: list[float] = []  # seconds from each paced event's wall time to its start
         self.errors: list[str] = []
         self.started = time.monotonic()
@@ -83,6 +95,10 @@ class ReplayTally:
             skipped=counts["skipped"],
             parked=counts["parked"],
             deferred=counts["deferred"],
+            skipped_after_failure=counts["skipped_after_failure"],
+            failed_earlier=counts["failed_earlier"],
+            skipped_after_failure_earlier=counts["skipped_after_failure_earlier"],
+            retried=counts["retried"],
             requests=requests,
             retries=int(c.get("retries", 0)),
             rate_limited=int(c.get("rate_limited", 0)),
@@ -96,3 +112,103 @@ class ReplayTally:
             errors=list(self.errors),
             stopped=stopped,
         )
+
+
+class FailureRatio:
+    """Whether more than `limit` of the events failed, counting as failed the events not sent
+    because one they depend on failed (or was parked).
+
+    Counted against every event read on this run, settled or still waiting, less those that
+    count neither way (skipped on purpose, left for the next run): a dependent of a failure
+    settles the moment it is read, while independent events read with it wait for the
+    target, so counting settled events only would let a burst of dependents read far ahead
+    stop a replay whose failures are few. The `Replayer` also checks the target's own
+    answers alone (applied against rejected), which waiting events do not dilute."""
+
+    def __init__(self, limit: float, minimum: int) -> None:
+        self.limit, self.minimum = limit, minimum
+        self.read = self.bad = self.neutral = 0
+
+    @property
+    def counted(self) -> int:
+        return self.read - self.neutral
+
+    def dispatched(self) -> None:
+        self.read += 1
+
+    def settled(self, failed: bool | None) -> bool:
+        """Record an outcome (`failed` None: counts neither way); whether the limit is now
+        exceeded."""
+        if failed is True:
+            self.bad += 1
+        elif failed is None:
+            self.neutral += 1
+        return exceeded(self.bad, self.counted, self.limit, self.minimum)
+
+
+def exceeded(bad: int, done: int, limit: float, minimum: int) -> bool:
+    return done >= minimum and bad > limit * done
+
+
+LABEL_WIDTH = 24  # a status line's label (the command and run) is cut to this many characters
+
+
+class StatusLine:
+    """A replay's progress in one line, most important first, so that a narrow terminal cuts
+    only the end: the events done of how many, the share and the time left, `clock()` (e.g. a
+    live run's simulated time), whether it waits out a 429; then requests per second, 429s,
+    retries, failures, lateness and the time so far. Fed `Replayer.snapshot()` dicts."""
+
+    def __init__(self, label: str, clock: Callable[[], str] | None = None) -> None:
+        self.label = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+        self.clock = clock
+        self._limited = 0.0  # 429s seen so far
+        self._answered_then = 0.0  # requests that were not 429s, when the last 429 came
+
+    def parts(self, s: dict[str, float]) -> tuple[str, float | None, str]:
+        """(what is done, with the ETA and the clock; the fraction done, None when the total
+        is unknown; the rates and counts)."""
+        done = sum(s[k] for k in ("already_done", "applied", "failed", "skipped", "parked",
+                                  "deferred"))  # fmt: skip
+        total = int(s["total"])
+        head: list[str] = []
+        fraction = None
+        if total:
+            fraction = min(1.0, done / total)
+            head += [f"{done:,.0f}/{total:,}", f"{fraction:.0%}"]
+            rate = (done - s["already_done"]) / s["elapsed"] if s["elapsed"] > 0 else 0.0
+            if rate > 0 and done < total:
+                head.append(f"ETA {duration((total - done) / rate)}")
+        else:
+            head.append(f"{done:,.0f} events")
+        if self.clock is not None:
+            head.append(self.clock())
+        if self._waiting_out_429(s):
+            head.append("rate limited (429): waiting")
+        tail = (f"{s['requests_per_second']:.0f} req/s  429s {s['rate_limited']:.0f}  "
+                f"retries {s['retries']:.0f}  failed {s['failed']:.0f}  "
+                f"late {s['lateness']:.1f}s  {duration(s['elapsed'])}")  # fmt: skip
+        return "  ".join(head), fraction, tail
+
+    def plain(self, s: dict[str, float]) -> str:
+        head, _, tail = self.parts(s)
+        return f"{self.label}  {head}  {tail}"
+
+    def _waiting_out_429(self, s: dict[str, float]) -> bool:
+        """Whether the last answers were 429s and nothing was answered since: the client is
+        waiting for Retry-After to pass."""
+        limited = s["rate_limited"]
+        answered = s["requests"] - limited
+        if limited > self._limited:
+            self._limited, self._answered_then = limited, answered
+        return limited > 0 and answered <= self._answered_then
+
+
+def duration(seconds: float) -> str:
+    """``12s``, ``3m05s``, ``2h03m``: short, for a status line."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"

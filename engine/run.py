@@ -111,7 +111,10 @@ def new_run_dir(scenario: Scenario, replays: Path, now: datetime | None = None) 
 def create_run(run_dir: Path, scenario: Scenario, content: ContentSource) -> Manifest:
     run_dir = Path(run_dir)
     if run_dir.exists() and any(run_dir.iterdir()):
-        raise InvalidInput(f"{run_dir}: already exists and is not empty; pick another --out")
+        what = "a run is there" if (run_dir / MANIFEST).exists() else "no manifest.json: not a run"
+        raise InvalidInput(
+            f"{run_dir}: already exists and is not empty ({what}); choose a new folder for the run"
+        )
     run_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(
         run_id=run_dir.name,

@@ -290,7 +290,7 @@ def resolve(scenario: Scenario) -> Scenario:
         "out_of_office.probability_per_week", scenario.out_of_office.probability_per_week, 0, 1
     )
     check_range("out_of_office.mean_days", scenario.out_of_office.mean_days, 0.5, 60)
-    check_country("holidays.country", scenario.holidays.country)
+    check_country("holidays.country", scenario.holidays.country, scenario.start, scenario.days)
     check_company(scenario)
     check_workspace(scenario.workspace)
 
@@ -307,7 +307,7 @@ def resolve(scenario: Scenario) -> Scenario:
             check_choice(f"{where}.days_off[{j}]", day, WEEKDAYS)
         if len(set(person.days_off)) >= 7:
             raise InvalidInput(f"{where}.days_off: {person.days_off!r} leaves no working day")
-        check_country(f"{where}.country", person.country)
+        check_country(f"{where}.country", person.country, scenario.start, scenario.days)
         email = person.email or _email_for(person.name)
         if "@" not in email:
             raise InvalidInput(f"{where}.email: {email!r} is not an email address")

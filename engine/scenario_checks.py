@@ -27,6 +27,21 @@ LAST_DAY = date(9000, 12, 31)
 _MACHINE_ZONES = ("localtime", "posixrules")
 _MACHINE_ZONE_TREES = ("posix/", "right/")
 MAX_ENUM_OPTIONS = 500  # Asana's cap per enum field
+# Asana refuses a custom field named like a built-in task property ("such as `Due Date` or
+# `Assignee`", its spec says, without a full list): these are the ones its task list shows.
+# Compared ignoring letter case and repeated spaces.
+TASK_PROPERTY_NAMES = (
+    "Name", "Task name", "Assignee", "Due date", "Start date", "Notes", "Description",
+    "Projects", "Section", "Tags", "Dependencies", "Dependents", "Completed", "Completed on",
+    "Created by", "Created on", "Last modified on", "Followers", "Collaborators", "Likes",
+    "Parent task", "Subtasks",
+)  # fmt: skip
+_TASK_PROPERTY_KEYS = frozenset(" ".join(n.split()).casefold() for n in TASK_PROPERTY_NAMES)
+
+
+def is_task_property_name(name: str) -> bool:
+    """Whether a custom field named `name` would clash with a built-in task property."""
+    return " ".join(name.split()).casefold() in _TASK_PROPERTY_KEYS
 
 
 def check_start(start: date, days: int) -> None:
@@ -92,6 +107,12 @@ def check_workspace(workspace: Workspace) -> None:
             raise InvalidInput(f"{where}.name: must not be empty")
         if spec.name.lower() in names:
             raise InvalidInput(f"{where}.name: {spec.name!r} is declared twice")
+        if is_task_property_name(spec.name):
+            raise InvalidInput(
+                f"{where}.name: {spec.name!r} is the name of a built-in Asana task property, "
+                "which Asana refuses for a custom field; expected another name (not one of "
+                f"{', '.join(TASK_PROPERTY_NAMES)}, in any letter case)"
+            )
         names.add(spec.name.lower())
         if spec.type == "enum" and len(spec.options) < 2:
             raise InvalidInput(
@@ -158,7 +179,9 @@ def check_timezone(where: str, value: str) -> None:
         ) from None
 
 
-def check_country(where: str, code: str) -> None:
+def check_country(where: str, code: str, start: date, days: int) -> None:
+    """A country the holidays package knows, for every year of the run (outside its years the
+    package returns no holidays at all, which would silently make every holiday a workday)."""
     if not code:
         return
     import holidays  # slow import; only when a country is named
@@ -167,6 +190,16 @@ def check_country(where: str, code: str) -> None:
     if code.upper() not in supported:
         raise InvalidInput(
             f"{where}: {code!r} is not a country code the holidays package knows (e.g. US, DE, GB)"
+        )
+    calendar = holidays.country_holidays(code.upper())
+    first_year = getattr(calendar, "start_year", FIRST_DAY.year)
+    last_year = getattr(calendar, "end_year", LAST_DAY.year)
+    last = start + timedelta(days=days - 1)
+    if start.year < first_year or last.year > last_year:
+        raise InvalidInput(
+            f"{where}: {code!r}: the holidays package knows its public holidays from "
+            f"{first_year} to {last_year}, but the run covers {start} to {last}; choose a start "
+            'in those years, or set [holidays] country = "" (and list dates) for this run'
         )
 
 

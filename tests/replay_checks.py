@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from adapters.asana.client import Backoff
 from adapters.asana.sandbox import SandboxPerson
 from adapters.asana.sandbox.run import people_in_run
 from adapters.asana.tokens import Tokens, write_tokens
@@ -20,6 +21,9 @@ from engine.log import FileLog
 from engine.replay_journal import Journal
 from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
+
+# Retries and the wait for a write in doubt to land, shortened for tests against the sandbox.
+FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0), landing=0.2)
 
 
 def replay_once(run_dir: Path, base_url: str, tokens: Tokens, dest, *, options=None, speed=None):

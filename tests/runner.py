@@ -12,8 +12,9 @@ def busywork(
     *args: str, cwd: Path, check: bool = True, timeout: float = 120
 ) -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [BUSYWORK, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
-    )
+        [BUSYWORK, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL,  # no terminal: a command that would ask must refuse instead
+    )  # fmt: skip
     if check and result.returncode != 0:
         raise AssertionError(f"busywork {' '.join(args)} failed:\n{result.stderr}")
     return result

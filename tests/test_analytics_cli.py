@@ -239,3 +239,12 @@ def test_check_rules(rule, measured, passed) -> None:
     assert check.passed is passed and check.verdict == ("pass" if passed else "fail")
     nothing = judge("c", "", None, target, tolerance, rule, "share")  # nothing to measure
     assert nothing.verdict == "too_little_data" and nothing.passed is None
+
+
+def test_stats_says_when_a_table_shows_only_the_busiest_rows(tmp_path) -> None:
+    run = simulate(tmp_path / "sixty", {"days": 60})  # the built-in team
+    projects = len(json.loads(cli("stats", str(run), "--json").stdout)["by_project"])
+    assert projects > 15
+    text = cli("stats", str(run)).stdout
+    assert f"Events by project (the busiest 15 of {projects}; --json lists all)" in text
+    assert "Events by person (" not in text  # 12 people: all shown

@@ -270,3 +270,42 @@ def test_the_weekend_tolerance_follows_the_sample() -> None:
     quiet = Counted(total=1000, weekend=11, by_person={"b": 1000}, squares={"b": 1000})
     held = weekend(quiet, {"b": _exposure(0.0)})
     assert held.tolerance == WEEKEND_FLOOR and held.verdict == "fail" and "floor" in held.detail
+
+
+# -- 5. comments vary within each month ----------------------------------------------------------
+
+
+def _with_comment_texts(source: Path, path: Path, text_of) -> tuple[Path, int]:
+    """A copy of the run whose i-th comment reads `text_of(i)`, and its number of comments."""
+    shutil.copytree(source, path)
+    i = 0
+    for segment in sorted((path / "events").glob("*.jsonl")):
+        lines = []
+        for line in segment.read_text().splitlines():
+            event = json.loads(line)
+            if event["type"] == "CommentAdded":
+                event["text"], i = text_of(i), i + 1
+            lines.append(json.dumps(event, separators=(",", ":")))
+        segment.write_text("\n".join(lines) + "\n")
+    return path, i
+
+
+@pytest.fixture(scope="module")
+def ninety_days(tmp_path_factory) -> Path:
+    return default_run(tmp_path_factory.mktemp("ninety") / "run", 90, 3)
+
+
+def test_comments_are_judged_on_how_they_vary_within_each_month(ninety_days, tmp_path) -> None:
+    # Far fewer distinct texts than the run has comments, but none repeats within 30 days.
+    cycling, comments = _with_comment_texts(ninety_days, tmp_path / "cycling",
+                                            lambda i: f"note {i % 3000}")  # fmt: skip
+    assert 3000 / comments < 0.5  # over the whole run, under half would be distinct
+    check = checks_of(cycling)["distinct_comment_ratio"]
+    assert check.verdict == "pass" and check.measured == 1.0
+    assert "(the least varied)" in check.detail
+    # The same hundred texts over and over: repetitive within every month.
+    repeating, _ = _with_comment_texts(
+        ninety_days, tmp_path / "repeating", lambda i: f"n {i % 100}"
+    )
+    check = checks_of(repeating)["distinct_comment_ratio"]
+    assert check.verdict == "fail" and check.measured < 0.1

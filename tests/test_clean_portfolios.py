@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from adapters.asana.clean import KEPT, clean_command
-from adapters.asana.client import Backoff
 from adapters.asana.replay_cli import ReplayArgs
 from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
@@ -19,14 +18,13 @@ from adapters.asana.tokens import Tokens
 from engine import events as ev
 from engine.errors import BusyworkError, InvalidInput
 from engine.replay_journal import JOURNAL, Journal
-from tests.replay_checks import events_of, make_run, run_people, tokens_of, write_tokens_file
+from tests.replay_checks import FAST, events_of, make_run, run_people, tokens_of, write_tokens_file
 from tests.sandbox_fixtures import session_for
 from tests.test_sandbox_conformance import Conformance
 
 # Slow (replays then cleans, portfolios included: ~12 s): `make test-slow` runs it, and CI.
 pytestmark = pytest.mark.slow
 
-FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))
 UNLIMITED = ServerLimits(quota=1_000_000)
 CREATED_KINDS = ("project", "task", "story", "status_update", "ooo_entry", "portfolio")
 

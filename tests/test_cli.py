@@ -141,7 +141,8 @@ def test_out_folder_must_be_new(tmp_path):
     (tmp_path / "taken" / "x").write_text("keep me")
     result = busywork("simulate", "--days", "1", "--out", "taken", cwd=tmp_path, check=False)
     assert result.returncode == 2
-    assert "already exists and is not empty" in result.stderr
+    assert result.stderr == ("Error: taken: already exists and is not empty (no manifest.json: "
+                             "not a run); choose a new folder for the run\n")  # fmt: skip
     assert (tmp_path / "taken" / "x").read_text() == "keep me"
 
 
@@ -172,3 +173,15 @@ def test_serve_on_port_0_says_which_port_it_got_and_a_taken_port_is_an_error(tmp
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_output_into_a_pipe_that_closes_early_ends_quietly(run_dir):
+    """`busywork show RUN | head -1`: the reader closing the pipe is not an error."""
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    writer = subprocess.run([BUSYWORK, "show", str(run_dir)], stdout=reader.stdin,
+                            stderr=subprocess.PIPE, text=True, check=False)  # fmt: skip
+    reader.stdin.close()
+    assert len(reader.stdout.read()) == 10 and reader.wait() == 0
+    reader.stdout.close()
+    assert writer.returncode == 0, writer.stderr
+    assert writer.stderr == ""

@@ -4,6 +4,7 @@ log identical to a plain re-simulation with the same quiet windows."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from adapters.asana.replay_job import Destination, connect, open_journal, run_re
 from adapters.asana.sandbox import SandboxPerson
 from engine import events as ev
 from engine.content.templates import TemplateSource
-from engine.errors import BusyworkError
+from engine.errors import BusyworkError, InvalidInput
 from engine.live import GAP_QUIET_SECONDS, LIVE, LiveState, prepare_live, run_live
 from engine.log import FileLog
 from engine.run import read_manifest
@@ -146,3 +147,72 @@ def test_resume_refuses_a_log_that_the_scenario_does_not_make(tmp_path):
     state.anchor_sim = 86400.0
     with pytest.raises(BusyworkError, match="cannot resume"):
         run_live(run_dir, manifest, state, TemplateSource(), stop=threading.Event())
+
+
+# -- resuming: as it started, stoppable, from a sound live.json -----------------------------------
+
+
+def _live_day(tmp_path, *, run: bool) -> tuple:
+    """A 1-day live run started Monday 08:00 in Los Angeles, run to its end when `run`."""
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
+    run_dir = tmp_path / "live"
+    manifest, state, _ = prepare_live(run_dir, scenario, TemplateSource(), days=1,
+                                      forever=False, speed=2e6, now=MONDAY_8AM_LA)  # fmt: skip
+    if run:
+        run_live(run_dir, manifest, state, TemplateSource(), stop=threading.Event())
+    return scenario, run_dir
+
+
+def test_a_complete_live_run_is_not_resumed(tmp_path):
+    scenario, run_dir = _live_day(tmp_path, run=True)
+    before = (run_dir / LIVE).read_bytes()
+    with pytest.raises(InvalidInput, match=r"this live run \(--days 1\) is complete; start a new"):
+        prepare_live(run_dir, scenario, TemplateSource(), days=None, forever=False, speed=1.0)
+    assert (run_dir / LIVE).read_bytes() == before  # no made-up gap recorded
+
+
+@pytest.mark.parametrize(
+    ("days", "forever", "asked"), [(5, False, "--days 5"), (None, True, "--forever")]
+)
+def test_a_live_run_resumes_only_as_it_started(tmp_path, days, forever, asked):
+    scenario, run_dir = _live_day(tmp_path, run=False)
+    before = (run_dir / LIVE).read_bytes()
+    with pytest.raises(InvalidInput, match=f"{asked}: .* a live run started with --days 1; "):
+        prepare_live(run_dir, scenario, TemplateSource(), days=days, forever=forever, speed=1.0,
+                     now=MONDAY_8AM_LA + timedelta(seconds=1))  # fmt: skip
+    assert (run_dir / LIVE).read_bytes() == before
+    # The same options (or none) resume it.
+    prepare_live(run_dir, scenario, TemplateSource(), days=1, forever=False, speed=1.0,
+                 now=MONDAY_8AM_LA + timedelta(seconds=1))  # fmt: skip
+
+
+def test_a_stop_ends_the_catch_up_and_the_next_resume_carries_on(tmp_path):
+    """Resuming re-simulates the past at full speed; a stop meanwhile ends it (it once ran to
+    the resume point whatever happened), and the next resume makes the whole run."""
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
+    run_dir = tmp_path / "live"
+    manifest, state, _ = prepare_live(run_dir, scenario, TemplateSource(), days=1,
+                                      forever=False, speed=2e6, now=MONDAY_8AM_LA)  # fmt: skip
+    state.anchor_sim = state.until_sim  # resume at the end: the whole day is catch-up
+    stopped = threading.Event()
+    stopped.set()
+    assert run_live(run_dir, manifest, state, TemplateSource(), stop=stopped) == 0
+    assert read_manifest(run_dir).status == "running"
+    events = run_live(run_dir, manifest, state, TemplateSource(), stop=threading.Event())
+    assert events > 50 and read_manifest(run_dir).status == "complete"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("speed", -5, "speed -5.0; expected a positive finite number"),
+        ("anchor_sim", 1e300, "anchor_sim 1e+300; expected 0 to"),
+        ("quiet", [[0, -1]], "quiet[0] -1.0; expected 0 to"),
+    ],
+)
+def test_a_damaged_live_state_is_named_not_a_traceback(tmp_path, field, value, problem):
+    scenario, run_dir = _live_day(tmp_path, run=False)
+    raw = msgspec.json.decode((run_dir / LIVE).read_bytes())
+    (run_dir / LIVE).write_bytes(msgspec.json.encode({**raw, field: value}))
+    with pytest.raises(BusyworkError, match=re.escape(f"live.json: damaged live state: {problem}")):
+        prepare_live(run_dir, scenario, TemplateSource(), days=None, forever=False, speed=1.0)

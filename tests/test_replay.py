@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from adapters.asana.client import Backoff
 from adapters.asana.replay_job import Destination, connect, open_journal
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from engine.errors import BusyworkError
 from tests.replay_checks import (
+    FAST,
     assert_exactly_once,
     make_run,
     read_back,
@@ -26,8 +26,6 @@ from tests.replay_checks import (
 )
 
 pytest.importorskip("asana")
-
-FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))
 
 
 @pytest.fixture(scope="module")

@@ -87,7 +87,9 @@ def test_json_summary_then_clean_deletes_everything(run_dir, make_sandbox, tmp_p
         assert key in summary, key
     assert summary["applied"] > 0 and summary["requests"] > 0
     refused = busywork("clean", str(run_dir), *to, cwd=tmp_path, check=False)
-    assert refused.returncode == 1 and "Aborted" in refused.stderr  # no confirmation given
+    # No terminal to confirm at (the test's stdin is not one): refused, nothing deleted.
+    assert refused.returncode == 2 and refused.stderr.startswith("Error: clean: deleting ")
+    assert "pass --yes" in refused.stderr and refused.stderr.count("\n") == 1
     cleaned = busywork("clean", str(run_dir), *to, "--yes", cwd=tmp_path)
     assert "Deleted" in cleaned.stdout
     with sandbox.store.lock:

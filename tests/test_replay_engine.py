@@ -160,7 +160,8 @@ def test_too_many_failures_stop_the_replay(events, tmp_path):
     with Journal(tmp_path / "t") as journal:
         summary = replay(ListTarget(reject=every), journal, events,
                          options=ReplayOptions(max_failure_ratio=0.08, min_events_for_ratio=20))  # fmt: skip
-    assert summary.stopped.startswith("stopped:") and "failed" in summary.stopped
+    assert summary.stopped.startswith("more than 8% of the events sent failed (")
+    assert "first error: seq " in summary.stopped and "HTTP 400: nope" in summary.stopped
     assert summary.applied + summary.failed + summary.skipped < len(events)
 
 

@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 import requests
 
-from adapters.asana.client import AsanaClient, Backoff
+from adapters.asana.client import AsanaClient
 from adapters.asana.replay_job import Destination
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target import AsanaTarget
 from engine import events as ev
 from engine.replay_journal import IdMap, Journal
 from tests.replay_checks import (
+    FAST,
     assert_exactly_once,
     events_of,
     read_back,
@@ -47,7 +48,6 @@ pytest_plugins = ["tests.sandbox_fixtures"]
 pytestmark = pytest.mark.slow
 pytest.importorskip("asana")
 
-FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))
 UNLIMITED = ServerLimits(quota=1_000_000)
 # What the workspace has before the replay: Priority lacks the run's "Urgent" (last);
 # Component lacks "Frontend" (first) and "Infra" (between two it has).
@@ -274,15 +274,20 @@ def test_a_lost_answer_is_reconciled_by_option_name(sandbox):
     assert ids == {"cf1": field["gid"], **{f"cf1:{n}": g for n, g, _ in options}}
 
 
-def test_a_refused_option_fails_its_event_and_the_replay_goes_on(run_dir, make_sandbox):
+def test_a_refused_option_fails_its_event_and_what_needs_the_field(run_dir, make_sandbox):
     sandbox, tokens = _sandbox(make_sandbox, run_dir, "admin-enum-token-3")
     full = EXISTING["Priority"] + [f"Old {i}" for i in range(500 - len(EXISTING["Priority"]))]
     _precreate(sandbox, "Priority", full)  # Asana's cap: no room for "Urgent"
     posts = _watch_option_posts(sandbox)
     summary, folder = _replay(run_dir, sandbox, tokens)
     assert posts == [(400, "")]
-    assert summary.failed == 1 and not summary.stopped, summary.errors
-    assert summary.applied > 0 and summary.skipped > 0  # what needs the field waits on it
+    assert summary.failed == 1 and summary.applied > 0, summary.errors
+    # Every project shows the field, so nearly every event waits on it: they count as failed,
+    # and more than a quarter failing stops the replay.
+    assert summary.skipped_after_failure > summary.applied
+    assert summary.stopped.startswith(
+        "more than 25% of the events failed or depend on one that failed ("
+    )
     with Journal(folder) as journal:
         record = journal.final[_seq_of_field(run_dir, "Priority")]
     assert (record.k, record.status) == ("F", 400)

@@ -171,8 +171,11 @@ def test_sandbox_write_tokens_refuses_an_existing_file_unless_forced(tmp_path, t
     with pytest.raises(InvalidInput, match="--write-tokens .*already exists.*--force"):
         build_config(SandboxOptions(for_run=run_dir, write_tokens_file=path))
     assert path.read_text() == "# keep me\n"
-    config, note = build_config(SandboxOptions(for_run=run_dir, write_tokens_file=path, force=True))
-    assert note and len(load_tokens(path).people) == len(config.people) == 2
+    config, pending = build_config(SandboxOptions(for_run=run_dir, write_tokens_file=path,
+                                                  force=True))  # fmt: skip
+    assert path.read_text() == "# keep me\n"  # written only once the sandbox listens
+    assert pending.write() == f"Wrote tokens for 2 people to {path}"
+    assert len(load_tokens(path).people) == len(config.people) == 2
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
@@ -201,3 +204,19 @@ def test_the_sandbox_command_will_not_overwrite_a_tokens_file_without_force(two_
     assert result.returncode == 2 and "--force" in result.stderr
     assert "my-real-token" not in result.stderr + result.stdout
     assert kept.read_text() == 'default = "my-real-token"\n'
+
+
+def test_sandbox_for_a_run_on_a_taken_port_writes_no_tokens_file(tmp_path, two_people):
+    """The port is checked first: a failed start leaves nothing a second try would refuse."""
+    import socket
+
+    run_dir, _, _ = two_people
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = busywork("sandbox", "--for", str(run_dir), "--write-tokens", "tokens.toml",
+                          "--port", str(port), cwd=tmp_path, check=False)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: --port {port}: already in use")
+    assert not (tmp_path / "tokens.toml").exists()

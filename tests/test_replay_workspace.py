@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from adapters.asana.client import Backoff
 from adapters.asana.replay_cli import print_summary
 from adapters.asana.replay_job import Destination
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from engine.replay_journal import Journal
 from tests.replay_checks import (
+    FAST,
     assert_exactly_once,
     events_of,
     read_back,
@@ -31,6 +31,7 @@ from tests.replay_checks import (
     write_tokens_file,
 )
 from tests.replay_workspace_checks import (
+    PORTFOLIO_EVENTS,
     assert_workspace,
     make_workspace_run,
     portfolio_event_count,
@@ -42,7 +43,6 @@ from tests.runner import BUSYWORK, busywork
 pytestmark = pytest.mark.slow
 pytest.importorskip("asana")
 
-FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0))
 DAYS = 5  # Monday to Friday: every kind of workspace event, ~1,400 events
 # Rate limits are tested elsewhere; here they would only make the SDK read-back wait.
 UNLIMITED = ServerLimits(quota=1_000_000)
@@ -69,7 +69,7 @@ def _replay(run_dir, sandbox, tokens, dest=None):
     return replay_once(run_dir, sandbox.base_url, tokens, dest)
 
 
-def _check(run_dir, sandbox, folder, *, portfolios=True):
+def _check(run_dir, sandbox, folder, *, portfolios=True, free=False):
     assert_exactly_once(run_dir, folder, read_back(sandbox.base_url, sandbox.admin_token,
                                                    sandbox.workspace_gid))  # fmt: skip
     with Journal(folder) as journal:
@@ -77,8 +77,8 @@ def _check(run_dir, sandbox, folder, *, portfolios=True):
     people = {e.person: e.email.lower() for e in events_of(run_dir) if hasattr(e, "email")}
     owners = {ids[p]: email for p, email in people.items() if ids.get(p)}
     got = read_back_workspace(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid, ids,
-                              owners, portfolios)  # fmt: skip
-    assert_workspace(run_dir, ids, got, emails=people, portfolios=portfolios)
+                              owners, portfolios, free)  # fmt: skip
+    assert_workspace(run_dir, ids, got, emails=people, portfolios=portfolios, free=free)
 
 
 def _approvers(sandbox, people):
@@ -142,7 +142,7 @@ def _no_targets(folder, names):
     return ["targets"] if "targets" in names else []
 
 
-def test_free_plan_notes_one_402_and_skips_portfolios(run_dir, make_sandbox):
+def test_free_plan_notes_each_402_once_and_goes_on_without_paid_features(run_dir, make_sandbox):
     people = run_people(run_dir)
     sandbox = make_sandbox(
         people=people, admin_token="admin-ws-token-3", limits=UNLIMITED, plan="free"
@@ -150,21 +150,35 @@ def test_free_plan_notes_one_402_and_skips_portfolios(run_dir, make_sandbox):
     hits: list[str] = []
     sandbox.app.observer = lambda req, status, body: status == 402 and hits.append(req.path)
     summary, folder = _replay(run_dir, sandbox, tokens_of(people, sandbox.admin_token))
-    skipped = portfolio_event_count(run_dir)
-    assert summary.failed == summary.parked == 0 and not summary.stopped
+    events = events_of(run_dir)
+    # Portfolio and dependency events are skipped, and so are value changes of custom fields
+    # (the fields themselves are mapped to "": their projects and tasks go on without them).
+    skipped = portfolio_event_count(run_dir) + sum(
+        type(e).__name__ in ("DependencyAdded", "CustomFieldChanged") for e in events
+    )
+    assert summary.failed == summary.parked == 0 and not summary.stopped, summary.errors
     assert summary.skipped == skipped and summary.applied == summary.events - skipped
-    assert len(summary.notes) == 1 and "402" in summary.notes[0], summary.notes
-    assert "portfolios are not available" in summary.notes[0]
+    assert len(summary.notes) == 3 and all("402" in n for n in summary.notes), summary.notes
+    for what in ("portfolios", "task dependencies", "custom fields"):
+        assert sum(n.startswith(f"{what} are not available") for n in summary.notes) == 1
     printed: list[str] = []
     print_summary(summary, printed.append, as_json=False)
     assert sum(line.startswith("Note: portfolios are not available") for line in printed) == 1
-    assert 1 <= len(hits) <= 2, "a 402 stops further portfolio calls (one per lane in flight)"
+    # A 402 stops further calls of its feature (only those already in flight get one too).
+    kinds = {"/portfolios": tuple(c.__name__ for c in PORTFOLIO_EVENTS),
+             "/addDependencies": ("DependencyAdded",),
+             "/custom_fields": ("CustomFieldCreated", "CustomFieldChanged")}  # fmt: skip
+    for kind, names in kinds.items():
+        sent = [h for h in hits if h.endswith(kind) or f"{kind}/" in h]
+        total = sum(type(e).__name__ in names for e in events)
+        assert 1 <= len(sent) < total / 2, f"{kind}: {len(sent)} calls for {total} events"
     with Journal(folder) as journal:
         reasons = [r.why for r in journal.final.values()]
     assert len(reasons) == skipped
     assert sum("this and every later portfolio event are skipped" in r for r in reasons) == 1
+    assert sum("this and every later dependency event are skipped" in r for r in reasons) == 1
     sandbox.app.observer = None
-    _check(run_dir, sandbox, folder, portfolios=False)
+    _check(run_dir, sandbox, folder, portfolios=False, free=True)
 
 
 def test_lost_answers_and_errors_still_exactly_once(run_dir, make_sandbox, rng):

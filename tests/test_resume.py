@@ -154,3 +154,23 @@ def test_resume_checks_a_hand_edited_scenario_again(tmp_path, three_days):
     )
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert events_bytes(run) == before
+
+
+def test_ctrl_c_says_how_to_finish_the_run(tmp_path):
+    proc = subprocess.Popen(
+        [BUSYWORK, "simulate", "--days", "3000", "--seed", "5", "--out", "run", "--json"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    segments = tmp_path / "run" / "events"
+    deadline = time.monotonic() + 30
+    while not any(segments.glob("*.jsonl")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert stderr.strip().endswith("Interrupted. Finish it with: busywork simulate --resume run")
+    assert "Traceback" not in stderr
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "running"

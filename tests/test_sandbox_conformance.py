@@ -187,6 +187,8 @@ def _exercise_every_route(sb) -> None:
     s.get(f"{b}/workspaces", params={"limit": 1})
     s.get(f"{b}/workspaces/{ws}")
     s.get(f"{b}/workspaces/{ws}/users")
+    s.get(f"{b}/workspaces/{ws}/users/bob@example.com", params={"opt_fields": "email"})
+    s.get(f"{b}/workspaces/{ws}/users/nobody@example.com")  # 404: not in the workspace
     s.get(f"{b}/workspaces/{ws}/teams")
     s.get(f"{b}/teams/{sb.team_gid}")
     p = ok(s.post(f"{b}/projects", json={"data": {"name": "P", "workspace": ws, "notes": "n",
@@ -316,6 +318,7 @@ def _exercise_workspace_routes(sb) -> None:
     s.post(f"{b}/tasks/{t['gid']}/removeTag", json={"data": {"tag": tag2["gid"]}})
     s.get(f"{b}/tasks/{t['gid']}/tags")
     s.post(f"{b}/tasks/{m['gid']}/addDependencies", json={"data": {"dependencies": [t["gid"]]}})
+    s.post(f"{b}/tasks/{a['gid']}/addDependents", json={"data": {"dependents": [m["gid"]]}})
     s.get(f"{b}/tasks/{m['gid']}/dependencies")
     s.get(f"{b}/tasks/{t['gid']}/dependents")
     s.get(f"{b}/tasks/{m['gid']}/stories")

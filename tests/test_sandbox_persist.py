@@ -170,10 +170,10 @@ def test_for_run_writes_tokens_and_registers_everyone(tmp_path):
 def test_cli_option_errors(tmp_path):
     tokens_file = tmp_path / "t.toml"
     write_tokens(tokens_file, Tokens({"a@x.org": "tok-a"}))
-    config, note = build_config(
+    config, pending = build_config(
         SandboxOptions(tokens_file=tokens_file, plan="free", faults="500=0.1")
     )
-    assert config.limits.quota == 150 and config.faults.rates == {"500": 0.1} and note is None
+    assert config.limits.quota == 150 and config.faults.rates == {"500": 0.1} and pending is None
     assert config.people[0].name == "A"
     config, _ = build_config(SandboxOptions(tokens_file=tokens_file, rate_limit=7))
     assert config.limits.quota == 7

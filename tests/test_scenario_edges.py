@@ -137,9 +137,31 @@ def test_start_dates_outside_the_calendar_are_refused(tmp_path, text, expected):
 
 def test_the_first_and_last_allowed_days_simulate(tmp_path):
     first = active_local_days(load_text(tmp_path, "start = 1900-01-01\ndays = 2\n"))
-    last = active_local_days(load_text(tmp_path, "start = 9000-12-30\ndays = 2\n"))
+    no_country = '\n[holidays]\ncountry = ""\n'  # the holidays package stops at 2100
+    last = active_local_days(load_text(tmp_path, "start = 9000-12-30\ndays = 2" + no_country))
     assert first and first <= {date(1900, 1, 1), date(1900, 1, 2)}
     assert last and last <= {date(9000, 12, 30), date(9000, 12, 31)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "start = 2100-12-30\ndays = 5",
+            "holidays.country: 'US': the holidays package knows its public holidays from 1777 to "
+            "2100, but the run covers 2100-12-30 to 2101-01-03",
+        ),
+        (
+            'start = 2200-01-05\n[holidays]\ncountry = ""\n[[people]]\nname = "A"\n'
+            'role = "manager"\ncountry = "DE"',
+            "people[0].country: 'DE': the holidays package knows its public holidays from",
+        ),
+    ],
+)
+def test_a_holiday_country_must_cover_the_run(tmp_path, text, expected):
+    """Outside its years the holidays package gives no holidays: every one would be a workday."""
+    message = refused(tmp_path, text + "\n")
+    assert expected in message and 'country = ""' in message
 
 
 @pytest.mark.parametrize(
@@ -195,6 +217,26 @@ def test_evening_weight_in_range_is_kept(tmp_path, value):
 def test_blank_enum_options_are_refused(tmp_path, options, expected):
     text = f'[workspace]\ncustom_fields = [{{ name = "P", type = "enum", options = {options} }}]\n'
     assert expected in refused(tmp_path, text)
+
+
+@pytest.mark.parametrize("name", ["Due date", "assignee", "  DUE   Date ", "Tags", "Name"])
+def test_custom_fields_named_like_task_properties_are_refused(tmp_path, name):
+    """Asana refuses such a field (400): better said before simulating than at replay."""
+    text = f'[workspace]\ncustom_fields = [{{ name = "{name}", type = "text" }}]\n'
+    message = refused(tmp_path, text)
+    where = f"workspace.custom_fields[0].name: {name!r}"
+    assert f"{where} is the name of a built-in Asana task property" in message
+    assert "expected another name (not one of Name, Task name, Assignee, Due date" in message
+    assert "in any letter case" in message
+
+
+def test_custom_fields_named_near_task_properties_are_kept(tmp_path):
+    text = (
+        '[workspace]\ncustom_fields = [{ name = "Due quarter", type = "date" }, '
+        '{ name = "Assignee team", type = "text" }, { name = "Tag", type = "text" }]\n'
+    )
+    names = [f.name for f in load_text(tmp_path, text).workspace.custom_fields]
+    assert names == ["Due quarter", "Assignee team", "Tag"]
 
 
 def test_too_many_enum_options_are_refused(tmp_path):

@@ -112,11 +112,22 @@ def test_the_form_shows_errors_at_their_field(make_web, page):
     page.fill("#people tbody tr:nth-child(3) input[name=p-timezone]", "Mars/Olympus")
     page.click("#create-job")
     page.wait_for_selector("#form-error:text('people[2].timezone')")
-    assert page.locator("#people tbody tr:nth-child(3) input[name=p-timezone].invalid").count() == 1
-    page.fill("#people tbody tr:nth-child(3) input[name=p-timezone]", "Europe/Berlin")
+    zone = page.get_by_label("Person 3 time zone")
+    assert "invalid" in zone.get_attribute("class")
+    # Screen readers hear it too: the field is marked invalid and described by the message.
+    assert zone.get_attribute("aria-invalid") == "true"
+    assert zone.get_attribute("aria-describedby") == "form-error"
+    assert (
+        page.evaluate("document.activeElement.getAttribute('aria-label')") == "Person 3 time zone"
+    )
+    zone.fill("Europe/Berlin")
     page.select_option("#job-form select[name=mode]", "backfill")
     page.click("#create-job")
+    target = page.locator("#job-form select[name=target]")
     page.wait_for_selector("#job-form select[name=target].invalid")
+    assert target.get_attribute("aria-invalid") == "true"
+    assert zone.get_attribute("aria-invalid") is None  # cleared when the form was sent again
+    assert zone.get_attribute("aria-describedby") is None
     assert web.ok("GET", "/jobs") == []
     # The failed requests show as console errors ("Failed to load resource: 422"); nothing else.
     assert all("422" in p for p in page.problems), page.problems

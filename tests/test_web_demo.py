@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import subprocess
 import threading
+from pathlib import Path
 
 import requests
 
@@ -64,4 +66,11 @@ def test_demo_without_a_terminal_does_not_serve(tmp_path):
     assert result.returncode == 0, result.stderr
     # It replayed (the summary line), then stopped instead of serving the dashboard.
     assert "Replayed into sandbox-" in result.stdout and "Dashboard:" not in result.stdout
+    assert "Not serving the dashboard: there is no terminal" in result.stdout
     assert not list((tmp_path / "replays").glob("*/job.json"))
+    # It ends with what to do next, with busywork as the user can type it here.
+    (run,) = (tmp_path / "replays").iterdir()
+    tail = result.stdout[result.stdout.index("\nNext:\n") :]
+    assert f"show replays/{run.name} --tail 20" in tail and "report replays/" in tail
+    if shutil.which("busywork") is None:  # not on PATH: how to put it there comes first
+        assert f"source {Path(BUSYWORK).parent}/activate" in tail

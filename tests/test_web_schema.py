@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -57,3 +58,85 @@ def test_api_conforms_to_its_openapi_document(served):
         check()
         tested.append(f"{operation.method.upper()} {operation.path}")
     assert "POST /api/jobs" in tested and "DELETE /api/jobs/{job_id}" in tested
+
+
+# -- the document says what the API does -------------------------------------------------------
+
+
+def document(url: str, headers: dict | None = None) -> dict:
+    import requests
+
+    response = requests.get(f"{url}/schema/openapi.json", headers=headers or {}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_stream_is_documented_as_server_sent_events(served):
+    stream = document(served)["paths"]["/api/jobs/{job_id}/stream"]["get"]["responses"]["200"]
+    assert list(stream["content"]) == ["text/event-stream"]
+    assert stream["content"]["text/event-stream"]["schema"] == {"type": "string"}
+
+
+def test_error_examples_are_real_errors_and_each_route_lists_its_own(served):
+    doc = document(served)
+    assert "examples" not in json.dumps(doc["components"]["schemas"])  # no generated filler
+    for path, methods in doc["paths"].items():
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            assert "401" in responses and "403" in responses, (method, path)
+            for code, response in responses.items():
+                if int(code) < 400:
+                    continue
+                (example,) = response["content"]["application/json"]["examples"].values()
+                error = example["value"]["error"]
+                assert error["status"] == int(code) and len(error["message"]) > 10
+                field = error.get("field")  # the renderer leaves out a null field
+                assert field is None or error["message"].startswith(f"{field}: ")
+    assert "404" not in doc["paths"]["/api/jobs"]["post"]["responses"]
+    assert "404" in doc["paths"]["/api/jobs/{job_id}/pause"]["post"]["responses"]
+    assert "409" not in doc["paths"]["/api/jobs/{job_id}"]["get"]["responses"]
+
+
+def test_the_api_token_is_documented_as_a_bearer_scheme(start, tmp_path):
+    doc = document(start(tmp_path))
+    schemes = doc["components"]["securitySchemes"]
+    (name,) = schemes
+    assert schemes[name]["type"] == "http" and schemes[name]["scheme"] == "bearer"
+    assert all("security" not in op for m in doc["paths"].values() for op in m.values())
+    url = start(tmp_path / "secured", api_token="tok-5678")
+    doc = document(url, {"Authorization": "Bearer tok-5678"})
+    for methods in doc["paths"].values():
+        assert all(op["security"] == [{name: []}] for op in methods.values())
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "allowed"),
+    [({"mode": "bogus"}, "mode", "'dry_run', 'backfill', 'continuous'"),
+     ({"target": {"kind": "ftp"}}, "target.kind", "'none', 'sandbox', 'asana'"),
+     ({"target": {"plan": "gold"}}, "target.plan", "'paid', 'free'")],
+)  # fmt: skip
+def test_a_value_not_among_the_choices_is_told_the_choices(served, body, field, allowed):
+    import requests
+
+    response = requests.post(f"{served}/api/jobs", json=body, timeout=30)
+    assert response.status_code == 400
+    value = repr(next(iter(body.values())) if field == "mode" else body["target"][field[7:]])
+    assert response.json() == {"error": {"status": 400, "field": field,
+                               "message": f"{field}: {value} is not one of {allowed}"}}  # fmt: skip
+
+
+@pytest.fixture
+def start() -> Iterator:
+    """Start servers on demand (a data folder, WebConfig fields); their URLs."""
+    from adapters.web.app import WebConfig
+
+    started: list[ServerThread] = []
+
+    def make(tmp_path, **web) -> str:
+        runner = JobRunner(RunnerConfig(data_dir=tmp_path / "replays"))
+        started.append(ServerThread(create_app(runner, WebConfig(**web))).start())
+        return started[-1].url
+
+    yield make
+    for server in started:
+        server.stop()

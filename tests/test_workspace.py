@@ -143,10 +143,10 @@ def test_open_dependencies_may_be_allowed():
 def test_declared_fields_and_tags_replace_the_defaults():
     fields = [
         sc.FieldSpec(name="Risk", type="enum", options=["Low", "High"]),
-        sc.FieldSpec(name="Notes", type="text"),
+        sc.FieldSpec(name="Remarks", type="text"),
     ]
     world, events = run(days=20, custom_fields=fields, tags=["alpha", "beta"], portfolios=False)
-    assert [e.name for e in of(events, ev.CustomFieldCreated)] == ["Risk", "Notes"]
+    assert [e.name for e in of(events, ev.CustomFieldCreated)] == ["Risk", "Remarks"]
     assert [e.name for e in of(events, ev.TagCreated)] == ["alpha", "beta"]
     assert not of(events, ev.PortfolioCreated)
 

@@ -13,6 +13,13 @@ from adapters.analytics.workspace_views import Workspace
 
 SHADES = " ░▒▓█"
 TOP = 15  # rows shown in the per-person and per-project tables
+
+
+def _top(title: str, rows: int) -> str:
+    """The table's title, saying so when it shows only the busiest TOP rows (--json has all)."""
+    return f"{title} (the busiest {TOP} of {rows:,}; --json lists all)" if rows > TOP else title
+
+
 TABLE_ROWS = 1000  # rows a query prints as a table (use csv/json or --out for more)
 
 
@@ -63,10 +70,12 @@ def stats_renderable(stats: Stats) -> Group:
     by_type = _table("Events by type", "type", "events", "share")
     for row in stats.by_type:
         by_type.add_row(row.type, _n(row.events), _pct(row.events / stats.events))
-    by_person = _table("Events by person", "person", "name", "events", text_columns=2)
+    by_person = _table(_top("Events by person", len(stats.by_person)), "person", "name",
+                       "events", text_columns=2)  # fmt: skip
     for row in stats.by_person[:TOP]:
         by_person.add_row(row.person, row.name or "", _n(row.events))
-    by_project = _table("Events by project", "project", "name", "events", text_columns=2)
+    by_project = _table(_top("Events by project", len(stats.by_project)), "project", "name",
+                        "events", text_columns=2)  # fmt: skip
     for row in stats.by_project[:TOP]:
         by_project.add_row(row.project, row.name or "", _n(row.events))
     by_day = _table(f"Events by day ({stats.timezone})", "day", "events", "")

@@ -33,6 +33,8 @@ from engine.scenario import Scenario
 CONTRIBUTOR_ROLES = ("individual_contributor", "lead", "contractor")
 MIN_LIFECYCLE_TASKS = 5  # tasks with lifecycle comments (a rule that always holds: a few show it)
 MIN_COMMENTS = 50  # comments needed to judge how repetitive they are
+DISTINCT_WINDOW_DAYS = 30  # comments must vary within a month (as over a 30-day run)
+WINDOW_SECONDS = DISTINCT_WINDOW_DAYS * 86400
 
 # The kind of a lifecycle comment must fit the task's state when it is posted:
 # kind -> allowed (state, previous state or None for any).
@@ -237,18 +239,33 @@ def _comment_order(run: Run) -> Check:
 
 
 def _distinct_comments(run: Run) -> Check:
-    distinct, total = run.con.execute(
-        "SELECT count(DISTINCT text), count(*) FROM comments"
-    ).fetchone()
+    """Judged per DISTINCT_WINDOW_DAYS days (the worst window with enough comments): over
+    years a team repeats itself as any team does, but within a month its comments vary."""
+    windows = run.con.execute(
+        f"""
+        WITH first AS (SELECT min(created_at) AS t0 FROM comments)
+        SELECT CAST(floor((epoch(c.created_at) - epoch(first.t0)) / {WINDOW_SECONDS}) AS BIGINT)
+                   AS w,
+               min(c.created_at)::DATE, count(DISTINCT c.text), count(*)
+        FROM comments c, first GROUP BY w ORDER BY w
+        """
+    ).fetchall()
+    judged = [row for row in windows if row[3] >= MIN_COMMENTS]
+    if judged:
+        _, since, distinct, total = min(judged, key=lambda r: (_share(r[2], r[3]), r[0]))
+    else:  # no month has enough comments to judge: the run as a whole (likely too little data)
+        since, distinct, total = None, sum(r[2] for r in windows), sum(r[3] for r in windows)
+    where = (f" in the {DISTINCT_WINDOW_DAYS} days from {since} (the least varied)"
+             if since is not None and len(windows) > 1 else "")  # fmt: skip
     return judge_sample(
         "distinct_comment_ratio",
-        "distinct comment texts among all comments",
+        f"distinct comment texts among all comments, per {DISTINCT_WINDOW_DAYS} days",
         _share(distinct, total),
         0.8,
         0.0,
         "at_least",
         "share",
-        f"{distinct:,} distinct of {total:,} comments",
+        f"{distinct:,} distinct of {total:,} comments{where}",
         size=total,
         minimum=MIN_COMMENTS,
     )

@@ -28,6 +28,7 @@ well after its last checkpoint write, landing after that wait, would be left beh
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -128,6 +129,11 @@ def _clean(
         if found:
             echo(f"Found {len(found)} objects the interrupted replay created without recording "
                  "them; they are deleted too.")  # fmt: skip
+        if confirm is not None and not sys.stdin.isatty():
+            raise InvalidInput(
+                f"clean: deleting {len(doomed)} objects needs a confirmation and there is no "
+                "terminal to ask at; pass --yes to delete without asking"
+            )
         if confirm is not None and not confirm(
             f"Delete {len(doomed)} objects this run created in {target.name}?"
         ):

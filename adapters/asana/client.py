@@ -9,16 +9,20 @@ retries that never duplicate a create.
   only: a target never reached is most likely a wrong URL or a server that is down, and the
   user should hear so in about a second, not after the whole backoff. For a write, the outcome of a failed attempt is
   unknown; before sending it again the caller's ``reconcile`` looks for the object.
-- A write that timed out may still be running at the server and take effect later: before it
-  is sent again, ``reconcile`` looks for it right away and, if it is not there, again once
-  ``Backoff.landing`` seconds have passed since it was sent (so a late landing is found instead
-  of duplicated). Asana documents no bound on how long a request may run after the client gave
-  up; ``landing`` is our assumption (90 s, three times the read timeout).
+- A write whose outcome is in doubt may still be running at the server and take effect later:
+  one that timed out, was answered 502 or 504 (a gateway gave up on it, see `_IN_DOUBT`), or
+  whose connection dropped after it was sent. Before it is sent again, ``reconcile`` looks for
+  it right away and, if it is not there, again once ``Backoff.landing`` seconds have passed
+  since it was sent (so a late landing is found instead of duplicated). Asana documents no
+  bound on how long a request may run after the client gave up; ``landing`` is our assumption
+  (90 s, three times the read timeout). At most ``Backoff.max_landings`` sends of one call
+  end in doubt; then it is given up (`Unavailable`): the wait per call stays bounded.
 - 401: the token is marked invalid (`TokenInvalid`); 400/403/404 etc.: `ApiRejected` with
   Asana's message.
 - ``stop`` (a `threading.Event`, set by whoever runs the replay): waits for a turn in the rate
-  limit and backoff sleeps end at once with `Stopped`; a request already sent is never
-  abandoned before it can no longer land.
+  limit, backoff sleeps and landing waits end at once with `Stopped`. A request already sent
+  runs to its answer or timeout; one whose outcome is in doubt when the stop comes is left
+  to the caller's next run, which looks for the object before sending it again.
 
 Tokens are identified by a *key* (an email, or "default"); no message, repr or exception of
 this module contains a token value.
@@ -38,6 +42,7 @@ from urllib.parse import urlsplit
 import msgspec
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from adapters.asana.urls import api_url_problem
 from engine.errors import BusyworkError, InvalidInput
@@ -49,6 +54,18 @@ _ENC = msgspec.json.Encoder()
 MAX_RATE_LIMITED = 50  # 429s in a row for one call before giving up on it
 FIRST_CONTACT_ATTEMPTS = 3  # tries before the target has ever answered (see the docstring)
 MAX_QUOTA = 1_000_000  # requests per window: far above any plan, and safe for the arithmetic
+# 5xx answers after which a write may still take effect (a landing wait before resending):
+# - 504 Gateway Timeout (Asana: "This request took too long to complete"): a gateway stopped
+#   waiting; the API behind it may still be working on the request.
+# - 502 Bad Gateway ("an issue between the load balancers and Asana's API"): the gateway got no
+#   usable answer, e.g. the API dropped the connection mid-request or while answering; the
+#   request may have been applied or be applied yet.
+# Not in doubt, so looked for once at once and then resent after the usual backoff:
+# - 500: the API answered it itself, so its work on the request is over: whatever it applied
+#   (e.g. committed, then failed rendering the answer) the immediate look finds.
+# - 503 ("the upstream service is unavailable to the API, or the API has been intentionally
+#   shut off"): refused before it was processed, the same for overload or maintenance.
+_IN_DOUBT = frozenset({502, 504})
 
 
 class ApiRejected(BusyworkError):
@@ -76,8 +93,8 @@ class Unavailable(BusyworkError):
 
 
 class Stopped(BusyworkError):
-    """The caller's stop event was set while this call waited to send (nothing was sent, or
-    what was sent can no longer land)."""
+    """The caller's stop event was set while this call waited: to send (nothing was sent), to
+    retry, or for a write in doubt to land (it may still: look for it before sending again)."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +119,10 @@ class Backoff:
     cap: float = 30.0
     attempts: int = 6  # tries in all, the first included
     timeout: tuple[float, float] = (5.0, 30.0)  # connect, read
-    # Seconds after sending by which a write that timed out has taken effect or never will.
+    # Seconds after sending by which a write in doubt has taken effect or never will.
     landing: float = 90.0
+    # Sends of one call that may end in doubt (each costs up to `landing`) before it gives up.
+    max_landings: int = 2
 
 
 class _TokenLane:
@@ -257,7 +276,7 @@ class AsanaClient:
         write = method != "GET"
         body = _ENC.encode({"data": data}) if data is not None else None
         url = self.base_url + path
-        attempts = limited = 0
+        attempts = limited = doubts = 0
         while True:
             if key in self.invalid:
                 raise TokenInvalid(key)
@@ -271,16 +290,18 @@ class AsanaClient:
                 if limited > MAX_RATE_LIMITED:
                     raise Unavailable(f"{method} {path}: still rate limited after {limited} waits")
                 continue
-            # A write that timed out may still be running at the server: it must not be sent
-            # again (nor the call given up) before it can no longer land.
+            # A write in doubt may still be running at the server: it must not be sent again
+            # (nor the call given up) before it can no longer land.
             landing = None
-            if write and reconcile is not None and isinstance(cause, _TimedOut):
+            if write and reconcile is not None and isinstance(cause, _InDoubt):
                 landing = cause.sent + self.backoff.landing
+                doubts += 1
             attempts += 1
             allowed = self.backoff.attempts
             if not self.reached:
                 allowed = min(allowed, FIRST_CONTACT_ATTEMPTS)
-            if attempts >= allowed:
+            bounded = landing is not None and doubts >= self.backoff.max_landings
+            if attempts >= allowed or bounded:
                 if landing is not None:
                     found = self._settle(reconcile, landing)
                     if found is not None:
@@ -290,7 +311,7 @@ class AsanaClient:
                     f"{where}{method} {path}: {cause} (gave up after {attempts} tries)"
                 )
             self.counters.add("retries")
-            self._pause(self._delay(attempts), interruptible=landing is None)
+            self._pause(self._delay(attempts))
             if write and reconcile is not None:
                 found = self._settle(reconcile, landing)
                 if found is not None:
@@ -298,27 +319,18 @@ class AsanaClient:
 
     def _settle(self, reconcile: Callable[[], Any | None], landing: float | None) -> Any | None:
         """Whether an unknown write happened: look now, and when it may still land, look again
-        once it no longer can."""
-        try:
-            found = reconcile()
-        except Stopped:
-            if landing is None:
-                raise
-            found = None  # stopping: still wait for the landing below, then look
+        once it no longer can (a stop meanwhile: `Stopped`, the write still in doubt)."""
+        found = reconcile()
         if found is None and landing is not None:
-            self._pause(landing - time.monotonic(), interruptible=False)
+            self._pause(landing - time.monotonic(), "for a write in doubt to land")
             found = reconcile()
         if found is not None:
             self.counters.add("reconciled")
         return found
 
-    def _pause(self, seconds: float, *, interruptible: bool) -> None:
-        if seconds <= 0:
-            return
-        if not interruptible:
-            time.sleep(seconds)
-        elif self.stop.wait(seconds):
-            raise Stopped("stopped while waiting to retry")
+    def _pause(self, seconds: float, waiting: str = "to retry") -> None:
+        if seconds > 0 and self.stop.wait(seconds):
+            raise Stopped(f"stopped while waiting {waiting}")
 
     def _send(
         self,
@@ -329,13 +341,15 @@ class AsanaClient:
         body: bytes | None,
         params: Mapping[str, str] | None,
         write: bool,
-    ) -> _Answer | _RateLimited | _TimedOut | str:
-        """One attempt: the answer, a 429, or (a retryable failure) its description."""
+    ) -> _Answer | _RateLimited | _InDoubt | str:
+        """One attempt: the answer, a 429, or (a retryable failure) its description; `_InDoubt`
+        when it may have taken effect, or may still."""
         gate = lane.writes if write else lane.reads
         headers = {"Content-Type": "application/json"} if body is not None else None
         with gate:
             lane.wait_turn(self.stop)
             self.counters.add("requests")
+            answered_before = self.reached
             sent = time.monotonic()
             try:
                 resp = lane.session.request(
@@ -345,9 +359,15 @@ class AsanaClient:
             except requests.ConnectTimeout:
                 return "connection timed out"  # never sent: nothing can land
             except requests.Timeout:
-                return _TimedOut(sent)
-            except requests.ConnectionError:
-                return "connection failed or was dropped"
+                return _InDoubt(sent, "timed out waiting for the answer")
+            except requests.ConnectionError as exc:
+                if _never_connected(exc):
+                    return "connection failed"  # refused, unreachable, name unknown
+                if not answered_before:
+                    # A server that never answered HTTP (a wrong port, TLS spoken to plain
+                    # HTTP) hangs up on everything: most likely not Asana, nothing applied.
+                    return "connection dropped (the target never answered)"
+                return _InDoubt(sent, "connection dropped after the request was sent")
             finally:
                 lane.finished()
         self.reached = True
@@ -367,6 +387,8 @@ class AsanaClient:
             self.invalid.update(k for k, v in self._lanes.items() if v is lane)
             raise TokenInvalid(key)
         message = _message(resp)
+        if status in _IN_DOUBT:
+            return _InDoubt(sent, f"HTTP {status}: {message}")
         if status >= 500:
             return f"HTTP {status}: {message}"
         path = urlsplit(url).path
@@ -402,13 +424,25 @@ class _RateLimited:
 
 
 @dataclass(frozen=True, slots=True)
-class _TimedOut:
-    """Sent (at monotonic time `sent`) but not answered in time: it may still take effect."""
+class _InDoubt:
+    """Sent (at monotonic time `sent`), and nothing says whether it took effect: it may have,
+    or may still (a timeout, a gateway that gave up, a connection dropped after sending)."""
 
     sent: float
+    why: str
 
     def __str__(self) -> str:
-        return "timed out waiting for the answer"
+        return self.why
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """Whether the connection was never made (refused, unreachable, name unknown): nothing was
+    sent. urllib3 counts these as connection errors ("the server did not receive the request")
+    and, retries being off, wraps them in a MaxRetryError; anything after it started sending
+    (reset, closed without an answer) is a read error, "assume the server began processing it",
+    re-raised as a bare ProtocolError."""
+    cause = exc.args[0] if exc.args else None
+    return isinstance(getattr(cause, "reason", cause), NewConnectionError)
 
 
 def _retry_after(value: str | None) -> float:

@@ -69,6 +69,9 @@ def sandbox(**options) -> None:
 
 # -- replay into Asana (requests; imported only by these commands) ---------------------------
 
+RETRY_HELP = ("Also send the events that failed in an earlier run, and those not sent because "
+              "they depend on one (not those the target skipped on purpose).")  # fmt: skip
+
 
 def _destination_options(func):
     """--to, --tokens, --workspace, --team, limits and who-acts options, shared by the replay
@@ -104,11 +107,13 @@ def _destination_options(func):
 @click.option("--shift-dates", is_flag=True, help="Shift due/start dates so the run ends today.")
 @click.option("--follow", is_flag=True, help="Follow a run that is still being written.")
 @click.option("--serve", is_flag=True, help="With --to sandbox: keep serving until Ctrl-C.")
+@click.option("--retry-failed", is_flag=True, help=RETRY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary.")
 def replay(run: Path, **options) -> None:
     """Replay RUN into Asana or a sandbox, exactly once; run it again to resume.
 
-    Progress is checkpointed in RUN/targets/<target>/. Tokens are never printed.
+    Progress is checkpointed in RUN/targets/<target>/. Tokens are never printed. Exits 1 when
+    events failed (or depend on one that failed); --retry-failed sends them again.
     """
     from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
 
@@ -151,6 +156,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
               help="Simulated seconds per real second, 0.01 to 1,000,000.")  # fmt: skip
 @click.option("--run", "run_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
+@click.option("--retry-failed", is_flag=True, help=RETRY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
 def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> None:
     """Simulate in real time (or N× faster) while replaying each event as it happens.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from adapters.asana.replay_cli import (
     ReplayArgs,
+    Retry,
     in_background,
     note_unmapped,
     print_summary,
@@ -91,7 +92,8 @@ def live_command(
         if sandbox is not None
         else "Run the same command again to resume."
     )
-    print_summary(summary, echo, as_json=args.as_json, resume=hint)
+    retry = Retry("the same command", whole_run=True) if sandbox is not None else None
+    print_summary(summary, echo, as_json=args.as_json, resume=hint, retry=retry)
     return summary
 
 
@@ -139,6 +141,7 @@ def _run(run_dir, manifest, state, content, target, args: ReplayArgs, kind: str)
                 stop=stop_,
                 follow_until=sim_done,
                 on_start=on_start,
+                retry_failed=args.retry_failed,
             ),  # fmt: skip
             progress=not args.as_json and sys.stderr.isatty(),
             label=f"live {run_dir.name}",

@@ -7,9 +7,13 @@ server and workspace, never a token).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
+import os
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +30,13 @@ from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: live runs are not locked there
+    fcntl = None  # type: ignore[assignment]
+
 FOLLOW_POLL_SECONDS = 0.5  # how often `replay --follow` looks whether the run is complete
+WRITER_CHECK_SECONDS = 2.0  # how often it looks whether a `busywork live` still writes the run
 
 
 @dataclass(frozen=True)
@@ -81,9 +91,10 @@ def parse_speed(value: str) -> float | None:
     return speed
 
 
-def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None):
+def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None, plan: str = "paid"):
     """An in-process sandbox with a user and a fresh token for everyone in the run, plus an
-    admin default token. Returns (started sandbox, tokens)."""
+    admin default token, on Asana's `plan` (free: paid features answer 402). Returns (started
+    sandbox, tokens)."""
     from adapters.asana.sandbox import Sandbox, SandboxConfig, SandboxPerson
     from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
     from adapters.asana.sandbox.run import people_in_run
@@ -101,6 +112,7 @@ def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None):
         port=0,
         **({"limits": server_limits} if server_limits else {}),
         faults=faults,
+        plan=plan,
     )
     return Sandbox(config).start(), tokens
 
@@ -228,18 +240,22 @@ def run_replay(
     follow_until: threading.Event | None = None,
     on_start: Callable[[Replayer], None] | None = None,
     options: ReplayOptions | None = None,
+    retry_failed: bool = False,
+    on_waiting: Callable[[str], None] | None = None,
 ) -> ReplaySummary:
     """Replay the run's log (or follow it as it grows) into the target. Following ends once
     `follow_until` (default: the manifest says the run is complete, or `stop`) is set and
     everything written by then is replayed; `stop` ends the replay early (in-flight events
-    finish; the rest wait for the next run)."""
+    finish; the rest wait for the next run), and a follow stopped before the run is complete
+    is "interrupted". `retry_failed`: send again the events that failed in an earlier run, and
+    those not sent because they depend on one. `on_waiting(text)`: told when the default
+    follow finds that no `busywork live` writes the live run it waits for."""
     manifest = read_manifest(run_dir)
     stop = stop or threading.Event()
     target.client.stop = stop  # waits for the rate limit or a backoff end when stopped
     base = options or ReplayOptions()
-    options = ReplayOptions(speed=speed, workers_per_lane=base.workers_per_lane,
-                            max_pending=base.max_pending, max_failure_ratio=base.max_failure_ratio,
-                            min_events_for_ratio=base.min_events_for_ratio)  # fmt: skip
+    options = dataclasses.replace(base, speed=speed,
+                                  retry_failed=retry_failed or base.retry_failed)  # fmt: skip
     replayer = Replayer(target, journal, options, stop)
     if on_start is not None:
         on_start(replayer)
@@ -247,7 +263,7 @@ def run_replay(
     ended = threading.Event()
     if follow:
         if follow_until is None:
-            follow_until = _when_complete(run_dir, stop, ended)
+            follow_until = _when_complete(run_dir, stop, ended, on_waiting)
         events, total = log.follow(1, stop=follow_until), None
     else:
         total = log.last_seq
@@ -258,28 +274,94 @@ def run_replay(
             )
         events = log.read()
     try:
-        return replayer.run(events, total)
+        summary = replayer.run(events, total)
     finally:
         ended.set()
+    if follow and stop.is_set() and not summary.stopped and not _complete(run_dir):
+        summary.stopped = "interrupted"  # the rest of the run is not even written yet
+    return summary
 
 
-def _when_complete(run_dir: Path, stop: threading.Event, ended: threading.Event) -> threading.Event:
+def _complete(run_dir: Path) -> bool:
+    try:
+        return read_manifest(run_dir).status == "complete"
+    except BusyworkError:  # caught mid-rewrite, or damaged: look again later
+        return False
+
+
+def _when_complete(
+    run_dir: Path,
+    stop: threading.Event,
+    ended: threading.Event,
+    on_waiting: Callable[[str], None] | None = None,
+) -> threading.Event:
     """An event set once the run's manifest says "complete" (the writer closes the log
     before it says so, so everything is written by then) or `stop` is set; watched until
-    then or until the replay has `ended`."""
+    then or until the replay has `ended`. A live run that no `busywork live` writes is
+    announced through `on_waiting`, once each time its writer goes (it may come back)."""
+    from engine.live import LIVE
+
     done = threading.Event()
 
     def watch() -> None:
+        told = False
+        checked = -math.inf
         while not done.is_set() and not ended.is_set():
-            try:
-                complete = read_manifest(run_dir).status == "complete"
-            except BusyworkError:  # caught mid-rewrite, or damaged: look again
-                complete = False
+            complete = _complete(run_dir)
+            now = time.monotonic()
+            if not complete and on_waiting and now - checked >= WRITER_CHECK_SECONDS:
+                checked = now
+                unwritten = (run_dir / LIVE).is_file() and live_writer(run_dir) is None
+                if unwritten and not told:
+                    on_waiting(f"Waiting for {run_dir} to be written (no busywork live is "
+                               "running it now); Ctrl-C to stop.")  # fmt: skip
+                told = unwritten
             if complete or stop.is_set() or stop.wait(FOLLOW_POLL_SECONDS):
                 done.set()
 
     threading.Thread(target=watch, name="follow-until-complete", daemon=True).start()
     return done
+
+
+# -- who runs a live run -------------------------------------------------------------------------
+# `busywork live` holds an exclusive flock on the run folder for as long as it runs (taken before
+# it writes anything); the kernel drops it however the process ends.
+
+
+def live_writer(run_dir: Path) -> int | None:
+    """The pid of the `busywork live` that holds `run_dir` (0 when one does but its pid cannot
+    be told); None when none does. Takes a shared lock for an instant to tell (a live starting
+    at that instant retries)."""
+    if fcntl is None:  # pragma: no cover
+        return None
+    try:
+        fd = os.open(run_dir, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return flock_holder(fd) or 0
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def flock_holder(fd: int) -> int | None:
+    """The pid holding an exclusive flock on `fd`'s file, as /proc/locks (Linux) lists it; None
+    when it is not listed or the list cannot be read."""
+    st = os.fstat(fd)
+    where = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/locks").read_text().splitlines():
+            words = line.split()
+            # "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF" ("->" marks a waiter instead)
+            held = len(words) >= 6 and words[1:4] == ["FLOCK", "ADVISORY", "WRITE"]
+            if held and words[5] == where and words[4].isdigit():
+                return int(words[4])
+    return None
 
 
 def sandbox_target_name() -> str:

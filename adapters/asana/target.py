@@ -8,6 +8,11 @@ for a later run with the token (and the summary says so). Before its first event
 checks that every token in [people] logs in as the person it is listed for (a swapped token
 would make one person the author of another's comments).
 
+People: one with a token is the token's user; anyone else is looked up by email in the
+workspace (``/workspaces/{gid}/users/{email}``; "" when not a member there: their assignments
+and follows are dropped). Where the plan or the team refuses (paid features, a team only its
+members may add to), the replay notes it once and goes on: see `target_workspace`.
+
 Mapping: a project is a board whose sections are the run's (the "Untitled section" Asana adds
 becomes the first); a state change moves the task to its section, TaskCompleted/-Reopened set
 ``completed``; comments and likes use the actor's token; a "complete" status update completes
@@ -26,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from adapters.asana.client import (
     DEFAULT,
@@ -154,7 +159,7 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
             "rate_limited": c.rate_limited,
             "reconciled": c.reconciled,
             "invalid_tokens": sorted(self.client.invalid),
-            "notes": [*self._notes, *self._tokenless_notes()],
+            "notes": [*self._notes, *self._team_notes(), *self._tokenless_notes()],
         }
 
     # -- whose tokens --------------------------------------------------------------------------
@@ -286,8 +291,11 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         looker = next((k for k in (DEFAULT, *self.client.keys) if self.client.has(k)), None)
         if looker is None:
             raise Skip(f"{email}: no valid token left to look them up", retry_later=True)
+        # In this workspace: `/users/{email}` also finds people of other workspaces the looker
+        # shares, who could not be assigned here.
+        path = f"/workspaces/{self.workspace}/users/{quote(email, safe='@+')}"
         try:
-            user = self.client.get(looker, f"/users/{email}", {"opt_fields": "email"})
+            user = self.client.get(looker, path, {"opt_fields": "email"})
         except ApiRejected as exc:
             if exc.status in (400, 403, 404):
                 return ""  # not in this workspace: their assignments are dropped

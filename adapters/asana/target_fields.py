@@ -7,6 +7,11 @@ their enum options, the values tasks get, and the fields' settings on projects.
   lacks (``POST /custom_fields/{gid}/enum_options``, each next to its neighbour in the log's
   order; a disabled one is noted, not duplicated). Enum option gids go to the id map as
   ``<field>:<option name>`` so values can be set after a restart.
+- Custom fields are a premium feature. The plan's first refusal (402, or a 403 that says
+  premium or payment) becomes one note; that field and every later one is mapped to "" (not in
+  this workspace) without another request, so the projects and tasks that name them (which
+  wait for them) are still created, without the fields and values; a value change is skipped.
+  Mapped, not skipped: a skipped field would take every project that shows it down with it.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ from datetime import date
 from typing import Any
 
 from adapters.asana.client import ApiRejected
+from adapters.asana.target_workspace import refused_for_plan
 from engine import events as ev
 from engine.replay_journal import IdMap
-from engine.replay_target import Rejected
+from engine.replay_target import Rejected, Skip
+
+FIELD = "custom field"  # the paid feature, as `WorkspaceMixin._refuse` knows it
 
 FIELD_FIELDS = "name,resource_subtype,enum_options"  # options come whole, gid included
 
@@ -39,7 +47,8 @@ def _place(wanted: tuple[str, ...], i: int, there: dict[str, dict[str, Any]]) ->
 
 class FieldsMixin:
     """Custom-field handlers and helpers; `AsanaTarget` provides client, workspace, _key, _gid,
-    _day and _put_task, `WorkspaceMixin` provides _note."""
+    _day and _put_task, `WorkspaceMixin` provides _note, _refuse, _plan_refusals and
+    _plan_call."""
 
     def _init_fields(self) -> None:
         self._field_kinds: dict[str, tuple[str, int]] = {}  # field id → (kind, precision)
@@ -58,8 +67,22 @@ class FieldsMixin:
                                   {"opt_fields": FIELD_FIELDS})  # fmt: skip
         return [f for f in items if str(f.get("name", "")).lower() == name.lower()]
 
+    def _fields_refused(self) -> bool:
+        return FIELD in self._plan_refusals
+
     def _custom_field_created(self, e: ev.CustomFieldCreated, ids: IdMap, _: bool):
+        if self._fields_refused():
+            return {e.field: ""}  # not in this workspace: no request
         key = self._key(e.actor)
+        try:
+            return self._make_field(key, e)
+        except ApiRejected as exc:
+            if not refused_for_plan(exc):
+                raise
+            self._refuse(FIELD, exc)
+            return {e.field: ""}
+
+    def _make_field(self, key: str, e: ev.CustomFieldCreated) -> dict[str, str]:
         found = self._fields_named(key, e.name)
         if found:  # reuse (a field name is unique in an Asana workspace)
             field = found[0]
@@ -116,6 +139,8 @@ class FieldsMixin:
                 option = self.client.call(key, "POST", path, data=data, params=params,
                                           reconcile=find)  # fmt: skip
             except ApiRejected as exc:
+                if refused_for_plan(exc):
+                    raise
                 raise Rejected(f"custom field {e.name!r}: cannot add option {name!r}: {exc}",
                                exc.status) from None  # fmt: skip
             options.append(option)
@@ -138,11 +163,22 @@ class FieldsMixin:
         return str(value)
 
     def _field_values(self, ids: IdMap, values: dict[str, ev.FieldValue]) -> dict[str, Any]:
-        return {self._gid(ids, f): self._field_value(ids, f, v) for f, v in values.items()}
+        """Values as Asana takes them, leaving out fields this workspace does not have."""
+        if self._fields_refused():
+            return {}
+        return {self._gid(ids, f): self._field_value(ids, f, v) for f, v in values.items()
+                if ids.get(f) != ""}  # fmt: skip
 
     def _custom_field_changed(self, e: ev.CustomFieldChanged, ids: IdMap, _: bool):
+        if ids.get(e.field) == "" and not self._fields_refused():  # refused by an earlier run
+            raise Skip(f"custom field {e.field} is not in this workspace (custom fields were "
+                       "not available on its plan)")  # fmt: skip
+        self._skip_if_refused(FIELD)
         values = self._field_values(ids, {e.field: e.value})  # type: ignore[dict-item]
-        return self._put_task(self._key(e.actor), ids, e.task, {"custom_fields": values})
+        key = self._key(e.actor)
+        return self._plan_call(
+            FIELD, lambda: self._put_task(key, ids, e.task, {"custom_fields": values})
+        )
 
     def _add_field_settings(self, key: str, ids: IdMap, project: str, fields, check: bool):
         """Put the run's custom fields on a project; `check`: some may be there already."""
@@ -152,11 +188,18 @@ class FieldsMixin:
             items = self.client.pages(key, path, {"opt_fields": "custom_field"})
             return {(s.get("custom_field") or {}).get("gid", "") for s in items}
 
-        there = present() if check else set()
-        for field in fields:
-            gid = self._gid(ids, field)
-            if gid in there:
-                continue
-            self.client.call(key, "POST", f"/projects/{project}/addCustomFieldSetting",
-                             data={"custom_field": gid},
-                             reconcile=lambda g=gid: {} if g in present() else None)  # fmt: skip
+        wanted = [self._gid(ids, f) for f in fields if ids.get(f) != ""]
+        if not wanted or self._fields_refused():
+            return  # the plan has no custom fields: the project goes without them
+        try:
+            there = present() if check else set()
+            for gid in wanted:
+                if gid in there:
+                    continue
+                self.client.call(key, "POST", f"/projects/{project}/addCustomFieldSetting",
+                                 data={"custom_field": gid},
+                                 reconcile=lambda g=gid: {} if g in present() else None)  # fmt: skip
+        except ApiRejected as exc:
+            if not refused_for_plan(exc):
+                raise
+            self._refuse(FIELD, exc)  # the project stays, without its fields

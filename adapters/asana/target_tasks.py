@@ -12,15 +12,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from adapters.asana.client import DEFAULT
+from adapters.asana.client import DEFAULT, ApiRejected
+from adapters.asana.target_fields import FIELD
+from adapters.asana.target_workspace import refused_for_plan
 from engine import events as ev
 from engine.replay_journal import IdMap
 from engine.replay_target import Skip
 
 
+def _fields_refused(exc: ApiRejected) -> bool:
+    """A plan's refusal that names custom fields (any other would fail the task again)."""
+    return refused_for_plan(exc) and "custom field" in str(exc).lower()
+
+
 class TasksMixin:
     """Task handlers; `AsanaTarget` provides client, _email, _key, _user, _gid, _day, _create
-    and _first_free, `WorkspaceMixin` provides _task_fields and _already_complete."""
+    and _first_free, `WorkspaceMixin` provides _task_fields, _refuse and _already_complete."""
 
     def _init_tasks(self) -> None:
         self._start_on: dict[str, date] = {}  # task id → start date (simulated)
@@ -73,7 +80,16 @@ class TasksMixin:
             items = self.client.pages(key, listing, {"opt_fields": "name"})
             return self._first_free(ids, items, lambda t: t.get("name") == e.name)
 
-        return {e.task: self._create(key, path, data, find, uncertain)}
+        try:
+            return {e.task: self._create(key, path, data, find, uncertain)}
+        except ApiRejected as exc:
+            # Values of fields the plan no longer has (a downgraded workspace): nothing was
+            # created, so the task goes again without them, and the note says why.
+            if "custom_fields" not in data or not _fields_refused(exc):
+                raise
+            self._refuse(FIELD, exc)
+            del data["custom_fields"]
+            return {e.task: self._create(key, path, data, find, uncertain)}
 
     def _put_task(self, key: str, ids: IdMap, task: str, data: dict[str, Any]) -> dict[str, str]:
         # A short answer: the spec's opt_fields enum has no "gid" (always sent), so ask for name.

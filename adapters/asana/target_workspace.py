@@ -7,8 +7,13 @@ portfolios. Custom fields and their values: `target_fields`.
 - Teams are found by name in the workspace, or created where the workspace allows it (one
   thread at a time, so two people of one team never make two teams); a person joins with
   ``addUser``, projects go into their team with their members and the run's custom fields.
-- Portfolios are a paid feature: the first 402 becomes one note (summary and journal), then
-  every portfolio event is skipped without another request and the replay goes on.
+  Asana lets only a team's members add people to it: a 403 there leaves the person a user of
+  the workspace (their work is replayed) outside the team, and one note per team says who.
+- Portfolios, task dependencies and custom fields are paid features: the plan's first refusal
+  (402 Payment Required, or a 403 that says premium or payment) becomes one note (summary and
+  journal), then every later event of that feature is skipped without another request and
+  the replay goes on. Custom fields are not skipped but mapped to "" (see `target_fields`):
+  projects and tasks need them, and go on without them.
 """
 
 from __future__ import annotations
@@ -22,6 +27,21 @@ from engine.replay_journal import IdMap
 from engine.replay_target import Skip
 
 NO_TEAM_STATUSES = (400, 402, 403, 404)
+# Words of a 403 that refuses for the plan rather than for the user's rights.
+PLAN_WORDS = ("premium", "payment", "paid plan", "paid feature", "upgrade", "free user",
+              "free plan", "free workspace", "free tier")  # fmt: skip
+# Paid features: what a refusal note and the skips call them.
+FEATURES = {"portfolio": "portfolios", "dependency": "task dependencies",
+            "custom field": "custom fields"}  # fmt: skip
+MAX_NAMED = 10  # people named in one team note
+
+
+def refused_for_plan(exc: ApiRejected) -> bool:
+    """Whether Asana refused because the workspace's plan lacks the feature."""
+    if exc.status == 402:
+        return True
+    text = str(exc).lower()
+    return exc.status == 403 and any(word in text for word in PLAN_WORDS)
 
 
 class WorkspaceMixin:
@@ -35,7 +55,8 @@ class WorkspaceMixin:
         self._me: dict[str, str] = {}  # token key → that token's user gid
         self._notes: list[str] = []
         self._note_lock = threading.Lock()
-        self._portfolios_refused = ""  # the 402 note, once one came
+        self._plan_refusals: dict[str, str] = {}  # paid feature → its note, once refused
+        self._outside_teams: dict[str, tuple[str, list[str]]] = {}  # team → (why, emails)
         self._decided: set[str] = set()  # approvals decided (so complete) as of the log so far
         self._already_complete: set[int] = set()  # seqs of TaskCompleted with nothing to do
 
@@ -60,6 +81,19 @@ class WorkspaceMixin:
                 # Asana completes an approval with its decision, and completing it again
                 # would turn a rejection into "approved": nothing to send.
                 self._already_complete.add(event.seq)
+
+    def _team_notes(self) -> list[str]:
+        with self._note_lock:
+            teams = {name: (why, sorted(emails)) for name, (why, emails) in
+                     self._outside_teams.items()}  # fmt: skip
+        notes = []
+        for name, (why, emails) in teams.items():
+            named = ", ".join(emails[:MAX_NAMED])
+            more = f" and {len(emails) - MAX_NAMED} more" if len(emails) > MAX_NAMED else ""
+            notes.append(f"team {name!r}: {len(emails)} people could not be added ({why}); they "
+                         "are users of the workspace and their work is replayed, outside the "
+                         f"team: {named}{more}")  # fmt: skip
+        return notes
 
     def _note(self, text: str) -> bool:
         """Remember `text` for the summary; False when it was already noted."""
@@ -94,9 +128,11 @@ class WorkspaceMixin:
         return {}
 
     def _dependency_added(self, e: ev.DependencyAdded, ids: IdMap, _: bool) -> dict[str, str]:
+        self._skip_if_refused("dependency")  # before anything else: no request, no token
         key = self._key(e.actor)
-        self.client.call(key, "POST", f"/tasks/{self._gid(ids, e.task)}/addDependencies",
-                         data={"dependencies": [self._gid(ids, e.depends_on)]})  # fmt: skip
+        path = f"/tasks/{self._gid(ids, e.task)}/addDependencies"
+        data = {"dependencies": [self._gid(ids, e.depends_on)]}
+        self._plan_call("dependency", lambda: self.client.call(key, "POST", path, data=data))
         return {}
 
     def _approval_decided(self, e: ev.ApprovalDecided, ids: IdMap, _: bool) -> dict[str, str]:
@@ -112,8 +148,9 @@ class WorkspaceMixin:
             data["approval_status"] = "pending"
         if e.tags:
             data["tags"] = [self._gid(ids, t) for t in e.tags]
-        if e.custom_fields:
-            data["custom_fields"] = self._field_values(ids, e.custom_fields)
+        values = self._field_values(ids, e.custom_fields) if e.custom_fields else {}
+        if values:  # none when the plan has no custom fields
+            data["custom_fields"] = values
         return data
 
     # -- teams and members ---------------------------------------------------------------------
@@ -153,9 +190,18 @@ class WorkspaceMixin:
         except Skip:
             return  # nobody can act for them; they stay out of the team
         team = self._team_named(key, e.team)
-        if team is not None:
+        if team is None:
+            return
+        try:
             self.client.call(key, "POST", f"/teams/{team}/addUser", data={"user": user},
                              params={"opt_fields": "user"})  # fmt: skip
+        except ApiRejected as exc:
+            # Only a member may add people to the team: they stay users of the workspace.
+            if exc.status != 403:
+                raise
+            with self._note_lock:
+                why, emails = self._outside_teams.setdefault(e.team, (str(exc), []))
+                emails.append(e.email.lower())
 
     def _project_team(self, key: str, e: ev.ProjectCreated) -> str | None:
         team = self._team_named(key, e.team) if e.team else None
@@ -173,22 +219,37 @@ class WorkspaceMixin:
         if e.custom_fields:
             self._add_field_settings(key, ids, project, e.custom_fields, uncertain)
 
-    # -- portfolios (paid) ---------------------------------------------------------------------
+    # -- paid features: portfolios, dependencies, custom fields ------------------------------------
 
-    def _portfolio_call(self, call):
-        """Run a portfolio call; a 402 turns this and every later portfolio event into a skip."""
-        if self._portfolios_refused:
-            raise Skip(f"portfolio events are skipped: {self._portfolios_refused}")
+    def _skip_if_refused(self, feature: str) -> None:
+        """`Skip` (final) once the plan refused `feature`."""
+        note = self._plan_refusals.get(feature)
+        if note:
+            raise Skip(f"{feature} events are skipped: {note}")
+
+    def _refuse(self, feature: str, exc: ApiRejected) -> tuple[str, bool]:
+        """Record the plan's refusal of `feature`: its note, and whether this was the first."""
+        with self._note_lock:
+            first = feature not in self._plan_refusals
+            if first:
+                self._plan_refusals[feature] = (f"{FEATURES[feature]} are not available on "
+                                                f"this plan ({exc})")  # fmt: skip
+            note = self._plan_refusals[feature]
+        return note, self._note(note) and first
+
+    def _plan_call(self, feature: str, call):
+        """Run a call of a paid feature; the plan's refusal turns this and every later event
+        of the feature into a skip."""
+        self._skip_if_refused(feature)
         try:
             return call()
         except ApiRejected as exc:
-            if exc.status != 402:
+            if not refused_for_plan(exc):
                 raise
-            note = f"portfolios are not available on this plan ({exc})"
-            self._portfolios_refused = note
-            if self._note(note):
-                raise Skip(f"{note}; this and every later portfolio event are skipped") from None
-            raise Skip(f"portfolio events are skipped: {note}") from None
+            note, first = self._refuse(feature, exc)
+            if first:
+                raise Skip(f"{note}; this and every later {feature} event are skipped") from None
+            raise Skip(f"{feature} events are skipped: {note}") from None
 
     def _my_gid(self, key: str) -> str:
         if key not in self._me:
@@ -206,13 +267,13 @@ class WorkspaceMixin:
             return self._first_free(ids, items, lambda p: p.get("name") == e.name)
 
         create = lambda: self._create(key, "/portfolios", data, find, uncertain)  # noqa: E731
-        return {e.portfolio: self._portfolio_call(create)}
+        return {e.portfolio: self._plan_call("portfolio", create)}
 
     def _portfolio_item_added(self, e: ev.PortfolioItemAdded, ids: IdMap, _: bool):
         key = self._key(e.actor)
         path = f"/portfolios/{self._gid(ids, e.portfolio)}/addItem"
         data = {"item": self._gid(ids, e.project)}
-        self._portfolio_call(lambda: self.client.call(key, "POST", path, data=data))
+        self._plan_call("portfolio", lambda: self.client.call(key, "POST", path, data=data))
         return {}
 
     def _portfolio_status_posted(self, e: ev.PortfolioStatusPosted, ids: IdMap, uncertain: bool):
@@ -229,4 +290,4 @@ class WorkspaceMixin:
             )
 
         create = lambda: self._create(key, "/status_updates", data, find, uncertain)  # noqa: E731
-        return {e.status_update: self._portfolio_call(create)}
+        return {e.status_update: self._plan_call("portfolio", create)}

@@ -8,9 +8,11 @@
   It imports no web library; the web layer only reads its state and calls its methods.
 - ``job``: one job's life and state; ``job_drive``: how it runs (paced steps or flat out);
   ``job_delivery``: where its events go (a replay into a target, and its counters).
-- ``activity``: a run's log as readable, filterable activity items.
+- ``activity``: a run's log as readable, filterable activity items (each job keeps an index of
+  the names its log created, so pages and streams read only the end of a long log).
 - ``app`` / ``routes`` / ``sse``: the Litestar app (REST API under ``/api``, OpenAPI under
   ``/schema``, the dashboard at ``/`` from ``static/``); ``serve``: uvicorn around it.
 - ``guards``: no cross-site requests, JSON bodies only; ``destinations``: where the server's
   tokens may be sent (Asana, loopback, ``--allow-url``).
+- ``datalock``: one ``busywork serve`` per data folder (a lock file held while it runs).
 """

@@ -20,11 +20,12 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from adapters.web.errors import HANDLERS
 from adapters.web.guards import json_body_guard, request_guard
-from adapters.web.routes import api_router
+from adapters.web.routes import BEARER, api_router
 from adapters.web.runner import JobRunner
 
 STATIC = Path(__file__).parent / "static"
@@ -65,14 +66,27 @@ def create_app(runner: JobRunner, config: WebConfig | None = None) -> Litestar:
     guards.append(json_body_guard)
     static = create_static_files_router(path="/static", directories=[STATIC])
     app = Litestar(
-        route_handlers=[dashboard, static, api_router(guards)],
+        route_handlers=[dashboard, static, api_router(guards, secured=bool(config.api_token))],
         guards=[request_guard(config.api_token, config.cors_origin)],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         cors_config=CORSConfig(allow_origins=[config.cors_origin]) if config.cors_origin else None,
         request_max_body_size=config.max_body_bytes,
         openapi_config=OpenAPIConfig(
-            title="busywork", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
-        ),
+            title="busywork",
+            version="1",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    BEARER: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="busywork serve --api-token TOKEN: every API call then sends "
+                        "Authorization: Bearer TOKEN (without --api-token, no call needs it)",
+                    )
+                }
+            ),
+        ),  # fmt: skip
         on_startup=[lambda: runner.open()],
         on_shutdown=[lambda: runner.close()],
         debug=False,

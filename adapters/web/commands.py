@@ -52,7 +52,8 @@ def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin, all
     """Serve the dashboard (/) and the jobs API (/api, OpenAPI at /schema) until Ctrl-C.
 
     Jobs simulate (dry run), backfill or run continuously into a sandbox or Asana; their
-    state lives with their runs under --data, and running jobs resume after a restart.
+    state lives with their runs under --data, and running jobs resume after a restart. One
+    server per --data folder: a second one on the same folder refuses to start.
     """
     from adapters.web.app import WebConfig
     from adapters.web.serve import serve

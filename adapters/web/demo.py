@@ -64,15 +64,17 @@ def serve_dashboard(
     until: threading.Event,
     on_ready: Callable[[str], None],
     host: str = "127.0.0.1",
+    live_sandbox_runs: frozenset[str] = frozenset(),
 ) -> None:
     """Serve the dashboard for `data_dir` until `until` is set. When `port` is taken, any free
-    port is used instead (the URL is passed to `on_ready`)."""
+    port is used instead (the URL is passed to `on_ready`). The runs in `live_sandbox_runs`
+    keep their sandbox's browse link (the sandbox runs beside the dashboard)."""
     from adapters.web.app import WebConfig
     from adapters.web.serve import ServerThread, build_app
 
     server = None
     for attempt in dict.fromkeys((port, 0)):
-        app, _ = build_app(data_dir, None, WebConfig())
+        app, _ = build_app(data_dir, None, WebConfig(), live_sandbox_runs=live_sandbox_runs)
         try:
             server = ServerThread(app, host=host, port=attempt).start()
             break
@@ -121,7 +123,8 @@ def demo_dashboard(
         echo("Serving both; press Ctrl-C to stop.")
 
     try:
-        serve_dashboard(data_dir, port=port, until=stop, on_ready=ready)
+        serve_dashboard(data_dir, port=port, until=stop, on_ready=ready,
+                        live_sandbox_runs=frozenset({run_dir.name}))  # fmt: skip
     except KeyboardInterrupt:
         pass
     finally:

@@ -14,12 +14,13 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from adapters.web.runner import Conflict, NotFound
-from adapters.web.spec import FieldError
+from adapters.web.spec import FieldError, allowed_values
 from engine.errors import BusyworkError, InvalidInput
 
 log = logging.getLogger("busywork.web")
 _LEADING_FIELD = re.compile(r"^([A-Za-z_][\w.\[\]]*): ")
 _UNKNOWN = re.compile(r"unknown field `([^`]+)`")
+_BAD_ENUM = re.compile(r"Invalid enum value (.+)")  # msgspec's words for a bad Literal
 
 
 class ErrorBody(msgspec.Struct, kw_only=True):
@@ -67,6 +68,10 @@ def on_http_error(_: Request, exc: HTTPException) -> Response:
             field = unknown.group(1) if field in (None, "data") else f"{field}.{unknown.group(1)}"
         elif field == "data":
             field = None
+        enum = _BAD_ENUM.fullmatch(message)
+        allowed = allowed_values(field) if enum and field else None
+        if enum and allowed:
+            message = f"{enum.group(1)} is not one of " + ", ".join(repr(v) for v in allowed)
         where = f"{field}: " if field else ""
         return error_response(status, f"{where}{message}", field)
     return error_response(status, str(exc.detail))

@@ -21,6 +21,7 @@ from pathlib import Path
 import msgspec
 
 from adapters.web import store
+from adapters.web.activity import RunIndex
 from adapters.web.job_delivery import JobDelivery, Wakeup
 from adapters.web.job_drive import DriveMixin
 from adapters.web.scheduler import Scheduler
@@ -80,6 +81,10 @@ class Job(DriveMixin):
         self.replay_stop = Wakeup()
         self.delivery = JobDelivery(run_dir, self.live, self.replay_stop, state.replay)
         self._closing = False  # the server is shutting down: leave the status as it is
+        self.activity = RunIndex(run_dir)  # names for the feed, learnt once (see activity)
+        # (the log's last seq, the stats body) of the latest stats request: a run that has not
+        # moved since (a finished one) is not analysed again.
+        self.stats_cache: tuple[int, dict] | None = None
 
     @property
     def id(self) -> str:
@@ -168,6 +173,13 @@ class Job(DriveMixin):
 
     def close_sandbox(self) -> None:
         self.delivery.close_sandbox()
+
+    def forget_sandbox_link(self) -> None:
+        """At startup: an in-process sandbox ended with the server that ran it; its link goes."""
+        replay = self.state.replay
+        if replay is not None and replay.browse_url:
+            replay.browse_url = ""
+            self._save()
 
     # -- shared --------------------------------------------------------------------------------
 

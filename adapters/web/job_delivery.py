@@ -9,6 +9,7 @@ from the target's checkpoint. The `Job` decides when; this module does it.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 FOLLOW_SAFETY_SECONDS = 5.0  # a live replay re-reads its log this often even if never poked
 SETTLED = ("applied", "failed", "skipped", "parked")
 SEEN = ("requests", "retries", "rate_limited")
+FINAL_OUTCOMES = ("applied", "failed", "skipped")  # parked and deferred events are sent again
+PASS = ("already_done", "applied", "failed", "skipped", "deferred")  # one replay's counts
+_ERROR_SEQ = re.compile(r"seq (\d+)\b")
 
 
 class JobDelivery:
@@ -43,6 +47,9 @@ class JobDelivery:
         self.replayer = None  # the replay running now, if any
         self.base = base or ReplayCounters()  # the figures from before this connection
         self._settled = dict.fromkeys(SETTLED, 0)  # finished replays on this connection
+        self._last_pass: dict[str, int] | None = None  # the latest finished replay's counts
+        self._last_errors: list[str] = []
+        self._first_problem = ""
 
     def connect(
         self,
@@ -50,23 +57,33 @@ class JobDelivery:
         spec: JobSpec,
         tokens_file: Path | None,
         token_urls: tuple[str, ...] = (),
-    ) -> None:
-        """Connect to the target once (starting the sandbox first if the job replays into one)."""
-        from adapters.web.targets import connect_target
+    ) -> bool:
+        """Connect to the target once (starting the sandbox first if the job replays into one).
+        True when that sandbox replaces one that an earlier replay of this run filled (a server
+        restart ended it): the replay starts again from the first event, and so do the figures.
+        """
+        from adapters.web.targets import connect_target, sandbox_folders
         from engine.backfill import shift_to_today
 
         shift = 0
         if spec.mode == "backfill":
             shift = shift_to_today(scenario, datetime.now(UTC).date())
+        restarted = False
         if self.sandbox is None and spec.target.kind == "sandbox":
             from adapters.web.targets import start_sandbox
 
+            restarted = self.base != ReplayCounters() or bool(sandbox_folders(self.run_dir))
             self.sandbox, self.sandbox_tokens = start_sandbox(scenario)
+            # A new sandbox is empty: the old one's figures would be counted twice.
+            self.base = ReplayCounters()
+            self._settled = dict.fromkeys(SETTLED, 0)
+            self._last_pass, self._last_errors, self._first_problem = None, [], ""
         if self.connection is None:
             self.connection = connect_target(
                 self.run_dir, scenario, spec.target, tokens_file, token_urls=token_urls,
                 date_shift_days=shift, sandbox=self.sandbox, sandbox_tokens=self.sandbox_tokens,
             )  # fmt: skip
+        return restarted
 
     def replay(self, follow: bool):
         """Replay into the connected target (following the log, or in one pass); the summary."""
@@ -104,6 +121,8 @@ class JobDelivery:
     def ended(self, state: JobState, summary) -> None:
         """A replay ended: fold its `summary` into the state."""
         self.replayer = None
+        self._last_pass = {k: getattr(summary, k) for k in PASS}
+        self._last_errors = list(summary.errors)
         self.record(state, summary)
 
     def record(self, state: JobState, summary=None) -> None:
@@ -118,17 +137,51 @@ class JobDelivery:
         base = self.base
         live = dict(self._settled)
         replayer = self.replayer
+        latest = self._last_pass
+        errors = self._last_errors
         if replayer is not None:
+            counts = replayer.counts
             for key in SETTLED:
-                live[key] += replayer.counts.get(key, 0)
+                live[key] += counts.get(key, 0)
+            latest = {k: counts.get(k, 0) for k in PASS}
+            errors = replayer.errors
+        totals = {k: getattr(base, k) + live[k] for k in SETTLED}
+        # This connection's sums, or (after a kill -9 left the saved figures behind) what the
+        # latest replay found in the checkpoint plus what it settled since.
+        settled = sum(totals[k] for k in FINAL_OUTCOMES)
+        if latest is not None:
+            settled = max(settled, latest["already_done"] + sum(latest[k] for k in FINAL_OUTCOMES))
         seen = conn.target.counters()
         state.replay = ReplayCounters(
             target=conn.target.name,
-            **{k: getattr(base, k) + live[k] for k in SETTLED},
+            **totals,
             **{k: getattr(base, k) + int(seen.get(k, 0)) for k in SEEN},
             invalid_tokens=sorted(set(base.invalid_tokens) | set(seen.get("invalid_tokens", ()))),
             browse_url=self.sandbox.root_url + "/" if self.sandbox is not None else "",
+            deferred=latest["deferred"] if latest is not None else base.deferred,
+            settled=max(settled, base.settled),
+            first_problem=base.first_problem or self._problem(totals, errors),
         )
+
+    def _problem(self, totals: dict[str, int], errors: list[str]) -> str:
+        """The first reason an event was skipped, failed or parked on this connection: the
+        replay's first error (failed, parked) or the checkpoint's first deliberate skip."""
+        if self._first_problem or not any(totals[k] for k in ("failed", "skipped", "parked")):
+            return self._first_problem
+        found: list[tuple[int, str]] = []
+        if errors:
+            first = errors[0]
+            match = _ERROR_SEQ.match(first)
+            found.append((int(match.group(1)) if match else 0, first))
+        if totals["skipped"] and self.connection is not None:
+            final = dict(self.connection.journal.final)  # a copy: workers may be adding to it
+            skips = [r for r in final.values() if r.k == "S" and not r.cause]
+            if skips:
+                first_skip = min(skips, key=lambda r: r.seq)
+                found.append((first_skip.seq, f"seq {first_skip.seq}: {first_skip.why}"))
+        if found:
+            self._first_problem = min(found)[1][:500]
+        return self._first_problem
 
     def release(self, state: JobState) -> None:
         """Close the connection, its figures kept in the state (the base of the next one)."""
@@ -139,6 +192,7 @@ class JobDelivery:
         self.connection = None
         self.base = state.replay or ReplayCounters()
         self._settled = dict.fromkeys(SETTLED, 0)
+        self._last_pass, self._last_errors = None, []
 
     def close_sandbox(self) -> None:
         if self.sandbox is not None:

@@ -16,6 +16,10 @@ import threading
 from engine.errors import BusyworkError
 
 CHUNK_SECONDS = 6 * 3600.0  # simulated time per step of a flat-out job
+SANDBOX_RESTARTED = (
+    "the in-process sandbox does not outlive the server: it was started again, empty, and the "
+    "run is replayed into it again from the start"
+)
 
 
 class DriveMixin:
@@ -90,6 +94,8 @@ class DriveMixin:
                 sim.finish()
                 with self.lock:
                     self._release_sim()
+            else:  # simulated before a restart (the replay was cut short): figures from the run
+                self._restore_finished_run()
             if self.state.spec.mode == "backfill":
                 while True:
                     if not self._wait_while_paused():
@@ -104,6 +110,14 @@ class DriveMixin:
         except BaseException as exc:
             self.fail(exc, join=False)
 
+    def _restore_finished_run(self) -> None:
+        from engine.log import FileLog
+
+        written = max(self.manifest.events, FileLog.open_readonly(self.run_dir).last_seq)
+        with self.lock:
+            self.live.events = self.state.events = max(self.state.events, written)
+            self.state.sim_seconds = self.manifest.scenario.days * 86400.0
+
     def _wait_while_paused(self) -> bool:
         """False when the job was stopped (or the server is closing)."""
         with self.lock:
@@ -116,8 +130,10 @@ class DriveMixin:
     def _replay(self, follow: bool):
         delivery = self.delivery
         try:  # connecting fails too (unreachable, a URL no longer allowed): the job fails
-            delivery.connect(self.manifest.scenario, self.state.spec, self.ctx.tokens_file,
-                             self.ctx.token_urls)  # fmt: skip
+            restarted = delivery.connect(self.manifest.scenario, self.state.spec,
+                                         self.ctx.tokens_file, self.ctx.token_urls)  # fmt: skip
+            if restarted:
+                self._warn(SANDBOX_RESTARTED)
             summary = delivery.replay(follow)
         except BaseException as exc:
             self.fail(exc, join=False)
@@ -128,3 +144,9 @@ class DriveMixin:
             threading.Thread(target=self.fail, args=(BusyworkError(summary.stopped),),
                              daemon=True).start()  # fmt: skip
         return summary
+
+    def _warn(self, warning: str) -> None:
+        with self.lock:
+            if warning not in self.state.warnings:
+                self.state.warnings.append(warning)
+                self._save()

@@ -13,6 +13,7 @@ import anyio
 import msgspec
 from litestar import Request, Router, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import ServerSentEvent
 
@@ -26,20 +27,57 @@ from adapters.web.sse import activity_stream
 from engine import scenario as sc
 from engine.errors import Busy, BusyworkError, InvalidInput
 from engine.events import EVENT_TYPES, ROLES
+from engine.log import FileLog
 
 JobId = Annotated[str, PathParameter(max_length=200, description="The job's id (its run folder)")]
 Types = Annotated[list[str] | None, QueryParameter(name="type", description="Event types")]
 Text = Annotated[str, QueryParameter(max_length=200)]
-ERRORS = {
-    code: ResponseSpec(data_container=ErrorResponse, description=text)
-    for code, text in ((400, "Malformed request"), (403, "Request from another site or host"),
-                       (404, "No such job"), (409, "Wrong status"),
-                       (415, "Body not sent as application/json"),
-                       (422, "Invalid value (the field is named)"))
+# Error responses as the API answers them: {"error": {"status", "message", "field"}}.
+_EXAMPLES = {
+    400: ("Malformed request", "mode", "'bogus' is not one of 'dry_run', 'backfill', 'continuous'"),
+    401: ("Missing or wrong API token (only when the server runs with --api-token)", None,
+          "missing or wrong API token (Authorization: Bearer …)"),
+    403: ("Request from another site or host", None, "Origin 'https://elsewhere.example': "
+          "requests from other sites are refused; allow one with busywork serve --cors-origin "
+          "ORIGIN"),
+    404: ("No such job", None, "job 'default-7d-20260105-0800': no such job"),
+    409: ("The job's status does not allow this", None,
+          "job 'default-7d-20260105-0800' is completed; pause needs running"),
+    413: ("Body larger than the server accepts (1 MiB)", None, "Request Entity Too Large"),
+    415: ("Body not sent as application/json", None,
+          "Content-Type 'text/plain': the body must be JSON sent as application/json"),
+    422: ("Invalid value (the field is named)", "scenario.people[2].timezone",
+          "'Mars/Olympus' is not a known time zone; expected an IANA name like 'Europe/Berlin'"),
+    502: ("The target failed (the field that named it)", "url",
+          "cannot reach http://127.0.0.1:9/api/1.0: GET /users/me: connection refused"),
 }  # fmt: skip
-TARGET_ERRORS = {
-    502: ResponseSpec(data_container=ErrorResponse, description="The target failed (named)")
-}
+
+
+def _error_spec(status: int) -> ResponseSpec:
+    description, field, message = _EXAMPLES[status]
+    shown = f"{field}: {message}" if field else message
+    body = {"error": {"status": status, "message": shown, "field": field}}
+    return ResponseSpec(data_container=ErrorResponse, description=description,
+                        generate_examples=False, examples=[Example(summary=description, value=body)])  # fmt: skip
+
+
+def errors(*codes: int) -> dict[int, ResponseSpec]:
+    """The error responses of a route: those of every API call, and `codes`."""
+    return {code: _error_spec(code) for code in sorted({401, 403, 415, *codes})}
+
+
+STREAM_200 = ResponseSpec(
+    data_container=str, media_type="text/event-stream", generate_examples=False,
+    description="Server-Sent Events: `activity` (an ActivityItem as JSON; id = its seq) and "
+    "`job` (the JobView as JSON, whenever it changes); a comment now and then keeps it open",
+    examples=[Example(summary="two events", value='event: activity\ndata: {"seq": 812, ...}\n'
+                      'id: 812\n\nevent: job\ndata: {"id": "...", "status": "running", ...}\n\n')],
+)  # fmt: skip
+JOB = errors(400, 404)  # a job's id in the path
+STEER = errors(400, 404, 409)
+
+
+BEARER = "apiToken"
 
 
 def runner_of(request: Request) -> JobRunner:
@@ -78,12 +116,12 @@ class TokenCheck(msgspec.Struct, kw_only=True):
     workspaces: list[Workspace] = []
 
 
-@get("/health", sync_to_thread=False)
+@get("/health", sync_to_thread=False, responses=errors())
 def health(request: Request) -> dict[str, Any]:
     return {"ok": True, "jobs": len(runner_of(request).list())}
 
 
-@get("/options", sync_to_thread=True)
+@get("/options", sync_to_thread=True, responses=errors())
 def options(request: Request) -> Options:
     people, has_default = _token_people(runner_of(request))
     return Options(
@@ -95,42 +133,42 @@ def options(request: Request) -> Options:
     )  # fmt: skip
 
 
-@get("/jobs", sync_to_thread=False)
+@get("/jobs", sync_to_thread=False, responses=errors())
 def list_jobs(request: Request) -> list[JobView]:
     return runner_of(request).list()
 
 
-@post("/jobs", sync_to_thread=True, status_code=201, responses=ERRORS)
+@post("/jobs", sync_to_thread=True, status_code=201, responses=errors(400, 413, 422))
 def create_job(request: Request, data: JSONBody[JobSpec]) -> JobView:
     return runner_of(request).create(data)
 
 
-@get("/jobs/{job_id:str}", sync_to_thread=False, responses=ERRORS)
+@get("/jobs/{job_id:str}", sync_to_thread=False, responses=JOB)
 def get_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).view(job_id)
 
 
-@post("/jobs/{job_id:str}/start", sync_to_thread=True, status_code=200, responses=ERRORS)
+@post("/jobs/{job_id:str}/start", sync_to_thread=True, status_code=200, responses=STEER)
 def start_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).start(job_id)
 
 
-@post("/jobs/{job_id:str}/pause", sync_to_thread=True, status_code=200, responses=ERRORS)
+@post("/jobs/{job_id:str}/pause", sync_to_thread=True, status_code=200, responses=STEER)
 def pause_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).pause(job_id)
 
 
-@post("/jobs/{job_id:str}/resume", sync_to_thread=True, status_code=200, responses=ERRORS)
+@post("/jobs/{job_id:str}/resume", sync_to_thread=True, status_code=200, responses=STEER)
 def resume_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).resume(job_id)
 
 
-@post("/jobs/{job_id:str}/stop", sync_to_thread=True, status_code=200, responses=ERRORS)
+@post("/jobs/{job_id:str}/stop", sync_to_thread=True, status_code=200, responses=STEER)
 def stop_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).stop(job_id)
 
 
-@delete("/jobs/{job_id:str}", sync_to_thread=True, responses=ERRORS | TARGET_ERRORS)
+@delete("/jobs/{job_id:str}", sync_to_thread=True, responses=errors(400, 404, 409, 422, 502))
 def delete_job(
     request: Request,
     job_id: JobId,
@@ -152,7 +190,7 @@ def delete_job(
         raise Unavailable(f"clean_target: {exc}") from None
 
 
-@get("/jobs/{job_id:str}/activity", sync_to_thread=True, responses=ERRORS)
+@get("/jobs/{job_id:str}/activity", sync_to_thread=True, responses=errors(400, 404, 422))
 def job_activity(
     request: Request,
     job_id: JobId,
@@ -167,10 +205,15 @@ def job_activity(
     """Activity newest first; `before` (a seq) pages back; filters combine with AND."""
     job = runner_of(request).job(job_id)
     filters = _filters(types, person, project, q, since)
-    return activity.page(job.run_dir, filters, before=before, limit=limit)
+    return activity.page(job.activity, filters, before=before, limit=limit)
 
 
-@get("/jobs/{job_id:str}/stream", sync_to_thread=False, responses=ERRORS)
+@get(
+    "/jobs/{job_id:str}/stream",
+    sync_to_thread=False,
+    media_type="text/event-stream",
+    responses={200: STREAM_200, **errors(400, 404, 422)},
+)
 def job_stream(
     request: Request,
     job_id: JobId,
@@ -188,7 +231,7 @@ def job_stream(
     return ServerSentEvent(activity_stream(runner, job_id, after, filters))
 
 
-@get("/jobs/{job_id:str}/stats", sync_to_thread=True, responses=ERRORS)
+@get("/jobs/{job_id:str}/stats", sync_to_thread=True, responses=errors(400, 404, 409))
 def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
     """Analytics (DuckDB): totals by type, person, project and day, a weekday × hour heatmap,
     cycle times, ...; plus `day_type`: events per local day and type, for the chart."""
@@ -199,12 +242,18 @@ def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
     job = runner_of(request).job(job_id)
     if not any((job.run_dir / "events").glob("*.jsonl")):
         raise Conflict(f"job {job_id!r} has no events yet")
+    last = FileLog.open_readonly(job.run_dir).last_seq
+    cached = job.stats_cache
+    if cached is not None and cached[0] == last:  # nothing written since: the same answer
+        return cached[1]
     with open_run(job.run_dir) as run:
         stats = compute_stats(run)
         zone = stats.timezone.replace("'", "")
         rows = query(run, DAY_TYPE_SQL.format(zone=zone)).rows
     body = msgspec.to_builtins(stats)
     body["day_type"] = [{"day": d, "type": t, "events": n} for d, t, n in rows]
+    if stats.events == last:  # the analysis saw exactly that log (not lines written meanwhile)
+        job.stats_cache = (last, body)
     return body
 
 
@@ -214,7 +263,7 @@ DAY_TYPE_SQL = (
 )
 
 
-@get("/tokens", sync_to_thread=True)
+@get("/tokens", sync_to_thread=True, responses=errors(422))
 def list_tokens(request: Request) -> dict[str, Any]:
     """The people (emails) in the server's tokens file; never the tokens."""
     people, has_default = _token_people(runner_of(request))
@@ -231,7 +280,7 @@ def _token_people(runner: JobRunner) -> tuple[list[str], bool]:
     return sorted(tokens.people), tokens.default is not None
 
 
-@post("/tokens/validate", status_code=200, responses=ERRORS | TARGET_ERRORS)
+@post("/tokens/validate", status_code=200, responses=errors(400, 413, 422, 502))
 async def validate_token(request: Request, data: JSONBody[TokenRequest]) -> TokenCheck:
     """Who the token is (`/users/me`) and which workspaces it sees (`/workspaces`). A pasted
     `token` may be checked against any URL; a `person`'s token from the server's tokens file
@@ -284,11 +333,13 @@ def _filters(types, person, project, q, since) -> activity.Filters:
     return filters
 
 
-def api_router(guards: list) -> Router:
+def api_router(guards: list, secured: bool = False) -> Router:
+    """`secured`: the server requires its API token (documented as the bearer scheme)."""
     return Router(
         path="/api",
         route_handlers=[health, options, list_jobs, create_job, get_job, start_job, pause_job,
                         resume_job, stop_job, delete_job, job_activity, job_stream, job_stats,
                         list_tokens, validate_token],
         guards=guards,
+        security=[{BEARER: []}] if secured else None,
     )  # fmt: skip

@@ -53,6 +53,8 @@ class JobView(msgspec.Struct, kw_only=True):
     today_events: int
     simulated_now: datetime | None
     progress: float | None  # share of scenario.days simulated (None when forever)
+    # Share of the log's events the target has settled (None without a target or events).
+    replay_progress: float | None
     people: int
     error: str
     warnings: list[str]
@@ -71,6 +73,9 @@ class RunnerConfig:
     token_urls: tuple[str, ...] = ()
     # adapters.anthropic.session.LlmOptions for Claude-written jobs (None: the defaults).
     llm_options: object | None = None
+    # Runs whose in-process sandbox runs in another process (the demo's): their browse link
+    # stays. Every other sandbox ended with the server that started it.
+    live_sandbox_runs: frozenset[str] = frozenset()
 
 
 class JobRunner:
@@ -96,6 +101,8 @@ class JobRunner:
                 job = Job(run_dir, store.load(run_dir), self._ctx)
             except (BusyworkError, msgspec.DecodeError, OSError):
                 continue  # not ours to fix; the folder stays as it is
+            if job.id not in self.config.live_sandbox_runs:
+                job.forget_sandbox_link()
             with self._lock:
                 self._jobs[job.id] = job
             if job.state.status == "running":
@@ -227,15 +234,8 @@ class JobRunner:
             progress = min(1.0, state.sim_seconds / (scenario.days * 86400.0))
             if state.status == "completed":
                 progress = 1.0
-        warnings = list(state.warnings)
+        warnings = list(state.warnings) + replay_warnings(state.replay)
         llm_calls, llm_cost = _llm(job.run_dir)
-        if state.replay is not None:
-            if state.replay.invalid_tokens:
-                warnings.append("invalid tokens: " + ", ".join(state.replay.invalid_tokens))
-            if state.replay.rate_limited:
-                warnings.append(f"rate limited {state.replay.rate_limited} times")
-            if state.replay.failed:
-                warnings.append(f"{state.replay.failed} events failed at the target")
         started = state.sim_seconds > 0 or state.events > 0
         return JobView(
             id=state.id, name=state.name, status=state.status, mode=spec.mode,
@@ -246,6 +246,7 @@ class JobRunner:
             simulated_now=(origin_of(scenario) + timedelta(seconds=int(state.sim_seconds))
                            if started else None),
             progress=round(progress, 4) if progress is not None else None,
+            replay_progress=_replay_progress(state),
             people=len(scenario.people), error=state.error, warnings=warnings,
             replay=state.replay, llm_calls=llm_calls, llm_cost_usd=llm_cost, spec=spec,
         )  # fmt: skip
@@ -261,6 +262,34 @@ class JobRunner:
         with self._lock:
             jobs = list(self._jobs.values())
         return [x for job in jobs for x in list(job.live.delivery)]
+
+
+def replay_warnings(replay: ReplayCounters | None) -> list[str]:
+    """What the replay's figures warn of: events that did not reach the target as they are."""
+    if replay is None:
+        return []
+    warnings = []
+    if replay.invalid_tokens:
+        warnings.append("invalid tokens: " + ", ".join(replay.invalid_tokens))
+    if replay.rate_limited:
+        warnings.append(f"rate limited {replay.rate_limited} times")
+    outcomes = [f"{n} {what}" for n, what in ((replay.skipped, "skipped"), (replay.failed,
+                "failed"), (replay.parked, "parked (sent again next time)")) if n]  # fmt: skip
+    if outcomes:
+        first = f"; first: {replay.first_problem}" if replay.first_problem else ""
+        warnings.append("events not applied at the target: " + ", ".join(outcomes) + first)
+    if replay.deferred:
+        warnings.append(f"{replay.deferred} events not sent yet (the replay stopped, or their "
+                        "actor has no usable token); the next replay sends them")  # fmt: skip
+    return warnings
+
+
+def _replay_progress(state: JobState) -> float | None:
+    replay = state.replay
+    if replay is None or state.spec.target.kind == "none" or state.events <= 0:
+        return None
+    settled = max(replay.settled, replay.applied + replay.failed + replay.skipped)
+    return round(min(1.0, settled / state.events), 4)
 
 
 def _llm(run_dir: Path) -> tuple[int, float | None]:

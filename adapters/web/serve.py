@@ -10,6 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from adapters.web.app import WebConfig, create_app
+from adapters.web.datalock import DataLock
 from adapters.web.destinations import is_loopback
 from adapters.web.runner import JobRunner, RunnerConfig
 from engine.errors import BusyworkError, InvalidInput
@@ -24,9 +25,14 @@ def check_binding(host: str, api_token: str | None) -> None:
 
 
 def build_app(
-    data_dir: Path, tokens_file: Path | None, web: WebConfig, token_urls: tuple[str, ...] = ()
+    data_dir: Path,
+    tokens_file: Path | None,
+    web: WebConfig,
+    token_urls: tuple[str, ...] = (),
+    live_sandbox_runs: frozenset[str] = frozenset(),
 ):
-    config = RunnerConfig(data_dir=data_dir, tokens_file=tokens_file, token_urls=token_urls)
+    config = RunnerConfig(data_dir=data_dir, tokens_file=tokens_file, token_urls=token_urls,
+                          live_sandbox_runs=live_sandbox_runs)  # fmt: skip
     runner = JobRunner(config)
     return create_app(runner, web), runner
 
@@ -57,15 +63,19 @@ def serve(host: str, port: int, data_dir: Path, tokens_file: Path | None, web: W
           echo=print, token_urls: tuple[str, ...] = ()) -> None:  # fmt: skip
     """Serve until Ctrl-C or SIGTERM (uvicorn handles both and shuts the runner down)."""
     check_binding(host, web.api_token)
-    app, runner = build_app(data_dir, tokens_file, web, token_urls)
-    server = Server(uvicorn_config(app, host, port), runner)
     listening = _listen(host, port)  # bound here, so --port 0 can say which port it got
-    port = listening.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    echo(f"Dashboard: http://{shown}:{port}/   API: /api   OpenAPI: /schema/openapi.json")
-    echo(f"Jobs and runs live under {data_dir}/. Press Ctrl-C to stop (running jobs resume "
-         "next time).")  # fmt: skip
-    server.run(sockets=[listening])
+    try:
+        with DataLock(data_dir):  # before any job is loaded: one server per data folder
+            app, runner = build_app(data_dir, tokens_file, web, token_urls)
+            server = Server(uvicorn_config(app, host, port), runner)
+            port = listening.getsockname()[1]
+            shown = f"[{host}]" if ":" in host else host
+            echo(f"Dashboard: http://{shown}:{port}/   API: /api   OpenAPI: /schema/openapi.json")
+            echo(f"Jobs and runs live under {data_dir}/. Press Ctrl-C to stop (running jobs "
+                 "resume next time).")  # fmt: skip
+            server.run(sockets=[listening])
+    finally:
+        listening.close()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -68,6 +68,21 @@ class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     start: bool = True
 
 
+def allowed_values(path: str) -> tuple[str, ...] | None:
+    """The values a `JobSpec` field of fixed choices takes (``target.kind`` -> none, sandbox,
+    asana), for error messages; None for any other field."""
+    from typing import get_args, get_origin, get_type_hints
+
+    kind: Any = JobSpec
+    for name in path.split("."):
+        if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+            return None
+        kind = get_type_hints(kind).get(name)
+    if get_origin(kind) is Literal:
+        return tuple(str(v) for v in get_args(kind))
+    return None
+
+
 def parse_speed(value: str | float) -> float | None:
     """Simulated seconds per real second; None = as fast as possible. Like the command line's
     ``--speed`` (``realtime``, ``max``, ``N``, ``Nx``), within MIN_SPEED..MAX_SPEED: slower

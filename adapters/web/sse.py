@@ -2,8 +2,10 @@
 
 The runner's scheduler counts each job's events in memory; the stream looks at that count
 twice a second and reads only the new lines from the log when it moved (in a worker thread:
-file reads never block the event loop). Events: ``activity`` (an item, id = its seq) and
-``job`` (the job's view, whenever its status or counts change).
+file reads never block the event loop). It starts right after `after` (the job's `RunIndex`
+knows the names of everything created before), and catches up with a long log in batches
+without waiting between them. Events: ``activity`` (an item, id = its seq) and ``job`` (the
+job's view, whenever its status or counts change).
 """
 
 from __future__ import annotations
@@ -14,24 +16,26 @@ import anyio
 import msgspec
 from litestar.response import ServerSentEventMessage
 
-from adapters.web.activity import Filters, Reader
+from adapters.web.activity import Filters, Matcher, RunIndex
 from adapters.web.runner import JobRunner
 
 POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15.0
-BATCH = 500  # items sent per poll at most, so a slow client cannot hold a huge list
+RECHECK_POLLS = 10  # read the log every 5 s even if the job's count did not move
+BATCH = 20_000  # events read at a time, so a slow client cannot hold a huge list
 
 
 async def activity_stream(
     runner: JobRunner, job_id: str, after: int | None, filters: Filters
 ) -> AsyncIterator[ServerSentEventMessage]:
     job = runner.job(job_id)
-    reader = Reader(job.run_dir)
-    if after is None:  # only what happens from now on
-        await anyio.to_thread.run_sync(_drain, reader)
-        after = reader.seq
+    index: RunIndex = job.activity
+    last = await anyio.to_thread.run_sync(index.refresh)
+    position = last if after is None else after  # None: only what happens from now on
     last_view = b""
     quiet = 0.0
+    polls = 0
+    more = True
     while not (runner.closed or runner.draining):  # the server is stopping: end quietly
         try:
             view = msgspec.json.encode(runner.view(job_id))
@@ -41,30 +45,29 @@ async def activity_stream(
             last_view = view
             quiet = 0.0
             yield ServerSentEventMessage(data=view.decode(), event="job")
-        if job.live.events > reader.seq or reader.seq == 0:
-            items = await anyio.to_thread.run_sync(_read, reader)
+        more = more or job.live.events > position or polls % RECHECK_POLLS == 0
+        if more:
+            items, position, more = await anyio.to_thread.run_sync(_read, index, position, filters)
             for item in items:
-                if item.seq > after and reader.matches(item, filters):
-                    quiet = 0.0
-                    yield ServerSentEventMessage(
-                        data=msgspec.json.encode(item).decode(), event="activity", id=item.seq
-                    )
+                quiet = 0.0
+                yield ServerSentEventMessage(
+                    data=msgspec.json.encode(item).decode(), event="activity", id=item.seq
+                )
+        if more:  # catching up: the next batch now
+            continue
         if quiet >= KEEPALIVE_SECONDS:
             quiet = 0.0
             yield ServerSentEventMessage(comment="keep-alive")
         await anyio.sleep(POLL_SECONDS)
         quiet += POLL_SECONDS
+        polls += 1
 
 
-def _drain(reader: Reader) -> None:
-    for _ in reader.new_items():
-        pass
-
-
-def _read(reader: Reader) -> list:
-    items = []
-    for item in reader.new_items():
-        items.append(item)
-        if len(items) >= BATCH:
-            break
-    return items
+def _read(index: RunIndex, position: int, filters: Filters) -> tuple[list, int, bool]:
+    """The matching items after `position` (at most BATCH events read), the new position and
+    whether the log has more."""
+    last = index.refresh()
+    end = min(last, position + BATCH)
+    matcher = Matcher(filters, index)  # anew: people and projects created since count too
+    items = [i for e in index.events(position + 1, end) if (i := matcher.item(e)) is not None]
+    return items, max(position, end), end < last

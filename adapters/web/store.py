@@ -35,6 +35,14 @@ class ReplayCounters(msgspec.Struct, kw_only=True):
     rate_limited: int = 0
     invalid_tokens: list[str] = []
     browse_url: str = ""  # the in-process sandbox's browse page, while it runs
+    # Not sent yet (the replay was stopped, or the actor has no usable token): the next replay
+    # sends them. The latest replay's figure, not a sum: deferred events are sent again.
+    deferred: int = 0
+    # Events the target has dealt with for good (applied, failed or skipped), those its
+    # checkpoint had from earlier replays included: the replay's progress through the log.
+    settled: int = 0
+    # Why the first event was skipped, failed or parked ("seq N (Type): reason"), if any.
+    first_problem: str = ""
 
 
 class JobState(msgspec.Struct, kw_only=True):

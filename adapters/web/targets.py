@@ -70,14 +70,14 @@ def connect_target(
     token_urls: tuple[str, ...] = (),
 ) -> Connection:
     """Connect to the job's target and open its checkpoint journal under the run."""
-    from adapters.asana.replay_job import Destination, connect, open_journal, sandbox_target_name
+    from adapters.asana.replay_job import Destination, connect, open_journal
 
     if spec.kind == "sandbox":
         if sandbox is None:
             sandbox, sandbox_tokens = start_sandbox(scenario)
         dest = Destination(to="sandbox")
         target = connect(sandbox.base_url, sandbox_tokens, dest, date_shift_days=date_shift_days)
-        target.name = sandbox_target_name()
+        target.name = _new_sandbox_name(run_dir)
         journal = open_journal(run_dir, target, "sandbox")
         return Connection(target, journal, sandbox)
     url = allowed_url(spec, "target.url", token_urls)  # again: the server may have restarted
@@ -86,6 +86,25 @@ def connect_target(
                        plan=spec.plan)  # fmt: skip
     target = connect(url, tokens, dest, date_shift_days=date_shift_days)
     return Connection(target, open_journal(run_dir, target, "asana"))
+
+
+def sandbox_folders(run_dir: Path) -> list[Path]:
+    """The checkpoint folders of the in-process sandboxes this run was replayed into."""
+    return sorted((Path(run_dir) / "targets").glob("sandbox-*"))
+
+
+def _new_sandbox_name(run_dir: Path) -> str:
+    """A name no earlier sandbox of this run has (they are named by the second they started,
+    and a server restarted within that second would otherwise find a stale checkpoint)."""
+    from adapters.asana.replay_job import sandbox_target_name
+
+    name = sandbox_target_name()
+    taken = {p.name for p in sandbox_folders(run_dir)}
+    unique, n = name, 1
+    while unique in taken:
+        n += 1
+        unique = f"{name}-{n}"
+    return unique
 
 
 def check_token(url: str, token: str) -> dict[str, Any]:

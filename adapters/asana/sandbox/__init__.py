@@ -46,7 +46,11 @@ class SandboxConfig:
     limits: Limits = field(default_factory=Limits)
     faults: FaultPlan | None = None
     data_dir: Path | None = None  # None: in memory
-    plan: str = "paid"  # "free": paid-only features (portfolios) answer 402
+    # "free": paid features (portfolios, custom fields, task dependencies) answer 402
+    plan: str = "paid"
+    # Emails of users of another workspace only: GET /users/{email} finds them, this workspace
+    # does not (404 from /workspaces/{gid}/users/{email}, 400 when assigned or added).
+    outsiders: list[str] = field(default_factory=list)
 
 
 def name_from_email(email: str) -> str:
@@ -74,6 +78,11 @@ class Sandbox:
         self.store.plan = config.plan
         seeds = [PersonSeed(p.email, p.name) for p in people]
         users = self.store.bootstrap(config.workspace_name, seeds)
+        members = {email.lower() for email in users}
+        clash = sorted(members & {e.lower() for e in config.outsiders})
+        if clash:
+            raise InvalidInput(f"sandbox: outsiders {clash} are also people of the workspace")
+        self.store.add_outsiders([PersonSeed(e, name_from_email(e)) for e in config.outsiders])
         self.users = {email: user.gid for email, user in users.items()}
         self.tokens = {p.email.lower(): p.token for p in people}
         identity = Identity({p.token: users[p.email.lower()].gid for p in people})

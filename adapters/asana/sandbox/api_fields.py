@@ -1,4 +1,9 @@
-"""Custom fields: workspace definitions, project settings, and typed values on tasks."""
+"""Custom fields: workspace definitions, project settings, and typed values on tasks.
+
+A premium feature: on the free plan creating fields, options and settings, and setting values
+on tasks, answer 402 (reading what is there does not). A field's name must be unique in the
+workspace and must not be a built-in task property's (``Due date``, ``Assignee``, ...: 400).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from adapters.asana.sandbox.model import (
     Project,
     Workspace,
 )
+from adapters.asana.sandbox.plans import CUSTOM_FIELDS, require_paid
+from engine.scenario_checks import TASK_PROPERTY_NAMES, is_task_property_name
 
 FIELD_SUBTYPES = ("enum", "number", "date", "text")
 OPTION_COLORS = ("none", "red", "orange", "yellow-orange", "yellow", "yellow-green", "green",
@@ -54,7 +61,13 @@ MAX_OPTIONS = 500  # Asana's cap per field, disabled options included
 
 def create_custom_field(call: Call) -> Answer:
     call.allow_query()
+    require_paid(call, CUSTOM_FIELDS)
     data = call.data(FIELD_SPEC, required=("workspace", "name", "resource_subtype"))
+    if is_task_property_name(data["name"]):
+        raise bad_request(
+            f"data.name: {data['name']!r} conflicts with the name of a built-in task property "
+            f"({', '.join(TASK_PROPERTY_NAMES)}); choose another name"
+        )
     kind = data["resource_subtype"]
     options = data.get("enum_options", [])
     if kind == "enum" and not options:
@@ -118,6 +131,7 @@ NEW_OPTION_SPEC: dict[str, v.Checker] = {
 def create_enum_option(call: Call, custom_field_gid: str) -> Answer:
     """Add an option to an enum field: at the end, or before/after one of its options."""
     call.allow_query()
+    require_paid(call, CUSTOM_FIELDS)
     field = call.store.require("custom_field", custom_field_gid, CustomField)
     data = call.data(NEW_OPTION_SPEC, required=("name",))
     if field.resource_subtype != "enum":
@@ -155,6 +169,7 @@ SETTING_SPEC: dict[str, v.Checker] = {
 
 def add_custom_field_setting(call: Call, project_gid: str) -> Answer:
     call.allow_query()
+    require_paid(call, CUSTOM_FIELDS)
     project = call.store.require("project", project_gid, Project)
     data = call.data(SETTING_SPEC, required=("custom_field",))
     on_project = project_field_gids(call, project)
@@ -198,6 +213,8 @@ def custom_field_values(path: str, value: Any, lookup: v.Lookup) -> dict[str, An
     """``{field_gid: value}`` → stored values (None clears); the type follows the field."""
     if not isinstance(value, dict):
         raise bad_request(f"{path}: expected an object of custom field gid → value")
+    if value:
+        require_paid(lookup, CUSTOM_FIELDS)
     out: dict[str, Any] = {}
     for gid, raw in value.items():
         field = lookup.store.get("custom_field", gid)

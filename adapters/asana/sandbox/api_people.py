@@ -1,6 +1,13 @@
-"""Users, workspaces, teams and out-of-office entries."""
+"""Users, workspaces, teams and out-of-office entries.
+
+Outsiders (users of another workspace only) are found by ``/users/{user_gid}``, as Asana finds
+anyone the caller shares a workspace with; the workspace's own lists and
+``/workspaces/{workspace_gid}/users/{user_gid}`` know only its members (404 for the others).
+"""
 
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.apierror import ApiError, bad_request
@@ -10,6 +17,7 @@ from adapters.asana.sandbox.model import OooEntry, Team, User, Workspace
 
 def _user(call: Call, user_gid: str) -> User:
     """A user by gid, email or "me" (as Asana's user paths allow)."""
+    user_gid = unquote(user_gid)  # an email may come percent-encoded
     if user_gid == "me":
         user_gid = call.user_gid
     user = call.store.users_by_email.get(user_gid.lower()) or call.store.get("user", user_gid)
@@ -18,22 +26,39 @@ def _user(call: Call, user_gid: str) -> User:
     return user
 
 
+def _members(call: Call) -> list[User]:
+    return [u for u in call.store.all("user") if isinstance(u, User) and not u.outside]
+
+
 def get_user(call: Call, user_gid: str) -> Answer:
     call.allow_query("workspace")
     return call.one("user", _user(call, user_gid))
+
+
+def get_workspace_user(call: Call, workspace_gid: str, user_gid: str) -> Answer:
+    """A member of the workspace by gid, email or "me"; 404 for anyone else."""
+    call.allow_query()
+    call.store.require("workspace", workspace_gid, Workspace)
+    try:
+        user = _user(call, user_gid)
+    except ApiError:
+        user = None
+    if user is None or user.outside:
+        raise ApiError(404, f"user: '{unquote(user_gid)}' is not a user of this workspace")
+    return call.one("user", user)
 
 
 def list_users(call: Call) -> Answer:
     call.allow_query("workspace", "team", paged=True)
     call.query_ref("workspace", "workspace", required="team" not in call.query)
     call.query_ref("team", "team", required=False)
-    return call.many("user", call.store.all("user"))
+    return call.many("user", _members(call))
 
 
 def list_workspace_users(call: Call, workspace_gid: str) -> Answer:
     call.allow_query(paged=True)
     call.store.require("workspace", workspace_gid, Workspace)
-    return call.many("user", call.store.all("user"))
+    return call.many("user", _members(call))
 
 
 def list_workspaces(call: Call) -> Answer:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.api_projects import COLORS
-from adapters.asana.sandbox.apierror import ApiError, bad_request
+from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Portfolio, Project
+from adapters.asana.sandbox.plans import require_paid
 
-PAYMENT_REQUIRED = (
-    "Portfolios are only available on Asana's paid plans (Advanced or above); "
-    "this workspace is on the free plan."
-)
 PORTFOLIO_SPEC: dict[str, v.Checker] = {
     "name": v.name,
     "workspace": v.ref("workspace"),
@@ -27,11 +24,6 @@ PORTFOLIO_SPEC: dict[str, v.Checker] = {
     "members": v.ref_list("user"),
     "default_access_level": v.one_of("admin", "editor", "viewer"),
 }
-
-
-def require_paid(call: Call) -> None:
-    if call.store.plan == "free":
-        raise ApiError(402, PAYMENT_REQUIRED)
 
 
 def _portfolio(call: Call, gid: str) -> Portfolio:

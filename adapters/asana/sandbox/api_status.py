@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
-from adapters.asana.sandbox.api_portfolios import require_paid
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Portfolio, Project, StatusUpdate
+from adapters.asana.sandbox.plans import require_paid
 
 PROJECT_STATUS_TYPES = ("on_track", "at_risk", "off_track", "on_hold", "complete")
 GOAL_STATUS_TYPES = ("achieved", "partial", "missed", "dropped")

@@ -1,4 +1,4 @@
-"""Tags on tasks, and dependencies between tasks."""
+"""Tags on tasks, and dependencies between tasks (a paid feature: 402 on the free plan)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Tag, Task, Workspace
 from adapters.asana.sandbox.ops import add_story
+from adapters.asana.sandbox.plans import DEPENDENCIES, require_paid
 
 TAG_SPEC: dict[str, v.Checker] = {
     "name": v.name,
@@ -85,27 +86,46 @@ def remove_tag(call: Call, task_gid: str) -> Answer:
 
 
 def add_dependencies(call: Call, task_gid: str) -> Answer:
+    """Make the listed tasks ones this task waits on."""
+    return _link(call, task_gid, "dependencies")
+
+
+def add_dependents(call: Call, task_gid: str) -> Answer:
+    """Make the listed tasks wait on this one."""
+    return _link(call, task_gid, "dependents")
+
+
+def _link(call: Call, task_gid: str, side: str) -> Answer:
+    """Asana's rules for both directions: a paid feature, no self-links or cycles, and at most
+    MAX_LINKS dependencies and dependents per task (on each task involved)."""
     call.allow_query()
+    require_paid(call, DEPENDENCIES)
     task = call.store.require("task", task_gid, Task)
-    new = call.data({"dependencies": v.ref_list("task")}, required=("dependencies",))
-    new = [g for g in new["dependencies"] if g not in task.dependencies]
+    new = call.data({side: v.ref_list("task")}, required=(side,))[side]
+    new = [g for g in new if g not in getattr(task, side)]
     for i, gid in enumerate(new):
-        path = f"data.dependencies[{i}]"
+        path = f"data.{side}[{i}]"
         if gid == task.gid:
             raise bad_request(f"{path}: a task cannot depend on itself")
-        if _reaches(call, gid, task.gid):
-            raise bad_request(f"{path}: task '{gid}' already depends on this task (a cycle)")
+        first, then = (gid, task.gid) if side == "dependencies" else (task.gid, gid)
+        if _reaches(call, first, then):  # `then` would wait on `first`, which waits on `then`
+            cycle = f"task '{gid}' and this task would wait on each other (a cycle)"
+            raise bad_request(f"{path}: {cycle}")
         other = call.store.require("task", gid, Task)
         if len(other.dependencies) + len(other.dependents) >= MAX_LINKS:
             raise bad_request(f"{path}: task '{gid}' has {MAX_LINKS} dependencies and dependents")
     if len(task.dependencies) + len(task.dependents) + len(new) > MAX_LINKS:
         raise bad_request(
-            f"data.dependencies: a task can have at most {MAX_LINKS} dependencies and dependents"
+            f"data.{side}: a task can have at most {MAX_LINKS} dependencies and dependents"
         )
     for gid in new:
         other = call.store.require("task", gid, Task)
-        task.dependencies.append(gid)
-        other.dependents.append(task.gid)
+        if side == "dependencies":
+            task.dependencies.append(gid)
+            other.dependents.append(task.gid)
+        else:
+            task.dependents.append(gid)
+            other.dependencies.append(task.gid)
         call.store.put("task", other)
     task.modified_at = call.now
     call.store.put("task", task)
@@ -128,12 +148,14 @@ def _reaches(call: Call, start: str, target: str) -> bool:
 
 def list_dependencies(call: Call, task_gid: str) -> Answer:
     call.allow_query(paged=True)
+    require_paid(call, DEPENDENCIES)
     task = call.store.require("task", task_gid, Task)
     return call.many("task", _existing(call, task.dependencies))
 
 
 def list_dependents(call: Call, task_gid: str) -> Answer:
     call.allow_query(paged=True)
+    require_paid(call, DEPENDENCIES)
     task = call.store.require("task", task_gid, Task)
     return call.many("task", _existing(call, task.dependents))
 

@@ -1,11 +1,16 @@
-"""Teams and their users, and project members (``GET`` of teams lives in ``api_people``)."""
+"""Teams and their users, and project members (``GET`` of teams lives in ``api_people``).
+
+Asana: "The user making this call must be a member of the team in order to add others." The
+sandbox applies it to teams that are not public (``secret``, ``request_to_join``): a non-member
+adding anyone to one, themself included, gets 403. Anyone may add people to a public team.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
-from adapters.asana.sandbox.apierror import bad_request
+from adapters.asana.sandbox.apierror import ApiError, bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Project, Team
 
@@ -35,6 +40,9 @@ def add_user(call: Call, team_gid: str) -> Answer:
     call.allow_query()
     team = call.store.require("team", team_gid, Team)
     user = call.data({"user": v.ref("user")}, required=("user",))["user"]
+    if call.user_gid not in team.members and team.visibility != "public":
+        raise ApiError(403, f"You must be a member of team {team.name!r} (visibility "
+                            f"{team.visibility}) in order to add users to it")  # fmt: skip
     if user not in team.members:
         team.members.append(user)
         call.store.put("team", team)

@@ -18,6 +18,9 @@ class Record(msgspec.Struct, kw_only=True):
 class User(Record, kw_only=True):
     name: str
     email: str
+    # A user of another workspace only (the sandbox's "outsiders"): ``/users/{email}`` finds
+    # them, this workspace does not list, find or accept them.
+    outside: bool = False
 
 
 class Workspace(Record, kw_only=True):

@@ -161,7 +161,8 @@ _BASE: dict[str, Getter] = {"gid": _attr("gid")}
 FIELDS: dict[str, dict[str, Getter]] = {
     "user": {**_BASE, "resource_type": _const("user"), "name": _attr("name"),
              "email": _attr("email"), "photo": _const(None),
-             "workspaces": lambda rec, v: [Ref("workspace", v.store.workspace.gid)]},
+             "workspaces": lambda rec, v: [] if rec.outside else [
+                 Ref("workspace", v.store.workspace.gid)]},
     "workspace": {**_BASE, "resource_type": _const("workspace"), "name": _attr("name"),
                   "email_domains": _const([]), "is_organization": _const(False)},
     "team": {**_BASE, "resource_type": _const("team"), "name": _attr("name"),

@@ -47,9 +47,23 @@ def people_in_run(run_dir: Path) -> list[tuple[str, str]]:
     return list(people.items())
 
 
-def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
-    """The sandbox config, and a note to print (e.g. where new tokens were written)."""
-    note = None
+@dataclass(frozen=True)
+class TokensToWrite:
+    """New tokens for `--write-tokens`, written only once the sandbox listens (a taken port
+    must not leave a tokens file behind that a second try then refuses to overwrite)."""
+
+    path: Path
+    tokens: Tokens
+    force: bool
+
+    def write(self) -> str:
+        write_tokens(self.path, self.tokens, force=self.force)
+        return f"Wrote tokens for {len(self.tokens.people)} people to {self.path}"
+
+
+def build_config(options: SandboxOptions) -> tuple[SandboxConfig, TokensToWrite | None]:
+    """The sandbox config, and the new tokens to write once it listens (with --for RUN)."""
+    pending = None
     if options.for_run is not None:
         if options.tokens_file is not None:
             raise InvalidInput("--for RUN creates tokens; drop --tokens")
@@ -62,8 +76,7 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
         names = dict(people_in_run(options.for_run))
         tokens = Tokens({email: secrets.token_urlsafe(24) for email in names},
                         default=secrets.token_urlsafe(24))  # fmt: skip
-        write_tokens(options.write_tokens_file, tokens, force=options.force)
-        note = f"Wrote tokens for {len(names)} people to {options.write_tokens_file}"
+        pending = TokensToWrite(options.write_tokens_file, tokens, options.force)
     elif options.write_tokens_file is not None:
         raise InvalidInput("--write-tokens needs --for RUN (the run whose people get tokens)")
     elif options.tokens_file is not None:
@@ -88,7 +101,7 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, str | None]:
         data_dir=options.data_dir,
         plan=options.plan,
     )
-    return config, note
+    return config, pending
 
 
 def listen_error(host: str, port: int, exc: OSError) -> InvalidInput:
@@ -122,14 +135,14 @@ def run_sandbox(
     until: threading.Event | None = None,
 ) -> None:
     """Start the sandbox, print how to reach it, serve until ``until`` is set or Ctrl-C."""
-    config, note = build_config(options)
+    config, pending = build_config(options)
     try:
         sandbox = Sandbox(config)
     except OSError as exc:
         raise listen_error(options.host, options.port, exc) from None
-    if note:
-        echo(note)
     with sandbox:
+        if pending is not None:
+            echo(pending.write())
         for line in describe(sandbox):
             echo(line)
         echo("Serving; press Ctrl-C to stop.")

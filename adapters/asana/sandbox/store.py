@@ -126,6 +126,9 @@ class Store:
                 if user is None:
                     user = User(gid=self.new_gid(), name=person.name, email=email)
                     self.put("user", user)
+                elif user.outside:  # an outsider of an earlier start is a member now
+                    user.outside = False
+                    self.put("user", user)
                 team = self.team
                 if user.gid not in team.members:  # everyone belongs to the first team
                     team.members.append(user.gid)
@@ -133,6 +136,16 @@ class Store:
                 users[email] = user
             self.commit()
             return users
+
+    def add_outsiders(self, people: list[PersonSeed]) -> None:
+        """Users of another workspace only: found by ``/users/{email}``, not members here."""
+        with self.lock:
+            for person in people:
+                email = person.email.lower()
+                if email not in self.users_by_email:
+                    self.put("user", User(gid=self.new_gid(), name=person.name, email=email,
+                                          outside=True))  # fmt: skip
+            self.commit()
 
     def _load(self, backend: Backend) -> None:
         import msgspec

@@ -113,7 +113,9 @@ def ref(kind: str) -> Checker:
         if kind == "user":
             if value == "me":
                 return lookup.user_gid
-            user = lookup.store.users_by_email.get(value.lower())
+            user = lookup.store.users_by_email.get(value.lower()) or lookup.store.get(kind, value)
+            if getattr(user, "outside", False):
+                raise bad_request(f"{path}: user {_show(value)} is not a member of this workspace")
             if user is not None:
                 return user.gid
         if lookup.store.get(kind, value) is None:

@@ -37,7 +37,8 @@ function askToken() {
 }
 
 // Server-Sent Events over fetch (EventSource cannot send the Authorization header).
-// Calls onEvent(type, data, id) per event; returns a function that closes the stream.
+// Calls onEvent(type, data, id) per event and onState("live" | "reconnecting" | "gone"); a 404
+// (the job was deleted) is "gone" and ends the stream. Returns a function that closes it.
 export function openStream(path, onEvent, onState) {
   const controller = new AbortController();
   let closed = false;
@@ -48,6 +49,11 @@ export function openStream(path, onEvent, onState) {
       try {
         const url = lastId === null ? path : withParam(path, "after", lastId);
         const response = await fetch(`/api${url}`, { headers: headers(), signal: controller.signal });
+        if (response.status === 404) {
+          closed = true;
+          onState("gone");
+          return;
+        }
         if (!response.ok) throw new Error(`stream: HTTP ${response.status}`);
         onState("live");
         await readEvents(response.body, (type, data, id) => {

@@ -1,4 +1,5 @@
 // Small SVG charts drawn from the stats endpoint: no library, no inline styles (strict CSP).
+// Each is one image to assistive technology, named by a one-line summary of what it shows.
 
 const SVG = "http://www.w3.org/2000/svg";
 const PALETTE = ["#e8384f", "#fd612c", "#fd9a00", "#eec300", "#a4cf30", "#37c5ab", "#20aaea",
@@ -11,8 +12,12 @@ function el(name, attrs = {}, parent = null) {
   return node;
 }
 
-function svg(width, height) {
-  return el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
+function svg(width, height, label) {
+  return el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label });
+}
+
+function plural(n, word) {
+  return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function text(parent, x, y, content, anchor = "start") {
@@ -33,8 +38,13 @@ export function colorOf(types, type) {
 // Weekday (rows) × hour (columns), darker = busier.
 export function heatmap(target, heat) {
   const cell = 14, left = 30, top = 14;
-  const root = svg(left + 24 * cell + 4, top + 7 * cell + 4);
   const max = Math.max(1, ...heat.counts.flat());
+  let busiest = [0, 0, 0]; // count, weekday, hour
+  heat.counts.forEach((row, d) => row.forEach((n, h) => { if (n > busiest[0]) busiest = [n, d, h]; }));
+  const label = busiest[0]
+    ? `Events by weekday and hour, local time; busiest: ${heat.weekdays[busiest[1]]} ${busiest[2]}:00 with ${plural(busiest[0], "event")}`
+    : "Events by weekday and hour, local time: none yet";
+  const root = svg(left + 24 * cell + 4, top + 7 * cell + 4, label);
   for (let h = 0; h < 24; h += 3) text(root, left + h * cell + cell / 2, 10, String(h), "middle");
   heat.counts.forEach((row, d) => {
     text(root, 0, top + d * cell + cell - 3, heat.weekdays[d]);
@@ -56,7 +66,12 @@ export function perDay(target, rows, types) {
   const width = 420, height = 150, left = 30, bottom = 16;
   const max = Math.max(1, ...days.map((d) => byDay.get(d).reduce((s, r) => s + r.events, 0)));
   const step = Math.min(40, (width - left) / Math.max(1, days.length));
-  const root = svg(width, height + bottom);
+  const totals = days.map((d) => [d, byDay.get(d).reduce((s, r) => s + r.events, 0)]);
+  const top = totals.reduce((a, b) => (b[1] > a[1] ? b : a), ["", 0]);
+  const label = days.length
+    ? `Events per day by type: ${plural(days.length, "day")} from ${days[0]} to ${days[days.length - 1]}; most on ${top[0]} with ${plural(top[1], "event")}`
+    : "Events per day by type: none yet";
+  const root = svg(width, height + bottom, label);
   text(root, 0, 10, String(max));
   days.forEach((day, i) => {
     let y = height;
@@ -87,7 +102,11 @@ export function perDay(target, rows, types) {
 export function perPerson(target, people) {
   const rowH = 14, left = 110, width = 420;
   const max = Math.max(1, ...people.map((p) => p.events));
-  const root = svg(width, Math.max(1, people.length) * rowH + 4);
+  const most = people.slice(0, 5).map((p) => `${p.name || p.person} ${p.events}`).join(", ");
+  const label = people.length
+    ? `Events per person, ${people.length === 1 ? "1 person" : `${people.length} people`}${people.length > 5 ? "; the top five" : ""}: ${most}`
+    : "Events per person: none yet";
+  const root = svg(width, Math.max(1, people.length) * rowH + 4, label);
   people.forEach((p, i) => {
     const name = p.name || p.person;
     text(root, 0, i * rowH + 10, name.length > 18 ? `${name.slice(0, 17)}…` : name);

@@ -36,8 +36,28 @@ function personRow(person) {
   const email = (person.email || "").toLowerCase();
   if (options.token_people.includes(email)) row.querySelector("[name=p-token]").value = email;
   row.dataset.email = email;
-  row.querySelector(".p-remove").addEventListener("click", () => row.remove());
+  row.querySelector(".p-remove").addEventListener("click", () => {
+    const table = row.parentNode;
+    row.remove();
+    labelPeople(table);
+  });
   return row;
+}
+
+// Each control in the people table is named by its column and row ("Person 2 time zone"): the
+// column headers alone do not name inputs for screen readers. Renumbered when rows change.
+const PERSON_FIELDS = [["p-name", "name"], ["p-role", "role"], ["p-timezone", "time zone"],
+  ["p-hours", "hours"], ["p-token", "token"]];
+
+function labelPeople(body) {
+  [...body.querySelectorAll("tr.person")].forEach((row, i) => {
+    for (const [name, what] of PERSON_FIELDS) {
+      row.querySelector(`[name=${name}]`).setAttribute("aria-label", `Person ${i + 1} ${what}`);
+    }
+    const remove = row.querySelector(".p-remove");
+    remove.setAttribute("aria-label", `Remove person ${i + 1}`);
+    remove.title = `Remove person ${i + 1}`;
+  });
 }
 
 export async function setUpForm(onCreated) {
@@ -62,8 +82,12 @@ export async function setUpForm(onCreated) {
   }
   const people = document.querySelector("#people tbody");
   for (const person of d.people) people.appendChild(personRow(person));
+  labelPeople(people);
   document.getElementById("add-person").addEventListener("click", () => {
-    people.appendChild(personRow({ name: "", timezone: form.timezone.value }));
+    const row = personRow({ name: "", timezone: form.timezone.value });
+    people.appendChild(row);
+    labelPeople(people);
+    row.querySelector("[name=p-name]").focus();
   });
   form.burstiness.addEventListener("input", () => {
     form.querySelector("output[name=burstiness-out]").value = form.burstiness.value;
@@ -137,7 +161,11 @@ export function body(form) {
 }
 
 function clearErrors(form) {
-  form.querySelectorAll(".invalid").forEach((node) => node.classList.remove("invalid"));
+  form.querySelectorAll(".invalid").forEach((node) => {
+    node.classList.remove("invalid");
+    node.removeAttribute("aria-invalid");
+    node.removeAttribute("aria-describedby");
+  });
   document.getElementById("form-error").textContent = "";
 }
 
@@ -150,8 +178,10 @@ function showError(form, error) {
     const row = document.querySelectorAll("#people tr.person")[Number(person[1])];
     input = row && row.querySelector(`[name=p-${person[2]}]`);
   }
-  if (input) {
+  if (input) { // marked for sight and for screen readers, which read the message on focus
     input.classList.add("invalid");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", "form-error");
     input.focus();
   }
 }

@@ -1,0 +1,250 @@
+"""Exactly once behind a gateway that gives up on a create the server still applies.
+
+A gateway (tests/proxy.py) in front of the sandbox answers the first comment create with a
+504 or 502 at once, or resets the connection after reading it, and forwards it to the sandbox
+a moment later. The client looks for the comment right away and, not finding it, again once
+``Backoff.landing`` has passed since it was sent: the late comment is adopted, not sent again.
+A 503 or 500 (not in doubt) is looked for once and resent without that wait; a stop ends the
+wait at once; one call waits for at most ``Backoff.max_landings`` landings; a connection never
+made, or to a server that never answered HTTP, is not waited for.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from adapters.asana.client import AsanaClient, Backoff, Stopped, Unavailable
+from adapters.asana.replay_job import Destination
+from tests.proxy import GatewayProxy, Trick
+from tests.replay_checks import (
+    assert_exactly_once,
+    read_back,
+    replay_once,
+    run_people,
+    synthetic_run,
+    tokens_of,
+)
+from tests.sandbox_fixtures import session_for
+
+LATE = 0.4  # seconds after the gateway gave up until the comment reaches the sandbox
+LANDING = 1.6  # the client's landing period in these tests (90 s in real use)
+NEVER = 3600.0  # a landing no test may wait for: a stop after WATCHDOG seconds would end it
+WATCHDOG = 20.0  # turns an unwanted landing wait into a failure (Stopped) instead of a hang
+TEXT = "Checked the numbers"
+
+
+def _backoff(landing: float, **overrides: Any) -> Backoff:
+    return Backoff(**{"base": 0.01, "cap": 0.05, "attempts": 6, "timeout": (2.0, 5.0),
+                      "landing": landing, **overrides})  # fmt: skip
+
+
+# -- a whole replay through the gateway -----------------------------------------------------------
+
+
+def _replay_through(tmp_path, make_sandbox, trick: Trick, landing: float):
+    """Replay a small run (one person, two tasks, two comments each) through a gateway playing
+    `trick`: the summary, the run, the sandbox's contents read back, and the gateway."""
+    pytest.importorskip("asana")  # the read-back uses the official SDK
+    run_dir = synthetic_run(tmp_path / "run", people=1, tasks=2, comments=2)
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people)
+    with GatewayProxy(sandbox.root_url, [trick]) as gateway:
+        dest = Destination(to=gateway.base_url, backoff=_backoff(landing))
+        tokens = tokens_of(people, sandbox.admin_token)
+        summary, folder = replay_once(run_dir, gateway.base_url, tokens, dest)
+    got = read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid)
+    return summary, run_dir, folder, got, gateway
+
+
+@pytest.mark.parametrize(
+    "trick",
+    [
+        Trick("POST", "/stories", 504, forward_after=LATE),
+        Trick("POST", "/stories", 502, forward_after=LATE),
+        Trick("POST", "/stories", reset=True, forward_after=LATE),
+    ],
+    ids=["504", "502", "reset-after-send"],
+)
+def test_a_comment_the_gateway_gave_up_on_lands_late_and_is_there_once(
+    tmp_path, make_sandbox, trick
+):
+    summary, run_dir, folder, got, gateway = _replay_through(tmp_path, make_sandbox, trick, LANDING)
+    assert gateway.late == [201]  # the sandbox did create the comment the client was told failed
+    assert summary.failed == summary.parked == summary.skipped == 0, summary.errors
+    assert summary.applied == summary.events and not summary.stopped
+    assert summary.retries == 1
+    # The late comment was adopted: the client sent each comment once, never this one again.
+    assert gateway.count("POST", "/stories") == 4
+    assert_exactly_once(run_dir, folder, got)
+
+
+def test_without_the_landing_wait_the_late_comment_is_duplicated(tmp_path, make_sandbox):
+    """The scenario above really bites: looking only right away finds nothing and resends."""
+    trick = Trick("POST", "/stories", 504, forward_after=LATE)
+    summary, run_dir, _, got, gateway = _replay_through(tmp_path, make_sandbox, trick, 0.0)
+    assert gateway.late == [201] and summary.failed == 0
+    texts = Counter(text for task in got["tasks"].values() for _, text in task["comments"])
+    assert len(texts) == 4 and sorted(texts.values()) == [1, 1, 1, 2]  # one comment twice
+
+
+# -- one call through the gateway -----------------------------------------------------------------
+
+
+@contextmanager
+def _watchdog(stop: threading.Event) -> Iterator[None]:
+    """Sets `stop` after WATCHDOG seconds: a wait the test does not expect ends in Stopped."""
+    timer = threading.Timer(WATCHDOG, stop.set)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _task(sandbox) -> str:
+    admin = session_for(sandbox, "admin")
+    answer = admin.post(f"{sandbox.base_url}/tasks", json={"data": {
+        "name": "T", "workspace": sandbox.workspace_gid}})  # fmt: skip
+    return answer.json()["data"]["gid"]
+
+
+def _comments(sandbox, task: str) -> list[str]:
+    stories = session_for(sandbox, "admin").get(f"{sandbox.base_url}/tasks/{task}/stories")
+    return [s["gid"] for s in stories.json()["data"] if s.get("text") == TEXT]
+
+
+def _comment(client: AsanaClient, task: str) -> str:
+    """Create the comment as the default token, looking for it (by text) when in doubt."""
+    path = f"/tasks/{task}/stories"
+
+    def find() -> dict[str, str] | None:
+        stories = client.pages("default", path, {"opt_fields": "text"})
+        return next(({"gid": s["gid"]} for s in stories if s.get("text") == TEXT), None)
+
+    return client.call("default", "POST", path, data={"text": TEXT}, reconcile=find)["gid"]
+
+
+def _client(url: str, sandbox, backoff: Backoff, stop: threading.Event) -> AsanaClient:
+    client = AsanaClient(url, {"default": sandbox.admin_token}, backoff=backoff, stop=stop)
+    client.reached = True  # the target has answered before (as after connect)
+    return client
+
+
+@pytest.mark.parametrize("status", [503, 500])
+def test_an_answer_that_says_not_applied_is_resent_without_the_landing_wait(sandbox, status):
+    task = _task(sandbox)
+    stop = threading.Event()
+    with GatewayProxy(sandbox.root_url, [Trick("POST", "/stories", status)]) as gateway:
+        client = _client(gateway.base_url, sandbox, _backoff(NEVER), stop)
+        try:
+            with _watchdog(stop):
+                gid = _comment(client, task)
+        finally:
+            client.close()
+    assert _comments(sandbox, task) == [gid]
+    # One look right away, then sent again: no second look after a landing wait.
+    assert [(m, o) for m, _, o in gateway.seen] == [
+        ("POST", f"{status} at once"), ("GET", "200"), ("POST", "201")]  # fmt: skip
+
+
+def test_a_stop_ends_a_landing_wait_at_once_and_nothing_is_resent(sandbox):
+    task = _task(sandbox)
+    stop = threading.Event()
+    outcome: list[BaseException] = []
+    with GatewayProxy(sandbox.root_url, [Trick("POST", "/stories", 504)]) as gateway:
+        client = _client(gateway.base_url, sandbox, _backoff(NEVER), stop)
+
+        def create() -> None:
+            try:
+                _comment(client, task)
+            except BaseException as exc:  # handed to the test
+                outcome.append(exc)
+
+        worker = threading.Thread(target=create)
+        worker.start()
+        for _ in range(600):  # the first look is done: the client waits for the landing now
+            if gateway.count("GET", "/stories") or not worker.is_alive():
+                break
+            worker.join(0.01)
+        stop.set()
+        worker.join(30)  # generous: without the stop this waits an hour
+        client.close()
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], Stopped), outcome
+    assert "for a write in doubt to land" in str(outcome[0])
+    assert gateway.count("POST", "/stories") == 1 and _comments(sandbox, task) == []
+
+
+def test_the_landing_waits_of_one_call_are_bounded(sandbox):
+    """A gateway that gives up on every try: two sends in doubt, two waits, then Unavailable
+    (the replay parks the event), not six."""
+    task = _task(sandbox)
+    stop = threading.Event()
+    every = Trick("POST", "/stories", 504, times=100)
+    with GatewayProxy(sandbox.root_url, [every]) as gateway:
+        client = _client(gateway.base_url, sandbox, _backoff(0.2, max_landings=2), stop)
+        try:
+            with pytest.raises(Unavailable, match="HTTP 504.*gave up after 2 tries"):
+                _comment(client, task)
+        finally:
+            client.close()
+    assert gateway.count("POST", "/stories") == 2
+    assert gateway.count("GET", "/stories") == 4  # for each: a look now, a look after landing
+    assert client.counters.reconciled == 0
+
+
+def test_a_connection_never_made_is_retried_without_a_landing_wait(sandbox):
+    """Refused: nothing was sent, so nothing can land; a look between tries, no waiting."""
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        port = spare.getsockname()[1]  # closed again: connecting is refused
+    stop = threading.Event()
+    client = _client(f"http://127.0.0.1:{port}/api/1.0", sandbox, _backoff(NEVER, attempts=3),
+                     stop)  # fmt: skip
+    looks: list[int] = []
+    try:
+        with _watchdog(stop), pytest.raises(Unavailable, match="connection failed"):
+            client.call("default", "POST", "/tasks/1/stories", data={"text": TEXT},
+                        reconcile=lambda: looks.append(1))  # fmt: skip
+    finally:
+        client.close()
+    assert len(looks) == 2 and client.counters.requests == 3
+
+
+def test_a_server_that_never_answered_http_is_not_waited_for(sandbox):
+    """A port that hangs up on everything (e.g. TLS spoken to plain HTTP) before the target ever
+    answered: a wrong --to, reported after the first-contact tries, not after landing waits."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def hang_up() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            conn.recv(65536)
+            conn.close()
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    stop = threading.Event()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/api/1.0"
+    client = AsanaClient(url, {"default": sandbox.admin_token}, backoff=_backoff(NEVER),
+                         stop=stop)  # fmt: skip
+    looks: list[int] = []
+    try:
+        with _watchdog(stop), pytest.raises(Unavailable, match="cannot reach .*never answered"):
+            client.call("default", "POST", "/tasks/1/stories", data={"text": TEXT},
+                        reconcile=lambda: looks.append(1))  # fmt: skip
+    finally:
+        client.close()
+        listener.close()
+    assert len(looks) == 2 and client.counters.requests == 3
