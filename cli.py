@@ -186,19 +186,21 @@ def simulate(
         run_dir = out or runs.new_run_dir(sc, DEFAULT_REPLAYS)
         content = session.source if session is not None else content_source(sc)
         manifest = runs.create_run(run_dir, sc, content)
-    finished = False
+    finished = interrupted = False
     try:
         summary = simulate_run(run_dir, manifest, quiet=as_json, session=session, workers=workers)
         finished = True
-    except KeyboardInterrupt:  # what is on disk stays: say how to finish it
-        click.echo(f"Interrupted. Finish it with: busywork simulate --resume {run_dir}", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         if session is not None:  # after Ctrl-C or an error, without waiting for calls in flight
             from adapters.anthropic.session import describe
 
             usage = session.close(wait=finished)
             click.echo(describe(usage, session.session_usage()), err=True)
+    if interrupted:  # what is on disk stays: the last line says how to finish it
+        click.echo(f"Interrupted. Finish it with: busywork simulate --resume {run_dir}", err=True)
+        sys.exit(130)
     from adapters.console import print_json, print_summary
 
     if as_json:

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -373,3 +374,12 @@ class FakeAnthropic:
                 result = {"type": "succeeded", "message": self.answer(request["params"], fault)}
             lines.append(json.dumps({"custom_id": custom_id, "result": result}))
         self._send(h, 200, ("\n".join(lines) + "\n").encode())
+
+
+def serving_this_process(monkeypatch, key: str) -> Iterator[FakeAnthropic]:
+    """A fake that the SDK in this process reaches with `key` (ANTHROPIC_BASE_URL and
+    ANTHROPIC_API_KEY set for the test); for a fixture to `yield from`."""
+    with FakeAnthropic(key=key) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+        yield server

@@ -248,3 +248,26 @@ def test_stats_says_when_a_table_shows_only_the_busiest_rows(tmp_path) -> None:
     text = cli("stats", str(run)).stdout
     assert f"Events by project (the busiest 15 of {projects}; --json lists all)" in text
     assert "Events by person (" not in text  # 12 people: all shown
+
+
+@pytest.mark.parametrize("width", [80, 150])
+def test_the_report_fits_the_terminal_and_keeps_every_detail(mixed_run, width) -> None:
+    """Narrow terminals get the details under the table, not squeezed a word per line."""
+    import io
+
+    from rich.console import Console
+
+    from adapters.analytics.checks import TOO_LITTLE_PREFIX
+    from adapters.analytics.render import print_report
+    from adapters.analytics.report import realism_report
+
+    report = realism_report(mixed_run)
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    print_report(report, console)
+    text = console.file.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= width
+    flat = " ".join(text.split())  # a detail may wrap at the edge
+    for check in report.checks:
+        words = " ".join(check.detail.removeprefix(TOO_LITTLE_PREFIX).split())
+        assert (f"{check.name}: {words}" in flat) == (width < 120), check.name
+    assert ("┃ detail" in text) == (width >= 120)

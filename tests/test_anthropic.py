@@ -23,7 +23,7 @@ from engine.content.blueprint import subject_core
 from engine.errors import BusyworkError
 from engine.scenario import default_scenario
 from engine.world import World
-from tests.fake_anthropic import FakeAnthropic
+from tests.fake_anthropic import FakeAnthropic, serving_this_process
 
 KEY = "sk-ant-test-0123456789-secret"
 PLACEHOLDER = re.compile(r"[{}\[\]<>]|\bNone\b|\bTODO\b|lorem", re.IGNORECASE)
@@ -31,10 +31,7 @@ PLACEHOLDER = re.compile(r"[{}\[\]<>]|\bNone\b|\bTODO\b|lorem", re.IGNORECASE)
 
 @pytest.fixture
 def fake(monkeypatch):
-    with FakeAnthropic(key=KEY) as server:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-        yield server
+    yield from serving_this_process(monkeypatch, KEY)
 
 
 def scenario(days: int = 30, **changes):

@@ -23,7 +23,7 @@ from adapters.anthropic.session import (
     open_session,
 )
 from engine.errors import BusyworkError, InvalidInput
-from tests.fake_anthropic import FakeAnthropic
+from tests.fake_anthropic import serving_this_process
 from tests.runner import BUSYWORK
 from tests.test_anthropic import scenario
 from tests.test_anthropic_cli import environment, in_process
@@ -33,10 +33,7 @@ KEY = "sk-ant-faults-test-4d2e-secret"
 
 @pytest.fixture
 def fake(monkeypatch):
-    with FakeAnthropic(key=KEY) as server:
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.base_url)
-        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-        yield server
+    yield from serving_this_process(monkeypatch, KEY)
 
 
 def options(tmp_path, **changes) -> LlmOptions:
@@ -110,7 +107,9 @@ def test_ctrl_c_ends_the_command_while_the_first_blueprint_is_awaited(fake, tmp_
     proc.stdout.close()
     proc.stderr.close()
     assert proc.returncode == 130, rest
-    assert rest.splitlines()[-1] == "Interrupted."
+    assert rest.splitlines()[-1].startswith(
+        "Interrupted. Finish it with: busywork simulate --resume"
+    )
     assert fake.hanging == 1
 
 

@@ -210,26 +210,34 @@ def report_summary(report: Report) -> Text:
     return Text("All checks pass.", style="green")
 
 
-def report_renderable(report: Report) -> Group:
-    table = _table(
-        f"Realism report: {report.run_id or '?'} ({report.events:,} events)",
-        "check", "measured", "target", "result", "detail",
-    )  # fmt: skip
+WIDE_REPORT = 120  # narrower terminals get the details as a list under the table
+
+
+def report_renderable(report: Report, width: int = WIDE_REPORT) -> Group:
+    """The checks as a table; on a terminal narrower than WIDE_REPORT the details (long
+    sentences) follow the table as a list, instead of a column squeezed a word per line."""
+    wide = width >= WIDE_REPORT
+    columns = ("check", "measured", "target", "result") + (("detail",) if wide else ())
+    table = _table(f"Realism report: {report.run_id or '?'} ({report.events:,} events)", *columns)
     table.columns[0].no_wrap = True
-    table.columns[-1].justify = "left"
+    if wide:
+        table.columns[-1].justify = "left"
+    details = Text()
     for check in report.checks:
-        table.add_row(
-            check.name,
-            _value(check, check.measured),
-            _bound(check),
-            Text(*_VERDICTS[check.verdict]),
-            check.detail.removeprefix(TOO_LITTLE_PREFIX),  # the result column says so
-        )
-    return Group(table, report_summary(report))
+        detail = check.detail.removeprefix(TOO_LITTLE_PREFIX)  # the result column says so
+        cells = [check.name, _value(check, check.measured), _bound(check),
+                 Text(*_VERDICTS[check.verdict])]  # fmt: skip
+        table.add_row(*cells, *((detail,) if wide else ()))
+        if not wide and detail:
+            details.append(f"{check.name}", style="bold").append(f": {detail}\n")
+    details.rstrip()
+    parts = [table] if wide or not details else [table, details]
+    return Group(*parts, report_summary(report))
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
-    (console or Console()).print(report_renderable(report))
+    console = console or Console()
+    console.print(report_renderable(report, console.width))
 
 
 def query_table(result: QueryResult) -> Group:
