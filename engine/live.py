@@ -158,8 +158,8 @@ def _check_resumable(
     started = "--forever" if state.forever else f"--days {manifest.scenario.days - 1}"
     if manifest.status == "complete":
         raise InvalidInput(
-            f"{run_dir}: this live run ({started}) is complete; start a new one with another "
-            "--run (or without --run)"
+            f"{run_dir}: this live run ({started}) is complete; `busywork replay {run_dir}` "
+            "sends what its replay left unsent, and another --run starts a new live run"
         )
     asked = "--forever" if forever else f"--days {days}" if days is not None else started
     if asked != started:

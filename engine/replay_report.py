@@ -156,8 +156,8 @@ LABEL_WIDTH = 24  # a status line's label (the command and run) is cut to this m
 class StatusLine:
     """A replay's progress in one line, most important first, so that a narrow terminal cuts
     only the end: the events done of how many, the share and the time left, `clock()` (e.g. a
-    live run's simulated time), whether it waits out a 429; then requests per second, 429s,
-    retries, failures, lateness and the time so far. Fed `Replayer.snapshot()` dicts."""
+    live run's simulated time), whether it waits out a 429; then lateness, failures, requests
+    per second, 429s, retries and the time so far. Fed `Replayer.snapshot()` dicts."""
 
     def __init__(self, label: str, clock: Callable[[], str] | None = None) -> None:
         self.label = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
@@ -185,9 +185,9 @@ class StatusLine:
             head.append(self.clock())
         if self._waiting_out_429(s):
             head.append("rate limited (429): waiting")
-        tail = (f"{s['requests_per_second']:.0f} req/s  429s {s['rate_limited']:.0f}  "
-                f"retries {s['retries']:.0f}  failed {s['failed']:.0f}  "
-                f"late {s['lateness']:.1f}s  {duration(s['elapsed'])}")  # fmt: skip
+        tail = (f"late {s['lateness']:.1f}s  failed {s['failed']:.0f}  "
+                f"{s['requests_per_second']:.0f} req/s  429s {s['rate_limited']:.0f}  "
+                f"retries {s['retries']:.0f}  {duration(s['elapsed'])}")  # fmt: skip
         return "  ".join(head), fraction, tail
 
     def plain(self, s: dict[str, float]) -> str:

@@ -166,7 +166,9 @@ def _live_day(tmp_path, *, run: bool) -> tuple:
 def test_a_complete_live_run_is_not_resumed(tmp_path):
     scenario, run_dir = _live_day(tmp_path, run=True)
     before = (run_dir / LIVE).read_bytes()
-    with pytest.raises(InvalidInput, match=r"this live run \(--days 1\) is complete; start a new"):
+    with pytest.raises(
+        InvalidInput, match=r"this live run \(--days 1\) is complete; `busywork replay "
+    ):
         prepare_live(run_dir, scenario, TemplateSource(), days=None, forever=False, speed=1.0)
     assert (run_dir / LIVE).read_bytes() == before  # no made-up gap recorded
 

@@ -150,22 +150,81 @@ def test_interrupted_backfill_names_the_command_that_resumes_it(make_sandbox, tm
     assert_sandbox_holds_the_run_once(run_dir, sandbox)
 
 
+def live_args(sandbox, tokens: Path, run_dir: Path, days: int, speed: str) -> list[str]:
+    return ["live", "--days", str(days), "--speed", speed, "--run", str(run_dir),
+            "--to", sandbox.base_url, "--tokens", str(tokens)]  # fmt: skip
+
+
+def status_of(run_dir: Path) -> str:
+    return msgspec.json.decode((run_dir / "manifest.json").read_bytes())["status"]
+
+
 def test_live_stopped_by_ctrl_c_exits_130_then_resumes_exactly_once(make_sandbox, tmp_path):
     people = default_people()
     sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16))
     tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
     run_dir = tmp_path / "live"
-    # Ten simulated days a second: a weekend start reaches Monday's work within seconds.
-    args = ["live", "--days", "2", "--speed", "864000", "--run", str(run_dir),
-            "--to", sandbox.base_url, "--tokens", str(tokens)]  # fmt: skip
+    # Half a simulated day a second: three days take six seconds, so the stop comes first.
+    args = live_args(sandbox, tokens, run_dir, 3, "43200")
     slow_down(sandbox)
     proc = start(args, tmp_path)
     wait_for_journal(run_dir, "targets/*/journal.jsonl", 10, proc)
     out, _ = interrupt(proc, signal.SIGINT)
+    assert status_of(run_dir) == "running", "the simulation ended before the stop"
     assert "Run the same command again to resume." in out
     sandbox.app.observer = None
     again = busywork(*args, cwd=tmp_path)
     assert "Resumed live run" in again.stdout and "Stopped" not in again.stdout, again.stdout
-    manifest = msgspec.json.decode((run_dir / "manifest.json").read_bytes())
-    assert manifest["status"] == "complete"
+    assert status_of(run_dir) == "complete"
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)
+
+
+def test_live_stopped_after_its_simulation_ended_names_the_replay_that_resumes_it(
+    make_sandbox, tmp_path
+):
+    people = default_people()
+    sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16))
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
+    run_dir = tmp_path / "live"
+    slow_down(sandbox)  # the simulation ends within a second; its replay takes far longer
+    proc = start(live_args(sandbox, tokens, run_dir, 2, "1000000"), tmp_path)
+    wait_for_journal(run_dir, "targets/*/journal.jsonl", 10, proc)
+    deadline = time.monotonic() + 60
+    while status_of(run_dir) != "complete" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    out, _ = interrupt(proc, signal.SIGINT)
+    advice = re.search(r"The simulation is complete: `(busywork replay [^`]+)` sends what its "
+                       r"replay left unsent\.", out)  # fmt: skip
+    assert advice, out
+    sandbox.app.observer = None
+    resumed = busywork(*shlex.split(advice.group(1))[1:], cwd=tmp_path)
+    assert "done earlier" in resumed.stdout and "Stopped" not in resumed.stdout
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)
+
+
+def test_replay_stopped_while_waiting_for_the_rate_limit_exits_130(
+    template_run, make_sandbox, tmp_path
+):
+    """The events left are all waiting for the rate limit when the stop comes: none is
+    pending, but the replay is not done, so it is interrupted (once it exited 0)."""
+    run_dir = Path(shutil.copytree(template_run, tmp_path / "run"))
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16))
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
+    args = ["replay", str(run_dir), "--to", sandbox.base_url, "--tokens", str(tokens),
+            "--rate-limit", "20"]  # fmt: skip
+    proc = start([*args, "--json"], tmp_path)
+    wait_for_journal(run_dir, "targets/*/journal.jsonl", 10, proc)
+    (journal,) = run_dir.glob("targets/*/journal.jsonl")
+    size = -1
+    while size != journal.stat().st_size:  # until every token waits for its next minute
+        size = journal.stat().st_size
+        time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    summary = json.loads(out)
+    assert summary["stopped"] == "interrupted" and summary["deferred"] > 0, summary
+    assert "Stopped early: interrupted. Run the same command again to resume." in err
+    busywork(*args, "--rate-limit", "100000", cwd=tmp_path)
     assert_sandbox_holds_the_run_once(run_dir, sandbox)

@@ -52,7 +52,8 @@ import click
     type=click.Choice(["paid", "free"]),
     default="paid",
     show_default=True,
-    help="Asana plan whose rate limit to apply (1,500 or 150 per minute).",
+    help="Asana plan to imitate: paid (1,500 requests/min per token) or free (150/min; "
+    "portfolios, custom fields and task dependencies answer 402).",
 )
 @click.option(
     "--faults", metavar="SPEC|FILE", help='Inject faults, e.g. "500=0.05,reset=0.02,seed=7".'
@@ -84,7 +85,10 @@ def _destination_options(func):
         click.option("--workspace", metavar="GID", help="Workspace (default: the only one)."),
         click.option("--team", metavar="GID", help="Team for new projects (default: first)."),
         click.option("--plan", type=click.Choice(["paid", "free"]), default="paid",
-                     show_default=True, help="Asana plan: 1,500 or 150 requests/min per token."),
+                     show_default=True,
+                     help="Asana plan: paid (1,500 requests/min per token) or free (150/min; "
+                          "with --to sandbox, portfolios, custom fields and task dependencies "
+                          "also answer 402, as on Asana's free plan)."),
         click.option("--rate-limit", type=click.IntRange(min=1), metavar="N",
                      help="Requests per minute per token (overrides --plan)."),
         click.option("--unmapped", type=click.Choice(["default", "skip"]), default="default",
