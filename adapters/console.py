@@ -158,7 +158,8 @@ def run_demo(
     print_summary(simulate_with_progress(run_dir, manifest, content, quiet=False), next_hint=False)
     click.echo("\nLatest activity:")
     print_feed(run_dir, tail=12, indent="  ")
-    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+    from adapters.asana.replay_cli import ReplayArgs, replay_command
+    from adapters.asana.replay_outcome import exit_code
 
     click.echo("\nReplaying into a local Asana sandbox...")
     # Serve only when someone is there to press Ctrl-C (a script or test gets the summary).

@@ -24,8 +24,8 @@ import pytest
 
 from adapters.asana.client import Backoff
 from adapters.asana.live_cli import RunLock, sim_clock
-from adapters.asana.replay_cli import StatusColumn, in_background, status_text
 from adapters.asana.replay_job import Destination, connect, live_writer, open_journal, run_replay
+from adapters.asana.replay_status import StatusColumn, in_background, status_text
 from adapters.asana.sandbox import SandboxPerson
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.tokens import Tokens

@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import requests
 
-from adapters.asana.replay_cli import exit_code, incomplete_line
 from adapters.asana.replay_job import Destination
+from adapters.asana.replay_outcome import exit_code, incomplete_line
 from engine import events as ev
 from engine.replay import ReplayOptions, replay
 from engine.replay_deps import created_id

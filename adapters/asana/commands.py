@@ -119,7 +119,8 @@ def replay(run: Path, **options) -> None:
     Progress is checkpointed in RUN/targets/<target>/. Tokens are never printed. Exits 1 when
     events failed (or depend on one that failed); --retry-failed sends them again.
     """
-    from adapters.asana.replay_cli import ReplayArgs, exit_code, replay_command
+    from adapters.asana.replay_cli import ReplayArgs, replay_command
+    from adapters.asana.replay_outcome import exit_code
 
     summary = replay_command(run, ReplayArgs(**options), echo=click.echo)
     sys.exit(exit_code(summary))
@@ -138,7 +139,8 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
     Asana cannot back-date created_at, so history is compressed into now; due and start
     dates are shifted so that simulated now is real now.
     """
-    from adapters.asana.replay_cli import ReplayArgs, backfill_command, exit_code
+    from adapters.asana.replay_cli import ReplayArgs, backfill_command
+    from adapters.asana.replay_outcome import exit_code
     from adapters.run_setup import DEFAULT_REPLAYS, load_scenario
 
     as_json = options.pop("as_json")
@@ -169,7 +171,8 @@ def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> Non
     story (people apologise for the delay).
     """
     from adapters.asana.live_cli import LiveArgs, live_command
-    from adapters.asana.replay_cli import ReplayArgs, exit_code
+    from adapters.asana.replay_cli import ReplayArgs
+    from adapters.asana.replay_outcome import exit_code
     from adapters.run_setup import DEFAULT_REPLAYS, load_scenario
 
     as_json = options.pop("as_json")

@@ -24,15 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from adapters.asana.replay_cli import (
-    ReplayArgs,
-    Retry,
-    in_background,
-    note_unmapped,
-    print_summary,
-    resume_command,
-    wait_for,
-)
+from adapters.asana.replay_cli import ReplayArgs, note_unmapped, resume_command
 from adapters.asana.replay_job import (
     Destination,
     base_url_for,
@@ -45,6 +37,8 @@ from adapters.asana.replay_job import (
     target_folder,
     tokens_for,
 )
+from adapters.asana.replay_outcome import Retry, print_summary
+from adapters.asana.replay_status import in_background, wait_for
 from adapters.asana.target import AsanaTarget
 from engine.errors import Busy, InvalidInput
 from engine.locks import lock_exclusively

@@ -1,9 +1,8 @@
 """What the replay-family commands do (``replay``, ``backfill``, ``clean``, the demo's replay),
 kept out of ``cli.py`` so the command line stays a thin, fast-loading layer.
 
-A replay runs in a worker thread; the main thread shows progress, and Ctrl-C or SIGTERM sets
-the stop event: in-flight requests finish, their outcomes are checkpointed, and the same
-command resumes later.
+A replay runs in the background with its status (``replay_status``); how it ended, and the exit
+code, is ``replay_outcome``.
 """
 
 from __future__ import annotations
@@ -12,16 +11,11 @@ import shlex
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-import msgspec
-from rich.progress import ProgressColumn
-from rich.text import Text
+from typing import Any
 
 from adapters.asana.replay_job import (
     Destination,
@@ -34,15 +28,12 @@ from adapters.asana.replay_job import (
     sandbox_target_name,
     tokens_for,
 )
+from adapters.asana.replay_outcome import Echo, Retry, print_summary
+from adapters.asana.replay_status import in_background, on_sigterm
 from adapters.asana.target import AsanaTarget
-from engine.errors import BusyworkError
-from engine.replay import Replayer
-from engine.replay_report import ReplaySummary, StatusLine
+from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 from engine.scenario import Scenario
-
-T = TypeVar("T")
-Echo = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -68,126 +59,6 @@ class ReplayArgs:
             plan=self.plan, rate_limit=self.rate_limit, unmapped=self.unmapped,
             on_invalid_token=self.on_invalid_token,
         )  # fmt: skip
-
-
-PROGRESS_LINE_SECONDS = 60.0  # without a terminal: one progress line on stderr this often
-
-
-def in_background(
-    work: Callable[[threading.Event, Callable[[Replayer], None]], T],
-    *,
-    progress: bool,
-    label: str,
-    stop: threading.Event | None = None,
-    lines: bool = False,
-    clock: Callable[[], str] | None = None,
-    every: float = PROGRESS_LINE_SECONDS,
-) -> T:
-    """Run `work(stop, on_start)` in a thread; show progress (`progress`: a status line on the
-    terminal; else with `lines`, a line on stderr `every` seconds; `clock()`: e.g. a live run's
-    simulated time, shown in both); turn Ctrl-C/SIGTERM into stop and wait for the work to
-    finish what is in flight (a second Ctrl-C quits at once: the journal already holds every
-    finished event, as after `kill -9`)."""
-    stop = stop or threading.Event()
-    started: list[Replayer] = []
-    outcome: dict[str, Any] = {}
-    finished = threading.Event()
-
-    def body() -> None:
-        try:
-            outcome["value"] = work(stop, started.append)
-        except BaseException as exc:  # handed to the main thread
-            outcome["error"] = exc
-        finally:
-            finished.set()
-
-    # Waited for through `finished`, never thread.join(): on Python 3.11 a join that Ctrl-C
-    # interrupts marks the thread as ended while it still runs.
-    thread = threading.Thread(target=body, name="replay", daemon=True)
-    previous = _on_sigterm(stop)
-    status = StatusLine(label, clock)
-    thread.start()
-    try:
-        if progress:
-            _show_status(finished, started, status)
-        elif lines:
-            _print_status(finished, started, status, every)
-        else:
-            wait_for(finished)
-    except KeyboardInterrupt:
-        stop.set()
-        print("Stopping: finishing requests in flight (Ctrl-C again to quit now)...",
-              file=sys.stderr)  # fmt: skip
-        wait_for(finished)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def wait_for(event: threading.Event) -> None:
-    """Wait in slices, so Ctrl-C is seen promptly."""
-    while not event.wait(0.2):
-        pass
-
-
-def _on_sigterm(stop: threading.Event):
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, lambda *_: stop.set())
-
-
-def _print_status(
-    finished: threading.Event, started: list[Replayer], status: StatusLine, every: float
-) -> None:
-    """No terminal (a log file, a service): a plain status line on stderr now and then, so a
-    long quiet spell still shows that the command is alive and where it is."""
-    next_line = time.monotonic() + every
-    while not finished.wait(min(0.2, every)):
-        if started and time.monotonic() >= next_line:
-            next_line += every
-            print(status.plain(started[0].snapshot()), file=sys.stderr, flush=True)
-
-
-def _show_status(finished: threading.Event, started: list[Replayer], status: StatusLine) -> None:
-    from rich.progress import Progress
-
-    with Progress(StatusColumn(), transient=True) as bar:
-        task = bar.add_task(status.label, total=None, line=Text(status.label))
-        while not finished.wait(0.25):
-            if started:
-                line = status_text(status, started[0].snapshot(), bar.console.width)
-                bar.update(task, line=line)
-
-
-BAR_WIDTH = 12
-
-
-def status_text(status: StatusLine, snapshot: dict[str, float], width: int) -> Text:
-    """The status line for a terminal `width` columns wide: cut at the end, never dropping
-    the count, share and ETA that come first."""
-    head, fraction, tail = status.parts(snapshot)
-    line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(status.label, style="bold")
-    line.append(f"  {head}  ")
-    if fraction is not None:
-        filled = round(fraction * BAR_WIDTH)
-        line.append("━" * filled, style="bar.complete")
-        line.append("━" * (BAR_WIDTH - filled), style="bar.back")
-        line.append("  ")
-    line.append(tail)
-    line.truncate(max(1, width - 1), overflow="ellipsis")
-    return line
-
-
-class StatusColumn(ProgressColumn):
-    """The whole status line (see `status_text`), one column: rich shrinks several columns
-    that do not fit by dropping whole ones, the count and ETA among them."""
-
-    def render(self, task) -> Text:
-        return task.fields["line"]
 
 
 # -- replay ------------------------------------------------------------------------------------
@@ -352,7 +223,7 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
 
 def _serve_until_interrupted() -> None:
     stop = threading.Event()
-    previous = _on_sigterm(stop)
+    previous = on_sigterm(stop)
     try:
         while not stop.wait(0.5):
             pass
@@ -361,113 +232,3 @@ def _serve_until_interrupted() -> None:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-
-
-def print_summary(
-    summary: ReplaySummary,
-    echo: Echo,
-    *,
-    as_json: bool,
-    resume: str | None = None,
-    retry: Retry | None = None,
-) -> None:
-    """The summary; when stopped early, `resume` (default: run the same command again) says
-    how to carry on; when events failed, `retry` says what sends them again once the cause is
-    fixed. With --json these lines go to stderr, so stdout stays one JSON document."""
-    ending = [line for line in (_stopped_line(summary, resume), incomplete_line(summary, retry))
-              if line]  # fmt: skip
-    if as_json:
-        echo(msgspec.json.encode(summary).decode())
-        for line in ending:
-            print(line, file=sys.stderr)
-        return
-    s = summary
-    after = s.skipped_after_failure
-    earlier = s.failed_earlier + s.skipped_after_failure_earlier
-    echo(f"Replayed into {s.target}: {s.applied:,} applied, {s.failed:,} failed, "
-         + (f"{after:,} not sent (they depend on a failed event), " if after else "")
-         + f"{s.skipped - after:,} skipped, {s.parked:,} parked"
-         + (f", {s.deferred:,} left for the next run" if s.deferred else "")
-         + (f"; {s.retried:,} of these sent again (--retry-failed)" if s.retried else "")
-         + (f" ({s.already_done:,} done earlier"
-            + (f", {earlier:,} of them failed or depend on a failure" if earlier else "")
-            + ")" if s.already_done else ""))  # fmt: skip
-    echo(f"{s.requests:,} requests in {s.wall_seconds:.1f} s ({s.requests_per_second:,.0f}/s), "
-         f"{s.retries:,} retries, {s.rate_limited:,} rate limited")  # fmt: skip
-    if s.lateness_max_seconds is not None:
-        echo(f"Lateness: mean {s.lateness_mean_seconds:.2f} s, max {s.lateness_max_seconds:.2f} s")
-    if s.invalid_tokens:
-        echo(f"Invalid tokens (401): {', '.join(s.invalid_tokens)}")
-    for note in s.notes:
-        echo(f"Note: {note}")
-    for error in s.errors[:5]:
-        echo(f"  {error}")
-    for line in ending:
-        echo(line)
-
-
-def _stopped_line(summary: ReplaySummary, resume: str | None) -> str | None:
-    if not summary.stopped:
-        return None
-    if summary.stopped != "interrupted":  # too many failures: the next line says what to do
-        return f"Stopped early: {summary.stopped}."
-    return f"Stopped early: interrupted. {resume or 'Run the same command again to resume.'}"
-
-
-@dataclass(frozen=True)
-class Retry:
-    """What sends failed events again once their cause is fixed: `command` (as shown), or
-    with `whole_run`, what replays the whole run again (an in-process sandbox is gone)."""
-
-    command: str = "the same command with `--retry-failed`"
-    whole_run: bool = False
-
-    def phrase(self, stopped: bool) -> str:
-        if self.whole_run:
-            return f"{self.command} replays the whole run into a new in-process sandbox"
-        return f"{self.command} sends them again" + (
-            ", and whatever the stop left unsent" if stopped else ""
-        )
-
-
-def incomplete_line(summary: ReplaySummary, retry: Retry | None = None) -> str | None:
-    """One line on what failed in this run or an earlier one (and was not sent again) and
-    what to do about it; None when nothing did. Deliberate skips are not failures."""
-    s = summary
-    failed = s.failed + s.failed_earlier
-    after = s.skipped_after_failure + s.skipped_after_failure_earlier
-    parts: list[str] = []
-    if failed or after:
-        what = f"{_events(failed)} failed"
-        if after:
-            verb = "depends" if after == 1 else "depend"
-            what += f" and {after:,} {verb} on {'it' if failed == 1 else 'them'}"
-        earlier = s.failed_earlier + s.skipped_after_failure_earlier
-        if earlier == failed + after:
-            what += " (in an earlier run; not sent again)"
-        elif earlier:
-            what += f" ({earlier:,} of them in an earlier run; not sent again)"
-        see = "see the errors above; " if s.errors else ""
-        how = (retry or Retry()).phrase(bool(s.stopped))
-        parts.append(f"{what}; {see}once the cause is fixed, {how}")
-    if s.parked:
-        parts.append(f"{_events(s.parked)} parked (the target failed for now); the next run "
-                     "sends them")  # fmt: skip
-    return f"Incomplete: {'; '.join(parts)}." if parts else None
-
-
-def _events(n: int) -> str:
-    return f"{n:,} event{'' if n == 1 else 's'}"
-
-
-def exit_code(summary: ReplaySummary) -> int:
-    """0: every event was applied or skipped on purpose; 1: stopped for failures, or events
-    failed, depend on a failure (this run or an earlier one) or were parked; 130: interrupted."""
-    if summary.stopped == "interrupted":
-        return 130
-    return 1 if summary.stopped or incomplete_line(summary) else 0
-
-
-def fail_if_stopped(summary: ReplaySummary) -> None:
-    if summary.stopped and summary.stopped != "interrupted":
-        raise BusyworkError(summary.stopped)

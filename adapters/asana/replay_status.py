@@ -1,0 +1,140 @@
+"""A replay running in the background with its status: a worker thread does the work, the
+main thread shows a status line (on a terminal) or a line on stderr now and then (without one),
+and Ctrl-C or SIGTERM sets the stop event: in-flight requests finish, their outcomes are
+checkpointed, and the same command resumes later."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rich.progress import ProgressColumn
+from rich.text import Text
+
+from engine.replay import Replayer
+from engine.replay_report import StatusLine
+
+T = TypeVar("T")
+
+PROGRESS_LINE_SECONDS = 60.0  # without a terminal: one progress line on stderr this often
+
+
+def in_background(
+    work: Callable[[threading.Event, Callable[[Replayer], None]], T],
+    *,
+    progress: bool,
+    label: str,
+    stop: threading.Event | None = None,
+    lines: bool = False,
+    clock: Callable[[], str] | None = None,
+    every: float = PROGRESS_LINE_SECONDS,
+) -> T:
+    """Run `work(stop, on_start)` in a thread; show progress (`progress`: a status line on the
+    terminal; else with `lines`, a line on stderr `every` seconds; `clock()`: e.g. a live run's
+    simulated time, shown in both); turn Ctrl-C/SIGTERM into stop and wait for the work to
+    finish what is in flight (a second Ctrl-C quits at once: the journal already holds every
+    finished event, as after `kill -9`)."""
+    stop = stop or threading.Event()
+    started: list[Replayer] = []
+    outcome: dict[str, Any] = {}
+    finished = threading.Event()
+
+    def body() -> None:
+        try:
+            outcome["value"] = work(stop, started.append)
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+        finally:
+            finished.set()
+
+    # Waited for through `finished`, never thread.join(): on Python 3.11 a join that Ctrl-C
+    # interrupts marks the thread as ended while it still runs.
+    thread = threading.Thread(target=body, name="replay", daemon=True)
+    previous = on_sigterm(stop)
+    status = StatusLine(label, clock)
+    thread.start()
+    try:
+        if progress:
+            _show_status(finished, started, status)
+        elif lines:
+            _print_status(finished, started, status, every)
+        else:
+            wait_for(finished)
+    except KeyboardInterrupt:
+        stop.set()
+        print("Stopping: finishing requests in flight (Ctrl-C again to quit now)...",
+              file=sys.stderr)  # fmt: skip
+        wait_for(finished)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def wait_for(event: threading.Event) -> None:
+    """Wait in slices, so Ctrl-C is seen promptly."""
+    while not event.wait(0.2):
+        pass
+
+
+def on_sigterm(stop: threading.Event):
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+
+def _print_status(
+    finished: threading.Event, started: list[Replayer], status: StatusLine, every: float
+) -> None:
+    """No terminal (a log file, a service): a plain status line on stderr now and then, so a
+    long quiet spell still shows that the command is alive and where it is."""
+    next_line = time.monotonic() + every
+    while not finished.wait(min(0.2, every)):
+        if started and time.monotonic() >= next_line:
+            next_line += every
+            print(status.plain(started[0].snapshot()), file=sys.stderr, flush=True)
+
+
+def _show_status(finished: threading.Event, started: list[Replayer], status: StatusLine) -> None:
+    from rich.progress import Progress
+
+    with Progress(StatusColumn(), transient=True) as bar:
+        task = bar.add_task(status.label, total=None, line=Text(status.label))
+        while not finished.wait(0.25):
+            if started:
+                line = status_text(status, started[0].snapshot(), bar.console.width)
+                bar.update(task, line=line)
+
+
+BAR_WIDTH = 12
+
+
+def status_text(status: StatusLine, snapshot: dict[str, float], width: int) -> Text:
+    """The status line for a terminal `width` columns wide: cut at the end, never dropping
+    the count, share and ETA that come first."""
+    head, fraction, tail = status.parts(snapshot)
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(status.label, style="bold")
+    line.append(f"  {head}  ")
+    if fraction is not None:
+        filled = round(fraction * BAR_WIDTH)
+        line.append("━" * filled, style="bar.complete")
+        line.append("━" * (BAR_WIDTH - filled), style="bar.back")
+        line.append("  ")
+    line.append(tail)
+    line.truncate(max(1, width - 1), overflow="ellipsis")
+    return line
+
+
+class StatusColumn(ProgressColumn):
+    """The whole status line (see `status_text`), one column: rich shrinks several columns
+    that do not fit by dropping whole ones, the count and ETA among them."""
+
+    def render(self, task) -> Text:
+        return task.fields["line"]
