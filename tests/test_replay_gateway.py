@@ -248,3 +248,31 @@ def test_a_server_that_never_answered_http_is_not_waited_for(sandbox):
         client.close()
         listener.close()
     assert len(looks) == 2 and client.counters.requests == 3
+
+
+# -- writes that set state ------------------------------------------------------------------------
+
+
+def _name(sandbox, task: str) -> str:
+    answer = session_for(sandbox, "admin").get(f"{sandbox.base_url}/tasks/{task}")
+    return answer.json()["data"]["name"]
+
+
+@pytest.mark.parametrize("landing", [LANDING, 0.0], ids=["landing-wait", "no-wait"])
+def test_a_state_write_in_doubt_cannot_land_after_the_next_one(sandbox, landing):
+    """A rename the gateway gave up on reaches the server late. Sent again at once, the next
+    write to the task goes before the late original lands, which then undoes it; waiting out
+    the landing period first keeps the order (the resend is harmless: the same change)."""
+    task = _task(sandbox)
+    stop = threading.Event()
+    trick = Trick("PUT", f"/tasks/{task}", 504, forward_after=LATE)
+    with GatewayProxy(sandbox.root_url, [trick]) as gateway:
+        client = _client(gateway.base_url, sandbox, _backoff(landing), stop)
+        try:
+            with _watchdog(stop):
+                client.call("default", "PUT", f"/tasks/{task}", data={"name": "first"})
+                client.call("default", "PUT", f"/tasks/{task}", data={"name": "second"})
+        finally:
+            client.close()
+    assert gateway.late == [200]  # the first rename did reach the server, late
+    assert _name(sandbox, task) == ("second" if landing else "first")

@@ -291,9 +291,11 @@ class AsanaClient:
                     raise Unavailable(f"{method} {path}: still rate limited after {limited} waits")
                 continue
             # A write in doubt may still be running at the server: it must not be sent again
-            # (nor the call given up) before it can no longer land.
+            # (nor the call given up) before it can no longer land. A create is looked for
+            # then; any other write (a section move, `completed`) is sent again, or a late
+            # original would land after the events that follow it and undo them.
             landing = None
-            if write and reconcile is not None and isinstance(cause, _InDoubt):
+            if write and isinstance(cause, _InDoubt):
                 landing = cause.sent + self.backoff.landing
                 doubts += 1
             attempts += 1
@@ -302,7 +304,7 @@ class AsanaClient:
                 allowed = min(allowed, FIRST_CONTACT_ATTEMPTS)
             bounded = landing is not None and doubts >= self.backoff.max_landings
             if attempts >= allowed or bounded:
-                if landing is not None:
+                if landing is not None and reconcile is not None:
                     found = self._settle(reconcile, landing)
                     if found is not None:
                         return found
@@ -316,6 +318,8 @@ class AsanaClient:
                 found = self._settle(reconcile, landing)
                 if found is not None:
                     return found
+            elif landing is not None:
+                self._pause(landing - time.monotonic(), "for a write in doubt to land")
 
     def _settle(self, reconcile: Callable[[], Any | None], landing: float | None) -> Any | None:
         """Whether an unknown write happened: look now, and when it may still land, look again
