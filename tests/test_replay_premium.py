@@ -370,6 +370,11 @@ def test_a_colleague_only_in_another_workspace_is_not_mapped(make_sandbox, tmp_p
     assert list(why.values()) == ["dave@example.com is not a user of the workspace"]
     _, task = _api(sandbox)("GET", f"/tasks/{ids['t1']}", opt_fields="assignee")
     assert task["data"]["assignee"] is None
+    # The summary says so once, naming them (the journal alone used to).
+    assert summary.notes == [
+        "1 person is not a user of this workspace; what names them (their "
+        "assignments, follows, time off) is skipped: dave@example.com"
+    ]
 
 
 def test_sandbox_serves_users_of_the_workspace_by_email(make_sandbox, asana_spec):

@@ -43,7 +43,7 @@ from adapters.asana.client import (
 )
 from adapters.asana.target_fields import FieldsMixin
 from adapters.asana.target_tasks import TasksMixin
-from adapters.asana.target_workspace import WorkspaceMixin
+from adapters.asana.target_workspace import MAX_NAMED, WorkspaceMixin
 from adapters.asana.tokens import check_owners, tokenless_note
 from engine import events as ev
 from engine.errors import InvalidInput
@@ -93,6 +93,7 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         self._email: dict[str, str] = {}  # person id → email (lower case)
         self._tokenless: set[str] = set()  # people whose events wait for a token
         self._tokenless_lock = threading.Lock()
+        self._outsiders: set[str] = set()  # emails of people who are not users of the workspace
         self._verified = False
         self._verify_lock = threading.Lock()
         self._handlers: dict[type, Callable[[Any, IdMap, bool], dict[str, str]]] = {
@@ -159,7 +160,12 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
             "rate_limited": c.rate_limited,
             "reconciled": c.reconciled,
             "invalid_tokens": sorted(self.client.invalid),
-            "notes": [*self._notes, *self._team_notes(), *self._tokenless_notes()],
+            "notes": [
+                *self._notes,
+                *self._team_notes(),
+                *self._outsider_notes(),
+                *self._tokenless_notes(),
+            ],
         }
 
     # -- whose tokens --------------------------------------------------------------------------
@@ -298,9 +304,24 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
             user = self.client.get(looker, path, {"opt_fields": "email"})
         except ApiRejected as exc:
             if exc.status in (400, 403, 404):
+                with self._tokenless_lock:
+                    self._outsiders.add(email)
                 return ""  # not in this workspace: their assignments are dropped
             raise
         return user["gid"]
+
+    def _outsider_notes(self) -> list[str]:
+        with self._tokenless_lock:
+            emails = sorted(self._outsiders)
+        if not emails:
+            return []
+        named = ", ".join(emails[:MAX_NAMED])
+        more = f" and {len(emails) - MAX_NAMED} more" if len(emails) > MAX_NAMED else ""
+        who = (
+            "1 person is not a user" if len(emails) == 1 else f"{len(emails)} people are not users"
+        )
+        return [f"{who} of this workspace; what names them (their assignments, follows, time "
+                f"off) is skipped: {named}{more}"]  # fmt: skip
 
     def _project_created(self, e: ev.ProjectCreated, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)
