@@ -55,8 +55,10 @@ def test_kill_minus_9_at_random_moments_then_resume_exactly_once(run_dir, make_s
     plan = FaultPlan(rates={"lost": 0.02}, seed=rng.randrange(2**31))
     sandbox = make_sandbox(people=people, admin_token="admin-token-kill", faults=plan)
     tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
+    # Lost answers leave writes in doubt: a short landing wait (90 s in real use) keeps the
+    # test quick (the sandbox has applied them already; nothing can land late).
     command = [BUSYWORK, "replay", str(run_dir), "--to", sandbox.base_url, "--tokens",
-               str(tokens), "--json"]  # fmt: skip
+               str(tokens), "--json", "--landing-seconds", "0.3"]  # fmt: skip
     kills = 0
     for _ in range(4):
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -96,6 +96,9 @@ def _destination_options(func):
         click.option("--on-invalid-token", type=click.Choice(["skip", "default"]),
                      default="skip", show_default=True,
                      help="After a 401: skip that person's events, or use the default token."),
+        # How long a write in doubt may still land (README "Exactly once"); tests shorten it.
+        click.option("--landing-seconds", type=click.FloatRange(0, 3600), default=90.0,
+                     hidden=True),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from adapters.asana.client import Backoff
 from adapters.asana.replay_job import (
     Destination,
     base_url_for,
@@ -52,12 +53,13 @@ class ReplayArgs:
     serve: bool = False
     as_json: bool = False
     retry_failed: bool = False
+    landing_seconds: float = 90.0
 
     def destination(self) -> Destination:
         return Destination(
             to=self.to, tokens_file=self.tokens_file, workspace=self.workspace, team=self.team,
             plan=self.plan, rate_limit=self.rate_limit, unmapped=self.unmapped,
-            on_invalid_token=self.on_invalid_token,
+            on_invalid_token=self.on_invalid_token, backoff=Backoff(landing=self.landing_seconds),
         )  # fmt: skip
 
 
