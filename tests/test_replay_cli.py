@@ -67,8 +67,14 @@ def test_kill_minus_9_at_random_moments_then_resume_exactly_once(run_dir, make_s
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.communicate(timeout=60)
-    done = busywork(*command[1:], cwd=tmp_path)
-    summary = json.loads(done.stdout)
+    # A write whose answer was lost twice is parked (exit 1); the next run sends it.
+    for _ in range(3):
+        done = busywork(*command[1:], cwd=tmp_path, check=False)
+        summary = json.loads(done.stdout)
+        if done.returncode == 0:
+            break
+        assert done.returncode == 1 and summary["parked"] > 0, done.stderr
+    assert done.returncode == 0, done.stderr
     assert summary["parked"] == summary["failed"] == 0 and not summary["stopped"]
     print(f"{kills} kills; the last run found {summary['already_done']} events done")
     sandbox.app.dice = None
