@@ -91,6 +91,9 @@ class FileLog:
         self._writable = False
         self._closed = False
         self._syncer: ThreadPoolExecutor | None = None  # started on the first periodic fsync
+        # Set while a buffer goes to the file: a Ctrl-C can land between a write and clearing
+        # the buffer, and the next write must not send those bytes again (see _write_buffer).
+        self._writing = False
         self._syncing: Future[int] | None = None  # the fsync in flight: it returns its seq
         if readonly:
             return
@@ -221,37 +224,63 @@ class FileLog:
 
     def _write_buffer(self) -> None:
         buf = self._buf
+        if self._writing:  # a Ctrl-C landed in the last write: what reached the file stays
+            self._resume_interrupted_write()
         if buf:
             if self._fd is None:
                 self._start_segment(self._written_seq + 1)
+            self._writing = True
+            written = 0
             try:
-                written = os.write(self._fd, buf)
                 while written < len(buf):
                     written += os.write(self._fd, buf[written:])
             except OSError as exc:
                 raise BusyworkError(f"{self._seg_path}: cannot write event log: {exc}") from exc
-            self._seg_size += len(buf)
-            buf.clear()
+            del buf[:]  # then the size, then the flag: an interruption between them is harmless
+            self._seg_size += written
+            self._writing = False
             self._written_seq = self._last_seq
             if self._seg_size >= self._segment_bytes:
                 self._seal_segment()
         self._flush_at = min(BUFFER_BYTES, max(1, self._segment_bytes - self._seg_size))
 
+    def _resume_interrupted_write(self) -> None:
+        """The bytes of the buffer that reached the file before an interruption (or a failed
+        write) are dropped from the buffer, so that no line is written twice."""
+        try:
+            size = os.fstat(self._fd).st_size if self._fd is not None else self._seg_size
+        except OSError as exc:
+            raise BusyworkError(f"{self._seg_path}: cannot write event log: {exc}") from exc
+        del self._buf[: size - self._seg_size]
+        self._seg_size = size
+        self._writing = False
+        if not self._buf:
+            self._written_seq = self._last_seq
+
     def _start_segment(self, first_seq: int) -> None:
         path = self.events_dir / segment_name(first_seq)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
         try:
-            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+            try:
+                self._fd = os.open(path, flags, 0o644)
+            except FileExistsError:
+                # Ours, when a Ctrl-C landed between creating it and keeping its descriptor:
+                # this writer holds the folder's lock, and an empty segment is reused on reopen
+                # too. Anything in it is not ours to write over.
+                if path.stat().st_size:
+                    raise
+                self._fd = os.open(path, flags & ~os.O_EXCL)
+            self._seg_path, self._seg_size = path, 0
             os.fsync(self._dir_fd)  # the new name must survive a crash too
         except OSError as exc:
             raise BusyworkError(f"{path}: cannot create event segment: {exc}") from exc
-        self._seg_path, self._seg_size = path, 0
 
     def _seal_segment(self) -> None:
         # Durable before the next segment appears, so only the last segment can ever be torn.
         self._wait_for_background_sync()
         self._fsync(self._fd)
-        os.close(self._fd)
-        self._fd, self._seg_path, self._seg_size = None, None, 0
+        fd, self._fd, self._seg_path, self._seg_size = self._fd, None, None, 0
+        os.close(fd)
         self._mark_synced()
 
     def _sync(self) -> None:

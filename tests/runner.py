@@ -1,6 +1,7 @@
 """Run the installed `busywork` command as a user would: a real subprocess."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,10 @@ def environment(*, pure_python: bool) -> dict[str, str]:
     if pure_python:
         env[PURE_PYTHON_VARIABLE] = "1"
     return env
+
+
+def sigint_as_from_a_terminal() -> None:
+    """A subprocess `preexec_fn`: Ctrl-C (SIGINT) reaches the child even when this test run
+    was started where SIGINT is ignored (a background job of a shell without job control),
+    as the child would otherwise inherit that and never see the test's SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -24,7 +24,7 @@ from adapters.anthropic.session import (
 )
 from engine.errors import BusyworkError, InvalidInput
 from tests.fake_anthropic import serving_this_process
-from tests.runner import BUSYWORK
+from tests.runner import BUSYWORK, sigint_as_from_a_terminal
 from tests.test_anthropic import scenario
 from tests.test_anthropic_cli import environment, in_process
 
@@ -97,6 +97,7 @@ def test_ctrl_c_ends_the_command_while_the_first_blueprint_is_awaited(fake, tmp_
     proc = subprocess.Popen(
         [BUSYWORK, "simulate", "--content", "anthropic", "--days", "5", "--out", "r"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=sigint_as_from_a_terminal,
     )  # fmt: skip
     status = proc.stderr.readline()
     assert status.startswith("Asking Claude (claude-haiku-5-5) for project blueprints at ")

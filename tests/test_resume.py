@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import BUSYWORK, busywork
+from tests.runner import BUSYWORK, busywork, sigint_as_from_a_terminal
 
 DAYS = "150"
 
@@ -163,6 +163,7 @@ def test_ctrl_c_says_how_to_finish_the_run(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_from_a_terminal,
     )
     segments = tmp_path / "run" / "events"
     deadline = time.monotonic() + 30
@@ -170,7 +171,7 @@ def test_ctrl_c_says_how_to_finish_the_run(tmp_path):
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, stderr
     assert stderr.strip().endswith("Interrupted. Finish it with: busywork simulate --resume run")
     assert "Traceback" not in stderr
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "running"

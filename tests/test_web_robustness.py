@@ -20,6 +20,7 @@ import requests
 from adapters.asana.tokens import Tokens, write_tokens
 from adapters.web.scheduler import Scheduler
 from adapters.web.spec import MIN_SPEED, FieldError, parse_speed
+from tests.runner import sigint_as_from_a_terminal
 from tests.test_web import FAST, events_of, servers, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,7 +155,7 @@ def test_ctrl_c_with_a_live_stream_open_ends_promptly_and_quietly(tmp_path):
     command = [sys.executable, "-c", "from cli import main; main()", "serve", "--port", "0",
                "--data", str(tmp_path / "replays")]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)  # fmt: skip
+                              text=True, preexec_fn=sigint_as_from_a_terminal)  # fmt: skip
     try:
         banner = server.stdout.readline()
         url = re.search(r"(http://127\.0\.0\.1:\d+)/", banner).group(1) + "/api"
