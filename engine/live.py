@@ -150,17 +150,43 @@ def prepare_live(
     return manifest, state, note
 
 
+def check_not_complete(
+    run_dir: Path,
+    manifest: Manifest,
+    state: LiveState | None = None,
+    *,
+    replay_advice: str | None = None,
+) -> None:
+    """Refuse to resume a live run whose simulation reached its end: there is nothing left to
+    simulate, and what its replay left unsent is for ``busywork replay``. `replay_advice`: how
+    to run that replay, from the command line (which knows the target, and calls this before
+    it locks the target's checkpoint); without it, the plain command is named."""
+    if manifest.status != "complete":
+        return
+    if replay_advice is not None:
+        raise InvalidInput(
+            f"--run {run_dir}: this live run is complete (its simulation reached its end), so "
+            f"live cannot resume it; {replay_advice}; another --run starts a new live run"
+        )
+    state = state or _load_state(run_dir)
+    started = f" ({_started_with(manifest, state)})" if state is not None else ""
+    raise InvalidInput(
+        f"{run_dir}: this live run{started} is complete; `busywork replay {run_dir}` sends "
+        "what its replay left unsent, and another --run starts a new live run"
+    )
+
+
+def _started_with(manifest: Manifest, state: LiveState) -> str:
+    return "--forever" if state.forever else f"--days {manifest.scenario.days - 1}"
+
+
 def _check_resumable(
     run_dir: Path, manifest: Manifest, state: LiveState, *, days: int | None, forever: bool
 ) -> None:
     """A live run resumes as it started: a finished one, or other --days or --forever, would
     otherwise be ignored without a word (the re-simulation must make the same events)."""
-    started = "--forever" if state.forever else f"--days {manifest.scenario.days - 1}"
-    if manifest.status == "complete":
-        raise InvalidInput(
-            f"{run_dir}: this live run ({started}) is complete; `busywork replay {run_dir}` "
-            "sends what its replay left unsent, and another --run starts a new live run"
-        )
+    check_not_complete(run_dir, manifest, state)
+    started = _started_with(manifest, state)
     asked = "--forever" if forever else f"--days {days}" if days is not None else started
     if asked != started:
         raise InvalidInput(

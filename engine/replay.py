@@ -28,6 +28,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine import events as ev
 from engine.errors import BusyworkError
@@ -91,6 +92,7 @@ class Replayer:
         opts = self.options
         self._ratio = FailureRatio(opts.max_failure_ratio, opts.min_events_for_ratio)
         self._resent: set[int] = set()  # rejected earlier, sent again: may have made its object
+        self._retrying: set[int] = set()  # failed or not sent for a failure earlier, sent again
         self.counts, self.errors = self._tally.counts, self._tally.errors  # the same objects
         self.total: int | None = None  # events expected, for progress (None: following)
         self._t0: float | None = None
@@ -140,7 +142,7 @@ class Replayer:
         if scheduled is None and self.options.due is not None:
             scheduled = self.options.due(event)
         if retry:
-            self.counts["retried"] += 1
+            self._retrying.add(seq)  # counted as retried once it is actually sent (_apply)
             if retry == "F":
                 self._resent.add(seq)
         node = PendingEvent(event, self.target.lane(event), scheduled or None)
@@ -239,7 +241,7 @@ class Replayer:
                 journal.intent(seq)
             ids = self.target.apply(event, journal.ids, uncertain=uncertain)
             journal.record_applied(seq, ids)
-            self._settled("applied", failed=False)
+            self._settled("applied", *self._retried(seq), failed=False)
         except Skip as exc:
             if exc.retry_later:
                 outcome = "deferred"
@@ -249,10 +251,10 @@ class Replayer:
             self._settled("deferred" if exc.retry_later else "skipped", failed=None)
         except Rejected as exc:
             journal.record_failed(seq, exc.status, str(exc))
-            self._failed(event, exc, "failed")
+            self._failed(event, exc, "failed", *self._retried(seq))
             outcome = "final"
         except Parked as exc:
-            self._failed(event, exc, "parked")
+            self._failed(event, exc, "parked", *self._retried(seq))
             outcome = "parked"
         except BaseException as exc:  # a bug: stop, keep the evidence, leave the event unrecorded
             with self._lock:
@@ -274,10 +276,15 @@ class Replayer:
             if self._ratio.settled(failed) and not self._aborted:
                 self._abort_for_failures("all")
 
-    def _failed(self, event: ev.Event, exc: BaseException, kind: str) -> None:
+    def _retried(self, seq: int) -> tuple[str, ...]:
+        """The counter a retried event adds to once the target was asked to apply it (not when
+        a failure it depends on, or the target itself, kept it from being sent)."""
+        return ("retried",) if seq in self._retrying else ()
+
+    def _failed(self, event: ev.Event, exc: BaseException, kind: str, *keys: str) -> None:
         with self._lock:
             self._tally.failed(event, exc, kind)
-        self._settled(failed=True)
+        self._settled(*keys, failed=True)
         with self._lock:
             # The target's own answers, wherever they are in the log: a run of refusals stops
             # the replay even while an event ahead of them is slow.
@@ -356,7 +363,7 @@ class Replayer:
 
     # -- reporting -----------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, float]:
+    def snapshot(self) -> dict[str, Any]:
         """Counters for a progress display (read without locking: approximate is fine)."""
         return self._tally.snapshot(self.target.counters(), self.total)
 
@@ -368,7 +375,7 @@ class Replayer:
         left = self._graph.pending or not self._exhausted or self._left_by_stop
         cut_short = self.stop.is_set() and left
         stopped = self._stop_reason() or ("interrupted" if cut_short else "")
-        return self._tally.summary(self.target.name, counters, stopped)
+        return self._tally.summary(self.target.name, counters, stopped, self.total)
 
 
 def _not_sent(dep: int, root: int, failed: bool) -> str:

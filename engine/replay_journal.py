@@ -14,13 +14,20 @@ F and D records are final unless a replay is asked to retry them (``--retry-fail
 event may have made its object before a later call of the same event was refused, so a create
 sent again looks for its object first; a D event was never sent. An intent after a final
 record is such a retry in flight (the event is open again); an applied record after one closes
-it. Older checkpoints wrote D records as ``S`` with the reason "depends on seq N, which failed";
-they are read as D (or as S when the chain ends at a deliberate skip).
+it. A D record whose failed event has since been applied, or is being sent again (a retry that
+was stopped or killed), no longer depends on a failure: it is open again, so the next run, with
+or without ``--retry-failed``, sends it after that event. Older checkpoints wrote D records as
+``S`` with the reason "depends on seq N, which failed"; they are read as D (or as S when the
+chain ends at a deliberate skip).
 
 Every record is written with one ``write`` (so ``kill -9`` cannot lose or tear it) and outcomes
 are fsynced before the event counts as done (group commit: concurrent workers share one fsync).
 An intent without an outcome after a restart means the outcome is unknown: the target looks
 for the object before creating it again. One writer per target folder (an exclusive lock).
+
+``target.json`` beside it describes the target (server, workspace, run) and holds the settings
+the first run chose that every later run must keep (``keep``: e.g. the date shift, so that the
+due dates of one workspace all come from one shift).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -92,8 +99,16 @@ class IdMap:
 class Journal:
     """Open (creating if needed) the checkpoint of one target; see the module docstring."""
 
-    def __init__(self, folder: Path | str, meta: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path | str,
+        meta: Mapping[str, object] | None = None,
+        keep: Iterable[str] = (),
+    ) -> None:
+        """`meta` is written to ``target.json``, except that the keys in `keep` already stored
+        there keep their stored value; `self.meta` is what was written."""
         self.folder = Path(folder)
+        self.meta: dict[str, object] = {}
         self.path = self.folder / JOURNAL
         self.ids = IdMap()
         self.applied: set[int] = set()
@@ -118,7 +133,7 @@ class Journal:
             )
             self._load()
             if meta is not None:
-                self._write_meta(meta)
+                self._write_meta(meta, frozenset(keep))
         except BaseException:
             self.close()
             raise
@@ -136,6 +151,7 @@ class Journal:
                 raise LogCorrupted(f"{self.path}, line {line_no}: {exc}") from None
             self._remember(record)
         self._read_legacy_dependents()
+        self._reopen_dependents()
 
     def _read_legacy_dependents(self) -> None:
         """Older checkpoints recorded an event whose dependency failed as a plain skip; read it
@@ -164,6 +180,13 @@ class Journal:
             seq = int(found[1])
         return seq, True  # a loop cannot happen (causes come earlier in the log); be safe
 
+    def _reopen_dependents(self) -> None:
+        """A D record stands while the event it names still failed; once that event was applied
+        or is being sent again (see the module docstring), the dependent is open again."""
+        for seq, record in list(self.final.items()):
+            if record.k == "D" and (record.cause in self.applied or record.cause in self._intents):
+                del self.final[seq]
+
     def _remember(self, record: Record) -> None:
         if record.k == "I":
             self._intents.add(record.seq)
@@ -178,8 +201,28 @@ class Journal:
         else:
             self.final[record.seq] = record
 
-    def _write_meta(self, meta: Mapping[str, str]) -> None:
-        replace_json(self.folder / META, dict(meta))
+    def _write_meta(self, meta: Mapping[str, object], keep: frozenset[str]) -> None:
+        stored = self._read_meta()
+        self.meta = {**stored, **meta, **{k: v for k, v in stored.items() if k in keep}}
+        replace_json(self.folder / META, self.meta)
+
+    def _read_meta(self) -> dict[str, object]:
+        """What ``target.json`` holds ({} when there is none yet, as in older checkpoints)."""
+        path = self.folder / META
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise BusyworkError(f"{path}: cannot read the replay checkpoint: {exc}") from None
+        try:
+            stored = msgspec.json.decode(data)
+        except msgspec.DecodeError as exc:
+            raise LogCorrupted(f"{path}: damaged replay settings: {exc}") from None
+        if not isinstance(stored, dict):
+            raise LogCorrupted(f"{path}: damaged replay settings: expected a JSON object, "
+                               f"got {type(stored).__name__}")  # fmt: skip
+        return stored
 
     # -- questions -----------------------------------------------------------------------------
 

@@ -5,8 +5,10 @@ shows them while it runs."""
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable
+from typing import Any
 
 import msgspec
 
@@ -24,6 +26,9 @@ class ReplaySummary(msgspec.Struct, kw_only=True):
     skipped: int  # final: on purpose (the target declined) or because a dependency failed
     parked: int
     deferred: int = 0  # not sent (stopped, or no usable token): the next run sends them
+    # Never read: the replay stopped before them (the next run sends them). With it, the counts
+    # above (already_done to deferred) add up to `events`, the run's events.
+    not_read: int = 0
     # Part of `skipped`: not sent because an event they depend on failed (--retry-failed).
     skipped_after_failure: int = 0
     # Part of `already_done`: failed, or skipped after a failure, in an earlier run and not sent
@@ -45,6 +50,10 @@ class ReplaySummary(msgspec.Struct, kw_only=True):
     stopped: str = ""  # why the replay ended early ("" when it finished)
 
 
+# The outcomes an event read by a replay settles into (each event once).
+SETTLED_COUNTS = ("already_done", "applied", "failed", "skipped", "parked", "deferred")
+
+
 class ReplayTally:
     """Updated by the `Replayer` (holding its lock where workers race); read without locking
     for progress (approximate is fine)."""
@@ -55,21 +64,30 @@ class ReplayTally:
                        "skipped_after_failure": 0, "failed_earlier": 0,
                        "skipped_after_failure_earlier": 0, "retried": 0}  # fmt: skip
         self.lateness: list[float] = []  # seconds from each paced event's wall time to its start
+        # The errors of the earliest failures in the log (lowest seq first, whatever order the
+        # workers finished them in), at most MAX_ERRORS_KEPT; `_error_seqs` runs beside it.
         self.errors: list[str] = []
+        self._error_seqs: list[int] = []
         self.started = time.monotonic()
 
     def failed(self, event: ev.Event, exc: BaseException, kind: str) -> None:
         """The target rejected (``failed``) or parked the event itself (not a dependency)."""
         self.counts[kind] += 1
         self.counts["direct_failures"] += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append(f"seq {event.seq} ({type(event).__name__}): {exc}")
+        at = bisect.bisect(self._error_seqs, event.seq)
+        if at < MAX_ERRORS_KEPT:
+            self._error_seqs.insert(at, event.seq)
+            self.errors.insert(at, f"seq {event.seq} ({type(event).__name__}): {exc}")
+            del self._error_seqs[MAX_ERRORS_KEPT:], self.errors[MAX_ERRORS_KEPT:]
 
-    def snapshot(self, c: dict[str, float], total: int | None) -> dict[str, float]:
-        """Counters for a progress display, with the target's counters `c`."""
+    def snapshot(self, c: dict[str, Any], total: int | None) -> dict[str, Any]:
+        """Counters for a progress display, with the target's counters `c` (and, while the
+        target waits to see whether a write in doubt landed, ``landing``: (seconds left, what
+        was written, how many writes wait))."""
         elapsed = max(1e-9, time.monotonic() - self.started)
         late = self.lateness[-200:]
         return {
+            "landing": c.get("landing"),
             **{k: v for k, v in self.counts.items() if k != "direct_failures"},
             "total": total or 0,
             "requests": c.get("requests", 0),
@@ -80,21 +98,31 @@ class ReplayTally:
             "elapsed": elapsed,
         }
 
-    def summary(self, target: str, c: dict[str, float], stopped: str) -> ReplaySummary:
-        """The outcome so far, with the target's counters `c` and why it stopped early."""
+    def summary(
+        self, target: str, c: dict[str, Any], stopped: str, total: int | None = None
+    ) -> ReplaySummary:
+        """The outcome so far, with the target's counters `c` and why it stopped early; `total`:
+        the run's events, when known (those not read count as ``not_read``)."""
         wall = time.monotonic() - self.started
         requests = int(c.get("requests", 0))
         counts = self.counts
         lateness = self.lateness
+        read = counts["events"]
+        # Read but never settled: a stop left them waiting for what they depend on, queued, or
+        # being paced. Unrecorded, so the next run sends them: left for it, as deferred ones.
+        settled = sum(counts[k] for k in SETTLED_COUNTS)
+        unsettled = max(0, read - settled)
+        not_read = max(0, total - read) if total is not None else 0
         return ReplaySummary(
             target=target,
-            events=counts["events"],
+            events=read + not_read,
             already_done=counts["already_done"],
             applied=counts["applied"],
             failed=counts["failed"],
             skipped=counts["skipped"],
             parked=counts["parked"],
-            deferred=counts["deferred"],
+            deferred=counts["deferred"] + unsettled,
+            not_read=not_read,
             skipped_after_failure=counts["skipped_after_failure"],
             failed_earlier=counts["failed_earlier"],
             skipped_after_failure_earlier=counts["skipped_after_failure_earlier"],
@@ -112,6 +140,13 @@ class ReplayTally:
             errors=list(self.errors),
             stopped=stopped,
         )
+
+
+def count_not_read(summary: ReplaySummary, written: int) -> None:
+    """A followed log's events that were `written` by the end but never read: not read."""
+    unread = max(0, written - summary.events)
+    summary.not_read += unread
+    summary.events += unread
 
 
 class FailureRatio:
@@ -157,7 +192,8 @@ class StatusLine:
     """A replay's progress in one line, most important first, so that a narrow terminal cuts
     only the end: the events done of how many, the share and the time left, `clock()` (e.g. a
     live run's simulated time), whether it waits out a 429; then lateness, failures, requests
-    per second, 429s, retries and the time so far. Fed `Replayer.snapshot()` dicts."""
+    per second, 429s, retries and the time so far; while a write in doubt may still land, that
+    the replay waits to see it (`landing_text`). Fed `Replayer.snapshot()` dicts."""
 
     def __init__(self, label: str, clock: Callable[[], str] | None = None) -> None:
         self.label = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
@@ -165,7 +201,7 @@ class StatusLine:
         self._limited = 0.0  # 429s seen so far
         self._answered_then = 0.0  # requests that were not 429s, when the last 429 came
 
-    def parts(self, s: dict[str, float]) -> tuple[str, float | None, str]:
+    def parts(self, s: dict[str, Any]) -> tuple[str, float | None, str]:
         """(what is done, with the ETA and the clock; the fraction done, None when the total
         is unknown; the rates and counts)."""
         done = sum(s[k] for k in ("already_done", "applied", "failed", "skipped", "parked",
@@ -185,16 +221,18 @@ class StatusLine:
             head.append(self.clock())
         if self._waiting_out_429(s):
             head.append("rate limited (429): waiting")
+        if s.get("landing"):
+            head.append(landing_text(s["landing"]))
         tail = (f"late {s['lateness']:.1f}s  failed {s['failed']:.0f}  "
                 f"{s['requests_per_second']:.0f} req/s  429s {s['rate_limited']:.0f}  "
                 f"retries {s['retries']:.0f}  {duration(s['elapsed'])}")  # fmt: skip
         return "  ".join(head), fraction, tail
 
-    def plain(self, s: dict[str, float]) -> str:
+    def plain(self, s: dict[str, Any]) -> str:
         head, _, tail = self.parts(s)
         return f"{self.label}  {head}  {tail}"
 
-    def _waiting_out_429(self, s: dict[str, float]) -> bool:
+    def _waiting_out_429(self, s: dict[str, Any]) -> bool:
         """Whether the last answers were 429s and nothing was answered since: the client is
         waiting for Retry-After to pass."""
         limited = s["rate_limited"]
@@ -202,6 +240,15 @@ class StatusLine:
         if limited > self._limited:
             self._limited, self._answered_then = limited, answered
         return limited > 0 and answered <= self._answered_then
+
+
+def landing_text(landing: tuple[float, str, int]) -> str:
+    """What a replay waits for while a write in doubt may still land (`landing`: seconds left
+    of the longest such wait, what that write was, how many writes wait): without it the
+    replay would look stuck for up to a minute and a half."""
+    seconds, what, writes = landing
+    more = f" (and {writes - 1} more)" if writes > 1 else ""
+    return f"waiting up to {seconds:.0f} s to see whether a write to {what} landed{more}"
 
 
 def duration(seconds: float) -> str:

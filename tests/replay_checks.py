@@ -3,12 +3,19 @@ whole workspace with the official ``asana`` SDK compared with what the log says.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import secrets
+import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import requests
 
 from adapters.asana.client import Backoff
 from adapters.asana.sandbox import SandboxPerson
@@ -22,8 +29,11 @@ from engine.replay_journal import Journal
 from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
 
-# Retries and the wait for a write in doubt to land, shortened for tests against the sandbox.
+# Retries and the wait for a write in doubt to land, shortened for tests against the sandbox:
+# the one place tests take them from (variants below, or `dataclasses.replace(FAST, ...)`).
 FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0), landing=0.2)
+# No wait at all for a write in doubt (tests where nothing is in doubt, or a wait is not wanted).
+FAST_NO_LANDING = dataclasses.replace(FAST, landing=0.0)
 
 
 def replay_once(run_dir: Path, base_url: str, tokens: Tokens, dest, *, options=None, speed=None):
@@ -231,3 +241,82 @@ def sustained_share(times: list[float], quota: int, window: float) -> tuple[floa
     windows = int((times[-1] - times[0]) / window)
     sent = sum(1 for t in times if t < times[0] + windows * window)
     return sent / (quota * windows) if windows else 0.0, windows
+
+
+# -- a gate in front of a sandbox that refuses chosen requests ------------------------------------
+
+Rule = Callable[[str, str], bool]  # (method, path without the query) → refuse it?
+
+
+class Gate:
+    """Forwards every request to `upstream` (a sandbox's root URL), except those `rule` picks
+    while `refusing` (at most `times` of them, when given): those get a 400 in Asana's shape."""
+
+    def __init__(self, upstream: str, rule: Rule, times: int | None = None):
+        self.upstream, self.rule, self.times = upstream.rstrip("/"), rule, times
+        self.refusing = True
+        self.refused: list[str] = []
+        self.lock = threading.Lock()
+        self._local = threading.local()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _GateHandler)
+        self._server.daemon_threads = True
+        self._server.gate = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)  # fmt: skip
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/api/1.0"
+
+    def refuse(self, method: str, path: str) -> bool:
+        with self.lock:
+            if not self.refusing or not self.rule(method, path):
+                return False
+            if self.times is not None and len(self.refused) >= self.times:
+                return False
+            self.refused.append(f"{method} {path}")
+            return True
+
+    def session(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def __enter__(self) -> Gate:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _GateHandler(BaseHTTPRequestHandler):
+    server: Any
+
+    def _relay(self) -> None:
+        gate: Gate = self.server.gate
+        size = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(size) if size else None
+        if gate.refuse(self.command, self.path.split("?")[0]):
+            status, content = 400, json.dumps({"errors": [{"message": "refused by the gate"}]})
+            self._answer(status, content.encode(), "application/json; charset=utf-8")
+            return
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() in ("authorization", "content-type", "accept")}  # fmt: skip
+        answer = gate.session().request(self.command, gate.upstream + self.path, data=body,
+                                        headers=headers, timeout=30)  # fmt: skip
+        self._answer(answer.status_code, answer.content,
+                     answer.headers.get("Content-Type", "application/json"))  # fmt: skip
+
+    def _answer(self, status: int, content: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _relay
+
+    def log_message(self, *args: Any) -> None:  # keep test output quiet
+        pass

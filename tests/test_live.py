@@ -12,19 +12,25 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 import pytest
 
-from adapters.asana.client import Backoff
 from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
 from adapters.asana.sandbox import SandboxPerson
 from engine import events as ev
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError, InvalidInput
-from engine.live import GAP_QUIET_SECONDS, LIVE, LiveState, prepare_live, run_live
+from engine.live import (
+    GAP_QUIET_SECONDS,
+    LIVE,
+    LiveState,
+    check_not_complete,
+    prepare_live,
+    run_live,
+)
 from engine.log import FileLog
 from engine.run import read_manifest
 from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
 from engine.world import World, run_in_steps
-from tests.replay_checks import assert_exactly_once, read_back, tokens_of
+from tests.replay_checks import FAST, assert_exactly_once, read_back, tokens_of
 
 pytest.importorskip("asana")
 
@@ -47,7 +53,7 @@ def _session(run_dir, sandbox, tokens, stop_after: float | None):
         finally:
             sim_done.set()
 
-    target = connect(sandbox.base_url, tokens, Destination(backoff=Backoff(base=0.01)))
+    target = connect(sandbox.base_url, tokens, Destination(backoff=FAST))
     journal = open_journal(run_dir, target, "test")
     sim = threading.Thread(target=simulate)
     sim.start()
@@ -171,6 +177,22 @@ def test_a_complete_live_run_is_not_resumed(tmp_path):
     ):
         prepare_live(run_dir, scenario, TemplateSource(), days=None, forever=False, speed=1.0)
     assert (run_dir / LIVE).read_bytes() == before  # no made-up gap recorded
+
+
+def test_one_check_refuses_a_complete_live_run_for_the_command_line_and_the_library(tmp_path):
+    """The command line calls it before it locks the target's checkpoint, naming the exact
+    replay command; `prepare_live` calls it too, naming the plain one."""
+    _, run_dir = _live_day(tmp_path, run=False)
+    check_not_complete(run_dir, read_manifest(run_dir), replay_advice="(advice)")  # not complete
+    _, done = _live_day(tmp_path / "done", run=True)
+    with pytest.raises(InvalidInput) as refused:
+        check_not_complete(done, read_manifest(done), replay_advice="`busywork replay X` sends")
+    assert str(refused.value) == (
+        f"--run {done}: this live run is complete (its simulation reached its end), so live "
+        "cannot resume it; `busywork replay X` sends; another --run starts a new live run"
+    )
+    with pytest.raises(InvalidInput, match=r"this live run \(--days 1\) is complete; `busywork"):
+        check_not_complete(done, read_manifest(done))  # the live state is read to name --days
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from adapters.asana.client import Backoff
 from adapters.asana.live_cli import RunLock, sim_clock
 from adapters.asana.replay_job import Destination, connect, live_writer, open_journal, run_replay
 from adapters.asana.replay_status import StatusColumn, in_background, status_text
@@ -36,6 +35,7 @@ from engine.replay_report import ReplayTally, StatusLine
 from engine.run import read_manifest
 from engine.scenario import default_scenario, resolve
 from tests.replay_checks import (
+    FAST,
     assert_sandbox_holds_the_run_once,
     make_run,
     run_people,
@@ -263,7 +263,7 @@ def test_the_status_line_says_when_it_waits_out_a_429(make_sandbox, tmp_path):
     # The server allows five requests a minute; the client thinks it may send a thousand.
     sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16),
                            limits=ServerLimits(quota=5, window=60))  # fmt: skip
-    dest = Destination(rate_limit=1000, backoff=Backoff(base=0.01))
+    dest = Destination(rate_limit=1000, backoff=FAST)
     target = connect(sandbox.base_url, tokens_of(people, sandbox.admin_token), dest)
     journal = open_journal(run_dir, target, "test")
     stop, started = threading.Event(), []

@@ -6,6 +6,7 @@ applied, and can be told to reject, park or skip given seqs, or to be slow.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -240,3 +241,15 @@ def test_stop_leaves_the_rest_for_the_next_run(tmp_path):
 def test_bad_speed_is_refused(tmp_path):
     with Journal(tmp_path / "t") as journal, pytest.raises(BusyworkError, match="speed"):
         replay(ListTarget(), journal, [], options=ReplayOptions(speed=0))
+
+
+def test_replay_tests_take_their_fast_backoff_from_one_place():
+    """`tests.replay_checks.FAST` (and its variants there) is the one shortened `Backoff` the
+    replay and live tests share; a module of its own would drift from it."""
+    tests = Path(__file__).parent
+    own = re.compile(r"^[A-Z_]+ = Backoff\(", re.MULTILINE)
+    files = [*tests.glob("test_replay_*.py"), *tests.glob("test_live*.py"),
+             *tests.glob("test_backfill*.py")]  # fmt: skip
+    defined = [f.name for f in files if own.search(f.read_text())]
+    assert not defined, f"define the backoff in tests/replay_checks.py, not in {defined}"
+    assert own.search((tests / "replay_checks.py").read_text())

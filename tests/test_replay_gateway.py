@@ -11,6 +11,9 @@ made, or to a server that never answered HTTP, is not waited for.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import re
 import socket
 import threading
 from collections import Counter
@@ -22,15 +25,19 @@ import pytest
 
 from adapters.asana.client import AsanaClient, Backoff, Stopped, Unavailable
 from adapters.asana.replay_job import Destination
+from engine.replay_report import ReplayTally, StatusLine
 from tests.proxy import GatewayProxy, Trick
 from tests.replay_checks import (
+    FAST,
     assert_exactly_once,
     read_back,
     replay_once,
     run_people,
     synthetic_run,
     tokens_of,
+    write_tokens_file,
 )
+from tests.runner import busywork
 from tests.sandbox_fixtures import session_for
 
 LATE = 0.4  # seconds after the gateway gave up until the comment reaches the sandbox
@@ -41,8 +48,7 @@ TEXT = "Checked the numbers"
 
 
 def _backoff(landing: float, **overrides: Any) -> Backoff:
-    return Backoff(**{"base": 0.01, "cap": 0.05, "attempts": 6, "timeout": (2.0, 5.0),
-                      "landing": landing, **overrides})  # fmt: skip
+    return dataclasses.replace(FAST, **{"attempts": 6, "landing": landing, **overrides})
 
 
 # -- a whole replay through the gateway -----------------------------------------------------------
@@ -180,6 +186,57 @@ def test_a_stop_ends_a_landing_wait_at_once_and_nothing_is_resent(sandbox):
     assert len(outcome) == 1 and isinstance(outcome[0], Stopped), outcome
     assert "for a write in doubt to land" in str(outcome[0])
     assert gateway.count("POST", "/stories") == 1 and _comments(sandbox, task) == []
+
+
+def test_a_landing_wait_is_shown_while_it_lasts(sandbox):
+    """The status line says what the replay waits for (up to 90 s of silence otherwise)."""
+    task = _task(sandbox)
+    stop = threading.Event()
+    with GatewayProxy(sandbox.root_url, [Trick("POST", "/stories", 504)]) as gateway:
+        client = _client(gateway.base_url, sandbox, _backoff(NEVER), stop)
+
+        def create() -> None:
+            with contextlib.suppress(Stopped):  # the stop below ends the wait
+                _comment(client, task)
+
+        worker = threading.Thread(target=create)
+        worker.start()
+        try:
+            landing = None
+            for _ in range(3000):  # until the client waits for the landing (or gave up)
+                landing = client.landings()
+                if landing is not None or not worker.is_alive():
+                    break
+                worker.join(0.01)
+            assert landing is not None, "the client never waited for the write to land"
+            seconds, what, writes = landing
+            assert (what, writes) == (f"POST /tasks/{task}/stories", 1)
+            assert NEVER - WATCHDOG < seconds <= NEVER
+            head, _, _ = StatusLine("replay run").parts(ReplayTally().snapshot(
+                {"landing": landing}, total=10))  # fmt: skip
+            assert (f"waiting up to {seconds:.0f} s to see whether a write to POST /tasks/{task}"
+                    "/stories landed") in head  # fmt: skip
+        finally:
+            stop.set()
+            worker.join(30)
+            client.close()
+    assert not worker.is_alive() and client.landings() is None
+
+
+def test_without_a_terminal_a_landing_wait_is_announced_once_on_stderr(tmp_path, make_sandbox):
+    run_dir = synthetic_run(tmp_path / "run", people=1, tasks=1, comments=2)
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people)
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
+    with GatewayProxy(sandbox.root_url, [Trick("POST", "/stories", 504)]) as gateway:
+        result = busywork("replay", str(run_dir), "--to", gateway.base_url, "--tokens",
+                          str(tokens), "--landing-seconds", str(LANDING), cwd=tmp_path)  # fmt: skip
+    announced = re.findall(
+        r"^replay run: waiting up to \d+ s to see whether a write to POST /tasks/\d+/stories "
+        r"landed, before sending it again$", result.stderr, re.MULTILINE,
+    )  # fmt: skip
+    assert len(announced) == 1, result.stderr
+    assert "6 applied, 0 failed" in result.stdout  # not found after the wait: sent again
 
 
 def test_the_landing_waits_of_one_call_are_bounded(sandbox):

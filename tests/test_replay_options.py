@@ -16,7 +16,6 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from adapters.asana.client import Backoff
 from adapters.asana.replay_job import Destination, connect
 from engine import events as ev
 from engine import run as runs
@@ -26,13 +25,19 @@ from engine.live import prepare_live
 from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
 from engine.scenario import default_scenario, resolve
-from tests.replay_checks import events_of, make_run, run_people, tokens_of, write_tokens_file
+from tests.replay_checks import (
+    FAST,
+    events_of,
+    make_run,
+    run_people,
+    tokens_of,
+    write_tokens_file,
+)
 from tests.runner import BUSYWORK, busywork
 from tests.test_replay_engine import ListTarget
 
 pytest.importorskip("asana")
 
-FAST = Backoff(base=0.01)
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from adapters.asana.client import ApiRejected, Backoff
+from adapters.asana.client import ApiRejected
 from adapters.asana.replay_job import Destination
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target_workspace import refused_for_plan
@@ -24,11 +24,10 @@ from engine.log import FileLog
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.scenario import default_scenario, resolve
-from tests.replay_checks import replay_once
+from tests.replay_checks import FAST, replay_once
 from tests.sandbox_fixtures import session_for
 from tests.test_sandbox_conformance import Conformance
 
-FAST = Backoff(base=0.01, cap=0.05, attempts=4, timeout=(2.0, 5.0))
 UNLIMITED = ServerLimits(quota=1_000_000)
 ONE_AT_A_TIME = ReplayOptions(workers_per_lane=1)  # log order within a lane: no race to count
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)

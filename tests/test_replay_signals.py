@@ -142,11 +142,15 @@ def test_interrupted_backfill_names_the_command_that_resumes_it(make_sandbox, tm
     assert advice, out
     words = shlex.split(advice.group(1))
     assert words[:2] == ["busywork", "replay"]
+    assert "--shift-dates" in words  # a backfill shifts; its resume keeps the stored shift
     sandbox.app.observer = None
     resumed = busywork(*words[1:], cwd=tmp_path)
     assert "done earlier" in resumed.stdout and "Stopped" not in resumed.stdout
+    assert "Note: --shift-dates" not in resumed.stderr, resumed.stderr
     (run_dir,) = (tmp_path / "replays").iterdir()  # no second run was simulated
     assert words[2] == str(run_dir.relative_to(tmp_path)) and tokens.name in words
+    (settings,) = run_dir.glob("targets/*/target.json")
+    assert json.loads(settings.read_text())["shift_dates"] is True
     assert_sandbox_holds_the_run_once(run_dir, sandbox)
 
 

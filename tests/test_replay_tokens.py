@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from adapters.asana.client import Backoff
 from adapters.asana.replay_job import Destination, connect
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.sandbox.run import SandboxOptions, build_config
 from adapters.asana.tokens import Tokens, load_tokens, write_tokens
 from engine.errors import InvalidInput
 from tests.replay_checks import (
+    FAST_NO_LANDING,
     make_run,
     replay_once,
     run_people,
@@ -28,7 +28,6 @@ from tests.replay_checks import (
 )
 from tests.runner import busywork
 
-FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0), landing=0.0)
 UNLIMITED = ServerLimits(quota=1_000_000)
 
 
@@ -41,7 +40,7 @@ def two_people(tmp_path, make_sandbox):
 
 
 def _replay(run_dir: Path, sandbox, tokens: Tokens):
-    dest = Destination(to=sandbox.base_url, backoff=FAST)
+    dest = Destination(to=sandbox.base_url, backoff=FAST_NO_LANDING)
     return replay_once(run_dir, sandbox.base_url, tokens, dest)[0]
 
 
@@ -91,7 +90,9 @@ def test_people_without_a_token_are_announced_deferred_and_delivered_later(two_p
     run_dir, people, sandbox = two_people
     first, second = people
     only_first = tokens_of(people, None, only=1)  # no default token either
-    target = connect(sandbox.base_url, only_first, Destination(to=sandbox.base_url, backoff=FAST))
+    target = connect(
+        sandbox.base_url, only_first, Destination(to=sandbox.base_url, backoff=FAST_NO_LANDING)
+    )
     notice = target.unmapped_notice([first.email, second.email])
     target.client.close()
     assert notice is not None and second.email in notice and first.email not in notice
@@ -122,7 +123,9 @@ def test_no_notice_when_everyone_can_act(two_people):
     run_dir, people, sandbox = two_people
     # The second person has no token of their own, but the default acts for them.
     with_default = tokens_of(people, sandbox.admin_token, only=1)
-    target = connect(sandbox.base_url, with_default, Destination(to=sandbox.base_url, backoff=FAST))
+    target = connect(
+        sandbox.base_url, with_default, Destination(to=sandbox.base_url, backoff=FAST_NO_LANDING)
+    )
     assert target.unmapped_notice([p.email for p in people]) is None
     target.client.close()
 

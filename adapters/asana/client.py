@@ -16,7 +16,8 @@ retries that never duplicate a create.
   since it was sent (so a late landing is found instead of duplicated). Asana documents no
   bound on how long a request may run after the client gave up; ``landing`` is our assumption
   (90 s, three times the read timeout). At most ``Backoff.max_landings`` sends of one call
-  end in doubt; then it is given up (`Unavailable`): the wait per call stays bounded.
+  end in doubt; then it is given up (`Unavailable`): the wait per call stays bounded. The waits
+  going on (`landings`) are shown by the replay's status line: a long silence says why.
 - 401: the token is marked invalid (`TokenInvalid`); 400/403/404 etc.: `ApiRejected` with
   Asana's message.
 - ``stop`` (a `threading.Event`, set by whoever runs the replay): waits for a turn in the rate
@@ -231,6 +232,9 @@ class AsanaClient:
         self._rng_lock = threading.Lock()
         # Set by the caller (e.g. to the replay's stop event): waits end early (see docstring).
         self.stop = stop or threading.Event()
+        # Writes in doubt waited for now: a token per wait → (monotonic end, "METHOD /path").
+        self._landings: dict[object, tuple[float, str]] = {}
+        self._landings_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"AsanaClient({self.base_url}, keys={sorted(self._lanes)})"
@@ -243,6 +247,16 @@ class AsanaClient:
         """The first key sharing `key`'s token: one name per token, for queueing."""
         lane = self._lanes.get(key)
         return next((k for k, v in self._lanes.items() if v is lane), key)
+
+    def landings(self) -> tuple[float, str, int] | None:
+        """The writes in doubt waited for now: (seconds left of the longest wait, what that
+        write was, how many writes wait); None when none is."""
+        with self._landings_lock:
+            waits = list(self._landings.values())
+        if not waits:
+            return None
+        until, what = max(waits)
+        return max(0.0, until - time.monotonic()), what, len(waits)
 
     def has(self, key: str) -> bool:
         return key in self._lanes and key not in self.invalid
@@ -303,9 +317,10 @@ class AsanaClient:
             if not self.reached:
                 allowed = min(allowed, FIRST_CONTACT_ATTEMPTS)
             bounded = landing is not None and doubts >= self.backoff.max_landings
+            what = f"{method} {path}"
             if attempts >= allowed or bounded:
                 if landing is not None and reconcile is not None:
-                    found = self._settle(reconcile, landing)
+                    found = self._settle(reconcile, landing, what)
                     if found is not None:
                         return found
                 where = "" if self.reached else f"cannot reach {self.base_url}: "
@@ -315,22 +330,38 @@ class AsanaClient:
             self.counters.add("retries")
             self._pause(self._delay(attempts))
             if write and reconcile is not None:
-                found = self._settle(reconcile, landing)
+                found = self._settle(reconcile, landing, what)
                 if found is not None:
                     return found
             elif landing is not None:
-                self._pause(landing - time.monotonic(), "for a write in doubt to land")
+                self._await_landing(landing, what)
 
-    def _settle(self, reconcile: Callable[[], Any | None], landing: float | None) -> Any | None:
+    def _settle(
+        self, reconcile: Callable[[], Any | None], landing: float | None, what: str
+    ) -> Any | None:
         """Whether an unknown write happened: look now, and when it may still land, look again
         once it no longer can (a stop meanwhile: `Stopped`, the write still in doubt)."""
         found = reconcile()
         if found is None and landing is not None:
-            self._pause(landing - time.monotonic(), "for a write in doubt to land")
+            self._await_landing(landing, what)
             found = reconcile()
         if found is not None:
             self.counters.add("reconciled")
         return found
+
+    def _await_landing(self, until: float, what: str) -> None:
+        """Wait until monotonic time `until`, by which the write `what` has landed or never
+        will, listed in `landings` meanwhile."""
+        if until <= time.monotonic():
+            return
+        token = object()
+        with self._landings_lock:
+            self._landings[token] = (until, what)
+        try:
+            self._pause(until - time.monotonic(), "for a write in doubt to land")
+        finally:
+            with self._landings_lock:
+                del self._landings[token]
 
     def _pause(self, seconds: float, waiting: str = "to retry") -> None:
         if seconds > 0 and self.stop.wait(seconds):

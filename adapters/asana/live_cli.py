@@ -86,7 +86,7 @@ def live_command(
 
 def _live(scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir: Path, echo):
     from engine.content.templates import TemplateSource
-    from engine.live import prepare_live
+    from engine.live import check_not_complete, prepare_live
 
     resuming = (run_dir / "manifest.json").is_file()
     if resuming:
@@ -104,7 +104,9 @@ def _live(scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir
             kind = "sandbox" if sandbox else args.to
             made = False
             if resuming:  # the target's checkpoint is locked before the run's clock moves
-                _check_not_complete(run_dir, args, target, sandbox is not None)
+                check_not_complete(run_dir, read_manifest(run_dir),
+                                   replay_advice=_replay_advice(run_dir, args, target,
+                                                                sandbox is not None))  # fmt: skip
                 made = not target_folder(run_dir, target).exists()
                 journal = open_journal(run_dir, target, kind)
             content = TemplateSource()
@@ -148,18 +150,6 @@ def _check_live_folder(run_dir: Path, *, given: bool) -> None:
     what = "a run, but not a live one" if (run_dir / "manifest.json").is_file() else "not a run"
     choose = "pick another --run" if given else "choose a folder with --run"
     raise InvalidInput(f"--run {run_dir}: {what} (no {LIVE}), so live cannot resume it; {choose}")
-
-
-def _check_not_complete(run_dir: Path, args: ReplayArgs, target: AsanaTarget, sandbox: bool):
-    """A live run whose simulation reached its end cannot go on; what its replay left unsent
-    is for ``busywork replay``."""
-    if read_manifest(run_dir).status != "complete":
-        return
-    raise InvalidInput(
-        f"--run {run_dir}: this live run is complete (its simulation reached its end), so live "
-        f"cannot resume it; {_replay_advice(run_dir, args, target, sandbox)}; another --run "
-        "starts a new live run"
-    )
 
 
 def _replay_advice(run_dir: Path, args: ReplayArgs, target: AsanaTarget, sandbox: bool) -> str:

@@ -7,6 +7,7 @@ code, is ``replay_outcome``.
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import signal
 import sys
@@ -32,6 +33,7 @@ from adapters.asana.replay_job import (
 from adapters.asana.replay_outcome import Echo, Retry, print_summary
 from adapters.asana.replay_status import in_background, on_sigterm
 from adapters.asana.target import AsanaTarget
+from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 from engine.scenario import Scenario
@@ -96,13 +98,20 @@ def replay_command(
             sandbox, tokens = sandbox_for_run(run_dir, dest.limits(), plan=dest.plan)
             target = connect(sandbox.base_url, tokens, dest, date_shift_days=shift)
             target.name = sandbox_target_name()
+        note_unmapped(target, (p.email for p in manifest.scenario.people))
+        kind = "sandbox" if sandbox else args.to
+        journal = open_journal(run_dir, target, kind, shift_dates=args.shift_dates,
+                               on_note=_note)  # fmt: skip
+        # The checkpoint's date shift wins (the first run's): resuming names it.
+        args = dataclasses.replace(args, shift_dates=bool(journal.meta["shift_dates"]))
+        if sandbox is not None:
             again = f"`busywork replay {shlex.quote(str(run_dir))}`"
             resume = (f"The in-process sandbox stopped with this command: {again} starts over "
                       "in a new one.")  # fmt: skip
             retry = Retry(again, whole_run=True)
         else:
             retry = Retry(f"`{resume_command(run_dir, args, target)} --retry-failed`")
-        summary = _replay(run_dir, target, args, speed, "sandbox" if sandbox else args.to)
+        summary = _replay(run_dir, target, journal, args, speed)
         print_summary(summary, echo, as_json=args.as_json, resume=resume, retry=retry)
         if sandbox is None:
             return summary
@@ -132,9 +141,12 @@ def note_unmapped(target: AsanaTarget, people: Iterable[str]) -> None:
         print(f"Note: {notice}", file=sys.stderr)
 
 
-def _replay(run_dir: Path, target: AsanaTarget, args: ReplayArgs, speed, kind: str):
-    note_unmapped(target, (p.email for p in read_manifest(run_dir).scenario.people))
-    journal = open_journal(run_dir, target, kind)
+def _note(text: str) -> None:
+    print(f"Note: {text}", file=sys.stderr)
+
+
+def _replay(run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayArgs, speed):
+    """Run the replay in the background with its status; closes `journal`."""
     try:
         summary = in_background(
             lambda stop, on_start: run_replay(
@@ -200,8 +212,8 @@ def backfill_command(
 
 def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
     """The ``busywork replay`` command that carries on into the same checkpoint: the same
-    destination, workspace and team (as found), pace, limits and who-acts options, and the
-    same date shift."""
+    destination, workspace and team (as found), pace, limits and who-acts options, and
+    `--shift-dates` when the replay shifts dates (a resume keeps the first run's shift anyway)."""
     words = ["busywork", "replay", str(run_dir), "--to", args.to]
     if args.tokens_file is not None:
         words += ["--tokens", str(args.tokens_file)]
@@ -218,7 +230,7 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
     ):
         if value != default:
             words += [option, str(value)]
-    if target.options.date_shift_days:
+    if args.shift_dates:
         words.append("--shift-dates")
     return shlex.join(words)
 

@@ -26,8 +26,8 @@ from adapters.asana.urls import ASANA_URL
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
 from engine.replay import Replayer, ReplayOptions
-from engine.replay_journal import Journal
-from engine.replay_report import ReplaySummary
+from engine.replay_journal import META, Journal
+from engine.replay_report import ReplaySummary, count_not_read
 from engine.run import read_manifest
 
 try:
@@ -35,6 +35,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: live runs are not locked there
     fcntl = None  # type: ignore[assignment]
 
+MAX_SHIFT_DAYS = 366_000  # a thousand years: a larger stored shift is damage, not a choice
 FOLLOW_POLL_SECONDS = 0.5  # how often `replay --follow` looks whether the run is complete
 WRITER_CHECK_SECONDS = 2.0  # how often it looks whether a `busywork live` still writes the run
 
@@ -196,16 +197,60 @@ def target_folder(run_dir: Path, target: AsanaTarget) -> Path:
     return Path(run_dir) / "targets" / target.name
 
 
-def open_journal(run_dir: Path, target: AsanaTarget, kind: str) -> Journal:
+# Settings of a replay into one target that its first run chooses and every later run keeps.
+KEPT_SETTINGS = ("shift_dates", "date_shift_days")
+
+
+def open_journal(
+    run_dir: Path,
+    target: AsanaTarget,
+    kind: str,
+    *,
+    shift_dates: bool | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> Journal:
+    """Open (and lock) the target's checkpoint. The date shift is the one the replay's first
+    run into this target chose (`keep_date_shift`): `target` is set to it. `shift_dates`: whether
+    this run asked to shift dates (None: whether `target` shifts them); `on_note(text)` is told
+    when that differs from the first run's choice, which is kept."""
+    shift = target.options.date_shift_days
+    asked = bool(shift) if shift_dates is None else shift_dates
     meta = {"kind": kind, "base_url": target.client.base_url, "workspace": target.workspace,
-            "run": Path(run_dir).name}  # fmt: skip
-    journal = Journal(target_folder(run_dir, target), meta)
+            "run": Path(run_dir).name, "shift_dates": asked,
+            "date_shift_days": shift}  # fmt: skip
+    journal = Journal(target_folder(run_dir, target), meta, keep=KEPT_SETTINGS)
     try:
+        note = keep_date_shift(target, journal, asked)
         check_fresh(target, journal)
     except BaseException:
         journal.close()
         raise
+    if note and on_note is not None:
+        on_note(note)
     return journal
+
+
+def keep_date_shift(target: AsanaTarget, journal: Journal, asked: bool) -> str:
+    """Give `target` the date shift stored with the checkpoint (the first run's, so that every
+    due and start date of the workspace comes from one shift, whatever day a later run is on);
+    a note when this run asked otherwise ("" when not)."""
+    stored, days = journal.meta.get("shift_dates"), journal.meta.get("date_shift_days")
+    if not isinstance(stored, bool) or type(days) is not int or abs(days) > MAX_SHIFT_DAYS:
+        raise BusyworkError(
+            f"{journal.folder / META}: damaged replay settings: shift_dates {stored!r}, "
+            f"date_shift_days {days!r}; expected true or false, and a whole number of days"
+        )
+    if days != target.options.date_shift_days:
+        target.options = dataclasses.replace(target.options, date_shift_days=days)
+    if stored == asked:
+        return ""
+    if stored:
+        return (f"--shift-dates: this replay into {target.name} started with it, so its due and "
+                f"start dates keep that shift ({days:+,} days) on every run; to replay them "
+                "unshifted, `busywork clean` the run and replay it again")  # fmt: skip
+    return (f"--shift-dates: not applied: this replay into {target.name} started without it, so "
+            "its due and start dates stay as simulated on every run; to shift them, `busywork "
+            "clean` the run and replay it again with --shift-dates")  # fmt: skip
 
 
 def check_fresh(target: AsanaTarget, journal: Journal) -> None:
@@ -277,6 +322,8 @@ def run_replay(
         summary = replayer.run(events, total)
     finally:
         ended.set()
+    if follow:  # what was written meanwhile and never read is left for the next run too
+        count_not_read(summary, FileLog.open_readonly(run_dir).last_seq)
     if follow and stop.is_set() and not summary.stopped and not _complete(run_dir):
         summary.stopped = "interrupted"  # the rest of the run is not even written yet
     return summary

@@ -40,6 +40,8 @@ def print_summary(
          + (f"{after:,} not sent (they depend on a failed event), " if after else "")
          + f"{s.skipped - after:,} skipped, {s.parked:,} parked"
          + (f", {s.deferred:,} left for the next run" if s.deferred else "")
+         + (f", {s.not_read:,} not read (the stop came first; the next run sends them)"
+            if s.not_read else "")
          + (f"; {s.retried:,} of these sent again (--retry-failed)" if s.retried else "")
          + (f" ({s.already_done:,} done earlier"
             + (f", {earlier:,} of them failed or depend on a failure" if earlier else "")

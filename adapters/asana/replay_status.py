@@ -16,7 +16,7 @@ from rich.progress import ProgressColumn
 from rich.text import Text
 
 from engine.replay import Replayer
-from engine.replay_report import StatusLine
+from engine.replay_report import StatusLine, landing_text
 
 T = TypeVar("T")
 
@@ -93,12 +93,23 @@ def _print_status(
     finished: threading.Event, started: list[Replayer], status: StatusLine, every: float
 ) -> None:
     """No terminal (a log file, a service): a plain status line on stderr now and then, so a
-    long quiet spell still shows that the command is alive and where it is."""
+    long quiet spell still shows that the command is alive and where it is; and one line when
+    the replay starts waiting to see whether a write in doubt landed (up to 90 s of silence),
+    once for waits that overlap."""
     next_line = time.monotonic() + every
+    told = False  # the waits going on were announced
     while not finished.wait(min(0.2, every)):
-        if started and time.monotonic() >= next_line:
+        if not started:
+            continue
+        snapshot = started[0].snapshot()
+        landing = snapshot.get("landing")
+        if landing and not told:
+            print(f"{status.label}: {landing_text(landing)}, before sending it again",
+                  file=sys.stderr, flush=True)  # fmt: skip
+        told = bool(landing)
+        if time.monotonic() >= next_line:
             next_line += every
-            print(status.plain(started[0].snapshot()), file=sys.stderr, flush=True)
+            print(status.plain(snapshot), file=sys.stderr, flush=True)
 
 
 def _show_status(finished: threading.Event, started: list[Replayer], status: StatusLine) -> None:
@@ -115,7 +126,7 @@ def _show_status(finished: threading.Event, started: list[Replayer], status: Sta
 BAR_WIDTH = 12
 
 
-def status_text(status: StatusLine, snapshot: dict[str, float], width: int) -> Text:
+def status_text(status: StatusLine, snapshot: dict[str, Any], width: int) -> Text:
     """The status line for a terminal `width` columns wide: cut at the end, never dropping
     the count, share and ETA that come first."""
     head, fraction, tail = status.parts(snapshot)

@@ -159,6 +159,7 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
             "retries": c.retries,
             "rate_limited": c.rate_limited,
             "reconciled": c.reconciled,
+            "landing": self.client.landings(),  # writes in doubt waited for now (status line)
             "invalid_tokens": sorted(self.client.invalid),
             "notes": [
                 *self._notes,
