@@ -12,6 +12,7 @@ libraries, and that module, are imported inside the commands that use them, so
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -41,6 +42,21 @@ class BusyworkGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A FloatRange that also refuses nan and inf, which FloatRange lets through."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(
+                f"{value} is not a finite number; expected one in the range "
+                f"{self._describe_range()}.",
+                param,
+                ctx,
+            )
+        return number
 
 
 def os_error_message(exc: OSError) -> str:
@@ -80,9 +96,9 @@ main.add_command(serve_command)
 
 
 @main.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="scenario.toml")
+@click.argument("path", default="scenario.toml")  # a str: click turns "" into Path("."), here
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def init(path: Path, force: bool) -> None:
+def init(path: str, force: bool) -> None:
     """Write an annotated example scenario to PATH (default: scenario.toml).
 
     The file describes the built-in 12-person product team; edit it and pass it to
@@ -91,6 +107,14 @@ def init(path: Path, force: bool) -> None:
     from engine.errors import InvalidInput
     from engine.scenario import example_toml
 
+    if not path:
+        raise InvalidInput("PATH: empty; expected a file to write the scenario to")
+    if os.path.isdir(path):
+        raise InvalidInput(
+            f"PATH: {path} is a folder; expected a file to write the scenario to, such as "
+            f"{Path(path) / 'scenario.toml'}"
+        )
+    path = Path(path)
     if path.exists() and not force:
         raise InvalidInput(f"{path}: already exists; use --force to overwrite it")
     path.write_text(example_toml(), encoding="utf-8")
@@ -138,7 +162,7 @@ def init(path: Path, force: bool) -> None:
 )
 @click.option(
     "--llm-budget-usd",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     metavar="USD",
     help="Stop calling Claude once this much (estimated) is spent; templates write the rest.",
 )
@@ -149,7 +173,10 @@ def init(path: Path, force: bool) -> None:
     show_default=True,
     help="Use the Message Batches API (half price) when this many blueprints are needed.",
 )
-@click.option("--llm-poll-seconds", type=click.FloatRange(min=0), default=10.0, hidden=True)
+@click.option("--llm-poll-seconds", type=FiniteFloatRange(min=0), default=10.0, hidden=True)
+# Tests: a short per-call read timeout, and how often a wait on Claude is said (default 60 s).
+@click.option("--llm-timeout-seconds", type=FiniteFloatRange(min=0, min_open=True), hidden=True)
+@click.option("--llm-wait-notice-seconds", type=FiniteFloatRange(min=0), hidden=True)
 @click.option(
     "--workers",
     default="auto",
@@ -168,24 +195,36 @@ def simulate(
     With --content anthropic, Claude writes projects, tasks and comment threads (one call
     per project, cached; usage and estimated cost go to the run's llm_usage.jsonl).
     """
-    from adapters.run_setup import DEFAULT_REPLAYS, content_source, load_scenario, simulate_run
+    from adapters.run_setup import (
+        CLAUDE_FLAGS,
+        DEFAULT_REPLAYS,
+        claude_options,
+        content_source,
+        load_scenario,
+        simulate_run,
+        the_runs_claude_options,
+    )
     from engine import run as runs
     from engine.errors import InvalidInput
 
     if resume is not None:
-        if scenario or days or seed is not None or start or out or llm["content_kind"]:
-            raise InvalidInput("--resume takes its scenario from the run; drop the other options")
-        if llm["model"]:
-            raise InvalidInput("--resume takes its scenario from the run; drop the other options")
+        if scenario or days or seed is not None or start or out:
+            raise InvalidInput(RESUME_TAKES_ALL)
+        if llm["content_kind"] or llm["model"]:
+            raise InvalidInput(RESUME_TAKES_ALL)
         manifest = runs.read_manifest(resume)
         run_dir = resume
+        # The run's budget, batch threshold and cache, so the resume makes the same choices.
+        given = {name for name in CLAUDE_FLAGS if _given(name)}
+        llm = the_runs_claude_options(manifest.claude, llm, given, RESUME_TAKES_ALL)
         _, session = _open_llm(manifest.scenario, llm, resuming=resume)
     else:
         sc = load_scenario(scenario, days, seed, start)
         sc, session = _open_llm(sc, llm)
         run_dir = out or runs.new_run_dir(sc, DEFAULT_REPLAYS)
         content = session.source if session is not None else content_source(sc)
-        manifest = runs.create_run(run_dir, sc, content)
+        claude = claude_options(llm) if session is not None else None
+        manifest = runs.create_run(run_dir, sc, content, claude=claude)
     finished = interrupted = False
     try:
         summary = simulate_run(run_dir, manifest, quiet=as_json, session=session, workers=workers)
@@ -207,6 +246,17 @@ def simulate(
         print_json(summary)
     else:
         print_summary(summary)
+
+
+RESUME_TAKES_ALL = "--resume takes its scenario from the run; drop the other options"
+
+
+def _given(name: str) -> bool:
+    """Whether the option was given (not left at its default)."""
+    from click.core import ParameterSource
+
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, ParameterSource.DEFAULT)
 
 
 def _open_llm(scenario, llm: dict, resuming: Path | None = None):
@@ -255,7 +305,10 @@ def _open_llm(scenario, llm: dict, resuming: Path | None = None):
         budget_usd=llm["llm_budget_usd"],
         batch_min=llm["llm_batch_min"],
         poll_seconds=llm["llm_poll_seconds"],
+        timeout_seconds=llm["llm_timeout_seconds"],
     )
+    if llm["llm_wait_notice_seconds"] is not None:
+        options.wait_notice_seconds = llm["llm_wait_notice_seconds"]
     try:
         session = open_session(scenario, options, notice=lambda text: click.echo(text, err=True))
     except UnknownModel as exc:

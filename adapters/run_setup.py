@@ -38,6 +38,47 @@ def load_scenario(path: Path | None, days: int | None, seed: int | None, start: 
     return scenario
 
 
+# The options kept with a Claude-written run (engine.run.ClaudeOptions), by their flags.
+CLAUDE_FLAGS = {
+    "llm_budget_usd": ("--llm-budget-usd", "budget_usd"),
+    "llm_batch_min": ("--llm-batch-min", "batch_min"),
+    "content_cache": ("--content-cache", "cache_dir"),
+}
+
+
+def claude_options(llm: dict):
+    """What a new Claude-written run keeps in its manifest so that a resume makes the same
+    choices, from `simulate`'s options (the cache as an absolute path: a resume may start in
+    another folder). Never the key."""
+    from engine.run import ClaudeOptions
+
+    cache = llm["content_cache"]
+    return ClaudeOptions(
+        budget_usd=llm["llm_budget_usd"],
+        batch_min=llm["llm_batch_min"],
+        cache_dir=str(cache.absolute()) if cache is not None else None,
+    )
+
+
+def the_runs_claude_options(kept, llm: dict, given: set[str], refusal: str) -> dict:
+    """`simulate`'s options with the run's kept Claude options in place of the flags' (a run
+    from before they were kept: the defaults). A flag in `given` must say what the run has;
+    else InvalidInput(`refusal`, naming the flag and the run's value)."""
+    from engine.errors import InvalidInput
+    from engine.run import ClaudeOptions
+
+    kept = kept or ClaudeOptions()
+    asked = claude_options(llm)
+    for name, (flag, field) in CLAUDE_FLAGS.items():
+        run_has = getattr(kept, field)
+        if name in given and getattr(asked, field) != run_has:
+            shown = "none (the default)" if run_has is None else run_has
+            raise InvalidInput(f"{refusal} ({flag}: the run has {shown})")
+    cache = Path(kept.cache_dir) if kept.cache_dir is not None else None
+    changes = {"llm_budget_usd": kept.budget_usd, "llm_batch_min": kept.batch_min}
+    return {**llm, **changes, "content_cache": cache}
+
+
 def content_source(scenario):
     from engine.content.templates import TemplateSource
 

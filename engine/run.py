@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
@@ -27,6 +28,17 @@ from engine.scenario import Scenario, resolve
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+DEFAULT_BATCH_MIN = 20  # backfills needing this many Claude blueprints use a Message Batch
+
+
+class ClaudeOptions(msgspec.Struct, kw_only=True, frozen=True):
+    """The options of a Claude-written run that shape what it buys and so its log, kept with
+    the run so that a resume makes the same choices. Never the key. A manifest written
+    before they were kept reads as these defaults."""
+
+    budget_usd: Annotated[float, msgspec.Meta(ge=0)] | None = None  # None: no budget
+    batch_min: Annotated[int, msgspec.Meta(ge=1)] = DEFAULT_BATCH_MIN
+    cache_dir: str | None = None  # an absolute path; None: the default cache
 
 
 class Manifest(msgspec.Struct, kw_only=True):
@@ -41,6 +53,7 @@ class Manifest(msgspec.Struct, kw_only=True):
     events: int = 0
     first_at: datetime | None = None
     last_at: datetime | None = None
+    claude: ClaudeOptions | None = None  # with content "anthropic"
 
 
 class Summary(msgspec.Struct, kw_only=True):
@@ -108,7 +121,13 @@ def new_run_dir(scenario: Scenario, replays: Path, now: datetime | None = None) 
     return path
 
 
-def create_run(run_dir: Path, scenario: Scenario, content: ContentSource) -> Manifest:
+def create_run(
+    run_dir: Path,
+    scenario: Scenario,
+    content: ContentSource,
+    *,
+    claude: ClaudeOptions | None = None,
+) -> Manifest:
     run_dir = Path(run_dir)
     if run_dir.exists() and any(run_dir.iterdir()):
         what = "a run is there" if (run_dir / MANIFEST).exists() else "no manifest.json: not a run"
@@ -123,6 +142,7 @@ def create_run(run_dir: Path, scenario: Scenario, content: ContentSource) -> Man
         seed=scenario.seed,
         content_source=content.name,
         scenario=scenario,
+        claude=claude,
     )
     write_manifest(run_dir, manifest)
     return manifest

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from adapters.anthropic.waiting import WAIT_NOTICE_SECONDS, said_while_waiting
 from engine.content.blueprint import ProjectScript
 from engine.errors import BusyworkError
 
@@ -55,6 +56,7 @@ def fetch_batch(
     poll_seconds: float,
     on_progress: Callable[[str], None],
     sleep: Callable[[float], None] = time.sleep,
+    wait_notice_seconds: float = WAIT_NOTICE_SECONDS,
 ) -> dict[int, ProjectScript | None]:
     import anthropic
 
@@ -66,8 +68,10 @@ def fetch_batch(
     if not chosen:
         return {}
     requests = [{"custom_id": f"p{i}", "params": fetcher.prompts.request(i)} for i in chosen]
+    waiting = _waiting(fetcher, "submitting a message batch", on_progress, wait_notice_seconds)
     try:
-        batch = _api(fetcher).create(requests=requests)
+        with waiting:
+            batch = _api(fetcher).create(requests=requests)
     except anthropic.APIError as exc:
         if failure_kind(exc) is None:
             raise
@@ -77,8 +81,21 @@ def fetch_batch(
     fetcher.ledger.record_batch(batch.id, chosen)
     on_progress(f"Message batch {batch.id}: {len(chosen)} project blueprints submitted")
     return collect_batch(
-        fetcher, batch.id, chosen, poll_seconds=poll_seconds, on_progress=on_progress, sleep=sleep
+        fetcher,
+        batch.id,
+        chosen,
+        poll_seconds=poll_seconds,
+        on_progress=on_progress,
+        sleep=sleep,
+        wait_notice_seconds=wait_notice_seconds,
     )
+
+
+def _waiting(fetcher: Fetcher, what: str, notice: Callable[[str], None], every: float):
+    def line(seconds: int) -> str:
+        return f"Still waiting for Claude at {fetcher.endpoint} ({what}, {seconds} s so far)..."
+
+    return said_while_waiting(notice, every, line)
 
 
 def collect_batch(
@@ -89,6 +106,7 @@ def collect_batch(
     poll_seconds: float,
     on_progress: Callable[[str], None],
     sleep: Callable[[float], None] = time.sleep,
+    wait_notice_seconds: float = WAIT_NOTICE_SECONDS,
 ) -> dict[int, ProjectScript | None]:
     """Wait for a submitted batch to end and take its results, each recorded once with its
     cost. A batch the API no longer has is recorded as lost; one it cannot be asked about for a
@@ -96,23 +114,12 @@ def collect_batch(
     import anthropic
 
     api = _api(fetcher)
+    waiting = _waiting(fetcher, f"message batch {batch_id}", on_progress, wait_notice_seconds)
     try:
-        _wait(fetcher, api, batch_id, len(covers), poll_seconds, on_progress, sleep)
-        seen = fetcher.ledger.batch_items(batch_id)  # read before a crash cut the reading short
-        results: dict[int, ProjectScript | None] = {}
-        for entry in _stream(fetcher, api, batch_id):
-            index = int(entry.custom_id.removeprefix("p"))
-            if index in seen:
-                continue
-            result = entry.result
-            if result.type == "succeeded":
-                results[index] = fetcher.accept(
-                    index, result.message, batch=True, batch_id=batch_id
-                )
-            else:
-                fetcher.ledger.record(
-                    f"project {index}", "batch_" + result.type, batch=True, batch_id=batch_id
-                )
+        with waiting:
+            results = _take_results(
+                fetcher, api, batch_id, covers, poll_seconds, on_progress, sleep
+            )
     except anthropic.NotFoundError:
         fetcher.ledger.record(
             f"batch {batch_id}", "batch_lost", batch=True, detail="the API no longer has it"
@@ -120,6 +127,25 @@ def collect_batch(
         on_progress(f"Message batch {batch_id}: the API no longer has it; fetching one by one")
         return {}
     fetcher.ledger.record(f"batch {batch_id}", "batch_collected", batch=True)
+    return results
+
+
+def _take_results(fetcher, api, batch_id, covers, poll_seconds, on_progress, sleep):
+    """Poll until the batch ends, then record each result not on record yet."""
+    _wait(fetcher, api, batch_id, len(covers), poll_seconds, on_progress, sleep)
+    seen = fetcher.ledger.batch_items(batch_id)  # read before a crash cut the reading short
+    results: dict[int, ProjectScript | None] = {}
+    for entry in _stream(fetcher, api, batch_id):
+        index = int(entry.custom_id.removeprefix("p"))
+        if index in seen:
+            continue
+        result = entry.result
+        if result.type == "succeeded":
+            results[index] = fetcher.accept(index, result.message, batch=True, batch_id=batch_id)
+        else:
+            fetcher.ledger.record(
+                f"project {index}", "batch_" + result.type, batch=True, batch_id=batch_id
+            )
     return results
 
 

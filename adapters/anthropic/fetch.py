@@ -97,6 +97,16 @@ class Fetcher:
         self.ledger = ledger
         self.endpoint = endpoint(client)
 
+    def patience(self) -> str:
+        """How long a blueprint call may take before its project falls back (for a notice)."""
+        timeout = self.client.timeout
+        read = getattr(timeout, "read", timeout)
+        tries = self.client.max_retries + 1
+        count = "1 try" if tries == 1 else f"{tries} tries"
+        if not isinstance(read, int | float):
+            return f"after {count}, template text is used"
+        return f"after {count} of up to {read:g} s each, template text is used"
+
     def cached(self, index: int) -> ProjectScript | None:
         return self.cache.get(self.prompts.key(self.prompts.request(index)))
 

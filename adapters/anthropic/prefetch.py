@@ -17,6 +17,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from adapters.anthropic.fetch import ATTEMPTS, Fetcher
+from adapters.anthropic.waiting import WAIT_NOTICE_SECONDS, said_while_waiting
 from engine.content.blueprint import ProjectScript
 
 
@@ -96,11 +97,13 @@ class Prefetcher:
         poll_seconds: float = 10.0,
         on_batch: Callable[[str], None] = lambda _: None,
         ahead: int | None = None,
+        wait_notice_seconds: float = WAIT_NOTICE_SECONDS,
     ) -> None:
         self.fetcher = fetcher
+        self.wait_notice_seconds = wait_notice_seconds
         self.batch_min = batch_min
         self.poll_seconds = poll_seconds
-        self.on_batch = on_batch  # batch progress and status lines
+        self.on_batch = on_batch  # batch progress and status lines (and waits on Claude)
         # Calls kept in flight ahead of the simulation: enough to keep every worker busy.
         self.ahead = ahead if ahead is not None else 2 * workers
         self.pool = DaemonPool(workers, "blueprint")
@@ -171,16 +174,35 @@ class Prefetcher:
                 f"Asking Claude ({self.fetcher.prompts.model}) for project blueprints at "
                 f"{self.fetcher.endpoint}; the run starts when the first is in."
             )
-            self._submit(missing[0]).result()
+            self._wait_for(missing[0], self._submit(missing[0]))
             self._top_up(missing[0])
 
     def _batch_options(self) -> dict[str, Any]:
-        return {"poll_seconds": self.poll_seconds, "on_progress": self.on_batch}
+        return {
+            "poll_seconds": self.poll_seconds,
+            "on_progress": self.on_batch,
+            "wait_notice_seconds": self.wait_notice_seconds,
+        }
+
+    def _wait_for(self, index: int, future: Future[ProjectScript | None]) -> ProjectScript | None:
+        """The project's result; while it is late, said every ``wait_notice_seconds``."""
+        if future.done():
+            return future.result()
+        fetcher = self.fetcher
+
+        def line(seconds: int) -> str:
+            return (
+                f"Still waiting for Claude at {fetcher.endpoint} (project {index + 1}, "
+                f"{seconds} s so far; {fetcher.patience()})..."
+            )
+
+        with said_while_waiting(self.on_batch, self.wait_notice_seconds, line):
+            return future.result()
 
     def script(self, index: int) -> ProjectScript | None:
         future = self._submit(index)
         self._top_up(index)
-        return future.result()
+        return self._wait_for(index, future)
 
     def close(self, *, wait: bool = True) -> None:
         """Stop fetching; with `wait`, let the calls in flight finish (and be recorded)."""

@@ -23,6 +23,7 @@ from adapters.anthropic.prefetch import Prefetcher
 from adapters.anthropic.prices import DEFAULT_MODEL
 from adapters.anthropic.prompts import Prompts
 from adapters.anthropic.usage import LlmUsage, fold
+from adapters.anthropic.waiting import WAIT_NOTICE_SECONDS
 from engine.content.blueprint import BlueprintSource
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError, InvalidInput
@@ -50,6 +51,7 @@ class LlmOptions(msgspec.Struct, kw_only=True):
     timeout_seconds: float | None = None
     check_timeout_seconds: float = 10.0  # the key check is one small request
     max_retries: int = 2
+    wait_notice_seconds: float = WAIT_NOTICE_SECONDS  # how often a wait on Claude is said
 
 
 class UnknownModel(InvalidInput):
@@ -106,6 +108,21 @@ def call_timeout(max_tokens: int, seconds: float | None = None):
     return anthropic.Timeout(read, connect=min(read, CONNECT_SECONDS))
 
 
+def about_the_model(exc: Exception) -> bool:
+    """Whether a 404 is the Anthropic API's "not_found_error" about the model (its JSON error
+    body, whose message names the model), not a server that has no such path at all."""
+    body = getattr(exc, "body", None)
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or error.get("type") != "not_found_error":
+        return False
+    message = str(error.get("message") or "")
+    request = getattr(exc, "request", None)
+    path = request.url.path if request is not None else ""
+    if path and path in message:  # "no route GET /v1/...": about the path, not the model
+        return False
+    return not message or "model" in message.lower()
+
+
 def _base_url() -> str:
     """ANTHROPIC_BASE_URL for an error message, without any user or password in it."""
     return re.sub(r"//[^/@]*@", "//", os.environ.get(URL_VARIABLE, ""))
@@ -151,6 +168,7 @@ class LlmSession:
             batch_min=options.batch_min,
             poll_seconds=options.poll_seconds,
             on_batch=notice,
+            wait_notice_seconds=options.wait_notice_seconds,
         )
         self.source = BlueprintSource(self.prefetcher, TemplateSource(), name="anthropic")
 
@@ -179,7 +197,9 @@ class LlmSession:
                 f"the Anthropic API rejected {KEY_VARIABLE} ({exc.status_code}); check the key, "
                 "or unset it to use template text"
             ) from None
-        except anthropic.NotFoundError:
+        except anthropic.NotFoundError as exc:
+            if not about_the_model(exc):
+                raise self._not_the_api() from None
             raise UnknownModel(
                 f"content_model: {self.model!r} is not a model the Anthropic API knows; "
                 f"expected a model id such as {DEFAULT_MODEL!r}",
@@ -194,6 +214,19 @@ class LlmSession:
             ) from None
         finally:
             slow.cancel()
+
+    def _not_the_api(self) -> BusyworkError:
+        """A 404 that is not the API's answer about the model: the base URL points elsewhere."""
+        said = f"it answered 404 Not Found to GET /v1/models/{self.model}"
+        if URL_VARIABLE not in os.environ:
+            return BusyworkError(
+                f"the endpoint at {self.endpoint} is not the Anthropic API ({said}); try again "
+                "later, or unset the key to use template text"
+            )
+        return InvalidInput(
+            f"{URL_VARIABLE}: {self.endpoint} is not the Anthropic API ({said}); expected one "
+            "such as https://api.anthropic.com, or unset it"
+        )
 
     def start(self, run_dir: Path) -> None:
         """Record usage with the run (reloading what an earlier attempt recorded), then fetch
