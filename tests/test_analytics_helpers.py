@@ -1,5 +1,5 @@
-"""Helpers for the analytics tests: write run folders, make plausible logs, and fold a log in
-plain Python (the independent reference DuckDB's figures are compared with)."""
+"""Helpers for the analytics tests: write run folders, make plausible logs, fold a log in
+plain Python (the independent reference DuckDB's figures are compared with) and compare."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from adapters.analytics.stats import compute_stats
+from adapters.analytics.views import open_run
 from engine import events as ev
 
 ZONES = ("America/Los_Angeles", "Europe/Berlin", "Asia/Kolkata", "UTC", "Asia/Kathmandu")
@@ -169,6 +173,54 @@ def random_log(rng: random.Random, *, people: int = 6, steps: int = 400) -> list
 
 # -- the reference fold ------------------------------------------------------------------------
 
+TASK_FIELDS = (
+    "project", "parent", "assignee", "state", "completed", "created_at", "started_at",
+    "completed_at", "comments", "likes", "times_blocked", "times_reopened", "due_on",
+    "due_date_changes", "overdue", "completed_late", "events",
+)  # fmt: skip
+
+
+def read_events(run: Path) -> list[ev.Event]:
+    """Every complete line of every segment, decoded (what a reader of the log sees)."""
+    out = []
+    for path in sorted((run / "events").glob("*.jsonl"), key=lambda p: int(p.stem)):
+        data = path.read_bytes()
+        out += [ev.decode(line) for line in data[: data.rfind(b"\n") + 1].splitlines()]
+    return out
+
+
+def assert_matches_reference(run: Path, events: list[ev.Event], zone: str, seal: bool) -> None:
+    ref = reference(events, zone)
+    with open_run(run, seal=seal) as opened:
+        stats = compute_stats(opened)
+        cursor = opened.con.execute("SELECT * FROM tasks")
+        names = [d[0] for d in cursor.description]
+        tasks = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+        people = opened.con.execute("SELECT count(*) FROM people").fetchone()[0]
+    assert stats.events == ref["events"]
+    assert {t.type: t.events for t in stats.by_type} == ref["by_type"]
+    assert {p.person: p.events for p in stats.by_person} == ref["by_person"]
+    assert {p.project: p.events for p in stats.by_project} == ref["by_project"]
+    assert {d.day: d.events for d in stats.by_day} == ref["by_day"]
+    assert stats.heatmap.counts == ref["heatmap"]
+    assert (stats.people, people, stats.projects) == (ref["people"], ref["people"], ref["projects"])
+    assert tasks.keys() == ref["tasks"].keys()
+    for task, expected in ref["tasks"].items():
+        got = tasks[task]
+        assert {f: got[f] for f in TASK_FIELDS} == {f: expected[f] for f in TASK_FIELDS}, task
+        assert got["blocked_hours"] == pytest.approx(expected["blocked_hours"], abs=1e-6), task
+        assert got["cycle_hours"] == pytest.approx(expected["cycle_hours"], abs=1e-6), task
+    count, p50, p90 = ref["cycle"]
+    assert stats.cycle_time_hours.count == count
+    assert (stats.cycle_time_hours.p50, stats.cycle_time_hours.p90) == pytest.approx((p50, p90))
+    c = stats.comments_per_task
+    assert (c.mean, c.p50, c.p90) == pytest.approx(ref["comments"])
+    weekly = {w.week_start: (w.active_tasks, w.completed, w.blocked) for w in stats.weekly}
+    assert weekly == ref["weekly"]
+    open_overdue, late, listed = ref["overdue"]
+    assert (stats.overdue.open_overdue, stats.overdue.completed_late) == (open_overdue, late)
+    assert [t.task for t in stats.overdue.tasks] == listed
+
 
 def quantile(values: list[float], q: float) -> float | None:
     """Linear interpolation between closest ranks (DuckDB's quantile_cont)."""
@@ -238,7 +290,7 @@ def reference(events: list[ev.Event], zone: str = "UTC") -> dict:
                 t["started_at"] = e.at
             t["state"] = e.state
         elif isinstance(e, ev.TaskCompleted):
-            t["completed_at"] = e.at
+            t["completed_at"], t["completed_by"] = e.at, e.actor
             weekly[week]["completed"] += 1
         elif isinstance(e, ev.TaskReopened):
             t["completed_at"] = None
@@ -250,6 +302,12 @@ def reference(events: list[ev.Event], zone: str = "UTC") -> dict:
             t["comments"] += 1
         elif isinstance(e, ev.TaskLiked):
             t["likes"] += 1
+
+    def local_date(at: datetime, person: str | None) -> date:
+        # A due date is a local date: the person's zone, else the scenario's.
+        joined = people.get(person) if person is not None else None
+        return at.astimezone(ZoneInfo(joined.timezone) if joined else tz).date()
+
     rows = {}
     for task, t in tasks.items():
         if t["blocked_since"] is not None:
@@ -267,8 +325,10 @@ def reference(events: list[ev.Event], zone: str = "UTC") -> dict:
             "comments": t["comments"], "likes": t["likes"], "times_blocked": t["times_blocked"],
             "blocked_hours": t["blocked_s"] / 3600, "times_reopened": t["times_reopened"],
             "due_on": due, "due_date_changes": t["due_date_changes"],
-            "overdue": done is None and due is not None and due < _naive(last_at).date(),
-            "completed_late": done is not None and due is not None and due < _naive(done).date(),
+            "overdue": done is None and due is not None
+            and due < local_date(last_at, t["assignee"]),
+            "completed_late": done is not None and due is not None
+            and due < local_date(done, t["completed_by"]),
             "events": t["events"],
         }  # fmt: skip
     # Active tasks in a week: created by its end, not completed (for good) before it starts.

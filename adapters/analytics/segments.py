@@ -7,6 +7,8 @@ column fingerprint it was written for, so a segment that changed (or a schema th
 makes it stale, and a stale file is never read. The open segment is snapshotted: its bytes
 are read once and cut after the last newline, so a line being written (or torn by a crash)
 is never seen and every query of one session sees the same prefix.
+
+Every session checks that the segments hold seqs 1, 2, 3 … without a gap (``continuity``).
 """
 
 from __future__ import annotations
@@ -20,12 +22,22 @@ from pathlib import Path
 import duckdb
 import msgspec
 
+from adapters.analytics.continuity import (
+    Counted,
+    check_count,
+    check_rows,
+    check_sequence,
+    json_rows,
+)
 from adapters.analytics.schema import EventColumns, columns_struct, quote
 from engine.errors import LogCorrupted
 from engine.events import decode
 
 _SEGMENT_NAME = re.compile(r"^(\d{8,})\.jsonl$")
 SEALED_DIR = Path("derived") / "events"
+# In a sealed file's name: files sealed before seqs were checked at sealing are never read.
+SEAL_VERSION = 2
+_SEQS = "SELECT count(*), min(seq), max(seq), count(DISTINCT seq) FROM {}"
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,10 @@ class Segment:
     mtime_ns: int
 
     def sealed_name(self, columns: EventColumns) -> str:
-        return f"{self.path.stem}.{self.size}-{self.mtime_ns}-{columns.fingerprint}.parquet"
+        return (
+            f"{self.path.stem}.{self.size}-{self.mtime_ns}-{columns.fingerprint}"
+            f"-v{SEAL_VERSION}.parquet"
+        )
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,8 @@ def seal(
             )
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
             raise _corrupted(segment.path, exc) from None
+        seqs = con.execute(_SEQS.format(f"read_parquet({_sql_string(str(tmp))})")).fetchone()
+        check_rows(segment.path, segment.first_seq, seqs)
         after = segment.path.stat()
         if (after.st_size, after.st_mtime_ns) != (segment.size, segment.mtime_ns):
             return None
@@ -150,21 +167,25 @@ def plan_sources(
     seal_finished: bool,
     snapshot_dir: Path,
     run_complete: bool = False,
+    manifest_events: object = None,
 ) -> Sources:
     """Decide each segment's source, sealing finished ones when asked (best effort: a run
     folder we cannot write to is read from JSON), and load the open segment's snapshot into
-    the temp table ``_open_segment``."""
+    the temp table ``_open_segment``. Raises LogCorrupted when seqs skip or repeat across the
+    segments, or a complete run (`run_complete`) holds other than `manifest_events` events."""
     segments = list_segments(run)
     finished, newest = segments[:-1], (segments[-1] if segments else None)
     if newest is not None and run_complete and _ends_with_newline(newest.path):
         finished, newest = segments, None  # the writer is done: the last segment is final too
     sealed: list[Path] = []
     finished_json: list[Path] = []
+    rows: dict[Path, int | Path] = {}  # per segment: its rows, or its sealed file's
     can_write = seal_finished
     for segment in finished:
         current = run / SEALED_DIR / segment.sealed_name(columns)
         if current.is_file():
             sealed.append(current)
+            rows[segment.path] = current
             continue
         if can_write:
             try:
@@ -174,10 +195,35 @@ def plan_sources(
                 can_write = False  # read-only run folder: read the JSON, as it is
             if done is not None:
                 sealed.append(done)
+                rows[segment.path] = done
                 continue
         finished_json.append(segment.path)
+        rows[segment.path] = json_rows(segment.path, segment.first_seq)
     open_rows, torn = _load_open_segment(con, newest, columns, snapshot_dir)
+    if newest is not None:
+        rows[newest.path] = open_rows
+    events = check_sequence(_counted(con, segments, rows))
+    if run_complete:
+        check_count(run / "events", events, manifest_events)
     return Sources(sealed, finished_json, newest.path if newest else None, open_rows, torn)
+
+
+def _counted(
+    con: duckdb.DuckDBPyConnection, segments: list[Segment], rows: dict[Path, int | Path]
+) -> list[Counted]:
+    """Each segment with its rows; a sealed one's from its Parquet footer (one read each)."""
+    parquet = [str(r) for r in rows.values() if isinstance(r, Path)]
+    footers: dict[str, int] = {}
+    if parquet:
+        files = "[" + ", ".join(_sql_string(p) for p in parquet) + "]"
+        sql = f"SELECT file_name, num_rows FROM parquet_file_metadata({files})"
+        footers = dict(con.execute(sql).fetchall())
+    counted = []
+    for segment in segments:
+        held = rows[segment.path]
+        n = footers[str(held)] if isinstance(held, Path) else held
+        counted.append(Counted(segment.path, segment.first_seq, n))
+    return counted
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -215,8 +261,9 @@ def _load_open_segment(
         raise _corrupted(segment.path, exc, cut) from None
     finally:
         snapshot.unlink(missing_ok=True)
-    rows = con.execute("SELECT count(*) FROM _open_segment").fetchone()[0]
-    return rows, torn
+    seqs = con.execute(_SEQS.format("_open_segment")).fetchone()
+    check_rows(segment.path, segment.first_seq, seqs, cut)
+    return seqs[0], torn
 
 
 def _empty_row(columns: EventColumns) -> str:

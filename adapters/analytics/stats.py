@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import msgspec
 
+from adapters.analytics.sqlmath import floor_div, floor_mod
+from adapters.analytics.tasks_view import run_timezone
 from adapters.analytics.views import Run, open_run
 from adapters.analytics.workspace_views import Workspace, workspace_figures
 from adapters.anthropic.usage import LlmUsage, summarize
@@ -74,8 +75,10 @@ class OverdueTask(msgspec.Struct):
 
 
 class Overdue(msgspec.Struct):
-    open_overdue: int  # open tasks due before the day of the run's last event
-    completed_late: int  # tasks completed after their due date
+    # Due dates are local dates (see the tasks view in ``views``): the assignee's, the
+    # completer's, else the scenario's time zone.
+    open_overdue: int  # open tasks due before the local day of the run's last event
+    completed_late: int  # tasks completed on a local day after their due date
     tasks: list[OverdueTask]  # the open overdue ones, earliest due first (at most 20)
 
 
@@ -117,18 +120,6 @@ def compute_stats(run: str | Path | Run, *, seal: bool = True) -> Stats:
         if corrupted is None:
             raise
         raise corrupted from None
-
-
-def run_timezone(manifest: dict) -> str:
-    scenario = manifest.get("scenario")
-    zone = scenario.get("timezone") if isinstance(scenario, dict) else None
-    if isinstance(zone, str) and zone:
-        try:
-            ZoneInfo(zone)
-            return zone
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return "UTC"
 
 
 def _stats(run: Run) -> Stats:
@@ -238,9 +229,10 @@ def _local_quarters(q_sql: str, zone: str) -> str:
         return f"(epoch(timezone({zone_sql}, to_timestamp({seconds})))::BIGINT - ({seconds}))"
 
     q_zone = zone if zone.startswith("'") else f"q.{zone}"
+    utc_day = floor_div("q.quarter", 96)  # floor: quarters before 1970 are negative
     return f"""
         q AS ({q_sql}),
-        days AS (SELECT DISTINCT {q_zone} AS z, q.quarter // 96 AS day FROM q),
+        days AS (SELECT DISTINCT {q_zone} AS z, {utc_day} AS day FROM q),
         offsets AS (
             SELECT z, day, {offset("z", "day * 86400")} AS first_off,
                 {offset("z", "day * 86400 + 85500")} AS last_off
@@ -249,9 +241,13 @@ def _local_quarters(q_sql: str, zone: str) -> str:
         local AS (
             SELECT q.*, q.quarter * 900 + CASE WHEN o.first_off = o.last_off THEN o.first_off
                 ELSE {offset(q_zone, "q.quarter * 900")} END AS local_s
-            FROM q JOIN offsets o ON o.z = {q_zone} AND o.day = q.quarter // 96
+            FROM q JOIN offsets o ON o.z = {q_zone} AND o.day = {utc_day}
         )
     """
+
+
+# The local day of `local_s` (local epoch seconds), as days since 1970-01-01.
+LOCAL_DAY = floor_div("local_s", 86400)
 
 
 def _by_day(con, zone: str) -> list[tuple]:
@@ -261,7 +257,7 @@ def _by_day(con, zone: str) -> list[tuple]:
     return con.execute(
         f"""
         WITH {local}
-        SELECT DATE '1970-01-01' + (local_s // 86400)::INTEGER AS day, sum(n)::BIGINT FROM local
+        SELECT DATE '1970-01-01' + {LOCAL_DAY}::INTEGER AS day, sum(n)::BIGINT FROM local
         GROUP BY day ORDER BY day
         """
     ).fetchall()
@@ -277,7 +273,8 @@ def heatmap(run: Run) -> Heatmap:
     rows = run.con.execute(
         f"""
         WITH {local}
-        SELECT ((local_s // 86400) + 3) % 7, (local_s // 3600) % 24, sum(n)::BIGINT
+        SELECT {floor_mod(f"{LOCAL_DAY} + 3", 7)}, {floor_div(floor_mod("local_s", 86400), 3600)},
+            sum(n)::BIGINT
         FROM local GROUP BY ALL
         """
     ).fetchall()  # 1970-01-01 was a Thursday: +3 makes Monday 0
@@ -300,7 +297,8 @@ def _weekly(con, zone: str) -> list[Week]:
         f"""
         WITH {local},
         weeks AS (
-            SELECT DATE '1970-01-01' + ((local_s // 86400 + 3) // 7 * 7 - 3)::INTEGER AS week,
+            SELECT DATE '1970-01-01' + ({floor_div(f"{LOCAL_DAY} + 3", 7)} * 7 - 3)::INTEGER
+                AS week,
                 sum(created) AS created, sum(completed) AS completed,
                 sum(reopened) AS reopened, sum(blocked) AS blocked
             FROM local GROUP BY week

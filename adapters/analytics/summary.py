@@ -20,9 +20,13 @@ from pathlib import Path
 
 import duckdb
 
+from adapters.analytics.sqlmath import floor_div
+
 TABLES = ("actors", "time", "people", "projects", "project_events", "tasks")
 SUMMARY_DIR = Path("derived") / "summary"
 QUARTER_MS = 900_000
+# An event's UTC quarter hour since 1970, rounded down (times before 1970 are negative).
+_QUARTER = floor_div('epoch_ms(e."at")', QUARTER_MS)
 
 # Each partial reads `{src}` (events, defaults restored), `{zones}` (person, timezone) and
 # `{task_projects}` (task, project) for the people and tasks that `src` needs to look up.
@@ -33,7 +37,7 @@ PARTIAL = {
         FROM {src} GROUP BY actor, type
     """,
     "time": f"""
-        SELECT z.timezone AS zone, epoch_ms(e."at") // {QUARTER_MS} AS quarter, count(*) AS n,
+        SELECT z.timezone AS zone, {_QUARTER} AS quarter, count(*) AS n,
             count(*) FILTER (e.type = 'TaskCreated') AS created,
             count(*) FILTER (e.type = 'TaskCompleted') AS completed,
             count(*) FILTER (e.type = 'TaskReopened') AS reopened,
@@ -96,6 +100,7 @@ PARTIAL = {
             arg_max(state, seq) FILTER (type = 'TaskStateChanged') AS state,
             min("at") FILTER (type = 'TaskStateChanged' AND state = 'in_progress') AS started_at,
             max(seq) FILTER (type = 'TaskCompleted') AS completed_seq,
+            arg_max(actor, seq) FILTER (type = 'TaskCompleted') AS completed_by,
             max("at") FILTER (type = 'TaskCompleted') AS last_completed_at,
             max(seq) FILTER (type = 'TaskReopened') AS reopened_seq,
             count(*) FILTER (type = 'TaskReopened') AS times_reopened,
@@ -160,7 +165,7 @@ MERGE = {
         "task",
         {
             "older": ("project", "parent", "name", "created_at", "created_by", "started_at"),
-            "newer": ("completed_seq", "last_completed_at", "reopened_seq", "last_activity_at"),
+            "newer": ("last_completed_at", "reopened_seq", "last_activity_at"),
             "sum": (
                 "times_reopened",
                 "due_date_changes",
@@ -176,6 +181,7 @@ MERGE = {
                 ("section", "section_seq"),
                 ("state", "state_seq"),
                 ("due_on", "due_seq"),
+                ("completed_by", "completed_seq"),
             ),
         },
     ),

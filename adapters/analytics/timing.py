@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from adapters.analytics.calendars import Exposure
 from adapters.analytics.checks import NOISE_Z, Check, judge, judge_sample, too_little_data
+from adapters.analytics.sqlmath import floor_div
 from adapters.analytics.summary import QUARTER_MS
 from engine.calendar import PersonCalendar
 
@@ -35,8 +36,9 @@ WEEKEND_RELATIVE = 0.20
 HOURLY_NOISE_MIN = 0.985
 
 # One row per actor and UTC quarter hour: events, and Σ(events per moment)².
+_QUARTER = floor_div('epoch_ms("at")', QUARTER_MS)
 BUCKETS_SQL = (
-    f'SELECT actor, epoch_ms("at") // {QUARTER_MS}, sum(n)::BIGINT, sum(n * n)::BIGINT '
+    f"SELECT actor, {_QUARTER}, sum(n)::BIGINT, sum(n * n)::BIGINT "
     'FROM (SELECT actor, "at", count(*) AS n FROM events '
     "WHERE type <> 'PersonJoined' GROUP BY ALL) GROUP BY ALL"
 )

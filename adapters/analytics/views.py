@@ -11,7 +11,7 @@ Views (all times are UTC ``TIMESTAMP``; durations are hours as ``DOUBLE``):
   started (first move to in_progress), completed (the last completion not undone by a
   reopen), cycle time (started, or created when never started, → completed), comment count,
   blocked time (time spent in ``blocked``, up to the run's last event when still blocked),
-  due date and overdue (open and due before the day of the run's last event).
+  due date, overdue and completed late (judged on local dates: see ``tasks_view``).
 - ``comments``: every comment with its task, project, author, kind and addressee.
 - workspace objects: ``custom_field_values``, ``tags``, ``dependencies``,
   ``dependency_blocks`` and ``approvals`` (see ``workspace_views``).
@@ -37,6 +37,7 @@ from adapters.analytics.segments import (
     read_json_sql,
     typed_select,
 )
+from adapters.analytics.tasks_view import run_timezone, tasks_view
 from adapters.analytics.workspace_views import WORKSPACE_VIEWS, create_workspace_views
 from engine.errors import InvalidInput, LogCorrupted
 
@@ -134,8 +135,9 @@ def open_run(path: str | Path, *, seal: bool = True, threads: int | None = None)
             seal_finished=seal,
             snapshot_dir=tmp,
             run_complete=manifest.get("status") == "complete",
+            manifest_events=manifest.get("events"),
         )
-        _create_views(con, run, columns, sources)
+        _create_views(con, run, columns, sources, run_timezone(manifest))
     except BaseException:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -144,7 +146,11 @@ def open_run(path: str | Path, *, seal: bool = True, threads: int | None = None)
 
 
 def _create_views(
-    con: duckdb.DuckDBPyConnection, run: Path, columns: EventColumns, sources: Sources
+    con: duckdb.DuckDBPyConnection,
+    run: Path,
+    columns: EventColumns,
+    sources: Sources,
+    zone: str,
 ) -> None:
     sealed = [_parquet(sources.sealed)] if sources.sealed else []
     unsealed = ["SELECT * FROM _open_segment"]
@@ -165,7 +171,7 @@ def _create_views(
         recent = "_recent"
     for table, rel in summary.summarise(recent, prefix).items():
         con.execute(f"CREATE OR REPLACE TEMP VIEW _s_{table} AS SELECT * FROM {rel}")
-    for sql in (_TASKS, _PEOPLE, _PROJECTS, _COMMENTS):
+    for sql in (tasks_view(zone), _PEOPLE, _PROJECTS, _COMMENTS):
         con.execute(sql)
     create_workspace_views(con)
 
@@ -191,31 +197,6 @@ def events_select(columns: EventColumns, parts: list[str]) -> str:
             select.append(col)
     return f"SELECT {', '.join(select)} FROM ({union})"
 
-
-_TASKS = """
-CREATE OR REPLACE TEMP VIEW tasks AS
-WITH as_of AS (SELECT max(last_at) AS last_at FROM _s_actors),
-folded AS (
-    SELECT *, CASE WHEN completed_seq > coalesce(reopened_seq, 0) THEN last_completed_at END
-        AS completed_at
-    FROM _s_tasks WHERE created_at IS NOT NULL
-)
-SELECT task, project, parent, name, created_by, assignee, section,
-    coalesce(state, 'new') AS state,
-    completed_at IS NOT NULL AS completed,
-    created_at, started_at, completed_at,
-    epoch(completed_at - coalesce(started_at, created_at)) / 3600.0 AS cycle_hours,
-    comments, likes, times_blocked,
-    (blocked_left_ms - blocked_entered_ms
-        + CASE WHEN state = 'blocked' THEN epoch_ms((SELECT last_at FROM as_of)) ELSE 0 END
-    )::DOUBLE / 3600000.0 AS blocked_hours,
-    times_reopened, due_on, due_date_changes,
-    completed_at IS NULL AND coalesce(due_on < (SELECT last_at FROM as_of)::DATE, false)
-        AS overdue,
-    completed_at IS NOT NULL AND coalesce(due_on < completed_at::DATE, false) AS completed_late,
-    events, last_activity_at
-FROM folded
-"""
 
 _PEOPLE = """
 CREATE OR REPLACE TEMP VIEW people AS
