@@ -4,8 +4,10 @@ It speaks the Messages API (structured JSON answers to blueprint requests, with 
 prompt caching), the Message Batches API (create, retrieve, results) and ``GET /v1/models/{id}``.
 Faults are queued per call: ``fake.faults.append("429")`` makes the next /v1/messages request
 fail that way ("401", "429", "529", "500", "malformed", "invalid", "slow:SECONDS", "hang": no
-answer until ``release()`` or the server stops). ``hang_routes`` ("models", "messages",
-"batches") makes every request of a kind hang that way; ``hanging`` counts requests held now.
+answer until ``release()`` or the server stops); ``random_delays(rng, most)`` delays every
+answer by a time drawn from a seeded RNG, so concurrent calls finish in varying order.
+``hang_routes`` ("models", "messages", "batches") makes every request of a kind hang that way;
+``hanging`` counts requests held now.
 A batch ends after ``batch_polls`` polls (change it while one runs to hold it in progress);
 ``poll_faults`` queues faults ("500", "404") for batch polls. Token counts are estimated from
 text length (CHARS_PER_TOKEN), like a tokenizer would roughly count.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import re
 import sys
 import threading
@@ -137,6 +140,7 @@ class FakeAnthropic:
         self.hang_routes: set[str] = set()
         self.hanging = 0
         self._released = threading.Event()
+        self._delays: tuple[random.Random, float] | None = None
         self.batch_faults: dict[str, str] = {}  # custom_id -> "errored" | "invalid"
         self.calls: Counter[str] = Counter()
         self.requests: list[dict] = []
@@ -173,6 +177,11 @@ class FakeAnthropic:
         self.release()
         self.server.shutdown()
         self.server.server_close()
+
+    def random_delays(self, rng: random.Random, most: float) -> None:
+        """Delay each later /v1/messages answer by 0..`most` seconds, drawn from `rng`."""
+        with self._lock:
+            self._delays = (rng, most)
 
     def release(self) -> None:
         """Let every held request go (they are answered with a 529)."""
@@ -285,6 +294,8 @@ class FakeAnthropic:
             self.calls["messages"] += 1
             self.requests.append(body)
             fault = self.faults.pop(0) if self.faults else None
+            delay = self._delays[0].uniform(0, self._delays[1]) if self._delays else 0.0
+        time.sleep(delay)
         fast_retry = {"retry-after-ms": "5"}
         if fault == "401":
             self._error(h, 401, "authentication_error", "invalid x-api-key")

@@ -117,18 +117,21 @@ def test_ctrl_c_ends_the_command_while_the_first_blueprint_is_awaited(fake, tmp_
 # -- the budget ------------------------------------------------------------------------------
 
 
-def test_concurrent_calls_share_the_budget(fake, tmp_path):
+def test_concurrent_calls_share_the_budget_in_project_order(fake, tmp_path):
     said: list[str] = []
     session = LlmSession(
         scenario(days=5), KEY, options(tmp_path, budget_usd=0.000001), notice=said.append
     )
     fetcher = session.fetcher
     fake.faults += ["slow:0.2"] * 4
+    for index in range(4):
+        session.ledger.expect(index)  # as the prefetcher submits them: in index order
     start = threading.Barrier(4)
     results: dict[int, object] = {}
 
     def fetch(index: int) -> None:
         start.wait()
+        time.sleep(0.01 * (3 - index))  # the last project asks first
         results[index] = fetcher.fetch(index)
 
     threads = [threading.Thread(target=fetch, args=(i,)) for i in range(4)]
@@ -136,9 +139,15 @@ def test_concurrent_calls_share_the_budget(fake, tmp_path):
         t.start()
     for t in threads:
         t.join()
-    # One call had the budget to itself; the others waited for it to settle, then stopped.
+    # Project 0 had the budget to itself, whoever asked first; the others waited for it to
+    # settle, then stopped.
     assert fake.calls["messages"] == 1
-    assert sorted(r.outcome for r in session.ledger.records) == ["budget"] * 3 + ["ok"]
+    assert {r.item: r.outcome for r in session.ledger.records} == {
+        "project 0": "ok",
+        "project 1": "budget",
+        "project 2": "budget",
+        "project 3": "budget",
+    }
     bound = fetcher.prompts.cost_bound_usd(0)
     assert session.ledger.spent_usd <= 0.000001 + bound
     assert said == [

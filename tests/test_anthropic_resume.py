@@ -98,7 +98,7 @@ def test_resumed_ledger_keeps_spending_and_decisions_and_cuts_a_torn_line(tmp_pa
     assert again.spent_usd == pytest.approx(first.spent_usd) and again.spent_usd > 0.01
     assert again.decision(0) == "ok" and again.decision(1) == "budget"
     assert again.decision(2) is None
-    assert not again.reserve(0.001)  # spent before the crash: the budget is used up
+    assert not again.grant(2, 0.001)  # spent before the crash: the budget is used up
     assert said == [
         "LLM budget of $0.01 reached (spent about $0.0151); the rest of the run uses template text."
     ]

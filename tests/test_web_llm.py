@@ -139,3 +139,26 @@ def test_claude_job_resumes_after_a_restart_only_with_the_key(serve, tmp_path):
     view = _finished(api, job_id)
     assert view["status"] == "failed" and "ANTHROPIC_API_KEY" in view["error"]
     _no_key_anywhere(tmp_path / "replays" / job_id, [json.dumps(view)])
+
+
+def test_a_claude_job_whose_endpoint_stops_answering_says_so_and_finishes(tmp_path, monkeypatch):
+    with FakeAnthropic(key=KEY, batch_polls=1) as silent:
+        silent.hang_routes.add("messages")  # the key check answers; no blueprint call does
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", silent.base_url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+        options = LlmOptions(cache_dir=tmp_path / "cache", batch_min=1000, poll_seconds=0,
+                             timeout_seconds=0.2)  # fmt: skip
+        runner = JobRunner(RunnerConfig(data_dir=tmp_path / "replays", llm_options=options))
+        server = ServerThread(create_app(runner)).start()
+        try:
+            api = server.url + "/api"
+            created = requests.post(f"{api}/jobs", json={"scenario": {"days": 4, "seed": 3,
+                                    "content": "anthropic"}, "speed": FAST}, timeout=60)  # fmt: skip
+            assert created.status_code == 201, created.text
+            job = _finished(api, created.json()["id"])
+        finally:
+            server.stop()
+            silent.hang_routes.clear()
+    assert job["status"] == "completed", job
+    assert [w for w in job["warnings"] if "did not answer 3 calls in a row" in w], job["warnings"]
+    assert KEY not in json.dumps(job)

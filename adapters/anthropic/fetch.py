@@ -1,15 +1,18 @@
 """Fetching one blueprint: the run's earlier decision first, then the cache, then one call
-(retried once on invalid output); on any API trouble after the SDK's own retries, or with the
-budget spent, None: that project falls back to templates. Every outcome goes to the ledger
-before it is returned, so a resumed run makes the same choice.
+(retried once on invalid output); on any API trouble after the SDK's own retries, with the
+budget spent, or once the endpoint stopped answering (``breaker``), None: that project falls
+back to templates. Every outcome goes to the ledger before it is returned, so a resumed run
+makes the same choice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
+from adapters.anthropic.breaker import UNREACHABLE, Breaker
 from adapters.anthropic.cache import ScriptCache
 from adapters.anthropic.ledger import Ledger
 from adapters.anthropic.prices import Usage
@@ -90,12 +93,21 @@ def describe_failure(exc: Exception, where: str) -> str:
 
 
 class Fetcher:
-    def __init__(self, client: Any, prompts: Prompts, cache: ScriptCache, ledger: Ledger) -> None:
+    def __init__(
+        self,
+        client: Any,
+        prompts: Prompts,
+        cache: ScriptCache,
+        ledger: Ledger,
+        *,
+        notice: Callable[[str], None] = lambda _: None,
+    ) -> None:
         self.client = client
         self.prompts = prompts
         self.cache = cache
         self.ledger = ledger
         self.endpoint = endpoint(client)
+        self.breaker = Breaker(self.endpoint, notice)
 
     def patience(self) -> str:
         """How long a blueprint call may take before its project falls back (for a notice)."""
@@ -106,6 +118,14 @@ class Fetcher:
         if not isinstance(read, int | float):
             return f"after {count}, template text is used"
         return f"after {count} of up to {read:g} s each, template text is used"
+
+    def give_up(self, index: int) -> bool:
+        """With the breaker open, decide that the project, whose call is still in flight, uses
+        template text; False when its call was decided meanwhile (use what it got)."""
+        item = f"project {index}"
+        return self.ledger.record(
+            item, UNREACHABLE, detail=self.breaker.reason(), unless_decided=True
+        )
 
     def cached(self, index: int) -> ProjectScript | None:
         return self.cache.get(self.prompts.key(self.prompts.request(index)))
@@ -127,7 +147,7 @@ class Fetcher:
         message: Any,
         *,
         batch: bool,
-        reserved: float | None | bool = False,
+        settles: bool = False,
         batch_id: str = "",
     ) -> ProjectScript | None:
         """Record a returned message; cache and return its script when it is valid."""
@@ -141,18 +161,25 @@ class Fetcher:
                 usage=usage_of(message),
                 batch=batch,
                 detail=str(exc),
-                reserved=reserved,
+                settles=settles,
                 batch_id=batch_id,
             )
             return None
         # Cached first: a crash between the two leaves a cache hit, not a paid-for loss.
         self.cache.put(self.prompts.key(self.prompts.request(index)), data)
         self.ledger.record(
-            item, "ok", usage=usage_of(message), batch=batch, reserved=reserved, batch_id=batch_id
+            item, "ok", usage=usage_of(message), batch=batch, settles=settles, batch_id=batch_id
         )
         return script
 
-    def fetch(self, index: int, *, attempts: int = ATTEMPTS) -> ProjectScript | None:
+    def fetch(self, index: int) -> ProjectScript | None:
+        """The project's script, or None for template text (the outcome on record first)."""
+        try:
+            return self._fetch(index)
+        finally:
+            self.ledger.finish(index)  # later projects need not wait for this one's turn
+
+    def _fetch(self, index: int) -> ProjectScript | None:
         import anthropic
 
         done, script = self.decided(index)
@@ -165,26 +192,33 @@ class Fetcher:
             self.ledger.record(item, "cached")
             return hit
         estimate = self.prompts.cost_bound_usd(index)
-        for _ in range(attempts):
-            if not self.ledger.reserve(estimate):
+        # Invalid answers on record (a batch's, an earlier attempt's) count as tries.
+        tries = ATTEMPTS - self.ledger.invalid_answers(index)
+        for tried in range(tries):
+            if self.breaker.open:
+                self.ledger.record(item, UNREACHABLE, detail=self.breaker.reason())
+                return None
+            if not self.ledger.grant(index, estimate, tries - tried):
                 self.ledger.record(item, "budget")
                 return None
             try:
                 message = self.client.messages.create(**request)
             except anthropic.APIError as exc:
-                self.ledger.release(estimate)
+                self.ledger.release(index)
                 kind = failure_kind(exc)
                 if kind is None:
                     raise
                 self.ledger.record(item, kind, detail=describe_failure(exc, self.endpoint))
+                self.breaker.outcome(kind)
                 return None
             except BaseException:
-                self.ledger.release(estimate)
+                self.ledger.release(index)
                 raise
-            script = self.accept(index, message, batch=False, reserved=estimate)
+            self.breaker.outcome("answered")
+            script = self.accept(index, message, batch=False, settles=True)
             if script is not None:
                 return script
-        self.ledger.record(item, "fallback", detail=f"invalid output {attempts} times")
+        self.ledger.record(item, "fallback", detail=f"invalid output {ATTEMPTS} times")
         return None
 
 

@@ -5,9 +5,8 @@ Attached to a run folder that already has a ledger (a resumed run, a restarted w
 reloads it first: the money already spent counts against the budget, earlier decisions stand,
 and batches submitted but never read are collected instead of bought again.
 
-The budget: a call reserves an upper bound of its cost before it starts and settles for the
-real cost when it ends; no call starts once spent + reserved reaches the budget. With several
-calls in flight the budget is thus overshot by at most one call's bound.
+The budget is granted in project order (``budget.BudgetGate``): whether a project gets a call
+depends on what the projects before it spent, never on which call finished first.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from adapters.anthropic.budget import BudgetGate, micro_usd
 from adapters.anthropic.prices import Usage, cost_usd
 from adapters.anthropic.usage import (
     BATCH_SUBMITTED,
@@ -72,11 +72,10 @@ class Ledger:
         self.spent_usd = 0.0
         self.records: list[UsageRecord] = []
         self.earlier = 0  # how many of the records an earlier session wrote
-        self._reserved = 0.0
-        self._in_flight = 0  # calls holding a reservation
+        self.gate = BudgetGate(budget_usd)
         self._decided: dict[int, str] = {}
+        self._invalid: dict[int, int] = {}  # project -> answers that were not a valid script
         self._lock = threading.Lock()
-        self._settled = threading.Condition(self._lock)  # a reservation was settled
         self._budget_said = False
 
     def attach(self, run_dir: Path) -> None:
@@ -92,6 +91,13 @@ class Ledger:
             self.earlier = len(earlier)
             self.spent_usd = sum(r.cost_usd or 0.0 for r in self.records)
             self._decided = decisions(self.records)
+            spent: dict[int, int] = {}
+            self._invalid = {}
+            for rec in self.records:
+                if (index := project_of(rec.item)) is not None:
+                    spent[index] = spent.get(index, 0) + micro_usd(rec.cost_usd)
+                    self._invalid[index] = self._invalid.get(index, 0) + (rec.outcome == "invalid")
+            self.gate.load(spent)
             if self.records[len(earlier) :]:  # recorded before the run folder was known
                 with open(path, "ab") as fh:
                     fh.writelines(ENCODER.encode(r) + b"\n" for r in self.records[len(earlier) :])
@@ -106,11 +112,12 @@ class Ledger:
         detail: str = "",
         covers: list[int] | None = None,
         batch_id: str = "",
-        reserved: float | None | bool = False,
-    ) -> None:
-        """Append one outcome (durably, before the caller acts on it). `reserved`: the
-        estimate (a number, or None for an unpriced model) this call held by ``reserve``, now
-        settled for its real cost; False when it held none."""
+        settles: bool = False,
+        unless_decided: bool = False,
+    ) -> bool:
+        """Append one outcome (durably, before the caller acts on it). `settles`: this is the
+        answer to a call the budget granted (``grant``). With `unless_decided`, nothing is
+        appended (and False returned) when the project has its decision already."""
         usage = usage or Usage()
         cost = cost_usd(self.model, usage, batch=batch) if outcome in BILLED else None
         rec = UsageRecord(
@@ -128,21 +135,36 @@ class Ledger:
             batch_id=batch_id,
         )
         index = project_of(item)
-        with self._settled:
+        with self._lock:
+            if unless_decided and index in self._decided:
+                return False
             self.spent_usd += cost or 0.0
-            if reserved is not False and self.budget_usd is not None:
-                self._settle(reserved or 0.0)
             self.records.append(rec)
             if index is not None and outcome in FINAL:
                 self._decided.setdefault(index, outcome)
+            if index is not None and outcome == "invalid":
+                self._invalid[index] = self._invalid.get(index, 0) + 1
             if self.path is not None:
                 with open(self.path, "ab") as fh:
                     fh.write(ENCODER.encode(rec) + b"\n")
+            if index is not None:  # on record first: the gate's next grant may rely on it
+                self.gate.spend(index, micro_usd(rec.cost_usd), settles=settles)
+        return True
+
+    def invalid_answers(self, index: int) -> int:
+        """How many answers for the project (single or batched) were not a valid script."""
+        with self._lock:
+            return self._invalid.get(index, 0)
 
     def decision(self, index: int) -> str | None:
         """The project's decided outcome, or None while it has none."""
         with self._lock:
             return self._decided.get(index)
+
+    def had_batch(self) -> bool:
+        """Whether the run submitted a Message Batch already."""
+        with self._lock:
+            return any(r.outcome == BATCH_SUBMITTED for r in self.records)
 
     def pending_batches(self) -> dict[str, list[int]]:
         with self._lock:
@@ -159,36 +181,30 @@ class Ledger:
 
     # -- the budget ------------------------------------------------------------------------
 
-    def reserve(self, estimate_usd: float | None) -> bool:
-        """Hold `estimate_usd` for a call about to start; False (and a notice, once) when the
-        budget is spent. While only calls in flight hold the rest of it, wait for them to
-        settle first. Release it with ``release`` or ``record(..., reserved=...)``."""
-        if self.budget_usd is None:
-            return True
-        with self._settled:
-            while self._in_flight and self.budget_usd <= self.spent_usd + self._reserved:
-                if self.spent_usd >= self.budget_usd:
-                    break
-                self._settled.wait()
-            allowed = self.spent_usd < self.budget_usd
-            if allowed:
-                self._reserved += estimate_usd or 0.0
-                self._in_flight += 1
+    def grant(self, index: int, bound_usd: float | None, tries_left: int = 1) -> bool:
+        """Whether project `index` may make a call costing at most `bound_usd` (in project
+        order, see ``BudgetGate``); False (and a notice, once) when the budget is spent. A
+        granted call ends with ``record(..., settles=True)`` or ``release``."""
+        allowed = self.gate.grant(index, bound_usd, tries_left)
         if not allowed:
             self._say_budget()
         return allowed
 
-    def release(self, estimate_usd: float | None) -> None:
-        """Give back a reservation whose call cost nothing (it failed before an answer)."""
-        if self.budget_usd is None:
-            return
-        with self._settled:
-            self._settle(estimate_usd or 0.0)
+    def release(self, index: int) -> None:
+        """A granted call for the project ended without an answer (it cost nothing)."""
+        self.gate.spend(index, 0, settles=True)
 
-    def _settle(self, estimate_usd: float) -> None:
-        self._in_flight = max(0, self._in_flight - 1)
-        self._reserved = max(0.0, self._reserved - estimate_usd) if self._in_flight else 0.0
-        self._settled.notify_all()
+    def expect(self, index: int) -> None:
+        """The project will be fetched: later projects wait for its turn at the budget."""
+        self.gate.expect(index)
+
+    def finish(self, index: int) -> None:
+        """The project's fetch ended."""
+        self.gate.finish(index)
+
+    def stop_granting(self) -> None:
+        """The run is closing: calls still waiting for their turn are not made."""
+        self.gate.stop()
 
     def over_budget(self) -> bool:
         """True once spending reached the budget; says so (once) through ``notice``."""
@@ -204,7 +220,7 @@ class Ledger:
         if self.budget_usd is None:
             return None
         with self._lock:
-            return max(0.0, self.budget_usd - self.spent_usd - self._reserved)
+            return max(0.0, self.budget_usd - self.spent_usd)
 
     def _say_budget(self) -> None:
         with self._lock:

@@ -3,7 +3,8 @@
 A big backfill's blueprints go as one Message Batch (half price); otherwise a small pool of
 threads keeps a window of calls ahead of the project the simulation is at, so a run never buys
 far more than it uses when the estimate of its project count is high. ``script(i)`` waits only
-for project ``i``'s own result, so the run is the same whatever order calls finish in.
+for project ``i``'s own result, and projects are submitted in index order, the order in which
+the budget is granted; so the run is the same whatever order calls finish in.
 
 The pool's threads are daemons: Ctrl-C ends the process without waiting for a call in flight.
 """
@@ -16,9 +17,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from adapters.anthropic.fetch import ATTEMPTS, Fetcher
+from adapters.anthropic.fetch import Fetcher
 from adapters.anthropic.waiting import WAIT_NOTICE_SECONDS, said_while_waiting
 from engine.content.blueprint import ProjectScript
+
+BREAKER_CHECK_SECONDS = 0.1  # how often a wait for a call looks whether the breaker opened
 
 
 class DaemonPool:
@@ -110,16 +113,21 @@ class Prefetcher:
         self._futures: dict[int, Future[ProjectScript | None]] = {}
         self._lock = threading.Lock()
         self._planned = 0
-        self._retry_once: set[int] = set()  # batch items whose output was invalid
+        self._contiguous = 0  # every project below this one is submitted (or done)
 
     def _submit(self, index: int) -> Future[ProjectScript | None]:
+        """Project `index`'s future; the projects below it that have none are submitted first,
+        so the pool's queue, like the budget, takes projects in index order."""
         with self._lock:
-            future = self._futures.get(index)
-            if future is None:
-                attempts = 1 if index in self._retry_once else ATTEMPTS
-                future = self.pool.submit(self.fetcher.fetch, index, attempts=attempts)
-                self._futures[index] = future
-            return future
+            for i in range(self._contiguous, index + 1):
+                if i not in self._futures:
+                    self.fetcher.ledger.expect(i)  # in this order: the order of the budget
+                    future = self.pool.submit(self.fetcher.fetch, i)
+                    if future.cancelled():  # closing: it will never take its turn
+                        self.fetcher.ledger.finish(i)
+                    self._futures[i] = future
+            self._contiguous = max(self._contiguous, index + 1)
+            return self._futures[index]
 
     def _done(self, index: int, script: ProjectScript | None) -> None:
         future: Future[ProjectScript | None] = Future()
@@ -129,13 +137,12 @@ class Prefetcher:
 
     def _take(self, results: dict[int, ProjectScript | None]) -> None:
         """Batch results: each project gets what the run decided for it (the batch's script,
-        as a rule); invalid output is tried once more as a single call."""
+        as a rule); invalid output is tried once more as a single call (the fetcher counts the
+        batch's answer as its first try)."""
         for index in results:
             done, script = self.fetcher.decided(index)
             if done:
                 self._done(index, script)
-            else:
-                self._retry_once.add(index)
 
     def _top_up(self, index: int) -> None:
         """Keep `ahead` calls queued past `index` within the estimate, one past it beyond."""
@@ -166,7 +173,9 @@ class Prefetcher:
                     continue
                 self.fetcher.ledger.record(f"project {index}", "cached")
             self._done(index, script)
-        if missing and len(missing) >= self.batch_min:
+        # One batch per run: after a crash, what the batch did not cover goes as single calls,
+        # as it would have in the uninterrupted run.
+        if missing and len(missing) >= self.batch_min and not self.fetcher.ledger.had_batch():
             self._take(fetch_batch(self.fetcher, missing, **self._batch_options()))
             missing = [i for i in missing if i not in self._futures]
         if missing:
@@ -197,7 +206,14 @@ class Prefetcher:
             )
 
         with said_while_waiting(self.on_batch, self.wait_notice_seconds, line):
-            return future.result()
+            while True:
+                try:
+                    return future.result(timeout=BREAKER_CHECK_SECONDS)
+                except TimeoutError:
+                    pass
+                # The endpoint stopped answering: no use waiting out this call's timeouts.
+                if fetcher.breaker.open and fetcher.give_up(index):
+                    return None
 
     def script(self, index: int) -> ProjectScript | None:
         future = self._submit(index)
@@ -206,6 +222,7 @@ class Prefetcher:
 
     def close(self, *, wait: bool = True) -> None:
         """Stop fetching; with `wait`, let the calls in flight finish (and be recorded)."""
+        self.fetcher.ledger.stop_granting()  # calls still waiting for their turn are not made
         self.pool.shutdown(wait=wait)
 
 

@@ -161,7 +161,7 @@ class LlmSession:
         self.endpoint = endpoint(self.client)
         self.ledger = Ledger(self.model, budget_usd=options.budget_usd, notice=notice)
         cache = ScriptCache(options.cache_dir or default_cache_dir())
-        self.fetcher = Fetcher(self.client, prompts, cache, self.ledger)
+        self.fetcher = Fetcher(self.client, prompts, cache, self.ledger, notice=notice)
         self.prefetcher = Prefetcher(
             self.fetcher,
             workers=options.workers,
@@ -236,6 +236,7 @@ class LlmSession:
 
     def close(self, *, wait: bool = True) -> LlmUsage:
         """Stop fetching (with `wait`, after the calls in flight) and total the whole run."""
+        wait = wait and not self.fetcher.breaker.open  # a dead endpoint's calls only time out
         self.prefetcher.close(wait=wait)
         if wait:
             self.client.close()

@@ -26,6 +26,7 @@ FELL_BACK = (
     "api_error",
     "budget",
     "fallback",
+    "unreachable",  # the endpoint had stopped answering (see breaker.py)
 )
 FINAL = SCRIPTED + FELL_BACK
 # Outcomes of a whole batch (item "batch <id>"): submitted, then collected or lost.
@@ -36,7 +37,7 @@ BATCH_ENDS = ("batch_collected", "batch_lost")
 class UsageRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     item: str  # "project 3" or "batch msgbatch_..."
     # ok | invalid | cached | rate_limited | overloaded | timeout | connection | api_error |
-    # budget | fallback | batch_errored | batch_expired | batch_canceled |
+    # budget | fallback | unreachable | batch_errored | batch_expired | batch_canceled |
     # batch_submitted | batch_collected | batch_lost
     outcome: str
     model: str

@@ -186,10 +186,10 @@ class Job(DriveMixin):
     def _open_sim(self) -> SteppedSim:
         content = None
         if self.manifest.scenario.content == "anthropic":
-            from adapters.web.llm import budget_notice, open_for_run
+            from adapters.web.llm import open_for_run, warning_notice
 
             if self.llm is None:
-                notice = budget_notice(self.state.warnings)
+                notice = warning_notice(self.state.warnings)
                 self.llm = open_for_run(self.manifest.scenario, self.ctx.llm_options, notice)
             self.llm.start(self.run_dir)  # usage to the run's ledger; blueprints fetched ahead
             content = self.llm.source

@@ -37,7 +37,8 @@ def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
     from adapters.anthropic.session import KEY_VARIABLE, open_session
 
     try:
-        session = open_session(scenario, options, notice=_quiet)
+        # A missing key becomes the warning below; of the session's notices, the kept ones.
+        session = open_session(scenario, options, notice=warning_notice(warnings))
         reason = f"{KEY_VARIABLE} is not set on the server" if session is None else ""
     except KeyRejected as exc:
         session, reason = None, str(exc)
@@ -66,15 +67,16 @@ def open_for_run(scenario: Scenario, options, notice: Notice):
     return session
 
 
-def budget_notice(warnings: list[str]) -> Notice:
-    """Keep the session's notices that matter to a user (the budget), not batch progress."""
+# The session's notices a job keeps as warnings: the budget ran out, or Claude stopped
+# answering (the circuit breaker). Batch progress and the like are not kept.
+KEPT_NOTICES = ("budget", "did not answer")
+
+
+def warning_notice(warnings: list[str]) -> Notice:
+    """Keep the session's notices that matter to a user (see KEPT_NOTICES) in `warnings`."""
 
     def notice(text: str) -> None:
-        if "budget" in text.lower() and text not in warnings:
+        if any(word in text.lower() for word in KEPT_NOTICES) and text not in warnings:
             warnings.append(text)
 
     return notice
-
-
-def _quiet(_text: str) -> None:
-    """The key check says nothing worth keeping; a missing key becomes a warning instead."""

@@ -1,0 +1,124 @@
+"""A budget that runs out mid-run buys the same projects whatever order the concurrent calls
+finish in: the fake endpoint delays each answer at random (seeded, the seed printed), and the
+runs' logs and per-project outcomes must still be identical; and a run killed with SIGKILL
+while calls are in flight (one held below others already answered) resumes to the
+uninterrupted run's log and choices."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from adapters.anthropic.usage import USAGE_FILE, decisions, read_records
+from tests.fake_anthropic import FakeAnthropic
+from tests.runner import BUSYWORK
+from tests.test_anthropic_cli import environment, in_process
+
+KEY = "sk-ant-budget-test-3b81-secret"
+SEGMENT = Path("events") / "00000001.jsonl"
+CLAUDE = ("--content", "anthropic", "--days", "30", "--seed", "8")
+
+
+def projects_used(run: Path) -> int:
+    return (run / SEGMENT).read_bytes().count(b'"type":"ProjectCreated"')
+
+
+def outcomes(run: Path) -> dict[int, str]:
+    """Each project's decision, for the projects the run used (calls still in flight past them
+    when the run ended may or may not have been recorded)."""
+    used = projects_used(run)
+    decided = decisions(read_records(run / USAGE_FILE))
+    return {index: decided.get(index, "undecided") for index in range(used)}
+
+
+def in_project_order(decided: dict[int, str]) -> bool:
+    """Every project after the first one the budget refused is refused too."""
+    values = list(decided.values())
+    return values == sorted(values, key=lambda outcome: outcome == "budget")
+
+
+def budgeted_run(
+    tmp: Path, out: str, budget: str, delays: random.Random
+) -> tuple[bytes, dict[int, str]]:
+    """A fresh endpoint and cache, answers delayed by 0-100 ms at random."""
+    with FakeAnthropic(key=KEY) as fake:
+        fake.random_delays(delays, 0.1)
+        env = environment(fake, tmp, key=KEY)
+        args = (*CLAUDE, "--llm-budget-usd", budget, "--content-cache", f"cache-{out}")
+        result = in_process("simulate", *args, "--out", out, "--json", cwd=tmp, env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"LLM budget of ${budget} reached" in result.stderr
+    decided = outcomes(tmp / out)
+    assert "ok" in decided.values() and "budget" in decided.values()  # it ran out mid-run
+    return (tmp / out / SEGMENT).read_bytes(), decided
+
+
+def test_budget_buys_the_same_projects_whatever_order_calls_finish_in(tmp_path, rng):
+    first_log, first = budgeted_run(tmp_path, "r0", "0.02", random.Random(rng.random()))
+    assert in_project_order(first)
+    for n in (1, 2):
+        log, decided = budgeted_run(tmp_path, f"r{n}", "0.02", random.Random(rng.random()))
+        assert decided == first
+        assert log == first_log
+
+
+def test_a_budgeted_run_killed_mid_run_resumes_to_the_uninterrupted_runs_choices(tmp_path, rng):
+    budget = "0.03"  # about 11 of the month's 18 blueprints
+    reference_log, reference = budgeted_run(tmp_path, "ref", budget, random.Random(rng.random()))
+    assert in_project_order(reference)
+    with FakeAnthropic(key=KEY) as fake:
+        fake.random_delays(random.Random(rng.random()), 0.1)
+        # The third call is held while later projects' calls are answered: the kill leaves a
+        # project undecided below projects whose outcomes are on record.
+        fake.faults += ["", "", "hang"]
+        env = environment(fake, tmp_path, key=KEY)
+        args = (*CLAUDE, "--llm-budget-usd", budget, "--content-cache", "cache-k9")
+        proc = subprocess.Popen(
+            [BUSYWORK, "simulate", *args, "--out", "k9", "--json"], cwd=tmp_path, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        run = tmp_path / "k9"
+        deadline = time.monotonic() + 60
+        while (
+            fake.hanging < 1 or sum(r.outcome == "ok" for r in read_records(run / USAGE_FILE)) < 5
+        ):
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the run never had 5 answers and a call held"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stderr.close()
+        before = decisions(read_records(run / USAGE_FILE))
+        assert "budget" not in before.values()  # killed before the budget ran out
+        assert set(range(max(before))) - set(before)  # the held project, below decided ones
+
+        fake.release()
+        resumed = in_process("simulate", "--resume", "k9", "--json", cwd=tmp_path, env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    after = outcomes(run)
+    assert all(after[index] == outcome for index, outcome in before.items() if index in after)
+    assert after == reference
+    assert (run / SEGMENT).read_bytes() == reference_log
+
+
+def test_a_resumed_ledger_grants_by_what_the_projects_before_spent(tmp_path):
+    from adapters.anthropic.ledger import Ledger
+    from adapters.anthropic.prices import Usage
+
+    call = Usage(input_tokens=10_000, output_tokens=10_000)  # $0.006 each
+    earlier = Ledger("claude-haiku-5-5", budget_usd=0.01)
+    earlier.attach(tmp_path)
+    earlier.record("project 0", "ok", usage=call)
+    earlier.record("project 2", "ok", usage=call)  # finished first; project 1 was in flight
+    assert earlier.spent_usd > 0.01
+    # Killed. Project 1's turn came after project 0 only, whatever finished before the crash.
+    again = Ledger("claude-haiku-5-5", budget_usd=0.01)
+    again.attach(tmp_path)
+    assert again.grant(1, 0.006)
+    again.record("project 1", "ok", usage=call, settles=True)
+    again.finish(1)
+    assert again.decision(2) == "ok"  # on record: it stands
+    assert not again.grant(3, 0.006)  # projects 0-2 spent the budget
