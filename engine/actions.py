@@ -3,34 +3,58 @@
 Obligations come first (announce time away, say you are back, answer whoever asked you,
 review what waits for you, finish approved work, unblock), then steady work paced by weekly
 rates (ask for review, hit a blocker, start or pick up a task), then conversation (progress
-notes, questions, likes, follows). Managers also run projects: create them and their tasks,
-assign, post status updates, chase quiet tasks and close finished projects.
+notes, questions, likes, follows: engine.conversation). Managers also run projects: create them
+and their tasks, assign, post status updates, chase quiet tasks and close finished projects
+(engine.projects, engine.scope).
+
+What comes in from others (a question, a review, an approval, a freed or handed-over task, a
+slipped date) is taken care of within a day of the person's own activity (engine.moves.noticed):
+what arrived overnight is spread over the next day in its rhythm, not done at its first moment.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Final
 
 from engine import events as ev
-from engine.draws import below, between, pick, uniform
-from engine.moves import assign, comment, complete, move, my_open, reviewer_for
+from engine.conversation import accrue_notes, answer, converse, maybe_follow
+from engine.draws import between, pick, uniform
+from engine.moves import (
+    assign,
+    at_work,
+    comment,
+    complete,
+    handled,
+    move,
+    my_open,
+    noticed,
+    picks_up_unassigned,
+    reviewer_for,
+    teammates,
+    waits_for_work,
+)
 from engine.projects import run_projects
+from engine.scope import own_follow_up
 from engine.state import TaskView
 from engine.workspace import decide_approval, escalate_priority, open_dependency
 from engine.world import Actor, World
 
-LATE_ANSWER_SECONDS: Final = 2 * 86400  # answering later than this comes with an apology
+# Work handed over (assigned by someone else) is started within this share of the person's
+# day of actions; work they pick up themselves, at once.
+START_OF_DAY: Final = 1.0
 
 
 def act(world: World, actor: Actor) -> None:
     if not actor.joined:
         _join(world, actor)
         return
+    actor.actions += 1
     _pace(world, actor)  # every action counts towards the weekly rates, obligations too
     if (  # obligations first, in this order (direct calls: this runs at every moment)
         _return(world, actor)
         or _announce_time_away(world, actor)
-        or _answer(world, actor)
+        or answer(world, actor)
         or _review(world, actor)
         or decide_approval(world, actor)
         or _finish_approved(world, actor)
@@ -43,7 +67,7 @@ def act(world: World, actor: Actor) -> None:
             return
     elif _steady_work(world, actor):
         return
-    _conversation(world, actor)
+    converse(world, actor)
 
 
 # -- joining and time away -------------------------------------------------------------------
@@ -87,9 +111,33 @@ def _announce_time_away(world: World, actor: Actor) -> bool:
     back = world.workdays_after(actor, end_on, 1)
     tasks, mine = world.state.tasks, world.state.assigned[actor.id]
     active = mine.active()
+    people = world.state.people
+    covers = [a.id for a in teammates(world, actor) if people[a.id].away is None]
+    cover = pick(actor.rng, covers) if covers and active else None
     for task_id in active[:3]:
-        comment(world, actor, tasks[task_id], "out_of_office", detail=back.strftime("%a %d %b"))
+        comment(
+            world,
+            actor,
+            tasks[task_id],
+            "out_of_office",
+            detail=_day(back),
+            period=_days_away(start_on, end_on),
+            cover=cover,
+        )
     return True
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"  # "Mon 12 Feb"
+
+
+def _days_away(start_on: date, end_on: date) -> str:
+    """ "on Thu 8 Feb", "Thu-Fri" (within a week) or "Thu 8 Feb-Tue 13 Feb"."""
+    if start_on == end_on:
+        return f"on {_day(start_on)}"
+    if (end_on - start_on).days < 7 and end_on.weekday() > start_on.weekday():
+        return f"{start_on:%a}\u2013{end_on:%a}"
+    return f"{_day(start_on)}\u2013{_day(end_on)}"
 
 
 def _return(world: World, actor: Actor) -> bool:
@@ -103,35 +151,21 @@ def _return(world: World, actor: Actor) -> bool:
 # -- obligations -----------------------------------------------------------------------------
 
 
-def _answer(world: World, actor: Actor) -> bool:
-    asked = world.state.asked[actor.id]
-    if not asked:
-        return False
-    question = next(iter(asked.values()))
-    task = world.state.tasks[question.task]
-    waited = (world.now - question.at).total_seconds()
-    if waited > LATE_ANSWER_SECONDS:
-        comment(
-            world,
-            actor,
-            task,
-            "sorry_for_delay",
-            to=question.asker,
-            detail=f"{round(waited / 86400)} days",
-        )
-    else:
-        comment(world, actor, task, "answer", to=question.asker)
-    return True
-
-
 def _review(world: World, actor: Actor) -> bool:
     waiting = world.state.reviews[actor.id]
     if not waiting:
         return False
-    task = world.state.tasks[next(iter(waiting))]
+    ready = [t for t in waiting if noticed(actor, "r" + t)]  # (each is seen, then waits)
+    if not ready:
+        return False
+    task = world.state.tasks[ready[0]]
+    handled(actor, "r" + task.id)
+    outcome = "approved"
     if actor.rng.random() < world.rates.changes_requested_probability:
         move(world, actor, task, "in_progress")
-    comment(world, actor, task, "review_feedback", to=task.assignee)
+        outcome = "changes_requested"
+    comment(world, actor, task, "review_feedback", to=task.assignee, outcome=outcome)
+    maybe_follow(world, actor, task.id)
     return True
 
 
@@ -139,8 +173,10 @@ def _finish_approved(world: World, actor: Actor) -> bool:
     tasks = world.state.tasks
     for task_id in world.state.assigned[actor.id].in_review:
         task = tasks[task_id]
-        if task.approved and open_dependency(world, task) is None:
+        if task.approved and open_dependency(world, task) is None and noticed(actor, "f" + task_id):
+            handled(actor, "f" + task_id)
             complete(world, actor, task)
+            own_follow_up(world, actor, task_id)
             return True
     return False
 
@@ -149,14 +185,19 @@ def _unblock(world: World, actor: Actor) -> bool:
     tasks = world.state.tasks
     for task_id in world.state.assigned[actor.id].blocked:
         task = tasks[task_id]
+        waits_on = ""
         if task.blocked_by is not None:  # waiting on another task: free once it is done
-            ready = task.blocked_by not in tasks or tasks[task.blocked_by].completed
-        else:
-            ready = world.blocked_until.get(task_id, 0) <= world.clock
+            other = tasks.get(task.blocked_by)
+            ready = (other is None or other.completed) and noticed(actor, "u" + task_id)
+            waits_on = other.name if other is not None else ""
+        else:  # a blocker of the work itself lasts a stretch of the assignee's working time
+            ready = world.blocked_until.get(task_id, 0.0) <= actor.actions
         if ready:
             world.blocked_until.pop(task_id, None)
+            handled(actor, "u" + task_id)
+            reason = task.blocker or ""  # read before the move: it forgets the block
             move(world, actor, task, "in_progress")
-            comment(world, actor, task, "unblocked")
+            comment(world, actor, task, "unblocked", topic=reason, waits_on=waits_on)
             return True
     return False
 
@@ -169,7 +210,8 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
     for task_id in in_progress:
         task = tasks[task_id]
         due_on = task.due_on
-        if due_on is not None and due_on < today:
+        if due_on is not None and due_on < today and noticed(actor, "s" + task_id):
+            handled(actor, "s" + task_id)
             new_due = world.workdays_after(actor, today, between(actor.rng, 2, 6))
             world.emit(
                 ev.DueDateChanged(
@@ -194,15 +236,14 @@ def _pace(world: World, actor: Actor) -> None:
     rates, state = world.rates, world.state
     per_action = rates.per_action
     mine = state.assigned[actor.id]
-    open_tasks = mine.count
-    actor.comment_credit += rates.comments_per_task_per_day * open_tasks * 5 * per_action
+    in_progress = len(mine.in_progress)
+    accrue_notes(world, actor, in_progress)
     if actor.role == "manager":
         return
     # Idle credit is capped so a quiet spell does not become a burst.
     actor.work_credit = min(3.0, actor.work_credit + rates.work_credit_per_action)
     # Blockers arrive as a Poisson process over in-progress work, drawn now and hit at the
     # next chance to work (drawing later would lose those that fall on busy moments).
-    in_progress = len(mine.in_progress)
     if actor.rng.random() < rates.blocked_rate_per_week * in_progress * per_action:
         actor.blockers_due += 1
 
@@ -215,9 +256,8 @@ def _steady_work(world: World, actor: Actor) -> bool:
         actor.blockers_due -= 1
         task = pick(rng, in_progress)
         move(world, actor, task, "blocked")
-        world.blocked_until[task.id] = world.clock + rng.expovariate(
-            1 / (world.scenario.work.blocked_days_mean * 86400)
-        )
+        days = rng.expovariate(1 / world.scenario.work.blocked_days_mean)
+        world.blocked_until[task.id] = actor.actions + days * actor.day_actions
         comment(world, actor, task, "blocked")
         return True
     ready = (  # only looked for once there is credit to spend: most moments have none
@@ -228,10 +268,11 @@ def _steady_work(world: World, actor: Actor) -> bool:
     if ready:
         actor.work_credit -= actor.work_threshold
         actor.work_threshold = uniform(rng, 0.5, 1.5)
-        task = ready[0]
+        task = min(ready, key=lambda t: _urgency(world, t))
         reviewer = reviewer_for(world, actor, task)
         if reviewer is None:
             complete(world, actor, task)
+            own_follow_up(world, actor, task.id)
         else:
             move(world, actor, task, "in_review")
             comment(world, actor, task, "review_request", to=reviewer)
@@ -243,18 +284,28 @@ def _steady_work(world: World, actor: Actor) -> bool:
     if len(in_progress) < world.rates.work_in_progress:
         fresh = [t for t in my_open(world, mine.new) if t.subtype == "default_task"]
         if fresh:
-            task = fresh[0]
+            # Work handed over is started within a day (see START_OF_DAY).
+            task = min(fresh, key=lambda t: _urgency(world, t)[1])  # the oldest project's
+            if not noticed(actor, "n" + task.id, START_OF_DAY):
+                return False
+            handled(actor, "n" + task.id)
             move(world, actor, task, "in_progress")
             waits_on = open_dependency(world, task)
             if waits_on is not None:  # it cannot really start: blocked by the unfinished task
                 move(world, actor, task, "blocked", blocked_by=waits_on)
-                comment(world, actor, task, "blocked")
+                comment(world, actor, task, "blocked", waits_on=world.state.tasks[waits_on].name)
             elif rng.random() < 0.6:
                 comment(world, actor, task, "start")
             return True
         if _pick_up(world, actor):
             return True
     return False
+
+
+def _urgency(world: World, task: TaskView) -> tuple[bool, datetime]:
+    """What to work on first: what others wait on, then the oldest project's (finish what is
+    nearly done rather than spread over every open project)."""
+    return not task.dependents, world.state.projects[task.project].created_at
 
 
 def _first_open_subtask(world: World, task: TaskView) -> TaskView:
@@ -270,49 +321,21 @@ def _advance_subtask(world: World, actor: Actor, sub: TaskView) -> None:
 
 
 def _pick_up(world: World, actor: Actor) -> bool:
+    """Take an unassigned task of the team, unless a teammate who only works on what they are
+    given (a contractor) has nothing at all while a manager is at work to hand it to them."""
+    if not picks_up_unassigned(actor):  # contractors work on what they are given
+        return False
+    others = teammates(world, actor)
+    if any(waits_for_work(world, o) for o in others) and any(
+        o.role == "manager" and at_work(world, o.id) for o in others
+    ):
+        return False
     projects = world.state.projects
     for project_id in world.state.open_projects_by_team.get(actor.person.team, ()):
         project = projects[project_id]
         if project.unassigned:
             task_id = next(iter(project.unassigned))
             assign(world, actor, task_id, actor.id)
+            actor.due["n" + task_id] = actor.actions  # taken to start at once
             return True
     return False
-
-
-# -- conversation (everyone) -----------------------------------------------------------------
-
-
-def _conversation(world: World, actor: Actor) -> None:
-    rng, rates, state = actor.rng, world.rates, world.state
-    mine = state.assigned[actor.id]
-    if mine.in_progress or mine.blocked or mine.in_review:
-        if actor.comment_credit >= 1:
-            actor.comment_credit -= 1
-            task = state.tasks[pick(rng, mine.active())]
-            to = reviewer_for(world, actor, task) if rng.random() < 0.3 else None
-            comment(world, actor, task, "question" if to else "progress", to=to)
-            return
-        if world.tag_ids and rng.random() < 0.03:  # tags also arrive after creation
-            task = state.tasks[pick(rng, mine.active())]
-            tag = pick(rng, world.tag_ids)
-            if tag not in task.tags:
-                world.emit(
-                    ev.TagAdded(world.next_seq(), world.now, actor.id, task=task.id, tag=tag)
-                )
-                return
-    recent = state.recently_completed
-    if not recent:
-        return
-    liked = state.tasks.get(recent[below(rng, len(recent))])
-    if liked is None or liked.assignee == actor.id:  # gone with its finished project, or mine
-        return
-    roll = rng.random()
-    if roll < rates.like_probability and actor.id not in liked.likers:
-        world.emit(ev.TaskLiked(world.next_seq(), world.now, actor.id, task=liked.id))
-    elif roll > 1 - rates.follower_probability / 4 and actor.id not in liked.followers:
-        world.emit(
-            ev.FollowerAdded(
-                world.next_seq(), world.now, actor.id, task=liked.id, follower=actor.id
-            )
-        )

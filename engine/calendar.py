@@ -5,6 +5,13 @@ expected number of actions in it: the daily rhythm (double hump with a lunch dip
 bursts at start of day, after lunch and late afternoon, plus an optional evening peak) scaled
 to the day's action budget. Weekends, days off, holidays and out-of-office days are zero.
 
+People differ and so do days: each person has a steady pace of their own (the day's budget
+times their personal factor, see engine.world), and each working day a factor of its own: most
+days a little busier or quieter than usual (lognormal), now and then one spent in meetings
+with nothing in the workspace. Day factors average 1, so a person's expected actions over
+weeks are their budget's; they come from a hash of (person, day), so any day's factor is the
+same whichever way the calendar is walked.
+
 Activity is a non-homogeneous Poisson process with this intensity; ``next_activity`` draws
 its next point by inverting the integrated intensity, so a quiet night or weekend costs one
 draw, not thousands of polls.
@@ -25,6 +32,11 @@ BIN_SECONDS: Final = 900
 BINS_PER_DAY: Final = 96
 ONE_DAY: Final = timedelta(days=1)
 _CACHED_DAYS: Final = 120
+# Day-to-day variation: a day in meetings (no workspace activity) this often, and the spread
+# (σ of the log) of the other days' busyness.
+MEETING_DAY_SHARE: Final = 0.03
+FIRST_WEEK: Final = 7  # days from the run's start without a day in meetings
+DAY_SIGMA: Final = 0.35
 
 
 def _bump(hour: float, centre: float, width: float) -> float:
@@ -72,7 +84,9 @@ class PersonCalendar:
         days_off: Iterable[int],
         holidays: Iterable[date],
         origin: datetime,
+        day_key: str = "",
     ) -> None:
+        """`day_key` names the person's stream of day factors ("" for every day alike)."""
         self.tz = ZoneInfo(timezone)
         self.profile = profile  # expected actions per bin on a working day
         # cumulative[b] = expected actions before bin b; cumulative[96] = the day's total
@@ -85,6 +99,11 @@ class PersonCalendar:
         self.origin = origin
         self._day_starts: dict[date, float] = {}
         self._working: dict[date, bool] = {}
+        self.day_key = day_key
+        self._factors: dict[date, float] = {}
+        # Nobody spends a run's first week in meetings: a short run (a backfill of a few days)
+        # would otherwise lose its only working day, and with a manager's, all of its work.
+        self._first_meeting_day = origin.astimezone(self.tz).date() + timedelta(days=FIRST_WEEK)
         # The local day of the last moment next_activity returned (calls come in time order).
         self.last_day = origin.astimezone(self.tz).date()
         # (local day, its start, the next day's start) of the last moment returned
@@ -115,6 +134,24 @@ class PersonCalendar:
             )
         return working
 
+    def day_factor(self, day: date) -> float:
+        """How busy a working day is against the person's usual one (mean 1; 0: meetings)."""
+        factor = self._factors.get(day)
+        if factor is None:
+            meetings = day >= self._first_meeting_day
+            factor = self._factors[day] = _day_factor(self.day_key, day, meetings)
+        return factor
+
+    def working_days_between(self, start: float, end: float) -> int:
+        """Working days (on this calendar, time away excluded) strictly after the local day of
+        `start` and strictly before the local day of `end` (seconds since origin)."""
+        day, last = self.local(start).date() + ONE_DAY, self.local(end).date()
+        count = 0
+        while day < last:
+            count += self.is_working_day(day)
+            day += ONE_DAY
+        return count
+
     def local(self, seconds: float) -> datetime:
         return (self.origin + timedelta(seconds=seconds)).astimezone(self.tz)
 
@@ -126,6 +163,7 @@ class PersonCalendar:
             if len(self._day_starts) > _CACHED_DAYS:  # a cache: keep memory flat in run length
                 self._day_starts.clear()
                 self._working.clear()
+                self._factors.clear()
             noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.tz)
             offset = noon.utcoffset() or timedelta(0)
             midnight_utc = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
@@ -137,14 +175,16 @@ class PersonCalendar:
         local = at.astimezone(self.tz)
         if not self.is_working_day(local.date()):
             return 0.0
-        return self.profile[(local.hour * 60 + local.minute) // 15] * 4
+        factor = self.day_factor(local.date())
+        return self.profile[(local.hour * 60 + local.minute) // 15] * 4 * factor
 
     def next_activity(self, now: float, rng: random.Random, horizon: float) -> float:
         """The next moment this person acts after `now` (or `math.inf` past the horizon).
 
         Inverts the integrated intensity: draw Exp(1) and walk forward through the day's
         cumulative profile (bisect), then whole days, until that much expected activity
-        has passed. Calls must come with non-decreasing `now` (a person's own clock)."""
+        has passed; a day's factor stretches or shrinks the activity it holds. Calls must come
+        with non-decreasing `now` (a person's own clock)."""
         day, start, end = self._cursor
         if not start <= now < end:
             day = self.local(now).date()
@@ -156,7 +196,15 @@ class PersonCalendar:
         while start < horizon:
             b = int(position)
             if b < BINS_PER_DAY and (working.get(day) or self.is_working_day(day)):
-                target = cumulative[b] + profile[b] * (position - b) + need
+                factor = self._factors.get(day)
+                if factor is None:
+                    factor = self.day_factor(day)
+                if factor <= 0.0:  # a day in meetings: nothing in the workspace
+                    day += ONE_DAY
+                    start = self.day_start(day)
+                    position = 0.0
+                    continue
+                target = cumulative[b] + profile[b] * (position - b) + need / factor
                 if target < total:
                     b = _last_at_or_below(cumulative, target)
                     while profile[b] == 0:  # exactly on a boundary before closed bins
@@ -166,7 +214,7 @@ class PersonCalendar:
                         self._cursor = (day, start, self.day_start(day + ONE_DAY))
                     self.last_day = day
                     return moment if moment < horizon else math.inf
-                need = target - total
+                need = (target - total) * factor
             day += ONE_DAY
             start = self.day_start(day)
             position = 0.0
@@ -185,6 +233,16 @@ def _last_at_or_below(cumulative: list[float], target: float) -> int:
     return low - 1
 
 
+def _day_factor(key: str, day: date, meetings: bool) -> float:
+    if not key:
+        return 1.0
+    rng = random.Random(f"{key}:{day.toordinal()}")
+    if rng.random() < MEETING_DAY_SHARE and meetings:
+        return 0.0
+    busy = math.exp(rng.gauss(0.0, DAY_SIGMA) - DAY_SIGMA * DAY_SIGMA / 2)  # mean 1
+    return busy / (1 - MEETING_DAY_SHARE)  # the meeting days' activity spread over the others
+
+
 def working_day_actions(scenario: Scenario) -> float:
     return scenario.work.actions_per_day * scenario.activity_factor
 
@@ -196,11 +254,15 @@ def build_calendar(
     evening: bool,
     holidays: Iterable[date],
     origin: datetime,
+    pace: float = 1.0,
+    day_key: str = "",
 ) -> PersonCalendar:
+    """`pace`: the person's own factor on the day's budget; `day_key`: their day factors'
+    stream (see PersonCalendar)."""
     start, end = parse_hours(person.hours)
     curve = daily_curve(scenario.rhythm, start, end, evening)
     total = sum(curve)
-    budget = working_day_actions(scenario)
+    budget = working_day_actions(scenario) * pace
     profile = [v * budget / total for v in curve]
     return PersonCalendar(
         timezone=person.timezone,
@@ -208,6 +270,7 @@ def build_calendar(
         days_off=[WEEKDAYS.index(d) for d in person.days_off],
         holidays=holidays,
         origin=origin,
+        day_key=day_key,
     )
 
 

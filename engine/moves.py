@@ -4,12 +4,24 @@ teammates, who reviews this)."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.draws import pick
 from engine.state import TaskView
 from engine.workspace_defaults import STAGE, STAGE_BY_STATE
 from engine.world import Actor, World
+
+# What comes in is taken care of within this share of the person's usual day of actions
+# (uniformly: what came overnight is spread over the next day, as the day's own rhythm).
+RESPONSE_OF_DAY: Final = 1.0
+# Past this many pending keys, those long overdue are dropped (they belonged to work that went
+# elsewhere); a key dropped and seen again is drawn afresh.
+_DUE_KEPT: Final = 64
+
+# Kinds whose comment raises a topic others come back to (an answer, an unblocking).
+_TOPIC_STARTERS: Final = frozenset({"question", "where_is", "blocked"})
 
 
 def person_ref(world: World, person_id: str) -> PersonRef:
@@ -27,16 +39,40 @@ def comment(
     kind: ev.CommentKind,
     to: str | None = None,
     detail: str = "",
+    *,
+    topic: str = "",
+    replying_to: str = "",
+    reply_kind: str = "",
+    outcome: str = "",
+    waits_on: str = "",
+    period: str = "",
+    cover: str | None = None,
 ) -> None:
+    """Post a comment on `task`. A question, where-is or blocker without a `topic` starts one:
+    its own id (its answer, follow-ups and unblocking pass that id). `cover` names a colleague
+    the text mentions without addressing the comment to them (out-of-office)."""
     project = world.state.projects[task.project]
+    comment_id = world.next_id("c")
+    if not topic and kind in _TOPIC_STARTERS:
+        topic = comment_id
+    mentioned = to if to is not None else cover
+    cal = actor.calendar
     context = CommentContext(
         kind=kind,
         task_name=task.name,
         task_subject=world.subjects.get(task.id, task.name),
         project_name=project.name,
         author=person_ref(world, actor.id),
-        to=None if to is None else person_ref(world, to),
+        to=None if mentioned is None else person_ref(world, mentioned),
         detail=detail,
+        topic=topic,
+        replying_to=replying_to,
+        reply_kind=reply_kind,
+        outcome=outcome,
+        waits_on=waits_on,
+        task_state=task.state,
+        local_hour=int((world.clock - cal.day_start(cal.last_day)) // 3600) % 24,
+        period=period,
     )
     text = world.content.comment(world.content_rng, context)
     world.emit(
@@ -44,7 +80,7 @@ def comment(
             world.next_seq(),
             world.now,
             actor.id,
-            comment=world.next_id("c"),
+            comment=comment_id,
             task=task.id,
             kind=kind,
             text=text,
@@ -131,3 +167,66 @@ def complete(world: World, actor: Actor, task: TaskView) -> None:
     world.emit(ev.TaskCompleted(world.next_seq(), world.now, actor.id, task=task.id))
     if task.parent is None and actor.rng.random() < 0.6:
         comment(world, actor, task, "done")
+
+
+def follow(world: World, actor: Actor, task_id: str) -> None:
+    """The actor follows a task they got involved in (if they do not already)."""
+    task = world.state.tasks.get(task_id)
+    if task is not None and actor.id not in task.followers and task.assignee != actor.id:
+        world.emit(
+            ev.FollowerAdded(world.next_seq(), world.now, actor.id, task=task_id, follower=actor.id)
+        )
+
+
+def at_work(world: World, person: str) -> bool:
+    """Whether `person` works today by their own calendar and has not announced time away."""
+    who = world.by_id.get(person)
+    if who is None or world.state.people[person].away is not None:
+        return False
+    cal = who.calendar
+    return cal.is_working_day(cal.local(world.clock).date())
+
+
+def picks_up_unassigned(actor: Actor) -> bool:
+    """Whether the person takes unassigned work of the team on their own: contractors work on
+    what they are given (for engine.actions._pick_up)."""
+    return actor.role in ("lead", "individual_contributor")
+
+
+def waits_for_work(world: World, actor: Actor) -> bool:
+    """A contractor (who does not take unassigned work) with nothing to work on: the manager
+    hands them the next task (engine.projects), and the others leave it to them. (Only when
+    they run dry: a slow hand kept at the full work in progress would hold up projects.)"""
+    if picks_up_unassigned(actor) or actor.role == "manager":
+        return False
+    if world.state.people[actor.id].away is not None:
+        return False
+    mine = world.state.assigned[actor.id]
+    return not mine.new and not mine.in_progress
+
+
+def social_share(actor: Actor) -> float:
+    """How much of a teammate's likes and follows the person gives: contractors stay at the
+    edge of the team's conversation (for engine.actions._conversation)."""
+    return 0.3 if actor.role == "contractor" else 1.0
+
+
+def noticed(actor: Actor, key: str, share: float = RESPONSE_OF_DAY) -> bool:
+    """Whether `actor` has got round to `key` (a question, a review, a freed task): the first
+    time they see it they draw when, up to `share` of their usual day of their own actions later.
+    What piles up overnight is then taken care of through the morning in the person's own
+    rhythm, not all at their first moment of the day."""
+    due = actor.due.get(key)
+    if due is None:
+        delay = actor.rng.random() * share * actor.day_actions
+        due = actor.due[key] = actor.actions + round(delay)
+        if len(actor.due) > _DUE_KEPT:
+            stale = actor.actions - 5 * actor.day_actions
+            for old in [k for k, at in actor.due.items() if at < stale]:
+                del actor.due[old]
+    return actor.actions >= due
+
+
+def handled(actor: Actor, key: str) -> None:
+    """`key` is taken care of: a later one with the same key waits afresh."""
+    actor.due.pop(key, None)

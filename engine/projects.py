@@ -3,20 +3,39 @@ tasks, hand out work, and chase tasks that went quiet."""
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
 from typing import Final
 
 from engine import events as ev
-from engine.draws import between
-from engine.moves import assign, comment, move, person_ref, teammates
-from engine.state import ProjectView
+from engine.draws import pick
+from engine.moves import (
+    assign,
+    at_work,
+    comment,
+    follow,
+    handled,
+    move,
+    noticed,
+    person_ref,
+    teammates,
+    waits_for_work,
+)
+from engine.scope import (
+    HUNGRY_PER_WORKER,
+    SATURATED_PER_WORKER,
+    create_task,
+    grow_project,
+    own_open_projects,
+    unstarted_work,
+)
+from engine.state import ProjectView, TaskView
 from engine.workspace import (
     add_milestones,
-    after_task_created,
     project_extras,
     reach_milestones,
     run_portfolio,
     set_up_workspace,
-    task_extras,
 )
 from engine.world import Actor, World
 
@@ -27,8 +46,19 @@ SECTIONS: Final = (
     ("In review", "in_review"),
     ("Done", "done"),
 )
-QUIET_SECONDS: Final = 3 * 86400  # a task this quiet gets a "where is ...?"
+# A task quiet for this many whole working days of its assignee gets a "where is ...?"
+QUIET_WORKING_DAYS: Final = 3
 REOPEN_WINDOW_SECONDS: Final = 3 * 86400
+# Chance that a moment a manager could add a planned task to a new project goes elsewhere: the
+# tasks go in one at a time over the manager's day, not as a burst at its first moment.
+TASK_SETUP_PAUSE: Final = 0.5
+# Project cadence: a team with less unstarted work than HUNGRY_PER_WORKER (engine.scope) tasks
+# a head may get its next project after PULL_FORWARD of the interval; one with
+# SATURATED_PER_WORKER waits.
+PULL_FORWARD: Final = 0.75
+# Chance that a manager's otherwise idle moment goes on a question about a running task
+# (about one a working day at 22 actions a day).
+MANAGER_QUESTION_PROBABILITY: Final = 0.1
 
 
 def run_projects(world: World, actor: Actor) -> bool:
@@ -40,7 +70,9 @@ def run_projects(world: World, actor: Actor) -> bool:
         _post_status,
         _create_tasks,
         _start_project,
-        _assign,
+        _assign,  # before growing: an idle contractor gets what is there first
+        grow_project,
+        _ask_question,
         _chase_quiet,
         _reopen,
     ):
@@ -49,13 +81,8 @@ def run_projects(world: World, actor: Actor) -> bool:
     return False
 
 
-def _own_open_projects(world: World, actor: Actor) -> list[ProjectView]:
-    projects = world.state.projects
-    return [projects[p] for p in world.state.open_projects_by_owner.get(actor.id, ())]
-
-
 def _close_finished(world: World, actor: Actor) -> bool:
-    for project in _own_open_projects(world, actor):
+    for project in own_open_projects(world, actor):
         if world.task_queue.get(project.id) or not project.tasks:
             continue
         if project.open_tasks == 0:
@@ -68,15 +95,20 @@ def _close_finished(world: World, actor: Actor) -> bool:
                 world.subjects.pop(task_id, None)
                 world.blocked_until.pop(task_id, None)
             world.task_queue.pop(project.id, None)
+            world.spare_tasks.pop(project.id, None)
+            world.grown.pop(project.id, None)
+            world.followed_up.difference_update(finished)
+            world.judged_done.difference_update(finished)
             return True
     return False
 
 
 def _post_status(world: World, actor: Actor) -> bool:
     every = world.rates.status_update_every_seconds
-    for project in _own_open_projects(world, actor):
+    for project in own_open_projects(world, actor):
         last = project.last_status_at or project.created_at
-        if (world.now - last).total_seconds() >= every:
+        if (world.now - last).total_seconds() >= every and noticed(actor, "s" + project.id):
+            handled(actor, "s" + project.id)
             _status_update(world, actor, project, _health(world, actor, project))
             return True
     return False
@@ -126,15 +158,24 @@ def _status_update(
 
 
 def _start_project(world: World, actor: Actor) -> bool:
+    """A manager starts a project every `new_project_every_days` working days. A team about
+    to run out of work may get it early, but not before PULL_FORWARD of the interval; a team
+    with plenty unstarted waits (so open projects do not pile up whatever the cadence)."""
+    elapsed = world.clock - actor.last_project_at
     cadence = world.rates.new_project_every_seconds
-    projects = world.state.projects
-    backlog = sum(
-        len(projects[p].unassigned) + len(world.task_queue.get(p, ()))
-        for p in world.state.open_projects_by_team.get(actor.person.team, ())
-    )
-    hungry = backlog < max(2, len(teammates(world, actor)) // 2)
-    if not hungry and world.clock - actor.last_project_at < cadence:
+    if elapsed < PULL_FORWARD * cadence:
         return False
+    waiting, workers, idle = unstarted_work(world, actor.person.team)
+    # Due: started within a day of the manager's time; at once for a team short of work, and
+    # a manager's first project at once.
+    hungry = idle or waiting < HUNGRY_PER_WORKER * max(1, workers)
+    if not hungry and actor.last_project_at > -math.inf and not noticed(actor, "project"):
+        return False
+    if not idle:
+        if elapsed < cadence and waiting >= HUNGRY_PER_WORKER * max(1, workers):
+            return False
+        if workers and waiting >= SATURATED_PER_WORKER * workers:
+            return False
     blueprint = world.content.project(
         world.content_rng, industry=world.scenario.industry, index=world.project_index()
     )
@@ -166,64 +207,26 @@ def _start_project(world: World, actor: Actor) -> bool:
         )
     size = world.scenario.work.tasks_per_project
     world.task_queue[project_id] = list(blueprint.tasks[:size])
+    world.spare_tasks[project_id] = list(blueprint.tasks[size:])  # for when scope grows
     actor.last_project_at = world.clock
+    handled(actor, "project")
     return True
 
 
+def _short_of_work(world: World, actor: Actor) -> bool:
+    waiting, workers, idle = unstarted_work(world, actor.person.team)
+    return idle > 0 or waiting < HUNGRY_PER_WORKER * max(1, workers)
+
+
 def _create_tasks(world: World, actor: Actor) -> bool:
-    rng, rates = actor.rng, world.rates
-    for project in _own_open_projects(world, actor):
+    rng = actor.rng
+    for project in own_open_projects(world, actor):
         queue = world.task_queue.get(project.id)
         if not queue:
             continue
-        for _ in range(min(len(queue), between(rng, 1, 3))):
-            blueprint = queue.pop(0)
-            today = world.local_today(actor)
-            task_id = world.next_id("t")
-            followers = tuple(
-                a.id
-                for a in teammates(world, actor)
-                if rng.random() < rates.follower_probability / 3
-            )
-            world.subjects[task_id] = blueprint.subject
-            due_on = world.workdays_after(actor, today, between(rng, 3, 15))
-            extras = task_extras(world, actor, blueprint.name, blueprint.subject, due_on)
-            world.emit(
-                ev.TaskCreated(
-                    world.next_seq(),
-                    world.now,
-                    actor.id,
-                    task=task_id,
-                    project=project.id,
-                    notes=blueprint.notes,
-                    section=project.sections.get("new"),
-                    due_on=due_on,
-                    start_on=today if rng.random() < 0.3 else None,
-                    followers=followers,
-                    name=extras.name,
-                    assignee=extras.assignee,
-                    subtype=extras.subtype,
-                    tags=extras.tags,
-                    custom_fields=extras.custom_fields,
-                )
-            )
-            after_task_created(world, actor, task_id, project)
-            if extras.subtype != "default_task":
-                continue  # approvals have no subtasks
-            for sub_name in blueprint.subtasks:
-                sub_id = world.next_id("t")
-                world.subjects[sub_id] = blueprint.subject
-                world.emit(
-                    ev.TaskCreated(
-                        world.next_seq(),
-                        world.now,
-                        actor.id,
-                        task=sub_id,
-                        project=project.id,
-                        name=sub_name,
-                        parent=task_id,
-                    )
-                )
+        if rng.random() < TASK_SETUP_PAUSE and not _short_of_work(world, actor):
+            return False  # a project's tasks go in over a day or so, sooner when work runs short
+        create_task(world, actor, project, queue.pop(0))
         if not queue:  # all tasks are in: now the milestones can wait on some of them
             add_milestones(world, actor, project)
         return True
@@ -231,43 +234,81 @@ def _create_tasks(world: World, actor: Actor) -> bool:
 
 
 def _assign(world: World, actor: Actor) -> bool:
-    if actor.rng.random() < 0.5:
-        return False
+    """Hand out an unassigned task: now and then to whoever has least, at once to someone with
+    nothing at all or to a contractor with room for one (they do not pick up work on their
+    own, and would sit idle)."""
+    assigned = world.state.assigned
     people = [
         a
         for a in teammates(world, actor)
         if a.role != "manager" and world.state.people[a.id].away is None
     ]
-    if not people:
+    idle = [a for a in people if not assigned[a.id].count or waits_for_work(world, a)]
+    if not people or (not idle and actor.rng.random() < 0.5):
         return False
-    for project in _own_open_projects(world, actor):
+    for project in own_open_projects(world, actor):
         if project.unassigned:
             task_id = next(iter(project.unassigned))
-            assigned = world.state.assigned
-            assignee = min(people, key=lambda a: (assigned[a.id].count, a.id))
+            assignee = min(idle or people, key=lambda a: (assigned[a.id].count, a.id))
             assign(world, actor, task_id, assignee.id)
             return True
     return False
 
 
+def _ask_question(world: World, actor: Actor) -> bool:
+    """Managers ask too: a question to whoever works on a running task of theirs (at work, not
+    asked about it already), and they follow the task from then on."""
+    rng = actor.rng
+    if rng.random() >= MANAGER_QUESTION_PROBABILITY:
+        return False
+    state = world.state
+    candidates: list[TaskView] = []
+    for project in own_open_projects(world, actor):
+        for task_id in project.tasks:
+            task = state.tasks[task_id]
+            if (
+                task.state in ("in_progress", "in_review")
+                and task.parent is None
+                and task.assignee not in (None, actor.id)
+            ):
+                candidates.append(task)
+    if not candidates:
+        return False
+    task = pick(rng, candidates)
+    assignee = task.assignee
+    if assignee is None or not at_work(world, assignee):
+        return False
+    if any(q.task == task.id for q in state.asked[assignee].values()):
+        return False
+    comment(world, actor, task, "question", to=assignee)
+    follow(world, actor, task.id)
+    return True
+
+
 def _chase_quiet(world: World, actor: Actor) -> bool:
     today = world.local_today(actor)
-    if actor.last_chase_day == today:  # look for quiet tasks once a day
+    # Look for quiet tasks once a day, at some moment of it (not always at its first).
+    if actor.last_chase_day == today or not noticed(actor, "chase"):
         return False
     actor.last_chase_day = today
+    handled(actor, "chase")
     state = world.state
-    for project in _own_open_projects(world, actor):
+    for project in own_open_projects(world, actor):
         for task_id in project.tasks:
             task = state.tasks[task_id]
             if (
                 task.completed
                 or task.assignee in (None, actor.id)
                 or task.parent is not None
-                or task.state in ("new", "blocked")
+                or task.state == "blocked"
+                # not started yet: worth asking about once it is overdue
+                or (task.state == "new" and (task.due_on is None or task.due_on >= today))
             ):
                 continue
             quiet_since = task.last_activity
-            if quiet_since is None or (world.now - quiet_since).total_seconds() < QUIET_SECONDS:
+            if quiet_since is None or (world.now - quiet_since).days < QUIET_WORKING_DAYS:
+                continue  # (a cheap first sieve: working days are fewer than calendar days)
+            if not _quiet_long_enough(world, task.assignee, quiet_since):
                 continue
             asked = state.asked[task.assignee]
             if any(q.task == task_id for q in asked.values()):
@@ -277,25 +318,44 @@ def _chase_quiet(world: World, actor: Actor) -> bool:
     return False
 
 
+def _quiet_long_enough(world: World, person: str, since: datetime) -> bool:
+    """Whether `person` is at work today and has let QUIET_WORKING_DAYS of their own working
+    days pass since `since` (days off, holidays and time away do not count). Someone who is
+    out of office, or has announced they are about to be, is left alone: the task waits."""
+    if not at_work(world, person):
+        return False
+    cal = world.by_id[person].calendar
+    since_seconds = (since - world.origin).total_seconds()
+    return cal.working_days_between(since_seconds, world.clock) >= QUIET_WORKING_DAYS
+
+
 def _reopen(world: World, actor: Actor) -> bool:
+    """The project's owner looks at each task finished in their projects once, soon after, and
+    reopens it with the scenario's reopen probability (per finished task: how often the owner
+    has a spare moment does not change it)."""
     state = world.state
-    if not state.recently_completed or actor.rng.random() >= world.rates.reopen_probability:
-        return False
-    task = state.tasks.get(state.recently_completed[-1])
-    if task is None or task.subtype != "default_task":
-        return False
-    owner = state.projects[task.project].owner
-    if (
-        owner != actor.id
-        or state.projects[task.project].completed
-        or not task.completed
-        or task.parent is not None
-        or task.assignee is None
-        or task.completed_at is None
-        or (world.now - task.completed_at).total_seconds() > REOPEN_WINDOW_SECONDS
-    ):
-        return False
-    world.emit(ev.TaskReopened(world.next_seq(), world.now, actor.id, task=task.id))
-    move(world, actor, task, "in_progress")
-    comment(world, actor, task, "review_feedback", to=task.assignee)
-    return True
+    for task_id in state.recently_completed:
+        task = state.tasks.get(task_id)
+        if (
+            task is None
+            or task_id in world.judged_done
+            or task.subtype != "default_task"
+            or task.parent is not None
+            or state.projects[task.project].owner != actor.id
+        ):
+            continue
+        world.judged_done.add(task_id)
+        if (
+            actor.rng.random() >= world.rates.reopen_probability
+            or state.projects[task.project].completed
+            or not task.completed
+            or task.assignee is None
+            or task.completed_at is None
+            or (world.now - task.completed_at).total_seconds() > REOPEN_WINDOW_SECONDS
+        ):
+            continue
+        world.emit(ev.TaskReopened(world.next_seq(), world.now, actor.id, task=task.id))
+        move(world, actor, task, "in_progress")
+        comment(world, actor, task, "review_feedback", to=task.assignee, outcome="reopened")
+        return True
+    return False

@@ -96,7 +96,7 @@ class Work(Struct):
     # Share of reviews that send the task back for changes.
     changes_requested_probability: float = 0.25
     # Tasks a contributor keeps in progress at once.
-    work_in_progress: int = 2
+    work_in_progress: int = 3
 
 
 class OutOfOffice(Struct):

@@ -118,6 +118,11 @@ class TaskView:
     dependents: dict[str, None]
     blocked_by: str | None
     approval_status: str | None  # approvals: pending until decided
+    # The comment that said why the task is blocked now (its unblocking resolves that reason).
+    blocker: str | None
+    # Progress notes on the task on `notes_day` (the author's local date): people pace them.
+    notes_day: date | None
+    notes_that_day: int
 
     def __init__(
         self,
@@ -149,19 +154,27 @@ class TaskView:
         self.depends_on, self.dependents = {}, {}
         self.blocked_by = None
         self.approval_status = approval_status
+        self.blocker = None
+        self.notes_day, self.notes_that_day = None, 0
 
 
 @dataclass(slots=True, init=False)
 class Question:
     """A question or where-is waiting for an answer from the person it was put to (its
-    initialiser written out, as TaskView's)."""
+    initialiser written out, as TaskView's). Its comment id (the key it is kept under) is its
+    topic; `kind` and `text` let the answer reply to what was asked."""
 
     task: str
     asker: str
     at: datetime
+    kind: str
+    text: str
 
-    def __init__(self, task: str, asker: str, at: datetime) -> None:
+    def __init__(
+        self, task: str, asker: str, at: datetime, kind: str = "question", text: str = ""
+    ) -> None:
         self.task, self.asker, self.at = task, asker, at
+        self.kind, self.text = kind, text
 
 
 class Assignments:

@@ -97,6 +97,7 @@ def _task_state_changed(state: State, e: ev.TaskStateChanged) -> None:
         if _task(state, e, e.blocked_by).completed:
             raise _fail(e, f"task {e.task!r} cannot wait on {e.blocked_by!r}: it is complete")
     task.blocked_by = e.blocked_by
+    task.blocker = None  # a new block gives its reason in the comment that follows
     if task.state == "done" and task.completed:
         raise _fail(e, f"task {e.task!r} must be reopened before it moves out of done")
     if task.state == "in_review" and task.reviewer is not None:
@@ -160,8 +161,18 @@ def _comment_added(state: State, e: ev.CommentAdded) -> None:
     kind = e.kind
     if e.to is not None:
         _person(state, e, e.to)
-    if kind in ("question", "where_is") and e.to is not None:
-        state.asked[e.to][e.comment] = Question(task=e.task, asker=e.actor, at=e.at)
+    if kind == "progress":
+        day = e.at.astimezone(state.people[e.actor].tz).date()
+        if task.notes_day != day:
+            task.notes_day, task.notes_that_day = day, 0
+        task.notes_that_day += 1
+    elif kind == "blocked":
+        if task.blocker is None and task.state == "blocked":
+            task.blocker = e.comment
+    elif kind in ("question", "where_is") and e.to is not None:
+        state.asked[e.to][e.comment] = Question(
+            task=e.task, asker=e.actor, at=e.at, kind=kind, text=e.text
+        )
     elif kind in ("answer", "sorry_for_delay"):
         pending = state.asked[e.actor]
         for comment_id in [c for c, q in pending.items() if q.task == e.task]:

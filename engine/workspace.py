@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 
 from engine import events as ev
 from engine.draws import between, pick, uniform, weighted
-from engine.moves import change_field, comment, person_ref, teammates
+from engine.moves import change_field, comment, handled, noticed, person_ref, teammates
 from engine.state import ProjectView, TaskView
 from engine.workspace_defaults import PRIORITY, STAGE, STAGE_BY_STATE, TAG_COLORS
 from engine.workspace_defaults import custom_fields as field_specs
@@ -107,9 +107,10 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
     if world.tag_ids and rng.random() < 0.6:
         tags = tuple(rng.sample(world.tag_ids, k=min(len(world.tag_ids), between(rng, 1, 2))))
     if rng.random() < space.approval_share:
+        # Someone else approves: never the one asking (who is not its assignee either).
         approvers = [
             a.id
-            for a in (actor, *teammates(world, actor))
+            for a in teammates(world, actor)
             if a.role in APPROVERS and world.state.people[a.id].away is None
         ]
         if approvers:
@@ -240,20 +241,26 @@ def escalate_priority(world: World, actor: Actor, task: TaskView) -> None:
 
 
 def decide_approval(world: World, actor: Actor) -> bool:
-    """Approvers decide pending approvals assigned to them, usually not the same hour."""
-    if actor.role not in APPROVERS or actor.rng.random() < 0.5:
+    """Approvers decide pending approvals assigned to them, usually not the same hour (each
+    within a day of their own working time, see engine.moves.noticed)."""
+    if actor.role not in APPROVERS:
         return False
     tasks = world.state.tasks
     for task_id in world.state.assigned[actor.id].new:
         task = tasks[task_id]
-        if task.subtype == "approval" and task.approval_status == "pending":
+        if (
+            task.subtype == "approval"
+            and task.approval_status == "pending"
+            and noticed(actor, "a" + task_id)
+        ):
+            handled(actor, "a" + task_id)
             status = weighted(actor.rng, APPROVAL_OUTCOMES, _APPROVAL_CUMULATIVE)
             world.emit(
                 ev.ApprovalDecided(
                     world.next_seq(), world.now, actor.id, task=task_id, status=status
                 )
             )
-            comment(world, actor, task, "review_feedback", to=task.creator)
+            comment(world, actor, task, "review_feedback", to=task.creator, outcome=status)
             _finish_one_step(world, actor, task)
             return True
     return False
@@ -267,7 +274,10 @@ def reach_milestones(world: World, actor: Actor) -> bool:
         task = tasks.get(milestone)
         if task is None:  # gone with its finished project
             del mine[milestone]
-        elif all(tasks[d].completed for d in task.depends_on if d in tasks):
+        elif all(tasks[d].completed for d in task.depends_on if d in tasks) and noticed(
+            actor, "m" + milestone
+        ):
+            handled(actor, "m" + milestone)
             _finish_one_step(world, actor, task)
             del mine[milestone]
             return True
@@ -328,7 +338,9 @@ def run_portfolio(world: World, actor: Actor) -> bool:
             return True
     every = world.rates.status_update_every_seconds
     last = portfolio.last_status_at
-    if portfolio.projects and (last is None or (world.now - last).total_seconds() >= every):
+    due = last is None or (world.now - last).total_seconds() >= every
+    if portfolio.projects and due and noticed(actor, "p" + portfolio_id):
+        handled(actor, "p" + portfolio_id)
         _portfolio_status(world, actor, portfolio_id)
         return True
     return False

@@ -47,6 +47,15 @@ class Actor:
     work_threshold: float = 1.0
     blockers_due: int = 0  # blockers drawn but not yet hit (see engine.actions._pace)
     comment_credit: float = 0.0
+    # The person's actions so far, and per task the action of their last note on it: notes
+    # are spaced in the person's own activity (see engine.conversation).
+    actions: int = 0
+    noted: dict[str, int] = field(default_factory=dict)
+    note_gap: int = 1
+    # What the person will get round to, by key (a question, a review, a freed task, a slipped
+    # due date): the action by which they will have (see engine.moves.noticed).
+    due: dict[str, int] = field(default_factory=dict)
+    day_actions: float = 0.0  # their usual working day's expected actions
     away_rng: random.Random = field(default_factory=random.Random)
     planned_until: date = date.min
     holiday_years: set[int] = field(default_factory=set)
@@ -138,6 +147,31 @@ def stream(seed: int, name: str) -> random.Random:
     return random.Random(f"{seed}:{name}")
 
 
+# Notes of one person on one task are at least this share of their usual day's actions apart
+# (engine.conversation spaces them in activity, not by the clock).
+NOTE_GAP_OF_DAY: Final = 0.6
+PACE_SIGMA: Final = 0.3  # the spread (σ of the log) of people's personal pace
+
+
+def personal_paces(scenario: Scenario) -> dict[str, float]:
+    """Person id → their steady pace: some people simply do more in the workspace than others.
+    Lognormal around 1, each from its own stream, then scaled so the mean is 1 among each
+    team's managers and among the rest (the team does what the scenario's rates say, and its
+    contributors' working weeks are their head count's; who does how much of it varies)."""
+    raw: dict[str, float] = {}
+    teams: dict[tuple[str, bool], list[str]] = {}
+    for i, person in enumerate(scenario.people, start=1):
+        pid = f"u{i}"
+        raw[pid] = math.exp(stream(scenario.seed, f"{pid}:pace").gauss(0.0, PACE_SIGMA))
+        teams.setdefault((person.team, person.role == "manager"), []).append(pid)
+    paces: dict[str, float] = {}
+    for members in teams.values():
+        mean = sum(raw[p] for p in members) / len(members)
+        for p in members:
+            paces[p] = raw[p] / mean
+    return paces
+
+
 class World:
     def __init__(
         self,
@@ -171,8 +205,13 @@ class World:
         self.counters: dict[str, int] = {}
         self.person_refs: dict[str, PersonRef] = {}  # how content refers to each person
         self.subjects: dict[str, str] = {}  # task id → the noun phrase comments mention
-        self.blocked_until: dict[str, float] = {}  # task id → sim seconds
+        self.blocked_until: dict[str, float] = {}  # task id → the assignee's action it ends at
         self.task_queue: dict[str, list[TaskBlueprint]] = {}  # project id → tasks still to create
+        # project id → tasks its plan left for later, added when the team runs short of work
+        self.spare_tasks: dict[str, list[TaskBlueprint]] = {}
+        self.grown: dict[str, int] = {}  # project id → tasks added since its plan was in
+        self.followed_up: set[str] = set()  # finished tasks that got a follow-up
+        self.judged_done: set[str] = set()  # finished tasks their owner considered reopening
         # Workspace objects (custom fields, tags, milestones, portfolios): see engine.workspace.
         self.workspace_ready = False
         self.field_ids: dict[str, str] = {}  # field name → id
@@ -200,6 +239,7 @@ class World:
     def _make_actors(self) -> list[Actor]:
         sc = self.scenario
         actors = []
+        paces = personal_paces(sc)
         for i, person in enumerate(sc.people, start=1):
             if self.shard.count > 1 and person.team != self.shard.team:
                 continue
@@ -208,7 +248,15 @@ class World:
             evening = person.evening
             if evening is None:
                 evening = rng.random() < sc.rhythm.evening_share
-            calendar = build_calendar(sc, person, evening=evening, holidays=(), origin=self.origin)
+            calendar = build_calendar(
+                sc,
+                person,
+                evening=evening,
+                holidays=(),
+                origin=self.origin,
+                pace=paces[pid],
+                day_key=f"{sc.seed}:{pid}:days",
+            )
             actor = Actor(
                 id=pid,
                 person=person,
@@ -221,6 +269,8 @@ class World:
             )
             self.plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
             actor.work_threshold = uniform(rng, 0.5, 1.5)
+            actor.day_actions = calendar.cumulative[-1]
+            actor.note_gap = max(1, round(NOTE_GAP_OF_DAY * actor.day_actions))
             actors.append(actor)
         return actors
 

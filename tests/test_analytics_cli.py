@@ -38,10 +38,16 @@ def cli(*args: str, code: int = 0):
 
 
 # A small team whose work rates are zero: every realism check can pass, and one person works
-# weekends, one lives at +05:45, one has an evening peak, so the checks are not trivial.
+# weekends, one lives at +05:45, one has an evening peak, so the checks are not trivial. Busy
+# and chatty, so that each check has enough events to judge.
 MIXED_TEAM = {
     "days": 21,
-    "work": {"completion_rate_per_week": 0, "blocked_rate_per_week": 0},
+    "activity": "high",
+    "work": {
+        "completion_rate_per_week": 0,
+        "blocked_rate_per_week": 0,
+        "comments_per_task_per_day": 4,
+    },
     "people": [
         {"name": "Mia Manager", "role": "manager", "timezone": "America/New_York"},
         {"name": "Lee Lead", "role": "lead", "timezone": "Europe/Berlin", "hours": "eu"},
@@ -242,7 +248,7 @@ def test_check_rules(rule, measured, passed) -> None:
 
 
 def test_stats_says_when_a_table_shows_only_the_busiest_rows(tmp_path) -> None:
-    run = simulate(tmp_path / "sixty", {"days": 60})  # the built-in team
+    run = simulate(tmp_path / "busy", {"days": 150})  # the built-in team
     projects = len(json.loads(cli("stats", str(run), "--json").stdout)["by_project"])
     assert projects > 15
     text = cli("stats", str(run)).stdout

@@ -76,10 +76,21 @@ def three_days(tmp_path_factory) -> Path:
 
 def test_a_run_is_judged_on_its_scenario_days_not_its_event_dates(three_days) -> None:
     """US evening events fall on the next UTC day; the exposure still counts three days."""
+    from engine.calendar import working_day_actions
+    from engine.world import World
+
     manifest = read_manifest(three_days)
     assert manifest.last_at.date() == MONDAY + timedelta(days=3)  # Thursday in UTC
-    contributors = [p for p in manifest.scenario.people if p.role in CONTRIBUTOR_ROLES]
-    weeks = len(contributors) * 3 / 5  # nobody is away in their first days
+    # Nobody is away in their first days: each contributor's three days, each weighed by its
+    # day factor and the person's own pace (the simulation's: a busy day is a bigger share).
+    world = World(manifest.scenario, None, lambda event: None)
+    budget = working_day_actions(manifest.scenario)
+    weeks = sum(
+        a.calendar.cumulative[-1] / budget * a.calendar.day_factor(MONDAY + timedelta(days=k)) / 5
+        for a in world.actors
+        if a.role in CONTRIBUTOR_ROLES
+        for k in range(3)
+    )
     check = checks_of(three_days)["completion_rate_per_week"]
     count = int(check.detail.split()[0])
     assert f"over {weeks:.1f} contributor working weeks" in check.detail

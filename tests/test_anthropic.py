@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import msgspec
@@ -207,12 +206,10 @@ def test_prefetch_waits_only_for_its_own_project(fake, tmp_path):
     assert pre.script(0) is None
     assert pre.script(1) is not None and pre.script(2) is not None
     assert pre.script(3) is not None  # past the estimate: fetched on demand
-    deadline = time.monotonic() + 30  # #4 is fetched one ahead (close cancels what waits)
-    while f.ledger.decision(4) is None and time.monotonic() < deadline:
-        time.sleep(0.01)
     pre.close()
-    assert fake.calls["messages"] == 2 + 4  # 3 planned, #3 on demand, #4 one ahead
-    assert f.ledger.decision(5) is None
+    # 3 planned, #3 on demand, nothing ahead of it: the run may end there
+    assert fake.calls["messages"] == 2 + 3
+    assert f.ledger.decision(4) is None
 
 
 # -- the key, the model, the cache ---------------------------------------------------------

@@ -19,7 +19,7 @@ from tests.test_anthropic_cli import environment, in_process
 
 KEY = "sk-ant-budget-test-3b81-secret"
 SEGMENT = Path("events") / "00000001.jsonl"
-CLAUDE = ("--content", "anthropic", "--days", "30", "--seed", "8")
+CLAUDE = ("--content", "anthropic", "--days", "60", "--seed", "8")
 
 
 def projects_used(run: Path) -> int:
@@ -66,7 +66,7 @@ def test_budget_buys_the_same_projects_whatever_order_calls_finish_in(tmp_path, 
 
 
 def test_a_budgeted_run_killed_mid_run_resumes_to_the_uninterrupted_runs_choices(tmp_path, rng):
-    budget = "0.03"  # about 11 of the month's 18 blueprints
+    budget = "0.03"  # runs out part-way through these 60 days (the test checks it does)
     reference_log, reference = budgeted_run(tmp_path, "ref", budget, random.Random(rng.random()))
     assert in_project_order(reference)
     with FakeAnthropic(key=KEY) as fake:

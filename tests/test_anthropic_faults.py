@@ -278,6 +278,32 @@ def test_prefetch_keeps_a_window_ahead_not_the_whole_estimate(fake, tmp_path):
     assert session.ledger.decision(7) is None
 
 
+def test_a_run_that_makes_its_estimate_buys_no_more(fake, tmp_path):
+    """The window stops at the estimate's last project: no call one past it (the run may well
+    end there); past the estimate a blueprint is fetched when its project starts."""
+    session = LlmSession(scenario(days=5), KEY, options(tmp_path))
+    pre = Prefetcher(session.fetcher, workers=2, ahead=2, batch_min=1000)
+    pre.prepare(4)
+    for index in range(4):
+        assert pre.script(index) is not None
+    pre.close()
+    assert fake.calls["messages"] == 4
+    assert session.ledger.decision(4) is None
+
+
+def test_the_default_month_buys_no_more_blueprints_than_it_makes_projects(fake, tmp_path):
+    """The estimate comes from a template dry run; a run with Claude's blueprints may start a
+    project fewer, so the prefetch buys a share of it ahead and the rest as projects start."""
+    from engine import events as ev
+    from tests.test_anthropic import run
+
+    session = LlmSession(scenario(days=30), KEY, options(tmp_path))
+    _, events = run(session, tmp_path / "month")
+    usage = session.close()
+    projects = sum(isinstance(e, ev.ProjectCreated) for e in events)
+    assert 0 < usage.calls <= projects, (usage.calls, projects)
+
+
 def test_project_estimate_of_a_long_run_uses_the_later_rate():
     from engine.content.templates import TemplateSource
     from engine.organisation import simulate

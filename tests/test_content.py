@@ -297,8 +297,8 @@ def test_first_name():
 
 # Structural checks of the vocabulary: they cover every template, not just the ones drawn.
 
-FIXED_FIELDS = {"s", "S", "me", "d", "is", "looks", "needs", "does"}
-INDUSTRY_FIELDS = set(vc.GENERIC_SLOTS) | {"cls", "plan", "q"}
+FIXED_FIELDS = {"s", "S", "me", "d", "w", "p", "is", "looks", "needs", "does"}
+INDUSTRY_FIELDS = set(vc.GENERIC_SLOTS) | {"cls", "plan", "nit", "q"}
 
 
 def fields(template: str) -> set[str]:
@@ -306,12 +306,16 @@ def fields(template: str) -> set[str]:
 
 
 def test_every_comment_template_uses_only_known_fields_and_bodies_mention_the_subject():
-    for kind in COMMENT_KINDS:
-        parts = vc.KINDS[kind]
-        for part, templates in parts.items():
+    assert {name.split(":")[0] for name in vc.VARIANTS} <= set(COMMENT_KINDS)
+    for kind, parts in [*((k, vc.KINDS[k]) for k in COMMENT_KINDS), *vc.VARIANTS.items()]:
+        for part, tagged in parts.items():
             allowed = FIXED_FIELDS | INDUSTRY_FIELDS | RAW["finance"].keys()
             allowed = (allowed | {"to"}) if part.endswith("_to") else allowed
-            for template in templates:
+            for template in tagged:
+                if template.startswith("~"):  # an hour tag
+                    tag, _, template = template.partition(" ")
+                    assert tag[1:] in vc.HOUR_TAGS, (kind, tag)
+                assert "Auto-reply" not in template, (kind, template)
                 assert fields(template) <= allowed - {"themes", "common"}, (kind, template)
                 if part.startswith("bodies"):
                     assert fields(template) & {"s", "S"}, (kind, template)
@@ -416,3 +420,69 @@ def test_fill_equals_format_map_with_the_same_draws_for_every_vocabulary_templat
             pools,
         )
         assert got == expected
+
+
+# The context of a reply: topic, outcome, hour, what it answers.
+
+_ANN = PersonRef(name="Ann Lee", role="lead")
+_BOB = PersonRef(name="Bob Roe", role="individual_contributor")
+
+
+def _ctx(kind, **more) -> CommentContext:
+    return CommentContext(
+        kind=kind, task_name="Draft the migration runbook", task_subject="the migration runbook",
+        project_name="P", author=_ANN, **more,
+    )  # fmt: skip
+
+
+def test_an_answer_answers_the_question_of_its_topic(rng):
+    source = TemplateSource()
+    pairs = dict(zip(v_tm.TECHNOLOGY["qst"], v_tm.TECHNOLOGY["ans"], strict=True))
+    for n in range(40):
+        question = source.comment(rng, _ctx("question", to=_BOB, topic=f"c{n}"))
+        answer = source.comment(
+            rng, _ctx("answer", to=_BOB, topic=f"c{n}", replying_to=question, reply_kind="question")
+        )
+        asked = [q for q in pairs if q in question]
+        assert len(asked) == 1 and pairs[asked[0]] in answer, (question, answer)
+
+
+def test_a_where_is_gets_a_status_and_review_text_follows_the_outcome(rng):
+    source = TemplateSource()
+    decisions = set(v_tm.TECHNOLOGY["ans"])
+    for state in ("new", "in_progress", "blocked", "in_review", "done", ""):
+        reply = source.comment(
+            rng, _ctx("answer", to=_BOB, reply_kind="where_is", task_state=state, topic="c1")
+        )
+        assert not any(d in reply for d in decisions), reply
+    for _ in range(20):
+        assert re.search(
+            r"Approving|approving|Happy with|good to go|good to me|Signing off",
+            source.comment(rng, _ctx("review_feedback", to=_BOB, outcome="approved")),
+        )
+        for outcome, says in (("rejected", r"Not approving|can't sign off|Rejecting|Declining"),
+                              ("reopened", r"Reopening|reopen")):  # fmt: skip
+            text = source.comment(rng, _ctx("review_feedback", to=_BOB, outcome=outcome))
+            assert re.search(says, text) and "Happy with" not in text, text
+
+
+def test_hour_tagged_phrases_need_a_fitting_hour(rng):
+    source = TemplateSource()
+    morning = [source.comment(rng, _ctx("progress", local_hour=9)) for _ in range(300)]
+    evening = [source.comment(rng, _ctx("progress", local_hour=17)) for _ in range(300)]
+    unknown = [source.comment(rng, _ctx("progress")) for _ in range(300)]
+    assert not any("End of day" in t for t in morning + unknown)
+    assert any("End of day" in t for t in evening)
+    assert not any("before standup" in t for t in evening + unknown)
+
+
+def test_blocker_and_unblocking_share_a_reason_and_a_dependency_is_named(rng):
+    source = TemplateSource()
+    pairs = dict(zip(v_tm.TECHNOLOGY["blk"], v_tm.TECHNOLOGY["unb"], strict=True))
+    for n in range(30):
+        blocked = source.comment(rng, _ctx("blocked", topic=f"c{n}"))
+        unblocked = source.comment(rng, _ctx("unblocked", topic=f"c{n}"))
+        reason = [b for b in pairs if b in blocked]
+        assert len(reason) == 1 and pairs[reason[0]] in unblocked, (blocked, unblocked)
+    waiting = source.comment(rng, _ctx("blocked", waits_on="Set up the staging environment"))
+    assert '"Set up the staging environment"' in waiting

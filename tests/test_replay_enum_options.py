@@ -57,7 +57,7 @@ MISSING = {("Priority", "Urgent"), ("Component", "Frontend"), ("Component", "Inf
 
 @pytest.fixture(scope="module")
 def template_run(tmp_path_factory) -> Path:
-    run = make_workspace_run(tmp_path_factory.mktemp("runs") / "enum", days=1)
+    run = make_workspace_run(tmp_path_factory.mktemp("runs") / "enum", days=1, seed=3)
     fields = {e.field: e for e in events_of(run) if isinstance(e, ev.CustomFieldCreated)}
     by_name = {f.name: f for f in fields.values()}
     for name, options in EXISTING.items():  # the premise of every test here

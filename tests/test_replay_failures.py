@@ -96,7 +96,8 @@ def test_early_failures_stop_the_replay_and_retry_failed_delivers_everything_onc
         lines = first.stdout.splitlines()
         # Everyone whose joining failed takes their work along: nothing else could be sent.
         assert counts["applied"] == 0 and counts["failed"] >= 1 and counts["not sent"] >= 1
-        assert counts["failed"] + counts["not sent"] >= 40  # the ratio's minimum, then stopped
+        # Stopped once more than 25 % of at least 40 events read failed or depend on a failure.
+        assert counts["failed"] + counts["not sent"] > 0.25 * 40
         assert lines[-2].startswith(
             "Stopped early: more than 25% of the events failed or depend on one that failed ("
         ), first.stdout

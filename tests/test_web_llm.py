@@ -143,7 +143,8 @@ def test_claude_job_resumes_after_a_restart_only_with_the_key(serve, tmp_path):
 
 def test_a_claude_job_whose_endpoint_stops_answering_says_so_and_finishes(tmp_path, monkeypatch):
     with FakeAnthropic(key=KEY, batch_polls=1) as silent:
-        silent.hang_routes.add("messages")  # the key check answers; no blueprint call does
+        # The key check answers; no blueprint call does. 30 days: enough projects for 3 calls.
+        silent.hang_routes.add("messages")
         monkeypatch.setenv("ANTHROPIC_BASE_URL", silent.base_url)
         monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
         options = LlmOptions(cache_dir=tmp_path / "cache", batch_min=1000, poll_seconds=0,
@@ -152,8 +153,8 @@ def test_a_claude_job_whose_endpoint_stops_answering_says_so_and_finishes(tmp_pa
         server = ServerThread(create_app(runner)).start()
         try:
             api = server.url + "/api"
-            created = requests.post(f"{api}/jobs", json={"scenario": {"days": 4, "seed": 3,
-                                    "content": "anthropic"}, "speed": FAST}, timeout=60)  # fmt: skip
+            created = requests.post(f"{api}/jobs", json={"scenario": {"days": 30, "seed": 3,
+                                    "content": "anthropic"}, "speed": "max"}, timeout=60)  # fmt: skip
             assert created.status_code == 201, created.text
             job = _finished(api, created.json()["id"])
         finally:

@@ -127,17 +127,20 @@ class Exposure:
 
 
 def exposure(calendar: PersonCalendar, window: Window) -> Exposure:
+    """Each working day counts with the calendar's own factor for it (a busy day, a quiet
+    one, a day in meetings: the same factors the simulation used)."""
     profile = calendar.profile
     out = Exposure()
-    whole = whole_weekend = 0  # working days entirely inside the window: the full profile
+    whole = whole_weekend = 0.0  # working days entirely inside the window: the full profile
     for day, a, b in _working_spans(calendar, window):
         weekend = day.weekday() >= 5
+        factor = calendar.day_factor(day)
         if a == 0 and b >= DAY_SECONDS:
-            whole += 1
-            whole_weekend += weekend
+            whole += factor
+            whole_weekend += factor if weekend else 0.0
             continue
         for bin_, share in _bins(a, b):
-            actions = profile[bin_] * share
+            actions = profile[bin_] * share * factor
             out.by_hour[bin_ * BIN_SECONDS // 3600] += actions
             out.actions += actions
             out.weekend += actions if weekend else 0.0
@@ -185,9 +188,10 @@ class Integrator:
         """Integrate the intensity from start to end (naive UTC datetimes) inside the window."""
         clipped = Window(tuple(self.window.clip(start.replace(tzinfo=UTC),
                                                 end.replace(tzinfo=UTC))))  # fmt: skip
+        day_factor = self.calendar.day_factor
         return sum(
-            self._cumulative(b) - self._cumulative(a)
-            for _, a, b in _working_spans(self.calendar, clipped)
+            (self._cumulative(b) - self._cumulative(a)) * day_factor(day)
+            for day, a, b in _working_spans(self.calendar, clipped)
         )
 
     def _cumulative(self, offset: float) -> float:

@@ -145,8 +145,10 @@ class Prefetcher:
                 self._done(index, script)
 
     def _top_up(self, index: int) -> None:
-        """Keep `ahead` calls queued past `index` within the estimate, one past it beyond."""
-        last = max(min(self._planned - 1, index + self.ahead), index + 1)
+        """Keep `ahead` calls queued past `index` within the estimate, none past it: beyond the
+        estimate a project's blueprint is fetched when the run starts that project, so a run
+        never buys more blueprints than it uses (unless it makes fewer than the estimate)."""
+        last = min(self._planned - 1, index + self.ahead)
         for i in range(index + 1, last + 1):
             self._submit(i)
 

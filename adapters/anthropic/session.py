@@ -33,6 +33,9 @@ KEY_VARIABLE = "ANTHROPIC_API_KEY"
 URL_VARIABLE = "ANTHROPIC_BASE_URL"
 # Projects per day of simulation are measured on this many days at most, then extrapolated.
 ESTIMATE_DAYS = 120
+# Blueprints bought ahead: this share of the estimate (the dry run writes template projects,
+# and a run with Claude's may start a project or so fewer); the rest are fetched as needed.
+PLANNED_SHARE = 0.9
 # A blueprint call's read timeout: a fixed part, plus the time to write all of max_tokens at
 # this many tokens a second (the answer comes in one piece, when it is all written).
 READ_SECONDS = 10.0
@@ -232,7 +235,8 @@ class LlmSession:
         """Record usage with the run (reloading what an earlier attempt recorded), then fetch
         the run's blueprints ahead of the clock."""
         self.ledger.attach(run_dir)
-        self.prefetcher.prepare(expected_projects(self.scenario))
+        expected = expected_projects(self.scenario)
+        self.prefetcher.prepare(max(1, math.floor(PLANNED_SHARE * expected)) if expected else 0)
 
     def close(self, *, wait: bool = True) -> LlmUsage:
         """Stop fetching (with `wait`, after the calls in flight) and total the whole run."""

@@ -49,6 +49,25 @@ class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
     to: PersonRef | None = None
     # Free detail for some kinds: the return date for out-of-office, days away for sorry.
     detail: str = ""
+    # A key shared by a question (or where-is) and its answer, and by a blocker, its follow-ups
+    # and its unblocking: the same key means the same topic (the id of the comment that raised
+    # it). Sources may derive the topic from it; "" when the comment starts no thread.
+    topic: str = ""
+    # For an answer or apology: the text and kind ("question" | "where_is") of what it answers.
+    replying_to: str = ""
+    reply_kind: str = ""
+    # How the work went: for review_feedback "approved" | "changes_requested" | "rejected" |
+    # "reopened"; for blocked "still" (an update on a blocker announced before); else "".
+    outcome: str = ""
+    # For blocked / unblocked on a dependency: the name of the task it waits (waited) on.
+    waits_on: str = ""
+    # The task's lifecycle state when the comment is written (an answer to a where-is says it).
+    task_state: str = ""
+    # The author's local hour (0-23), so "Morning!" or "End of day update" fit the clock.
+    local_hour: int | None = None
+    # For out-of-office: the days away ("Thu 08 Feb-Fri 09 Feb"); `detail` is the day back and
+    # `to` the colleague who covers.
+    period: str = ""
 
 
 class ContentSource(Protocol):

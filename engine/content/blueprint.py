@@ -7,8 +7,13 @@ engine stays pure: it never calls anything; a ``ScriptProvider`` hands over the 
 
 Comments are served in script order per task; once a task's lines of a kind are used up, or a
 kind has no scripted lines (out-of-office, where-is, sorry-for-delay), the template source
-writes the comment. An answer follows its question and an "unblocked" follows its blocker.
-Scripted lines draw nothing from ``rng``, so a run is deterministic for a given set of scripts.
+writes the comment. An answer is the scripted answer of the question with the same topic, and
+an "unblocked" the scripted end of the blocker with the same topic; a late answer to a
+scripted question is a templated apology alone (its scripted answer is dropped). What scripts cannot know is templated:
+answers to a where-is, blockers on a dependency (they name the task waited on), reviews that
+reject or reopen, and follow-ups on a blocker ("still blocked", short and neutral when the
+blocker was scripted). Scripted lines draw nothing from ``rng``, so a run is deterministic for
+a given set of scripts.
 """
 
 from __future__ import annotations
@@ -180,9 +185,10 @@ class _Thread:
         }
         self.questions = deque(task.questions)
         self.blockers = deque(task.blockers)
-        # What the next answer / unblocked comment says (None: templates write it).
-        self.answers: deque[str | None] = deque()
-        self.unblocks: deque[str | None] = deque()
+        # What the answer / unblocked comment of a topic says (None: templates write it); in
+        # the order the topics were raised, for a context that names no topic.
+        self.answers: dict[str, str | None] = {}
+        self.unblocks: dict[str, str | None] = {}
 
     def extend(self, task: TaskScript) -> None:
         other = _Thread(task)
@@ -191,23 +197,54 @@ class _Thread:
         self.questions.extend(other.questions)
         self.blockers.extend(other.blockers)
 
-    def take(self, kind: str) -> str | None:
+    def take(self, kind: str, topic: str = "") -> str | None:
         if kind == "question":
             qa = self.questions.popleft() if self.questions else None
-            self.answers.append(qa.answer if qa else None)
+            self.answers[topic or f"#{len(self.answers)}"] = qa.answer if qa else None
             return qa.question if qa else None
         if kind == "blocked":
             blocker = self.blockers.popleft() if self.blockers else None
-            self.unblocks.append(blocker.unblocked if blocker else None)
+            self.unblocks[topic or f"#{len(self.unblocks)}"] = (
+                blocker.unblocked if blocker else None
+            )
             return blocker.blocked if blocker else None
         if kind in ("answer", "sorry_for_delay"):
-            # A late answer comes as a templated apology; its scripted answer is dropped.
-            answer = self.answers.popleft() if self.answers else None
-            return answer if kind == "answer" else None
+            return _pop(self.answers, topic)
         if kind == "unblocked":
-            return self.unblocks.popleft() if self.unblocks else None
+            return _pop(self.unblocks, topic)
         queue = self.lines.get(kind)
         return queue.popleft() if queue else None
+
+    def scripted_block(self, topic: str) -> bool:
+        return self.unblocks.get(topic) is not None
+
+
+def _pop(pending: dict[str, str | None], topic: str) -> str | None:
+    """The line kept for `topic` (or for the oldest topic when none is named), forgotten."""
+    if not topic:
+        topic = next(iter(pending), "")
+    return pending.pop(topic, None)
+
+
+# Review outcomes a scripted line (one small change) can speak for; others are templated.
+_SCRIPTED_OUTCOMES = frozenset({"", "approved", "changes_requested"})
+_STILL_BLOCKED = (
+    "Still blocked on {s}; no change since my last update.",
+    "No movement on {s} yet, still waiting on the same thing.",
+    "{S} is still on hold for the reason above.",
+)
+
+
+def _templated(context: CommentContext) -> bool:
+    """Whether only the templates can say this (the script has no line for it)."""
+    kind = context.kind
+    if kind in ("answer", "sorry_for_delay"):
+        return context.reply_kind == "where_is"
+    if kind in ("blocked", "unblocked"):
+        return bool(context.waits_on)
+    if kind == "review_feedback":
+        return context.outcome not in _SCRIPTED_OUTCOMES
+    return False
 
 
 def _fill(line: str, context: CommentContext) -> str | None:
@@ -250,12 +287,26 @@ class BlueprintSource:
 
     def comment(self, rng: random.Random, context: CommentContext) -> str:
         thread = self._threads.get((context.project_name, context.task_subject))
-        if thread is not None:
-            line = thread.take(context.kind)
-            text = _fill(line, context) if line is not None else None
-            if text is not None:
-                self.scripted_comments += 1
-                return text
+        if thread is not None and not _templated(context):
+            if context.kind == "blocked" and context.outcome == "still":
+                if thread.scripted_block(context.topic):  # the reason is the script's
+                    self.scripted_comments += 1
+                    still = _STILL_BLOCKED[int(rng.random() * len(_STILL_BLOCKED))]
+                    subject = context.task_subject
+                    return still.format(s=subject, S=subject[:1].upper() + subject[1:])
+            else:
+                line = thread.take(context.kind, context.topic)
+                text = _fill(line, context) if line is not None else None
+                if text is not None and context.kind == "sorry_for_delay":
+                    # A templated apology; the scripted answer is dropped, and no templated
+                    # answer stands in for it (it would answer another question).
+                    self.template_comments += 1
+                    return self._fallback.comment(
+                        rng, msgspec.structs.replace(context, reply_kind="")
+                    )
+                if text is not None:
+                    self.scripted_comments += 1
+                    return text
         self.template_comments += 1
         return self._fallback.comment(rng, context)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import string
+import zlib
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final, NamedTuple, TypeVar
@@ -77,13 +78,19 @@ class _Industry(NamedTuple):
     pools: Pools  # industry vocabulary merged with the generic slots
 
 
+# A part's templates by the author's local hour: index h (0-23) holds those that fit hour h,
+# index 24 (hour unknown) only the untagged ones.
+ByHour = tuple[tuple[Template, ...], ...]
+_UNKNOWN_HOUR: Final = 24
+
+
 class _Kind(NamedTuple):
-    openers: tuple[Template, ...]
-    openers_to: tuple[Template, ...]
-    bodies: tuple[Template, ...]
-    bodies_to: tuple[Template, ...]
-    extras: tuple[Template, ...]
-    closers: tuple[Template, ...]
+    openers: ByHour
+    openers_to: ByHour
+    bodies: ByHour
+    bodies_to: ByHour
+    extras: ByHour
+    closers: ByHour
     default_detail: str
 
 
@@ -155,7 +162,9 @@ def _forms(noun_phrase: str) -> Mapping[str, str]:
 
 
 def _with_class(pools: Pools, cls: str) -> Pools:
-    return MappingProxyType({**pools, "cls": vt.CLS[cls], "plan": vt.PLAN[cls]})
+    return MappingProxyType(
+        {**pools, "cls": vt.CLS[cls], "plan": vt.PLAN[cls], "nit": vt.NITS[cls]}
+    )
 
 
 def _capitalized(text: str) -> str:
@@ -182,20 +191,58 @@ def _subject_index(industries: Mapping[str, _Industry]) -> Mapping[str, _Subject
     return MappingProxyType(index)
 
 
+def _by_hour(texts: tuple[str, ...], where: str) -> ByHour:
+    """A part's phrases sorted by the hours they fit (tags: see ``vocab_comments``)."""
+    tagged: list[tuple[range, Template]] = []
+    for text in texts:
+        hours = range(_UNKNOWN_HOUR)
+        if text.startswith("~"):
+            tag, _, text = text.partition(" ")
+            if tag[1:] not in vc.HOUR_TAGS:
+                raise ValueError(f"{where}: {tag!r} is not an hour tag ({', '.join(vc.HOUR_TAGS)})")
+            hours = range(*vc.HOUR_TAGS[tag[1:]])
+        tagged.append((hours, split_template(text)))
+    table = tuple(
+        tuple(t for hours, t in tagged if hour in hours) for hour in range(_UNKNOWN_HOUR)
+    ) + (tuple(t for hours, t in tagged if len(hours) == _UNKNOWN_HOUR),)
+    if texts and not table[_UNKNOWN_HOUR]:
+        raise ValueError(f"{where}: every phrase is tagged; one must fit any hour")
+    return table
+
+
 def _compile_kinds() -> Mapping[str, _Kind]:
+    """Every kind, and every variant ("kind:what") with the kind's parts where it has none."""
     kinds: dict[str, _Kind] = {}
-    for kind in COMMENT_KINDS:
-        raw = vc.KINDS[kind]
-        kinds[kind] = _Kind(
-            openers=_split_all(raw["openers"]),
-            openers_to=_split_all(raw.get("openers_to", ())),
-            bodies=_split_all(raw["bodies"]),
-            bodies_to=_split_all(raw.get("bodies_to", ())),
-            extras=_split_all(raw["extras"]),
-            closers=_split_all(raw["closers"]),
-            default_detail=vc.DEFAULT_DETAIL.get(kind, ""),
+    parts = ("openers", "openers_to", "bodies", "bodies_to", "extras", "closers")
+    for name in [*COMMENT_KINDS, *vc.VARIANTS]:
+        steps = name.split(":")
+        merged = dict(vc.KINDS[steps[0]])
+        for depth in range(2, len(steps) + 1):  # "answer:where_is:new" refines "answer:where_is"
+            merged.update(vc.VARIANTS.get(":".join(steps[:depth]), {}))
+        table = {part: _by_hour(merged.get(part, ()), f"{name}.{part}") for part in parts}
+        kinds[name] = _Kind(
+            openers=table["openers"],
+            openers_to=table["openers_to"],
+            bodies=table["bodies"],
+            bodies_to=table["bodies_to"],
+            extras=table["extras"],
+            closers=table["closers"],
+            default_detail=vc.DEFAULT_DETAIL.get(steps[0], ""),
         )
     return MappingProxyType(kinds)
+
+
+def _check_pairs(pools: Pools, where: str) -> None:
+    """Answers pair with questions and unblockings with blockers by position."""
+    for first, second in (("qst", "ans"), ("blk", "unb")):
+        if len(pools[first]) != len(pools[second]):
+            raise ValueError(f"{where}: {first} and {second} must have the same length")
+
+
+def topic_number(topic: str) -> int:
+    """A stable number for a topic key: the same key picks the same question and answer (or
+    blocker and unblocking) in every run and process."""
+    return zlib.crc32(topic.encode())
 
 
 _INDUSTRIES: Final[Mapping[str, _Industry]] = MappingProxyType(
@@ -203,6 +250,9 @@ _INDUSTRIES: Final[Mapping[str, _Industry]] = MappingProxyType(
 )
 _BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
 _KINDS: Final = _compile_kinds()
+for _name, _ind in _INDUSTRIES.items():
+    _check_pairs(_ind.pools, f"industry {_name}")
+_check_pairs(vc.GENERIC_SLOTS, "generic slots")
 _TASK_NOTES: Final = MappingProxyType(
     {cls: _split_all(texts) for cls, texts in vt.TASK_NOTES.items()}
 )
@@ -267,6 +317,30 @@ def fill(
     return "".join(out)
 
 
+def _answer_variant(context: CommentContext) -> str:
+    if context.reply_kind == "where_is":
+        state = context.task_state
+        return f"answer:where_is:{state}" if state else "answer:where_is"
+    return "answer"
+
+
+def _variant(context: CommentContext) -> str:
+    """The most specific variant of the comment's kind this context asks for (it may not
+    exist: then the kind itself serves)."""
+    kind = context.kind
+    if kind == "review_feedback":
+        outcome = context.outcome
+        return f"{kind}:{outcome}" if outcome and outcome != "approved" else kind
+    if kind == "blocked":
+        name = "blocked:still" if context.outcome == "still" else kind
+        return f"{name}:dependency" if context.waits_on else name
+    if kind == "unblocked":
+        return "unblocked:dependency" if context.waits_on else kind
+    if kind == "answer":
+        return _answer_variant(context)
+    return kind
+
+
 class TemplateSource:
     """Offline, deterministic content from per-industry templates."""
 
@@ -321,12 +395,13 @@ class TemplateSource:
         )  # fmt: skip
 
     def comment(self, rng: random.Random, context: CommentContext) -> str:
-        kind = _KINDS.get(context.kind)
-        if kind is None:
+        base = _KINDS.get(context.kind)
+        if base is None:
             raise InvalidInput(
                 f"comment kind {context.kind!r} is not known; "
                 f"expected one of: {', '.join(COMMENT_KINDS)}"
             )
+        kind = _KINDS.get(_variant(context), base)
         subject = context.task_subject
         found = _BY_SUBJECT.get(subject)
         pools, forms, capitalized = found if found is not None else _subject(subject, _NEUTRAL)
@@ -336,26 +411,38 @@ class TemplateSource:
             "S": capitalized,
             "me": self._first_name(context.author, "me"),
             "d": context.detail or kind.default_detail,
+            "w": context.waits_on or "the task before it",
+            "p": context.period or vc.DEFAULT_PERIOD,
         }
+        if context.topic:  # one topic: the question and its answer, the blocker and its end
+            number = topic_number(context.topic)
+            for pool in ("qst", "ans", "blk", "unb"):
+                options = pools[pool]
+                fixed[pool] = options[number % len(options)]
+        hour = context.local_hour
+        h = hour if hour is not None and 0 <= hour < _UNKNOWN_HOUR else _UNKNOWN_HOUR
         to = context.to
         if to is not None:
             fixed["to"] = self._first_name(to, "team")
-        addressed = to is not None and (kind.openers_to or kind.bodies_to)
+        addressed = to is not None and (kind.openers_to[h] or kind.bodies_to[h])
         parts: list[Template] = []
         shape = draw()
-        if addressed and kind.bodies_to:
-            body = _pick(draw, kind.bodies_to)
+        if addressed and kind.bodies_to[h]:
+            body = _pick(draw, kind.bodies_to[h])
         else:
-            body = _pick(draw, kind.bodies)
-        if addressed and kind.openers_to:
-            parts.append(_pick(draw, kind.openers_to))
+            body = _pick(draw, kind.bodies[h])
+        if addressed and kind.openers_to[h]:
+            parts.append(_pick(draw, kind.openers_to[h]))
         elif shape >= _SHORT:
-            parts.append(_pick(draw, kind.openers))
+            parts.append(_pick(draw, kind.openers[h]))
         parts.append(body)
+        if context.kind == "sorry_for_delay" and context.reply_kind:  # the apology answers too
+            answer = _KINDS.get(_answer_variant(context), _KINDS["answer"])
+            parts.append(_pick(draw, answer.bodies[h]))
         if shape >= _MEDIUM:
-            parts.append(_pick(draw, kind.extras))
+            parts.append(_pick(draw, kind.extras[h]))
         if shape >= _MEDIUM or (shape >= _SHORT and draw() < 0.4):
-            parts.append(_pick(draw, kind.closers))
+            parts.append(_pick(draw, kind.closers[h]))
         return fill(parts, fixed, forms, draw, pools)
 
     def status_update(
@@ -398,4 +485,12 @@ class TemplateSource:
         return title, text
 
 
-__all__ = ["INDUSTRIES", "TemplateSource", "fill", "first_name", "is_plural", "split_template"]
+__all__ = [
+    "INDUSTRIES",
+    "TemplateSource",
+    "fill",
+    "first_name",
+    "is_plural",
+    "split_template",
+    "topic_number",
+]

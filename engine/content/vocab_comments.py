@@ -10,8 +10,19 @@ Placeholders (filled by ``engine.content.templates``):
   {cls} {plan}  the state of the work / a first step, by kind of work (documents, systems...)
   {day} {pct} {next} {lost}  generic time and progress words (``GENERIC_SLOTS``)
 
+  {w}        the name of the task a dependency block waits on
+  {p}        the days away (out-of-office)
+  {nit}      a small review point that fits the kind of work (``vocab_tasks.NITS``)
+
 Every body mentions the subject. Openers and extras are whole sentences, so parts join with
 a space. ``*_to`` parts name the addressee and are used only when there is one.
+
+A phrase that fits only some hours starts with a tag: ``~am`` (before noon), ``~pm`` (noon
+on), ``~eod`` (from 4 pm), ``~early`` (before 11, before standup). The author's local hour
+picks; a comment whose hour is unknown gets only untagged phrases.
+
+``VARIANTS`` refine a kind by what happened ("review_feedback:rejected", "answer:where_is"):
+a variant's parts replace the kind's, the parts it leaves out are the kind's own.
 """
 
 from __future__ import annotations
@@ -22,12 +33,12 @@ from __future__ import annotations
 KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     "start": {
         "openers": (
-            "Morning!", "OK.", "Right.", "Taking this one.", "On it.", "Heads up.", "Got it.",
+            "~am Morning!", "OK.", "Right.", "Taking this one.", "On it.", "Heads up.", "Got it.",
             "Assigning this to myself.", "Finally getting to this.",
         ),
         "bodies": (
             "Starting on {s} today.", "I'm picking up {s} now.",
-            "Kicking off {s} this morning; first pass by {day}.",
+            "~am Kicking off {s} this morning; first pass by {day}.",
             "Starting {s}. Plan is to {plan} and share something by {day}.",
             "Pulling {s} off the backlog. I'll {plan} first.",
             "Making a start on {s}; I'll {plan} and go from there.", "Started looking at {s}.",
@@ -47,25 +58,26 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     "progress": {
         "openers": (
             "Quick update.", "Progress update.", "Small update.", "Status check.",
-            "Update for anyone following along.", "Good progress today.",
-            "Slower going than I hoped.", "Moving along.", "End of day update.",
-            "Short update before standup.",
+            "Update for anyone following along.", "~pm Good progress today.",
+            "Slower going than I hoped.", "Moving along.", "~eod End of day update.",
+            "~early Short update before standup.", "~am Morning update.",
         ),
         "bodies": (
             "On {s}: {cls}.", "I {prog} for {s}.", "{S} {is} coming along; {cls}.",
-            "This morning I {prog}. {S} {is} {pct} done.", "Made decent progress on {s}: {cls}.",
+            "~pm This morning I {prog}. {S} {is} {pct} done.", "Made decent progress on {s}: {cls}.",
             "{S}: {cls}. Next I'll {next}.", "Still working through {s}. I {prog}.",
-            "Pushed {s} forward today; I {prog}.", "{S} {is} {pct} done. Next I'll {next}.",
+            "~pm Pushed {s} forward today; I {prog}.", "{S} {is} {pct} done. Next I'll {next}.",
             "For {s}, I {prog}. Next I'll {next}.", "Where things stand on {s}: {cls}.",
         ),
         "extras": (
             "Should be ready for review by {day}.", "Nothing blocking for now.",
+            "~eod Picking it up again tomorrow.",
             "Will flag anything that needs {appr}.", "Working notes are in {place}.",
             "Might need half an hour with {team} later this week.", "Still on track for {dl}.",
             "The tricky part is still ahead.", "Took longer than expected, but it's moving.",
             "No surprises so far.", "I'll bring it up at {meet} if anything changes.",
         ),
-        "closers": ("More tomorrow.", "That's it for now.", "Will update again soon.", "Onwards."),
+        "closers": ("~pm More tomorrow.", "That's it for now.", "Will update again soon.", "Onwards."),
     },
     "question": {
         "openers_to": (
@@ -95,12 +107,11 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "openers": ("Good question.", "Thanks for flagging.", "Good catch."),
         "bodies": (
-            "For {s}, let's {ans}.", "I'd {ans} for {s}.",
-            "On {s}: let's keep it to {scope} for now.",
+            "For {s}, let's {ans}.", "I'd {ans} for {s}.", "Re {s}: let's {ans}.",
             "Let's {ans}; that's what {appr} expects for {s}.",
-            "For {s} I'd keep {scope} in scope and park the rest.",
+            "On {s}, my vote is to {ans}.",
             "Let's {ans}. {S} {does}n't need to be perfect in the first round.",
-            "Yes for {s}, as long as we {ans}.", "Not for {s}, no. Let's {ans} instead.",
+            "Short answer for {s}: let's {ans}.",
         ),
         "extras": (
             "We can revisit at {meet}.", "If {appr} pushes back, loop me in.",
@@ -164,24 +175,24 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "closers": ("Thanks!", "Thank you!", "Appreciate it."),
     },
+    # Without an outcome, feedback lets the work through (the projection approves it).
     "review_feedback": {
         "openers_to": (
-            "@{to} reviewed.", "{to}, thanks, I went through it.", "@{to} nice work.",
-            "{to}, left a few comments.",
+            "@{to} reviewed, nice work.", "{to}, thanks, I went through it.", "@{to} nice work.",
+            "{to}, all good from my side.",
         ),
-        "openers": ("Reviewed.", "Left some comments.", "Looks good overall.", "Went through it."),
+        "openers": ("Reviewed.", "Looks good.", "Went through it.", "Nice work."),
         "bodies": (
-            "{S} {looks} solid. One thing: {asp} could use another pass.",
-            "A few comments on {s}, mostly about {asp}.",
-            "{S} {is} nearly there; can you tighten {asp}?",
-            "Approving {s} with one small change to {asp}.",
-            "Happy with {s}. The only nit is {asp}.",
-            "{S} {needs} another round on {asp} before it goes to {appr}.",
+            "{S} {looks} good to me. Approving.",
+            "Approving {s}; one small nit on {nit} you can fix before closing.",
+            "Happy with {s}. The only nit is {nit}; no need for another review.",
+            "{S} {is} good to go. Small thing: {nit} could be a touch tighter.",
+            "Signing off on {s}. If you have a minute, tidy up {nit}.",
+            "{S} {looks} solid; approving as is.",
         ),
         "extras": (
             "Otherwise good to go.", "Fine to close after that.",
-            "No need for another review after the fix.",
-            "Let's walk through it at {meet} if that's easier.",
+            "No need for another review after the fix.", "Go ahead and send it to {appr}.",
         ),
         "closers": ("Thanks!", "Nice job.", "Good work."),
     },
@@ -201,19 +212,18 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
         "closers": ("Thanks all!", "On to the next one.", "Closing."),
     },
     "out_of_office": {
-        "openers": ("Heads up.", "Auto-reply.", "FYI."),
+        "openers": ("Heads up.", "FYI.", "Quick heads-up before I go."),
         "bodies": (
-            "I'm out of office until {d}. {S} {is} paused till I'm back.",
-            "Away until {d}, so {s} will wait until then.",
-            "I'm off until {d}. {S} {is} in a good place to pause.",
-            "Out until {d}. Latest notes on {s} are in {place}.",
-            "Out of office until {d}; I'll pick {s} up when I'm back.",
-            "Auto-reply from {me}: out of office until {d}, so {s} will wait until then.",
+            "I'm out {p}, back {d}. {S} {is} paused till then.",
+            "I'm away {p}, so {s} will wait until I'm back {d}.",
+            "I'm off {p}; back {d}. {S} {is} in a good place to pause.",
+            "I'm out {p}, back {d}. Latest notes on {s} are in {place}.",
+            "I'm out of office {p}; I'll pick {s} up when I'm back {d}.",
         ),
         "bodies_to": (
-            "I'm out of office until {d}. For anything urgent on {s}, please ask {to}.",
-            "Away until {d}. {to} is up to speed on {s}.",
-            "Out until {d}; {to} is covering {s} while I'm away.",
+            "I'm out {p}, back {d}. For anything urgent on {s}, please ask {to}.",
+            "I'm away {p}; back {d}. {to} is up to speed on {s} and can help meanwhile.",
+            "I'm out {p}, back {d}; {to} is covering {s} while I'm away.",
         ),
         "extras": (
             "I won't be checking messages.", "Limited access to email.",
@@ -255,8 +265,160 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Refinements of a kind by what happened (see the module docstring).
+VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "review_feedback:changes_requested": {
+        "openers_to": (
+            "@{to} reviewed.", "{to}, left a few comments.", "{to}, thanks, I went through it.",
+            "@{to} close, but not yet.",
+        ),
+        "openers": ("Left some comments.", "Reviewed.", "Went through it.", "Not quite there."),
+        "bodies": (
+            "{S} {needs} another round on {nit} before it goes to {appr}.",
+            "A few comments on {s}, mostly about {nit}. Can you take another pass?",
+            "{S} {is} nearly there; can you tighten {nit} and send it back?",
+            "Sending {s} back: it needs rework on {nit} before I can approve.",
+            "Not ready to approve {s} yet; I'd like another look at {nit}.",
+        ),
+        "extras": (
+            "Send it back to me once it's updated.", "Let's walk through it at {meet} if that's easier.",
+            "Happy to pair on it if that helps.", "The rest is in good shape.",
+        ),
+        "closers": ("Thanks!", "Thanks for the quick turnaround.", "Almost there."),
+    },
+    "review_feedback:rejected": {
+        "openers_to": ("@{to} I went through it.", "{to}, thanks for sending this.",
+                       "@{to} sorry, not this time."),
+        "openers": ("Went through it.", "Decision below.", "Not this time."),
+        "bodies": (
+            "Not approving {s} as it stands: {appr} won't accept {nit} as is.",
+            "I can't sign off on {s}; we need a different approach to {nit}.",
+            "Rejecting {s} for now. We need to rethink {nit} first.",
+            "Declining {s} for now; the work on {nit} isn't ready for {dl}.",
+        ),
+        "extras": (
+            "Happy to talk it through at {meet}.", "Resubmit once that's sorted.",
+            "The direction is right, the detail isn't there yet.",
+        ),
+        "closers": ("Sorry.", "Thanks for putting it together.", "Let's talk."),
+    },
+    "review_feedback:reopened": {
+        "openers_to": ("@{to} one more thing on this.", "{to}, sorry to bounce this back.",
+                       "@{to} we need another look."),
+        "openers": ("One more thing.", "Sorry to bounce this back.", "Heads up."),
+        "bodies": (
+            "Reopening {s}: there's still work to do on {nit} before it's really done.",
+            "Had to reopen {s}; {appr} flagged {nit}.",
+            "Reopening {s}. We missed {nit}; can you take another look?",
+            "Reopening {s}: {nit} came back from {appr} with questions.",
+        ),
+        "extras": (
+            "Shouldn't take long.", "Let's get it closed again by {day}.",
+            "Everything else on it stands.",
+        ),
+        "closers": ("Thanks!", "Sorry for the back and forth.", "Thanks for picking it up."),
+    },
+    # A blocker on an unfinished task this one depends on: it names that task.
+    "blocked:dependency": {
+        "openers": ("Blocked.", "Can't start this yet.", "Heads up, this is waiting.",
+                    "Pausing this for now."),
+        "bodies": (
+            "{S} can't go ahead until \"{w}\" is done.",
+            "Waiting on \"{w}\" before I can finish {s}.",
+            "{S} depends on \"{w}\", which is still open, so this waits.",
+            "Parking {s} until \"{w}\" is finished.",
+        ),
+        "extras": (
+            "Switching to something else in the meantime.", "This could push us past {dl}.",
+            "I'll keep an eye on it.", "Raised it at {meet}.",
+        ),
+        "closers": ("Will update when it moves.", "Will pick it up as soon as that's done."),
+    },
+    # An update on a blocker announced before: still waiting, for the same reason.
+    "blocked:still": {
+        "openers": ("Still blocked.", "No change.", "Quick blocker update.", "Still waiting."),
+        "bodies": (
+            "{S} {is} still blocked: {blk}.", "No movement on {s} yet; {blk}.",
+            "Still can't move {s} forward; {blk}.", "{S}: still waiting, {blk}.",
+        ),
+        "extras": (
+            "I've chased again.", "Escalating to {appr} if nothing moves by {day}.",
+            "Working on other things meanwhile.", "Will raise it at {meet}.",
+        ),
+        "closers": ("Will update when it moves.", "Any ideas welcome."),
+    },
+    "blocked:still:dependency": {
+        "openers": ("Still blocked.", "No change.", "Still waiting."),
+        "bodies": (
+            "{S} {is} still waiting on \"{w}\".",
+            "No movement on {s}: \"{w}\" isn't done yet.",
+            "Still can't finish {s} until \"{w}\" is done.",
+        ),
+        "extras": ("Working on other things meanwhile.", "Will raise it at {meet}."),
+        "closers": ("Will update when it moves.",),
+    },
+    "unblocked:dependency": {
+        "openers": ("Good news.", "We're moving again.", "Unblocked."),
+        "bodies": (
+            "\"{w}\" is done, so {s} can go ahead.", "Back on {s} now that \"{w}\" is finished.",
+            "Picking {s} back up: \"{w}\" is done.",
+        ),
+        "extras": ("Thanks to {team} for getting it over the line.",
+                   "The plan still works for {dl}.", "Catching up now."),
+        "closers": ("Onwards.", "Full speed again."),
+    },
+    # An answer to a where-is: where the task stands, by its state.
+    "answer:where_is": {
+        "openers_to": (
+            "Hi {to}!", "{to}, thanks for the nudge.", "@{to} fair question.",
+            "@{to} sorry, should have posted an update.",
+        ),
+        "openers": ("Thanks for the nudge.", "Fair question.", "Sorry, should have updated this."),
+        "bodies": (
+            "{S} {is} still with me; I'll post an update here by {day}.",
+            "Yes, {s} {is} mine and moving; update by {day}.",
+        ),
+        "extras": ("I'll post here when it moves.", "Happy to walk you through it at {meet}."),
+        "closers": ("Thanks for checking.", "Cheers."),
+    },
+    "answer:where_is:in_progress": {
+        "bodies": (
+            "Still on it; {s} should be in review by {day}.",
+            "Yes, {s} {is} still with me: {cls}.", "{S} {is} {pct} done. Next I'll {next}.",
+            "{S} {is} still mine. I {prog}; review by {day}.",
+        ),
+    },
+    "answer:where_is:blocked": {
+        "bodies": (
+            "{S} {is} blocked, see my note above; I'll pick it back up as soon as that clears.",
+            "Still with me, but {s} {is} blocked for now; details in my last comment.",
+        ),
+    },
+    "answer:where_is:in_review": {
+        "bodies": (
+            "{S} {is} in review now; waiting on feedback.",
+            "Done on my side: {s} {is} with the reviewer.",
+        ),
+    },
+    "answer:where_is:new": {
+        "bodies": (
+            "Not started yet; {s} {is} next on my list, I'll start by {day}.",
+            "{S} {is} still queued behind my current work; starting by {day}.",
+        ),
+    },
+    "answer:where_is:done": {
+        "bodies": ("{S} {is} done, just closed it.", "All finished: {s} {is} done."),
+    },
+}
+
 # Used when a kind needs a detail and the context gave none.
 DEFAULT_DETAIL: dict[str, str] = {"out_of_office": "next week", "sorry_for_delay": "a while"}
+# Used when an out-of-office context does not say which days.
+DEFAULT_PERIOD = "for a few days"
+
+# The local hours a tagged phrase fits (see the module docstring).
+HOUR_TAGS: dict[str, tuple[int, int]] = {"am": (0, 12), "pm": (12, 24), "eod": (16, 24),
+                                         "early": (0, 11)}
 
 # Generic words every industry shares.
 GENERIC_SLOTS: dict[str, tuple[str, ...]] = {
@@ -286,8 +448,8 @@ GENERIC_SLOTS: dict[str, tuple[str, ...]] = {
         "we need a decision before I can continue",
     ),
     "unb": (
-        "the input we were waiting on arrived", "access came through this morning",
-        "we got the decision we needed",
+        "the input we were waiting on arrived", "the data owner is back and sent it over",
+        "access came through", "we got the decision we needed",
     ),
     "prog": (
         "worked through the open items", "went through the notes from last time",
@@ -299,7 +461,8 @@ GENERIC_SLOTS: dict[str, tuple[str, ...]] = {
     ),
     "scope": ("the core items", "what's in the brief", "the first phase"),
     "ans": (
-        "keep it simple for now", "follow last year's format", "go with the current template",
+        "get sign-off from the project sponsor", "go with the current template",
+        "work to the same deadline for now", "follow last year's format",
     ),
     "asp": ("the summary", "the wording in the intro", "the open questions at the end"),
 }

@@ -9,10 +9,11 @@ Layout of one industry (the same in every ``vocab_*`` industry module):
   common  work objects any project of the industry may add.
   team appr meet place dl   who, who approves (singular: "the CFO", "legal"), which meeting,
                             where files live, deadlines.
-  blk unb   why work is blocked / what unblocked it (whole clauses).
+  blk unb   why work is blocked / what unblocked it (whole clauses); unb[i] resolves blk[i].
   prog      past-tense clauses that follow "I" ("went through the audit findings").
   qst       questions, lower-case start, ending with "?".
-  scope ans asp   scope nouns, answers that follow "let's", review aspects (noun phrases).
+  scope ans asp   scope nouns, answers that follow "let's" (ans[i] answers qst[i]: same
+                  length, same order), review aspects (noun phrases).
 """
 
 from __future__ import annotations
@@ -152,8 +153,9 @@ FINANCE = {
     ),
     "unb": (
         "the bank statement files arrived", "IT sent the subledger extract",
-        "my ERP access came through", "audit accepted the evidence", "treasury confirmed the rates",
-        "we found the difference, a duplicated journal",
+        "my ERP access came through", "audit accepted the evidence",
+        "we found the difference, a duplicated journal", "treasury confirmed the rates",
+        "the vendor statements came in", "legal signed off on the contract terms",
     ),
     "prog": (
         "tied out the subledger to the GL", "cleared most of the aged reconciling items",
@@ -179,9 +181,12 @@ FINANCE = {
     ),
     "ans": (
         "use the month-end rate and footnote it", "net the intercompany items",
+        "send it to the audit committee as an information item",
+        "stick with the 5% materiality threshold",
+        "keep prior-period adjustments out of this version and note them separately",
         "leave the acquired entity out until next quarter",
+        "get the controller's sign-off to be safe",
         "use the latest approved forecast as the baseline",
-        "stick with the 5% materiality threshold", "get the controller's sign-off to be safe",
     ),
     "asp": (
         "the variance commentary", "the tie-out to the trial balance", "the FX assumptions",
@@ -319,7 +324,8 @@ RETAIL = {
     "unb": (
         "the supplier sent the product data", "the DC confirmed the slot",
         "legal approved the terms", "the sandbox is back up", "the POS patch fixed the pilot store",
-        "the studio delivered the photos", "buying fixed the price file",
+        "the studio delivered the photos", "store ops gave the go-ahead now the weekend is over",
+        "buying fixed the price file",
     ),
     "prog": (
         "walked the floor with the store manager", "matched the planogram against the fixture list",
@@ -341,9 +347,10 @@ RETAIL = {
     ),
     "ans": (
         "keep the outlet stores out this time", "go live after the weekend trade",
-        "match the online price to stores",
+        "match the online price to stores", "leave it to franchise stores to opt in",
+        "run it past buying before it goes out", "pilot in the three flagship stores",
         "reuse last season's photos where the product hasn't changed",
-        "leave it to franchise stores to opt in",
+        "keep free shipping out of this offer",
     ),
     "asp": (
         "the pricing on the promo lines", "the store rollout order", "the product copy",

@@ -139,7 +139,8 @@ HEALTHCARE = {
     "unb": (
         "the vendor confirmed the interface spec", "legal signed the BAA",
         "my database access came through", "the allergy feed fix passed testing",
-        "the change board approved it", "the payer sent the updated policy",
+        "the nursing leads gave us the go-ahead", "the payer sent the updated policy",
+        "the change board approved it", "the privacy officer reviewed it",
     ),
     "prog": (
         "went through last year's audit findings", "checked it against the latest CMS guidance",
@@ -163,10 +164,12 @@ HEALTHCARE = {
         "employed physicians", "the top five payers",
     ),
     "ans": (
-        "include the satellite clinics", "pilot on one unit first",
-        "wait for the updated CMS guidance", "treat contracted staff the same as employees",
+        "include the satellite clinics",
         "get the privacy officer's sign-off before anything goes out",
+        "include residents as well as attendings", "treat contracted staff the same as employees",
+        "wait for the updated CMS guidance", "pilot on one unit first",
         "add a Spanish version in the next round",
+        "plan for the current go-live date until we hear otherwise",
     ),
     "asp": (
         "the patient consent wording", "the escalation steps", "the role definitions",
@@ -303,9 +306,10 @@ EDUCATION = {
         "the department heads haven't agreed the rubric",
     ),
     "unb": (
-        "the sandbox is restored", "the committee approved it by email",
-        "IT created the accounts", "the exam results came in", "the registrar fixed the export",
-        "facilities confirmed the rooms", "the department heads agreed the rubric",
+        "the sandbox is restored", "the committee approved it by email", "IT created the accounts",
+        "the exam results came in", "the registrar fixed the export",
+        "facilities confirmed the rooms", "the consent forms came back",
+        "the department heads agreed the rubric",
     ),
     "prog": (
         "mapped the units to the new standards", "rewrote the first three lessons",
@@ -328,10 +332,11 @@ EDUCATION = {
         "this term's courses", "the main campus buildings",
     ),
     "ans": (
-        "keep last year's rubric for comparison", "pilot it with one year group first",
-        "leave the summer courses for phase two",
-        "share it with parents after the committee signs off",
+        "include the sixth form as well", "keep last year's rubric for comparison",
         "count part-time students separately",
+        "share it with parents after the committee signs off",
+        "take it to the committee to be safe", "leave the summer courses for phase two",
+        "pilot it in the spring term", "keep the accessibility review in the plan",
     ),
     "asp": (
         "the learning outcomes section", "the marking criteria", "the timeline for teachers",

@@ -130,8 +130,8 @@ MANUFACTURING = {
     "unb": (
         "the material certs arrived", "the part came in early",
         "we got a slot in Saturday's downtime", "engineering released the drawing",
-        "the gauge is back from calibration", "the customer approved the deviation",
-        "the PO went out",
+        "the gauge is back from calibration", "the PO went out",
+        "the customer approved the deviation", "the integrator fitted us in this week",
     ),
     "prog": (
         "timed three changeovers on second shift", "walked the line with the shift lead",
@@ -157,10 +157,12 @@ MANUFACTURING = {
         "the suppliers on the watch list",
     ),
     "ans": (
-        "notify the customer before we change anything", "run the trial on the weekend shift",
-        "wait for the planned shutdown", "treat it as a PPAP update",
-        "give the contractors the same training",
+        "notify the customer before we change anything",
         "keep second shift on the old instructions until the trial is done",
+        "treat it as a PPAP update", "run the trial on the weekend shift",
+        "check the shipped lots against the deviation before we assume anything",
+        "leave gauge calibration with the quality lab", "wait for the planned shutdown",
+        "give the contractors the same training",
     ),
     "asp": (
         "the root cause section", "the containment actions",
@@ -306,7 +308,7 @@ ENERGY = {
         "the transformer shipped", "the system impact study came back",
         "the county issued the permit", "the control room approved the switching",
         "legal cleared the landowner terms", "the vendor patched the firmware",
-        "SCADA access came through",
+        "SCADA access came through", "the survey window opened",
     ),
     "prog": (
         "checked the protection settings against the new study",
@@ -331,9 +333,13 @@ ENERGY = {
         "the owned assets", "Phase 1 of the site",
     ),
     "ans": (
+        "take it through the change board to be safe",
         "use the P50 numbers and show P90 as a sensitivity",
-        "send the commercial customers a separate notice", "leave the leased assets out",
-        "take it through the change board to be safe", "keep storm costs in a separate filing",
+        "send the commercial customers a separate notice",
+        "schedule an outage rather than work it live",
+        "send the commission the updated forecast with the filing", "leave the leased assets out",
+        "have the control room supervisor sign the switching order",
+        "keep storm costs in a separate filing",
     ),
     "asp": (
         "the load assumptions", "the switching sequence", "the customer notice wording",

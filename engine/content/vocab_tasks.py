@@ -104,6 +104,29 @@ CLS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A small review point about the work, by kind of work (review feedback names one).
+NITS: dict[str, tuple[str, ...]] = {
+    "doc": (
+        "the summary at the top", "the wording in the intro", "the open questions at the end",
+        "the section order", "a couple of outdated links", "the terminology in the second half",
+    ),
+    "sys": (
+        "the rollback plan", "the test coverage for the edge cases", "the error handling",
+        "the default settings", "the access permissions", "the monitoring and alerts",
+    ),
+    "data": (
+        "the totals in the summary table", "the assumptions behind the numbers",
+        "the handful of rows that don't reconcile", "the labels on the charts",
+        "the source notes", "the outliers",
+    ),
+    "event": (
+        "the agenda timings", "the attendee list", "the follow-up actions", "the pre-read",
+        "the logistics notes", "the run of show",
+    ),
+    "any": ("the summary", "the open items at the end", "the wording in a few places",
+            "the next steps"),
+}
+
 # A first step when starting (follows "I'll" in a comment).
 PLAN: dict[str, tuple[str, ...]] = {
     "doc": (

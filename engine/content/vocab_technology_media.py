@@ -158,8 +158,11 @@ TECHNOLOGY = {
     ),
     "ans": (
         "keep the old endpoint for one more release", "put it behind a flag",
-        "take a 15-minute maintenance window on Sunday", "backfill only the last 90 days",
-        "drop support for the old app versions", "get a quick security review before merging",
+        "take a 15-minute maintenance window on Sunday",
+        "get a quick security review before merging", "drop support for the old app versions",
+        "skip the full design review and get a quick look from design",
+        "backfill only the last 90 days",
+        "have the platform team's primary on call for the cutover",
     ),
     "asp": (
         "the error handling", "the rollback plan", "the test coverage", "the naming",
@@ -311,10 +314,11 @@ MEDIA = {
         "launch week",
     ),
     "ans": (
-        "get a legal read before anything goes out",
-        "run it on the site first and on social an hour later", "credit the photographer",
-        "go with the second headline", "hold it until the embargo lifts",
-        "use the archive clip with a credit",
+        "get a legal read before anything goes out", "use the archive clip with a credit",
+        "hold it until the embargo lifts", "run it on the site first and on social an hour later",
+        "get the subject's consent in writing before we use the photo",
+        "confirm the new date with the sponsor before we announce it",
+        "go with the second headline", "credit the photographer",
     ),
     "asp": (
         "the lede", "the headline options", "the pacing in the middle section", "the captions",

@@ -159,9 +159,11 @@ TRAVEL = {
     ),
     "ans": (
         "include the transfers and show them as a line item",
-        "go with a 48-hour free cancellation window", "quote in the local currency",
-        "hold the rooms on a courtesy basis for a week",
-        "book a backup hotel for the first week", "leave group bookings for phase two",
+        "go with a 48-hour free cancellation window",
+        "let loyalty points apply at partner hotels too",
+        "recommend travel insurance but not make it mandatory",
+        "hold the rooms on a courtesy basis for a week", "quote in the local currency",
+        "leave group bookings for phase two", "book a backup hotel for the first week",
     ),
     "asp": (
         "the cancellation terms", "the pricing table", "the itinerary timings",
@@ -317,10 +319,10 @@ GOVERNMENT = {
         "the three largest departments",
     ),
     "ans": (
-        "take it to council to be safe", "use the state contract",
-        "extend the comment period by two weeks",
-        "publish a translated version at the same time",
-        "share it with the union before it goes out", "charge it to this fiscal year",
+        "take it to council to be safe", "treat it as a public record from the start",
+        "publish a translated version at the same time", "extend the comment period by two weeks",
+        "use the state contract", "share it with the union before it goes out",
+        "charge it to this fiscal year", "run the accessibility review before publishing",
     ),
     "asp": (
         "the legal wording", "the cost estimate", "the timeline for residents",

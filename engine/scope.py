@@ -1,0 +1,224 @@
+"""A project's scope: creating a task with its subtasks, how much unstarted work a team has,
+and how running projects grow when a team runs short (the tasks their plan left for later,
+then follow-ups of finished work, each with a step or two of its own)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from engine import events as ev
+from engine.content import TaskBlueprint
+from engine.draws import between, pick
+from engine.moves import teammates
+from engine.state import ProjectView, TaskView
+from engine.workspace import after_task_created, task_extras
+from engine.world import Actor, World
+
+HUNGRY_PER_WORKER: Final = 1.0
+SATURATED_PER_WORKER: Final = 4.0
+GROWTH_LIMIT: Final = 1.5  # a project grows by at most this many times its planned tasks
+# A project with no more open tasks than this is wrapping up: it gets no new ones.
+WRAPPING_UP_TASKS: Final = 3
+# Chance that a contributor who finishes a task of a project with work left adds a follow-up
+# of it, which they take on themselves (see own_follow_up).
+OWN_FOLLOW_UP_PROBABILITY: Final = 0.1
+# Follow-ups of finished work, each with the steps it takes (its subtasks).
+FOLLOW_UPS: Final = (
+    ("Follow up on {s}", ("List what is left on {s}", "Agree the next steps for {s}")),
+    ("Fix what review found in {s}", ("Go through the review notes on {s}", "Re-check {s}")),
+    ("Second pass on {s}", ("Re-read {s} end to end", "Work the changes into {s}")),
+    ("Tidy up loose ends of {s}", ("Close the open points on {s}", "Archive the drafts of {s}")),
+    ("Write up {s} for the team", ("Draft the write-up of {s}", "Share the write-up of {s}")),
+)
+# Next steps of work still under way, for a team short of work with nothing finished to follow
+# up.
+NEXT_STEPS: Final = (
+    ("Prepare the hand-over of {s}", ("Collect the open questions on {s}", "Book the hand-over")),
+    ("Line up the sign-off of {s}", ("Find who signs off {s}", "Send {s} for sign-off")),
+    ("Plan the rollout of {s}", ("List who needs {s}", "Schedule the rollout of {s}")),
+)
+
+
+def own_open_projects(world: World, actor: Actor) -> list[ProjectView]:
+    projects = world.state.projects
+    return [projects[p] for p in world.state.open_projects_by_owner.get(actor.id, ())]
+
+
+def unstarted_work(world: World, team: str) -> tuple[int, int, int]:
+    """(tasks of the team nobody has started, people who do them, those of them with nothing
+    at all on their plate): tasks still to create, unassigned ones, and ordinary tasks
+    assigned but not started."""
+    projects, assigned = world.state.projects, world.state.assigned
+    unassigned = sum(
+        len(projects[p].unassigned) + len(world.task_queue.get(p, ()))
+        for p in world.state.open_projects_by_team.get(team, ())
+    )
+    waiting, workers, idle = unassigned, 0, 0
+    for member in world.teams[team]:
+        if member.role != "manager" and member.joined:
+            workers += 1
+            mine = assigned[member.id]
+            waiting += len(mine.new)
+            # Someone with nothing to do while nothing waits unassigned: the team is short,
+            # however much the others have queued up.
+            idle += not (mine.new or mine.in_progress or mine.blocked or mine.in_review)
+    return waiting, workers, idle if unassigned == 0 else 0
+
+
+def create_task(
+    world: World,
+    actor: Actor,
+    project: ProjectView,
+    blueprint: TaskBlueprint,
+    assignee: str | None = None,
+) -> str:
+    """Create a top-level task of `project` (maybe an approval), its subtasks and maybe a
+    dependency; `assignee` takes it at once (someone adding a follow-up of their own)."""
+    rng, rates = actor.rng, world.rates
+    today = world.local_today(actor)
+    task_id = world.next_id("t")
+    followers = tuple(
+        a.id for a in teammates(world, actor) if rng.random() < rates.follower_probability / 3
+    )
+    world.subjects[task_id] = blueprint.subject
+    due_on = world.workdays_after(actor, today, between(rng, 3, 15))
+    extras = task_extras(world, actor, blueprint.name, blueprint.subject, due_on)
+    world.emit(
+        ev.TaskCreated(
+            world.next_seq(),
+            world.now,
+            actor.id,
+            task=task_id,
+            project=project.id,
+            notes=blueprint.notes,
+            section=project.sections.get("new"),
+            due_on=due_on,
+            start_on=today if rng.random() < 0.3 else None,
+            followers=followers,
+            name=extras.name,
+            assignee=extras.assignee if extras.subtype != "default_task" else assignee,
+            subtype=extras.subtype,
+            tags=extras.tags,
+            custom_fields=extras.custom_fields,
+        )
+    )
+    after_task_created(world, actor, task_id, project)
+    if extras.subtype != "default_task":
+        return task_id  # approvals have no subtasks
+    for sub_name in blueprint.subtasks:
+        sub_id = world.next_id("t")
+        world.subjects[sub_id] = blueprint.subject
+        world.emit(
+            ev.TaskCreated(
+                world.next_seq(),
+                world.now,
+                actor.id,
+                task=sub_id,
+                project=project.id,
+                name=sub_name,
+                parent=task_id,
+            )
+        )
+    return task_id
+
+
+def grow_project(world: World, actor: Actor) -> bool:
+    """Scope grows: a team about to run out of work gets more of a running project before the
+    next project is due: the tasks its plan left for later, then follow-ups of finished work,
+    then (in the newest project) next steps of work under way; a project grows by at most
+    GROWTH_LIMIT times its plan, and not once it is wrapping up."""
+    waiting, workers, idle = unstarted_work(world, actor.person.team)
+    if not idle and waiting >= HUNGRY_PER_WORKER * max(1, workers):
+        return False
+    limit = GROWTH_LIMIT * world.scenario.work.tasks_per_project
+    newest = True
+    for project in reversed(own_open_projects(world, actor)):  # the newest first
+        grown = world.grown.get(project.id, 0)
+        if grown >= limit or world.task_queue.get(project.id) or wrapping_up(world, project):
+            continue
+        spare = world.spare_tasks.get(project.id)
+        # (next steps of work under way only in the newest: the older ones are wrapping up)
+        blueprint = spare.pop(0) if spare else follow_up_of(world, actor, project, newest)
+        newest = False
+        if blueprint is None:
+            continue
+        create_task(world, actor, project, blueprint)
+        world.grown[project.id] = grown + 1
+        return True
+    return False
+
+
+def wrapping_up(world: World, project: ProjectView) -> bool:
+    """Whether the project is down to its last few open tasks: nobody adds to it any more, so
+    it finishes (projects would otherwise linger and pile up)."""
+    tasks, left = world.state.tasks, 0
+    for task_id in project.tasks:
+        task = tasks[task_id]
+        if not task.completed and task.parent is None:
+            left += 1
+            if left > WRAPPING_UP_TASKS:
+                return False
+    return True
+
+
+def _follow_up(
+    actor: Actor, subject: str, kinds: tuple[tuple[str, tuple[str, str]], ...]
+) -> TaskBlueprint:
+    name, steps = pick(actor.rng, kinds)
+    title = name.format(s=subject)
+    return TaskBlueprint(
+        name=title[:1].upper() + title[1:],
+        subject=subject,
+        subtasks=tuple(step.format(s=subject) for step in steps),
+    )
+
+
+def follow_up_of(
+    world: World, actor: Actor, project: ProjectView, under_way: bool = False
+) -> TaskBlueprint | None:
+    """A follow-up of one of the project's finished ordinary tasks not followed up yet; with
+    `under_way`, failing that, a next step of one in progress."""
+    tasks = world.state.tasks
+    for task_id in project.tasks:
+        task = tasks[task_id]
+        if task.completed and _may_follow_up(world, task_id, task):
+            world.followed_up.add(task_id)
+            return _follow_up(actor, world.subjects.get(task_id, task.name), FOLLOW_UPS)
+    if under_way:
+        for task_id in project.tasks:
+            task = tasks[task_id]
+            if task.state == "in_progress" and _may_follow_up(world, task_id, task):
+                world.followed_up.add(task_id)
+                return _follow_up(actor, world.subjects.get(task_id, task.name), NEXT_STEPS)
+    return None
+
+
+def _may_follow_up(world: World, task_id: str, task: TaskView) -> bool:
+    return (
+        task.parent is None and task.subtype == "default_task" and task_id not in world.followed_up
+    )
+
+
+def own_follow_up(world: World, actor: Actor, task_id: str) -> bool:
+    """Maybe add, right after finishing `task_id`, a follow-up task of it to its project and
+    take it on (for engine.actions: contributors and leads create tasks of their own too).
+    Only in a project that is still open, has no tasks left to create and is not wrapping up."""
+    if actor.role not in ("lead", "individual_contributor"):
+        return False
+    if actor.rng.random() >= OWN_FOLLOW_UP_PROBABILITY:
+        return False
+    task = world.state.tasks.get(task_id)
+    if task is None or task.parent is not None or task.subtype != "default_task":
+        return False
+    project = world.state.projects[task.project]
+    if (
+        project.completed
+        or world.task_queue.get(project.id)
+        or task_id in world.followed_up
+        or wrapping_up(world, project)
+    ):
+        return False
+    world.followed_up.add(task_id)
+    blueprint = _follow_up(actor, world.subjects.get(task_id, task.name), FOLLOW_UPS)
+    create_task(world, actor, project, blueprint, assignee=actor.id)
+    return True
