@@ -89,6 +89,7 @@ def _join(world: World, actor: Actor) -> None:
         )
     )
     actor.joined = True
+    world.joined_teammates.clear()  # (engine.moves.teammates)
 
 
 def _announce_time_away(world: World, actor: Actor) -> bool:

@@ -27,8 +27,8 @@ from engine.moves import (
     social_share,
     teammates,
 )
-from engine.state import TaskView
-from engine.world import Actor, World
+from engine.state import Question, TaskView
+from engine.world import Actor, WaitingQuestion, World
 
 # Answering on the third working day after the question (on the answerer's calendar) or
 # later comes with an apology: a Friday question answered on Monday is not late.
@@ -48,24 +48,27 @@ QUESTION_SHARE: Final = 0.3  # of conversation comments: a question to a reviewe
 # ask, so about a fifth of it is realised (about 0.3 questions a task-day at the default rate).
 TEAM_QUESTION_SHARE: Final = 1.5
 BLOCKER_UPDATE_AFTER_SECONDS: Final = 86400.0  # quiet this long, a blocked task gets an update
+_WAITING_KEPT: Final = 64  # cached questions per person before the cache starts afresh
 
 
 def answer(world: World, actor: Actor) -> bool:
     asked = world.state.asked[actor.id]
     if not asked:
         return False
-    tz = actor.calendar.tz
     for topic, question in asked.items():
-        waited = _working_days_since(actor, question.at.astimezone(tz).date())
-        late = waited >= LATE_ANSWER_WORKING_DAYS
+        waiting = _waiting(actor, topic, question)
+        late = waiting.waited >= LATE_ANSWER_WORKING_DAYS
         # A missed one is noticed only once it is late (then it waits its turn like the rest).
-        key = ("l" if late else "q") + topic
-        if (late or zlib.crc32(topic.encode()) % MISSED_ONE_IN) and noticed(actor, key):
+        if late:
+            if noticed(actor, waiting.late_key):
+                break
+        elif not waiting.missed and noticed(actor, waiting.on_time_key):
             break
     else:  # nothing is due yet: each waits its turn, and a missed one until it is late
         return False
-    handled(actor, "q" + topic)
-    handled(actor, "l" + topic)
+    handled(actor, waiting.on_time_key)
+    handled(actor, waiting.late_key)
+    actor.waiting.pop(topic, None)
     task = world.state.tasks[question.task]
     comment(
         world,
@@ -73,13 +76,31 @@ def answer(world: World, actor: Actor) -> bool:
         task,
         "sorry_for_delay" if late else "answer",
         to=question.asker,
-        detail=f"{waited} days" if late else "",
+        detail=f"{waiting.waited} days" if late else "",
         topic=topic,
         replying_to=question.text,
         reply_kind=question.kind,
     )
     maybe_follow(world, actor, task.id)
     return True
+
+
+def _waiting(actor: Actor, topic: str, question: Question) -> WaitingQuestion:
+    """The question's cached facts, its wait brought up to today (this runs at every moment of
+    someone with a question waiting: most of them)."""
+    cache = actor.waiting
+    waiting = cache.get(topic)
+    if waiting is None:
+        if len(cache) > _WAITING_KEPT:  # questions that went with their projects
+            cache.clear()
+        asked_on = question.at.astimezone(actor.calendar.tz).date()
+        missed = zlib.crc32(topic.encode()) % MISSED_ONE_IN == 0
+        waiting = cache[topic] = WaitingQuestion(topic, asked_on, missed)
+    today = actor.calendar.last_day
+    if waiting.counted_on != today:
+        waiting.counted_on = today
+        waiting.waited = _working_days_since(actor, waiting.asked_on)
+    return waiting
 
 
 def _working_days_since(actor: Actor, asked_on: date) -> int:

@@ -145,7 +145,12 @@ def assign(world: World, actor: Actor, task_id: str, assignee: str) -> None:
 
 
 def teammates(world: World, actor: Actor) -> list[Actor]:
-    return [a for a in world.teams[actor.person.team] if a.joined and a is not actor]
+    """The actor's teammates who have joined (a shared list: read it, do not change it)."""
+    mates = world.joined_teammates.get(actor.id)
+    if mates is None:
+        team = world.teams[actor.person.team]
+        mates = world.joined_teammates[actor.id] = [a for a in team if a.joined and a is not actor]
+    return mates
 
 
 def my_open(world: World, ids: dict[str, None]) -> list[TaskView]:

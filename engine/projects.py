@@ -4,7 +4,7 @@ tasks, hand out work, and chase tasks that went quiet."""
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from engine import events as ev
@@ -104,10 +104,13 @@ def _close_finished(world: World, actor: Actor) -> bool:
 
 
 def _post_status(world: World, actor: Actor) -> bool:
-    every = world.rates.status_update_every_seconds
+    # Moments are whole seconds, so "at least `every` seconds ago" is "at or before the moment
+    # ceil(every) seconds ago": one datetime comparison a project, no timedelta each.
+    every = timedelta(seconds=math.ceil(world.rates.status_update_every_seconds))
+    posted_by = world.now - every
     for project in own_open_projects(world, actor):
         last = project.last_status_at or project.created_at
-        if (world.now - last).total_seconds() >= every and noticed(actor, "s" + project.id):
+        if last <= posted_by and noticed(actor, "s" + project.id):
             handled(actor, "s" + project.id)
             _status_update(world, actor, project, _health(world, actor, project))
             return True

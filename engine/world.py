@@ -29,6 +29,20 @@ from engine.state import State, fold
 Sink = Callable[[ev.Event], None]
 
 
+class WaitingQuestion:
+    """What engine.conversation.answer reads of a question put to the person at every one of
+    their moments, worked out once: the local day it was asked, whether it slips through, its
+    keys for engine.moves.noticed; and its wait in working days, once a day."""
+
+    def __init__(self, topic: str, asked_on: date, missed: bool) -> None:
+        self.asked_on = asked_on
+        self.missed = missed
+        self.on_time_key = "q" + topic
+        self.late_key = "l" + topic
+        self.counted_on = date.min  # the day `waited` was counted on
+        self.waited = 0
+
+
 @dataclass(slots=True)
 class Actor:
     """A simulated person: who they are plus the plans only the simulation knows."""
@@ -56,6 +70,7 @@ class Actor:
     # due date): the action by which they will have (see engine.moves.noticed).
     due: dict[str, int] = field(default_factory=dict)
     day_actions: float = 0.0  # their usual working day's expected actions
+    waiting: dict[str, WaitingQuestion] = field(default_factory=dict)  # by topic (a cache)
     away_rng: random.Random = field(default_factory=random.Random)
     planned_until: date = date.min
     holiday_years: set[int] = field(default_factory=set)
@@ -232,6 +247,9 @@ class World:
         self.teams: dict[str, list[Actor]] = {}
         for a in self.actors:
             self.teams.setdefault(a.person.team, []).append(a)
+        # person id → their teammates who have joined (engine.moves.teammates: read at most
+        # moments, changed only when someone joins, which clears it)
+        self.joined_teammates: dict[str, list[Actor]] = {}
         self.rates = Rates.of(scenario)
 
     # -- setup -------------------------------------------------------------------------------
