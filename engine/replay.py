@@ -35,7 +35,13 @@ from engine.errors import BusyworkError
 from engine.replay_deps import CREATES
 from engine.replay_journal import Journal
 from engine.replay_order import DependencyGraph, PendingEvent
-from engine.replay_report import FailureRatio, ReplaySummary, ReplayTally, exceeded
+from engine.replay_report import (
+    FailureRatio,
+    ReplaySummary,
+    ReplayTally,
+    count_done_unread,
+    exceeded,
+)
 from engine.replay_target import Parked, Rejected, Skip, Target
 from engine.replay_target import ReplayAborted as ReplayAborted  # re-exported
 
@@ -95,6 +101,7 @@ class Replayer:
         self._retrying: set[int] = set()  # failed or not sent for a failure earlier, sent again
         self.counts, self.errors = self._tally.counts, self._tally.errors  # the same objects
         self.total: int | None = None  # events expected, for progress (None: following)
+        self._last_read = 0  # the highest seq read
         self._t0: float | None = None
         self._base_at = None
 
@@ -129,13 +136,14 @@ class Replayer:
         self.target.observe(event)
         self.counts["events"] += 1
         seq, journal = event.seq, self.journal
+        self._last_read = max(self._last_read, seq)
         if journal.done(seq):
             if not (self.options.retry_failed and journal.retryable(seq)):
                 self._done_earlier(event)
                 return True
             retry = journal.final[seq].k
-        else:
-            retry = ""
+        else:  # open again since an earlier run (a killed retry): sending it is a retry too
+            retry = journal.reopened.get(seq, "")
         scheduled = self._pace(event)
         if scheduled is False:
             return False
@@ -375,7 +383,10 @@ class Replayer:
         left = self._graph.pending or not self._exhausted or self._left_by_stop
         cut_short = self.stop.is_set() and left
         stopped = self._stop_reason() or ("interrupted" if cut_short else "")
-        return self._tally.summary(self.target.name, counters, stopped, self.total)
+        summary = self._tally.summary(self.target.name, counters, stopped, self.total)
+        if summary.not_read:
+            count_done_unread(summary, self.journal, self._last_read, self.options.retry_failed)
+        return summary
 
 
 def _not_sent(dep: int, root: int, failed: bool) -> str:

@@ -27,7 +27,9 @@ for the object before creating it again. One writer per target folder (an exclus
 
 ``target.json`` beside it describes the target (server, workspace, run) and holds the settings
 the first run chose that every later run must keep (``keep``: e.g. the date shift, so that the
-due dates of one workspace all come from one shift).
+due dates of one workspace all come from one shift). A checkpoint that holds no record yet (a
+first run that sent nothing, or one started after ``busywork clean`` set the old one aside)
+chooses them afresh.
 """
 
 from __future__ import annotations
@@ -113,6 +115,11 @@ class Journal:
         self.ids = IdMap()
         self.applied: set[int] = set()
         self.final: dict[int, Record] = {}  # F, D and S records
+        # F or D events open again (a retry in flight when a run was killed, or a dependent
+        # whose failed event has since been sent again), by the kind they had: the next run
+        # sends them, and they count as retried once sent.
+        self.reopened: dict[int, str] = {}
+        self.empty = True  # no record yet: the settings in `keep` are chosen afresh
         self.created: list[tuple[int, str, str]] = []  # (seq, sim id, target id), in order
         self._intents: set[int] = set()
         self._lock = threading.Lock()
@@ -144,6 +151,7 @@ class Journal:
         if end < len(data):  # a torn last line (power loss): it never happened
             os.ftruncate(self._fd, end)
             data = data[:end]
+        self.empty = not data.strip()
         for line_no, line in enumerate(data.splitlines(), start=1):
             try:
                 record = _DECODER.decode(line)
@@ -186,13 +194,17 @@ class Journal:
         for seq, record in list(self.final.items()):
             if record.k == "D" and (record.cause in self.applied or record.cause in self._intents):
                 del self.final[seq]
+                self.reopened[seq] = "D"
 
     def _remember(self, record: Record) -> None:
         if record.k == "I":
             self._intents.add(record.seq)
-            self.final.pop(record.seq, None)  # a retry in flight: open again
+            earlier = self.final.pop(record.seq, None)  # a retry in flight: open again
+            if earlier is not None and earlier.k in FAILED_KINDS:
+                self.reopened[record.seq] = earlier.k
             return
         self._intents.discard(record.seq)
+        self.reopened.pop(record.seq, None)
         if record.k == "A":
             self.final.pop(record.seq, None)  # a retried event got through
             self.applied.add(record.seq)
@@ -203,7 +215,8 @@ class Journal:
 
     def _write_meta(self, meta: Mapping[str, object], keep: frozenset[str]) -> None:
         stored = self._read_meta()
-        self.meta = {**stored, **meta, **{k: v for k, v in stored.items() if k in keep}}
+        kept = {} if self.empty else {k: v for k, v in stored.items() if k in keep}
+        self.meta = {**stored, **meta, **kept}
         replace_json(self.folder / META, self.meta)
 
     def _read_meta(self) -> dict[str, object]:

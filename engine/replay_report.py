@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from engine import events as ev
+from engine.replay_journal import FAILED_KINDS, Journal
 
 MAX_ERRORS_KEPT = 20
 
@@ -142,11 +143,43 @@ class ReplayTally:
         )
 
 
-def count_not_read(summary: ReplaySummary, written: int) -> None:
-    """A followed log's events that were `written` by the end but never read: not read."""
+def count_not_read(
+    summary: ReplaySummary,
+    written: int,
+    journal: Journal | None = None,
+    retry_failed: bool = False,
+) -> None:
+    """A followed log's events that were `written` by the end but never read: not read (or
+    already done, those the `journal` holds; see `count_done_unread`)."""
+    read = summary.events - summary.not_read
     unread = max(0, written - summary.events)
     summary.not_read += unread
     summary.events += unread
+    if journal is not None and summary.not_read:
+        count_done_unread(summary, journal, read, retry_failed)
+
+
+def count_done_unread(
+    summary: ReplaySummary, journal: Journal, last_read: int, retry_failed: bool
+) -> None:
+    """Move from ``not_read`` to ``already_done`` the events after seq `last_read` that an
+    earlier run settled for good (its checkpoint holds them): a stop came before they were read,
+    but the next run will not send them either. With `retry_failed`, the failed ones (and those
+    not sent for a failure) are not done: the next such run sends them."""
+    end = last_read + summary.not_read  # the run's seqs are 1..events
+    failed = skipped_after_failure = 0
+    done = sum(1 for seq in list(journal.applied) if last_read < seq <= end)
+    for seq, record in list(journal.final.items()):
+        if not last_read < seq <= end or (retry_failed and record.k in FAILED_KINDS):
+            continue
+        done += 1
+        failed += record.k == "F"
+        skipped_after_failure += record.k == "D"
+    done = min(done, summary.not_read)
+    summary.not_read -= done
+    summary.already_done += done
+    summary.failed_earlier += failed
+    summary.skipped_after_failure_earlier += skipped_after_failure
 
 
 class FailureRatio:

@@ -174,6 +174,7 @@ def test_damaged_shift_settings_are_named_not_guessed(sandbox, tmp_path, text, e
     folder = tmp_path / "run" / "targets" / target.name
     folder.mkdir(parents=True)
     (folder / META).write_text(text)
+    (folder / "journal.jsonl").write_text('{"k":"A","seq":1,"ids":{"u1":"g1"}}\n')  # kept
     try:
         with pytest.raises(BusyworkError, match=f"{META}: damaged replay settings: .*{expected}"):
             open_journal(tmp_path / "run", target, "asana")

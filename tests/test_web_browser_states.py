@@ -300,6 +300,20 @@ def test_replay_share_prefers_the_servers_figure(make_web, page):
     assert shares == [0.3, 0, 0.9]
 
 
+def test_replay_text_counts_what_the_bar_shows(make_web, page):
+    """After a restart the checkpoint's events are settled though this server applied none of
+    them: the text says as many events as the bar's share."""
+    web = make_web()
+    open_dashboard(page, web)
+    done = page.evaluate("""async () => {
+        const { replayDone } = await import("/static/jobpage.js");
+        const replay = { applied: 1047, failed: 0, skipped: 0, parked: 0, settled: 1111 };
+        return [replayDone({ events: 1111, replay, replay_progress: 1.0 }),
+                replayDone({ events: 1111, replay: { ...replay, parked: 6 } })];
+    }""")
+    assert done == [1111, 1053]
+
+
 def test_a_backfill_shows_replay_progress_and_counts(make_web, page):
     web = make_web()
     job = web.create(name="Backfill", mode="backfill", scenario={"days": 3, "seed": 5},

@@ -10,9 +10,10 @@ portfolios (402) created none, so there are none to delete. Custom fields, tags 
 on purpose: they are shared by name and reused by later runs into the same workspace.
 
 Each object is deleted with its creator's token when there is one, else the default token
-(also the fallback on a 403). A 404 counts as already deleted. When everything is gone the
-checkpoint is set aside (``journal.cleaned-<time>.jsonl``), so a later replay starts afresh and
-a second clean says the run was already cleaned.
+(also the fallback on a 403). A 404 counts as already deleted. When everything is gone (or
+there was nothing to delete) the checkpoint is set aside (``journal.cleaned-<time>.jsonl``,
+with its settings as ``target.cleaned-<time>.json``), so a later replay starts afresh, choosing
+its settings (the date shift) anew, and a second clean says the run was already cleaned.
 
 A replay that was killed (or stopped mid-create) leaves *intents*: creates that may or may not
 have happened. Clean settles them as the replay's reconciliation would, by looking the object
@@ -44,7 +45,7 @@ from engine import events as ev
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
 from engine.replay_deps import ooo_id
-from engine.replay_journal import JOURNAL, IdMap, Journal
+from engine.replay_journal import JOURNAL, META, IdMap, Journal
 
 # (sim id prefix, API path, plural name), in the order the kinds are deleted.
 KINDS = (("su", "/status_updates/", "status updates"),
@@ -54,6 +55,7 @@ KINDS = (("su", "/status_updates/", "status updates"),
          ("p", "/projects/", "projects"))  # fmt: skip
 KEPT = "Custom fields, tags and teams are left in place: they are shared and later runs reuse them."
 CLEANED = "journal.cleaned-"
+CLEANED_META = "target.cleaned-"
 # Creates whose object clean deletes (the rest go with their parent, or are kept on purpose).
 LOCATABLE = (ev.ProjectCreated, ev.TaskCreated, ev.StatusUpdatePosted, ev.PortfolioStatusPosted,
              ev.PortfolioCreated, ev.PersonWentOutOfOffice)  # fmt: skip
@@ -125,6 +127,7 @@ def _clean(
         doomed = sorted(applied + found, key=lambda item: item[3])  # newest first per kind
         if not doomed:
             echo("Nothing to delete.")
+            _set_aside(folder)  # nothing of it is left in the target: the next replay starts afresh
             return 0
         if found:
             echo(f"Found {len(found)} objects the interrupted replay created without recording "
@@ -146,9 +149,17 @@ def _clean(
     if failed:
         raise BusyworkError(f"clean: {len(failed)} objects could not be deleted; run it again")
     echo(KEPT)
+    _set_aside(folder)
+    return sum(deleted) + gone
+
+
+def _set_aside(folder: Path) -> None:
+    """Move the checkpoint and its settings out of the way: a later replay into this target
+    starts afresh and chooses its settings (the date shift) anew."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     os.replace(folder / JOURNAL, folder / f"{CLEANED}{stamp}.jsonl")
-    return sum(deleted) + gone
+    if (folder / META).is_file():
+        os.replace(folder / META, folder / f"{CLEANED_META}{stamp}.json")
 
 
 def _summary(deleted: list[int], gone: int, failed: list[str]) -> str:

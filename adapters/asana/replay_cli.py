@@ -121,8 +121,7 @@ def replay_command(
             else:
                 if not args.as_json:
                     echo(f"Browse:     {sandbox.root_url}/")
-                echo("Serving the sandbox; press Ctrl-C to stop.")
-                _serve_until_interrupted()
+                _serve_until_interrupted(echo, "Serving the sandbox; press Ctrl-C to stop.")
         elif not args.as_json and not summary.stopped:
             echo("Sandbox:    in-process, stopped with this command (nothing left to browse); "
                  f"`busywork replay {shlex.quote(str(run_dir))} --serve` keeps one up.")  # fmt: skip
@@ -235,10 +234,13 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
     return shlex.join(words)
 
 
-def _serve_until_interrupted() -> None:
+def _serve_until_interrupted(echo: Echo, announcement: str) -> None:
+    """Say `announcement` once Ctrl-C and SIGTERM end the wait quietly (a Ctrl-C that answers
+    the announcement at once must not find the handlers missing), then wait for either."""
     stop = threading.Event()
     previous = on_sigterm(stop)
     try:
+        echo(announcement)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

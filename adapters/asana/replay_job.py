@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from adapters.asana.client import PLANS, ApiRejected, AsanaClient, Backoff, Limits
@@ -29,13 +29,16 @@ from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import META, Journal
 from engine.replay_report import ReplaySummary, count_not_read
 from engine.run import read_manifest
+from engine.scenario_checks import FIRST_DAY
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: live runs are not locked there
     fcntl = None  # type: ignore[assignment]
 
-MAX_SHIFT_DAYS = 366_000  # a thousand years: a larger stored shift is damage, not a choice
+# The largest date shift a run can need: from its first possible day (scenario_checks) to the
+# last day Python has. A stored shift beyond it could not have been written: damage.
+MAX_SHIFT_DAYS = (date.max - FIRST_DAY).days
 FOLLOW_POLL_SECONDS = 0.5  # how often `replay --follow` looks whether the run is complete
 WRITER_CHECK_SECONDS = 2.0  # how often it looks whether a `busywork live` still writes the run
 
@@ -139,6 +142,20 @@ def connect(
     return AsanaTarget(client, workspace, team=team, options=options)
 
 
+class NotVisible(InvalidInput):
+    """A workspace or team the tokens cannot see (or none given where one must be): `option`
+    is ``workspace`` or ``team``; the message names it as the command line's flag, and
+    `named(field)` as another caller's field (the web API's ``target.workspace``)."""
+
+    def __init__(self, option: str, value: str | None, problem: str) -> None:
+        self.option, self.value, self.problem = option, value, problem
+        super().__init__(self.named(f"--{option}"))
+
+    def named(self, field: str) -> str:
+        value = f" {self.value!r}" if self.value is not None else ""
+        return f"{field}{value}: {self.problem}"
+
+
 def _workspace(client: AsanaClient, key: str, wanted: str | None) -> tuple[str, str]:
     """(gid, name) of the chosen workspace, which these tokens must see."""
     workspaces = list(client.pages(key, "/workspaces"))
@@ -146,12 +163,12 @@ def _workspace(client: AsanaClient, key: str, wanted: str | None) -> tuple[str, 
     if wanted is None:
         if len(workspaces) == 1:
             return workspaces[0]["gid"], workspaces[0].get("name", "")
-        raise InvalidInput(f"--workspace: required; the token sees these workspaces: {listed}")
+        raise NotVisible("workspace", None, f"required; the token sees these workspaces: {listed}")
     for w in workspaces:
         if w["gid"] == wanted:
             return wanted, w.get("name", "")
-    raise InvalidInput(
-        f"--workspace {wanted!r}: not a workspace these tokens can see; expected one of {listed}"
+    raise NotVisible(
+        "workspace", wanted, f"not a workspace these tokens can see; expected one of {listed}"
     )
 
 
@@ -173,10 +190,10 @@ def _team(client: AsanaClient, key: str, workspace: str, name: str, wanted: str 
     listed = ", ".join(f"{t['gid']} ({t.get('name', '')})" for t in teams[:20])
     more = f" and {len(teams) - 20} more" if len(teams) > 20 else ""
     expected = f"expected one of {listed}{more}" if teams else "it has no teams"
-    raise InvalidInput(
-        f"--team {wanted!r}: not a team of workspace {workspace} ({name}) that these tokens "
-        f"can see; {expected}"
-    )
+    raise NotVisible(
+        "team", wanted, f"not a team of workspace {workspace} ({name}) that these tokens can see; "
+        f"{expected}"
+    )  # fmt: skip
 
 
 def tokens_for(dest: Destination) -> Tokens:
@@ -215,12 +232,15 @@ def open_journal(
     when that differs from the first run's choice, which is kept."""
     shift = target.options.date_shift_days
     asked = bool(shift) if shift_dates is None else shift_dates
+    if not _plausible_shift(shift):  # never store what the next run would call damage
+        raise InvalidInput(f"--shift-dates: a shift of {shift:+,} days; expected at most "
+                           f"{MAX_SHIFT_DAYS:,} days either way")  # fmt: skip
     meta = {"kind": kind, "base_url": target.client.base_url, "workspace": target.workspace,
             "run": Path(run_dir).name, "shift_dates": asked,
             "date_shift_days": shift}  # fmt: skip
     journal = Journal(target_folder(run_dir, target), meta, keep=KEPT_SETTINGS)
     try:
-        note = keep_date_shift(target, journal, asked)
+        note = keep_date_shift(target, journal, asked, shift)
         check_fresh(target, journal)
     except BaseException:
         journal.close()
@@ -230,19 +250,25 @@ def open_journal(
     return journal
 
 
-def keep_date_shift(target: AsanaTarget, journal: Journal, asked: bool) -> str:
+def _plausible_shift(days: object) -> bool:
+    return type(days) is int and abs(days) <= MAX_SHIFT_DAYS
+
+
+def keep_date_shift(target: AsanaTarget, journal: Journal, asked: bool, asked_days: int) -> str:
     """Give `target` the date shift stored with the checkpoint (the first run's, so that every
     due and start date of the workspace comes from one shift, whatever day a later run is on);
-    a note when this run asked otherwise ("" when not)."""
+    a note when this run asked otherwise (`asked`, which would shift by `asked_days`) and that
+    changes its dates ("" when not: e.g. a backfill's shift of 0 days)."""
     stored, days = journal.meta.get("shift_dates"), journal.meta.get("date_shift_days")
-    if not isinstance(stored, bool) or type(days) is not int or abs(days) > MAX_SHIFT_DAYS:
+    if not isinstance(stored, bool) or not _plausible_shift(days):
         raise BusyworkError(
             f"{journal.folder / META}: damaged replay settings: shift_dates {stored!r}, "
-            f"date_shift_days {days!r}; expected true or false, and a whole number of days"
+            f"date_shift_days {days!r}; expected true or false, and a whole number of days "
+            f"from -{MAX_SHIFT_DAYS:,} to {MAX_SHIFT_DAYS:,}"
         )
     if days != target.options.date_shift_days:
         target.options = dataclasses.replace(target.options, date_shift_days=days)
-    if stored == asked:
+    if stored == asked or days == asked_days:
         return ""
     if stored:
         return (f"--shift-dates: this replay into {target.name} started with it, so its due and "
@@ -323,7 +349,8 @@ def run_replay(
     finally:
         ended.set()
     if follow:  # what was written meanwhile and never read is left for the next run too
-        count_not_read(summary, FileLog.open_readonly(run_dir).last_seq)
+        written = FileLog.open_readonly(run_dir).last_seq
+        count_not_read(summary, written, journal, options.retry_failed)
     if follow and stop.is_set() and not summary.stopped and not _complete(run_dir):
         summary.stopped = "interrupted"  # the rest of the run is not even written yet
     return summary

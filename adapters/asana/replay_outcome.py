@@ -42,7 +42,8 @@ def print_summary(
          + (f", {s.deferred:,} left for the next run" if s.deferred else "")
          + (f", {s.not_read:,} not read (the stop came first; the next run sends them)"
             if s.not_read else "")
-         + (f"; {s.retried:,} of these sent again (--retry-failed)" if s.retried else "")
+         + (f"; {s.retried:,} of these sent again (they failed, or depended on a failure, "
+            "earlier)" if s.retried else "")
          + (f" ({s.already_done:,} done earlier"
             + (f", {earlier:,} of them failed or depend on a failure" if earlier else "")
             + ")" if s.already_done else ""))  # fmt: skip

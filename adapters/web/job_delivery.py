@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from adapters.web.store import JobState, ReplayCounters
 from engine import events as ev
 
@@ -83,6 +85,7 @@ class JobDelivery:
                 self.run_dir, scenario, spec.target, tokens_file, token_urls=token_urls,
                 date_shift_days=shift, sandbox=self.sandbox, sandbox_tokens=self.sandbox_tokens,
             )  # fmt: skip
+            self.base = _with_checkpoint(self.base, self.connection.journal)
         return restarted
 
     def replay(self, follow: bool):
@@ -198,6 +201,17 @@ class JobDelivery:
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
+
+
+def _with_checkpoint(base: ReplayCounters, journal) -> ReplayCounters:
+    """`base` with at least what the checkpoint `journal` holds as applied, failed and skipped:
+    the saved figures date from the job's last change of status, so after a ``kill -9`` the
+    events settled since are known only to the checkpoint (a resumed replay counts them as
+    already done, not applied)."""
+    kinds = [record.k for record in list(journal.final.values())]
+    held = {"applied": len(journal.applied), "failed": kinds.count("F"),
+            "skipped": len(kinds) - kinds.count("F")}  # fmt: skip
+    return msgspec.structs.replace(base, **{k: max(getattr(base, k), n) for k, n in held.items()})
 
 
 class Wakeup(threading.Event):

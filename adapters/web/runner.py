@@ -136,6 +136,10 @@ class JobRunner:
         scenario = resolve_scenario(spec, config.base_dir, config.tokens_file)
         keys = self.token_keys() if spec.target.kind == "asana" else None
         check(spec, scenario, keys, config.token_urls)
+        if spec.target.kind == "asana":
+            from adapters.web.targets import check_target
+
+            check_target(spec.target, config.tokens_file, config.token_urls)
         if spec.mode == "backfill":
             scenario = backfill_scenario(scenario, scenario.days, datetime.now(UTC).date())
         warnings: list[str] = []
@@ -232,7 +236,9 @@ class JobRunner:
         progress = None
         if not spec.forever:
             progress = min(1.0, state.sim_seconds / (scenario.days * 86400.0))
-            if state.status == "completed":
+            # The clock may stop short of the end (nobody acts in the last hours), and a job may
+            # fail after its simulation, in the replay: a complete run is all simulated.
+            if state.status == "completed" or job.manifest.status == "complete":
                 progress = 1.0
         warnings = list(state.warnings) + replay_warnings(state.replay)
         llm_calls, llm_cost = _llm(job.run_dir)

@@ -14,6 +14,7 @@ from typing import Any
 
 from adapters.asana.tokens import Tokens, load_tokens
 from adapters.web.spec import FieldError, TargetSpec, allowed_url
+from engine.errors import BusyworkError
 from engine.scenario import Scenario
 
 
@@ -81,11 +82,41 @@ def connect_target(
         journal = open_journal(run_dir, target, "sandbox")
         return Connection(target, journal, sandbox)
     url = allowed_url(spec, "target.url", token_urls)  # again: the server may have restarted
-    tokens = job_tokens(spec, tokens_file)
-    dest = Destination(to="asana", workspace=spec.workspace or None, team=spec.team or None,
-                       plan=spec.plan)  # fmt: skip
-    target = connect(url, tokens, dest, date_shift_days=date_shift_days)
+    target = _connect_asana(url, spec, tokens_file, Destination().backoff, date_shift_days)
     return Connection(target, open_journal(run_dir, target, "asana"))
+
+
+def _connect_asana(
+    url: str, spec: TargetSpec, tokens_file: Path | None, backoff, date_shift_days: int = 0
+):
+    """Connect to an Asana (compatible) API, its workspace and team checked: one the tokens
+    cannot see is a `FieldError` naming ``target.workspace`` or ``target.team``."""
+    from adapters.asana.replay_job import Destination, NotVisible, connect
+
+    dest = Destination(to="asana", workspace=spec.workspace or None, team=spec.team or None,
+                       plan=spec.plan, backoff=backoff)  # fmt: skip
+    try:
+        return connect(url, job_tokens(spec, tokens_file), dest, date_shift_days=date_shift_days)
+    except NotVisible as exc:
+        value = f"{exc.value!r}: " if exc.value is not None else ""
+        raise FieldError(f"target.{exc.option}", value + exc.problem) from None
+
+
+def check_target(spec: TargetSpec, tokens_file: Path | None, token_urls: tuple[str, ...]) -> None:
+    """At a job's creation: refuse a workspace or team the tokens cannot see (`FieldError`).
+    A target that cannot be asked now (down, refusing the token) is not refused here: the job
+    reports it when it connects."""
+    from adapters.asana.client import Backoff
+
+    url = allowed_url(spec, "target.url", token_urls)
+    quick = Backoff(base=0.1, cap=0.5, attempts=2, timeout=(5.0, 15.0))
+    try:
+        target = _connect_asana(url, spec, tokens_file, quick)
+    except FieldError:
+        raise
+    except BusyworkError:
+        return
+    target.client.close()
 
 
 def sandbox_folders(run_dir: Path) -> list[Path]:

@@ -22,13 +22,22 @@ function percent(share) {
   return `${Math.floor(share * 1000) / 10}%`; // 99.96% shows as 99.9%, never a premature 100%
 }
 
+// Events of the log the replay has dealt with, counted as the share below counts them: with
+// the server's figure, what it counts (settled includes what the checkpoint held before a
+// restart); else applied + failed + skipped + parked.
+export function replayDone(view) {
+  const r = view.replay;
+  if (typeof view.replay_progress === "number") {
+    return Math.min(view.events, Math.max(r.settled || 0, r.applied + r.failed + r.skipped));
+  }
+  return r.applied + r.failed + r.skipped + r.parked;
+}
+
 // Share of the log the replay has dealt with: the server's figure when it sends one, else
-// applied + failed + skipped + parked over the events written so far.
+// replayDone over the events written so far.
 export function replayShare(view) {
   if (typeof view.replay_progress === "number") return view.replay_progress;
-  const r = view.replay;
-  const done = r.applied + r.failed + r.skipped + r.parked;
-  return view.events ? Math.min(1, done / view.events) : 0;
+  return view.events ? Math.min(1, replayDone(view) / view.events) : 0;
 }
 
 // Resets the page's static parts, so one job's leftovers never show on the next.
@@ -216,7 +225,7 @@ export class JobPage {
     $("replay-counts").hidden = !replay;
     if (!replay) return;
     const share = replayShare(view);
-    const done = replay.applied + replay.failed + replay.skipped + replay.parked;
+    const done = replayDone(view);
     $("replay-progress").value = share;
     setText($("replay-text"),
       `${percent(share)}: ${done.toLocaleString()} of ${view.events.toLocaleString()} events`);

@@ -1,0 +1,123 @@
+"""A job's figures and checks against an Asana (compatible) target: a workspace or team the
+tokens cannot see is refused when the job is created (or, when the target could not be asked
+then, fails the job naming the API's field, not a command-line flag); a job resumed after a
+`kill -9` counts what its checkpoint holds as applied; a job whose run is fully simulated shows
+its simulation done, whatever happened to it after.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from adapters.asana.tokens import Tokens, write_tokens
+from engine.replay_journal import Journal
+from tests.replay_checks import Gate
+from tests.test_web import servers, wait_for
+
+PEOPLE = [{"name": "Alice Adams", "email": "alice@example.com", "role": "manager"},
+          {"name": "Bob Brown", "email": "bob@example.com"}]  # fmt: skip
+
+
+@pytest.fixture
+def make_web(tmp_path):
+    yield from servers(tmp_path)
+
+
+@pytest.fixture
+def tokens_file(sandbox, tmp_path) -> Path:
+    path = tmp_path / "tokens.toml"
+    write_tokens(path, Tokens(people={"alice@example.com": sandbox.tokens["alice@example.com"]},
+                              default=sandbox.admin_token))  # fmt: skip
+    return path
+
+
+def _ended(web, job_id: str) -> dict:
+    return wait_for(lambda: (v := web.ok("GET", f"/jobs/{job_id}"))["status"]
+                    in ("completed", "failed") and v, timeout=60)  # fmt: skip
+
+
+def _backfill(web, target: dict, **extra):
+    return web.call("POST", "/jobs", json={"mode": "backfill", "speed": "max", "target": target,
+                    "scenario": {"days": 2, "people": PEOPLE}, **extra})  # fmt: skip
+
+
+@pytest.mark.parametrize("field", ["workspace", "team"])
+def test_a_workspace_or_team_the_tokens_cannot_see_is_refused_at_creation(
+    make_web, sandbox, tokens_file, field
+):
+    web = make_web(tokens_file=tokens_file)
+    target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid,
+              field: "999"}  # fmt: skip
+    response = _backfill(web, target)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["field"] == f"target.{field}"
+    assert error["message"].startswith(f"target.{field}: '999': not a ")
+    assert "--" not in error["message"]  # no command-line flag
+    assert web.ok("GET", "/jobs") == []
+
+
+def test_a_workspace_that_could_not_be_checked_at_creation_fails_the_job_by_its_field(
+    make_web, sandbox, tokens_file
+):
+    web = make_web(tokens_file=tokens_file)
+    asks = lambda method, path: path.endswith("/workspaces")  # noqa: E731
+    with Gate(sandbox.root_url, asks) as gate:  # refuses to list workspaces, for now
+        target = {"kind": "asana", "url": gate.base_url, "workspace": "999"}
+        job = _backfill(web, target, start=False)
+        assert job.status_code == 201, job.text
+        gate.refusing = False
+        job_id = job.json()["id"]
+        web.ok("POST", f"/jobs/{job_id}/start")
+        failed = _ended(web, job_id)
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("target.workspace: '999': not a workspace these tokens")
+    assert "--workspace" not in failed["error"]
+
+
+def test_a_backfill_resumed_after_a_kill_counts_what_its_checkpoint_holds(
+    make_web, sandbox, tokens_file, tmp_path
+):
+    data = tmp_path / "replays"
+    first = make_web(data_dir=data, tokens_file=tokens_file)
+    target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid}
+    job_id = _backfill(first, target).json()["id"]
+    done = _ended(first, job_id)
+    assert done["status"] == "completed", done["error"]
+    first.stop()
+    # As a kill -9 during the replay leaves it: job.json from the start, the checkpoint full.
+    path = data / job_id / "job.json"
+    state = json.loads(path.read_text())
+    state.update(status="running", ended_at=None, replay=None)
+    path.write_text(json.dumps(state))
+
+    second = make_web(data_dir=data, tokens_file=tokens_file)
+    again = _ended(second, job_id)
+    assert again["status"] == "completed", again["error"]
+    (folder,) = (data / job_id / "targets").iterdir()
+    with Journal(folder) as journal:
+        applied, final = len(journal.applied), len(journal.final)
+    replay = again["replay"]
+    assert (replay["applied"], replay["failed"] + replay["skipped"]) == (applied, final)
+    assert replay["settled"] == again["events"] == applied + final
+    assert again["replay_progress"] == 1.0
+
+
+def test_a_job_that_failed_after_its_simulation_shows_it_all_simulated(make_web, tmp_path):
+    tokens = tmp_path / "tokens.toml"
+    write_tokens(tokens, Tokens(people={}, default="tok-admin-1"))
+    data = tmp_path / "replays"
+    web = make_web(data_dir=data, tokens_file=tokens)
+    down = {"kind": "asana", "url": "http://127.0.0.1:9/api/1.0", "workspace": "1"}
+    job = web.create(mode="backfill", speed="max", scenario={"days": 4}, target=down)
+    failed = _ended(web, job["id"])
+    assert failed["status"] == "failed" and "cannot reach" in failed["error"]
+    web.stop()
+    # The clock was last saved short of the end (it stops where nobody acts any more).
+    path = data / job["id"] / "job.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "sim_seconds": 86400.0}))
+    view = make_web(data_dir=data, tokens_file=tokens).ok("GET", f"/jobs/{job['id']}")
+    assert view["status"] == "failed" and view["progress"] == 1.0
