@@ -39,7 +39,9 @@ FAST_NO_LANDING = dataclasses.replace(FAST, landing=0.0)
 def replay_once(run_dir: Path, base_url: str, tokens: Tokens, dest, *, options=None, speed=None):
     """Replay the run into `base_url` once (a fresh client, its journal closed after): the
     summary and the target's journal folder. `dest`: an adapters.asana.replay_job.Destination."""
-    from adapters.asana.replay_job import connect, open_journal, run_replay
+    from adapters.asana.replay_checkpoint import open_journal
+    from adapters.asana.replay_destination import connect
+    from adapters.asana.replay_job import run_replay
 
     target = connect(base_url, tokens, dest)
     journal = open_journal(run_dir, target, "test")

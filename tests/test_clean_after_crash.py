@@ -16,7 +16,7 @@ import pytest
 
 from adapters.asana.clean import LOCATABLE, _clean
 from adapters.asana.client import Backoff
-from adapters.asana.replay_job import Destination, connect
+from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.tokens import Tokens

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from adapters.asana.clean import KEPT, clean_command
+from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_cli import ReplayArgs
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_destination import Destination, connect
+from adapters.asana.replay_job import run_replay
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.tokens import Tokens
 from engine import events as ev

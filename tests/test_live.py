@@ -12,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 import pytest
 
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_checkpoint import open_journal
+from adapters.asana.replay_destination import Destination, connect
+from adapters.asana.replay_job import run_replay
 from adapters.asana.sandbox import SandboxPerson
 from engine import events as ev
 from engine.content.templates import TemplateSource

@@ -23,7 +23,9 @@ import msgspec
 import pytest
 
 from adapters.asana.live_cli import RunLock, sim_clock
-from adapters.asana.replay_job import Destination, connect, live_writer, open_journal, run_replay
+from adapters.asana.replay_checkpoint import open_journal
+from adapters.asana.replay_destination import Destination, connect
+from adapters.asana.replay_job import live_writer, run_replay
 from adapters.asana.replay_status import StatusColumn, in_background, status_text
 from adapters.asana.sandbox import SandboxPerson
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.asana.replay_job import Destination, connect, open_journal
+from adapters.asana.replay_checkpoint import open_journal
+from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from engine.errors import BusyworkError

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_cli import ReplayArgs, replay_command
-from adapters.asana.replay_job import Destination, connect, open_journal
+from adapters.asana.replay_destination import Destination, connect
 from engine import events as ev
 from engine.backfill import shift_to_today
 from engine.errors import BusyworkError, LogCorrupted

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from adapters.asana.client import AsanaClient
-from adapters.asana.replay_job import Destination
+from adapters.asana.replay_destination import Destination
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target import AsanaTarget
 from engine import events as ev

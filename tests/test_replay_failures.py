@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from adapters.asana.replay_job import Destination
+from adapters.asana.replay_destination import Destination
 from adapters.asana.replay_outcome import exit_code, incomplete_line
 from engine import events as ev
 from engine.replay import ReplayOptions, replay

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from adapters.asana.client import AsanaClient, Backoff, Stopped, Unavailable
-from adapters.asana.replay_job import Destination
+from adapters.asana.replay_destination import Destination
 from engine.replay_report import ReplayTally, StatusLine
 from tests.proxy import GatewayProxy, Trick
 from tests.replay_checks import (

@@ -16,7 +16,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from adapters.asana.replay_job import Destination, connect
+from adapters.asana.replay_destination import Destination, connect
 from engine import events as ev
 from engine import run as runs
 from engine.content.templates import TemplateSource

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from adapters.asana.client import ApiRejected
-from adapters.asana.replay_job import Destination
+from adapters.asana.replay_destination import Destination
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target_workspace import refused_for_plan
 from adapters.asana.tokens import Tokens

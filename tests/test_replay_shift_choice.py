@@ -18,8 +18,8 @@ import msgspec
 import pytest
 
 from adapters.asana.clean import clean_command
+from adapters.asana.replay_checkpoint import MAX_SHIFT_DAYS, open_journal
 from adapters.asana.replay_cli import ReplayArgs, replay_command
-from adapters.asana.replay_job import MAX_SHIFT_DAYS, open_journal
 from engine import events as ev
 from engine import run as runs
 from engine.backfill import run_end, shift_to_today

@@ -134,7 +134,8 @@ def test_interrupted_backfill_names_the_command_that_resumes_it(make_sandbox, tm
     sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16))
     tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, sandbox.admin_token))
     slow_down(sandbox)
-    proc = start(["backfill", "--days", "2", "--to", sandbox.base_url, "--tokens",
+    # A week always holds working days: 2 days before a Monday morning are a quiet weekend.
+    proc = start(["backfill", "--days", "7", "--to", sandbox.base_url, "--tokens",
                   "tokens.toml"], tmp_path)  # fmt: skip
     wait_for_journal(tmp_path, "replays/*/targets/*/journal.jsonl", 10, proc)
     out, _ = interrupt(proc, signal.SIGINT)

@@ -16,7 +16,9 @@ import time
 import pytest
 
 from adapters.asana.client import AsanaClient, Backoff, Limits, Stopped
-from adapters.asana.replay_job import Destination, connect, open_journal, run_replay
+from adapters.asana.replay_checkpoint import open_journal
+from adapters.asana.replay_destination import Destination, connect
+from adapters.asana.replay_job import run_replay
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from tests.replay_checks import (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.asana.replay_job import Destination, connect
+from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.sandbox.run import SandboxOptions, build_config
 from adapters.asana.tokens import Tokens, load_tokens, write_tokens

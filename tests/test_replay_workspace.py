@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.asana.replay_job import Destination
+from adapters.asana.replay_destination import Destination
 from adapters.asana.replay_outcome import print_summary
 from adapters.asana.sandbox import FaultPlan
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits

@@ -39,7 +39,7 @@ from typing import Any
 
 from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavailable
 from adapters.asana.replay_cli import ReplayArgs
-from adapters.asana.replay_job import base_url_for, connect, tokens_for
+from adapters.asana.replay_destination import base_url_for, connect, tokens_for
 from adapters.asana.target import DEFAULT, AsanaTarget
 from engine import events as ev
 from engine.errors import BusyworkError, InvalidInput

@@ -24,19 +24,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from adapters.asana.replay_checkpoint import open_journal, target_folder
 from adapters.asana.replay_cli import ReplayArgs, note_unmapped, resume_command
-from adapters.asana.replay_job import (
+from adapters.asana.replay_destination import (
     Destination,
     base_url_for,
-    check_speed,
     connect,
-    flock_holder,
-    open_journal,
-    run_replay,
     sandbox_target_name,
-    target_folder,
     tokens_for,
 )
+from adapters.asana.replay_job import check_speed, flock_holder, run_replay
 from adapters.asana.replay_outcome import Retry, print_summary
 from adapters.asana.replay_status import in_background, wait_for
 from adapters.asana.target import AsanaTarget

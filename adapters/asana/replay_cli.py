@@ -19,17 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from adapters.asana.client import Backoff
-from adapters.asana.replay_job import (
+from adapters.asana.replay_checkpoint import open_journal
+from adapters.asana.replay_destination import (
     Destination,
     base_url_for,
     connect,
-    open_journal,
-    parse_speed,
-    run_replay,
     sandbox_for_run,
     sandbox_target_name,
     tokens_for,
 )
+from adapters.asana.replay_job import parse_speed, run_replay
 from adapters.asana.replay_outcome import Echo, Retry, print_summary
 from adapters.asana.replay_status import in_background, on_sigterm
 from adapters.asana.target import AsanaTarget

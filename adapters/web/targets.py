@@ -1,7 +1,8 @@
 """Where a job's events go: an in-process sandbox or an Asana (compatible) API.
 
-Built on the replay library (``adapters.asana.replay_job``): this module only turns a job's
-`TargetSpec` and the server's tokens file into a connected target and its checkpoint journal.
+Built on the replay library (``adapters.asana.replay_destination`` and ``replay_checkpoint``):
+this module only turns a job's `TargetSpec` and the server's tokens file into a connected
+target and its checkpoint journal.
 Token values are read from the tokens file when a job starts and live only in the client.
 """
 
@@ -71,7 +72,8 @@ def connect_target(
     token_urls: tuple[str, ...] = (),
 ) -> Connection:
     """Connect to the job's target and open its checkpoint journal under the run."""
-    from adapters.asana.replay_job import Destination, connect, open_journal
+    from adapters.asana.replay_checkpoint import open_journal
+    from adapters.asana.replay_destination import Destination, connect
 
     if spec.kind == "sandbox":
         if sandbox is None:
@@ -91,7 +93,7 @@ def _connect_asana(
 ):
     """Connect to an Asana (compatible) API, its workspace and team checked: one the tokens
     cannot see is a `FieldError` naming ``target.workspace`` or ``target.team``."""
-    from adapters.asana.replay_job import Destination, NotVisible, connect
+    from adapters.asana.replay_destination import Destination, NotVisible, connect
 
     dest = Destination(to="asana", workspace=spec.workspace or None, team=spec.team or None,
                        plan=spec.plan, backoff=backoff)  # fmt: skip
@@ -127,7 +129,7 @@ def sandbox_folders(run_dir: Path) -> list[Path]:
 def _new_sandbox_name(run_dir: Path) -> str:
     """A name no earlier sandbox of this run has (they are named by the second they started,
     and a server restarted within that second would otherwise find a stale checkpoint)."""
-    from adapters.asana.replay_job import sandbox_target_name
+    from adapters.asana.replay_destination import sandbox_target_name
 
     name = sandbox_target_name()
     taken = {p.name for p in sandbox_folders(run_dir)}
