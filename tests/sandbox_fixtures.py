@@ -65,6 +65,17 @@ def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
     return make_sandbox()
 
 
+@pytest.fixture
+def tokens_file(sandbox: Sandbox, tmp_path: Path) -> Path:
+    """A tokens file for `sandbox`: Alice's own token, the admin's for everyone else."""
+    from adapters.asana.tokens import Tokens, write_tokens
+
+    path = tmp_path / "tokens.toml"
+    write_tokens(path, Tokens(people={"alice@example.com": sandbox.tokens["alice@example.com"]},
+                              default=sandbox.admin_token))  # fmt: skip
+    return path
+
+
 @pytest.fixture(scope="session")
 def asana_spec() -> dict[str, Any]:
     if not SPEC_PATH.is_file():

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from adapters.asana.tokens import Tokens, write_tokens
 from engine.log import FileLog
 from tests.test_web import FAST, events_of, read_sse, servers, wait_for
 
@@ -88,14 +87,6 @@ def test_continuous_job_into_a_sandbox(make_web):
     assert replay["browse_url"].startswith("http://127.0.0.1:")
     state = (web.data_dir / job["id"] / "job.json").read_text()
     assert "token" not in state.replace('"tokens": {}', "").replace("invalid_tokens", "")
-
-
-@pytest.fixture
-def tokens_file(sandbox, tmp_path):
-    path = tmp_path / "tokens.toml"
-    write_tokens(path, Tokens(people={"alice@example.com": sandbox.tokens["alice@example.com"]},
-                              default=sandbox.admin_token))  # fmt: skip
-    return path
 
 
 def test_backfill_into_an_asana_api_with_tokens_by_reference(make_web, sandbox, tokens_file):

@@ -94,14 +94,6 @@ def test_a_saved_job_too_slow_to_run_fails_on_restart_and_others_go_on(make_web,
 # -- deleting with clean_target ----------------------------------------------------------------
 
 
-@pytest.fixture
-def tokens_file(sandbox, tmp_path) -> Path:
-    path = tmp_path / "tokens.toml"
-    write_tokens(path, Tokens(people={"alice@example.com": sandbox.tokens["alice@example.com"]},
-                              default=sandbox.admin_token))  # fmt: skip
-    return path
-
-
 PEOPLE = [{"name": "Alice Adams", "email": "alice@example.com", "role": "manager"},
           {"name": "Bob Brown", "email": "bob@example.com"}]  # fmt: skip
 

@@ -8,7 +8,6 @@ its simulation done, whatever happened to it after.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -24,14 +23,6 @@ PEOPLE = [{"name": "Alice Adams", "email": "alice@example.com", "role": "manager
 @pytest.fixture
 def make_web(tmp_path):
     yield from servers(tmp_path)
-
-
-@pytest.fixture
-def tokens_file(sandbox, tmp_path) -> Path:
-    path = tmp_path / "tokens.toml"
-    write_tokens(path, Tokens(people={"alice@example.com": sandbox.tokens["alice@example.com"]},
-                              default=sandbox.admin_token))  # fmt: skip
-    return path
 
 
 def _ended(web, job_id: str) -> dict:
