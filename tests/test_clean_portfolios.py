@@ -5,7 +5,6 @@ portfolios on a free plan (402: none were created). Also the sandbox's
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -37,11 +36,6 @@ def template_run(tmp_path_factory) -> Path:
     portfolios = [e for e in events_of(run) if isinstance(e, ev.PortfolioCreated)]
     assert len(portfolios) >= 2, "the run should create portfolios: pick another seed"
     return run
-
-
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
 
 
 class Cleaner:

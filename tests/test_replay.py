@@ -34,12 +34,6 @@ def template_run(tmp_path_factory) -> Path:
     return make_run(tmp_path_factory.mktemp("runs") / "small", days=4)
 
 
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    """A private copy of the run (each test writes its own targets/ folder)."""
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
-
-
 def _replay(run_dir, sandbox, tokens, *, dest=None, options=None, speed=None):
     dest = dest or Destination(to=sandbox.base_url, backoff=FAST)
     return replay_once(run_dir, sandbox.base_url, tokens, dest, options=options, speed=speed)

@@ -4,7 +4,6 @@ at random moments, the JSON summary, clean-up, backfill, errors; tokens never sh
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import time
@@ -31,11 +30,6 @@ SUMMARY_KEYS = ("applied", "failed", "skipped", "requests", "retries", "rate_lim
 @pytest.fixture(scope="module")
 def template_run(tmp_path_factory) -> Path:
     return make_run(tmp_path_factory.mktemp("runs") / "small", days=4)
-
-
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
 
 
 def _secrets_absent(texts: list[str], people, admin: str) -> None:

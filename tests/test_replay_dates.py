@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -47,11 +46,6 @@ def _task_creates(method: str, path: str) -> bool:
 @pytest.fixture(scope="module")
 def template_run(tmp_path_factory) -> Path:
     return make_run(tmp_path_factory.mktemp("runs") / "small", days=2)
-
-
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
 
 
 @pytest.fixture

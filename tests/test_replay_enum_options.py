@@ -66,11 +66,6 @@ def template_run(tmp_path_factory) -> Path:
     return run
 
 
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
-
-
 def _values_used(run_dir: Path, field: str) -> Counter:
     used: Counter = Counter()
     for e in events_of(run_dir):

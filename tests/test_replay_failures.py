@@ -13,7 +13,6 @@ import json
 import re
 import secrets
 import shlex
-import shutil
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,11 +52,6 @@ T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def template_run(tmp_path_factory) -> Path:
     return make_run(tmp_path_factory.mktemp("runs") / "small", days=2)
-
-
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
 
 
 def _sandbox_for(make_sandbox, run_dir: Path, tmp_path: Path, drop: str | None = None):

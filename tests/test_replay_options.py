@@ -5,7 +5,6 @@ simulation; `replay --follow` ends with its run; messages name the options that 
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import socket
 import subprocess
@@ -44,11 +43,6 @@ T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def template_run(tmp_path_factory) -> Path:
     return make_run(tmp_path_factory.mktemp("runs") / "tiny", days=1)
-
-
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
 
 
 def _tokens_file(tmp_path: Path, sandbox, people) -> Path:

@@ -59,11 +59,6 @@ def template_run(tmp_path_factory) -> Path:
     return run
 
 
-@pytest.fixture
-def run_dir(template_run, tmp_path) -> Path:
-    return Path(shutil.copytree(template_run, tmp_path / "run"))
-
-
 def _replay(run_dir, sandbox, tokens, dest=None):
     dest = dest or Destination(to=sandbox.base_url, backoff=FAST)
     return replay_once(run_dir, sandbox.base_url, tokens, dest)
