@@ -34,11 +34,12 @@ from engine.moves import (
     teammates,
     waits_for_work,
 )
+from engine.people import Actor
 from engine.projects import run_projects
 from engine.scope import own_follow_up
-from engine.state import TaskView
+from engine.state_views import TaskView
 from engine.workspace import decide_approval, escalate_priority, open_dependency
-from engine.world import Actor, World
+from engine.world import World
 
 # Work handed over (assigned by someone else) is started within this share of the person's
 # day of actions; work they pick up themselves, at once.

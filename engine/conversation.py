@@ -27,8 +27,9 @@ from engine.moves import (
     social_share,
     teammates,
 )
-from engine.state import Question, TaskView
-from engine.world import Actor, WaitingQuestion, World
+from engine.people import Actor, WaitingQuestion
+from engine.state_views import Question, TaskView
+from engine.world import World
 
 # Answering on the third working day after the question (on the answerer's calendar) or
 # later comes with an apology: a Friday question answered on Monday is not late.

@@ -9,9 +9,10 @@ from typing import Final
 from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.draws import pick
-from engine.state import TaskView
+from engine.people import Actor
+from engine.state_views import TaskView
 from engine.workspace_defaults import STAGE, STAGE_BY_STATE
-from engine.world import Actor, World
+from engine.world import World
 
 # What comes in is taken care of within this share of the person's usual day of actions
 # (uniformly: what came overnight is spread over the next day, as the day's own rhythm).

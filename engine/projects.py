@@ -21,6 +21,7 @@ from engine.moves import (
     teammates,
     waits_for_work,
 )
+from engine.people import Actor
 from engine.scope import (
     HUNGRY_PER_WORKER,
     SATURATED_PER_WORKER,
@@ -29,7 +30,7 @@ from engine.scope import (
     own_open_projects,
     unstarted_work,
 )
-from engine.state import ProjectView, TaskView
+from engine.state_views import ProjectView, TaskView
 from engine.workspace import (
     add_milestones,
     project_extras,
@@ -37,7 +38,7 @@ from engine.workspace import (
     run_portfolio,
     set_up_workspace,
 )
-from engine.world import Actor, World
+from engine.world import World
 
 SECTIONS: Final = (
     ("To do", "new"),

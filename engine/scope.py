@@ -10,9 +10,10 @@ from engine import events as ev
 from engine.content import TaskBlueprint
 from engine.draws import between, pick
 from engine.moves import teammates
-from engine.state import ProjectView, TaskView
+from engine.people import Actor
+from engine.state_views import ProjectView, TaskView
 from engine.workspace import after_task_created, task_extras
-from engine.world import Actor, World
+from engine.world import World
 
 HUNGRY_PER_WORKER: Final = 1.0
 SATURATED_PER_WORKER: Final = 4.0

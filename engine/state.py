@@ -8,9 +8,9 @@ on a task that does not exist, completion before creation, work by someone who i
 Collections that the world picks from are dicts used as ordered sets: iteration order must
 not depend on string hashing, or the same seed would give different runs.
 
-This module holds the views, the rules every event obeys, people and projects; tasks and
-their conversation fold in ``engine.state_tasks``, workspace objects in
-``engine.state_workspace``.
+This module holds the state, the rules every event obeys, people and projects; what the state
+holds is in ``engine.state_views``; tasks and their conversation fold in
+``engine.state_tasks``, workspace objects in ``engine.state_workspace``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,21 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from engine import events as ev
 from engine.errors import BusyworkError
+from engine.state_views import (
+    Assignments,
+    FieldView,
+    PersonView,
+    PortfolioView,
+    ProjectView,
+    Question,
+    TaskView,
+)
 
 TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     "new": frozenset({"in_progress"}),
@@ -38,176 +47,6 @@ ONE_STEP: Final = frozenset({"milestone", "approval"})
 
 class ImpossibleEvent(BusyworkError):
     """An event contradicts what the log says happened before it."""
-
-
-@dataclass(slots=True)
-class PersonView:
-    id: str
-    name: str
-    email: str
-    role: str
-    timezone: str
-    team: str
-    tz: ZoneInfo
-    away: tuple[date, date] | None = None
-
-
-@dataclass(slots=True)
-class ProjectView:
-    id: str
-    name: str
-    owner: str
-    team: str
-    created_at: datetime
-    sections: dict[str, str] = field(default_factory=dict)  # lifecycle state → section id
-    tasks: dict[str, None] = field(default_factory=dict)
-    unassigned: dict[str, None] = field(default_factory=dict)  # open top-level tasks, no assignee
-    open_tasks: int = 0  # tasks and subtasks not completed
-    completed: bool = False
-    last_status_at: datetime | None = None
-    last_status_type: str | None = None
-    members: dict[str, None] = field(default_factory=dict)
-    custom_fields: tuple[str, ...] = ()
-
-
-@dataclass(slots=True, frozen=True)
-class FieldView:
-    id: str
-    name: str
-    kind: str
-    options: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class PortfolioView:
-    id: str
-    name: str
-    owner: str
-    projects: dict[str, None] = field(default_factory=dict)
-    last_status_at: datetime | None = None
-
-
-@dataclass(slots=True, init=False)
-class TaskView:
-    """A task as the projection knows it. Its initialiser is written out: a dataclass's own is
-    generated Python that stays interpreted even when this module is compiled."""
-
-    id: str
-    project: str
-    name: str
-    creator: str
-    created_at: datetime
-    parent: str | None
-    assignee: str | None
-    state: ev.TaskState
-    due_on: date | None
-    completed: bool
-    completed_at: datetime | None
-    approved: bool
-    reviewer: str | None
-    followers: dict[str, None]
-    likers: dict[str, None]
-    comments: int
-    last_activity: datetime | None
-    subtasks: dict[str, None]
-    open_subtasks: int
-    subtype: str
-    custom: dict[str, str | float]
-    tags: dict[str, None]
-    depends_on: dict[str, None]
-    dependents: dict[str, None]
-    blocked_by: str | None
-    approval_status: str | None  # approvals: pending until decided
-    # The comment that said why the task is blocked now (its unblocking resolves that reason).
-    blocker: str | None
-    # Progress notes on the task on `notes_day` (the author's local date): people pace them.
-    notes_day: date | None
-    notes_that_day: int
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        project: str,
-        name: str,
-        creator: str,
-        created_at: datetime,
-        parent: str | None,
-        assignee: str | None,
-        due_on: date | None = None,
-        last_activity: datetime | None = None,
-        subtype: str = "default_task",
-        approval_status: str | None = None,
-    ) -> None:
-        self.id, self.project, self.name, self.creator = id, project, name, creator
-        self.created_at, self.parent, self.assignee = created_at, parent, assignee
-        self.state = "new"
-        self.due_on = due_on
-        self.completed, self.completed_at = False, None
-        self.approved, self.reviewer = False, None
-        self.followers, self.likers = {}, {}
-        self.comments = 0
-        self.last_activity = last_activity
-        self.subtasks, self.open_subtasks = {}, 0
-        self.subtype = subtype
-        self.custom, self.tags = {}, {}
-        self.depends_on, self.dependents = {}, {}
-        self.blocked_by = None
-        self.approval_status = approval_status
-        self.blocker = None
-        self.notes_day, self.notes_that_day = None, 0
-
-
-@dataclass(slots=True, init=False)
-class Question:
-    """A question or where-is waiting for an answer from the person it was put to (its
-    initialiser written out, as TaskView's). Its comment id (the key it is kept under) is its
-    topic; `kind` and `text` let the answer reply to what was asked."""
-
-    task: str
-    asker: str
-    at: datetime
-    kind: str
-    text: str
-
-    def __init__(
-        self, task: str, asker: str, at: datetime, kind: str = "question", text: str = ""
-    ) -> None:
-        self.task, self.asker, self.at = task, asker, at
-        self.kind, self.text = kind, text
-
-
-class Assignments:
-    """One person's open assigned tasks by lifecycle state (dicts as ordered sets of task ids;
-    done tasks are not kept). Attributes rather than a dict keyed by state: people read them at
-    every moment."""
-
-    new: dict[str, None]
-    in_progress: dict[str, None]
-    blocked: dict[str, None]
-    in_review: dict[str, None]
-
-    def __init__(self) -> None:
-        self.new, self.in_progress, self.blocked, self.in_review = {}, {}, {}, {}
-
-    @property
-    def count(self) -> int:
-        return len(self.new) + len(self.in_progress) + len(self.blocked) + len(self.in_review)
-
-    def in_state(self, state: str) -> dict[str, None]:
-        if state == "in_progress":
-            return self.in_progress
-        if state == "new":
-            return self.new
-        if state == "blocked":
-            return self.blocked
-        if state == "in_review":
-            return self.in_review
-        raise KeyError(f"no open tasks are kept in state {state!r}")
-
-    def active(self) -> list[str]:
-        """The tasks under way: in progress, blocked or in review."""
-        return [*self.in_progress, *self.blocked, *self.in_review]
 
 
 @dataclass(slots=True)
@@ -241,12 +80,12 @@ class State:
 Handler = Callable[[State, Any], None]
 
 
-def _index(state: State, task: TaskView) -> None:
+def index_assignment(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
         state.assigned[task.assignee].in_state(task.state)[task.id] = None
 
 
-def _unindex(state: State, task: TaskView) -> None:
+def unindex_assignment(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
         del state.assigned[task.assignee].in_state(task.state)[task.id]
 
@@ -271,40 +110,40 @@ def fold(state: State, event: ev.Event) -> State:
     return state
 
 
-def _fail(event: ev.Event, why: str) -> ImpossibleEvent:
+def impossible(event: ev.Event, why: str) -> ImpossibleEvent:
     return ImpossibleEvent(f"seq {event.seq} ({type(event).__name__}): {why}")
 
 
 def _check_actor(state: State, event: ev.Event) -> None:
     person = state.people.get(event.actor)
     if person is None:
-        raise _fail(event, f"actor {event.actor!r} has not joined")
+        raise impossible(event, f"actor {event.actor!r} has not joined")
     if person.away is not None and type(event) is not ev.PersonReturned:
         local_day = event.at.astimezone(person.tz).date()
         if person.away[0] <= local_day <= person.away[1]:
-            raise _fail(event, f"actor {event.actor!r} is out of office on {local_day}")
+            raise impossible(event, f"actor {event.actor!r} is out of office on {local_day}")
 
 
-def _task(state: State, event: ev.Event, task_id: str) -> TaskView:
+def existing_task(state: State, event: ev.Event, task_id: str) -> TaskView:
     task = state.tasks.get(task_id)
     if task is None:
         # Tasks of completed projects are forgotten, so memory stays flat in run length.
-        raise _fail(event, f"task {task_id!r} does not exist (or its project is complete)")
+        raise impossible(event, f"task {task_id!r} does not exist (or its project is complete)")
     return task
 
 
-def _person(state: State, event: ev.Event, person_id: str) -> PersonView:
+def existing_person(state: State, event: ev.Event, person_id: str) -> PersonView:
     person = state.people.get(person_id)
     if person is None:
-        raise _fail(event, f"person {person_id!r} has not joined")
+        raise impossible(event, f"person {person_id!r} has not joined")
     return person
 
 
 def _person_joined(state: State, e: ev.PersonJoined) -> None:
     if e.person in state.people:
-        raise _fail(e, f"person {e.person!r} joined twice")
+        raise impossible(e, f"person {e.person!r} joined twice")
     if e.actor != e.person:
-        raise _fail(e, "a person joins by themself")
+        raise impossible(e, "a person joins by themself")
     state.people[e.person] = PersonView(
         id=e.person,
         name=e.name,
@@ -321,13 +160,13 @@ def _person_joined(state: State, e: ev.PersonJoined) -> None:
 
 def _project_created(state: State, e: ev.ProjectCreated) -> None:
     if e.project in state.projects:
-        raise _fail(e, f"project {e.project!r} created twice")
-    _person(state, e, e.owner)
+        raise impossible(e, f"project {e.project!r} created twice")
+    existing_person(state, e, e.owner)
     for member in e.members:
-        _person(state, e, member)
+        existing_person(state, e, member)
     for field_id in e.custom_fields:
         if field_id not in state.custom_fields:
-            raise _fail(e, f"custom field {field_id!r} does not exist")
+            raise impossible(e, f"custom field {field_id!r} does not exist")
     state.projects[e.project] = ProjectView(
         id=e.project,
         name=e.name,
@@ -345,7 +184,7 @@ def _project_created(state: State, e: ev.ProjectCreated) -> None:
 def _section_created(state: State, e: ev.SectionCreated) -> None:
     project = state.projects.get(e.project)
     if project is None:
-        raise _fail(e, f"project {e.project!r} does not exist")
+        raise impossible(e, f"project {e.project!r} does not exist")
     if e.state:
         project.sections[e.state] = e.section
 
@@ -353,7 +192,7 @@ def _section_created(state: State, e: ev.SectionCreated) -> None:
 def _status_update_posted(state: State, e: ev.StatusUpdatePosted) -> None:
     project = state.projects.get(e.project)
     if project is None:
-        raise _fail(e, f"project {e.project!r} does not exist")
+        raise impossible(e, f"project {e.project!r} does not exist")
     project.last_status_at = e.at
     project.last_status_type = e.status_type
     state.status_updates += 1
@@ -362,11 +201,11 @@ def _status_update_posted(state: State, e: ev.StatusUpdatePosted) -> None:
 def _project_completed(state: State, e: ev.ProjectCompleted) -> None:
     project = state.projects.get(e.project)
     if project is None:
-        raise _fail(e, f"project {e.project!r} does not exist")
+        raise impossible(e, f"project {e.project!r} does not exist")
     if project.completed:
-        raise _fail(e, f"project {e.project!r} is already complete")
+        raise impossible(e, f"project {e.project!r} is already complete")
     if project.open_tasks:
-        raise _fail(e, f"project {e.project!r} completed with {project.open_tasks} open tasks")
+        raise impossible(e, f"project {e.project!r} completed with {project.open_tasks} open tasks")
     project.completed = True
     for task_id in project.tasks:
         del state.tasks[task_id]
@@ -383,16 +222,16 @@ def _project_completed(state: State, e: ev.ProjectCompleted) -> None:
 
 
 def _person_went_out_of_office(state: State, e: ev.PersonWentOutOfOffice) -> None:
-    person = _person(state, e, e.person)
+    person = existing_person(state, e, e.person)
     if e.end_on < e.start_on:
-        raise _fail(e, f"out of office ends {e.end_on} before it starts {e.start_on}")
+        raise impossible(e, f"out of office ends {e.end_on} before it starts {e.start_on}")
     person.away = (e.start_on, e.end_on)
 
 
 def _person_returned(state: State, e: ev.PersonReturned) -> None:
-    person = _person(state, e, e.person)
+    person = existing_person(state, e, e.person)
     if person.away is None:
-        raise _fail(e, f"person {e.person!r} was not away")
+        raise impossible(e, f"person {e.person!r} was not away")
     person.away = None
 
 

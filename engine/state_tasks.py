@@ -11,28 +11,27 @@ from engine.state import (
     ONE_STEP,
     TRANSITIONS,
     Handler,
-    Question,
     State,
-    TaskView,
-    _fail,
-    _index,
-    _person,
-    _task,
-    _unindex,
+    existing_person,
+    existing_task,
+    impossible,
+    index_assignment,
+    unindex_assignment,
 )
+from engine.state_views import Question, TaskView
 from engine.state_workspace import check_field_value
 
 
 def _task_created(state: State, e: ev.TaskCreated) -> None:
     if e.task in state.tasks:
-        raise _fail(e, f"task {e.task!r} created twice")
+        raise impossible(e, f"task {e.task!r} created twice")
     project = state.projects.get(e.project)
     if project is None:
-        raise _fail(e, f"project {e.project!r} does not exist")
+        raise impossible(e, f"project {e.project!r} does not exist")
     if project.completed:
-        raise _fail(e, f"project {e.project!r} is already complete")
+        raise impossible(e, f"project {e.project!r} is already complete")
     if e.parent is not None:
-        parent = _task(state, e, e.parent)
+        parent = existing_task(state, e, e.parent)
         parent.subtasks[e.task] = None
         parent.open_subtasks += 1
     task = TaskView(
@@ -49,80 +48,82 @@ def _task_created(state: State, e: ev.TaskCreated) -> None:
         approval_status="pending" if e.subtype == "approval" else None,
     )
     if e.subtype == "approval" and e.assignee is None:
-        raise _fail(e, f"approval {e.task!r} needs an approver (its assignee)")
+        raise impossible(e, f"approval {e.task!r} needs an approver (its assignee)")
     for tag in e.tags:
         if tag not in state.tags:
-            raise _fail(e, f"tag {tag!r} does not exist")
+            raise impossible(e, f"tag {tag!r} does not exist")
         task.tags[tag] = None
     for field_id, value in e.custom_fields.items():
         check_field_value(state, e, project, field_id, value)
         task.custom[field_id] = value
     for follower in e.followers:
-        _person(state, e, follower)
+        existing_person(state, e, follower)
         task.followers[follower] = None
     state.tasks[e.task] = task
     project.tasks[e.task] = None
     project.open_tasks += 1
     if e.assignee is not None:
-        _person(state, e, e.assignee)
-        _index(state, task)
+        existing_person(state, e, e.assignee)
+        index_assignment(state, task)
     elif e.parent is None:
         project.unassigned[e.task] = None
 
 
 def _task_assigned(state: State, e: ev.TaskAssigned) -> None:
-    task = _task(state, e, e.task)
-    _person(state, e, e.assignee)
+    task = existing_task(state, e, e.task)
+    existing_person(state, e, e.assignee)
     if task.assignee != e.previous:
-        raise _fail(e, f"task {e.task!r} was assigned to {task.assignee!r}, not {e.previous!r}")
-    _unindex(state, task)
+        raise impossible(
+            e, f"task {e.task!r} was assigned to {task.assignee!r}, not {e.previous!r}"
+        )
+    unindex_assignment(state, task)
     task.assignee = e.assignee
-    _index(state, task)
+    index_assignment(state, task)
     state.projects[task.project].unassigned.pop(e.task, None)
     task.last_activity = e.at
 
 
 def _task_state_changed(state: State, e: ev.TaskStateChanged) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     if task.state != e.previous:
-        raise _fail(e, f"task {e.task!r} is {task.state!r}, not {e.previous!r}")
+        raise impossible(e, f"task {e.task!r} is {task.state!r}, not {e.previous!r}")
     one_step = task.subtype in ONE_STEP and task.state == "new" and e.state == "done"
     if e.state not in TRANSITIONS[task.state] and not one_step:
-        raise _fail(e, f"task {e.task!r} cannot go from {task.state!r} to {e.state!r}")
+        raise impossible(e, f"task {e.task!r} cannot go from {task.state!r} to {e.state!r}")
     if e.blocked_by is not None:
         if e.state != "blocked" or e.blocked_by not in task.depends_on:
-            raise _fail(
+            raise impossible(
                 e, f"task {e.task!r} cannot be blocked by {e.blocked_by!r}: not its dependency"
             )
-        if _task(state, e, e.blocked_by).completed:
-            raise _fail(e, f"task {e.task!r} cannot wait on {e.blocked_by!r}: it is complete")
+        if existing_task(state, e, e.blocked_by).completed:
+            raise impossible(e, f"task {e.task!r} cannot wait on {e.blocked_by!r}: it is complete")
     task.blocked_by = e.blocked_by
     task.blocker = None  # a new block gives its reason in the comment that follows
     if task.state == "done" and task.completed:
-        raise _fail(e, f"task {e.task!r} must be reopened before it moves out of done")
+        raise impossible(e, f"task {e.task!r} must be reopened before it moves out of done")
     if task.state == "in_review" and task.reviewer is not None:
         state.reviews[task.reviewer].pop(e.task, None)
-    _unindex(state, task)
+    unindex_assignment(state, task)
     task.state = e.state
-    _index(state, task)
+    index_assignment(state, task)
     task.approved = False
     task.last_activity = e.at
 
 
 def _task_completed(state: State, e: ev.TaskCompleted) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     if task.completed:
-        raise _fail(e, f"task {e.task!r} is already complete")
+        raise impossible(e, f"task {e.task!r} is already complete")
     if task.state != "done":
-        raise _fail(e, f"task {e.task!r} completed while {task.state!r}")
+        raise impossible(e, f"task {e.task!r} completed while {task.state!r}")
     if task.approval_status == "pending":
-        raise _fail(e, f"approval {e.task!r} completed before it was decided")
+        raise impossible(e, f"approval {e.task!r} completed before it was decided")
     if not state.allow_open_dependencies:
         open_deps = [
             d for d in task.depends_on if d in state.tasks and not state.tasks[d].completed
         ]
         if open_deps:
-            raise _fail(e, f"task {e.task!r} completed while it waits on {open_deps[0]!r}")
+            raise impossible(e, f"task {e.task!r} completed while it waits on {open_deps[0]!r}")
     task.completed = True
     task.completed_at = e.at
     task.last_activity = e.at
@@ -136,9 +137,9 @@ def _task_completed(state: State, e: ev.TaskCompleted) -> None:
 
 
 def _task_reopened(state: State, e: ev.TaskReopened) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     if not task.completed:
-        raise _fail(e, f"task {e.task!r} is not complete")
+        raise impossible(e, f"task {e.task!r} is not complete")
     task.completed = False
     task.last_activity = e.at
     state.projects[task.project].open_tasks += 1
@@ -147,20 +148,20 @@ def _task_reopened(state: State, e: ev.TaskReopened) -> None:
 
 
 def _due_date_changed(state: State, e: ev.DueDateChanged) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     if task.due_on != e.previous:
-        raise _fail(e, f"task {e.task!r} was due {task.due_on}, not {e.previous}")
+        raise impossible(e, f"task {e.task!r} was due {task.due_on}, not {e.previous}")
     task.due_on = e.due_on
 
 
 def _comment_added(state: State, e: ev.CommentAdded) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     state.comments += 1
     task.comments += 1
     task.last_activity = e.at
     kind = e.kind
     if e.to is not None:
-        _person(state, e, e.to)
+        existing_person(state, e, e.to)
     if kind == "progress":
         day = e.at.astimezone(state.people[e.actor].tz).date()
         if task.notes_day != day:
@@ -186,12 +187,12 @@ def _comment_added(state: State, e: ev.CommentAdded) -> None:
 
 
 def _task_liked(state: State, e: ev.TaskLiked) -> None:
-    _task(state, e, e.task).likers[e.actor] = None
+    existing_task(state, e, e.task).likers[e.actor] = None
 
 
 def _follower_added(state: State, e: ev.FollowerAdded) -> None:
-    _person(state, e, e.follower)
-    _task(state, e, e.task).followers[e.follower] = None
+    existing_person(state, e, e.follower)
+    existing_task(state, e, e.task).followers[e.follower] = None
 
 
 TASK_HANDLERS: Final[dict[type, Handler]] = {

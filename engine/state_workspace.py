@@ -8,15 +8,13 @@ from typing import Final
 
 from engine import events as ev
 from engine.state import (
-    FieldView,
     Handler,
-    PortfolioView,
-    ProjectView,
     State,
-    _fail,
-    _person,
-    _task,
+    existing_person,
+    existing_task,
+    impossible,
 )
+from engine.state_views import FieldView, PortfolioView, ProjectView
 
 APPROVER_ROLES: Final = frozenset({"manager", "lead"})
 
@@ -27,9 +25,9 @@ def check_field_value(
     """A value must fit its field, and the field must be on the task's project."""
     spec = state.custom_fields.get(field_id)
     if spec is None:
-        raise _fail(event, f"custom field {field_id!r} does not exist")
+        raise impossible(event, f"custom field {field_id!r} does not exist")
     if field_id not in project.custom_fields:
-        raise _fail(event, f"custom field {spec.name!r} is not on project {project.id!r}")
+        raise impossible(event, f"custom field {spec.name!r} is not on project {project.id!r}")
     if value is None:
         return
     kind = spec.kind
@@ -42,7 +40,7 @@ def check_field_value(
     else:
         ok = kind == "text" and isinstance(value, str)
     if not ok:
-        raise _fail(event, f"custom field {spec.name!r} ({spec.kind}) cannot hold {value!r}")
+        raise impossible(event, f"custom field {spec.name!r} ({spec.kind}) cannot hold {value!r}")
 
 
 def _is_date(text: str) -> bool:
@@ -55,19 +53,19 @@ def _is_date(text: str) -> bool:
 
 def _custom_field_created(state: State, e: ev.CustomFieldCreated) -> None:
     if e.field in state.custom_fields:
-        raise _fail(e, f"custom field {e.field!r} created twice")
+        raise impossible(e, f"custom field {e.field!r} created twice")
     if e.kind == "enum" and len(e.options) < 2:
-        raise _fail(e, f"enum field {e.name!r} needs at least two options")
+        raise impossible(e, f"enum field {e.name!r} needs at least two options")
     state.custom_fields[e.field] = FieldView(
         id=e.field, name=e.name, kind=e.kind, options=e.options
     )
 
 
 def _custom_field_changed(state: State, e: ev.CustomFieldChanged) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     check_field_value(state, e, state.projects[task.project], e.field, e.value)
     if task.custom.get(e.field) != e.previous:
-        raise _fail(e, f"task {e.task!r} had {task.custom.get(e.field)!r}, not {e.previous!r}")
+        raise impossible(e, f"task {e.task!r} had {task.custom.get(e.field)!r}, not {e.previous!r}")
     if e.value is None:
         task.custom.pop(e.field, None)
     else:
@@ -77,28 +75,28 @@ def _custom_field_changed(state: State, e: ev.CustomFieldChanged) -> None:
 
 def _tag_created(state: State, e: ev.TagCreated) -> None:
     if e.tag in state.tags:
-        raise _fail(e, f"tag {e.tag!r} created twice")
+        raise impossible(e, f"tag {e.tag!r} created twice")
     state.tags[e.tag] = e.name
 
 
 def _tag_added(state: State, e: ev.TagAdded) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     if e.tag not in state.tags:
-        raise _fail(e, f"tag {e.tag!r} does not exist")
+        raise impossible(e, f"tag {e.tag!r} does not exist")
     if e.tag in task.tags:
-        raise _fail(e, f"task {e.task!r} already has tag {e.tag!r}")
+        raise impossible(e, f"task {e.task!r} already has tag {e.tag!r}")
     task.tags[e.tag] = None
 
 
 def _dependency_added(state: State, e: ev.DependencyAdded) -> None:
-    task = _task(state, e, e.task)
-    first = _task(state, e, e.depends_on)
+    task = existing_task(state, e, e.task)
+    first = existing_task(state, e, e.depends_on)
     if e.task == e.depends_on:
-        raise _fail(e, f"task {e.task!r} cannot depend on itself")
+        raise impossible(e, f"task {e.task!r} cannot depend on itself")
     if e.depends_on in task.depends_on:
-        raise _fail(e, f"task {e.task!r} already depends on {e.depends_on!r}")
+        raise impossible(e, f"task {e.task!r} already depends on {e.depends_on!r}")
     if _reaches(state, e.depends_on, e.task):
-        raise _fail(e, f"task {e.task!r} depending on {e.depends_on!r} would make a cycle")
+        raise impossible(e, f"task {e.task!r} depending on {e.depends_on!r} would make a cycle")
     task.depends_on[e.depends_on] = None
     first.dependents[e.task] = None
 
@@ -118,39 +116,41 @@ def _reaches(state: State, start: str, goal: str) -> bool:
 
 
 def _approval_decided(state: State, e: ev.ApprovalDecided) -> None:
-    task = _task(state, e, e.task)
+    task = existing_task(state, e, e.task)
     if task.subtype != "approval":
-        raise _fail(e, f"task {e.task!r} is not an approval")
+        raise impossible(e, f"task {e.task!r} is not an approval")
     if task.approval_status != "pending":
-        raise _fail(e, f"approval {e.task!r} was already decided ({task.approval_status})")
+        raise impossible(e, f"approval {e.task!r} was already decided ({task.approval_status})")
     if e.actor != task.assignee:
-        raise _fail(e, f"approval {e.task!r} is {task.assignee!r}'s to decide, not {e.actor!r}'s")
+        raise impossible(
+            e, f"approval {e.task!r} is {task.assignee!r}'s to decide, not {e.actor!r}'s"
+        )
     if state.people[e.actor].role not in APPROVER_ROLES:
-        raise _fail(e, f"{e.actor!r} is not an approver (a manager or lead)")
+        raise impossible(e, f"{e.actor!r} is not an approver (a manager or lead)")
     task.approval_status = e.status
     task.last_activity = e.at
 
 
 def _portfolio_created(state: State, e: ev.PortfolioCreated) -> None:
     if e.portfolio in state.portfolios:
-        raise _fail(e, f"portfolio {e.portfolio!r} created twice")
-    _person(state, e, e.owner)
+        raise impossible(e, f"portfolio {e.portfolio!r} created twice")
+    existing_person(state, e, e.owner)
     state.portfolios[e.portfolio] = PortfolioView(id=e.portfolio, name=e.name, owner=e.owner)
 
 
 def _portfolio(state: State, e: ev.Event, portfolio_id: str) -> PortfolioView:
     portfolio = state.portfolios.get(portfolio_id)
     if portfolio is None:
-        raise _fail(e, f"portfolio {portfolio_id!r} does not exist")
+        raise impossible(e, f"portfolio {portfolio_id!r} does not exist")
     return portfolio
 
 
 def _portfolio_item_added(state: State, e: ev.PortfolioItemAdded) -> None:
     portfolio = _portfolio(state, e, e.portfolio)
     if e.project not in state.projects:
-        raise _fail(e, f"project {e.project!r} does not exist")
+        raise impossible(e, f"project {e.project!r} does not exist")
     if e.project in portfolio.projects:
-        raise _fail(e, f"project {e.project!r} is already in portfolio {e.portfolio!r}")
+        raise impossible(e, f"project {e.project!r} is already in portfolio {e.portfolio!r}")
     portfolio.projects[e.project] = None
 
 

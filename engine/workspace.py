@@ -16,11 +16,12 @@ from typing import Final, NamedTuple
 from engine import events as ev
 from engine.draws import between, pick, uniform, weighted
 from engine.moves import change_field, comment, handled, noticed, person_ref, teammates
-from engine.state import ProjectView, TaskView
+from engine.people import Actor
+from engine.state_views import ProjectView, TaskView
 from engine.workspace_defaults import PRIORITY, STAGE, STAGE_BY_STATE, TAG_COLORS
 from engine.workspace_defaults import custom_fields as field_specs
 from engine.workspace_defaults import tags as tag_names
-from engine.world import Actor, World
+from engine.world import World
 
 # Priority weights 30, 45, 20, 5 (low … urgent), accumulated as random.choices does
 _PRIORITY_CUMULATIVE: Final = (30, 75, 95, 100)

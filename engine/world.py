@@ -4,79 +4,29 @@ Each person is a generator process that sleeps until their next moment of activi
 from their calendar's intensity) and then acts once (``engine.actions.act``). Everything a
 person does is an event: emitted with the next seq, folded into the projected state, and
 handed to the sink (usually a log). All randomness comes from named streams derived from the
-scenario seed, one per person plus one for content, so a run is reproducible and a team could
-later run in its own environment.
+scenario seed, one per person plus one for content, so a run is reproducible and a team can
+run in its own environment. Who the people are and how their calendars are planned is
+``engine.people``.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
 import simpy
 
 from engine import events as ev
-from engine.calendar import ONE_DAY, PersonCalendar, build_calendar, holiday_dates, origin_of
+from engine.calendar import ONE_DAY, origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
-from engine.draws import pick, uniform
-from engine.scenario import FieldSpec, Person, Scenario
+from engine.people import Actor, Planner, make_actors, stream
+from engine.scenario import FieldSpec, Scenario
 from engine.state import State, fold
 
 Sink = Callable[[ev.Event], None]
-
-
-class WaitingQuestion:
-    """What engine.conversation.answer reads of a question put to the person at every one of
-    their moments, worked out once: the local day it was asked, whether it slips through, its
-    keys for engine.moves.noticed; and its wait in working days, once a day."""
-
-    def __init__(self, topic: str, asked_on: date, missed: bool) -> None:
-        self.asked_on = asked_on
-        self.missed = missed
-        self.on_time_key = "q" + topic
-        self.late_key = "l" + topic
-        self.counted_on = date.min  # the day `waited` was counted on
-        self.waited = 0
-
-
-@dataclass(slots=True)
-class Actor:
-    """A simulated person: who they are plus the plans only the simulation knows."""
-
-    id: str
-    person: Person
-    role: str  # person.role, read at every moment: a native attribute, not the Struct's
-    calendar: PersonCalendar
-    rng: random.Random
-    joined: bool = False
-    # Planned stretches away (local dates), announced shortly before they start.
-    away_plan: list[tuple[date, date]] = field(default_factory=list)
-    announced: tuple[date, date] | None = None
-    # Accumulated progress towards the next review request / next blocker (see actions).
-    work_credit: float = 0.0
-    work_threshold: float = 1.0
-    blockers_due: int = 0  # blockers drawn but not yet hit (see engine.actions._pace)
-    comment_credit: float = 0.0
-    # The person's actions so far, and per task the action of their last note on it: notes
-    # are spaced in the person's own activity (see engine.conversation).
-    actions: int = 0
-    noted: dict[str, int] = field(default_factory=dict)
-    note_gap: int = 1
-    # What the person will get round to, by key (a question, a review, a freed task, a slipped
-    # due date): the action by which they will have (see engine.moves.noticed).
-    due: dict[str, int] = field(default_factory=dict)
-    day_actions: float = 0.0  # their usual working day's expected actions
-    waiting: dict[str, WaitingQuestion] = field(default_factory=dict)  # by topic (a cache)
-    away_rng: random.Random = field(default_factory=random.Random)
-    planned_until: date = date.min
-    holiday_years: set[int] = field(default_factory=set)
-    next_away_week: date = date.min
-    last_project_at: float = -math.inf
-    last_chase_day: date | None = None
 
 
 @dataclass(slots=True)
@@ -157,36 +107,6 @@ def run_in_steps(
             after_step(t)
 
 
-def stream(seed: int, name: str) -> random.Random:
-    """A named random stream: independent of other streams and of string hashing."""
-    return random.Random(f"{seed}:{name}")
-
-
-# Notes of one person on one task are at least this share of their usual day's actions apart
-# (engine.conversation spaces them in activity, not by the clock).
-NOTE_GAP_OF_DAY: Final = 0.6
-PACE_SIGMA: Final = 0.3  # the spread (σ of the log) of people's personal pace
-
-
-def personal_paces(scenario: Scenario) -> dict[str, float]:
-    """Person id → their steady pace: some people simply do more in the workspace than others.
-    Lognormal around 1, each from its own stream, then scaled so the mean is 1 among each
-    team's managers and among the rest (the team does what the scenario's rates say, and its
-    contributors' working weeks are their head count's; who does how much of it varies)."""
-    raw: dict[str, float] = {}
-    teams: dict[tuple[str, bool], list[str]] = {}
-    for i, person in enumerate(scenario.people, start=1):
-        pid = f"u{i}"
-        raw[pid] = math.exp(stream(scenario.seed, f"{pid}:pace").gauss(0.0, PACE_SIGMA))
-        teams.setdefault((person.team, person.role == "manager"), []).append(pid)
-    paces: dict[str, float] = {}
-    for members in teams.values():
-        mean = sum(raw[p] for p in members) / len(members)
-        for p in members:
-            paces[p] = raw[p] / mean
-    return paces
-
-
 class World:
     def __init__(
         self,
@@ -212,7 +132,6 @@ class World:
         self.origin = origin_of(scenario)
         self.horizon = math.inf if forever else scenario.days * 86400.0
         self.quiet = quiet
-        self._holidays: dict[tuple[str, int], set[date]] = {}
         self.content_rng = stream(
             scenario.seed, "content" if self.shard.count == 1 else f"content:{self.shard.index}"
         )
@@ -242,7 +161,9 @@ class World:
         self._at_value = self.origin
         self._at_hour = 0
         self._at_hour_value = self.origin
-        self.actors = self._make_actors()
+        self.planner = Planner(scenario)
+        team = self.shard.team if self.shard.count > 1 else None
+        self.actors = make_actors(scenario, self.origin, team, self.planner)
         self.by_id = {a.id: a for a in self.actors}
         self.teams: dict[str, list[Actor]] = {}
         for a in self.actors:
@@ -251,83 +172,6 @@ class World:
         # moments, changed only when someone joins, which clears it)
         self.joined_teammates: dict[str, list[Actor]] = {}
         self.rates = Rates.of(scenario)
-
-    # -- setup -------------------------------------------------------------------------------
-
-    def _make_actors(self) -> list[Actor]:
-        sc = self.scenario
-        actors = []
-        paces = personal_paces(sc)
-        for i, person in enumerate(sc.people, start=1):
-            if self.shard.count > 1 and person.team != self.shard.team:
-                continue
-            pid = f"u{i}"
-            rng = stream(sc.seed, pid)
-            evening = person.evening
-            if evening is None:
-                evening = rng.random() < sc.rhythm.evening_share
-            calendar = build_calendar(
-                sc,
-                person,
-                evening=evening,
-                holidays=(),
-                origin=self.origin,
-                pace=paces[pid],
-                day_key=f"{sc.seed}:{pid}:days",
-            )
-            actor = Actor(
-                id=pid,
-                person=person,
-                role=person.role,
-                calendar=calendar,
-                rng=rng,
-                away_rng=stream(sc.seed, f"{pid}:away"),
-                planned_until=sc.start - timedelta(days=1),
-                next_away_week=sc.start + timedelta(days=2),  # nobody is away on their first days
-            )
-            self.plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
-            actor.work_threshold = uniform(rng, 0.5, 1.5)
-            actor.day_actions = calendar.cumulative[-1]
-            actor.note_gap = max(1, round(NOTE_GAP_OF_DAY * actor.day_actions))
-            actors.append(actor)
-        return actors
-
-    def plan_ahead(self, actor: Actor, until: date) -> None:  # public: analytics rebuilds calendars
-        """Extend a person's calendar to `until`: public holidays by year, and time away (per
-        week, a chance to start a stretch on a working day). Done lazily, so runs can go on
-        forever; its own random stream keeps it independent of how far ahead we look."""
-        sc, cal = self.scenario, actor.calendar
-        if until <= actor.planned_until:
-            return
-        country = actor.person.country or sc.holidays.country
-        for year in range(max(sc.start.year, actor.planned_until.year), until.year + 1):
-            if year not in actor.holiday_years:
-                actor.holiday_years.add(year)
-                key = (country, year)
-                if key not in self._holidays:  # the holidays package is slow: once per year
-                    first, last = date(year, 1, 1), date(year, 12, 31)
-                    self._holidays[key] = holiday_dates(sc, country, first, last)
-                cal.add_holidays(self._holidays[key])
-        ooo, rng = sc.out_of_office, actor.away_rng
-        day = actor.next_away_week
-        while day < until:
-            week = [day + timedelta(days=k) for k in range(7)]
-            if rng.random() < ooo.probability_per_week:
-                workdays = [d for d in week if cal.is_working_day(d)]
-                if workdays:
-                    first = pick(rng, workdays)
-                    length = max(1, round(rng.expovariate(1 / ooo.mean_days)))
-                    last, counted = first, 1
-                    while counted < length:
-                        last += ONE_DAY
-                        counted += cal.is_working_day(last)
-                    actor.away_plan.append((first, last))
-                    cal.add_away(first, last)
-                    day = last + ONE_DAY
-                    continue
-            day += timedelta(days=7)
-        actor.next_away_week = day
-        actor.planned_until = until
 
     # -- running -----------------------------------------------------------------------------
 
@@ -344,7 +188,7 @@ class World:
             now = env.now
             while True:
                 if now > replan_at:
-                    self.plan_ahead(actor, actor.planned_until + timedelta(days=60))
+                    self.planner.plan_ahead(actor, actor.planned_until + timedelta(days=60))
                     replan_at = (actor.planned_until - start).days * 86400 - 30 * 86400
                 moment = next_activity(now, rng, horizon)
                 if moment == math.inf:

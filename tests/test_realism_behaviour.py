@@ -16,8 +16,9 @@ from engine import events as ev
 from engine import scenario as sc
 from engine.content.templates import TemplateSource
 from engine.moves import picks_up_unassigned, social_share
+from engine.people import personal_paces
 from engine.state import State, fold
-from engine.world import World, personal_paces
+from engine.world import World
 
 SEEDS = (1, 2, 3)
 

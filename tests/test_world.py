@@ -292,7 +292,7 @@ def test_rates_are_the_scenarios_numbers():
 
 
 def test_open_tasks_are_kept_by_state_and_counted(default_run):
-    from engine.state import Assignments
+    from engine.state_views import Assignments
 
     world, _ = default_run
     for person, mine in world.state.assigned.items():

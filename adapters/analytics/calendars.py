@@ -112,7 +112,7 @@ def calendars(run: Run) -> tuple[Scenario, dict[str, PersonCalendar], Window]:
         # from a stream of its own, so planning ahead here gives the same calendars.
         until = window.end.date() + timedelta(days=2)
         for actor in world.actors:
-            world.plan_ahead(actor, until)
+            world.planner.plan_ahead(actor, until)
     return manifest.scenario, {actor.id: actor.calendar for actor in world.actors}, window
 
 

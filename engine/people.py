@@ -1,0 +1,187 @@
+"""The people of a simulated organisation: who each one is, their calendar, and the plans
+only the simulation knows (public holidays, time away), built from the scenario and its seed.
+
+Calendars are planned lazily (``Planner.plan_ahead``) so runs can go on forever; each person's
+planning draws from a stream of its own, so how far ahead anyone looks never changes a run.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from engine.calendar import ONE_DAY, PersonCalendar, build_calendar, holiday_dates
+from engine.draws import pick, uniform
+from engine.scenario import Person, Scenario
+
+
+class WaitingQuestion:
+    """What engine.conversation.answer reads of a question put to the person at every one of
+    their moments, worked out once: the local day it was asked, whether it slips through, its
+    keys for engine.moves.noticed; and its wait in working days, once a day."""
+
+    def __init__(self, topic: str, asked_on: date, missed: bool) -> None:
+        self.asked_on = asked_on
+        self.missed = missed
+        self.on_time_key = "q" + topic
+        self.late_key = "l" + topic
+        self.counted_on = date.min  # the day `waited` was counted on
+        self.waited = 0
+
+
+@dataclass(slots=True)
+class Actor:
+    """A simulated person: who they are plus the plans only the simulation knows."""
+
+    id: str
+    person: Person
+    role: str  # person.role, read at every moment: a native attribute, not the Struct's
+    calendar: PersonCalendar
+    rng: random.Random
+    joined: bool = False
+    # Planned stretches away (local dates), announced shortly before they start.
+    away_plan: list[tuple[date, date]] = field(default_factory=list)
+    announced: tuple[date, date] | None = None
+    # Accumulated progress towards the next review request / next blocker (see actions).
+    work_credit: float = 0.0
+    work_threshold: float = 1.0
+    blockers_due: int = 0  # blockers drawn but not yet hit (see engine.actions._pace)
+    comment_credit: float = 0.0
+    # The person's actions so far, and per task the action of their last note on it: notes
+    # are spaced in the person's own activity (see engine.conversation).
+    actions: int = 0
+    noted: dict[str, int] = field(default_factory=dict)
+    note_gap: int = 1
+    # What the person will get round to, by key (a question, a review, a freed task, a slipped
+    # due date): the action by which they will have (see engine.moves.noticed).
+    due: dict[str, int] = field(default_factory=dict)
+    day_actions: float = 0.0  # their usual working day's expected actions
+    waiting: dict[str, WaitingQuestion] = field(default_factory=dict)  # by topic (a cache)
+    away_rng: random.Random = field(default_factory=random.Random)
+    planned_until: date = date.min
+    holiday_years: set[int] = field(default_factory=set)
+    next_away_week: date = date.min
+    last_project_at: float = -math.inf
+    last_chase_day: date | None = None
+
+
+def stream(seed: int, name: str) -> random.Random:
+    """A named random stream: independent of other streams and of string hashing."""
+    return random.Random(f"{seed}:{name}")
+
+
+# Notes of one person on one task are at least this share of their usual day's actions apart
+# (engine.conversation spaces them in activity, not by the clock).
+NOTE_GAP_OF_DAY: Final = 0.6
+PACE_SIGMA: Final = 0.3  # the spread (σ of the log) of people's personal pace
+
+
+def personal_paces(scenario: Scenario) -> dict[str, float]:
+    """Person id → their steady pace: some people simply do more in the workspace than others.
+    Lognormal around 1, each from its own stream, then scaled so the mean is 1 among each
+    team's managers and among the rest (the team does what the scenario's rates say, and its
+    contributors' working weeks are their head count's; who does how much of it varies)."""
+    raw: dict[str, float] = {}
+    teams: dict[tuple[str, bool], list[str]] = {}
+    for i, person in enumerate(scenario.people, start=1):
+        pid = f"u{i}"
+        raw[pid] = math.exp(stream(scenario.seed, f"{pid}:pace").gauss(0.0, PACE_SIGMA))
+        teams.setdefault((person.team, person.role == "manager"), []).append(pid)
+    paces: dict[str, float] = {}
+    for members in teams.values():
+        mean = sum(raw[p] for p in members) / len(members)
+        for p in members:
+            paces[p] = raw[p] / mean
+    return paces
+
+
+class Planner:
+    """Plans people's calendars ahead for one world: public holidays by country and year (the
+    holidays package is slow, so each year is looked up once) and time away."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self._holidays: dict[tuple[str, int], set[date]] = {}
+
+    def plan_ahead(self, actor: Actor, until: date) -> None:
+        """Extend a person's calendar to `until`: public holidays by year, and time away (per
+        week, a chance to start a stretch on a working day). Done lazily, so runs can go on
+        forever; its own random stream keeps it independent of how far ahead we look."""
+        sc, cal = self.scenario, actor.calendar
+        if until <= actor.planned_until:
+            return
+        country = actor.person.country or sc.holidays.country
+        for year in range(max(sc.start.year, actor.planned_until.year), until.year + 1):
+            if year not in actor.holiday_years:
+                actor.holiday_years.add(year)
+                key = (country, year)
+                if key not in self._holidays:  # the holidays package is slow: once per year
+                    first, last = date(year, 1, 1), date(year, 12, 31)
+                    self._holidays[key] = holiday_dates(sc, country, first, last)
+                cal.add_holidays(self._holidays[key])
+        ooo, rng = sc.out_of_office, actor.away_rng
+        day = actor.next_away_week
+        while day < until:
+            week = [day + timedelta(days=k) for k in range(7)]
+            if rng.random() < ooo.probability_per_week:
+                workdays = [d for d in week if cal.is_working_day(d)]
+                if workdays:
+                    first = pick(rng, workdays)
+                    length = max(1, round(rng.expovariate(1 / ooo.mean_days)))
+                    last, counted = first, 1
+                    while counted < length:
+                        last += ONE_DAY
+                        counted += cal.is_working_day(last)
+                    actor.away_plan.append((first, last))
+                    cal.add_away(first, last)
+                    day = last + ONE_DAY
+                    continue
+            day += timedelta(days=7)
+        actor.next_away_week = day
+        actor.planned_until = until
+
+
+def make_actors(
+    scenario: Scenario, origin: datetime, team: str | None, planner: Planner
+) -> list[Actor]:
+    """The scenario's people (only `team`'s when it is not None), each with their calendar
+    planned through their first two months."""
+    sc = scenario
+    actors = []
+    paces = personal_paces(sc)
+    for i, person in enumerate(sc.people, start=1):
+        if team is not None and person.team != team:
+            continue
+        pid = f"u{i}"
+        rng = stream(sc.seed, pid)
+        evening = person.evening
+        if evening is None:
+            evening = rng.random() < sc.rhythm.evening_share
+        calendar = build_calendar(
+            sc,
+            person,
+            evening=evening,
+            holidays=(),
+            origin=origin,
+            pace=paces[pid],
+            day_key=f"{sc.seed}:{pid}:days",
+        )
+        actor = Actor(
+            id=pid,
+            person=person,
+            role=person.role,
+            calendar=calendar,
+            rng=rng,
+            away_rng=stream(sc.seed, f"{pid}:away"),
+            planned_until=sc.start - timedelta(days=1),
+            next_away_week=sc.start + timedelta(days=2),  # nobody is away on their first days
+        )
+        planner.plan_ahead(actor, sc.start + timedelta(days=min(sc.days, 60) + 1))
+        actor.work_threshold = uniform(rng, 0.5, 1.5)
+        actor.day_actions = calendar.cumulative[-1]
+        actor.note_gap = max(1, round(NOTE_GAP_OF_DAY * actor.day_actions))
+        actors.append(actor)
+    return actors

@@ -1,0 +1,185 @@
+"""What the projection holds (engine.state folds events into it): people, projects, tasks,
+custom fields, portfolios, the questions waiting for an answer, and each person's open
+assignments by lifecycle state.
+
+Compiled code reads these at every moment, so they are slotted classes with native
+attributes; a few write their initialiser out (see TaskView).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from engine import events as ev
+
+
+@dataclass(slots=True)
+class PersonView:
+    id: str
+    name: str
+    email: str
+    role: str
+    timezone: str
+    team: str
+    tz: ZoneInfo
+    away: tuple[date, date] | None = None
+
+
+@dataclass(slots=True)
+class ProjectView:
+    id: str
+    name: str
+    owner: str
+    team: str
+    created_at: datetime
+    sections: dict[str, str] = field(default_factory=dict)  # lifecycle state → section id
+    tasks: dict[str, None] = field(default_factory=dict)
+    unassigned: dict[str, None] = field(default_factory=dict)  # open top-level tasks, no assignee
+    open_tasks: int = 0  # tasks and subtasks not completed
+    completed: bool = False
+    last_status_at: datetime | None = None
+    last_status_type: str | None = None
+    members: dict[str, None] = field(default_factory=dict)
+    custom_fields: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class FieldView:
+    id: str
+    name: str
+    kind: str
+    options: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class PortfolioView:
+    id: str
+    name: str
+    owner: str
+    projects: dict[str, None] = field(default_factory=dict)
+    last_status_at: datetime | None = None
+
+
+@dataclass(slots=True, init=False)
+class TaskView:
+    """A task as the projection knows it. Its initialiser is written out: a dataclass's own is
+    generated Python that stays interpreted even when this module is compiled."""
+
+    id: str
+    project: str
+    name: str
+    creator: str
+    created_at: datetime
+    parent: str | None
+    assignee: str | None
+    state: ev.TaskState
+    due_on: date | None
+    completed: bool
+    completed_at: datetime | None
+    approved: bool
+    reviewer: str | None
+    followers: dict[str, None]
+    likers: dict[str, None]
+    comments: int
+    last_activity: datetime | None
+    subtasks: dict[str, None]
+    open_subtasks: int
+    subtype: str
+    custom: dict[str, str | float]
+    tags: dict[str, None]
+    depends_on: dict[str, None]
+    dependents: dict[str, None]
+    blocked_by: str | None
+    approval_status: str | None  # approvals: pending until decided
+    # The comment that said why the task is blocked now (its unblocking resolves that reason).
+    blocker: str | None
+    # Progress notes on the task on `notes_day` (the author's local date): people pace them.
+    notes_day: date | None
+    notes_that_day: int
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        project: str,
+        name: str,
+        creator: str,
+        created_at: datetime,
+        parent: str | None,
+        assignee: str | None,
+        due_on: date | None = None,
+        last_activity: datetime | None = None,
+        subtype: str = "default_task",
+        approval_status: str | None = None,
+    ) -> None:
+        self.id, self.project, self.name, self.creator = id, project, name, creator
+        self.created_at, self.parent, self.assignee = created_at, parent, assignee
+        self.state = "new"
+        self.due_on = due_on
+        self.completed, self.completed_at = False, None
+        self.approved, self.reviewer = False, None
+        self.followers, self.likers = {}, {}
+        self.comments = 0
+        self.last_activity = last_activity
+        self.subtasks, self.open_subtasks = {}, 0
+        self.subtype = subtype
+        self.custom, self.tags = {}, {}
+        self.depends_on, self.dependents = {}, {}
+        self.blocked_by = None
+        self.approval_status = approval_status
+        self.blocker = None
+        self.notes_day, self.notes_that_day = None, 0
+
+
+@dataclass(slots=True, init=False)
+class Question:
+    """A question or where-is waiting for an answer from the person it was put to (its
+    initialiser written out, as TaskView's). Its comment id (the key it is kept under) is its
+    topic; `kind` and `text` let the answer reply to what was asked."""
+
+    task: str
+    asker: str
+    at: datetime
+    kind: str
+    text: str
+
+    def __init__(
+        self, task: str, asker: str, at: datetime, kind: str = "question", text: str = ""
+    ) -> None:
+        self.task, self.asker, self.at = task, asker, at
+        self.kind, self.text = kind, text
+
+
+class Assignments:
+    """One person's open assigned tasks by lifecycle state (dicts as ordered sets of task ids;
+    done tasks are not kept). Attributes rather than a dict keyed by state: people read them at
+    every moment."""
+
+    new: dict[str, None]
+    in_progress: dict[str, None]
+    blocked: dict[str, None]
+    in_review: dict[str, None]
+
+    def __init__(self) -> None:
+        self.new, self.in_progress, self.blocked, self.in_review = {}, {}, {}, {}
+
+    @property
+    def count(self) -> int:
+        return len(self.new) + len(self.in_progress) + len(self.blocked) + len(self.in_review)
+
+    def in_state(self, state: str) -> dict[str, None]:
+        if state == "in_progress":
+            return self.in_progress
+        if state == "new":
+            return self.new
+        if state == "blocked":
+            return self.blocked
+        if state == "in_review":
+            return self.in_review
+        raise KeyError(f"no open tasks are kept in state {state!r}")
+
+    def active(self) -> list[str]:
+        """The tasks under way: in progress, blocked or in review."""
+        return [*self.in_progress, *self.blocked, *self.in_review]
