@@ -161,9 +161,14 @@ def my_open(world: World, ids: dict[str, None]) -> list[TaskView]:
 
 
 def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
+    """A lead of the team or the project's owner; in a team with too few of them for its
+    contributors (engine.people.peer_reviewing_teams), a fellow contributor too."""
     owner = world.state.projects[task.project].owner
-    leads = [a.id for a in teammates(world, actor) if a.role == "lead"]
+    mates = teammates(world, actor)
+    leads = [a.id for a in mates if a.role == "lead"]
     candidates = leads + ([owner] if owner != actor.id else [])
+    if actor.person.team in world.peer_reviewing_teams:
+        candidates += [a.id for a in mates if a.role == "individual_contributor"]
     candidates = [c for c in candidates if world.state.people[c].away is None]
     return pick(actor.rng, candidates) if candidates else None
 

@@ -185,3 +185,43 @@ def make_actors(
         actor.note_gap = max(1, round(NOTE_GAP_OF_DAY * actor.day_actions))
         actors.append(actor)
     return actors
+
+
+# `new_project_every_days` is the cadence of a manager with up to this many people doing the
+# work; a manager of more starts projects proportionally more often, so a wide team still gets
+# the work its weekly rates need.
+WORKERS_PER_MANAGER: Final = 6
+
+
+def project_paces(actors: list[Actor]) -> dict[str, float]:
+    """Team → how many times `new_project_every_days`' pace its managers start projects at:
+    1, or its workers per manager over WORKERS_PER_MANAGER when that is more."""
+    managers: dict[str, int] = {}
+    workers: dict[str, int] = {}
+    for actor in actors:
+        counts = managers if actor.role == "manager" else workers
+        counts[actor.person.team] = counts.get(actor.person.team, 0) + 1
+    return {
+        team: max(1.0, workers.get(team, 0) / count / WORKERS_PER_MANAGER)
+        for team, count in managers.items()
+    }
+
+
+# One reviewer (a lead or a manager) keeps up with about this many contributors' work; in a
+# team with more per reviewer, contributors review each other's work too.
+CONTRIBUTORS_PER_REVIEWER: Final = 8
+
+
+def peer_reviewing_teams(actors: list[Actor]) -> frozenset[str]:
+    """The teams whose contributors outnumber their leads and managers more than
+    CONTRIBUTORS_PER_REVIEWER to one (see engine.moves.reviewer_for)."""
+    reviewers: dict[str, int] = {}
+    contributors: dict[str, int] = {}
+    for actor in actors:
+        counts = reviewers if actor.role in ("manager", "lead") else contributors
+        counts[actor.person.team] = counts.get(actor.person.team, 0) + 1
+    return frozenset(
+        team
+        for team, count in contributors.items()
+        if count > CONTRIBUTORS_PER_REVIEWER * reviewers.get(team, 0)
+    )

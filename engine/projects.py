@@ -166,7 +166,7 @@ def _start_project(world: World, actor: Actor) -> bool:
     to run out of work may get it early, but not before PULL_FORWARD of the interval; a team
     with plenty unstarted waits (so open projects do not pile up whatever the cadence)."""
     elapsed = world.clock - actor.last_project_at
-    cadence = world.rates.new_project_every_seconds
+    cadence = world.rates.new_project_every_seconds / world.project_paces[actor.person.team]
     if elapsed < PULL_FORWARD * cadence:
         return False
     waiting, workers, idle = unstarted_work(world, actor.person.team)

@@ -22,7 +22,14 @@ import simpy
 from engine import events as ev
 from engine.calendar import ONE_DAY, origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
-from engine.people import Actor, Planner, make_actors, stream
+from engine.people import (
+    Actor,
+    Planner,
+    make_actors,
+    peer_reviewing_teams,
+    project_paces,
+    stream,
+)
 from engine.scenario import FieldSpec, Scenario
 from engine.state import State, fold
 
@@ -57,6 +64,8 @@ class Rates:
         # A review that asks for changes costs another round of work, so review requests come
         # faster than completions (see engine.actions._pace).
         rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
+        # A busier team needs work sooner: projects come at the activity level's pace too.
+        activity = scenario.activity_factor
         return Rates(
             per_action=per_action,
             work_credit_per_action=work.completion_rate_per_week * rounds * per_action,
@@ -68,7 +77,7 @@ class Rates:
             follower_probability=work.follower_probability,
             reopen_probability=work.reopen_probability,
             status_update_every_seconds=work.status_update_every_days * 86400,
-            new_project_every_seconds=work.new_project_every_days * 86400 * 7 / 5,
+            new_project_every_seconds=work.new_project_every_days * 86400 * 7 / 5 / activity,
             workspace_enabled=scenario.workspace.enabled,
         )
 
@@ -171,6 +180,8 @@ class World:
         # person id → their teammates who have joined (engine.moves.teammates: read at most
         # moments, changed only when someone joins, which clears it)
         self.joined_teammates: dict[str, list[Actor]] = {}
+        self.project_paces = project_paces(self.actors)  # team → pace (engine.people)
+        self.peer_reviewing_teams = peer_reviewing_teams(self.actors)
         self.rates = Rates.of(scenario)
 
     # -- running -----------------------------------------------------------------------------
