@@ -309,13 +309,18 @@ def _open_llm(scenario, llm: dict, resuming: Path | None = None):
     )
     if llm["llm_wait_notice_seconds"] is not None:
         options.wait_notice_seconds = llm["llm_wait_notice_seconds"]
+
+    def say(text: str) -> None:  # progress and warnings alike, on stderr
+        click.echo(text, err=True)
+
     try:
-        session = open_session(scenario, options, notice=lambda text: click.echo(text, err=True))
+        session = open_session(scenario, options, on_progress=say, on_warning=say)
     except UnknownModel as exc:
         if llm["model"]:
             raise InvalidInput("--model: " + str(exc).removeprefix("content_model: ")) from None
         raise
     if session is None:
+        say(f"{KEY_VARIABLE} is not set; using template text instead of Claude.")
         scenario = msgspec.structs.replace(scenario, content="templates")
     return scenario, session
 

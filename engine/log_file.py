@@ -1,15 +1,9 @@
 """The file event log: ``<run_dir>/events/<first seq>.jsonl`` segments, one encoded event a line.
 
-Writing is batched: lines are encoded straight into one bytearray that goes to the file when it
-reaches 64 KiB (or the end of the current segment), and is fsynced at least every
-`fsync_every_events` events or `fsync_every_seconds` (looked at every `TIME_CHECK_EVERY`
-events, so the clock is not read per event) and at close. A writer that goes idle should call
+`FileLog` opens a log (checking its segments and cutting a torn last line), reads and follows
+it, and hands appends to its `engine.log_writer.SegmentWriter`, which batches them, rolls
+segments and fsyncs by count and by the clock (see there). A writer that goes idle should call
 `flush()`: the time rule is checked on append only.
-
-Those periodic fsyncs run on a helper thread (an fsync takes milliseconds and releases the GIL),
-so the writer goes on encoding meanwhile; at most one is in flight, so a crash loses at most
-about twice `fsync_every_events` events. `flush()`, `close()` and sealing a full segment wait
-for it and fsync in the caller's thread; a failed background fsync is raised by the next call.
 
 One writer per log: a writable open takes an exclusive lock on the events folder. Readers
 (`FileLog.open_readonly`) never write; they may watch a log another process is writing.
@@ -19,17 +13,12 @@ from __future__ import annotations
 
 import os
 import threading
-import time
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import accumulate, repeat
-from operator import add
 from pathlib import Path
 from types import TracebackType
 
 from engine.errors import BusyworkError, InvalidInput
-from engine.events import ENCODER, Event
+from engine.events import Event
 from engine.locks import lock_exclusively
 from engine.log_check import check_sealed_segment, scan_last_segment, visible_last_seq
 from engine.log_segments import (
@@ -39,14 +28,10 @@ from engine.log_segments import (
     decode_batches,
     line_batches,
     list_segments,
-    segment_name,
-    seq_error,
 )
+from engine.log_writer import SegmentWriter
 
 DEFAULT_SEGMENT_BYTES = 64 * 2**20
-BUFFER_BYTES = 64 * 2**10
-TIME_CHECK_EVERY = 64
-NL = b"\n"
 
 
 def _positive(name: str, value: float, minimum: float) -> None:
@@ -79,22 +64,9 @@ class FileLog:
         self.readonly = readonly
         # What a writable open cut from a torn last line, for the caller to report; else None.
         self.repaired: str | None = None
-        self._segment_bytes = segment_bytes
-        self._fsync_every_events = fsync_every_events
-        self._fsync_every_seconds = fsync_every_seconds
-        self._buf = bytearray()
-        self._fd: int | None = None
+        self._writer: SegmentWriter | None = None  # kept after close: it knows the last seq
         self._dir_fd: int | None = None
-        self._seg_path: Path | None = None
-        self._seg_size = 0
-        self._last_seq = self._written_seq = self._synced_seq = 0
-        self._writable = False
         self._closed = False
-        self._syncer: ThreadPoolExecutor | None = None  # started on the first periodic fsync
-        # Set while a buffer goes to the file: a Ctrl-C can land between a write and clearing
-        # the buffer, and the next write must not send those bytes again (see _write_buffer).
-        self._writing = False
-        self._syncing: Future[int] | None = None  # the fsync in flight: it returns its seq
         if readonly:
             return
         try:
@@ -108,67 +80,52 @@ class FileLog:
                 f"{self.events_dir}: another writer has this event log open; "
                 "open it read-only to look at it",
             )
-            self._open_for_append()
+            last_seq, last_segment = self._check_for_append()
+            self._writer = SegmentWriter(
+                self.events_dir,
+                self._dir_fd,
+                last_seq,
+                last_segment,
+                segment_bytes=segment_bytes,
+                fsync_every_events=fsync_every_events,
+                fsync_every_seconds=fsync_every_seconds,
+            )
         except BaseException:
             self._close_fds()
             raise
-        self._writable = True
-        self._mark_synced()
 
     @classmethod
     def open_readonly(cls, run_dir: Path | str) -> FileLog:
         """A reader that never truncates or writes; a torn last line is simply not visible yet."""
         return cls(run_dir, readonly=True)
 
-    # -- opening -------------------------------------------------------------------------------
-
-    def _open_for_append(self) -> None:
+    def _check_for_append(self) -> tuple[int, Path | None]:
+        """Check the segments, cut a torn last line; the last seq and the last segment."""
         segments = list_segments(self.events_dir)
         check_first_segment(segments)
         for (first, path), (next_first, _) in zip(segments, segments[1:], strict=False):
             check_sealed_segment(first, path, next_first)
         if not segments:
-            return
+            return 0, None
         first, path = segments[-1]
         last_seq, self.repaired = scan_last_segment(first, path)
-        self._last_seq = self._written_seq = self._synced_seq = last_seq
-        size = path.stat().st_size
-        if size < self._segment_bytes:
-            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-            self._seg_path, self._seg_size = path, size
+        return last_seq, path
 
     # -- appending -----------------------------------------------------------------------------
 
     @property
     def last_seq(self) -> int:
-        return self._last_seq if not self.readonly else visible_last_seq(self.events_dir)
+        if self._writer is None:
+            return visible_last_seq(self.events_dir)
+        return self._writer.last_seq
 
     def append(self, events: Iterable[Event]) -> None:
         """Append events whose seqs continue `last_seq`. On a wrong seq the events before it stay
         appended and `SeqOutOfOrder` names the expected and the given seq."""
-        if not self._writable:
+        writer = self._writer
+        if writer is None or self._closed:  # checked inline: one call less per append
             raise self._not_writable()
-        buf = self._buf
-        encode_into = ENCODER.encode_into
-        last = self._last_seq
-        flush_at, next_check = self._flush_at, self._next_check
-        try:
-            for event in events:
-                if event.seq != last + 1:
-                    raise seq_error(last + 1, event.seq)
-                encode_into(event, buf, -1)
-                buf += NL
-                last += 1
-                if len(buf) >= flush_at or last >= next_check:
-                    self._last_seq = last
-                    self._maintain()
-                    flush_at, next_check = self._flush_at, self._next_check
-        except BaseException:
-            # Keep whole lines only: an event that failed to encode may have left a fragment.
-            del buf[buf.rfind(NL) + 1 :]
-            raise
-        finally:
-            self._last_seq = last
+        writer.append(events)
 
     def append_encoded(self, seq: int, line: bytes) -> None:
         """Append one line already encoded with `engine.events.encode` (no newline). The line is
@@ -179,157 +136,15 @@ class FileLog:
         """Append lines already encoded (no newline) for the events `first_seq`, `first_seq` + 1,
         ...: with the checks, buffer, segment rolls and fsyncs of appending them one by one, a
         few lines at a time. On a line with a newline the lines before it stay appended."""
-        if not self._writable:
+        writer = self._writer
+        if writer is None or self._closed:
             raise self._not_writable()
-        if not lines:
-            return
-        if first_seq != self._last_seq + 1:
-            raise seq_error(self._last_seq + 1, first_seq)
-        buf, total, done = self._buf, len(lines), 0
-        while done < total:
-            # Up to the next line after which a line-by-line append would call _maintain: the
-            # one whose seq is due for a check, or the one that fills the buffer.
-            stop = min(total, self._next_check - first_seq + 1)
-            part = lines[done:stop]
-            if b"".join(part).find(NL) >= 0:  # a line holds a newline (memchr: quick)
-                bad = done + next(i for i, line in enumerate(part) if NL in line)
-                self.append_encoded_many(first_seq + done, lines[done:bad])
-                raise InvalidInput(f"encoded line for seq {first_seq + bad} contains a newline")
-            chunk = NL.join(part)
-            room = self._flush_at - len(buf)
-            if len(chunk) + 1 >= room:  # the buffer fills up at a line of this part: which one
-                ends = list(accumulate(map(add, map(len, part), repeat(1))))
-                filled = bisect_left(ends, room)
-                chunk, stop = chunk[: ends[filled] - 1], done + filled + 1
-            buf += chunk
-            buf += NL
-            done = stop
-            self._last_seq = first_seq + stop - 1
-            if len(buf) >= self._flush_at or self._last_seq >= self._next_check:
-                self._maintain()
-
-    def _maintain(self) -> None:
-        """Called when the buffer is full or a durability threshold (count or clock) is due."""
-        last = self._last_seq
-        if last >= self._sync_due:
-            self._sync_in_background()
-        elif last >= self._time_check:
-            if time.monotonic() - self._synced_at >= self._fsync_every_seconds:
-                self._sync_in_background()
-            else:
-                self._time_check = last + TIME_CHECK_EVERY
-                self._next_check = min(self._sync_due, self._time_check)
-        if len(self._buf) >= self._flush_at:
-            self._write_buffer()
-
-    def _write_buffer(self) -> None:
-        buf = self._buf
-        if self._writing:  # a Ctrl-C landed in the last write: what reached the file stays
-            self._resume_interrupted_write()
-        if buf:
-            if self._fd is None:
-                self._start_segment(self._written_seq + 1)
-            self._writing = True
-            written = 0
-            try:
-                while written < len(buf):
-                    written += os.write(self._fd, buf[written:])
-            except OSError as exc:
-                raise BusyworkError(f"{self._seg_path}: cannot write event log: {exc}") from exc
-            del buf[:]  # then the size, then the flag: an interruption between them is harmless
-            self._seg_size += written
-            self._writing = False
-            self._written_seq = self._last_seq
-            if self._seg_size >= self._segment_bytes:
-                self._seal_segment()
-        self._flush_at = min(BUFFER_BYTES, max(1, self._segment_bytes - self._seg_size))
-
-    def _resume_interrupted_write(self) -> None:
-        """The bytes of the buffer that reached the file before an interruption (or a failed
-        write) are dropped from the buffer, so that no line is written twice."""
-        try:
-            size = os.fstat(self._fd).st_size if self._fd is not None else self._seg_size
-        except OSError as exc:
-            raise BusyworkError(f"{self._seg_path}: cannot write event log: {exc}") from exc
-        del self._buf[: size - self._seg_size]
-        self._seg_size = size
-        self._writing = False
-        if not self._buf:
-            self._written_seq = self._last_seq
-
-    def _start_segment(self, first_seq: int) -> None:
-        path = self.events_dir / segment_name(first_seq)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
-        try:
-            try:
-                self._fd = os.open(path, flags, 0o644)
-            except FileExistsError:
-                # Ours, when a Ctrl-C landed between creating it and keeping its descriptor:
-                # this writer holds the folder's lock, and an empty segment is reused on reopen
-                # too. Anything in it is not ours to write over.
-                if path.stat().st_size:
-                    raise
-                self._fd = os.open(path, flags & ~os.O_EXCL)
-            self._seg_path, self._seg_size = path, 0
-            os.fsync(self._dir_fd)  # the new name must survive a crash too
-        except OSError as exc:
-            raise BusyworkError(f"{path}: cannot create event segment: {exc}") from exc
-
-    def _seal_segment(self) -> None:
-        # Durable before the next segment appears, so only the last segment can ever be torn.
-        self._wait_for_background_sync()
-        self._fsync(self._fd)
-        fd, self._fd, self._seg_path, self._seg_size = self._fd, None, None, 0
-        os.close(fd)
-        self._mark_synced()
-
-    def _sync(self) -> None:
-        """Write and fsync everything now, in this thread."""
-        self._write_buffer()
-        self._wait_for_background_sync()
-        if self._fd is not None and self._synced_seq < self._written_seq:
-            self._fsync(self._fd)
-        self._mark_synced()
-
-    def _sync_in_background(self) -> None:
-        """Write everything and hand its fsync to the helper thread (after the one before)."""
-        self._write_buffer()
-        self._wait_for_background_sync()
-        if self._fd is not None and self._synced_seq < self._written_seq:
-            if self._syncer is None:
-                self._syncer = ThreadPoolExecutor(1, thread_name_prefix="busywork-fsync")
-            self._syncing = self._syncer.submit(_fsync_through, self._fd, self._written_seq)
-        self._schedule_next_sync()
-
-    def _wait_for_background_sync(self) -> None:
-        syncing, self._syncing = self._syncing, None
-        if syncing is not None:
-            try:
-                self._synced_seq = max(self._synced_seq, syncing.result())
-            except OSError as exc:
-                raise BusyworkError(f"{self._seg_path}: cannot fsync event log: {exc}") from exc
-
-    def _fsync(self, fd: int) -> None:
-        try:
-            os.fsync(fd)
-        except OSError as exc:
-            raise BusyworkError(f"{self._seg_path}: cannot fsync event log: {exc}") from exc
-
-    def _mark_synced(self) -> None:
-        self._synced_seq = self._written_seq
-        self._schedule_next_sync()
-
-    def _schedule_next_sync(self) -> None:
-        self._synced_at = time.monotonic()
-        self._sync_due = self._written_seq + self._fsync_every_events
-        self._time_check = self._last_seq + TIME_CHECK_EVERY
-        self._next_check = min(self._sync_due, self._time_check)
-        self._flush_at = min(BUFFER_BYTES, max(1, self._segment_bytes - self._seg_size))
+        writer.append_encoded_many(first_seq, lines)
 
     def flush(self) -> None:
         """Write buffered lines and fsync them (durable)."""
-        if self._writable:
-            self._sync()
+        if self._writer is not None and not self._closed:
+            self._writer.sync()
 
     def close(self) -> None:
         """Flush and close; idempotent."""
@@ -337,20 +152,17 @@ class FileLog:
             return
         self._closed = True
         try:
-            if self._writable:
-                self._sync()
+            if self._writer is not None:
+                self._writer.sync()
         finally:
-            self._writable = False
             self._close_fds()
 
     def _close_fds(self) -> None:
-        if self._syncer is not None:  # never close a file under an fsync in flight
-            self._syncer.shutdown(wait=True)
-            self._syncer = self._syncing = None
-        for fd in (self._fd, self._dir_fd):  # closing the folder releases the writer lock
-            if fd is not None:
-                os.close(fd)
-        self._fd = self._dir_fd = None
+        if self._writer is not None:
+            self._writer.close_files()
+        if self._dir_fd is not None:  # closing the folder releases the writer lock
+            os.close(self._dir_fd)
+        self._dir_fd = None
 
     def _not_writable(self) -> BusyworkError:
         state = "opened read-only" if self.readonly else "closed"
@@ -398,11 +210,5 @@ class FileLog:
         return decode_batches(batches)
 
     def _expose_buffer(self) -> None:
-        if self._writable and self._buf:
-            self._write_buffer()
-
-
-def _fsync_through(fd: int, seq: int) -> int:
-    """The helper thread's job: make the file durable; `seq` is the last event it holds."""
-    os.fsync(fd)
-    return seq
+        if self._writer is not None and not self._closed:
+            self._writer.write_pending()

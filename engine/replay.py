@@ -16,36 +16,30 @@ events, and with ``retry_failed`` the rejected ones and those that depend on the
 of a failure count as failed: when more than ``max_failure_ratio`` of the events fail, the
 replay stops (something is wrong with the target or the credentials).
 
-A `Target` and the outcomes it raises are in `engine.replay_target`, what waits for what in
-`engine.replay_order`, the counts and the summary in `engine.replay_report`.
+A `Target` and the outcomes it raises are in `engine.replay_target`, the pace in
+`engine.replay_pace`, what waits for what in `engine.replay_order`, the worker pools in
+`engine.replay_lanes`, the counts and the stop for failures in `engine.replay_outcomes`, the
+summary in `engine.replay_report`.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine import events as ev
-from engine.errors import BusyworkError
 from engine.replay_deps import CREATES
 from engine.replay_journal import Journal
+from engine.replay_lanes import Lanes
 from engine.replay_order import DependencyGraph, PendingEvent
-from engine.replay_report import (
-    FailureRatio,
-    ReplaySummary,
-    ReplayTally,
-    count_done_unread,
-    exceeded,
-)
+from engine.replay_outcomes import Outcomes
+from engine.replay_pace import Pacer
+from engine.replay_report import ReplaySummary, count_done_unread
 from engine.replay_target import Parked, Rejected, Skip, Target
 from engine.replay_target import ReplayAborted as ReplayAborted  # re-exported
-
-MAX_WAIT_SECONDS = 3600.0  # longest single wait for an event's time (threading's limit is ~292 y)
 
 
 @dataclass(frozen=True)
@@ -62,12 +56,6 @@ class ReplayOptions:
     due: Callable[[ev.Event], float] | None = None
 
 
-@dataclass(slots=True)
-class _Lane:
-    queue: deque[PendingEvent] = field(default_factory=deque)
-    threads: list[threading.Thread] = field(default_factory=list)
-
-
 class Replayer:
     def __init__(
         self,
@@ -79,57 +67,47 @@ class Replayer:
         self.target = target
         self.journal = journal
         self.options = options or ReplayOptions()
-        speed = self.options.speed
-        if speed is not None and not (0 < speed < math.inf):  # NaN fails too
-            raise BusyworkError(f"speed: expected a positive finite number, got {speed}")
         self.stop = stop or threading.Event()
+        self._pacer = Pacer(self.options.speed, self.stop)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._graph = DependencyGraph()
-        self._lanes: dict[str, _Lane] = {}
-        self._in_flight = 0
-        self._closing = False
-        self._aborted = ""
-        self._too_many = ""  # "sent" or "all" once too many events failed (see _stop_reason)
-        self._exhausted = False  # every event was read (not cut short by stop or abort)
-        self._left_by_stop = False  # an event was left unsent (deferred) once stop was set
-        self._crash: BaseException | None = None
-        self._tally = ReplayTally()
         opts = self.options
-        self._ratio = FailureRatio(opts.max_failure_ratio, opts.min_events_for_ratio)
+        self._outcomes = Outcomes(
+            self._lock, self.stop, opts.max_failure_ratio, opts.min_events_for_ratio
+        )
+        self._lanes = Lanes(self._changed, opts.workers_per_lane, self._apply, self._halted)
+        self._exhausted = False  # every event was read (not cut short by stop or abort)
         self._resent: set[int] = set()  # rejected earlier, sent again: may have made its object
-        self._retrying: set[int] = set()  # failed or not sent for a failure earlier, sent again
-        self.counts, self.errors = self._tally.counts, self._tally.errors  # the same objects
+        self.counts, self.errors = self._outcomes.counts, self._outcomes.errors
         self.total: int | None = None  # events expected, for progress (None: following)
         self._last_read = 0  # the highest seq read
-        self._t0: float | None = None
-        self._base_at = None
 
     # -- the dispatcher ------------------------------------------------------------------------
 
     def run(self, events: Iterable[ev.Event], total: int | None = None) -> ReplaySummary:
         """Replay `events` (a finite read or a live follow) and wait for the outcome."""
         self.total = total
-        self._tally.started = time.monotonic()
+        self._outcomes.tally.started = time.monotonic()
         try:
             for event in events:
-                if self.stop.is_set() or self._aborted or not self._dispatch(event):
+                if self._halted() or not self._dispatch(event):
                     break
             else:
                 self._exhausted = True
             with self._changed:
                 while self._graph.pending and not self._halted():
                     self._changed.wait(0.2)
-                while self._in_flight:
+                while self._lanes.in_flight:
                     self._changed.wait(0.2)
         finally:
-            self._shut_down()
-        if self._crash is not None:
-            raise self._crash
+            self._lanes.shut_down()
+        if self._outcomes.crash is not None:
+            raise self._outcomes.crash
         return self.summary()
 
     def _halted(self) -> bool:
-        return self.stop.is_set() or bool(self._aborted)
+        return self.stop.is_set() or bool(self._outcomes.aborted)
 
     def _dispatch(self, event: ev.Event) -> bool:
         """Hand the event on (or count it done earlier); False if stopped while pacing it."""
@@ -144,13 +122,13 @@ class Replayer:
             retry = journal.final[seq].k
         else:  # open again since an earlier run (a killed retry): sending it is a retry too
             retry = journal.reopened.get(seq, "")
-        scheduled = self._pace(event)
+        scheduled = self._pacer.wait_for(event)
         if scheduled is False:
             return False
         if scheduled is None and self.options.due is not None:
             scheduled = self.options.due(event)
         if retry:
-            self._retrying.add(seq)  # counted as retried once it is actually sent (_apply)
+            self._outcomes.retrying.add(seq)  # counted as retried once actually sent (_apply)
             if retry == "F":
                 self._resent.add(seq)
         node = PendingEvent(event, self.target.lane(event), scheduled or None)
@@ -158,13 +136,13 @@ class Replayer:
         with self._changed:
             while len(graph.pending) >= self.options.max_pending and not self._halted():
                 self._changed.wait(0.2)
-            self._ratio.dispatched()
+            self._outcomes.ratio.dispatched()
             cascade = graph.add(node)
             ready = cascade is None and node.waiting == 0
         if cascade is not None:
             self._settle_cascade([(node, cascade)])
         elif ready:
-            self._enqueue(node)
+            self._lanes.enqueue(node)
         return True
 
     def _done_earlier(self, event: ev.Event) -> None:
@@ -180,66 +158,15 @@ class Replayer:
         with self._lock:
             self._graph.record_done(event, "final" if record is not None else "ok")
 
-    def _pace(self, event: ev.Event) -> float | None | bool:
-        """Sleep until the event's wall time; its scheduled monotonic time (None at max pace,
-        False when stopped while waiting)."""
-        speed = self.options.speed
-        if speed is None:
-            return None
-        if self._t0 is None:
-            self._t0, self._base_at = time.monotonic(), event.at
-        scheduled = self._t0 + (event.at - self._base_at).total_seconds() / speed
-        # In slices: a very slow pace can put an event further away than a wait may last.
-        while (delay := scheduled - time.monotonic()) > 0:
-            if self.stop.wait(min(delay, MAX_WAIT_SECONDS)):
-                return False
-        return scheduled
-
-    # -- workers -------------------------------------------------------------------------------
-
-    def _enqueue(self, node: PendingEvent) -> None:
-        with self._changed:
-            lane = self._lanes.get(node.lane)
-            if lane is None:
-                lane = self._lanes[node.lane] = _Lane()
-                for i in range(self.options.workers_per_lane):
-                    thread = threading.Thread(
-                        target=self._work, args=(lane,), name=f"replay-{node.lane[:12]}-{i}",
-                        daemon=True,
-                    )  # fmt: skip
-                    lane.threads.append(thread)
-                    thread.start()
-            lane.queue.append(node)
-            self._changed.notify_all()
-
-    def _work(self, lane: _Lane) -> None:
-        while True:
-            with self._changed:
-                while not lane.queue and not self._closing:
-                    # No timeout: every enqueue and the shutdown notify, and hundreds of idle
-                    # replays (one per live job) must not wake their workers on a timer.
-                    self._changed.wait()
-                if self._closing and not lane.queue:
-                    return
-                if self._halted():
-                    lane.queue.clear()  # left unrecorded: the next run picks them up
-                    self._changed.notify_all()
-                    continue
-                node = lane.queue.popleft()
-                self._in_flight += 1
-            try:
-                self._apply(node)
-            finally:
-                with self._changed:
-                    self._in_flight -= 1
-                    self._changed.notify_all()
+    # -- outcomes ------------------------------------------------------------------------------
 
     def _apply(self, node: PendingEvent) -> None:
+        """A worker's job: send the event, record its outcome, release what waits for it."""
         event, journal = node.event, self.journal
         seq = event.seq
         if node.scheduled is not None:
-            self._tally.lateness.append(max(0.0, time.monotonic() - node.scheduled))
-        outcome = "ok"
+            self._outcomes.tally.lateness.append(max(0.0, time.monotonic() - node.scheduled))
+        outcomes, outcome = self._outcomes, "ok"
         try:
             creates = type(event) in CREATES
             # A create rejected earlier may have made its object before a later call of the
@@ -249,78 +176,25 @@ class Replayer:
                 journal.intent(seq)
             ids = self.target.apply(event, journal.ids, uncertain=uncertain)
             journal.record_applied(seq, ids)
-            self._settled("applied", *self._retried(seq), failed=False)
+            outcomes.settled("applied", *outcomes.retried(seq), failed=False)
         except Skip as exc:
             if exc.retry_later:
                 outcome = "deferred"
             else:
                 journal.record_skipped(seq, str(exc))
                 outcome = "final"
-            self._settled("deferred" if exc.retry_later else "skipped", failed=None)
+            outcomes.settled("deferred" if exc.retry_later else "skipped", failed=None)
         except Rejected as exc:
             journal.record_failed(seq, exc.status, str(exc))
-            self._failed(event, exc, "failed", *self._retried(seq))
+            outcomes.failed(event, exc, "failed", *outcomes.retried(seq))
             outcome = "final"
         except Parked as exc:
-            self._failed(event, exc, "parked", *self._retried(seq))
+            outcomes.failed(event, exc, "parked", *outcomes.retried(seq))
             outcome = "parked"
         except BaseException as exc:  # a bug: stop, keep the evidence, leave the event unrecorded
-            with self._lock:
-                if self._crash is None:
-                    self._crash = exc
-                self._aborted = f"internal error at seq {seq}: {type(exc).__name__}"
+            outcomes.crashed(seq, exc)
             outcome = "parked"
         self._finish(node, outcome)
-
-    def _settled(self, *keys: str, failed: bool | None) -> None:
-        """Count the outcome (`keys`: the counters it adds to) and stop the replay when too many
-        events failed. `failed`: None when it counts neither way (skipped on purpose, left for
-        the next run)."""
-        with self._lock:
-            for key in keys:
-                self.counts[key] += 1
-            if "deferred" in keys and self.stop.is_set():
-                self._left_by_stop = True
-            if self._ratio.settled(failed) and not self._aborted:
-                self._abort_for_failures("all")
-
-    def _retried(self, seq: int) -> tuple[str, ...]:
-        """The counter a retried event adds to once the target was asked to apply it (not when
-        a failure it depends on, or the target itself, kept it from being sent)."""
-        return ("retried",) if seq in self._retrying else ()
-
-    def _failed(self, event: ev.Event, exc: BaseException, kind: str, *keys: str) -> None:
-        with self._lock:
-            self._tally.failed(event, exc, kind)
-        self._settled(*keys, failed=True)
-        with self._lock:
-            # The target's own answers, wherever they are in the log: a run of refusals stops
-            # the replay even while an event ahead of them is slow.
-            bad = self.counts["direct_failures"]
-            done = self.counts["applied"] + bad
-            opts = self.options
-            too_many = exceeded(bad, done, opts.max_failure_ratio, opts.min_events_for_ratio)
-            if too_many and not self._aborted:
-                self._abort_for_failures("sent")
-
-    def _abort_for_failures(self, which: str) -> None:
-        """Stop: more than the allowed share of the events failed (holding the lock)."""
-        self._too_many = which
-        self._aborted = "too many failures"  # worded with the final counts: _stop_reason
-
-    def _stop_reason(self) -> str:
-        if not self._too_many:
-            return self._aborted
-        if self._too_many == "sent":
-            bad = self.counts["direct_failures"]
-            done, what = self.counts["applied"] + bad, "of the events sent failed"
-        else:
-            bad, done = self._ratio.bad, self._ratio.counted
-            what = "of the events failed or depend on one that failed"
-        first = f"; first error: {self.errors[0]}" if self.errors else ""
-        return f"more than {self.options.max_failure_ratio:.0%} {what} ({bad:,} of {done:,}){first}"
-
-    # -- outcomes ------------------------------------------------------------------------------
 
     def _finish(self, node: PendingEvent, outcome: str) -> None:
         cascade: list[tuple[PendingEvent, str]] = []
@@ -329,7 +203,7 @@ class Replayer:
             self._graph.settle(node, outcome, ready, cascade)
             self._changed.notify_all()
         for n in ready:
-            self._enqueue(n)
+            self._lanes.enqueue(n)
         if cascade:
             self._settle_cascade(cascade)
 
@@ -342,7 +216,7 @@ class Replayer:
             seq = node.event.seq
             if why in ("parked", "deferred"):
                 outcome = why
-                self._settled(why, failed=True if why == "parked" else None)
+                self._outcomes.settled(why, failed=True if why == "parked" else None)
             else:
                 outcome = "final"
                 dep = int(why.partition(":")[2])
@@ -350,40 +224,32 @@ class Replayer:
                 reason = _not_sent(dep, root, failed)
                 if failed:
                     self.journal.record_dependency_failed(seq, root, reason)
-                    self._settled("skipped", "skipped_after_failure", failed=True)
+                    self._outcomes.settled("skipped", "skipped_after_failure", failed=True)
                 else:
                     self.journal.record_skipped(seq, reason, cause=root)
-                    self._settled("skipped", failed=None)
+                    self._outcomes.settled("skipped", failed=None)
             ready: list[PendingEvent] = []
             with self._changed:
                 self._graph.settle(node, outcome, ready, work)
                 self._changed.notify_all()
             for n in ready:  # soft dependents of a rejected event go on
-                self._enqueue(n)
-
-    def _shut_down(self) -> None:
-        with self._changed:
-            self._closing = True
-            self._changed.notify_all()
-            threads = [t for lane in self._lanes.values() for t in lane.threads]
-        for thread in threads:
-            thread.join()
+                self._lanes.enqueue(n)
 
     # -- reporting -----------------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
         """Counters for a progress display (read without locking: approximate is fine)."""
-        return self._tally.snapshot(self.target.counters(), self.total)
+        return self._outcomes.tally.snapshot(self.target.counters(), self.total)
 
     def summary(self) -> ReplaySummary:
         counters = self.target.counters()
         # Stopped before the work was done: events still waiting, not read yet, or left unsent
         # by the stop (a wait for the rate limit that the stop ended). A stop that came after
         # everything was settled changes nothing.
-        left = self._graph.pending or not self._exhausted or self._left_by_stop
+        left = self._graph.pending or not self._exhausted or self._outcomes.left_by_stop
         cut_short = self.stop.is_set() and left
-        stopped = self._stop_reason() or ("interrupted" if cut_short else "")
-        summary = self._tally.summary(self.target.name, counters, stopped, self.total)
+        stopped = self._outcomes.stop_reason() or ("interrupted" if cut_short else "")
+        summary = self._outcomes.tally.summary(self.target.name, counters, stopped, self.total)
         if summary.not_read:
             count_done_unread(summary, self.journal, self._last_read, self.options.retry_failed)
         return summary

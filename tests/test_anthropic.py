@@ -120,7 +120,7 @@ def test_backfill_above_threshold_uses_one_batch(fake, tmp_path):
     fake.batch_faults = {"p1": "errored", "p2": "invalid"}
     progress: list[str] = []
     opts = options(tmp_path, batch_min=2)
-    session = LlmSession(scenario(days=10), KEY, opts, notice=progress.append)
+    session = LlmSession(scenario(days=10), KEY, opts, on_progress=progress.append)
     run(session, tmp_path / "r")
     usage = session.close()
     assert fake.calls["batches"] == 1
@@ -187,8 +187,9 @@ def test_key_rejected_mid_run_stops_with_a_clear_error(fake, tmp_path):
 
 def test_budget_stops_calls_and_says_so_once(fake, tmp_path):
     said: list[str] = []
-    session = LlmSession(scenario(days=5), KEY, options(tmp_path, budget_usd=0.000001))
-    session.ledger.notice = said.append
+    session = LlmSession(
+        scenario(days=5), KEY, options(tmp_path, budget_usd=0.000001), on_warning=said.append
+    )
     f = session.fetcher
     assert f.fetch(0) is not None  # nothing spent yet: one call
     assert f.fetch(1) is None and f.fetch(2) is None
@@ -196,6 +197,23 @@ def test_budget_stops_calls_and_says_so_once(fake, tmp_path):
     assert fake.calls["messages"] == 1
     assert len(said) == 1 and "budget of $0.000001 reached" in said[0]
     assert f.fetch(0) is not None  # the cache still serves what was paid for
+
+
+def test_progress_and_warnings_reach_their_own_callbacks(fake, tmp_path):
+    progress: list[str] = []
+    warnings: list[str] = []
+    session = LlmSession(
+        scenario(days=5),
+        KEY,
+        options(tmp_path, budget_usd=0.000001),
+        on_progress=progress.append,
+        on_warning=warnings.append,
+    )
+    run(session, tmp_path / "r")
+    session.close()
+    assert [line.split(" reached ")[0] for line in warnings] == ["LLM budget of $0.000001"]
+    assert progress[0].startswith("Asking Claude (claude-haiku-5-5) for project blueprints at ")
+    assert not set(warnings) & set(progress)
 
 
 def test_prefetch_waits_only_for_its_own_project(fake, tmp_path):
@@ -215,11 +233,13 @@ def test_prefetch_waits_only_for_its_own_project(fake, tmp_path):
 # -- the key, the model, the cache ---------------------------------------------------------
 
 
-def test_no_key_means_templates_with_one_notice(fake, monkeypatch):
+def test_no_key_means_no_session_and_its_caller_says_why(fake, monkeypatch):
+    """The command line and a web job word the missing key for their own users
+    (test_anthropic_cli, test_web_llm); the session says nothing of its own."""
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     said: list[str] = []
-    assert open_session(scenario(days=2), notice=said.append) is None
-    assert said == ["ANTHROPIC_API_KEY is not set; using template text instead of Claude."]
+    assert open_session(scenario(days=2), on_progress=said.append, on_warning=said.append) is None
+    assert said == []
     assert fake.calls.total() == 0
 
 

@@ -4,12 +4,15 @@ keeps those choices even when the endpoint answers again."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
+from adapters.anthropic.session import LlmOptions, LlmSession
 from adapters.anthropic.usage import USAGE_FILE, decisions, read_records
 from tests.fake_anthropic import FakeAnthropic
+from tests.test_anthropic import scenario
 from tests.test_anthropic_cli import environment, in_process
 
 KEY = "sk-ant-breaker-test-6c1d-secret"
@@ -80,3 +83,34 @@ def test_any_answer_closes_the_count_of_silent_calls():
         "Claude at http://claude.test did not answer 3 calls in a row; "
         "template text is used for the rest of this run"
     ]
+
+
+def test_a_batch_that_cannot_be_submitted_counts_towards_the_breaker(tmp_path, monkeypatch):
+    """The endpoint went away after the key check: the batch's submission is the first of the
+    3 silent calls, so only 2 single calls follow it (one at a time, with 1 worker) before the
+    run uses template text, and says so once, as a warning."""
+    with socket.socket() as sock:  # a port nothing listens on: every request is refused
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", dead)
+    progress: list[str] = []
+    warnings: list[str] = []
+    options = LlmOptions(cache_dir=tmp_path / "cache", batch_min=1, workers=1, max_retries=0)
+    session = LlmSession(
+        scenario(days=10), KEY, options, on_progress=progress.append, on_warning=warnings.append
+    )
+    run = tmp_path / "run"
+    run.mkdir()
+    session.start(run)
+    assert all(session.prefetcher.script(i) is None for i in range(3))
+    session.close()
+    decided = decisions(session.ledger.records)
+    assert [decided[i] for i in range(3)] == ["connection", "connection", "unreachable"]
+    assert warnings == [
+        f"Claude at {dead} did not answer 3 calls in a row; "
+        "template text is used for the rest of this run"
+    ]
+    assert progress[0] == (
+        f"Message batch not submitted (APIConnectionError at {dead}); "
+        "fetching blueprints one by one"
+    )

@@ -102,10 +102,13 @@ def test_a_message_batch_that_is_not_answered_is_said_to_be_awaited(fake, tmp_pa
     monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
     fake.hang_routes.add("batches")
     said: list[str] = []
+    warned: list[str] = []
     options = LlmOptions(
         cache_dir=tmp_path / "cache", batch_min=1, max_retries=0, wait_notice_seconds=0.05
     )
-    session = LlmSession(scenario(days=3), KEY, options, notice=said.append)
+    session = LlmSession(
+        scenario(days=3), KEY, options, on_progress=said.append, on_warning=warned.append
+    )
     run = tmp_path / "run"
     run.mkdir()
     starting = threading.Thread(target=session.start, args=(run,), daemon=True)
@@ -123,3 +126,5 @@ def test_a_message_batch_that_is_not_answered_is_said_to_be_awaited(fake, tmp_pa
     )
     assert any("Message batch not submitted (OverloadedError 529)" in line for line in said)
     assert fake.calls["messages"] > 0
+    # Waiting, and buying singly what the batch did not, changes no project's text: progress.
+    assert warned == []

@@ -57,11 +57,16 @@ def test_key_check_against_a_silent_endpoint_fails_with_one_line_naming_it(
     fake.hang_routes.add("models")
     monkeypatch.setattr("adapters.anthropic.session.SAY_SLOW_SECONDS", 0.0)
     said: list[str] = []
+    warned: list[str] = []
     with pytest.raises(BusyworkError) as info:
         open_session(
-            scenario(days=2), options(tmp_path, check_timeout_seconds=0.3), notice=said.append
+            scenario(days=2),
+            options(tmp_path, check_timeout_seconds=0.3),
+            on_progress=said.append,
+            on_warning=warned.append,
         )
     assert said == [f"Waiting for the Anthropic API at {fake.base_url} to answer the key check..."]
+    assert warned == []  # a wait is progress
     assert str(info.value) == (
         f"cannot reach the Anthropic API at {fake.base_url} to check the key "
         "(APITimeoutError); try again, or unset the key to use template text"
@@ -79,7 +84,7 @@ def test_call_timeouts_follow_the_request_size():
 def test_ctrl_c_does_not_wait_for_a_call_in_flight(fake, tmp_path):
     session = LlmSession(scenario(days=5), KEY, options(tmp_path))
     said: list[str] = []
-    pre = Prefetcher(session.fetcher, workers=2, batch_min=1000, on_batch=said.append)
+    pre = Prefetcher(session.fetcher, workers=2, batch_min=1000, on_progress=said.append)
     fake.faults.append("hang")
     waiting = threading.Thread(target=pre.prepare, args=(3,), daemon=True)
     waiting.start()
@@ -119,8 +124,13 @@ def test_ctrl_c_ends_the_command_while_the_first_blueprint_is_awaited(fake, tmp_
 
 def test_concurrent_calls_share_the_budget_in_project_order(fake, tmp_path):
     said: list[str] = []
+    progress: list[str] = []
     session = LlmSession(
-        scenario(days=5), KEY, options(tmp_path, budget_usd=0.000001), notice=said.append
+        scenario(days=5),
+        KEY,
+        options(tmp_path, budget_usd=0.000001),
+        on_progress=progress.append,
+        on_warning=said.append,
     )
     fetcher = session.fetcher
     fake.faults += ["slow:0.2"] * 4
@@ -154,6 +164,7 @@ def test_concurrent_calls_share_the_budget_in_project_order(fake, tmp_path):
         "LLM budget of $0.000001 reached (spent about "
         f"${session.ledger.spent_usd:.4f}); the rest of the run uses template text."
     ]
+    assert progress == []  # the budget ran out: a warning, not progress
 
 
 def test_cost_bound_is_above_what_a_call_costs(fake, tmp_path):

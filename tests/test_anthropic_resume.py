@@ -93,7 +93,7 @@ def test_resumed_ledger_keeps_spending_and_decisions_and_cuts_a_torn_line(tmp_pa
     with open(tmp_path / USAGE_FILE, "ab") as fh:
         fh.write(b'{"item": "project 2", "outc')  # killed mid-write
     said: list[str] = []
-    again = Ledger("claude-haiku-5-5", budget_usd=0.01, notice=said.append)
+    again = Ledger("claude-haiku-5-5", budget_usd=0.01, on_warning=said.append)
     again.attach(tmp_path)
     assert again.spent_usd == pytest.approx(first.spent_usd) and again.spent_usd > 0.01
     assert again.decision(0) == "ok" and again.decision(1) == "budget"
@@ -197,7 +197,7 @@ def test_a_batch_the_api_lost_is_recorded_and_its_projects_bought_singly(
     earlier.record_batch("msgbatch_gone", [0, 1])  # paid for by an earlier attempt, now gone
     said: list[str] = []
     opts = LlmOptions(cache_dir=tmp_path / "cache", poll_seconds=0.0, batch_min=1000)
-    session = LlmSession(scenario(days=2), KEY, opts, notice=said.append)
+    session = LlmSession(scenario(days=2), KEY, opts, on_progress=said.append)
     session.start(run)
     assert session.prefetcher.script(0) is not None and session.prefetcher.script(1) is not None
     session.close()

@@ -20,8 +20,8 @@ import pytest
 from engine.errors import BusyworkError, InvalidInput, LogCorrupted
 from engine.events import CommentAdded, Event, TaskLiked, encode
 from engine.log import EventLog, FileLog, InMemoryLog, SeqOutOfOrder
-from engine.log_file import TIME_CHECK_EVERY
 from engine.log_segments import READ_CHUNK, list_segments
+from engine.log_writer import TIME_CHECK_EVERY
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -587,7 +587,7 @@ def test_fsync_every_n_events(tmp_path, file_fsyncs, batch):
     log = FileLog(tmp_path / "run", fsync_every_events=10, fsync_every_seconds=3600)
     for n in range(0, 35, batch):
         log.append(events[n : n + batch])
-    log._wait_for_background_sync()  # periodic fsyncs run on a helper thread
+    log._writer._wait_for_background_sync()  # periodic fsyncs run on a helper thread
     assert len(file_fsyncs) == 3  # after events 10, 20 and 30
     log.flush()
     assert len(file_fsyncs) == 4
@@ -604,7 +604,7 @@ def test_fsync_by_the_clock_is_checked_every_few_events(tmp_path, file_fsyncs):
     with FileLog(tmp_path / "a", fsync_every_events=10**6, fsync_every_seconds=0) as log:
         for event in events[:count]:
             log.append_encoded(event.seq, encode(event))
-        log._wait_for_background_sync()
+        log._writer._wait_for_background_sync()
         assert len(file_fsyncs) == 3
     # a long interval: the clock checks never fsync, only close does
     file_fsyncs.clear()

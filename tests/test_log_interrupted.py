@@ -13,7 +13,7 @@ import types
 
 import pytest
 
-import engine.log_file as log_file
+import engine.log_writer as log_writer
 from engine.errors import BusyworkError
 from engine.log import FileLog
 from tests.test_log import make_events, segment_files, seqs
@@ -22,7 +22,7 @@ SMALL_SEGMENT = 2048  # the buffer goes to the file every few events, segments r
 
 
 def interrupt_once(monkeypatch, name: str, *, after_call=True, when=lambda *args: True, cut=None):
-    """Make `os.<name>` as seen by the file log raise KeyboardInterrupt once, right after the
+    """Make `os.<name>` as seen by the segment writer raise KeyboardInterrupt once, right after the
     real call (or, with `cut`, after writing only that many bytes of it)."""
     real = getattr(os, name)
     fired = []
@@ -39,7 +39,7 @@ def interrupt_once(monkeypatch, name: str, *, after_call=True, when=lambda *args
 
     proxy = types.SimpleNamespace(**{k: getattr(os, k) for k in dir(os) if not k.startswith("__")})
     setattr(proxy, name, interrupted)
-    monkeypatch.setattr(log_file, "os", proxy)
+    monkeypatch.setattr(log_writer, "os", proxy)
     return fired
 
 
@@ -108,5 +108,5 @@ def test_a_segment_that_holds_lines_is_never_reused(tmp_path, monkeypatch):
     (run / "events" / "00000001.jsonl").write_bytes(b"someone else's bytes\n")
     with pytest.raises(BusyworkError, match="cannot create event segment.*File exists"):
         log.flush()
-    log._buf.clear()  # what could not be written is dropped, so closing does not retry it
+    log._writer._buf.clear()  # what could not be written is dropped, so closing does not retry it
     log.close()

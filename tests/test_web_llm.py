@@ -161,5 +161,33 @@ def test_a_claude_job_whose_endpoint_stops_answering_says_so_and_finishes(tmp_pa
             server.stop()
             silent.hang_routes.clear()
     assert job["status"] == "completed", job
-    assert [w for w in job["warnings"] if "did not answer 3 calls in a row" in w], job["warnings"]
+    # The warning, once; none of the session's progress ("Asking Claude ...", waits).
+    assert job["warnings"] == [
+        f"Claude at {silent.base_url} did not answer 3 calls in a row; "
+        "template text is used for the rest of this run"
+    ]
     assert KEY not in json.dumps(job)
+
+
+def test_a_restarted_claude_job_keeps_each_warning_once_and_no_progress(
+    fake, tmp_path, monkeypatch
+):
+    """A job's Claude session is opened again after a restart, and says again that the budget
+    ran out: the job's warnings hold it once."""
+    from adapters.web.llm import open_for_run
+    from tests.test_anthropic import scenario
+
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    options = LlmOptions(cache_dir=tmp_path / "cache", batch_min=1000, budget_usd=0.000001)
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    warnings: list[str] = []
+    for session_number in range(2):  # the job, then the job after a restart
+        session = open_for_run(scenario(days=5), options, warnings)
+        session.start(run_dir)
+        # Projects past the run's decisions ask the (spent) budget again.
+        assert session.prefetcher.script(10 + session_number) is None
+        session.close()
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith("LLM budget of $0.000001 reached (spent about $")

@@ -7,6 +7,11 @@ blueprints again: the resumed run collects the same batch (``collect_batch``). A
 not a valid script comes back as None (the caller tries it once more as a single call); a
 request that errored, expired or was canceled is left out (the caller fetches it as a single
 call, with the usual fallback to templates).
+
+A submission that got no answer (timeouts, no connection) counts towards the circuit breaker
+like a blueprint call (breaker.py): against a dead endpoint the single calls that follow it
+stop sooner. A batch that cannot be polled is not counted: it is bought, so the run stops and
+a resume collects it.
 """
 
 from __future__ import annotations
@@ -73,11 +78,14 @@ def fetch_batch(
         with waiting:
             batch = _api(fetcher).create(requests=requests)
     except anthropic.APIError as exc:
-        if failure_kind(exc) is None:
+        kind = failure_kind(exc)
+        if kind is None:
             raise
         why = describe_failure(exc, fetcher.endpoint)
         on_progress(f"Message batch not submitted ({why}); fetching blueprints one by one")
+        fetcher.breaker.outcome(kind)
         return {}
+    fetcher.breaker.outcome("answered")
     fetcher.ledger.record_batch(batch.id, chosen)
     on_progress(f"Message batch {batch.id}: {len(chosen)} project blueprints submitted")
     return collect_batch(
@@ -91,11 +99,11 @@ def fetch_batch(
     )
 
 
-def _waiting(fetcher: Fetcher, what: str, notice: Callable[[str], None], every: float):
+def _waiting(fetcher: Fetcher, what: str, on_progress: Callable[[str], None], every: float):
     def line(seconds: int) -> str:
         return f"Still waiting for Claude at {fetcher.endpoint} ({what}, {seconds} s so far)..."
 
-    return said_while_waiting(notice, every, line)
+    return said_while_waiting(on_progress, every, line)
 
 
 def collect_batch(

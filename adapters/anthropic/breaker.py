@@ -5,6 +5,9 @@ before its project falls back to templates; against a dead or hung endpoint that
 for every project of the run. After TRIP_AFTER calls in a row that timed out or could not
 connect, the breaker opens: no more calls for the rest of this command, and each project
 still to be fetched is recorded as "unreachable" (template text), so ``--resume`` keeps it.
+Submitting a Message Batch is such a call too (its projects are then fetched one by one).
+Polling a submitted batch is not: that batch is bought, so a batch that cannot be read stops
+the run and a resume collects it (see batches.py), rather than trading it for template text.
 
 Why 3: one call that times out can be one unlucky request (a long answer, a slow moment); 3 in
 a row are 9 failed requests over minutes, which a live endpoint does not do. And 3 is below
@@ -30,13 +33,13 @@ class Breaker:
     def __init__(
         self,
         endpoint: str,
-        notice: Callable[[str], None] = lambda _: None,
+        on_warning: Callable[[str], None] = lambda _: None,
         *,
         trip_after: int = TRIP_AFTER,
     ) -> None:
         self.endpoint = endpoint
         self.trip_after = trip_after
-        self._notice = notice
+        self._on_warning = on_warning  # the run's content changes: a warning, not progress
         self._silent_in_a_row = 0
         self._open = False
         self._lock = threading.Lock()
@@ -58,4 +61,4 @@ class Breaker:
             if self._silent_in_a_row < self.trip_after:
                 return
             self._open = True
-        self._notice(f"{self.reason()}; template text is used for the rest of this run")
+        self._on_warning(f"{self.reason()}; template text is used for the rest of this run")

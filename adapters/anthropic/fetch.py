@@ -100,17 +100,17 @@ class Fetcher:
         cache: ScriptCache,
         ledger: Ledger,
         *,
-        notice: Callable[[str], None] = lambda _: None,
+        on_warning: Callable[[str], None] = lambda _: None,
     ) -> None:
         self.client = client
         self.prompts = prompts
         self.cache = cache
         self.ledger = ledger
         self.endpoint = endpoint(client)
-        self.breaker = Breaker(self.endpoint, notice)
+        self.breaker = Breaker(self.endpoint, on_warning)
 
     def patience(self) -> str:
-        """How long a blueprint call may take before its project falls back (for a notice)."""
+        """How long a blueprint call may take before its project falls back (for a waiting line)."""
         timeout = self.client.timeout
         read = getattr(timeout, "read", timeout)
         tries = self.client.max_retries + 1

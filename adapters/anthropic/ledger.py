@@ -63,11 +63,11 @@ class Ledger:
         model: str,
         *,
         budget_usd: float | None = None,
-        notice: Callable[[str], None] = lambda _: None,
+        on_warning: Callable[[str], None] = lambda _: None,
     ) -> None:
         self.model = model
         self.budget_usd = budget_usd
-        self.notice = notice
+        self.on_warning = on_warning  # the budget ran out: the rest of the run gets templates
         self.path: Path | None = None
         self.spent_usd = 0.0
         self.records: list[UsageRecord] = []
@@ -183,7 +183,7 @@ class Ledger:
 
     def grant(self, index: int, bound_usd: float | None, tries_left: int = 1) -> bool:
         """Whether project `index` may make a call costing at most `bound_usd` (in project
-        order, see ``BudgetGate``); False (and a notice, once) when the budget is spent. A
+        order, see ``BudgetGate``); False (and a warning, once) when the budget is spent. A
         granted call ends with ``record(..., settles=True)`` or ``release``."""
         allowed = self.gate.grant(index, bound_usd, tries_left)
         if not allowed:
@@ -207,7 +207,7 @@ class Ledger:
         self.gate.stop()
 
     def over_budget(self) -> bool:
-        """True once spending reached the budget; says so (once) through ``notice``."""
+        """True once spending reached the budget; says so (once) through ``on_warning``."""
         if self.budget_usd is None:
             return False
         with self._lock:
@@ -228,7 +228,7 @@ class Ledger:
                 return
             self._budget_said = True
             spent = self.spent_usd
-        self.notice(
+        self.on_warning(
             f"LLM budget of ${usd(self.budget_usd or 0.0)} reached (spent about "
             f"${spent:.4f}); the rest of the run uses template text."
         )

@@ -98,7 +98,7 @@ class Prefetcher:
         workers: int = 4,
         batch_min: int = 20,
         poll_seconds: float = 10.0,
-        on_batch: Callable[[str], None] = lambda _: None,
+        on_progress: Callable[[str], None] = lambda _: None,
         ahead: int | None = None,
         wait_notice_seconds: float = WAIT_NOTICE_SECONDS,
     ) -> None:
@@ -106,7 +106,7 @@ class Prefetcher:
         self.wait_notice_seconds = wait_notice_seconds
         self.batch_min = batch_min
         self.poll_seconds = poll_seconds
-        self.on_batch = on_batch  # batch progress and status lines (and waits on Claude)
+        self.on_progress = on_progress  # status lines, batch progress and waits on Claude
         # Calls kept in flight ahead of the simulation: enough to keep every worker busy.
         self.ahead = ahead if ahead is not None else 2 * workers
         self.pool = DaemonPool(workers, "blueprint")
@@ -160,7 +160,7 @@ class Prefetcher:
         from adapters.anthropic.batches import collect_batch, fetch_batch
 
         for batch_id, covers in self.fetcher.ledger.pending_batches().items():
-            self.on_batch(f"Message batch {batch_id}: collecting what an earlier attempt bought")
+            self.on_progress(f"Message batch {batch_id}: collecting what an earlier attempt bought")
             self._take(collect_batch(self.fetcher, batch_id, covers, **self._batch_options()))
         self._planned = expected
         missing = []
@@ -181,7 +181,7 @@ class Prefetcher:
             self._take(fetch_batch(self.fetcher, missing, **self._batch_options()))
             missing = [i for i in missing if i not in self._futures]
         if missing:
-            self.on_batch(
+            self.on_progress(
                 f"Asking Claude ({self.fetcher.prompts.model}) for project blueprints at "
                 f"{self.fetcher.endpoint}; the run starts when the first is in."
             )
@@ -191,7 +191,7 @@ class Prefetcher:
     def _batch_options(self) -> dict[str, Any]:
         return {
             "poll_seconds": self.poll_seconds,
-            "on_progress": self.on_batch,
+            "on_progress": self.on_progress,
             "wait_notice_seconds": self.wait_notice_seconds,
         }
 
@@ -207,7 +207,7 @@ class Prefetcher:
                 f"{seconds} s so far; {fetcher.patience()})..."
             )
 
-        with said_while_waiting(self.on_batch, self.wait_notice_seconds, line):
+        with said_while_waiting(self.on_progress, self.wait_notice_seconds, line):
             while True:
                 try:
                     return future.result(timeout=BREAKER_CHECK_SECONDS)

@@ -3,6 +3,12 @@
 The CLI builds a session when a scenario says ``content = "anthropic"``; the session's
 ``source`` is the engine's ``BlueprintSource`` with the template source behind it. The key is
 read from ANTHROPIC_API_KEY only, handed to the SDK, and never stored, logged or echoed.
+
+The session reports in human-readable lines through two callbacks, so that a caller chooses
+what to keep by where a line arrives, never by its wording: ``on_warning`` for what changes the
+content the run gets (the budget ran out; the endpoint stopped answering, so template text is
+used from then on), ``on_progress`` for everything else (status lines, batch progress, and
+waits on Claude).
 """
 
 from __future__ import annotations
@@ -138,14 +144,15 @@ class LlmSession:
         key: str,
         options: LlmOptions | None = None,
         *,
-        notice: Callable[[str], None] = lambda _: None,
+        on_progress: Callable[[str], None] = lambda _: None,
+        on_warning: Callable[[str], None] = lambda _: None,
     ) -> None:
         import anthropic  # slow import (~2.6 s): only when Claude is really used
 
         self.options = options = options or LlmOptions()
         self.scenario = scenario
         self.model = model_for(scenario)
-        self.notice = notice
+        self.on_progress = on_progress
         prompts = Prompts(scenario, self.model)
         try:
             self.client = anthropic.Anthropic(
@@ -162,15 +169,15 @@ class LlmSession:
                 "such as https://api.anthropic.com, or unset it"
             ) from None
         self.endpoint = endpoint(self.client)
-        self.ledger = Ledger(self.model, budget_usd=options.budget_usd, notice=notice)
+        self.ledger = Ledger(self.model, budget_usd=options.budget_usd, on_warning=on_warning)
         cache = ScriptCache(options.cache_dir or default_cache_dir())
-        self.fetcher = Fetcher(self.client, prompts, cache, self.ledger, notice=notice)
+        self.fetcher = Fetcher(self.client, prompts, cache, self.ledger, on_warning=on_warning)
         self.prefetcher = Prefetcher(
             self.fetcher,
             workers=options.workers,
             batch_min=options.batch_min,
             poll_seconds=options.poll_seconds,
-            on_batch=notice,
+            on_progress=on_progress,
             wait_notice_seconds=options.wait_notice_seconds,
         )
         self.source = BlueprintSource(self.prefetcher, TemplateSource(), name="anthropic")
@@ -188,7 +195,7 @@ class LlmSession:
         # A slow answer is said once, so a silent endpoint does not look like a hang.
         slow = threading.Timer(
             SAY_SLOW_SECONDS,
-            self.notice,
+            self.on_progress,
             [f"Waiting for the Anthropic API at {self.endpoint} to answer the key check..."],
         )
         slow.daemon = True
@@ -257,14 +264,15 @@ def open_session(
     scenario: Scenario,
     options: LlmOptions | None = None,
     *,
-    notice: Callable[[str], None] = lambda _: None,
+    on_progress: Callable[[str], None] = lambda _: None,
+    on_warning: Callable[[str], None] = lambda _: None,
 ) -> LlmSession | None:
-    """A checked session, or None (with a one-line notice) when no key is set."""
+    """A checked session, or None when no key is set (the caller says so, in its own words:
+    the command line and a web job word it for their users)."""
     key = api_key()
     if key is None:
-        notice(f"{KEY_VARIABLE} is not set; using template text instead of Claude.")
         return None
-    session = LlmSession(scenario, key, options, notice=notice)
+    session = LlmSession(scenario, key, options, on_progress=on_progress, on_warning=on_warning)
     try:
         session.check_key()
     except BaseException:

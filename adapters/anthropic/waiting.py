@@ -14,9 +14,9 @@ WAIT_NOTICE_SECONDS = 60.0  # how often a wait on Claude is said
 
 @contextmanager
 def said_while_waiting(
-    notice: Callable[[str], None], every: float, line: Callable[[int], str]
+    on_progress: Callable[[str], None], every: float, line: Callable[[int], str]
 ) -> Iterator[None]:
-    """While the block runs, ``notice(line(seconds waited))`` every `every` seconds (from a
+    """While the block runs, ``on_progress(line(seconds waited))`` every `every` seconds (from a
     daemon thread; nothing when the block ends sooner)."""
     if every <= 0:
         yield
@@ -26,7 +26,7 @@ def said_while_waiting(
 
     def tick() -> None:
         while not done.wait(every):
-            notice(line(round(time.monotonic() - started)))
+            on_progress(line(round(time.monotonic() - started)))
 
     ticker = threading.Thread(target=tick, name="claude-wait-notice", daemon=True)
     ticker.start()

@@ -186,11 +186,11 @@ class Job(DriveMixin):
     def _open_sim(self) -> SteppedSim:
         content = None
         if self.manifest.scenario.content == "anthropic":
-            from adapters.web.llm import open_for_run, warning_notice
+            from adapters.web.llm import open_for_run
 
             if self.llm is None:
-                notice = warning_notice(self.state.warnings)
-                self.llm = open_for_run(self.manifest.scenario, self.ctx.llm_options, notice)
+                warnings = self.state.warnings  # the session's warnings, each once
+                self.llm = open_for_run(self.manifest.scenario, self.ctx.llm_options, warnings)
             self.llm.start(self.run_dir)  # usage to the run's ledger; blueprints fetched ahead
             content = self.llm.source
         sim = SteppedSim(self.run_dir, self.manifest, forever=self.state.spec.forever,

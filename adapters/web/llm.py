@@ -5,6 +5,9 @@ never stored in job state. When a job is created, the key is checked with one ca
 key (or with one the API rejects) the job writes text from templates and says so in its
 warnings. Usage and estimated cost go to the run's ``llm_usage.jsonl``, which the job list
 summarizes. A restarted job re-simulates its log with the same blueprints, read from the cache.
+
+A job keeps each of the session's warnings (the budget ran out, Claude stopped answering) in
+its ``warnings``, once; the session's progress lines (waits, batch progress) are not kept.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from adapters.web.spec import FieldError
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
 
-Notice = Callable[[str], None]
 MODEL_ID = re.compile(r"claude-[a-z0-9][a-z0-9.-]{0,80}")  # the shape of every Claude model id
 
 
@@ -37,8 +39,8 @@ def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
     from adapters.anthropic.session import KEY_VARIABLE, open_session
 
     try:
-        # A missing key becomes the warning below; of the session's notices, the kept ones.
-        session = open_session(scenario, options, notice=warning_notice(warnings))
+        # A missing key becomes the warning below.
+        session = open_session(scenario, options, on_warning=_kept_in(warnings))
         reason = f"{KEY_VARIABLE} is not set on the server" if session is None else ""
     except KeyRejected as exc:
         session, reason = None, str(exc)
@@ -55,11 +57,12 @@ def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
     return scenario, session
 
 
-def open_for_run(scenario: Scenario, options, notice: Notice):
-    """A session for resuming a Claude-written run (its blueprints come from the cache)."""
+def open_for_run(scenario: Scenario, options, warnings: list[str]):
+    """A session for resuming a Claude-written run (its blueprints come from the cache); its
+    warnings go to `warnings`."""
     from adapters.anthropic.session import KEY_VARIABLE, open_session
 
-    session = open_session(scenario, options, notice=notice)
+    session = open_session(scenario, options, on_warning=_kept_in(warnings))
     if session is None:
         raise BusyworkError(
             f"this run's text was written by Claude; set {KEY_VARIABLE} on the server to resume"
@@ -67,16 +70,12 @@ def open_for_run(scenario: Scenario, options, notice: Notice):
     return session
 
 
-# The session's notices a job keeps as warnings: the budget ran out, or Claude stopped
-# answering (the circuit breaker). Batch progress and the like are not kept.
-KEPT_NOTICES = ("budget", "did not answer")
+def _kept_in(warnings: list[str]) -> Callable[[str], None]:
+    """A session's ``on_warning`` that keeps each warning in `warnings` once (a restarted job
+    opens a new session, which may say again what the job's warnings hold)."""
 
-
-def warning_notice(warnings: list[str]) -> Notice:
-    """Keep the session's notices that matter to a user (see KEPT_NOTICES) in `warnings`."""
-
-    def notice(text: str) -> None:
-        if any(word in text.lower() for word in KEPT_NOTICES) and text not in warnings:
+    def keep(text: str) -> None:
+        if text not in warnings:
             warnings.append(text)
 
-    return notice
+    return keep

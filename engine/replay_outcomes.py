@@ -1,0 +1,94 @@
+"""What became of the events a replay handled, and when it stops because too many failed.
+
+Each outcome is counted in the replay's `ReplayTally`. Dependents of a failure count as failed:
+when more than ``max_failure_ratio`` of the events fail (or of the events sent: the target's own
+answers), the replay stops (something is wrong with the target or the credentials), and
+`stop_reason` words why with the final counts. A bug in the target stops it too.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from engine import events as ev
+from engine.replay_report import FailureRatio, ReplayTally, exceeded
+
+
+class Outcomes:
+    """The counts (`counts`, `errors`) and why the replay stops early (`aborted`, "" while it
+    goes on). Updated by the workers under the replay's `lock`."""
+
+    def __init__(
+        self,
+        lock: threading.Lock,
+        stop: threading.Event,
+        max_failure_ratio: float,
+        min_events_for_ratio: int,
+    ) -> None:
+        self._lock = lock
+        self._stop = stop
+        self._max_failure_ratio = max_failure_ratio
+        self._min_events_for_ratio = min_events_for_ratio
+        self.tally = ReplayTally()
+        self.counts, self.errors = self.tally.counts, self.tally.errors  # the same objects
+        self.ratio = FailureRatio(max_failure_ratio, min_events_for_ratio)
+        self.aborted = ""
+        self.crash: BaseException | None = None  # a bug in the target, raised by the replay
+        self.left_by_stop = False  # an event was left unsent (deferred) once stop was set
+        self.retrying: set[int] = set()  # failed or not sent for a failure earlier, sent again
+        self._too_many = ""  # "sent" or "all" once too many events failed (see stop_reason)
+
+    def settled(self, *keys: str, failed: bool | None) -> None:
+        """Count the outcome (`keys`: the counters it adds to) and stop the replay when too many
+        events failed. `failed`: None when it counts neither way (skipped on purpose, left for
+        the next run)."""
+        with self._lock:
+            for key in keys:
+                self.counts[key] += 1
+            if "deferred" in keys and self._stop.is_set():
+                self.left_by_stop = True
+            if self.ratio.settled(failed) and not self.aborted:
+                self._abort_for_failures("all")
+
+    def retried(self, seq: int) -> tuple[str, ...]:
+        """The counter a retried event adds to once the target was asked to apply it (not when
+        a failure it depends on, or the target itself, kept it from being sent)."""
+        return ("retried",) if seq in self.retrying else ()
+
+    def failed(self, event: ev.Event, exc: BaseException, kind: str, *keys: str) -> None:
+        """The target rejected (``failed``) or parked (``parked``) the event itself."""
+        with self._lock:
+            self.tally.failed(event, exc, kind)
+        self.settled(*keys, failed=True)
+        with self._lock:
+            # The target's own answers, wherever they are in the log: a run of refusals stops
+            # the replay even while an event ahead of them is slow.
+            bad = self.counts["direct_failures"]
+            done = self.counts["applied"] + bad
+            limit, least = self._max_failure_ratio, self._min_events_for_ratio
+            if exceeded(bad, done, limit, least) and not self.aborted:
+                self._abort_for_failures("sent")
+
+    def crashed(self, seq: int, exc: BaseException) -> None:
+        """A bug: stop, and keep the first one for the replay to raise."""
+        with self._lock:
+            if self.crash is None:
+                self.crash = exc
+            self.aborted = f"internal error at seq {seq}: {type(exc).__name__}"
+
+    def _abort_for_failures(self, which: str) -> None:
+        """Stop: more than the allowed share of the events failed (holding the lock)."""
+        self._too_many = which
+        self.aborted = "too many failures"  # worded with the final counts: stop_reason
+
+    def stop_reason(self) -> str:
+        if not self._too_many:
+            return self.aborted
+        if self._too_many == "sent":
+            bad = self.counts["direct_failures"]
+            done, what = self.counts["applied"] + bad, "of the events sent failed"
+        else:
+            bad, done = self.ratio.bad, self.ratio.counted
+            what = "of the events failed or depend on one that failed"
+        first = f"; first error: {self.errors[0]}" if self.errors else ""
+        return f"more than {self._max_failure_ratio:.0%} {what} ({bad:,} of {done:,}){first}"
