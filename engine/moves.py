@@ -11,7 +11,7 @@ from engine.content import CommentContext, PersonRef
 from engine.draws import pick
 from engine.people import Actor
 from engine.state_views import TaskView
-from engine.workspace_defaults import STAGE, STAGE_BY_STATE
+from engine.workspace_defaults import STAGE_BY_STATE
 from engine.world import World
 
 # What comes in is taken care of within this share of the person's usual day of actions
@@ -110,8 +110,8 @@ def move(
 
 
 def _sync_stage(world: World, actor: Actor, task: TaskView) -> None:
-    """The Stage custom field follows the lifecycle."""
-    field_id = world.field_ids.get(STAGE.name)
+    """The built-in Stage custom field follows the lifecycle."""
+    field_id = world.stage_field
     if field_id is None or field_id not in task.custom:
         return
     stage = STAGE_BY_STATE[task.state]

@@ -49,8 +49,11 @@ def set_up_workspace(world: World, actor: Actor) -> bool:
     world.workspace_ready = True
     for spec in field_specs(world.scenario):
         field_id = world.next_id("cf")
-        world.field_ids[spec.name] = field_id
         world.field_specs[field_id] = spec
+        if spec == STAGE:
+            world.stage_field = field_id
+        elif spec == PRIORITY:
+            world.priority_field = field_id
         world.emit(
             ev.CustomFieldCreated(
                 world.next_seq(),
@@ -116,7 +119,7 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
         ]
         if approvers:
             approver = pick(rng, approvers)
-            custom_fields.pop(world.field_ids.get(STAGE.name, ""), None)  # no stages to approve
+            custom_fields.pop(world.stage_field or "", None)  # no stages to approve
             return TaskExtras(f"Approve: {name}", custom_fields, tags, "approval", approver)
     return TaskExtras(name, custom_fields, tags)
 
@@ -125,9 +128,9 @@ def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict
     rng = actor.rng
     values: dict[str, str | float] = {}
     for field_id, spec in world.field_specs.items():
-        if spec.name == STAGE.name and spec.options == STAGE.options:
+        if field_id == world.stage_field:
             values[field_id] = STAGE_BY_STATE["new"]
-        elif spec.name == PRIORITY.name and spec.options == PRIORITY.options:
+        elif field_id == world.priority_field:
             values[field_id] = weighted(rng, PRIORITY.options, _PRIORITY_CUMULATIVE)
         elif rng.random() < 0.3:
             continue  # not every field is filled in
@@ -227,11 +230,11 @@ def open_dependency(world: World, task: TaskView) -> str | None:
 
 def escalate_priority(world: World, actor: Actor, task: TaskView) -> None:
     """A task that slips its due date gets one step more urgent."""
-    field_id = world.field_ids.get(PRIORITY.name)
+    field_id = world.priority_field
     if field_id is None:
         return
     current = task.custom.get(field_id)
-    if current is None or current not in PRIORITY.options or current == PRIORITY.options[-1]:
+    if not isinstance(current, str) or current == PRIORITY.options[-1]:
         return
     change_field(
         world, actor, task, field_id, PRIORITY.options[PRIORITY.options.index(current) + 1]

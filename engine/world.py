@@ -157,8 +157,11 @@ class World:
         self.judged_done: set[str] = set()  # finished tasks their owner considered reopening
         # Workspace objects (custom fields, tags, milestones, portfolios): see engine.workspace.
         self.workspace_ready = False
-        self.field_ids: dict[str, str] = {}  # field name → id
         self.field_specs: dict[str, FieldSpec] = {}  # field id → spec
+        # The fields that are the built-in Stage and Priority (same name, type and options): only
+        # they follow the lifecycle and escalate; a field of the scenario's own keeps its values.
+        self.stage_field: str | None = None
+        self.priority_field: str | None = None
         self.tag_ids: list[str] = []
         # manager id → {milestone task id: project id} of milestones not yet reached
         self.open_milestones: dict[str, dict[str, str]] = {}

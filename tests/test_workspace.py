@@ -75,8 +75,8 @@ def test_industry_default_fields(rich_run):
 
 def test_stage_follows_the_lifecycle_and_priority_escalates(rich_run):
     world, events = rich_run
-    stage = world.field_ids["Stage"]
-    priority = world.field_ids["Priority"]
+    stage, priority = world.stage_field, world.priority_field
+    assert stage is not None and priority is not None
     stage_options = dict(zip(STAGE_BY_STATE.values(), STAGE_BY_STATE, strict=True))
     for before, after in zip(events, events[1:], strict=False):
         # every Stage change follows the state change it mirrors
@@ -149,6 +149,40 @@ def test_declared_fields_and_tags_replace_the_defaults():
     assert [e.name for e in of(events, ev.CustomFieldCreated)] == ["Risk", "Remarks"]
     assert [e.name for e in of(events, ev.TagCreated)] == ["alpha", "beta"]
     assert not of(events, ev.PortfolioCreated)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        sc.FieldSpec(name="Priority", type="enum", options=["Low", "High"]),
+        sc.FieldSpec(name="Priority", type="enum", options=["Low", "Medium", "High"]),
+        sc.FieldSpec(name="Stage", type="enum", options=["Draft", "Final"]),
+        sc.FieldSpec(name="Stage", type="number"),
+    ],
+    ids=["priority-low-high", "priority-three", "stage-draft-final", "stage-number"],
+)
+def test_a_field_of_the_scenarios_own_named_like_a_built_in_keeps_its_own_values(field):
+    """A "Priority" or "Stage" that is not the built-in (other options or type) neither
+    escalates nor follows the lifecycle: the README's own example once crashed the run at the
+    first slipped task ('Priority' (enum) cannot hold 'Urgent') and could never be resumed."""
+    world, events = run(days=60, seed=42, custom_fields=[field])
+    assert world.stage_field is None and world.priority_field is None
+    (created,) = of(events, ev.CustomFieldCreated)
+    values = [e.value for e in of(events, ev.CustomFieldChanged)]
+    values += [v for e in of(events, ev.TaskCreated) for v in e.custom_fields.values()]
+    assert values, "the run never set the field"
+    if field.type == "enum":
+        assert set(values) <= set(field.options)
+    else:
+        assert all(isinstance(v, float | int) for v in values)
+    fold_all(events)
+
+
+def fold_all(events: list[ev.Event]) -> State:
+    state = State()
+    for event in events:
+        fold(state, event)
+    return state
 
 
 def test_disabled_workspace_makes_none_of_it():
