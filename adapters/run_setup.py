@@ -14,28 +14,23 @@ DEFAULT_REPLAYS = Path("replays")
 
 def load_scenario(path: Path | None, days: int | None, seed: int | None, start: str | None):
     """The scenario at PATH (default: the built-in team) with --days, --seed and --start
-    applied."""
-    import msgspec
-
+    applied before it is checked (errors about them name the flag)."""
     from engine import scenario as sc
     from engine.errors import InvalidInput
 
-    scenario = sc.load(path) if path is not None else sc.default_scenario()
-    changes: dict = {}
+    overrides: dict = {}
     if days is not None:
-        changes["days"] = days
+        overrides["days"] = ("--days", days)
     if seed is not None:
-        changes["seed"] = seed
+        overrides["seed"] = ("--seed", seed)
     if start is not None:
         from datetime import date
 
         try:
-            changes["start"] = date.fromisoformat(start)
+            overrides["start"] = ("--start", date.fromisoformat(start))
         except ValueError:
             raise InvalidInput(f"--start: {start!r} is not a date; expected YYYY-MM-DD") from None
-    if changes:
-        scenario = sc.resolve(msgspec.structs.replace(scenario, **changes))
-    return scenario
+    return sc.load(path, overrides)
 
 
 # The options kept with a Claude-written run (engine.run.ClaudeOptions), by their flags.

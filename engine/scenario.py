@@ -9,25 +9,30 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from engine.errors import InvalidInput
 from engine.events import FieldKind, Role
 from engine.scenario_checks import (
+    NAMES,
     check_choice,
     check_company,
     check_country,
     check_range,
+    check_rates,
     check_start,
     check_teams,
     check_timezone,
     check_workspace,
-    explain,
+    suggest,
 )
+from engine.scenario_emails import emails_for
+from engine.scenario_explain import explain
 
 INDUSTRIES = (
     "finance",
@@ -42,6 +47,8 @@ INDUSTRIES = (
     "media",
 )
 ACTIVITY_LEVELS = {"low": 0.3, "medium": 1.0, "high": 2.0}
+MAX_ACTIVITY = 20
+ACTIVITY_ALLOWED = f"low, medium, high or a number above 0 and at most {MAX_ACTIVITY}"
 # Working-hours presets by region, local time.
 HOURS_PRESETS = {
     "us": "09:00-18:00",
@@ -51,7 +58,13 @@ HOURS_PRESETS = {
     "latam": "09:00-18:00",
     "global": "08:00-20:00",
 }
+EVENING_ALLOWED = "true or false (leave it out to draw it with rhythm.evening_share)"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS_OFF_ALLOWED = f'a list of weekdays like ["sat", "sun"] (from {", ".join(WEEKDAYS)})'
+HOURS_ALLOWED = (
+    f'"HH:MM-HH:MM" with the end after the start (working hours cannot cross midnight), '
+    f"or a preset: {', '.join(HOURS_PRESETS)}"
+)
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
@@ -158,14 +171,16 @@ class Person(Struct):
     # IANA time zone; defaults to the scenario's.
     timezone: str = ""
     # "HH:MM-HH:MM" or a region preset (us, eu, uk, apac, latam, global).
-    hours: str = "us"
+    hours: Annotated[str, msgspec.Meta(description=HOURS_ALLOWED)] = "us"
     # Weekdays this person never works (lower-case three-letter names).
-    days_off: list[str] = msgspec.field(default_factory=lambda: ["sat", "sun"])
+    days_off: Annotated[list[str], msgspec.Meta(description=DAYS_OFF_ALLOWED)] = msgspec.field(
+        default_factory=lambda: ["sat", "sun"]
+    )
     # Holiday country for this person; defaults to the scenario's.
     country: str = ""
     team: str = ""
     # Whether this person has an evening peak; unset = drawn with rhythm.evening_share.
-    evening: bool | None = None
+    evening: Annotated[bool | None, msgspec.Meta(description=EVENING_ALLOWED)] = None
 
 
 class Scenario(Struct):
@@ -177,7 +192,7 @@ class Scenario(Struct):
     timezone: str = "America/Los_Angeles"
     days: int = 30
     # "low" (0.3x), "medium" (1x), "high" (2x) or a number.
-    activity: str | float = "medium"
+    activity: Annotated[str | float, msgspec.Meta(description=ACTIVITY_ALLOWED)] = "medium"
     # Where text comes from: "templates" (offline) or "anthropic" (Claude, with templates as
     # fallback; needs ANTHROPIC_API_KEY).
     content: Literal["templates", "anthropic"] = "templates"
@@ -228,96 +243,103 @@ def default_scenario() -> Scenario:
     return resolve(Scenario())
 
 
-def load(path: str | Path) -> Scenario:
-    """Load and validate a scenario file; raises InvalidInput naming file, field and value."""
+def load(
+    path: str | Path | None, overrides: Mapping[str, tuple[str, Any]] | None = None
+) -> Scenario:
+    """The scenario file at `path` (None: the built-in default) with `overrides` laid over it
+    before anything is checked, so every error describes the run asked for. `overrides` maps a
+    top-level field to (the command-line flag that set it, its value), e.g. {"days": ("--days",
+    90)}; an error about such a field names the flag. Raises InvalidInput naming file, field
+    (or flag) and value."""
+    raw = read_table(path) if path is not None else {}
+    overrides = overrides or {}
+    raw.update({field: value for field, (_, value) in overrides.items()})
+    source = str(path) if path is not None else "the built-in scenario"
+    return from_dict(raw, source=source, flags={f: flag for f, (flag, _) in overrides.items()})
+
+
+def read_table(path: str | Path) -> dict[str, Any]:
+    """A scenario file's TOML as a table, unchecked (for laying other values over it first)."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such scenario file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"{path}: not valid TOML: {exc}") from None
-    return from_dict(raw, source=str(path))
 
 
-def from_dict(raw: dict[str, Any], *, source: str = "scenario") -> Scenario:
+def from_dict(
+    raw: dict[str, Any], *, source: str = "scenario", flags: Mapping[str, str] | None = None
+) -> Scenario:
+    """Check and resolve a scenario table. `flags` maps a top-level field to the command-line
+    flag its value came from: errors about it name the flag instead of `source` and the field."""
+    flags = flags or {}
     try:
-        scenario = msgspec.convert(raw, Scenario, strict=False)
-    except msgspec.ValidationError as exc:
-        raise InvalidInput(f"{source}: {explain(exc, raw, Scenario)}") from None
-    try:
-        return resolve(scenario)
+        if raw.get("people") == []:  # absent means the built-in team; empty is a mistake
+            raise InvalidInput(
+                "people: [] lists no one; expected at least one person ([[people]] with a "
+                "name), or leave people out for the built-in 12-person team"
+            )
+        try:
+            scenario = msgspec.convert(raw, Scenario, strict=False)
+        except msgspec.ValidationError as exc:
+            raise InvalidInput(explain(exc, raw, Scenario)) from None
+        return resolve(scenario, flags=flags)
     except InvalidInput as exc:
+        field, _, detail = str(exc).partition(": ")
+        if field in flags.values():  # resolve named the flag already
+            raise
+        if field in flags:
+            raise InvalidInput(f"{flags[field]}: {detail}") from None
         raise InvalidInput(f"{source}: {exc}") from None
 
 
-def resolve(scenario: Scenario) -> Scenario:
-    """Check values msgspec cannot, and fill derived defaults (people, emails, time zones)."""
+def resolve(scenario: Scenario, *, flags: Mapping[str, str] | None = None) -> Scenario:
+    """Check values msgspec cannot, and fill derived defaults (people, emails, time zones).
+    `flags`: as for `from_dict`, for the checks of start and days together."""
+    names = {**NAMES, **(flags or {})}
     check_choice("industry", scenario.industry, INDUSTRIES)
     check_timezone("timezone", scenario.timezone)
-    if isinstance(scenario.activity, str):
-        check_choice("activity", scenario.activity, tuple(ACTIVITY_LEVELS))
-    elif not 0 < scenario.activity <= 20:
+    activity = scenario.activity
+    if isinstance(activity, str) and activity not in ACTIVITY_LEVELS:
+        hint = suggest(activity, tuple(ACTIVITY_LEVELS))
         raise InvalidInput(
-            f"activity: {scenario.activity!r} is out of range; expected 0 < activity ≤ 20"
+            f"activity: {activity!r} is not allowed{hint}; expected {ACTIVITY_ALLOWED}"
         )
-    check_range("days", scenario.days, 1, 3660)
-    check_start(scenario.start, scenario.days)
-    check_range("rhythm.burstiness", scenario.rhythm.burstiness, 0, 1)
-    check_range("rhythm.evening_share", scenario.rhythm.evening_share, 0, 1)
-    check_range("rhythm.evening_weight", scenario.rhythm.evening_weight, 0, 10)
-    for name in ("morning_peak", "afternoon_peak", "lunch_dip", "evening_peak"):
-        check_range(f"rhythm.{name}", getattr(scenario.rhythm, name), 0, 24)
-    work = scenario.work
-    check_range("work.actions_per_day", work.actions_per_day, 0.1, 500)
-    check_range("work.tasks_per_project", work.tasks_per_project, 1, 500)
-    check_range("work.work_in_progress", work.work_in_progress, 1, 50)
-    for name in ("new_project_every_days", "blocked_days_mean", "status_update_every_days"):
-        check_range(f"work.{name}", getattr(work, name), 0.1, 365)
-    for name in ("completion_rate_per_week", "comments_per_task_per_day"):
-        check_range(f"work.{name}", getattr(work, name), 0, 100)
-    for name in (
-        "blocked_rate_per_week",
-        "like_probability",
-        "follower_probability",
-        "reopen_probability",
-        "changes_requested_probability",
-    ):
-        check_range(f"work.{name}", getattr(work, name), 0, 1)
-    check_range(
-        "out_of_office.probability_per_week", scenario.out_of_office.probability_per_week, 0, 1
-    )
-    check_range("out_of_office.mean_days", scenario.out_of_office.mean_days, 0.5, 60)
-    check_country("holidays.country", scenario.holidays.country, scenario.start, scenario.days)
+    if not isinstance(activity, str) and not 0 < activity <= MAX_ACTIVITY:
+        raise InvalidInput(f"activity: {activity:g} is out of range; expected {ACTIVITY_ALLOWED}")
+    check_range(names["days"], scenario.days, 1, 3660)
+    check_start(scenario.start, scenario.days, names)
+    check_rates(scenario)
+    span = (scenario.start, scenario.days, names)
+    check_country("holidays.country", scenario.holidays.country, *span)
     check_company(scenario)
     check_workspace(scenario.workspace)
 
-    people = scenario.people or default_people()
-    resolved, emails = [], set()
+    people = scenario.people or default_people()  # from_dict refuses people = []
     for i, person in enumerate(people):
         where = f"people[{i}]"
         if not person.name.strip():
             raise InvalidInput(f"{where}.name: must not be empty")
-        timezone = person.timezone or scenario.timezone
-        check_timezone(f"{where}.timezone", timezone)
+        check_timezone(f"{where}.timezone", person.timezone or scenario.timezone)
         parse_hours(person.hours, f"{where}.hours")
         for j, day in enumerate(person.days_off):
             check_choice(f"{where}.days_off[{j}]", day, WEEKDAYS)
         if len(set(person.days_off)) >= 7:
             raise InvalidInput(f"{where}.days_off: {person.days_off!r} leaves no working day")
-        check_country(f"{where}.country", person.country, scenario.start, scenario.days)
-        email = person.email or _email_for(person.name)
-        if "@" not in email:
-            raise InvalidInput(f"{where}.email: {email!r} is not an email address")
-        if email.lower() in emails:
-            raise InvalidInput(
-                f"{where}.email: {email!r} is used by two people; emails must be unique"
-            )
-        emails.add(email.lower())
-        team = person.team or scenario.name
-        resolved.append(msgspec.structs.replace(person, email=email, timezone=timezone, team=team))
+        check_country(f"{where}.country", person.country, *span)
+    resolved = [
+        msgspec.structs.replace(
+            person,
+            email=email,
+            timezone=person.timezone or scenario.timezone,
+            team=person.team or scenario.name,
+        )
+        for person, email in zip(people, emails_for(people), strict=True)
+    ]
     check_teams(resolved)
     return msgspec.structs.replace(scenario, people=resolved)
 
@@ -334,7 +356,9 @@ def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     start, end = h1 + m1 / 60, h2 + m2 / 60
     if end <= start:
-        raise InvalidInput(f"{where}: {value!r} ends before it starts")
+        raise InvalidInput(
+            f"{where}: {value!r} does not end after it starts; expected {HOURS_ALLOWED}"
+        )
     if end > 24:
         raise InvalidInput(f"{where}: {value!r} ends after midnight; expected an end ≤ 24:00")
     # Imported here: engine.calendar imports this module.
@@ -347,8 +371,3 @@ def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
             f"{BIN_SECONDS // 60} minutes (the calendar's time step)"
         )
     return start, end
-
-
-def _email_for(name: str) -> str:
-    local = ".".join(re.sub(r"[^a-z0-9]+", " ", name.lower()).split())
-    return f"{local or 'person'}@example.com"

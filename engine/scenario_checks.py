@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
-import msgspec
 
 from engine.errors import InvalidInput
 
@@ -39,23 +38,71 @@ TASK_PROPERTY_NAMES = (
 _TASK_PROPERTY_KEYS = frozenset(" ".join(n.split()).casefold() for n in TASK_PROPERTY_NAMES)
 
 
+# What errors call the fields a command-line flag may set, when no flag set them.
+NAMES: Mapping[str, str] = {"start": "start", "days": "days"}
+
+
 def is_task_property_name(name: str) -> bool:
     """Whether a custom field named `name` would clash with a built-in task property."""
     return " ".join(name.split()).casefold() in _TASK_PROPERTY_KEYS
 
 
-def check_start(start: date, days: int) -> None:
-    """The run's days lie in FIRST_DAY..LAST_DAY (call after `days` is range-checked)."""
+def check_start(start: date, days: int, names: Mapping[str, str] = NAMES) -> None:
+    """The run's days lie in FIRST_DAY..LAST_DAY (call after `days` is range-checked). `names`:
+    what errors call `start` and `days` (a flag such as --start when one set the value)."""
     if not FIRST_DAY <= start <= LAST_DAY:
         raise InvalidInput(
-            f"start: {start} is out of range; expected a date from {FIRST_DAY} to {LAST_DAY}"
+            f"{names['start']}: {start} is out of range; expected a date from {FIRST_DAY} to "
+            f"{LAST_DAY}"
         )
     last = start + timedelta(days=days - 1)
     if last > LAST_DAY:
+        # Blame --days when only it came from the command line: that is what the user just chose.
+        only_days = _is_flag(names["days"]) and not _is_flag(names["start"])
+        blamed, other = ("days", "start") if only_days else ("start", "days")
+        value = {"start": start, "days": days}
         raise InvalidInput(
-            f"start: {start} with days = {days} ends on {last}; expected a run that lies "
-            f"within {FIRST_DAY} to {LAST_DAY}"
+            f"{names[blamed]}: {value[blamed]} with {_setting(names[other], value[other])} "
+            f"ends on {last}; expected a run that lies within {FIRST_DAY} to {LAST_DAY}"
         )
+
+
+def _is_flag(name: str) -> bool:
+    return name.startswith("--")
+
+
+def _setting(name: str, value: object) -> str:
+    """`days = 30` for a file's value, `--days 30` for a flag's."""
+    return f"{name} {value}" if _is_flag(name) else f"{name} = {value}"
+
+
+def check_rates(scenario: Scenario) -> None:
+    """The daily rhythm, the flow of work and time away: each number within its range."""
+    check_range("rhythm.burstiness", scenario.rhythm.burstiness, 0, 1)
+    check_range("rhythm.evening_share", scenario.rhythm.evening_share, 0, 1)
+    check_range("rhythm.evening_weight", scenario.rhythm.evening_weight, 0, 10)
+    for name in ("morning_peak", "afternoon_peak", "lunch_dip", "evening_peak"):
+        check_range(f"rhythm.{name}", getattr(scenario.rhythm, name), 0, 24)
+    work = scenario.work
+    check_range("work.actions_per_day", work.actions_per_day, 0.1, 500)
+    check_range("work.tasks_per_project", work.tasks_per_project, 1, 500)
+    check_range("work.work_in_progress", work.work_in_progress, 1, 50)
+    for name in ("new_project_every_days", "blocked_days_mean", "status_update_every_days"):
+        check_range(f"work.{name}", getattr(work, name), 0.1, 365)
+    for name in ("completion_rate_per_week", "comments_per_task_per_day"):
+        check_range(f"work.{name}", getattr(work, name), 0, 100)
+    for name in (
+        "blocked_rate_per_week",
+        "like_probability",
+        "follower_probability",
+        "reopen_probability",
+        "changes_requested_probability",
+    ):
+        check_range(f"work.{name}", getattr(work, name), 0, 1)
+    check_range(
+        "out_of_office.probability_per_week", scenario.out_of_office.probability_per_week, 0, 1
+    )
+    check_range("out_of_office.mean_days", scenario.out_of_office.mean_days, 0.5, 60)
 
 
 def check_teams(people: list[Person]) -> None:
@@ -179,7 +226,9 @@ def check_timezone(where: str, value: str) -> None:
         ) from None
 
 
-def check_country(where: str, code: str, start: date, days: int) -> None:
+def check_country(
+    where: str, code: str, start: date, days: int, names: Mapping[str, str] = NAMES
+) -> None:
     """A country the holidays package knows, for every year of the run (outside its years the
     package returns no holidays at all, which would silently make every holiday a workday)."""
     if not code:
@@ -198,89 +247,12 @@ def check_country(where: str, code: str, start: date, days: int) -> None:
     if start.year < first_year or last.year > last_year:
         raise InvalidInput(
             f"{where}: {code!r}: the holidays package knows its public holidays from "
-            f"{first_year} to {last_year}, but the run covers {start} to {last}; choose a start "
-            'in those years, or set [holidays] country = "" (and list dates) for this run'
+            f"{first_year} to {last_year}, but the run covers {start} to {last}; choose a "
+            f'{names["start"]} in those years, or set [holidays] country = "" (and list dates) '
+            "for this run"
         )
 
 
 def suggest(value: object, choices: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def explain(exc: msgspec.ValidationError, raw: dict[str, Any], root: type) -> str:
-    """Turn msgspec's '... - at `$.people[3].tz`' into 'people[3].tz: ...' with suggestions."""
-    message = str(exc)
-    text, _, at = message.partition(" - at `")
-    path = at.rstrip("`").removeprefix("$").lstrip(".") if at else ""
-    unknown = re.match(r"Object contains unknown field `(.+)`", text)
-    if unknown:
-        key = unknown.group(1)
-        struct = _struct_at(root, path)
-        names = tuple(f.encode_name for f in msgspec.structs.fields(struct)) if struct else ()
-        where = f"{path}.{key}" if path else key
-        hint = suggest(key, names)
-        allowed = f"; known keys: {', '.join(names)}" if names else ""
-        return f"{where}: unknown key{hint}{allowed}"
-    value = _value_at(raw, path)
-    choices = _literal_choices(_type_at(root, path))
-    if text.startswith("Invalid enum value") and choices:
-        hint = suggest(value, choices)
-        return f"{path}: {value!r} is not allowed{hint}; expected one of {', '.join(choices)}"
-    shown = f" (got {value!r})" if value is not _MISSING else ""
-    return f"{path or 'scenario'}: {text}{shown}"
-
-
-_MISSING = object()
-
-
-def _value_at(raw: Any, path: str) -> Any:
-    node = raw
-    for part in re.findall(r"[^.\[\]]+", path):
-        try:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            return _MISSING
-    return node
-
-
-def _type_at(root: type, path: str) -> Any:
-    """The declared type of the field at a path like 'people[3].role' (None if unknown)."""
-    node: Any = root
-    for part in re.findall(r"[^.\[\]]+", path):
-        if part.isdigit():
-            continue
-        if not (isinstance(node, type) and issubclass(node, msgspec.Struct)):
-            return None
-        fields = {f.encode_name: f for f in msgspec.structs.fields(node)}
-        if part not in fields:
-            return None
-        node = fields[part].type
-        structs = _structs_in(node)
-        if structs:  # list[Person] → Person
-            node = structs[0]
-    return node
-
-
-def _structs_in(tp: Any) -> list[type]:
-    """Struct types inside a type such as `list[FieldSpec] | None`."""
-    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
-        return []
-    found = []
-    for arg in getattr(tp, "__args__", ()):
-        if isinstance(arg, type) and issubclass(arg, msgspec.Struct):
-            found.append(arg)
-        else:
-            found.extend(_structs_in(arg))
-    return found
-
-
-def _struct_at(root: type, path: str) -> type | None:
-    node = _type_at(root, path)
-    return node if isinstance(node, type) and issubclass(node, msgspec.Struct) else None
-
-
-def _literal_choices(tp: Any) -> tuple[str, ...]:
-    if getattr(tp, "__origin__", None) is Literal:
-        return tuple(tp.__args__)
-    return ()

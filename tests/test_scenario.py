@@ -44,7 +44,7 @@ def test_person_defaults_are_filled(tmp_path):
         '[[people]]\nname = "Zoë O\'Brien"\nrole = "manager"\nhours = "eu"\n',
     )
     person = loaded.people[0]
-    assert person.email == "zo.o.brien@example.com"
+    assert person.email == "zoe.o.brien@example.com"
     assert person.timezone == loaded.timezone
     assert sc.parse_hours(person.hours) == (9.0, 17.5)
 
@@ -60,21 +60,22 @@ def test_person_defaults_are_filled(tmp_path):
         ),
         (
             '[work]\ntasks_per_project = "many"',
-            "work.tasks_per_project: Expected `int`, got `str` (got 'many')",
+            "work.tasks_per_project: 'many' is not allowed; expected a whole number",
         ),
         ("days = 0", "days: 0 is out of range; expected 1 to 3660"),
         (
             'activity = "frantic"',
-            "activity: 'frantic' is not allowed; expected one of low, medium, high",
+            "activity: 'frantic' is not allowed; expected low, medium, high or a number above 0 "
+            "and at most 20",
         ),
-        ("activity = -1", "activity: -1.0 is out of range; expected 0 < activity"),
+        ("activity = -1", "activity: -1 is out of range; expected low, medium, high or a number"),
         ("[rhythm]\nburstiness = 1.5", "rhythm.burstiness: 1.5 is out of range; expected 0 to 1"),
         (
             'timezone = "Europe/Berlinn"',
             "timezone: 'Europe/Berlinn' is not a known time zone (did you mean 'Europe/Berlin'?)",
         ),
         ('[holidays]\ncountry = "XX"', "holidays.country: 'XX' is not a country code"),
-        ('start = "soon"', "start: Invalid RFC3339 encoded date (got 'soon')"),
+        ('start = "soon"', "start: 'soon' is not allowed; expected a date like 2026-01-05"),
     ],
 )
 def test_bad_values_name_path_value_and_allowed(tmp_path, text, expected):
@@ -99,9 +100,17 @@ PEOPLE = '[[people]]\nname = "Ann"\nrole = "manager"\n[[people]]\nname = "Ben"\n
             'hours = "9-5"',
             "people[1].hours: '9-5' is not working hours; expected \"HH:MM-HH:MM\" or one of us, eu",
         ),
-        ('hours = "18:00-09:00"', "people[1].hours: '18:00-09:00' ends before it starts"),
+        (
+            'hours = "18:00-09:00"',
+            "people[1].hours: '18:00-09:00' does not end after it starts; expected \"HH:MM-HH:MM\" "
+            "with the end after the start (working hours cannot cross midnight), or a preset: us,",
+        ),
         ('days_off = ["saturday"]', "people[1].days_off[0]: 'saturday' is not allowed"),
-        ('email = "ann@example.com"', "people[1].email: 'ann@example.com' is used by two people"),
+        (
+            'email = "ann@example.com"',
+            "people[0].email: 'ann@example.com', made from the name 'Ann', is people[1].email "
+            "too; set people[0].email to another address",
+        ),
         ('email = "nobody"', "people[1].email: 'nobody' is not an email address"),
         ('timezne = "UTC"', "people[1].timezne: unknown key (did you mean 'timezone'?)"),
     ],

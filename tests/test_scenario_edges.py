@@ -167,8 +167,12 @@ def test_a_holiday_country_must_cover_the_run(tmp_path, text, expected):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--start", "0001-01-01"], "Error: start: 0001-01-01 is out of range; expected a date"),
-        (["--start", "9000-06-01", "--days", "3660"], "Error: start: 9000-06-01 with days = 3660"),
+        (["--start", "0001-01-01"], "Error: --start: 0001-01-01 is out of range; expected a date"),
+        (
+            ["--start", "9000-06-01", "--days", "3660"],
+            "Error: --start: 9000-06-01 with --days 3660 ends on 9010-06-08",
+        ),
+        (["--start", "9000-12-30"], "Error: --start: 9000-12-30 with days = 30 ends on 9001-01-28"),
     ],
 )
 def test_cli_overrides_of_start_and_days_are_checked(tmp_path, args, expected):

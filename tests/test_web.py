@@ -206,6 +206,16 @@ def test_scenario_file_with_form_fields_over_it(make_web, tmp_path):
     broken.write_text("days = [", encoding="utf-8")
     response = web.call("POST", "/jobs", json={"scenario_file": "broken.toml"})
     assert response.status_code == 422 and response.json()["error"]["field"] == "scenario_file"
+    # A bad value in the file is the file's, named with its path; the form's own is the form's.
+    (tmp_path / "zone.toml").write_text(
+        '[[people]]\nname = "Ann"\nrole = "manager"\ntimezone = "Mars/Olympus"\n', encoding="utf-8"
+    )
+    error = web.call("POST", "/jobs", json={"scenario_file": "zone.toml"}).json()["error"]
+    assert error["field"] == "scenario_file", error
+    assert "zone.toml: people[0].timezone: 'Mars/Olympus'" in error["message"], error
+    form = {"people": [{"name": "Bo", "role": "manager", "timezone": "Mars/Olympus"}]}
+    response = web.call("POST", "/jobs", json={"scenario_file": "zone.toml", "scenario": form})
+    assert response.json()["error"]["field"] == "scenario.people[0].timezone", response.json()
 
 
 # -- steering ----------------------------------------------------------------------------------

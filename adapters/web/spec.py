@@ -118,7 +118,7 @@ def resolve_scenario(
     if spec.scenario_file:
         path = scenario_path(spec.scenario_file, base_dir or Path("."), tokens_file)
         try:
-            base = msgspec.to_builtins(sc.load(path))
+            base = sc.read_table(path)  # unchecked: checked with the form over it
         except InvalidInput as exc:
             raise FieldError("scenario_file", str(exc)) from None
     else:
@@ -129,10 +129,32 @@ def resolve_scenario(
     except InvalidInput as exc:
         text = str(exc).removeprefix("scenario: ")
         match = _FIELD_RE.match(text)
+        if match and spec.scenario_file and not _holds(spec.scenario, match.group(1)):
+            # the value came from the file, not the form: name the file and its path
+            raise FieldError("scenario_file", f"{spec.scenario_file}: {text}") from None
         if match:
             raise FieldError(f"scenario.{match.group(1)}", match.group(2)) from None
         raise FieldError("scenario", text) from None
     return scenario
+
+
+_PATH_PART_RE = re.compile(r"[^.\[\]]+|\[(\d+)\]")
+
+
+def _holds(form: object, path: str) -> bool:
+    """Whether the form's own fields reach `path` (`people[2].timezone`)."""
+    node = form
+    for part in _PATH_PART_RE.finditer(path):
+        if part.group(1) is not None:
+            index = int(part.group(1))
+            if not isinstance(node, list) or index >= len(node):
+                return False
+            node = node[index]
+        elif isinstance(node, dict) and part.group(0) in node:
+            node = node[part.group(0)]
+        else:
+            return False
+    return True
 
 
 def scenario_path(name: str, base_dir: Path, tokens_file: Path | None = None) -> Path:

@@ -1,0 +1,65 @@
+"""Each person's email address: the one the scenario gives, else one made from the name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from engine.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from engine.scenario import Person
+
+
+def emails_for(people: list[Person]) -> list[str]:
+    """Each person's email: the one written, else one made from the name. Written emails must
+    be unique and not clash with a made one (that is a mistake in the file); two made ones
+    that clash (the same name twice) are told apart by a number: jo.smith.2@example.com."""
+    written: dict[str, int] = {}
+    for i, person in enumerate(people):
+        if not person.email:
+            continue
+        if "@" not in person.email:
+            raise InvalidInput(f"people[{i}].email: {person.email!r} is not an email address")
+        key = person.email.lower()
+        if key in written:
+            raise InvalidInput(
+                f"people[{i}].email: {person.email!r} is used by two people (people[{written[key]}]"
+                " too); emails must be unique"
+            )
+        written[key] = i
+    taken, emails = set(written), []
+    for i, person in enumerate(people):
+        if person.email:
+            emails.append(person.email)
+            continue
+        local = _email_local_part(person.name, i + 1)
+        email = f"{local}@example.com"
+        if email in written:
+            raise InvalidInput(
+                f"people[{i}].email: {email!r}, made from the name {person.name!r}, is "
+                f"people[{written[email]}].email too; set people[{i}].email to another address"
+            )
+        number = 1
+        while email in taken:
+            number += 1
+            email = f"{local}.{number}@example.com"
+        taken.add(email)
+        emails.append(email)
+    return emails
+
+
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def _email_local_part(name: str, position: int) -> str:
+    """'José Núñez' → 'jose.nunez' (accents dropped); a name without Latin letters (李 小龙)
+    → 'person<position>', so that it is still distinct and stable."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))  # é → e
+    local = ".".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
+    return local if re.search(r"[a-z]", local) else f"person{position}"
