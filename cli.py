@@ -33,15 +33,26 @@ class BusyworkGroup(click.Group):
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # `busywork show RUN | head`: the reader has what it wanted
-            # Point stdout at /dev/null so the flush at exit does not fail again.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(0)
+            end_quietly_after_closed_pipe()
+        except SystemExit as exc:
+            # rich's Console exits with 1 when stdout's reader has gone (`busywork stats RUN |
+            # head`), raising SystemExit while it handles the BrokenPipeError: end as above.
+            if isinstance(exc.__context__, BrokenPipeError):
+                end_quietly_after_closed_pipe()
+            raise
         except OSError as exc:  # a folder that cannot be made, a full disk: the path and why
             click.echo(f"Error: {os_error_message(exc)}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+
+
+def end_quietly_after_closed_pipe() -> None:
+    """Exit 0: output into a pipe whose reader closed early is not a failure."""
+    # Point stdout at /dev/null so the flush at exit does not fail again.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(0)
 
 
 class FiniteFloatRange(click.FloatRange):

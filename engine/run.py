@@ -81,10 +81,16 @@ def busywork_version() -> str:
 
 
 def read_manifest(run_dir: Path) -> Manifest:
+    """The run's manifest; a missing folder, or one without a manifest, is bad input named as
+    every command names it."""
     path = Path(run_dir) / MANIFEST
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        if not Path(run_dir).is_dir():
+            raise InvalidInput(
+                f"{run_dir}: no such run folder; expected replays/<run-id>"
+            ) from None
         raise InvalidInput(f"{run_dir}: not a run folder (no {MANIFEST})") from None
     except OSError as exc:
         raise BusyworkError(f"{path}: cannot read the manifest: {exc.strerror or exc}") from None

@@ -233,3 +233,28 @@ def test_replay_stopped_while_waiting_for_the_rate_limit_exits_130(
     assert "Stopped early: interrupted. Run the same command again to resume." in err
     busywork(*args, "--rate-limit", "100000", cwd=tmp_path)
     assert_sandbox_holds_the_run_once(run_dir, sandbox)
+
+
+def test_two_quick_ctrl_c_stop_serving_with_no_traceback(template_run, tmp_path, rng):
+    """While `--serve` serves the sandbox the replay is done: Ctrl-C pressed twice, the second
+    0-20 ms after the first (while the first is still being handled, or the sandbox stopping),
+    exits as the replay did (0), quietly. A KeyboardInterrupt inside a lock's wait once ended
+    in `RuntimeError: release unlocked lock` or `Exception ignored`."""
+    run_dir = Path(shutil.copytree(template_run, tmp_path / "run"))
+    proc = start(["replay", str(run_dir), "--to", "sandbox", "--serve"], tmp_path)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("Serving"):
+                break
+        else:
+            raise AssertionError(f"never served: {proc.communicate()}")
+        proc.send_signal(signal.SIGINT)
+        time.sleep(rng.uniform(0, 0.02))
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert (proc.returncode, err) == (0, ""), (proc.returncode, out, err)

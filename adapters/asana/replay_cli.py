@@ -7,11 +7,14 @@ code, is ``replay_outcome``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import shlex
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,8 +32,8 @@ from adapters.asana.replay_destination import (
     tokens_for,
 )
 from adapters.asana.replay_job import parse_speed, run_replay
-from adapters.asana.replay_outcome import Echo, Retry, print_summary
-from adapters.asana.replay_status import in_background, on_sigterm
+from adapters.asana.replay_outcome import Echo, Retry, exit_code, print_summary
+from adapters.asana.replay_status import in_background
 from adapters.asana.target import AsanaTarget
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
@@ -120,7 +123,8 @@ def replay_command(
             else:
                 if not args.as_json:
                     echo(f"Browse:     {sandbox.root_url}/")
-                _serve_until_interrupted(echo, "Serving the sandbox; press Ctrl-C to stop.")
+                _serve_until_interrupted(echo, "Serving the sandbox; press Ctrl-C to stop.",
+                                         exit_code(summary))  # fmt: skip
         elif not args.as_json and not summary.stopped:
             echo("Sandbox:    in-process, stopped with this command (nothing left to browse); "
                  f"`busywork replay {shlex.quote(str(run_dir))} --serve` keeps one up.")  # fmt: skip
@@ -233,17 +237,32 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
     return shlex.join(words)
 
 
-def _serve_until_interrupted(echo: Echo, announcement: str) -> None:
-    """Say `announcement` once Ctrl-C and SIGTERM end the wait quietly (a Ctrl-C that answers
-    the announcement at once must not find the handlers missing), then wait for either."""
-    stop = threading.Event()
-    previous = on_sigterm(stop)
-    try:
-        echo(announcement)
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+def _serve_until_interrupted(echo: Echo, announcement: str, code: int) -> None:
+    """Say `announcement`, then wait for Ctrl-C or SIGTERM. Their handler only counts (a
+    KeyboardInterrupt raised inside a lock's wait or the sandbox's shutdown ends in a traceback,
+    and Event.set in a handler can deadlock on the lock its own thread holds), and stays
+    installed while the sandbox stops and the command ends, so a second press, however soon,
+    quits at once with the replay's exit code `code` rather than 130: the work was done."""
+    presses = 0
+
+    def on_signal(signum, frame) -> None:
+        nonlocal presses
+        presses += 1
+        if presses > 1:
+            _quit_now(code)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+    echo(announcement)
+    while not presses:
+        time.sleep(0.1)  # a press is seen within 0.1 s
+
+
+def _quit_now(code: int) -> None:
+    """Exit at once, from a signal handler: what was printed is flushed, nothing else runs
+    (the in-process sandbox goes with the process; the journal is already closed)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, RuntimeError):  # closed, or mid-write
+            stream.flush()
+    os._exit(code)
