@@ -2,7 +2,9 @@
 
 ``replays/<run>/targets/<target-id>/journal.jsonl`` is append-only, one JSON record a line:
 
-- ``{"k":"I","seq":N}``: an event that creates something is about to be sent (an *intent*);
+- ``{"k":"I","seq":N,"at":"2026-…Z"}``: an event that creates something is about to be sent (an
+  *intent*), and when (wall clock, UTC; older checkpoints have no ``at``): a create whose
+  outcome is unknown adopts no object made before (the target decides what else it checks);
 - ``{"k":"A","seq":N,"ids":{"t37":"1203..."}}``: applied, with the ids it created;
 - ``{"k":"F","seq":N,"status":400,"why":"..."}``: rejected by the target (final);
 - ``{"k":"S","seq":N,"why":"..."}``: skipped on purpose (final); with ``"cause":R`` not sent
@@ -38,6 +40,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -58,6 +61,7 @@ class Record(msgspec.Struct, omit_defaults=True):
     status: int = 0
     why: str = ""
     cause: int = 0  # D, and S of a dependent: the seq that failed (or was skipped) first
+    at: datetime | None = None  # I: when it was written (UTC); None in older checkpoints
 
 
 # The reason older checkpoints gave an event whose dependency failed (or was skipped).
@@ -69,11 +73,14 @@ _DECODER = msgspec.json.Decoder(Record)
 
 class IdMap:
     """Simulation id → target id, safe to share between threads. ``taken`` answers whether a
-    target id is already someone's (reconciliation must not adopt another event's object)."""
+    target id is already someone's (reconciliation must not adopt another event's object), and
+    ``intended`` when this run announced the creates still open (nor may it adopt an object
+    made before)."""
 
     def __init__(self) -> None:
         self._ids: dict[str, str] = {}
         self._taken: set[str] = set()
+        self._intended: dict[int, list[datetime]] = {}  # seq → times of its intents
         self._lock = threading.Lock()
 
     def get(self, sim_id: str | None) -> str | None:
@@ -96,6 +103,22 @@ class IdMap:
     def items(self) -> list[tuple[str, str]]:
         with self._lock:
             return list(self._ids.items())
+
+    def intended(self, seq: int) -> tuple[datetime, ...]:
+        """When this run announced creating event `seq`'s object (its intents with a time,
+        oldest first; a retried create has one per try); () once it was applied."""
+        with self._lock:
+            return tuple(self._intended.get(seq, ()))
+
+    def intend(self, seq: int, at: datetime) -> None:
+        at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # a hand-edited line
+        with self._lock:
+            self._intended.setdefault(seq, []).append(at)
+
+    def settle(self, seq: int) -> None:
+        """Event `seq`'s object is known (applied): its intents no longer matter."""
+        with self._lock:
+            self._intended.pop(seq, None)
 
 
 class Journal:
@@ -199,6 +222,8 @@ class Journal:
     def _remember(self, record: Record) -> None:
         if record.k == "I":
             self._intents.add(record.seq)
+            if record.at is not None:
+                self.ids.intend(record.seq, record.at)
             earlier = self.final.pop(record.seq, None)  # a retry in flight: open again
             if earlier is not None and earlier.k in FAILED_KINDS:
                 self.reopened[record.seq] = earlier.k
@@ -208,6 +233,7 @@ class Journal:
         if record.k == "A":
             self.final.pop(record.seq, None)  # a retried event got through
             self.applied.add(record.seq)
+            self.ids.settle(record.seq)
             self.ids.update(record.ids)
             self.created.extend((record.seq, s, t) for s, t in record.ids.items())
         else:
@@ -264,7 +290,7 @@ class Journal:
     # -- writing -------------------------------------------------------------------------------
 
     def intent(self, seq: int) -> None:
-        self._append(Record("I", seq))
+        self._append(Record("I", seq, at=datetime.now(UTC)))
 
     def record_applied(self, seq: int, ids: Mapping[str, str]) -> None:
         self.ids.update(ids)

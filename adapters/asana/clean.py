@@ -18,7 +18,8 @@ its settings (the date shift) anew, and a second clean says the run was already 
 A replay that was killed (or stopped mid-create) leaves *intents*: creates that may or may not
 have happened. Clean settles them as the replay's reconciliation would, by looking the object
 up in its container by name (status updates by title and text, out-of-office entries by person
-and length), never adopting one the checkpoint already owns, and deletes what it finds. A
+and length), taking only one the run made (`target_adopt`: not owned by another of its events,
+made after the intent by the user the run acted as), and deletes what it finds. A
 request the dead replay sent may still take effect for a while (`Backoff.landing`): what is not
 found is looked for again once that long has passed since the checkpoint's last write. When it
 cannot tell (the target does not answer, no token can look), it deletes nothing, keeps the
@@ -41,6 +42,7 @@ from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid, Unavai
 from adapters.asana.replay_cli import ReplayArgs
 from adapters.asana.replay_destination import base_url_for, connect, tokens_for
 from adapters.asana.target import DEFAULT, AsanaTarget
+from adapters.asana.target_adopt import Window, adoptable, call_span
 from engine import events as ev
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
@@ -241,37 +243,44 @@ def _locate(
         raise Undecidable(f"no token to look with ({email or 'its actor'} has none and the "
                           "tokens file has no default)")  # fmt: skip
 
-    def first(path: str, params: dict[str, str], same: Callable[[dict[str, Any]], bool]):
+    window = Window.of(ids, event.seq, call_span(client), None)  # clean sends no create
+    by = "created_at,created_by"
+
+    def first(path: str, params: dict[str, str], same: Callable[[dict[str, Any]], bool],
+              timed: bool = True, creator: bool = True) -> str | None:  # fmt: skip
+        creators = target.creators(key, ids, event.actor) if creator else None
         try:
             items = list(client.pages(key, path, params))
         except ApiRejected as exc:
             if exc.status in NOT_THERE:
                 return None
             raise
-        return next((i["gid"] for i in items
-                     if same(i) and not ids.taken(i["gid"]) and i["gid"] not in claimed), None)  # fmt: skip
+        return adoptable(items, same, taken=lambda g: ids.taken(g) or g in claimed,
+                         window=window if timed else None, creators=creators)  # fmt: skip
 
     gid: str | None = None
     match event:
-        case ev.ProjectCreated():
-            params = {"workspace": target.workspace, "opt_fields": "name"}
-            gid = first("/projects", params, lambda p: p.get("name") == event.name)
+        case ev.ProjectCreated():  # Asana does not say who made a project
+            params = {"workspace": target.workspace, "opt_fields": "name,created_at"}
+            gid = first("/projects", params, lambda p: p.get("name") == event.name,
+                        creator=False)  # fmt: skip
             return (event.project, gid) if gid else None
         case ev.TaskCreated():
             parent, project = ids.get(event.parent), ids.get(event.project)
             where = f"/tasks/{parent}/subtasks" if event.parent else f"/projects/{project}/tasks"
             if parent if event.parent else project:
-                gid = first(where, {"opt_fields": "name"}, lambda t: t.get("name") == event.name)
+                gid = first(where, {"opt_fields": f"name,{by}"},
+                            lambda t: t.get("name") == event.name)  # fmt: skip
             return (event.task, gid) if gid else None
         case ev.StatusUpdatePosted() | ev.PortfolioStatusPosted():
             parent = ids.get(getattr(event, "project", None) or getattr(event, "portfolio", None))
             if parent:
-                gid = first("/status_updates", {"parent": parent, "opt_fields": "title,text"},
+                gid = first("/status_updates", {"parent": parent, "opt_fields": f"title,text,{by}"},
                             lambda u: (u.get("title"), u.get("text")) == (event.title, event.text))  # fmt: skip
             return (event.status_update, gid) if gid else None
         case ev.PortfolioCreated():
-            me = client.get(key, "/users/me", {"opt_fields": "name"})["gid"]
-            params = {"workspace": target.workspace, "owner": me, "opt_fields": "name"}
+            params = {"workspace": target.workspace, "owner": target.user_of(key),
+                      "opt_fields": f"name,{by}"}  # fmt: skip
             gid = first("/portfolios", params, lambda p: p.get("name") == event.name)
             return (event.portfolio, gid) if gid else None
         case ev.PersonWentOutOfOffice():
@@ -279,8 +288,8 @@ def _locate(
             if user:  # by length: the replay may have shifted the dates (--shift-dates)
                 days = (event.end_on - event.start_on).days
                 params = {"user": user, "workspace": target.workspace,
-                          "opt_fields": "start_date,end_date"}  # fmt: skip
-                gid = first("/ooo_entries", params, lambda o: _days(o) == days)
+                          "opt_fields": "start_date,end_date,created_by"}  # fmt: skip
+                gid = first("/ooo_entries", params, lambda o: _days(o) == days, timed=False)
             return (ooo_id(event), gid) if gid else None
     return None
 

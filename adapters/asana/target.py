@@ -18,7 +18,7 @@ becomes the first); a state change moves the task to its section, TaskCompleted/
 ``completed``; comments and likes use the actor's token; a "complete" status update completes
 the project (so ProjectCompleted needs no call); out-of-office becomes an ``/ooo_entries``
 entry where the workspace allows it. Creates look for their object first when an earlier
-attempt's outcome is unknown, and never adopt an object another event already owns. Tasks,
+attempt's outcome is unknown, and adopt only one this run made (`target_adopt`). Tasks,
 their comments, likes and followers: `target_tasks`; custom fields and their values:
 `target_fields`; tags, dependencies, approvals, teams and portfolios: `target_workspace`.
 """
@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -41,6 +41,7 @@ from adapters.asana.client import (
     TokenInvalid,
     Unavailable,
 )
+from adapters.asana.target_adopt import Window, adoptable, call_span
 from adapters.asana.target_fields import FieldsMixin
 from adapters.asana.target_tasks import TasksMixin
 from adapters.asana.target_workspace import MAX_NAMED, WorkspaceMixin
@@ -257,27 +258,43 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         key: str,
         path: str,
         data: dict[str, Any],
-        find: Callable[[], str | None],
+        find: Callable[[Window], str | None],
+        window: Window,
         uncertain: bool,
     ) -> str:
+        """Create (POST `data` to `path`) exactly once: when an earlier attempt's outcome is
+        unknown, or this one's, `find` looks for the object made in `window` (`_window`, taken
+        before anything of the event was sent)."""
         if uncertain:
-            found = find()
+            found = find(window.before_sending())
             if found is not None:
                 return found
 
         def reconcile() -> dict[str, str] | None:
-            gid = find()
+            gid = find(window)
             return None if gid is None else {"gid": gid}
 
         return self.client.call(key, "POST", path, data=data, reconcile=reconcile)["gid"]
 
-    def _first_free(
-        self, ids: IdMap, items: Iterable[dict[str, Any]], match: Callable[[dict], bool]
+    def _window(self, ids: IdMap, seq: int) -> Window:
+        """When event `seq`'s object can have been made (taken before sending anything)."""
+        return Window.of(ids, seq, call_span(self.client), datetime.now(UTC))
+
+    def creators(self, key: str, ids: IdMap, actor: str) -> frozenset[str]:
+        """The users this run may have made `actor`'s object as: the token's, and the actor's
+        own (a first try with their token may have landed before it was rejected)."""
+        return frozenset(g for g in (self.user_of(key), self._user(ids, actor)) if g)
+
+    def _adopt(
+        self,
+        ids: IdMap,
+        items: Iterable[dict[str, Any]],
+        same: Callable[[dict[str, Any]], bool],
+        window: Window | None,
+        creators: frozenset[str] | None = None,
     ) -> str | None:
-        for item in items:
-            if match(item) and not ids.taken(item["gid"]):
-                return item["gid"]
-        return None
+        """The object among `items` this event may adopt (see `target_adopt`)."""
+        return adoptable(items, same, taken=ids.taken, window=window, creators=creators)
 
     # -- handlers ------------------------------------------------------------------------------
 
@@ -336,15 +353,15 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         if e.due_on:
             data["due_on"] = self._day(e.due_on)
 
-        def find() -> str | None:
+        def find(window: Window) -> str | None:  # Asana does not say who made a project
             where = f"/teams/{team}/projects" if team else "/projects"
-            params = {"opt_fields": "name", "archived": "false"}
+            params = {"opt_fields": "name,created_at", "archived": "false"}
             if not team:
                 params["workspace"] = self.workspace
             items = self.client.pages(key, where, params)
-            return self._first_free(ids, items, lambda p: p.get("name") == e.name)
+            return self._adopt(ids, items, lambda p: p.get("name") == e.name, window)
 
-        project = self._create(key, "/projects", data, find, uncertain)
+        project = self._create(key, "/projects", data, find, self._window(ids, e.seq), uncertain)
         self._project_extras(key, ids, e, project, uncertain)
         return {e.project: project}
 
@@ -352,36 +369,51 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         key = self._key(e.actor)
         project = self._gid(ids, e.project)
         path = f"/projects/{project}/sections"
+        window = self._window(ids, e.seq)
 
-        def sections() -> list[dict[str, Any]]:
-            return list(self.client.pages(key, path, {"opt_fields": "name"}))
+        def find(within: Window, existing: list[dict[str, Any]] | None = None) -> str | None:
+            if existing is None:
+                existing = list(self.client.pages(key, path, {"opt_fields": "name,created_at"}))
+            return self._adopt(ids, existing, lambda s: s.get("name") == e.name, within)
 
-        existing = sections()
+        existing = list(self.client.pages(key, path, {"opt_fields": "name,created_at"}))
         # Looking first makes a retry after an unknown outcome safe, and reuses Asana's own
-        # "Untitled section" as the first column instead of leaving it empty on the board.
-        gid = self._first_free(ids, existing, lambda s: s.get("name") == e.name)
+        # "Untitled section" (made with this run's project) as the first column instead of
+        # leaving it empty on the board.
+        gid = find(window.before_sending(), existing)
         if gid is None:
-            gid = self._first_free(ids, existing, lambda s: s.get("name") == UNTITLED)
+            gid = next((s["gid"] for s in existing
+                        if s.get("name") == UNTITLED and not ids.taken(s["gid"])), None)  # fmt: skip
             if gid is not None:
                 self.client.call(key, "PUT", f"/sections/{gid}", data={"name": e.name})
         if gid is None:
-            find = lambda: self._first_free(ids, sections(), lambda s: s.get("name") == e.name)  # noqa: E731
-            gid = self._create(key, path, {"name": e.name}, find, False)
+            gid = self._create(key, path, {"name": e.name}, find, window, False)
         return {e.section: gid}
 
     def _status_update_posted(self, e: ev.StatusUpdatePosted, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)
-        project = self._gid(ids, e.project)
-        data = {"parent": project, "status_type": e.status_type, "title": e.title, "text": e.text}
+        return {e.status_update: self._post_status(key, ids, e, e.project, uncertain)}
 
-        def find() -> str | None:
-            items = self.client.pages(key, "/status_updates",
-                                      {"parent": project, "opt_fields": "title,text"})  # fmt: skip
-            return self._first_free(
-                ids, items, lambda s: s.get("title") == e.title and s.get("text") == e.text
-            )
+    def _post_status(
+        self,
+        key: str,
+        ids: IdMap,
+        e: ev.StatusUpdatePosted | ev.PortfolioStatusPosted,
+        parent_id: str,
+        uncertain: bool,
+    ) -> str:
+        """Post `e` on the project or portfolio `parent_id`; the status update's gid."""
+        parent = self._gid(ids, parent_id)
+        data = {"parent": parent, "status_type": e.status_type, "title": e.title, "text": e.text}
 
-        return {e.status_update: self._create(key, "/status_updates", data, find, uncertain)}
+        def find(window: Window) -> str | None:
+            params = {"parent": parent, "opt_fields": "title,text,created_at,created_by"}
+            items = self.client.pages(key, "/status_updates", params)
+            same = lambda s: (s.get("title"), s.get("text")) == (e.title, e.text)  # noqa: E731
+            return self._adopt(ids, items, same, window, self.creators(key, ids, e.actor))
+
+        return self._create(key, "/status_updates", data, find, self._window(ids, e.seq),
+                            uncertain)  # fmt: skip
 
     def _out_of_office(self, e: ev.PersonWentOutOfOffice, ids: IdMap, uncertain: bool):
         user = self._user(ids, e.person)
@@ -391,16 +423,16 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         start, end = self._day(e.start_on), self._day(e.end_on)
         data = {"user": user, "workspace": self.workspace, "start_date": start, "end_date": end}
 
-        def find() -> str | None:
+        def find(_: Window) -> str | None:  # an entry has no created_at (see target_adopt)
             params = {"user": user, "workspace": self.workspace,
-                      "opt_fields": "start_date,end_date"}  # fmt: skip
+                      "opt_fields": "start_date,end_date,created_by"}  # fmt: skip
             items = self.client.pages(key, "/ooo_entries", params)
-            return self._first_free(
-                ids, items, lambda o: (o.get("start_date"), o.get("end_date")) == (start, end)
-            )
+            same = lambda o: (o.get("start_date"), o.get("end_date")) == (start, end)  # noqa: E731
+            return self._adopt(ids, items, same, None, self.creators(key, ids, e.actor))
 
         try:
-            return {ooo_id(e): self._create(key, "/ooo_entries", data, find, uncertain)}
+            window = self._window(ids, e.seq)
+            return {ooo_id(e): self._create(key, "/ooo_entries", data, find, window, uncertain)}
         except ApiRejected as exc:
             if exc.status in (402, 403, 404):  # not on this plan: the comment tells the story
                 raise Skip(f"out-of-office entries are not available here: {exc}") from None

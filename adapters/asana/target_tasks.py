@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from adapters.asana.client import DEFAULT, ApiRejected
+from adapters.asana.client import ApiRejected
+from adapters.asana.target_adopt import Window
 from adapters.asana.target_fields import FIELD
 from adapters.asana.target_workspace import refused_for_plan
 from engine import events as ev
@@ -26,8 +27,9 @@ def _fields_refused(exc: ApiRejected) -> bool:
 
 
 class TasksMixin:
-    """Task handlers; `AsanaTarget` provides client, _email, _key, _user, _gid, _day, _create
-    and _first_free, `WorkspaceMixin` provides _task_fields, _refuse and _already_complete."""
+    """Task handlers; `AsanaTarget` provides client, _email, _key, _user, _gid, _day, _create,
+    _window, creators and _adopt, `WorkspaceMixin` provides _task_fields, _refuse and
+    _already_complete."""
 
     def _init_tasks(self) -> None:
         self._start_on: dict[str, date] = {}  # task id → start date (simulated)
@@ -75,13 +77,15 @@ class TasksMixin:
             else:
                 data["projects"] = [project]
             path, listing = "/tasks", f"/projects/{project}/tasks"
+        window = self._window(ids, e.seq)
 
-        def find() -> str | None:
-            items = self.client.pages(key, listing, {"opt_fields": "name"})
-            return self._first_free(ids, items, lambda t: t.get("name") == e.name)
+        def find(window: Window) -> str | None:
+            items = self.client.pages(key, listing, {"opt_fields": "name,created_at,created_by"})
+            return self._adopt(ids, items, lambda t: t.get("name") == e.name, window,
+                               self.creators(key, ids, e.actor))  # fmt: skip
 
         try:
-            return {e.task: self._create(key, path, data, find, uncertain)}
+            return {e.task: self._create(key, path, data, find, window, uncertain)}
         except ApiRejected as exc:
             # Values of fields the plan no longer has (a downgraded workspace): nothing was
             # created, so the task goes again without them, and the note says why.
@@ -89,7 +93,7 @@ class TasksMixin:
                 raise
             self._refuse(FIELD, exc)
             del data["custom_fields"]
-            return {e.task: self._create(key, path, data, find, uncertain)}
+            return {e.task: self._create(key, path, data, find, window, uncertain)}
 
     def _put_task(self, key: str, ids: IdMap, task: str, data: dict[str, Any]) -> dict[str, str]:
         # A short answer: the spec's opt_fields enum has no "gid" (always sent), so ask for name.
@@ -130,19 +134,17 @@ class TasksMixin:
         key = self._key(e.actor)
         task = self._gid(ids, e.task)
         path = f"/tasks/{task}/stories"
-        author = self._user(ids, e.actor) if key != DEFAULT else None
 
-        def find() -> str | None:
-            items = self.client.pages(key, path, {"opt_fields": "text,resource_subtype,created_by"})
+        def same(story: dict[str, Any]) -> bool:
+            return story.get("resource_subtype") == "comment_added" and story.get("text") == e.text
 
-            def same(s: dict[str, Any]) -> bool:
-                by = (s.get("created_by") or {}).get("gid")
-                return (s.get("resource_subtype") == "comment_added" and s.get("text") == e.text
-                        and (author is None or by == author))  # fmt: skip
+        def find(window: Window) -> str | None:
+            params = {"opt_fields": "text,resource_subtype,created_at,created_by"}
+            items = self.client.pages(key, path, params)
+            return self._adopt(ids, items, same, window, self.creators(key, ids, e.actor))
 
-            return self._first_free(ids, items, same)
-
-        return {e.comment: self._create(key, path, {"text": e.text}, find, uncertain)}
+        window = self._window(ids, e.seq)
+        return {e.comment: self._create(key, path, {"text": e.text}, find, window, uncertain)}
 
     def _task_liked(self, e: ev.TaskLiked, ids: IdMap, _: bool) -> dict[str, str]:
         return self._put_task(self._key(e.actor), ids, e.task, {"liked": True})

@@ -22,6 +22,7 @@ import threading
 from typing import Any
 
 from adapters.asana.client import ApiRejected
+from adapters.asana.target_adopt import Window
 from engine import events as ev
 from engine.replay_journal import IdMap
 from engine.replay_target import Skip
@@ -46,8 +47,8 @@ def refused_for_plan(exc: ApiRejected) -> bool:
 
 class WorkspaceMixin:
     """Handlers and helpers; `AsanaTarget` provides client, workspace, _key, _gid, _user,
-    _create, _first_free and _put_task, `FieldsMixin` provides _field_values and
-    _add_field_settings."""
+    _create, _window, creators, _adopt, _post_status and _put_task, `FieldsMixin` provides
+    _field_values and _add_field_settings."""
 
     def _init_workspace(self) -> None:
         self._teams: dict[str, str | None] = {}  # team name → gid (None: cannot have it)
@@ -108,7 +109,7 @@ class WorkspaceMixin:
     def _tag_created(self, e: ev.TagCreated, ids: IdMap, _: bool) -> dict[str, str]:
         key = self._key(e.actor)
 
-        def find() -> str | None:
+        def find(_: Window | None = None) -> str | None:  # whoever made it: tags are shared
             items = self.client.pages(key, "/tags",
                                       {"workspace": self.workspace, "opt_fields": "name"})  # fmt: skip
             return next((t["gid"] for t in items if t.get("name") == e.name), None)
@@ -118,7 +119,7 @@ class WorkspaceMixin:
             data["color"] = e.color
         gid = find()  # reuse by name: a second run into the workspace shares the vocabulary
         if gid is None:
-            gid = self._create(key, "/tags", data, find, False)
+            gid = self._create(key, "/tags", data, find, self._window(ids, e.seq), False)
         return {e.tag: gid}
 
     def _tag_added(self, e: ev.TagAdded, ids: IdMap, _: bool) -> dict[str, str]:
@@ -251,7 +252,8 @@ class WorkspaceMixin:
                 raise Skip(f"{note}; this and every later {feature} event are skipped") from None
             raise Skip(f"{feature} events are skipped: {note}") from None
 
-    def _my_gid(self, key: str) -> str:
+    def user_of(self, key: str) -> str:
+        """The gid of the user the token `key` logs in as."""
         if key not in self._me:
             self._me[key] = self.client.get(key, "/users/me", {"opt_fields": "name"})["gid"]
         return self._me[key]
@@ -260,13 +262,15 @@ class WorkspaceMixin:
         key = self._key(e.actor)
         data = {"name": e.name, "workspace": self.workspace}
 
-        def find() -> str | None:
-            params = {"workspace": self.workspace, "owner": self._my_gid(key),
-                      "opt_fields": "name"}  # fmt: skip
+        def find(window: Window) -> str | None:
+            params = {"workspace": self.workspace, "owner": self.user_of(key),
+                      "opt_fields": "name,created_at,created_by"}  # fmt: skip
             items = self.client.pages(key, "/portfolios", params)
-            return self._first_free(ids, items, lambda p: p.get("name") == e.name)
+            return self._adopt(ids, items, lambda p: p.get("name") == e.name, window,
+                               self.creators(key, ids, e.actor))  # fmt: skip
 
-        create = lambda: self._create(key, "/portfolios", data, find, uncertain)  # noqa: E731
+        window = self._window(ids, e.seq)
+        create = lambda: self._create(key, "/portfolios", data, find, window, uncertain)  # noqa: E731
         return {e.portfolio: self._plan_call("portfolio", create)}
 
     def _portfolio_item_added(self, e: ev.PortfolioItemAdded, ids: IdMap, _: bool):
@@ -278,16 +282,5 @@ class WorkspaceMixin:
 
     def _portfolio_status_posted(self, e: ev.PortfolioStatusPosted, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)
-        portfolio = self._gid(ids, e.portfolio)
-        data = {"parent": portfolio, "status_type": e.status_type, "title": e.title,
-                "text": e.text}  # fmt: skip
-
-        def find() -> str | None:
-            items = self.client.pages(key, "/status_updates",
-                                      {"parent": portfolio, "opt_fields": "title,text"})  # fmt: skip
-            return self._first_free(
-                ids, items, lambda s: s.get("title") == e.title and s.get("text") == e.text
-            )
-
-        create = lambda: self._create(key, "/status_updates", data, find, uncertain)  # noqa: E731
-        return {e.status_update: self._plan_call("portfolio", create)}
+        post = lambda: self._post_status(key, ids, e, e.portfolio, uncertain)  # noqa: E731
+        return {e.status_update: self._plan_call("portfolio", post)}
