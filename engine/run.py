@@ -28,6 +28,7 @@ from engine.scenario import Scenario, resolve
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+RUN_SLUG_MAX = 60  # characters of the scenario's name in its run folder's name
 DEFAULT_BATCH_MIN = 20  # backfills needing this many Claude blueprints use a Message Batch
 
 
@@ -117,8 +118,11 @@ def write_manifest(run_dir: Path, manifest: Manifest) -> None:
 
 
 def new_run_dir(scenario: Scenario, replays: Path, now: datetime | None = None) -> Path:
+    """A new folder under `replays` named after the scenario and `now`: ``<slug>-<time>``."""
     now = now or datetime.now(UTC)
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-") or "run"
+    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")
+    # Capped: file systems refuse names past 255 bytes, and the job id is the folder name.
+    slug = slug[:RUN_SLUG_MAX].rstrip("-") or "run"
     base = replays / f"{slug}-{now:%Y%m%d-%H%M%S}"
     path, n = base, 1
     while path.exists():

@@ -25,6 +25,7 @@ from tests.replay_checks import (
     synthetic_run,
     tokens_of,
 )
+from tests.runner import busywork
 
 pytest.importorskip("asana")
 
@@ -199,3 +200,17 @@ def test_credentials_in_the_url_are_refused_without_echoing_them():
     with pytest.raises(InvalidInput, match="holds credentials") as raised:
         AsanaClient("https://me:hunter2@app.asana.com/api/1.0", {"default": "t"})
     assert "hunter2" not in str(raised.value)
+
+
+@pytest.mark.parametrize("after", ["?opt_pretty=true&key=hunter2", "#hunter2"])
+def test_a_base_url_with_a_query_or_fragment_is_refused_without_echoing_it(tmp_path, after):
+    """Request paths are appended to the base URL, so they would land inside the query or
+    fragment (the replay then failed with a misleading 404); what follows may be a key."""
+    run = synthetic_run(tmp_path / "run", people=1, tasks=1, comments=0)
+    result = busywork(
+        "replay", str(run), "--to", f"http://127.0.0.1:9/api/1.0{after}",
+        cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Error: --to: 'http://127.0.0.1:9/api/1.0' followed by a")
+    assert "hunter2" not in result.stderr

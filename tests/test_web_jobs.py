@@ -76,7 +76,8 @@ def test_a_job_whose_log_was_tampered_with_fails_on_resume(make_web, tmp_path):
 
 def test_continuous_job_into_a_sandbox(make_web):
     web = make_web()
-    job = web.create(mode="continuous", scenario={"days": 2, "seed": 4}, speed=FAST,
+    # A continuous job starts now: five days from any moment hold working days.
+    job = web.create(mode="continuous", scenario={"days": 5, "seed": 4}, speed=FAST,
                      target={"kind": "sandbox"})  # fmt: skip
     done = wait_for(lambda: (v := web.ok("GET", f"/jobs/{job['id']}"))["status"]
                     in ("completed", "failed") and v, timeout=60)  # fmt: skip
@@ -202,13 +203,14 @@ def test_a_dry_run_has_no_replay_progress(make_web):
 
 
 def test_replay_warnings_name_every_kind_of_event_not_applied():
-    from adapters.web.runner import replay_warnings
+    from adapters.web.figures import replay_warnings
     from adapters.web.store import ReplayCounters
 
-    assert replay_warnings(None) == [] and replay_warnings(ReplayCounters(applied=9)) == []
+    assert replay_warnings(None, "running") == []
+    assert replay_warnings(ReplayCounters(applied=9), "running") == []
     counters = ReplayCounters(applied=5, failed=2, skipped=3, parked=1, deferred=4,
                               first_problem="seq 7 (TaskCreated): 400 bad request")  # fmt: skip
-    not_applied, deferred = replay_warnings(counters)
+    not_applied, deferred = replay_warnings(counters, "running")
     assert not_applied == ("events not applied at the target: 3 skipped, 2 failed, 1 parked "
                            "(sent again next time); first: seq 7 (TaskCreated): 400 bad request")  # fmt: skip
     assert deferred.startswith("4 events not sent yet")

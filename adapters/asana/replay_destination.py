@@ -13,7 +13,7 @@ from pathlib import Path
 from adapters.asana.client import PLANS, ApiRejected, AsanaClient, Backoff, Limits
 from adapters.asana.target import DEFAULT, AsanaTarget, TargetOptions
 from adapters.asana.tokens import Tokens, load_tokens
-from adapters.asana.urls import ASANA_URL
+from adapters.asana.urls import ASANA_URL, api_url_problem
 from engine.errors import InvalidInput
 
 
@@ -147,6 +147,8 @@ def base_url_for(to: str) -> str:
     if to == "asana":
         return ASANA_URL
     if to.startswith(("http://", "https://")):
+        if problem := api_url_problem(to):  # before anything echoes the URL
+            raise InvalidInput(f"--to: {problem}")
         return to.rstrip("/")
     raise InvalidInput(f"--to: {to!r}; expected sandbox, asana or an http(s) URL of the API")
 

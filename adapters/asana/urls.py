@@ -16,4 +16,13 @@ def api_url_problem(url: str) -> str:
         return "the URL holds credentials (user:password@); tokens belong in the tokens file"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"{url!r}; expected an http(s) URL of the API"
+    # A base URL has no query string or fragment: request paths are appended to it, so they
+    # would land inside either. What follows the ``?`` or ``#`` is not shown: it may hold a key.
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
+    if cut >= 0:
+        what = "a query string" if url[cut] == "?" else "a fragment"
+        return (
+            f"{url[:cut]!r} followed by {what} ({url[cut]}…); expected the API's base URL "
+            f"alone, without ? or #, e.g. {ASANA_URL}"
+        )
     return ""

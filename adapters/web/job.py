@@ -26,6 +26,7 @@ from adapters.web.job_delivery import JobDelivery, Wakeup
 from adapters.web.job_drive import DriveMixin
 from adapters.web.scheduler import Scheduler
 from adapters.web.sim import SteppedSim
+from adapters.web.span import plan_continuous, run_span
 from adapters.web.spec import FieldError, parse_speed
 from adapters.web.store import FINAL, JobState
 from engine import events as ev
@@ -72,6 +73,7 @@ class Job(DriveMixin):
         except FieldError as exc:  # saved by an older server that accepted it: fails on start
             self.speed, self.unusable = 1.0, str(exc)
         self.manifest = read_manifest(run_dir)
+        self.span = run_span(run_dir, self.manifest, forever=state.spec.forever)
         self.live = Live(events=state.events)
         self.sim: SteppedSim | None = None
         self.llm = llm  # an LlmSession while a Claude-written simulation runs
@@ -103,6 +105,15 @@ class Job(DriveMixin):
         with self.lock:
             if self.state.status not in ("pending", "running", "paused"):
                 return
+            if self.state.started_at is None and self.state.spec.mode == "continuous":
+                try:  # it starts now, like busywork live
+                    self.manifest = plan_continuous(self.run_dir, self.manifest, speed=self.speed,
+                                                    forever=self.state.spec.forever)  # fmt: skip
+                    self.span = run_span(self.run_dir, self.manifest,
+                                         forever=self.state.spec.forever)  # fmt: skip
+                except (BusyworkError, OSError) as exc:
+                    self.stop(final="failed", error=f"cannot plan the run: {exc}")
+                    return
             self._set_status("running")
             if self.state.started_at is None:
                 self.state.started_at = _now()
@@ -111,9 +122,7 @@ class Job(DriveMixin):
         if self.paced:
             self.ctx.opener.submit(self._open_paced)
         else:
-            self.worker = threading.Thread(target=self._flat_out, name=f"job-{self.id[:20]}",
-                                           daemon=True)  # fmt: skip
-            self.worker.start()
+            self._start_worker()
 
     def pause(self) -> None:
         self.ctx.scheduler.cancel(self.id)
@@ -142,6 +151,13 @@ class Job(DriveMixin):
                 self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
             elif self.paced:
                 self.ctx.opener.submit(self._open_paced)
+            elif self.worker is None:  # paused before the server restarted: nothing runs it
+                self._start_worker()
+
+    def _start_worker(self) -> None:
+        self.worker = threading.Thread(target=self._flat_out, name=f"job-{self.id[:20]}",
+                                       daemon=True)  # fmt: skip
+        self.worker.start()
 
     def stop(self, *, final: str = "stopped", error: str = "") -> None:
         """End the job for good (or, with ``final=""``, just release it: server shutdown)."""
@@ -171,6 +187,22 @@ class Job(DriveMixin):
             self.delivery.record(self.state)
             self._save()
 
+    def wait_for_server(self, lacking: str) -> None:
+        """At server start, with what this server lacks to run the job ("" when nothing): a
+        running job waits, paused, saying why; one that waited runs again once nothing lacks."""
+        with self.lock:
+            if self.state.status == "running" and lacking:
+                self._set_status("paused")
+                self.state.waiting = lacking
+            elif self.state.status == "paused" and self.state.waiting:
+                if lacking:
+                    self.state.waiting = lacking
+                else:
+                    self._set_status("running")
+            else:
+                return
+            self._save()
+
     def close_sandbox(self) -> None:
         self.delivery.close_sandbox()
 
@@ -194,7 +226,7 @@ class Job(DriveMixin):
             self.llm.start(self.run_dir)  # usage to the run's ledger; blueprints fetched ahead
             content = self.llm.source
         sim = SteppedSim(self.run_dir, self.manifest, forever=self.state.spec.forever,
-                         content=content)  # fmt: skip
+                         content=content, span=self.span)  # fmt: skip
         sim.on_event = self._on_event
         self.live.events = sim.world.seq
         return sim
@@ -241,6 +273,8 @@ class Job(DriveMixin):
 
     def _set_status(self, status: str) -> None:
         self.state.status = status  # type: ignore[assignment]
+        if status != "paused":
+            self.state.waiting = ""
 
     def _save(self) -> None:
         self.state.events = max(self.state.events, self.live.events)

@@ -27,10 +27,12 @@ if TYPE_CHECKING:
     from engine.scenario import Scenario
 
 FOLLOW_SAFETY_SECONDS = 5.0  # a live replay re-reads its log this often even if never poked
-SETTLED = ("applied", "failed", "skipped", "parked")
+# Outcomes for good (each event once, whichever replay settled it): summed over the replays.
+SETTLED = ("applied", "failed", "skipped")
 SEEN = ("requests", "retries", "rate_limited")
-FINAL_OUTCOMES = ("applied", "failed", "skipped")  # parked and deferred events are sent again
-PASS = ("already_done", "applied", "failed", "skipped", "deferred")  # one replay's counts
+# One replay's counts. Parked and deferred events are sent again by the next replay, so the
+# job's figures for them are the latest replay's, never sums.
+PASS = ("already_done", "applied", "failed", "skipped", "parked", "deferred")
 _ERROR_SEQ = re.compile(r"seq (\d+)\b")
 
 
@@ -151,19 +153,26 @@ class JobDelivery:
         totals = {k: getattr(base, k) + live[k] for k in SETTLED}
         # This connection's sums, or (after a kill -9 left the saved figures behind) what the
         # latest replay found in the checkpoint plus what it settled since.
-        settled = sum(totals[k] for k in FINAL_OUTCOMES)
+        settled = sum(totals.values())
         if latest is not None:
-            settled = max(settled, latest["already_done"] + sum(latest[k] for k in FINAL_OUTCOMES))
+            settled = max(settled, latest["already_done"] + sum(latest[k] for k in SETTLED))
+        parked = latest["parked"] if latest is not None else base.parked
+        deferred = latest["deferred"] if latest is not None else base.deferred
+        # The rest of the log: not read by the latest replay (yet), so not sent yet.
+        events = max(state.events, self.live.events)
+        not_read = max(0, events - sum(totals.values()) - parked - deferred)
         seen = conn.target.counters()
         state.replay = ReplayCounters(
             target=conn.target.name,
             **totals,
+            parked=parked,
             **{k: getattr(base, k) + int(seen.get(k, 0)) for k in SEEN},
             invalid_tokens=sorted(set(base.invalid_tokens) | set(seen.get("invalid_tokens", ()))),
             browse_url=self.sandbox.root_url + "/" if self.sandbox is not None else "",
-            deferred=latest["deferred"] if latest is not None else base.deferred,
+            deferred=deferred,
+            not_read=not_read,
             settled=max(settled, base.settled),
-            first_problem=base.first_problem or self._problem(totals, errors),
+            first_problem=base.first_problem or self._problem({**totals, "parked": parked}, errors),
         )
 
     def _problem(self, totals: dict[str, int], errors: list[str]) -> str:

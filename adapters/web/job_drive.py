@@ -90,7 +90,7 @@ class DriveMixin:
                         return
                     clock = max(clock, sim.now) + CHUNK_SECONDS  # quiet spells move on too
                     sim.advance_to(clock)
-                    self.state.sim_seconds = min(clock, sim.world.horizon)
+                    self.state.sim_seconds = min(clock, sim.span.end)
                 sim.finish()
                 with self.lock:
                     self._release_sim()

@@ -138,7 +138,17 @@ def list_jobs(request: Request) -> list[JobView]:
     return runner_of(request).list()
 
 
-@post("/jobs", sync_to_thread=True, status_code=201, responses=errors(400, 413, 422))
+CREATE_JOB = (
+    "Create a job, and start it unless `start` is false. `mode`: `dry_run` simulates only; "
+    "`backfill` simulates the `days` before now and replays them at max pace; `continuous` "
+    "starts when the job starts, as `busywork live` does (its first simulated day is that day in "
+    "the scenario's time zone, nobody acts before that moment, and `days` run from then), and "
+    "replays each event as it happens."
+)
+
+
+@post("/jobs", sync_to_thread=True, status_code=201, responses=errors(400, 413, 422),
+      description=CREATE_JOB)  # fmt: skip
 def create_job(request: Request, data: JSONBody[JobSpec]) -> JobView:
     return runner_of(request).create(data)
 

@@ -7,6 +7,7 @@ is its run folder's name under the data directory.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,16 +18,19 @@ from pathlib import Path
 import msgspec
 
 from adapters.web import store
+from adapters.web.figures import job_warnings, replay_progress
 from adapters.web.job import Job, JobContext
 from adapters.web.llm import open_for_new_job
 from adapters.web.scheduler import Scheduler
-from adapters.web.spec import FieldError, JobSpec, check, resolve_scenario
+from adapters.web.spec import FieldError, JobSpec, check, check_asana, resolve_scenario
 from adapters.web.store import FINAL, JobState, ReplayCounters
 from engine import run as runs
 from engine.backfill import backfill_scenario
 from engine.calendar import origin_of
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
+
+log = logging.getLogger("busywork.web")
 
 
 class NotFound(BusyworkError):
@@ -94,17 +98,29 @@ class JobRunner:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def open(self) -> None:
-        """Load the jobs under the data directory; carry on with those that were running."""
+        """Load the jobs under the data directory; carry on with those that were running.
+
+        A job whose files cannot be read is left out, with a warning in the server's log: its
+        job.json is the only record of what it was asked to do, so showing it would mean making
+        that up. Fixed (or removed), it is back at the next start (a running one carries on).
+        A running job this server lacks a setting for (its tokens file) waits, paused, and
+        carries on at the start of a server that has it."""
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         for run_dir in store.find_jobs(self.config.data_dir):
             try:
                 job = Job(run_dir, store.load(run_dir), self._ctx)
-            except (BusyworkError, msgspec.DecodeError, OSError):
-                continue  # not ours to fix; the folder stays as it is
+            except (BusyworkError, OSError) as exc:
+                log.warning("job %s not loaded (its folder is left as it is): %s",
+                            run_dir.name, exc)  # fmt: skip
+                continue
             if job.id not in self.config.live_sandbox_runs:
                 job.forget_sandbox_link()
             with self._lock:
                 self._jobs[job.id] = job
+            lacking = self._lacking(job)
+            if job.state.status == "running" and lacking:
+                log.warning("job %s waits, paused: %s", job.id, lacking)
+            job.wait_for_server(lacking)
             if job.state.status == "running":
                 job.start()
 
@@ -177,6 +193,7 @@ class JobRunner:
 
     def start(self, job_id: str) -> JobView:
         job = self._need(job_id, ("pending",), "start")
+        self._refuse_lacking(job, "start")
         job.start()
         return self.view(job_id)
 
@@ -185,7 +202,9 @@ class JobRunner:
         return self.view(job_id)
 
     def resume(self, job_id: str) -> JobView:
-        self._need(job_id, ("paused",), "resume").resume()
+        job = self._need(job_id, ("paused",), "resume")
+        self._refuse_lacking(job, "resume")
+        job.resume()
         return self.view(job_id)
 
     def stop(self, job_id: str) -> JobView:
@@ -220,6 +239,24 @@ class JobRunner:
             )
         return job
 
+    def _lacking(self, job: Job) -> str:
+        """What this server lacks to run the job ("" when nothing): its target is Asana and the
+        server was started without the tokens file, or one without a person or an --allow-url
+        the job needs. A server started with them runs it."""
+        spec = job.state.spec
+        if spec.target.kind != "asana" or job.state.status in FINAL:
+            return ""
+        try:
+            check_asana(spec.target, job.manifest.scenario, self.token_keys(),
+                        self.config.token_urls)  # fmt: skip
+        except BusyworkError as exc:  # a FieldError, or a tokens file it cannot read
+            return str(exc)
+        return ""
+
+    def _refuse_lacking(self, job: Job, action: str) -> None:
+        if lacking := self._lacking(job):
+            raise Conflict(f"job {job.id!r} cannot {action} on this server: {lacking}")
+
     def _step_failed(self, key: str, exc: BaseException) -> None:
         with self._lock:
             job = self._jobs.get(key)
@@ -235,12 +272,11 @@ class JobRunner:
         spec = state.spec
         progress = None
         if not spec.forever:
-            progress = min(1.0, state.sim_seconds / (scenario.days * 86400.0))
+            progress = job.span.progress(state.sim_seconds)
             # The clock may stop short of the end (nobody acts in the last hours), and a job may
             # fail after its simulation, in the replay: a complete run is all simulated.
             if state.status == "completed" or job.manifest.status == "complete":
                 progress = 1.0
-        warnings = list(state.warnings) + replay_warnings(state.replay)
         llm_calls, llm_cost = _llm(job.run_dir)
         started = state.sim_seconds > 0 or state.events > 0
         return JobView(
@@ -252,8 +288,8 @@ class JobRunner:
             simulated_now=(origin_of(scenario) + timedelta(seconds=int(state.sim_seconds))
                            if started else None),
             progress=round(progress, 4) if progress is not None else None,
-            replay_progress=_replay_progress(state),
-            people=len(scenario.people), error=state.error, warnings=warnings,
+            replay_progress=replay_progress(state),
+            people=len(scenario.people), error=state.error, warnings=job_warnings(state),
             replay=state.replay, llm_calls=llm_calls, llm_cost_usd=llm_cost, spec=spec,
         )  # fmt: skip
 
@@ -268,34 +304,6 @@ class JobRunner:
         with self._lock:
             jobs = list(self._jobs.values())
         return [x for job in jobs for x in list(job.live.delivery)]
-
-
-def replay_warnings(replay: ReplayCounters | None) -> list[str]:
-    """What the replay's figures warn of: events that did not reach the target as they are."""
-    if replay is None:
-        return []
-    warnings = []
-    if replay.invalid_tokens:
-        warnings.append("invalid tokens: " + ", ".join(replay.invalid_tokens))
-    if replay.rate_limited:
-        warnings.append(f"rate limited {replay.rate_limited} times")
-    outcomes = [f"{n} {what}" for n, what in ((replay.skipped, "skipped"), (replay.failed,
-                "failed"), (replay.parked, "parked (sent again next time)")) if n]  # fmt: skip
-    if outcomes:
-        first = f"; first: {replay.first_problem}" if replay.first_problem else ""
-        warnings.append("events not applied at the target: " + ", ".join(outcomes) + first)
-    if replay.deferred:
-        warnings.append(f"{replay.deferred} events not sent yet (the replay stopped, or their "
-                        "actor has no usable token); the next replay sends them")  # fmt: skip
-    return warnings
-
-
-def _replay_progress(state: JobState) -> float | None:
-    replay = state.replay
-    if replay is None or state.spec.target.kind == "none" or state.events <= 0:
-        return None
-    settled = max(replay.settled, replay.applied + replay.failed + replay.skipped)
-    return round(min(1.0, settled / state.events), 4)
 
 
 def _llm(run_dir: Path) -> tuple[int, float | None]:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from adapters.web.span import Span, run_span
 from engine import events as ev
 from engine.content import ContentSource
 from engine.content.templates import TemplateSource
@@ -34,9 +35,11 @@ class SteppedSim:
         *,
         forever: bool,
         content: ContentSource | None = None,
+        span: Span | None = None,
     ) -> None:
         self.run_dir = Path(run_dir)
         self.manifest = manifest
+        self.span = span or run_span(self.run_dir, manifest, forever=forever)  # what to simulate
         self.log = FileLog(self.run_dir)
         self.on_event: OnEvent | None = None
         # Wall time (monotonic) that the event being emitted was due at; None when unpaced.
@@ -47,7 +50,8 @@ class SteppedSim:
             self._durable = self.log.last_seq
             self._existing = self.log.read_lines(1) if self._durable else iter(())
             self.world = Organisation(resolve(manifest.scenario), content or TemplateSource(),
-                                      self._sink, forever=forever)  # fmt: skip
+                                      self._sink, forever=forever,
+                                      quiet=self.span.quiet)  # fmt: skip
             self.world.start()
             self._catch_up()
         except BaseException:
@@ -95,11 +99,12 @@ class SteppedSim:
 
     @property
     def done(self) -> bool:
-        return self.world.env.peek() >= self.world.horizon
+        return self.world.env.peek() >= self.span.end
 
     def pace(self, speed: float, sim_from: float | None = None) -> None:
-        """Tie the simulated clock to the wall clock from now on: `sim_from` is now."""
-        start = self.now if sim_from is None else max(sim_from, self.now)
+        """Tie the simulated clock to the wall clock from now on: `sim_from` is now (never before
+        the span's start: nobody acts before it)."""
+        start = max(self.now, self.span.start, sim_from or 0.0)
         self._anchor, self._speed = (time.monotonic(), start), speed
 
     def unpace(self) -> float:
@@ -117,7 +122,7 @@ class SteppedSim:
     def due_wall(self) -> float:
         """When (monotonic) the next SimPy event is due on the paced clock; inf when done."""
         nxt = self.world.env.peek()
-        if nxt >= self.world.horizon or self._anchor is None:
+        if nxt >= self.span.end or self._anchor is None:
             return math.inf
         wall0, sim0 = self._anchor
         return wall0 + (nxt - sim0) / self._speed
@@ -125,7 +130,7 @@ class SteppedSim:
     def advance_to(self, sim_seconds: float) -> None:
         """Run every SimPy event before `sim_seconds`, then make the new lines visible."""
         env = self.world.env
-        until = min(sim_seconds, self.world.horizon)
+        until = min(sim_seconds, self.span.end)
         # Step rather than env.run(until=...): run leaves its stop event in the queue, and
         # peek() would then report it as the next thing due.
         step, peek = env.step, env.peek
@@ -140,7 +145,7 @@ class SteppedSim:
     # -- ending --------------------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Mark the run complete in its manifest (all of scenario.days were simulated)."""
+        """Mark the run complete in its manifest (all of its span was simulated)."""
         self.log.flush()
         m = self.manifest
         m.status, m.events = "complete", self.world.seq

@@ -210,15 +210,17 @@ def check(
     if spec.mode == "continuous" and speed is None:
         raise FieldError("speed", "max: a continuous job is paced; expected realtime or a number")
     if kind == "asana":
-        _check_asana(spec.target, scenario, token_keys, token_urls)
+        check_asana(spec.target, scenario, token_keys, token_urls)
     elif spec.target.tokens:
         raise FieldError("target.tokens", f"tokens are only used with target asana, not {kind}")
     return speed
 
 
-def _check_asana(
+def check_asana(
     target: TargetSpec, scenario: sc.Scenario, token_keys: set[str] | None, token_urls
 ) -> None:
+    """What an asana target needs of the server: its tokens file, the people the job maps in
+    it, and leave to send their tokens to the target's URL."""
     if token_keys is None:
         raise FieldError(
             "target.kind", "asana: the server has no tokens file (start it with --tokens FILE)"

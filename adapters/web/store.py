@@ -13,6 +13,7 @@ from typing import Literal
 import msgspec
 
 from adapters.web.spec import JobSpec
+from engine.errors import BusyworkError
 from engine.files import replace_json
 
 JOB_FILE = "job.json"
@@ -29,6 +30,7 @@ class ReplayCounters(msgspec.Struct, kw_only=True):
     applied: int = 0
     failed: int = 0
     skipped: int = 0
+    # The target failed for now (sent again by the next replay): the latest replay's figure.
     parked: int = 0
     requests: int = 0
     retries: int = 0
@@ -38,6 +40,10 @@ class ReplayCounters(msgspec.Struct, kw_only=True):
     # Not sent yet (the replay was stopped, or the actor has no usable token): the next replay
     # sends them. The latest replay's figure, not a sum: deferred events are sent again.
     deferred: int = 0
+    # The rest of the log: events no replay has sent yet (written since the latest replay read,
+    # or past where it stopped). applied + failed + skipped + parked + deferred + not_read is
+    # the job's events.
+    not_read: int = 0
     # Events the target has dealt with for good (applied, failed or skipped), those its
     # checkpoint had from earlier replays included: the replay's progress through the log.
     settled: int = 0
@@ -62,6 +68,9 @@ class JobState(msgspec.Struct, kw_only=True):
     error: str = ""
     warnings: list[str] = []
     replay: ReplayCounters | None = None
+    # Why a job that was running waits, paused: the server was started without a setting it
+    # needs (its tokens file). A server started with it carries on with the job.
+    waiting: str = ""
 
 
 _decoder = msgspec.json.Decoder(JobState)
@@ -76,7 +85,15 @@ def save(run_dir: Path, state: JobState) -> None:
 
 
 def load(run_dir: Path) -> JobState:
-    return _decoder.decode(job_path(run_dir).read_bytes())
+    path = job_path(run_dir)
+    try:
+        return _decoder.decode(path.read_bytes())
+    except OSError as exc:
+        raise BusyworkError(f"{path}: cannot read the job file: {exc.strerror or exc}") from None
+    except msgspec.DecodeError as exc:  # not JSON, or JSON of the wrong shape
+        raise BusyworkError(
+            f"{path}: damaged job file: {exc}; expected the JSON busywork serve writes"
+        ) from None
 
 
 def find_jobs(data_dir: Path) -> list[Path]:

@@ -38,9 +38,11 @@ IDLE_SECONDS = 8.0
 # the target case runs busy at a tenth of it (still 12x a real team). BUSYWORK_BENCH_TARGET_SPEED.
 TARGET_SPEED = float(os.environ.get("BUSYWORK_BENCH_TARGET_SPEED", "12"))
 
-# Origin = midnight in Los Angeles = 09:00 in Berlin: the team starts work at once.
+# Continuous jobs start now (as `busywork live` does): a team at work round the clock, every day,
+# so the bench measures the same whatever the hour and weekday it runs at.
 PEOPLE = [{"name": f"Person {i}", "role": "manager" if i < 2 else "individual_contributor",
-           "timezone": "Europe/Berlin", "hours": "global"} for i in range(12)]  # fmt: skip
+           "timezone": "Europe/Berlin", "hours": "00:00-24:00", "days_off": []}
+          for i in range(12)]  # fmt: skip
 SCENARIO = {"holidays": {"country": ""}, "people": PEOPLE, "activity": "high"}
 
 
