@@ -26,6 +26,9 @@ LAST_DAY = date(9000, 12, 31)
 _MACHINE_ZONES = ("localtime", "posixrules")
 _MACHINE_ZONE_TREES = ("posix/", "right/")
 MAX_ENUM_OPTIONS = 500  # Asana's cap per enum field
+# Asana's spec: a portfolio has "like projects, a maximum of 20 custom fields". Every project
+# of a run gets all of its fields, so a scenario may declare no more.
+MAX_CUSTOM_FIELDS_PER_PROJECT = 20
 # Asana refuses a custom field named like a built-in task property ("such as `Due Date` or
 # `Assignee`", its spec says, without a full list): these are the ones its task list shows.
 # Compared ignoring letter case and repeated spaces.
@@ -147,8 +150,14 @@ def check_workspace(workspace: Workspace) -> None:
     check_range(f"{w}.dependency_probability", workspace.dependency_probability, 0, 1)
     check_range(f"{w}.approval_share", workspace.approval_share, 0, 1)
     check_range(f"{w}.milestones_per_project", workspace.milestones_per_project, 0, 10)
+    fields = workspace.custom_fields or ()
+    if len(fields) > MAX_CUSTOM_FIELDS_PER_PROJECT:
+        raise InvalidInput(
+            f"{w}.custom_fields: {len(fields)} fields; expected at most "
+            f"{MAX_CUSTOM_FIELDS_PER_PROJECT}, Asana's limit per project"
+        )
     names: set[str] = set()
-    for i, spec in enumerate(workspace.custom_fields or ()):
+    for i, spec in enumerate(fields):
         where = f"{w}.custom_fields[{i}]"
         if not spec.name.strip():
             raise InvalidInput(f"{where}.name: must not be empty")

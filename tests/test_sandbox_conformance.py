@@ -326,6 +326,9 @@ def _exercise_workspace_routes(sb) -> None:
                                                       "color": "dark-blue", "public": True}}))  # fmt: skip
     s.post(f"{b}/portfolios/{pf['gid']}/addItem", json={"data": {"item": p["gid"]}})
     s.get(f"{b}/portfolios/{pf['gid']}/items")
+    s.post(f"{b}/portfolios/{pf['gid']}/addCustomFieldSetting",
+           json={"data": {"custom_field": prio["gid"], "is_important": True}})  # fmt: skip
+    s.get(f"{b}/portfolios/{pf['gid']}/custom_field_settings")
     s.get(f"{b}/portfolios", params={"workspace": ws, "owner": "me"})
     su = ok(s.post(f"{b}/status_updates", json={"data": {"parent": pf["gid"],
                                                           "status_type": "at_risk", "text": "t"}}))  # fmt: skip

@@ -343,25 +343,26 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
 
     def _project_created(self, e: ev.ProjectCreated, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)
-        data: dict[str, Any] = {"name": e.name, "notes": e.notes, "workspace": self.workspace,
-                                "default_view": "board"}  # fmt: skip
+        data: dict[str, Any] = {"name": e.name, "notes": e.notes, "default_view": "board"}
         team = self._project_team(key, e)
-        if team:
-            data["team"] = team
+        # Made in its team with createProjectForTeam: `team` in a POST /projects body is
+        # deprecated (Asana-Change). Without a team (no organization), in the workspace.
+        where = f"/teams/{team}/projects" if team else "/projects"
+        if not team:
+            data["workspace"] = self.workspace
         if owner := self._user(ids, e.owner):
             data["owner"] = owner
         if e.due_on:
             data["due_on"] = self._day(e.due_on)
 
         def find(window: Window) -> str | None:  # Asana does not say who made a project
-            where = f"/teams/{team}/projects" if team else "/projects"
             params = {"opt_fields": "name,created_at", "archived": "false"}
             if not team:
                 params["workspace"] = self.workspace
             items = self.client.pages(key, where, params)
             return self._adopt(ids, items, lambda p: p.get("name") == e.name, window)
 
-        project = self._create(key, "/projects", data, find, self._window(ids, e.seq), uncertain)
+        project = self._create(key, where, data, find, self._window(ids, e.seq), uncertain)
         self._project_extras(key, ids, e, project, uncertain)
         return {e.project: project}
 

@@ -1,4 +1,4 @@
-"""Custom fields: workspace definitions, project settings, and typed values on tasks.
+"""Custom fields: workspace definitions and typed values on tasks (settings: api_field_settings).
 
 A premium feature: on the free plan creating fields, options and settings, and setting values
 on tasks, answer 402 (reading what is there does not). A field's name must be unique in the
@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
+from adapters.asana.sandbox.api_field_settings import field_gids
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import (
     CustomField,
-    CustomFieldSetting,
     EnumOption,
     Project,
     Workspace,
@@ -159,53 +159,6 @@ def create_enum_option(call: Call, custom_field_gid: str) -> Answer:
     return call.one("enum_option", option, status=201)  # type: ignore[arg-type]
 
 
-SETTING_SPEC: dict[str, v.Checker] = {
-    "custom_field": v.ref("custom_field"),
-    "is_important": v.boolean,
-    "insert_before": v.ref("custom_field"),
-    "insert_after": v.ref("custom_field"),
-}
-
-
-def add_custom_field_setting(call: Call, project_gid: str) -> Answer:
-    call.allow_query()
-    require_paid(call, CUSTOM_FIELDS)
-    project = call.store.require("project", project_gid, Project)
-    data = call.data(SETTING_SPEC, required=("custom_field",))
-    on_project = project_field_gids(call, project)
-    if data["custom_field"] in on_project:
-        raise bad_request(f"data.custom_field: '{data['custom_field']}' is already on this project")
-    if "insert_before" in data and "insert_after" in data:
-        raise bad_request("data.insert_before: send insert_before or insert_after, not both")
-    setting = CustomFieldSetting(gid=call.store.new_gid(), parent=project.gid,
-                                 custom_field=data["custom_field"],
-                                 is_important=data.get("is_important", False))  # fmt: skip
-    position = len(project.custom_field_settings)
-    for key, offset in (("insert_before", 0), ("insert_after", 1)):
-        if key in data:
-            if data[key] not in on_project:
-                raise bad_request(f"data.{key}: custom field '{data[key]}' is not on this project")
-            position = on_project.index(data[key]) + offset
-    project.custom_field_settings.insert(position, setting.gid)
-    call.store.put("custom_field_setting", setting)
-    call.store.put("project", project)
-    return call.one("custom_field_setting", setting)
-
-
-def list_custom_field_settings(call: Call, project_gid: str) -> Answer:
-    call.allow_query(paged=True)
-    project = call.store.require("project", project_gid, Project)
-    settings = [
-        call.store.records["custom_field_setting"][g] for g in project.custom_field_settings
-    ]
-    return call.many("custom_field_setting", settings)
-
-
-def project_field_gids(call: Call, project: Project) -> list[str]:
-    settings = (call.store.get("custom_field_setting", g) for g in project.custom_field_settings)
-    return [s.custom_field for s in settings if isinstance(s, CustomFieldSetting)]
-
-
 # -- values on tasks ---------------------------------------------------------------------------
 
 
@@ -252,7 +205,7 @@ def check_fields_on_projects(call: Call, values: dict[str, Any], projects: list[
     """Asana accepts values only for fields set on one of the task's projects."""
     allowed: set[str] = set()
     for gid in projects:
-        allowed.update(project_field_gids(call, call.store.require("project", gid, Project)))
+        allowed.update(field_gids(call.store, call.store.require("project", gid, Project)))
     for gid in values:
         if gid not in allowed:
             raise bad_request(

@@ -1,6 +1,6 @@
 """Portfolios: a paid feature. On the free plan every portfolio call answers 402.
 
-Deleting a portfolio takes its status updates with it; its projects stay (a portfolio only
+Deleting a portfolio takes its status updates and custom field settings with it; its projects stay (a portfolio only
 lists them), so a portfolio may be deleted while it still holds projects.
 """
 
@@ -68,6 +68,8 @@ def delete_portfolio(call: Call, portfolio_gid: str) -> Answer:
     portfolio = _portfolio(call, portfolio_gid)
     for gid in portfolio.status_updates:
         call.store.delete("status_update", gid)
+    for gid in portfolio.custom_field_settings:
+        call.store.delete("custom_field_setting", gid)
     call.store.delete("portfolio", portfolio.gid)
     return call.empty()
 

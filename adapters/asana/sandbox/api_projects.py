@@ -1,4 +1,4 @@
-"""Projects and sections."""
+"""Projects (their sections: api_sections)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
-from adapters.asana.sandbox.model import Project, Section, Task, Team, Workspace
-from adapters.asana.sandbox.ops import insert, place_in_section, project_tasks
+from adapters.asana.sandbox.model import Project, Section, Team, Workspace
+from adapters.asana.sandbox.ops import project_tasks
 
 COLORS = [
     "dark-pink",
@@ -47,6 +47,23 @@ PROJECT_UPDATE_SPEC: dict[str, v.Checker] = {
 }
 PROJECT_CREATE_SPEC = {**PROJECT_UPDATE_SPEC, "workspace": v.ref("workspace")}
 _PROJECT_ATTRS = set(PROJECT_UPDATE_SPEC) - {"due_date"}
+# The spec on createProject: "The `team` parameter and the `private_to_team` value for
+# `privacy_setting` are deprecated. When either is included in the request, the `Asana-Change`
+# response header will indicate an affected deprecation" (updateProject says the same of
+# `team`). It names no change: the name and link are the sandbox's own, in the header's
+# documented form (name=...;info=...;affected=true).
+TEAM_DEPRECATION = (
+    "name=project_team_parameter;info=https://developers.asana.com/reference/createmembership;"
+    "affected=true"
+)
+
+
+def _project_data(call: Call, spec: dict[str, v.Checker]) -> dict[str, Any]:
+    """The request's project fields; a deprecated one is flagged as Asana flags it."""
+    data = call.data(spec)
+    if "team" in data or data.get("privacy_setting") == "private_to_team":
+        call.headers["Asana-Change"] = TEAM_DEPRECATION
+    return data
 
 
 def _project_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +103,7 @@ def _create(call: Call, data: dict[str, Any], workspace: str, team: str | None) 
 
 def create_project(call: Call) -> Answer:
     call.allow_query()
-    data = call.data(PROJECT_CREATE_SPEC)
+    data = _project_data(call, PROJECT_CREATE_SPEC)
     team = data.pop("team", None)
     workspace = data.pop("workspace", None)
     if team is None and workspace is None:
@@ -102,14 +119,14 @@ def create_project(call: Call) -> Answer:
 def create_project_in_workspace(call: Call, workspace_gid: str) -> Answer:
     call.allow_query()
     call.store.require("workspace", workspace_gid, Workspace)
-    data = call.data(PROJECT_UPDATE_SPEC)
+    data = _project_data(call, PROJECT_UPDATE_SPEC)
     return _create(call, data, workspace_gid, data.pop("team", None))
 
 
 def create_project_in_team(call: Call, team_gid: str) -> Answer:
     call.allow_query()
     team = call.store.require("team", team_gid, Team)
-    data = call.data({k: c for k, c in PROJECT_UPDATE_SPEC.items() if k != "team"})
+    data = _project_data(call, {k: c for k, c in PROJECT_UPDATE_SPEC.items() if k != "team"})
     return _create(call, data, team.workspace, team.gid)
 
 
@@ -153,7 +170,7 @@ def get_project(call: Call, project_gid: str) -> Answer:
 def update_project(call: Call, project_gid: str) -> Answer:
     call.allow_query()
     project = call.store.require("project", project_gid, Project)
-    data = _project_fields(call.data(PROJECT_UPDATE_SPEC))
+    data = _project_fields(_project_data(call, PROJECT_UPDATE_SPEC))
     for key, value in data.items():
         setattr(project, key, value)
     project.modified_at = call.now
@@ -173,109 +190,7 @@ def delete_project(call: Call, project_gid: str) -> Answer:
         store.delete("section", gid)
     for gid in project.status_updates:
         store.delete("status_update", gid)
+    for gid in project.custom_field_settings:
+        store.delete("custom_field_setting", gid)
     store.delete("project", project.gid)
     return call.empty()
-
-
-# -- sections ----------------------------------------------------------------------------------
-
-SECTION_SPEC: dict[str, v.Checker] = {
-    "name": v.name,
-    "insert_before": v.ref("section"),
-    "insert_after": v.ref("section"),
-}
-
-
-def _neighbours(
-    data: dict[str, Any], siblings: list[str], what: str
-) -> tuple[str | None, str | None]:
-    before, after = data.get("insert_before"), data.get("insert_after")
-    if before is not None and after is not None:
-        raise bad_request("data.insert_before: send insert_before or insert_after, not both")
-    for key, gid in (("insert_before", before), ("insert_after", after)):
-        if gid is not None and gid not in siblings:
-            raise bad_request(f"data.{key}: {what} '{gid}' is not in this section/project")
-    return before, after
-
-
-def create_section(call: Call, project_gid: str) -> Answer:
-    call.allow_query()
-    project = call.store.require("project", project_gid, Project)
-    data = call.data(SECTION_SPEC, required=("name",))
-    before, after = _neighbours(data, project.sections, "section")
-    section = Section(gid=call.store.new_gid(), name=data["name"], project=project.gid,
-                      created_at=call.now)  # fmt: skip
-    insert(project.sections, section.gid, before, after)
-    call.store.put("section", section)
-    call.store.put("project", project)
-    return call.one("section", section, status=201)
-
-
-def list_sections(call: Call, project_gid: str) -> Answer:
-    call.allow_query(paged=True)
-    project = call.store.require("project", project_gid, Project)
-    return call.many("section", [call.store.records["section"][g] for g in project.sections])
-
-
-def get_section(call: Call, section_gid: str) -> Answer:
-    call.allow_query()
-    return call.one("section", call.store.require("section", section_gid, Section))
-
-
-def update_section(call: Call, section_gid: str) -> Answer:
-    call.allow_query()
-    section = call.store.require("section", section_gid, Section)
-    project = call.store.require("project", section.project, Project)
-    data = call.data(SECTION_SPEC, required=("name",))
-    before, after = _neighbours(data, project.sections, "section")
-    section.name = data["name"]
-    if before or after:
-        project.sections.remove(section.gid)
-        insert(project.sections, section.gid, before, after)
-        call.store.put("project", project)
-    call.store.put("section", section)
-    return call.one("section", section)
-
-
-def delete_section(call: Call, section_gid: str) -> Answer:
-    call.allow_query()
-    section = call.store.require("section", section_gid, Section)
-    project = call.store.require("project", section.project, Project)
-    if section.tasks:
-        raise bad_request(f"section {section_gid}: only an empty section can be deleted")
-    if len(project.sections) == 1:
-        raise bad_request(f"section {section_gid}: the last section of a project cannot be deleted")
-    project.sections.remove(section.gid)
-    call.store.put("project", project)
-    call.store.delete("section", section.gid)
-    return call.empty()
-
-
-def add_task_to_section(call: Call, section_gid: str) -> Answer:
-    call.allow_query()
-    section = call.store.require("section", section_gid, Section)
-    spec = {"task": v.ref("task"), "insert_before": v.ref("task"), "insert_after": v.ref("task")}
-    data = call.data(spec, required=("task",))
-    siblings = [g for g in section.tasks if g != data["task"]]
-    before, after = _neighbours(data, siblings, "task")
-    if before is None and after is None and siblings:
-        before = siblings[0]  # Asana inserts at the top of the section by default
-    task = call.store.require("task", data["task"], Task)
-    place_in_section(call, task, section, before, after)
-    return call.empty()
-
-
-def list_section_tasks(call: Call, section_gid: str) -> Answer:
-    call.allow_query("completed_since", paged=True)
-    section = call.store.require("section", section_gid, Section)
-    tasks = [call.store.records["task"][g] for g in section.tasks]
-    return call.many("task", _completed_since(call, tasks))
-
-
-def _completed_since(call: Call, tasks: list[Any]) -> list[Any]:
-    since = call.query.get("completed_since")
-    if since is None:
-        return tasks
-    if since == "now":
-        return [t for t in tasks if not t.completed]
-    return [t for t in tasks if not t.completed or (t.completed_at or "") >= since]

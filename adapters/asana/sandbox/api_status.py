@@ -10,14 +10,17 @@ from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Portfolio, Project, StatusUpdate
 from adapters.asana.sandbox.plans import require_paid
 
-PROJECT_STATUS_TYPES = ("on_track", "at_risk", "off_track", "on_hold", "complete")
-GOAL_STATUS_TYPES = ("achieved", "partial", "missed", "dropped")
+# The spec (StatusUpdateBase.status_type) lists the same six for projects and portfolios;
+# the rest of its enum is for goals only.
+PROJECT_STATUS_TYPES = ("on_track", "at_risk", "off_track", "on_hold", "complete", "dropped")
+GOAL_ONLY_STATUS_TYPES = ("achieved", "partial", "missed")
 
 
 def _status_type(path: str, value: Any, lookup: v.Lookup) -> str:
-    if value in GOAL_STATUS_TYPES:
+    if value in GOAL_ONLY_STATUS_TYPES:
         raise bad_request(
-            f"{path}: {value!r} applies to goals; a project takes {', '.join(PROJECT_STATUS_TYPES)}"
+            f"{path}: {value!r} applies to goals; a project or portfolio takes "
+            f"{', '.join(PROJECT_STATUS_TYPES)}"
         )
     return v.one_of(*PROJECT_STATUS_TYPES)(path, value, lookup)
 

@@ -111,14 +111,12 @@ class SandboxApp:
                 return DROP
             if fault == "slow":
                 self.stopping.wait(self.slow_seconds)
-            status, body = self._handle(request, token, user_gid)
-            if fault == "lost":
-                return DROP
-            return Response(status, _ENCODER.encode(body))
+            response = self._handle(request, token, user_gid)
+            return DROP if fault == "lost" else response
         finally:
             self.limiter.leave(token, write)
 
-    def _handle(self, request: Request, token: str, user_gid: str) -> Answer:
+    def _handle(self, request: Request, token: str, user_gid: str) -> Response:
         path = request.path[len(API_PREFIX) :].rstrip("/") or "/"
         call = Call(
             store=self.store,
@@ -132,10 +130,14 @@ class SandboxApp:
         with self.store.lock:
             try:
                 if request.method == "POST" and path == "/batch":
-                    return run_batch(call, self._execute, lambda n: self.limiter.charge(token, n))
-                return self._execute(call)
+                    status, body = run_batch(
+                        call, self._execute, lambda n: self.limiter.charge(token, n)
+                    )
+                else:
+                    status, body = self._execute(call)
             finally:
                 self.store.commit()
+        return Response(status, _ENCODER.encode(body), headers=call.headers)
 
     def _execute(self, call: Call) -> Answer:
         try:

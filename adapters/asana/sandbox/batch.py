@@ -65,11 +65,12 @@ def run_batch(
     charge(len(actions) - 1)  # the batch request itself paid for one
     results = []
     for action in actions:
+        action_call = _action_call(call, action)
         try:
-            status, body = execute(_action_call(call, action))
+            status, body = execute(action_call)
         except ApiError as err:
             status, body = err.status, {"errors": [{"message": err.message}]}
-        results.append({"status_code": status, "headers": {}, "body": body})
+        results.append({"status_code": status, "headers": action_call.headers, "body": body})
     return 200, {"data": results}
 
 

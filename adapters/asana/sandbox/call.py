@@ -42,6 +42,7 @@ class Call:
     body: bytes | None = None  # raw JSON; or ``envelope`` already parsed (batch actions)
     envelope: Any = None
     now: str = field(default_factory=now_iso)
+    headers: dict[str, str] = field(default_factory=dict)  # response headers to send
 
     # -- input -------------------------------------------------------------------------------
 

@@ -146,7 +146,7 @@ class CustomField(Record, kw_only=True):
 
 
 class CustomFieldSetting(Record, kw_only=True):
-    parent: str  # a project
+    parent: str  # a project or a portfolio
     custom_field: str
     is_important: bool = False
 
@@ -175,6 +175,7 @@ class Portfolio(Record, kw_only=True):
     members: list[str] = msgspec.field(default_factory=list)
     status_updates: list[str] = msgspec.field(default_factory=list)
     current_status_update: str | None = None
+    custom_field_settings: list[str] = msgspec.field(default_factory=list)
 
 
 class OooEntry(Record, kw_only=True):

@@ -110,6 +110,16 @@ def _parent_kind(update: StatusUpdate, viewer: Viewer) -> str:
     return "portfolio" if viewer.store.get("portfolio", update.parent) else "project"
 
 
+def _is_organization(workspace: Any, viewer: Viewer) -> bool:
+    """Only organizations have teams (the spec: "In an organization, you can group your
+    projects into teams"), so a workspace with a team is one."""
+    return any(getattr(t, "workspace", None) == workspace.gid for t in viewer.store.all("team"))
+
+
+def _on_portfolio(setting: CustomFieldSetting, viewer: Viewer) -> bool:
+    return viewer.store.get("portfolio", setting.parent) is not None
+
+
 def _enum_options(field: CustomField, _: Viewer) -> Any:
     if field.resource_subtype != "enum":
         return MISSING
@@ -164,7 +174,7 @@ FIELDS: dict[str, dict[str, Getter]] = {
              "workspaces": lambda rec, v: [] if rec.outside else [
                  Ref("workspace", v.store.workspace.gid)]},
     "workspace": {**_BASE, "resource_type": _const("workspace"), "name": _attr("name"),
-                  "email_domains": _const([]), "is_organization": _const(False)},
+                  "email_domains": _const([]), "is_organization": _is_organization},
     "team": {**_BASE, "resource_type": _const("team"), "name": _attr("name"),
              "organization": _ref("workspace", "workspace"), "description": _attr("description"),
              "html_description": _html("description"), "visibility": _attr("visibility"),
@@ -250,8 +260,10 @@ FIELDS: dict[str, dict[str, Getter]] = {
     "enum_option": {**_BASE, "resource_type": _const("enum_option"), "name": _attr("name"),
                     "enabled": _attr("enabled"), "color": _attr("color")},
     "custom_field_setting": {**_BASE, "resource_type": _const("custom_field_setting"),
-                             "project": _ref("project", "parent"),
-                             "parent": _ref("project", "parent"),
+                             "project": lambda rec, v: (
+                                 MISSING if _on_portfolio(rec, v) else Ref("project", rec.parent)),
+                             "parent": lambda rec, v: Ref(
+                                 "portfolio" if _on_portfolio(rec, v) else "project", rec.parent),
                              "is_important": _attr("is_important"),
                              "custom_field": _ref("custom_field", "custom_field")},
     "tag": {**_BASE, "resource_type": _const("tag"), "name": _attr("name"),
@@ -262,7 +274,7 @@ FIELDS: dict[str, dict[str, Getter]] = {
                   "archived": _attr("archived"), "color": _attr("color"),
                   "start_on": _attr("start_on"), "due_on": _attr("due_on"),
                   "default_access_level": _const("editor"), "created_at": _attr("created_at"),
-                  "created_by": _ref("user", "created_by"), "custom_field_settings": _const([]),
+                  "created_by": _ref("user", "created_by"), "custom_field_settings": _refs("custom_field_setting", "custom_field_settings"),
                   "current_status_update": _ref("status_update", "current_status_update"),
                   "custom_fields": _const([]), "members": _refs("user", "members"),
                   "owner": _ref("user", "owner"), "workspace": _ref("workspace", "workspace"),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from adapters.asana.sandbox import api_field_settings as settings
 from adapters.asana.sandbox import api_fields as fields
 from adapters.asana.sandbox import api_people as people
 from adapters.asana.sandbox import api_portfolios as portfolios
 from adapters.asana.sandbox import api_projects as projects
+from adapters.asana.sandbox import api_sections as sections
 from adapters.asana.sandbox import api_status as status
 from adapters.asana.sandbox import api_tags as tags
 from adapters.asana.sandbox import api_tasks as tasks
@@ -40,14 +42,14 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/projects/{project_gid}", projects.get_project),
     ("PUT", "/projects/{project_gid}", projects.update_project),
     ("DELETE", "/projects/{project_gid}", projects.delete_project),
-    ("GET", "/projects/{project_gid}/sections", projects.list_sections),
-    ("POST", "/projects/{project_gid}/sections", projects.create_section),
+    ("GET", "/projects/{project_gid}/sections", sections.list_sections),
+    ("POST", "/projects/{project_gid}/sections", sections.create_section),
     ("GET", "/projects/{project_gid}/tasks", tasks.list_project_tasks),
-    ("GET", "/sections/{section_gid}", projects.get_section),
-    ("PUT", "/sections/{section_gid}", projects.update_section),
-    ("DELETE", "/sections/{section_gid}", projects.delete_section),
-    ("POST", "/sections/{section_gid}/addTask", projects.add_task_to_section),
-    ("GET", "/sections/{section_gid}/tasks", projects.list_section_tasks),
+    ("GET", "/sections/{section_gid}", sections.get_section),
+    ("PUT", "/sections/{section_gid}", sections.update_section),
+    ("DELETE", "/sections/{section_gid}", sections.delete_section),
+    ("POST", "/sections/{section_gid}/addTask", sections.add_task_to_section),
+    ("GET", "/sections/{section_gid}/tasks", sections.list_section_tasks),
     ("GET", "/status_updates", status.list_status_updates),
     ("POST", "/status_updates", status.create_status_update),
     ("GET", "/status_updates/{status_update_gid}", status.get_status_update),
@@ -70,8 +72,10 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/custom_fields/{custom_field_gid}", fields.get_custom_field),
     ("POST", "/custom_fields/{custom_field_gid}/enum_options", fields.create_enum_option),
     ("GET", "/workspaces/{workspace_gid}/custom_fields", fields.list_workspace_custom_fields),
-    ("POST", "/projects/{project_gid}/addCustomFieldSetting", fields.add_custom_field_setting),
-    ("GET", "/projects/{project_gid}/custom_field_settings", fields.list_custom_field_settings),
+    ("POST", "/projects/{project_gid}/addCustomFieldSetting", settings.add_project_setting),
+    ("GET", "/projects/{project_gid}/custom_field_settings", settings.list_project_settings),
+    ("POST", "/portfolios/{portfolio_gid}/addCustomFieldSetting", settings.add_portfolio_setting),
+    ("GET", "/portfolios/{portfolio_gid}/custom_field_settings", settings.list_portfolio_settings),
     ("GET", "/tags", tags.list_tags),
     ("POST", "/tags", tags.create_tag),
     ("POST", "/workspaces/{workspace_gid}/tags", tags.create_tag_in_workspace),

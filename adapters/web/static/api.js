@@ -10,16 +10,32 @@ export class ApiError extends Error {
   }
 }
 
+// Once the user cancels the token prompt, requests stop asking (the job list polls every two
+// seconds: a prompt each time would lock the page) until allowTokenPrompt().
+let promptDeclined = false;
+
+export function allowTokenPrompt() {
+  promptDeclined = false;
+}
+
+function storedToken() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
 function headers(extra = {}) {
-  const token = sessionStorage.getItem(TOKEN_KEY);
+  const token = storedToken();
   return token ? { ...extra, Authorization: `Bearer ${token}` } : extra;
 }
 
 export async function api(method, path, body) {
+  const sent = storedToken();
   const init = { method, headers: headers(body ? { "Content-Type": "application/json" } : {}) };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(`/api${path}`, init);
-  if (response.status === 401 && askToken()) return api(method, path, body);
+  // A token entered while this request was under way is tried before asking again.
+  if (response.status === 401 && (storedToken() !== sent || askToken())) {
+    return api(method, path, body);
+  }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -30,8 +46,12 @@ export async function api(method, path, body) {
 }
 
 function askToken() {
+  if (promptDeclined) return false;
   const token = window.prompt("This server needs its API token (busywork serve --api-token):");
-  if (!token) return false;
+  if (!token || !token.trim()) {
+    promptDeclined = true;
+    return false;
+  }
   sessionStorage.setItem(TOKEN_KEY, token.trim());
   return true;
 }

@@ -1,7 +1,7 @@
 // The dashboard: job list (polled, updated in place), job page (live feed over SSE, charts,
 // controls), new-job form. Routes: "#" the list, "#job=ID" a job's page.
 
-import { api } from "./api.js";
+import { allowTokenPrompt, api } from "./api.js";
 import { askDelete } from "./dialog.js";
 import { setUpForm } from "./form.js";
 import { JobPage } from "./jobpage.js";
@@ -9,7 +9,7 @@ import { renderJobs } from "./jobs.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 2000;
-const app = { eventTypes: [], page: null };
+const app = { eventTypes: [], page: null, optionsLoaded: false };
 
 // Steer a job from its row or its page (`job`: what it knows of the job's name and status);
 // errors show where the action was asked for.
@@ -43,8 +43,10 @@ async function refreshJobs() {
     $("server-status").textContent = "";
   } catch (error) {
     $("server-status").textContent = `server: ${error.message}`;
+    if (error.status === 401) showPageProblem(error); // e.g. the server restarted with another token
     return;
   }
+  if (app.optionsLoaded) $("app-alert").hidden = true; // a token problem has been solved
   renderJobs($("jobs").tBodies[0], jobs, (id, action, job) => act(id, action, job, false));
   $("no-jobs").hidden = jobs.length > 0;
   const page = app.page;
@@ -56,37 +58,107 @@ async function refreshJobs() {
   }
 }
 
+// The job id in "#job=ID". A link mangled on its way (a bare "%", as in "#job=100%") cannot be
+// decoded: it is taken as written, and the job page then says there is no such job.
+function jobIdOf(hash) {
+  const match = /^#job=(.+)$/.exec(hash);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
 function route() {
-  const match = /^#job=(.+)$/.exec(location.hash);
+  const id = jobIdOf(location.hash);
   const hadFocus = $("job-section").contains(document.activeElement);
   if (app.page) app.page.close();
   app.page = null;
-  if (!match) {
+  if (id === null) {
     if (hadFocus) $("jobs-heading").focus(); // e.g. after deleting the job from its page
     return;
   }
   $("form-section").hidden = true;
-  app.page = new JobPage(decodeURIComponent(match[1]), app.eventTypes);
+  app.page = new JobPage(id, app.eventTypes);
   const page = app.page;
   page.open().then(() => { // keyboard and screen reader users land on the job's title
     if (app.page === page && page.state !== "closed") $("job-title").focus({ preventScroll: true });
   });
 }
 
-async function main() {
-  const options = await api("GET", "/options");
-  app.eventTypes = options.event_types;
+// A problem of the whole page (the server's options could not be loaded, or it wants an API
+// token it was not given) shows at the top, with a button that tries again: the job list and
+// job pages go on working where they can.
+function showPageProblem(error) {
+  const message = document.createElement("p");
+  const retry = document.createElement("button");
+  retry.type = "button";
+  if (error.status === 401) {
+    message.textContent = "This server needs its API token (busywork serve --api-token): " +
+      "without it, nothing can be shown.";
+    retry.textContent = "Enter the API token";
+  } else {
+    message.textContent =
+      `Could not load the server's options, which the new-job form needs: ${error.message}`;
+    retry.textContent = "Retry";
+  }
+  retry.addEventListener("click", retryStart);
+  const box = $("app-alert");
+  // The list asks every two seconds: the same problem again must not be read out again, nor
+  // take the focus off its button.
+  if (!box.hidden && box.firstChild && box.firstChild.textContent === message.textContent) return;
+  box.replaceChildren(message, retry);
+  box.hidden = false;
+}
+
+// The choices of the form and of the feed's type filter, once. Resolves to false when the
+// server could not give them (the page says why, and how to try again).
+async function loadOptions() {
+  if (app.optionsLoaded) return true;
+  let options;
+  try {
+    options = await api("GET", "/options");
+  } catch (error) {
+    showPageProblem(error);
+    return false;
+  }
+  if (!app.optionsLoaded) { // a second request may have answered meanwhile
+    app.optionsLoaded = true;
+    useOptions(options);
+  }
+  $("app-alert").hidden = true;
+  return true;
+}
+
+function useOptions(options) {
+  app.eventTypes.push(...options.event_types); // in place: an open job page holds this array
   const typeSelect = $("feed-filters").type;
-  for (const type of app.eventTypes) typeSelect.add(new Option(type, type));
-  await setUpForm((job) => {
+  for (const type of options.event_types) typeSelect.add(new Option(type, type));
+  setUpForm(options, (job) => {
     $("form-section").hidden = true;
     refreshJobs();
     location.hash = `#job=${encodeURIComponent(job.id)}`;
   });
-  $("show-form").addEventListener("click", () => {
-    $("form-section").hidden = false;
-    $("job-form").name.focus();
-  });
+}
+
+// The Retry button: a user who cancelled the token prompt is asked again.
+async function retryStart() {
+  allowTokenPrompt();
+  const loaded = await loadOptions();
+  await refreshJobs();
+  if (loaded && app.page && app.page.state === "loading") route(); // its first load failed too
+}
+
+async function showForm() {
+  allowTokenPrompt();
+  if (!(await loadOptions())) return; // an empty form would only fail; the problem shows on top
+  $("form-section").hidden = false;
+  $("job-form").name.focus();
+}
+
+function listenToControls() {
+  $("show-form").addEventListener("click", showForm);
   $("cancel-form").addEventListener("click", () => { $("form-section").hidden = true; });
   for (const action of ["start", "pause", "resume", "stop", "delete"]) {
     $(`job-${action}`).addEventListener("click", () => {
@@ -102,6 +174,13 @@ async function main() {
   filters.addEventListener("reset", () => setTimeout(reload)); // after the fields are cleared
   $("feed-more").addEventListener("click", () => live() && app.page.feed.older());
   window.addEventListener("hashchange", route);
+}
+
+// Nothing here may stop the page from starting: a failure to load the options shows with a
+// way to retry, and the job list and the job page load (and show their errors) without them.
+async function main() {
+  listenToControls();
+  await loadOptions();
   route();
   await refreshJobs();
   setInterval(refreshJobs, REFRESH_MS);

@@ -59,7 +59,10 @@ export function heatmap(target, heat) {
 }
 
 // Stacked bars: events per day, split by type.
-export function perDay(target, rows, types) {
+export function perDay(target, rows, allTypes) {
+  // Colours follow the server's list of types; without it (its options could not be loaded),
+  // the types in these rows.
+  const types = allTypes.length ? allTypes : [...new Set(rows.map((r) => r.type))].sort();
   const days = [...new Set(rows.map((r) => r.day))].sort();
   const byDay = new Map(days.map((d) => [d, []]));
   for (const r of rows) byDay.get(r.day).push(r);

@@ -26,6 +26,36 @@ function filterQuery() {
   return query;
 }
 
+const FILTER_LABELS = { type: "Type", person: "Person", project: "Project", q: "Search" };
+
+// The API's check of a filter ("q: Expected `str` of length <= 200") in the form's words.
+function filterProblem(error) {
+  const label = FILTER_LABELS[error.field];
+  if (!label) return `Could not load the activity: ${error.message}`;
+  const tooLong = /length <= (\d+)/.exec(error.message);
+  if (tooLong) return `${label} is too long: at most ${tooLong[1]} characters.`;
+  return `${label}: ${error.message.replace(/^\w+: /, "")}`;
+}
+
+// A filter the server rejected is marked for sight and for screen readers (as in the job form).
+function markFilter(name) {
+  const field = name && $("feed-filters").elements.namedItem(name);
+  if (!field) return;
+  field.classList.add("invalid");
+  field.setAttribute("aria-invalid", "true");
+  field.setAttribute("aria-describedby", "feed-error");
+}
+
+export function clearFeedErrors() {
+  $("feed-error").textContent = "";
+  $("feed-more-error").textContent = "";
+  for (const field of $("feed-filters").querySelectorAll("[aria-invalid]")) {
+    field.classList.remove("invalid");
+    field.removeAttribute("aria-invalid");
+    field.removeAttribute("aria-describedby");
+  }
+}
+
 export class Feed {
   // hooks: onJob(view) for the stream's job updates, onGone() when the job no longer exists.
   constructor(jobId, hooks) {
@@ -36,36 +66,59 @@ export class Feed {
     this.ticket = 0; // the latest load wins when filters change quickly
     this.closeStream = null;
     this.closed = false;
+    this.olderBusy = false; // one "Older" page at a time, or a double click shows it twice
+    this.query = ""; // the filters of the items shown; "Older" keeps to them, not to new typing
   }
 
-  path(kind) {
-    return `/jobs/${encodeURIComponent(this.jobId)}/${kind}${filterQuery()}`;
+  path(kind, query) {
+    return `/jobs/${encodeURIComponent(this.jobId)}/${kind}${query}`;
   }
 
   async load() {
     const ticket = ++this.ticket;
-    const filtered = filterQuery() !== "";
+    const query = filterQuery();
     let page;
     try {
-      page = await api("GET", withParam(this.path("activity"), "limit", PAGE));
+      page = await api("GET", withParam(this.path("activity", query), "limit", PAGE));
     } catch (error) {
       if (ticket !== this.ticket || this.closed) return;
       if (error.status === 404) this.hooks.onGone();
-      else this.showEmpty(`Could not load the activity: ${error.message}`);
+      else this.failed(error);
       return;
     }
     if (ticket !== this.ticket || this.closed) return;
+    clearFeedErrors();
+    this.query = query;
     $("feed").replaceChildren(...page.items.map((item) => feedItem(item, false)));
     this.topSeq = Math.max(this.topSeq, page.last_seq || 0);
     this.before = page.next_before;
     $("feed-more").hidden = !page.next_before;
-    this.showEmpty(page.items.length ? "" : filtered ? "No activity matches these filters." : "No activity yet.");
-    if (this.closeStream) this.closeStream();
-    const stream = withParam(this.path("stream"), "after", page.last_seq);
+    this.showEmpty(page.items.length ? "" : query ? "No activity matches these filters." : "No activity yet.");
+    this.stopStream();
+    const stream = withParam(this.path("stream", query), "after", page.last_seq);
     this.closeStream = openStream(stream, (type, data) => this.onStream(type, data), (state) => {
       if (state === "gone") { this.hooks.onGone(); return; }
       $("feed-live").textContent = state === "live" ? "● live" : "reconnecting…";
     });
+  }
+
+  // The filters shown were refused (or the server failed): what the feed showed, and its live
+  // stream, belong to the filters before; stop them and say why.
+  failed(error) {
+    this.stopStream();
+    clearFeedErrors();
+    $("feed").replaceChildren();
+    this.before = null;
+    $("feed-more").hidden = true;
+    $("feed-live").textContent = "";
+    this.showEmpty("");
+    $("feed-error").textContent = filterProblem(error);
+    markFilter(error.field);
+  }
+
+  stopStream() {
+    if (this.closeStream) this.closeStream();
+    this.closeStream = null;
   }
 
   onStream(type, data) {
@@ -86,9 +139,24 @@ export class Feed {
   }
 
   async older() {
-    const path = withParam(withParam(this.path("activity"), "limit", PAGE), "before", this.before);
-    const page = await api("GET", path);
-    if (this.closed) return;
+    if (this.olderBusy || !this.before) return;
+    const ticket = this.ticket; // new filters make this page meaningless
+    const newest = withParam(this.path("activity", this.query), "limit", PAGE);
+    const path = withParam(newest, "before", this.before);
+    let page;
+    this.olderBusy = true;
+    try {
+      page = await api("GET", path);
+    } catch (error) {
+      if (ticket !== this.ticket || this.closed) return;
+      if (error.status === 404) this.hooks.onGone();
+      else $("feed-more-error").textContent = `Could not load older activity: ${error.message}`;
+      return;
+    } finally {
+      this.olderBusy = false;
+    }
+    if (ticket !== this.ticket || this.closed) return;
+    $("feed-more-error").textContent = "";
     $("feed").append(...page.items.map((item) => feedItem(item, false)));
     this.before = page.next_before;
     $("feed-more").hidden = !page.next_before;
@@ -96,7 +164,6 @@ export class Feed {
 
   close() {
     this.closed = true;
-    if (this.closeStream) this.closeStream();
-    this.closeStream = null;
+    this.stopStream();
   }
 }

@@ -60,8 +60,9 @@ function labelPeople(body) {
   });
 }
 
-export async function setUpForm(onCreated) {
-  options = await api("GET", "/options");
+// Called once, with the server's /api/options.
+export function setUpForm(serverOptions, onCreated) {
+  options = serverOptions;
   const form = document.getElementById("job-form");
   const d = options.default_scenario;
   fill(form.industry, options.industries);

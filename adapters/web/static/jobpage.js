@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { heatmap, perDay, perPerson } from "./charts.js";
-import { Feed } from "./feed.js";
+import { clearFeedErrors, Feed } from "./feed.js";
 import { actionsFor, duration, keepFocus } from "./jobs.js";
 
 const $ = (id) => document.getElementById(id);
@@ -57,6 +57,7 @@ function resetPage() {
   for (const field of $("feed-filters").elements) { // one job's filters mean nothing on another
     if (field.name) field.value = "";
   }
+  clearFeedErrors();
   $("feed-live").textContent = "";
   $("feed-empty").hidden = true;
   $("feed-more").hidden = true;
