@@ -201,7 +201,15 @@ def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -
             updates[e.project].append((e.title, e.status_type))
 
     assert len(got["projects"]) == len(state.projects), "projects: duplicates or missing"
-    assert len(got["tasks"]) == len(state.tasks), "tasks and subtasks: duplicates or missing"
+    if len(got["tasks"]) != len(state.tasks):  # say which, for a failure seen once under load
+        made = Counter(t.get("name") for t in got["tasks"].values())
+        wanted = Counter(t.name for t in state.tasks.values())
+        raise AssertionError(
+            f"tasks and subtasks: {len(got['tasks'])} at the target, {len(state.tasks)} in the "
+            f"log; twice or more: {dict((made - wanted).most_common(5))}, missing: "
+            f"{dict((wanted - made).most_common(5))}, unmapped: "
+            f"{[t for t in state.tasks if t not in ids][:5]}"
+        )
     all_comments = Counter(c for t in got["tasks"].values() for c in t["comments"])
     assert sum(all_comments.values()) == sum(map(len, comments.values())), "comment count"
     for pid, project in state.projects.items():
