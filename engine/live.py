@@ -117,20 +117,23 @@ def prepare_live(
     now: datetime | None = None,
 ) -> tuple[Manifest, LiveState, str]:
     """Create the live run, or plan the resumption of an existing one. Returns the manifest,
-    the live state (already saved) and a sentence for the user."""
+    the live state (already saved) and a sentence for the user. `days`: how many simulated
+    days a new run lasts from now (None: the scenario's `days`, as `simulate` and web jobs
+    take them); a resumed run keeps its own."""
     if not 0 < speed < math.inf:  # NaN fails too; the command line also bounds it
         raise BusyworkError(f"speed: {speed!r}; expected a positive finite number")
     now = now or datetime.now(UTC)
     run_dir = Path(run_dir)
     state = _load_state(run_dir) if (run_dir / "manifest.json").is_file() else None
     if state is None:
+        days = scenario.days if days is None else days
         start = now.astimezone(_zone(scenario)).date()
         # The simulation's days start at local midnight, so N days from now end on day N + 1.
-        span = FOREVER_DAYS if forever else (days or 7) + 1
+        span = FOREVER_DAYS if forever else days + 1
         planned = resolve(msgspec.structs.replace(scenario, start=start, days=span))
         manifest = create_run(run_dir, planned, content)
         begin = (now - origin_of(planned)).total_seconds()
-        until = None if forever else begin + (days or 7) * 86400.0
+        until = None if forever else begin + days * 86400.0
         state = LiveState(speed=speed, anchor_wall=now, anchor_sim=begin, forever=forever,
                           quiet=[(0.0, begin)], reached_sim=begin, until_sim=until)  # fmt: skip
         _save_state(run_dir, state)

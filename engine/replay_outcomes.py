@@ -3,7 +3,9 @@
 Each outcome is counted in the replay's `ReplayTally`. Dependents of a failure count as failed:
 when more than ``max_failure_ratio`` of the events fail (or of the events sent: the target's own
 answers), the replay stops (something is wrong with the target or the credentials), and
-`stop_reason` words why with the final counts. A bug in the target stops it too.
+`stop_reason` words why with the final counts. A parked event (the target did not answer for
+now) and what waits for it count neither way: the next run sends them, and a brief outage must
+not end a replay, least of all a ``live --forever``. A bug in the target stops it too.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ class Outcomes:
     def settled(self, *keys: str, failed: bool | None) -> None:
         """Count the outcome (`keys`: the counters it adds to) and stop the replay when too many
         events failed. `failed`: None when it counts neither way (skipped on purpose, left for
-        the next run)."""
+        the next run); parked ones never count (left for the next run too)."""
+        if "parked" in keys:
+            failed = None
         with self._lock:
             for key in keys:
                 self.counts[key] += 1
@@ -59,11 +63,14 @@ class Outcomes:
         """The target rejected (``failed``) or parked (``parked``) the event itself."""
         with self._lock:
             self.tally.failed(event, exc, kind)
+        if kind == "parked":
+            self.settled(*keys, failed=None)
+            return
         self.settled(*keys, failed=True)
         with self._lock:
             # The target's own answers, wherever they are in the log: a run of refusals stops
             # the replay even while an event ahead of them is slow.
-            bad = self.counts["direct_failures"]
+            bad = self.counts["failed"]
             done = self.counts["applied"] + bad
             limit, least = self._max_failure_ratio, self._min_events_for_ratio
             if exceeded(bad, done, limit, least) and not self.aborted:
@@ -85,7 +92,7 @@ class Outcomes:
         if not self._too_many:
             return self.aborted
         if self._too_many == "sent":
-            bad = self.counts["direct_failures"]
+            bad = self.counts["failed"]
             done, what = self.counts["applied"] + bad, "of the events sent failed"
         else:
             bad, done = self.ratio.bad, self.ratio.counted

@@ -207,7 +207,7 @@ def test_run_folder_errors_name_the_path(tmp_path) -> None:
     with pytest.raises(InvalidInput, match="no such run folder"):
         open_run(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InvalidInput, match=r"manifest.json: missing"):
+    with pytest.raises(InvalidInput, match=r"empty: not a run folder \(no manifest.json\)$"):
         open_run(tmp_path / "empty")
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "manifest.json").write_text("{not json")

@@ -183,6 +183,20 @@ def test_a_complete_live_run_points_to_replay(target, tmp_path):
     assert_sandbox_holds_the_run_once(tmp_path / "done", sandbox)
 
 
+def test_live_lasts_the_scenario_files_days_unless_days_is_given(tmp_path):
+    (tmp_path / "team.toml").write_text("days = 2\n")
+    run_dir = tmp_path / "live"
+    proc = start(["live", "team.toml", "--speed", "0.01", "--run", str(run_dir)], tmp_path)
+    wait_until(lambda: running(run_dir), proc, "the live run is running")
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    state = msgspec.json.decode((run_dir / LIVE).read_bytes(), type=LiveState)
+    ((_, began),) = state.quiet  # nobody acts before the run's start
+    assert state.until_sim == began + 2 * 86400.0
+    assert read_manifest(run_dir).scenario.days == 3  # from midnight today to two days on
+
+
 # -- one live per run; replay --follow knows whether anyone writes it -------------------------------
 
 

@@ -8,11 +8,12 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import requests
 
-from tests.runner import BUSYWORK
+from tests.runner import BUSYWORK, sigint_as_from_a_terminal
 
 
 def _read_until(proc: subprocess.Popen, marker: str, lines: list[str]) -> None:
@@ -74,3 +75,29 @@ def test_demo_without_a_terminal_does_not_serve(tmp_path):
     assert f"show replays/{run.name} --tail 20" in tail and "report replays/" in tail
     if shutil.which("busywork") is None:  # not on PATH: how to put it there comes first
         assert f"source {Path(BUSYWORK).parent}/activate" in tail
+
+
+def test_ctrl_c_pressed_again_and_again_stops_the_demo_quietly(tmp_path, rng):
+    """Ctrl-C pressed over and over (0-20 ms apart) from the moment the demo serves: the first
+    stops it, any other quits at once; either way it exits as its replay did (0), with nothing
+    on stderr. A KeyboardInterrupt raised inside a lock's wait or the servers' shutdown once
+    ended in a traceback, `Interrupted.` or a job file written twice at once."""
+    proc = subprocess.Popen(
+        [BUSYWORK, "demo", "--days", "1", "--port", "0", "--serve-seconds", "60"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.DEVNULL, preexec_fn=sigint_as_from_a_terminal,
+    )  # fmt: skip
+    killer = threading.Timer(90, proc.kill)  # a hung demo fails the test, not the suite
+    killer.start()
+    try:
+        _read_until(proc, "Serving both", [])
+        while proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            time.sleep(rng.uniform(0, 0.02))
+        out, err = proc.communicate(timeout=60)
+    finally:
+        killer.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert (proc.returncode, err) == (0, ""), (proc.returncode, out, err)

@@ -39,6 +39,7 @@ from adapters.analytics.segments import (
 )
 from adapters.analytics.tasks_view import run_timezone, tasks_view
 from adapters.analytics.workspace_views import WORKSPACE_VIEWS, create_workspace_views
+from engine import run as runs
 from engine.errors import InvalidInput, LogCorrupted
 
 VIEWS = ("events", "people", "projects", "tasks", "comments", *WORKSPACE_VIEWS)
@@ -99,13 +100,14 @@ class Run:
 
 
 def read_manifest(run: Path) -> dict[str, Any]:
-    if not run.is_dir():
-        raise InvalidInput(f"{run}: no such run folder; expected replays/<run-id>")
-    path = run / "manifest.json"
+    """The run's manifest as plain JSON, for the fields the views use. A missing folder or
+    manifest is named as every command names it (`engine.run.read_manifest`)."""
+    path = run / runs.MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: missing; {run} is not a run folder") from None
+    except (FileNotFoundError, NotADirectoryError):
+        runs.read_manifest(run)  # raises: no such run folder, or not a run folder
+        raise  # only when it appeared meanwhile
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{path}: not a readable JSON manifest: {exc}") from None
     if not isinstance(manifest, dict):

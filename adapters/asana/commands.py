@@ -158,7 +158,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
 @click.option(
     "--days",
     type=click.IntRange(1, 3660),
-    help="Run this many simulated days from now (default 7).",
+    help="Run this many simulated days from now (default: the scenario's days).",
 )
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
 @click.option("--speed", type=float, default=1.0, show_default=True,

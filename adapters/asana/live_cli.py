@@ -6,11 +6,16 @@ Everything that can refuse comes before anything is written: the run folder's lo
 ``busywork live`` per run), the target (reached, its workspace and team, every token logging
 in as its person) and the target's checkpoint lock. Only then does `engine.live.prepare_live`
 start the run's clock or plan its resumption.
+
+A live run waits out an outage of the target (`LIVE_ATTEMPTS`), saying so on its status line,
+where a replay would park what it sends meanwhile: parked events wait for the next run, which a
+``--forever`` run may not have for weeks.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import shlex
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from adapters.asana.client import Counters
 from adapters.asana.replay_checkpoint import open_journal, target_folder
 from adapters.asana.replay_cli import ReplayArgs, note_unmapped, resume_command
 from adapters.asana.replay_destination import (
@@ -47,6 +53,10 @@ from engine.scenario import Scenario
 
 LOCK_TRIES = 20  # a `replay --follow` may hold the lock for an instant while it looks
 LOCK_RETRY_SECONDS = 0.05
+# Tries of one call on 5xx, resets and timeouts before its event is parked: about an hour, as
+# the waits between them grow to 30 s and full jitter makes them 15 s on average (a replay
+# gives up after six, some 8 s). A target that was never reached still gets three.
+LIVE_ATTEMPTS = 240
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,9 @@ def live_command(
     _check_live_folder(run_dir, given=given)
     dest = args.destination()
     dest.limits()  # checks --plan
+    dest = dataclasses.replace(
+        dest, backoff=dataclasses.replace(dest.backoff, attempts=LIVE_ATTEMPTS)
+    )
     with RunLock(run_dir, given=given):
         return _live(scenario, live, args, dest, run_dir, echo)
 
@@ -220,6 +233,7 @@ def _run(run_dir, manifest, state, content, target, journal, args: ReplayArgs):
             sim_done.set()
 
     options = ReplayOptions(due=due_clock(state, manifest))
+    clock, outage = sim_clock(state, manifest), OutageNote(target.client.counters)
     sim = threading.Thread(target=simulate, name="live-sim", daemon=True)
     sim.start()
     try:
@@ -240,7 +254,7 @@ def _run(run_dir, manifest, state, content, target, journal, args: ReplayArgs):
             lines=not args.as_json,
             label=f"live {run_dir.name}",
             stop=stop,
-            clock=sim_clock(state, manifest),
+            clock=lambda: "  ".join(filter(None, (clock(), outage()))),
         )
     finally:
         stop.set()
@@ -287,6 +301,28 @@ def sim_clock(state, manifest) -> Callable[[], str]:
         return f"sim {(origin + timedelta(seconds=sim)).astimezone(zone):%a %d %b %H:%M}"
 
     return clock
+
+
+class OutageNote:
+    """``target unavailable: retrying`` while calls are being retried and none has succeeded
+    since the last look (the status line looks four times a second, or once a minute without
+    a terminal), else "": without it, a live run waiting out an outage shows only its lateness
+    growing."""
+
+    def __init__(self, counters: Counters) -> None:
+        self._counters = counters
+        self._succeeded = -1  # 2xx answers at the last look
+        self._retries_then = 0  # retries when a call last succeeded
+
+    def __call__(self) -> str:
+        c = self._counters
+        with c.lock:
+            succeeded = sum(n for status, n in c.by_status.items() if 200 <= status < 300)
+            retries = c.retries
+        if succeeded != self._succeeded:
+            self._succeeded, self._retries_then = succeeded, retries
+            return ""
+        return "target unavailable: retrying" if retries > self._retries_then else ""
 
 
 class RunLock:

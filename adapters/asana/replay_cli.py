@@ -7,14 +7,9 @@ code, is ``replay_outcome``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
 import shlex
-import signal
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +30,7 @@ from adapters.asana.replay_job import parse_speed, run_replay
 from adapters.asana.replay_outcome import Echo, Retry, exit_code, print_summary
 from adapters.asana.replay_status import in_background
 from adapters.asana.target import AsanaTarget
+from adapters.interrupts import serve_until_interrupted
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
@@ -121,10 +117,14 @@ def replay_command(
             if serving is not None:  # it says where to browse (the demo: beside its dashboard)
                 serving(sandbox, summary)
             else:
-                if not args.as_json:
-                    echo(f"Browse:     {sandbox.root_url}/")
-                _serve_until_interrupted(echo, "Serving the sandbox; press Ctrl-C to stop.",
-                                         exit_code(summary))  # fmt: skip
+                # With --json, stdout holds only the summary: these lines go to stderr.
+                say = _to_stderr if args.as_json else echo
+
+                def announce() -> None:
+                    say(f"Browse:     {sandbox.root_url}/")
+                    say("Serving the sandbox; press Ctrl-C to stop.")
+
+                serve_until_interrupted(announce, exit_code(summary))
         elif not args.as_json and not summary.stopped:
             echo("Sandbox:    in-process, stopped with this command (nothing left to browse); "
                  f"`busywork replay {shlex.quote(str(run_dir))} --serve` keeps one up.")  # fmt: skip
@@ -144,7 +144,11 @@ def note_unmapped(target: AsanaTarget, people: Iterable[str]) -> None:
 
 
 def _note(text: str) -> None:
-    print(f"Note: {text}", file=sys.stderr)
+    _to_stderr(f"Note: {text}")
+
+
+def _to_stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _replay(run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayArgs, speed):
@@ -235,34 +239,3 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
     if args.shift_dates:
         words.append("--shift-dates")
     return shlex.join(words)
-
-
-def _serve_until_interrupted(echo: Echo, announcement: str, code: int) -> None:
-    """Say `announcement`, then wait for Ctrl-C or SIGTERM. Their handler only counts (a
-    KeyboardInterrupt raised inside a lock's wait or the sandbox's shutdown ends in a traceback,
-    and Event.set in a handler can deadlock on the lock its own thread holds), and stays
-    installed while the sandbox stops and the command ends, so a second press, however soon,
-    quits at once with the replay's exit code `code` rather than 130: the work was done."""
-    presses = 0
-
-    def on_signal(signum, frame) -> None:
-        nonlocal presses
-        presses += 1
-        if presses > 1:
-            _quit_now(code)
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
-    echo(announcement)
-    while not presses:
-        time.sleep(0.1)  # a press is seen within 0.1 s
-
-
-def _quit_now(code: int) -> None:
-    """Exit at once, from a signal handler: what was printed is flushed, nothing else runs
-    (the in-process sandbox goes with the process; the journal is already closed)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, RuntimeError):  # closed, or mid-write
-            stream.flush()
-    os._exit(code)

@@ -9,12 +9,11 @@ link is cleared when the demo ends (the in-memory sandbox is gone then).
 
 from __future__ import annotations
 
-import signal
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from adapters.interrupts import serve_until_interrupted
 from adapters.web import store
 from adapters.web.spec import JobSpec, TargetSpec
 from adapters.web.store import JobState, ReplayCounters
@@ -61,14 +60,13 @@ def serve_dashboard(
     data_dir: Path,
     *,
     port: int,
-    until: threading.Event,
-    on_ready: Callable[[str], None],
+    serving: Callable[[str], None],
     host: str = "127.0.0.1",
     live_sandbox_runs: frozenset[str] = frozenset(),
 ) -> None:
-    """Serve the dashboard for `data_dir` until `until` is set. When `port` is taken, any free
-    port is used instead (the URL is passed to `on_ready`). The runs in `live_sandbox_runs`
-    keep their sandbox's browse link (the sandbox runs beside the dashboard)."""
+    """Serve the dashboard for `data_dir` while `serving(url)` runs. When `port` is taken, any
+    free port is used instead. The runs in `live_sandbox_runs` keep their sandbox's browse link
+    (the sandbox runs beside the dashboard)."""
     from adapters.web.app import WebConfig
     from adapters.web.serve import ServerThread, build_app
 
@@ -83,22 +81,9 @@ def serve_dashboard(
                 raise
     assert server is not None
     try:
-        on_ready(server.url + "/")
-        until.wait()
+        serving(server.url + "/")
     finally:
         server.stop()
-
-
-def stop_on_signal(seconds: float | None) -> threading.Event:
-    """An event set by SIGTERM, or after `seconds` (tests); Ctrl-C is handled by the caller."""
-    stop = threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    if seconds is not None:
-        timer = threading.Timer(seconds, stop.set)
-        timer.daemon = True
-        timer.start()
-    return stop
 
 
 def demo_dashboard(
@@ -112,20 +97,22 @@ def demo_dashboard(
     seconds: float | None = None,
 ) -> None:
     """Register the run, serve the dashboard next to the sandbox until Ctrl-C, SIGTERM or
-    `seconds` have passed; then drop the sandbox link."""
+    `seconds` have passed (tests); then drop the sandbox link."""
+    from adapters.asana.replay_outcome import exit_code
+
     browse = sandbox.root_url + "/"
     register_run(run_dir, summary, browse)
-    stop = stop_on_signal(seconds)
 
-    def ready(url: str) -> None:
-        echo(f"Dashboard:  {url}#job={run_dir.name}")
-        echo(f"Sandbox:    {browse}")
-        echo("Serving both; press Ctrl-C to stop.")
+    def serving(url: str) -> None:
+        def announce() -> None:
+            echo(f"Dashboard:  {url}#job={run_dir.name}")
+            echo(f"Sandbox:    {browse}")
+            echo("Serving both; press Ctrl-C to stop.")
+
+        serve_until_interrupted(announce, exit_code(summary), seconds)
 
     try:
-        serve_dashboard(data_dir, port=port, until=stop, on_ready=ready,
+        serve_dashboard(data_dir, port=port, serving=serving,
                         live_sandbox_runs=frozenset({run_dir.name}))  # fmt: skip
-    except KeyboardInterrupt:
-        pass
     finally:
         forget_sandbox(run_dir)
