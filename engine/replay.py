@@ -216,7 +216,7 @@ class Replayer:
             seq = node.event.seq
             if why in ("parked", "deferred"):
                 outcome = why
-                self._outcomes.settled(why, failed=True if why == "parked" else None)
+                self._outcomes.settled(why, failed=None)  # left for the next run
             else:
                 outcome = "final"
                 dep = int(why.partition(":")[2])

@@ -43,9 +43,7 @@ class Outcomes:
     def settled(self, *keys: str, failed: bool | None) -> None:
         """Count the outcome (`keys`: the counters it adds to) and stop the replay when too many
         events failed. `failed`: None when it counts neither way (skipped on purpose, left for
-        the next run); parked ones never count (left for the next run too)."""
-        if "parked" in keys:
-            failed = None
+        the next run, parked)."""
         with self._lock:
             for key in keys:
                 self.counts[key] += 1

@@ -61,7 +61,7 @@ class ReplayTally:
 
     def __init__(self) -> None:
         self.counts = {"events": 0, "already_done": 0, "applied": 0, "failed": 0,
-                       "skipped": 0, "parked": 0, "deferred": 0, "direct_failures": 0,
+                       "skipped": 0, "parked": 0, "deferred": 0,
                        "skipped_after_failure": 0, "failed_earlier": 0,
                        "skipped_after_failure_earlier": 0, "retried": 0}  # fmt: skip
         self.lateness: list[float] = []  # seconds from each paced event's wall time to its start
@@ -74,7 +74,6 @@ class ReplayTally:
     def failed(self, event: ev.Event, exc: BaseException, kind: str) -> None:
         """The target rejected (``failed``) or parked the event itself (not a dependency)."""
         self.counts[kind] += 1
-        self.counts["direct_failures"] += 1
         at = bisect.bisect(self._error_seqs, event.seq)
         if at < MAX_ERRORS_KEPT:
             self._error_seqs.insert(at, event.seq)
@@ -89,7 +88,7 @@ class ReplayTally:
         late = self.lateness[-200:]
         return {
             "landing": c.get("landing"),
-            **{k: v for k, v in self.counts.items() if k != "direct_failures"},
+            **self.counts,
             "total": total or 0,
             "requests": c.get("requests", 0),
             "retries": c.get("retries", 0),
