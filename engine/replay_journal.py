@@ -39,7 +39,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -94,6 +94,16 @@ class IdMap:
 
     def taken(self, target_id: str) -> bool:
         return target_id in self._taken
+
+    def claim(self, choose: Callable[[Callable[[str], bool]], str | None]) -> str | None:
+        """What `choose` (given ``taken``) picks, marked taken in the same step: two events in
+        doubt looking at once, in two lanes, must not adopt the same object (each would take
+        it before either was recorded, and one of them would be lost)."""
+        with self._lock:
+            target_id = choose(self.taken)
+            if target_id is not None:
+                self._taken.add(target_id)
+            return target_id
 
     def update(self, ids: Mapping[str, str]) -> None:
         with self._lock:

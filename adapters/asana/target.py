@@ -293,8 +293,10 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         window: Window | None,
         creators: frozenset[str] | None = None,
     ) -> str | None:
-        """The object among `items` this event may adopt (see `target_adopt`)."""
-        return adoptable(items, same, taken=ids.taken, window=window, creators=creators)
+        """The object among `items` this event may adopt (see `target_adopt`), claimed for it."""
+        listed = list(items)  # read before the claim: the id map's lock is not held over calls
+        return ids.claim(lambda taken: adoptable(listed, same, taken=taken, window=window,
+                                                 creators=creators))  # fmt: skip
 
     # -- handlers ------------------------------------------------------------------------------
 
@@ -383,8 +385,8 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         # leaving it empty on the board.
         gid = find(window.before_sending(), existing)
         if gid is None:
-            gid = next((s["gid"] for s in existing
-                        if s.get("name") == UNTITLED and not ids.taken(s["gid"])), None)  # fmt: skip
+            gid = ids.claim(lambda taken: next((s["gid"] for s in existing
+                            if s.get("name") == UNTITLED and not taken(s["gid"])), None))  # fmt: skip
             if gid is not None:
                 self.client.call(key, "PUT", f"/sections/{gid}", data={"name": e.name})
         if gid is None:

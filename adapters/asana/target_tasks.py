@@ -79,10 +79,15 @@ class TasksMixin:
             path, listing = "/tasks", f"/projects/{project}/tasks"
         window = self._window(ids, e.seq)
 
+        def same(task: dict[str, Any]) -> bool:
+            # The due date tells apart look-alikes of one person in one project (names repeat);
+            # nothing changes it while the create is in doubt (its changes wait for the create).
+            return task.get("name") == e.name and task.get("due_on") == data.get("due_on")
+
         def find(window: Window) -> str | None:
-            items = self.client.pages(key, listing, {"opt_fields": "name,created_at,created_by"})
-            return self._adopt(ids, items, lambda t: t.get("name") == e.name, window,
-                               self.creators(key, ids, e.actor))  # fmt: skip
+            fields = "name,due_on,created_at,created_by"
+            items = self.client.pages(key, listing, {"opt_fields": fields})
+            return self._adopt(ids, items, same, window, self.creators(key, ids, e.actor))
 
         try:
             return {e.task: self._create(key, path, data, find, window, uncertain)}
