@@ -230,7 +230,10 @@ def _create_tasks(world: World, actor: Actor) -> bool:
             continue
         if rng.random() < TASK_SETUP_PAUSE and not _short_of_work(world, actor):
             return False  # a project's tasks go in over a day or so, sooner when work runs short
-        create_task(world, actor, project, queue.pop(0))
+        # A manager of many (see engine.people.project_paces) adds several in one sitting:
+        # one at a time, their own actions would cap the team's work.
+        for _ in range(min(len(queue), max(1, round(world.project_paces[actor.person.team])))):
+            create_task(world, actor, project, queue.pop(0))
         if not queue:  # all tasks are in: now the milestones can wait on some of them
             add_milestones(world, actor, project)
         return True
