@@ -197,7 +197,8 @@ def test_sandbox_deletes_a_portfolio_and_its_statuses_not_its_projects(make_sand
     conformance = Conformance(asana_spec)
     sandbox = make_sandbox()
     s, b, ws = session_for(sandbox), sandbox.base_url, sandbox.workspace_gid
-    project = s.post(f"{b}/projects", json={"data": {"name": "P", "workspace": ws}}).json()["data"]
+    made = s.post(f"{b}/teams/{sandbox.team_gid}/projects", json={"data": {"name": "P"}})
+    project = made.json()["data"]
     pf = s.post(f"{b}/portfolios", json={"data": {"name": "All", "workspace": ws}}).json()["data"]
     s.post(f"{b}/portfolios/{pf['gid']}/addItem", json={"data": {"item": project["gid"]}})
     update = s.post(f"{b}/status_updates", json={"data": {

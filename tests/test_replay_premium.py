@@ -198,7 +198,7 @@ def test_sandbox_free_plan_refuses_custom_fields_with_402(make_sandbox, asana_sp
     _, field = call("POST", "/custom_fields", {"workspace": ws, "name": "Stage",
                                                "resource_subtype": "enum",
                                                "enum_options": [{"name": "Doing"}]})  # fmt: skip
-    _, project = call("POST", "/projects", {"name": "P", "workspace": ws})
+    _, project = call("POST", f"/teams/{sandbox.team_gid}/projects", {"name": "P"})
     field, project = field["data"], project["data"]
     sandbox.store.plan = "free"
     refused = {

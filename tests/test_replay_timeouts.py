@@ -51,8 +51,8 @@ def _create_with_a_slow_first_answer(make_sandbox, landing: float) -> tuple[list
     sandbox = make_sandbox()
     admin = session_for(sandbox, "admin")
     base = sandbox.base_url
-    project = admin.post(f"{base}/projects", json={"data": {
-        "name": "P", "workspace": sandbox.workspace_gid}}).json()["data"]["gid"]  # fmt: skip
+    project = admin.post(f"{base}/teams/{sandbox.team_gid}/projects",
+                         json={"data": {"name": "P"}}).json()["data"]["gid"]  # fmt: skip
     backoff = Backoff(base=0.01, cap=0.02, attempts=6, timeout=(2.0, READ_TIMEOUT),
                       landing=landing)  # fmt: skip
     client = AsanaClient(base, {"default": sandbox.admin_token}, backoff=backoff)

@@ -13,8 +13,7 @@ ISO_MS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 
 def _project(s: requests.Session, sb, name: str = "Launch", **extra) -> dict:
     r = s.post(
-        f"{sb.base_url}/projects",
-        json={"data": {"name": name, "workspace": sb.workspace_gid, **extra}},
+        f"{sb.base_url}/teams/{sb.team_gid}/projects", json={"data": {"name": name, **extra}}
     )
     assert r.status_code == 201, r.text
     return r.json()["data"]

@@ -191,9 +191,12 @@ def _exercise_every_route(sb) -> None:
     s.get(f"{b}/workspaces/{ws}/users/nobody@example.com")  # 404: not in the workspace
     s.get(f"{b}/workspaces/{ws}/teams")
     s.get(f"{b}/teams/{sb.team_gid}")
+    # In an organization these two need the (deprecated) team: the spec's only way there.
     p = ok(s.post(f"{b}/projects", json={"data": {"name": "P", "workspace": ws, "notes": "n",
-                                                   "due_on": "2030-01-02", "color": "light-blue"}}))  # fmt: skip
-    s.post(f"{b}/workspaces/{ws}/projects", json={"data": {"name": "W", "default_view": "board"}})
+                                                   "team": sb.team_gid, "due_on": "2030-01-02",
+                                                   "color": "light-blue"}}))  # fmt: skip
+    s.post(f"{b}/workspaces/{ws}/projects", json={"data": {"name": "W", "default_view": "board",
+                                                             "team": sb.team_gid}})  # fmt: skip
     s.post(
         f"{b}/teams/{sb.team_gid}/projects",
         json={"data": {"name": "T", "privacy_setting": "private"}},
@@ -421,9 +424,8 @@ def test_official_sdk_round_trip(sandbox, asana_spec):
     config.host = sandbox.base_url
     config.access_token = sandbox.tokens["alice@example.com"]
     client = asana.ApiClient(config)
-    ws = sandbox.workspace_gid
-    project = asana.ProjectsApi(client).create_project(
-        {"data": {"name": "SDK", "workspace": ws}}, {}
+    project = asana.ProjectsApi(client).create_project_for_team(
+        {"data": {"name": "SDK"}}, sandbox.team_gid, {}
     )
     section = asana.SectionsApi(client).create_section_for_project(
         project["gid"], {"body": {"data": {"name": "Doing"}}})  # fmt: skip

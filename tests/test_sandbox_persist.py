@@ -22,8 +22,8 @@ def test_data_dir_keeps_the_workspace_across_restarts(make_sandbox, tmp_path):
     people = default_people()
     first = make_sandbox(people=people, data_dir=tmp_path)
     s = session_for(first)
-    project = s.post(f"{first.base_url}/projects",
-                     json={"data": {"name": "Kept", "workspace": first.workspace_gid}}).json()["data"]  # fmt: skip
+    project = s.post(f"{first.base_url}/teams/{first.team_gid}/projects",
+                     json={"data": {"name": "Kept"}}).json()["data"]  # fmt: skip
     task = s.post(
         f"{first.base_url}/tasks", json={"data": {"name": "t", "projects": [project["gid"]]}}
     )
@@ -31,8 +31,8 @@ def test_data_dir_keeps_the_workspace_across_restarts(make_sandbox, tmp_path):
     s.post(f"{first.base_url}/tasks/{task['gid']}/stories", json={"data": {"text": "remember me"}})
     s.put(f"{first.base_url}/tasks/{task['gid']}", json={"data": {"completed": True}})
     s.delete(f"{first.base_url}/projects/{project['gid']}")
-    project = s.post(f"{first.base_url}/projects",
-                     json={"data": {"name": "Kept 2", "workspace": first.workspace_gid}}).json()["data"]  # fmt: skip
+    project = s.post(f"{first.base_url}/teams/{first.team_gid}/projects",
+                     json={"data": {"name": "Kept 2"}}).json()["data"]  # fmt: skip
     snapshot = s.get(f"{first.base_url}/tasks/{task['gid']}").json()["data"]
     snapshot.pop("permalink_url")  # names the server's port, which changes
     first.stop()
@@ -74,8 +74,8 @@ def test_in_memory_by_default(make_sandbox, tmp_path, monkeypatch):
 def test_browse_page_shows_the_workspace_escaped(sandbox):
     s = session_for(sandbox)
     base = sandbox.base_url
-    project = s.post(f"{base}/projects", json={"data": {"name": "<script>alert(1)</script>",
-                                                         "workspace": sandbox.workspace_gid}}).json()["data"]  # fmt: skip
+    project = s.post(f"{base}/teams/{sandbox.team_gid}/projects",
+                     json={"data": {"name": "<script>alert(1)</script>"}}).json()["data"]  # fmt: skip
     task = s.post(f"{base}/tasks", json={"data": {"name": "Fix & ship", "projects": [project["gid"]],
                                                   "assignee": "bob@example.com", "due_on": "2024-09-09"}})  # fmt: skip
     task = task.json()["data"]

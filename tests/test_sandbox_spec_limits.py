@@ -15,11 +15,11 @@ import msgspec
 
 from adapters.asana.sandbox.api_projects import TEAM_DEPRECATION
 from adapters.asana.sandbox.api_status import GOAL_ONLY_STATUS_TYPES, PROJECT_STATUS_TYPES
+from adapters.asana.tokens import Tokens, write_tokens
 from engine import events as ev
 from engine import scenario as sc
 from engine.scenario_checks import MAX_CUSTOM_FIELDS_PER_PROJECT
 from engine.workspace_defaults import INDUSTRY_FIELDS, custom_fields
-from tests.proxy import GatewayProxy, Trick
 from tests.runner import busywork
 from tests.sandbox_fixtures import session_for
 from tests.test_replay_premium import Log
@@ -60,7 +60,7 @@ def test_the_21st_custom_field_of_a_project_or_portfolio_is_refused(sandbox):
     fields = [s.post(f"{base}/custom_fields", json={"data": {
         "workspace": ws, "name": name, "resource_subtype": "text"}}).json()["data"]["gid"]
         for name in FIELDS]  # fmt: skip
-    project = s.post(f"{base}/projects", json={"data": {"name": "P", "workspace": ws}})
+    project = s.post(f"{base}/teams/{sandbox.team_gid}/projects", json={"data": {"name": "P"}})
     portfolio = s.post(f"{base}/portfolios", json={"data": {"name": "F", "workspace": ws}})
     for kind, parent in (("project", project), ("portfolio", portfolio)):
         url = f"{base}/{kind}s/{parent.json()['data']['gid']}"
@@ -133,7 +133,7 @@ def test_status_types_follow_the_spec_for_projects_and_portfolios(sandbox, asana
     goal_only = tuple(t for t in allowed["Goals"] if t not in allowed["Projects"])
     assert goal_only == GOAL_ONLY_STATUS_TYPES
     s, base, ws = session_for(sandbox), sandbox.base_url, sandbox.workspace_gid
-    project = s.post(f"{base}/projects", json={"data": {"name": "P", "workspace": ws}})
+    project = s.post(f"{base}/teams/{sandbox.team_gid}/projects", json={"data": {"name": "P"}})
     portfolio = s.post(f"{base}/portfolios", json={"data": {"name": "F", "workspace": ws}})
     for parent in (project.json()["data"]["gid"], portfolio.json()["data"]["gid"]):
         for status in (*allowed["Projects"], *GOAL_ONLY_STATUS_TYPES):
@@ -161,14 +161,18 @@ def test_the_deprecated_team_parameter_is_flagged_with_asana_change(sandbox):
     team = sandbox.team_gid
     flagged = [
         s.post(f"{base}/projects", json={"data": {"name": "A", "team": team}}),
+        s.post(f"{base}/workspaces/{ws}/projects", json={"data": {"name": "A2", "team": team}}),
         s.post(
-            f"{base}/projects",
-            json={"data": {"name": "B", "workspace": ws, "privacy_setting": "private_to_team"}},
+            f"{base}/teams/{team}/projects",
+            json={"data": {"name": "B", "privacy_setting": "private_to_team"}},
         ),
     ]
     plain = [
-        s.post(f"{base}/projects", json={"data": {"name": "C", "workspace": ws}}),
-        s.post(f"{base}/teams/{team}/projects", json={"data": {"name": "D"}}),
+        s.post(f"{base}/teams/{team}/projects", json={"data": {"name": "C"}}),
+        s.post(
+            f"{base}/teams/{team}/projects",
+            json={"data": {"name": "D", "privacy_setting": "private"}},
+        ),
     ]
     gid = plain[0].json()["data"]["gid"]
     flagged.append(s.put(f"{base}/projects/{gid}", json={"data": {"team": team}}))
@@ -200,16 +204,17 @@ def test_replay_makes_projects_in_their_team_without_the_team_parameter(
     assert not {"team", "workspace"} & set(creates[0][1])
 
 
-def test_without_teams_replay_makes_projects_in_the_workspace(sandbox, tokens_file, tmp_path):
-    """A workspace that is not an organization has no teams: looking them up is refused."""
+def test_without_teams_replay_makes_projects_in_the_workspace(make_sandbox, tmp_path):
+    """A workspace that is not an organization has no teams: none is found, none can be made."""
+    sandbox = make_sandbox(organization=False)
+    tokens_file = tmp_path / "tokens.toml"
+    write_tokens(tokens_file, Tokens(people={"alice@example.com": sandbox.tokens["alice@example.com"]},
+                                     default=sandbox.admin_token))  # fmt: skip
     creates = _project_creates(sandbox)
     log = Log()
     log.person("u1", team="Platform")
     log.add(ev.ProjectCreated, "u1", project="p1", name="Launch", owner="u1", team="Platform")
-    no_teams = [Trick("GET", "/teams", 400, times=100), Trick("POST", "/teams", 400, times=100)]
-    with GatewayProxy(sandbox.root_url, no_teams) as gateway:
-        code, summary = _replay(log.write(tmp_path / "run"), gateway.base_url, tokens_file,
-                                tmp_path)  # fmt: skip
+    code, summary = _replay(log.write(tmp_path / "run"), sandbox.base_url, tokens_file, tmp_path)
     assert code == 0 and summary["applied"] == 2, summary
     assert "team 'Platform' cannot be found or created here" in json.dumps(summary["notes"])
     assert creates == [("/projects", {"name": "Launch", "notes": "", "default_view": "board",

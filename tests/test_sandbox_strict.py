@@ -81,9 +81,7 @@ def test_create_rejections(sandbox, path, body, expected):
 def test_enum_and_status_type_rules(sandbox):
     s = session_for(sandbox)
     base = sandbox.base_url
-    project = s.post(
-        f"{base}/projects", json={"data": {"name": "p", "workspace": sandbox.workspace_gid}}
-    )
+    project = s.post(f"{base}/teams/{sandbox.team_gid}/projects", json={"data": {"name": "p"}})
     gid = project.json()["data"]["gid"]
     r = s.put(f"{base}/projects/{gid}", json={"data": {"color": "teal"}})
     assert r.status_code == 400 and _message(r).startswith(

@@ -38,9 +38,7 @@ def ws(sandbox):
     }.items():
         body = {"name": name, "workspace": sandbox.workspace_gid, **body}
         fields[name] = _ok(s.post(f"{b}/custom_fields", json={"data": body}))
-    project = _ok(
-        s.post(f"{b}/projects", json={"data": {"name": "P", "workspace": sandbox.workspace_gid}})
-    )
+    project = _ok(s.post(f"{b}/teams/{sandbox.team_gid}/projects", json={"data": {"name": "P"}}))
     for field in fields.values():
         _ok(s.post(f"{b}/projects/{project['gid']}/addCustomFieldSetting",
                    json={"data": {"custom_field": field["gid"]}}))  # fmt: skip
@@ -107,7 +105,7 @@ def test_custom_field_definition_and_placement_failures(sandbox, ws):
     assert "already on this project" in _error(s.post(
         f"{b}/projects/{project['gid']}/addCustomFieldSetting",
         json={"data": {"custom_field": f["Note"]["gid"]}}))  # fmt: skip
-    other = _ok(s.post(f"{b}/projects", json={"data": {"name": "Q", "workspace": wsg}}))
+    other = _ok(s.post(f"{b}/teams/{sandbox.team_gid}/projects", json={"data": {"name": "Q"}}))
     body = {"name": "t", "projects": [other["gid"]], "custom_fields": {f["Note"]["gid"]: "x"}}
     assert "not on any of the task's projects" in _error(s.post(f"{b}/tasks", json={"data": body}))
     assert "unknown custom_field" in _error(s.post(f"{b}/tasks", json={"data": {
@@ -213,9 +211,7 @@ def test_teams_and_project_members(sandbox):
 def test_free_plan_answers_402_for_portfolios_only(make_sandbox):
     sb = make_sandbox(plan="free")
     s, b = session_for(sb), sb.base_url
-    project = _ok(
-        s.post(f"{b}/projects", json={"data": {"name": "P", "workspace": sb.workspace_gid}})
-    )
+    project = _ok(s.post(f"{b}/teams/{sb.team_gid}/projects", json={"data": {"name": "P"}}))
     for response in (
         s.post(f"{b}/portfolios", json={"data": {"name": "All", "workspace": sb.workspace_gid}}),
         s.get(f"{b}/portfolios", params={"workspace": sb.workspace_gid, "owner": "me"}),
@@ -229,9 +225,7 @@ def test_free_plan_answers_402_for_portfolios_only(make_sandbox):
 def test_portfolio_persists_across_restarts(make_sandbox, tmp_path):
     sb = make_sandbox(data_dir=tmp_path)
     s, b = session_for(sb), sb.base_url
-    project = _ok(
-        s.post(f"{b}/projects", json={"data": {"name": "P", "workspace": sb.workspace_gid}})
-    )
+    project = _ok(s.post(f"{b}/teams/{sb.team_gid}/projects", json={"data": {"name": "P"}}))
     field = _ok(s.post(f"{b}/custom_fields", json={"data": {
         "name": "Stage", "workspace": sb.workspace_gid, "resource_subtype": "enum",
         "enum_options": [{"name": "Doing"}]}}))  # fmt: skip

@@ -167,6 +167,7 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
                 *self._team_notes(),
                 *self._outsider_notes(),
                 *self._tokenless_notes(),
+                *self.client.change_notes(),  # each change Asana announced (Asana-Change), once
             ],
         }
 

@@ -43,7 +43,8 @@ sys.stdin.read()
 def _bare_rate(base: str, token: str, workspace: str, n: int) -> float:
     s = requests.Session()
     s.headers["Authorization"] = f"Bearer {token}"
-    project = s.post(f"{base}/projects", json={"data": {"name": "b", "workspace": workspace}})
+    team = s.get(f"{base}/workspaces/{workspace}/teams").json()["data"][0]["gid"]
+    project = s.post(f"{base}/teams/{team}/projects", json={"data": {"name": "b"}})
     task = s.post(f"{base}/tasks", json={"data": {"name": "t",
                                                    "projects": [project.json()["data"]["gid"]]}})  # fmt: skip
     url = f"{base}/tasks/{task.json()['data']['gid']}/stories"

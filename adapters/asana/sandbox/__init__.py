@@ -4,8 +4,8 @@
         requests.get(sb.base_url + "/users/me", headers={"Authorization": "Bearer tok-a"})
 
 Modules: ``httpserver`` (HTTP/1.1), ``app`` (pipeline), ``routes``/``api_*``/``batch`` (endpoints),
-``validate`` (strictness), ``render`` (representations), ``store``/``persist`` (state),
-``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
+``validate`` (strictness), ``render``/``render_fields`` (representations), ``store``/``persist``
+(state), ``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ class SandboxConfig:
     # Emails of users of another workspace only: GET /users/{email} finds them, this workspace
     # does not (404 from /workspaces/{gid}/users/{email}, 400 when assigned or added).
     outsiders: list[str] = field(default_factory=list)
+    # False: a workspace that is not an organization, so it has no teams (a persisted one
+    # stays what it was made as).
+    organization: bool = True
 
 
 def name_from_email(email: str) -> str:
@@ -77,7 +80,7 @@ class Sandbox:
         self.store = Store(backend)
         self.store.plan = config.plan
         seeds = [PersonSeed(p.email, p.name) for p in people]
-        users = self.store.bootstrap(config.workspace_name, seeds)
+        users = self.store.bootstrap(config.workspace_name, seeds, config.organization)
         members = {email.lower() for email in users}
         clash = sorted(members & {e.lower() for e in config.outsiders})
         if clash:
@@ -107,6 +110,9 @@ class Sandbox:
 
     @property
     def team_gid(self) -> str:
+        """The team everyone belongs to (an organization's first team)."""
+        if not self.store.is_organization(self.workspace_gid):
+            raise InvalidInput("sandbox: the workspace is not an organization: it has no teams")
         return self.store.team.gid
 
     @property

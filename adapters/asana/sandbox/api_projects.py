@@ -10,7 +10,8 @@ from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Project, Section, Team, Workspace
 from adapters.asana.sandbox.ops import project_tasks
 
-COLORS = [
+# Asana's palette of colours; a project's may also be "none" (the spec's ProjectBase).
+PALETTE = [
     "dark-pink",
     "dark-green",
     "dark-blue",
@@ -29,8 +30,8 @@ COLORS = [
     "light-orange",
     "light-purple",
     "light-warm-gray",
-    "none",
 ]
+COLORS = [*PALETTE, "none"]
 
 PROJECT_UPDATE_SPEC: dict[str, v.Checker] = {
     "name": v.name,
@@ -78,9 +79,13 @@ def _project_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 def _create(call: Call, data: dict[str, Any], workspace: str, team: str | None) -> Answer:
     data = _project_fields(data)
-    # Asana always reports a project's team (the spec's ``team`` is not nullable); a project
-    # created without one joins the workspace's team.
-    team = team or call.store.team.gid
+    # The spec (createProject, createProjectForWorkspace): "If the workspace for your project
+    # is an organization, you must also supply a team to share the project with."
+    if team is None and call.store.is_organization(workspace):
+        raise bad_request(
+            "data.team: required in an organization (a project is shared with a team; or "
+            "create it with POST /teams/{team_gid}/projects)"
+        )
     project = Project(
         gid=call.store.new_gid(),
         workspace=workspace,

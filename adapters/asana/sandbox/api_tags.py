@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
-from adapters.asana.sandbox.api_projects import COLORS
+from adapters.asana.sandbox.api_projects import PALETTE
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Tag, Task, Workspace
@@ -14,7 +14,7 @@ from adapters.asana.sandbox.plans import DEPENDENCIES, require_paid
 
 TAG_SPEC: dict[str, v.Checker] = {
     "name": v.name,
-    "color": v.nullable(v.one_of(*COLORS)),
+    "color": v.nullable(v.one_of(*PALETTE)),  # the spec's TagBase: no "none" (null instead)
     "notes": v.text,
     "followers": v.ref_list("user"),
 }

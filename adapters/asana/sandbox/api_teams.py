@@ -25,6 +25,9 @@ TEAM_SPEC: dict[str, v.Checker] = {
 def create_team(call: Call) -> Answer:
     call.allow_query()
     data = call.data(TEAM_SPEC, required=("name", "organization"))
+    if not call.store.is_organization(data["organization"]):
+        raise bad_request(f"data.organization: {data['organization']} is a workspace, not an "
+                          "organization: only organizations have teams")  # fmt: skip
     taken = {t.name.lower() for t in call.store.all("team") if isinstance(t, Team)}
     if data["name"].lower() in taken:
         raise bad_request(f"data.name: a team named {data['name']!r} already exists")

@@ -25,6 +25,8 @@ class User(Record, kw_only=True):
 
 class Workspace(Record, kw_only=True):
     name: str
+    # Only organizations have teams, and there a project must be shared with one.
+    is_organization: bool = True
 
 
 class Team(Record, kw_only=True):

@@ -77,6 +77,12 @@ class Store:
     def team(self) -> Team:
         return next(iter(self.records["team"].values()))  # type: ignore[return-value]
 
+    def is_organization(self, workspace_gid: str) -> bool:
+        """Whether the workspace is an organization: only those have teams (the spec: "In an
+        organization, you can group your projects into teams")."""
+        workspace = self.records["workspace"].get(workspace_gid)
+        return isinstance(workspace, Workspace) and workspace.is_organization
+
     # -- writing -----------------------------------------------------------------------------
 
     def new_gid(self) -> str:
@@ -109,16 +115,23 @@ class Store:
 
     # -- start-up ----------------------------------------------------------------------------
 
-    def bootstrap(self, workspace_name: str, people: list[PersonSeed]) -> dict[str, User]:
-        """Ensure one workspace, one team and a user per person; return users by email.
+    def bootstrap(
+        self, workspace_name: str, people: list[PersonSeed], organization: bool = True
+    ) -> dict[str, User]:
+        """Ensure one workspace (an `organization` with one team, or a workspace without
+        teams) and a user per person; return users by email.
 
-        Existing users (from a persisted workspace) keep their gid, so ids survive restarts.
+        Existing users (from a persisted workspace) keep their gid, so ids survive restarts; a
+        persisted workspace stays what it was made as.
         """
         with self.lock:
             if not self.records["workspace"]:
-                workspace = Workspace(gid=self.new_gid(), name=workspace_name)
+                workspace = Workspace(gid=self.new_gid(), name=workspace_name,
+                                      is_organization=organization)  # fmt: skip
                 self.put("workspace", workspace)
-                self.put("team", Team(gid=self.new_gid(), name="Everyone", workspace=workspace.gid))
+                if organization:
+                    self.put("team", Team(gid=self.new_gid(), name="Everyone",
+                                          workspace=workspace.gid))  # fmt: skip
             users: dict[str, User] = {}
             for person in people:
                 email = person.email.lower()
@@ -129,8 +142,8 @@ class Store:
                 elif user.outside:  # an outsider of an earlier start is a member now
                     user.outside = False
                     self.put("user", user)
-                team = self.team
-                if user.gid not in team.members:  # everyone belongs to the first team
+                team = next(iter(self.records["team"].values()), None)
+                if isinstance(team, Team) and user.gid not in team.members:  # the first team
                     team.members.append(user.gid)
                     self.put("team", team)
                 users[email] = user

@@ -1,0 +1,92 @@
+"""Client-side rate-limit pacing, per token: at most ``quota`` requests per rolling ``window``
+(Asana: 1,500/min paid, 150/min free), at most 15 writes and 50 reads in flight, and a 429's
+``Retry-After`` honoured for every request of that token. Each token has one keep-alive
+session (`TokenLane`); keys sharing a token share its lane, as Asana counts per token."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from adapters.asana.client_errors import Stopped
+from engine.errors import InvalidInput
+
+PLANS = {"paid": 1500, "free": 150}
+MAX_QUOTA = 1_000_000  # requests per window: far above any plan, and safe for the arithmetic
+
+
+@dataclass(frozen=True)
+class Limits:
+    quota: int = PLANS["paid"]  # requests per window per token
+    window: float = 60.0
+    max_writes: int = 15
+    max_reads: int = 50
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.quota <= MAX_QUOTA:
+            raise InvalidInput(
+                f"--rate-limit: {self.quota}; expected 1 to {MAX_QUOTA:,} requests per minute"
+            )
+        if not self.window > 0:
+            raise InvalidInput(f"rate limit window: {self.window}; expected seconds > 0")
+
+
+class TokenLane:
+    """One token's session, rolling-window history and in-flight caps."""
+
+    def __init__(self, token: str, limits: Limits):
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=limits.max_reads + 8, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update(
+            {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        )
+        self.limits = limits
+        self.done: deque[float] = deque()  # answer times of requests in the last window
+        self.in_flight = 0
+        self.blocked_until = 0.0
+        self.lock = threading.Lock()
+        self.writes = threading.BoundedSemaphore(limits.max_writes)
+        self.reads = threading.BoundedSemaphore(limits.max_reads)
+
+    def __repr__(self) -> str:
+        return "TokenLane(<token hidden>)"
+
+    def wait_turn(self, stop: threading.Event) -> None:
+        """Block until one more request fits the rolling window and any Retry-After;
+        `Stopped` when `stop` is set meanwhile.
+
+        A request counts from when it is let through until `window` after its answer: the
+        server saw it somewhere in between, so measured this way the client can never get
+        ahead of the server's window, whatever the latency (at the cost of one round trip
+        per window)."""
+        limits = self.limits
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                wait = self.blocked_until - now
+                if wait <= 0:
+                    done = self.done
+                    while done and done[0] <= now - limits.window:
+                        done.popleft()
+                    if len(done) + self.in_flight < limits.quota:
+                        self.in_flight += 1
+                        return
+                    wait = done[0] + limits.window - now if done else 0.005
+            if stop.wait(min(max(wait, 0.001), 1.0)):
+                raise Stopped("stopped while waiting for the rate limit")
+
+    def finished(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+            self.done.append(time.monotonic())
+
+    def block_for(self, seconds: float) -> None:
+        with self.lock:
+            self.blocked_until = max(self.blocked_until, time.monotonic() + seconds)
