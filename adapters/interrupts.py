@@ -1,12 +1,19 @@
-"""Waiting for Ctrl-C or SIGTERM once a command's work is done and it only serves (``replay
---serve``, ``demo``).
+"""Ctrl-C and SIGTERM for commands that run until stopped.
 
-Their handler only counts presses: a KeyboardInterrupt raised inside a lock's wait or a server's
-shutdown ends in a traceback (``RuntimeError: release unlocked lock``), and Event.set in a
-handler can deadlock on the lock its own thread holds. It stays installed while the command
-winds down, so a second press, however soon, quits at once, with the command's exit code rather
-than 130: the work was done. Once the interpreter exits, presses are held back (blocked): at its
-very end it puts back the default handlers, which would kill the process with SIGINT instead.
+A handler is installed once and never put back (`handle_for_good`): between two handlers, or
+after the default is put back, a signal gets the default action and kills the process with
+nothing said (no summary, no cleanup). Once the interpreter exits, the signals are held back
+(blocked): at its very end it puts back the default handlers itself.
+
+`serve_until_interrupted`: waiting for Ctrl-C or SIGTERM once a command's work is done and it
+only serves (``replay --serve``, ``demo``). Its handler only counts presses: a
+KeyboardInterrupt raised inside a lock's wait or a server's shutdown ends in a traceback
+(``RuntimeError: release unlocked lock``), and Event.set in a handler can deadlock on the lock
+its own thread holds. It stays installed while the command winds down, so a second press,
+however soon, quits at once, with the command's exit code rather than 130: the work was done.
+
+`SigtermStops`: SIGTERM for a command that sets up, then runs until a stop event is set
+(``live``): as Ctrl-C while it sets up, then as a stop.
 """
 
 from __future__ import annotations
@@ -38,14 +45,51 @@ def serve_until_interrupted(
         if presses > 1:
             _quit_now(code)
 
-    if threading.current_thread() is threading.main_thread():
-        for signum in PRESSES:
-            signal.signal(signum, on_signal)
-        atexit.register(signal.pthread_sigmask, signal.SIG_BLOCK, PRESSES)
+    handle_for_good(PRESSES, on_signal)
     announce()
     deadline = None if seconds is None else time.monotonic() + seconds
     while not presses and (deadline is None or time.monotonic() < deadline):
         time.sleep(PRESS_SEEN_SECONDS)
+
+
+def handle_for_good(signums: tuple[signal.Signals, ...], handler: Callable) -> bool:
+    """Make `handler` the handler of `signums` for the rest of the process, and hold them back
+    once the interpreter exits (see above). Only the main thread may install handlers: False
+    elsewhere, and nothing changed."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    for signum in signums:
+        signal.signal(signum, handler)
+    atexit.register(signal.pthread_sigmask, signal.SIG_BLOCK, signums)
+    return True
+
+
+class SigtermStops:
+    """SIGTERM for a command's whole life, from the moment this is made: while the command sets
+    up, it raises KeyboardInterrupt, as Ctrl-C does, so what was set up is undone; from
+    `stops(event)` on, it sets the run's stop event, so the command ends as after a stop, with
+    its summary; from `ending()` on (and after the first KeyboardInterrupt), it is ignored: the
+    command is already ending. One handler whose action changes, never a gap between two. The
+    main thread must not set or wait on the stop event before `ending()`: the handler's
+    Event.set would wait forever for the lock the thread holds."""
+
+    def __init__(self) -> None:
+        self._stop: threading.Event | None = None
+        self._ending = False
+        handle_for_good((signal.SIGTERM,), self._on_sigterm)
+
+    def stops(self, stop: threading.Event) -> None:
+        self._stop = stop
+
+    def ending(self) -> None:
+        self._stop, self._ending = None, True
+
+    def _on_sigterm(self, signum, frame) -> None:
+        if self._stop is not None:
+            self._stop.set()
+        elif not self._ending:
+            self._ending = True
+            raise KeyboardInterrupt
 
 
 def _quit_now(code: int) -> None:

@@ -12,6 +12,11 @@ Time mapping (``live.json``): simulated second ``anchor_sim`` happened at wall t
 ``anchor_wall``; at ``speed`` N, each wall second is N simulated seconds. A new live run
 starts with the scenario's first day = today and a quiet window up to now, so at speed 1 the
 simulated clock is the real clock.
+
+A run of ``--days N`` ends at ``until_sim``: the same local time N days after it started, on
+the day after its scenario's last (which keeps the N days asked, so every N a scenario allows
+can run live). Its world therefore runs without the scenario's horizon, and ``until_sim`` ends
+it.
 """
 
 from __future__ import annotations
@@ -29,35 +34,29 @@ from engine import events as ev
 from engine.calendar import origin_of
 from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput
-from engine.files import replace_json
+from engine.live_state import LIVE, LiveState, load_state, save_state
 from engine.log import FileLog
 from engine.organisation import Organisation
 from engine.run import Manifest, create_run, read_manifest, write_manifest
 from engine.scenario import Scenario, resolve
 
-LIVE = "live.json"
+# The live state (``live.json``) is kept by engine.live_state; its names are this module's too.
+__all__ = [
+    "GAP_QUIET_SECONDS",
+    "LIVE",
+    "LiveState",
+    "check_not_complete",
+    "load_state",
+    "prepare_live",
+    "run_live",
+]
+
 GAP_QUIET_SECONDS = 600.0  # a stop longer than this (simulated) becomes a quiet window
 CATCH_UP_FACTOR = 1e-9  # wall seconds per simulated second while re-simulating
 STEP_WALL_SECONDS = 0.25  # how often the realtime loop looks at `stop`
 HEARTBEAT_WALL_SECONDS = 2.0
 FOREVER_DAYS = 3650  # what the manifest says of a --forever run (the world ignores it)
-MAX_SIM_SECONDS = 1e12  # ~31,700 years: far past any run, well inside timedelta
 CATCH_UP_STEP_SECONDS = 86400.0  # re-simulating the past looks at `stop` once a simulated day
-
-
-class LiveState(msgspec.Struct, kw_only=True):
-    speed: float
-    anchor_wall: datetime
-    anchor_sim: float
-    forever: bool = False
-    quiet: list[tuple[float, float]] = []
-    reached_sim: float = 0.0  # how far the simulation got (a heartbeat)
-    # Where a run of `--days N` ends: N simulated days after it started (None: the scenario's
-    # horizon, as in live state written before this field existed).
-    until_sim: float | None = None
-
-    def sim_at(self, wall: datetime) -> float:
-        return self.anchor_sim + (wall - self.anchor_wall).total_seconds() * self.speed
 
 
 class CatchUpEnvironment(simpy.rt.RealtimeEnvironment):
@@ -71,39 +70,6 @@ class CatchUpEnvironment(simpy.rt.RealtimeEnvironment):
         self._factor = factor
         self.env_start = self.now
         self.sync()
-
-
-def _load_state(run_dir: Path) -> LiveState | None:
-    path = run_dir / LIVE
-    if not path.is_file():
-        return None
-    try:
-        state = msgspec.json.decode(path.read_bytes(), type=LiveState)
-    except msgspec.DecodeError as exc:
-        raise BusyworkError(f"{path}: damaged live state: {exc}") from None
-    problem = _state_problem(state)
-    if problem:
-        raise BusyworkError(f"{path}: damaged live state: {problem}")
-    return state
-
-
-def _state_problem(state: LiveState) -> str:
-    """What is impossible in a decoded live state ("" when nothing): written by this module,
-    so only damage or a hand edit gets here."""
-    if not 0 < state.speed < math.inf:  # NaN fails too
-        return f"speed {state.speed!r}; expected a positive finite number"
-    sims = [("anchor_sim", state.anchor_sim), ("reached_sim", state.reached_sim)]
-    if state.until_sim is not None:
-        sims.append(("until_sim", state.until_sim))
-    sims += [(f"quiet[{i}]", t) for i, window in enumerate(state.quiet) for t in window]
-    for name, value in sims:
-        if not 0 <= value <= MAX_SIM_SECONDS:  # NaN fails too
-            return f"{name} {value!r}; expected 0 to {MAX_SIM_SECONDS:,.0f} simulated seconds"
-    return ""
-
-
-def _save_state(run_dir: Path, state: LiveState) -> None:
-    replace_json(run_dir / LIVE, state)
 
 
 def prepare_live(
@@ -124,19 +90,24 @@ def prepare_live(
         raise BusyworkError(f"speed: {speed!r}; expected a positive finite number")
     now = now or datetime.now(UTC)
     run_dir = Path(run_dir)
-    state = _load_state(run_dir) if (run_dir / "manifest.json").is_file() else None
+    state = load_state(run_dir) if (run_dir / "manifest.json").is_file() else None
     if state is None:
-        days = scenario.days if days is None else days
-        start = now.astimezone(_zone(scenario)).date()
-        # The simulation's days start at local midnight, so N days from now end on day N + 1.
-        span = FOREVER_DAYS if forever else days + 1
-        planned = resolve(msgspec.structs.replace(scenario, start=start, days=span))
+        days = None if forever else scenario.days if days is None else days
+        local_now = now.astimezone(_zone(scenario))
+        # N days from now end on the day after the scenario's N days (the run started after
+        # midnight): `until_sim` ends it there, so the scenario keeps the N asked.
+        span = FOREVER_DAYS if days is None else days
+        planned = resolve(msgspec.structs.replace(scenario, start=local_now.date(), days=span))
         manifest = create_run(run_dir, planned, content)
-        begin = (now - origin_of(planned)).total_seconds()
-        until = None if forever else begin + days * 86400.0
+        origin = origin_of(planned)
+        begin = (now - origin).total_seconds()
+        until = None
+        if days is not None:  # the same local time N days on, also across a DST change
+            until = ((local_now + timedelta(days=days)).astimezone(UTC) - origin).total_seconds()
         state = LiveState(speed=speed, anchor_wall=now, anchor_sim=begin, forever=forever,
-                          quiet=[(0.0, begin)], reached_sim=begin, until_sim=until)  # fmt: skip
-        _save_state(run_dir, state)
+                          quiet=[(0.0, begin)], reached_sim=begin, until_sim=until,
+                          days=days)  # fmt: skip
+        save_state(run_dir, state)
         return manifest, state, f"Started live run {run_dir}"
     manifest = read_manifest(run_dir)
     _check_resumable(run_dir, manifest, state, days=days, forever=forever)
@@ -149,7 +120,7 @@ def prepare_live(
         note += f" after a gap of {timedelta(seconds=round(gap))} (simulated): nobody acted"
     # Keep the clock continuous at the (possibly new) speed from here on.
     state.anchor_sim, state.anchor_wall, state.speed = max(resume_at, reached), now, speed
-    _save_state(run_dir, state)
+    save_state(run_dir, state)
     return manifest, state, note
 
 
@@ -171,7 +142,7 @@ def check_not_complete(
             f"--run {run_dir}: this live run is complete (its simulation reached its end), so "
             f"live cannot resume it; {replay_advice}; another --run starts a new live run"
         )
-    state = state or _load_state(run_dir)
+    state = state or load_state(run_dir)
     started = f" ({_started_with(manifest, state)})" if state is not None else ""
     raise InvalidInput(
         f"{run_dir}: this live run{started} is complete; `busywork replay {run_dir}` sends "
@@ -180,7 +151,10 @@ def check_not_complete(
 
 
 def _started_with(manifest: Manifest, state: LiveState) -> str:
-    return "--forever" if state.forever else f"--days {manifest.scenario.days - 1}"
+    if state.forever:
+        return "--forever"
+    # Live state without `days` was written when the manifest planned one day more.
+    return f"--days {state.days if state.days is not None else manifest.scenario.days - 1}"
 
 
 def _check_resumable(
@@ -242,7 +216,9 @@ def run_live(
                 return
             log.append((event,))
 
-        world = Organisation(scenario, content, sink, env=env, forever=state.forever,
+        # A run with `until_sim` ends there, after its scenario's last day (see above).
+        unbounded = state.forever or state.until_sim is not None
+        world = Organisation(scenario, content, sink, env=env, forever=unbounded,
                              quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
         world.start()
         horizon = world.horizon if state.until_sim is None else state.until_sim
@@ -271,9 +247,9 @@ def run_live(
             if beat >= HEARTBEAT_WALL_SECONDS:
                 beat = 0.0
                 state.reached_sim = env.now
-                _save_state(run_dir, state)
+                save_state(run_dir, state)
         state.reached_sim = env.now
-        _save_state(run_dir, state)
+        save_state(run_dir, state)
         log.flush()
         events = log.last_seq
     if not math.isinf(horizon) and env.now >= horizon:

@@ -114,8 +114,10 @@ def test_live_stop_gap_resume_exactly_once_and_deterministic(tmp_path, make_sand
     assert not any(start <= (e.at - origin).total_seconds() < end for e in events)
     # A plain re-simulation with the recorded quiet windows gives the same bytes.
     again: list[bytes] = []
+    # Unbounded: the live day ends at until_sim, past the scenario's one day.
     world = World(resolve(manifest.scenario), TemplateSource(),
-                  lambda e: again.append(ev.encode(e)), quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
+                  lambda e: again.append(ev.encode(e)), forever=True,
+                  quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
     world.start()
     assert state.until_sim == 86400 + 8 * 3600  # one day from Monday 08:00
     run_in_steps(world.env, state.until_sim, 3600.0)
@@ -132,7 +134,7 @@ def test_a_live_day_started_late_in_the_evening_lasts_a_whole_day(tmp_path):
     manifest, state, _ = prepare_live(run_dir, scenario, TemplateSource(), days=1,
                                       forever=False, speed=2e6, now=sunday_late)  # fmt: skip
     begin = 23.5 * 3600
-    assert manifest.scenario.start.isoformat() == "2026-01-04" and manifest.scenario.days == 2
+    assert manifest.scenario.start.isoformat() == "2026-01-04" and manifest.scenario.days == 1
     assert state.anchor_sim == begin and state.until_sim == begin + 86400
     events = run_live(run_dir, manifest, state, TemplateSource(), stop=threading.Event())
     assert events > 50  # Monday's work happens

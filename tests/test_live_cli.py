@@ -15,14 +15,16 @@ import signal
 import subprocess
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
 
-from adapters.asana.live_cli import RunLock, sim_clock
+from adapters.asana.live_folder import RunLock
+from adapters.asana.live_status import sim_clock
 from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.replay_job import live_writer, run_replay
@@ -31,6 +33,7 @@ from adapters.asana.sandbox import SandboxPerson
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.tokens import Tokens
 from engine import run as runs
+from engine.calendar import origin_of
 from engine.content.templates import TemplateSource
 from engine.live import LIVE, LiveState, prepare_live
 from engine.replay_report import ReplayTally, StatusLine
@@ -193,8 +196,13 @@ def test_live_lasts_the_scenario_files_days_unless_days_is_given(tmp_path):
     assert proc.returncode == 130, (out, err)
     state = msgspec.json.decode((run_dir / LIVE).read_bytes(), type=LiveState)
     ((_, began),) = state.quiet  # nobody acts before the run's start
-    assert state.until_sim == began + 2 * 86400.0
-    assert read_manifest(run_dir).scenario.days == 3  # from midnight today to two days on
+    scenario = read_manifest(run_dir).scenario
+    assert state.days == 2 and scenario.days == 2
+    origin, zone = origin_of(scenario), ZoneInfo(scenario.timezone)
+    first, last = (
+        (origin + timedelta(seconds=s)).astimezone(zone) for s in (began, state.until_sim)
+    )
+    assert last.replace(tzinfo=None) == first.replace(tzinfo=None) + timedelta(days=2)
 
 
 # -- one live per run; replay --follow knows whether anyone writes it -------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from adapters.asana.client import AsanaClient, Backoff
-from adapters.asana.live_cli import OutageNote
+from adapters.asana.live_status import OutageNote
 from adapters.asana.sandbox import SandboxPerson
 from engine import events as ev
 from engine.replay import ReplayOptions, replay

@@ -342,7 +342,8 @@ def test_live_mode_merges_several_teams_like_a_plain_run(tmp_path):
     run_live(run, manifest, state, TemplateSource(), stop=threading.Event())
     again: list[bytes] = []
     plain = Organisation(resolve(manifest.scenario), TemplateSource(),
-                         lambda e: again.append(ev.encode(e)), quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
+                         lambda e: again.append(ev.encode(e)), quiet=tuple(map(tuple, state.quiet)),
+                         forever=True)  # live runs past the scenario's last day, to until_sim  # fmt: skip
     plain.start()
     run_in_steps(plain.env, state.until_sim, 3600.0, lambda t: plain.flush())  # live ends there
     assert again == list(FileLog.open_readonly(run).read_lines()) and len(again) > 100

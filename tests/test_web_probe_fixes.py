@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -193,7 +193,16 @@ def test_a_continuous_job_starts_now_as_busywork_live_does(make_web):
     zone = ZoneInfo(manifest["scenario"]["timezone"])
     assert manifest["scenario"]["start"] == str(started.astimezone(zone).date())
     live = json.loads((run / "live.json").read_text())
-    assert live["quiet"][0][0] == 0 and live["until_sim"] == live["quiet"][0][1] + 2 * 86400
+    # It ends two days on at the same local time (across a daylight-saving change too).
+    origin = datetime.fromisoformat(manifest["scenario"]["start"]).replace(tzinfo=zone)
+
+    def local(sim_seconds: float) -> datetime:
+        return (origin.astimezone(UTC) + timedelta(seconds=sim_seconds)).astimezone(zone)
+
+    began, ends = local(live["quiet"][0][1]), local(live["until_sim"])
+    assert live["quiet"][0][0] == 0 and ends.replace(tzinfo=None) - began.replace(
+        tzinfo=None
+    ) == timedelta(days=2), (began, ends)
     web.ok("POST", f"/jobs/{job['id']}/stop")
     first = next(FileLog.open_readonly(run).read(1), None)
     assert first is None or first.at >= started  # nobody acted before the job started

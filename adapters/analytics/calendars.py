@@ -61,7 +61,7 @@ def run_window(run: Run, scenario: Scenario) -> Window:
         if live.forever:
             end = math.inf
         elif live.until_sim is not None:
-            end = min(end, live.until_sim)
+            end = live.until_sim  # past the scenario's last day (see engine.live)
         quiet, reached = sorted(live.quiet), live.reached_sim
     if run.manifest.get("status") != "complete":
         last = run.con.execute('SELECT max("at") FROM events').fetchone()[0]

@@ -5,7 +5,9 @@ resumes both (see `engine.live`).
 Everything that can refuse comes before anything is written: the run folder's lock (one
 ``busywork live`` per run), the target (reached, its workspace and team, every token logging
 in as its person) and the target's checkpoint lock. Only then does `engine.live.prepare_live`
-start the run's clock or plan its resumption.
+start the run's clock or plan its resumption. SIGTERM has one handler from the command's
+start to the process's end (`adapters.interrupts.SigtermStops`): as Ctrl-C while it starts,
+then as a stop, so it always ends with exit code 130 and never by the signal itself.
 
 A live run waits out an outage of the target (`LIVE_ATTEMPTS`), saying so on its status line,
 where a replay would park what it sends meanwhile: parked events wait for the next run, which a
@@ -16,20 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
-import re
 import shlex
 import shutil
-import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
-from adapters.asana.client import Counters
+from adapters.asana.live_folder import RunLock, check_live_folder, live_run_dir
+from adapters.asana.live_status import OutageNote, due_clock, sim_clock
 from adapters.asana.replay_checkpoint import open_journal, target_folder
 from adapters.asana.replay_cli import ReplayArgs, note_unmapped, resume_command
 from adapters.asana.replay_destination import (
@@ -39,20 +37,18 @@ from adapters.asana.replay_destination import (
     sandbox_target_name,
     tokens_for,
 )
-from adapters.asana.replay_job import check_speed, flock_holder, run_replay
+from adapters.asana.replay_job import check_speed, run_replay
 from adapters.asana.replay_outcome import Retry, print_summary
 from adapters.asana.replay_status import in_background, wait_for
 from adapters.asana.target import AsanaTarget
-from engine.errors import Busy, InvalidInput
-from engine.locks import lock_exclusively
+from adapters.interrupts import SigtermStops
+from engine.errors import InvalidInput
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 from engine.scenario import Scenario
 
-LOCK_TRIES = 20  # a `replay --follow` may hold the lock for an instant while it looks
-LOCK_RETRY_SECONDS = 0.05
 # Tries of one call on 5xx, resets and timeouts before its event is parked: about an hour, as
 # the waits between them grow to 30 s and full jitter makes them 15 s on average (a replay
 # gives up after six, some 8 s). A target that was never reached still gets three.
@@ -67,11 +63,6 @@ class LiveArgs:
     run_dir: Path | None = None
 
 
-def live_run_dir(scenario: Scenario, replays: Path) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-") or "run"
-    return replays / f"{slug}-live"
-
-
 def live_command(
     scenario: Scenario,
     live: LiveArgs,
@@ -79,22 +70,28 @@ def live_command(
     replays: Path,
     echo: Callable[[str], None],
 ) -> ReplaySummary:
+    # SIGTERM, from now until the process ends, as Ctrl-C while the command starts, then as a
+    # stop: one handler, so that no SIGTERM finds the default action, which kills at once.
+    sigterm = SigtermStops()
     if live.days and live.forever:
         raise InvalidInput("--days and --forever: choose one")
     check_speed(live.speed)
     run_dir = live.run_dir or live_run_dir(scenario, replays)
     given = live.run_dir is not None
-    _check_live_folder(run_dir, given=given)
+    check_live_folder(run_dir, given=given)
     dest = args.destination()
     dest.limits()  # checks --plan
     dest = dataclasses.replace(
         dest, backoff=dataclasses.replace(dest.backoff, attempts=LIVE_ATTEMPTS)
     )
     with RunLock(run_dir, given=given):
-        return _live(scenario, live, args, dest, run_dir, echo)
+        return _live(scenario, live, args, dest, run_dir, echo, sigterm)
 
 
-def _live(scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir: Path, echo):
+def _live(
+    scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir: Path, echo,
+    sigterm: SigtermStops,
+):  # fmt: skip
     from engine.content.templates import TemplateSource
     from engine.live import check_not_complete, prepare_live
 
@@ -103,42 +100,44 @@ def _live(scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir
         scenario = read_manifest(run_dir).scenario
     target = sandbox = journal = None
     try:
-        with _sigterm_as_ctrl_c():
-            if args.to != "sandbox":
-                target = connect(base_url_for(args.to), tokens_for(dest), dest)
-            else:
-                sandbox, tokens = scenario_sandbox(scenario, dest.plan)
-                target = connect(sandbox.base_url, tokens, dest)
-                target.name = sandbox_target_name()
-            target.verify_tokens()  # a token of someone else is refused before the clock starts
-            kind = "sandbox" if sandbox else args.to
-            made = False
-            if resuming:  # the target's checkpoint is locked before the run's clock moves
-                check_not_complete(run_dir, read_manifest(run_dir),
-                                   replay_advice=_replay_advice(run_dir, args, target,
-                                                                sandbox is not None))  # fmt: skip
-                made = not target_folder(run_dir, target).exists()
-                journal = open_journal(run_dir, target, kind)
-            content = TemplateSource()
-            try:
-                manifest, state, note = prepare_live(
-                    run_dir, scenario, content, days=live.days, forever=live.forever,
-                    speed=live.speed,
-                )  # fmt: skip
-            except BaseException:
-                if made:  # refused (other --days, say): nothing of this attempt stays behind
-                    _remove_checkpoint(journal)
-                    journal = None
-                raise
-            if not args.as_json:
-                echo(note)
-                if sandbox is not None:
-                    echo(f"Browse:     {sandbox.root_url}/  (while this command runs)")
-            if journal is None:
-                journal = open_journal(run_dir, target, kind)
-            note_unmapped(target, (p.email for p in manifest.scenario.people))
-        summary = _run(run_dir, manifest, state, content, target, journal, args)
+        if args.to != "sandbox":
+            target = connect(base_url_for(args.to), tokens_for(dest), dest)
+        else:
+            sandbox, tokens = scenario_sandbox(scenario, dest.plan)
+            target = connect(sandbox.base_url, tokens, dest)
+            target.name = sandbox_target_name()
+        target.verify_tokens()  # a token of someone else is refused before the clock starts
+        kind = "sandbox" if sandbox else args.to
+        made = False
+        if resuming:  # the target's checkpoint is locked before the run's clock moves
+            check_not_complete(run_dir, read_manifest(run_dir),
+                               replay_advice=_replay_advice(run_dir, args, target,
+                                                            sandbox is not None))  # fmt: skip
+            made = not target_folder(run_dir, target).exists()
+            journal = open_journal(run_dir, target, kind)
+        content = TemplateSource()
+        try:
+            manifest, state, note = prepare_live(
+                run_dir, scenario, content, days=live.days, forever=live.forever,
+                speed=live.speed,
+            )  # fmt: skip
+        except BaseException:
+            if made:  # refused (other --days, say): nothing of this attempt stays behind
+                _remove_checkpoint(journal)
+                journal = None
+            raise
+        if not args.as_json:
+            echo(note)
+            if sandbox is not None:
+                echo(f"Browse:     {sandbox.root_url}/  (while this command runs)")
+        if journal is None:
+            journal = open_journal(run_dir, target, kind)
+        note_unmapped(target, (p.email for p in manifest.scenario.people))
+        stop = threading.Event()
+        sigterm.stops(stop)  # the run is set up: from here SIGTERM stops it
+        summary = _run(run_dir, manifest, state, content, target, journal, args, stop, sigterm)
     finally:
+        sigterm.ending()  # the command ends, undoing what it set up, and then reports
         if journal is not None:
             journal.close()
         if target is not None:
@@ -148,18 +147,6 @@ def _live(scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir
     hint, retry = _resume_advice(run_dir, args, target, sandbox is not None)
     print_summary(summary, echo, as_json=args.as_json, resume=hint, retry=retry)
     return summary
-
-
-def _check_live_folder(run_dir: Path, *, given: bool) -> None:
-    """A live run resumes in its own folder; any other non-empty folder is refused, naming
-    the option that chose it."""
-    from engine.live import LIVE
-
-    if not run_dir.is_dir() or not any(run_dir.iterdir()) or (run_dir / LIVE).is_file():
-        return
-    what = "a run, but not a live one" if (run_dir / "manifest.json").is_file() else "not a run"
-    choose = "pick another --run" if given else "choose a folder with --run"
-    raise InvalidInput(f"--run {run_dir}: {what} (no {LIVE}), so live cannot resume it; {choose}")
 
 
 def _replay_advice(run_dir: Path, args: ReplayArgs, target: AsanaTarget, sandbox: bool) -> str:
@@ -196,30 +183,14 @@ def _remove_checkpoint(journal: Journal) -> None:
         journal.folder.parent.rmdir()  # targets/, when it holds nothing else
 
 
-@contextlib.contextmanager
-def _sigterm_as_ctrl_c():
-    """While the command starts (reaching the target can take a while), SIGTERM ends it as
-    Ctrl-C does, so what it set up is undone; the replay then takes SIGTERM as a stop."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(*_) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _run(run_dir, manifest, state, content, target, journal, args: ReplayArgs):
+def _run(
+    run_dir, manifest, state, content, target, journal, args: ReplayArgs,
+    stop: threading.Event, sigterm: SigtermStops,
+):  # fmt: skip
     """The simulation in one thread, the replay following its log in another, until both end;
-    Ctrl-C or SIGTERM stops both."""
+    Ctrl-C or SIGTERM (which sets `stop`) stops both."""
     from engine.live import run_live
 
-    stop = threading.Event()
     sim_done = threading.Event()
     failure: list[BaseException] = []
 
@@ -257,120 +228,12 @@ def _run(run_dir, manifest, state, content, target, journal, args: ReplayArgs):
             clock=lambda: "  ".join(filter(None, (clock(), outage()))),
         )
     finally:
+        sigterm.ending()  # before this thread sets `stop` itself (see SigtermStops)
         stop.set()
         wait_for(sim_done)
     if failure:
         raise failure[0]
     return summary
-
-
-def due_clock(state, manifest) -> Callable[[object], float]:
-    """When each event was due, on the monotonic clock, for the replay's lateness: its
-    simulated time on the live run's clock (``live.json``), or this command's start for an
-    event due before it (written before a stop or re-made while catching up)."""
-    from engine.calendar import origin_of
-
-    origin = origin_of(manifest.scenario)
-    offset = time.monotonic() - time.time()  # wall → monotonic
-    started = time.monotonic()
-    anchor = state.anchor_wall.timestamp() + offset
-
-    def due(event) -> float:
-        sim = (event.at - origin).total_seconds()
-        return max(started, anchor + (sim - state.anchor_sim) / state.speed)
-
-    return due
-
-
-def sim_clock(state, manifest) -> Callable[[], str]:
-    """The live run's simulated time now (in the scenario's time zone), for the status line:
-    where the run is, even while nobody acts (nights, weekends)."""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    from engine.calendar import origin_of
-
-    origin = origin_of(manifest.scenario)
-    zone = ZoneInfo(manifest.scenario.timezone)
-    until = state.until_sim
-
-    def clock() -> str:
-        sim = state.sim_at(datetime.now(UTC))
-        if until is not None:
-            sim = min(sim, until)
-        return f"sim {(origin + timedelta(seconds=sim)).astimezone(zone):%a %d %b %H:%M}"
-
-    return clock
-
-
-class OutageNote:
-    """``target unavailable: retrying`` while calls are being retried and none has succeeded
-    since the last look (the status line looks four times a second, or once a minute without
-    a terminal), else "": without it, a live run waiting out an outage shows only its lateness
-    growing."""
-
-    def __init__(self, counters: Counters) -> None:
-        self._counters = counters
-        self._succeeded = -1  # 2xx answers at the last look
-        self._retries_then = 0  # retries when a call last succeeded
-
-    def __call__(self) -> str:
-        c = self._counters
-        with c.lock:
-            succeeded = sum(n for status, n in c.by_status.items() if 200 <= status < 300)
-            retries = c.retries
-        if succeeded != self._succeeded:
-            self._succeeded, self._retries_then = succeeded, retries
-            return ""
-        return "target unavailable: retrying" if retries > self._retries_then else ""
-
-
-class RunLock:
-    """An exclusive flock on the run folder, held while ``busywork live`` runs it: taken before
-    anything is written, so a second ``live`` on the run is refused before it changes
-    anything, and ``replay --follow`` can tell whether anyone still writes the run
-    (`adapters.asana.replay_job.live_writer`). A folder made here and left empty is removed."""
-
-    def __init__(self, run_dir: Path, *, given: bool) -> None:
-        self.run_dir = Path(run_dir)
-        self.given = given
-        self.made = False
-        self._fd: int | None = None
-
-    def __enter__(self) -> RunLock:
-        try:
-            self.run_dir.mkdir(parents=True)
-            self.made = True
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise InvalidInput(f"{self._where()}: cannot create the run folder: "
-                               f"{exc.strerror or exc}") from None  # fmt: skip
-        self._fd = os.open(self.run_dir, os.O_RDONLY)
-        for attempt in range(LOCK_TRIES):
-            try:
-                lock_exclusively(self._fd, "")
-                return self
-            except Busy:
-                if attempt + 1 < LOCK_TRIES:
-                    time.sleep(LOCK_RETRY_SECONDS)
-        holder = flock_holder(self._fd)
-        self.__exit__()
-        who = f" (pid {holder})" if holder else ""
-        stop = f"kill -TERM {holder}" if holder else "Ctrl-C where it runs"
-        raise Busy(f"{self._where()}: another busywork live is running this run{who}; stop it "
-                   f"first ({stop}) or wait for it to end")  # fmt: skip
-
-    def __exit__(self, *_exc) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # drops the lock
-            self._fd = None
-        if self.made:
-            with contextlib.suppress(OSError):
-                self.run_dir.rmdir()  # only while empty: nothing was started in it
-
-    def _where(self) -> str:
-        return f"--run {self.run_dir}" if self.given else str(self.run_dir)
 
 
 def scenario_sandbox(scenario: Scenario, plan: str = "paid"):

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from adapters.web.span import Span, run_span
+from adapters.web.span import DAY_SECONDS, Span, run_span
 from engine import events as ev
 from engine.content import ContentSource
 from engine.content.templates import TemplateSource
@@ -50,7 +50,7 @@ class SteppedSim:
             self._durable = self.log.last_seq
             self._existing = self.log.read_lines(1) if self._durable else iter(())
             self.world = Organisation(resolve(manifest.scenario), content or TemplateSource(),
-                                      self._sink, forever=forever,
+                                      self._sink, forever=forever or self._past_last_day(),
                                       quiet=self.span.quiet)  # fmt: skip
             self.world.start()
             self._catch_up()
@@ -59,6 +59,11 @@ class SteppedSim:
             raise
 
     # -- catching up with the log after a restart ----------------------------------------------
+
+    def _past_last_day(self) -> bool:
+        """A planned continuous job ends N days from its start, past its scenario's last day
+        (engine.live): its world must not stop there."""
+        return self.span.end > self.manifest.scenario.days * DAY_SECONDS
 
     def _catch_up(self) -> None:
         """Re-simulate until every durable event has been seen again (and checked)."""
