@@ -38,7 +38,8 @@ from engine.people import Actor
 from engine.projects import run_projects
 from engine.scope import own_follow_up
 from engine.state_views import TaskView
-from engine.workspace import decide_approval, escalate_priority, open_dependency
+from engine.workspace import escalate_priority, open_dependency
+from engine.workspace_decisions import decide_approval
 from engine.world import World
 
 # Work handed over (assigned by someone else) is started within this share of the person's

@@ -41,6 +41,7 @@ HOT = (
     "engine/state_views.py",
     "engine/state_workspace.py",
     "engine/workspace.py",
+    "engine/workspace_decisions.py",
     "engine/world.py",
 )
 PURE_PYTHON_VARIABLE = "BUSYWORK_PURE_PYTHON"

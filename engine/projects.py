@@ -31,13 +31,8 @@ from engine.scope import (
     unstarted_work,
 )
 from engine.state_views import ProjectView, TaskView
-from engine.workspace import (
-    add_milestones,
-    project_extras,
-    reach_milestones,
-    run_portfolio,
-    set_up_workspace,
-)
+from engine.workspace import add_milestones, project_extras, set_up_workspace
+from engine.workspace_decisions import reach_milestones, run_portfolio
 from engine.world import World
 
 SECTIONS: Final = (
