@@ -14,7 +14,8 @@ on purpose (so are they), parked (the target failed for now) or deferred (not se
 replay was stopped, or the actor has no usable token); the next run sends parked and deferred
 events, and with ``retry_failed`` the rejected ones and those that depend on them. Dependents
 of a failure count as failed: when more than ``max_failure_ratio`` of the events fail, the
-replay stops (something is wrong with the target or the credentials).
+replay stops (something is wrong with the target or the credentials); given ``give_up_after``,
+so does a replay whose target stopped answering (a finite one; a live one waits it out).
 
 A `Target` and the outcomes it raises are in `engine.replay_target`, the pace in
 `engine.replay_pace`, what waits for what in `engine.replay_order`, the worker pools in
@@ -35,7 +36,7 @@ from engine.replay_deps import CREATES
 from engine.replay_journal import Journal
 from engine.replay_lanes import Lanes
 from engine.replay_order import DependencyGraph, PendingEvent
-from engine.replay_outcomes import Outcomes
+from engine.replay_outcomes import Outcomes, TargetSilence
 from engine.replay_pace import Pacer
 from engine.replay_report import ReplaySummary, count_done_unread
 from engine.replay_target import Parked, Rejected, Skip, Target
@@ -50,6 +51,8 @@ class ReplayOptions:
     max_failure_ratio: float = 0.25
     min_events_for_ratio: int = 40
     retry_failed: bool = False  # send again what failed earlier, and what depends on it
+    # Stop once the target stopped answering (None: never; a live run waits outages out).
+    give_up_after: TargetSilence | None = None
     # When the replay does not pace (speed None), the monotonic time each event was due, for
     # lateness only: a live run's log is written as its time comes, so the replay follows it
     # as fast as it can and reports how far behind that clock it applied each event.
@@ -73,9 +76,8 @@ class Replayer:
         self._changed = threading.Condition(self._lock)
         self._graph = DependencyGraph()
         opts = self.options
-        self._outcomes = Outcomes(
-            self._lock, self.stop, opts.max_failure_ratio, opts.min_events_for_ratio
-        )
+        self._outcomes = Outcomes(self._lock, self.stop, opts.max_failure_ratio,
+                                  opts.min_events_for_ratio, opts.give_up_after)  # fmt: skip
         self._lanes = Lanes(self._changed, opts.workers_per_lane, self._apply, self._halted)
         self._exhausted = False  # every event was read (not cut short by stop or abort)
         self._resent: set[int] = set()  # rejected earlier, sent again: may have made its object
@@ -172,8 +174,14 @@ class Replayer:
             # A create rejected earlier may have made its object before a later call of the
             # same event was refused (members, fields): sent again, it looks first.
             uncertain = journal.uncertain(seq) or (creates and seq in self._resent)
-            if creates and not journal.uncertain(seq):
+            # A first send is announced here. One in doubt is sent again only after the target
+            # looked for its object, and announced by the target then (`IdMap.resending`):
+            # a window opened before that look could adopt another's look-alike made just
+            # before it. A failed create sent again is open from now on all the same.
+            if creates and not uncertain:
                 journal.intent(seq)
+            elif creates and not journal.uncertain(seq):
+                journal.reopen(seq)
             ids = self.target.apply(event, journal.ids, uncertain=uncertain)
             journal.record_applied(seq, ids)
             outcomes.settled("applied", *outcomes.retried(seq), failed=False)
@@ -186,10 +194,11 @@ class Replayer:
             outcomes.settled("deferred" if exc.retry_later else "skipped", failed=None)
         except Rejected as exc:
             journal.record_failed(seq, exc.status, str(exc))
-            outcomes.failed(event, exc, "failed", *outcomes.retried(seq))
+            outcomes.failed(event, exc, *outcomes.retried(seq))
             outcome = "final"
         except Parked as exc:
-            outcomes.failed(event, exc, "parked", *outcomes.retried(seq))
+            answered = int(self.target.counters().get("answered", 0))
+            outcomes.parked(event, exc, answered, *outcomes.retried(seq))
             outcome = "parked"
         except BaseException as exc:  # a bug: stop, keep the evidence, leave the event unrecorded
             outcomes.crashed(seq, exc)
@@ -248,10 +257,12 @@ class Replayer:
         # everything was settled changes nothing.
         left = self._graph.pending or not self._exhausted or self._outcomes.left_by_stop
         cut_short = self.stop.is_set() and left
-        stopped = self._outcomes.stop_reason() or ("interrupted" if cut_short else "")
-        summary = self._outcomes.tally.summary(self.target.name, counters, stopped, self.total)
+        summary = self._outcomes.tally.summary(self.target.name, counters, "", self.total)
         if summary.not_read:
             count_done_unread(summary, self.journal, self._last_read, self.options.retry_failed)
+        not_sent = summary.parked + summary.deferred + summary.not_read
+        stopped = self._outcomes.stop_reason(not_sent)
+        summary.stopped = stopped or ("interrupted" if cut_short else "")
         return summary
 
 

@@ -2,9 +2,14 @@
 
 ``replays/<run>/targets/<target-id>/journal.jsonl`` is append-only, one JSON record a line:
 
-- ``{"k":"I","seq":N,"at":"2026-…Z"}``: an event that creates something is about to be sent (an
-  *intent*), and when (wall clock, UTC; older checkpoints have no ``at``): a create whose
-  outcome is unknown adopts no object made before (the target decides what else it checks);
+- ``{"k":"I","seq":N,"at":"2026-…Z","seen":["1203…"]}``: an event that creates something is
+  about to be sent (an *intent*), and when (wall clock, UTC): a create whose outcome is unknown
+  adopts no object made before (the target decides what else it checks). A create in doubt is
+  sent again only after its target looked for the object, with an intent of its own written
+  just before that send, so that a kill after it leaves a window around the send it followed;
+  ``seen`` lists the look-alikes that look found, which that send cannot have made. An intent
+  with no ``at`` opens no window: older checkpoints wrote none, and a ``--retry-failed`` writes
+  one before its look (the event is open again; the send, if any, gets its own);
 - ``{"k":"A","seq":N,"ids":{"t37":"1203..."}}``: applied, with the ids it created;
 - ``{"k":"F","seq":N,"status":400,"why":"..."}``: rejected by the target (final);
 - ``{"k":"S","seq":N,"why":"..."}``: skipped on purpose (final); with ``"cause":R`` not sent
@@ -39,7 +44,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -49,6 +54,7 @@ import msgspec
 from engine.errors import BusyworkError, LogCorrupted
 from engine.files import replace_json
 from engine.locks import lock_exclusively
+from engine.replay_ids import IdMap
 
 JOURNAL = "journal.jsonl"
 META = "target.json"
@@ -61,7 +67,8 @@ class Record(msgspec.Struct, omit_defaults=True):
     status: int = 0
     why: str = ""
     cause: int = 0  # D, and S of a dependent: the seq that failed (or was skipped) first
-    at: datetime | None = None  # I: when it was written (UTC); None in older checkpoints
+    at: datetime | None = None  # I: when it was written (UTC); None: it opens no window
+    seen: list[str] = []  # I: look-alikes listed just before this send, so not made by it
 
 
 # The reason older checkpoints gave an event whose dependency failed (or was skipped).
@@ -69,66 +76,6 @@ _LEGACY_DEPENDENT = re.compile(r"depends on seq (\d+), which failed")
 FAILED_KINDS = ("F", "D")  # what --retry-failed sends again
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Record)
-
-
-class IdMap:
-    """Simulation id → target id, safe to share between threads. ``taken`` answers whether a
-    target id is already someone's (reconciliation must not adopt another event's object), and
-    ``intended`` when this run announced the creates still open (nor may it adopt an object
-    made before)."""
-
-    def __init__(self) -> None:
-        self._ids: dict[str, str] = {}
-        self._taken: set[str] = set()
-        self._intended: dict[int, list[datetime]] = {}  # seq → times of its intents
-        self._lock = threading.Lock()
-
-    def get(self, sim_id: str | None) -> str | None:
-        return None if sim_id is None else self._ids.get(sim_id)
-
-    def __contains__(self, sim_id: str) -> bool:
-        return sim_id in self._ids
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def taken(self, target_id: str) -> bool:
-        return target_id in self._taken
-
-    def claim(self, choose: Callable[[Callable[[str], bool]], str | None]) -> str | None:
-        """What `choose` (given ``taken``) picks, marked taken in the same step: two events in
-        doubt looking at once, in two lanes, must not adopt the same object (each would take
-        it before either was recorded, and one of them would be lost)."""
-        with self._lock:
-            target_id = choose(self.taken)
-            if target_id is not None:
-                self._taken.add(target_id)
-            return target_id
-
-    def update(self, ids: Mapping[str, str]) -> None:
-        with self._lock:
-            self._ids.update(ids)
-            self._taken.update(v for v in ids.values() if v)
-
-    def items(self) -> list[tuple[str, str]]:
-        with self._lock:
-            return list(self._ids.items())
-
-    def intended(self, seq: int) -> tuple[datetime, ...]:
-        """When this run announced creating event `seq`'s object (its intents with a time,
-        oldest first; a retried create has one per try); () once it was applied."""
-        with self._lock:
-            return tuple(self._intended.get(seq, ()))
-
-    def intend(self, seq: int, at: datetime) -> None:
-        at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # a hand-edited line
-        with self._lock:
-            self._intended.setdefault(seq, []).append(at)
-
-    def settle(self, seq: int) -> None:
-        """Event `seq`'s object is known (applied): its intents no longer matter."""
-        with self._lock:
-            self._intended.pop(seq, None)
 
 
 class Journal:
@@ -145,7 +92,7 @@ class Journal:
         self.folder = Path(folder)
         self.meta: dict[str, object] = {}
         self.path = self.folder / JOURNAL
-        self.ids = IdMap()
+        self.ids = IdMap(self.intent)
         self.applied: set[int] = set()
         self.final: dict[int, Record] = {}  # F, D and S records
         # F or D events open again (a retry in flight when a run was killed, or a dependent
@@ -233,7 +180,7 @@ class Journal:
         if record.k == "I":
             self._intents.add(record.seq)
             if record.at is not None:
-                self.ids.intend(record.seq, record.at)
+                self.ids.intend(record.seq, record.at, record.seen)
             earlier = self.final.pop(record.seq, None)  # a retry in flight: open again
             if earlier is not None and earlier.k in FAILED_KINDS:
                 self.reopened[record.seq] = earlier.k
@@ -299,8 +246,14 @@ class Journal:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def intent(self, seq: int) -> None:
-        self._append(Record("I", seq, at=datetime.now(UTC)))
+    def intent(self, seq: int, seen: Iterable[str] = ()) -> None:
+        """Event `seq`'s create is about to be sent (`seen`: see `IdMap.resending`)."""
+        self._append(Record("I", seq, at=datetime.now(UTC), seen=sorted(seen)))
+
+    def reopen(self, seq: int) -> None:
+        """A failed event is about to be sent again (``--retry-failed``): open until its outcome
+        is recorded. An intent with no time: its target announces any send it makes."""
+        self._append(Record("I", seq))
 
     def record_applied(self, seq: int, ids: Mapping[str, str]) -> None:
         self.ids.update(ids)

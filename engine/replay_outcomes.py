@@ -1,19 +1,36 @@
-"""What became of the events a replay handled, and when it stops because too many failed.
+"""What became of the events a replay handled, and when it stops early.
 
 Each outcome is counted in the replay's `ReplayTally`. Dependents of a failure count as failed:
 when more than ``max_failure_ratio`` of the events fail (or of the events sent: the target's own
 answers), the replay stops (something is wrong with the target or the credentials), and
 `stop_reason` words why with the final counts. A parked event (the target did not answer for
 now) and what waits for it count neither way: the next run sends them, and a brief outage must
-not end a replay, least of all a ``live --forever``. A bug in the target stops it too.
+not end a replay, least of all a ``live --forever``. A target that stopped answering stops a
+replay given a `TargetSilence` (a finite one: it would park the rest of the log one event after
+another), and the stop is set so that every wait for the target ends at once. A bug in the
+target stops it too.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from dataclasses import dataclass
 
 from engine import events as ev
 from engine.replay_report import FailureRatio, ReplayTally, exceeded
+
+TARGET_SILENT = "the target stopped answering"  # how `stop_reason` begins after a TargetSilence
+
+
+@dataclass(frozen=True)
+class TargetSilence:
+    """When a replay gives up on its target: once `parked` events in a row (at least) were
+    parked over `seconds` (at least) while it answered no request (its ``answered`` counter,
+    see `Target.counters`, stood still). A brief outage parks a few events and goes on."""
+
+    seconds: float = 60.0
+    parked: int = 3
 
 
 class Outcomes:
@@ -26,9 +43,15 @@ class Outcomes:
         stop: threading.Event,
         max_failure_ratio: float,
         min_events_for_ratio: int,
+        silence: TargetSilence | None = None,
     ) -> None:
         self._lock = lock
         self._stop = stop
+        self._silence = silence
+        # The target's answered requests when it last parked an event (-1: none parked yet),
+        # since when that count stood still (monotonic), the events parked meanwhile, the last.
+        self._answered, self._silent_since, self._parked_in_silence = -1, 0.0, 0
+        self._silent = ""  # what the target's silence was like, once it stopped the replay
         self._max_failure_ratio = max_failure_ratio
         self._min_events_for_ratio = min_events_for_ratio
         self.tally = ReplayTally()
@@ -57,13 +80,31 @@ class Outcomes:
         a failure it depends on, or the target itself, kept it from being sent)."""
         return ("retried",) if seq in self.retrying else ()
 
-    def failed(self, event: ev.Event, exc: BaseException, kind: str, *keys: str) -> None:
-        """The target rejected (``failed``) or parked (``parked``) the event itself."""
+    def parked(self, event: ev.Event, exc: BaseException, answered: int, *keys: str) -> None:
+        """The target parked the event itself; `answered`: the requests it has answered so far
+        (stopping the replay when that stood still too long, given a `TargetSilence`)."""
         with self._lock:
-            self.tally.failed(event, exc, kind)
-        if kind == "parked":
-            self.settled(*keys, failed=None)
-            return
+            self.tally.failed(event, exc, "parked")
+            now = time.monotonic()
+            if answered != self._answered:  # it answered since the last park: not silent
+                self._answered, self._silent_since, self._parked_in_silence = answered, now, 0
+            self._parked_in_silence += 1
+            quiet, silent_for = self._silence, now - self._silent_since
+            if (quiet is not None and not self.aborted
+                    and self._parked_in_silence >= quiet.parked
+                    and silent_for >= quiet.seconds):  # fmt: skip
+                self._silent = (
+                    f"{self._parked_in_silence:,} events in a row were parked over "
+                    f"{silent_for:.0f} s with no request answered (the last: {exc})"
+                )
+                self.aborted = TARGET_SILENT  # worded with the final counts: stop_reason
+                self._stop.set()  # waits for the target (backoff, landings) end now
+        self.settled(*keys, failed=None)
+
+    def failed(self, event: ev.Event, exc: BaseException, *keys: str) -> None:
+        """The target rejected the event itself."""
+        with self._lock:
+            self.tally.failed(event, exc, "failed")
         self.settled(*keys, failed=True)
         with self._lock:
             # The target's own answers, wherever they are in the log: a run of refusals stops
@@ -86,7 +127,11 @@ class Outcomes:
         self._too_many = which
         self.aborted = "too many failures"  # worded with the final counts: stop_reason
 
-    def stop_reason(self) -> str:
+    def stop_reason(self, not_sent: int = 0) -> str:
+        """Why the replay stopped early ("" when it did not stop on its own); `not_sent`: the
+        events it leaves for the next run (said after a `TargetSilence`)."""
+        if self.aborted == TARGET_SILENT:
+            return f"{TARGET_SILENT}: {self._silent}; {not_sent:,} events were not sent"
         if not self._too_many:
             return self.aborted
         if self._too_many == "sent":

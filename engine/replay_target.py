@@ -7,7 +7,7 @@ from typing import Protocol
 
 from engine import events as ev
 from engine.errors import BusyworkError
-from engine.replay_journal import IdMap
+from engine.replay_ids import IdMap
 
 
 class Skip(BusyworkError):
@@ -52,5 +52,8 @@ class Target(Protocol):
 
     def counters(self) -> dict[str, float]:
         """At least requests, retries and rate_limited so far; plus invalid_tokens and notes
-        (lists: notes say, once each, what the target lacks, e.g. a feature of its plan)."""
+        (lists: notes say, once each, what the target lacks, e.g. a feature of its plan), and
+        answered: the requests it answered (an error that says it cannot now, such as a 5xx,
+        aside). A replay that parks events while that stands still may give up (see
+        `engine.replay_outcomes.TargetSilence`); a target without it counts as silent then."""
         ...

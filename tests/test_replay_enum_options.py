@@ -24,7 +24,8 @@ from adapters.asana.replay_destination import Destination
 from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target import AsanaTarget
 from engine import events as ev
-from engine.replay_journal import IdMap, Journal
+from engine.replay_ids import IdMap
+from engine.replay_journal import Journal
 from tests.replay_checks import (
     FAST,
     assert_exactly_once,

@@ -26,7 +26,8 @@ import pytest
 from adapters.asana.sandbox import Sandbox, SandboxConfig
 from adapters.asana.target_adopt import CLOCK_SKEW, Window, adoptable
 from engine import events as ev
-from engine.replay_journal import JOURNAL, IdMap, Journal
+from engine.replay_ids import IdMap
+from engine.replay_journal import JOURNAL, Journal
 from tests.replay_checks import (
     events_of,
     run_people,

@@ -47,7 +47,8 @@ from engine import events as ev
 from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
 from engine.replay_deps import ooo_id
-from engine.replay_journal import JOURNAL, META, IdMap, Journal
+from engine.replay_ids import IdMap
+from engine.replay_journal import JOURNAL, META, Journal
 
 # (sim id prefix, API path, plural name), in the order the kinds are deleted.
 KINDS = (("su", "/status_updates/", "status updates"),

@@ -31,7 +31,9 @@ from adapters.asana.replay_outcome import Echo, Retry, exit_code, print_summary
 from adapters.asana.replay_status import in_background
 from adapters.asana.target import AsanaTarget
 from adapters.interrupts import serve_until_interrupted
+from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
+from engine.replay_outcomes import TargetSilence
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 from engine.scenario import Scenario
@@ -152,7 +154,10 @@ def _to_stderr(text: str) -> None:
 
 
 def _replay(run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayArgs, speed):
-    """Run the replay in the background with its status; closes `journal`."""
+    """Run the replay in the background with its status; closes `journal`. A replay of a
+    finished run stops once its target stopped answering (the rest would be parked one by one);
+    a followed one waits, as ``busywork live`` does."""
+    options = ReplayOptions(give_up_after=None if args.follow else TargetSilence())
     try:
         summary = in_background(
             lambda stop, on_start: run_replay(
@@ -163,6 +168,7 @@ def _replay(run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayAr
                 follow=args.follow,
                 stop=stop,
                 on_start=on_start,
+                options=options,
                 retry_failed=args.retry_failed,
                 on_waiting=lambda text: print(text, file=sys.stderr, flush=True),
             ),  # fmt: skip

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import msgspec
 
 from engine.errors import BusyworkError
+from engine.replay_outcomes import TARGET_SILENT
 from engine.replay_report import ReplaySummary
 
 Echo = Callable[[str], None]
@@ -62,11 +63,12 @@ def print_summary(
 
 
 def _stopped_line(summary: ReplaySummary, resume: str | None) -> str | None:
-    if not summary.stopped:
+    stopped = summary.stopped
+    if not stopped:
         return None
-    if summary.stopped != "interrupted":  # too many failures: the next line says what to do
-        return f"Stopped early: {summary.stopped}."
-    return f"Stopped early: interrupted. {resume or 'Run the same command again to resume.'}"
+    if stopped != "interrupted" and not stopped.startswith(TARGET_SILENT):
+        return f"Stopped early: {stopped}."  # too many failures: the next line says what to do
+    return f"Stopped early: {stopped}. {resume or 'Run the same command again to resume.'}"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ becomes the first); a state change moves the task to its section, TaskCompleted/
 ``completed``; comments and likes use the actor's token; a "complete" status update completes
 the project (so ProjectCompleted needs no call); out-of-office becomes an ``/ooo_entries``
 entry where the workspace allows it. Creates look for their object first when an earlier
-attempt's outcome is unknown, and adopt only one this run made (`target_adopt`). Tasks,
+attempt's outcome is unknown, and adopt only one this run made (`target_adopt`); sent again,
+such a create is announced in the checkpoint first, with what the look found. Tasks,
 their comments, likes and followers: `target_tasks`; custom fields and their values:
 `target_fields`; tags, dependencies, approvals, teams and portfolios: `target_workspace`.
 """
@@ -29,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -41,7 +42,8 @@ from adapters.asana.client import (
     TokenInvalid,
     Unavailable,
 )
-from adapters.asana.target_adopt import Window, adoptable, call_span
+from adapters.asana.target_adopt import Look
+from adapters.asana.target_create import CreateMixin
 from adapters.asana.target_fields import FieldsMixin
 from adapters.asana.target_tasks import TasksMixin
 from adapters.asana.target_workspace import MAX_NAMED, WorkspaceMixin
@@ -49,7 +51,7 @@ from adapters.asana.tokens import check_owners, tokenless_note
 from engine import events as ev
 from engine.errors import InvalidInput
 from engine.replay_deps import ooo_id
-from engine.replay_journal import IdMap
+from engine.replay_ids import IdMap
 from engine.replay_target import Parked, Rejected, Skip
 
 NO_LANE = "(skipped)"
@@ -77,7 +79,7 @@ def target_id(base_url: str, workspace: str) -> str:
     return f"{netloc}-{workspace}"
 
 
-class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
+class AsanaTarget(CreateMixin, TasksMixin, FieldsMixin, WorkspaceMixin):
     def __init__(
         self,
         client: AsanaClient,
@@ -155,8 +157,11 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
 
     def counters(self) -> dict[str, Any]:
         c = self.client.counters
+        with c.lock:  # answered at all, if only to refuse: 5xx say the target cannot now
+            answered = sum(n for status, n in c.by_status.items() if status < 500)
         return {
             "requests": c.requests,
+            "answered": answered,
             "retries": c.retries,
             "rate_limited": c.rate_limited,
             "reconciled": c.reconciled,
@@ -252,53 +257,6 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
             return None
         return (day + timedelta(days=self.options.date_shift_days)).isoformat()
 
-    # -- creating, exactly once ----------------------------------------------------------------
-
-    def _create(
-        self,
-        key: str,
-        path: str,
-        data: dict[str, Any],
-        find: Callable[[Window], str | None],
-        window: Window,
-        uncertain: bool,
-    ) -> str:
-        """Create (POST `data` to `path`) exactly once: when an earlier attempt's outcome is
-        unknown, or this one's, `find` looks for the object made in `window` (`_window`, taken
-        before anything of the event was sent)."""
-        if uncertain:
-            found = find(window.before_sending())
-            if found is not None:
-                return found
-
-        def reconcile() -> dict[str, str] | None:
-            gid = find(window)
-            return None if gid is None else {"gid": gid}
-
-        return self.client.call(key, "POST", path, data=data, reconcile=reconcile)["gid"]
-
-    def _window(self, ids: IdMap, seq: int) -> Window:
-        """When event `seq`'s object can have been made (taken before sending anything)."""
-        return Window.of(ids, seq, call_span(self.client), datetime.now(UTC))
-
-    def creators(self, key: str, ids: IdMap, actor: str) -> frozenset[str]:
-        """The users this run may have made `actor`'s object as: the token's, and the actor's
-        own (a first try with their token may have landed before it was rejected)."""
-        return frozenset(g for g in (self.user_of(key), self._user(ids, actor)) if g)
-
-    def _adopt(
-        self,
-        ids: IdMap,
-        items: Iterable[dict[str, Any]],
-        same: Callable[[dict[str, Any]], bool],
-        window: Window | None,
-        creators: frozenset[str] | None = None,
-    ) -> str | None:
-        """The object among `items` this event may adopt (see `target_adopt`), claimed for it."""
-        listed = list(items)  # read before the claim: the id map's lock is not held over calls
-        return ids.claim(lambda taken: adoptable(listed, same, taken=taken, window=window,
-                                                 creators=creators))  # fmt: skip
-
     # -- handlers ------------------------------------------------------------------------------
 
     def _person_joined(self, e: ev.PersonJoined, ids: IdMap, _: bool) -> dict[str, str]:
@@ -358,40 +316,43 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         if e.due_on:
             data["due_on"] = self._day(e.due_on)
 
-        def find(window: Window) -> str | None:  # Asana does not say who made a project
+        def find(look: Look) -> str | None:  # Asana does not say who made a project
             params = {"opt_fields": "name,created_at", "archived": "false"}
             if not team:
                 params["workspace"] = self.workspace
             items = self.client.pages(key, where, params)
-            return self._adopt(ids, items, lambda p: p.get("name") == e.name, window)
+            return self._adopt(ids, items, lambda p: p.get("name") == e.name, look)
 
-        project = self._create(key, where, data, find, self._window(ids, e.seq), uncertain)
+        project = self._create(key, where, data, find, self._window(ids, e.seq), uncertain,
+                               ids=ids, seq=e.seq)  # fmt: skip
         self._project_extras(key, ids, e, project, uncertain)
         return {e.project: project}
 
-    def _section_created(self, e: ev.SectionCreated, ids: IdMap, _: bool) -> dict[str, str]:
+    def _section_created(self, e: ev.SectionCreated, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)
         project = self._gid(ids, e.project)
         path = f"/projects/{project}/sections"
         window = self._window(ids, e.seq)
 
-        def find(within: Window, existing: list[dict[str, Any]] | None = None) -> str | None:
+        def find(look: Look, existing: list[dict[str, Any]] | None = None) -> str | None:
             if existing is None:
                 existing = list(self.client.pages(key, path, {"opt_fields": "name,created_at"}))
-            return self._adopt(ids, existing, lambda s: s.get("name") == e.name, within)
+            return self._adopt(ids, existing, lambda s: s.get("name") == e.name, look)
 
         existing = list(self.client.pages(key, path, {"opt_fields": "name,created_at"}))
         # Looking first makes a retry after an unknown outcome safe, and reuses Asana's own
         # "Untitled section" (made with this run's project) as the first column instead of
         # leaving it empty on the board.
-        gid = find(window.before_sending(), existing)
+        look = Look(window.before_sending())
+        gid = find(look, existing)
         if gid is None:
             gid = ids.claim(lambda taken: next((s["gid"] for s in existing
                             if s.get("name") == UNTITLED and not taken(s["gid"])), None))  # fmt: skip
             if gid is not None:
                 self.client.call(key, "PUT", f"/sections/{gid}", data={"name": e.name})
         if gid is None:
-            gid = self._create(key, path, {"name": e.name}, find, window, False)
+            gid = self._create(key, path, {"name": e.name}, find, window, uncertain, ids=ids,
+                               seq=e.seq, looked=look)  # fmt: skip
         return {e.section: gid}
 
     def _status_update_posted(self, e: ev.StatusUpdatePosted, ids: IdMap, uncertain: bool):
@@ -410,14 +371,14 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         parent = self._gid(ids, parent_id)
         data = {"parent": parent, "status_type": e.status_type, "title": e.title, "text": e.text}
 
-        def find(window: Window) -> str | None:
+        def find(look: Look) -> str | None:
             params = {"parent": parent, "opt_fields": "title,text,created_at,created_by"}
             items = self.client.pages(key, "/status_updates", params)
             same = lambda s: (s.get("title"), s.get("text")) == (e.title, e.text)  # noqa: E731
-            return self._adopt(ids, items, same, window, self.creators(key, ids, e.actor))
+            return self._adopt(ids, items, same, look, self.creators(key, ids, e.actor))
 
         return self._create(key, "/status_updates", data, find, self._window(ids, e.seq),
-                            uncertain)  # fmt: skip
+                            uncertain, ids=ids, seq=e.seq)  # fmt: skip
 
     def _out_of_office(self, e: ev.PersonWentOutOfOffice, ids: IdMap, uncertain: bool):
         user = self._user(ids, e.person)
@@ -427,16 +388,19 @@ class AsanaTarget(TasksMixin, FieldsMixin, WorkspaceMixin):
         start, end = self._day(e.start_on), self._day(e.end_on)
         data = {"user": user, "workspace": self.workspace, "start_date": start, "end_date": end}
 
-        def find(_: Window) -> str | None:  # an entry has no created_at (see target_adopt)
+        def find(look: Look) -> str | None:  # an entry has no created_at (see target_adopt)
             params = {"user": user, "workspace": self.workspace,
                       "opt_fields": "start_date,end_date,created_by"}  # fmt: skip
             items = self.client.pages(key, "/ooo_entries", params)
             same = lambda o: (o.get("start_date"), o.get("end_date")) == (start, end)  # noqa: E731
-            return self._adopt(ids, items, same, None, self.creators(key, ids, e.actor))
+            return self._adopt(ids, items, same, look, self.creators(key, ids, e.actor),
+                               timed=False)  # fmt: skip
 
         try:
             window = self._window(ids, e.seq)
-            return {ooo_id(e): self._create(key, "/ooo_entries", data, find, window, uncertain)}
+            made = self._create(key, "/ooo_entries", data, find, window, uncertain, ids=ids,
+                                seq=e.seq)  # fmt: skip
+            return {ooo_id(e): made}
         except ApiRejected as exc:
             if exc.status in (402, 403, 404):  # not on this plan: the comment tells the story
                 raise Skip(f"out-of-office entries are not available here: {exc}") from None

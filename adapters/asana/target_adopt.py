@@ -13,6 +13,10 @@ a candidate is adopted only when
   checkpoint record holds) until one call of the client could no longer make it land
   (`call_span`), or, once this process has sent the create, since it began the event; both
   widened by `CLOCK_SKEW`;
+- it was not listed by the look before a send of the create (a `Look`): a create in doubt is
+  sent again only after a look, and announced then with an intent of its own (the window of
+  that send starts at the send, less the clock skew); what the look listed existed before the
+  send, so it is not the send's, even when made within that skew of it;
 - by a user this run acts as for the event, where Asana says who made it (tasks, comments,
   status updates, portfolios, out-of-office entries; projects and sections do not say).
 
@@ -27,12 +31,12 @@ by ``clean``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from adapters.asana.client import AsanaClient
-from engine.replay_journal import IdMap
+from engine.replay_ids import IdMap
 
 # How far this machine's clock and Asana's may disagree (created_at is Asana's clock).
 CLOCK_SKEW = timedelta(seconds=5)
@@ -51,26 +55,53 @@ def call_span(client: AsanaClient) -> timedelta:
 @dataclass(frozen=True)
 class Window:
     """When an event's object can have been made: in one of `spans` (start, end), one per
-    intent, or from `since` on (when this process began the event; None: not counted)."""
+    intent, or from `since` on (when this process began the event; None: not counted); never
+    one of `seen` (listed before a send: not made by it)."""
 
     spans: tuple[tuple[datetime, datetime], ...]
     since: datetime | None = None
+    seen: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, ids: IdMap, seq: int, span: timedelta, since: datetime | None) -> Window:
         """From each intent of `seq` until `span` after it, and from `since` on."""
-        spans = tuple((at - CLOCK_SKEW, at + span + CLOCK_SKEW) for at in ids.intended(seq))
-        return cls(spans, since)
+        intents = ids.intended(seq)
+        spans = tuple((i.at - CLOCK_SKEW, i.at + span + CLOCK_SKEW) for i in intents)
+        return cls(spans, since, frozenset().union(*(i.seen for i in intents)))
 
     def before_sending(self) -> Window:
         """The window for a look before this process sent anything: a look-alike made since it
         began the event (within the clock skew) is another's, not its own."""
-        return Window(self.spans)
+        return Window(self.spans, seen=self.seen)
 
     def holds(self, moment: datetime) -> bool:
         if self.since is not None and moment >= self.since - CLOCK_SKEW:
             return True
         return any(start <= moment <= end for start, end in self.spans)
+
+
+@dataclass(frozen=True)
+class Look:
+    """One look for an event's object in `window`; `alikes` collects the look-alikes it listed
+    and did not adopt (its kind, place and name, its maker, nobody's yet), which a send that
+    follows announces as `seen` (see `IdMap.resending`)."""
+
+    window: Window
+    alikes: set[str] = field(default_factory=set)
+
+
+def look_alikes(
+    items: Iterable[dict[str, Any]],
+    same: Callable[[dict[str, Any]], bool],
+    *,
+    taken: Callable[[str], bool],
+    creators: frozenset[str] | None,
+) -> list[dict[str, Any]]:
+    """The `items` that are `same`, not `taken`, made by one of `creators` (None: Asana does not
+    say who made this kind): what a create in doubt may have made, if made in its window."""
+    return [item for item in items
+            if same(item) and not taken(item["gid"]) and (creators is None or
+                (item.get("created_by") or {}).get("gid") in creators)]  # fmt: skip
 
 
 def adoptable(
@@ -81,18 +112,16 @@ def adoptable(
     window: Window | None,
     creators: frozenset[str] | None,
 ) -> str | None:
-    """The gid of the earliest of `items` that is `same`, not `taken`, made by one of
-    `creators` (None: Asana does not say who made this kind) inside `window` (None: Asana
-    keeps no creation time for this kind; the first match then). None when none qualifies."""
+    """The gid of the earliest `look_alikes` of `items` made inside `window` and not among its
+    `seen` (None: Asana keeps no creation time for this kind; the first look-alike then).
+    None when none qualifies."""
     best: tuple[datetime, str] | None = None
-    for item in items:
+    for item in look_alikes(items, same, taken=taken, creators=creators):
         gid = item["gid"]
-        if not same(item) or taken(gid):
-            continue
-        if creators is not None and (item.get("created_by") or {}).get("gid") not in creators:
-            continue
         if window is None:
             return gid
+        if gid in window.seen:
+            continue
         made = _moment(item.get("created_at"))
         if made is not None and window.holds(made) and (best is None or made < best[0]):
             best = (made, gid)

@@ -22,7 +22,7 @@ from typing import Any
 from adapters.asana.client import ApiRejected
 from adapters.asana.target_workspace import refused_for_plan
 from engine import events as ev
-from engine.replay_journal import IdMap
+from engine.replay_ids import IdMap
 from engine.replay_target import Rejected, Skip
 
 FIELD = "custom field"  # the paid feature, as `WorkspaceMixin._refuse` knows it

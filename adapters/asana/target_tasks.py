@@ -13,11 +13,11 @@ from datetime import date
 from typing import Any
 
 from adapters.asana.client import ApiRejected
-from adapters.asana.target_adopt import Window
+from adapters.asana.target_adopt import Look
 from adapters.asana.target_fields import FIELD
 from adapters.asana.target_workspace import refused_for_plan
 from engine import events as ev
-from engine.replay_journal import IdMap
+from engine.replay_ids import IdMap
 from engine.replay_target import Skip
 
 
@@ -84,13 +84,16 @@ class TasksMixin:
             # nothing changes it while the create is in doubt (its changes wait for the create).
             return task.get("name") == e.name and task.get("due_on") == data.get("due_on")
 
-        def find(window: Window) -> str | None:
+        def find(look: Look) -> str | None:
             fields = "name,due_on,created_at,created_by"
             items = self.client.pages(key, listing, {"opt_fields": fields})
-            return self._adopt(ids, items, same, window, self.creators(key, ids, e.actor))
+            return self._adopt(ids, items, same, look, self.creators(key, ids, e.actor))
+
+        def create() -> str:
+            return self._create(key, path, data, find, window, uncertain, ids=ids, seq=e.seq)
 
         try:
-            return {e.task: self._create(key, path, data, find, window, uncertain)}
+            return {e.task: create()}
         except ApiRejected as exc:
             # Values of fields the plan no longer has (a downgraded workspace): nothing was
             # created, so the task goes again without them, and the note says why.
@@ -98,7 +101,7 @@ class TasksMixin:
                 raise
             self._refuse(FIELD, exc)
             del data["custom_fields"]
-            return {e.task: self._create(key, path, data, find, window, uncertain)}
+            return {e.task: create()}
 
     def _put_task(self, key: str, ids: IdMap, task: str, data: dict[str, Any]) -> dict[str, str]:
         # A short answer: the spec's opt_fields enum has no "gid" (always sent), so ask for name.
@@ -143,13 +146,15 @@ class TasksMixin:
         def same(story: dict[str, Any]) -> bool:
             return story.get("resource_subtype") == "comment_added" and story.get("text") == e.text
 
-        def find(window: Window) -> str | None:
+        def find(look: Look) -> str | None:
             params = {"opt_fields": "text,resource_subtype,created_at,created_by"}
             items = self.client.pages(key, path, params)
-            return self._adopt(ids, items, same, window, self.creators(key, ids, e.actor))
+            return self._adopt(ids, items, same, look, self.creators(key, ids, e.actor))
 
         window = self._window(ids, e.seq)
-        return {e.comment: self._create(key, path, {"text": e.text}, find, window, uncertain)}
+        made = self._create(key, path, {"text": e.text}, find, window, uncertain, ids=ids,
+                            seq=e.seq)  # fmt: skip
+        return {e.comment: made}
 
     def _task_liked(self, e: ev.TaskLiked, ids: IdMap, _: bool) -> dict[str, str]:
         return self._put_task(self._key(e.actor), ids, e.task, {"liked": True})

@@ -22,9 +22,9 @@ import threading
 from typing import Any
 
 from adapters.asana.client import ApiRejected
-from adapters.asana.target_adopt import Window
+from adapters.asana.target_adopt import Look
 from engine import events as ev
-from engine.replay_journal import IdMap
+from engine.replay_ids import IdMap
 from engine.replay_target import Skip
 
 NO_TEAM_STATUSES = (400, 402, 403, 404)
@@ -109,7 +109,7 @@ class WorkspaceMixin:
     def _tag_created(self, e: ev.TagCreated, ids: IdMap, _: bool) -> dict[str, str]:
         key = self._key(e.actor)
 
-        def find(_: Window | None = None) -> str | None:  # whoever made it: tags are shared
+        def find(_: Look | None = None) -> str | None:  # whoever made it: tags are shared
             items = self.client.pages(key, "/tags",
                                       {"workspace": self.workspace, "opt_fields": "name"})  # fmt: skip
             return next((t["gid"] for t in items if t.get("name") == e.name), None)
@@ -119,7 +119,9 @@ class WorkspaceMixin:
             data["color"] = e.color
         gid = find()  # reuse by name: a second run into the workspace shares the vocabulary
         if gid is None:
-            gid = self._create(key, "/tags", data, find, self._window(ids, e.seq), False)
+            # Found by name whenever it was made: a send needs no window of its own.
+            gid = self._create(key, "/tags", data, find, self._window(ids, e.seq), False,
+                               ids=ids, seq=e.seq)  # fmt: skip
         return {e.tag: gid}
 
     def _tag_added(self, e: ev.TagAdded, ids: IdMap, _: bool) -> dict[str, str]:
@@ -262,15 +264,19 @@ class WorkspaceMixin:
         key = self._key(e.actor)
         data = {"name": e.name, "workspace": self.workspace}
 
-        def find(window: Window) -> str | None:
+        def find(look: Look) -> str | None:
             params = {"workspace": self.workspace, "owner": self.user_of(key),
                       "opt_fields": "name,created_at,created_by"}  # fmt: skip
             items = self.client.pages(key, "/portfolios", params)
-            return self._adopt(ids, items, lambda p: p.get("name") == e.name, window,
+            return self._adopt(ids, items, lambda p: p.get("name") == e.name, look,
                                self.creators(key, ids, e.actor))  # fmt: skip
 
         window = self._window(ids, e.seq)
-        create = lambda: self._create(key, "/portfolios", data, find, window, uncertain)  # noqa: E731
+
+        def create() -> str:
+            return self._create(key, "/portfolios", data, find, window, uncertain, ids=ids,
+                                seq=e.seq)  # fmt: skip
+
         return {e.portfolio: self._plan_call("portfolio", create)}
 
     def _portfolio_item_added(self, e: ev.PortfolioItemAdded, ids: IdMap, _: bool):
