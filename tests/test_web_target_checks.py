@@ -7,7 +7,10 @@ its simulation done, whatever happened to it after.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 
 import pytest
 
@@ -114,3 +117,59 @@ def test_a_job_that_failed_after_its_simulation_shows_it_all_simulated(make_web,
     path.write_text(json.dumps({**json.loads(path.read_text()), "sim_seconds": 86400.0}))
     view = make_web(data_dir=data, tokens_file=tokens).ok("GET", f"/jobs/{job['id']}")
     assert view["status"] == "failed" and view["progress"] == 1.0
+
+
+# -- a target that accepts connections but never answers -------------------------------------------
+
+
+@pytest.fixture
+def silent_url():
+    """The API URL of a loopback server that accepts every connection and never answers."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):  # the socket closed at teardown
+            while True:
+                held.append(server.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/api/1.0"
+    server.close()
+    for conn in held:
+        conn.close()
+
+
+def test_a_job_whose_target_never_answers_is_created_promptly(make_web, tmp_path, silent_url):
+    tokens = tmp_path / "tokens.toml"
+    write_tokens(tokens, Tokens(people={}, default="tok-admin-1"))
+    web = make_web(tokens_file=tokens)
+    target = {"kind": "asana", "url": silent_url, "workspace": "1"}
+    # The check of its workspace waits a few seconds at most (it held the request for 30 s):
+    # the job is created, and checks its target when it connects.
+    response = web.call("POST", "/jobs", timeout=15, json={
+        "mode": "backfill", "speed": "max", "target": target, "scenario": {"days": 1},
+        "start": False})  # fmt: skip
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "pending"
+    # So does the check of a token against it: a 502 naming the field and the URL.
+    check = web.call("POST", "/tokens/validate", json={"token": "tok-x", "url": silent_url},
+                     timeout=15)  # fmt: skip
+    assert check.status_code == 502, check.text
+    error = check.json()["error"]
+    assert error["field"] == "url" and silent_url in error["message"], error
+
+
+@pytest.mark.slow
+def test_a_job_whose_target_never_answers_fails_naming_it(make_web, tmp_path, silent_url):
+    tokens = tmp_path / "tokens.toml"
+    write_tokens(tokens, Tokens(people={}, default="tok-admin-1"))
+    web = make_web(tokens_file=tokens)
+    target = {"kind": "asana", "url": silent_url, "workspace": "1"}
+    job = web.create(mode="backfill", speed="max", target=target, scenario={"days": 1})
+    # Its replay gives up on a target it never reached after three tries of 30 s each.
+    failed = wait_for(lambda: (v := web.ok("GET", f"/jobs/{job['id']}"))["status"]
+                      in ("completed", "failed") and v, timeout=300)  # fmt: skip
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith(f"cannot reach {silent_url}: "), failed["error"]
+    assert "timed out" in failed["error"] and "tok-admin-1" not in failed["error"]

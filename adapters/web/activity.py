@@ -21,6 +21,7 @@ from pathlib import Path
 
 import msgspec
 
+from adapters.web.store import check_run_folder
 from engine import events as ev
 from engine.errors import InvalidInput
 from engine.events import DECODER, EVENT_TYPES
@@ -86,6 +87,7 @@ class RunIndex:
     def refresh(self) -> int:
         """Learn from the lines written since the last call; the log's last seq."""
         with self._lock:
+            check_run_folder(self.run_dir)  # deleted: say so, rather than "no activity"
             if not (self.run_dir / "events").is_dir():
                 return self.seq
             seq = self.seq

@@ -15,6 +15,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from adapters.web.runner import Conflict, NotFound
 from adapters.web.spec import FieldError, allowed_values
+from adapters.web.store import RunFolderGone
 from engine.errors import BusyworkError, InvalidInput
 
 log = logging.getLogger("busywork.web")
@@ -48,7 +49,7 @@ def on_busywork_error(_: Request, exc: BusyworkError) -> Response:
         return error_response(exc.status, str(exc), exc.field)
     if isinstance(exc, NotFound):
         return error_response(404, str(exc))
-    if isinstance(exc, Conflict):
+    if isinstance(exc, Conflict | RunFolderGone):  # a job without its run has no activity
         return error_response(409, str(exc))
     if isinstance(exc, Unavailable | InvalidInput):
         match = _LEADING_FIELD.match(str(exc))

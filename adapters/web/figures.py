@@ -1,16 +1,97 @@
-"""What a job's figures say in its view: the share of its log the target has settled, and
-the warnings: the job's own, why it waits for the server, and what its replay's figures warn of
-(events that did not reach the target as they are).
+"""A job's view, as the API and the dashboard show it, and what its figures say there: the
+share of the days simulated and of its log the target has settled, events dated today, and the
+warnings: the job's own, why it waits for the server, that its target is unavailable, and what
+its replay's figures warn of (events that did not reach the target as they are).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import msgspec
+
+from adapters.web import today
+from adapters.web.spec import JobSpec
 from adapters.web.store import FINAL, JobState, ReplayCounters
+from engine.calendar import origin_of
+
+if TYPE_CHECKING:
+    from adapters.web.job import Job
 
 
-def job_warnings(state: JobState) -> list[str]:
-    """Every warning the job's view shows, the most pressing first."""
+class JobView(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    status: str
+    mode: str
+    target: str
+    speed: str
+    forever: bool
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    uptime_seconds: float
+    events: int
+    today_events: Annotated[int, msgspec.Meta(description=today.DESCRIPTION)]
+    simulated_now: datetime | None
+    progress: float | None  # share of scenario.days simulated (None when forever)
+    # Share of the log's events the target has settled (None without a target or events).
+    replay_progress: float | None
+    people: int
+    error: str
+    warnings: list[str]
+    replay: ReplayCounters | None
+    llm_calls: int
+    llm_cost_usd: float | None
+    spec: JobSpec
+
+
+def job_view(job: Job) -> JobView:
+    state = job.snapshot()
+    scenario = job.manifest.scenario
+    spec = state.spec
+    progress = None
+    if not spec.forever:
+        progress = job.span.progress(state.sim_seconds)
+        # The clock may stop short of the end (nobody acts in the last hours), and a job may
+        # fail after its simulation, in the replay: a complete run is all simulated.
+        if state.status == "completed" or job.manifest.status == "complete":
+            progress = 1.0
+    llm_calls, llm_cost = _llm(job.run_dir)
+    started = state.sim_seconds > 0 or state.events > 0
+    return JobView(
+        id=state.id, name=state.name, status=state.status, mode=spec.mode,
+        target=spec.target.kind, speed=str(spec.speed), forever=spec.forever,
+        created_at=state.created_at, started_at=state.started_at, ended_at=state.ended_at,
+        uptime_seconds=state.uptime_seconds, events=state.events,
+        today_events=job.today.count(),
+        simulated_now=(origin_of(scenario) + timedelta(seconds=int(state.sim_seconds))
+                       if started else None),
+        progress=round(progress, 4) if progress is not None else None,
+        replay_progress=replay_progress(state),
+        people=len(scenario.people), error=state.error,
+        warnings=job_warnings(state, job.delivery.outage()),
+        replay=state.replay, llm_calls=llm_calls, llm_cost_usd=llm_cost, spec=spec,
+    )  # fmt: skip
+
+
+def _llm(run_dir: Path) -> tuple[int, float | None]:
+    if not (run_dir / "llm_usage.jsonl").exists():
+        return 0, None
+    from adapters.anthropic.usage import summarize
+
+    usage = summarize(run_dir)
+    return (usage.calls, usage.cost_usd) if usage is not None else (0, None)
+
+
+def job_warnings(state: JobState, outage: str = "") -> list[str]:
+    """Every warning the job's view shows, the most pressing first; `outage`: the target is
+    unavailable now and its calls are being retried (see `JobDelivery.outage`)."""
     warnings = list(state.warnings) + replay_warnings(state.replay, state.status)
+    if outage and state.status not in FINAL:
+        warnings.insert(0, outage)
     if state.waiting:
         warnings.insert(0, f"waiting, paused, for what this server lacks: {state.waiting}; "
                            "restart the server with it and the job carries on")  # fmt: skip

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
@@ -29,6 +29,7 @@ from adapters.web.sim import SteppedSim
 from adapters.web.span import plan_continuous, run_span
 from adapters.web.spec import FieldError, parse_speed
 from adapters.web.store import FINAL, JobState
+from adapters.web.today import TodayCount
 from engine import events as ev
 from engine.errors import BusyworkError
 from engine.run import read_manifest
@@ -51,8 +52,6 @@ class Live:
     """Counters the scheduler thread updates per event; read without locks by the web layer."""
 
     events: int = 0
-    day: date = field(default_factory=lambda: datetime.now(UTC).date())
-    today: int = 0
     lateness: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
     # Seconds from an event's paced due time to its target having applied it (with a target).
     delivery: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
@@ -84,6 +83,7 @@ class Job(DriveMixin):
         self.delivery = JobDelivery(run_dir, self.live, self.replay_stop, state.replay)
         self._closing = False  # the server is shutting down: leave the status as it is
         self.activity = RunIndex(run_dir)  # names for the feed, learnt once (see activity)
+        self.today = TodayCount(run_dir, self.manifest.scenario.timezone)
         # (the log's last seq, the stats body) of the latest stats request: a run that has not
         # moved since (a finished one) is not analysed again.
         self.stats_cache: tuple[int, dict] | None = None
@@ -234,24 +234,12 @@ class Job(DriveMixin):
     def _on_event(self, event: ev.Event, late: float) -> None:
         live = self.live
         live.events = event.seq
-        today = datetime.now(UTC).date()
-        if today != live.day:
-            live.day, live.today = today, 0
-        live.today += 1
         if self.paced:
             live.lateness.append(late)
             if self.state.spec.target.kind != "none":
                 if len(live.due) > DUE_KEPT:  # the target fell far behind: stop timing it
                     live.due.clear()
                 live.due[event.seq] = time.monotonic() - late
-
-    def fail(self, exc: BaseException, join: bool = True) -> None:
-        message = str(exc) if isinstance(exc, BusyworkError) else f"internal error: {exc!r}"
-        if join:
-            self.stop(final="failed", error=message)
-        else:
-            threading.Thread(target=self.stop, kwargs={"final": "failed", "error": message},
-                             daemon=True).start()  # fmt: skip
 
     def _release_sim(self) -> None:
         if self.sim is not None:
@@ -295,8 +283,8 @@ class Job(DriveMixin):
             sim = self.sim
             if sim is not None and self.paced and state.status == "running":
                 state.sim_seconds = sim.position()
-            elif sim is not None:
-                state.sim_seconds = sim.now
+            elif sim is not None:  # where the clock was stopped: past the last event, if any
+                state.sim_seconds = max(sim.now, state.sim_seconds)
         state.events = max(state.events, self.live.events)
         state.uptime_seconds = round(self.uptime(), 3)
         return state

@@ -54,6 +54,7 @@ class JobDelivery:
         self._last_pass: dict[str, int] | None = None  # the latest finished replay's counts
         self._last_errors: list[str] = []
         self._first_problem = ""
+        self._outage = None  # an OutageNote on the connection's calls (continuous jobs)
 
     def connect(
         self,
@@ -83,12 +84,23 @@ class JobDelivery:
             self._settled = dict.fromkeys(SETTLED, 0)
             self._last_pass, self._last_errors, self._first_problem = None, [], ""
         if self.connection is None:
+            from adapters.asana.live_cli import OutageNote
+
+            patient = spec.mode == "continuous"  # waits out an outage, as busywork live does
             self.connection = connect_target(
                 self.run_dir, scenario, spec.target, tokens_file, token_urls=token_urls,
                 date_shift_days=shift, sandbox=self.sandbox, sandbox_tokens=self.sandbox_tokens,
+                patient=patient,
             )  # fmt: skip
             self.base = _with_checkpoint(self.base, self.connection.journal)
+            counters = self.connection.target.client.counters
+            self._outage = OutageNote(counters) if patient else None
         return restarted
+
+    def outage(self) -> str:
+        """``target unavailable: retrying`` while a patient replay waits out an outage, else ""."""
+        note = self._outage if self.connection is not None else None
+        return note() if note is not None else ""
 
     def replay(self, follow: bool):
         """Replay into the connected target (following the log, or in one pass); the summary."""
@@ -112,6 +124,9 @@ class JobDelivery:
         from engine.replay import Replayer, ReplayOptions
 
         options = ReplayOptions(speed=None, workers_per_lane=workers)
+        # Backoff waits end when the job stops (a patient call may otherwise wait for an hour);
+        # not when it is poked, which would retry at the pace of the simulation.
+        conn.target.client.stop = self.stop.halted
         replayer = Replayer(TimedTarget(conn.target, self.live), conn.journal, options,
                             self.stop)  # fmt: skip
         self._started(replayer)
@@ -231,11 +246,20 @@ class Wakeup(threading.Event):
         super().__init__()
         self._changed = threading.Condition()
         self._news = False
+        self.halted = threading.Event()  # set and cleared with this one, never poked
 
-    def set(self) -> None:
+    def set(self, halt: bool = True) -> None:
+        """Stop; `halt=False` (a live job's simulation ended) only ends the log's follower: its
+        calls under way still wait out an outage, as ``busywork live``'s do."""
         super().set()
+        if halt:
+            self.halted.set()
         with self._changed:
             self._changed.notify_all()
+
+    def clear(self) -> None:
+        super().clear()
+        self.halted.clear()
 
     def poke(self) -> None:
         with self._changed:

@@ -10,11 +10,14 @@ The replays themselves (connection, follower, figures) are `adapters.web.job_del
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 
+from adapters.web.store import FINAL, RunFolderGone, check_run_folder
 from engine.errors import BusyworkError
 
+log = logging.getLogger("busywork.web")
 CHUNK_SECONDS = 6 * 3600.0  # simulated time per step of a flat-out job
 SANDBOX_RESTARTED = (
     "the in-process sandbox does not outlive the server: it was started again, empty, and the "
@@ -23,8 +26,10 @@ SANDBOX_RESTARTED = (
 
 
 class DriveMixin:
-    """`Job` provides id, state, ctx, lock, changed, speed, manifest, sim, delivery, worker,
-    replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop and fail."""
+    """`Job` provides id, run_dir, state, ctx, lock, changed, speed, manifest, sim, delivery,
+    worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim and stop."""
+
+    _gone = False  # check_folder has failed the job
 
     # -- paced jobs ----------------------------------------------------------------------------
 
@@ -50,6 +55,7 @@ class DriveMixin:
         sim = self.sim
         if sim is None:
             return math.inf
+        check_run_folder(self.run_dir)  # deleted: the scheduler fails the job (not the others)
         written = sim.world.seq
         sim.advance_paced()
         if sim.world.seq != written and self.replay_thread is not None:
@@ -68,13 +74,33 @@ class DriveMixin:
                 self.sim.finish()
                 self.state.sim_seconds = self.sim.now
             if self.replay_thread is not None:  # drain: replay what is left, then stop
-                self.replay_stop.set()
+                self.replay_stop.set(halt=False)
                 self.replay_thread.join()
                 self.replay_stop.clear()
                 self._replay(False)
             self.stop(final="completed")
         except BaseException as exc:
             self.fail(exc)
+
+    def fail(self, exc: BaseException, join: bool = True) -> None:
+        if not self.run_dir.is_dir():  # whatever broke, this is why
+            exc = RunFolderGone(self.run_dir)
+        message = str(exc) if isinstance(exc, BusyworkError) else f"internal error: {exc!r}"
+        log.warning("job %s failed: %s", self.id, message)
+        if join:
+            self.stop(final="failed", error=message)
+        else:
+            threading.Thread(target=self.stop, kwargs={"final": "failed", "error": message},
+                             daemon=True).start()  # fmt: skip
+
+    def check_folder(self) -> None:
+        """Fail the job (once, and wait for that) if its run folder was deleted: a paced job
+        would notice only at its next event, which may be hours away."""
+        with self.lock:
+            if self.state.status in FINAL or self._gone or self.run_dir.is_dir():
+                return
+            self._gone = True
+        self.fail(RunFolderGone(self.run_dir))
 
     # -- flat-out jobs -------------------------------------------------------------------------
 
@@ -88,6 +114,7 @@ class DriveMixin:
                 while not sim.done:
                     if not self._wait_while_paused():
                         return
+                    check_run_folder(self.run_dir)
                     clock = max(clock, sim.now) + CHUNK_SECONDS  # quiet spells move on too
                     sim.advance_to(clock)
                     self.state.sim_seconds = min(clock, sim.span.end)

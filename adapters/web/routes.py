@@ -24,10 +24,10 @@ from adapters.web.errors import ErrorResponse, Unavailable
 from adapters.web.runner import Conflict, JobRunner, JobView, NotFound
 from adapters.web.spec import MODES, TARGET_KINDS, FieldError, JobSpec
 from adapters.web.sse import activity_stream
+from adapters.web.store import check_run_folder
 from engine import scenario as sc
 from engine.errors import Busy, BusyworkError, InvalidInput
 from engine.events import EVENT_TYPES, ROLES
-from engine.log import FileLog
 
 JobId = Annotated[str, PathParameter(max_length=200, description="The job's id (its run folder)")]
 Types = Annotated[list[str] | None, QueryParameter(name="type", description="Event types")]
@@ -116,7 +116,7 @@ class TokenCheck(msgspec.Struct, kw_only=True):
     workspaces: list[Workspace] = []
 
 
-@get("/health", sync_to_thread=False, responses=errors())
+@get("/health", sync_to_thread=True, responses=errors())
 def health(request: Request) -> dict[str, Any]:
     return {"ok": True, "jobs": len(runner_of(request).list())}
 
@@ -133,7 +133,7 @@ def options(request: Request) -> Options:
     )  # fmt: skip
 
 
-@get("/jobs", sync_to_thread=False, responses=errors())
+@get("/jobs", sync_to_thread=True, responses=errors())
 def list_jobs(request: Request) -> list[JobView]:
     return runner_of(request).list()
 
@@ -153,7 +153,7 @@ def create_job(request: Request, data: JSONBody[JobSpec]) -> JobView:
     return runner_of(request).create(data)
 
 
-@get("/jobs/{job_id:str}", sync_to_thread=False, responses=JOB)
+@get("/jobs/{job_id:str}", sync_to_thread=True, responses=JOB)
 def get_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).view(job_id)
 
@@ -236,7 +236,7 @@ def job_stream(
     """Live activity (text/event-stream): `activity` events (id = seq) after `after` (default:
     from now on), and `job` events with the job's view when it changes."""
     runner = runner_of(request)
-    runner.job(job_id)  # 404 before the stream starts
+    check_run_folder(runner.job(job_id).run_dir)  # 404, or 409 (run deleted), before it starts
     filters = _filters(types, person, project, q, None)
     return ServerSentEvent(activity_stream(runner, job_id, after, filters))
 
@@ -250,9 +250,8 @@ def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
     from adapters.analytics.views import open_run
 
     job = runner_of(request).job(job_id)
-    if not any((job.run_dir / "events").glob("*.jsonl")):
+    if not (last := job.activity.refresh()):  # (a run folder deleted: 409 naming it)
         raise Conflict(f"job {job_id!r} has no events yet")
-    last = FileLog.open_readonly(job.run_dir).last_seq
     cached = job.stats_cache
     if cached is not None and cached[0] == last:  # nothing written since: the same answer
         return cached[1]

@@ -12,21 +12,18 @@ import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-import msgspec
-
 from adapters.web import store
-from adapters.web.figures import job_warnings, replay_progress
+from adapters.web.figures import JobView, job_view
 from adapters.web.job import Job, JobContext
 from adapters.web.llm import open_for_new_job
 from adapters.web.scheduler import Scheduler
 from adapters.web.spec import FieldError, JobSpec, check, check_asana, resolve_scenario
-from adapters.web.store import FINAL, JobState, ReplayCounters
+from adapters.web.store import FINAL, JobState
 from engine import run as runs
 from engine.backfill import backfill_scenario
-from engine.calendar import origin_of
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 
@@ -39,33 +36,6 @@ class NotFound(BusyworkError):
 
 class Conflict(BusyworkError):
     """The job's status does not allow this (e.g. resuming a stopped job)."""
-
-
-class JobView(msgspec.Struct, kw_only=True):
-    id: str
-    name: str
-    status: str
-    mode: str
-    target: str
-    speed: str
-    forever: bool
-    created_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
-    uptime_seconds: float
-    events: int
-    today_events: int
-    simulated_now: datetime | None
-    progress: float | None  # share of scenario.days simulated (None when forever)
-    # Share of the log's events the target has settled (None without a target or events).
-    replay_progress: float | None
-    people: int
-    error: str
-    warnings: list[str]
-    replay: ReplayCounters | None
-    llm_calls: int
-    llm_cost_usd: float | None
-    spec: JobSpec
 
 
 @dataclass(frozen=True)
@@ -267,31 +237,8 @@ class JobRunner:
 
     def view(self, job_id: str) -> JobView:
         job = self.job(job_id)
-        state = job.snapshot()
-        scenario = job.manifest.scenario
-        spec = state.spec
-        progress = None
-        if not spec.forever:
-            progress = job.span.progress(state.sim_seconds)
-            # The clock may stop short of the end (nobody acts in the last hours), and a job may
-            # fail after its simulation, in the replay: a complete run is all simulated.
-            if state.status == "completed" or job.manifest.status == "complete":
-                progress = 1.0
-        llm_calls, llm_cost = _llm(job.run_dir)
-        started = state.sim_seconds > 0 or state.events > 0
-        return JobView(
-            id=state.id, name=state.name, status=state.status, mode=spec.mode,
-            target=spec.target.kind, speed=str(spec.speed), forever=spec.forever,
-            created_at=state.created_at, started_at=state.started_at, ended_at=state.ended_at,
-            uptime_seconds=state.uptime_seconds, events=state.events,
-            today_events=job.live.today,
-            simulated_now=(origin_of(scenario) + timedelta(seconds=int(state.sim_seconds))
-                           if started else None),
-            progress=round(progress, 4) if progress is not None else None,
-            replay_progress=replay_progress(state),
-            people=len(scenario.people), error=state.error, warnings=job_warnings(state),
-            replay=state.replay, llm_calls=llm_calls, llm_cost_usd=llm_cost, spec=spec,
-        )  # fmt: skip
+        job.check_folder()  # a deleted run folder fails the job when it is looked at
+        return job_view(job)
 
     def lateness(self) -> list[float]:
         """Every paced job's recent event lateness (seconds), for the benchmark."""
@@ -304,15 +251,6 @@ class JobRunner:
         with self._lock:
             jobs = list(self._jobs.values())
         return [x for job in jobs for x in list(job.live.delivery)]
-
-
-def _llm(run_dir: Path) -> tuple[int, float | None]:
-    if not (run_dir / "llm_usage.jsonl").exists():
-        return 0, None
-    from adapters.anthropic.usage import summarize
-
-    usage = summarize(run_dir)
-    return (usage.calls, usage.cost_usd) if usage is not None else (0, None)
 
 
 __all__ = ["Conflict", "FieldError", "JobRunner", "JobView", "NotFound", "RunnerConfig"]

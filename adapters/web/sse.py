@@ -2,7 +2,8 @@
 
 The runner's scheduler counts each job's events in memory; the stream looks at that count
 twice a second and reads only the new lines from the log when it moved (in a worker thread:
-file reads never block the event loop). It starts right after `after` (the job's `RunIndex`
+file reads never block the event loop; so is the job's view, which counts today's events
+from the log). It starts right after `after` (the job's `RunIndex`
 knows the names of everything created before), and catches up with a long log in batches
 without waiting between them. Events: ``activity`` (an item, id = its seq) and ``job`` (the
 job's view, whenever its status or counts change).
@@ -18,6 +19,7 @@ from litestar.response import ServerSentEventMessage
 
 from adapters.web.activity import Filters, Matcher, RunIndex
 from adapters.web.runner import JobRunner
+from adapters.web.store import RunFolderGone
 
 POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15.0
@@ -30,7 +32,10 @@ async def activity_stream(
 ) -> AsyncIterator[ServerSentEventMessage]:
     job = runner.job(job_id)
     index: RunIndex = job.activity
-    last = await anyio.to_thread.run_sync(index.refresh)
+    try:
+        last = await anyio.to_thread.run_sync(index.refresh)
+    except RunFolderGone:
+        return
     position = last if after is None else after  # None: only what happens from now on
     last_view = b""
     quiet = 0.0
@@ -38,7 +43,7 @@ async def activity_stream(
     more = True
     while not (runner.closed or runner.draining):  # the server is stopping: end quietly
         try:
-            view = msgspec.json.encode(runner.view(job_id))
+            view = msgspec.json.encode(await anyio.to_thread.run_sync(runner.view, job_id))
         except Exception:  # deleted: the stream ends
             return
         if view != last_view:
@@ -47,7 +52,11 @@ async def activity_stream(
             yield ServerSentEventMessage(data=view.decode(), event="job")
         more = more or job.live.events > position or polls % RECHECK_POLLS == 0
         if more:
-            items, position, more = await anyio.to_thread.run_sync(_read, index, position, filters)
+            try:
+                items, position, more = await anyio.to_thread.run_sync(_read, index, position,
+                                                                       filters)  # fmt: skip
+            except RunFolderGone:  # the log went: a new request answers 409, naming the folder
+                return
             for item in items:
                 quiet = 0.0
                 yield ServerSentEventMessage(

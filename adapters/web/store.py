@@ -76,6 +76,20 @@ class JobState(msgspec.Struct, kw_only=True):
 _decoder = msgspec.json.Decoder(JobState)
 
 
+class RunFolderGone(BusyworkError):
+    """A job's run folder was deleted while the server had the job: its log went with it."""
+
+    def __init__(self, run_dir: Path) -> None:
+        super().__init__(f"the run folder {run_dir} was deleted: the job's event log and state "
+                         "went with it, so it cannot go on")  # fmt: skip
+
+
+def check_run_folder(run_dir: Path) -> None:
+    """`RunFolderGone` when the job's run folder no longer exists."""
+    if not Path(run_dir).is_dir():
+        raise RunFolderGone(run_dir)
+
+
 def job_path(run_dir: Path) -> Path:
     return Path(run_dir) / JOB_FILE
 

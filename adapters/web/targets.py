@@ -8,6 +8,7 @@ Token values are read from the tokens file when a job starts and live only in th
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,11 @@ from adapters.asana.tokens import Tokens, load_tokens
 from adapters.web.spec import FieldError, TargetSpec, allowed_url
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
+
+# (connect, read) seconds a request that checks a target (a job's creation, a token's check)
+# waits for each of its calls, tried once: a target that accepts connections but never answers
+# would otherwise hold the request for the client's whole backoff (30 s and more).
+CHECK_TIMEOUT = (3.0, 4.0)
 
 
 @dataclass
@@ -70,21 +76,29 @@ def connect_target(
     sandbox=None,
     sandbox_tokens: Tokens | None = None,
     token_urls: tuple[str, ...] = (),
+    patient: bool = False,
 ) -> Connection:
-    """Connect to the job's target and open its checkpoint journal under the run."""
+    """Connect to the job's target and open its checkpoint journal under the run. `patient`
+    (a continuous job): each call is tried for about an hour, as ``busywork live`` does, where a
+    replay parks its event after some 8 s of outage."""
     from adapters.asana.replay_checkpoint import open_journal
     from adapters.asana.replay_destination import Destination, connect
 
+    backoff = Destination().backoff
+    if patient:
+        from adapters.asana.live_cli import LIVE_ATTEMPTS
+
+        backoff = dataclasses.replace(backoff, attempts=LIVE_ATTEMPTS)
     if spec.kind == "sandbox":
         if sandbox is None:
             sandbox, sandbox_tokens = start_sandbox(scenario)
-        dest = Destination(to="sandbox")
+        dest = Destination(to="sandbox", backoff=backoff)
         target = connect(sandbox.base_url, sandbox_tokens, dest, date_shift_days=date_shift_days)
         target.name = _new_sandbox_name(run_dir)
         journal = open_journal(run_dir, target, "sandbox")
         return Connection(target, journal, sandbox)
     url = allowed_url(spec, "target.url", token_urls)  # again: the server may have restarted
-    target = _connect_asana(url, spec, tokens_file, Destination().backoff, date_shift_days)
+    target = _connect_asana(url, spec, tokens_file, backoff, date_shift_days)
     return Connection(target, open_journal(run_dir, target, "asana"))
 
 
@@ -106,12 +120,10 @@ def _connect_asana(
 
 def check_target(spec: TargetSpec, tokens_file: Path | None, token_urls: tuple[str, ...]) -> None:
     """At a job's creation: refuse a workspace or team the tokens cannot see (`FieldError`).
-    A target that cannot be asked now (down, refusing the token) is not refused here: the job
-    reports it when it connects."""
-    from adapters.asana.client import Backoff
-
+    A target that cannot be asked now (down, refusing the token, not answering within
+    `CHECK_TIMEOUT`) is not refused here: the job reports it when it connects."""
     url = allowed_url(spec, "target.url", token_urls)
-    quick = Backoff(base=0.1, cap=0.5, attempts=2, timeout=(5.0, 15.0))
+    quick = _quick_backoff()
     try:
         target = _connect_asana(url, spec, tokens_file, quick)
     except FieldError:
@@ -119,6 +131,13 @@ def check_target(spec: TargetSpec, tokens_file: Path | None, token_urls: tuple[s
     except BusyworkError:
         return
     target.client.close()
+
+
+def _quick_backoff():
+    """One try, bounded by `CHECK_TIMEOUT`: a request waits for these checks."""
+    from adapters.asana.client import Backoff
+
+    return Backoff(base=0.1, cap=0.5, attempts=1, timeout=CHECK_TIMEOUT)
 
 
 def sandbox_folders(run_dir: Path) -> list[Path]:
@@ -143,9 +162,9 @@ def _new_sandbox_name(run_dir: Path) -> str:
 def check_token(url: str, token: str) -> dict[str, Any]:
     """Ask the API who a token is and which workspaces it sees (``/users/me``, ``/workspaces``).
     Returns {"valid": bool, "user": ..., "workspaces": [...], "message": ...}."""
-    from adapters.asana.client import ApiRejected, AsanaClient, Backoff, TokenInvalid
+    from adapters.asana.client import ApiRejected, AsanaClient, TokenInvalid
 
-    client = AsanaClient(url, {"probe": token}, backoff=Backoff(attempts=2, timeout=(5.0, 15.0)))
+    client = AsanaClient(url, {"probe": token}, backoff=_quick_backoff())
     try:
         me = client.get("probe", "/users/me")
         spaces = client.get("probe", "/workspaces")

@@ -57,8 +57,10 @@ function askToken() {
 }
 
 // Server-Sent Events over fetch (EventSource cannot send the Authorization header).
-// Calls onEvent(type, data, id) per event and onState("live" | "reconnecting" | "gone"); a 404
-// (the job was deleted) is "gone" and ends the stream. Returns a function that closes it.
+// Calls onEvent(type, data, id) per event and onState("live" | "reconnecting" | "gone" |
+// "ended", message); a 404 (the job was deleted) is "gone" and a 409 (its run folder was
+// deleted: no log to follow) "ended", with the server's reason; both end the stream. Returns a
+// function that closes it.
 export function openStream(path, onEvent, onState) {
   const controller = new AbortController();
   let closed = false;
@@ -72,6 +74,12 @@ export function openStream(path, onEvent, onState) {
         if (response.status === 404) {
           closed = true;
           onState("gone");
+          return;
+        }
+        if (response.status === 409) {
+          closed = true;
+          const body = await response.json().catch(() => ({}));
+          onState("ended", (body.error && body.error.message) || "HTTP 409");
           return;
         }
         if (!response.ok) throw new Error(`stream: HTTP ${response.status}`);

@@ -96,8 +96,13 @@ export class Feed {
     this.showEmpty(page.items.length ? "" : query ? "No activity matches these filters." : "No activity yet.");
     this.stopStream();
     const stream = withParam(this.path("stream", query), "after", page.last_seq);
-    this.closeStream = openStream(stream, (type, data) => this.onStream(type, data), (state) => {
+    this.closeStream = openStream(stream, (type, data) => this.onStream(type, data), (state, why) => {
       if (state === "gone") { this.hooks.onGone(); return; }
+      if (state === "ended") { // what it showed stays; why no more comes is said below it
+        $("feed-live").textContent = "";
+        $("feed-error").textContent = `The live feed ended: ${why}`;
+        return;
+      }
       $("feed-live").textContent = state === "live" ? "● live" : "reconnecting…";
     });
   }
