@@ -41,11 +41,33 @@ class BusyworkGroup(click.Group):
                 end_quietly_after_closed_pipe()
             raise
         except OSError as exc:  # a folder that cannot be made, a full disk: the path and why
-            click.echo(f"Error: {os_error_message(exc)}", err=True)
+            message = os_error_message(exc)
+            if exc.filename is None and _writing_stdout(exc):
+                message = f"stdout: {exc.strerror or exc}"
+                # Point stdout at /dev/null so the flush at exit does not fail again.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            click.echo(f"Error: {message}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+
+
+def _writing_stdout(exc: OSError) -> bool:
+    """Whether the error came from writing to stdout (`busywork stats RUN > /dev/full`): a
+    frame it passed through was writing to stdout, itself (click.echo) or through a rich
+    Console whose file it is."""
+    streams = (sys.stdout, getattr(sys.stdout, "buffer", None))
+    rich_console = sys.modules.get("rich.console")
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            if any(value is stream for stream in streams):
+                return True
+            if rich_console and isinstance(value, rich_console.Console):
+                return value.file is sys.stdout
+        tb = tb.tb_next
+    return False
 
 
 def end_quietly_after_closed_pipe() -> None:
@@ -206,6 +228,9 @@ def simulate(
     With --content anthropic, Claude writes projects, tasks and comment threads (one call
     per project, cached; usage and estimated cost go to the run's llm_usage.jsonl).
     """
+    from adapters.interrupts import SigtermStops
+
+    SigtermStops()  # SIGTERM as Ctrl-C: Claude calls in flight get their grace and are counted
     from adapters.run_setup import (
         CLAUDE_FLAGS,
         DEFAULT_REPLAYS,
@@ -243,11 +268,12 @@ def simulate(
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        if session is not None:  # after Ctrl-C or an error, without waiting for calls in flight
+        if session is not None:  # after Ctrl-C or an error, with a short grace for calls in flight
             from adapters.anthropic.session import describe
 
             usage = session.close(wait=finished)
-            click.echo(describe(usage, session.session_usage()), err=True)
+            if session.started:  # its run's ledger was read: the totals mean something
+                click.echo(describe(usage, session.session_usage()), err=True)
     if interrupted:  # what is on disk stays: the last line says how to finish it
         click.echo(f"Interrupted. Finish it with: busywork simulate --resume {run_dir}", err=True)
         sys.exit(130)
@@ -341,7 +367,7 @@ def _open_llm(scenario, llm: dict, resuming: Path | None = None):
 
 @main.command()
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--tail", type=click.IntRange(min=0), help="Only the last N lines.")
+@click.option("--tail", type=click.IntRange(min=0, max=sys.maxsize), help="Only the last N lines.")
 @click.option(
     "--type",
     "types",

@@ -30,6 +30,7 @@ def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool, wor
 
     if quiet or not sys.stderr.isatty():
         return runs.simulate_run(run_dir, manifest, content, workers=workers)
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     days = manifest.scenario.days
@@ -44,7 +45,9 @@ def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool, wor
 
     started = time.perf_counter()
     with Progress(*columns, transient=True) as progress:
-        bar = progress.add_task("sim", total=days, name=manifest.run_id, events=0, rate=0)
+        # The column is markup: a run named "x [/y]" is shown as it is, not read as a tag.
+        name = escape(manifest.run_id)
+        bar = progress.add_task("sim", total=days, name=name, events=0, rate=0)
 
         def on_progress(sim_seconds: float, events: int) -> None:
             elapsed = max(1e-9, time.perf_counter() - started)
@@ -77,12 +80,14 @@ def print_summary(summary, *, next_hint: bool = True) -> None:
     """The run folder, event count, simulated span and speed, and a table of counts by type."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     span = ""
     if summary.first_at and summary.last_at:
         span = f"{summary.first_at:%a %d %b %Y %H:%M} → {summary.last_at:%a %d %b %Y %H:%M} UTC"
-    console.print(f"[bold]Run[/] {summary.run_dir}", soft_wrap=True)
+    # Text, not markup: a folder may be named "runs [old]".
+    console.print(Text.assemble(("Run", "bold"), f" {summary.run_dir}"), soft_wrap=True)
     resumed = f" (resumed after event {summary.resumed_from:,})" if summary.resumed_from else ""
     console.print(  # one line however narrow: a pipe or a log file gets it whole
         f"{summary.events:,} events{resumed}, {span}; "
@@ -93,11 +98,11 @@ def print_summary(summary, *, next_hint: bool = True) -> None:
     table.add_column("event")
     table.add_column("count", justify="right")
     for name, count in sorted(summary.counts.items(), key=lambda kv: -kv[1]):
-        table.add_row(name, f"{count:,}")
+        table.add_row(Text(name), f"{count:,}")
     console.print(table)
     if next_hint:
         console.print(
-            f"Next: {busywork_command()} show {summary.run_dir} --tail 20", soft_wrap=True
+            Text(f"Next: {busywork_command()} show {summary.run_dir} --tail 20"), soft_wrap=True
         )
 
 

@@ -117,6 +117,9 @@ def test_ctrl_c_ends_the_command_while_the_first_blueprint_is_awaited(fake, tmp_
         "Interrupted. Finish it with: busywork simulate --resume"
     )
     assert fake.hanging == 1
+    # It gave the held call a few seconds, then counted it as bought, at its most.
+    assert "Waiting up to 5 s for 1 Claude call in flight" in rest
+    assert "for 1 sent but never answered, each counted at its most" in rest
 
 
 # -- the budget ------------------------------------------------------------------------------
@@ -170,7 +173,9 @@ def test_concurrent_calls_share_the_budget_in_project_order(fake, tmp_path):
 def test_cost_bound_is_above_what_a_call_costs(fake, tmp_path):
     session = LlmSession(scenario(days=5), KEY, options(tmp_path))
     assert session.fetcher.fetch(0) is not None
-    (record,) = session.ledger.records
+    sent, record = session.ledger.records
+    assert sent.outcome == "sent" and sent.call == record.call
+    assert sent.bound_usd == pytest.approx(session.fetcher.prompts.cost_bound_usd(0), abs=1e-6)
     assert 0 < record.cost_usd <= session.fetcher.prompts.cost_bound_usd(0)
 
 

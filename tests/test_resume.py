@@ -156,7 +156,10 @@ def test_resume_checks_a_hand_edited_scenario_again(tmp_path, three_days):
     assert events_bytes(run) == before
 
 
-def test_ctrl_c_says_how_to_finish_the_run(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_says_how_to_finish_the_run(tmp_path, sig):
+    """SIGTERM stops as Ctrl-C does (it used to kill the command: no word, and Claude calls in
+    flight got no grace)."""
     proc = subprocess.Popen(
         [BUSYWORK, "simulate", "--days", "3000", "--seed", "5", "--out", "run", "--json"],
         cwd=tmp_path,
@@ -169,7 +172,7 @@ def test_ctrl_c_says_how_to_finish_the_run(tmp_path):
     deadline = time.monotonic() + 30
     while not any(segments.glob("*.jsonl")) and time.monotonic() < deadline:
         time.sleep(0.01)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert stderr.strip().endswith("Interrupted. Finish it with: busywork simulate --resume run")

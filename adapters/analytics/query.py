@@ -32,15 +32,22 @@ class QueryResult:
 
 
 # What a query may be: it asks questions of a run. Files out go through --out or `export`.
-READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
+# DESCRIBE, SHOW, SUMMARIZE, FROM … and VALUES parse as SELECT; EXPLAIN is judged by what it
+# explains (EXPLAIN ANALYZE runs its statement).
+READ_STATEMENTS = frozenset({"SELECT"})
+_TRY = "try: select type, count(*) from events group by 1"
+_EXPLAIN_PREFIX = re.compile(
+    r"\A(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*EXPLAIN\s+(?:ANALY[SZ]E\b\s*)?(?:\([^)]*\)\s*)?",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def execute(run: Run, sql: str) -> duckdb.DuckDBPyConnection:
-    """Run one user query, read-only: statements other than SELECT (or EXPLAIN) are refused,
-    and the connection is locked to the run's own files first. A SQL error becomes
-    InvalidInput carrying DuckDB's message."""
+    """Run one user query, read-only: one statement, a SELECT (or an EXPLAIN of one); the
+    connection is locked to private copies of the run's files first (`Run.lock`). A SQL error
+    becomes InvalidInput carrying DuckDB's message."""
     if not sql.strip():
-        raise InvalidInput("query: empty SQL; try: select type, count(*) from events group by 1")
+        raise InvalidInput(f"query: empty SQL; {_TRY}")
     try:
         # Parsed here, before anything runs: DuckDB executes a script's statements one by one
         # and would run a COPY before reaching a syntax error further on.
@@ -48,6 +55,13 @@ def execute(run: Run, sql: str) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         raise _explain(run, exc, sql) from None
     _refuse_writes(statements)
+    if not statements:
+        raise InvalidInput(f"query: no SQL statement, only comments or semicolons; {_TRY}")
+    if len(statements) > 1:
+        raise InvalidInput(
+            f"query: {len(statements)} statements; query runs one statement at a time "
+            "(drop the others, or run them one by one)"
+        )
     run.lock()
     try:
         return run.con.execute(sql)
@@ -60,11 +74,15 @@ def _refuse_writes(statements: list) -> None:
         kind = statement.type.name
         if kind in READ_STATEMENTS:
             continue
-        words = statement.query.split()
-        first = words[0].upper() if words else ""
-        name = first if first.isalpha() and first != "WITH" else kind
+        name = _statement_name(statement)
+        if kind == "EXPLAIN":
+            explained = _explained(statement.query)
+            if explained is not None and explained.type.name in READ_STATEMENTS:
+                continue
+            inner = _statement_name(explained) if explained is not None else "this statement"
+            name = f"EXPLAIN of {inner}"
         hint = ""
-        if kind in ("COPY", "EXPORT", "COPY_DATABASE"):
+        if kind in ("COPY", "EXPORT", "COPY_DATABASE") or "COPY" in name or "EXPORT" in name:
             hint = (
                 "; to write rows to a file use --format csv|json --out FILE, or `busywork export`"
             )
@@ -72,6 +90,25 @@ def _refuse_writes(statements: list) -> None:
             f"query: {name} is not allowed: query only reads the run's views "
             f"({', '.join(VIEWS[:5])}, …) with SELECT{hint}"
         )
+
+
+def _statement_name(statement) -> str:
+    words = statement.query.split()
+    first = words[0].upper() if words else ""
+    return first if first.isalpha() and first != "WITH" else statement.type.name
+
+
+def _explained(sql: str):
+    """The one statement an EXPLAIN [ANALYZE] [(options)] explains; None when it is not one
+    statement that parses."""
+    prefix = _EXPLAIN_PREFIX.match(sql)
+    if prefix is None:
+        return None
+    try:
+        inner = duckdb.extract_statements(sql[prefix.end() :])
+    except duckdb.Error:
+        return None
+    return inner[0] if len(inner) == 1 else None
 
 
 def _explain(run: Run, exc: duckdb.Error, sql: str = "") -> Exception:

@@ -50,11 +50,18 @@ def heatmap_text(heatmap: Heatmap) -> Text:
 
 
 def _table(title: str, *columns: str, text_columns: int = 1) -> Table:
-    """A table whose first `text_columns` columns are left-aligned and the rest numbers."""
-    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold")
+    """A table whose first `text_columns` columns are left-aligned and the rest numbers.
+    Titles, headers and cells are plain text (see `_add_row`), never rich markup."""
+    table = Table(title=Text(title), title_justify="left", title_style="bold", header_style="bold")
     for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i < text_columns else "right")
+        table.add_column(Text(name), justify="left" if i < text_columns else "right")
     return table
+
+
+def _add_row(table: Table, *cells: str | Text) -> None:
+    """Add a row of plain text: rich would read names and comments such as "Bob [contractor]"
+    or "[/x]" as markup (dropping them, or failing)."""
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
 
 
 def stats_renderable(stats: Stats) -> Group:
@@ -69,33 +76,38 @@ def stats_renderable(stats: Stats) -> Group:
     )
     by_type = _table("Events by type", "type", "events", "share")
     for row in stats.by_type:
-        by_type.add_row(row.type, _n(row.events), _pct(row.events / stats.events))
+        _add_row(by_type, row.type, _n(row.events), _pct(row.events / stats.events))
     by_person = _table(_top("Events by person", len(stats.by_person)), "person", "name",
                        "events", text_columns=2)  # fmt: skip
     for row in stats.by_person[:TOP]:
-        by_person.add_row(row.person, row.name or "", _n(row.events))
+        _add_row(by_person, row.person, row.name or "", _n(row.events))
     by_project = _table(_top("Events by project", len(stats.by_project)), "project", "name",
                         "events", text_columns=2)  # fmt: skip
     for row in stats.by_project[:TOP]:
-        by_project.add_row(row.project, row.name or "", _n(row.events))
+        _add_row(by_project, row.project, row.name or "", _n(row.events))
     by_day = _table(f"Events by day ({stats.timezone})", "day", "events", "")
     by_day.columns[2].justify = "left"
     peak = max((d.events for d in stats.by_day), default=0)
     for row in stats.by_day:
         bar = "█" * round(30 * row.events / peak) if peak else ""
-        by_day.add_row(f"{row.day:%a %Y-%m-%d}", _n(row.events), Text(bar, style="cyan"))
+        _add_row(by_day, f"{row.day:%a %Y-%m-%d}", _n(row.events), Text(bar, style="cyan"))
     work = _table("Tasks", "measure", "count", "mean", "p50", "p90")
     c, k = stats.cycle_time_hours, stats.comments_per_task
-    work.add_row(
-        "cycle time, hours (started → completed)", _n(c.count), _n(c.mean), _n(c.p50), _n(c.p90)
+    _add_row(
+        work,
+        "cycle time, hours (started → completed)",
+        _n(c.count),
+        _n(c.mean),
+        _n(c.p50),
+        _n(c.p90),
     )
-    work.add_row("comments per task", _n(k.count), _n(k.mean), _n(k.p50), _n(k.p90))
+    _add_row(work, "comments per task", _n(k.count), _n(k.mean), _n(k.p50), _n(k.p90))
     weekly = _table(
         f"Weekly ({stats.timezone})", "week of", "active tasks", "completed", "blocked",
         "completion rate", "blocked rate",
     )  # fmt: skip
     for w in stats.weekly:
-        weekly.add_row(
+        _add_row(weekly,
             f"{w.week_start:%Y-%m-%d}", _n(w.active_tasks), _n(w.completed), _n(w.blocked),
             _pct(w.completion_rate), _pct(w.blocked_rate),
         )  # fmt: skip
@@ -105,7 +117,7 @@ def stats_renderable(stats: Stats) -> Group:
         "task", "name", "assignee", "due", text_columns=3,
     )  # fmt: skip
     for t in stats.overdue.tasks:
-        overdue.add_row(t.task, t.name or "", t.assignee or "", f"{t.due_on:%Y-%m-%d}")
+        _add_row(overdue, t.task, t.name or "", t.assignee or "", f"{t.due_on:%Y-%m-%d}")
     heat = Group(
         Text("Activity heatmap (weekday × hour)", style="bold"), heatmap_text(stats.heatmap)
     )
@@ -124,14 +136,14 @@ def _workspace_tables(ws: Workspace) -> list[Table]:
         total = sum(r.tasks for r in rows)
         table = _table(title, "value", "tasks", "share")
         for row in rows:
-            table.add_row(row.value, _n(row.tasks), _pct(row.tasks / total))
+            _add_row(table, row.value, _n(row.tasks), _pct(row.tasks / total))
         tables.append(table)
     blocks = _table("Dependencies", "measure", "value")
-    blocks.add_row("dependencies", _n(ws.dependencies))
-    blocks.add_row("periods blocked by a dependency", _n(ws.dependency_blocks))
-    blocks.add_row("blocked period, hours p50", _n(ws.dependency_block_p50_hours))
-    blocks.add_row("blocked period, hours p90", _n(ws.dependency_block_p90_hours))
-    blocks.add_row("tagged tasks", _n(ws.tagged_tasks))
+    _add_row(blocks, "dependencies", _n(ws.dependencies))
+    _add_row(blocks, "periods blocked by a dependency", _n(ws.dependency_blocks))
+    _add_row(blocks, "blocked period, hours p50", _n(ws.dependency_block_p50_hours))
+    _add_row(blocks, "blocked period, hours p90", _n(ws.dependency_block_p90_hours))
+    _add_row(blocks, "tagged tasks", _n(ws.tagged_tasks))
     tables.append(blocks)
     return tables
 
@@ -143,13 +155,16 @@ def _llm_table(llm) -> Table:
     fell = ", ".join(f"{kind} {count}" for kind, count in llm.fallbacks.items()) or "none"
     cache_io = f"{_n(llm.cache_creation_input_tokens)} / {_n(llm.cache_read_input_tokens)}"
     table = _table(f"Claude content ({', '.join(llm.models)})", "measure", "value")
-    table.add_row("calls (batched)", f"{_n(llm.calls)} ({_n(llm.batch_calls)})")
-    table.add_row("blueprints from cache", _n(llm.from_cache))
-    table.add_row("fell back to templates", fell)
-    table.add_row("input tokens", _n(llm.input_tokens))
-    table.add_row("cache write / read tokens", cache_io)
-    table.add_row("output tokens", _n(llm.output_tokens))
-    table.add_row("estimated cost (list price)", cost)
+    _add_row(table, "calls (batched)", f"{_n(llm.calls)} ({_n(llm.batch_calls)})")
+    _add_row(table, "blueprints from cache", _n(llm.from_cache))
+    _add_row(table, "fell back to templates", fell)
+    _add_row(table, "input tokens", _n(llm.input_tokens))
+    _add_row(table, "cache write / read tokens", cache_io)
+    _add_row(table, "output tokens", _n(llm.output_tokens))
+    _add_row(table, "estimated cost (list price)", cost)
+    if llm.unanswered_calls:  # cut off by a crash: counted as bought, at their most
+        spent = f"{_n(llm.unanswered_calls)} (${llm.unanswered_cost_usd or 0:.4f})"
+        _add_row(table, "of which sent, never answered (at their most)", spent)
     return table
 
 
@@ -227,9 +242,9 @@ def report_renderable(report: Report, width: int = WIDE_REPORT) -> Group:
         detail = check.detail.removeprefix(TOO_LITTLE_PREFIX)  # the result column says so
         cells = [check.name, _value(check, check.measured), _bound(check),
                  Text(*_VERDICTS[check.verdict])]  # fmt: skip
-        table.add_row(*cells, *((detail,) if wide else ()))
+        _add_row(table, *cells, *((detail,) if wide else ()))
         if not wide and detail:
-            details.append(f"{check.name}", style="bold").append(f": {detail}\n")
+            details.append(f"{check.name}", style="bold").append(f": {detail}\n")  # plain text
     details.rstrip()
     parts = [table] if wide or not details else [table, details]
     return Group(*parts, report_summary(report))
@@ -244,9 +259,9 @@ def query_table(result: QueryResult) -> Group:
     table = Table(header_style="bold")
     for name, kind in zip(result.columns, result.types, strict=True):
         numeric = any(t in kind.upper() for t in ("INT", "DOUBLE", "FLOAT", "DECIMAL"))
-        table.add_column(name, justify="right" if numeric else "left")
+        table.add_column(Text(name), justify="right" if numeric else "left")
     for row in result.rows[:TABLE_ROWS]:
-        table.add_row(*("NULL" if v is None else str(v) for v in row))
+        _add_row(table, *("NULL" if v is None else str(v) for v in row))
     more = len(result.rows) - TABLE_ROWS
     footer = Text(f"{len(result.rows):,} rows", style="dim")
     if more > 0:

@@ -9,6 +9,10 @@ are read once and cut after the last newline, so a line being written (or torn b
 is never seen and every query of one session sees the same prefix.
 
 Every session checks that the segments hold seqs 1, 2, 3 … without a gap (``continuity``).
+Every line DuckDB reads from JSON is first decoded with the engine's typed decoder (once per
+segment when it is sealed), so a damaged line is reported with its file and line, as `show`
+reports it, instead of being read with a NULL or an unknown type. A sealed file is trusted
+only when its footer reads and its seqs are those of its segment; otherwise it is sealed again.
 """
 
 from __future__ import annotations
@@ -125,11 +129,22 @@ def _corrupted(path: Path, exc: Exception, limit: int | None = None) -> LogCorru
     return LogCorrupted(f"{locate_bad_line(path, limit)} (DuckDB: {str(exc).splitlines()[0]})")
 
 
+def check_lines(path: Path, data: bytes) -> None:
+    """Decode every line of `data` (complete lines of `path`) as an event: raises
+    LogCorrupted naming the first line that is not one (an unknown type, a wrong value)."""
+    for number, line in enumerate(data.splitlines(), start=1):
+        try:
+            decode(line)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise LogCorrupted(f"{path}: line {number}: {exc}") from None
+
+
 def seal(
     con: duckdb.DuckDBPyConnection, run: Path, segment: Segment, columns: EventColumns
-) -> Path | None:
-    """Write one finished segment as Parquet (atomically); returns the sealed file, or None
-    when the segment changed while we read it (so it was not finished after all)."""
+) -> tuple[Path, int] | None:
+    """Write one finished segment as Parquet (atomically); returns the sealed file and its
+    rows, or None when the segment changed while we read it (it was not finished after all)."""
+    check_lines(segment.path, segment.path.read_bytes())
     target_dir = run / SEALED_DIR
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / segment.sealed_name(columns)
@@ -156,7 +171,42 @@ def seal(
     for old in target_dir.glob(f"{segment.path.stem}.*.parquet"):
         if old != target:
             old.unlink(missing_ok=True)
-    return target
+    return target, seqs[0]
+
+
+_FOOTER_SEQS = (
+    "SELECT file_name, sum(row_group_num_rows)::BIGINT, min(stats_min_value::BIGINT), "
+    "max(stats_max_value::BIGINT) FROM parquet_metadata({}) WHERE path_in_schema = 'seq' "
+    "GROUP BY file_name"
+)
+
+
+def _sealed_rows(con: duckdb.DuckDBPyConnection, sealed: dict[Segment, Path]) -> dict[Path, int]:
+    """The rows of each sealed file whose footer reads and holds its segment's seqs (those
+    that do not, being damaged or written by something else, are left out: sealed again)."""
+    if not sealed:
+        return {}
+    try:
+        files = "[" + ", ".join(_sql_string(str(p)) for p in sealed.values()) + "]"
+        footers = {Path(f): rest for f, *rest in con.execute(_FOOTER_SEQS.format(files)).fetchall()}
+    except duckdb.Error:  # one file does not read: look at each alone
+        footers = {}
+        for path in sealed.values():
+            try:
+                footers.update(
+                    (Path(f), rest)
+                    for f, *rest in con.execute(
+                        _FOOTER_SEQS.format(_sql_string(str(path)))
+                    ).fetchall()
+                )
+            except duckdb.Error:
+                continue
+    good = {}
+    for segment, path in sealed.items():
+        rows, low, high = footers.get(path, (None, None, None))
+        if rows and (low, high) == (segment.first_seq, segment.first_seq + rows - 1):
+            good[path] = rows
+    return good
 
 
 def plan_sources(
@@ -179,51 +229,36 @@ def plan_sources(
         finished, newest = segments, None  # the writer is done: the last segment is final too
     sealed: list[Path] = []
     finished_json: list[Path] = []
-    rows: dict[Path, int | Path] = {}  # per segment: its rows, or its sealed file's
+    rows: dict[Path, int] = {}  # per segment: its rows
+    existing = {seg: run / SEALED_DIR / seg.sealed_name(columns) for seg in finished}
+    trusted = _sealed_rows(con, {seg: p for seg, p in existing.items() if p.is_file()})
     can_write = seal_finished
     for segment in finished:
-        current = run / SEALED_DIR / segment.sealed_name(columns)
-        if current.is_file():
+        current = existing[segment]
+        if current in trusted:
             sealed.append(current)
-            rows[segment.path] = current
+            rows[segment.path] = trusted[current]
             continue
-        if can_write:
+        if can_write:  # not sealed yet, or a damaged seal: (re)seal it
             try:
                 done = seal(con, run, segment, columns)
             except (OSError, duckdb.IOException, duckdb.PermissionException):
                 done = None
                 can_write = False  # read-only run folder: read the JSON, as it is
             if done is not None:
-                sealed.append(done)
-                rows[segment.path] = done
+                sealed.append(done[0])
+                rows[segment.path] = done[1]
                 continue
         finished_json.append(segment.path)
         rows[segment.path] = json_rows(segment.path, segment.first_seq)
+        check_lines(segment.path, segment.path.read_bytes())
     open_rows, torn = _load_open_segment(con, newest, columns, snapshot_dir)
     if newest is not None:
         rows[newest.path] = open_rows
-    events = check_sequence(_counted(con, segments, rows))
+    events = check_sequence([Counted(seg.path, seg.first_seq, rows[seg.path]) for seg in segments])
     if run_complete:
         check_count(run / "events", events, manifest_events)
     return Sources(sealed, finished_json, newest.path if newest else None, open_rows, torn)
-
-
-def _counted(
-    con: duckdb.DuckDBPyConnection, segments: list[Segment], rows: dict[Path, int | Path]
-) -> list[Counted]:
-    """Each segment with its rows; a sealed one's from its Parquet footer (one read each)."""
-    parquet = [str(r) for r in rows.values() if isinstance(r, Path)]
-    footers: dict[str, int] = {}
-    if parquet:
-        files = "[" + ", ".join(_sql_string(p) for p in parquet) + "]"
-        sql = f"SELECT file_name, num_rows FROM parquet_file_metadata({files})"
-        footers = dict(con.execute(sql).fetchall())
-    counted = []
-    for segment in segments:
-        held = rows[segment.path]
-        n = footers[str(held)] if isinstance(held, Path) else held
-        counted.append(Counted(segment.path, segment.first_seq, n))
-    return counted
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -252,6 +287,7 @@ def _load_open_segment(
     if cut == 0:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _open_segment AS {empty}")
         return 0, torn
+    check_lines(segment.path, data[:cut])
     snapshot = snapshot_dir / "open-segment.jsonl"
     snapshot.write_bytes(data[:cut] if torn else data)
     try:

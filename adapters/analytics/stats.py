@@ -179,11 +179,12 @@ def _workspace(run: Run) -> Workspace | None:
 
 def _task_figures(con) -> dict:
     """Everything stats needs from the tasks view, in one pass over it (on a large run the
-    view is the costly part: folding a million tasks)."""
+    view is the costly part: folding a million tasks). The mean cycle time is summed as a
+    DECIMAL: a parallel sum of DOUBLEs depends on the order the threads add them in."""
     row = con.execute(
         f"""
         SELECT count(*), count(*) FILTER (completed),
-            count(cycle_hours) FILTER (completed), avg(cycle_hours) FILTER (completed),
+            count(cycle_hours) FILTER (completed), avg(cycle_hours::DECIMAL(38, 9)) FILTER (completed),
             quantile_cont(cycle_hours, [0.5, 0.9]) FILTER (completed),
             count(comments), avg(comments), quantile_cont(comments, [0.5, 0.9]),
             count(*) FILTER (overdue), count(*) FILTER (completed_late),

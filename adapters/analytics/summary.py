@@ -5,25 +5,22 @@ type), ``time`` (events per actor time zone and UTC quarter hour: every zone's o
 whole number of quarter hours, so local hour and day are exact), ``people``, ``projects`` and
 ``tasks`` (one row per task, a partial fold). Two summaries, an older and a newer one,
 merge into the summary of both: the sealed prefix of a run is summarised once and kept
-under ``derived/summary/``, and each session only summarises the open segment and merges.
+under ``derived/summary/`` (``summary_cache``), and each session only summarises the open
+segment and merges.
 That keeps `stats` on a sealed 10M-event run well under a second.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
-
-import duckdb
 
 from adapters.analytics.sqlmath import floor_div
 
 TABLES = ("actors", "time", "people", "projects", "project_events", "tasks")
-SUMMARY_DIR = Path("derived") / "summary"
+SUMMARY_DIR = (
+    Path("derived") / "summary"
+)  # where the sealed prefix's summary is kept (summary_cache)
 QUARTER_MS = 900_000
 # An event's UTC quarter hour since 1970, rounded down (times before 1970 are negative).
 _QUARTER = floor_div('epoch_ms(e."at")', QUARTER_MS)
@@ -232,77 +229,3 @@ def summarise(src: str, old: dict[str, str] | None) -> dict[str, str]:
 
 # A summary written by other SQL than this module's is never used (nor extended).
 VERSION = hashlib.sha256(repr((PARTIAL, MERGE, COMPACT)).encode()).hexdigest()[:12]
-
-
-def _key(sealed: list[Path]) -> str:
-    names = "\n".join([VERSION, *(p.name for p in sealed)])
-    return hashlib.sha256(names.encode()).hexdigest()[:16]
-
-
-def prefix_summary(
-    con: duckdb.DuckDBPyConnection, run: Path, sealed: list[Path], events_over
-) -> dict[str, str] | None:
-    """SQL relations of the summary of the sealed segments, read from (or written to)
-    ``derived/summary/<key>/``; extends the longest existing summary of a prefix of them.
-
-    `events_over(paths)` gives the events relation (defaults restored) over sealed files.
-    Returns None when nothing is sealed or the summary cannot be written.
-    """
-    if not sealed:
-        return None
-    root = run / SUMMARY_DIR
-    target = root / _key(sealed)
-    if not (target / "covers.json").is_file():
-        try:
-            _build(con, root, target, sealed, events_over)
-        except (OSError, duckdb.IOException, duckdb.PermissionException):
-            return None
-    return {t: f"read_parquet('{_escape(target / f'{t}.parquet')}')" for t in TABLES}
-
-
-def _escape(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _best_base(root: Path, sealed: list[Path]) -> tuple[Path | None, int]:
-    """The existing summary (of this version) covering the longest strict prefix of `sealed`."""
-    names = [p.name for p in sealed]
-    best, covered = None, 0
-    for covers in root.glob("*/covers.json"):
-        try:
-            record = json.loads(covers.read_text())
-            listed = record["sealed"] if record["version"] == VERSION else []
-        except (OSError, ValueError, TypeError, KeyError):
-            continue
-        if covered < len(listed) < len(names) and listed == names[: len(listed)]:
-            best, covered = covers.parent, len(listed)
-    return best, covered
-
-
-def _build(con, root: Path, target: Path, sealed: list[Path], events_over) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    base, covered = _best_base(root, sealed)
-    src = events_over(sealed[covered:])
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
-    try:
-        old = None
-        if base is not None:
-            old = {t: f"read_parquet('{_escape(base / f'{t}.parquet')}')" for t in TABLES}
-        for table, rel in summarise(src, old).items():
-            if table in COMPACT:
-                rel = "(" + COMPACT[table].format(t=rel) + ")"
-            out = _escape(staging / f"{table}.parquet")
-            con.execute(f"COPY (SELECT * FROM {rel}) TO '{out}' (FORMAT parquet)")
-        record = {"version": VERSION, "sealed": [p.name for p in sealed]}
-        (staging / "covers.json").write_text(json.dumps(record))
-        try:
-            os.rename(staging, target)
-        except OSError:
-            if not (target / "covers.json").is_file():  # another process won: fine
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    # Superseded summaries go; the one we extended stays a while for sessions still using it.
-    for old_dir in root.iterdir():
-        if old_dir.is_dir() and old_dir not in (target, base) and not old_dir.name.startswith("."):
-            shutil.rmtree(old_dir, ignore_errors=True)

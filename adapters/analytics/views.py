@@ -22,13 +22,13 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from adapters.analytics import summary
+from adapters.analytics import summary, summary_cache
 from adapters.analytics.schema import EventColumns, event_columns, quote
 from adapters.analytics.segments import (
     Sources,
@@ -55,20 +55,42 @@ class Run:
     sources: Sources
     columns: EventColumns
     _tmp: Path = field(repr=False)
+    # The cached summary of the sealed segments the views read (None: summarised per session).
+    prefix: dict[str, Path] | None = None
     locked: bool = False
+    # Once locked: where each file of the run is read from (its private copy).
+    _reading: dict[Path, Path] = field(default_factory=dict, repr=False)
 
     def lock(self) -> None:
-        """Let this connection read the run's own files and nothing else, for good: no other
-        file, no network, no extension to install or load, no setting to change back. The
-        views read their files lazily, so each file they need is allowed by its exact path
-        (a folder would let a query write into it). Idempotent."""
+        """Let this connection read the run's data and nothing else, for good: no other file,
+        no network, no extension to install or load, no setting to change back.
+
+        DuckDB lets a query write to any file it may read, so the views are re-pointed at
+        private copies of the run's files in this session's temporary folder first: a write
+        that got past `query`'s checks could only touch a copy, never the log or its cache.
+        The copies are allowed by exact path (a folder would let a query add files). The open
+        segment is already in memory. Idempotent."""
         if self.locked:
             return
-        readable = [*self.sources.sealed, *self.sources.finished_json]
-        derived = self.path / "derived"
-        if derived.is_dir():
-            readable += [p for p in derived.rglob("*.parquet") if p.is_file()]
-        paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in dict.fromkeys(readable))
+        private = self._tmp / "readable"
+        private.mkdir(exist_ok=True)
+        for path in [
+            *self.sources.sealed,
+            *self.sources.finished_json,
+            *(self.prefix or {}).values(),
+        ]:
+            copy = private / f"{len(self._reading):05d}-{path.name}"
+            shutil.copyfile(path, copy)
+            self._reading[path] = copy
+        reading = self._reading
+        sources = replace(
+            self.sources,
+            sealed=[reading[p] for p in self.sources.sealed],
+            finished_json=[reading[p] for p in self.sources.finished_json],
+        )
+        prefix = {t: reading[p] for t, p in self.prefix.items()} if self.prefix else None
+        _create_views(self.con, self.columns, sources, prefix, run_timezone(self.manifest))
+        paths = ", ".join(_sql_string(str(p)) for p in reading.values())
         for setting in (
             f"SET allowed_paths = [{paths}]",
             "SET enable_external_access = false",
@@ -83,7 +105,7 @@ class Run:
         """A query failed on a finished segment read as JSON (unsealed): name file and line."""
         message = str(exc)
         for path in self.sources.finished_json:
-            if str(path) in message:
+            if str(path) in message or str(self._reading.get(path, path)) in message:
                 first = message.strip().splitlines()[0]
                 return LogCorrupted(f"{locate_bad_line(path)} (DuckDB: {first})")
         return None
@@ -139,21 +161,25 @@ def open_run(path: str | Path, *, seal: bool = True, threads: int | None = None)
             run_complete=manifest.get("status") == "complete",
             manifest_events=manifest.get("events"),
         )
-        _create_views(con, run, columns, sources, run_timezone(manifest))
+        zone = run_timezone(manifest)
+        prefix = summary_cache.prefix_summary(con, run, sources.sealed, _events_over(columns))
+        _create_views(con, columns, sources, prefix, zone)
     except BaseException:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Run(run, manifest, con, sources, columns, tmp)
+    return Run(run, manifest, con, sources, columns, tmp, prefix)
 
 
 def _create_views(
     con: duckdb.DuckDBPyConnection,
-    run: Path,
     columns: EventColumns,
     sources: Sources,
+    prefix: dict[str, Path] | None,
     zone: str,
 ) -> None:
+    """(Re)create every view over the given files; `prefix` is the summary of the sealed
+    segments (None: everything is summarised in this session)."""
     sealed = [_parquet(sources.sealed)] if sources.sealed else []
     unsealed = ["SELECT * FROM _open_segment"]
     if sources.finished_json:
@@ -161,26 +187,32 @@ def _create_views(
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW events AS {events_select(columns, sealed + unsealed)}"
     )
-
-    def events_over(paths: list[Path]) -> str:
-        return f"({events_select(columns, [_parquet(paths)])})"
-
-    prefix = summary.prefix_summary(con, run, sources.sealed, events_over)
     if prefix is None:  # nothing sealed (or no summary): the "recent" events are all of them
-        recent = "events"
+        recent, old = "events", None
     else:
         con.execute(f"CREATE OR REPLACE TEMP VIEW _recent AS {events_select(columns, unsealed)}")
-        recent = "_recent"
-    for table, rel in summary.summarise(recent, prefix).items():
+        recent, old = "_recent", {t: _parquet([p]) for t, p in prefix.items()}
+        old = {t: f"({rel})" for t, rel in old.items()}
+    for table, rel in summary.summarise(recent, old).items():
         con.execute(f"CREATE OR REPLACE TEMP VIEW _s_{table} AS SELECT * FROM {rel}")
     for sql in (tasks_view(zone), _PEOPLE, _PROJECTS, _COMMENTS):
         con.execute(sql)
     create_workspace_views(con)
 
 
+def _events_over(columns: EventColumns):
+    def events_over(paths: list[Path]) -> str:
+        return f"({events_select(columns, [_parquet(paths)])})"
+
+    return events_over
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _parquet(paths: list[Path]) -> str:
-    files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
-    return f"SELECT * FROM read_parquet([{files}])"
+    return f"SELECT * FROM read_parquet([{', '.join(_sql_string(str(p)) for p in paths)}])"
 
 
 def events_select(columns: EventColumns, parts: list[str]) -> str:

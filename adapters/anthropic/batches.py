@@ -46,6 +46,12 @@ def _affordable(fetcher: Fetcher, indexes: list[int]) -> list[int]:
     return chosen
 
 
+def _bound(fetcher: Fetcher, indexes: list[int]) -> float | None:
+    """The most a batch of these projects can cost (None: a model not in the price table)."""
+    bounds = [fetcher.prompts.cost_bound_usd(i, batch=True) for i in indexes]
+    return None if None in bounds else sum(bounds)
+
+
 def _api(fetcher: Fetcher) -> Any:
     import anthropic
 
@@ -65,7 +71,7 @@ def fetch_batch(
 ) -> dict[int, ProjectScript | None]:
     import anthropic
 
-    from adapters.anthropic.fetch import describe_failure, failure_kind
+    from adapters.anthropic.fetch import answered_failure, describe_failure
 
     if fetcher.ledger.over_budget():
         return {}
@@ -74,19 +80,23 @@ def fetch_batch(
         return {}
     requests = [{"custom_id": f"p{i}", "params": fetcher.prompts.request(i)} for i in chosen]
     waiting = _waiting(fetcher, "submitting a message batch", on_progress, wait_notice_seconds)
+    # On record before it leaves: a batch submitted by a process killed before it learnt the
+    # batch's id cannot be collected, so it counts at its bound.
+    call = fetcher.ledger.send("batch", _bound(fetcher, chosen), batch=True, covers=chosen)
     try:
         with waiting:
             batch = _api(fetcher).create(requests=requests)
     except anthropic.APIError as exc:
-        kind = failure_kind(exc)
+        kind = answered_failure(exc, fetcher.ledger, "batch", call)
         if kind is None:
             raise
         why = describe_failure(exc, fetcher.endpoint)
+        fetcher.ledger.record("batch", kind, batch=True, detail=why, call=call)
         on_progress(f"Message batch not submitted ({why}); fetching blueprints one by one")
         fetcher.breaker.outcome(kind)
         return {}
     fetcher.breaker.outcome("answered")
-    fetcher.ledger.record_batch(batch.id, chosen)
+    fetcher.ledger.record_batch(batch.id, chosen, call=call)
     on_progress(f"Message batch {batch.id}: {len(chosen)} project blueprints submitted")
     return collect_batch(
         fetcher,

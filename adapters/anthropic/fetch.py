@@ -76,6 +76,16 @@ def failure_kind(exc: Exception) -> str | None:
     return None
 
 
+def answered_failure(exc: Exception, ledger: Ledger, item: str, call: str) -> str | None:
+    """`failure_kind`, with a rejected key on record as the answer to `call` (it cost
+    nothing) before KeyRejected stops the run."""
+    try:
+        return failure_kind(exc)
+    except KeyRejected:
+        ledger.record(item, "key_rejected", call=call)
+        raise
+
+
 def endpoint(client: Any) -> str:
     """The API's base URL as the client uses it, without any user or password in it."""
     url = client.base_url
@@ -149,8 +159,10 @@ class Fetcher:
         batch: bool,
         settles: bool = False,
         batch_id: str = "",
+        call: str = "",
     ) -> ProjectScript | None:
-        """Record a returned message; cache and return its script when it is valid."""
+        """Record a returned message (the answer to `call`, when it was a single call); cache
+        and return its script when it is valid."""
         item = f"project {index}"
         try:
             script, data = parse_message(message)
@@ -163,12 +175,19 @@ class Fetcher:
                 detail=str(exc),
                 settles=settles,
                 batch_id=batch_id,
+                call=call,
             )
             return None
         # Cached first: a crash between the two leaves a cache hit, not a paid-for loss.
         self.cache.put(self.prompts.key(self.prompts.request(index)), data)
         self.ledger.record(
-            item, "ok", usage=usage_of(message), batch=batch, settles=settles, batch_id=batch_id
+            item,
+            "ok",
+            usage=usage_of(message),
+            batch=batch,
+            settles=settles,
+            batch_id=batch_id,
+            call=call,
         )
         return script
 
@@ -201,21 +220,24 @@ class Fetcher:
             if not self.ledger.grant(index, estimate, tries - tried):
                 self.ledger.record(item, "budget")
                 return None
+            call = self.ledger.send(item, estimate)  # on record before it leaves
             try:
                 message = self.client.messages.create(**request)
             except anthropic.APIError as exc:
                 self.ledger.release(index)
-                kind = failure_kind(exc)
+                kind = answered_failure(exc, self.ledger, item, call)
                 if kind is None:
                     raise
-                self.ledger.record(item, kind, detail=describe_failure(exc, self.endpoint))
+                self.ledger.record(
+                    item, kind, detail=describe_failure(exc, self.endpoint), call=call
+                )
                 self.breaker.outcome(kind)
                 return None
-            except BaseException:
+            except BaseException:  # not answered: on record as sent, it counts at its bound
                 self.ledger.release(index)
                 raise
             self.breaker.outcome("answered")
-            script = self.accept(index, message, batch=False, settles=True)
+            script = self.accept(index, message, batch=False, settles=True, call=call)
             if script is not None:
                 return script
         self.ledger.record(item, "fallback", detail=f"invalid output {ATTEMPTS} times")

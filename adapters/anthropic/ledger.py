@@ -13,23 +13,30 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+
+import msgspec
 
 from adapters.anthropic.budget import BudgetGate, micro_usd
 from adapters.anthropic.prices import Usage, cost_usd
 from adapters.anthropic.usage import (
     BATCH_SUBMITTED,
     BILLED,
+    DECODER,
     ENCODER,
     FINAL,
+    SENT,
     USAGE_FILE,
     UsageRecord,
+    charged_project,
     decisions,
     pending_batches,
     project_of,
     read_records,
+    unanswered,
 )
 
 
@@ -41,17 +48,20 @@ def usd(amount: float) -> str:
 
 
 def _cut_torn_tail(path: Path) -> None:
-    """Drop a half-written last line (a crash mid-write), so the next record starts clean."""
+    """Drop a torn last line (a crash mid-write: no newline, or not a record), so the next
+    record starts clean and the torn one never ends up in the middle."""
     try:
         with open(path, "rb+") as fh:
-            size = fh.seek(0, os.SEEK_END)
-            if size == 0:
+            data = fh.read()
+            if not data:
                 return
-            fh.seek(size - 1)
-            if fh.read(1) == b"\n":
-                return
-            fh.seek(0)
-            keep = fh.read().rfind(b"\n") + 1
+            keep = data.rstrip(b"\n").rfind(b"\n") + 1  # where the last line starts
+            if data.endswith(b"\n"):
+                try:
+                    DECODER.decode(data[keep:])
+                    return
+                except msgspec.DecodeError:
+                    pass
             fh.truncate(keep)
     except FileNotFoundError:
         return
@@ -77,6 +87,7 @@ class Ledger:
         self._invalid: dict[int, int] = {}  # project -> answers that were not a valid script
         self._lock = threading.Lock()
         self._budget_said = False
+        self._closed = False
 
     def attach(self, run_dir: Path) -> None:
         """Write to the run's ledger from now on, after reloading what it holds."""
@@ -89,7 +100,11 @@ class Ledger:
             self.path = path
             self.records = earlier + self.records
             self.earlier = len(earlier)
+            # A request an earlier attempt sent but never saw answered may have been billed:
+            # it counts at its bound, against the budget too.
+            lost = unanswered(earlier)
             self.spent_usd = sum(r.cost_usd or 0.0 for r in self.records)
+            self.spent_usd += sum(r.bound_usd or 0.0 for r in lost)
             self._decided = decisions(self.records)
             spent: dict[int, int] = {}
             self._invalid = {}
@@ -97,10 +112,12 @@ class Ledger:
                 if (index := project_of(rec.item)) is not None:
                     spent[index] = spent.get(index, 0) + micro_usd(rec.cost_usd)
                     self._invalid[index] = self._invalid.get(index, 0) + (rec.outcome == "invalid")
+            for rec in lost:
+                if (index := charged_project(rec)) is not None:
+                    spent[index] = spent.get(index, 0) + micro_usd(rec.bound_usd)
             self.gate.load(spent)
             if self.records[len(earlier) :]:  # recorded before the run folder was known
-                with open(path, "ab") as fh:
-                    fh.writelines(ENCODER.encode(r) + b"\n" for r in self.records[len(earlier) :])
+                self._write(*self.records[len(earlier) :])
 
     def record(
         self,
@@ -114,10 +131,12 @@ class Ledger:
         batch_id: str = "",
         settles: bool = False,
         unless_decided: bool = False,
+        call: str = "",
     ) -> bool:
         """Append one outcome (durably, before the caller acts on it). `settles`: this is the
         answer to a call the budget granted (``grant``). With `unless_decided`, nothing is
-        appended (and False returned) when the project has its decision already."""
+        appended (and False returned) when the project has its decision already. `call`: the
+        id ``send`` gave the request this answers."""
         usage = usage or Usage()
         cost = cost_usd(self.model, usage, batch=batch) if outcome in BILLED else None
         rec = UsageRecord(
@@ -133,10 +152,11 @@ class Ledger:
             detail=detail[:300],
             covers=covers or [],
             batch_id=batch_id,
+            call=call,
         )
         index = project_of(item)
         with self._lock:
-            if unless_decided and index in self._decided:
+            if self._closed or (unless_decided and index in self._decided):
                 return False
             self.spent_usd += cost or 0.0
             self.records.append(rec)
@@ -144,12 +164,53 @@ class Ledger:
                 self._decided.setdefault(index, outcome)
             if index is not None and outcome == "invalid":
                 self._invalid[index] = self._invalid.get(index, 0) + 1
-            if self.path is not None:
-                with open(self.path, "ab") as fh:
-                    fh.write(ENCODER.encode(rec) + b"\n")
+            self._write(rec)
             if index is not None:  # on record first: the gate's next grant may rely on it
                 self.gate.spend(index, micro_usd(rec.cost_usd), settles=settles)
         return True
+
+    def send(self, item: str, bound_usd: float | None, *, batch: bool = False, covers=None) -> str:
+        """Put a request on record before it leaves (see usage.py); returns the call id that
+        its answer's ``record`` must carry. A request whose answer never is recorded counts
+        as a call costing `bound_usd`."""
+        call = uuid.uuid4().hex[:16]
+        rec = UsageRecord(
+            item=item,
+            outcome=SENT,
+            model=self.model,
+            batch=batch,
+            covers=covers or [],
+            call=call,
+            bound_usd=round(bound_usd, 6) if bound_usd is not None else None,
+        )
+        with self._lock:
+            if not self._closed:
+                self.records.append(rec)
+                self._write(rec)
+        return call
+
+    def close(self) -> list[UsageRecord]:
+        """Record nothing more (a call answered after this stays counted as the totals taken
+        now count it); returns every record."""
+        with self._lock:
+            self._closed = True
+            return list(self.records)
+
+    def in_flight(self) -> int:
+        """How many single calls this session sent and has not seen answered yet (a batch is
+        submitted by the thread an interrupt stops: it is never still in flight after one)."""
+        with self._lock:
+            return sum(not r.batch for r in unanswered(self.records[self.earlier :]))
+
+    def _write(self, *records: UsageRecord) -> None:
+        """Append to the file (when attached) and make it durable: fsync costs about a
+        millisecond, a call to Claude seconds. Called with the lock held."""
+        if self.path is None:
+            return
+        with open(self.path, "ab") as fh:
+            fh.writelines(ENCODER.encode(r) + b"\n" for r in records)
+            fh.flush()
+            os.fsync(fh.fileno())
 
     def invalid_answers(self, index: int) -> int:
         """How many answers for the project (single or batched) were not a valid script."""
@@ -176,8 +237,8 @@ class Ledger:
             items = (project_of(r.item) for r in self.records if r.batch_id == batch_id)
             return {i for i in items if i is not None}
 
-    def record_batch(self, batch_id: str, covers: list[int]) -> None:
-        self.record(f"batch {batch_id}", BATCH_SUBMITTED, batch=True, covers=covers)
+    def record_batch(self, batch_id: str, covers: list[int], call: str = "") -> None:
+        self.record(f"batch {batch_id}", BATCH_SUBMITTED, batch=True, covers=covers, call=call)
 
     # -- the budget ------------------------------------------------------------------------
 

@@ -6,13 +6,16 @@ far more than it uses when the estimate of its project count is high. ``script(i
 for project ``i``'s own result, and projects are submitted in index order, the order in which
 the budget is granted; so the run is the same whatever order calls finish in.
 
-The pool's threads are daemons: Ctrl-C ends the process without waiting for a call in flight.
+The pool's threads are daemons: after Ctrl-C, the process waits a few seconds at most for the
+calls in flight (``close``), then ends without them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -61,8 +64,9 @@ class DaemonPool:
             except BaseException as exc:  # handed to whoever waits for the result
                 future.set_exception(exc)
 
-    def shutdown(self, *, wait: bool) -> None:
-        """Cancel what has not started; with `wait`, let the calls in flight finish."""
+    def shutdown(self, *, wait: bool, timeout: float | None = None) -> None:
+        """Cancel what has not started; with `wait`, let the calls in flight finish (for at
+        most `timeout` seconds in all, when given)."""
         with self._lock:
             if self._closed:
                 return
@@ -80,8 +84,9 @@ class DaemonPool:
         for _ in self._threads:
             self._jobs.put(None)
         if wait:
+            deadline = None if timeout is None else time.monotonic() + timeout
             for thread in self._threads:
-                thread.join()
+                thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     @property
     def threads(self) -> list[threading.Thread]:
@@ -222,10 +227,22 @@ class Prefetcher:
         self._top_up(index)
         return self._wait_for(index, future)
 
-    def close(self, *, wait: bool = True) -> None:
-        """Stop fetching; with `wait`, let the calls in flight finish (and be recorded)."""
+    def close(self, *, wait: bool = True, grace_seconds: float = 0.0) -> None:
+        """Stop fetching; with `wait`, let the calls in flight finish (and be recorded).
+        Without, give them `grace_seconds` (said, when there are any): what they bought is
+        then recorded and cached rather than bought again by a resume. A second Ctrl-C, or the
+        grace running out, leaves the rest on record as sent (counted at their bound)."""
         self.fetcher.ledger.stop_granting()  # calls still waiting for their turn are not made
-        self.pool.shutdown(wait=wait)
+        if wait or grace_seconds <= 0 or not (flying := self.fetcher.ledger.in_flight()):
+            self.pool.shutdown(wait=wait)
+            return
+        calls = "1 Claude call" if flying == 1 else f"{flying} Claude calls"
+        self.on_progress(
+            f"Waiting up to {grace_seconds:g} s for {calls} in flight, so what they bought is "
+            "recorded (Ctrl-C again to stop waiting)..."
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            self.pool.shutdown(wait=True, timeout=grace_seconds)
 
 
 __all__ = ["DaemonPool", "Prefetcher"]

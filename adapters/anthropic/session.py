@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,13 @@ from pathlib import Path
 import msgspec
 
 from adapters.anthropic.cache import ScriptCache, default_cache_dir
+from adapters.anthropic.environment import (
+    KEY_VARIABLE,
+    URL_VARIABLE,
+    api_key,
+    check_base_url,
+    shown_base_url,
+)
 from adapters.anthropic.fetch import Fetcher, KeyRejected, endpoint
 from adapters.anthropic.ledger import Ledger
 from adapters.anthropic.prefetch import Prefetcher
@@ -35,8 +41,6 @@ from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError, InvalidInput
 from engine.scenario import Scenario
 
-KEY_VARIABLE = "ANTHROPIC_API_KEY"
-URL_VARIABLE = "ANTHROPIC_BASE_URL"
 # Projects per day of simulation are measured on this many days at most, then extrapolated.
 ESTIMATE_DAYS = 120
 # Blueprints bought ahead: this share of the estimate (the dry run writes template projects,
@@ -47,6 +51,7 @@ PLANNED_SHARE = 0.9
 READ_SECONDS = 10.0
 TOKENS_PER_SECOND = 100.0
 CONNECT_SECONDS = 5.0
+GRACE_SECONDS = 5.0
 SAY_SLOW_SECONDS = 3.0  # a key check still unanswered after this long is said to be waiting
 
 
@@ -61,6 +66,8 @@ class LlmOptions(msgspec.Struct, kw_only=True):
     check_timeout_seconds: float = 10.0  # the key check is one small request
     max_retries: int = 2
     wait_notice_seconds: float = WAIT_NOTICE_SECONDS  # how often a wait on Claude is said
+    # After Ctrl-C, how long the calls in flight may take to be answered and recorded.
+    grace_seconds: float = GRACE_SECONDS
 
 
 class UnknownModel(InvalidInput):
@@ -69,18 +76,6 @@ class UnknownModel(InvalidInput):
     def __init__(self, message: str, model: str) -> None:
         super().__init__(message)
         self.model = model
-
-
-def api_key() -> str | None:
-    """The key from the environment, without surrounding whitespace (None: not set)."""
-    key = os.environ.get(KEY_VARIABLE, "").strip()
-    if not key:
-        return None
-    if any(c.isspace() for c in key):
-        raise InvalidInput(f"{KEY_VARIABLE} contains whitespace; expected the key alone")
-    if not (key.isascii() and key.isprintable()):
-        raise InvalidInput(f"{KEY_VARIABLE} holds characters an API key never has")
-    return key
 
 
 def model_for(scenario: Scenario) -> str:
@@ -132,11 +127,6 @@ def about_the_model(exc: Exception) -> bool:
     return not message or "model" in message.lower()
 
 
-def _base_url() -> str:
-    """ANTHROPIC_BASE_URL for an error message, without any user or password in it."""
-    return re.sub(r"//[^/@]*@", "//", os.environ.get(URL_VARIABLE, ""))
-
-
 class LlmSession:
     def __init__(
         self,
@@ -147,6 +137,7 @@ class LlmSession:
         on_progress: Callable[[str], None] = lambda _: None,
         on_warning: Callable[[str], None] = lambda _: None,
     ) -> None:
+        check_base_url()
         import anthropic  # slow import (~2.6 s): only when Claude is really used
 
         self.options = options = options or LlmOptions()
@@ -165,7 +156,7 @@ class LlmSession:
                 raise
             why = str(exc) if "@" not in str(exc) else type(exc).__name__  # no user or password
             raise InvalidInput(
-                f"{URL_VARIABLE}: {_base_url()!r} is not a usable URL ({why}); expected one "
+                f"{URL_VARIABLE}: {shown_base_url()!r} is not a usable URL ({why}); expected one "
                 "such as https://api.anthropic.com, or unset it"
             ) from None
         self.endpoint = endpoint(self.client)
@@ -246,12 +237,21 @@ class LlmSession:
         self.prefetcher.prepare(max(1, math.floor(PLANNED_SHARE * expected)) if expected else 0)
 
     def close(self, *, wait: bool = True) -> LlmUsage:
-        """Stop fetching (with `wait`, after the calls in flight) and total the whole run."""
-        wait = wait and not self.fetcher.breaker.open  # a dead endpoint's calls only time out
-        self.prefetcher.close(wait=wait)
+        """Stop fetching (with `wait`, after the calls in flight; without, after a short grace
+        for them) and total the whole run."""
+        dead = self.fetcher.breaker.open  # a dead endpoint's calls only time out
+        grace = 0.0 if dead else self.options.grace_seconds
+        wait = wait and not dead
+        self.prefetcher.close(wait=wait, grace_seconds=grace)
         if wait:
             self.client.close()
-        return fold(self.ledger.records)
+        # Calls still in flight stay on record as sent, as the totals below count them.
+        return fold(self.ledger.close())
+
+    @property
+    def started(self) -> bool:
+        """Whether the session read and writes a run's ledger (its totals mean something)."""
+        return self.ledger.path is not None
 
     def session_usage(self) -> LlmUsage | None:
         """This session's part of the totals when the run had an earlier attempt, else None."""
@@ -282,7 +282,15 @@ def open_session(
 
 
 def _cost(usage: LlmUsage) -> str:
-    return "unknown cost" if usage.cost_usd is None else f"est. ${usage.cost_usd:.4f}"
+    if usage.cost_usd is None:
+        return "unknown cost"
+    text = f"est. ${usage.cost_usd:.4f}"
+    if usage.unanswered_calls and usage.unanswered_cost_usd is not None:
+        text += (
+            f", of which ${usage.unanswered_cost_usd:.4f} for {usage.unanswered_calls} "
+            "sent but never answered, each counted at its most"
+        )
+    return text
 
 
 def describe(usage: LlmUsage, this_session: LlmUsage | None = None) -> str:

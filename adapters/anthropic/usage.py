@@ -6,6 +6,14 @@ project's first *final* outcome is its decision: Claude's script ("ok", "cached"
 text (any fallback kind). It is written before the simulation uses it, so a resumed run makes
 the same choice and never buys a decided project again. The file never holds the key.
 ``summarize`` folds it for ``busywork stats``; this module imports no SDK.
+
+Each request that may be billed (a blueprint call, a batch submission) is on record as "sent"
+before it leaves, with its upper-bound cost and a call id that its answer's record repeats. A
+"sent" record whose answer never came (the process was killed or interrupted meanwhile) is
+*unanswered*: the API may have billed it, so it counts as a call costing its bound.
+
+A torn last line (a crash mid-write) is ignored; a damaged line before it is an error, as in
+the event log: skipping it could lose a batch that was paid for.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import msgspec
+
+from engine.errors import BusyworkError
 
 USAGE_FILE = "llm_usage.jsonl"
 # Outcomes that mean an API call came back with a message (and was billed).
@@ -32,13 +42,14 @@ FINAL = SCRIPTED + FELL_BACK
 # Outcomes of a whole batch (item "batch <id>"): submitted, then collected or lost.
 BATCH_SUBMITTED = "batch_submitted"
 BATCH_ENDS = ("batch_collected", "batch_lost")
+SENT = "sent"  # a request about to leave; its answer's record carries the same call id
 
 
 class UsageRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     item: str  # "project 3" or "batch msgbatch_..."
     # ok | invalid | cached | rate_limited | overloaded | timeout | connection | api_error |
     # budget | fallback | unreachable | batch_errored | batch_expired | batch_canceled |
-    # batch_submitted | batch_collected | batch_lost
+    # batch_submitted | batch_collected | batch_lost | sent | key_rejected
     outcome: str
     model: str
     batch: bool = False
@@ -50,6 +61,8 @@ class UsageRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     detail: str = ""
     covers: list[int] = []  # batch_submitted: the project indexes the batch asks for
     batch_id: str = ""  # a batch item's outcome: the batch it came from
+    call: str = ""  # "sent" and its answer: the request's id
+    bound_usd: float | None = None  # "sent": the most the request can cost
 
 
 class LlmUsage(msgspec.Struct, kw_only=True):
@@ -66,6 +79,9 @@ class LlmUsage(msgspec.Struct, kw_only=True):
     cache_read_input_tokens: int
     # None when a model is not in the price table.
     cost_usd: float | None
+    # Of `calls` and `cost_usd`: requests sent but never answered, each counted at its bound.
+    unanswered_calls: int = 0
+    unanswered_cost_usd: float | None = 0.0
 
 
 DECODER = msgspec.json.Decoder(UsageRecord)
@@ -102,18 +118,41 @@ def pending_batches(records: list[UsageRecord]) -> dict[str, list[int]]:
     return pending
 
 
+def unanswered(records: list[UsageRecord]) -> list[UsageRecord]:
+    """The "sent" records whose answer is not on record."""
+    answered = {r.call for r in records if r.call and r.outcome != SENT}
+    return [r for r in records if r.outcome == SENT and r.call not in answered]
+
+
+def charged_project(rec: UsageRecord) -> int | None:
+    """The project an unanswered request's bound is charged to, for the budget's order: its
+    own, or a batch's first (the batch was bought before any of its projects)."""
+    index = project_of(rec.item)
+    return index if index is not None else min(rec.covers, default=None)
+
+
+class UsageDamaged(BusyworkError):
+    """A line of a usage file that is not its torn last line does not decode."""
+
+
 def read_records(path: Path) -> list[UsageRecord]:
-    """The records in a usage file (none when it does not exist); a torn line is skipped."""
+    """The records in a usage file (none when it does not exist); a torn last line is ignored,
+    a damaged line before it raises UsageDamaged naming the file and line."""
     try:
         lines = Path(path).read_bytes().splitlines()
     except FileNotFoundError:
         return []
     records = []
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         try:
             records.append(DECODER.decode(line))
-        except msgspec.DecodeError:
-            continue  # a torn last line after a crash
+        except msgspec.DecodeError as exc:
+            if number == len(lines):
+                break  # torn by a crash mid-write
+            raise UsageDamaged(
+                f"{path}, line {number}: damaged ({exc}); expected one JSON usage record per "
+                "line (the file records what the run paid for, so it is not read past it)"
+            ) from None
     return records
 
 
@@ -135,6 +174,15 @@ def fold(records: list[UsageRecord]) -> LlmUsage:
             for name in tokens:
                 tokens[name] += getattr(rec, f"{name}_tokens")
             cost = None if cost is None or rec.cost_usd is None else cost + rec.cost_usd
+    lost = unanswered(records)
+    lost_cost: float | None = 0.0
+    for rec in lost:
+        calls += 1
+        batch_calls += rec.batch
+        lost_cost = (
+            None if lost_cost is None or rec.bound_usd is None else lost_cost + rec.bound_usd
+        )
+    cost = None if cost is None or lost_cost is None else cost + lost_cost
     fallbacks: dict[str, int] = {}
     decided = decisions(records).values()
     for outcome in decided:
@@ -151,6 +199,8 @@ def fold(records: list[UsageRecord]) -> LlmUsage:
         cache_creation_input_tokens=tokens["cache_creation_input"],
         cache_read_input_tokens=tokens["cache_read_input"],
         cost_usd=round(cost, 6) if cost is not None else None,
+        unanswered_calls=len(lost),
+        unanswered_cost_usd=round(lost_cost, 6) if lost_cost is not None else None,
     )
 
 

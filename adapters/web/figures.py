@@ -80,9 +80,12 @@ def job_view(job: Job) -> JobView:
 def _llm(run_dir: Path) -> tuple[int, float | None]:
     if not (run_dir / "llm_usage.jsonl").exists():
         return 0, None
-    from adapters.anthropic.usage import summarize
+    from adapters.anthropic.usage import UsageDamaged, summarize
 
-    usage = summarize(run_dir)
+    try:
+        usage = summarize(run_dir)
+    except UsageDamaged:  # the job's own error names it; the list still loads
+        return 0, None
     return (usage.calls, usage.cost_usd) if usage is not None else (0, None)
 
 
