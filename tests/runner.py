@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 BUSYWORK = str(Path(sys.executable).parent / "busywork")
@@ -37,3 +38,16 @@ def sigint_as_from_a_terminal() -> None:
     was started where SIGINT is ignored (a background job of a shell without job control),
     as the child would otherwise inherit that and never see the test's SIGINT."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def read_until(stream: Iterable[str], marker: str, lines: list[str] | None = None) -> list[str]:
+    """Read a subprocess's `stream` line by line (appending to `lines`) until a line starting
+    with `marker`: a command that serves says so before it blocks. The lines read; an
+    AssertionError holding them when the stream ends first (the command ended, or never got
+    there)."""
+    lines = [] if lines is None else lines
+    for line in stream:
+        lines.append(line)
+        if line.startswith(marker):
+            return lines
+    raise AssertionError(f"never printed {marker!r}; it printed:\n{''.join(lines)}")

@@ -32,7 +32,7 @@ from tests.replay_checks import (
     tokens_of,
     write_tokens_file,
 )
-from tests.runner import BUSYWORK, busywork
+from tests.runner import BUSYWORK, busywork, read_until
 from tests.test_replay_engine import ListTarget
 
 pytest.importorskip("asana")
@@ -239,11 +239,7 @@ def test_replay_serve_prints_a_browse_url_that_answers(run_dir, tmp_path):
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("Serving"):
-                break
+        lines = read_until(proc.stdout, "Serving")
         url = next(line.split()[1] for line in lines if line.startswith("Browse:"))
         assert requests.get(url, timeout=10).status_code == 200
         proc.send_signal(signal.SIGINT)

@@ -26,7 +26,7 @@ from tests.replay_checks import (
     tokens_of,
     write_tokens_file,
 )
-from tests.runner import BUSYWORK, busywork
+from tests.runner import BUSYWORK, busywork, read_until
 
 # Slow (subprocesses interrupted by signals mid-replay: ~25 s): `make test-slow` runs it, and CI.
 pytestmark = pytest.mark.slow
@@ -244,11 +244,7 @@ def test_two_quick_ctrl_c_stop_serving_with_no_traceback(template_run, tmp_path,
     proc = start(["replay", str(run_dir), "--to", "sandbox", "--serve"], tmp_path)
     try:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith("Serving"):
-                break
-        else:
-            raise AssertionError(f"never served: {proc.communicate()}")
+        read_until(proc.stdout, "Serving")
         proc.send_signal(signal.SIGINT)
         time.sleep(rng.uniform(0, 0.02))
         proc.send_signal(signal.SIGINT)

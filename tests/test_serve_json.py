@@ -13,7 +13,7 @@ import time
 import requests
 
 from tests.replay_checks import make_run
-from tests.runner import BUSYWORK, sigint_as_from_a_terminal
+from tests.runner import BUSYWORK, read_until, sigint_as_from_a_terminal
 
 
 def test_replay_serve_json_keeps_stdout_one_json_document(tmp_path):
@@ -28,12 +28,7 @@ def test_replay_serve_json_keeps_stdout_one_json_document(tmp_path):
     told: list[str] = []
     try:
         assert proc.stderr is not None
-        for line in proc.stderr:
-            told.append(line)
-            if line.startswith("Serving"):
-                break
-        else:
-            raise AssertionError(f"never served: {told} {proc.communicate()}")
+        read_until(proc.stderr, "Serving", told)
         browse = next((t.split()[1] for t in told if t.startswith("Browse:")), None)
         assert browse is not None, told
         assert requests.get(browse, timeout=10).status_code == 200  # it serves there

@@ -13,15 +13,7 @@ from pathlib import Path
 
 import requests
 
-from tests.runner import BUSYWORK, sigint_as_from_a_terminal
-
-
-def _read_until(proc: subprocess.Popen, marker: str, lines: list[str]) -> None:
-    for line in proc.stdout:
-        lines.append(line)
-        if marker in line:
-            return
-    raise AssertionError("demo ended before serving:\n" + "".join(lines) + proc.stderr.read())
+from tests.runner import BUSYWORK, read_until, sigint_as_from_a_terminal
 
 
 def test_demo_serves_dashboard_with_the_run_beside_the_sandbox(tmp_path):
@@ -33,7 +25,7 @@ def test_demo_serves_dashboard_with_the_run_beside_the_sandbox(tmp_path):
     killer.start()
     lines: list[str] = []
     try:
-        _read_until(proc, "Serving both", lines)
+        read_until(proc.stdout, "Serving both", lines)
         text = "".join(lines)
         dashboard = re.search(r"Dashboard:\s+(http://\S+/)#job=(\S+)", text)
         browse = re.search(r"Sandbox:\s+(http://\S+)", text)
@@ -90,7 +82,7 @@ def test_ctrl_c_pressed_again_and_again_stops_the_demo_quietly(tmp_path, rng):
     killer = threading.Timer(90, proc.kill)  # a hung demo fails the test, not the suite
     killer.start()
     try:
-        _read_until(proc, "Serving both", [])
+        read_until(proc.stdout, "Serving both")
         while proc.poll() is None:
             proc.send_signal(signal.SIGINT)
             time.sleep(rng.uniform(0, 0.02))
