@@ -68,7 +68,9 @@ def _report(run: Run) -> Report:
     scenario, calendars, window = rebuild_calendars(run)
     people = _people(run, calendars)
     exposures = {person: exposure(cal, window) for person, cal in calendars.items()}
-    counted = timing.count_buckets(run.con.execute(timing.BUCKETS_SQL).fetchall(), calendars)
+    counted = timing.count_buckets(
+        run.con.execute(timing.buckets_sql(run.offsets.fine)).fetchall(), calendars
+    )
     checks = [
         timing.off_hours(counted),
         timing.weekend(counted, exposures),

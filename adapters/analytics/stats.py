@@ -16,6 +16,7 @@ from adapters.analytics.sqlmath import floor_div, floor_mod
 from adapters.analytics.tasks_view import run_timezone
 from adapters.analytics.views import Run, open_run
 from adapters.analytics.workspace_views import Workspace, workspace_figures
+from adapters.analytics.zone_offsets import offset_join
 from adapters.anthropic.usage import LlmUsage, summarize
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -218,31 +219,17 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _local_quarters(q_sql: str, zone: str) -> str:
-    """CTEs ending in `local`: the rows of `q_sql` (which has `quarter`) with `local_s`, the
-    local time of the quarter in `zone` (a column of q, or a SQL literal) as epoch seconds.
-
-    Converting every row with the time-zone library is the slow part on a long run, and a
-    zone's offset changes at most once a day: so it is looked up at the start and end of each
-    UTC day, and only a day where the two differ converts its quarters one by one."""
-
-    def offset(zone_sql: str, seconds: str) -> str:
-        return f"(epoch(timezone({zone_sql}, to_timestamp({seconds})))::BIGINT - ({seconds}))"
-
+def _local_times(q_sql: str, zone: str) -> str:
+    """CTEs ending in `local`: the rows of `q_sql` (which has `bucket_s`, a UTC bucket of the
+    summary) with `local_s`, the bucket's local time in `zone` (a column of q, or a SQL
+    literal) as epoch seconds, at zoneinfo's offset (``zone_offsets``: no bucket spans a
+    change of offset, so its start's offset holds for all of it)."""
     q_zone = zone if zone.startswith("'") else f"q.{zone}"
-    utc_day = floor_div("q.quarter", 96)  # floor: quarters before 1970 are negative
     return f"""
         q AS ({q_sql}),
-        days AS (SELECT DISTINCT {q_zone} AS z, {utc_day} AS day FROM q),
-        offsets AS (
-            SELECT z, day, {offset("z", "day * 86400")} AS first_off,
-                {offset("z", "day * 86400 + 85500")} AS last_off
-            FROM days
-        ),
         local AS (
-            SELECT q.*, q.quarter * 900 + CASE WHEN o.first_off = o.last_off THEN o.first_off
-                ELSE {offset(q_zone, "q.quarter * 900")} END AS local_s
-            FROM q JOIN offsets o ON o.z = {q_zone} AND o.day = {utc_day}
+            SELECT q.*, q.bucket_s + o.offset_s AS local_s
+            FROM q {offset_join("o", q_zone, "q.bucket_s")}
         )
     """
 
@@ -252,8 +239,8 @@ LOCAL_DAY = floor_div("local_s", 86400)
 
 
 def _by_day(con, zone: str) -> list[tuple]:
-    local = _local_quarters(
-        "SELECT quarter, sum(n) AS n FROM _s_time GROUP BY quarter", _sql_text(zone)
+    local = _local_times(
+        "SELECT bucket_s, sum(n) AS n FROM _s_time GROUP BY bucket_s", _sql_text(zone)
     )
     return con.execute(
         f"""
@@ -266,10 +253,11 @@ def _by_day(con, zone: str) -> list[tuple]:
 
 def heatmap(run: Run) -> Heatmap:
     """Weekday × hour counts in each actor's own time zone (actors who never joined are left
-    out). Counted from the summary's quarter hours per zone, so it costs about the same for a
+    out). Counted from the summary's buckets per zone, so it costs about the same for a
     thousand events or ten million."""
-    local = _local_quarters(
-        "SELECT zone, quarter, sum(n) AS n FROM _s_time WHERE zone IS NOT NULL GROUP BY ALL", "zone"
+    local = _local_times(
+        "SELECT zone, bucket_s, sum(n) AS n FROM _s_time WHERE zone IS NOT NULL GROUP BY ALL",
+        "zone",
     )
     rows = run.con.execute(
         f"""
@@ -289,9 +277,9 @@ def _weekly(con, zone: str) -> list[Week]:
     """Per local week: completions, moves into blocked, and the tasks active in it (created by
     its end and not completed before its start: a running sum of creations minus completions
     net of reopenings)."""
-    local = _local_quarters(
-        "SELECT quarter, sum(created) AS created, sum(completed) AS completed,"
-        " sum(reopened) AS reopened, sum(blocked) AS blocked FROM _s_time GROUP BY quarter",
+    local = _local_times(
+        "SELECT bucket_s, sum(created) AS created, sum(completed) AS completed,"
+        " sum(reopened) AS reopened, sum(blocked) AS blocked FROM _s_time GROUP BY bucket_s",
         _sql_text(zone),
     )
     rows = con.execute(

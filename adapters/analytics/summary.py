@@ -1,8 +1,9 @@
 """Mergeable summaries of events: the fold behind ``tasks``, ``people``, ``projects`` and stats.
 
 A summary of a stretch of the log is five small tables: ``actors`` (events per actor and
-type), ``time`` (events per actor time zone and UTC quarter hour: every zone's offset is a
-whole number of quarter hours, so local hour and day are exact), ``people``, ``projects`` and
+type), ``time`` (events per actor time zone and UTC bucket: a quarter hour, or a second where
+some zone's offset is not whole quarter hours, so local hour and day are exact; see
+``zone_offsets``), ``people``, ``projects`` and
 ``tasks`` (one row per task, a partial fold). Two summaries, an older and a newer one,
 merge into the summary of both: the sealed prefix of a run is summarised once and kept
 under ``derived/summary/`` (``summary_cache``), and each session only summarises the open
@@ -15,31 +16,29 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from adapters.analytics.sqlmath import floor_div
+from adapters.analytics.zone_offsets import bucket_sql
 
 TABLES = ("actors", "time", "people", "projects", "project_events", "tasks")
 SUMMARY_DIR = (
     Path("derived") / "summary"
 )  # where the sealed prefix's summary is kept (summary_cache)
-QUARTER_MS = 900_000
-# An event's UTC quarter hour since 1970, rounded down (times before 1970 are negative).
-_QUARTER = floor_div('epoch_ms(e."at")', QUARTER_MS)
 
 # Each partial reads `{src}` (events, defaults restored), `{zones}` (person, timezone) and
-# `{task_projects}` (task, project) for the people and tasks that `src` needs to look up.
+# `{task_projects}` (task, project) for the people and tasks that `src` needs to look up;
+# `{bucket}` is an event's UTC bucket start in epoch seconds (``zone_offsets.bucket_sql``).
 PARTIAL = {
     "actors": """
         SELECT actor, type, count(*) AS n, min("at") AS first_at, max("at") AS last_at,
             max(seq) AS last_seq
         FROM {src} GROUP BY actor, type
     """,
-    "time": f"""
-        SELECT z.timezone AS zone, {_QUARTER} AS quarter, count(*) AS n,
+    "time": """
+        SELECT z.timezone AS zone, {bucket} AS bucket_s, count(*) AS n,
             count(*) FILTER (e.type = 'TaskCreated') AS created,
             count(*) FILTER (e.type = 'TaskCompleted') AS completed,
             count(*) FILTER (e.type = 'TaskReopened') AS reopened,
             count(*) FILTER (e.type = 'TaskStateChanged' AND e.state = 'blocked') AS blocked
-        FROM {{src}} e LEFT JOIN {{zones}} z ON z.person = e.actor
+        FROM {src} e LEFT JOIN {zones} z ON z.person = e.actor
         GROUP BY ALL
     """,
     "people": """
@@ -188,9 +187,9 @@ MERGE = {
 COMPACT = {
     "actors": """SELECT actor, type, sum(n)::BIGINT AS n, min(first_at) AS first_at,
         max(last_at) AS last_at, max(last_seq) AS last_seq FROM {t} GROUP BY actor, type""",
-    "time": """SELECT zone, quarter, sum(n)::BIGINT AS n, sum(created)::BIGINT AS created,
+    "time": """SELECT zone, bucket_s, sum(n)::BIGINT AS n, sum(created)::BIGINT AS created,
         sum(completed)::BIGINT AS completed, sum(reopened)::BIGINT AS reopened,
-        sum(blocked)::BIGINT AS blocked FROM {t} GROUP BY zone, quarter""",
+        sum(blocked)::BIGINT AS blocked FROM {t} GROUP BY zone, bucket_s""",
     "project_events": "SELECT project, sum(n)::BIGINT AS n FROM {t} GROUP BY project",
 }
 
@@ -199,9 +198,12 @@ _NO_PEOPLE = "(SELECT NULL::VARCHAR AS person, NULL::VARCHAR AS timezone WHERE f
 _NO_TASKS = "(SELECT NULL::VARCHAR AS task, NULL::VARCHAR AS project WHERE false)"
 
 
-def summarise(src: str, old: dict[str, str] | None) -> dict[str, str]:
+def summarise(
+    src: str, old: dict[str, str] | None, fine: tuple[tuple[int, int], ...]
+) -> dict[str, str]:
     """SQL relations of the summary of the events `src`, merged onto the summary `old` of
-    everything before them (None when `src` starts at the beginning of the log)."""
+    everything before them (None when `src` starts at the beginning of the log); `fine`: the
+    UTC intervals counted per second (``zone_offsets``)."""
     people = old["people"] if old else _NO_PEOPLE
     zones = (
         f"(SELECT person, any_value(timezone) AS timezone FROM (SELECT person, timezone FROM "
@@ -218,9 +220,13 @@ def summarise(src: str, old: dict[str, str] | None) -> dict[str, str]:
     task_projects = (
         f"(SELECT task, project FROM {src} WHERE type = 'TaskCreated' UNION ALL {older_tasks})"
     )
+    bucket = bucket_sql('epoch_ms(e."at")', fine)
     rels = {}
     for table in TABLES:
-        rel = "(" + PARTIAL[table].format(src=src, zones=zones, task_projects=task_projects) + ")"
+        sql = PARTIAL[table].format(
+            src=src, zones=zones, task_projects=task_projects, bucket=bucket
+        )
+        rel = "(" + sql + ")"
         if old:
             rel = "(" + MERGE[table].format(old=old[table], new=rel) + ")"
         rels[table] = rel

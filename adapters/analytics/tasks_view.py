@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from adapters.analytics.sqlmath import floor_div
+from adapters.analytics.zone_offsets import offset_join
+
 
 def run_timezone(manifest: dict) -> str:
     """The scenario's time zone (the organisation's calendar), or UTC when it has none."""
@@ -26,26 +29,35 @@ def run_timezone(manifest: dict) -> str:
     return "UTC"
 
 
-def _due_before_local_day(moment: str, zone: str) -> str:
-    """SQL: is ``due_on`` before the local date of the UTC TIMESTAMP `moment` in `zone`?
+def _due_before_local_day(moment: str, offset: str) -> str:
+    """SQL: is ``due_on`` before the local date of the UTC TIMESTAMP `moment`, whose zone's
+    offset (zoneinfo's: ``zone_offsets``) is `offset` seconds?
 
-    Every zone's offset lies within ±14 h, so the local date is the UTC date or the day
-    either side: only a due date on the UTC date or the day before needs the time-zone
-    library (converting every row is 20× slower on a million tasks)."""
+    Every zone's offset is less than a day, so the local date is the UTC date or the day
+    either side: only a due date on the UTC date or the day before needs the offset."""
     utc = f"({moment})::DATE"
-    local = f"timezone({zone}, timezone('UTC', {moment}))::DATE"
+    local = f"DATE '1970-01-01' + {floor_div(f'{_seconds(moment)} + {offset}', 86400)}::INTEGER"
     return (
         f"CASE WHEN due_on < {utc} - 1 THEN true WHEN due_on > {utc} THEN false "
         f"ELSE due_on < {local} END"
     )
 
 
+def _seconds(moment: str) -> str:
+    return floor_div(f"epoch_ms({moment})", 1000)
+
+
 def tasks_view(zone: str) -> str:
     """The ``tasks`` view; `zone` is the time zone of due dates no person's zone decides."""
     fallback = "'" + zone.replace("'", "''") + "'"
-    overdue = _due_before_local_day("as_of.last_at", f"coalesce(za.timezone, {fallback})")
-    late = _due_before_local_day("f.completed_at", f"coalesce(zc.timezone, {fallback})")
-    return _TASKS.format(overdue=overdue, late=late)
+    assignee_zone = f"coalesce(za.timezone, {fallback})"
+    completer_zone = f"coalesce(zc.timezone, {fallback})"
+    return _TASKS.format(
+        overdue=_due_before_local_day("as_of.last_at", "oa.offset_s"),
+        late=_due_before_local_day("f.completed_at", "oc.offset_s"),
+        assignee_offset=offset_join("oa", assignee_zone, _seconds("as_of.last_at"), "LEFT JOIN"),
+        completer_offset=offset_join("oc", completer_zone, _seconds("f.completed_at"), "LEFT JOIN"),
+    )
 
 
 _TASKS = """
@@ -73,4 +85,6 @@ SELECT task, project, parent, name, created_by, assignee, section,
 FROM folded f CROSS JOIN as_of
 LEFT JOIN zones za ON za.person = f.assignee
 LEFT JOIN zones zc ON zc.person = f.completed_by
+{assignee_offset}
+{completer_offset}
 """

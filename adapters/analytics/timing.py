@@ -1,7 +1,9 @@
 """The report's checks of when events happen: outside working time, on weekends, by hour of
-the day, against the people's calendars. Events are counted per actor and UTC quarter hour in
-DuckDB (a calendar's intensity is constant over each local quarter hour, and every zone's
-offset is a whole number of quarter hours) and each bucket is judged once here.
+the day, against the people's calendars. Events are counted per actor and UTC bucket in DuckDB
+(a quarter hour, or a second where a zone's offset is not whole quarter hours: see
+``zone_offsets``; a calendar's intensity is constant over each local quarter hour, so every
+event of a bucket has its start's local hour and intensity) and each bucket is judged once
+here, in the person's zone as zoneinfo gives it (as the engine does).
 
 Noise: the events of one action share their moment, so they are one draw, not several. Each
 bucket carries Σ(events per moment)², and the standard errors below count a moment's events
@@ -15,8 +17,7 @@ from datetime import UTC, datetime
 
 from adapters.analytics.calendars import Exposure
 from adapters.analytics.checks import NOISE_Z, Check, judge, judge_sample, too_little_data
-from adapters.analytics.sqlmath import floor_div
-from adapters.analytics.summary import QUARTER_MS
+from adapters.analytics.zone_offsets import bucket_sql
 from engine.calendar import PersonCalendar
 
 # A share of events is judged on at least this many (one event is then 1 %, the finest
@@ -35,13 +36,16 @@ WEEKEND_RELATIVE = 0.20
 # run may lose 3.5× and still reach 0.95.
 HOURLY_NOISE_MIN = 0.985
 
-# One row per actor and UTC quarter hour: events, and Σ(events per moment)².
-_QUARTER = floor_div('epoch_ms("at")', QUARTER_MS)
-BUCKETS_SQL = (
-    f"SELECT actor, {_QUARTER}, sum(n)::BIGINT, sum(n * n)::BIGINT "
-    'FROM (SELECT actor, "at", count(*) AS n FROM events '
-    "WHERE type <> 'PersonJoined' GROUP BY ALL) GROUP BY ALL"
-)
+
+def buckets_sql(fine: tuple[tuple[int, int], ...]) -> str:
+    """One row per actor and UTC bucket (start in epoch seconds): events, and Σ(events per
+    moment)². `fine`: where buckets are seconds (``zone_offsets``)."""
+    bucket = bucket_sql('epoch_ms("at")', fine)
+    return (
+        f"SELECT actor, {bucket}, sum(n)::BIGINT, "
+        'sum(n * n)::BIGINT FROM (SELECT actor, "at", count(*) AS n FROM events '
+        "WHERE type <> 'PersonJoined' GROUP BY ALL) GROUP BY ALL ORDER BY 1, 2"  # sums in one order
+    )
 
 
 @dataclass
@@ -57,11 +61,11 @@ class Counted:
 
 def count_buckets(buckets: list[tuple], calendars: dict[str, PersonCalendar]) -> Counted:
     counted = Counted()
-    for actor, quarter, n, squares in buckets:
+    for actor, bucket_s, n, squares in buckets:
         counted.by_person[actor] = counted.by_person.get(actor, 0) + n
         counted.squares[actor] = counted.squares.get(actor, 0) + squares
         calendar = calendars[actor]
-        moment = datetime.fromtimestamp(quarter * QUARTER_MS / 1000, UTC)
+        moment = datetime.fromtimestamp(bucket_s, UTC)
         local = moment.astimezone(calendar.tz)
         counted.total += n
         counted.off_hours += n if calendar.intensity(moment) == 0 else 0

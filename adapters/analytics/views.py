@@ -39,6 +39,7 @@ from adapters.analytics.segments import (
 )
 from adapters.analytics.tasks_view import run_timezone, tasks_view
 from adapters.analytics.workspace_views import WORKSPACE_VIEWS, create_workspace_views
+from adapters.analytics.zone_offsets import ZoneOffsets, register, run_offsets
 from engine import run as runs
 from engine.errors import InvalidInput, LogCorrupted
 
@@ -60,6 +61,8 @@ class Run:
     locked: bool = False
     # Once locked: where each file of the run is read from (its private copy).
     _reading: dict[Path, Path] = field(default_factory=dict, repr=False)
+    # zoneinfo's offsets of the run's zones over its span, as ``_zone_days`` holds them.
+    offsets: ZoneOffsets | None = None
 
     def lock(self) -> None:
         """Let this connection read the run's data and nothing else, for good: no other file,
@@ -89,7 +92,9 @@ class Run:
             finished_json=[reading[p] for p in self.sources.finished_json],
         )
         prefix = {t: reading[p] for t, p in self.prefix.items()} if self.prefix else None
-        _create_views(self.con, self.columns, sources, prefix, run_timezone(self.manifest))
+        self.offsets = _create_views(
+            self.con, self.columns, sources, prefix, run_timezone(self.manifest)
+        )
         paths = ", ".join(_sql_string(str(p)) for p in reading.values())
         for setting in (
             f"SET allowed_paths = [{paths}]",
@@ -162,13 +167,13 @@ def open_run(path: str | Path, *, seal: bool = True, threads: int | None = None)
             manifest_events=manifest.get("events"),
         )
         zone = run_timezone(manifest)
-        prefix = summary_cache.prefix_summary(con, run, sources.sealed, _events_over(columns))
-        _create_views(con, columns, sources, prefix, zone)
+        prefix = summary_cache.prefix_summary(con, run, sources.sealed, _events_over(columns), zone)
+        offsets = _create_views(con, columns, sources, prefix, zone)
     except BaseException:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Run(run, manifest, con, sources, columns, tmp, prefix)
+    return Run(run, manifest, con, sources, columns, tmp, prefix, offsets=offsets)
 
 
 def _create_views(
@@ -177,9 +182,10 @@ def _create_views(
     sources: Sources,
     prefix: dict[str, Path] | None,
     zone: str,
-) -> None:
+) -> ZoneOffsets:
     """(Re)create every view over the given files; `prefix` is the summary of the sealed
-    segments (None: everything is summarised in this session)."""
+    segments (None: everything is summarised in this session). Returns the offsets of the
+    run's zones, which ``_zone_days`` now holds."""
     sealed = [_parquet(sources.sealed)] if sources.sealed else []
     unsealed = ["SELECT * FROM _open_segment"]
     if sources.finished_json:
@@ -193,11 +199,14 @@ def _create_views(
         con.execute(f"CREATE OR REPLACE TEMP VIEW _recent AS {events_select(columns, unsealed)}")
         recent, old = "_recent", {t: _parquet([p]) for t, p in prefix.items()}
         old = {t: f"({rel})" for t, rel in old.items()}
-    for table, rel in summary.summarise(recent, old).items():
+    offsets = run_offsets(con, recent, old, zone)
+    register(con, offsets)
+    for table, rel in summary.summarise(recent, old, offsets.fine).items():
         con.execute(f"CREATE OR REPLACE TEMP VIEW _s_{table} AS SELECT * FROM {rel}")
     for sql in (tasks_view(zone), _PEOPLE, _PROJECTS, _COMMENTS):
         con.execute(sql)
     create_workspace_views(con)
+    return offsets
 
 
 def _events_over(columns: EventColumns):

@@ -17,6 +17,7 @@ from litestar.openapi.spec import Example
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import ServerSentEvent
 
+from adapters.analytics.sqlmath import floor_div
 from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web import activity
 from adapters.web.destinations import token_url_problem
@@ -266,10 +267,16 @@ def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
     return body
 
 
+# Days in the scenario's zone by zoneinfo's offsets (`_zone_days`, see
+# adapters.analytics.zone_offsets), as `stats` counts them: DuckDB's own zone data differs for
+# historic offsets.
 DAY_TYPE_SQL = (
-    "SELECT strftime(timezone('{zone}', timezone('UTC', \"at\")), '%Y-%m-%d') AS day, type, "
-    "count(*) AS n FROM events GROUP BY 1, 2 ORDER BY 1, 2"
-)
+    "SELECT strftime(DATE '1970-01-01' + " + floor_div("e.s + o.offset_s", 86400)
+    + "::INTEGER, '%Y-%m-%d') AS day, e.type, count(*) AS n FROM (SELECT type, "
+    + floor_div('epoch_ms("at")', 1000) + " AS s FROM events) e JOIN _zone_days o "
+    "ON o.zone = '{zone}' AND o.day = " + floor_div("e.s", 86400)
+    + " AND e.s >= o.from_s AND e.s < o.to_s GROUP BY 1, 2 ORDER BY 1, 2"
+)  # fmt: skip
 
 
 @get("/tokens", sync_to_thread=True, responses=errors(422))
