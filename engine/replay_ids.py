@@ -4,7 +4,8 @@ which target ids are taken, and the announced sends (intents) of the creates sti
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -21,7 +22,8 @@ class IdMap:
     """Simulation id → target id, safe to share between threads. ``taken`` answers whether a
     target id is already someone's (reconciliation must not adopt another event's object), and
     ``intended`` when this run announced the creates still open (nor may it adopt an object
-    made before). A target announces a create it sends again with ``resending``."""
+    made before). A target announces a create it sends again with ``resending``, and runs
+    each try of an event in ``attempt``, which gives back the claims of a try that failed."""
 
     def __init__(self, announce: Callable[[int, Iterable[str]], None] | None = None) -> None:
         """`announce(seq, seen)`: checkpoints an intent (the journal's, which then calls
@@ -31,6 +33,7 @@ class IdMap:
         self._intended: dict[int, list[Intent]] = {}  # seq → its intents, oldest first
         self._announce = announce
         self._lock = threading.Lock()
+        self._attempt = threading.local()  # .claims: this thread's claims in `attempt`
 
     def get(self, sim_id: str | None) -> str | None:
         return None if sim_id is None else self._ids.get(sim_id)
@@ -52,7 +55,31 @@ class IdMap:
             target_id = choose(self.taken)
             if target_id is not None:
                 self._taken.add(target_id)
+                claims = getattr(self._attempt, "claims", None)
+                if claims is not None:
+                    claims.append(target_id)
             return target_id
+
+    @contextmanager
+    def attempt(self) -> Iterator[None]:
+        """One try of an event: the claims this thread makes in it are undone when it raises.
+        What they picked was not recorded as the event's, and may be its object all the same
+        (a rename whose answer was lost): the event's next try, in doubt, must be able to
+        adopt it, in this process too (a web job's drain after its live replay)."""
+        outer = getattr(self._attempt, "claims", None)
+        claims: list[str] = []
+        self._attempt.claims = claims
+        try:
+            yield
+        except BaseException:
+            with self._lock:
+                recorded = set(self._ids.values())
+                self._taken.difference_update(c for c in claims if c not in recorded)
+            raise
+        finally:
+            self._attempt.claims = outer
+            if outer is not None:  # nested: the enclosing try answers for them too
+                outer.extend(claims)
 
     def update(self, ids: Mapping[str, str]) -> None:
         with self._lock:

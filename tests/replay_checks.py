@@ -25,7 +25,7 @@ from engine import events as ev
 from engine import run as runs
 from engine.content.templates import TemplateSource
 from engine.log import FileLog
-from engine.replay_journal import Journal
+from engine.replay_journal import JOURNAL, Journal
 from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
 
@@ -179,6 +179,7 @@ def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -
         ids = dict(journal.ids.items())
     sections: dict[str, list[str]] = defaultdict(list)
     section_names: dict[str, str] = {}
+    section_seqs: dict[str, list[int]] = defaultdict(list)
     comments: dict[str, list[tuple[str, str]]] = defaultdict(list)
     updates: dict[str, list[tuple[str, str]]] = defaultdict(list)
     section_of: dict[str, str] = {}
@@ -186,6 +187,7 @@ def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -
         if isinstance(e, ev.SectionCreated):
             sections[e.project].append(e.name)
             section_names[e.section] = e.name
+            section_seqs[e.project].append(e.seq)
         elif (
             isinstance(e, ev.TaskCreated)
             and e.section
@@ -215,7 +217,10 @@ def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -
     for pid, project in state.projects.items():
         back = got["projects"][ids[pid]]
         assert back["name"] == project.name
-        assert back["sections"] == sections[pid], f"{pid}: sections"
+        assert back["sections"] == sections[pid], (
+            f"{pid}: sections: {back['sections']} at the target, {sections[pid]} in the log; "
+            f"their checkpoint records: {journal_records(journal_dir, section_seqs[pid])}"
+        )
         assert back["updates"] == updates[pid], f"{pid}: status updates"
         top = [t for t in project.tasks if state.tasks[t].parent is None]
         assert sorted(back["tasks"]) == sorted(ids[t] for t in top), f"{pid}: tasks"
@@ -228,6 +233,13 @@ def assert_exactly_once(run_dir: Path, journal_dir: Path, got: dict[str, Any]) -
         assert back["comments"] == comments[tid], f"{tid}: comments (author, text)"
         if tid in section_of:
             assert back["section"] == section_names[section_of[tid]], f"{tid}: section"
+
+
+def journal_records(journal_dir: Path, seqs: list[int]) -> list[str]:
+    """The checkpoint's records of events `seqs` (intents, outcomes, gids), for a failure."""
+    wanted = set(seqs)
+    lines = (journal_dir / JOURNAL).read_text().splitlines()
+    return [line for line in lines if json.loads(line).get("seq") in wanted]
 
 
 def record_accepted(sandbox, people: list[SandboxPerson]) -> dict[str, list[float]]:

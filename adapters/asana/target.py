@@ -19,9 +19,11 @@ becomes the first); a state change moves the task to its section, TaskCompleted/
 the project (so ProjectCompleted needs no call); out-of-office becomes an ``/ooo_entries``
 entry where the workspace allows it. Creates look for their object first when an earlier
 attempt's outcome is unknown, and adopt only one this run made (`target_adopt`); sent again,
-such a create is announced in the checkpoint first, with what the look found. Tasks,
-their comments, likes and followers: `target_tasks`; custom fields and their values:
-`target_fields`; tags, dependencies, approvals, teams and portfolios: `target_workspace`.
+such a create is announced in the checkpoint first, with what the look found. A board's first
+column renamed by a try whose answer was lost is taken back, not made again; what a failed try
+claimed is given back for its retry (`IdMap.attempt`). Tasks, their comments, likes and
+followers: `target_tasks`; custom fields and their values: `target_fields`; tags,
+dependencies, approvals, teams and portfolios: `target_workspace`.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from adapters.asana.client import (
     TokenInvalid,
     Unavailable,
 )
-from adapters.asana.target_adopt import Look
+from adapters.asana.target_adopt import Look, renamed_first
 from adapters.asana.target_create import CreateMixin
 from adapters.asana.target_fields import FieldsMixin
 from adapters.asana.target_tasks import TasksMixin
@@ -138,7 +140,8 @@ class AsanaTarget(CreateMixin, TasksMixin, FieldsMixin, WorkspaceMixin):
         for attempt in (1, 2):
             try:
                 self.verify_tokens()
-                return handler(event, ids, uncertain)
+                with ids.attempt():  # a failed try's claims are undone: its retry looks again
+                    return handler(event, ids, uncertain)
             except TokenInvalid as exc:
                 # The person's key is now invalid; a second try goes through `default` when
                 # the options allow it (`_key` decides), else the event is skipped.
@@ -334,10 +337,16 @@ class AsanaTarget(CreateMixin, TasksMixin, FieldsMixin, WorkspaceMixin):
         path = f"/projects/{project}/sections"
         window = self._window(ids, e.seq)
 
+        def same(section: dict[str, Any]) -> bool:
+            return section.get("name") == e.name
+
         def find(look: Look, existing: list[dict[str, Any]] | None = None) -> str | None:
             if existing is None:
                 existing = list(self.client.pages(key, path, {"opt_fields": "name,created_at"}))
-            return self._adopt(ids, existing, lambda s: s.get("name") == e.name, look)
+            gid = self._adopt(ids, existing, same, look)
+            if gid is None and uncertain:  # an earlier try may have renamed the Untitled one
+                gid = ids.claim(lambda taken: renamed_first(existing, same, taken=taken))
+            return gid
 
         existing = list(self.client.pages(key, path, {"opt_fields": "name,created_at"}))
         # Looking first makes a retry after an unknown outcome safe, and reuses Asana's own

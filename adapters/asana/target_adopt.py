@@ -21,8 +21,11 @@ a candidate is adopted only when
   status updates, portfolios, out-of-office entries; projects and sections do not say).
 
 The earliest of several is adopted. When none qualifies the object is made again: at worst a
-duplicate, never another run's object. Intents of older checkpoints hold no time, so nothing a
-dead replay of an older version made is adopted. Out-of-office entries hold no creation time in
+duplicate, never another run's object. A board's first column is no create but a rename of
+the "Untitled section" Asana made with this run's project, before any window of the event: in
+doubt, the event takes back its project's first made section when it bears its name and is
+nobody's (`renamed_first`). Intents of older checkpoints hold no time, so nothing a dead
+replay of an older version made is adopted. Out-of-office entries hold no creation time in
 Asana: the same person's entry for the same days made by the same user is adopted. Tags,
 custom fields and teams are not adopted but shared on purpose (reused by name, never deleted
 by ``clean``).
@@ -126,6 +129,22 @@ def adoptable(
         if made is not None and window.holds(made) and (best is None or made < best[0]):
             best = (made, gid)
     return None if best is None else best[1]
+
+
+def renamed_first(
+    items: Iterable[dict[str, Any]],
+    same: Callable[[dict[str, Any]], bool],
+    *,
+    taken: Callable[[str], bool],
+) -> str | None:
+    """The gid of the first made of `items` (a project's sections) when it is `same` and not
+    `taken`: the section Asana made with the project, renamed by an earlier try of the event
+    whose answer was lost. Made with its project, it is older than any window of the event."""
+    dated = [(made, item) for item in items if (made := _moment(item.get("created_at")))]
+    if not dated:
+        return None
+    first = min(dated, key=lambda pair: pair[0])[1]
+    return first["gid"] if same(first) and not taken(first["gid"]) else None
 
 
 def _moment(value: object) -> datetime | None:
