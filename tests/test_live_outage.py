@@ -104,6 +104,7 @@ def wait_until(condition, proc: subprocess.Popen, what: str) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow  # about 45 s: the outage lasts long enough to be waited out
 def test_live_waits_out_an_outage_and_delivers_everything_once(make_sandbox, tmp_path):
     people, admin, data = default_people(), secrets.token_urlsafe(16), tmp_path / "data"
     sandbox = make_sandbox(people=people, admin_token=admin, data_dir=data)

@@ -50,6 +50,7 @@ def test_a_paced_job_paused_before_its_first_event_shows_where_its_clock_stood(m
 # -- the run folder deleted ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # about 15 s: an idle real-time job is among those it covers
 def test_a_job_whose_run_folder_is_deleted_fails_naming_it(make_web):
     web = make_web()
     busy = web.create(name="Busy", scenario={"days": 30}, speed=FAST)  # steps every instant
