@@ -12,8 +12,6 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-import pytest
-
 from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.target_adopt import CLOCK_SKEW
@@ -27,8 +25,6 @@ from tests.replay_checks import (
     synthetic_run,
     tokens_of,
 )
-
-pytest.importorskip("asana")
 
 # One send in doubt and the call gives up: the event is parked at once.
 GIVES_UP_IN_DOUBT = dataclasses.replace(FAST_NO_LANDING, max_landings=1)
@@ -50,6 +46,20 @@ def first_rename_dropped(hold_project: float = 0.0):
     return rule
 
 
+def replay_through(relay: Relay, run, tokens, connection=None):
+    """Replay `run` through `relay` (on `connection`, a (target, journal) kept open by the
+    caller, or a new one closed here: a new run, its id map read from the checkpoint)."""
+    if connection is not None:
+        return replay(*connection, events_of(run))
+    target = connect(relay.base_url, tokens, Destination(backoff=GIVES_UP_IN_DOUBT))
+    journal = open_journal(run, target, "test")
+    try:
+        return replay(target, journal, events_of(run))
+    finally:
+        journal.close()
+        target.client.close()
+
+
 def board_run(tmp_path, make_sandbox):
     run = synthetic_run(tmp_path / "run", people=1, tasks=2, comments=0)
     people = run_people(run)
@@ -65,10 +75,10 @@ def test_a_parked_rename_sent_again_on_the_same_connection_finds_its_section(
         target = connect(relay.base_url, tokens, Destination(backoff=GIVES_UP_IN_DOUBT))
         journal = open_journal(run, target, "test")
         try:
-            first = replay(target, journal, events_of(run))
+            first = replay_through(relay, run, tokens, (target, journal))
             assert first.parked >= 1 and relay.spoiled, (first.parked, relay.spoiled)
             # The next replay on the same connection, as a web job's drain is.
-            again = replay(target, journal, events_of(run))
+            again = replay_through(relay, run, tokens, (target, journal))
         finally:
             journal.close()
             target.client.close()
@@ -82,20 +92,8 @@ def test_a_parked_rename_sent_again_later_finds_its_section(make_sandbox, tmp_pa
     # event began, by more than the clock skew its window allows.
     late = CLOCK_SKEW.total_seconds() + 1
     with Relay(sandbox.root_url, first_rename_dropped(hold_project=late)) as relay:
-        target = connect(relay.base_url, tokens, Destination(backoff=GIVES_UP_IN_DOUBT))
-        journal = open_journal(run, target, "test")
-        try:
-            first = replay(target, journal, events_of(run))
-        finally:
-            journal.close()
-            target.client.close()
+        first = replay_through(relay, run, tokens)
         assert first.parked >= 1 and relay.spoiled, (first.parked, relay.spoiled)
-        target = connect(relay.base_url, tokens, Destination(backoff=GIVES_UP_IN_DOUBT))
-        journal = open_journal(run, target, "test")  # a new run: its id map from the checkpoint
-        try:
-            again = replay(target, journal, events_of(run))
-        finally:
-            journal.close()
-            target.client.close()
+        again = replay_through(relay, run, tokens)  # a new run: its id map from the checkpoint
     assert again.parked == again.failed == 0, again.errors
     assert_sandbox_holds_the_run_once(run, sandbox)
