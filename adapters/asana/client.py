@@ -125,6 +125,9 @@ class AsanaClient:
         return key in self._lanes and key not in self.invalid
 
     def close(self) -> None:
+        """Stop every wait of this client (a thread still retrying ends with `Stopped`: a
+        worker left in a backoff would keep the process from exiting), then its sessions."""
+        self.stop.set()
         for lane in {id(v): v for v in self._lanes.values()}.values():
             lane.session.close()
 
