@@ -189,6 +189,9 @@ def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> N
 
     Needs no Asana account and no API key.
     """
+    from adapters.interrupts import StopSignals
+
+    signals = StopSignals()  # first: no Ctrl-C or SIGTERM from here on finds the default action
     from adapters.console import run_demo
     from adapters.run_setup import DEFAULT_REPLAYS, content_source, load_scenario
     from engine import run as runs
@@ -197,7 +200,8 @@ def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> N
     run_dir = runs.new_run_dir(sc, DEFAULT_REPLAYS)
     manifest = runs.create_run(run_dir, sc, content_source(sc))
     code = run_demo(run_dir, manifest, content_source(sc), DEFAULT_REPLAYS,
-                    no_serve=no_serve, port=port, serve_seconds=serve_seconds)  # fmt: skip
+                    no_serve=no_serve, port=port, serve_seconds=serve_seconds,
+                    signals=signals)  # fmt: skip
     if code:
         sys.exit(code)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from adapters.interrupts import StopSignals
+
 
 def print_json(value) -> None:
     """One JSON object on stdout (the --json output of simulate, stats and report)."""
@@ -156,6 +158,7 @@ def run_demo(
     no_serve: bool,
     port: int,
     serve_seconds: float | None,
+    signals: StopSignals | None = None,
 ) -> int:
     """`busywork demo` after the run is created: simulate it with progress, print the summary
     and the latest activity, replay into an in-process sandbox, then (with someone at the
@@ -176,7 +179,8 @@ def run_demo(
         demo_dashboard(run_dir, data_dir, sandbox, replayed, port=port, echo=click.echo,
                        seconds=serve_seconds)  # fmt: skip
 
-    replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo, serving=serving)
+    replayed = replay_command(run_dir, ReplayArgs(serve=serve), echo=click.echo, serving=serving,
+                              signals=signals)  # fmt: skip
     if not serve and not no_serve:
         click.echo("\nNot serving the dashboard: there is no terminal to stop it from "
                    "(`busywork serve` serves it).")  # fmt: skip

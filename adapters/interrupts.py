@@ -2,8 +2,10 @@
 
 A handler is installed once and never put back (`handle_for_good`): between two handlers, or
 after the default is put back, a signal gets the default action and kills the process with
-nothing said (no summary, no cleanup). Once the interpreter exits, the signals are held back
-(blocked): at its very end it puts back the default handlers itself.
+nothing said (no summary, no cleanup). Once the interpreter exits, the signals are ignored: at
+its very end it puts back the default action of a signal that has a handler, and a signal then
+kills it (any thread may take a signal sent to the process, so blocking it in one would not
+do); it leaves an ignored signal ignored.
 
 `serve_until_interrupted`: waiting for Ctrl-C or SIGTERM once a command's work is done and it
 only serves (``replay --serve``, ``demo``). Its handler only counts presses: a
@@ -12,8 +14,8 @@ KeyboardInterrupt raised inside a lock's wait or a server's shutdown ends in a t
 its own thread holds. It stays installed while the command winds down, so a second press,
 however soon, quits at once, with the command's exit code rather than 130: the work was done.
 
-`SigtermStops`: SIGTERM for a command that sets up, then runs until a stop event is set
-(``live``): as Ctrl-C while it sets up, then as a stop.
+`StopSignals`: Ctrl-C and SIGTERM for a command that sets up, then runs until a stop event
+is set (``live``, ``replay``): as Ctrl-C while it sets up, then as a stop.
 """
 
 from __future__ import annotations
@@ -60,36 +62,60 @@ def handle_for_good(signums: tuple[signal.Signals, ...], handler: Callable) -> b
         return False
     for signum in signums:
         signal.signal(signum, handler)
-    atexit.register(signal.pthread_sigmask, signal.SIG_BLOCK, signums)
+    atexit.register(_ignore, signums)
     return True
 
 
-class SigtermStops:
-    """SIGTERM for a command's whole life, from the moment this is made: while the command sets
-    up, it raises KeyboardInterrupt, as Ctrl-C does, so what was set up is undone; from
-    `stops(event)` on, it sets the run's stop event, so the command ends as after a stop, with
-    its summary; from `ending()` on (and after the first KeyboardInterrupt), it is ignored: the
-    command is already ending. One handler whose action changes, never a gap between two. The
-    main thread must not set or wait on the stop event before `ending()`: the handler's
+def _ignore(signums: tuple[signal.Signals, ...]) -> None:
+    for signum in signums:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+class StopSignals:
+    """Ctrl-C and SIGTERM for a command's whole life, from the moment this is made: one handler
+    whose action follows the command's phase, never a gap between two.
+
+    - Setting up: the first signal raises KeyboardInterrupt, so what was set up is undone;
+      later ones are ignored (a KeyboardInterrupt raised inside that undoing, in a lock's wait
+      or an import, ends in a traceback).
+    - Running, from `stops(event)`: SIGTERM sets the run's stop event, and the command ends as
+      after a stop, with its summary; Ctrl-C raises KeyboardInterrupt, and the command calls
+      `stopping()` before it sets the event itself.
+    - Stopping, from `stopping()`: a second Ctrl-C quits at once (exit 130; what is finished is
+      checkpointed, as after ``kill -9``); SIGTERM is ignored.
+    - Ending, from `ending()`: ignored; the command is already ending.
+
+    While running, the main thread must not set or wait on the stop event: the handler's
     Event.set would wait forever for the lock the thread holds."""
 
     def __init__(self) -> None:
         self._stop: threading.Event | None = None
-        self._ending = False
-        handle_for_good((signal.SIGTERM,), self._on_sigterm)
+        self._phase = "setting up"
+        handle_for_good(PRESSES, self._on_signal)
 
     def stops(self, stop: threading.Event) -> None:
-        self._stop = stop
+        if self._phase == "setting up":
+            self._stop, self._phase = stop, "running"
+
+    def stopping(self) -> None:
+        self._stop, self._phase = None, "stopping"
 
     def ending(self) -> None:
-        self._stop, self._ending = None, True
+        self._stop, self._phase = None, "ending"
 
-    def _on_sigterm(self, signum, frame) -> None:
-        if self._stop is not None:
-            self._stop.set()
-        elif not self._ending:
-            self._ending = True
+    def _on_signal(self, signum, frame) -> None:
+        if self._phase == "setting up":
+            self._phase = "ending"
             raise KeyboardInterrupt
+        if self._phase == "running" and self._stop is not None:
+            if signum == signal.SIGTERM:
+                self._stop.set()
+                return
+            self.stopping()  # the command sets the event itself, once it has seen the Ctrl-C
+            raise KeyboardInterrupt
+        if self._phase == "stopping" and signum == signal.SIGINT:
+            print("Interrupted.", file=sys.stderr)
+            _quit_now(130)
 
 
 def _quit_now(code: int) -> None:

@@ -101,9 +101,9 @@ def simulate(
     With --content anthropic, Claude writes projects, tasks and comment threads (one call
     per project, cached; usage and estimated cost go to the run's llm_usage.jsonl).
     """
-    from adapters.interrupts import SigtermStops
+    from adapters.interrupts import StopSignals
 
-    SigtermStops()  # SIGTERM as Ctrl-C: Claude calls in flight get their grace and are counted
+    StopSignals()  # SIGTERM as Ctrl-C: Claude calls in flight get their grace and are counted
     from adapters.run_setup import (
         CLAUDE_FLAGS,
         DEFAULT_REPLAYS,

@@ -122,10 +122,13 @@ def replay(run: Path, **options) -> None:
     Progress is checkpointed in RUN/targets/<target>/. Tokens are never printed. Exits 1 when
     events failed (or depend on one that failed); --retry-failed sends them again.
     """
+    from adapters.interrupts import StopSignals
+
+    signals = StopSignals()  # first: no Ctrl-C or SIGTERM from here on finds the default action
     from adapters.asana.replay_cli import ReplayArgs, replay_command
     from adapters.asana.replay_outcome import exit_code
 
-    summary = replay_command(run, ReplayArgs(**options), echo=click.echo)
+    summary = replay_command(run, ReplayArgs(**options), echo=click.echo, signals=signals)
     sys.exit(exit_code(summary))
 
 
@@ -142,6 +145,9 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
     Asana cannot back-date created_at, so history is compressed into now; due and start
     dates are shifted so that simulated now is real now.
     """
+    from adapters.interrupts import StopSignals
+
+    signals = StopSignals()  # first: no Ctrl-C or SIGTERM from here on finds the default action
     from adapters.asana.replay_cli import ReplayArgs, backfill_command
     from adapters.asana.replay_outcome import exit_code
     from adapters.run_setup import DEFAULT_REPLAYS, load_scenario
@@ -149,7 +155,8 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
     as_json = options.pop("as_json")
     args = ReplayArgs(**options, shift_dates=True, as_json=as_json)
     sc = load_scenario(scenario, None, seed, None)
-    sys.exit(exit_code(backfill_command(sc, days, args, click.echo, DEFAULT_REPLAYS)))
+    summary = backfill_command(sc, days, args, click.echo, DEFAULT_REPLAYS, signals)
+    sys.exit(exit_code(summary))
 
 
 @click.command()

@@ -6,7 +6,7 @@ Everything that can refuse comes before anything is written: the run folder's lo
 ``busywork live`` per run), the target (reached, its workspace and team, every token logging
 in as its person) and the target's checkpoint lock. Only then does `engine.live.prepare_live`
 start the run's clock or plan its resumption. SIGTERM has one handler from the command's
-start to the process's end (`adapters.interrupts.SigtermStops`): as Ctrl-C while it starts,
+start to the process's end (`adapters.interrupts.StopSignals`): as Ctrl-C while it starts,
 then as a stop, so it always ends with exit code 130 and never by the signal itself.
 
 A live run waits out an outage of the target (`LIVE_ATTEMPTS`), saying so on its status line,
@@ -41,7 +41,7 @@ from adapters.asana.replay_job import check_speed, run_replay
 from adapters.asana.replay_outcome import Retry, print_summary
 from adapters.asana.replay_status import in_background, wait_for
 from adapters.asana.target import AsanaTarget
-from adapters.interrupts import SigtermStops
+from adapters.interrupts import StopSignals
 from engine.errors import InvalidInput
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
@@ -70,9 +70,9 @@ def live_command(
     replays: Path,
     echo: Callable[[str], None],
 ) -> ReplaySummary:
-    # SIGTERM, from now until the process ends, as Ctrl-C while the command starts, then as a
-    # stop: one handler, so that no SIGTERM finds the default action, which kills at once.
-    sigterm = SigtermStops()
+    # Ctrl-C and SIGTERM, from now until the process ends, through one handler that follows the
+    # command's phase: no signal finds the default action, which kills at once.
+    signals = StopSignals()
     if live.days and live.forever:
         raise InvalidInput("--days and --forever: choose one")
     check_speed(live.speed)
@@ -85,12 +85,12 @@ def live_command(
         dest, backoff=dataclasses.replace(dest.backoff, attempts=LIVE_ATTEMPTS)
     )
     with RunLock(run_dir, given=given):
-        return _live(scenario, live, args, dest, run_dir, echo, sigterm)
+        return _live(scenario, live, args, dest, run_dir, echo, signals)
 
 
 def _live(
     scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir: Path, echo,
-    sigterm: SigtermStops,
+    signals: StopSignals,
 ):  # fmt: skip
     from engine.content.templates import TemplateSource
     from engine.live import check_not_complete, prepare_live
@@ -134,10 +134,10 @@ def _live(
             journal = open_journal(run_dir, target, kind)
         note_unmapped(target, (p.email for p in manifest.scenario.people))
         stop = threading.Event()
-        sigterm.stops(stop)  # the run is set up: from here SIGTERM stops it
-        summary = _run(run_dir, manifest, state, content, target, journal, args, stop, sigterm)
+        signals.stops(stop)  # the run is set up: from here SIGTERM stops it
+        summary = _run(run_dir, manifest, state, content, target, journal, args, stop, signals)
     finally:
-        sigterm.ending()  # the command ends, undoing what it set up, and then reports
+        signals.ending()  # the command ends, undoing what it set up, and then reports
         if journal is not None:
             journal.close()
         if target is not None:
@@ -185,7 +185,7 @@ def _remove_checkpoint(journal: Journal) -> None:
 
 def _run(
     run_dir, manifest, state, content, target, journal, args: ReplayArgs,
-    stop: threading.Event, sigterm: SigtermStops,
+    stop: threading.Event, signals: StopSignals,
 ):  # fmt: skip
     """The simulation in one thread, the replay following its log in another, until both end;
     Ctrl-C or SIGTERM (which sets `stop`) stops both."""
@@ -224,11 +224,12 @@ def _run(
             progress=not args.as_json and sys.stderr.isatty(),
             lines=not args.as_json,
             label=f"live {run_dir.name}",
+            signals=signals,
             stop=stop,
             clock=lambda: "  ".join(filter(None, (clock(), outage()))),
         )
     finally:
-        sigterm.ending()  # before this thread sets `stop` itself (see SigtermStops)
+        signals.ending()  # before this thread sets `stop` itself (see StopSignals)
         stop.set()
         wait_for(sim_done)
     if failure:

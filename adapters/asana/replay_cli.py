@@ -30,7 +30,7 @@ from adapters.asana.replay_job import parse_speed, run_replay
 from adapters.asana.replay_outcome import Echo, Retry, exit_code, print_summary
 from adapters.asana.replay_status import in_background
 from adapters.asana.target import AsanaTarget
-from adapters.interrupts import serve_until_interrupted
+from adapters.interrupts import StopSignals, serve_until_interrupted
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_outcomes import TargetSilence
@@ -77,11 +77,13 @@ def replay_command(
     serving: Callable[[Any, ReplaySummary], None] | None = None,
     target: AsanaTarget | None = None,
     resume: str | None = None,
+    signals: StopSignals | None = None,
 ) -> ReplaySummary:
     """``busywork replay``; returns the summary (the caller sets the exit code). With
     ``args.serve``, `serving(sandbox, summary)` (default: wait for Ctrl-C) runs while the
     in-process sandbox still serves. `target`: already connected (``backfill`` reaches it
-    before simulating); closed here. `resume`: how to resume, when stopped early."""
+    before simulating); closed here. `resume`: how to resume, when stopped early. `signals`:
+    the command's, made when it started (see `in_background`)."""
     from engine.backfill import shift_to_today
 
     sandbox = None
@@ -111,7 +113,7 @@ def replay_command(
             retry = Retry(again, whole_run=True)
         else:
             retry = Retry(f"`{resume_command(run_dir, args, target)} --retry-failed`")
-        summary = _replay(run_dir, target, journal, args, speed)
+        summary = _replay(run_dir, target, journal, args, speed, signals)
         print_summary(summary, echo, as_json=args.as_json, resume=resume, retry=retry)
         if sandbox is None:
             return summary
@@ -153,7 +155,10 @@ def _to_stderr(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _replay(run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayArgs, speed):
+def _replay(
+    run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayArgs, speed,
+    signals: StopSignals | None,
+):  # fmt: skip
     """Run the replay in the background with its status; closes `journal`. A replay of a
     finished run stops once its target stopped answering (the rest would be parked one by one);
     a followed one waits, as ``busywork live`` does."""
@@ -175,6 +180,7 @@ def _replay(run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayAr
             progress=not args.as_json and sys.stderr.isatty(),
             lines=not args.as_json,
             label=f"replay {run_dir.name}",
+            signals=signals,
         )
     except KeyboardInterrupt:
         raise  # quitting now: workers may still write to the journal; the exit closes it
@@ -189,8 +195,9 @@ def _replay(run_dir: Path, target: AsanaTarget, journal: Journal, args: ReplayAr
 
 
 def backfill_command(
-    scenario: Scenario, days: int, args: ReplayArgs, echo: Echo, replays: Path
-) -> ReplaySummary:
+    scenario: Scenario, days: int, args: ReplayArgs, echo: Echo, replays: Path,
+    signals: StopSignals | None = None,
+) -> ReplaySummary:  # fmt: skip
     """``busywork backfill``: check the destination (and reach it) first, so a wrong option
     leaves no run folder behind; then simulate the `days` before today and replay them."""
     from adapters.run_setup import content_source, simulate_run
@@ -219,7 +226,8 @@ def backfill_command(
     if target is not None:
         resume = (f"Resume with: {resume_command(run_dir, args, target)}  (not `busywork "
                   "backfill` again: that simulates a new run and replays all of it)")  # fmt: skip
-    return replay_command(run_dir, args, echo, today=today, target=target, resume=resume)
+    return replay_command(run_dir, args, echo, today=today, target=target, resume=resume,
+                          signals=signals)  # fmt: skip
 
 
 def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:

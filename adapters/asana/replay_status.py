@@ -1,11 +1,11 @@
 """A replay running in the background with its status: a worker thread does the work, the
 main thread shows a status line (on a terminal) or a line on stderr now and then (without one),
 and Ctrl-C or SIGTERM sets the stop event: in-flight requests finish, their outcomes are
-checkpointed, and the same command resumes later."""
+checkpointed, and the same command resumes later. The signals go through the command's
+`StopSignals`, made when the command started, so that neither finds the default action."""
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 import time
@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from rich.progress import ProgressColumn
 from rich.text import Text
 
+from adapters.interrupts import StopSignals
 from engine.replay import Replayer
 from engine.replay_report import StatusLine, landing_text
 
@@ -28,6 +29,7 @@ def in_background(
     *,
     progress: bool,
     label: str,
+    signals: StopSignals | None = None,
     stop: threading.Event | None = None,
     lines: bool = False,
     clock: Callable[[], str] | None = None,
@@ -37,7 +39,9 @@ def in_background(
     terminal; else with `lines`, a line on stderr `every` seconds; `clock()`: e.g. a live run's
     simulated time, shown in both); turn Ctrl-C/SIGTERM into stop and wait for the work to
     finish what is in flight (a second Ctrl-C quits at once: the journal already holds every
-    finished event, as after `kill -9`)."""
+    finished event, as after `kill -9`). `signals`: the command's; from the return on, the
+    signals are ignored while the command reports (None: Ctrl-C and SIGTERM are left as they
+    are, in a library or a test)."""
     stop = stop or threading.Event()
     started: list[Replayer] = []
     outcome: dict[str, Any] = {}
@@ -54,7 +58,8 @@ def in_background(
     # Waited for through `finished`, never thread.join(): on Python 3.11 a join that Ctrl-C
     # interrupts marks the thread as ended while it still runs.
     thread = threading.Thread(target=body, name="replay", daemon=True)
-    previous = on_sigterm(stop)
+    if signals is not None:
+        signals.stops(stop)
     status = StatusLine(label, clock)
     thread.start()
     try:
@@ -65,13 +70,16 @@ def in_background(
         else:
             wait_for(finished)
     except KeyboardInterrupt:
+        # First: its handler would set `stop` too, and wait for the lock this thread holds.
+        if signals is not None:
+            signals.stopping()
         stop.set()
         print("Stopping: finishing requests in flight (Ctrl-C again to quit now)...",
               file=sys.stderr)  # fmt: skip
         wait_for(finished)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if signals is not None:
+            signals.ending()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
@@ -81,12 +89,6 @@ def wait_for(event: threading.Event) -> None:
     """Wait in slices, so Ctrl-C is seen promptly."""
     while not event.wait(0.2):
         pass
-
-
-def on_sigterm(stop: threading.Event):
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
 
 def _print_status(
