@@ -28,6 +28,8 @@ HOT = (
     "engine/actions.py",
     "engine/calendar.py",
     "engine/content/templates.py",
+    "engine/content/templates_fill.py",
+    "engine/content/templates_tables.py",
     "engine/conversation.py",
     "engine/draws.py",
     "engine/moves.py",

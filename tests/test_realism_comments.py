@@ -16,7 +16,7 @@ from engine import events as ev
 from engine import scenario as sc
 from engine.content import vocab_comments as vc
 from engine.content import vocab_tasks as vt
-from engine.content.templates import _RAW
+from engine.content.templates_tables import INDUSTRY_VOCABULARY
 from engine.world import World
 
 SEEDS = (1, 2, 3)
@@ -50,7 +50,7 @@ def runs() -> list[list[ev.Event]]:
 
 
 def _pairs(first: str, second: str) -> list[tuple[str, str]]:
-    pools = [*_RAW.values(), vc.GENERIC_SLOTS]
+    pools = [*INDUSTRY_VOCABULARY.values(), vc.GENERIC_SLOTS]
     return [pair for p in pools for pair in zip(p[first], p[second], strict=True)]
 
 
@@ -61,7 +61,7 @@ ANSWERS = {a for _, a in QA}
 
 def _subject_classes() -> dict[str, str]:
     classes: dict[str, str] = {}
-    for raw in _RAW.values():
+    for raw in INDUSTRY_VOCABULARY.values():
         for group in (*raw["themes"], raw["common"]):
             for cls in vt.WORK_CLASSES:
                 for obj in group.get(cls, ()):
@@ -72,7 +72,9 @@ def _subject_classes() -> dict[str, str]:
 SUBJECT_CLASS = _subject_classes()
 NITS = {nit: cls for cls, nits in vt.NITS.items() for nit in nits}
 # Every review aspect the old vocabulary had, so a measure also sees the nits it picked.
-OLD_ASPECTS = {a for raw in _RAW.values() for a in raw["asp"]} | set(vc.GENERIC_SLOTS["asp"])
+OLD_ASPECTS = {a for raw in INDUSTRY_VOCABULARY.values() for a in raw["asp"]} | set(
+    vc.GENERIC_SLOTS["asp"]
+)
 
 
 # -- reading a run ----------------------------------------------------------------------------

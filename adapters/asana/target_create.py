@@ -16,7 +16,7 @@ from engine.replay_ids import IdMap
 
 
 class CreateMixin:
-    """`AsanaTarget` provides client and _user, `WorkspaceMixin` provides user_of."""
+    """`AsanaTarget` provides client and _user, `PeopleMixin` provides user_of."""
 
     def _create(
         self,

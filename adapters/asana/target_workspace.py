@@ -53,7 +53,6 @@ class WorkspaceMixin:
     def _init_workspace(self) -> None:
         self._teams: dict[str, str | None] = {}  # team name → gid (None: cannot have it)
         self._team_lock = threading.Lock()
-        self._me: dict[str, str] = {}  # token key → that token's user gid
         self._notes: list[str] = []
         self._note_lock = threading.Lock()
         self._plan_refusals: dict[str, str] = {}  # paid feature → its note, once refused
@@ -253,12 +252,6 @@ class WorkspaceMixin:
             if first:
                 raise Skip(f"{note}; this and every later {feature} event are skipped") from None
             raise Skip(f"{feature} events are skipped: {note}") from None
-
-    def user_of(self, key: str) -> str:
-        """The gid of the user the token `key` logs in as."""
-        if key not in self._me:
-            self._me[key] = self.client.get(key, "/users/me", {"opt_fields": "name"})["gid"]
-        return self._me[key]
 
     def _portfolio_created(self, e: ev.PortfolioCreated, ids: IdMap, uncertain: bool):
         key = self._key(e.actor)

@@ -15,7 +15,7 @@ import msgspec
 from engine.compiled import extend_subpackage
 from engine.events import CommentKind, StatusType
 
-extend_subpackage(__path__, "content")  # engine.content.templates may run compiled
+extend_subpackage(__path__, "content")  # the templates modules may run compiled
 
 
 class TaskBlueprint(msgspec.Struct, frozen=True, kw_only=True):

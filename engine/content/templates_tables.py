@@ -1,0 +1,195 @@
+"""The template vocabulary, compiled once at import into immutable tables: every phrase already
+split into literal text and placeholder names (`templates_fill`), so a call of the template
+source only draws from ``rng`` and joins strings.
+
+- Industries: their themes (name patterns, goals, work objects by class), common objects and
+  word pools merged with the generic slots.
+- Subjects: every subject a blueprint produces is unique across industries and indexed here
+  with its industry's pools for its kind of work and its verb forms ("the lanes are").
+- Comment kinds and their variants: each part's phrases by the author's local hour.
+- Task notes, subtasks, project note tails and status update sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, NamedTuple
+
+from engine.content import vocab_comments as vc
+from engine.content import vocab_finance_retail as _fr
+from engine.content import vocab_health_education as _he
+from engine.content import vocab_manufacturing_energy as _me
+from engine.content import vocab_tasks as vt
+from engine.content import vocab_technology_media as _tm
+from engine.content import vocab_travel_government as _tg
+from engine.content.templates_fill import (
+    Pools,
+    Template,
+    capitalized,
+    split_all,
+    split_template,
+    verb_forms,
+)
+from engine.errors import InvalidInput
+from engine.events import COMMENT_KINDS
+from engine.scenario import INDUSTRIES
+
+# Every industry's vocabulary as its ``vocab_*`` module writes it.
+INDUSTRY_VOCABULARY: Final[dict[str, dict]] = {
+    **_fr.INDUSTRIES, **_he.INDUSTRIES, **_me.INDUSTRIES, **_tm.INDUSTRIES, **_tg.INDUSTRIES,
+}  # fmt: skip
+
+# Every industry a scenario may name has a vocabulary here.
+assert set(INDUSTRY_VOCABULARY) == set(INDUSTRIES), sorted(
+    set(INDUSTRY_VOCABULARY) ^ set(INDUSTRIES)
+)
+
+
+class Theme(NamedTuple):
+    names: tuple[Template, ...]
+    fills: tuple[str, ...]
+    goals: tuple[Template, ...]
+    objects: tuple[tuple[str, str], ...]  # (object, work class)
+
+
+class Industry(NamedTuple):
+    name: str
+    themes: tuple[Theme, ...]
+    common: tuple[tuple[str, str], ...]
+    pools: Pools  # industry vocabulary merged with the generic slots
+
+
+# A part's templates by the author's local hour: index h (0-23) holds those that fit hour h,
+# index 24 (hour unknown) only the untagged ones.
+ByHour = tuple[tuple[Template, ...], ...]
+UNKNOWN_HOUR: Final = 24
+
+
+class Kind(NamedTuple):
+    openers: ByHour
+    openers_to: ByHour
+    bodies: ByHour
+    bodies_to: ByHour
+    extras: ByHour
+    closers: ByHour
+    default_detail: str
+
+
+def _objects(groups: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    return tuple((obj, cls) for cls in vt.WORK_CLASSES for obj in groups.get(cls, ()))
+
+
+def _compile_industry(name: str, raw: dict) -> Industry:
+    themes = tuple(
+        Theme(split_all(t["names"]), t["fills"], split_all(t["goals"]), _objects(t))
+        for t in raw["themes"]
+    )
+    pools = dict(vc.GENERIC_SLOTS)
+    pools.update({k: v for k, v in raw.items() if k not in ("themes", "common")})
+    pools["q"] = vc.QUARTERS
+    return Industry(name, themes, _objects(raw["common"]), MappingProxyType(pools))
+
+
+def _with_class(pools: Pools, cls: str) -> Pools:
+    return MappingProxyType(
+        {**pools, "cls": vt.CLS[cls], "plan": vt.PLAN[cls], "nit": vt.NITS[cls]}
+    )
+
+
+# A subject's comment pools, verb forms and capitalized self ("The audit plan").
+Subject = tuple[Pools, Mapping[str, str], str]
+
+
+def as_subject(noun_phrase: str, pools: Pools) -> Subject:
+    return pools, verb_forms(noun_phrase), capitalized(noun_phrase)
+
+
+def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
+    """Subject -> the comment pools of its industry and work class, its verb forms and its
+    capitalized form, worked out once."""
+    index: dict[str, Subject] = {}
+    for industry in industries.values():
+        by_class = {cls: _with_class(industry.pools, cls) for cls in vt.WORK_CLASSES}
+        objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
+        for obj, cls in objects:
+            index["the " + obj] = as_subject("the " + obj, by_class[cls])
+    return MappingProxyType(index)
+
+
+def _by_hour(texts: tuple[str, ...], where: str) -> ByHour:
+    """A part's phrases sorted by the hours they fit (tags: see ``vocab_comments``)."""
+    tagged: list[tuple[range, Template]] = []
+    for text in texts:
+        hours = range(UNKNOWN_HOUR)
+        if text.startswith("~"):
+            tag, _, text = text.partition(" ")
+            if tag[1:] not in vc.HOUR_TAGS:
+                raise ValueError(f"{where}: {tag!r} is not an hour tag ({', '.join(vc.HOUR_TAGS)})")
+            hours = range(*vc.HOUR_TAGS[tag[1:]])
+        tagged.append((hours, split_template(text)))
+    table = tuple(
+        tuple(t for hours, t in tagged if hour in hours) for hour in range(UNKNOWN_HOUR)
+    ) + (tuple(t for hours, t in tagged if len(hours) == UNKNOWN_HOUR),)
+    if texts and not table[UNKNOWN_HOUR]:
+        raise ValueError(f"{where}: every phrase is tagged; one must fit any hour")
+    return table
+
+
+def _compile_kinds() -> Mapping[str, Kind]:
+    """Every kind, and every variant ("kind:what") with the kind's parts where it has none."""
+    kinds: dict[str, Kind] = {}
+    parts = ("openers", "openers_to", "bodies", "bodies_to", "extras", "closers")
+    for name in [*COMMENT_KINDS, *vc.VARIANTS]:
+        steps = name.split(":")
+        merged = dict(vc.KINDS[steps[0]])
+        for depth in range(2, len(steps) + 1):  # "answer:where_is:new" refines "answer:where_is"
+            merged.update(vc.VARIANTS.get(":".join(steps[:depth]), {}))
+        table = {part: _by_hour(merged.get(part, ()), f"{name}.{part}") for part in parts}
+        kinds[name] = Kind(
+            openers=table["openers"],
+            openers_to=table["openers_to"],
+            bodies=table["bodies"],
+            bodies_to=table["bodies_to"],
+            extras=table["extras"],
+            closers=table["closers"],
+            default_detail=vc.DEFAULT_DETAIL.get(steps[0], ""),
+        )
+    return MappingProxyType(kinds)
+
+
+def _check_pairs(pools: Pools, where: str) -> None:
+    """Answers pair with questions and unblockings with blockers by position."""
+    for first, second in (("qst", "ans"), ("blk", "unb")):
+        if len(pools[first]) != len(pools[second]):
+            raise ValueError(f"{where}: {first} and {second} must have the same length")
+
+
+_INDUSTRIES: Final[Mapping[str, Industry]] = MappingProxyType(
+    {name: _compile_industry(name, INDUSTRY_VOCABULARY[name]) for name in INDUSTRIES}
+)
+BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
+KINDS: Final = _compile_kinds()
+for _name, _ind in _INDUSTRIES.items():
+    _check_pairs(_ind.pools, f"industry {_name}")
+_check_pairs(vc.GENERIC_SLOTS, "generic slots")
+TASK_NOTES: Final = MappingProxyType(
+    {cls: split_all(texts) for cls, texts in vt.TASK_NOTES.items()}
+)
+SUBTASKS: Final = MappingProxyType({cls: split_all(texts) for cls, texts in vt.SUBTASKS.items()})
+NOTE_TAILS: Final = split_all(vc.PROJECT_NOTE_TAILS)
+STATUS_TITLES, STATUS_SUMMARIES, STATUS_MIDDLES, STATUS_NEXTS = (
+    MappingProxyType({status: split_all(texts) for status, texts in table.items()})
+    for table in (vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS)
+)
+# For a subject no blueprint of ours produced: neutral words, any kind of work.
+NEUTRAL: Final[Pools] = _with_class(MappingProxyType({**vc.GENERIC_SLOTS, "q": vc.QUARTERS}), "any")
+
+
+def industry_named(name: str) -> Industry:
+    try:
+        return _INDUSTRIES[name]
+    except KeyError:
+        raise InvalidInput(
+            f"industry {name!r} is not known; expected one of: {', '.join(INDUSTRIES)}"
+        ) from None
