@@ -31,6 +31,7 @@ from collections.abc import Callable
 
 PRESS_SEEN_SECONDS = 0.1  # how soon a press ends the wait
 PRESSES = (signal.SIGINT, signal.SIGTERM)
+IMPORT_DEFER_SECONDS = 0.01  # how soon a signal that came during an import is looked at again
 
 
 def serve_until_interrupted(
@@ -77,7 +78,9 @@ class StopSignals:
 
     - Setting up: the first signal raises KeyboardInterrupt, so what was set up is undone;
       later ones are ignored (a KeyboardInterrupt raised inside that undoing, in a lock's wait
-      or an import, ends in a traceback).
+      or an import, ends in a traceback). One that comes while a module is being imported waits
+      for the import to end (a timer, SIGALRM, looks again): raised inside an import, it can
+      come out as another error (``RuntimeError: Error calling __set_name__``).
     - Running, from `stops(event)`: SIGTERM sets the run's stop event, and the command ends as
       after a stop, with its summary; Ctrl-C raises KeyboardInterrupt, and the command calls
       `stopping()` before it sets the event itself.
@@ -91,6 +94,8 @@ class StopSignals:
     def __init__(self) -> None:
         self._stop: threading.Event | None = None
         self._phase = "setting up"
+        self._deferred: int | None = None  # a signal that came during an import
+        handle_for_good((signal.SIGALRM,), self._on_alarm)
         handle_for_good(PRESSES, self._on_signal)
 
     def stops(self, stop: threading.Event) -> None:
@@ -105,6 +110,10 @@ class StopSignals:
 
     def _on_signal(self, signum, frame) -> None:
         if self._phase == "setting up":
+            if _importing(frame):
+                self._deferred = signum
+                signal.setitimer(signal.ITIMER_REAL, IMPORT_DEFER_SECONDS)
+                return
             self._phase = "ending"
             raise KeyboardInterrupt
         if self._phase == "running" and self._stop is not None:
@@ -116,6 +125,19 @@ class StopSignals:
         if self._phase == "stopping" and signum == signal.SIGINT:
             print("Interrupted.", file=sys.stderr)
             _quit_now(130)
+
+    def _on_alarm(self, signum, frame) -> None:
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            self._on_signal(deferred, frame)
+
+
+def _importing(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _quit_now(code: int) -> None:

@@ -97,7 +97,8 @@ def prepare_live(
         # N days from now end on the day after the scenario's N days (the run started after
         # midnight): `until_sim` ends it there, so the scenario keeps the N asked.
         span = FOREVER_DAYS if days is None else days
-        planned = resolve(msgspec.structs.replace(scenario, start=local_now.date(), days=span))
+        planned = resolve(msgspec.structs.replace(scenario, start=local_now.date(), days=span),
+                          flags={"days": "--forever"} if forever else None)  # fmt: skip
         manifest = create_run(run_dir, planned, content)
         origin = origin_of(planned)
         begin = (now - origin).total_seconds()

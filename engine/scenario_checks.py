@@ -254,11 +254,15 @@ def check_country(
     last_year = getattr(calendar, "end_year", LAST_DAY.year)
     last = start + timedelta(days=days - 1)
     if start.year < first_year or last.year > last_year:
+        # A run for ever starts today: only a shorter run can fit the years known.
+        fits = date(last_year, 12, 31) - start
+        within = (f"a run of --days {fits.days + 1} or fewer ends within them"
+                  if names["days"] == "--forever" and fits.days >= 0
+                  else f'choose a {names["start"]} in those years')  # fmt: skip
         raise InvalidInput(
             f"{where}: {code!r}: the holidays package knows its public holidays from "
-            f"{first_year} to {last_year}, but the run covers {start} to {last}; choose a "
-            f'{names["start"]} in those years, or set [holidays] country = "" (and list dates) '
-            "for this run"
+            f"{first_year} to {last_year}, but the run covers {start} to {last}; {within}, or "
+            f'set [holidays] country = "" (and list dates) for this run'
         )
 
 

@@ -200,3 +200,13 @@ def test_output_to_a_full_device_names_stdout(run, command) -> None:
 def test_stats_json_is_byte_stable(run) -> None:
     outputs = {busywork("stats", str(run), "--json", cwd=run.parent).stdout for _ in range(8)}
     assert len(outputs) == 1
+
+
+def test_report_json_is_byte_stable(run) -> None:
+    """Its floats once differed in the last digit between reads: sums taken in whatever order
+    the threads of DuckDB finished."""
+    outputs = {
+        busywork("report", str(run), "--json", cwd=run.parent, check=False).stdout
+        for _ in range(6)
+    }
+    assert len(outputs) == 1, outputs

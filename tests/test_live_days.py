@@ -165,3 +165,26 @@ def test_live_refuses_days_past_the_most_as_simulate_does(tmp_path, toml, args, 
         said[command] = result.stderr.splitlines()[-1]
     assert error in said["live"] and said["live"] == said["simulate"]
     assert not (tmp_path / "replays").exists()
+
+
+def test_a_run_for_ever_in_a_country_of_known_years_says_how_long_a_run_fits(tmp_path):
+    """The holidays package knows a country's holidays for some years only. A run for ever
+    starts today, so "choose a start in those years" (the advice for `simulate`) made no sense
+    for it: it is told how many days fit instead."""
+    import holidays
+
+    last_known = holidays.country_holidays("LK").end_year
+    now = datetime(last_known, 11, 30, 12, tzinfo=UTC)
+    holidays_lk = msgspec.structs.replace(default_scenario().holidays, country="LK")
+    scenario = msgspec.structs.replace(default_scenario(), holidays=holidays_lk)
+    with pytest.raises(InvalidInput) as refused:
+        prepare_live(tmp_path / "live", scenario, TemplateSource(), days=None, forever=True,
+                     speed=1.0, now=now)  # fmt: skip
+    message = str(refused.value)
+    assert message.startswith("holidays.country: 'LK': the holidays package knows"), message
+    assert "a run of --days 32 or fewer ends within them" in message, message
+    assert "choose a start" not in message, message
+    assert not (tmp_path / "live").exists()  # refused before anything is written
+    fits = prepare_live(tmp_path / "live", scenario, TemplateSource(), days=32, forever=False,
+                        speed=1.0, now=now)  # fmt: skip
+    assert fits[0].scenario.days == 32
