@@ -20,6 +20,7 @@ from adapters.web.runner import JobRunner, RunnerConfig
 from adapters.web.serve import ServerThread, check_binding
 from engine.errors import InvalidInput
 from engine.log import FileLog
+from engine.replay_outcomes import TargetSilence
 
 FAST = 86400 * 2  # two simulated days per real second
 
@@ -66,10 +67,13 @@ def servers(tmp_path: Path) -> Iterator[Callable[..., Web]]:
     started: list[Web] = []
 
     def make(data_dir: Path | None = None, tokens_file: Path | None = None,
-             base_dir: Path = Path("."), token_urls: tuple[str, ...] = (), **web) -> Web:  # fmt: skip
+             base_dir: Path = Path("."), token_urls: tuple[str, ...] = (),
+             target_silence: TargetSilence | None = None, backoff=None, **web) -> Web:  # fmt: skip
         data_dir = data_dir or tmp_path / "replays"
         runner = JobRunner(RunnerConfig(data_dir=data_dir, tokens_file=tokens_file,
-                                        base_dir=base_dir, token_urls=token_urls))  # fmt: skip
+                                        base_dir=base_dir, token_urls=token_urls,
+                                        target_silence=target_silence or TargetSilence(),
+                                        backoff=backoff))  # fmt: skip
         server = ServerThread(create_app(runner, WebConfig(**web))).start()
         token = web.get("api_token")
         headers = {"Authorization": f"Bearer {token}"} if token else {}

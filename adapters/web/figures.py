@@ -20,6 +20,12 @@ from engine.calendar import origin_of
 if TYPE_CHECKING:
     from adapters.web.job import Job
 
+RESUMABLE_DESCRIPTION = (
+    "Whether POST /api/jobs/{job_id}/resume applies: the job is paused, or it is a backfill "
+    "that failed because its target stopped answering or failed for now (its error says how "
+    "many events were not sent); resuming sends those from the checkpoint, each event once"
+)
+
 
 class JobView(msgspec.Struct, kw_only=True):
     id: str
@@ -41,6 +47,9 @@ class JobView(msgspec.Struct, kw_only=True):
     replay_progress: float | None
     people: int
     error: str
+    # POST /resume applies: the job is paused, or it failed because its target stopped
+    # answering (a backfill), and resuming sends what it did not send, each event once.
+    resumable: Annotated[bool, msgspec.Meta(description=RESUMABLE_DESCRIPTION)]
     warnings: list[str]
     replay: ReplayCounters | None
     llm_calls: int
@@ -72,6 +81,7 @@ def job_view(job: Job) -> JobView:
         progress=round(progress, 4) if progress is not None else None,
         replay_progress=replay_progress(state),
         people=len(scenario.people), error=state.error,
+        resumable=state.status == "paused" or (state.status == "failed" and state.resumable),
         warnings=job_warnings(state, job.delivery.outage()),
         replay=state.replay, llm_calls=llm_calls, llm_cost_usd=llm_cost, spec=spec,
     )  # fmt: skip
@@ -92,7 +102,10 @@ def _llm(run_dir: Path) -> tuple[int, float | None]:
 def job_warnings(state: JobState, outage: str = "") -> list[str]:
     """Every warning the job's view shows, the most pressing first; `outage`: the target is
     unavailable now and its calls are being retried (see `JobDelivery.outage`)."""
-    warnings = list(state.warnings) + replay_warnings(state.replay, state.status)
+    status = state.status
+    if status == "failed" and state.resumable:
+        status = "resumable"  # failed, but what it did not send is sent once it is resumed
+    warnings = list(state.warnings) + replay_warnings(state.replay, status)
     if outage and state.status not in FINAL:
         warnings.insert(0, outage)
     if state.waiting:
@@ -108,17 +121,23 @@ _UNSENT_BECAUSE = {"stopped": "the job was stopped", "failed": "the job failed",
 
 def replay_warnings(replay: ReplayCounters | None, status: str) -> list[str]:
     """What the replay's figures warn of: events that did not reach the target as they are.
-    A job that has ended (`status`) sends nothing again, and its warnings say so."""
+    A job that has ended (`status`) sends nothing again, and its warnings say so; one that
+    failed but can be resumed (`status` "resumable") sends them once resumed."""
     if replay is None:
         return []
+    resumable = status == "resumable"
     ended = status in FINAL
     warnings = []
     if replay.invalid_tokens:
         warnings.append("invalid tokens: " + ", ".join(replay.invalid_tokens))
     if replay.rate_limited:
         warnings.append(f"rate limited {replay.rate_limited} times")
-    parked = "parked (not sent again: the job has ended)" if ended else (
-        "parked (sent again next time)")  # fmt: skip
+    if resumable:
+        parked = "parked (sent again once the job is resumed)"
+    elif ended:
+        parked = "parked (not sent again: the job has ended)"
+    else:
+        parked = "parked (sent again next time)"
     outcomes = [f"{n} {what}" for n, what in ((replay.skipped, "skipped"), (replay.failed,
                 "failed"), (replay.parked, parked)) if n]  # fmt: skip
     if outcomes:
@@ -126,7 +145,10 @@ def replay_warnings(replay: ReplayCounters | None, status: str) -> list[str]:
         warnings.append("events not applied at the target: " + ", ".join(outcomes) + first)
     # A running replay has yet to read what was just written: no cause for a warning.
     unsent = replay.deferred + (replay.not_read if status != "running" else 0)
-    if unsent and ended:
+    if unsent and resumable:
+        warnings.append(f"{unsent} events not sent yet: the target stopped answering; resuming "
+                        "the job sends them")  # fmt: skip
+    elif unsent and ended:
         warnings.append(f"{unsent} events were not sent: {_UNSENT_BECAUSE[status]}")
     elif unsent:
         warnings.append(f"{unsent} events not sent yet (the replay stopped, or their actor has "

@@ -4,9 +4,11 @@ How a job runs depends on its pacing (paced by the shared `Scheduler`, or flat o
 thread): see `adapters.web.job_drive`. Where its events go: `adapters.web.job_delivery`.
 
 Pausing a paced job cancels its schedule and remembers where the simulated clock stood;
-resuming re-anchors the clock there (paused time is not simulated). Every change of status
-is saved to ``job.json``; a restarted server resumes running jobs from their logs (the
-simulation re-checks the log) and checkpoints (the replay journal).
+resuming re-anchors the clock there (paused time is not simulated). A backfill whose target
+stopped answering fails "resumable" (as ``busywork backfill`` stops, to be run again): resuming
+it replays what its checkpoint does not hold as sent. Every change of status is saved to
+``job.json``; a restarted server resumes running jobs from their logs (the simulation re-checks
+the log) and checkpoints (the replay journal).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from adapters.web.store import FINAL, JobState
 from adapters.web.today import TodayCount
 from engine import events as ev
 from engine.errors import BusyworkError
+from engine.replay_outcomes import TargetSilence
 from engine.run import read_manifest
 
 LATENESS_KEPT = 20_000
@@ -45,13 +48,16 @@ class JobContext:
     opener: object  # concurrent.futures.Executor for (re)opening simulations
     llm_options: object | None = None  # adapters.anthropic.session.LlmOptions
     token_urls: tuple[str, ...] = ()  # see RunnerConfig.token_urls
+    target_silence: TargetSilence = TargetSilence()  # see RunnerConfig.target_silence
+    backoff: object | None = None  # see RunnerConfig.backoff
 
 
 @dataclass
 class Live:
-    """Counters the scheduler thread updates per event; read without locks by the web layer."""
+    """Counters the simulation's thread updates as it writes events; read without locks by the
+    web layer."""
 
-    events: int = 0
+    events: int = 0  # events written to the log (readable): updated after each step
     lateness: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
     # Seconds from an event's paced due time to its target having applied it (with a target).
     delivery: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
@@ -140,6 +146,9 @@ class Job(DriveMixin):
 
     def resume(self) -> None:
         with self.lock:
+            if self.state.status == "failed" and self.state.resumable:
+                self._resume_failed()
+                return
             if self.state.status != "paused":
                 return
             self._set_status("running")
@@ -154,13 +163,26 @@ class Job(DriveMixin):
             elif self.worker is None:  # paused before the server restarted: nothing runs it
                 self._start_worker()
 
+    def _resume_failed(self) -> None:
+        """Run a failed backfill again (holding the lock): its target stopped answering. Its
+        worker and replay ended with the failure; a new worker replays what the checkpoint does
+        not hold as sent, each event once."""
+        self.state.error, self.state.ended_at, self.state.resumable = "", None, False
+        self._set_status("running")
+        self.running_since = time.monotonic()
+        self._save()
+        self.changed.notify_all()
+        self._start_worker()
+
     def _start_worker(self) -> None:
         self.worker = threading.Thread(target=self._flat_out, name=f"job-{self.id[:20]}",
                                        daemon=True)  # fmt: skip
         self.worker.start()
 
-    def stop(self, *, final: str = "stopped", error: str = "") -> None:
-        """End the job for good (or, with ``final=""``, just release it: server shutdown)."""
+    def stop(self, *, final: str = "stopped", error: str = "", resumable: bool = False) -> None:
+        """End the job for good (or, with ``final=""``, just release it: server shutdown).
+        `resumable`: a failed backfill whose target stopped answering; it can be resumed once
+        released (its threads ended, its connection closed), not before."""
         self.ctx.scheduler.cancel(self.id)
         with self.lock:
             if final:
@@ -185,6 +207,8 @@ class Job(DriveMixin):
         with self.lock:
             self._release_sim()
             self.delivery.record(self.state)
+            if final and self.state.status == final:
+                self.state.resumable = resumable and final == "failed"
             self._save()
 
     def wait_for_server(self, lacking: str) -> None:
@@ -228,18 +252,24 @@ class Job(DriveMixin):
         sim = SteppedSim(self.run_dir, self.manifest, forever=self.state.spec.forever,
                          content=content, span=self.span)  # fmt: skip
         sim.on_event = self._on_event
+        sim.on_written = self._written
         self.live.events = sim.world.seq
         return sim
 
     def _on_event(self, event: ev.Event, late: float) -> None:
+        # Not counted in `live.events` yet: the event is in the log's buffer until the step
+        # ends (`_written`). A count ahead of the log would have the view promise events that
+        # the activity and stats cannot read yet (the dashboard's charts got a 409).
         live = self.live
-        live.events = event.seq
         if self.paced:
             live.lateness.append(late)
             if self.state.spec.target.kind != "none":
                 if len(live.due) > DUE_KEPT:  # the target fell far behind: stop timing it
                     live.due.clear()
                 live.due[event.seq] = time.monotonic() - late
+
+    def _written(self, seq: int) -> None:
+        self.live.events = max(self.live.events, seq)
 
     def _release_sim(self) -> None:
         if self.sim is not None:

@@ -4,7 +4,9 @@ start), the replays that send the run's log there, and the replay figures in the
 A live job's replay follows the log as the scheduler writes it, woken by a `Wakeup` after each
 write instead of polling, and times each event from its paced due time to the target having
 applied it (`TimedTarget`); a backfill, or the drain of a live job, replays the log in one pass
-from the target's checkpoint. The `Job` decides when; this module does it.
+from the target's checkpoint. A backfill's pass gives up on a target that stopped answering
+(a `TargetSilence`, as ``busywork backfill``'s does); a live one waits outages out, as
+``busywork live`` does. The `Job` decides when; this module does it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from engine import events as ev
 if TYPE_CHECKING:
     from adapters.web.job import Live
     from adapters.web.spec import JobSpec
+    from engine.replay_outcomes import TargetSilence
     from engine.scenario import Scenario
 
 FOLLOW_SAFETY_SECONDS = 5.0  # a live replay re-reads its log this often even if never poked
@@ -62,6 +65,7 @@ class JobDelivery:
         spec: JobSpec,
         tokens_file: Path | None,
         token_urls: tuple[str, ...] = (),
+        backoff=None,
     ) -> bool:
         """Connect to the target once (starting the sandbox first if the job replays into one).
         True when that sandbox replaces one that an earlier replay of this run filled (a server
@@ -90,7 +94,7 @@ class JobDelivery:
             self.connection = connect_target(
                 self.run_dir, scenario, spec.target, tokens_file, token_urls=token_urls,
                 date_shift_days=shift, sandbox=self.sandbox, sandbox_tokens=self.sandbox_tokens,
-                patient=patient,
+                patient=patient, backoff=backoff,
             )  # fmt: skip
             self.base = _with_checkpoint(self.base, self.connection.journal)
             counters = self.connection.target.client.counters
@@ -102,8 +106,12 @@ class JobDelivery:
         note = self._outage if self.connection is not None else None
         return note() if note is not None else ""
 
-    def replay(self, follow: bool):
-        """Replay into the connected target (following the log, or in one pass); the summary."""
+    def replay(self, follow: bool, silence: TargetSilence | None = None):
+        """Replay into the connected target (following the log, or in one pass); the summary.
+        `silence` (a backfill's, never a live one's): when the replay gives up on a target that
+        stopped answering, as ``busywork backfill`` does, rather than parking the rest of the
+        log one event after another; its ``stopped`` then begins with
+        `engine.replay_outcomes.TARGET_SILENT` and says how many events were not sent."""
         from adapters.asana.replay_job import run_replay
         from engine.replay import ReplayOptions
 
@@ -114,7 +122,7 @@ class JobDelivery:
         return run_replay(
             self.run_dir, conn.target, conn.journal, speed=None, follow=False,
             stop=self.stop, on_start=self._started,
-            options=ReplayOptions(workers_per_lane=workers),
+            options=ReplayOptions(workers_per_lane=workers, give_up_after=silence),
         )  # fmt: skip
 
     def _follow(self, conn, workers: int):

@@ -14,14 +14,20 @@ import logging
 import math
 import threading
 
+from adapters.asana.client_errors import Unavailable
 from adapters.web.store import FINAL, RunFolderGone, check_run_folder
 from engine.errors import BusyworkError
+from engine.replay_outcomes import TARGET_SILENT
 
 log = logging.getLogger("busywork.web")
 CHUNK_SECONDS = 6 * 3600.0  # simulated time per step of a flat-out job
 SANDBOX_RESTARTED = (
     "the in-process sandbox does not outlive the server: it was started again, empty, and the "
     "run is replayed into it again from the start"
+)
+# Said after the error of a backfill that failed because its target stopped answering.
+RESUMABLE = (
+    "resume the job once the target answers again: it sends what was not sent, each event once"
 )
 
 
@@ -77,21 +83,26 @@ class DriveMixin:
                 self.replay_stop.set(halt=False)
                 self.replay_thread.join()
                 self.replay_stop.clear()
-                self._replay(False)
+                if _failed(self._replay(False)):
+                    return  # the replay fails the job
             self.stop(final="completed")
         except BaseException as exc:
             self.fail(exc)
 
-    def fail(self, exc: BaseException, join: bool = True) -> None:
+    def fail(self, exc: BaseException, join: bool = True, resumable: bool = False) -> None:
+        """End the job as failed; `resumable`: a backfill whose target stopped answering (the
+        error says how to resume it)."""
         if not self.run_dir.is_dir():  # whatever broke, this is why
-            exc = RunFolderGone(self.run_dir)
+            exc, resumable = RunFolderGone(self.run_dir), False
         message = str(exc) if isinstance(exc, BusyworkError) else f"internal error: {exc!r}"
+        if resumable:
+            message = f"{message}; {RESUMABLE}"
         log.warning("job %s failed: %s", self.id, message)
+        ending = {"final": "failed", "error": message, "resumable": resumable}
         if join:
-            self.stop(final="failed", error=message)
+            self.stop(**ending)
         else:
-            threading.Thread(target=self.stop, kwargs={"final": "failed", "error": message},
-                             daemon=True).start()  # fmt: skip
+            threading.Thread(target=self.stop, kwargs=ending, daemon=True).start()
 
     def check_folder(self) -> None:
         """Fail the job (once, and wait for that) if its run folder was deleted: a paced job
@@ -129,7 +140,9 @@ class DriveMixin:
                         return
                     self.replay_stop.clear()
                     summary = self._replay(False)
-                    if summary is None or summary.stopped != "interrupted":
+                    if _failed(summary):
+                        return  # the replay fails the job (completing it too would race that)
+                    if summary.stopped != "interrupted":
                         break
                     if self._closing:
                         return
@@ -155,21 +168,33 @@ class DriveMixin:
     # -- replay --------------------------------------------------------------------------------
 
     def _replay(self, follow: bool):
+        """Replay into the target (following the log, or in one pass); the summary, or None
+        when connecting failed. A replay that stopped on its own (not "interrupted") fails the
+        job. A backfill also fails when its pass left events parked (the target failed for
+        now): it completes only once everything was sent. One whose target stopped answering,
+        could not be reached or parked events is left resumable, as ``busywork backfill`` can
+        be run again."""
         delivery = self.delivery
+        backfill = self.state.spec.mode == "backfill" and not follow
         try:  # connecting fails too (unreachable, a URL no longer allowed): the job fails
             restarted = delivery.connect(self.manifest.scenario, self.state.spec,
-                                         self.ctx.tokens_file, self.ctx.token_urls)  # fmt: skip
+                                         self.ctx.tokens_file, self.ctx.token_urls,
+                                         self.ctx.backoff)  # fmt: skip
             if restarted:
                 self._warn(SANDBOX_RESTARTED)
-            summary = delivery.replay(follow)
+            # A live replay (and the drain of one) waits an outage out, as busywork live does.
+            summary = delivery.replay(follow, self.ctx.target_silence if backfill else None)
         except BaseException as exc:
-            self.fail(exc, join=False)
+            self.fail(exc, join=False, resumable=backfill and isinstance(exc, Unavailable))
             return None
         with self.lock:
             delivery.ended(self.state, summary)
-        if summary.stopped and summary.stopped != "interrupted":
+        resumable = backfill and summary.stopped.startswith(TARGET_SILENT)
+        if backfill and not summary.stopped and summary.parked:
+            summary.stopped, resumable = _parked(summary), True
+        if _failed(summary):
             threading.Thread(target=self.fail, args=(BusyworkError(summary.stopped),),
-                             daemon=True).start()  # fmt: skip
+                             kwargs={"resumable": resumable}, daemon=True).start()  # fmt: skip
         return summary
 
     def _warn(self, warning: str) -> None:
@@ -177,3 +202,17 @@ class DriveMixin:
             if warning not in self.state.warnings:
                 self.state.warnings.append(warning)
                 self._save()
+
+
+def _failed(summary) -> bool:
+    """The replay failed the job (`_replay` is ending it): it stopped on its own, or never ran."""
+    return summary is None or summary.stopped not in ("", "interrupted")
+
+
+def _parked(summary) -> str:
+    """Why a backfill whose pass ended with events parked fails (`engine.replay_outcomes`
+    words a stop for a target's silence alike)."""
+    not_sent = summary.parked + summary.deferred + summary.not_read
+    first = f" (the first: {summary.errors[0]})" if summary.errors else ""
+    return (f"the target failed for now: {summary.parked:,} events were parked{first}; "
+            f"{not_sent:,} events were not sent")  # fmt: skip

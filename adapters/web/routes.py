@@ -169,7 +169,18 @@ def pause_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).pause(job_id)
 
 
-@post("/jobs/{job_id:str}/resume", sync_to_thread=True, status_code=200, responses=STEER)
+RESUME_JOB = (
+    "Resume a paused job, or a backfill that failed because its target stopped answering or "
+    "failed for now (`resumable` is true; its `error` says how many events were not sent): "
+    "it runs again and "
+    "its replay carries on from the target's checkpoint, sending each event not yet sent "
+    "exactly once. If the target still does not answer, the job fails again and stays "
+    "resumable. Any other status is a 409."
+)
+
+
+@post("/jobs/{job_id:str}/resume", sync_to_thread=True, status_code=200, responses=STEER,
+      description=RESUME_JOB)  # fmt: skip
 def resume_job(request: Request, job_id: JobId) -> JobView:
     return runner_of(request).resume(job_id)
 

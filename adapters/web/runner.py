@@ -26,8 +26,13 @@ from engine import run as runs
 from engine.backfill import backfill_scenario
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
+from engine.replay_outcomes import TargetSilence
 
 log = logging.getLogger("busywork.web")
+
+
+# What else a job can be resumed from (see `JobRunner.resume`), as a 409 says.
+RESUMABLE_TOO = ", or failed because its target stopped answering (a backfill)"
 
 
 class NotFound(BusyworkError):
@@ -35,7 +40,8 @@ class NotFound(BusyworkError):
 
 
 class Conflict(BusyworkError):
-    """The job's status does not allow this (e.g. resuming a stopped job)."""
+    """The job's status does not allow this (e.g. resuming a stopped job, or a failed one that
+    its target's silence did not fail)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,12 @@ class RunnerConfig:
     # Runs whose in-process sandbox runs in another process (the demo's): their browse link
     # stays. Every other sandbox ended with the server that started it.
     live_sandbox_runs: frozenset[str] = frozenset()
+    # When a backfill's replay gives up on a target that stopped answering (the job fails,
+    # resumable), as `busywork backfill` does. Continuous jobs wait outages out instead.
+    target_silence: TargetSilence = TargetSilence()
+    # How calls to a target are retried (an adapters.asana.client.Backoff; None: as
+    # `busywork replay` does, a continuous job trying each for about an hour).
+    backoff: object | None = None
 
 
 class JobRunner:
@@ -60,7 +72,8 @@ class JobRunner:
         self._opener = ThreadPoolExecutor(max_workers=2, thread_name_prefix="job-open")
         self._scheduler = Scheduler(on_error=self._step_failed)
         self._ctx = JobContext(self._scheduler, config.tokens_file, self._opener,
-                               config.llm_options, config.token_urls)  # fmt: skip
+                               config.llm_options, config.token_urls,
+                               config.target_silence, config.backoff)  # fmt: skip
         self.closed = False
         # The server is shutting down: live streams end now, before the jobs are released.
         self.draining = False
@@ -152,7 +165,13 @@ class JobRunner:
     def list(self) -> list[JobView]:
         with self._lock:
             ids = list(self._jobs)
-        return [self.view(i) for i in ids if i in self._jobs]
+        views = []
+        for job_id in ids:
+            try:
+                views.append(self.view(job_id))
+            except NotFound:  # deleted meanwhile: the list leaves it out, it never fails for it
+                continue
+        return views
 
     def job(self, job_id: str) -> Job:
         with self._lock:
@@ -172,7 +191,10 @@ class JobRunner:
         return self.view(job_id)
 
     def resume(self, job_id: str) -> JobView:
-        job = self._need(job_id, ("paused",), "resume")
+        """Resume a paused job, or a failed backfill whose target stopped answering."""
+        job = self.job(job_id)
+        if not (job.state.status == "failed" and job.state.resumable):
+            self._need(job_id, ("paused",), "resume", RESUMABLE_TOO)
         self._refuse_lacking(job, "resume")
         job.resume()
         return self.view(job_id)
@@ -201,12 +223,11 @@ class JobRunner:
         else:
             store.job_path(job.run_dir).unlink(missing_ok=True)
 
-    def _need(self, job_id: str, statuses: tuple[str, ...], action: str) -> Job:
+    def _need(self, job_id: str, statuses: tuple[str, ...], action: str, also: str = "") -> Job:
         job = self.job(job_id)
         if job.state.status not in statuses:
-            raise Conflict(
-                f"job {job_id!r} is {job.state.status}; {action} needs " + " or ".join(statuses)
-            )
+            needs = " or ".join(statuses) + also
+            raise Conflict(f"job {job_id!r} is {job.state.status}; {action} needs {needs}")
         return job
 
     def _lacking(self, job: Job) -> str:
@@ -214,7 +235,8 @@ class JobRunner:
         server was started without the tokens file, or one without a person or an --allow-url
         the job needs. A server started with them runs it."""
         spec = job.state.spec
-        if spec.target.kind != "asana" or job.state.status in FINAL:
+        ended = job.state.status in FINAL and not job.state.resumable
+        if spec.target.kind != "asana" or ended:
             return ""
         try:
             check_asana(spec.target, job.manifest.scenario, self.token_keys(),

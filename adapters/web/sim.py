@@ -25,6 +25,8 @@ from engine.scenario import resolve
 
 # Called for every new event with its lateness in seconds (0 when unpaced).
 OnEvent = Callable[[ev.Event, float], None]
+# Called with the log's last seq once the new events are written out (readable by others).
+OnWritten = Callable[[int], None]
 
 
 class SteppedSim:
@@ -41,7 +43,8 @@ class SteppedSim:
         self.manifest = manifest
         self.span = span or run_span(self.run_dir, manifest, forever=forever)  # what to simulate
         self.log = FileLog(self.run_dir)
-        self.on_event: OnEvent | None = None
+        self.on_event: OnEvent | None = None  # the event is in the log's buffer only
+        self.on_written: OnWritten | None = None
         # Wall time (monotonic) that the event being emitted was due at; None when unpaced.
         self._due_wall: float | None = None
         self._anchor: tuple[float, float] | None = None  # (wall, sim seconds), set by pace()
@@ -143,6 +146,8 @@ class SteppedSim:
             step()
         self.world.flush()
         self.log.flush()
+        if self.on_written is not None:
+            self.on_written(self.world.seq)
 
     def advance_paced(self) -> None:
         self.advance_to(self.position() + 1e-6)

@@ -71,6 +71,9 @@ class JobState(msgspec.Struct, kw_only=True):
     # Why a job that was running waits, paused: the server was started without a setting it
     # needs (its tokens file). A server started with it carries on with the job.
     waiting: str = ""
+    # A failed backfill that failed because its target stopped answering (or could not be
+    # reached): resuming it replays what was not sent from the checkpoint, each event once.
+    resumable: bool = False
 
 
 _decoder = msgspec.json.Decoder(JobState)

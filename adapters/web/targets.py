@@ -77,14 +77,16 @@ def connect_target(
     sandbox_tokens: Tokens | None = None,
     token_urls: tuple[str, ...] = (),
     patient: bool = False,
+    backoff=None,
 ) -> Connection:
     """Connect to the job's target and open its checkpoint journal under the run. `patient`
     (a continuous job): each call is tried for about an hour, as ``busywork live`` does, where a
-    replay parks its event after some 8 s of outage."""
+    replay parks its event after some 8 s of outage. `backoff`: how calls are retried (None:
+    as ``busywork replay`` does)."""
     from adapters.asana.replay_checkpoint import open_journal
     from adapters.asana.replay_destination import Destination, connect
 
-    backoff = Destination().backoff
+    backoff = backoff or Destination().backoff
     if patient:
         from adapters.asana.live_cli import LIVE_ATTEMPTS
 

@@ -156,7 +156,7 @@ export class JobPage {
     const badge = $("job-status");
     setText(badge, view.status);
     badge.className = `status ${view.status}`;
-    this.showControls(view.status);
+    this.showControls(view.status, view.resumable);
     if (view.status === "failed") {
       const text = `This job failed: ${view.error || "no reason was recorded"}`;
       if ($("job-alert").textContent !== text) this.problem(text);
@@ -172,9 +172,9 @@ export class JobPage {
     }
   }
 
-  showControls(status) {
+  showControls(status, resumable) {
     const focused = document.activeElement;
-    const offered = actionsFor(status);
+    const offered = actionsFor(status, resumable);
     for (const action of CONTROLS) $(`job-${action}`).disabled = !offered[action];
     $("job-start").hidden = status !== "pending"; // only a job never started can start
     keepFocus($("job-actions"), focused);

@@ -12,12 +12,13 @@ export function speedText(speed) {
   return Number.isNaN(Number(speed)) ? speed : `${Number(speed).toLocaleString()}×`;
 }
 
-// Which of the steering actions a job in this status offers.
-export function actionsFor(status) {
+// Which of the steering actions a job in this status offers (`resumable`: the view's flag; a
+// backfill that failed because its target stopped answering can be resumed).
+export function actionsFor(status, resumable = false) {
   return {
     start: status === "pending",
     pause: status === "running",
-    resume: status === "paused",
+    resume: status === "paused" || (status === "failed" && resumable),
     stop: ["pending", "running", "paused"].includes(status),
     delete: true,
   };
@@ -87,7 +88,7 @@ function updateRow(row, job) {
   setText(warnings, [...job.warnings, ...(job.error ? [job.error] : [])].join("; "));
   const group = row.querySelector(".actions");
   const focused = document.activeElement;
-  const offered = actionsFor(job.status);
+  const offered = actionsFor(job.status, job.resumable);
   for (const b of group.querySelectorAll("button")) {
     const hide = !offered[b.dataset.action];
     if (b.hidden !== hide) b.hidden = hide;
