@@ -327,6 +327,11 @@ def _exercise_workspace_routes(sb) -> None:
     s.get(f"{b}/tasks/{m['gid']}/stories")
     pf = ok(s.post(f"{b}/portfolios", json={"data": {"name": "All", "workspace": ws,
                                                       "color": "dark-blue", "public": True}}))  # fmt: skip
+    s.put(f"{b}/portfolios/{pf['gid']}", json={"data": {"color": "light-teal", "archived": False,
+                                                       "start_on": "2030-01-01", "due_on": "2030-02-01"}})  # fmt: skip
+    s.put(f"{b}/portfolios/{pf['gid']}", json={"data": {"color": "none"}})  # 400: not Asana's
+    plain = ok(s.post(f"{b}/portfolios", json={"data": {"name": "Plain", "workspace": ws}}))
+    s.get(f"{b}/portfolios/{plain['gid']}")  # a colour the spec allows, though none was sent
     s.post(f"{b}/portfolios/{pf['gid']}/addItem", json={"data": {"item": p["gid"]}})
     s.get(f"{b}/portfolios/{pf['gid']}/items")
     s.post(f"{b}/portfolios/{pf['gid']}/addCustomFieldSetting",

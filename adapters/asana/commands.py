@@ -17,8 +17,10 @@ import click
 
 
 @click.command("sandbox")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (IPv4 or IPv6, e.g. ::1).")  # fmt: skip
 @click.option(
     "--tokens",
     "tokens_file",
@@ -44,7 +46,9 @@ import click
     "--data",
     "data_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the workspace in DIR across restarts (default: in memory).",
+    metavar="DIR",
+    help="Keep the workspace in DIR across restarts (default: in memory); one sandbox at a "
+    "time per DIR.",
 )
 @click.option("--rate-limit", type=click.IntRange(min=1), help="Requests per minute per token.")
 @click.option(
@@ -61,7 +65,8 @@ import click
 def sandbox(**options) -> None:
     """Serve a local Asana (REST API under /api/1.0, browse page at /).
 
-    Prints the base URL, the workspace gid and the users; never the tokens.
+    Prints the base URL, the workspace gid and the users; never the tokens. Ctrl-C or SIGTERM
+    stops it in order (requests being served are answered first) and exits 0.
     """
     from adapters.asana.sandbox.run import SandboxOptions, run_sandbox
 

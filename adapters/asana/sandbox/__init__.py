@@ -16,7 +16,7 @@ from types import TracebackType
 
 from adapters.asana.sandbox.app import Identity, SandboxApp
 from adapters.asana.sandbox.faults import FaultPlan
-from adapters.asana.sandbox.httpserver import ServerThread
+from adapters.asana.sandbox.httpserver import STOP_GRACE_SECONDS, ServerThread
 from adapters.asana.sandbox.ratelimit import Limits
 from adapters.asana.sandbox.store import PersonSeed, Store
 from engine.errors import InvalidInput
@@ -68,7 +68,16 @@ class Sandbox:
     def __init__(self, config: SandboxConfig):
         self.config = config
         people = list(config.people)
-        if config.admin_token:
+        owners: dict[str, str] = {}  # token → email: a token says who acts, so one person each
+        for person in people:
+            if person.token in owners:
+                raise InvalidInput(f"sandbox: {owners[person.token]} and {person.email} have the "
+                                   "same token; each person needs their own (the token says "
+                                   "who acts)")  # fmt: skip
+            owners[person.token] = person.email
+        # The default token is a "Sandbox Admin", unless it is a person's own token (then it
+        # acts as that person, as such a tokens file means for Asana).
+        if config.admin_token and config.admin_token not in owners:
             people.append(SandboxPerson(ADMIN_EMAIL, "Sandbox Admin", config.admin_token))
         if not people:
             raise InvalidInput("sandbox: no people and no default token: nobody could log in")
@@ -77,7 +86,15 @@ class Sandbox:
             from adapters.asana.sandbox.persist import SqliteBackend
 
             backend = SqliteBackend(config.data_dir)
-        self.store = Store(backend)
+        try:
+            self.store = Store(backend)
+            self._set_up(config, people)
+        except BaseException:  # refused, or the port is taken: the data folder is let go
+            if backend is not None:
+                backend.close()
+            raise
+
+    def _set_up(self, config: SandboxConfig, people: list[SandboxPerson]) -> None:
         self.store.plan = config.plan
         seeds = [PersonSeed(p.email, p.name) for p in people]
         users = self.store.bootstrap(config.workspace_name, seeds, config.organization)
@@ -95,7 +112,8 @@ class Sandbox:
                     raise InvalidInput(f"faults: revoke names {email!r}, who has no token here")
                 identity.revoke_after[self.tokens[email.lower()]] = count
         self._server = ServerThread(config.host, config.port, self._app_placeholder)
-        self.root_url = f"http://{self._server.host}:{self._server.port}"
+        host = f"[{self._server.host}]" if ":" in self._server.host else self._server.host
+        self.root_url = f"http://{host}:{self._server.port}"
         self.base_url = self.root_url + "/api/1.0"
         self.app = SandboxApp(self.store, identity, config.limits, config.faults, self.root_url)
         self._server.server.app = self.app
@@ -121,15 +139,23 @@ class Sandbox:
 
     @property
     def internal_errors(self) -> list[str]:
-        return self.app.internal_errors
+        """Tracebacks of the sandbox's own bugs: 500s it did not inject, and errors of its
+        HTTP layer (none is printed)."""
+        return [*self.app.internal_errors, *self._server.server.errors]
 
     def start(self) -> Sandbox:
         self._server.start()
         return self
 
-    def stop(self) -> None:
-        self.app.stopping.set()
-        self._server.stop()
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Stop in order: no new connections; requests being served are answered (for up to
+        `grace` seconds); then the store closes, and a request still waiting for it gets a 503
+        without being applied. Idempotent; prints nothing."""
+        self.app.stopping.set()  # wakes requests held by a "slow" fault
+        self._server.stop(grace, then=self._close_store)
+        self._close_store()  # when the server was stopped before (a second stop)
+
+    def _close_store(self) -> None:
         with self.store.lock:
             self.store.close()
 

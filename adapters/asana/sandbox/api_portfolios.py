@@ -2,27 +2,39 @@
 
 Deleting a portfolio takes its status updates and custom field settings with it; its projects stay (a portfolio only
 lists them), so a portfolio may be deleted while it still holds projects.
+
+Colours: the spec's PortfolioBase takes Asana's palette only (no ``none``, not nullable), on
+create and update. A portfolio made without one gets ``DEFAULT_PORTFOLIO_COLOR`` (Asana
+documents no default; the spec's example), so every portfolio renders a colour the spec allows.
 """
 
 from __future__ import annotations
 
 from adapters.asana.sandbox import validate as v
-from adapters.asana.sandbox.api_projects import COLORS
+from adapters.asana.sandbox.api_projects import PALETTE
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
-from adapters.asana.sandbox.model import Portfolio, Project
+from adapters.asana.sandbox.model import DEFAULT_PORTFOLIO_COLOR, Portfolio, Project
 from adapters.asana.sandbox.plans import require_paid
 
-PORTFOLIO_SPEC: dict[str, v.Checker] = {
+# The spec's PortfolioUpdateRequest: PortfolioBase's fields (and custom_fields, which the sandbox
+# does not keep on portfolios).
+PORTFOLIO_UPDATE_SPEC: dict[str, v.Checker] = {
     "name": v.name,
-    "workspace": v.ref("workspace"),
-    "color": v.one_of(*COLORS),
-    "public": v.boolean,
+    "color": v.one_of(*PALETTE),  # the spec's PortfolioBase: no "none", not nullable
     "archived": v.boolean,
     "start_on": v.nullable(v.day),
     "due_on": v.nullable(v.day),
-    "members": v.ref_list("user"),
     "default_access_level": v.one_of("admin", "editor", "viewer"),
+    "custom_fields": v.rejected("the sandbox keeps no custom field values on portfolios"),
+    "workspace": v.rejected("create-only"),
+    "public": v.rejected("create-only (deprecated; Asana's privacy_setting replaces it)"),
+}
+PORTFOLIO_SPEC: dict[str, v.Checker] = {
+    **{k: c for k, c in PORTFOLIO_UPDATE_SPEC.items() if k != "custom_fields"},
+    "workspace": v.ref("workspace"),
+    "public": v.boolean,
+    "members": v.ref_list("user"),
 }
 
 
@@ -35,14 +47,16 @@ def create_portfolio(call: Call) -> Answer:
     call.allow_query()
     require_paid(call)
     data = call.data(PORTFOLIO_SPEC, required=("name", "workspace"))
-    v.check_dates(data)
+    v.check_dates(data, distinct=True)
     members = [call.user_gid, *data.get("members", [])]
     portfolio = Portfolio(gid=call.store.new_gid(), name=data["name"],
                           workspace=data["workspace"], owner=call.user_gid,
                           created_by=call.user_gid, created_at=call.now,
-                          color=data.get("color", "none"), public=data.get("public", False),
+                          color=data.get("color", DEFAULT_PORTFOLIO_COLOR),
+                          public=data.get("public", False),
                           archived=data.get("archived", False), start_on=data.get("start_on"),
                           due_on=data.get("due_on"),
+                          default_access_level=data.get("default_access_level", "editor"),
                           members=list(dict.fromkeys(members)))  # fmt: skip
     call.store.put("portfolio", portfolio)
     return call.one("portfolio", portfolio, status=201)
@@ -61,6 +75,24 @@ def list_portfolios(call: Call) -> Answer:
 def get_portfolio(call: Call, portfolio_gid: str) -> Answer:
     call.allow_query()
     return call.one("portfolio", _portfolio(call, portfolio_gid))
+
+
+def update_portfolio(call: Call, portfolio_gid: str) -> Answer:
+    """Only the fields sent change; answers the whole portfolio (the spec's updatePortfolio)."""
+    call.allow_query()
+    portfolio = _portfolio(call, portfolio_gid)
+    data = call.data(PORTFOLIO_UPDATE_SPEC)
+    v.check_dates(data, distinct=True)
+    if data.get("due_on", portfolio.due_on) is None and data.get("start_on", portfolio.start_on):
+        raise bad_request("data.due_on: the portfolio has a start date; send start_on: null too")
+    start = data.get("start_on", portfolio.start_on)
+    if start is not None and start >= data.get("due_on", portfolio.due_on):
+        raise bad_request(f"data.due_on: must be after the portfolio's start date ({start})")
+    for key in ("name", "color", "archived", "start_on", "due_on", "default_access_level"):
+        if key in data:
+            setattr(portfolio, key, data[key])
+    call.store.put("portfolio", portfolio)
+    return call.one("portfolio", portfolio)
 
 
 def delete_portfolio(call: Call, portfolio_gid: str) -> Answer:

@@ -73,7 +73,7 @@ def _project_fields(data: dict[str, Any]) -> dict[str, Any]:
         if "due_on" in data and data["due_on"] != data["due_date"]:
             raise bad_request("data.due_date: conflicts with data.due_on (send one of them)")
         data["due_on"] = data.pop("due_date")
-    v.check_dates(data)
+    v.check_dates(data, distinct=True)
     return data
 
 
@@ -176,6 +176,11 @@ def update_project(call: Call, project_gid: str) -> Answer:
     call.allow_query()
     project = call.store.require("project", project_gid, Project)
     data = _project_fields(_project_data(call, PROJECT_UPDATE_SPEC))
+    start, due = data.get("start_on", project.start_on), data.get("due_on", project.due_on)
+    if start is not None and due is None:
+        raise bad_request("data.due_on: the project has a start date; send start_on: null too")
+    if start is not None and start >= due:
+        raise bad_request(f"data.due_on: must be after the project's start date ({start})")
     for key, value in data.items():
         setattr(project, key, value)
     project.modified_at = call.now

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
+from adapters.asana.sandbox.api_tasks import filter_tasks
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Project, Section, Task
@@ -100,13 +101,4 @@ def list_section_tasks(call: Call, section_gid: str) -> Answer:
     call.allow_query("completed_since", paged=True)
     section = call.store.require("section", section_gid, Section)
     tasks = [call.store.records["task"][g] for g in section.tasks]
-    return call.many("task", _completed_since(call, tasks))
-
-
-def _completed_since(call: Call, tasks: list[Any]) -> list[Any]:
-    since = call.query.get("completed_since")
-    if since is None:
-        return tasks
-    if since == "now":
-        return [t for t in tasks if not t.completed]
-    return [t for t in tasks if not t.completed or (t.completed_at or "") >= since]
+    return call.many("task", filter_tasks(call, tasks))

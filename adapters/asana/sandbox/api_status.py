@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
@@ -86,9 +87,11 @@ def list_status_updates(call: Call) -> Answer:
     if parent is None:
         raise bad_request("parent: required query parameter")
     project = _parent_record(call, _parent("parent", parent, call))
-    since = call.query.get("created_since", "")
+    since = call.query_time("created_since")
     updates = [call.store.records["status_update"][g] for g in project.status_updates]
-    return call.many("status_update", [u for u in updates if u.created_at >= since])
+    if since is not None:
+        updates = [u for u in updates if datetime.fromisoformat(u.created_at) >= since]
+    return call.many("status_update", updates)
 
 
 def get_status_update(call: Call, status_update_gid: str) -> Answer:

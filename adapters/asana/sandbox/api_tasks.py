@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from adapters.asana.sandbox import task_extras as extras
@@ -222,25 +222,29 @@ def list_tasks(call: Call) -> Answer:
         tasks = [t for t in store.all("task") if isinstance(t, Task) and t.assignee == assignee]
     else:
         raise bad_request("project: required (or section, or assignee with workspace)")
-    return call.many("task", _filter(call, tasks))
+    return call.many("task", filter_tasks(call, tasks))
 
 
 def list_project_tasks(call: Call, project_gid: str) -> Answer:
     call.allow_query("completed_since", paged=True)
     project = call.store.require("project", project_gid, Project)
-    return call.many("task", _filter(call, project_tasks(call.store, project)))
+    return call.many("task", filter_tasks(call, project_tasks(call.store, project)))
 
 
-def _filter(call: Call, tasks: list[Any]) -> list[Any]:
-    since = call.query.get("completed_since")
+def filter_tasks(call: Call, tasks: list[Any]) -> list[Any]:
+    """Tasks incomplete or completed since ``completed_since`` (``now``: incomplete only), and
+    modified since ``modified_since`` (the parameters a list takes: ``allow_query``)."""
+    since = call.query_time("completed_since", now_ok=True)
     if since is not None:
-        tasks = [
-            t for t in tasks if not t.completed or (since != "now" and t.completed_at >= since)
-        ]
-    modified = call.query.get("modified_since")
+        tasks = [t for t in tasks if not t.completed or _moment(t.completed_at) >= since]
+    modified = call.query_time("modified_since")
     if modified is not None:
-        tasks = [t for t in tasks if t.modified_at >= modified]
+        tasks = [t for t in tasks if _moment(t.modified_at) >= modified]
     return tasks
+
+
+def _moment(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
 
 
 def list_subtasks(call: Call, task_gid: str) -> Answer:

@@ -22,6 +22,7 @@ from adapters.asana.sandbox.store import Store
 
 API_PREFIX = "/api/1.0"
 NOT_AUTHORIZED = "Not Authorized"
+STOPPING = "Service Unavailable (the sandbox is stopping)"
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -128,6 +129,8 @@ class SandboxApp:
             body=request.body,
         )
         with self.store.lock:
+            if self.store.closed:  # stopped while this request waited: nothing is applied
+                raise ApiError(503, STOPPING)
             try:
                 if request.method == "POST" and path == "/batch":
                     status, body = run_batch(
@@ -136,8 +139,17 @@ class SandboxApp:
                 else:
                     status, body = self._execute(call)
             finally:
-                self.store.commit()
+                self._commit()
         return Response(status, _ENCODER.encode(body), headers=call.headers)
+
+    def _commit(self) -> None:
+        """Save the request's changes (with ``--data``); a failure to save is a 500 saying so."""
+        try:
+            self.store.commit()
+        except Exception as exc:
+            self.internal_errors.append(traceback.format_exc())
+            message = f"Server Error (the sandbox could not save the change: {exc})"
+            raise ApiError(500, message) from None
 
     def _execute(self, call: Call) -> Answer:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ import msgspec
 from adapters.asana.sandbox import validate
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.model import Record
-from adapters.asana.sandbox.render import COMPACT, Tree, parse_opt_fields, render
+from adapters.asana.sandbox.render import COMPACT, Tree, check_tree, parse_opt_fields, render
 from adapters.asana.sandbox.store import Store
 
 Answer = tuple[int, dict[str, Any]]
@@ -24,6 +25,7 @@ Answer = tuple[int, dict[str, Any]]
 COMMON_QUERY = frozenset({"opt_fields", "opt_pretty", "pretty", "body"})
 PAGE_QUERY = frozenset({"limit", "offset"})
 _JSON = msgspec.json.Decoder()
+_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes "²", which int() refuses
 
 
 def now_iso() -> str:
@@ -70,6 +72,8 @@ class Call:
                 self.envelope = _JSON.decode(self.body)
             except msgspec.DecodeError as exc:
                 raise bad_request(f"body: not valid JSON ({exc})") from None
+            except RecursionError:
+                raise bad_request("body: JSON nested too deeply") from None
         envelope = self.envelope
         if not isinstance(envelope, dict):
             raise bad_request('body: expected a JSON object {"data": {...}}')
@@ -96,20 +100,43 @@ class Call:
             raise bad_request(f"{name}: expected true or false, got {value!r}")
         return value == "true"
 
+    def query_time(self, name: str, now_ok: bool = False) -> datetime | None:
+        """A date-time query parameter (ISO 8601; a date means its midnight UTC; ``now_ok``:
+        also ``now``); a 400 naming it otherwise."""
+        raw = self.query.get(name)
+        if raw is None:
+            return None
+        if now_ok and raw == "now":
+            return datetime.now(UTC)
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            also = " or now" if now_ok else ""
+            raise bad_request(f"{name}: {raw!r} is not a date-time (expected ISO 8601, e.g. "
+                              f"2012-02-22T02:06:58.158Z{also})") from None  # fmt: skip
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
     def fields(self) -> Tree | None:
         return parse_opt_fields(self.query.get("opt_fields"))
+
+    def _fields_of(self, kind: str) -> Tree | None:
+        """opt_fields, checked against `kind` (below references too) before anything renders."""
+        tree = self.fields()
+        if tree:
+            check_tree(kind, tree)
+        return tree
 
     # -- output ------------------------------------------------------------------------------
 
     def one(self, kind: str, record: Record, status: int = 200) -> Answer:
-        return status, {"data": render(kind, record, self, self.fields())}
+        return status, {"data": render(kind, record, self, self._fields_of(kind))}
 
     def empty(self) -> Answer:
         return 200, {"data": {}}
 
     def many(self, kind: str, records: Sequence[Record]) -> Answer:
         """A list: compact items by default; paginated with next_page when ``limit`` is given."""
-        tree = self.fields()
+        tree = self._fields_of(kind)
         limit, start = self._page()
         page = records[start : start + limit] if limit else records[start:]
         body: dict[str, Any] = {
@@ -124,7 +151,7 @@ class Call:
         raw_limit, raw_offset = self.query.get("limit"), self.query.get("offset")
         limit = None
         if raw_limit is not None:
-            if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
+            if not _DIGITS.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= 100:
                 raise bad_request(f"limit: must be an integer from 1 to 100, got {raw_limit!r}")
             limit = int(raw_limit)
         start = 0
@@ -149,7 +176,7 @@ def _decode_offset(token: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         prefix, _, index = raw.partition(":")
-        if prefix != "sandbox" or not index.isdigit():
+        if prefix != "sandbox" or not _DIGITS.fullmatch(index):
             raise ValueError
         return int(index)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -5,15 +5,24 @@ separate sends; with one ``requests.Session`` in a sequential loop that overhead
 large share of each round trip. This server parses only what it needs and answers with one
 ``sendall``. TCP_NODELAY matters most: without it Nagle's algorithm and delayed ACKs cap a
 keep-alive client at about 22 requests/s.
+
+Stopping is orderly (``ServerThread.stop``): no new connections; idle keep-alive connections
+are closed at once; a request already being served finishes and is answered (with
+``Connection: close``) within a grace period, after which what is left is cut off. Nothing is
+printed: an error escaping a connection's handler is a bug of this module, kept in
+``HttpServer.errors`` (the sandbox reports it with its internal errors).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import socketserver
 import struct
 import threading
+import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -21,6 +30,9 @@ from http import HTTPStatus
 MAX_LINE = 65536
 MAX_HEADERS = 100
 MAX_BODY = 16 * 1024 * 1024
+STOP_GRACE_SECONDS = 5.0  # how long `stop` waits for requests being served to be answered
+LAST_ANSWERS_SECONDS = 1.0  # then, for the answers of requests the stop turned away (503)
+_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes "²", which int() refuses
 
 
 @dataclass
@@ -70,14 +82,15 @@ class _Connection(socketserver.StreamRequestHandler):
     server: HttpServer
 
     def setup(self) -> None:
+        self.busy = False  # between a request's first line and its answer (see HttpServer)
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().setup()
-        self.server.track(self.request, True)
+        self.server.track(self, True)
 
     def finish(self) -> None:
         with contextlib.suppress(OSError):  # the peer went away; nothing left to flush
             super().finish()
-        self.server.track(self.request, False)
+        self.server.track(self, False)
 
     def handle(self) -> None:
         try:
@@ -86,11 +99,21 @@ class _Connection(socketserver.StreamRequestHandler):
                     return
         except (ConnectionError, TimeoutError, OSError):
             return
+        except Exception:  # a bug here: keep the evidence, answer 500 if still possible
+            self.server.errors.append(traceback.format_exc())
+            body = b'{"errors":[{"message":"Server Error (sandbox bug; see Sandbox.internal_errors)"}]}'
+            with contextlib.suppress(OSError):
+                self.request.sendall(encode_response(Response(500, body), keep_alive=False))
+        finally:
+            self.server.done(self)
 
     def _one(self) -> bool:
         """Serve one request; False when the connection should close."""
+        line = self.rfile.readline(MAX_LINE + 1)
+        if not line or not self.server.begin(self):  # closed, or the server is stopping
+            return False
         try:
-            request, keep_alive = self._read()
+            request, keep_alive = self._read(line)
         except _BadRequest as bad:
             body = b'{"errors":[{"message":"' + bad.message.encode() + b'"}]}'
             self.request.sendall(encode_response(Response(bad.status, body), keep_alive=False))
@@ -102,13 +125,12 @@ class _Connection(socketserver.StreamRequestHandler):
             # SO_LINGER 0 makes close() send RST: the client sees a reset, as with a real drop.
             self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return False
+        keep_alive = keep_alive and not self.server.stopping.is_set()
         self.request.sendall(encode_response(response, keep_alive))
+        self.server.done(self)
         return keep_alive
 
-    def _read(self) -> tuple[Request | None, bool]:
-        line = self.rfile.readline(MAX_LINE + 1)
-        if not line:
-            return None, False
+    def _read(self, line: bytes) -> tuple[Request | None, bool]:
         if len(line) > MAX_LINE:
             raise _BadRequest(414, "request line too long")
         parts = line.decode("latin-1").split()
@@ -130,6 +152,9 @@ class _Connection(socketserver.StreamRequestHandler):
             headers[name.strip().lower()] = value.strip()
         connection = headers.get("connection", "").lower()
         keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
+        if headers.get("expect", "").lower() == "100-continue" and version == "HTTP/1.1":
+            # curl sends larger bodies only after this (or after waiting a second for it).
+            self.request.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
         body = self._body(headers)
         path, _, query = target.partition("?")
         return Request(method, path, query, headers, body), keep_alive
@@ -140,10 +165,9 @@ class _Connection(socketserver.StreamRequestHandler):
             total = 0
             while True:
                 size_line = self.rfile.readline(MAX_LINE).split(b";")[0].strip()
-                try:
-                    size = int(size_line, 16)
-                except ValueError:
-                    raise _BadRequest(400, "malformed chunked body") from None
+                if not re.fullmatch(rb"[0-9A-Fa-f]+", size_line):
+                    raise _BadRequest(400, "malformed chunked body")
+                size = int(size_line, 16)
                 total += size
                 if total > MAX_BODY:
                     raise _BadRequest(413, "request body too large")
@@ -156,7 +180,7 @@ class _Connection(socketserver.StreamRequestHandler):
         length = headers.get("content-length")
         if length is None:
             return b""
-        if not length.isdigit():
+        if not _DIGITS.fullmatch(length):
             raise _BadRequest(400, "invalid Content-Length")
         if int(length) > MAX_BODY:
             raise _BadRequest(413, "request body too large")
@@ -171,24 +195,77 @@ class HttpServer(socketserver.ThreadingTCPServer):
     def __init__(self, address: tuple[str, int], app: App):
         self.app = app
         self.stopping = threading.Event()
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
+        self.errors: list[str] = []  # tracebacks of this module's bugs (never printed)
+        self._open: dict[_Connection, threading.Thread] = {}
+        self._changed = threading.Condition()  # guards _open and each connection's `busy`
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Connection)
 
-    def track(self, sock: socket.socket, is_open: bool) -> None:
-        with self._open_lock:
-            (self._open.add if is_open else self._open.discard)(sock)
+    def track(self, conn: _Connection, is_open: bool) -> None:
+        with self._changed:
+            if is_open:
+                self._open[conn] = threading.current_thread()
+            else:
+                self._open.pop(conn, None)
+            self._changed.notify_all()
 
-    def close_connections(self) -> None:
-        """Wake threads blocked on idle keep-alive connections so shutdown is prompt."""
-        with self._open_lock:
-            for sock in self._open:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+    def begin(self, conn: _Connection) -> bool:
+        """A request's first line arrived on `conn`: serve it, unless the server is stopping
+        (then its connection is being closed: the request is not read, let alone applied)."""
+        with self._changed:
+            if self.stopping.is_set():
+                return False
+            conn.busy = True
+            return True
+
+    def done(self, conn: _Connection) -> None:
+        with self._changed:
+            conn.busy = False
+            self._changed.notify_all()
+
+    def handle_error(self, request, client_address) -> None:
+        """Not printed: a connection that failed while it was set up (the peer went away)."""
+
+    def stop_accepting(self) -> None:
+        """From now on no request is begun; idle keep-alive connections are closed now."""
+        with self._changed:
+            self.stopping.set()
+            idle = [conn for conn in self._open if not conn.busy]
+        for conn in idle:
+            _shut(conn.request)
+
+    def drain(self, grace: float) -> bool:
+        """Wait up to `grace` seconds for the requests being served to be answered; whether
+        they all were."""
+        deadline = time.monotonic() + grace
+        with self._changed:
+            while any(conn.busy for conn in self._open):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(left)
+        return True
+
+    def cut_off(self) -> None:
+        """Close every connection left, and give their threads a moment to end."""
+        with self._changed:
+            left_open = list(self._open.items())
+        for conn, _ in left_open:
+            _shut(conn.request)
+        end = time.monotonic() + 1.0
+        for _, thread in left_open:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, end - time.monotonic()))
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class ServerThread:
-    """Run an ``HttpServer`` in a background thread; ``stop`` is prompt and idempotent."""
+    """Run an ``HttpServer`` in a background thread; ``stop`` is orderly and idempotent."""
 
     def __init__(self, host: str, port: int, app: App):
         self.server = HttpServer((host, port), app)
@@ -197,15 +274,29 @@ class ServerThread:
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
             name=f"http-{self.port}", daemon=True,
         )  # fmt: skip
+        self._stop_lock = threading.Lock()
 
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
-        if self.server.stopping.is_set():
-            return
-        self.server.stopping.set()
-        if self._thread.is_alive():
-            self.server.shutdown()
-        self.server.server_close()
-        self.server.close_connections()
+    def stop(
+        self, grace: float = STOP_GRACE_SECONDS, then: Callable[[], None] | None = None
+    ) -> None:
+        """Stop listening and close idle connections at once; let requests being served be
+        answered (up to `grace` seconds); call `then` (the sandbox closes its store: requests
+        still waiting get a 503) and let those be answered; then close the rest."""
+        with self._stop_lock:
+            if self.server.stopping.is_set():
+                return
+            if self._thread.is_alive():
+                self.server.shutdown()  # accepts no more connections
+            self.server.stop_accepting()
+            self.server.server_close()
+            drained = self.server.drain(grace)
+            try:
+                if then is not None:
+                    then()
+                if not drained:
+                    self.server.drain(min(grace, LAST_ANSWERS_SECONDS))
+            finally:
+                self.server.cut_off()

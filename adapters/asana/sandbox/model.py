@@ -162,17 +162,23 @@ class Tag(Record, kw_only=True):
     followers: list[str] = msgspec.field(default_factory=list)
 
 
+# The colour of a portfolio made without one: the spec allows only palette colours (no "none")
+# and Asana documents no default; this is the spec's example.
+DEFAULT_PORTFOLIO_COLOR = "light-green"
+
+
 class Portfolio(Record, kw_only=True):
     name: str
     workspace: str
     owner: str
     created_by: str
     created_at: str
-    color: str = "none"
+    color: str = DEFAULT_PORTFOLIO_COLOR
     public: bool = False
     archived: bool = False
     start_on: str | None = None
     due_on: str | None = None
+    default_access_level: str = "editor"
     items: list[str] = msgspec.field(default_factory=list)  # project gids
     members: list[str] = msgspec.field(default_factory=list)
     status_updates: list[str] = msgspec.field(default_factory=list)

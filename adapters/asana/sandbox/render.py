@@ -14,6 +14,8 @@ from adapters.asana.sandbox.render_fields import (
     MISSING,
     Ref,
     Viewer,
+    ref_kind,
+    shape_of,
 )
 
 Tree = dict[str, "Tree"]
@@ -36,6 +38,31 @@ def parse_opt_fields(raw: str | None) -> Tree | None:
                 raise bad_request(f"opt_fields: {item!r} is not a field path")
             node = node.setdefault(part, {})
     return tree
+
+
+def check_tree(kind: str, tree: Tree, path: str = "") -> None:
+    """Every field opt_fields names exists, below references too, whatever the data: a task
+    without an assignee refuses ``assignee.nmae`` as one with an assignee does."""
+    getters = FIELDS[kind]
+    for name, sub in tree.items():
+        if name not in getters and not (name in NEXT_PAGE_FIELDS and not path):
+            if not path:
+                raise bad_request(f"opt_fields: unknown field '{name}' for a {kind}")
+            raise bad_request(
+                f"opt_fields: unknown field '{path}{name}' (a {kind} has no '{name}')"
+            )
+        if not sub:
+            continue
+        target, shape = ref_kind(kind, name), shape_of(kind, name)
+        if target is not None:
+            check_tree(target, sub, f"{path}{name}.")
+        elif shape is not None:
+            for key, below in sub.items():
+                if key not in shape:
+                    raise bad_request(f"opt_fields: unknown field '{path}{name}.{key}' (expected "
+                                      f"one of {', '.join(shape)})")  # fmt: skip
+                if below and shape[key] is not None:
+                    check_tree(shape[key], below, f"{path}{name}.{key}.")
 
 
 def render(kind: str, record: Record, viewer: Viewer, tree: Tree | None = None) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
 from adapters.asana.sandbox.model import (
+    DEFAULT_PORTFOLIO_COLOR,
     CustomField,
     CustomFieldSetting,
+    Portfolio,
     Project,
     StatusUpdate,
     Story,
@@ -39,6 +41,33 @@ MISSING: Any = object()
 Getter = Callable[[Any, Viewer], Any]
 
 
+def _to(kind: str, getter: Getter) -> Getter:
+    """Mark `getter` as giving references to `kind` records (null, one, or a list): opt_fields
+    below it are checked against that kind's fields, whatever the data (``ref_kind``)."""
+    getter.ref_kind = kind  # type: ignore[attr-defined]
+    return getter
+
+
+def _shaped(shape: dict[str, str | None], getter: Getter) -> Getter:
+    """Mark `getter` as giving objects (or lists of them) with these keys, each a reference to
+    a kind of record or a plain value (None): opt_fields below it are checked against them."""
+    getter.shape = shape  # type: ignore[attr-defined]
+    return getter
+
+
+def ref_kind(kind: str, name: str) -> str | None:
+    """The kind a field of `kind` refers to, when it is a reference of one fixed kind."""
+    return getattr(FIELDS[kind].get(name), "ref_kind", None)
+
+
+def shape_of(kind: str, name: str) -> dict[str, str | None] | None:
+    """The keys of the objects a field of `kind` holds, when they are fixed."""
+    return getattr(FIELDS[kind].get(name), "shape", None)
+
+
+_RESOURCE: dict[str, str | None] = {"gid": None, "resource_type": None}
+
+
 def _attr(name: str) -> Getter:
     return lambda rec, _: getattr(rec, name)
 
@@ -48,11 +77,11 @@ def _ref(kind: str, name: str) -> Getter:
         gid = getattr(rec, name)
         return None if gid is None else Ref(kind, gid)
 
-    return get
+    return _to(kind, get)
 
 
 def _refs(kind: str, name: str) -> Getter:
-    return lambda rec, _: [Ref(kind, g) for g in getattr(rec, name)]
+    return _to(kind, lambda rec, _: [Ref(kind, g) for g in getattr(rec, name)])
 
 
 def _const(value: Any) -> Getter:
@@ -87,7 +116,7 @@ def _story_ref(name: str, kind: str) -> Getter:
         gid = story.refs.get(name)
         return MISSING if gid is None else Ref(kind, gid)
 
-    return get
+    return _to(kind, get)
 
 
 def _story_extra(name: str) -> Getter:
@@ -115,6 +144,19 @@ def _on_portfolio(setting: CustomFieldSetting, viewer: Viewer) -> bool:
     return viewer.store.get("portfolio", setting.parent) is not None
 
 
+def _project_team(project: Project, _: Viewer) -> Ref:
+    """The team the project is shared with. The spec's ProjectResponse.team is a TeamCompact,
+    never null; a project without a team (in a workspace that is not an organization, which
+    has no teams) has no ``team`` field, as Asana's docs long said ("only exists for projects
+    in organizations")."""
+    return MISSING if project.team is None else Ref("team", project.team)
+
+
+def _portfolio_color(portfolio: Portfolio, _: Viewer) -> str:
+    """A palette colour: one kept by an older sandbox as "none" shows as the default."""
+    return portfolio.color if portfolio.color != "none" else DEFAULT_PORTFOLIO_COLOR
+
+
 def _enum_options(field: CustomField, _: Viewer) -> Any:
     return enum_options(field) if field.resource_subtype == "enum" else MISSING
 
@@ -124,8 +166,8 @@ _BASE: dict[str, Getter] = {"gid": _attr("gid")}
 FIELDS: dict[str, dict[str, Getter]] = {
     "user": {**_BASE, "resource_type": _const("user"), "name": _attr("name"),
              "email": _attr("email"), "photo": _const(None),
-             "workspaces": lambda rec, v: [] if rec.outside else [
-                 Ref("workspace", v.store.workspace.gid)]},
+             "workspaces": _to("workspace", lambda rec, v: [] if rec.outside else [
+                 Ref("workspace", v.store.workspace.gid)])},
     "workspace": {**_BASE, "resource_type": _const("workspace"), "name": _attr("name"),
                   "email_domains": _const([]), "is_organization": _is_organization},
     "team": {**_BASE, "resource_type": _const("team"), "name": _attr("name"),
@@ -135,12 +177,12 @@ FIELDS: dict[str, dict[str, Getter]] = {
     "project": {**_BASE, "resource_type": _const("project"), "name": _attr("name"),
                 "archived": _attr("archived"), "color": _attr("color"),
                 "created_at": _attr("created_at"), "modified_at": _attr("modified_at"),
-                "current_status_update": _project_status, "default_view": _attr("default_view"),
+                "current_status_update": _to("status_update", _project_status), "default_view": _attr("default_view"),
                 "due_on": _attr("due_on"), "due_date": _attr("due_on"),
                 "start_on": _attr("start_on"), "notes": _attr("notes"),
                 "html_notes": _html("notes"), "members": _refs("user", "members"),
                 "followers": _refs("user", "followers"), "owner": _ref("user", "owner"),
-                "team": _ref("team", "team"), "workspace": _ref("workspace", "workspace"),
+                "team": _to("team", _project_team), "workspace": _ref("workspace", "workspace"),
                 "public": lambda rec, _: rec.privacy_setting == "public_to_workspace",
                 "privacy_setting": _attr("privacy_setting"), "completed": _attr("completed"),
                 "completed_at": _attr("completed_at"),
@@ -148,25 +190,31 @@ FIELDS: dict[str, dict[str, Getter]] = {
                 "permalink_url": _permalink("project")},
     "section": {**_BASE, "resource_type": _const("section"), "name": _attr("name"),
                 "created_at": _attr("created_at"), "project": _ref("project", "project"),
-                "projects": lambda rec, _: [Ref("project", rec.project)]},
+                "projects": _to("project", lambda rec, _: [Ref("project", rec.project)])},
     "task": {**_BASE, "resource_type": _const("task"), "name": _attr("name"),
              "resource_subtype": _attr("resource_subtype"),
              "approval_status": lambda rec, _: (
                  rec.approval_status if rec.resource_subtype == "approval" else MISSING),
-             "created_by": lambda rec, _: {"gid": rec.created_by, "resource_type": "user"},
+             "created_by": _shaped(_RESOURCE, lambda rec, _: {"gid": rec.created_by,
+                                                              "resource_type": "user"}),
              "assignee": _ref("user", "assignee"), "completed": _attr("completed"),
              "completed_at": _attr("completed_at"),
              "completed_by": _ref("user", "completed_by"), "created_at": _attr("created_at"),
              "modified_at": _attr("modified_at"), "due_on": _attr("due_on"),
              "due_at": _const(None), "start_on": _attr("start_on"), "start_at": _const(None),
              "notes": _attr("notes"), "html_notes": _html("notes"),
-             "followers": _refs("user", "followers"), "liked": _liked, "likes": _likes,
-             "num_likes": lambda rec, _: len(rec.likes), "memberships": _memberships,
+             "followers": _refs("user", "followers"), "liked": _liked,
+             "likes": _shaped({"gid": None, "user": "user"}, _likes),
+             "num_likes": lambda rec, _: len(rec.likes),
+             "memberships": _shaped({"project": "project", "section": "section"}, _memberships),
              "parent": _ref("task", "parent"),
-             "projects": lambda rec, _: [Ref("project", m.project) for m in rec.memberships],
+             "projects": _to("project", lambda rec, _: [
+                 Ref("project", m.project) for m in rec.memberships]),
              "tags": _refs("tag", "tags"), "workspace": _ref("workspace", "workspace"),
-             "dependencies": lambda rec, _: [_resource("task", g) for g in rec.dependencies],
-             "dependents": lambda rec, _: [_resource("task", g) for g in rec.dependents],
+             "dependencies": _shaped(_RESOURCE, lambda rec, _: [
+                 _resource("task", g) for g in rec.dependencies]),
+             "dependents": _shaped(_RESOURCE, lambda rec, _: [
+                 _resource("task", g) for g in rec.dependents]),
              "custom_fields": lambda rec, v: task_custom_fields(rec, v.store),
              "num_subtasks": lambda rec, _: len(rec.subtasks),
              "permalink_url": _permalink("task")},
@@ -213,8 +261,8 @@ FIELDS: dict[str, dict[str, Getter]] = {
     "enum_option": {**_BASE, "resource_type": _const("enum_option"), "name": _attr("name"),
                     "enabled": _attr("enabled"), "color": _attr("color")},
     "custom_field_setting": {**_BASE, "resource_type": _const("custom_field_setting"),
-                             "project": lambda rec, v: (
-                                 MISSING if _on_portfolio(rec, v) else Ref("project", rec.parent)),
+                             "project": _to("project", lambda rec, v: (
+                                 MISSING if _on_portfolio(rec, v) else Ref("project", rec.parent))),
                              "parent": lambda rec, v: Ref(
                                  "portfolio" if _on_portfolio(rec, v) else "project", rec.parent),
                              "is_important": _attr("is_important"),
@@ -224,9 +272,10 @@ FIELDS: dict[str, dict[str, Getter]] = {
             "followers": _refs("user", "followers"), "workspace": _ref("workspace", "workspace"),
             "permalink_url": _permalink("tag")},
     "portfolio": {**_BASE, "resource_type": _const("portfolio"), "name": _attr("name"),
-                  "archived": _attr("archived"), "color": _attr("color"),
+                  "archived": _attr("archived"), "color": _portfolio_color,
                   "start_on": _attr("start_on"), "due_on": _attr("due_on"),
-                  "default_access_level": _const("editor"), "created_at": _attr("created_at"),
+                  "default_access_level": _attr("default_access_level"),
+                  "created_at": _attr("created_at"),
                   "created_by": _ref("user", "created_by"), "custom_field_settings": _refs("custom_field_setting", "custom_field_settings"),
                   "current_status_update": _ref("status_update", "current_status_update"),
                   "custom_fields": _const([]), "members": _refs("user", "members"),

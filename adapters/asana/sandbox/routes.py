@@ -94,6 +94,7 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/portfolios", portfolios.list_portfolios),
     ("POST", "/portfolios", portfolios.create_portfolio),
     ("GET", "/portfolios/{portfolio_gid}", portfolios.get_portfolio),
+    ("PUT", "/portfolios/{portfolio_gid}", portfolios.update_portfolio),
     ("DELETE", "/portfolios/{portfolio_gid}", portfolios.delete_portfolio),
     ("POST", "/portfolios/{portfolio_gid}/addItem", portfolios.add_item),
     ("GET", "/portfolios/{portfolio_gid}/items", portfolios.list_items),

@@ -17,6 +17,7 @@ from adapters.asana.tokens import Tokens, load_tokens, write_tokens
 from engine.errors import InvalidInput
 
 MAX_RATE_LIMIT = 1_000_000  # requests per minute per token: far above any Asana plan
+SERVING = "Serving; press Ctrl-C to stop."
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,14 @@ def listen_error(host: str, port: int, exc: OSError) -> InvalidInput:
 
 def describe(sandbox: Sandbox) -> list[str]:
     """What a user needs to point a client at the sandbox (never the tokens)."""
+    if sandbox.store.is_organization(sandbox.workspace_gid):
+        team = f"team: {sandbox.team_gid}"
+    else:  # a workspace kept in --data that was made without teams
+        team = "(not an organization: no teams)"
     lines = [
         f"Asana API:  {sandbox.base_url}",
         f"Browse:     {sandbox.root_url}/",
-        f"Workspace:  {sandbox.workspace_gid}   team: {sandbox.team_gid}",
+        f"Workspace:  {sandbox.workspace_gid}   {team}",
         f"Users ({len(sandbox.users)}):",
     ]
     for email, gid in sandbox.users.items():
@@ -134,7 +139,9 @@ def run_sandbox(
     echo: Callable[[str], None],
     until: threading.Event | None = None,
 ) -> None:
-    """Start the sandbox, print how to reach it, serve until ``until`` is set or Ctrl-C."""
+    """Start the sandbox, print how to reach it, serve until ``until`` is set, or else until
+    Ctrl-C or SIGTERM; then stop in order (requests being served are answered, ``--data`` is
+    closed) and say so. A second Ctrl-C quits at once."""
     config, pending = build_config(options)
     try:
         sandbox = Sandbox(config)
@@ -145,5 +152,11 @@ def run_sandbox(
             echo(pending.write())
         for line in describe(sandbox):
             echo(line)
-        echo("Serving; press Ctrl-C to stop.")
-        (until or threading.Event()).wait()
+        if until is not None:
+            echo(SERVING)
+            until.wait()
+        else:
+            from adapters.interrupts import serve_until_interrupted
+
+            serve_until_interrupted(lambda: echo(SERVING), code=0)
+    echo("Stopped.")

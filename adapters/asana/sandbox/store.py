@@ -30,7 +30,7 @@ class PersonSeed:
 
 
 class Backend(Protocol):
-    def load(self) -> tuple[int | None, Iterable[tuple[str, bytes]]]: ...
+    def load(self) -> tuple[int | None, Iterable[tuple[str, Record]]]: ...
 
     def save(
         self, next_gid: int, upserts: list[tuple[str, Record]], deletes: list[str]
@@ -48,6 +48,7 @@ class Store:
         self._backend = backend
         self._dirty: dict[str, tuple[str, Record]] = {}
         self._deleted: set[str] = set()
+        self.closed = False  # set by ``close``: the app answers 503 from then on
         # The workspace's Asana plan: "free" lacks paid features (portfolios answer 402).
         self.plan = "paid"
         if backend is not None:
@@ -110,8 +111,10 @@ class Store:
         self._deleted.clear()
 
     def close(self) -> None:
-        if self._backend is not None:
+        """Close the backend (once). Call under ``lock``: no request is half-way then."""
+        if not self.closed and self._backend is not None:
             self._backend.close()
+        self.closed = True
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -161,12 +164,8 @@ class Store:
             self.commit()
 
     def _load(self, backend: Backend) -> None:
-        import msgspec
-
-        next_gid, rows = backend.load()
-        decoders = {kind: msgspec.json.Decoder(cls) for kind, cls in KINDS.items()}
-        for kind, body in rows:
-            record = decoders[kind].decode(body)
+        next_gid, records = backend.load()
+        for kind, record in records:
             self.records[kind][record.gid] = record
             if isinstance(record, User):
                 self.users_by_email[record.email.lower()] = record

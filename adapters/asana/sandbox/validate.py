@@ -166,8 +166,9 @@ def check_fields(
     return {key: spec[key](f"{path}.{key}", v, lookup) for key, v in value.items()}
 
 
-def check_dates(data: dict[str, Any]) -> None:
-    """Asana's rule: ``start_on`` travels with ``due_on`` and is not after it."""
+def check_dates(data: dict[str, Any], distinct: bool = False) -> None:
+    """Asana's rule: ``start_on`` travels with ``due_on`` and is not after it (``distinct``:
+    nor on the same day, as the spec says of projects and portfolios)."""
     if data.get("start_on") is None:
         return
     if "due_on" not in data:
@@ -176,6 +177,10 @@ def check_dates(data: dict[str, Any]) -> None:
         raise bad_request("data.start_on: a start date needs a due date (data.due_on)")
     if data["start_on"] > data["due_on"]:
         raise bad_request("data.start_on: must not be after data.due_on")
+    if distinct and data["start_on"] == data["due_on"]:
+        raise bad_request(
+            f"data.start_on: must be before data.due_on, not the same day ({data['due_on']})"
+        )
 
 
 def rejected(reason: str) -> Checker:
