@@ -13,10 +13,13 @@ libraries, and that module, are imported inside the commands that use them, so
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from adapters.analytics.commands import export_command, query_command, report_command, stats_command
 from adapters.asana.commands import backfill, clean, live, replay, sandbox
@@ -26,9 +29,17 @@ from engine.errors import BusyworkError
 
 
 class BusyworkGroup(click.Group):
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:  # the group's own options (`busywork --bogus`)
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            usage_error(exc)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a command's options and arguments, a command's name
+            usage_error(exc)
         except BusyworkError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
@@ -51,6 +62,30 @@ class BusyworkGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+
+
+def usage_error(exc: click.UsageError) -> NoReturn:
+    """A usage error click found (`--days 0`, `--tail -1`, an unknown option, a file given as
+    RUN) as every error ends: one line on stderr naming the option and the value, exit 2
+    (click's own prints the usage, a hint to --help and a blank line first)."""
+    if isinstance(exc, NoArgsIsHelpError):  # `busywork` alone: the help, as click shows it
+        exc.show()
+        sys.exit(exc.exit_code)
+    message = exc.format_message()
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+        param = exc.param
+        if exc.param_hint is not None:
+            hint = exc.param_hint if isinstance(exc.param_hint, str) else exc.param_hint[-1]
+        elif isinstance(param, click.Option):
+            hint = max(param.opts, key=len)  # --tail rather than -n
+        elif param is not None:
+            hint = param.human_readable_name
+        else:
+            hint = None
+        if hint is not None:
+            message = f"{hint.strip(chr(39))}: {exc.message}"
+    click.echo(f"Error: {message.rstrip('.')}", err=True)
+    sys.exit(exc.exit_code)
 
 
 def _writing_stdout(exc: OSError) -> bool:
@@ -133,11 +168,15 @@ def init(path: str, force: bool) -> None:
             f"PATH: {path} is a folder; expected a file to write the scenario to, such as "
             f"{Path(path) / 'scenario.toml'}"
         )
+    from engine.files import replace_bytes
+
     path = Path(path)
     if path.exists() and not force:
         raise InvalidInput(f"{path}: already exists; use --force to overwrite it")
-    path.write_text(example_toml(), encoding="utf-8")
-    click.echo(f"Wrote {path}. Next: busywork simulate {path}")
+    # Written aside and renamed into place: a full disk leaves no empty or cut-off file behind
+    # (nor a user's file cut off by --force), and the error names the path.
+    replace_bytes(path, example_toml().encode("utf-8"))
+    click.echo(f"Wrote {path}. Next: {shlex.join(['busywork', 'simulate', str(path)])}")
 
 
 # -- show ------------------------------------------------------------------------------------
@@ -159,15 +198,17 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
     from adapters.console import print_feed
     from engine.errors import InvalidInput
     from engine.events import EVENT_TYPES
-    from engine.run import read_manifest
+    from engine.run import check_whole, read_manifest
 
-    read_manifest(run)
+    manifest = read_manifest(run)
     for t in types:
         if t not in EVENT_TYPES:
             raise InvalidInput(
                 f"--type: {t!r} is not an event type; expected one of {', '.join(EVENT_TYPES)}"
             )
-    print_feed(run, types=types, person=person, tail=tail)
+    check_whole(run, manifest)  # a complete run missing events is damaged, not a shorter feed
+    known = [(p.name, p.email) for p in manifest.scenario.people]
+    print_feed(run, types=types, person=person, tail=tail, known=known)
 
 
 # -- demo ------------------------------------------------------------------------------------

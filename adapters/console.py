@@ -9,6 +9,7 @@ more than before (``busywork show`` never loads rich).
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,9 +32,10 @@ def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool, wor
     from engine import run as runs
 
     if quiet or not sys.stderr.isatty():
-        return runs.simulate_run(run_dir, manifest, content, workers=workers)
+        return runs.simulate_run(run_dir, manifest, content, workers=workers, on_note=print_note)
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     days = manifest.scenario.days
     columns = (
@@ -58,8 +60,27 @@ def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool, wor
             )
 
         return runs.simulate_run(
-            run_dir, manifest, content, on_progress=on_progress, workers=workers
-        )
+            run_dir, manifest, content, on_progress=on_progress, workers=workers,
+            on_note=lambda text: progress.console.print(Text(f"Note: {text}"), soft_wrap=True),
+        )  # fmt: skip
+
+
+def print_note(text: str) -> None:
+    """A note about what a command did on the way (a torn last line it cut), on stderr."""
+    click.echo(f"Note: {text}", err=True)
+
+
+def command_line(*words: str | Path) -> str:
+    """A busywork command for the user to type, each word quoted as the shell needs it (a run
+    folder named "sp ace/it's run" is one word)."""
+    return shlex.join(["busywork", *map(str, words)])
+
+
+def interrupted_simulation(run_dir: Path) -> int:
+    """Say how to finish a simulation Ctrl-C stopped (what is on disk stays); its exit code."""
+    finish = command_line("simulate", "--resume", run_dir)
+    click.echo(f"Interrupted. Finish it with: {finish}", err=True)
+    return 130
 
 
 def busywork_command() -> str:
@@ -85,15 +106,17 @@ def print_summary(summary, *, next_hint: bool = True) -> None:
     from rich.text import Text
 
     console = Console()
-    span = ""
-    if summary.first_at and summary.last_at:
-        span = f"{summary.first_at:%a %d %b %Y %H:%M} → {summary.last_at:%a %d %b %Y %H:%M} UTC"
     # Text, not markup: a folder may be named "runs [old]".
     console.print(Text.assemble(("Run", "bold"), f" {summary.run_dir}"), soft_wrap=True)
+    from engine.run import events_and_span
+
     resumed = f" (resumed after event {summary.resumed_from:,})" if summary.resumed_from else ""
+    counted = events_and_span(summary.events, summary.first_at, summary.last_at, aside=resumed)
     console.print(  # one line however narrow: a pipe or a log file gets it whole
-        f"{summary.events:,} events{resumed}, {span}; "
-        f"{summary.wall_seconds:.2f} s wall, {summary.events_per_second:,.0f} events/s",
+        Text(
+            f"{counted}; {summary.wall_seconds:.2f} s wall, "
+            f"{summary.events_per_second:,.0f} events/s"
+        ),
         soft_wrap=True,
     )
     table = Table(show_header=True, header_style="bold")
@@ -103,9 +126,8 @@ def print_summary(summary, *, next_hint: bool = True) -> None:
         table.add_row(Text(name), f"{count:,}")
     console.print(table)
     if next_hint:
-        console.print(
-            Text(f"Next: {busywork_command()} show {summary.run_dir} --tail 20"), soft_wrap=True
-        )
+        show = shlex.join([busywork_command(), "show", summary.run_dir, "--tail", "20"])
+        console.print(Text(f"Next: {show}"), soft_wrap=True)
 
 
 def print_feed(
@@ -115,19 +137,27 @@ def print_feed(
     person: str | None = None,
     tail: int | None = None,
     indent: str = "",
+    known: Iterable[tuple[str, str]] = (),
 ) -> None:
-    """The run as a readable activity feed, one line per event (only the last `tail`)."""
+    """The run as a readable activity feed, one line per event (only the last `tail`).
+    `known`: the (name, email) of the scenario's people, for --person (engine.feed.feed)."""
     from collections import deque
 
     from engine.feed import feed
     from engine.log import FileLog
 
     log = FileLog.open_readonly(run_dir)
-    lines = feed(log.read(), types=set(types) or None, person=person)
+    lines = feed(log.read(), types=set(types) or None, person=person, known=known,
+                 locate=log.where)  # fmt: skip
     if tail is not None:
         lines = deque(lines, maxlen=tail)
+    shown = 0
     for text in lines:
         click.echo(f"{indent}{text}")
+        shown += 1
+    if person is not None and not shown and tail != 0:
+        of_types = " of those types" if types else ""
+        print_note(f"nothing by {person!r}{of_types} in this run yet")
 
 
 def print_query_table(result, out: Path | None) -> None:
@@ -144,9 +174,9 @@ def print_query_table(result, out: Path | None) -> None:
         with open(out, "w", encoding="utf-8") as fh:
             Console(file=fh, width=200, color_system=None).print(table)
     except OSError as exc:
-        from engine.errors import InvalidInput
+        from engine.files import write_error
 
-        raise InvalidInput(f"--out: cannot write {out}: {exc.strerror or exc}") from None
+        raise write_error("--out", out, exc.errno, exc.strerror or str(exc)) from None
 
 
 def run_demo(
@@ -163,7 +193,11 @@ def run_demo(
     """`busywork demo` after the run is created: simulate it with progress, print the summary
     and the latest activity, replay into an in-process sandbox, then (with someone at the
     terminal) serve the dashboard beside it. Returns the replay's exit code."""
-    print_summary(simulate_with_progress(run_dir, manifest, content, quiet=False), next_hint=False)
+    try:
+        summary = simulate_with_progress(run_dir, manifest, content, quiet=False)
+    except KeyboardInterrupt:  # what is on disk stays: say how to finish it
+        return interrupted_simulation(run_dir)
+    print_summary(summary, next_hint=False)
     click.echo("\nLatest activity:")
     print_feed(run_dir, tail=12, indent="  ")
     from adapters.asana.replay_cli import ReplayArgs, replay_command
@@ -192,11 +226,13 @@ def _print_next_steps(run_dir: Path) -> None:
     busywork = busywork_command()
     click.echo("\nNext:")
     if busywork != "busywork":
-        click.echo(f"  source {Path(busywork).parent}/activate   # puts busywork on PATH")
+        activate = shlex.quote(str(Path(busywork).parent / "activate"))
+        click.echo(f"  source {activate}   # puts busywork on PATH")
         busywork = "busywork"
-    steps = [(f"show {run_dir} --tail 20", "the latest activity"),
-             (f"stats {run_dir}", "totals, heatmap, cycle times"),
-             (f"report {run_dir}", "realism checks"),
+    run = shlex.quote(str(run_dir))
+    steps = [(f"show {run} --tail 20", "the latest activity"),
+             (f"stats {run}", "totals, heatmap, cycle times"),
+             (f"report {run}", "realism checks"),
              ("serve", "the dashboard: start, pause and stop jobs")]  # fmt: skip
     width = max(len(command) for command, _ in steps)
     for command, what in steps:

@@ -7,14 +7,41 @@ the console inside the functions), so ``busywork --help`` stays fast.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 DEFAULT_REPLAYS = Path("replays")
 
+CLAUDE_MODEL_ID = re.compile(r"claude-[a-z0-9][a-z0-9.-]{0,80}")  # every Claude model id's shape
+NOT_A_CLAUDE_MODEL = (
+    "not a Claude model id; expected one such as 'claude-haiku-5-5' (or leave it empty for the "
+    "default)"
+)
+
+
+def claude_model_problem(model: str) -> str | None:
+    """What is wrong with a scenario's content_model (or --model), without the value; None
+    when it is empty (the default) or shaped like a Claude model id. The one check of the
+    command line, scenario files and the web API (which does not echo the value)."""
+    if not model or CLAUDE_MODEL_ID.fullmatch(model):
+        return None
+    return NOT_A_CLAUDE_MODEL
+
+
+def check_model(where: str, model: str) -> None:
+    """InvalidInput naming `where` (--model, or a scenario file's content_model) and the value
+    when `model` is not a Claude model id (`claude_model_problem`)."""
+    problem = claude_model_problem(model)
+    if problem is not None:
+        from engine.errors import InvalidInput
+
+        raise InvalidInput(f"{where}: {model!r} is {problem}")
+
 
 def load_scenario(path: Path | None, days: int | None, seed: int | None, start: str | None):
     """The scenario at PATH (default: the built-in team) with --days, --seed and --start
-    applied before it is checked (errors about them name the flag)."""
+    applied before it is checked (errors about them name the flag); its content_model must
+    be a Claude model id, whatever its content (the web API checks the same)."""
     from engine import scenario as sc
     from engine.errors import InvalidInput
 
@@ -30,7 +57,10 @@ def load_scenario(path: Path | None, days: int | None, seed: int | None, start: 
             overrides["start"] = ("--start", date.fromisoformat(start))
         except ValueError:
             raise InvalidInput(f"--start: {start!r} is not a date; expected YYYY-MM-DD") from None
-    return sc.load(path, overrides)
+    scenario = sc.load(path, overrides)
+    check_model(f"{path}: content_model" if path is not None else "content_model",
+                scenario.content_model)  # fmt: skip
+    return scenario
 
 
 # The options kept with a Claude-written run (engine.run.ClaudeOptions), by their flags.

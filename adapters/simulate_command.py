@@ -41,13 +41,13 @@ class FiniteFloatRange(click.FloatRange):
 )
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),  # a str: click turns "" into Path("."), the current folder
     help="Run folder to create (default: replays/<run-id>).",
 )
 @click.option(
     "--resume",
     "resume",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),  # a str, as --out
     metavar="RUN",
     help="Finish an interrupted run folder instead of starting a new one.",
 )
@@ -116,6 +116,7 @@ def simulate(
     from engine import run as runs
     from engine.errors import InvalidInput
 
+    out, resume = _folder("--out", out), _folder("--resume", resume)
     if resume is not None:
         if scenario or days or seed is not None or start or out:
             raise InvalidInput(RESUME_TAKES_ALL)
@@ -148,8 +149,9 @@ def simulate(
             if session.started:  # its run's ledger was read: the totals mean something
                 click.echo(describe(usage, session.session_usage()), err=True)
     if interrupted:  # what is on disk stays: the last line says how to finish it
-        click.echo(f"Interrupted. Finish it with: busywork simulate --resume {run_dir}", err=True)
-        sys.exit(130)
+        from adapters.console import interrupted_simulation
+
+        sys.exit(interrupted_simulation(run_dir))
     from adapters.console import print_json, print_summary
 
     if as_json:
@@ -159,6 +161,18 @@ def simulate(
 
 
 RESUME_TAKES_ALL = "--resume takes its scenario from the run; drop the other options"
+
+
+def _folder(flag: str, value: str | None) -> Path | None:
+    """A run folder option as a Path; an empty one is refused (``Path("")`` would be the
+    current folder, and the run's id would be empty)."""
+    if value is None:
+        return None
+    if not value.strip():
+        from engine.errors import InvalidInput
+
+        raise InvalidInput(f"{flag}: empty; expected a run folder such as replays/my-run")
+    return Path(value)
 
 
 def _given(name: str) -> bool:
@@ -178,6 +192,10 @@ def _open_llm(scenario, llm: dict, resuming: Path | None = None):
     from engine import scenario as sc
     from engine.errors import BusyworkError, InvalidInput
 
+    if llm["model"]:
+        from adapters.run_setup import check_model
+
+        check_model("--model", llm["model"])  # a Claude model id, as the web API requires
     changes = {}
     if llm["content_kind"]:
         changes["content"] = llm["content_kind"]

@@ -5,11 +5,11 @@ Tue 09:04 (PST) Alice Chen commented on 'Update HIPAA checklist': "..."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Iterable, Iterator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine import events as ev
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, LogCorrupted
 
 _STATE_WORDS = {
     "new": "to do",
@@ -31,7 +31,9 @@ class Names:
     """What the feed needs to know to name things by id: people, projects, tasks and the
     workspace objects (custom fields, tags, portfolios)."""
 
-    def __init__(self) -> None:
+    def __init__(self, locate: Callable[[int], str] | None = None) -> None:
+        # Where an event is, for errors: "<segment>, line N (seq S)" (default "seq S").
+        self.locate = locate or (lambda seq: f"seq {seq}")
         self.people: dict[str, tuple[str, ZoneInfo]] = {}
         self.projects: dict[str, str] = {}
         self.tasks: dict[str, str] = {}
@@ -39,7 +41,7 @@ class Names:
 
     def learn(self, event: ev.Event) -> None:
         if isinstance(event, ev.PersonJoined):
-            self.people[event.person] = (event.name, ZoneInfo(event.timezone))
+            self.people[event.person] = (event.name, self.zone(event))
         elif isinstance(event, ev.ProjectCreated):
             self.projects[event.project] = event.name
         elif isinstance(event, ev.TaskCreated):
@@ -50,6 +52,15 @@ class Names:
             self.others[event.tag] = event.name
         elif isinstance(event, ev.PortfolioCreated):
             self.others[event.portfolio] = event.name
+
+    def zone(self, event: ev.PersonJoined) -> ZoneInfo:
+        try:
+            return ZoneInfo(event.timezone)
+        except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a zone's shape ("../x")
+            raise LogCorrupted(
+                f"{self.locate(event.seq)}: {event.person}'s time zone {event.timezone!r} is not "
+                "a time zone this system knows; expected an IANA name like 'Europe/Berlin'"
+            ) from None
 
     def person(self, person_id: str | None) -> str:
         if person_id is None:
@@ -156,25 +167,32 @@ def feed(
     *,
     types: set[str] | None = None,
     person: str | None = None,
+    known: Iterable[tuple[str, str]] = (),
+    locate: Callable[[int], str] | None = None,
 ) -> Iterator[str]:
     """Feed lines for events, optionally only some types or one person (`person`: the show
-    command's --person, an id, name or email; nobody by that in the log is an InvalidInput)."""
-    names = Names()
+    command's --person, an id, name or email). `known`: the (name, email) of everyone in the
+    run's scenario: one of them who has not acted yet has an empty feed; nobody by that in
+    the log or the scenario is an InvalidInput. `locate` names where an event is, for errors
+    (an unknown time zone is a LogCorrupted)."""
+    names = Names(locate)
     wanted_person: set[str] | None = None
     example: ev.PersonJoined | None = None
+    needle = person.lower() if person is not None else None
     for event in events:
         names.learn(event)
-        if person is not None and isinstance(event, ev.PersonJoined):
+        if needle is not None and isinstance(event, ev.PersonJoined):
             example = example or event
-            needle = person.lower()
             if needle in (event.person, event.name.lower(), event.email.lower()):
                 wanted_person = (wanted_person or set()) | {event.person}
         if types is not None and type(event).__name__ not in types:
             continue
-        if person is not None and (wanted_person is None or event.actor not in wanted_person):
+        if needle is not None and (wanted_person is None or event.actor not in wanted_person):
             continue
         yield line(event, names)
-    if person is not None and wanted_person is None:
+    if needle is not None and wanted_person is None:
+        if any(needle in (name.lower(), email.lower()) for name, email in known):
+            return  # in the scenario, not in the log yet: nothing they did
         like = f" like {example.person}, {example.name} or {example.email}" if example else ""
         raise InvalidInput(
             f"--person: {person!r} is nobody in this run; expected a person's id, name or "

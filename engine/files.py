@@ -1,8 +1,10 @@
-"""Small state files (a run's manifest, live state, a job's state) replaced atomically."""
+"""Small files (a run's manifest, live state, a job's state, a scenario written by `init`)
+replaced atomically, and the errors of writing files."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -10,22 +12,51 @@ from pathlib import Path
 
 import msgspec
 
+from engine.errors import BusyworkError, InvalidInput
+
+# Errors of the system rather than of the path asked for: a full disk, a quota, a failing device.
+FAILURE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
+
 
 def replace_json(path: Path, value: object) -> None:
     """Write `value` as indented JSON to `path` so a crash leaves the old file or the new one,
-    never half of either: write a temporary file, fsync it, rename it over `path`. The
-    temporary file's name is unique, so two writers of one file never write into each other's
-    (a fixed name let one rename the other's half-written file into place)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    never half of either (`replace_bytes`)."""
+    replace_bytes(path, msgspec.json.format(msgspec.json.encode(value), indent=2) + b"\n")
+
+
+def replace_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so a crash (or a full disk) leaves the old file or the new one,
+    never half of either: write a temporary file beside it, fsync it, rename it over `path`.
+    The temporary file's name is unique, so two writers of one file never write into each
+    other's (a fixed name let one rename the other's half-written file into place). An
+    OSError names `path` (a write to a descriptor names no file): `<path>: No space left on
+    device`, not the temporary file's name."""
+    path = Path(path)
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         # mkstemp makes it private (0600); the file keeps the mode it had, else a plain 0644.
         os.fchmod(fd, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)
         with open(fd, "wb") as f:
-            f.write(msgspec.json.format(msgspec.json.encode(value), indent=2) + b"\n")
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+def write_error(what: str, path: Path | str, err: int | None, reason: str) -> BusyworkError:
+    """The error for a file that could not be written, naming `what` (a flag such as --out,
+    or nothing), the path and the reason: a failure (exit 1) when the system ran out of room
+    or failed (`FAILURE_ERRNOS`), else bad input (exit 2: a path that cannot be written)."""
+    prefix = f"{what}: " if what else ""
+    message = f"{prefix}cannot write {path}: {reason}"
+    if err in FAILURE_ERRNOS:
+        return BusyworkError(message)
+    return InvalidInput(message)

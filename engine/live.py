@@ -198,12 +198,16 @@ def run_live(
     *,
     stop: threading.Event,
     on_caught_up: Callable[[], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> int:
     """Re-simulate to the resume point at full speed, then on the wall clock until `stop` is
-    set or the horizon is reached. Returns the number of events in the log."""
+    set or the horizon is reached. Returns the number of events in the log. `on_note` is told
+    what opening the log repaired (a torn last line it cut)."""
     scenario = resolve(manifest.scenario)
     env = CatchUpEnvironment()
     with FileLog(run_dir) as log:
+        if log.repaired is not None and on_note is not None:
+            on_note(log.repaired)
         durable = log.last_seq
         existing = log.read_lines(1) if durable else iter(())
 

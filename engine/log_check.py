@@ -116,3 +116,33 @@ def visible_last_seq(events_dir: Path) -> int:
         return _SEQ_DECODER.decode(line).seq
     except msgspec.DecodeError as exc:
         raise LogCorrupted(f"{path}, line {count_lines(path)}: {exc}") from None
+
+
+def check_count(events_dir: Path, held: int, manifest_events: object) -> None:
+    """A complete run's log holds exactly the events its manifest counts: `held`, the events
+    its segments hold from seq 1 without a gap. Shared by `busywork show` (engine.run.check_whole)
+    and the analytics (adapters.analytics.continuity), so both name a lost segment alike."""
+    if not isinstance(manifest_events, int) or isinstance(manifest_events, bool):
+        return  # a manifest without a count: nothing to compare with
+    if held == manifest_events:
+        return
+    manifest = events_dir.parent / "manifest.json"
+    if not events_dir.is_dir():
+        raise LogCorrupted(
+            f"{events_dir}: missing; {manifest} says the complete run has {manifest_events:,} "
+            "events"
+        )
+    if held < manifest_events:
+        lost = f"{seqs_missing(held + 1, manifest_events)} missing"
+    else:
+        lost = f"{held - manifest_events:,} more than the manifest counts"
+    holds = f"{held:,} events (seq 1–{held})" if held else "no events"
+    raise LogCorrupted(
+        f"{events_dir}: holds {holds}, but {manifest} says the complete run has "
+        f"{manifest_events:,}: {lost}"
+    )
+
+
+def seqs_missing(first: int, last: int) -> str:
+    """'event 7 is' or 'events 7–9 are'."""
+    return f"event {first} is" if first == last else f"events {first}–{last} are"

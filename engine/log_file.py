@@ -73,7 +73,9 @@ class FileLog:
             self.events_dir.mkdir(parents=True, exist_ok=True)
             self._dir_fd = os.open(self.events_dir, os.O_RDONLY)
         except OSError as exc:
-            raise BusyworkError(f"{self.events_dir}: cannot open event log: {exc}") from exc
+            raise BusyworkError(
+                f"{self.events_dir}: cannot open event log: {exc.strerror or exc}"
+            ) from exc
         try:
             lock_exclusively(
                 self._dir_fd,
@@ -208,6 +210,18 @@ class FileLog:
             self.events_dir, from_seq, follow=True, stop=stop, poll_interval=poll_interval
         )
         return decode_batches(batches)
+
+    def where(self, seq: int) -> str:
+        """Where event `seq` is, for an error about it: ``<segment>, line N (seq S)`` (the log's
+        lines hold consecutive seqs, which reading checks)."""
+        found = None
+        for first, path in list_segments(self.events_dir):
+            if first <= seq:
+                found = first, path
+        if found is None:
+            return f"{self.events_dir}, seq {seq}"
+        first, path = found
+        return f"{path}, line {seq - first + 1} (seq {seq})"
 
     def _expose_buffer(self) -> None:
         if self._writer is not None and not self._closed:

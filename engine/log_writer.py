@@ -159,7 +159,9 @@ class SegmentWriter:
                 while written < len(buf):
                     written += os.write(self._fd, buf[written:])
             except OSError as exc:
-                raise BusyworkError(f"{self._seg_path}: cannot write event log: {exc}") from exc
+                raise BusyworkError(
+                    f"{self._seg_path}: cannot write event log: {exc.strerror or exc}"
+                ) from exc
             del buf[:]  # then the size, then the flag: an interruption between them is harmless
             self._seg_size += written
             self._writing = False
@@ -174,7 +176,9 @@ class SegmentWriter:
         try:
             size = os.fstat(self._fd).st_size if self._fd is not None else self._seg_size
         except OSError as exc:
-            raise BusyworkError(f"{self._seg_path}: cannot write event log: {exc}") from exc
+            raise BusyworkError(
+                f"{self._seg_path}: cannot write event log: {exc.strerror or exc}"
+            ) from exc
         del self._buf[: size - self._seg_size]
         self._seg_size = size
         self._writing = False
@@ -197,7 +201,9 @@ class SegmentWriter:
             self._seg_path, self._seg_size = path, 0
             os.fsync(self._dir_fd)  # the new name must survive a crash too
         except OSError as exc:
-            raise BusyworkError(f"{path}: cannot create event segment: {exc}") from exc
+            raise BusyworkError(
+                f"{path}: cannot create event segment: {exc.strerror or exc}"
+            ) from exc
 
     def _seal_segment(self) -> None:
         # Durable before the next segment appears, so only the last segment can ever be torn.
@@ -233,13 +239,17 @@ class SegmentWriter:
             try:
                 self._synced_seq = max(self._synced_seq, syncing.result())
             except OSError as exc:
-                raise BusyworkError(f"{self._seg_path}: cannot fsync event log: {exc}") from exc
+                raise BusyworkError(
+                    f"{self._seg_path}: cannot fsync event log: {exc.strerror or exc}"
+                ) from exc
 
     def _fsync(self, fd: int) -> None:
         try:
             os.fsync(fd)
         except OSError as exc:
-            raise BusyworkError(f"{self._seg_path}: cannot fsync event log: {exc}") from exc
+            raise BusyworkError(
+                f"{self._seg_path}: cannot fsync event log: {exc.strerror or exc}"
+            ) from exc
 
     def _mark_synced(self) -> None:
         self._synced_seq = self._written_seq

@@ -23,6 +23,7 @@ from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput
 from engine.files import replace_json
 from engine.log import FileLog
+from engine.log_check import check_count, visible_last_seq
 from engine.parallel import simulate_teams
 from engine.scenario import Scenario, resolve
 
@@ -69,6 +70,17 @@ class Summary(msgspec.Struct, kw_only=True):
     counts: dict[str, int] = {}
 
 
+def events_and_span(
+    events: int, first_at: datetime | None, last_at: datetime | None, *, aside: str = ""
+) -> str:
+    """'4,929 events, Mon 05 Jan 2026 14:20 → Wed 04 Feb 2026 06:10 UTC' (the `aside` after
+    the count); '0 events' when there is no span."""
+    text = f"{events:,} event{'' if events == 1 else 's'}{aside}"
+    if first_at and last_at:
+        text += f", {first_at:%a %d %b %Y %H:%M} → {last_at:%a %d %b %Y %H:%M} UTC"
+    return text
+
+
 _manifest_decoder = msgspec.json.Decoder(Manifest)
 
 
@@ -83,11 +95,18 @@ def busywork_version() -> str:
 
 def read_manifest(run_dir: Path) -> Manifest:
     """The run's manifest; a missing folder, or one without a manifest, is bad input named as
-    every command names it."""
+    every command names it; a damaged one is a failure (exit 1) named alike."""
+    return read_manifest_and_json(run_dir)[0]
+
+
+def read_manifest_and_json(run_dir: Path) -> tuple[Manifest, dict]:
+    """The run's manifest, and the same bytes as plain JSON (for readers that use a few fields
+    as written, such as the analytics): the one reader of manifests, so every command names a
+    missing, unreadable or damaged manifest the same way."""
     path = Path(run_dir) / MANIFEST
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         if not Path(run_dir).is_dir():
             raise InvalidInput(
                 f"{run_dir}: no such run folder; expected replays/<run-id>"
@@ -96,11 +115,22 @@ def read_manifest(run_dir: Path) -> Manifest:
     except OSError as exc:
         raise BusyworkError(f"{path}: cannot read the manifest: {exc.strerror or exc}") from None
     try:
-        return _manifest_decoder.decode(data)
+        return _manifest_decoder.decode(data), msgspec.json.decode(data)
     except msgspec.DecodeError as exc:  # not JSON, or JSON of the wrong shape (ValidationError)
         raise BusyworkError(
             f"{path}: damaged manifest: {exc}; expected the JSON busywork wrote"
         ) from None
+
+
+def check_whole(run_dir: Path, manifest: Manifest) -> None:
+    """A complete run's log holds exactly the events its manifest counts (a segment lost, a
+    line cut off, an emptied segment or a missing events folder is a LogCorrupted naming what
+    is missing; the check the analytics make, `engine.log_check.check_count`). Cheap: it reads
+    the last line of the last segment. A run still being written may be short."""
+    if manifest.status != "complete":
+        return
+    events_dir = Path(run_dir) / "events"
+    check_count(events_dir, visible_last_seq(events_dir), manifest.events)
 
 
 def manifest_scenario(run_dir: Path, manifest: Manifest) -> Scenario:
@@ -118,17 +148,24 @@ def write_manifest(run_dir: Path, manifest: Manifest) -> None:
 
 
 def new_run_dir(scenario: Scenario, replays: Path, now: datetime | None = None) -> Path:
-    """A new folder under `replays` named after the scenario and `now`: ``<slug>-<time>``."""
+    """A new, empty folder under `replays` named after the scenario and `now`:
+    ``<slug>-<time>``, or ``<slug>-<time>-2``, ``-3`` ... when that is taken. The folder is
+    made here, without exist_ok, so two commands started in the same second (or a web job
+    beside them) never claim the same one; `create_run` then fills it."""
     now = now or datetime.now(UTC)
     slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")
     # Capped: file systems refuse names past 255 bytes, and the job id is the folder name.
     slug = slug[:RUN_SLUG_MAX].rstrip("-") or "run"
     base = replays / f"{slug}-{now:%Y%m%d-%H%M%S}"
+    replays.mkdir(parents=True, exist_ok=True)
     path, n = base, 1
-    while path.exists():
-        n += 1
-        path = base.with_name(f"{base.name}-{n}")
-    return path
+    while True:
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            n += 1
+            path = base.with_name(f"{base.name}-{n}")
 
 
 def create_run(
@@ -169,15 +206,19 @@ def simulate_run(
     on_progress: Progress | None = None,
     log_options: dict | None = None,
     workers: int = 1,
+    on_note: Callable[[str], None] | None = None,
 ) -> Summary:
     """Simulate (or finish simulating) the run described by the manifest into its log, a
     step of simulated days at a time (engine.parallel). With `workers` > 1, a scenario of
     several teams with template content is simulated in that many processes; the log is the
-    same."""
+    same. `on_note` is told what opening the log repaired (a torn last line it cut), for the
+    user to see."""
     scenario = manifest_scenario(run_dir, manifest)
     counts: dict[str, int] = {}
     started = time.perf_counter()
     with FileLog(run_dir, **(log_options or {})) as log:
+        if log.repaired is not None and on_note is not None:
+            on_note(log.repaired)
         durable = log.last_seq
         existing = log.read_lines(1) if durable else iter(())
         first_at: list[datetime] = []

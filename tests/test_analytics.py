@@ -24,7 +24,7 @@ from adapters.analytics.stats import compute_stats
 from adapters.analytics.summary import SUMMARY_DIR
 from adapters.analytics.views import open_run
 from engine import events as ev
-from engine.errors import InvalidInput, LogCorrupted
+from engine.errors import BusyworkError, InvalidInput, LogCorrupted
 
 
 @pytest.fixture(scope="module")
@@ -211,10 +211,12 @@ def test_run_folder_errors_name_the_path(tmp_path) -> None:
         open_run(tmp_path / "empty")
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "manifest.json").write_text("{not json")
-    with pytest.raises(InvalidInput, match="not a readable JSON manifest"):
+    # A damaged manifest is a damaged run (exit 1), named as every command names it.
+    with pytest.raises(BusyworkError, match="damaged manifest: JSON is malformed") as info:
         open_run(tmp_path / "bad")
+    assert not isinstance(info.value, InvalidInput)
     (tmp_path / "bad" / "manifest.json").write_text("[1, 2]")
-    with pytest.raises(InvalidInput, match="expected a JSON object"):
+    with pytest.raises(BusyworkError, match="damaged manifest: Expected `object`, got `array`"):
         open_run(tmp_path / "bad")
 
 

@@ -128,5 +128,5 @@ def test_a_budget_that_is_not_a_finite_amount_is_refused(tmp_path, value):
         env={},
     )  # fmt: skip
     assert result.returncode == 2
-    assert f"Invalid value for '--llm-budget-usd': {value}" in result.stderr
+    assert f"Error: --llm-budget-usd: {value}" in result.stderr
     assert not (tmp_path / "r").exists()

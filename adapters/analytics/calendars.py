@@ -101,19 +101,23 @@ def calendars(run: Run) -> tuple[Scenario, dict[str, PersonCalendar], Window]:
     """Rebuild every person's calendar from the manifest's resolved scenario and seed (the
     simulation's own code: the same evening peaks, holidays and time away), planned through
     the run's window."""
-    from engine.run import read_manifest
+    from engine.run import manifest_scenario, read_manifest
     from engine.world import World
 
     manifest = read_manifest(run.path)
-    window = run_window(run, manifest.scenario)
-    world = World(manifest.scenario, None, lambda event: None)  # builds calendars, runs nothing
+    # Checked again, as a resume checks it: a hand-edited zone or hours name the manifest
+    # (World would fail on them with a traceback). The calendars are the manifest's own.
+    manifest_scenario(run.path, manifest)
+    scenario = manifest.scenario
+    window = run_window(run, scenario)
+    world = World(scenario, None, lambda event: None)  # builds calendars, runs nothing
     if window.end is not None:
         # The world plans holidays and time away lazily as a run goes on; its planning draws
         # from a stream of its own, so planning ahead here gives the same calendars.
         until = window.end.date() + timedelta(days=2)
         for actor in world.actors:
             world.planner.plan_ahead(actor, until)
-    return manifest.scenario, {actor.id: actor.calendar for actor in world.actors}, window
+    return scenario, {actor.id: actor.calendar for actor in world.actors}, window
 
 
 @dataclass

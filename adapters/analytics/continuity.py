@@ -7,7 +7,8 @@ lost (or cut short, or an ``events/`` folder gone) would be summarised as if it 
 They cost a few reads per segment, never a scan of the log: a sealed segment's seqs are
 checked once, when it is sealed, and its row count is in its Parquet footer; the open segment
 is checked in memory; a finished segment read as JSON (a read-only run folder) by its line
-count and its first and last lines.
+count and its first and last lines. That a complete run holds what its manifest counts is
+checked by `engine.log_check.check_count`, which `busywork show` shares.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import msgspec
 
 from engine.errors import LogCorrupted
+from engine.log_check import seqs_missing
 from engine.log_segments import first_line, last_line
 
 _CHUNK = 1 << 24
@@ -105,7 +107,7 @@ def check_sequence(segments: list[Counted]) -> int:
                 else "the log starts at seq 1"
             )
             what = (
-                f"{_seqs(expected, segment.first_seq - 1)} missing"
+                f"{seqs_missing(expected, segment.first_seq - 1)} missing"
                 if segment.first_seq > expected
                 else "segments overlap"
             )
@@ -115,30 +117,3 @@ def check_sequence(segments: list[Counted]) -> int:
             )
         expected, previous = segment.first_seq + segment.rows, segment
     return expected - 1
-
-
-def check_count(events_dir: Path, held: int, manifest_events: object) -> None:
-    """A complete run's log holds exactly the events its manifest counts."""
-    if not isinstance(manifest_events, int) or isinstance(manifest_events, bool):
-        return  # a manifest without a count: nothing to compare with
-    if held == manifest_events:
-        return
-    manifest = events_dir.parent / "manifest.json"
-    if not events_dir.is_dir():
-        raise LogCorrupted(
-            f"{events_dir}: missing; {manifest} says the complete run has {manifest_events:,} "
-            "events"
-        )
-    if held < manifest_events:
-        lost = f"{_seqs(held + 1, manifest_events)} missing"
-    else:
-        lost = f"{held - manifest_events:,} more than the manifest counts"
-    holds = f"{held:,} events (seq 1–{held})" if held else "no events"
-    raise LogCorrupted(
-        f"{events_dir}: holds {holds}, but {manifest} says the complete run has "
-        f"{manifest_events:,}: {lost}"
-    )
-
-
-def _seqs(first: int, last: int) -> str:
-    return f"event {first} is" if first == last else f"events {first}–{last} are"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import re
@@ -18,6 +19,7 @@ import msgspec
 
 from adapters.analytics.views import VIEWS, Run, open_run
 from engine.errors import BusyworkError, InvalidInput
+from engine.files import write_error
 
 QUERY_FORMATS = ("table", "csv", "json")
 EXPORT_FORMATS = ("parquet", "csv")
@@ -241,7 +243,34 @@ def _write_text(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"--out: cannot write {path}: {exc.strerror or exc}") from None
+        raise write_error("--out", path, exc.errno, exc.strerror or str(exc)) from None
+
+
+# DuckDB's IO errors carry the system's reason in a JSON blob after the message:
+# 'IO Error: Async write failed …: {"exception_type":"IO","exception_message":"Could not
+# write file \"…\": No space left on device","errno":"28"}'.
+_DUCKDB_DETAILS = re.compile(r"\{.*\}\s*\Z", re.DOTALL)
+
+
+def _duckdb_write_error(target: Path, exc: duckdb.Error) -> BusyworkError:
+    """A COPY to `target` that failed, as a clean message naming the path: the system's reason
+    (from DuckDB's details when it gives them); a full disk is a failure, not bad input."""
+    text = str(exc).strip()
+    reason, err = text.removeprefix("IO Error: "), None
+    found = _DUCKDB_DETAILS.search(text)
+    if found is not None:
+        try:
+            details = json.loads(found.group())
+        except ValueError:
+            details = None
+        if isinstance(details, dict):
+            message = str(details.get("exception_message") or "")
+            reason = message.rsplit(": ", 1)[-1] if message else reason
+            code = str(details.get("errno") or "")
+            err = int(code) if code.isdigit() else None
+    if err is None and "No space left on device" in reason:
+        err = errno.ENOSPC
+    return write_error("--out", target, err, reason.splitlines()[0] if reason else text)
 
 
 def out_path(out: str | Path, what: str) -> Path:
@@ -277,7 +306,7 @@ def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> 
         try:
             run.con.execute(f"COPY (SELECT * FROM {view}) TO {literal} ({options})")
         except duckdb.IOException as exc:
-            raise InvalidInput(f"--out: cannot write {target}: {exc}") from None
+            raise _duckdb_write_error(target, exc) from None
         except duckdb.Error as exc:
             raise _explain(run, exc) from None
         written.append(target)

@@ -10,6 +10,7 @@ from adapters.analytics.checks import TOO_LITTLE_PREFIX, Check, Report
 from adapters.analytics.query import QueryResult
 from adapters.analytics.stats import Heatmap, Stats
 from adapters.analytics.workspace_views import Workspace
+from engine.run import events_and_span
 
 SHADES = " ░▒▓█"
 TOP = 15  # rows shown in the per-person and per-project tables
@@ -65,12 +66,10 @@ def _add_row(table: Table, *cells: str | Text) -> None:
 
 
 def stats_renderable(stats: Stats) -> Group:
-    span = ""
-    if stats.first_at and stats.last_at:
-        span = f"{stats.first_at:%a %d %b %Y %H:%M} → {stats.last_at:%a %d %b %Y %H:%M} UTC"
+    counted = events_and_span(stats.events, stats.first_at, stats.last_at)
     header = Text.assemble(
         ("Run ", "bold"),
-        f"{stats.run_id or '?'}: {stats.events:,} events, {span}\n",
+        f"{stats.run_id or '?'}: {counted}\n",
         f"{stats.people:,} people, {stats.projects:,} projects, {stats.tasks:,} tasks "
         f"({stats.tasks_completed:,} completed), {stats.comments:,} comments",
     )

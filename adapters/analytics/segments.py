@@ -26,16 +26,11 @@ from pathlib import Path
 import duckdb
 import msgspec
 
-from adapters.analytics.continuity import (
-    Counted,
-    check_count,
-    check_rows,
-    check_sequence,
-    json_rows,
-)
+from adapters.analytics.continuity import Counted, check_rows, check_sequence, json_rows
 from adapters.analytics.schema import EventColumns, columns_struct, quote
 from engine.errors import LogCorrupted
 from engine.events import decode
+from engine.log_check import check_count
 
 _SEGMENT_NAME = re.compile(r"^(\d{8,})\.jsonl$")
 SEALED_DIR = Path("derived") / "events"

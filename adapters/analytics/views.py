@@ -19,7 +19,6 @@ Views (all times are UTC ``TIMESTAMP``; durations are hours as ``DOUBLE``):
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -41,7 +40,7 @@ from adapters.analytics.tasks_view import run_timezone, tasks_view
 from adapters.analytics.workspace_views import WORKSPACE_VIEWS, create_workspace_views
 from adapters.analytics.zone_offsets import ZoneOffsets, register, run_offsets
 from engine import run as runs
-from engine.errors import InvalidInput, LogCorrupted
+from engine.errors import LogCorrupted
 
 VIEWS = ("events", "people", "projects", "tasks", "comments", *WORKSPACE_VIEWS)
 
@@ -127,19 +126,10 @@ class Run:
 
 
 def read_manifest(run: Path) -> dict[str, Any]:
-    """The run's manifest as plain JSON, for the fields the views use. A missing folder or
-    manifest is named as every command names it (`engine.run.read_manifest`)."""
-    path = run / runs.MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, NotADirectoryError):
-        runs.read_manifest(run)  # raises: no such run folder, or not a run folder
-        raise  # only when it appeared meanwhile
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{path}: not a readable JSON manifest: {exc}") from None
-    if not isinstance(manifest, dict):
-        raise InvalidInput(f"{path}: expected a JSON object, got {type(manifest).__name__}")
-    return manifest
+    """The run's manifest as plain JSON, for the fields the views use. Read by the one reader
+    of manifests (`engine.run.read_manifest_and_json`), so a missing folder or manifest, and a
+    damaged one, are named (and exit) as every command names them."""
+    return runs.read_manifest_and_json(run)[1]
 
 
 def open_run(path: str | Path, *, seal: bool = True, threads: int | None = None) -> Run:

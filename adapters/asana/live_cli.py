@@ -196,7 +196,8 @@ def _run(
 
     def simulate() -> None:
         try:
-            run_live(run_dir, manifest, state, content, stop=stop)
+            run_live(run_dir, manifest, state, content, stop=stop,
+                     on_note=lambda text: print(f"Note: {text}", file=sys.stderr))  # fmt: skip
         except BaseException as exc:  # reported by the main thread
             failure.append(exc)
             stop.set()

@@ -12,29 +12,26 @@ its ``warnings``, once; the session's progress lines (waits, batch progress) are
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import msgspec
 
+from adapters.run_setup import claude_model_problem
 from adapters.web.spec import FieldError
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
-
-MODEL_ID = re.compile(r"claude-[a-z0-9][a-z0-9.-]{0,80}")  # the shape of every Claude model id
 
 
 def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
     """(scenario, session or None): a checked session for a Claude-written scenario; else the
     scenario switched to templates, with the reason added to `warnings`."""
+    # Checked without a key too (the API checks the rest), whatever the content, as the
+    # command line checks it (adapters.run_setup); the value is not echoed.
+    problem = claude_model_problem(scenario.content_model)
+    if problem is not None:
+        raise FieldError("scenario.content_model", problem)
     if scenario.content != "anthropic":
         return scenario, None
-    if scenario.content_model and not MODEL_ID.fullmatch(scenario.content_model):
-        # Checked without a key too (the API checks the rest); the value is not echoed.
-        raise FieldError(
-            "scenario.content_model", "not a Claude model id; expected one such as "
-            "'claude-haiku-5-5' (or leave it empty for the default)",
-        )  # fmt: skip
     from adapters.anthropic.fetch import KeyRejected
     from adapters.anthropic.session import KEY_VARIABLE, open_session
 
