@@ -106,12 +106,11 @@ class PersonCalendar:
         self._first_meeting_day = origin.astimezone(self.tz).date() + timedelta(days=FIRST_WEEK)
         # The local day of the last moment next_activity returned (calls come in time order).
         self.last_day = origin.astimezone(self.tz).date()
-        # (local day, its start, the next day's start) of the last moment returned
-        self._cursor = (
-            self.last_day,
-            self.day_start(self.last_day),
-            self.day_start(self.last_day + ONE_DAY),
-        )
+        # Where each day's bins lie in time (see day_bins), cached like the day starts.
+        self._bins: dict[date, tuple[tuple[float, int, int], ...]] = {}
+        # (local day, its first moment, the next day's first moment) of the last moment
+        # returned, for a day without a clock change (see _cursor_for).
+        self._cursor = self._cursor_for(self.last_day)
 
     def add_away(self, start_on: date, end_on: date) -> None:
         self.away.append((start_on, end_on))
@@ -157,13 +156,15 @@ class PersonCalendar:
 
     def day_start(self, day: date) -> float:
         """Seconds from origin to local midnight of `day` (offset taken at noon, so DST
-        changes in the small hours do not shift working hours)."""
+        changes in the small hours do not shift working hours). On a day whose clocks change
+        before noon this is not the day's first moment: day_bins says where its bins lie."""
         start = self._day_starts.get(day)
         if start is None:
             if len(self._day_starts) > _CACHED_DAYS:  # a cache: keep memory flat in run length
                 self._day_starts.clear()
                 self._working.clear()
                 self._factors.clear()
+                self._bins.clear()
             noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.tz)
             offset = noon.utcoffset() or timedelta(0)
             midnight_utc = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
@@ -178,46 +179,114 @@ class PersonCalendar:
         factor = self.day_factor(local.date())
         return self.profile[(local.hour * 60 + local.minute) // 15] * 4 * factor
 
+    def day_bins(self, day: date) -> tuple[tuple[float, int, int], ...]:
+        """Where the bins of local `day` lie in time: runs (base, first, end) whose bins
+        first..end-1 start at base + bin * BIN_SECONDS, each bin at its own local wall time.
+
+        A day without a clock change is one run from day_start. On a day whose clocks change,
+        a bin whose wall time does not exist that day (skipped by a change forward) or that
+        a change falls inside is left out, and a wall time that happens twice (a change back)
+        counts once, the first time; so activity stays inside the person's local hours and
+        always moves forward in time."""
+        bins = self._bins.get(day)
+        if bins is not None:
+            return bins
+        start = self.day_start(day)
+        first, last = self.local(start), self.local(start + 86399.0)
+        if (
+            first.date() == day
+            and first.hour == 0
+            and first.minute == 0
+            and first.second == 0
+            and last.date() == day
+            and last.hour == 23
+            and last.minute == 59
+            and last.second == 59
+        ):  # one offset all day long: the bins follow each other from local midnight
+            bins = ((start, 0, BINS_PER_DAY),)
+        else:
+            bins = self._changing_day_bins(day)
+        self._bins[day] = bins
+        return bins
+
+    def _changing_day_bins(self, day: date) -> tuple[tuple[float, int, int], ...]:
+        runs: list[tuple[float, int, int]] = []
+        previous_end = -math.inf
+        for b in range(BINS_PER_DAY):
+            wall = datetime(day.year, day.month, day.day, b // 4, (b % 4) * 15)
+            moment = (wall.replace(tzinfo=self.tz).astimezone(UTC) - self.origin).total_seconds()
+            if moment < previous_end:  # a wall time already passed (a change back)
+                continue
+            if self.local(moment).replace(tzinfo=None) != wall:  # skipped by a change forward
+                continue
+            end_wall = wall + timedelta(seconds=BIN_SECONDS - 1)
+            if self.local(moment + BIN_SECONDS - 1).replace(tzinfo=None) != end_wall:
+                continue  # a change inside the bin
+            base = moment - b * BIN_SECONDS
+            if runs and runs[-1][0] == base and runs[-1][2] == b:
+                runs[-1] = (base, runs[-1][1], b + 1)
+            else:
+                runs.append((base, b, b + 1))
+            previous_end = moment + BIN_SECONDS
+        return tuple(runs)
+
+    def _cursor_for(self, day: date) -> tuple[date, float, float]:
+        """(day, its first moment, the next day's first moment) for a day without a clock
+        change; on a day with one, an empty span (the day is looked up again each time)."""
+        bins = self.day_bins(day)
+        if len(bins) == 1 and bins[0][1] == 0 and bins[0][2] == BINS_PER_DAY:
+            start = bins[0][0]
+            if start == self.day_start(day):
+                return (day, start, start + 86400.0)
+        return (day, math.inf, -math.inf)
+
     def next_activity(self, now: float, rng: random.Random, horizon: float) -> float:
         """The next moment this person acts after `now` (or `math.inf` past the horizon).
 
         Inverts the integrated intensity: draw Exp(1) and walk forward through the day's
         cumulative profile (bisect), then whole days, until that much expected activity
-        has passed; a day's factor stretches or shrinks the activity it holds. Calls must come
-        with non-decreasing `now` (a person's own clock)."""
-        day, start, end = self._cursor
-        if not start <= now < end:
+        has passed; a day's factor stretches or shrinks the activity it holds. A day whose
+        clocks change walks only the bins it has (day_bins). Calls must come with
+        non-decreasing `now` (a person's own clock); the moment returned is never before it."""
+        day, low, high = self._cursor
+        if not low <= now < high:
             day = self.local(now).date()
-            start = self.day_start(day)
+        start = self.day_start(day)
         need = -math.log(1.0 - rng.random())  # rng.expovariate(1.0), without its call
-        cumulative, profile, total = self.cumulative, self.profile, self.cumulative[-1]
+        cumulative, profile = self.cumulative, self.profile
         working = self._working
-        position = max(0.0, (now - start) / BIN_SECONDS)
         while start < horizon:
-            b = int(position)
-            if b < BINS_PER_DAY and (working.get(day) or self.is_working_day(day)):
+            if working.get(day) or self.is_working_day(day):
                 factor = self._factors.get(day)
                 if factor is None:
                     factor = self.day_factor(day)
-                if factor <= 0.0:  # a day in meetings: nothing in the workspace
-                    day += ONE_DAY
-                    start = self.day_start(day)
-                    position = 0.0
-                    continue
-                target = cumulative[b] + profile[b] * (position - b) + need / factor
-                if target < total:
-                    b = _last_at_or_below(cumulative, target)
-                    while profile[b] == 0:  # exactly on a boundary before closed bins
-                        b -= 1
-                    moment = start + (b + (target - cumulative[b]) / profile[b]) * BIN_SECONDS
-                    if day != self._cursor[0]:
-                        self._cursor = (day, start, self.day_start(day + ONE_DAY))
-                    self.last_day = day
-                    return moment if moment < horizon else math.inf
-                need = (target - total) * factor
+                if factor > 0.0:  # 0: a day in meetings, nothing in the workspace
+                    bins = self._bins.get(day)
+                    if bins is None:
+                        bins = self.day_bins(day)
+                    for base, first, end in bins:
+                        position = (now - base) / BIN_SECONDS
+                        if position < first:
+                            position = float(first)
+                        b = int(position)
+                        if b >= end:
+                            continue
+                        target = cumulative[b] + profile[b] * (position - b) + need / factor
+                        if target < cumulative[end]:
+                            b = _last_at_or_below(cumulative, target)
+                            while profile[b] == 0 and b > first:  # on a boundary before
+                                b -= 1  # closed bins
+                            within = (target - cumulative[b]) / profile[b] if profile[b] else 0.0
+                            moment = base + (b + within) * BIN_SECONDS
+                            if moment < now:  # rounding, or need drawn as 0
+                                moment = now
+                            if day != self._cursor[0]:
+                                self._cursor = self._cursor_for(day)
+                            self.last_day = day
+                            return moment if moment < horizon else math.inf
+                        need = (target - cumulative[end]) * factor
             day += ONE_DAY
             start = self.day_start(day)
-            position = 0.0
         return math.inf
 
 

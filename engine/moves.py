@@ -72,7 +72,7 @@ def comment(
         outcome=outcome,
         waits_on=waits_on,
         task_state=task.state,
-        local_hour=int((world.clock - cal.day_start(cal.last_day)) // 3600) % 24,
+        local_hour=cal.local(world.clock).hour,  # wall time, also on a day clocks change
         period=period,
     )
     text = world.content.comment(world.content_rng, context)

@@ -19,6 +19,7 @@ from typing import Annotated
 import msgspec
 
 from engine import events as ev
+from engine import zones
 from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput
 from engine.files import replace_json
@@ -56,6 +57,9 @@ class Manifest(msgspec.Struct, kw_only=True):
     first_at: datetime | None = None
     last_at: datetime | None = None
     claude: ClaudeOptions | None = None  # with content "anthropic"
+    # The IANA release of the time-zone database the run was made with (engine.zones); ""
+    # in manifests written before busywork recorded it.
+    tzdata: str = ""
 
 
 class Summary(msgspec.Struct, kw_only=True):
@@ -190,9 +194,18 @@ def create_run(
         content_source=content.name,
         scenario=scenario,
         claude=claude,
+        tzdata=zones.version(),
     )
     write_manifest(run_dir, manifest)
     return manifest
+
+
+def _tzdata_note(manifest: Manifest) -> str:
+    """Why a resumed run may differ: another time-zone database than the one it was made with."""
+    now = zones.version()
+    if manifest.tzdata and manifest.tzdata != now:
+        return f"; it was made with time-zone database {manifest.tzdata}, this busywork has {now}"
+    return ""
 
 
 Progress = Callable[[float, int], None]  # (simulated seconds, events so far)
@@ -238,7 +251,7 @@ def simulate_run(
                         raise BusyworkError(
                             f"{run_dir}: cannot resume: event {first_seq + i} differs from the "
                             "log (the scenario, seed or busywork version changed since it was "
-                            "written)"
+                            f"written){_tzdata_note(manifest)}"
                         )
                 first_seq, lines = first_seq + old, lines[old:]
             log.append_encoded_many(first_seq, lines)

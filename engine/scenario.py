@@ -262,7 +262,8 @@ def read_table(path: str | Path) -> dict[str, Any]:
     """A scenario file's TOML as a table, unchecked (for laying other values over it first)."""
     path = Path(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark some editors (Windows Notepad) write first is skipped.
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such scenario file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -284,7 +285,9 @@ def from_dict(
                 "name), or leave people out for the built-in 12-person team"
             )
         try:
-            scenario = msgspec.convert(raw, Scenario, strict=False)
+            # strict: a whole number written as text (days = "30") is refused like any other
+            # value of the wrong type, not read as a number behind the user's back.
+            scenario = msgspec.convert(raw, Scenario, strict=True)
         except msgspec.ValidationError as exc:
             raise InvalidInput(explain(exc, raw, Scenario)) from None
         return resolve(scenario, flags=flags)
@@ -369,5 +372,15 @@ def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
         raise InvalidInput(
             f"{where}: {value!r} lasts {minutes} minutes; expected at least "
             f"{BIN_SECONDS // 60} minutes (the calendar's time step)"
+        )
+    step = BIN_SECONDS // 60
+    if m1 % step or m2 % step:
+        near = [round((h * 60 + m) / step) * step for h, m in ((h1, m1), (h2, m2))]
+        near[1] = max(near[1], near[0] + step)
+        example = "-".join(f"{t // 60:02d}:{t % 60:02d}" for t in near)
+        raise InvalidInput(
+            f"{where}: {value!r} does not start and end on a quarter hour; expected times "
+            f"ending in :00, :15, :30 or :45 such as {example!r} (activity is planned in "
+            f"{step}-minute steps, so other times could not be kept to)"
         )
     return start, end

@@ -229,6 +229,9 @@ def check_timezone(where: str, value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
+        from engine import zones
+
+        zones.version()  # without the tzdata package no zone is known: say that instead
         hint = suggest(value, tuple(available_timezones() - set(_MACHINE_ZONES)))
         raise InvalidInput(
             f"{where}: {value!r} is not a known time zone{hint}; {expected}"
@@ -254,15 +257,21 @@ def check_country(
     last_year = getattr(calendar, "end_year", LAST_DAY.year)
     last = start + timedelta(days=days - 1)
     if start.year < first_year or last.year > last_year:
-        # A run for ever starts today: only a shorter run can fit the years known.
+        # A run that starts inside the years known fits them by being shorter; a run for ever
+        # starts today, so that is its only fix (a run of --days).
         fits = date(last_year, 12, 31) - start
-        within = (f"a run of --days {fits.days + 1} or fewer ends within them"
-                  if names["days"] == "--forever" and fits.days >= 0
+        days = "--days" if names["days"] == "--forever" else names["days"]
+        within = (f"a run of {_setting(days, fits.days + 1)} or fewer ends within them"
+                  if fits.days >= 0 and (start.year >= first_year or names["days"] == "--forever")
                   else f'choose a {names["start"]} in those years')  # fmt: skip
+        if where == "holidays.country":
+            drop = 'set [holidays] country = "" (and list dates) for this run'
+        else:  # a person's own country: theirs to drop (they then take [holidays] country)
+            drop = f'set {where} = "" (or leave it out) to use [holidays] country'
         raise InvalidInput(
             f"{where}: {code!r}: the holidays package knows its public holidays from "
             f"{first_year} to {last_year}, but the run covers {start} to {last}; {within}, or "
-            f'set [holidays] country = "" (and list dates) for this run'
+            f"{drop}"
         )
 
 

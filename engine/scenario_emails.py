@@ -20,8 +20,12 @@ def emails_for(people: list[Person]) -> list[str]:
     for i, person in enumerate(people):
         if not person.email:
             continue
-        if "@" not in person.email:
-            raise InvalidInput(f"people[{i}].email: {person.email!r} is not an email address")
+        problem = email_problem(person.email)
+        if problem:
+            raise InvalidInput(
+                f"people[{i}].email: {person.email!r} is not an email address ({problem}); "
+                f"expected one like 'jo.smith@example.com'"
+            )
         key = person.email.lower()
         if key in written:
             raise InvalidInput(
@@ -48,6 +52,41 @@ def emails_for(people: list[Person]) -> list[str]:
         taken.add(email)
         emails.append(email)
     return emails
+
+
+# An address's local part: letters (any script), digits and the specials RFC 5322 allows
+# unquoted, in dot-separated runs. A domain: dot-separated labels of letters and digits with
+# inner hyphens (internationalised names allowed), at least two of them.
+_LOCAL_RE = re.compile(r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*")
+_LABEL_RE = re.compile(r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?")
+
+
+def email_problem(address: str) -> str:
+    """What makes `address` not an email address (a plain addr-spec, name@example.com), or ""
+    for a good one. Nothing is stripped or fixed: a stray space is a mistake to point out."""
+    if "\n" in address or "\r" in address:
+        return "it contains a line break"
+    if address != address.strip():
+        return "it starts or ends with whitespace; remove it"
+    if any(c.isspace() for c in address):
+        return "it contains a space"
+    if any(unicodedata.category(c).startswith("C") for c in address):
+        return "it contains a control character"
+    if address.count("@") != 1:
+        return "it needs exactly one @" if "@" in address else "it has no @"
+    local, domain = address.split("@")
+    if not local:
+        return "nothing before the @"
+    if not domain:
+        return "no domain after the @"
+    if len(local) > 64 or len(address) > 254:
+        return "it is too long (at most 64 characters before the @ and 254 in all)"
+    if not _LOCAL_RE.fullmatch(local):
+        return f"{local!r} before the @ is not a plain mailbox name"
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_LABEL_RE.fullmatch(label) for label in labels):
+        return f"{domain!r} is not a domain like example.com"
+    return ""
 
 
 # Latin letters that Unicode does not decompose into a base letter and an accent.

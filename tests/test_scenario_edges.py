@@ -80,7 +80,7 @@ def test_hours_shorter_than_a_calendar_step_are_refused(tmp_path, hours, expecte
     assert expected in refused(tmp_path, f'{MANAGER}hours = "{hours}"\n')
 
 
-@pytest.mark.parametrize("minute", range(0, 60, 7))
+@pytest.mark.parametrize("minute", range(0, 60, 15))
 def test_the_shortest_allowed_hours_make_a_working_day(minute):
     start = f"09:{minute:02d}"
     end = f"{9 + (minute + 15) // 60:02d}:{(minute + 15) % 60:02d}"

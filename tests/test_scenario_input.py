@@ -57,7 +57,7 @@ def test_a_check_that_fails_describes_the_run_the_flags_ask_for(tmp_path):
     assert message == (
         f"{path}: people[1].country: 'NP': the holidays package knows its public holidays from "
         "2010 to 2100, but the run covers 2005-03-01 to 2005-03-10; choose a --start in those "
-        'years, or set [holidays] country = "" (and list dates) for this run'
+        'years, or set people[1].country = "" (or leave it out) to use [holidays] country'
     )
 
 

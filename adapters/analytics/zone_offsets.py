@@ -1,5 +1,8 @@
 """Time-zone offsets as Python's ``zoneinfo`` gives them, for local times in DuckDB.
 
+``zoneinfo`` reads the pinned tzdata package here as in the engine (engine.zones, applied
+when the engine is imported), so both see the same rules on any machine.
+
 The engine places people on their local calendars with ``zoneinfo``; DuckDB's own time-zone
 data (ICU) differs for historic offsets (Europe/Amsterdam in January 1920: ICU +00:00,
 zoneinfo +00:19:32), so an event made at 09:00 local would land in hour 8. Local times are
@@ -19,6 +22,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.analytics.sqlmath import floor_div
+from engine.zones import use_pinned_zones
+
+use_pinned_zones()  # importing engine.zones did this already; said here, where it matters
 
 QUARTER_S = 900
 DAY_S = 86_400
