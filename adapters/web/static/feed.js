@@ -57,7 +57,8 @@ export function clearFeedErrors() {
 }
 
 export class Feed {
-  // hooks: onJob(view) for the stream's job updates, onGone() when the job no longer exists.
+  // hooks: onJob(view) for the stream's job updates, onGone() when the job no longer exists,
+  // onEnded() when the stream ends for good (the job's last update may not have come through it).
   constructor(jobId, hooks) {
     this.jobId = jobId;
     this.hooks = hooks;
@@ -101,6 +102,7 @@ export class Feed {
       if (state === "ended") { // what it showed stays; why no more comes is said below it
         $("feed-live").textContent = "";
         $("feed-error").textContent = `The live feed ended: ${why}`;
+        if (this.hooks.onEnded) this.hooks.onEnded();
         return;
       }
       $("feed-live").textContent = state === "live" ? "● live" : "reconnecting…";

@@ -94,10 +94,27 @@ export class JobPage {
     if (this.state === "closed") return;
     this.state = "open";
     this.show(view);
-    this.feed = new Feed(this.id, { onJob: (v) => this.show(v), onGone: () => this.gone() });
+    this.feed = new Feed(this.id, {
+      onJob: (v) => this.show(v),
+      onGone: () => this.gone(),
+      onEnded: () => this.reload(),
+    });
     await this.feed.load();
     this.loadStats();
     this.statsTimer = setInterval(() => this.loadStats(), STATS_EVERY_MS);
+  }
+
+  // The stream ended (its run folder went, say) perhaps before it sent the job's last status:
+  // ask for the job once, so the page shows how it ended.
+  async reload() {
+    let view;
+    try {
+      view = await api("GET", `/jobs/${encodeURIComponent(this.id)}`);
+    } catch (error) {
+      if (error.status === 404) this.gone();
+      return;
+    }
+    if (this.state === "open") this.show(view);
   }
 
   close() {
