@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from adapters.interrupts import StopSignals
+from engine.errors import command_line
 
 
 def print_json(value) -> None:
@@ -68,12 +69,6 @@ def simulate_with_progress(run_dir: Path, manifest, content, *, quiet: bool, wor
 def print_note(text: str) -> None:
     """A note about what a command did on the way (a torn last line it cut), on stderr."""
     click.echo(f"Note: {text}", err=True)
-
-
-def command_line(*words: str | Path) -> str:
-    """A busywork command for the user to type, each word quoted as the shell needs it (a run
-    folder named "sp ace/it's run" is one word)."""
-    return shlex.join(["busywork", *map(str, words)])
 
 
 def interrupted_simulation(run_dir: Path) -> int:

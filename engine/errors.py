@@ -4,6 +4,16 @@ Library code raises these with a message a user can act on: it names the field o
 value, and what was expected. It never prints, and never includes a secret.
 """
 
+import shlex
+from pathlib import Path
+
+
+def command_line(*words: str | Path) -> str:
+    """A busywork command for a message to suggest, each word quoted as the shell needs it (a
+    run folder named "sp ace/it's run" is one word). The engine's messages and the adapters'
+    use this one helper."""
+    return shlex.join(["busywork", *map(str, words)])
+
 
 class BusyworkError(Exception):
     """A failure the user can understand; exit code 1."""

@@ -8,7 +8,9 @@ import errno
 import os
 import stat
 import tempfile
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -49,6 +51,27 @@ def replace_bytes(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """A TOML file (`what`: "scenario file", "tokens file", "faults file") as a table, unchecked:
+    the one reader of them all. utf-8-sig: a byte-order mark some editors (Windows Notepad)
+    write first is skipped. Errors name the file and what it should be, never its text (a
+    tokens file holds secrets): the TOML decoder's message quotes a position, not the value."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such {what}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path}: cannot read the {what}: byte {exc.start + 1} is not UTF-8 text"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidInput(f"{path}: cannot read the {what}: {reason}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
 
 
 def write_error(what: str, path: Path | str, err: int | None, reason: str) -> BusyworkError:

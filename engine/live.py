@@ -33,7 +33,7 @@ import simpy.rt
 from engine import events as ev
 from engine.calendar import origin_of
 from engine.content import ContentSource
-from engine.errors import BusyworkError, InvalidInput
+from engine.errors import BusyworkError, InvalidInput, command_line
 from engine.live_state import LIVE, LiveState, load_state, save_state
 from engine.log import FileLog
 from engine.organisation import Organisation
@@ -146,8 +146,8 @@ def check_not_complete(
     state = state or load_state(run_dir)
     started = f" ({_started_with(manifest, state)})" if state is not None else ""
     raise InvalidInput(
-        f"{run_dir}: this live run{started} is complete; `busywork replay {run_dir}` sends "
-        "what its replay left unsent, and another --run starts a new live run"
+        f"{run_dir}: this live run{started} is complete; `{command_line('replay', run_dir)}` "
+        "sends what its replay left unsent, and another --run starts a new live run"
     )
 
 

@@ -8,7 +8,6 @@ allowed; unknown keys get a "did you mean" suggestion.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ import msgspec
 
 from engine.errors import InvalidInput
 from engine.events import FieldKind, Role
+from engine.files import read_toml
 from engine.scenario_checks import (
     NAMES,
     check_choice,
@@ -260,16 +260,7 @@ def load(
 
 def read_table(path: str | Path) -> dict[str, Any]:
     """A scenario file's TOML as a table, unchecked (for laying other values over it first)."""
-    path = Path(path)
-    try:
-        # utf-8-sig: a byte-order mark some editors (Windows Notepad) write first is skipped.
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{path}: not valid TOML: {exc}") from None
+    return read_toml(path, "scenario file")
 
 
 def from_dict(

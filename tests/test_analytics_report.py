@@ -9,11 +9,12 @@ import math
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
 
-from adapters.analytics.calendars import Exposure, Window, exposure, run_window
+from adapters.analytics.calendars import Exposure, Integrator, Window, exposure, run_window
 from adapters.analytics.checks import Check, judge, judge_sample, overall
 from adapters.analytics.checks import report as make_report
 from adapters.analytics.render import report_summary
@@ -156,6 +157,39 @@ def test_exposure_counts_days_off_holidays_time_away_and_partial_days() -> None:
     part = exposure(cal, Window(((friday, friday + timedelta(hours=20, minutes=45)),)))
     assert part.actions == pytest.approx(14) and part.weekend == 0
     assert part.by_hour[13] == pytest.approx(2) and part.by_hour[12] == 0
+
+
+@pytest.mark.parametrize(
+    ("day", "hours_1_to_3", "hour_by_utc"),
+    [  # New York: 02:00 EST becomes 03:00 EDT; 02:00 EDT becomes 01:00 EST.
+        (date(2026, 3, 8), [22, 0, 54], {5: 0, 6: 22, 7: 54, 8: 0}),
+        (date(2026, 11, 1), [22, 38, 54], {5: 22, 6: 0, 7: 38, 8: 54}),
+    ],
+)
+def test_expected_hours_on_a_clock_change_day_are_the_simulations_bins(
+    day, hours_1_to_3, hour_by_utc
+) -> None:
+    """Working 01:00-04:00 in New York (bin b holds b actions): on the day clocks go forward
+    02:00-03:00 does not exist, and on the day they go back 01:00-02:00 happens twice and
+    counts once, as the simulation lays the day out (`PersonCalendar.day_bins`)."""
+    profile = [float(b) if 4 <= b < 16 else 0.0 for b in range(96)]
+    tz = ZoneInfo("America/New_York")
+    local_midnight = datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+    cal = PersonCalendar(timezone="America/New_York", profile=profile, days_off=(),
+                         holidays=(), origin=local_midnight)  # fmt: skip
+    next_midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
+    exp = exposure(cal, Window(((cal.origin, next_midnight.astimezone(UTC)),)))
+    by_hour = [0.0] * 24
+    for _, first, end in cal.day_bins(day):
+        for b in range(first, end):
+            by_hour[b // 4] += profile[b]
+    assert exp.by_hour == pytest.approx(by_hour) and exp.actions == pytest.approx(sum(by_hour))
+    assert by_hour[1:4] == hours_1_to_3 and sum(by_hour) == sum(hours_1_to_3)
+    # An hour of UTC holds what the calendar puts in it (bins at their own instants).
+    integrator = Integrator(cal, Window(((cal.origin, next_midnight.astimezone(UTC)),)))
+    for hour, expected in hour_by_utc.items():
+        start = datetime(day.year, day.month, day.day, hour)
+        assert integrator.between(start, start + timedelta(hours=1)) == pytest.approx(expected)
 
 
 # -- 2. too little data to judge -------------------------------------------------------------

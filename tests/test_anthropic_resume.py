@@ -229,3 +229,22 @@ def test_a_batch_that_cannot_be_polled_stops_the_run_and_a_resume_collects_it(
     again.close()
     assert fake.calls["batches"] == 1 and fake.calls["messages"] == 0
     assert again.ledger.pending_batches() == {}
+
+
+def test_the_resume_command_for_a_batch_that_cannot_be_polled_quotes_the_run(
+    fake, tmp_path, monkeypatch
+):
+    """The `busywork simulate --resume` it names can be pasted into a shell as it is."""
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
+    run = tmp_path / "it's a run"
+    run.mkdir()
+    opts = LlmOptions(cache_dir=tmp_path / "cache", poll_seconds=0.0, batch_min=1, max_retries=0)
+    fake.poll_faults += ["500"] * 3
+    session = LlmSession(scenario(days=3), KEY, opts)
+    with pytest.raises(BusyworkError) as stopped:
+        session.start(run)
+    session.close(wait=False)
+    assert str(stopped.value).endswith(
+        f"; it stays on record and `busywork simulate --resume '{tmp_path}/it'\"'\"'s a run'` "
+        "collects it"
+    )

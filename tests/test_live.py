@@ -199,6 +199,15 @@ def test_one_check_refuses_a_complete_live_run_for_the_command_line_and_the_libr
         check_not_complete(done, read_manifest(done))  # the live state is read to name --days
 
 
+def test_the_replay_command_a_complete_live_run_names_quotes_its_folder(tmp_path):
+    """The plain `busywork replay` the library names can be pasted into a shell as it is, for a
+    run folder with a space and a quote in its path."""
+    _, done = _live_day(tmp_path / "it's done", run=True)
+    with pytest.raises(InvalidInput) as refused:
+        check_not_complete(done, read_manifest(done))
+    assert f"`busywork replay '{tmp_path}/it'\"'\"'s done/live'` sends" in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("days", "forever", "asked"), [(5, False, "--days 5"), (None, True, "--forever")]
 )

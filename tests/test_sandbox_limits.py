@@ -204,7 +204,7 @@ def test_bad_fault_specs(spec, expected):
 
 
 def test_bad_fault_files(tmp_path, make_sandbox):
-    with pytest.raises(InvalidInput, match="faults file not found"):
+    with pytest.raises(InvalidInput, match="no such faults file"):
         load_faults(tmp_path / "none.toml")
     broken = tmp_path / "broken.toml"
     broken.write_text("500 = = 1")
@@ -212,6 +212,24 @@ def test_bad_fault_files(tmp_path, make_sandbox):
         load_faults(broken)
     with pytest.raises(InvalidInput, match="revoke names 'zed@example.com'"):
         make_sandbox(faults=parse_faults("revoke=zed@example.com@1"))
+
+
+def test_a_faults_file_with_a_byte_order_mark_reads_as_without_one(tmp_path):
+    """Some editors (Windows Notepad) write one first; the scenario reader skips it too."""
+    plain, marked = tmp_path / "plain.toml", tmp_path / "marked.toml"
+    plain.write_text('[faults]\n"500" = 0.1\nrevoke = {"a@x.org" = 5}\n', encoding="utf-8")
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    assert load_faults(marked) == load_faults(plain)
+
+
+def test_a_faults_file_that_cannot_be_read_is_named_not_a_traceback(tmp_path):
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'[faults]\n# caf\xe9\n"500" = 0.1\n')
+    with pytest.raises(InvalidInput) as info:
+        load_faults(latin)
+    assert str(info.value) == f"{latin}: cannot read the faults file: byte 15 is not UTF-8 text"
+    with pytest.raises(InvalidInput, match="cannot read the faults file: Is a directory"):
+        load_faults(tmp_path)
 
 
 def test_a_huge_quota_means_no_limit_not_a_server_crash(make_sandbox):

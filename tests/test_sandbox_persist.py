@@ -117,10 +117,26 @@ def test_tokens_file_round_trip_and_errors(tmp_path):
         with pytest.raises(InvalidInput, match=expected) as info:
             load_tokens(path)
         assert str(path) in str(info.value) and "s3cr3t" not in str(info.value)
-    with pytest.raises(InvalidInput, match="tokens file not found"):
+    with pytest.raises(InvalidInput, match="no such tokens file"):
         load_tokens(tmp_path / "missing.toml")
     with pytest.raises(InvalidInput, match="appears twice"):
         parse_tokens({"people": {"a@x.org": "t1", "A@x.org": "t2"}})
+
+
+def test_a_tokens_file_with_a_byte_order_mark_reads_as_without_one(tmp_path):
+    """Some editors (Windows Notepad) write one first; the scenario reader skips it too."""
+    path = tmp_path / "tokens.toml"
+    path.write_bytes('\ufeffdefault = "tok-admin"\n[people]\n"a@x.org" = "tok-a"\n'.encode())
+    tokens = load_tokens(path)
+    assert tokens.people == {"a@x.org": "tok-a"} and tokens.default == "tok-admin"
+
+
+def test_a_tokens_file_that_is_not_utf8_is_named_without_its_text(tmp_path):
+    path = tmp_path / "tokens.toml"
+    path.write_bytes(b'default = "s3cr3t\xff"\n')
+    with pytest.raises(InvalidInput) as info:
+        load_tokens(path)
+    assert str(info.value) == f"{path}: cannot read the tokens file: byte 18 is not UTF-8 text"
 
 
 def _run_folder(tmp_path: Path) -> Path:
@@ -201,7 +217,7 @@ def test_cli_command_reports_bad_options_with_exit_2(tmp_path):
     result = CliRunner().invoke(main, ["sandbox", "--write-tokens", str(tmp_path / "t.toml")])
     assert result.exit_code == 2 and "--write-tokens needs --for RUN" in result.output
     result = CliRunner().invoke(main, ["sandbox", "--tokens", str(tmp_path / "none.toml")])
-    assert result.exit_code == 2 and "tokens file not found" in result.output
+    assert result.exit_code == 2 and "no such tokens file" in result.output
 
 
 def test_cannot_listen_blames_the_host_or_the_port_rightly(tmp_path):

@@ -73,6 +73,31 @@ def test_a_sandbox_backfill_picked_up_after_its_simulation(make_web, tmp_path):
     assert third.ok("GET", f"/jobs/{jid}")["warnings"].count(SANDBOX_RESTARTED) == 1
 
 
+def test_a_job_reopened_after_a_crash_warns_of_the_torn_line_its_log_cut(make_web, tmp_path):
+    """What `busywork simulate --resume` prints as a note: the job keeps it in its warnings."""
+    data = tmp_path / "replays"
+    first = make_web(data_dir=data)
+    jid = first.create(speed="max", scenario={"days": 2, "seed": 4})["id"]
+    written = finished(first, jid)["events"]
+    first.stop()
+    # As a kill -9 mid-simulation leaves it: a torn last line, the manifest and job.json running.
+    (segment,) = (data / jid / "events").iterdir()
+    lines = segment.read_bytes().splitlines(keepends=True)
+    kept = len(lines) // 2
+    segment.write_bytes(b"".join(lines[:kept]) + lines[kept][:10])
+    for name, changes in (("manifest.json", {"status": "running"}),
+                          ("job.json", {"status": "running", "ended_at": None, "events": 0})):  # fmt: skip
+        path = data / jid / name
+        path.write_text(json.dumps(json.loads(path.read_text()) | changes))
+
+    again = finished(make_web(data_dir=data), jid)
+    assert again["events"] == written
+    note = (f"{segment}: cut torn last line {kept + 1} (10 bytes, no newline); "
+            f"the log now ends at seq {kept}")  # fmt: skip
+    assert again["warnings"] == [note]
+    assert json.loads((data / jid / "job.json").read_text())["warnings"] == [note]
+
+
 def test_a_job_that_never_reached_its_sandbox_gets_no_restart_warning(make_web):
     web = make_web()
     job = web.create(mode="backfill", speed="max", scenario={"days": 1},

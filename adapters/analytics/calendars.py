@@ -157,17 +157,24 @@ def exposure(calendar: PersonCalendar, window: Window) -> Exposure:
 
 
 def _working_spans(calendar: PersonCalendar, window: Window):
-    """(local working day, start, end): the seconds of each working day inside the window,
-    counted from the day's local midnight."""
+    """(local working day, a, b): the parts of each working day inside the window, as seconds
+    counted in the day's bins (bin = a // BIN_SECONDS: a local wall time), laid out as the
+    simulation lays them (`PersonCalendar.day_bins`): on a day whose clocks change, a wall
+    time that does not exist holds nothing and one that happens twice counts once. A day
+    without a change is one span from its local midnight; one with a change, one per run of
+    its bins."""
     for start, end in window.intervals:
         s0 = (start - calendar.origin).total_seconds()
         s1 = (end - calendar.origin).total_seconds()
-        day = calendar.local(s0).date()
-        while (day_start := calendar.day_start(day)) < s1:
-            a = max(s0, day_start) - day_start
-            b = min(s1, day_start + DAY_SECONDS) - day_start
-            if b > a and calendar.is_working_day(day):
-                yield day, a, b
+        # A day's bins lie inside its own local date: the days from s0's to s1's hold them all.
+        day, last = calendar.local(s0).date(), calendar.local(s1).date()
+        while day <= last:
+            if calendar.is_working_day(day):
+                for base, first, stop in calendar.day_bins(day):
+                    a = max(s0, base + first * BIN_SECONDS) - base
+                    b = min(s1, base + stop * BIN_SECONDS) - base
+                    if b > a:
+                        yield day, a, b
             day += timedelta(days=1)
 
 

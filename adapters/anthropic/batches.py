@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.anthropic.waiting import WAIT_NOTICE_SECONDS, said_while_waiting
 from engine.content.blueprint import ProjectScript
-from engine.errors import BusyworkError
+from engine.errors import BusyworkError, command_line
 
 if TYPE_CHECKING:
     from adapters.anthropic.fetch import Fetcher
@@ -170,11 +170,15 @@ def _take_results(fetcher, api, batch_id, covers, poll_seconds, on_progress, sle
 def _unreachable(fetcher: Fetcher, batch_id: str, exc: Exception) -> BusyworkError:
     from adapters.anthropic.fetch import describe_failure
 
-    run = fetcher.ledger.path.parent if fetcher.ledger.path else "RUN"
+    resume = (
+        command_line("simulate", "--resume", fetcher.ledger.path.parent)
+        if fetcher.ledger.path
+        else "busywork simulate --resume RUN"
+    )
     return BusyworkError(
         f"Message batch {batch_id}: cannot read it from the Anthropic API "
         f"({describe_failure(exc, fetcher.endpoint)}); it stays on record and "
-        f"`busywork simulate --resume {run}` collects it"
+        f"`{resume}` collects it"
     )
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import shlex
 import shutil
 import sys
 import threading
@@ -42,7 +41,7 @@ from adapters.asana.replay_outcome import Retry, print_summary
 from adapters.asana.replay_status import in_background, wait_for
 from adapters.asana.target import AsanaTarget
 from adapters.interrupts import StopSignals
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, command_line
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
@@ -151,7 +150,7 @@ def _live(
 
 def _replay_advice(run_dir: Path, args: ReplayArgs, target: AsanaTarget, sandbox: bool) -> str:
     if sandbox:
-        return f"`busywork replay {shlex.quote(str(run_dir))}` replays it into a new sandbox"
+        return f"`{command_line('replay', run_dir)}` replays it into a new sandbox"
     return f"`{resume_command(run_dir, args, target)}` sends what its replay left unsent"
 
 
@@ -166,7 +165,7 @@ def _resume_advice(
         hint = f"The simulation is complete: {advice}."
         if sandbox:
             hint = "The in-process sandbox stopped with this command. " + hint
-            again = f"`busywork replay {shlex.quote(str(run_dir))}`"
+            again = f"`{command_line('replay', run_dir)}`"
             return hint, Retry(again, whole_run=True)
         return hint, Retry(f"`{resume_command(run_dir, args, target)} --retry-failed`")
     if sandbox:

@@ -8,7 +8,6 @@ code, is ``replay_outcome``.
 from __future__ import annotations
 
 import dataclasses
-import shlex
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from adapters.asana.replay_outcome import Echo, Retry, exit_code, print_summary
 from adapters.asana.replay_status import in_background
 from adapters.asana.target import AsanaTarget
 from adapters.interrupts import StopSignals, serve_until_interrupted
+from engine.errors import command_line
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_outcomes import TargetSilence
@@ -107,7 +107,7 @@ def replay_command(
         # The checkpoint's date shift wins (the first run's): resuming names it.
         args = dataclasses.replace(args, shift_dates=bool(journal.meta["shift_dates"]))
         if sandbox is not None:
-            again = f"`busywork replay {shlex.quote(str(run_dir))}`"
+            again = f"`{command_line('replay', run_dir)}`"
             resume = (f"The in-process sandbox stopped with this command: {again} starts over "
                       "in a new one.")  # fmt: skip
             retry = Retry(again, whole_run=True)
@@ -131,7 +131,7 @@ def replay_command(
                 serve_until_interrupted(announce, exit_code(summary))
         elif not args.as_json and not summary.stopped:
             echo("Sandbox:    in-process, stopped with this command (nothing left to browse); "
-                 f"`busywork replay {shlex.quote(str(run_dir))} --serve` keeps one up.")  # fmt: skip
+                 f"`{command_line('replay', run_dir)} --serve` keeps one up.")  # fmt: skip
         return summary
     finally:
         if target is not None:
@@ -234,7 +234,7 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
     """The ``busywork replay`` command that carries on into the same checkpoint: the same
     destination, workspace and team (as found), pace, limits and who-acts options, and
     `--shift-dates` when the replay shifts dates (a resume keeps the first run's shift anyway)."""
-    words = ["busywork", "replay", str(run_dir), "--to", args.to]
+    words = ["replay", str(run_dir), "--to", args.to]
     if args.tokens_file is not None:
         words += ["--tokens", str(args.tokens_file)]
     words += ["--workspace", target.workspace]
@@ -252,4 +252,4 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
             words += [option, str(value)]
     if args.shift_dates:
         words.append("--shift-dates")
-    return shlex.join(words)
+    return command_line(*words)

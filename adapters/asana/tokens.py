@@ -16,12 +16,12 @@ import difflib
 import json
 import os
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import InvalidInput
+from engine.files import read_toml
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,7 @@ class Tokens:
 def load_tokens(path: str | Path) -> Tokens:
     """Read a tokens file; raises ``InvalidInput`` naming the file and the offending key."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: tokens file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path}: cannot read tokens file ({type(exc).__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        # The decoder's message quotes a position, not the value; keep only that.
-        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
-    return parse_tokens(raw, source=str(path))
+    return parse_tokens(read_toml(path, "tokens file"), source=str(path))
 
 
 def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:

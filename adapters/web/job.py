@@ -251,6 +251,8 @@ class Job(DriveMixin):
             content = self.llm.source
         sim = SteppedSim(self.run_dir, self.manifest, forever=self.state.spec.forever,
                          content=content, span=self.span)  # fmt: skip
+        if sim.log.repaired is not None:  # reopened after a crash: what the log cut, once
+            self._warn(sim.log.repaired)
         sim.on_event = self._on_event
         sim.on_written = self._written
         self.live.events = sim.world.seq

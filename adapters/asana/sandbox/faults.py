@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import random
 import threading
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInput
+from engine.files import read_toml
 
 KINDS = ("500", "503", "reset", "slow", "lost")
 _WORDS = ("sad", "brave", "quiet", "tiny", "squid", "otter", "lemur", "sings", "dances",
@@ -60,12 +60,7 @@ def parse_faults(spec: str, source: str = "--faults") -> FaultPlan:
 
 def load_faults(path: str | Path) -> FaultPlan:
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: faults file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
+    raw = read_toml(path, "faults file")
     raw = raw.get("faults", raw)
     revoke_raw = raw.pop("revoke", {})
     if not isinstance(revoke_raw, dict):
