@@ -88,6 +88,7 @@ class Job(DriveMixin):
         self.replay_stop = Wakeup()
         self.delivery = JobDelivery(run_dir, self.live, self.replay_stop, state.replay)
         self._closing = False  # the server is shutting down: leave the status as it is
+        self._released = True  # no ending job's threads or connection left (see `stop`)
         self.activity = RunIndex(run_dir)  # names for the feed, learnt once (see activity)
         self.today = TodayCount(run_dir, self.manifest.scenario.timezone)
         # (the log's last seq, the stats body) of the latest stats request: a run that has not
@@ -147,6 +148,8 @@ class Job(DriveMixin):
     def resume(self) -> None:
         with self.lock:
             if self.state.status == "failed" and self.state.resumable:
+                while not self._released:  # ending still: its threads and connection go first
+                    self.changed.wait()
                 self._resume_failed()
                 return
             if self.state.status != "paused":
@@ -181,8 +184,9 @@ class Job(DriveMixin):
 
     def stop(self, *, final: str = "stopped", error: str = "", resumable: bool = False) -> None:
         """End the job for good (or, with ``final=""``, just release it: server shutdown).
-        `resumable`: a failed backfill whose target stopped answering; it can be resumed once
-        released (its threads ended, its connection closed), not before."""
+        `resumable`: a failed backfill whose target stopped answering. It says so with its
+        status (a view never shows it failed and not yet resumable); a resume that comes
+        before it is released (its threads ended, its connection closed) waits for that."""
         self.ctx.scheduler.cancel(self.id)
         with self.lock:
             if final:
@@ -194,6 +198,8 @@ class Job(DriveMixin):
                 self._set_status(final)
                 self.state.error = error or self.state.error
                 self.state.ended_at = _now()
+                self.state.resumable = resumable and final == "failed"
+                self._released = False
             else:
                 self._closing = True
                 if self.sim is not None and self.paced and self.state.status == "running":
@@ -207,9 +213,9 @@ class Job(DriveMixin):
         with self.lock:
             self._release_sim()
             self.delivery.record(self.state)
-            if final and self.state.status == final:
-                self.state.resumable = resumable and final == "failed"
+            self._released = True
             self._save()
+            self.changed.notify_all()
 
     def wait_for_server(self, lacking: str) -> None:
         """At server start, with what this server lacks to run the job ("" when nothing): a
