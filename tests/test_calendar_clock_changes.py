@@ -83,6 +83,7 @@ def check_days_around(zone: str, day: date, hours: str, seed: int, evening: bool
     return moments
 
 
+@pytest.mark.slow  # 182 zones, about 12 s: `make test-slow` and CI run it
 def test_every_zone_that_changes_its_clocks_stays_inside_local_hours():
     zones = changing_zones()
     assert set(MUST) <= set(zones) and len(zones) > 50
