@@ -63,7 +63,7 @@ def _shared_sandbox(tmp_path: Path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "cli", "sandbox", "--port", str(port), "--tokens", str(tokens),
-           "--rate-limit", "100000000"]  # fmt: skip
+           "--rate-limit", "1000000"]  # the most it takes  # fmt: skip
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=Path(__file__).parents[2])
     url = f"http://127.0.0.1:{port}/api/1.0"
     try:
@@ -73,6 +73,7 @@ def _shared_sandbox(tmp_path: Path):
                              timeout=1)  # fmt: skip
                 break
             except requests.ConnectionError:
+                assert proc.poll() is None, f"the sandbox exited with {proc.returncode}"
                 time.sleep(0.05)
         yield url, tokens, emails, proc.pid
     finally:
