@@ -398,5 +398,11 @@ def test_parked_events_make_the_exit_code_1(tmp_path):
     assert incomplete_line(parked) == (
         "Incomplete: 1 event parked (the target failed for now); the next run sends them."
     )
-    assert exit_code(ReplaySummary(**{**base, "parked": 0, "deferred": 1})) == 0
+    # Not sent for want of a usable token: not done either (it once exited 0).
+    waiting = ReplaySummary(**{**base, "parked": 0, "deferred": 1})
+    assert exit_code(waiting) == 1
+    assert incomplete_line(waiting) == (
+        "Incomplete: 1 event not sent: their person's token was refused or is missing (see "
+        "above); once the tokens file is fixed, the same command sends them."
+    )
     assert exit_code(ReplaySummary(**{**base, "stopped": "interrupted"})) == 130

@@ -190,7 +190,9 @@ def test_the_replay_command_announces_people_without_a_token_before_it_starts(
     sandbox = make_sandbox(people=people, limits=UNLIMITED)
     tokens = write_tokens_file(tmp_path / "only-first.toml", tokens_of(people, None, only=1))
     result = busywork("replay", str(run_dir), "--to", sandbox.base_url, "--tokens", str(tokens),
-                      "--json", cwd=tmp_path)  # fmt: skip
+                      "--json", cwd=tmp_path, check=False)  # fmt: skip
+    assert result.returncode == 1, result.stderr  # their events wait: the replay is not done
+    assert "not sent: their person's token was refused or is missing" in result.stderr
     first_line = result.stderr.splitlines()[0]
     assert first_line.startswith(f"Note: {len(people) - 1} people have no token")
     assert people[1].email in first_line and people[0].email not in first_line

@@ -110,6 +110,10 @@ def incomplete_line(summary: ReplaySummary, retry: Retry | None = None) -> str |
     if s.parked:
         parts.append(f"{_events(s.parked)} parked (the target failed for now); the next run "
                      "sends them")  # fmt: skip
+    if s.deferred and not s.stopped:  # a stop says so itself; else their person had no token
+        parts.append(f"{_events(s.deferred)} not sent: their person's token was refused or is "
+                     "missing (see above); once the tokens file is fixed, the same command "
+                     "sends them")  # fmt: skip
     return f"Incomplete: {'; '.join(parts)}." if parts else None
 
 
@@ -119,7 +123,8 @@ def _events(n: int) -> str:
 
 def exit_code(summary: ReplaySummary) -> int:
     """0: every event was applied or skipped on purpose; 1: stopped for failures, or events
-    failed, depend on a failure (this run or an earlier one) or were parked; 130: interrupted."""
+    failed, depend on a failure (this run or an earlier one), were parked or were not sent for
+    want of a usable token; 130: interrupted."""
     if summary.stopped == "interrupted":
         return 130
     return 1 if summary.stopped or incomplete_line(summary) else 0
