@@ -255,7 +255,10 @@ class StatusLine:
             head.append("rate limited (429): waiting")
         if s.get("landing"):
             head.append(landing_text(s["landing"]))
-        tail = (f"late {s['lateness']:.1f}s  failed {s['failed']:.0f}  "
+        if s.get("waiting"):  # e.g. clean's "the target has not answered for 40s"
+            head.append(s["waiting"])
+        late = f"late {s['lateness']:.1f}s  " if s.get("lateness") is not None else ""
+        tail = (f"{late}failed {s['failed']:.0f}  "
                 f"{s['requests_per_second']:.0f} req/s  429s {s['rate_limited']:.0f}  "
                 f"retries {s['retries']:.0f}  {duration(s['elapsed'])}")  # fmt: skip
         return "  ".join(head), fraction, tail

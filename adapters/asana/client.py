@@ -12,7 +12,9 @@ retries that never duplicate a create, and Asana's deprecation notices noted onc
   connection dropped after it was sent may still land. ``reconcile`` looks for it at once and
   again once ``Backoff.landing`` seconds have passed since it was sent; at most
   ``Backoff.max_landings`` sends of one call end in doubt, then it is given up
-  (`Unavailable`): the wait per call stays bounded.
+  (`Unavailable`): the wait per call stays bounded. An ``idempotent`` write (a DELETE: sent
+  twice it ends the same, a 404 the second time) is not waited for: it is sent again after the
+  usual backoff, as a read is.
 - 401: the token is marked invalid (`TokenInvalid`); 400/403/404 etc.: `ApiRejected` with
   Asana's message (`client_attempt`).
 - ``Asana-Change`` headers (`client_changes`): each distinct change is noted once
@@ -146,10 +148,13 @@ class AsanaClient:
         params: Mapping[str, str] | None = None,
         reconcile: Callable[[], Any | None] | None = None,
         envelope: bool = False,
+        idempotent: bool = False,
     ) -> Any:
         """One API call as the token `key`; returns the response's ``data``. ``reconcile``
         (writes only) is asked, after an attempt whose outcome is unknown, whether the write
-        happened after all; a non-None answer is returned instead of sending again."""
+        happened after all; a non-None answer is returned instead of sending again.
+        ``idempotent``: a write that may be sent twice (a DELETE: the second gets a 404, which
+        the caller counts as done); one in doubt is sent again without waiting for it to land."""
         lane = self._lanes.get(key)
         if lane is None:
             raise NoToken(key)
@@ -178,7 +183,7 @@ class AsanaClient:
             # then; any other write (a section move, `completed`) is sent again, or a late
             # original would land after the events that follow it and undo them.
             landing = None
-            if write and isinstance(cause, InDoubt):
+            if write and not idempotent and isinstance(cause, InDoubt):
                 landing = cause.sent + self.backoff.landing
                 doubts += 1
             attempts += 1

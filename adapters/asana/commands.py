@@ -203,9 +203,21 @@ def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> Non
 @_destination_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def clean(run: Path, yes: bool, **options) -> None:
-    """Delete from the target everything RUN created there, newest first."""
-    from adapters.asana.clean import clean_command
+    """Delete from the target everything RUN created there, newest first.
+
+    Ctrl-C or SIGTERM lets the delete in flight finish, prints what was deleted and exits 130;
+    a target that stopped answering stops it (exit 1). The same command finishes the clean.
+    """
+    from adapters.interrupts import StopSignals
+
+    signals = StopSignals()  # first: no Ctrl-C or SIGTERM from here on finds the default action
+    from adapters.asana.clean import CleanStopped, clean_command
     from adapters.asana.replay_cli import ReplayArgs
 
-    clean_command(run, ReplayArgs(**options), echo=click.echo,
-                  confirm=None if yes else click.confirm)  # fmt: skip
+    try:
+        clean_command(run, ReplayArgs(**options), echo=click.echo,
+                      confirm=None if yes else click.confirm, signals=signals,
+                      status=True)  # fmt: skip
+    except CleanStopped as exc:  # said as replay says it, not as an error
+        click.echo(str(exc))
+        sys.exit(exc.exit_code)
