@@ -192,12 +192,39 @@ def test_backfill_checks_its_destination_before_simulating(make_sandbox, tmp_pat
         (["--to", sandbox.base_url, "--tokens", str(tokens), "--team", "1"], 2,
          "Error: --team '1'"),
         (["--to", nowhere, "--tokens", str(tokens)], 1, f"Error: cannot reach {nowhere}"),
+        # The base URL without /api/1.0: it once said only "GET /workspaces: HTTP 404 …" (exit 1).
+        (["--to", sandbox.base_url.removesuffix("/api/1.0"), "--tokens", str(tokens)], 2,
+         "answered 404 to GET /workspaces; expected the API's base URL, ending in /api/1.0"),
     ]  # fmt: skip
     for args, code, message in cases:
         result = busywork("backfill", "--days", "2", *args, cwd=tmp_path, check=False)
         assert result.returncode == code and message in result.stderr, (args, result.stderr)
         assert "Simulated" not in result.stdout
         assert not (tmp_path / "replays").exists(), args  # no orphan run folder
+
+
+def test_backfill_checks_that_each_token_is_its_persons_before_simulating(make_sandbox, tmp_path):
+    """It once simulated a new run first, then refused the tokens, leaving the run behind (and
+    another one at each try)."""
+    import secrets
+
+    from adapters.asana.sandbox import SandboxPerson
+    from adapters.asana.tokens import Tokens
+
+    people = [SandboxPerson(p.email.lower(), p.name, secrets.token_urlsafe(16))
+              for p in resolve(default_scenario()).people[:2]]  # fmt: skip
+    sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16))
+    first, second = people
+    swapped = Tokens({first.email: second.token, second.email: first.token},
+                     default=sandbox.admin_token)  # fmt: skip
+    tokens = write_tokens_file(tmp_path / "swapped.toml", swapped)
+    result = busywork("backfill", "--days", "2", "--to", sandbox.base_url, "--tokens", str(tokens),
+                      cwd=tmp_path, check=False)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert f"is the token of {second.email}" in result.stderr, result.stderr
+    assert second.token not in result.stderr + result.stdout
+    assert "Simulated" not in result.stdout
+    assert not (tmp_path / "replays").exists()  # no orphan run folder
 
 
 # -- messages ----------------------------------------------------------------------------------
@@ -254,3 +281,19 @@ def test_demo_no_serve_prints_no_browse_url(tmp_path):
     result = busywork("demo", "--days", "1", "--no-serve", cwd=tmp_path)
     assert "Browse:" not in result.stdout and "Dashboard:" not in result.stdout
     assert "Sandbox:    in-process, stopped with this command" in result.stdout
+
+
+def test_replaying_a_run_still_being_written_says_how_to_go_on(tmp_path):
+    """A stopped live run was told to `simulate --resume`, which cannot go on with it (its
+    clock is the wall's): it is told to go on with `busywork live`."""
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
+    prepare_live(tmp_path / "a live run", scenario, TemplateSource(), days=1, forever=False,
+                 speed=1.0)  # fmt: skip
+    result = busywork("replay", "a live run", "--to", "sandbox", cwd=tmp_path, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "or go on with `busywork live --run 'a live run'` (with its --to)" in result.stderr
+    manifest = runs.create_run(tmp_path / "plain", scenario, TemplateSource())
+    assert manifest.status != "complete"
+    result = busywork("replay", "plain", "--to", "sandbox", cwd=tmp_path, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "or go on with `busywork simulate --resume plain`" in result.stderr

@@ -213,6 +213,8 @@ def backfill_command(
         shift = shift_to_today(sc, today)
         target = connect(base_url_for(args.to), tokens_for(dest), dest, date_shift_days=shift)
     try:
+        if target is not None:
+            target.verify_tokens()  # a token of someone else is refused before anything is made
         run_dir = runs.new_run_dir(sc, replays)
         manifest = runs.create_run(run_dir, sc, content_source(sc))
         simulate_run(run_dir, manifest, quiet=args.as_json)

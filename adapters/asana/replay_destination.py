@@ -99,7 +99,16 @@ class NotVisible(InvalidInput):
 
 def _workspace(client: AsanaClient, key: str, wanted: str | None) -> tuple[str, str]:
     """(gid, name) of the chosen workspace, which these tokens must see."""
-    workspaces = list(client.pages(key, "/workspaces"))
+    try:
+        workspaces = list(client.pages(key, "/workspaces"))
+    except ApiRejected as exc:
+        if exc.status != 404:
+            raise
+        # Asana always has /workspaces: this URL is not its API's base (…/api/1.0 left off).
+        raise InvalidInput(
+            f"--to: {client.base_url!r} answered 404 to GET /workspaces; expected the API's base "
+            "URL, ending in /api/1.0 (https://app.asana.com/api/1.0, or a sandbox's …/api/1.0)"
+        ) from None
     listed = ", ".join(f"{w['gid']} ({w.get('name', '')})" for w in workspaces) or "none"
     if wanted is None:
         if len(workspaces) == 1:

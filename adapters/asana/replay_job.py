@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.asana.target import AsanaTarget
-from engine.errors import BusyworkError, InvalidInput
+from engine.errors import BusyworkError, InvalidInput, command_line
+from engine.live_state import LIVE
 from engine.log import FileLog
 from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
@@ -103,10 +104,7 @@ def run_replay(
     else:
         total = log.last_seq
         if manifest.status != "complete":
-            raise InvalidInput(
-                f"{run_dir}: the run is still being written (status {manifest.status!r}); "
-                "replay it with --follow, or finish it with `busywork simulate --resume`"
-            )
+            raise InvalidInput(_unfinished(run_dir, manifest.status))
         events = log.read()
     try:
         summary = replayer.run(events, total)
@@ -200,3 +198,16 @@ def flock_holder(fd: int) -> int | None:
             if held and words[5] == where and words[4].isdigit():
                 return int(words[4])
     return None
+
+
+def _unfinished(run_dir: Path, status: str) -> str:
+    """Why a run not complete cannot be replayed as a whole, and how to go on: a live run goes
+    on with `busywork live` (simulating it with `simulate --resume` cannot: its clock is the
+    wall's), any other with `simulate --resume`."""
+    finish = f"`{command_line('simulate', '--resume', run_dir)}`"
+    if (run_dir / LIVE).is_file():
+        finish = f"`{command_line('live', '--run', run_dir)}` (with its --to)"
+    return (
+        f"{run_dir}: the run is still being written (status {status!r}); replay it with "
+        f"--follow, or go on with {finish}"
+    )
