@@ -197,11 +197,13 @@ def test_output_to_a_full_device_names_stdout(run, command) -> None:
 # -- 9. stats --json is the same every time -------------------------------------------------------
 
 
+@pytest.mark.slow  # commands run again and again: `make test-slow` and CI
 def test_stats_json_is_byte_stable(run) -> None:
     outputs = {busywork("stats", str(run), "--json", cwd=run.parent).stdout for _ in range(8)}
     assert len(outputs) == 1
 
 
+@pytest.mark.slow  # commands run again and again: `make test-slow` and CI
 def test_report_json_is_byte_stable(run) -> None:
     """Its floats once differed in the last digit between reads: sums taken in whatever order
     the threads of DuckDB finished."""
