@@ -137,9 +137,7 @@ def test_sigterm_mid_clean_finishes_the_delete_in_flight_and_exits_130(tmp_path,
     tokens_file = write_tokens_file(tmp_path / "tokens.toml", tokens)
     seen = _deletes_seen(sandbox)
     sandbox.app.set_faults(FaultPlan(rates={"slow": 1.0}, slow_seconds=0.3))
-    clean = subprocess.Popen([BUSYWORK, "clean", str(run_dir), "--to", sandbox.base_url,
-                              "--tokens", str(tokens_file), "--yes"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    clean = _start_clean(run_dir, sandbox, tokens_file)
     try:
         deadline = time.monotonic() + 15
         while not seen and time.monotonic() < deadline and clean.poll() is None:
@@ -167,6 +165,12 @@ def test_sigterm_mid_clean_finishes_the_delete_in_flight_and_exits_130(tmp_path,
     assert _left(sandbox) == {}
 
 
+def _start_clean(run_dir, sandbox, tokens_file) -> subprocess.Popen:
+    return subprocess.Popen([BUSYWORK, "clean", str(run_dir), "--to", sandbox.base_url,
+                             "--tokens", str(tokens_file), "--yes"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
 def test_sigterm_before_the_deletes_start_is_not_a_kill(tmp_path, make_sandbox):
     """Even while it reads and checks (before any delete), SIGTERM ends it with a message."""
     run_dir, sandbox, tokens, folder = _replayed(tmp_path, make_sandbox)
@@ -174,9 +178,7 @@ def test_sigterm_before_the_deletes_start_is_not_a_kill(tmp_path, make_sandbox):
     started = threading.Event()
     sandbox.app.observer = lambda request, status, body: started.set()
     sandbox.app.set_faults(FaultPlan(rates={"slow": 1.0}, slow_seconds=1.0))
-    clean = subprocess.Popen([BUSYWORK, "clean", str(run_dir), "--to", sandbox.base_url,
-                              "--tokens", str(tokens_file), "--yes"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    clean = _start_clean(run_dir, sandbox, tokens_file)
     try:
         assert started.wait(15), "clean sent no request"  # connecting: each request is slow
         clean.send_signal(signal.SIGTERM)
