@@ -19,6 +19,7 @@ import requests
 
 from adapters.asana.client import Backoff
 from adapters.asana.sandbox import SandboxPerson
+from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.sandbox.run import people_in_run
 from adapters.asana.tokens import Tokens, write_tokens
 from engine import events as ev
@@ -34,6 +35,8 @@ from engine.state import State, fold
 FAST = Backoff(base=0.01, cap=0.05, attempts=8, timeout=(2.0, 5.0), landing=0.2)
 # No wait at all for a write in doubt (tests where nothing is in doubt, or a wait is not wanted).
 FAST_NO_LANDING = dataclasses.replace(FAST, landing=0.0)
+# A sandbox quota no test reaches (tests of rate limits set their own).
+UNLIMITED = ServerLimits(quota=1_000_000)
 
 
 def replay_once(run_dir: Path, base_url: str, tokens: Tokens, dest, *, options=None, speed=None):

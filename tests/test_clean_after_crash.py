@@ -18,12 +18,12 @@ from adapters.asana.clean import LOCATABLE, _clean
 from adapters.asana.client import Backoff
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox import FaultPlan
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.tokens import Tokens
 from engine import events as ev
 from engine.errors import BusyworkError
 from engine.replay_journal import JOURNAL
 from tests.replay_checks import (
+    UNLIMITED,
     events_of,
     make_run,
     replay_once,
@@ -38,7 +38,6 @@ from tests.sandbox_fixtures import session_for
 # Slow (kill -9 of a replay mid-create, then clean: ~5 s): `make test-slow` runs it, and CI.
 pytestmark = pytest.mark.slow
 
-UNLIMITED = ServerLimits(quota=1_000_000)
 SLOW_SECONDS = 1.0  # the sandbox's "slow" answers: well inside the replay's 30 s read timeout
 SLOW = FaultPlan(rates={"slow": 1.0}, slow_seconds=SLOW_SECONDS)
 CREATED_KINDS = ("project", "task", "story", "status_update", "ooo_entry", "portfolio")

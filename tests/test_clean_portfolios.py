@@ -14,19 +14,25 @@ from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_cli import ReplayArgs
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.replay_job import run_replay
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.tokens import Tokens
 from engine import events as ev
 from engine.errors import BusyworkError, InvalidInput
 from engine.replay_journal import JOURNAL, Journal
-from tests.replay_checks import FAST, events_of, make_run, run_people, tokens_of, write_tokens_file
+from tests.replay_checks import (
+    FAST,
+    UNLIMITED,
+    events_of,
+    make_run,
+    run_people,
+    tokens_of,
+    write_tokens_file,
+)
 from tests.sandbox_fixtures import session_for
 from tests.test_sandbox_conformance import Conformance
 
 # Slow (replays then cleans, portfolios included: ~12 s): `make test-slow` runs it, and CI.
 pytestmark = pytest.mark.slow
 
-UNLIMITED = ServerLimits(quota=1_000_000)
 CREATED_KINDS = ("project", "task", "story", "status_update", "ooo_entry", "portfolio")
 
 

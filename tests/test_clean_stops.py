@@ -5,6 +5,7 @@ unknown is sent again at once (deleting twice ends the same), not after a landin
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import subprocess
 import threading
@@ -17,10 +18,11 @@ from adapters.asana.clean import CleanStopped, _clean, _delete
 from adapters.asana.client import DEFAULT, Backoff
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox import FaultPlan
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from engine.replay_journal import JOURNAL
 from engine.replay_outcomes import TargetSilence
 from tests.replay_checks import (
+    FAST_NO_LANDING,
+    UNLIMITED,
     replay_once,
     run_people,
     synthetic_run,
@@ -29,9 +31,8 @@ from tests.replay_checks import (
 )
 from tests.runner import BUSYWORK
 
-UNLIMITED = ServerLimits(quota=1_000_000)
 CREATED_KINDS = ("project", "task", "story")
-FAST = Backoff(base=0.01, cap=0.05, attempts=6, timeout=(2.0, 5.0), landing=0.0)
+FAST = dataclasses.replace(FAST_NO_LANDING, attempts=6)
 
 
 def _replayed(tmp_path: Path, make_sandbox):

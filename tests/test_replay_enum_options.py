@@ -21,13 +21,13 @@ import requests
 
 from adapters.asana.client import AsanaClient
 from adapters.asana.replay_destination import Destination
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target import AsanaTarget
 from engine import events as ev
 from engine.replay_ids import IdMap
 from engine.replay_journal import Journal
 from tests.replay_checks import (
     FAST,
+    UNLIMITED,
     assert_exactly_once,
     events_of,
     read_back,
@@ -49,7 +49,6 @@ pytest_plugins = ["tests.sandbox_fixtures"]
 pytestmark = pytest.mark.slow
 pytest.importorskip("asana")
 
-UNLIMITED = ServerLimits(quota=1_000_000)
 # What the workspace has before the replay: Priority lacks the run's "Urgent" (last);
 # Component lacks "Frontend" (first) and "Infra" (between two it has).
 EXISTING = {"Priority": ["Low", "Medium", "High"], "Component": ["Backend", "Data"]}

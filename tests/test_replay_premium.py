@@ -14,7 +14,6 @@ import pytest
 
 from adapters.asana.client import ApiRejected
 from adapters.asana.replay_destination import Destination
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.target_workspace import refused_for_plan
 from adapters.asana.tokens import Tokens
 from engine import events as ev
@@ -24,11 +23,10 @@ from engine.log import FileLog
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.scenario import default_scenario, resolve
-from tests.replay_checks import FAST, replay_once
+from tests.replay_checks import FAST, UNLIMITED, replay_once
 from tests.sandbox_fixtures import session_for
 from tests.test_sandbox_conformance import Conformance
 
-UNLIMITED = ServerLimits(quota=1_000_000)
 ONE_AT_A_TIME = ReplayOptions(workers_per_lane=1)  # log order within a lane: no race to count
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 EMAIL = {"u1": "alice@example.com", "u2": "bob@example.com", "u3": "carol@example.com",

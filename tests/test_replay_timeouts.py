@@ -20,8 +20,8 @@ from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.replay_job import run_replay
 from adapters.asana.sandbox import FaultPlan
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from tests.replay_checks import (
+    UNLIMITED,
     assert_exactly_once,
     read_back,
     run_people,
@@ -120,7 +120,7 @@ def test_a_replay_stopped_while_rate_limited_ends_promptly_then_resumes(tmp_path
     pytest.importorskip("asana")
     run_dir = synthetic_run(tmp_path / "run", people=2, tasks=6, comments=2)
     people = run_people(run_dir)
-    sandbox = make_sandbox(people=people, limits=ServerLimits(quota=1_000_000))
+    sandbox = make_sandbox(people=people, limits=UNLIMITED)
     tokens = tokens_of(people, sandbox.admin_token)
     quota = 15  # per token per ten minutes: the replay is soon waiting on every lane
     limited = Destination(to=sandbox.base_url, rate_limit=quota, window=600.0,

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from adapters.asana.replay_destination import Destination, connect
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from adapters.asana.sandbox.run import SandboxOptions, build_config
 from adapters.asana.tokens import Tokens, load_tokens, write_tokens
 from engine.errors import InvalidInput
 from tests.replay_checks import (
     FAST_NO_LANDING,
+    UNLIMITED,
     make_run,
     replay_once,
     run_people,
@@ -27,8 +27,6 @@ from tests.replay_checks import (
     write_tokens_file,
 )
 from tests.runner import busywork
-
-UNLIMITED = ServerLimits(quota=1_000_000)
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ import pytest
 from adapters.asana.replay_destination import Destination
 from adapters.asana.replay_outcome import print_summary
 from adapters.asana.sandbox import FaultPlan
-from adapters.asana.sandbox.ratelimit import Limits as ServerLimits
 from engine.replay_journal import Journal
 from tests.replay_checks import (
     FAST,
+    UNLIMITED,
     assert_exactly_once,
     events_of,
     read_back,
@@ -45,7 +45,6 @@ pytest.importorskip("asana")
 
 DAYS = 5  # Monday to Friday: every kind of workspace event, ~1,400 events
 # Rate limits are tested elsewhere; here they would only make the SDK read-back wait.
-UNLIMITED = ServerLimits(quota=1_000_000)
 
 
 @pytest.fixture(scope="module")

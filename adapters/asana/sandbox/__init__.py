@@ -3,9 +3,10 @@
     with Sandbox(SandboxConfig(people=[SandboxPerson("a@x.org", "Ann", "tok-a")])) as sb:
         requests.get(sb.base_url + "/users/me", headers={"Authorization": "Bearer tok-a"})
 
-Modules: ``httpserver`` (HTTP/1.1), ``app`` (pipeline), ``routes``/``api_*``/``batch`` (endpoints),
-``validate`` (strictness), ``render``/``render_fields`` (representations), ``store``/``persist``
-(state), ``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
+Modules: ``httpserver`` (HTTP/1.1) and ``serverthread`` (its thread, an orderly stop), ``app``
+(pipeline), ``routes``/``api_*``/``batch`` (endpoints), ``forms`` (form bodies), ``validate``
+(strictness), ``render``/``render_fields`` (representations), ``store``/``persist`` (state),
+``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
 """
 
 from __future__ import annotations
@@ -16,14 +17,23 @@ from types import TracebackType
 
 from adapters.asana.sandbox.app import Identity, SandboxApp
 from adapters.asana.sandbox.faults import FaultPlan
-from adapters.asana.sandbox.httpserver import STOP_GRACE_SECONDS, ServerThread
 from adapters.asana.sandbox.ratelimit import Limits
+from adapters.asana.sandbox.serverthread import STOP_GRACE_SECONDS, ServerThread
 from adapters.asana.sandbox.store import PersonSeed, Store
 from engine.errors import InvalidInput
 
 ADMIN_EMAIL = "admin@sandbox.invalid"
 
-__all__ = ["Limits", "FaultPlan", "Sandbox", "SandboxConfig", "SandboxPerson", "name_from_email"]
+__all__ = [
+    "ALL_INTERFACES",
+    "Limits",
+    "FaultPlan",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxPerson",
+    "loopback_for",
+    "name_from_email",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,16 @@ class SandboxConfig:
     # False: a workspace that is not an organization, so it has no teams (a persisted one
     # stays what it was made as).
     organization: bool = True
+
+
+# Addresses that mean "every interface": a server listens there, a client cannot connect there
+# on every OS (Windows refuses 0.0.0.0), so the sandbox's URLs name the loopback address.
+ALL_INTERFACES = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}
+
+
+def loopback_for(host: str) -> str:
+    """The address a client on this machine uses to reach a server listening on `host`."""
+    return ALL_INTERFACES.get(host, host)
 
 
 def name_from_email(email: str) -> str:
@@ -112,7 +132,8 @@ class Sandbox:
                     raise InvalidInput(f"faults: revoke names {email!r}, who has no token here")
                 identity.revoke_after[self.tokens[email.lower()]] = count
         self._server = ServerThread(config.host, config.port, self._app_placeholder)
-        host = f"[{self._server.host}]" if ":" in self._server.host else self._server.host
+        host = loopback_for(self._server.host)
+        host = f"[{host}]" if ":" in host else host
         self.root_url = f"http://{host}:{self._server.port}"
         self.base_url = self.root_url + "/api/1.0"
         self.app = SandboxApp(self.store, identity, config.limits, config.faults, self.root_url)
@@ -132,6 +153,11 @@ class Sandbox:
         if not self.store.is_organization(self.workspace_gid):
             raise InvalidInput("sandbox: the workspace is not an organization: it has no teams")
         return self.store.team.gid
+
+    @property
+    def listen_address(self) -> str:
+        """The address the server listens on (``0.0.0.0`` or ``::``: every interface)."""
+        return self._server.host
 
     @property
     def admin_token(self) -> str | None:

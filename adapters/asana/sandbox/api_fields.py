@@ -33,7 +33,9 @@ OPTION_SPEC: dict[str, v.Checker] = {
 }
 
 
-def _precision(path: str, value: Any, _: v.Lookup) -> int:
+def _precision(path: str, value: Any, lookup: v.Lookup) -> int:
+    if lookup.form:
+        value = v.number(path, value, lookup)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
         raise bad_request(f"{path}: must be an integer from 0 to 6, got {value!r}")
     return value
@@ -173,7 +175,8 @@ def custom_field_values(path: str, value: Any, lookup: v.Lookup) -> dict[str, An
         field = lookup.store.get("custom_field", gid)
         if not isinstance(field, CustomField):
             raise bad_request(f"{path}.{gid}: unknown custom_field '{gid}'")
-        out[gid] = None if raw is None else _typed(f"{path}.{gid}", field, raw, lookup)
+        cleared = raw is None or (lookup.form and raw == "null")
+        out[gid] = None if cleared else _typed(f"{path}.{gid}", field, raw, lookup)
     return out
 
 
@@ -188,6 +191,8 @@ def _typed(path: str, field: CustomField, raw: Any, lookup: v.Lookup) -> Any:
             raise bad_request(f"{path}: enum option {raw!r} is disabled")
         return raw
     if kind == "number":
+        if lookup.form:
+            raw = v.number(path, raw, lookup)
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise bad_request(f"{path}: {field.name!r} is a number field; got {raw!r}")
         return raw

@@ -7,7 +7,7 @@ from typing import Any
 from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
-from adapters.asana.sandbox.model import Project, Section, Team, Workspace
+from adapters.asana.sandbox.model import Project, Section, Task, Team, Workspace
 from adapters.asana.sandbox.ops import project_tasks
 
 # Asana's palette of colours; a project's may also be "none" (the spec's ProjectBase).
@@ -45,9 +45,23 @@ PROJECT_UPDATE_SPEC: dict[str, v.Checker] = {
     "start_on": v.nullable(v.day),
     "owner": v.nullable(v.ref("user")),
     "team": v.ref("team"),
-}
-PROJECT_CREATE_SPEC = {**PROJECT_UPDATE_SPEC, "workspace": v.ref("workspace")}
-_PROJECT_ATTRS = set(PROJECT_UPDATE_SPEC) - {"due_date"}
+    "followers": v.rejected("create-only"),
+    # The spec's other ProjectRequest fields, which the sandbox does not keep.
+    "html_notes": v.unsupported("send notes, as plain text"),
+    "custom_fields": v.unsupported("projects keep no custom field values here"),
+    "public": v.unsupported("deprecated by Asana: send privacy_setting"),
+    "current_status": v.unsupported("deprecated by Asana: post a status update"),
+    **dict.fromkeys(("icon", "default_access_level", "minimum_access_level_for_customization",
+                     "minimum_access_level_for_sharing"),
+                    v.unsupported("leave it out")),
+}  # fmt: skip
+# Create-only: "Comma separated string of users" (an array is taken too), who also become members.
+_ON_CREATE: dict[str, v.Checker] = {"followers": v.user_list}
+PROJECT_CREATE_SPEC = {**PROJECT_UPDATE_SPEC, **_ON_CREATE, "workspace": v.ref("workspace")}
+PROJECT_IN_WORKSPACE_SPEC = {**PROJECT_UPDATE_SPEC, **_ON_CREATE}
+PROJECT_IN_TEAM_SPEC = {k: c for k, c in PROJECT_IN_WORKSPACE_SPEC.items() if k != "team"}
+_PROJECT_ATTRS = {"name", "notes", "archived", "color", "default_view", "privacy_setting",
+                  "due_on", "start_on", "owner"}  # fmt: skip
 # The spec on createProject: "The `team` parameter and the `private_to_team` value for
 # `privacy_setting` are deprecated. When either is included in the request, the `Asana-Change`
 # response header will indicate an affected deprecation" (updateProject says the same of
@@ -86,6 +100,7 @@ def _create(call: Call, data: dict[str, Any], workspace: str, team: str | None) 
             "data.team: required in an organization (a project is shared with a team; or "
             "create it with POST /teams/{team_gid}/projects)"
         )
+    people = list(dict.fromkeys([call.user_gid, *data.pop("followers", [])]))
     project = Project(
         gid=call.store.new_gid(),
         workspace=workspace,
@@ -93,8 +108,8 @@ def _create(call: Call, data: dict[str, Any], workspace: str, team: str | None) 
         created_at=call.now,
         modified_at=call.now,
         owner=data.pop("owner", call.user_gid),
-        followers=[call.user_gid],
-        members=[call.user_gid],
+        followers=people,
+        members=list(people),
         **{k: val for k, val in data.items() if k in _PROJECT_ATTRS},
     )
     # Asana gives every new project one section to hold tasks added without a section.
@@ -124,14 +139,14 @@ def create_project(call: Call) -> Answer:
 def create_project_in_workspace(call: Call, workspace_gid: str) -> Answer:
     call.allow_query()
     call.store.require("workspace", workspace_gid, Workspace)
-    data = _project_data(call, PROJECT_UPDATE_SPEC)
+    data = _project_data(call, PROJECT_IN_WORKSPACE_SPEC)
     return _create(call, data, workspace_gid, data.pop("team", None))
 
 
 def create_project_in_team(call: Call, team_gid: str) -> Answer:
     call.allow_query()
     team = call.store.require("team", team_gid, Team)
-    data = _project_data(call, {k: c for k, c in PROJECT_UPDATE_SPEC.items() if k != "team"})
+    data = _project_data(call, PROJECT_IN_TEAM_SPEC)
     return _create(call, data, team.workspace, team.gid)
 
 
@@ -165,6 +180,13 @@ def list_team_projects(call: Call, team_gid: str) -> Answer:
     call.allow_query("archived", paged=True)
     call.store.require("team", team_gid, Team)
     return _list(call, None, team_gid)
+
+
+def list_task_projects(call: Call, task_gid: str) -> Answer:
+    call.allow_query(paged=True)
+    task = call.store.require("task", task_gid, Task)
+    return call.many("project", [call.store.require("project", m.project, Project)
+                                 for m in task.memberships])  # fmt: skip
 
 
 def get_project(call: Call, project_gid: str) -> Answer:

@@ -54,6 +54,20 @@ def list_tags(call: Call) -> Answer:
     return call.many("tag", tags)
 
 
+def list_workspace_tags(call: Call, workspace_gid: str) -> Answer:
+    call.allow_query(paged=True)
+    call.store.require("workspace", workspace_gid, Workspace)
+    tags = [t for t in call.store.all("tag") if isinstance(t, Tag) and t.workspace == workspace_gid]
+    return call.many("tag", tags)
+
+
+def list_tag_tasks(call: Call, tag_gid: str) -> Answer:
+    call.allow_query(paged=True)
+    call.store.require("tag", tag_gid, Tag)
+    tasks = [t for t in call.store.all("task") if isinstance(t, Task) and tag_gid in t.tags]
+    return call.many("task", tasks)
+
+
 def list_task_tags(call: Call, task_gid: str) -> Answer:
     call.allow_query(paged=True)
     task = call.store.require("task", task_gid, Task)

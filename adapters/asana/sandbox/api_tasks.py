@@ -31,6 +31,13 @@ TASK_UPDATE_SPEC: dict[str, v.Checker] = {
     "followers": v.rejected("cannot change with PUT (use POST /tasks/{task_gid}/addFollowers)"),
     "parent": v.rejected("cannot change with PUT (create subtasks with POST .../subtasks)"),
     "workspace": v.rejected("create-only"),
+    # The spec's other writable task fields, which the sandbox does not keep.
+    "html_notes": v.unsupported("send notes, as plain text"),
+    "due_at": v.unsupported("it keeps dates only: send due_on"),
+    "start_at": v.unsupported("it keeps dates only: send start_on"),
+    "assignee_status": v.unsupported("deprecated by Asana"),
+    "assignee_section": v.unsupported("it has no My Tasks sections"),
+    "external": v.unsupported("Asana takes it from OAuth apps only"),
     **extras.UPDATE_SPEC,
 }
 MEMBERSHIP_SPEC = {"project": v.ref("project"), "section": v.ref("section")}

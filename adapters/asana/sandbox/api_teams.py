@@ -82,19 +82,10 @@ def list_team_users(call: Call, team_gid: str) -> Answer:
     return call.many("user", [call.store.records["user"][g] for g in team.members])
 
 
-def _user_list(path: str, value: Any, lookup: v.Lookup) -> list[str]:
-    """Asana takes members as an array or as one comma-separated string."""
-    if isinstance(value, str):
-        value = [part.strip() for part in value.split(",") if part.strip()]
-        if not value:
-            raise bad_request(f"{path}: no users given")
-    return v.ref_list("user")(path, value, lookup)
-
-
 def add_members(call: Call, project_gid: str) -> Answer:
     call.allow_query()
     project = call.store.require("project", project_gid, Project)
-    users = call.data({"members": _user_list}, required=("members",))["members"]
+    users = call.data({"members": v.user_list}, required=("members",))["members"]
     for gid in users:
         if gid not in project.members:
             project.members.append(gid)

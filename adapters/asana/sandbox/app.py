@@ -16,6 +16,7 @@ from adapters.asana.sandbox.apierror import ApiError
 from adapters.asana.sandbox.batch import run_batch
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.faults import FaultDice, FaultPlan
+from adapters.asana.sandbox.forms import decode_form
 from adapters.asana.sandbox.httpserver import DROP, Drop, Request, Response
 from adapters.asana.sandbox.ratelimit import Limits, RateLimiter
 from adapters.asana.sandbox.store import Store
@@ -74,9 +75,9 @@ class SandboxApp:
             if self.observer is not None and isinstance(response, Response):
                 self.observer(request, response.status, msgspec.json.decode(response.body))
             return response
-        if request.path in ("/", "/index.html") and request.method == "GET":
+        if request.path in ("/", "/index.html") and request.method in ("GET", "HEAD"):
             with self.store.lock:
-                page = browse.page(self.store, self.root_url)
+                page = browse.page(self.store, _root(request, self.root_url))
             return Response(200, page.encode(), "text/html; charset=utf-8")
         return _error(ApiError(404, f"{routes.NO_ROUTE}: {request.method} {request.path}"))
 
@@ -119,14 +120,22 @@ class SandboxApp:
 
     def _handle(self, request: Request, token: str, user_gid: str) -> Response:
         path = request.path[len(API_PREFIX) :].rstrip("/") or "/"
+        query = dict(parse_qsl(request.query, keep_blank_values=True))
+        form = None
+        if request.body.strip():
+            form = decode_form(request.headers.get("content-type", ""), request.body)
+        if form is not None:  # a form's opt_fields and opt_pretty; the query's own, if any, stay
+            query = {**form.options, **query}
         call = Call(
             store=self.store,
             user_gid=user_gid,
             method=request.method,
             path=path,
-            query=dict(parse_qsl(request.query, keep_blank_values=True)),
+            query=query,
             root_url=_root(request, self.root_url),
             body=request.body,
+            envelope=None if form is None else form.envelope,
+            form=form is not None,
         )
         with self.store.lock:
             if self.store.closed:  # stopped while this request waited: nothing is applied

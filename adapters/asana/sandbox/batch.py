@@ -24,13 +24,7 @@ def _limit(path: str, value: Any, _: v.Lookup) -> int:
     return value
 
 
-def _strings(path: str, value: Any, lookup: v.Lookup) -> list[str]:
-    if not isinstance(value, list):
-        raise bad_request(f"{path}: expected an array of field names")
-    return [v.text(f"{path}[{i}]", item, lookup) for i, item in enumerate(value)]
-
-
-OPTIONS_SPEC: dict[str, v.Checker] = {"limit": _limit, "offset": v.text, "fields": _strings}
+OPTIONS_SPEC: dict[str, v.Checker] = {"limit": _limit, "offset": v.text, "fields": v.field_names}
 ACTION_SPEC: dict[str, v.Checker] = {
     "relative_path": v.text,
     "method": v.one_of("get", "post", "put", "delete", "patch", "head"),

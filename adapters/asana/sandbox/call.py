@@ -25,6 +25,8 @@ Answer = tuple[int, dict[str, Any]]
 COMMON_QUERY = frozenset({"opt_fields", "opt_pretty", "pretty", "body"})
 PAGE_QUERY = frozenset({"limit", "offset"})
 _JSON = msgspec.json.Decoder()
+BODY_OPTIONS: dict[str, validate.Checker] = {"fields": validate.field_names,
+                                             "pretty": validate.boolean}  # fmt: skip
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes "²", which int() refuses
 
 
@@ -41,8 +43,9 @@ class Call:
     path: str  # without the /api/1.0 prefix
     query: Mapping[str, str]
     root_url: str  # http://host:port
-    body: bytes | None = None  # raw JSON; or ``envelope`` already parsed (batch actions)
+    body: bytes | None = None  # raw JSON; or ``envelope`` already parsed (forms, batch actions)
     envelope: Any = None
+    form: bool = False  # the body was a form: its values are strings (see ``forms``)
     now: str = field(default_factory=now_iso)
     headers: dict[str, str] = field(default_factory=dict)  # response headers to send
 
@@ -82,7 +85,21 @@ class Call:
                 raise bad_request(f"{key}: unknown top-level key (expected 'data')")
         if "data" not in envelope:
             raise bad_request('data: missing the data envelope (send {"data": {...}})')
+        if "options" in envelope:
+            self._take_options(envelope.pop("options"))
         return envelope
+
+    def _take_options(self, value: Any) -> None:
+        """A JSON body's ``options`` (Asana: "options are specified inside the top-level options
+        object"): ``fields`` as ``opt_fields``, ``pretty`` as ``opt_pretty``; the query's own
+        opt_fields, when given, stay."""
+        options = validate.check_fields("options", value, BODY_OPTIONS, self)
+        query = dict(self.query)
+        if "fields" in options:
+            query.setdefault("opt_fields", ",".join(options["fields"]))
+        if "pretty" in options:
+            query.setdefault("opt_pretty", "true" if options["pretty"] else "false")
+        self.query = query
 
     def query_ref(self, name: str, kind: str, required: bool = True) -> str | None:
         value = self.query.get(name)

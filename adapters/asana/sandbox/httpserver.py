@@ -6,7 +6,7 @@ large share of each round trip. This server parses only what it needs and answer
 ``sendall``. TCP_NODELAY matters most: without it Nagle's algorithm and delayed ACKs cap a
 keep-alive client at about 22 requests/s.
 
-Stopping is orderly (``ServerThread.stop``): no new connections; idle keep-alive connections
+Stopping is orderly (``serverthread.ServerThread.stop``): no new connections; idle keep-alive connections
 are closed at once; a request already being served finishes and is answered (with
 ``Connection: close``) within a grace period, after which what is left is cut off. Nothing is
 printed: an error escaping a connection's handler is a bug of this module, kept in
@@ -30,9 +30,8 @@ from http import HTTPStatus
 MAX_LINE = 65536
 MAX_HEADERS = 100
 MAX_BODY = 16 * 1024 * 1024
-STOP_GRACE_SECONDS = 5.0  # how long `stop` waits for requests being served to be answered
-LAST_ANSWERS_SECONDS = 1.0  # then, for the answers of requests the stop turned away (503)
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes "²", which int() refuses
+_ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 
 
 @dataclass
@@ -66,7 +65,8 @@ class _BadRequest(Exception):
         self.status, self.message = status, message
 
 
-def encode_response(response: Response, keep_alive: bool) -> bytes:
+def encode_response(response: Response, keep_alive: bool, head_only: bool = False) -> bytes:
+    """The response's bytes; `head_only` (a HEAD request): the headers GET would get, no body."""
     head = [
         f"HTTP/1.1 {response.status} {_REASONS.get(response.status, 'Unknown')}",
         f"Content-Type: {response.content_type}",
@@ -75,7 +75,8 @@ def encode_response(response: Response, keep_alive: bool) -> bytes:
     head += [f"{name}: {value}" for name, value in response.headers.items()]
     if not keep_alive:
         head.append("Connection: close")
-    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.body
+    body = b"" if head_only else response.body
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
 
 
 class _Connection(socketserver.StreamRequestHandler):
@@ -126,7 +127,7 @@ class _Connection(socketserver.StreamRequestHandler):
             self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return False
         keep_alive = keep_alive and not self.server.stopping.is_set()
-        self.request.sendall(encode_response(response, keep_alive))
+        self.request.sendall(encode_response(response, keep_alive, request.method == "HEAD"))
         self.server.done(self)
         return keep_alive
 
@@ -149,18 +150,27 @@ class _Connection(socketserver.StreamRequestHandler):
             name, sep, value = raw.decode("latin-1").partition(":")
             if not sep:
                 raise _BadRequest(400, "malformed header line")
-            headers[name.strip().lower()] = value.strip()
+            name, value = name.strip().lower(), value.strip()
+            if name == "content-length" and headers.get(name, value) != value:
+                # RFC 9112 6.3: a request with differing lengths is refused, not guessed at
+                raise _BadRequest(400, "conflicting Content-Length headers")
+            headers[name] = value
         connection = headers.get("connection", "").lower()
         keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
         if headers.get("expect", "").lower() == "100-continue" and version == "HTTP/1.1":
             # curl sends larger bodies only after this (or after waiting a second for it).
             self.request.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
         body = self._body(headers)
+        if _ABSOLUTE.match(target):  # absolute-form (RFC 9112 3.2.2): a server must take it
+            target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
         path, _, query = target.partition("?")
         return Request(method, path, query, headers, body), keep_alive
 
     def _body(self, headers: dict[str, str]) -> bytes:
-        if headers.get("transfer-encoding", "").lower() == "chunked":
+        coding = headers.get("transfer-encoding")
+        if coding is not None and coding.lower() != "chunked":
+            raise _BadRequest(501, "unsupported Transfer-Encoding (only chunked)")
+        if coding is not None:
             chunks = []
             total = 0
             while True:
@@ -191,6 +201,9 @@ class HttpServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    # A replay opens a connection per token at once; socketserver's 5 would drop the surplus
+    # handshakes, and each client would then wait a TCP retransmission (a second or more).
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: App):
         self.app = app
@@ -262,41 +275,3 @@ class HttpServer(socketserver.ThreadingTCPServer):
 def _shut(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-
-
-class ServerThread:
-    """Run an ``HttpServer`` in a background thread; ``stop`` is orderly and idempotent."""
-
-    def __init__(self, host: str, port: int, app: App):
-        self.server = HttpServer((host, port), app)
-        self.host, self.port = self.server.server_address[:2]
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"http-{self.port}", daemon=True,
-        )  # fmt: skip
-        self._stop_lock = threading.Lock()
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(
-        self, grace: float = STOP_GRACE_SECONDS, then: Callable[[], None] | None = None
-    ) -> None:
-        """Stop listening and close idle connections at once; let requests being served be
-        answered (up to `grace` seconds); call `then` (the sandbox closes its store: requests
-        still waiting get a 503) and let those be answered; then close the rest."""
-        with self._stop_lock:
-            if self.server.stopping.is_set():
-                return
-            if self._thread.is_alive():
-                self.server.shutdown()  # accepts no more connections
-            self.server.stop_accepting()
-            self.server.server_close()
-            drained = self.server.drain(grace)
-            try:
-                if then is not None:
-                    then()
-                if not drained:
-                    self.server.drain(min(grace, LAST_ANSWERS_SECONDS))
-            finally:
-                self.server.cut_off()

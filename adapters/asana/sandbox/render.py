@@ -99,10 +99,8 @@ def _value(value: Any, sub: Tree | None, viewer: Viewer) -> Any:
     if isinstance(value, list):
         return [_value(v, sub, viewer) for v in value]
     if isinstance(value, dict):
-        if sub:
-            unknown = [k for k in sub if k not in value]
-            if unknown:
-                raise bad_request(f"opt_fields: unknown field '{unknown[0]}'")
-            return {k: _value(value[k], sub[k], viewer) for k in sub}
+        if sub:  # its keys were checked (check_tree): one missing here does not apply to it
+            keys = ["gid", *sub] if "gid" in value and "gid" not in sub else sub
+            return {k: _value(value[k], sub.get(k), viewer) for k in keys if k in value}
         return {k: _value(v, None, viewer) for k, v in value.items()}
     return value

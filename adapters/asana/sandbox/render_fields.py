@@ -66,6 +66,15 @@ def shape_of(kind: str, name: str) -> dict[str, str | None] | None:
 
 
 _RESOURCE: dict[str, str | None] = {"gid": None, "resource_type": None}
+_DATES: dict[str, str | None] = dict.fromkeys(("start_on", "due_at", "due_on"))  # a story's
+# A custom field with its value, as tasks (and projects and portfolios, which keep none here)
+# show them (`render_custom_fields.field_value`); a key that does not apply to a field's type
+# (enum_value on a number field) is left out when asked for, as Asana leaves it out.
+CUSTOM_FIELD_VALUE: dict[str, str | None] = {
+    **dict.fromkeys(("gid", "resource_type", "name", "resource_subtype", "type", "enabled",
+                     "number_value", "precision", "date_value", "text_value", "display_value")),
+    "enum_options": "enum_option", "enum_value": "enum_option",
+}  # fmt: skip
 
 
 def _attr(name: str) -> Getter:
@@ -187,6 +196,7 @@ FIELDS: dict[str, dict[str, Getter]] = {
                 "privacy_setting": _attr("privacy_setting"), "completed": _attr("completed"),
                 "completed_at": _attr("completed_at"),
                 "completed_by": _ref("user", "completed_by"),
+                "custom_fields": _shaped(CUSTOM_FIELD_VALUE, _const([])),
                 "permalink_url": _permalink("project")},
     "section": {**_BASE, "resource_type": _const("section"), "name": _attr("name"),
                 "created_at": _attr("created_at"), "project": _ref("project", "project"),
@@ -215,7 +225,8 @@ FIELDS: dict[str, dict[str, Getter]] = {
                  _resource("task", g) for g in rec.dependencies]),
              "dependents": _shaped(_RESOURCE, lambda rec, _: [
                  _resource("task", g) for g in rec.dependents]),
-             "custom_fields": lambda rec, v: task_custom_fields(rec, v.store),
+             "custom_fields": _shaped(CUSTOM_FIELD_VALUE,
+                                      lambda rec, v: task_custom_fields(rec, v.store)),
              "num_subtasks": lambda rec, _: len(rec.subtasks),
              "permalink_url": _permalink("task")},
     "story": {**_BASE, "resource_type": _const("story"), "created_at": _attr("created_at"),
@@ -236,7 +247,8 @@ FIELDS: dict[str, dict[str, Getter]] = {
               "project": _story_ref("project", "project"),
               "tag": _story_ref("tag", "tag"),
               "old_name": _story_extra("old_name"), "new_name": _story_extra("new_name"),
-              "old_dates": _story_extra("old_dates"), "new_dates": _story_extra("new_dates")},
+              "old_dates": _shaped(_DATES, _story_extra("old_dates")),
+              "new_dates": _shaped(_DATES, _story_extra("new_dates"))},
     "status_update": {**_BASE, "resource_type": _const("status_update"),
                       "title": _attr("title"),
                       "resource_subtype": lambda rec, v: f"{_parent_kind(rec, v)}_status_update",
@@ -278,7 +290,8 @@ FIELDS: dict[str, dict[str, Getter]] = {
                   "created_at": _attr("created_at"),
                   "created_by": _ref("user", "created_by"), "custom_field_settings": _refs("custom_field_setting", "custom_field_settings"),
                   "current_status_update": _ref("status_update", "current_status_update"),
-                  "custom_fields": _const([]), "members": _refs("user", "members"),
+                  "custom_fields": _shaped(CUSTOM_FIELD_VALUE, _const([])),
+                  "members": _refs("user", "members"),
                   "owner": _ref("user", "owner"), "workspace": _ref("workspace", "workspace"),
                   "permalink_url": _permalink("portfolio"), "public": _attr("public"),
                   "privacy_setting": lambda rec, _: (

@@ -60,6 +60,7 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("PUT", "/tasks/{task_gid}", tasks.update_task),
     ("DELETE", "/tasks/{task_gid}", tasks.delete_task_endpoint),
     ("GET", "/tasks/{task_gid}/subtasks", tasks.list_subtasks),
+    ("GET", "/tasks/{task_gid}/projects", projects.list_task_projects),
     ("POST", "/tasks/{task_gid}/subtasks", tasks.create_subtask),
     ("POST", "/tasks/{task_gid}/addFollowers", tasks.add_followers),
     ("POST", "/tasks/{task_gid}/removeFollowers", tasks.remove_followers),
@@ -80,6 +81,8 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("POST", "/tags", tags.create_tag),
     ("POST", "/workspaces/{workspace_gid}/tags", tags.create_tag_in_workspace),
     ("GET", "/tags/{tag_gid}", tags.get_tag),
+    ("GET", "/workspaces/{workspace_gid}/tags", tags.list_workspace_tags),
+    ("GET", "/tags/{tag_gid}/tasks", tags.list_tag_tasks),
     ("GET", "/tasks/{task_gid}/tags", tags.list_task_tags),
     ("POST", "/tasks/{task_gid}/addTag", tags.add_tag),
     ("POST", "/tasks/{task_gid}/removeTag", tags.remove_tag),
@@ -115,8 +118,9 @@ NO_ROUTE = "No matching route for request"
 
 
 def find(method: str, path: str) -> tuple[Handler, dict[str, str]]:
+    """The handler of `method` `path`; HEAD is served as GET (the server sends no body)."""
     first = path.split("/", 2)[1] if path.startswith("/") else ""
-    for regex, handler in ROUTES.get((method, first), ()):
+    for regex, handler in ROUTES.get(("GET" if method == "HEAD" else method, first), ()):
         match = regex.match(path)
         if match:
             return handler, match.groupdict()

@@ -10,7 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.asana.sandbox import Sandbox, SandboxConfig, SandboxPerson, name_from_email
+from adapters.asana.sandbox import (
+    ALL_INTERFACES,
+    Sandbox,
+    SandboxConfig,
+    SandboxPerson,
+    name_from_email,
+)
 from adapters.asana.sandbox.faults import faults_from_option
 from adapters.asana.sandbox.ratelimit import PLANS, Limits
 from adapters.asana.tokens import Tokens, load_tokens, write_tokens
@@ -125,6 +131,11 @@ def describe(sandbox: Sandbox) -> list[str]:
     lines = [
         f"Asana API:  {sandbox.base_url}",
         f"Browse:     {sandbox.root_url}/",
+    ]
+    if sandbox.listen_address in ALL_INTERFACES:
+        lines.append(f"Listening on all interfaces ({sandbox.listen_address}): from another "
+                     "machine, use this machine's address instead")  # fmt: skip
+    lines += [
         f"Workspace:  {sandbox.workspace_gid}   {team}",
         f"Users ({len(sandbox.users)}):",
     ]

@@ -37,11 +37,14 @@ READ_ONLY = frozenset(
     ]
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
 class Lookup(Protocol):
     store: Store
     user_gid: str
+    form: bool  # the body was a form: its values are strings ("true", "3", "null", "a,b")
 
 
 Checker = Callable[[str, Any, Lookup], Any]
@@ -69,7 +72,11 @@ def name(path: str, value: Any, lookup: Lookup) -> str:
     return value
 
 
-def boolean(path: str, value: Any, _: Lookup) -> bool:
+def boolean(path: str, value: Any, lookup: Lookup) -> bool:
+    if lookup.form and isinstance(value, str):
+        if value not in ("true", "false"):
+            raise bad_request(f"{path}: expected true or false, got {_show(value)}")
+        return value == "true"
     if not isinstance(value, bool):
         raise _expect(path, "a boolean", value)
     return value
@@ -87,15 +94,37 @@ def day(path: str, value: Any, _: Lookup) -> str:
     return value
 
 
+def number(path: str, value: Any, lookup: Lookup) -> int | float:
+    """A JSON number; in a form, its decimal text."""
+    if lookup.form and isinstance(value, str):
+        if not _DECIMAL.fullmatch(value):
+            raise bad_request(f"{path}: {_show(value)} is not a number (expected e.g. 3 or 2.5)")
+        return int(value) if _INTEGER.fullmatch(value) else float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _expect(path, "a number", value)
+    return value
+
+
+def field_names(path: str, value: Any, lookup: Lookup) -> list[str]:
+    """Names of fields to return (an ``options.fields`` array)."""
+    if not isinstance(value, list):
+        raise _expect(path, "an array of field names", value)
+    return [text(f"{path}[{i}]", item, lookup) for i, item in enumerate(value)]
+
+
 def nullable(checker: Checker) -> Checker:
     def check(path: str, value: Any, lookup: Lookup) -> Any:
-        return None if value is None else checker(path, value, lookup)
+        if value is None or (lookup.form and value == "null"):
+            return None
+        return checker(path, value, lookup)
 
     return check
 
 
 def one_of(*allowed: str | None) -> Checker:
-    def check(path: str, value: Any, _: Lookup) -> Any:
+    def check(path: str, value: Any, lookup: Lookup) -> Any:
+        if lookup.form and value == "null" and None in allowed:
+            return None
         if value not in allowed:
             shown = ", ".join("null" if a is None else a for a in allowed)
             raise bad_request(f"{path}: {_show(value)} is not one of {shown}")
@@ -129,12 +158,24 @@ def ref_list(kind: str) -> Checker:
     item = ref(kind)
 
     def check(path: str, value: Any, lookup: Lookup) -> list[str]:
+        if lookup.form and isinstance(value, str):  # a form's "a,b" (or one gid)
+            value = [part.strip() for part in value.split(",") if part.strip()]
         if not isinstance(value, list):
             raise _expect(path, f"an array of {kind} gids", value)
         gids = [item(f"{path}[{i}]", v, lookup) for i, v in enumerate(value)]
         return list(dict.fromkeys(gids))  # keep order, drop repeats
 
     return check
+
+
+def user_list(path: str, value: Any, lookup: Lookup) -> list[str]:
+    """Users as an array or as one comma-separated string (Asana takes both for members and
+    a project's followers)."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+        if not value:
+            raise bad_request(f"{path}: no users given")
+    return ref_list("user")(path, value, lookup)
 
 
 def objects(spec: Mapping[str, Checker], required: Iterable[str] = ()) -> Checker:
@@ -190,6 +231,12 @@ def rejected(reason: str) -> Checker:
         raise bad_request(f"{path}: {reason}")
 
     return check
+
+
+def unsupported(instead: str) -> Checker:
+    """A field Asana takes that the sandbox does not keep: a 400 saying so and what to send
+    instead, not "unknown field" (which would say Asana does not know it)."""
+    return rejected(f"Asana takes this field but the sandbox does not keep it ({instead})")
 
 
 def _unknown_field(path: str, key: str, spec: Iterable[str]) -> str:
