@@ -22,6 +22,7 @@ it.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ from engine.calendar import origin_of
 from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput, command_line
 from engine.live_state import LIVE, LiveState, load_state, save_state
+from engine.locks import lock_exclusively
 from engine.log import FileLog
 from engine.organisation import Organisation
 from engine.run import Manifest, create_run, read_manifest, write_manifest
@@ -49,6 +51,7 @@ __all__ = [
     "load_state",
     "prepare_live",
     "run_live",
+    "runs_past_last_day",
 ]
 
 GAP_QUIET_SECONDS = 600.0  # a stop longer than this (simulated) becomes a quiet window
@@ -112,6 +115,7 @@ def prepare_live(
         return manifest, state, f"Started live run {run_dir}"
     manifest = read_manifest(run_dir)
     _check_resumable(run_dir, manifest, state, days=days, forever=forever)
+    _check_no_other_writer(run_dir)
     reached = max(state.reached_sim, _last_event_sim(run_dir, manifest))
     resume_at = state.sim_at(now)
     note = f"Resumed live run {run_dir}"
@@ -173,6 +177,29 @@ def _check_resumable(
         )
 
 
+def runs_past_last_day(state: LiveState | None) -> bool:
+    """Whether a live run's world runs without its scenario's horizon: a --forever run, and a
+    run of --days N, which `until_sim` ends on the day after its scenario's last (see above).
+    The one rule for ``busywork live`` and the web's continuous jobs: a world bounded in one
+    and not in the other could simulate its last day differently. None: not a live run."""
+    return state is not None and (state.forever or state.until_sim is not None)
+
+
+def _check_no_other_writer(run_dir: Path) -> None:
+    """Refuse a run whose log another process writes (a ``busywork serve`` job), by taking the
+    log's lock for a moment: a quiet window over events it goes on writing fails its resume."""
+    events = run_dir / "events"
+    if not events.is_dir():
+        return
+    fd = os.open(events, os.O_RDONLY)
+    try:
+        lock_exclusively(fd, f"{run_dir}: another process (a busywork serve job, or another "
+                         "busywork live) is writing this run; stop it first, or start a new "
+                         "live run with another --run")  # fmt: skip
+    finally:
+        os.close(fd)  # the lock goes with it
+
+
 def _zone(scenario: Scenario):
     from zoneinfo import ZoneInfo
 
@@ -222,8 +249,7 @@ def run_live(
             log.append((event,))
 
         # A run with `until_sim` ends there, after its scenario's last day (see above).
-        unbounded = state.forever or state.until_sim is not None
-        world = Organisation(scenario, content, sink, env=env, forever=unbounded,
+        world = Organisation(scenario, content, sink, env=env, forever=runs_past_last_day(state),
                              quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
         world.start()
         horizon = world.horizon if state.until_sim is None else state.until_sim

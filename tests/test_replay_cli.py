@@ -116,6 +116,19 @@ def test_json_summary_then_clean_deletes_everything(run_dir, make_sandbox, tmp_p
         (["--speed", "inf"], "--speed: 'inf'"),
         (["--speed", "1e-300"], "--speed: '1e-300'"),  # was an OverflowError
         (["--speed", "0.001"], "from 0.01 to 1,000,000"),
+        # URLs urllib cannot parse were a traceback (ValueError) or "Failed to parse"
+        (
+            ["--to", "http://[::1/api/1.0", "--tokens", "t.toml"],
+            "--to: 'http://[::1/api/1.0' does not parse (Invalid IPv6 URL)",
+        ),
+        (
+            ["--to", "http://127.0.0.1:99999/api/1.0", "--tokens", "t.toml"],
+            "does not parse (Port out of range",
+        ),
+        (
+            ["--to", "http://key@[::1/api/1.0", "--tokens", "t.toml"],
+            "--to: the URL does not parse",
+        ),  # what is before the @ may be a secret
     ],
 )
 def test_bad_options_are_explained(run_dir, tmp_path, args, message):

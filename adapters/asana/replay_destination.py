@@ -63,24 +63,42 @@ def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None, pl
 
 
 def connect(
-    base_url: str, tokens: Tokens, dest: Destination, date_shift_days: int = 0
+    base_url: str,
+    tokens: Tokens,
+    dest: Destination,
+    date_shift_days: int = 0,
+    url_field: str = "--to",
 ) -> AsanaTarget:
     """A client and target for `base_url`. The workspace and team are checked against what
     the tokens can see (a wrong gid would otherwise fail nearly every event), or found when
-    not given: the only workspace, its first team."""
+    not given: the only workspace, its first team. `url_field`: how the caller names the URL
+    in errors (the command line's ``--to``, the web API's ``target.url``)."""
     keys = dict(tokens.people)
     if tokens.default:
         keys[DEFAULT] = tokens.default
     client = AsanaClient(base_url, keys, limits=dest.limits(), backoff=dest.backoff)
     try:
         probe = DEFAULT if tokens.default else next(iter(tokens.people))
-        workspace, workspace_name = _workspace(client, probe, dest.workspace)
+        workspace, workspace_name = _workspace(client, probe, dest.workspace, url_field)
         team = _team(client, probe, workspace, workspace_name, dest.team)
     except BaseException:
         client.close()
         raise
     options = TargetOptions(dest.unmapped, dest.on_invalid_token, date_shift_days)
     return AsanaTarget(client, workspace, team=team, options=options)
+
+
+class NotTheApiBase(InvalidInput):
+    """The URL answered 404 where any Asana API answers: ``/api/1.0`` was left off. The message
+    starts with the caller's name for the URL (`field`)."""
+
+    def __init__(self, field: str, url: str, path: str = "/workspaces") -> None:
+        self.field = field
+        self.problem = (
+            f"{url!r} answered 404 to GET {path}; expected the API's base URL, ending in "
+            "/api/1.0 (https://app.asana.com/api/1.0, or a sandbox's …/api/1.0)"
+        )
+        super().__init__(f"{field}: {self.problem}")
 
 
 class NotVisible(InvalidInput):
@@ -97,7 +115,9 @@ class NotVisible(InvalidInput):
         return f"{field}{value}: {self.problem}"
 
 
-def _workspace(client: AsanaClient, key: str, wanted: str | None) -> tuple[str, str]:
+def _workspace(
+    client: AsanaClient, key: str, wanted: str | None, url_field: str
+) -> tuple[str, str]:
     """(gid, name) of the chosen workspace, which these tokens must see."""
     try:
         workspaces = list(client.pages(key, "/workspaces"))
@@ -105,10 +125,7 @@ def _workspace(client: AsanaClient, key: str, wanted: str | None) -> tuple[str, 
         if exc.status != 404:
             raise
         # Asana always has /workspaces: this URL is not its API's base (…/api/1.0 left off).
-        raise InvalidInput(
-            f"--to: {client.base_url!r} answered 404 to GET /workspaces; expected the API's base "
-            "URL, ending in /api/1.0 (https://app.asana.com/api/1.0, or a sandbox's …/api/1.0)"
-        ) from None
+        raise NotTheApiBase(url_field, client.base_url) from None
     listed = ", ".join(f"{w['gid']} ({w.get('name', '')})" for w in workspaces) or "none"
     if wanted is None:
         if len(workspaces) == 1:

@@ -10,8 +10,15 @@ ASANA_URL = "https://app.asana.com/api/1.0"
 
 def api_url_problem(url: str) -> str:
     """What is wrong with `url` as the base URL of an Asana API ("" when nothing is). A URL
-    holding credentials is not echoed: what is before the @ may be a secret."""
-    parts = urlsplit(url)
+    holding credentials is not echoed: what is before the @ may be a secret. What urllib
+    cannot parse (a bracketed host left open, a port out of range) is said here: it would
+    otherwise fail deep inside a request."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (parsing the port is the check)
+    except ValueError as exc:
+        shown_url = "the URL" if "@" in url else repr(url)
+        return f"{shown_url} does not parse ({exc}); expected an http(s) URL of the API, e.g. {ASANA_URL}"
     if parts.username is not None or parts.password is not None:
         return "the URL holds credentials (user:password@); tokens belong in the tokens file"
     if parts.scheme not in ("http", "https") or not parts.netloc:

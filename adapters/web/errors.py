@@ -22,6 +22,7 @@ log = logging.getLogger("busywork.web")
 _LEADING_FIELD = re.compile(r"^([A-Za-z_][\w.\[\]]*): ")
 _UNKNOWN = re.compile(r"unknown field `([^`]+)`")
 _BAD_ENUM = re.compile(r"Invalid enum value (.+)")  # msgspec's words for a bad Literal
+SHOWN_VALUE = 60  # characters of a bad parameter's value repeated in its error
 
 
 class ErrorBody(msgspec.Struct, kw_only=True):
@@ -58,12 +59,14 @@ def on_busywork_error(_: Request, exc: BusyworkError) -> Response:
     return error_response(500, str(exc))
 
 
-def on_http_error(_: Request, exc: HTTPException) -> Response:
+def on_http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
         first = exc.extra[0] if isinstance(exc.extra[0], dict) else {}
         message = str(first.get("message", exc.detail))
         field = first.get("key")
+        if (given := _parameter_given(request, first)) is not None:
+            message = f"{given}; {message[:1].lower()}{message[1:]}"
         unknown = _UNKNOWN.search(message)
         if unknown:
             field = unknown.group(1) if field in (None, "data") else f"{field}.{unknown.group(1)}"
@@ -76,6 +79,22 @@ def on_http_error(_: Request, exc: HTTPException) -> Response:
         where = f"{field}: " if field else ""
         return error_response(status, f"{where}{message}", field)
     return error_response(status, str(exc.detail))
+
+
+def _parameter_given(request: Request, error: dict) -> str | None:
+    """The value a query or path parameter was given, quoted and cut short, for the message
+    (a body's values are not at hand here: its messages name the type given instead)."""
+    key, source = error.get("key"), error.get("source")
+    if source == "query":
+        value = request.query_params.get(key)
+    elif source == "path":
+        value = request.path_params.get(key)
+    else:
+        return None
+    if value is None:
+        return None
+    value = str(value)
+    return repr(value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…")
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:

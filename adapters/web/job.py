@@ -26,19 +26,21 @@ from adapters.web import store
 from adapters.web.activity import RunIndex
 from adapters.web.job_delivery import JobDelivery, Wakeup
 from adapters.web.job_drive import DriveMixin
+from adapters.web.job_sim import SimMixin
 from adapters.web.scheduler import Scheduler
 from adapters.web.sim import SteppedSim
 from adapters.web.span import plan_continuous, run_span
 from adapters.web.spec import FieldError, parse_speed
 from adapters.web.store import FINAL, JobState
 from adapters.web.today import TodayCount
-from engine import events as ev
 from engine.errors import BusyworkError
 from engine.replay_outcomes import TargetSilence
 from engine.run import read_manifest
 
 LATENESS_KEPT = 20_000
-DUE_KEPT = 100_000
+# Seconds a resume or delete waits for an ending job to be released (its threads ended, its
+# connection closed) before answering that it is still ending: a request must not hang on it.
+RELEASE_WAIT = 10.0
 
 
 @dataclass
@@ -65,7 +67,7 @@ class Live:
     due: dict = field(default_factory=dict)
 
 
-class Job(DriveMixin):
+class Job(DriveMixin, SimMixin):
     def __init__(self, run_dir: Path, state: JobState, ctx: JobContext, llm=None) -> None:
         self.run_dir = run_dir
         self.state = state
@@ -126,10 +128,11 @@ class Job(DriveMixin):
                 self.state.started_at = _now()
             self.running_since = time.monotonic()
             self._save()
-        if self.paced:
-            self.ctx.opener.submit(self._open_paced)
-        else:
-            self._start_worker()
+            # Under the lock: a stop coming now finds the worker it must join, or none at all.
+            if self.paced:
+                self.ctx.opener.submit(self._open_paced)
+            else:
+                self._start_worker()
 
     def pause(self) -> None:
         self.ctx.scheduler.cancel(self.id)
@@ -145,15 +148,18 @@ class Job(DriveMixin):
             if not self.paced:
                 self.replay_stop.set()  # a backfill's replay resumes from its checkpoint
 
-    def resume(self) -> None:
+    def resume(self) -> bool:
+        """Resume a paused job or a resumable failed one; False when the failed one is still
+        ending after `RELEASE_WAIT` (nothing changed: the caller says to try again)."""
         with self.lock:
             if self.state.status == "failed" and self.state.resumable:
-                while not self._released:  # ending still: its threads and connection go first
-                    self.changed.wait()
-                self._resume_failed()
-                return
+                if not self.wait_released():  # its threads and connection go first
+                    return False
+                if self.state.status == "failed" and self.state.resumable:  # not resumed since
+                    self._resume_failed()
+                return True
             if self.state.status != "paused":
-                return
+                return True
             self._set_status("running")
             self.running_since = time.monotonic()
             self._save()
@@ -165,6 +171,13 @@ class Job(DriveMixin):
                 self.ctx.opener.submit(self._open_paced)
             elif self.worker is None:  # paused before the server restarted: nothing runs it
                 self._start_worker()
+        return True
+
+    def wait_released(self) -> bool:
+        """Wait (up to `RELEASE_WAIT`) for an ending job's threads to end and its connection to
+        close; False if they have not."""
+        with self.lock:
+            return self.changed.wait_for(lambda: self._released, timeout=RELEASE_WAIT)
 
     def _resume_failed(self) -> None:
         """Run a failed backfill again (holding the lock): its target stopped answering. Its
@@ -178,9 +191,11 @@ class Job(DriveMixin):
         self._start_worker()
 
     def _start_worker(self) -> None:
-        self.worker = threading.Thread(target=self._flat_out, name=f"job-{self.id[:20]}",
-                                       daemon=True)  # fmt: skip
-        self.worker.start()
+        """(Holding the lock.) Set once started: `stop` joins the worker it finds."""
+        worker = threading.Thread(target=self._flat_out, name=f"job-{self.id[:20]}",
+                                  daemon=True)  # fmt: skip
+        worker.start()
+        self.worker = worker
 
     def stop(self, *, final: str = "stopped", error: str = "", resumable: bool = False) -> None:
         """End the job for good (or, with ``final=""``, just release it: server shutdown).
@@ -245,53 +260,6 @@ class Job(DriveMixin):
 
     # -- shared --------------------------------------------------------------------------------
 
-    def _open_sim(self) -> SteppedSim:
-        content = None
-        if self.manifest.scenario.content == "anthropic":
-            from adapters.web.llm import open_for_run
-
-            if self.llm is None:
-                warnings = self.state.warnings  # the session's warnings, each once
-                self.llm = open_for_run(self.manifest.scenario, self.ctx.llm_options, warnings)
-            self.llm.start(self.run_dir)  # usage to the run's ledger; blueprints fetched ahead
-            content = self.llm.source
-        sim = SteppedSim(self.run_dir, self.manifest, forever=self.state.spec.forever,
-                         content=content, span=self.span)  # fmt: skip
-        if sim.log.repaired is not None:  # reopened after a crash: what the log cut, once
-            self._warn(sim.log.repaired)
-        sim.on_event = self._on_event
-        sim.on_written = self._written
-        self.live.events = sim.world.seq
-        return sim
-
-    def _on_event(self, event: ev.Event, late: float) -> None:
-        # Not counted in `live.events` yet: the event is in the log's buffer until the step
-        # ends (`_written`). A count ahead of the log would have the view promise events that
-        # the activity and stats cannot read yet (the dashboard's charts got a 409).
-        live = self.live
-        if self.paced:
-            live.lateness.append(late)
-            if self.state.spec.target.kind != "none":
-                if len(live.due) > DUE_KEPT:  # the target fell far behind: stop timing it
-                    live.due.clear()
-                live.due[event.seq] = time.monotonic() - late
-
-    def _written(self, seq: int) -> None:
-        self.live.events = max(self.live.events, seq)
-
-    def _release_sim(self) -> None:
-        if self.sim is not None:
-            self.state.events = self.live.events = max(self.live.events, self.sim.world.seq)
-            self.sim.close()
-            self.sim = None
-        if self.llm is not None and (self.state.status in FINAL or self._closing):
-            # A finished run waits for nothing; a stopped or failed one must not wait for a
-            # call in flight (up to a read timeout).
-            self.llm.close(wait=self.state.status == "completed")
-            self.llm = None
-        if self.state.status in FINAL or self._closing:
-            self.delivery.release(self.state)
-
     def _bank_uptime(self) -> None:
         if self.running_since is not None:
             self.state.uptime_seconds += time.monotonic() - self.running_since
@@ -304,8 +272,11 @@ class Job(DriveMixin):
 
     def _save(self) -> None:
         self.state.events = max(self.state.events, self.live.events)
-        if self.run_dir.exists():
+        try:
             store.save(self.run_dir, self.state)
+        except OSError:
+            if self.run_dir.exists():
+                raise  # else deleted (with the job, or by hand): nowhere to keep the state
 
     def uptime(self) -> float:
         extra = time.monotonic() - self.running_since if self.running_since is not None else 0.0

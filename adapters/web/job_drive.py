@@ -48,12 +48,12 @@ class DriveMixin:
                     self.sim = self._open_sim()
                 self.sim.pace(self.speed, self.state.sim_seconds)
                 self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
-                wants_replay = self.state.spec.target.kind != "none"
-            if wants_replay and self.replay_thread is None:
-                self.replay_thread = threading.Thread(
-                    target=self._replay, args=(True,), name=f"replay-{self.id[:20]}", daemon=True
-                )
-                self.replay_thread.start()
+                # Started under the lock and set once started: a stop joins what it finds.
+                if self.state.spec.target.kind != "none" and self.replay_thread is None:
+                    thread = threading.Thread(target=self._replay, args=(True,),
+                                              name=f"replay-{self.id[:20]}", daemon=True)  # fmt: skip
+                    thread.start()
+                    self.replay_thread = thread
         except BaseException as exc:
             self.fail(exc)
 

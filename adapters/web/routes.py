@@ -1,4 +1,5 @@
-"""The REST API under ``/api``: jobs, their activity (paged and live), stats, tokens.
+"""The REST API under ``/api``: jobs, their activity (paged and live), stats; tokens
+(``routes_tokens``).
 
 Handlers are thin: they parse the request, call the runner (or analytics) and return plain
 structs. Slow work (reading logs, DuckDB, calling a target) runs in worker threads.
@@ -9,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import anyio
 import msgspec
 from litestar import Request, Router, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
@@ -18,11 +18,11 @@ from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import ServerSentEvent
 
 from adapters.analytics.sqlmath import floor_div
-from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web import activity
-from adapters.web.destinations import token_url_problem
-from adapters.web.errors import ErrorResponse, Unavailable
-from adapters.web.runner import Conflict, JobRunner, JobView, NotFound
+from adapters.web.errors import Unavailable
+from adapters.web.route_parts import errors, runner_of
+from adapters.web.routes_tokens import list_tokens, token_people, validate_token
+from adapters.web.runner import Conflict, JobView, NotFound
 from adapters.web.spec import MODES, TARGET_KINDS, FieldError, JobSpec
 from adapters.web.sse import activity_stream
 from adapters.web.store import check_run_folder
@@ -33,39 +33,6 @@ from engine.events import EVENT_TYPES, ROLES
 JobId = Annotated[str, PathParameter(max_length=200, description="The job's id (its run folder)")]
 Types = Annotated[list[str] | None, QueryParameter(name="type", description="Event types")]
 Text = Annotated[str, QueryParameter(max_length=200)]
-# Error responses as the API answers them: {"error": {"status", "message", "field"}}.
-_EXAMPLES = {
-    400: ("Malformed request", "mode", "'bogus' is not one of 'dry_run', 'backfill', 'continuous'"),
-    401: ("Missing or wrong API token (only when the server runs with --api-token)", None,
-          "missing or wrong API token (Authorization: Bearer …)"),
-    403: ("Request from another site or host", None, "Origin 'https://elsewhere.example': "
-          "requests from other sites are refused; allow one with busywork serve --cors-origin "
-          "ORIGIN"),
-    404: ("No such job", None, "job 'default-7d-20260105-0800': no such job"),
-    409: ("The job's status does not allow this", None,
-          "job 'default-7d-20260105-0800' is completed; pause needs running"),
-    413: ("Body larger than the server accepts (1 MiB)", None, "Request Entity Too Large"),
-    415: ("Body not sent as application/json", None,
-          "Content-Type 'text/plain': the body must be JSON sent as application/json"),
-    422: ("Invalid value (the field is named)", "scenario.people[2].timezone",
-          "'Mars/Olympus' is not a known time zone; expected an IANA name like 'Europe/Berlin'"),
-    502: ("The target failed (the field that named it)", "url",
-          "cannot reach http://127.0.0.1:9/api/1.0: GET /users/me: connection refused"),
-}  # fmt: skip
-
-
-def _error_spec(status: int) -> ResponseSpec:
-    description, field, message = _EXAMPLES[status]
-    shown = f"{field}: {message}" if field else message
-    body = {"error": {"status": status, "message": shown, "field": field}}
-    return ResponseSpec(data_container=ErrorResponse, description=description,
-                        generate_examples=False, examples=[Example(summary=description, value=body)])  # fmt: skip
-
-
-def errors(*codes: int) -> dict[int, ResponseSpec]:
-    """The error responses of a route: those of every API call, and `codes`."""
-    return {code: _error_spec(code) for code in sorted({401, 403, 415, *codes})}
-
 
 STREAM_200 = ResponseSpec(
     data_container=str, media_type="text/event-stream", generate_examples=False,
@@ -81,10 +48,6 @@ STEER = errors(400, 404, 409)
 BEARER = "apiToken"
 
 
-def runner_of(request: Request) -> JobRunner:
-    return request.app.state.runner
-
-
 class Options(msgspec.Struct, kw_only=True):
     industries: list[str]
     activity_levels: list[str]
@@ -98,25 +61,6 @@ class Options(msgspec.Struct, kw_only=True):
     has_default_token: bool
 
 
-class TokenRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    # A person (email) from the server's tokens file, or a token to check once (never kept).
-    person: str = ""
-    token: str = ""
-    url: str = ""  # the API base URL; default app.asana.com
-
-
-class Workspace(msgspec.Struct):
-    gid: str | None
-    name: str
-
-
-class TokenCheck(msgspec.Struct, kw_only=True):
-    valid: bool
-    message: str = ""
-    user: dict[str, str | None] | None = None
-    workspaces: list[Workspace] = []
-
-
 @get("/health", sync_to_thread=True, responses=errors())
 def health(request: Request) -> dict[str, Any]:
     return {"ok": True, "jobs": len(runner_of(request).list())}
@@ -124,7 +68,7 @@ def health(request: Request) -> dict[str, Any]:
 
 @get("/options", sync_to_thread=True, responses=errors())
 def options(request: Request) -> Options:
-    people, has_default = _token_people(runner_of(request))
+    people, has_default = token_people(runner_of(request))
     return Options(
         industries=list(sc.INDUSTRIES), activity_levels=list(sc.ACTIVITY_LEVELS),
         hours_presets=dict(sc.HOURS_PRESETS), roles=list(ROLES), modes=list(MODES),
@@ -175,7 +119,8 @@ RESUME_JOB = (
     "it runs again and "
     "its replay carries on from the target's checkpoint, sending each event not yet sent "
     "exactly once. If the target still does not answer, the job fails again and stays "
-    "resumable. Any other status is a 409."
+    "resumable. Any other status is a 409, and so is a failed job still ending (its threads and "
+    "its target's connection closing): that one says to try again in a few seconds."
 )
 
 
@@ -288,66 +233,6 @@ DAY_TYPE_SQL = (
     "ON o.zone = '{zone}' AND o.day = " + floor_div("e.s", 86400)
     + " AND e.s >= o.from_s AND e.s < o.to_s GROUP BY 1, 2 ORDER BY 1, 2"
 )  # fmt: skip
-
-
-@get("/tokens", sync_to_thread=True, responses=errors(422))
-def list_tokens(request: Request) -> dict[str, Any]:
-    """The people (emails) in the server's tokens file; never the tokens."""
-    people, has_default = _token_people(runner_of(request))
-    return {"people": people, "default": has_default}
-
-
-def _token_people(runner: JobRunner) -> tuple[list[str], bool]:
-    """The emails in the server's tokens file, and whether it has a default token."""
-    if runner.config.tokens_file is None:
-        return [], False
-    from adapters.asana.tokens import load_tokens
-
-    tokens = load_tokens(runner.config.tokens_file)
-    return sorted(tokens.people), tokens.default is not None
-
-
-@post("/tokens/validate", status_code=200, responses=errors(400, 413, 422, 502))
-async def validate_token(request: Request, data: JSONBody[TokenRequest]) -> TokenCheck:
-    """Who the token is (`/users/me`) and which workspaces it sees (`/workspaces`). A pasted
-    `token` may be checked against any URL; a `person`'s token from the server's tokens file
-    only against Asana, a local sandbox or a URL the server allows (`--allow-url`)."""
-    from adapters.web.targets import check_token
-
-    runner = runner_of(request)
-    token = _token_for(runner, data)
-    url = data.url or ASANA_URL
-    problem = api_url_problem(url)
-    if not problem and data.person:
-        problem = token_url_problem(url, runner.config.token_urls)
-        problem = problem and f"{problem}; or check a token you paste (token)"
-    if problem:
-        raise FieldError("url", problem)
-    try:
-        result = await anyio.to_thread.run_sync(check_token, url, token)
-    except BusyworkError as exc:  # the client's message names the URL when it was never reached
-        raise Unavailable(f"url: {exc}") from None
-    return msgspec.convert(result, TokenCheck)
-
-
-def _token_for(runner: JobRunner, data: TokenRequest) -> str:
-    if bool(data.person) == bool(data.token):
-        raise FieldError("person", "give either person (from the tokens file) or token")
-    if data.token:
-        if any(c.isspace() for c in data.token) or len(data.token) > 500:
-            raise FieldError("token", "not a token (no spaces, at most 500 characters)")
-        return data.token
-    if runner.config.tokens_file is None:
-        raise FieldError("person", "the server has no tokens file (start it with --tokens)")
-    from adapters.asana.tokens import load_tokens
-
-    token = load_tokens(runner.config.tokens_file).people.get(data.person.lower())
-    if token is None:  # not echoed: a token pasted into the wrong field would be
-        raise FieldError(
-            "person", "not a person in the server's tokens file; expected an email that "
-            "GET /api/tokens lists (or paste a token as token)",
-        )  # fmt: skip
-    return token
 
 
 def _filters(types, person, project, q, since) -> activity.Filters:

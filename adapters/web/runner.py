@@ -196,7 +196,8 @@ class JobRunner:
         if not (job.state.status == "failed" and job.state.resumable):
             self._need(job_id, ("paused",), "resume", RESUMABLE_TOO)
         self._refuse_lacking(job, "resume")
-        job.resume()
+        if not job.resume():
+            raise _still_ending(job_id, "resume")
         return self.view(job_id)
 
     def stop(self, job_id: str) -> JobView:
@@ -210,6 +211,8 @@ class JobRunner:
         job = self.job(job_id)
         if job.state.status not in FINAL:
             job.stop(final="stopped")  # first: its replay holds the target's checkpoint
+        if not job.wait_released():  # ending (another request stops it): its sandbox stays
+            raise _still_ending(job_id, "delete")
         if clean_target:
             from adapters.web.targets import clean_target as clean
 
@@ -273,6 +276,13 @@ class JobRunner:
         with self._lock:
             jobs = list(self._jobs.values())
         return [x for job in jobs for x in list(job.live.delivery)]
+
+
+def _still_ending(job_id: str, action: str) -> Conflict:
+    return Conflict(
+        f"job {job_id!r} is still ending (its threads and its target's connection are "
+        f"closing); try the {action} again in a few seconds"
+    )
 
 
 __all__ = ["Conflict", "FieldError", "JobRunner", "JobView", "NotFound", "RunnerConfig"]

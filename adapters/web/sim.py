@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from adapters.web.span import DAY_SECONDS, Span, run_span
+from adapters.web.span import Span, run_span
 from engine import events as ev
+from engine import live
 from engine.content import ContentSource
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
@@ -52,8 +53,10 @@ class SteppedSim:
         try:
             self._durable = self.log.last_seq
             self._existing = self.log.read_lines(1) if self._durable else iter(())
+            # A planned continuous job ends past its scenario's last day, as busywork live.
+            unbounded = forever or live.runs_past_last_day(live.load_state(self.run_dir))
             self.world = Organisation(resolve(manifest.scenario), content or TemplateSource(),
-                                      self._sink, forever=forever or self._past_last_day(),
+                                      self._sink, forever=unbounded,
                                       quiet=self.span.quiet)  # fmt: skip
             self.world.start()
             self._catch_up()
@@ -62,11 +65,6 @@ class SteppedSim:
             raise
 
     # -- catching up with the log after a restart ----------------------------------------------
-
-    def _past_last_day(self) -> bool:
-        """A planned continuous job ends N days from its start, past its scenario's last day
-        (engine.live): its world must not stop there."""
-        return self.span.end > self.manifest.scenario.days * DAY_SECONDS
 
     def _catch_up(self) -> None:
         """Re-simulate until every durable event has been seen again (and checked)."""

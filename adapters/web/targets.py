@@ -108,13 +108,17 @@ def _connect_asana(
     url: str, spec: TargetSpec, tokens_file: Path | None, backoff, date_shift_days: int = 0
 ):
     """Connect to an Asana (compatible) API, its workspace and team checked: one the tokens
-    cannot see is a `FieldError` naming ``target.workspace`` or ``target.team``."""
-    from adapters.asana.replay_destination import Destination, NotVisible, connect
+    cannot see is a `FieldError` naming ``target.workspace`` or ``target.team``; a URL that
+    is not an API's base, one naming ``target.url``."""
+    from adapters.asana.replay_destination import Destination, NotTheApiBase, NotVisible, connect
 
     dest = Destination(to="asana", workspace=spec.workspace or None, team=spec.team or None,
                        plan=spec.plan, backoff=backoff)  # fmt: skip
     try:
-        return connect(url, job_tokens(spec, tokens_file), dest, date_shift_days=date_shift_days)
+        return connect(url, job_tokens(spec, tokens_file), dest, date_shift_days=date_shift_days,
+                       url_field="target.url")  # fmt: skip
+    except NotTheApiBase as exc:
+        raise FieldError(exc.field, exc.problem) from None
     except NotVisible as exc:
         value = f"{exc.value!r}: " if exc.value is not None else ""
         raise FieldError(f"target.{exc.option}", value + exc.problem) from None
@@ -173,6 +177,10 @@ def check_token(url: str, token: str) -> dict[str, Any]:
     except TokenInvalid:
         return {"valid": False, "message": "the API rejected the token (401)"}
     except ApiRejected as exc:
+        if exc.status == 404:  # any Asana API has /users/me: …/api/1.0 was left off
+            from adapters.asana.replay_destination import NotTheApiBase
+
+            return {"valid": False, "message": str(NotTheApiBase("url", url, "/users/me"))}
         return {"valid": False, "message": f"the API refused ({exc.status}): {exc}"}
     finally:
         client.close()

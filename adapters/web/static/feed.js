@@ -28,7 +28,7 @@ function filterQuery() {
 
 const FILTER_LABELS = { type: "Type", person: "Person", project: "Project", q: "Search" };
 
-// The API's check of a filter ("q: Expected `str` of length <= 200") in the form's words.
+// The API's check of a filter ("q: 'aaa…'; expected `str` of length <= 200") in the form's words.
 function filterProblem(error) {
   const label = FILTER_LABELS[error.field];
   if (!label) return `Could not load the activity: ${error.message}`;
