@@ -42,9 +42,12 @@ from engine.workspace import escalate_priority, open_dependency
 from engine.workspace_decisions import decide_approval
 from engine.world import World
 
-# Work handed over (assigned by someone else) is started within this share of the person's
-# day of actions; work they pick up themselves, at once.
-START_OF_DAY: Final = 1.0
+# Work passed on (a task handed over to start, a review, approved work to finish) is taken
+# care of within this share of the person's day of actions, over the team's busyness
+# (engine.world.PLANNED_ACTIVITY); work they pick up themselves, at once. At a busier level a
+# day's wait each capped the team's completions (10.6 a week against 12 at activity 4, 18.1
+# against 24 at 8): handed-over tasks are started one after another.
+HANDOVER_OF_DAY: Final = 1.0
 
 
 def act(world: World, actor: Actor) -> None:
@@ -158,7 +161,8 @@ def _review(world: World, actor: Actor) -> bool:
     waiting = world.state.reviews[actor.id]
     if not waiting:
         return False
-    ready = [t for t in waiting if noticed(actor, "r" + t)]  # (each is seen, then waits)
+    share = HANDOVER_OF_DAY / world.rates.busyness
+    ready = [t for t in waiting if noticed(actor, "r" + t, share)]  # (each is seen, then waits)
     if not ready:
         return False
     task = world.state.tasks[ready[0]]
@@ -173,10 +177,14 @@ def _review(world: World, actor: Actor) -> bool:
 
 
 def _finish_approved(world: World, actor: Actor) -> bool:
-    tasks = world.state.tasks
+    tasks, share = world.state.tasks, HANDOVER_OF_DAY / world.rates.busyness
     for task_id in world.state.assigned[actor.id].in_review:
         task = tasks[task_id]
-        if task.approved and open_dependency(world, task) is None and noticed(actor, "f" + task_id):
+        if (
+            task.approved
+            and open_dependency(world, task) is None
+            and noticed(actor, "f" + task_id, share)
+        ):
             handled(actor, "f" + task_id)
             complete(world, actor, task)
             own_follow_up(world, actor, task_id)
@@ -287,9 +295,9 @@ def _steady_work(world: World, actor: Actor) -> bool:
     if len(in_progress) < world.rates.work_in_progress:
         fresh = [t for t in my_open(world, mine.new) if t.subtype == "default_task"]
         if fresh:
-            # Work handed over is started within a day (see START_OF_DAY).
+            # Work handed over is started within a day (see HANDOVER_OF_DAY).
             task = min(fresh, key=lambda t: _urgency(world, t)[1])  # the oldest project's
-            if not noticed(actor, "n" + task.id, START_OF_DAY):
+            if not noticed(actor, "n" + task.id, HANDOVER_OF_DAY / world.rates.busyness):
                 return False
             handled(actor, "n" + task.id)
             move(world, actor, task, "in_progress")

@@ -188,21 +188,36 @@ def make_actors(
 
 
 # `new_project_every_days` is the cadence of a manager with up to this many people doing the
-# work; a manager of more starts projects proportionally more often, so a wide team still gets
-# the work its weekly rates need.
-WORKERS_PER_MANAGER: Final = 6
+# work (the default team's five a manager); a manager of more starts projects proportionally
+# more often, so a wide team still gets the work its weekly rates need. (At six a manager,
+# the cadence left a team of forty no slack: 2.66 completions a contributor-week against 3.)
+WORKERS_PER_MANAGER: Final = 5
 
 
-def project_paces(actors: list[Actor]) -> dict[str, float]:
+# The share of new tasks that are approvals (workspace.approval_share) the cadence is set for:
+# an approval is decided, not worked on, so with a larger share managers start projects
+# proportionally more often and the team gets the ordinary work its weekly rates need.
+PLANNED_APPROVAL_SHARE: Final = 0.08
+
+
+def approval_overhead(approval_share: float) -> float:
+    """How many times the tasks a manager plans a team needs for its ordinary work, against
+    PLANNED_APPROVAL_SHARE: the ordinary share that leaves over the one `approval_share`
+    leaves, and 1 for a share up to PLANNED_APPROVAL_SHARE."""
+    return max(1.0, (1 - PLANNED_APPROVAL_SHARE) / (1 - approval_share))
+
+
+def project_paces(actors: list[Actor], overhead: float = 1.0) -> dict[str, float]:
     """Team → how many times `new_project_every_days`' pace its managers start projects at:
-    1, or its workers per manager over WORKERS_PER_MANAGER when that is more."""
+    1, or its workers per manager over WORKERS_PER_MANAGER when that is more; times the
+    approval `overhead` (see approval_overhead)."""
     managers: dict[str, int] = {}
     workers: dict[str, int] = {}
     for actor in actors:
         counts = managers if actor.role == "manager" else workers
         counts[actor.person.team] = counts.get(actor.person.team, 0) + 1
     return {
-        team: max(1.0, workers.get(team, 0) / count / WORKERS_PER_MANAGER)
+        team: max(1.0, workers.get(team, 0) / count / WORKERS_PER_MANAGER) * overhead
         for team, count in managers.items()
     }
 

@@ -23,11 +23,11 @@ from engine.moves import (
 )
 from engine.people import Actor
 from engine.scope import (
-    HUNGRY_PER_WORKER,
-    SATURATED_PER_WORKER,
     create_task,
     grow_project,
     own_open_projects,
+    saturated_at,
+    short_of_work_below,
     unstarted_work,
 )
 from engine.state_views import ProjectView, TaskView
@@ -48,9 +48,8 @@ REOPEN_WINDOW_SECONDS: Final = 3 * 86400
 # Chance that a moment a manager could add a planned task to a new project goes elsewhere: the
 # tasks go in one at a time over the manager's day, not as a burst at its first moment.
 TASK_SETUP_PAUSE: Final = 0.5
-# Project cadence: a team with less unstarted work than HUNGRY_PER_WORKER (engine.scope) tasks
-# a head may get its next project after PULL_FORWARD of the interval; one with
-# SATURATED_PER_WORKER waits.
+# Project cadence: a team short of unstarted work (engine.scope.short_of_work_below) may get its
+# next project after PULL_FORWARD of the interval; one with plenty (saturated_at) waits.
 PULL_FORWARD: Final = 0.75
 # Chance that a manager's otherwise idle moment goes on a question about a running task
 # (about one a working day at 22 actions a day).
@@ -167,13 +166,13 @@ def _start_project(world: World, actor: Actor) -> bool:
     waiting, workers, idle = unstarted_work(world, actor.person.team)
     # Due: started within a day of the manager's time; at once for a team short of work, and
     # a manager's first project at once.
-    hungry = idle or waiting < HUNGRY_PER_WORKER * max(1, workers)
+    hungry = idle or waiting < short_of_work_below(world, workers)
     if not hungry and actor.last_project_at > -math.inf and not noticed(actor, "project"):
         return False
     if not idle:
-        if elapsed < cadence and waiting >= HUNGRY_PER_WORKER * max(1, workers):
+        if elapsed < cadence and waiting >= short_of_work_below(world, workers):
             return False
-        if workers and waiting >= SATURATED_PER_WORKER * workers:
+        if workers and waiting >= saturated_at(world, workers):
             return False
     blueprint = world.content.project(
         world.content_rng, industry=world.scenario.industry, index=world.project_index()
@@ -207,14 +206,28 @@ def _start_project(world: World, actor: Actor) -> bool:
     size = world.scenario.work.tasks_per_project
     world.task_queue[project_id] = list(blueprint.tasks[:size])
     world.spare_tasks[project_id] = list(blueprint.tasks[size:])  # for when scope grows
-    actor.last_project_at = world.clock
+    actor.last_project_at = _project_started_for(world, actor, cadence)
     handled(actor, "project")
     return True
 
 
+def _project_started_for(world: World, actor: Actor, cadence: float) -> float:
+    """The moment the next project's interval counts from: now, or, when the interval is
+    shortened (a manager of many, engine.people.project_paces, or a team busier than
+    engine.world.PLANNED_ACTIVITY), the moment this one was due when it started late. A short
+    interval measured from each start rounded up to whole days (a manager starts projects at
+    their first moments of a day): a manager of thirty started one every two days where the
+    team needed one every 1.9."""
+    now, last = world.clock, actor.last_project_at
+    shortened = world.project_paces[actor.person.team] > 1 or world.rates.busyness > 1
+    if not shortened or last == -math.inf:
+        return now
+    return min(now, last + cadence)
+
+
 def _short_of_work(world: World, actor: Actor) -> bool:
     waiting, workers, idle = unstarted_work(world, actor.person.team)
-    return idle > 0 or waiting < HUNGRY_PER_WORKER * max(1, workers)
+    return idle > 0 or waiting < short_of_work_below(world, workers)
 
 
 def _create_tasks(world: World, actor: Actor) -> bool:

@@ -91,6 +91,7 @@ class Replayer:
         """Replay `events` (a finite read or a live follow) and wait for the outcome."""
         self.total = total
         self._outcomes.tally.started = time.monotonic()
+        watching = self._outcomes.watching(self.target.counters, self._halted)
         try:
             for event in events:
                 if self._halted() or not self._dispatch(event):
@@ -103,6 +104,8 @@ class Replayer:
                 while self._lanes.in_flight:
                     self._changed.wait(0.2)
         finally:
+            if watching is not None:
+                watching.set()
             self._lanes.shut_down()
         if self._outcomes.crash is not None:
             raise self._outcomes.crash

@@ -7,20 +7,23 @@ answers), the replay stops (something is wrong with the target or the credential
 now) and what waits for it count neither way: the next run sends them, and a brief outage must
 not end a replay, least of all a ``live --forever``. A target that stopped answering stops a
 replay given a `TargetSilence` (a finite one: it would park the rest of the log one event after
-another), and the stop is set so that every wait for the target ends at once. A bug in the
-target stops it too.
+another), and the stop is set so that every wait for the target ends at once; so does one whose
+tries keep failing with no answer (`SilenceWatch`: a hung target parks an event only after
+minutes). A bug in the target stops it too.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine import events as ev
 from engine.replay_report import FailureRatio, ReplayTally, exceeded
 
 TARGET_SILENT = "the target stopped answering"  # how `stop_reason` begins after a TargetSilence
+SILENCE_LOOK_SECONDS = 1.0  # how often a replay given a TargetSilence looks at its target
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,38 @@ class TargetSilence:
 
     seconds: float = 60.0
     parked: int = 3
+
+
+class SilenceWatch:
+    """A target's silence judged from its counters, between parks: a target that accepts
+    connections and never answers parks an event only once each call's retries and its waits
+    for writes in doubt are over (minutes each), so a replay (or a clean) that watches its
+    failed tries sees the silence in about `silence.seconds` instead. Silent: `silence.parked`
+    tries (at least) failed over `silence.seconds` (at least), counted from the first failure
+    after the last answer, with no request answered since (an idle spell is no silence)."""
+
+    def __init__(self, silence: TargetSilence) -> None:
+        self.silence = silence
+        self._answered = -1
+        self._failed_then = 0  # failed tries counted when the target last answered
+        self._first_failure: float | None = None  # monotonic, since the last answer
+
+    def observe(self, answered: int, failed_tries: int, now: float) -> str:
+        """ "" while the target is not silent; else how its silence looks (for a stop reason).
+        `answered`: requests it answered so far; `failed_tries`: tries that failed so far."""
+        if answered != self._answered:
+            self._answered, self._failed_then, self._first_failure = answered, failed_tries, None
+            return ""
+        failed = failed_tries - self._failed_then
+        if failed <= 0:
+            return ""
+        if self._first_failure is None:
+            self._first_failure = now
+        silent_for = now - self._first_failure
+        if failed >= self.silence.parked and silent_for >= self.silence.seconds:
+            return (f"{failed:,} tries failed over {silent_for:.0f} s with no request answered "
+                    "(the target is down, or takes connections and does not answer)")  # fmt: skip
+        return ""
 
 
 class Outcomes:
@@ -52,6 +87,7 @@ class Outcomes:
         # since when that count stood still (monotonic), the events parked meanwhile, the last.
         self._answered, self._silent_since, self._parked_in_silence = -1, 0.0, 0
         self._silent = ""  # what the target's silence was like, once it stopped the replay
+        self._watch: SilenceWatch | None = None  # its counters between parks (see `watch`)
         self._max_failure_ratio = max_failure_ratio
         self._min_events_for_ratio = min_events_for_ratio
         self.tally = ReplayTally()
@@ -100,6 +136,39 @@ class Outcomes:
                 self.aborted = TARGET_SILENT  # worded with the final counts: stop_reason
                 self._stop.set()  # waits for the target (backoff, landings) end now
         self.settled(*keys, failed=None)
+
+    def watching(
+        self, counters: Callable[[], dict], halted: Callable[[], bool]
+    ) -> threading.Event | None:
+        """Given a `TargetSilence`, a thread that `watch`es the target's `counters()` every
+        second until `halted()`; set the event returned to end it sooner."""
+        if self._silence is None:
+            return None
+        done = threading.Event()
+
+        def look() -> None:
+            while not done.wait(SILENCE_LOOK_SECONDS) and not halted():
+                self.watch(counters())
+
+        threading.Thread(target=look, name="replay-silence", daemon=True).start()
+        return done
+
+    def watch(self, counters: dict) -> None:
+        """Stop the replay once the target's counters (`Target.counters`) show it silent, given
+        a `TargetSilence` (see `SilenceWatch`); looked at every second or so."""
+        if self._silence is None:
+            return
+        with self._lock:
+            if self.aborted:
+                return
+            if self._watch is None:
+                self._watch = SilenceWatch(self._silence)
+            answered, failed = int(counters.get("answered", 0)), int(counters.get("retries", 0))
+            silent = self._watch.observe(answered, failed, time.monotonic())
+            if silent:
+                self._silent = silent
+                self.aborted = TARGET_SILENT  # worded with the final counts: stop_reason
+                self._stop.set()  # waits for the target (backoff, landings) end now
 
     def failed(self, event: ev.Event, exc: BaseException, *keys: str) -> None:
         """The target rejected the event itself."""

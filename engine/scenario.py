@@ -47,7 +47,9 @@ INDUSTRIES = (
     "media",
 )
 ACTIVITY_LEVELS = {"low": 0.3, "medium": 1.0, "high": 2.0}
-MAX_ACTIVITY = 20
+# Above this level the team cannot keep up with the scaled work (busywork report fails its
+# completion rate; checked up to here by tests/test_model_regimes.py).
+MAX_ACTIVITY = 8
 ACTIVITY_ALLOWED = f"low, medium, high or a number above 0 and at most {MAX_ACTIVITY}"
 # Working-hours presets by region, local time.
 HOURS_PRESETS = {
@@ -153,9 +155,10 @@ class Workspace(Struct):
     custom_fields: list[FieldSpec] | None = None
     # Tag vocabulary; unset = the industry's default tags, [] = none.
     tags: list[str] | None = None
-    # Chance that a new task waits on an earlier task of its project.
+    # Chance that a new task waits on an earlier task of its project (beyond 0.25, on one
+    # already under way: engine.workspace.PLANNED_DEPENDENCY_PROBABILITY).
     dependency_probability: float = 0.25
-    # Share of new tasks that are approvals (decided by a manager or lead).
+    # Share of new tasks that are approvals (decided by a manager or lead); at most 0.5.
     approval_share: float = 0.08
     milestones_per_project: int = 1
     # Managers group their projects into a portfolio with a status (a paid Asana feature).
@@ -304,7 +307,15 @@ def resolve(scenario: Scenario, *, flags: Mapping[str, str] | None = None) -> Sc
             f"activity: {activity!r} is not allowed{hint}; expected {ACTIVITY_ALLOWED}"
         )
     if not isinstance(activity, str) and not 0 < activity <= MAX_ACTIVITY:
-        raise InvalidInput(f"activity: {activity:g} is out of range; expected {ACTIVITY_ALLOWED}")
+        why = ""
+        if activity > MAX_ACTIVITY:
+            why = (
+                f" (above {MAX_ACTIVITY} the team cannot keep up with the scaled work; for more "
+                "events per person without more work, raise work.actions_per_day)"
+            )
+        raise InvalidInput(
+            f"activity: {activity:g} is out of range; expected {ACTIVITY_ALLOWED}{why}"
+        )
     check_range(names["days"], scenario.days, 1, 3660)
     check_start(scenario.start, scenario.days, names)
     check_rates(scenario)

@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from engine.errors import InvalidInput
@@ -145,10 +145,21 @@ def check_company(scenario: Scenario) -> None:
             )
 
 
+# Above this share of approvals (checked up to here by tests/test_model_regimes.py) a team's
+# projects cannot hold the ordinary work its weekly completions need.
+MAX_APPROVAL_SHARE: Final = 0.5
+
+
 def check_workspace(workspace: Workspace) -> None:
     w = "workspace"
     check_range(f"{w}.dependency_probability", workspace.dependency_probability, 0, 1)
-    check_range(f"{w}.approval_share", workspace.approval_share, 0, 1)
+    if not 0 <= workspace.approval_share <= MAX_APPROVAL_SHARE:
+        raise InvalidInput(
+            f"{w}.approval_share: {workspace.approval_share!r} is out of range; expected 0 to "
+            f"{MAX_APPROVAL_SHARE}: approvals are decided, not worked on, and with more of them "
+            "a project's follow-ups are mostly approvals too, so the team runs out of ordinary "
+            "work and falls short of work.completion_rate_per_week"
+        )
     check_range(f"{w}.milestones_per_project", workspace.milestones_per_project, 0, 10)
     fields = workspace.custom_fields or ()
     if len(fields) > MAX_CUSTOM_FIELDS_PER_PROJECT:

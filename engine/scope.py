@@ -66,6 +66,17 @@ def unstarted_work(world: World, team: str) -> tuple[int, int, int]:
     return waiting, workers, idle if unassigned == 0 else 0
 
 
+def short_of_work_below(world: World, workers: int) -> float:
+    """The unstarted tasks below which a team of `workers` is short of work (more when many of
+    them are approvals, which are decided rather than worked on: see World.approval_overhead)."""
+    return HUNGRY_PER_WORKER * max(1, workers) * world.approval_overhead
+
+
+def saturated_at(world: World, workers: int) -> float:
+    """The unstarted tasks from which a team of `workers` has plenty (see short_of_work_below)."""
+    return SATURATED_PER_WORKER * workers * world.approval_overhead
+
+
 def create_task(
     world: World,
     actor: Actor,
@@ -127,11 +138,23 @@ def grow_project(world: World, actor: Actor) -> bool:
     """Scope grows: a team about to run out of work gets more of a running project before the
     next project is due: the tasks its plan left for later, then follow-ups of finished work,
     then (in the newest project) next steps of work under way; a project grows by at most
-    GROWTH_LIMIT times its plan, and not once it is wrapping up."""
+    GROWTH_LIMIT times its plan, and not once it is wrapping up. A manager of many (see
+    engine.people.project_paces) adds as many in a sitting as when setting up a project: one
+    at a time, their own actions capped a team of forty."""
+    grew = False
+    for _ in range(max(1, round(world.project_paces[actor.person.team]))):
+        if not _grow_one(world, actor):
+            break
+        grew = True
+    return grew
+
+
+def _grow_one(world: World, actor: Actor) -> bool:
     waiting, workers, idle = unstarted_work(world, actor.person.team)
-    if not idle and waiting >= HUNGRY_PER_WORKER * max(1, workers):
+    if not idle and waiting >= short_of_work_below(world, workers):
         return False
-    limit = GROWTH_LIMIT * world.scenario.work.tasks_per_project
+    # (approvals are decided, not worked on: with many of them a project grows further)
+    limit = GROWTH_LIMIT * world.scenario.work.tasks_per_project * world.approval_overhead
     newest = True
     for project in reversed(own_open_projects(world, actor)):  # the newest first
         grown = world.grown.get(project.id, 0)

@@ -24,6 +24,12 @@ from engine.world import World
 
 # Priority weights 30, 45, 20, 5 (low … urgent), accumulated as random.choices does
 _PRIORITY_CUMULATIVE: Final = (30, 75, 95, 100)
+# A new task waits on any earlier open task of its project with up to this chance (the
+# default dependency_probability); the chance beyond it is of waiting on one UNDER_WAY, which
+# can finish in time. Chains of tasks not started yet are worked one at a time: with every
+# task waiting on any other, a team spent its first weeks waiting and fell short of its rates.
+PLANNED_DEPENDENCY_PROBABILITY: Final = 0.25
+UNDER_WAY: Final = frozenset({"in_progress", "in_review"})
 # Who asks for and decides approvals (engine.workspace_decisions).
 APPROVERS: Final = ("manager", "lead")
 
@@ -141,12 +147,13 @@ def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict
 
 
 def after_task_created(world: World, actor: Actor, task_id: str, project: ProjectView) -> None:
-    """Maybe make the new task wait on an earlier open task of the same project."""
+    """Maybe make the new task wait on an earlier open task of the same project: up to
+    PLANNED_DEPENDENCY_PROBABILITY on any, and the chance beyond it on one under way."""
     task = world.state.tasks[task_id]
-    if not enabled(world) or (
-        task.subtype != "default_task"
-        or actor.rng.random() >= world.scenario.workspace.dependency_probability
-    ):
+    if not enabled(world) or task.subtype != "default_task":
+        return
+    draw = actor.rng.random()
+    if draw >= world.scenario.workspace.dependency_probability:
         return
     tasks = world.state.tasks
     earlier = [
@@ -156,6 +163,7 @@ def after_task_created(world: World, actor: Actor, task_id: str, project: Projec
         and tasks[t].parent is None
         and tasks[t].subtype == "default_task"
         and not tasks[t].completed
+        and (draw < PLANNED_DEPENDENCY_PROBABILITY or tasks[t].state in UNDER_WAY)
     ]
     if earlier:
         world.emit(

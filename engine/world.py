@@ -25,6 +25,7 @@ from engine.content import ContentSource, PersonRef, TaskBlueprint
 from engine.people import (
     Actor,
     Planner,
+    approval_overhead,
     make_actors,
     peer_reviewing_teams,
     project_paces,
@@ -34,6 +35,12 @@ from engine.scenario import FieldSpec, Scenario
 from engine.state import State, fold
 
 Sink = Callable[[ev.Event], None]
+
+
+# The activity level up to which people's day-long habits (taking care of what others pass on
+# within a day, starting a project when its interval from the last one is up) keep up with the
+# scaled rates ("high"); above it they keep up by being that much quicker.
+PLANNED_ACTIVITY: Final = 2.0
 
 
 @dataclass(slots=True)
@@ -53,6 +60,10 @@ class Rates:
     reopen_probability: float
     status_update_every_seconds: float
     new_project_every_seconds: float  # in working time: five working days make a week
+    # The activity level over PLANNED_ACTIVITY, at least 1: work passed on is taken care of
+    # within a day over this (engine.actions.HANDOVER_OF_DAY), and projects keep to a schedule
+    # (engine.projects)
+    busyness: float
     workspace_enabled: bool
 
     @staticmethod
@@ -78,6 +89,7 @@ class Rates:
             reopen_probability=work.reopen_probability,
             status_update_every_seconds=work.status_update_every_days * 86400,
             new_project_every_seconds=work.new_project_every_days * 86400 * 7 / 5 / activity,
+            busyness=max(1.0, activity / PLANNED_ACTIVITY),
             workspace_enabled=scenario.workspace.enabled,
         )
 
@@ -183,7 +195,10 @@ class World:
         # person id → their teammates who have joined (engine.moves.teammates: read at most
         # moments, changed only when someone joins, which clears it)
         self.joined_teammates: dict[str, list[Actor]] = {}
-        self.project_paces = project_paces(self.actors)  # team → pace (engine.people)
+        space = scenario.workspace
+        # Tasks planned per ordinary task against the cadence's own (engine.people)
+        self.approval_overhead = approval_overhead(space.approval_share if space.enabled else 0)
+        self.project_paces = project_paces(self.actors, self.approval_overhead)  # team → pace
         self.peer_reviewing_teams = peer_reviewing_teams(self.actors)
         self.rates = Rates.of(scenario)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.asana.clean import CleanStopped, _clean, _delete
+from adapters.asana.clean import CleanStopped, _clean
+from adapters.asana.clean_deletes import delete
 from adapters.asana.client import DEFAULT, Backoff
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox import FaultPlan
@@ -82,17 +83,15 @@ def test_clean_stops_once_the_target_stops_answering_then_a_rerun_finishes(
 
     sandbox.app.observer = observe
     target = _target(sandbox, tokens)
-    began = time.monotonic()
     try:
         with pytest.raises(CleanStopped) as stopped:
             _clean(run_dir, target, print, None, status=True,
                    silence=TargetSilence(seconds=1.0, parked=3))  # fmt: skip
     finally:
         target.client.close()
-    took = time.monotonic() - began
     out = capsys.readouterr()
     message = str(stopped.value)
-    assert stopped.value.exit_code == 1 and took < 10, (took, message)
+    assert stopped.value.exit_code == 1, message
     assert message.startswith("Stopped early: the target stopped answering: "), message
     assert message.endswith("; 12 objects were not deleted. Run the same command again to "
                             "resume."), message  # fmt: skip
@@ -115,19 +114,17 @@ def test_clean_stops_once_the_target_stops_answering_then_a_rerun_finishes(
 def test_a_delete_in_doubt_is_sent_again_without_a_landing_wait(tmp_path, make_sandbox):
     run_dir, sandbox, tokens, folder = _replayed(tmp_path, make_sandbox)
     project = next(iter(sandbox.store.records["project"]))
-    target = _target(sandbox, tokens, Backoff(base=0.01, cap=0.05, attempts=4, landing=20.0))
+    # A landing wait of an hour: were the DELETE in doubt waited for, the test would time out.
+    target = _target(sandbox, tokens, Backoff(base=0.01, cap=0.05, attempts=4, landing=3600.0))
     # The first DELETE is applied and its answer lost (the connection drops): in doubt.
     sandbox.app.set_faults(FaultPlan(rates={"lost": 1.0}))
     requests = target.client.counters.requests
-    began = time.monotonic()
     try:
-        gone_now = _delete(target.client, DEFAULT, f"/projects/{project}")
-        took = time.monotonic() - began
+        gone_now = delete(target.client, DEFAULT, f"/projects/{project}")
         requests = target.client.counters.requests - requests
     finally:
         sandbox.app.set_faults(None)
         target.client.close()
-    assert took < 5, f"waited {took:.1f} s for a DELETE in doubt to land"
     # Sent again at once: the project was gone (404), which counts as done.
     assert gone_now is False and requests == 2, (gone_now, requests)
     assert project not in sandbox.store.records["project"]

@@ -144,12 +144,11 @@ def test_reset_drops_before_applying_and_lost_after(make_sandbox):
 
 
 def test_slow_answers_outlast_a_client_timeout(make_sandbox):
-    sb = make_sandbox(faults=FaultPlan(rates={"slow": 1.0}, slow_seconds=3))
+    sb = make_sandbox(faults=FaultPlan(rates={"slow": 1.0}, slow_seconds=600))
     with pytest.raises(requests.Timeout):
         session_for(sb).get(f"{sb.base_url}/users/me", timeout=0.3)
-    started = time.monotonic()
-    sb.stop()  # a sleeping slow answer must not hold up shutdown
-    assert time.monotonic() - started < 2.5
+    sb.stop()  # a sleeping slow answer must not hold up shutdown: the stop wakes it
+    assert sb._server.server.drain(0.0), "a slow answer was still being served after the stop"
 
 
 def test_revoke_after_n_requests(make_sandbox):

@@ -66,7 +66,7 @@ def test_person_defaults_are_filled(tmp_path):
         (
             'activity = "frantic"',
             "activity: 'frantic' is not allowed; expected low, medium, high or a number above 0 "
-            "and at most 20",
+            "and at most 8",
         ),
         ("activity = -1", "activity: -1 is out of range; expected low, medium, high or a number"),
         ("[rhythm]\nburstiness = 1.5", "rhythm.burstiness: 1.5 is out of range; expected 0 to 1"),

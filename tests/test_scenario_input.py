@@ -136,7 +136,7 @@ HOURS = (
     '"HH:MM-HH:MM" with the end after the start (working hours cannot cross midnight), or a '
     "preset: us, eu, uk, apac, latam, global"
 )
-ACTIVITY = "low, medium, high or a number above 0 and at most 20"
+ACTIVITY = "low, medium, high or a number above 0 and at most 8"
 
 
 @pytest.mark.parametrize(

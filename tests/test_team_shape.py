@@ -36,8 +36,8 @@ def completion_check(run: Path, cwd: Path) -> dict:
 
 
 def test_a_manager_of_many_starts_projects_proportionally_more_often(tmp_path):
-    assert project_paces(world_of(wide_team_toml(12), tmp_path).actors) == {"Wide team": 2.0}
-    assert project_paces(world_of(wide_team_toml(4), tmp_path).actors) == {"Wide team": 1.0}
+    assert project_paces(world_of(wide_team_toml(10), tmp_path).actors) == {"Wide team": 2.0}
+    assert project_paces(world_of(wide_team_toml(5), tmp_path).actors) == {"Wide team": 1.0}
 
 
 def test_the_default_teams_keep_the_scenario_cadence_and_their_reviewers():
