@@ -14,7 +14,7 @@ what arrived overnight is spread over the next day in its rhythm, not done at it
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Final
 
 from engine import events as ev
@@ -38,6 +38,7 @@ from engine.people import Actor
 from engine.projects import run_projects
 from engine.scope import own_follow_up
 from engine.state_views import TaskView
+from engine.time_away import announce_time_away, say_back
 from engine.workspace import escalate_priority, open_dependency
 from engine.workspace_decisions import decide_approval
 from engine.world import World
@@ -57,8 +58,8 @@ def act(world: World, actor: Actor) -> None:
     actor.actions += 1
     _pace(world, actor)  # every action counts towards the weekly rates, obligations too
     if (  # obligations first, in this order (direct calls: this runs at every moment)
-        _return(world, actor)
-        or _announce_time_away(world, actor)
+        say_back(world, actor)
+        or announce_time_away(world, actor)
         or answer(world, actor)
         or _review(world, actor)
         or decide_approval(world, actor)
@@ -95,63 +96,6 @@ def _join(world: World, actor: Actor) -> None:
     )
     actor.joined = True
     world.joined_teammates.clear()  # (engine.moves.teammates)
-
-
-def _announce_time_away(world: World, actor: Actor) -> bool:
-    if not actor.away_plan:
-        return False
-    start_on, end_on = actor.away_plan[0]
-    today = world.local_today(actor)
-    if today >= start_on:  # missed the chance to announce: stay silent about this one
-        actor.away_plan.pop(0)
-        return False
-    if (start_on - today).days > 3:
-        return False
-    actor.away_plan.pop(0)
-    world.emit(
-        ev.PersonWentOutOfOffice(
-            world.next_seq(), world.now, actor.id, person=actor.id, start_on=start_on, end_on=end_on
-        )
-    )
-    actor.announced = (start_on, end_on)
-    back = world.workdays_after(actor, end_on, 1)
-    tasks, mine = world.state.tasks, world.state.assigned[actor.id]
-    active = mine.active()
-    people = world.state.people
-    covers = [a.id for a in teammates(world, actor) if people[a.id].away is None]
-    cover = pick(actor.rng, covers) if covers and active else None
-    for task_id in active[:3]:
-        comment(
-            world,
-            actor,
-            tasks[task_id],
-            "out_of_office",
-            detail=_day(back),
-            period=_days_away(start_on, end_on),
-            cover=cover,
-        )
-    return True
-
-
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"  # "Mon 12 Feb"
-
-
-def _days_away(start_on: date, end_on: date) -> str:
-    """ "on Thu 8 Feb", "Thu-Fri" (within a week) or "Thu 8 Feb-Tue 13 Feb"."""
-    if start_on == end_on:
-        return f"on {_day(start_on)}"
-    if (end_on - start_on).days < 7 and end_on.weekday() > start_on.weekday():
-        return f"{start_on:%a}\u2013{end_on:%a}"
-    return f"{_day(start_on)}\u2013{_day(end_on)}"
-
-
-def _return(world: World, actor: Actor) -> bool:
-    if actor.announced is None or world.local_today(actor) <= actor.announced[1]:
-        return False
-    actor.announced = None
-    world.emit(ev.PersonReturned(world.next_seq(), world.now, actor.id, person=actor.id))
-    return True
 
 
 # -- obligations -----------------------------------------------------------------------------

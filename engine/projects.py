@@ -1,5 +1,5 @@
 """How managers run projects: close finished ones, report status, create projects and their
-tasks, hand out work, and chase tasks that went quiet."""
+tasks (`engine.project_starts`), hand out work, and chase tasks that went quiet."""
 
 from __future__ import annotations
 
@@ -22,35 +22,19 @@ from engine.moves import (
     waits_for_work,
 )
 from engine.people import Actor
+from engine.project_starts import create_tasks, start_project
 from engine.scope import (
-    create_task,
     grow_project,
     own_open_projects,
-    saturated_at,
-    short_of_work_below,
-    unstarted_work,
 )
 from engine.state_views import ProjectView, TaskView
-from engine.workspace import add_milestones, project_extras, set_up_workspace
+from engine.workspace import set_up_workspace
 from engine.workspace_decisions import reach_milestones, run_portfolio
 from engine.world import World
 
-SECTIONS: Final = (
-    ("To do", "new"),
-    ("In progress", "in_progress"),
-    ("Blocked", "blocked"),
-    ("In review", "in_review"),
-    ("Done", "done"),
-)
 # A task quiet for this many whole working days of its assignee gets a "where is ...?"
 QUIET_WORKING_DAYS: Final = 3
 REOPEN_WINDOW_SECONDS: Final = 3 * 86400
-# Chance that a moment a manager could add a planned task to a new project goes elsewhere: the
-# tasks go in one at a time over the manager's day, not as a burst at its first moment.
-TASK_SETUP_PAUSE: Final = 0.5
-# Project cadence: a team short of unstarted work (engine.scope.short_of_work_below) may get its
-# next project after PULL_FORWARD of the interval; one with plenty (saturated_at) waits.
-PULL_FORWARD: Final = 0.75
 # Chance that a manager's otherwise idle moment goes on a question about a running task
 # (about one a working day at 22 actions a day).
 MANAGER_QUESTION_PROBABILITY: Final = 0.1
@@ -63,8 +47,8 @@ def run_projects(world: World, actor: Actor) -> bool:
         run_portfolio,
         _close_finished,
         _post_status,
-        _create_tasks,
-        _start_project,
+        create_tasks,
+        start_project,
         _assign,  # before growing: an idle contractor gets what is there first
         grow_project,
         _ask_question,
@@ -153,99 +137,6 @@ def _status_update(
             text=text,
         )
     )
-
-
-def _start_project(world: World, actor: Actor) -> bool:
-    """A manager starts a project every `new_project_every_days` working days. A team about
-    to run out of work may get it early, but not before PULL_FORWARD of the interval; a team
-    with plenty unstarted waits (so open projects do not pile up whatever the cadence)."""
-    elapsed = world.clock - actor.last_project_at
-    cadence = world.rates.new_project_every_seconds / world.project_paces[actor.person.team]
-    if elapsed < PULL_FORWARD * cadence:
-        return False
-    waiting, workers, idle = unstarted_work(world, actor.person.team)
-    # Due: started within a day of the manager's time; at once for a team short of work, and
-    # a manager's first project at once.
-    hungry = idle or waiting < short_of_work_below(world, workers)
-    if not hungry and actor.last_project_at > -math.inf and not noticed(actor, "project"):
-        return False
-    if not idle:
-        if elapsed < cadence and waiting >= short_of_work_below(world, workers):
-            return False
-        if workers and waiting >= saturated_at(world, workers):
-            return False
-    blueprint = world.content.project(
-        world.content_rng, industry=world.scenario.industry, index=world.project_index()
-    )
-    project_id = world.next_id("p")
-    world.emit(
-        ev.ProjectCreated(
-            world.next_seq(),
-            world.now,
-            actor.id,
-            project=project_id,
-            name=blueprint.name,
-            notes=blueprint.notes,
-            owner=actor.id,
-            team=actor.person.team,
-            **project_extras(world, actor),
-        )
-    )
-    for name, state in SECTIONS:
-        world.emit(
-            ev.SectionCreated(
-                world.next_seq(),
-                world.now,
-                actor.id,
-                section=world.next_id("s"),
-                project=project_id,
-                name=name,
-                state=state,
-            )
-        )
-    size = world.scenario.work.tasks_per_project
-    world.task_queue[project_id] = list(blueprint.tasks[:size])
-    world.spare_tasks[project_id] = list(blueprint.tasks[size:])  # for when scope grows
-    actor.last_project_at = _project_started_for(world, actor, cadence)
-    handled(actor, "project")
-    return True
-
-
-def _project_started_for(world: World, actor: Actor, cadence: float) -> float:
-    """The moment the next project's interval counts from: now, or, when the interval is
-    shortened (a manager of many, engine.people.project_paces, or a team busier than
-    engine.world.PLANNED_ACTIVITY), the moment this one was due when it started late. A short
-    interval measured from each start rounded up to whole days (a manager starts projects at
-    their first moments of a day): a manager of thirty started one every two days where the
-    team needed one every 1.9."""
-    now, last = world.clock, actor.last_project_at
-    shortened = world.project_paces[actor.person.team] > 1 or world.rates.busyness > 1
-    if not shortened or last == -math.inf:
-        return now
-    return min(now, last + cadence)
-
-
-def _short_of_work(world: World, actor: Actor) -> bool:
-    waiting, workers, idle = unstarted_work(world, actor.person.team)
-    return idle > 0 or waiting < short_of_work_below(world, workers)
-
-
-def _create_tasks(world: World, actor: Actor) -> bool:
-    rng = actor.rng
-    for project in own_open_projects(world, actor):
-        queue = world.task_queue.get(project.id)
-        if not queue:
-            continue
-        if rng.random() < TASK_SETUP_PAUSE and not _short_of_work(world, actor):
-            return False  # a project's tasks go in over a day or so, sooner when work runs short
-        # A manager of many (see engine.people.project_paces) adds several in one sitting:
-        # one at a time, their own actions would cap the team's work.
-        for _ in range(min(len(queue), max(1, round(world.project_paces[actor.person.team])))):
-            create_task(world, actor, project, queue.pop(0))
-        if not queue:  # all tasks are in: now the milestones can wait on some of them
-            add_milestones(world, actor, project)
-        return True
-    return False
 
 
 def _assign(world: World, actor: Actor) -> bool:

@@ -3,8 +3,8 @@
 It speaks the Messages API (structured JSON answers to blueprint requests, with usage and
 prompt caching), the Message Batches API (create, retrieve, results) and ``GET /v1/models/{id}``.
 Faults are queued per call: ``fake.faults.append("429")`` makes the next /v1/messages request
-fail that way ("401", "429", "529", "500", "malformed", "invalid", "slow:SECONDS", "hang": no
-answer until ``release()`` or the server stops); ``random_delays(rng, most)`` delays every
+fail that way ("401", "429", "529", "500", "malformed", "invalid", "garbage", "shapeless",
+"empty", "slow:SECONDS", "hang": no answer until ``release()`` or the server stops); ``random_delays(rng, most)`` delays every
 answer by a time drawn from a seeded RNG, so concurrent calls finish in varying order.
 ``hang_routes`` ("models", "messages", "batches") makes every request of a kind hang that way;
 ``hanging`` counts requests held now.
@@ -122,6 +122,17 @@ def write_project(system: str, user: str) -> dict[str, Any]:
     return {"name": theme, "notes": f"Project {number}: {theme}.", "tasks": tasks}
 
 
+# Answers with status 200 that are not a message: "garbage" (not JSON), "shapeless" (JSON of
+# another shape), "empty" (a message without content).
+_GARBLED = {
+    "garbage": b"<html>upstream proxy error</html>",
+    "shapeless": b'{"hello": "world"}',
+    "empty": json.dumps({"id": "msg_1", "type": "message", "role": "assistant", "model": "m",
+                         "content": [], "stop_reason": "end_turn", "stop_sequence": None,
+                         "usage": {"input_tokens": 1, "output_tokens": 0}}).encode(),
+}  # fmt: skip
+
+
 class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away mid-answer (killed, timed out) is no error of the fake."""
@@ -141,7 +152,8 @@ class FakeAnthropic:
         self.hanging = 0
         self._released = threading.Event()
         self._delays: tuple[random.Random, float] | None = None
-        self.batch_faults: dict[str, str] = {}  # custom_id -> "errored" | "invalid"
+        # custom_id -> "errored" | "invalid" | "shapeless"
+        self.batch_faults: dict[str, str] = {}
         self.calls: Counter[str] = Counter()
         self.requests: list[dict] = []
         self.seen_keys: set[str] = set()
@@ -307,6 +319,8 @@ class FakeAnthropic:
             self._error(h, 500, "api_error", "internal error", fast_retry)
         elif fault == "hang":
             self._hang(h)
+        elif fault in _GARBLED:
+            self._send(h, 200, _GARBLED[fault])
         else:
             if fault and fault.startswith("slow:"):
                 time.sleep(float(fault.split(":", 1)[1]))
@@ -381,6 +395,8 @@ class FakeAnthropic:
             if fault == "errored":
                 error = {"type": "error", "error": {"type": "overloaded_error", "message": "x"}}
                 result = {"type": "errored", "error": error}
+            elif fault == "shapeless":  # a line of another shape
+                result = {"hello": "world"}
             else:
                 result = {"type": "succeeded", "message": self.answer(request["params"], fault)}
             lines.append(json.dumps({"custom_id": custom_id, "result": result}))

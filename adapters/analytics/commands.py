@@ -12,12 +12,15 @@ from pathlib import Path
 
 import click
 
+from adapters.analytics.interruptible import ctrl_c_stops
+
 # -- analytics (DuckDB; imported only by these commands) -------------------------------------
 
 
 @click.command("stats")
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@ctrl_c_stops()
 def stats_command(run: Path, as_json: bool) -> None:
     """Totals by type, person, project and day; a weekday × hour heatmap; cycle times,
     comments per task, weekly completion and blocked rates, overdue tasks."""
@@ -47,6 +50,7 @@ def stats_command(run: Path, as_json: bool) -> None:
 @click.option(
     "--out", type=click.Path(dir_okay=False), help="Write to FILE, not stdout."
 )  # a str: click turns "" into Path("."), the current folder
+@ctrl_c_stops()
 def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
     """Run SQL over a run's views: events, people, projects, tasks, comments.
 
@@ -62,11 +66,15 @@ def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
         if fmt != "table":
             count = write_query(opened, sql, fmt, out_file or sys.stdout)
             if out_file is not None:
-                click.echo(f"Wrote {count:,} rows to {out_file}", err=True)
+                click.echo(
+                    f"Wrote {count:,} row{'' if count == 1 else 's'} to {out_file}", err=True
+                )
             return
+        from adapters.analytics.render import TABLE_ROWS
         from adapters.console import print_query_table
 
-        print_query_table(query(opened, sql), out_file)
+        # the rows a table shows, not a huge result held whole to show a thousand of them
+        print_query_table(query(opened, sql, keep=TABLE_ROWS), out_file)
 
 
 @click.command("export")
@@ -77,6 +85,7 @@ def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
 @click.option(
     "--out", type=click.Path(file_okay=True), required=True, help="Folder to write."
 )  # a str: click turns "" into Path("."), the current folder
+@ctrl_c_stops()
 def export_command(run: Path, fmt: str, out: str) -> None:
     """Write the views (events, people, projects, tasks, comments) as Parquet or CSV files."""
     from adapters.analytics.query import export
@@ -88,11 +97,18 @@ def export_command(run: Path, fmt: str, out: str) -> None:
 @click.command("report")
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def report_command(run: Path, as_json: bool) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 unless every check passes: an inconclusive report fails too.",
+)
+@ctrl_c_stops()
+def report_command(run: Path, as_json: bool, strict: bool) -> None:
     """Realism report: compare a run with its scenario; exit 1 when a check fails.
 
     A check whose sample is too small is shown as "too little data" (neither pass nor fail);
-    the report is then inconclusive (exit 0, "passed": false in --json)."""
+    the report is then inconclusive: exit 0 ("passed": false in --json), or exit 1 with
+    --strict, so that exit 0 then means every check was judged and passed."""
     from adapters.analytics.report import realism_report
 
     result = realism_report(run)
@@ -104,5 +120,5 @@ def report_command(run: Path, as_json: bool) -> None:
         from adapters.analytics.render import print_report
 
         print_report(result)
-    if result.verdict == "fail":
+    if result.verdict == "fail" or (strict and result.verdict != "pass"):
         sys.exit(1)

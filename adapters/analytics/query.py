@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import errno
-import io
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import duckdb
-import msgspec
 
+from adapters.analytics.rows import JSON, unique_columns, write_file, write_rows
 from adapters.analytics.views import VIEWS, Run, open_run
 from engine.errors import BusyworkError, InvalidInput
 from engine.files import write_error
@@ -31,6 +27,12 @@ class QueryResult:
     columns: list[str]
     types: list[str]
     rows: list[tuple]
+    # rows the query returned: more than `rows` holds when `query(keep=N)` kept the first N
+    count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            self.count = len(self.rows)
 
 
 # What a query may be: it asks questions of a run. Files out go through --out or `export`.
@@ -132,39 +134,33 @@ def _explain(run: Run, exc: duckdb.Error, sql: str = "") -> Exception:
 _KEYWORD_COLUMN = re.compile(r'(?<![\w"])(at|to)(?![\w"])', re.IGNORECASE)
 
 
-def query(run: str | Path | Run, sql: str, *, seal: bool = True) -> QueryResult:
-    """All rows of one query over the views (for small results; see `write_query`)."""
+def query(
+    run: str | Path | Run, sql: str, *, seal: bool = True, keep: int | None = None
+) -> QueryResult:
+    """The rows of one query over the views (for small results; see `write_query`): all of
+    them, or the first `keep` and the count of all (a table shows a few of a huge result)."""
     if not isinstance(run, Run):
         with open_run(run, seal=seal) as opened:
-            return query(opened, sql)
+            return query(opened, sql, keep=keep)
     cursor = execute(run, sql)
     columns, types = _describe(cursor)
-    try:
-        rows = cursor.fetchall()
-    except duckdb.Error as exc:
-        raise _explain(run, exc) from None
-    return QueryResult(columns, types, rows)
+    if keep is None:
+        try:
+            rows = cursor.fetchall()
+        except duckdb.Error as exc:
+            raise _explain(run, exc) from None
+        return QueryResult(columns, types, rows)
+    kept, count = [], 0
+    for row in iter_rows(run, cursor):
+        if count < keep:
+            kept.append(row)
+        count += 1
+    return QueryResult(columns, types, kept, count)
 
 
 def _describe(cursor: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
     description = cursor.description or []
     return [d[0] for d in description], [str(d[1]) for d in description]
-
-
-def unique_columns(columns: list[str]) -> list[str]:
-    """Column names made unique as DuckDB makes them in CREATE TABLE AS: a repeated ``name``
-    becomes ``name_1``, ``name_2``… (JSON objects and CSV headers need unique keys; a query
-    such as ``select t.name, p.name`` would otherwise lose a column)."""
-    taken: set[str] = set()
-    out = []
-    for name in columns:
-        unique, k = name, 0
-        while unique in taken:
-            k += 1
-            unique = f"{name}_{k}"
-        taken.add(unique)
-        out.append(unique)
-    return out
 
 
 def iter_rows(run: Run, cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
@@ -178,50 +174,6 @@ def iter_rows(run: Run, cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple]:
         yield from chunk
 
 
-def write_rows(fmt: str, columns: list[str], rows: Iterator[tuple], out: TextIO) -> int:
-    """Write rows as CSV (header first) or as a JSON array of objects, under unique column
-    names (`unique_columns`); returns the count."""
-    count = 0
-    columns = unique_columns(columns)
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_csv_cell(v) for v in row])
-            count += 1
-        return count
-    if fmt != "json":
-        raise InvalidInput(f"--format: {fmt!r} is not a row format; expected csv or json")
-    out.write("[")
-    for row in rows:
-        out.write(",\n" if count else "\n")
-        out.write(_JSON.encode(dict(zip(columns, row, strict=True))).decode())
-        count += 1
-    out.write("\n]\n" if count else "]\n")
-    return count
-
-
-def _enc_hook(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return str(value)
-
-
-_JSON = msgspec.json.Encoder(enc_hook=_enc_hook, decimal_format="number")
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, list | dict | tuple):
-        return _JSON.encode(value).decode()
-    return value
-
-
 def write_query(run: str | Path | Run, sql: str, fmt: str, out: TextIO | Path | str) -> int:
     """Stream a query's rows to a text stream or file as CSV or JSON; returns the row count."""
     if isinstance(out, str | Path):
@@ -232,18 +184,8 @@ def write_query(run: str | Path | Run, sql: str, fmt: str, out: TextIO | Path | 
     cursor = execute(run, sql)
     columns, _ = _describe(cursor)
     if isinstance(out, Path):
-        buffer = io.StringIO()  # nothing is written when the query fails part-way
-        count = write_rows(fmt, columns, iter_rows(run, cursor), buffer)
-        _write_text(out, buffer.getvalue())
-        return count
+        return write_file(fmt, columns, iter_rows(run, cursor), out)
     return write_rows(fmt, columns, iter_rows(run, cursor), out)
-
-
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise write_error("--out", path, exc.errno, exc.strerror or str(exc)) from None
 
 
 # DuckDB's IO errors carry the system's reason in a JSON blob after the message:
@@ -316,4 +258,4 @@ def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> 
 def to_json_value(result: QueryResult) -> list[dict]:
     """The rows as JSON-ready objects (what `--format json` prints)."""
     columns = unique_columns(result.columns)
-    return json.loads(_JSON.encode([dict(zip(columns, r, strict=True)) for r in result.rows]))
+    return json.loads(JSON.encode([dict(zip(columns, r, strict=True)) for r in result.rows]))

@@ -164,6 +164,12 @@ def _llm_table(llm) -> Table:
     if llm.unanswered_calls:  # cut off by a crash: counted as bought, at their most
         spent = f"{_n(llm.unanswered_calls)} (${llm.unanswered_cost_usd or 0:.4f})"
         _add_row(table, "of which sent, never answered (at their most)", spent)
+    if llm.uncollected_batches:  # bought; `simulate --resume` collects them
+        held = (
+            f"{_n(llm.uncollected_batches)} ({_n(llm.uncollected_blueprints)} blueprints, "
+            f"${llm.uncollected_cost_usd or 0:.4f})"
+        )
+        _add_row(table, "of which batches not collected (at most)", held)
     return table
 
 
@@ -261,8 +267,8 @@ def query_table(result: QueryResult) -> Group:
         table.add_column(Text(name), justify="right" if numeric else "left")
     for row in result.rows[:TABLE_ROWS]:
         _add_row(table, *("NULL" if v is None else str(v) for v in row))
-    more = len(result.rows) - TABLE_ROWS
-    footer = Text(f"{len(result.rows):,} rows", style="dim")
+    more = result.count - TABLE_ROWS
+    footer = Text(f"{result.count:,} row{'' if result.count == 1 else 's'}", style="dim")
     if more > 0:
         footer = Text(
             f"… {more:,} more rows not shown: use --format csv|json or --out", style="dim"

@@ -71,7 +71,7 @@ def fetch_batch(
 ) -> dict[int, ProjectScript | None]:
     import anthropic
 
-    from adapters.anthropic.fetch import answered_failure, describe_failure
+    from adapters.anthropic.fetch import NOT_JSON, answered_failure, describe_failure
 
     if fetcher.ledger.over_budget():
         return {}
@@ -86,7 +86,7 @@ def fetch_batch(
     try:
         with waiting:
             batch = _api(fetcher).create(requests=requests)
-    except anthropic.APIError as exc:
+    except (anthropic.APIError, NOT_JSON) as exc:
         kind = answered_failure(exc, fetcher.ledger, "batch", call)
         if kind is None:
             raise
@@ -154,17 +154,25 @@ def _take_results(fetcher, api, batch_id, covers, poll_seconds, on_progress, sle
     seen = fetcher.ledger.batch_items(batch_id)  # read before a crash cut the reading short
     results: dict[int, ProjectScript | None] = {}
     for entry in _stream(fetcher, api, batch_id):
-        index = int(entry.custom_id.removeprefix("p"))
-        if index in seen:
-            continue
-        result = entry.result
-        if result.type == "succeeded":
+        index = _index(entry, covers)
+        if index is None or index in seen:
+            continue  # not a result of ours (the SDK does not check a line's shape)
+        result = getattr(entry, "result", None)
+        kind = getattr(result, "type", None)
+        if kind == "succeeded":
             results[index] = fetcher.accept(index, result.message, batch=True, batch_id=batch_id)
-        else:
+        else:  # errored, expired, canceled, or not a result: fetched as a single call
             fetcher.ledger.record(
-                f"project {index}", "batch_" + result.type, batch=True, batch_id=batch_id
+                f"project {index}", f"batch_{kind or 'unreadable'}", batch=True, batch_id=batch_id
             )
     return results
+
+
+def _index(entry: Any, covers: list[int]) -> int | None:
+    """The project a result line answers ("p3": 3), when it is one the batch asked for."""
+    custom_id = getattr(entry, "custom_id", None)
+    number = custom_id.removeprefix("p") if isinstance(custom_id, str) else ""
+    return int(number) if number.isdigit() and int(number) in covers else None
 
 
 def _unreachable(fetcher: Fetcher, batch_id: str, exc: Exception) -> BusyworkError:
@@ -186,7 +194,7 @@ def _wait(fetcher, api, batch_id, count, poll_seconds, on_progress, sleep) -> No
     """Poll until the batch ends, saying how far it got when that changes."""
     import anthropic
 
-    from adapters.anthropic.fetch import failure_kind
+    from adapters.anthropic.fetch import NOT_JSON, failure_kind
 
     failures, last = 0, ""
     while True:
@@ -195,7 +203,7 @@ def _wait(fetcher, api, batch_id, count, poll_seconds, on_progress, sleep) -> No
             failures = 0
         except anthropic.NotFoundError:
             raise
-        except anthropic.APIError as exc:
+        except (anthropic.APIError, NOT_JSON) as exc:
             if failure_kind(exc) is None:
                 raise
             failures += 1
@@ -218,13 +226,13 @@ def _stream(fetcher, api, batch_id):
     """The batch's result lines; a connection lost half-way stops the run (see _unreachable)."""
     import anthropic
 
-    from adapters.anthropic.fetch import failure_kind
+    from adapters.anthropic.fetch import NOT_JSON, failure_kind
 
     try:
         yield from api.results(batch_id)
     except anthropic.NotFoundError:
         raise
-    except anthropic.APIError as exc:
+    except (anthropic.APIError, NOT_JSON) as exc:
         if failure_kind(exc) is None:
             raise
         raise _unreachable(fetcher, batch_id, exc) from None

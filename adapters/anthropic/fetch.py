@@ -7,6 +7,7 @@ makes the same choice.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +29,15 @@ class KeyRejected(BusyworkError):
     """The API refused the key (401/403): the run cannot use Claude at all."""
 
 
+# An answer with status 200 that is not JSON (a proxy's error page): the SDK raises this.
+NOT_JSON = json.JSONDecodeError
+NOT_JSON_KIND = "api_error"
+
+
 def usage_of(message: Any) -> Usage:
-    u = message.usage
+    u = getattr(message, "usage", None)
+    if u is None:  # an answer that is not a message bills nothing we could count
+        return Usage()
     return Usage(
         input_tokens=u.input_tokens or 0,
         output_tokens=u.output_tokens or 0,
@@ -43,7 +51,10 @@ def parse_message(message: Any) -> tuple[ProjectScript, bytes]:
     tool_use input), and its JSON for the cache. Raises InvalidScript."""
     if getattr(message, "stop_reason", None) == "max_tokens":
         raise InvalidScript("the answer was cut off at max_tokens")
-    for block in message.content:
+    content = getattr(message, "content", None)
+    if not isinstance(content, list):  # JSON, but not a message (the SDK does not check)
+        raise InvalidScript("the answer is not a message (no content blocks)")
+    for block in content:
         if getattr(block, "type", None) == "tool_use":
             raw = msgspec.json.encode(block.input)
             break
@@ -58,6 +69,8 @@ def failure_kind(exc: Exception) -> str | None:
     """The usage outcome for an SDK exception after its retries (None: not an API failure)."""
     import anthropic
 
+    if isinstance(exc, NOT_JSON):
+        return NOT_JSON_KIND
     if isinstance(exc, anthropic.AuthenticationError | anthropic.PermissionDeniedError):
         raise KeyRejected(
             f"the Anthropic API rejected ANTHROPIC_API_KEY ({exc.status_code}); "
@@ -96,6 +109,8 @@ def endpoint(client: Any) -> str:
 
 def describe_failure(exc: Exception, where: str) -> str:
     """'APIConnectionError at http://...' / 'RateLimitError 429': what went wrong, never the key."""
+    if isinstance(exc, NOT_JSON):
+        return f"an answer that is not JSON from {where}"
     status = getattr(exc, "status_code", None)
     if status:
         return f"{type(exc).__name__} {status}"
@@ -223,7 +238,7 @@ class Fetcher:
             call = self.ledger.send(item, estimate)  # on record before it leaves
             try:
                 message = self.client.messages.create(**request)
-            except anthropic.APIError as exc:
+            except (anthropic.APIError, NOT_JSON) as exc:
                 self.ledger.release(index)
                 kind = answered_failure(exc, self.ledger, item, call)
                 if kind is None:

@@ -22,14 +22,14 @@ from pathlib import Path
 import msgspec
 
 from adapters.anthropic.cache import ScriptCache, default_cache_dir
+from adapters.anthropic.client import make_client
 from adapters.anthropic.environment import (
     KEY_VARIABLE,
     URL_VARIABLE,
     api_key,
     check_base_url,
-    shown_base_url,
 )
-from adapters.anthropic.fetch import Fetcher, KeyRejected, endpoint
+from adapters.anthropic.fetch import NOT_JSON, Fetcher, KeyRejected, endpoint
 from adapters.anthropic.ledger import Ledger
 from adapters.anthropic.prefetch import Prefetcher
 from adapters.anthropic.prices import DEFAULT_MODEL
@@ -138,27 +138,16 @@ class LlmSession:
         on_warning: Callable[[str], None] = lambda _: None,
     ) -> None:
         check_base_url()
-        import anthropic  # slow import (~2.6 s): only when Claude is really used
-
         self.options = options = options or LlmOptions()
         self.scenario = scenario
         self.model = model_for(scenario)
         self.on_progress = on_progress
         prompts = Prompts(scenario, self.model)
-        try:
-            self.client = anthropic.Anthropic(
-                api_key=key,
-                timeout=call_timeout(prompts.max_tokens, options.timeout_seconds),
-                max_retries=options.max_retries,
-            )
-        except Exception as exc:  # the SDK's URL parser raises its own exception types
-            if URL_VARIABLE not in os.environ:
-                raise
-            why = str(exc) if "@" not in str(exc) else type(exc).__name__  # no user or password
-            raise InvalidInput(
-                f"{URL_VARIABLE}: {shown_base_url()!r} is not a usable URL ({why}); expected one "
-                "such as https://api.anthropic.com, or unset it"
-            ) from None
+        self.client = make_client(
+            key,
+            timeout=call_timeout(prompts.max_tokens, options.timeout_seconds),
+            max_retries=options.max_retries,
+        )
         self.endpoint = endpoint(self.client)
         self.ledger = Ledger(self.model, budget_usd=options.budget_usd, on_warning=on_warning)
         cache = ScriptCache(options.cache_dir or default_cache_dir())
@@ -192,7 +181,9 @@ class LlmSession:
         slow.daemon = True
         slow.start()
         try:
-            client.models.retrieve(self.model)
+            info = client.models.retrieve(self.model)
+        except NOT_JSON:  # a 200 answer that is not JSON: a web server, not the API
+            raise self._not_the_api("an answer that is not JSON") from None
         except (anthropic.AuthenticationError, anthropic.PermissionDeniedError) as exc:
             raise KeyRejected(
                 f"the Anthropic API rejected {KEY_VARIABLE} ({exc.status_code}); check the key, "
@@ -200,7 +191,7 @@ class LlmSession:
             ) from None
         except anthropic.NotFoundError as exc:
             if not about_the_model(exc):
-                raise self._not_the_api() from None
+                raise self._not_the_api("404 Not Found") from None
             raise UnknownModel(
                 f"content_model: {self.model!r} is not a model the Anthropic API knows; "
                 f"expected a model id such as {DEFAULT_MODEL!r}",
@@ -215,10 +206,13 @@ class LlmSession:
             ) from None
         finally:
             slow.cancel()
+        if getattr(info, "type", None) != "model":  # the SDK takes any text as an answer
+            raise self._not_the_api("something other than a model's record")
 
-    def _not_the_api(self) -> BusyworkError:
-        """A 404 that is not the API's answer about the model: the base URL points elsewhere."""
-        said = f"it answered 404 Not Found to GET /v1/models/{self.model}"
+    def _not_the_api(self, answer: str) -> BusyworkError:
+        """An answer the API would not give about the model (a 404 without its error body, a
+        web page): the base URL points elsewhere."""
+        said = f"it answered {answer} to GET /v1/models/{self.model}"
         if URL_VARIABLE not in os.environ:
             return BusyworkError(
                 f"the endpoint at {self.endpoint} is not the Anthropic API ({said}); try again "
@@ -289,6 +283,12 @@ def _cost(usage: LlmUsage) -> str:
         text += (
             f", of which ${usage.unanswered_cost_usd:.4f} for {usage.unanswered_calls} "
             "sent but never answered, each counted at its most"
+        )
+    if usage.uncollected_batches and usage.uncollected_cost_usd is not None:
+        batches = "batch" if usage.uncollected_batches == 1 else "batches"
+        text += (
+            f", of which ${usage.uncollected_cost_usd:.4f} for {usage.uncollected_batches} "
+            f"Message {batches} not collected yet, counted at the most"
         )
     return text
 

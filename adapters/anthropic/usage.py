@@ -82,6 +82,11 @@ class LlmUsage(msgspec.Struct, kw_only=True):
     # Of `calls` and `cost_usd`: requests sent but never answered, each counted at its bound.
     unanswered_calls: int = 0
     unanswered_cost_usd: float | None = 0.0
+    # Of `cost_usd`: Message Batches submitted (so bought) whose results are not read yet
+    # (``simulate --resume`` collects them), at their bound less what was read of them.
+    uncollected_batches: int = 0
+    uncollected_blueprints: int = 0
+    uncollected_cost_usd: float | None = 0.0
 
 
 DECODER = msgspec.json.Decoder(UsageRecord)
@@ -116,6 +121,23 @@ def pending_batches(records: list[UsageRecord]) -> dict[str, list[int]]:
         elif rec.outcome in BATCH_ENDS:
             pending.pop(batch_id, None)
     return pending
+
+
+def uncollected_cost(records: list[UsageRecord], pending: dict[str, list[int]]) -> float | None:
+    """The most the `pending` batches can still cost: each one's bound (its "sent" record)
+    less what its results already on record cost (a crash may have cut their reading short)."""
+    bounds = {r.call: r.bound_usd for r in records if r.outcome == SENT and r.call}
+    total: float | None = 0.0
+    for rec in records:
+        batch_id = rec.item.partition(" ")[2]
+        if rec.outcome != BATCH_SUBMITTED or batch_id not in pending:
+            continue
+        bound = bounds.get(rec.call)
+        if bound is None or total is None:
+            return None
+        read = sum(r.cost_usd or 0.0 for r in records if r.batch_id == batch_id)
+        total += max(0.0, bound - read)
+    return total
 
 
 def unanswered(records: list[UsageRecord]) -> list[UsageRecord]:
@@ -183,6 +205,10 @@ def fold(records: list[UsageRecord]) -> LlmUsage:
             None if lost_cost is None or rec.bound_usd is None else lost_cost + rec.bound_usd
         )
     cost = None if cost is None or lost_cost is None else cost + lost_cost
+    # A batch awaiting collection is bought: its results will be billed, read or not.
+    pending = pending_batches(records)
+    pending_cost = uncollected_cost(records, pending)
+    cost = None if cost is None or pending_cost is None else cost + pending_cost
     fallbacks: dict[str, int] = {}
     decided = decisions(records).values()
     for outcome in decided:
@@ -201,6 +227,9 @@ def fold(records: list[UsageRecord]) -> LlmUsage:
         cost_usd=round(cost, 6) if cost is not None else None,
         unanswered_calls=len(lost),
         unanswered_cost_usd=round(lost_cost, 6) if lost_cost is not None else None,
+        uncollected_batches=len(pending),
+        uncollected_blueprints=sum(len(covers) for covers in pending.values()),
+        uncollected_cost_usd=round(pending_cost, 6) if pending_cost is not None else None,
     )
 
 

@@ -1,0 +1,127 @@
+"""A query's rows written out: as CSV (header first) or a JSON array of objects, to a stream
+or to a file. A file is streamed into a temporary file beside it and renamed over it once
+every row is written, so a query that fails part-way leaves the file as it was, and a result
+larger than memory is never held in memory (it was, whole, before it was written)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+import msgspec
+
+from engine.errors import InvalidInput
+from engine.files import write_error
+
+
+def unique_columns(columns: list[str]) -> list[str]:
+    """Column names made unique as DuckDB makes them in CREATE TABLE AS: a repeated ``name``
+    becomes ``name_1``, ``name_2``… (JSON objects and CSV headers need unique keys; a query
+    such as ``select t.name, p.name`` would otherwise lose a column)."""
+    taken: set[str] = set()
+    out = []
+    for name in columns:
+        unique, k = name, 0
+        while unique in taken:
+            k += 1
+            unique = f"{name}_{k}"
+        taken.add(unique)
+        out.append(unique)
+    return out
+
+
+def write_rows(fmt: str, columns: list[str], rows: Iterator[tuple], out: TextIO) -> int:
+    """Write rows as CSV (header first) or as a JSON array of objects, under unique column
+    names (`unique_columns`); returns the count."""
+    count = 0
+    columns = unique_columns(columns)
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_csv_cell(v) for v in row])
+            count += 1
+        return count
+    if fmt != "json":
+        raise InvalidInput(f"--format: {fmt!r} is not a row format; expected csv or json")
+    out.write("[")
+    for row in rows:
+        out.write(",\n" if count else "\n")
+        out.write(JSON.encode(dict(zip(columns, row, strict=True))).decode())
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_file(fmt: str, columns: list[str], rows: Iterator[tuple], path: Path) -> int:
+    """`write_rows` into `path` (see the module's note). Only a new file or a plain one is
+    replaced that way: anything else (a device such as /dev/stdout, a pipe, a symbolic or
+    hard link) is written in place, as renaming over it would replace the link or device."""
+    if not _replaceable(path):
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                return write_rows(fmt, columns, rows, out)
+        except OSError as exc:
+            raise write_error("--out", path, exc.errno, exc.strerror or str(exc)) from None
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        # mkstemp makes it private (0600); the file keeps the mode it had, else a plain one.
+        os.fchmod(fd, stat.S_IMODE(path.stat().st_mode) if path.exists() else _plain_mode())
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            count = write_rows(fmt, columns, rows, out)
+        os.replace(tmp, path)
+        return count
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise write_error("--out", path, exc.errno, exc.strerror or str(exc)) from None
+        raise
+
+
+def _replaceable(path: Path) -> bool:
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # written in place, where the system says what is wrong
+    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+
+
+def _plain_mode() -> int:
+    """0666 less the umask, as open() would make the file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _enc_hook(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+JSON = msgspec.json.Encoder(enc_hook=_enc_hook, decimal_format="number")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, list | dict | tuple):
+        return JSON.encode(value).decode()
+    return value
