@@ -409,7 +409,7 @@ def test_out_of_office_notes_are_heads_ups(runs):
 
 
 def test_the_away_period_reads_as_days():
-    from engine.actions import _days_away
+    from engine.time_away import _days_away
 
     assert _days_away(date(2024, 2, 8), date(2024, 2, 9)) == "Thu\u2013Fri"
     assert _days_away(date(2024, 2, 8), date(2024, 2, 8)) == "on Thu 8 Feb"
