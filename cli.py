@@ -149,7 +149,7 @@ main.add_command(serve_command)
 # -- scenario --------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Write an annotated example scenario (default: scenario.toml).")
 @click.argument("path", default="scenario.toml")  # a str: click turns "" into Path("."), here
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: str, force: bool) -> None:
@@ -175,16 +175,17 @@ def init(path: str, force: bool) -> None:
         raise InvalidInput(f"{path}: already exists; use --force to overwrite it")
     # Written aside and renamed into place: a full disk leaves no empty or cut-off file behind
     # (nor a user's file cut off by --force), and the error names the path.
-    replace_bytes(path, example_toml().encode("utf-8"))
-    click.echo(f"Wrote {path}. Next: {shlex.join(['busywork', 'simulate', str(path)])}")
+    run_as = shlex.quote(str(path))
+    replace_bytes(path, example_toml(run_as).encode("utf-8"))
+    click.echo(f"Wrote {path}. Next: busywork simulate {run_as}")
 
 
 # -- show ------------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Print a run as a readable feed, in each person's local time.")
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--tail", type=click.IntRange(min=0, max=sys.maxsize), help="Only the last N lines.")
+@click.option("--tail", type=click.IntRange(min=0), metavar="N", help="Only the last N lines.")
 @click.option(
     "--type",
     "types",
@@ -208,13 +209,15 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
             )
     check_whole(run, manifest)  # a complete run missing events is damaged, not a shorter feed
     known = [(p.name, p.email) for p in manifest.scenario.people]
+    # Any N at least the run's length shows it all; deque's maxlen stops at sys.maxsize.
+    tail = min(tail, sys.maxsize) if tail is not None else None
     print_feed(run, types=types, person=person, tail=tail, known=known)
 
 
 # -- demo ------------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(short_help="Simulate the built-in team and replay it into a local Asana.")
 @click.option(
     "--days", type=click.IntRange(1, 3660), default=30, show_default=True, help="Simulated days."
 )

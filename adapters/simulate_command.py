@@ -30,7 +30,7 @@ class FiniteFloatRange(click.FloatRange):
         return number
 
 
-@click.command("simulate")
+@click.command("simulate", short_help="Simulate a scenario into a new run folder under replays/.")
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--days", type=click.IntRange(1, 3660), help="Simulated days (overrides the scenario)."
@@ -42,7 +42,8 @@ class FiniteFloatRange(click.FloatRange):
 @click.option(
     "--out",
     type=click.Path(file_okay=False),  # a str: click turns "" into Path("."), the current folder
-    help="Run folder to create (default: replays/<run-id>).",
+    metavar="DIR",
+    help="Run folder to create (default: replays/<name>-<time>).",
 )
 @click.option(
     "--resume",
@@ -118,10 +119,13 @@ def simulate(
 
     out, resume = _folder("--out", out), _folder("--resume", resume)
     if resume is not None:
-        if scenario or days or seed is not None or start or out:
-            raise InvalidInput(RESUME_TAKES_ALL)
-        if llm["content_kind"] or llm["model"]:
-            raise InvalidInput(RESUME_TAKES_ALL)
+        scenario_options = {
+            "SCENARIO": scenario, "--days": days, "--seed": seed, "--start": start,
+            "--out": out, "--content": llm["content_kind"], "--model": llm["model"],
+        }  # fmt: skip
+        extra = [name for name, value in scenario_options.items() if value is not None]
+        if extra:  # name what to drop: the user may not see which option shapes the run
+            raise InvalidInput(f"--resume takes its scenario from the run; drop {', '.join(extra)}")
         manifest = runs.read_manifest(resume)
         run_dir = resume
         # The run's budget, batch threshold and cache, so the resume makes the same choices.

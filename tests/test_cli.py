@@ -23,6 +23,13 @@ def test_help_lists_the_commands(tmp_path):
         assert command in out
 
 
+def test_help_lists_the_core_commands_in_whole_sentences(tmp_path):
+    out = busywork("--help", cwd=tmp_path).stdout  # 80 columns: no terminal
+    listed = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    for command in ("demo", "init", "show", "simulate"):
+        assert listed[command].endswith(".") and not listed[command].endswith("..."), out
+
+
 def test_help_does_not_import_heavy_libraries(tmp_path):
     code = (
         "import sys, cli; heavy = {'requests', 'duckdb', 'anthropic', 'simpy', 'rich', 'holidays'};"
@@ -72,9 +79,34 @@ def test_show_tail_type_and_person(run_dir):
     assert " joined as " in first and "(P" in first or "(E" in first
 
 
+def test_show_tail_takes_any_count_and_says_so_plainly(run_dir):
+    cwd = run_dir.parent.parent
+    everything = busywork("show", str(run_dir), cwd=cwd).stdout
+    huge = busywork("show", str(run_dir), "--tail", str(10**20), cwd=cwd)
+    assert huge.stdout == everything  # more than the run holds: all of it, not an error
+    helped = busywork("show", "--help", cwd=cwd).stdout
+    assert "--tail N" in helped and "[x>=0]" in helped and str(sys.maxsize) not in helped
+
+
+def test_simulate_help_says_what_the_readme_says(tmp_path):
+    helped = busywork("simulate", "--help", cwd=tmp_path).stdout
+    assert "--out DIR " in helped and "replays/<name>-<time>" in helped
+
+
+def test_resume_names_the_options_to_drop(run_dir):
+    cwd = run_dir.parent.parent
+    args = ("simulate", "--resume", str(run_dir), "--days", "3", "--seed", "7")
+    result = busywork(*args, cwd=cwd, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    said = "Error: --resume takes its scenario from the run; drop --days, --seed\n"
+    assert result.stderr == said
+
+
 def test_init_writes_a_scenario_that_simulates(tmp_path):
     busywork("init", "team.toml", cwd=tmp_path)
     assert "[[people]]" in (tmp_path / "team.toml").read_text()
+    # It says how to run it by its own name (it said scenario.toml whatever the name).
+    assert "# Run it with:  busywork simulate team.toml [" in (tmp_path / "team.toml").read_text()
     again = busywork("init", "team.toml", cwd=tmp_path, check=False)
     assert again.returncode == 2
     assert "already exists; use --force" in again.stderr

@@ -19,7 +19,7 @@ def in_process(*args: str, env: dict | None = None):
     ("args", "said"),
     [
         (["simulate", "--days", "0"], "--days: 0 is not in the range 1<=x<=3660"),
-        (["show", "--tail", "-1", "r"], "--tail: -1 is not in the range 0<=x<="),
+        (["show", "--tail", "-1", "r"], "--tail: -1 is not in the range x>=0"),
         (
             ["simulate", "--content", "foo"],
             "--content: 'foo' is not one of 'templates', 'anthropic'",

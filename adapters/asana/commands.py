@@ -25,7 +25,8 @@ import click
     "--tokens",
     "tokens_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Tokens file (TOML): default = token, [people] email = token.",
+    help="Tokens file (TOML): default = token, [people] email = token. Required, unless --for "
+    "RUN --write-tokens FILE makes one.",
 )
 @click.option(
     "--for",
@@ -50,7 +51,8 @@ import click
     help="Keep the workspace in DIR across restarts (default: in memory); one sandbox at a "
     "time per DIR.",
 )
-@click.option("--rate-limit", type=click.IntRange(min=1), help="Requests per minute per token.")
+@click.option("--rate-limit", type=click.IntRange(min=1), metavar="N",
+              help="Requests per minute per token, 1 to 1,000,000 (overrides --plan).")  # fmt: skip
 @click.option(
     "--plan",
     type=click.Choice(["paid", "free"]),
@@ -88,14 +90,15 @@ def _destination_options(func):
         click.option("--tokens", "tokens_file", type=click.Path(dir_okay=False, path_type=Path),
                      help="Tokens file (TOML): default = token, [people] email = token."),
         click.option("--workspace", metavar="GID", help="Workspace (default: the only one)."),
-        click.option("--team", metavar="GID", help="Team for new projects (default: first)."),
+        click.option("--team", metavar="GID",
+                     help="Team the run's projects are in (default: the workspace's first)."),
         click.option("--plan", type=click.Choice(["paid", "free"]), default="paid",
                      show_default=True,
                      help="Asana plan: paid (1,500 requests/min per token) or free (150/min; "
                           "with --to sandbox, portfolios, custom fields and task dependencies "
                           "also answer 402, as on Asana's free plan)."),
         click.option("--rate-limit", type=click.IntRange(min=1), metavar="N",
-                     help="Requests per minute per token (overrides --plan)."),
+                     help="Requests per minute per token, 1 to 1,000,000 (overrides --plan)."),
         click.option("--unmapped", type=click.Choice(["default", "skip"]), default="default",
                      show_default=True, help="People without a token: act via default, or skip."),
         click.option("--on-invalid-token", type=click.Choice(["skip", "default"]),
