@@ -96,12 +96,12 @@ def test_corrupt_line_in_a_finished_segment_names_file_and_line(rng, tmp_path) -
     lines = segment.read_bytes().splitlines(keepends=True)
     lines[3] = lines[3][:25] + b"\n"
     segment.write_bytes(b"".join(lines))
-    with pytest.raises(LogCorrupted, match=rf"{segment.name}: line 4"):
+    with pytest.raises(LogCorrupted, match=rf"{segment.name}, line 4"):
         open_run(run)  # sealing reads it
     # Not sealed: the segment is read as JSON, and checked line by line when opened.
-    with pytest.raises(LogCorrupted, match=rf"{segment.name}: line 4"):
+    with pytest.raises(LogCorrupted, match=rf"{segment.name}, line 4"):
         open_run(run, seal=False)
-    with pytest.raises(LogCorrupted, match=rf"{segment.name}: line 4"):
+    with pytest.raises(LogCorrupted, match=rf"{segment.name}, line 4"):
         query(run, "select count(*) from events", seal=False)
 
 
@@ -112,7 +112,7 @@ def test_corrupt_line_inside_the_open_segment_is_not_a_torn_tail(rng, tmp_path) 
     lines = segment.read_bytes().splitlines(keepends=True)
     lines[5] = b'{"type": "TaskLiked", "seq": "six"}\n'
     segment.write_bytes(b"".join(lines))
-    with pytest.raises(LogCorrupted, match=rf"{segment.name}: line 6"):
+    with pytest.raises(LogCorrupted, match=rf"{segment.name}, line 6"):
         open_run(run)
 
 

@@ -44,7 +44,7 @@ def test_a_segment_missing_between_two_others_is_named(rng, tmp_path, seal, stat
     _segment(run, 21).unlink()
     missing = (
         rf"{_segment(run, 41)}: expected seq 21 \(00000001.jsonl ends at seq 20\), "
-        "found seq 41: events 21–40 are missing"
+        "got seq 41: events 21–40 are missing"
     )
     with pytest.raises(LogCorrupted, match=missing):
         compute_stats(run, seal=seal)
@@ -56,7 +56,7 @@ def test_the_first_segment_missing_or_segments_overlapping_are_named(rng, tmp_pa
     events = random_log(rng, steps=60)
     run = write_run(tmp_path / "r", events, segments=[20])
     _segment(run, 1).unlink()
-    with pytest.raises(LogCorrupted, match=r"expected seq 1 \(the log starts at seq 1\), found "
+    with pytest.raises(LogCorrupted, match=r"expected seq 1 \(the log starts at seq 1\), got "
                        "seq 21: events 1–20 are missing"):  # fmt: skip
         open_run(run)
     # The first 25 events again, as if an older copy of the first segment were restored.
@@ -75,7 +75,7 @@ def test_lines_missing_inside_a_finished_segment_are_named(rng, tmp_path, seal) 
     # Seqs 11–15 are gone and 21–25 follow: 20 lines still, ending at seq 25.
     rest = [ev.encode(e) + b"\n" for e in events[20:25]]
     first.write_bytes(b"".join(lines[:10] + lines[15:] + rest))
-    with pytest.raises(LogCorrupted, match=rf"{first}: line 11: expected seq 11, found seq 16"):
+    with pytest.raises(LogCorrupted, match=rf"{first}, line 11: expected seq 11, got seq 16"):
         _count(run, seal)
 
 
@@ -86,7 +86,7 @@ def test_lines_missing_inside_the_open_segment_are_named(rng, tmp_path) -> None:
     segment = _segment(run, 11)
     lines = segment.read_bytes().splitlines(keepends=True)
     segment.write_bytes(b"".join(lines[:4] + lines[6:]))
-    with pytest.raises(LogCorrupted, match=rf"{segment}: line 5: expected seq 15, found seq 17"):
+    with pytest.raises(LogCorrupted, match=rf"{segment}, line 5: expected seq 15, got seq 17"):
         _count(run)
 
 
@@ -161,7 +161,7 @@ def test_the_commands_exit_1_naming_the_gap(real_run, tmp_path, command) -> None
     result = CliRunner().invoke(main, [command, str(run), *args], catch_exceptions=False)
     assert result.exit_code == 1, (result.stdout, result.stderr)
     assert "00000901.jsonl: expected seq 601" in result.stderr
-    assert "found seq 901: events 601–900 are missing" in result.stderr
+    assert "got seq 901: events 601–900 are missing" in result.stderr
 
 
 def test_an_undecodable_last_line_of_a_finished_json_segment_is_named(rng, tmp_path) -> None:
@@ -169,7 +169,7 @@ def test_an_undecodable_last_line_of_a_finished_json_segment_is_named(rng, tmp_p
     run = write_run(tmp_path / "r", events, segments=[10])
     first = _segment(run, 1)
     first.write_bytes(first.read_bytes()[:-20] + b"\n")
-    with pytest.raises(LogCorrupted, match=rf"{first}: line 10: "):
+    with pytest.raises(LogCorrupted, match=rf"{first}, line 10: "):
         _count(run, seal=False)
 
 

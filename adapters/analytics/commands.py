@@ -46,6 +46,7 @@ def stats_command(run: Path, as_json: bool) -> None:
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
+    help="table (the first 1,000 rows), csv, or json (one array of objects).",
 )
 @click.option(
     "--out", type=click.Path(dir_okay=False), help="Write to FILE, not stdout."
@@ -80,7 +81,12 @@ def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
 @click.command("export")
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv"]),
+    default="parquet",
+    show_default=True,
+    help="One file per view: Parquet (typed columns) or CSV.",
 )
 @click.option(
     "--out", type=click.Path(file_okay=True), required=True, help="Folder to write."

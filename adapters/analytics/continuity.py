@@ -45,7 +45,7 @@ def _seq_of(path: Path, number: int, line: bytes) -> int:
     try:
         return _SEQ.decode(line).seq
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise LogCorrupted(f"{path}: line {number}: {exc}") from None
+        raise LogCorrupted(f"{path}, line {number}: {exc}") from None
 
 
 def seq_break(path: Path, first_seq: int, limit: int | None = None) -> str | None:
@@ -57,9 +57,7 @@ def seq_break(path: Path, first_seq: int, limit: int | None = None) -> str | Non
     for number, line in enumerate(lines, start=1):
         found = _seq_of(path, number, line)
         if found != first_seq + number - 1:
-            return (
-                f"{path}: line {number}: expected seq {first_seq + number - 1}, found seq {found}"
-            )
+            return f"{path}, line {number}: expected seq {first_seq + number - 1}, got seq {found}"
     return None
 
 
@@ -112,7 +110,7 @@ def check_sequence(segments: list[Counted]) -> int:
                 else "segments overlap"
             )
             raise LogCorrupted(
-                f"{segment.path}: expected seq {expected} ({after}), found seq "
+                f"{segment.path}: expected seq {expected} ({after}), got seq "
                 f"{segment.first_seq}: {what}"
             )
         expected, previous = segment.first_seq + segment.rows, segment

@@ -116,7 +116,7 @@ def locate_bad_line(path: Path, limit: int | None = None) -> str:
         try:
             decode(line)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            return f"{path}: line {number}: {exc}"
+            return f"{path}, line {number}: {exc}"
     return f"{path}: a line does not match the event columns"
 
 
@@ -131,7 +131,7 @@ def check_lines(path: Path, data: bytes) -> None:
         try:
             decode(line)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise LogCorrupted(f"{path}: line {number}: {exc}") from None
+            raise LogCorrupted(f"{path}, line {number}: {exc}") from None
 
 
 def seal(
