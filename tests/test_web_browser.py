@@ -111,12 +111,13 @@ def test_the_form_shows_errors_at_their_field(make_web, page):
     page.click("#show-form")
     page.fill("#people tbody tr:nth-child(3) input[name=p-timezone]", "Mars/Olympus")
     page.click("#create-job")
-    page.wait_for_selector("#form-error:text('people[2].timezone')")
+    page.wait_for_selector("#form-error:text('Person 3 time zone: ')")
     zone = page.get_by_label("Person 3 time zone")
     assert "invalid" in zone.get_attribute("class")
     # Screen readers hear it too: the field is marked invalid and described by the message.
     assert zone.get_attribute("aria-invalid") == "true"
-    assert zone.get_attribute("aria-describedby") == "form-error"
+    assert zone.get_attribute("aria-describedby") == "field-error"
+    assert "'Mars/Olympus' is not a known time zone" in page.text_content("#field-error")
     assert (
         page.evaluate("document.activeElement.getAttribute('aria-label')") == "Person 3 time zone"
     )

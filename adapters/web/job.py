@@ -41,6 +41,9 @@ LATENESS_KEPT = 20_000
 # Seconds a resume or delete waits for an ending job to be released (its threads ended, its
 # connection closed) before answering that it is still ending: a request must not hang on it.
 RELEASE_WAIT = 10.0
+# Seconds a stop waits for the job's threads to end before answering (the job's status is then
+# saved, and its release left to them): a target that never answers must not hold the stop.
+STOP_WAIT = 2.0
 
 
 @dataclass
@@ -222,15 +225,39 @@ class Job(DriveMixin, SimMixin):
                     self._bank_uptime()
             self.changed.notify_all()
         self.replay_stop.set()
-        for thread in (self.worker, self.replay_thread):
-            if thread is not None and thread is not threading.current_thread():
-                thread.join()
+        threads = [t for t in (self.worker, self.replay_thread)
+                   if t is not None and t is not threading.current_thread()]  # fmt: skip
+        deadline = time.monotonic() + STOP_WAIT
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        lingering = [t for t in threads if t.is_alive()]
+        if not lingering:
+            self._release()
+            return
+        # A thread stuck in a call (a target that accepts connections and never answers holds
+        # one for its whole read timeout, a connect for several): the job has ended, and says
+        # so now; it is released (its connection closed) once that thread ends on its own.
+        with self.lock:
+            self._save()
+        threading.Thread(target=self._release, args=(lingering,), name=f"end-{self.id[:20]}",
+                         daemon=True).start()  # fmt: skip
+
+    def _release(self, lingering: tuple[threading.Thread, ...] | list = ()) -> None:
+        """Once the job's threads have ended: close its simulation and connection."""
+        for thread in lingering:
+            thread.join()
         with self.lock:
             self._release_sim()
             self.delivery.record(self.state)
             self._released = True
             self._save()
             self.changed.notify_all()
+
+    def ended(self) -> bool:
+        """Stopped, completed or failed (or the server is closing): what a thread of the job
+        finds when a stop came while it was busy, e.g. connecting."""
+        with self.lock:
+            return self.state.status in FINAL or self._closing
 
     def wait_for_server(self, lacking: str) -> None:
         """At server start, with what this server lacks to run the job ("" when nothing): a

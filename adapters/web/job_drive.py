@@ -33,7 +33,7 @@ RESUMABLE = (
 
 class DriveMixin:
     """`Job` provides id, run_dir, state, ctx, lock, changed, speed, manifest, sim, delivery,
-    worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim and stop."""
+    worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop and ended."""
 
     _gone = False  # check_folder has failed the job
 
@@ -82,6 +82,8 @@ class DriveMixin:
             if self.replay_thread is not None:  # drain: replay what is left, then stop
                 self.replay_stop.set(halt=False)
                 self.replay_thread.join()
+                if self.ended():  # stopped meanwhile: no drain (it would connect again)
+                    return
                 self.replay_stop.clear()
                 if _failed(self._replay(False)):
                     return  # the replay fails the job
@@ -185,7 +187,8 @@ class DriveMixin:
             # A live replay (and the drain of one) waits an outage out, as busywork live does.
             summary = delivery.replay(follow, self.ctx.target_silence if backfill else None)
         except BaseException as exc:
-            self.fail(exc, join=False, resumable=backfill and isinstance(exc, Unavailable))
+            if not self.ended():  # else stopped while connecting: it gave up because of that
+                self.fail(exc, join=False, resumable=backfill and isinstance(exc, Unavailable))
             return None
         with self.lock:
             delivery.ended(self.state, summary)

@@ -20,7 +20,14 @@ from adapters.web.figures import JobView, job_view
 from adapters.web.job import Job, JobContext
 from adapters.web.llm import open_for_new_job
 from adapters.web.scheduler import Scheduler
-from adapters.web.spec import FieldError, JobSpec, check, check_asana, resolve_scenario
+from adapters.web.spec import (
+    FieldError,
+    JobSpec,
+    check,
+    check_asana,
+    check_text,
+    resolve_scenario,
+)
 from adapters.web.store import FINAL, JobState
 from engine import run as runs
 from engine.backfill import backfill_scenario
@@ -132,6 +139,7 @@ class JobRunner:
 
     def create(self, spec: JobSpec) -> JobView:
         config = self.config
+        check_text(spec)  # first: a file name or URL holding a newline is not looked up
         scenario = resolve_scenario(spec, config.base_dir, config.tokens_file)
         keys = self.token_keys() if spec.target.kind == "asana" else None
         check(spec, scenario, keys, config.token_urls)

@@ -10,6 +10,7 @@ server's tokens file, never sent or stored.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -81,6 +82,40 @@ def allowed_values(path: str) -> tuple[str, ...] | None:
     if get_origin(kind) is Literal:
         return tuple(str(v) for v in get_args(kind))
     return None
+
+
+def check_text(spec: JobSpec) -> None:
+    """Refuse a control character (NUL, a newline, an escape …) in any text of the spec, keys
+    of its tables included: every one is a single line shown in the dashboard, the logs and
+    Asana. The value is shown escaped; a token reference (which may be a pasted token) is not."""
+    _check_text(msgspec.to_builtins(spec), "")
+
+
+def _check_text(node: object, path: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _control(key):
+                _refuse(path, key, path != "target.tokens", what="a key")
+            _check_text(value, where)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_text(value, f"{path}[{index}]")
+    elif isinstance(node, str) and _control(node):
+        _refuse(path, node, not path.startswith("target.tokens."))
+
+
+def _control(text: str) -> str:
+    """The first control character in `text`, or ""."""
+    return next((c for c in text if unicodedata.category(c) == "Cc"), "")
+
+
+def _refuse(field: str, text: str, echo: bool, what: str = "") -> None:
+    char = f"U+{ord(_control(text)):04X}"
+    shown = f"{text[:40]!r} " if echo else ""
+    holds = f"{what} holding" if what else "holds"
+    raise FieldError(field, f"{shown}{holds} a control character ({char}); expected one line "
+                            "of text without control characters")  # fmt: skip
 
 
 def parse_speed(value: str | float) -> float | None:

@@ -42,7 +42,10 @@ async function refreshJobs() {
     jobs = await api("GET", "/jobs");
     $("server-status").textContent = "";
   } catch (error) {
-    $("server-status").textContent = `server: ${error.message}`;
+    // No status: no answer at all (the browser's own words, "Failed to fetch", say nothing).
+    $("server-status").textContent = error.status
+      ? `server: ${error.message}`
+      : "The server does not answer (stopped, or restarting?): trying again every 2 seconds.";
     if (error.status === 401) showPageProblem(error); // e.g. the server restarted with another token
     return;
   }
@@ -159,7 +162,10 @@ async function showForm() {
 
 function listenToControls() {
   $("show-form").addEventListener("click", showForm);
-  $("cancel-form").addEventListener("click", () => { $("form-section").hidden = true; });
+  $("cancel-form").addEventListener("click", () => { // focus back where the form was opened
+    $("form-section").hidden = true;
+    $("show-form").focus();
+  });
   for (const action of ["start", "pause", "resume", "stop", "delete"]) {
     $(`job-${action}`).addEventListener("click", () => {
       const page = app.page;

@@ -69,6 +69,8 @@ export class Feed {
     this.closed = false;
     this.olderBusy = false; // one "Older" page at a time, or a double click shows it twice
     this.query = ""; // the filters of the items shown; "Older" keeps to them, not to new typing
+    this.streamState = ""; // live | reconnecting, as "● live" or "reconnecting…" says
+    this.jobEnded = false;
   }
 
   path(kind, query) {
@@ -100,13 +102,28 @@ export class Feed {
     this.closeStream = openStream(stream, (type, data) => this.onStream(type, data), (state, why) => {
       if (state === "gone") { this.hooks.onGone(); return; }
       if (state === "ended") { // what it showed stays; why no more comes is said below it
-        $("feed-live").textContent = "";
+        this.streamState = "";
+        this.showLive();
         $("feed-error").textContent = `The live feed ended: ${why}`;
         if (this.hooks.onEnded) this.hooks.onEnded();
         return;
       }
-      $("feed-live").textContent = state === "live" ? "● live" : "reconnecting…";
+      this.streamState = state;
+      this.showLive();
     });
+  }
+
+  // The job stopped, completed or failed: its stream stays open (a restart may yet add what
+  // its log holds), but nothing new is coming, which "● live" would promise.
+  setJobEnded(ended) {
+    this.jobEnded = ended;
+    this.showLive();
+  }
+
+  showLive() {
+    const live = this.jobEnded ? "job ended: no new activity will come" : "● live";
+    const text = { live, reconnecting: "reconnecting…" }[this.streamState] || "";
+    if ($("feed-live").textContent !== text) $("feed-live").textContent = text;
   }
 
   // The filters shown were refused (or the server failed): what the feed showed, and its live
@@ -117,7 +134,8 @@ export class Feed {
     $("feed").replaceChildren();
     this.before = null;
     $("feed-more").hidden = true;
-    $("feed-live").textContent = "";
+    this.streamState = "";
+    this.showLive();
     this.showEmpty("");
     $("feed-error").textContent = filterProblem(error);
     markFilter(error.field);

@@ -38,8 +38,12 @@ function personRow(person) {
   row.dataset.email = email;
   row.querySelector(".p-remove").addEventListener("click", () => {
     const table = row.parentNode;
+    // Focus stays in the table (the next row's button, else the one before, else "Add
+    // person"): removing its element would leave keyboard users back at the top of the page.
+    const near = row.nextElementSibling || row.previousElementSibling;
     row.remove();
     labelPeople(table);
+    (near ? near.querySelector(".p-remove") : document.getElementById("add-person")).focus();
   });
   return row;
 }
@@ -167,22 +171,56 @@ function clearErrors(form) {
     node.removeAttribute("aria-invalid");
     node.removeAttribute("aria-describedby");
   });
+  form.querySelectorAll(".field-error").forEach((node) => node.remove());
   document.getElementById("form-error").textContent = "";
 }
 
+// The form's control for a field the server named: most carry it as data-field; a person's
+// fields are in their row of the people table, a token reference in the row of its person.
+function inputFor(form, field) {
+  const alias = { "scenario.name": "name" }[field] || field;
+  const input = form.querySelector(`[data-field="${CSS.escape(alias)}"]`);
+  if (input) return input;
+  const rows = [...document.querySelectorAll("#people tr.person")];
+  const person = /^scenario\.people\[(\d+)\](?:\.(\w+))?/.exec(field);
+  if (person) {
+    const row = rows[Number(person[1])];
+    return row && (row.querySelector(`[name=p-${person[2]}]`) || row.querySelector("[name=p-name]"));
+  }
+  const token = /^target\.tokens\.(.+)$/.exec(field);
+  if (token) {
+    const email = token[1].toLowerCase();
+    const row = rows.find((r) => r.dataset.email === email || r.querySelector("[name=p-token]").value === email);
+    return row && row.querySelector("[name=p-token]");
+  }
+  return null;
+}
+
+// What the user sees a control called: its aria-label ("Person 3 time zone") or its label's text.
+function nameOf(input) {
+  const label = input.closest("label");
+  const text = label && [...label.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+  return input.getAttribute("aria-label") || (text ? text.textContent.trim() : input.name);
+}
+
+// The server's message names the field by its API path ("scenario.work.blocked_rate_per_week: 2
+// is out of range …"): the form says it with the field's label instead, at the bottom (read out
+// at once) and next to the field itself (which it describes for screen readers).
 function showError(form, error) {
-  document.getElementById("form-error").textContent = error.message;
-  if (!error.field) return;
-  let input = form.querySelector(`[data-field="${CSS.escape(error.field)}"]`);
-  const person = /^scenario\.people\[(\d+)\]\.(\w+)/.exec(error.field);
-  if (!input && person) {
-    const row = document.querySelectorAll("#people tr.person")[Number(person[1])];
-    input = row && row.querySelector(`[name=p-${person[2]}]`);
-  }
-  if (input) { // marked for sight and for screen readers, which read the message on focus
-    input.classList.add("invalid");
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", "form-error");
-    input.focus();
-  }
+  const alert = document.getElementById("form-error");
+  alert.textContent = error.message;
+  const input = error.field ? inputFor(form, error.field) : null;
+  if (!input) return;
+  const prefix = `${error.field}: `;
+  const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  alert.textContent = `${nameOf(input)}: ${detail}`;
+  const note = document.createElement("span");
+  note.className = "field-error error";
+  note.id = "field-error";
+  note.textContent = detail;
+  (input.closest("label") || input).after(note);
+  input.classList.add("invalid");
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", "field-error");
+  input.focus();
 }

@@ -99,6 +99,7 @@ export class JobPage {
       onGone: () => this.gone(),
       onEnded: () => this.reload(),
     });
+    this.feed.setJobEnded(FINAL.includes(this.view.status));
     await this.feed.load();
     this.loadStats();
     this.statsTimer = setInterval(() => this.loadStats(), STATS_EVERY_MS);
@@ -174,6 +175,7 @@ export class JobPage {
     setText(badge, view.status);
     badge.className = `status ${view.status}`;
     this.showControls(view.status, view.resumable);
+    if (this.feed) this.feed.setJobEnded(FINAL.includes(view.status));
     if (view.status === "failed") {
       const text = `This job failed: ${view.error || "no reason was recorded"}`;
       if ($("job-alert").textContent !== text) this.problem(text);

@@ -1,0 +1,77 @@
+"""A stop answers promptly whatever the target does: a continuous job connecting (patiently) to a
+target that accepts connections and never answers is stopped at once, stays stopped when its
+connect gives up later, and is released (deletable) once that thread has ended."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+
+import pytest
+
+from adapters.asana.client import Backoff
+from adapters.asana.tokens import Tokens, write_tokens
+from tests.test_web import servers, wait_for
+
+
+@pytest.fixture
+def make_web(tmp_path):
+    yield from servers(tmp_path)
+
+
+class SilentTarget:
+    """A loopback server that accepts every connection and never answers, until `close`."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.held: list[socket.socket] = []
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/api/1.0"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):  # the socket closed
+            while True:
+                self.held.append(self.server.accept()[0])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # wakes the accept (a close alone leaves it listening)
+            self.server.shutdown(socket.SHUT_RDWR)
+        self.server.close()
+        for conn in list(self.held):
+            conn.close()
+
+
+@pytest.fixture
+def silent():
+    target = SilentTarget()
+    yield target
+    target.close()
+
+
+@pytest.mark.slow
+def test_a_stop_during_a_patient_connect_to_a_silent_target_is_prompt(make_web, tmp_path, silent):
+    tokens = tmp_path / "tokens.toml"
+    write_tokens(tokens, Tokens(people={}, default="tok-admin-1"))
+    # Short waits between tries (each call still waits 30 s for its answer): the connect gives
+    # up soon once the target is gone.
+    web = make_web(tokens_file=tokens, backoff=Backoff(base=0.05, cap=0.2))
+    job = web.create(mode="continuous", speed=60, scenario={"days": 1},
+                     target={"kind": "asana", "url": silent.url})  # fmt: skip
+    # One connection is the creation's check of the target (one try), the next the replay's.
+    wait_for(lambda: len(silent.held) >= 2, timeout=60, what="the replay to connect")
+
+    # The replay's connect waits for an answer (30 s per call, several calls): the stop does not.
+    response = web.call("POST", f"/jobs/{job['id']}/stop", timeout=15)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "stopped"
+    assert web.ok("GET", f"/jobs/{job['id']}")["status"] == "stopped"
+
+    silent.close()  # the connect now gives up: the job stays stopped, with no error
+    running = web.runner.job(job["id"])
+    wait_for(lambda: running._released, timeout=60, what="the job to be released")
+    view = web.ok("GET", f"/jobs/{job['id']}")
+    assert view["status"] == "stopped" and view["error"] == "", view
+    assert json.loads((web.data_dir / job["id"] / "job.json").read_text())["status"] == "stopped"
+    assert web.call("DELETE", f"/jobs/{job['id']}").status_code in (200, 204)
