@@ -93,6 +93,7 @@ def test_every_zone_that_changes_its_clocks_stays_inside_local_hours():
                 check_days_around(zone, day, hours, seed=i)
 
 
+@pytest.mark.slow  # 150 drawn zones × hours: ~8 s
 @settings(max_examples=150, deadline=None)
 @given(
     zone=st.sampled_from(MUST) | st.deferred(lambda: st.sampled_from(changing_zones())),

@@ -135,6 +135,7 @@ def _resume_takes_nothing_of_k9(runs: TwoRuns, run: Path) -> str:
     return own
 
 
+@pytest.mark.slow  # replays, resumes and cleans: ~6 s
 def test_the_probe_a_resumed_run_makes_its_own_and_clean_leaves_k9s(two_runs):
     adopt1 = two_runs.copy_of_live1_in_doubt("adopt1", "now")
     own = _resume_takes_nothing_of_k9(two_runs, adopt1)

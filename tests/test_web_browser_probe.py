@@ -1,11 +1,17 @@
 """What probing the dashboard as a user found, in a real headless Chromium: removing a person
-or cancelling the form with the keyboard keeps the focus where the user was; a job that ends while its page is open
-stops promising live activity; a server that stops answering is said in plain words."""
+or cancelling the form with the keyboard keeps the focus where the user was; a job that ends
+while its page is open stops promising live activity; a server that stops answering is said in
+plain words."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests import test_web_browser as shared
 from tests.test_web import FAST
+
+# Slow (four pages, one stopping its server: ~11 s): `make test-slow` runs it, and CI.
+pytestmark = pytest.mark.slow
 
 # The browser suite's fixtures: one Chromium per module, a fresh page and servers per test.
 browser, page, make_web = shared.browser, shared.page, shared.make_web

@@ -144,6 +144,7 @@ def test_warnings_of_a_paused_job_promise_the_replay_that_resuming_starts():
                       "ended)", "9 events were not sent: the job failed"]  # fmt: skip
 
 
+@pytest.mark.slow  # restarts the server mid-backfill: ~7 s
 def test_a_backfill_paused_before_a_restart_resumes_after_it(make_web, tmp_path):
     """Found on the way: resuming it after a restart left it "running" with nothing running
     it (the worker of a paused backfill is started on resume, not only on start)."""

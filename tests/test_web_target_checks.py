@@ -140,6 +140,7 @@ def silent_url():
         conn.close()
 
 
+@pytest.mark.slow  # waits out the 4 s target check: ~8 s
 def test_a_job_whose_target_never_answers_is_created_promptly(make_web, tmp_path, silent_url):
     tokens = tmp_path / "tokens.toml"
     write_tokens(tokens, Tokens(people={}, default="tok-admin-1"))

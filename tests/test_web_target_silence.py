@@ -36,6 +36,7 @@ pytest.importorskip("asana")
 # event sent to the stopped target is parked after a few quick tries, and a write in doubt when
 # it stopped is given up on a moment later (as with `busywork backfill --landing-seconds`).
 QUICK_SILENCE = TargetSilence(seconds=0.2, parked=3)
+FAILED_FOR_NOW = "the target failed for now: "  # adapters.web.job_drive._parked
 QUICK_TRIES = dataclasses.replace(FAST, base=0.1, cap=0.1, attempts=3, landing=0.5)
 
 
@@ -106,12 +107,16 @@ def test_a_backfill_whose_target_stops_answering_fails_and_resumes_once(
     assert failed["status"] == "failed", failed
     error, replay = failed["error"], failed["replay"]
     not_sent = replay["parked"] + replay["deferred"] + replay["not_read"]
-    assert not_sent > 0 and error.startswith(f"{TARGET_SILENT}: "), error
+    # Stopped for the target's silence, or, when the log's last events were parked before the
+    # silence was long enough (their dependents are parked with them, at once), ended with
+    # everything parked: resumable either way.
+    assert not_sent > 0 and error.startswith((f"{TARGET_SILENT}: ", FAILED_FOR_NOW)), error
     assert f"; {not_sent:,} events were not sent; {RESUMABLE}" in error, (error, replay)
     assert replay["applied"] + replay["skipped"] + not_sent == failed["events"], replay
     assert replay["failed"] == 0, replay
     assert failed["resumable"] is True and failed["ended_at"] is not None
-    assert any("resuming the job sends them" in w for w in failed["warnings"]), failed
+    resumed = ("resuming the job sends them", "sent again once the job is resumed")
+    assert any(said in w for w in failed["warnings"] for said in resumed), failed
     assert not any("the job has ended" in w for w in failed["warnings"]), failed
 
     # Resumed while the target is still away: it fails again (it cannot connect), resumable.
