@@ -1,6 +1,7 @@
 """A stop answers promptly whatever the target does: a continuous job connecting (patiently) to a
 target that accepts connections and never answers is stopped at once, stays stopped when its
-connect gives up later, and is released (deletable) once that thread has ended."""
+connect gives up later, and is released (deletable) once that thread has ended; the stop also
+ends the connect itself, which could otherwise go on trying for an hour."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from adapters.asana.client import Backoff
 from adapters.asana.tokens import Tokens, write_tokens
+from tests.test_replay_hung_target import Hang
 from tests.test_web import servers, wait_for
 
 
@@ -74,4 +76,32 @@ def test_a_stop_during_a_patient_connect_to_a_silent_target_is_prompt(make_web, 
     view = web.ok("GET", f"/jobs/{job['id']}")
     assert view["status"] == "stopped" and view["error"] == "", view
     assert json.loads((web.data_dir / job["id"] / "job.json").read_text())["status"] == "stopped"
+    assert web.call("DELETE", f"/jobs/{job['id']}").status_code in (200, 204)
+
+
+def test_a_stop_ends_a_connect_that_would_have_retried_for_an_hour(
+    make_web, make_sandbox, tmp_path
+):
+    """The target answers the first calls and then holds every answer: a continuous job's
+    patient connect would try again for about an hour. The stop closes the connect's client:
+    its call in flight ends at its read timeout (1 s here), and the job is released."""
+    sandbox = make_sandbox(people=[], admin_token="admin-stop-connect-1")
+    tokens = tmp_path / "tokens.toml"
+    write_tokens(tokens, Tokens(people={}, default=sandbox.admin_token))
+    # The creation's check lists the teams once; the replay's connect lists them again: held.
+    teams = lambda request: request.method == "GET" and request.path.endswith("/teams")  # noqa: E731
+    hang = Hang(sandbox, after=2, counts=teams)
+    try:
+        web = make_web(tokens_file=tokens, backoff=Backoff(base=0.05, cap=0.2, timeout=(2.0, 1.0)))
+        job = web.create(mode="continuous", speed=60, scenario={"days": 1},
+                         target={"kind": "asana", "url": sandbox.base_url})  # fmt: skip
+        wait_for(hang.hanging.is_set, timeout=60, what="the replay's connect to be held")
+        assert web.ok("POST", f"/jobs/{job['id']}/stop")["status"] == "stopped"
+        running = web.runner.job(job["id"])
+        # Without the stop reaching the connect, it would go on trying (240 tries of 1 s).
+        wait_for(lambda: running._released, timeout=30, what="the job to be released")
+    finally:
+        hang.release()
+    view = web.ok("GET", f"/jobs/{job['id']}")
+    assert view["status"] == "stopped" and view["error"] == "", view
     assert web.call("DELETE", f"/jobs/{job['id']}").status_code in (200, 204)

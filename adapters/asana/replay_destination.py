@@ -6,6 +6,7 @@ against what the tokens can see. The checkpoint kept in a target: `replay_checkp
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,15 +69,19 @@ def connect(
     dest: Destination,
     date_shift_days: int = 0,
     url_field: str = "--to",
+    on_client: Callable[[AsanaClient], None] | None = None,
 ) -> AsanaTarget:
     """A client and target for `base_url`. The workspace and team are checked against what
     the tokens can see (a wrong gid would otherwise fail nearly every event), or found when
     not given: the only workspace, its first team. `url_field`: how the caller names the URL
-    in errors (the command line's ``--to``, the web API's ``target.url``)."""
+    in errors (the command line's ``--to``, the web API's ``target.url``). `on_client` is given
+    the client before its first call: closing it ends the connect (a web job's stop)."""
     keys = dict(tokens.people)
     if tokens.default:
         keys[DEFAULT] = tokens.default
     client = AsanaClient(base_url, keys, limits=dest.limits(), backoff=dest.backoff)
+    if on_client is not None:
+        on_client(client)
     try:
         probe = DEFAULT if tokens.default else next(iter(tokens.people))
         workspace, workspace_name = _workspace(client, probe, dest.workspace, url_field)

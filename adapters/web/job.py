@@ -225,6 +225,7 @@ class Job(DriveMixin, SimMixin):
                     self._bank_uptime()
             self.changed.notify_all()
         self.replay_stop.set()
+        self.delivery.abort_connect()
         threads = [t for t in (self.worker, self.replay_thread)
                    if t is not None and t is not threading.current_thread()]  # fmt: skip
         deadline = time.monotonic() + STOP_WAIT

@@ -52,6 +52,8 @@ class JobDelivery:
         self.sandbox = None
         self.sandbox_tokens = None
         self.replayer = None  # the replay running now, if any
+        self._connecting = None  # the client of a connect under way (closed by `abort_connect`)
+        self._aborted = False  # `abort_connect` was called since the connect began
         self.base = base or ReplayCounters()  # the figures from before this connection
         self._settled = dict.fromkeys(SETTLED, 0)  # finished replays on this connection
         self._last_pass: dict[str, int] | None = None  # the latest finished replay's counts
@@ -90,16 +92,35 @@ class JobDelivery:
         if self.connection is None:
             from adapters.asana.live_cli import OutageNote
 
+            self._aborted = False
             patient = spec.mode == "continuous"  # waits out an outage, as busywork live does
-            self.connection = connect_target(
-                self.run_dir, scenario, spec.target, tokens_file, token_urls=token_urls,
-                date_shift_days=shift, sandbox=self.sandbox, sandbox_tokens=self.sandbox_tokens,
-                patient=patient, backoff=backoff,
-            )  # fmt: skip
+            try:
+                self.connection = connect_target(
+                    self.run_dir, scenario, spec.target, tokens_file, token_urls=token_urls,
+                    date_shift_days=shift, sandbox=self.sandbox,
+                    sandbox_tokens=self.sandbox_tokens, patient=patient, backoff=backoff,
+                    on_client=self._connecting_with,
+                )  # fmt: skip
+            finally:
+                self._connecting = None
             self.base = _with_checkpoint(self.base, self.connection.journal)
             counters = self.connection.target.client.counters
             self._outage = OutageNote(counters) if patient else None
         return restarted
+
+    def _connecting_with(self, client) -> None:
+        self._connecting = client
+        if self._aborted:  # the job stopped before the client was made: end the connect now
+            client.close()
+
+    def abort_connect(self) -> None:
+        """End a connect under way (the job stops): its waits end at once, a call in flight at
+        its read timeout. A patient connect to a silent target would otherwise go on for
+        minutes."""
+        self._aborted = True
+        client = self._connecting
+        if client is not None:
+            client.close()
 
     def outage(self) -> str:
         """``target unavailable: retrying`` while a patient replay waits out an outage, else ""."""

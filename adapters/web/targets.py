@@ -78,11 +78,12 @@ def connect_target(
     token_urls: tuple[str, ...] = (),
     patient: bool = False,
     backoff=None,
+    on_client=None,
 ) -> Connection:
     """Connect to the job's target and open its checkpoint journal under the run. `patient`
     (a continuous job): each call is tried for about an hour, as ``busywork live`` does, where a
     replay parks its event after some 8 s of outage. `backoff`: how calls are retried (None:
-    as ``busywork replay`` does)."""
+    as ``busywork replay`` does). `on_client`: see `replay_destination.connect`."""
     from adapters.asana.replay_checkpoint import open_journal
     from adapters.asana.replay_destination import Destination, connect
 
@@ -95,18 +96,20 @@ def connect_target(
         if sandbox is None:
             sandbox, sandbox_tokens = start_sandbox(scenario)
         dest = Destination(to="sandbox", backoff=backoff)
-        target = connect(sandbox.base_url, sandbox_tokens, dest, date_shift_days=date_shift_days)
+        target = connect(sandbox.base_url, sandbox_tokens, dest, date_shift_days=date_shift_days,
+                         on_client=on_client)  # fmt: skip
         target.name = _new_sandbox_name(run_dir)
         journal = open_journal(run_dir, target, "sandbox")
         return Connection(target, journal, sandbox)
     url = allowed_url(spec, "target.url", token_urls)  # again: the server may have restarted
-    target = _connect_asana(url, spec, tokens_file, backoff, date_shift_days)
+    target = _connect_asana(url, spec, tokens_file, backoff, date_shift_days, on_client)
     return Connection(target, open_journal(run_dir, target, "asana"))
 
 
 def _connect_asana(
-    url: str, spec: TargetSpec, tokens_file: Path | None, backoff, date_shift_days: int = 0
-):
+    url: str, spec: TargetSpec, tokens_file: Path | None, backoff, date_shift_days: int = 0,
+    on_client=None,
+):  # fmt: skip
     """Connect to an Asana (compatible) API, its workspace and team checked: one the tokens
     cannot see is a `FieldError` naming ``target.workspace`` or ``target.team``; a URL that
     is not an API's base, one naming ``target.url``."""
@@ -116,7 +119,7 @@ def _connect_asana(
                        plan=spec.plan, backoff=backoff)  # fmt: skip
     try:
         return connect(url, job_tokens(spec, tokens_file), dest, date_shift_days=date_shift_days,
-                       url_field="target.url")  # fmt: skip
+                       url_field="target.url", on_client=on_client)  # fmt: skip
     except NotTheApiBase as exc:
         raise FieldError(exc.field, exc.problem) from None
     except NotVisible as exc:
