@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import tomllib
 import types
 from array import array
 from collections import Counter
@@ -22,6 +23,7 @@ from engine.log import FileLog
 from engine.organisation import Numbering, Organisation, teams_of
 from engine.parallel import (
     Step,
+    _parallel_step_days,
     _receive,
     _work,
     default_workers,
@@ -231,6 +233,19 @@ def test_steps_hold_about_sixty_thousand_expected_actions():
     assert step_seconds(12, 500.0 * 20, templates=True) == 86400.0
     assert step_seconds(12, 0.5, templates=True) == 7 * 86400.0  # never more than a week
     assert step_seconds(12, 22.0, templates=False) == 86400.0  # Claude's slow calls: daily
+
+
+def test_steps_across_processes_are_shorter_the_more_processes_hold_them():
+    """The caller holds a step of every worker at once: a thousand people in two processes
+    step a day at a time (three in one process), which keeps a year under 300 MB in all."""
+    from engine.calendar import working_day_actions
+    from tests.bench.bench_simulate import big_scenario_toml
+
+    thousand = resolve(from_dict(tomllib.loads(big_scenario_toml(1000, 30))))
+    assert step_seconds(1000, working_day_actions(thousand), templates=True) == 3 * 86400.0
+    assert _parallel_step_days(thousand, 1) == 3
+    assert _parallel_step_days(thousand, 2) == 1
+    assert _parallel_step_days(resolve(three_teams()), 2) == 7  # a small team: still a week
 
 
 def test_worker_processes_refuse_content_other_than_templates():
