@@ -68,6 +68,29 @@ class SilenceWatch:
         return ""
 
 
+def watch_silence(
+    silence: TargetSilence,
+    counts: Callable[[], tuple[int, int]],
+    on_silent: Callable[[str], None],
+    halted: Callable[[], bool],
+) -> threading.Event:
+    """A thread that looks at `counts()` (the target's answered requests and failed tries so
+    far) every SILENCE_LOOK_SECONDS until `halted()`, and tells `on_silent` how the silence
+    looks once the target is silent (`SilenceWatch`). Set the event returned to end it sooner."""
+    done = threading.Event()
+    watch = SilenceWatch(silence)
+
+    def look() -> None:
+        while not done.wait(SILENCE_LOOK_SECONDS) and not halted():
+            answered, failed_tries = counts()
+            if silent := watch.observe(answered, failed_tries, time.monotonic()):
+                on_silent(silent)
+                return
+
+    threading.Thread(target=look, name="target-silence", daemon=True).start()
+    return done
+
+
 class Outcomes:
     """The counts (`counts`, `errors`) and why the replay stops early (`aborted`, "" while it
     goes on). Updated by the workers under the replay's `lock`."""
@@ -87,7 +110,6 @@ class Outcomes:
         # since when that count stood still (monotonic), the events parked meanwhile, the last.
         self._answered, self._silent_since, self._parked_in_silence = -1, 0.0, 0
         self._silent = ""  # what the target's silence was like, once it stopped the replay
-        self._watch: SilenceWatch | None = None  # its counters between parks (see `watch`)
         self._max_failure_ratio = max_failure_ratio
         self._min_events_for_ratio = min_events_for_ratio
         self.tally = ReplayTally()
@@ -140,35 +162,24 @@ class Outcomes:
     def watching(
         self, counters: Callable[[], dict], halted: Callable[[], bool]
     ) -> threading.Event | None:
-        """Given a `TargetSilence`, a thread that `watch`es the target's `counters()` every
-        second until `halted()`; set the event returned to end it sooner."""
+        """Given a `TargetSilence`, `watch_silence` on the target's `counters()` until
+        `halted()`: a silent target stops the replay. Set the event returned to end it sooner."""
         if self._silence is None:
             return None
-        done = threading.Event()
 
-        def look() -> None:
-            while not done.wait(SILENCE_LOOK_SECONDS) and not halted():
-                self.watch(counters())
+        def counts() -> tuple[int, int]:
+            c = counters()
+            return int(c.get("answered", 0)), int(c.get("retries", 0))
 
-        threading.Thread(target=look, name="replay-silence", daemon=True).start()
-        return done
+        return watch_silence(self._silence, counts, self._silenced, halted)
 
-    def watch(self, counters: dict) -> None:
-        """Stop the replay once the target's counters (`Target.counters`) show it silent, given
-        a `TargetSilence` (see `SilenceWatch`); looked at every second or so."""
-        if self._silence is None:
-            return
+    def _silenced(self, how: str) -> None:
         with self._lock:
             if self.aborted:
                 return
-            if self._watch is None:
-                self._watch = SilenceWatch(self._silence)
-            answered, failed = int(counters.get("answered", 0)), int(counters.get("retries", 0))
-            silent = self._watch.observe(answered, failed, time.monotonic())
-            if silent:
-                self._silent = silent
-                self.aborted = TARGET_SILENT  # worded with the final counts: stop_reason
-                self._stop.set()  # waits for the target (backoff, landings) end now
+            self._silent = how
+            self.aborted = TARGET_SILENT  # worded with the final counts: stop_reason
+            self._stop.set()  # waits for the target (backoff, landings) end now
 
     def failed(self, event: ev.Event, exc: BaseException, *keys: str) -> None:
         """The target rejected the event itself."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from adapters.asana.client import ApiRejected, AsanaClient, Stopped, TokenInvalid, Unavailable
 from adapters.asana.target import DEFAULT
-from engine.replay_outcomes import SILENCE_LOOK_SECONDS, TARGET_SILENT, SilenceWatch, TargetSilence
+from engine.replay_outcomes import TARGET_SILENT, TargetSilence, watch_silence
 from engine.replay_report import duration
 
 # (sim id prefix, API path, plural name), in the order the kinds are deleted.
@@ -105,22 +105,19 @@ def delete_all(
 def _watch_silence(
     client: AsanaClient, state: Deletion, stop: threading.Event, silence: TargetSilence | None
 ) -> threading.Event:
-    """A thread that stops the deletes (`stop`, with the reason in `state.stopped`) once the
-    client's counters show the target silent; set the event returned to end it."""
-    done = threading.Event()
+    """`watch_silence` on the client's counters: a silent target stops the deletes (`stop`,
+    with the reason in `state.stopped`). Set the event returned to end it."""
     if silence is None:
-        return done
-    watch = SilenceWatch(silence)
+        return threading.Event()
 
-    def look() -> None:
-        while not done.wait(SILENCE_LOOK_SECONDS) and not stop.is_set():
-            failed_tries = client.counters.retries
-            if silent := watch.observe(answered_requests(client), failed_tries, time.monotonic()):
-                state.stopped = state.stopped or f"{TARGET_SILENT}: {silent}"
-                stop.set()  # the delete in flight ends at its read timeout, its waits at once
+    def silenced(how: str) -> None:
+        state.stopped = state.stopped or f"{TARGET_SILENT}: {how}"
+        stop.set()  # the delete in flight ends at its read timeout, its waits at once
 
-    threading.Thread(target=look, name="clean-silence", daemon=True).start()
-    return done
+    def counts() -> tuple[int, int]:
+        return answered_requests(client), client.counters.retries
+
+    return watch_silence(silence, counts, silenced, stop.is_set)
 
 
 def _delete_in_order(
