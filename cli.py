@@ -13,7 +13,6 @@ libraries, and that module, are imported inside the commands that use them, so
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -158,7 +157,7 @@ def init(path: str, force: bool) -> None:
     The file describes the built-in 12-person product team; edit it and pass it to
     `busywork simulate`.
     """
-    from engine.errors import InvalidInput
+    from engine.errors import InvalidInput, command_line
     from engine.scenario import example_toml
 
     if not path:
@@ -175,9 +174,9 @@ def init(path: str, force: bool) -> None:
         raise InvalidInput(f"{path}: already exists; use --force to overwrite it")
     # Written aside and renamed into place: a full disk leaves no empty or cut-off file behind
     # (nor a user's file cut off by --force), and the error names the path.
-    run_as = shlex.quote(str(path))
-    replace_bytes(path, example_toml(run_as).encode("utf-8"))
-    click.echo(f"Wrote {path}. Next: busywork simulate {run_as}")
+    run_it = command_line("simulate", path)
+    replace_bytes(path, example_toml(run_it).encode("utf-8"))
+    click.echo(f"Wrote {path}. Next: {run_it}")
 
 
 # -- show ------------------------------------------------------------------------------------

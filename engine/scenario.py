@@ -237,11 +237,11 @@ def default_people() -> list[Person]:
     return [Person(name=n, role=r, timezone=tz, hours="us") for n, r, tz in rows]
 
 
-def example_toml(run_as: str = "scenario.toml") -> str:
+def example_toml(command: str = "busywork simulate scenario.toml") -> str:
     """The annotated example scenario `busywork init` writes (it describes the default);
-    `run_as`: the file's name as its "Run it with" line gives it to `busywork simulate`."""
+    `command`: how its "Run it with" line says to simulate it (the file under its own name)."""
     text = (Path(__file__).parent / "example_scenario.toml").read_text(encoding="utf-8")
-    return text.replace("busywork simulate scenario.toml", f"busywork simulate {run_as}", 1)
+    return text.replace("busywork simulate scenario.toml", command, 1)
 
 
 def default_scenario() -> Scenario:

@@ -82,7 +82,9 @@ def test_init_writes_the_whole_file(tmp_path, monkeypatch):
     assert in_process("init", "y.toml").exit_code == 0
     from engine.scenario import example_toml
 
-    assert (tmp_path / "y.toml").read_text(encoding="utf-8") == example_toml("y.toml")
+    assert (tmp_path / "y.toml").read_text(encoding="utf-8") == example_toml(
+        "busywork simulate y.toml"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["y.toml"]
 
 
