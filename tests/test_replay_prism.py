@@ -379,6 +379,32 @@ def test_prism_names_a_request_outside_the_spec(rig: Rig) -> None:
     assert "request.query.opt_fields" in report and tolerated == 0
 
 
+@pytest.mark.slow  # Prism loads the 3 MB spec in ~5 s
+def test_the_sandboxs_read_endpoints_beyond_the_replays_conform(rigs: dict[str, Rig]) -> None:
+    """Endpoints a script exploring the workspace calls that the replay does not (teams, team
+    memberships, task counts), and opt_pretty, judged by Prism as the replay's are."""
+    rig = rigs["tasks-only"]
+    ws, team = rig.sandbox.workspace_gid, rig.sandbox.team_gid
+    auth = {"Authorization": f"Bearer {rig.sandbox.admin_token}"}
+    with Recorder(rig.prism.url) as recorder:
+        base = recorder.url + API
+        project = requests.post(f"{base}/teams/{team}/projects", json={"data": {"name": "Counts"}},
+                                headers=auth, timeout=30).json()["data"]  # fmt: skip
+        reads = [
+            ("/users/me/teams", {"organization": ws, "opt_fields": "name,organization.name"}),
+            ("/users/me/team_memberships", {"workspace": ws}),
+            (f"/teams/{team}/team_memberships", {"limit": "2", "opt_pretty": "true"}),
+            (f"/projects/{project['gid']}/task_counts",
+             {"opt_fields": "num_tasks,num_incomplete_tasks,num_completed_milestones"}),
+        ]  # fmt: skip
+        for path, params in reads:
+            resp = requests.get(base + path, params=params, headers=auth, timeout=30)
+            assert resp.status_code == 200, (path, resp.text)
+    assert len(recorder.exchanges) == len(reads) + 1
+    report, _ = violations_report(recorder.exchanges)
+    assert not report, f"Prism found violations of Asana's spec:\n{report}"
+
+
 @pytest.mark.parametrize(
     ("location", "value", "tolerated"),
     [

@@ -5,8 +5,9 @@
 
 Modules: ``httpserver`` (HTTP/1.1) and ``serverthread`` (its thread, an orderly stop), ``app``
 (pipeline), ``routes``/``api_*``/``batch`` (endpoints), ``forms`` (form bodies), ``validate``
-(strictness), ``render``/``render_fields`` (representations), ``store``/``persist`` (state),
-``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
+(strictness), ``render``/``render_fields``/``render_getters`` (representations),
+``store``/``persist`` (state), ``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run``
+(the CLI command).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import OooEntry, Team, User, Workspace
 
 
-def _user(call: Call, user_gid: str) -> User:
+def find_user(call: Call, user_gid: str) -> User:
     """A user by gid, email or "me" (as Asana's user paths allow)."""
     user_gid = unquote(user_gid)  # an email may come percent-encoded
     if user_gid == "me":
@@ -32,7 +32,7 @@ def _members(call: Call) -> list[User]:
 
 def get_user(call: Call, user_gid: str) -> Answer:
     call.allow_query("workspace")
-    return call.one("user", _user(call, user_gid))
+    return call.one("user", find_user(call, user_gid))
 
 
 def get_workspace_user(call: Call, workspace_gid: str, user_gid: str) -> Answer:
@@ -40,7 +40,7 @@ def get_workspace_user(call: Call, workspace_gid: str, user_gid: str) -> Answer:
     call.allow_query()
     call.store.require("workspace", workspace_gid, Workspace)
     try:
-        user = _user(call, user_gid)
+        user = find_user(call, user_gid)
     except ApiError:
         user = None
     if user is None or user.outside:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.sandbox import validate as v
-from adapters.asana.sandbox.api_tasks import filter_tasks
+from adapters.asana.sandbox.api_task_lists import filter_tasks
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Project, Section, Task

@@ -1,20 +1,20 @@
-"""Tasks, subtasks, followers and stories (comments and the system stories Asana adds)."""
+"""Tasks and subtasks: create, read, update (with the stories Asana adds), delete, followers,
+projects (lists of tasks: ``api_task_lists``; comments: ``api_stories``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from adapters.asana.sandbox import task_extras as extras
 from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
-from adapters.asana.sandbox.model import Like, Project, Section, Story, Task
+from adapters.asana.sandbox.model import Like, Project, Section, Task
 from adapters.asana.sandbox.ops import (
     add_story,
     delete_task,
     place_in_section,
-    project_tasks,
     user_name,
 )
 
@@ -213,53 +213,6 @@ def delete_task_endpoint(call: Call, task_gid: str) -> Answer:
     return call.empty()
 
 
-def list_tasks(call: Call) -> Answer:
-    call.allow_query("project", "section", "assignee", "workspace", "completed_since",
-                     "modified_since", paged=True)  # fmt: skip
-    store = call.store
-    if "project" in call.query:
-        project = store.require("project", call.query_ref("project", "project") or "", Project)
-        tasks: list[Any] = project_tasks(store, project)
-    elif "section" in call.query:
-        section = store.require("section", call.query_ref("section", "section") or "", Section)
-        tasks = [store.records["task"][g] for g in section.tasks]
-    elif "assignee" in call.query:
-        assignee = call.query_ref("assignee", "user")
-        call.query_ref("workspace", "workspace")
-        tasks = [t for t in store.all("task") if isinstance(t, Task) and t.assignee == assignee]
-    else:
-        raise bad_request("project: required (or section, or assignee with workspace)")
-    return call.many("task", filter_tasks(call, tasks))
-
-
-def list_project_tasks(call: Call, project_gid: str) -> Answer:
-    call.allow_query("completed_since", paged=True)
-    project = call.store.require("project", project_gid, Project)
-    return call.many("task", filter_tasks(call, project_tasks(call.store, project)))
-
-
-def filter_tasks(call: Call, tasks: list[Any]) -> list[Any]:
-    """Tasks incomplete or completed since ``completed_since`` (``now``: incomplete only), and
-    modified since ``modified_since`` (the parameters a list takes: ``allow_query``)."""
-    since = call.query_time("completed_since", now_ok=True)
-    if since is not None:
-        tasks = [t for t in tasks if not t.completed or _moment(t.completed_at) >= since]
-    modified = call.query_time("modified_since")
-    if modified is not None:
-        tasks = [t for t in tasks if _moment(t.modified_at) >= modified]
-    return tasks
-
-
-def _moment(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp)
-
-
-def list_subtasks(call: Call, task_gid: str) -> Answer:
-    call.allow_query(paged=True)
-    task = call.store.require("task", task_gid, Task)
-    return call.many("task", [call.store.records["task"][g] for g in task.subtasks])
-
-
 def add_followers(call: Call, task_gid: str) -> Answer:
     call.allow_query()
     task = call.store.require("task", task_gid, Task)
@@ -305,27 +258,3 @@ def add_project(call: Call, task_gid: str) -> Answer:
         raise bad_request("data.insert_before: send insert_before or insert_after, not both")
     place_in_section(call, task, section, before, after)
     return call.empty()
-
-
-# -- stories -----------------------------------------------------------------------------------
-
-
-def create_story(call: Call, task_gid: str) -> Answer:
-    call.allow_query()
-    task = call.store.require("task", task_gid, Task)
-    data = call.data({"text": v.name}, required=("text",))
-    story = add_story(call, task, "comment_added", data["text"], kind="comment")
-    if call.user_gid not in task.followers:  # commenting makes you a collaborator in Asana
-        task.followers.append(call.user_gid)
-    return call.one("story", story, status=201)
-
-
-def list_stories(call: Call, task_gid: str) -> Answer:
-    call.allow_query(paged=True)
-    task = call.store.require("task", task_gid, Task)
-    return call.many("story", [call.store.records["story"][g] for g in task.stories])
-
-
-def get_story(call: Call, story_gid: str) -> Answer:
-    call.allow_query()
-    return call.one("story", call.store.require("story", story_gid, Story))

@@ -1,4 +1,5 @@
-"""Teams and their users, and project members (``GET`` of teams lives in ``api_people``).
+"""Teams and their users, and project members (``GET`` of teams lives in ``api_people``, of
+team memberships in ``api_memberships``).
 
 Asana: "The user making this call must be a member of the team in order to add others." The
 sandbox applies it to teams that are not public (``secret``, ``request_to_join``): a non-member
@@ -7,9 +8,8 @@ adding anyone to one, themself included, gets 403. Anyone may add people to a pu
 
 from __future__ import annotations
 
-from typing import Any
-
 from adapters.asana.sandbox import validate as v
+from adapters.asana.sandbox.api_memberships import membership
 from adapters.asana.sandbox.apierror import ApiError, bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Project, Team
@@ -49,31 +49,7 @@ def add_user(call: Call, team_gid: str) -> Answer:
     if user not in team.members:
         team.members.append(user)
         call.store.put("team", team)
-    membership: dict[str, Any] = {
-        "gid": f"{team.gid}-{user}",
-        "resource_type": "team_membership",
-        "user": {
-            "gid": user,
-            "resource_type": "user",
-            "name": getattr(call.store.get("user", user), "name", ""),
-        },
-        "team": {"gid": team.gid, "resource_type": "team", "name": team.name},
-        "is_guest": False,
-        "is_limited_access": False,
-        "is_admin": user == team.members[0],
-    }
-    return 200, {"data": _select(membership, call)}
-
-
-def _select(membership: dict[str, Any], call: Call) -> dict[str, Any]:
-    """A team membership is not stored; opt_fields picks from the built dict."""
-    tree = call.fields()
-    if not tree:
-        return membership
-    unknown = [k for k in tree if k not in membership]
-    if unknown:
-        raise bad_request(f"opt_fields: unknown field '{unknown[0]}' for a team_membership")
-    return {"gid": membership["gid"], **{k: membership[k] for k in tree}}
+    return call.one("team_membership", membership(team, user))
 
 
 def list_team_users(call: Call, team_gid: str) -> Answer:

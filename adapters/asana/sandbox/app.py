@@ -14,9 +14,9 @@ import msgspec
 from adapters.asana.sandbox import browse, routes
 from adapters.asana.sandbox.apierror import ApiError
 from adapters.asana.sandbox.batch import run_batch
-from adapters.asana.sandbox.call import Answer, Call
+from adapters.asana.sandbox.call import Answer, Call, wants_pretty
 from adapters.asana.sandbox.faults import FaultDice, FaultPlan
-from adapters.asana.sandbox.forms import decode_form
+from adapters.asana.sandbox.forms import as_written, decode_form
 from adapters.asana.sandbox.httpserver import DROP, Drop, Request, Response
 from adapters.asana.sandbox.ratelimit import Limits, RateLimiter
 from adapters.asana.sandbox.store import Store
@@ -70,8 +70,8 @@ class SandboxApp:
         if request.path.startswith(API_PREFIX + "/"):
             try:
                 response = self._api(request)
-            except ApiError as err:
-                response = _error(err)
+            except ApiError as err:  # before the request became a call: auth, limits, faults
+                response = _error(err, wants_pretty(dict(parse_qsl(request.query))))
             if self.observer is not None and isinstance(response, Response):
                 self.observer(request, response.status, msgspec.json.decode(response.body))
             return response
@@ -137,19 +137,24 @@ class SandboxApp:
             envelope=None if form is None else form.envelope,
             form=form is not None,
         )
+        try:
+            status, body = self._run(call, token)
+        except ApiError as err:
+            if call.form:  # name the fields as the form wrote them, not as a JSON body would
+                err.message = as_written(err.message)
+            return _error(err, wants_pretty(call.query))
+        return Response(status, _encode(body, wants_pretty(call.query)), headers=call.headers)
+
+    def _run(self, call: Call, token: str) -> Answer:
         with self.store.lock:
             if self.store.closed:  # stopped while this request waited: nothing is applied
                 raise ApiError(503, STOPPING)
             try:
-                if request.method == "POST" and path == "/batch":
-                    status, body = run_batch(
-                        call, self._execute, lambda n: self.limiter.charge(token, n)
-                    )
-                else:
-                    status, body = self._execute(call)
+                if call.method == "POST" and call.path == "/batch":
+                    return run_batch(call, self._execute, lambda n: self.limiter.charge(token, n))
+                return self._execute(call)
             finally:
                 self._commit()
-        return Response(status, _ENCODER.encode(body), headers=call.headers)
 
     def _commit(self) -> None:
         """Save the request's changes (with ``--data``); a failure to save is a 500 saying so."""
@@ -175,9 +180,13 @@ def _root(request: Request, default: str) -> str:
     return f"http://{host}" if host else default
 
 
-def _error(err: ApiError) -> Response:
+def _encode(body: dict[str, Any], pretty: bool) -> bytes:
+    raw = _ENCODER.encode(body)
+    return msgspec.json.format(raw, indent=2) if pretty else raw
+
+
+def _error(err: ApiError, pretty: bool = False) -> Response:
     error = {"message": err.message}
     if err.phrase:
         error["phrase"] = err.phrase
-    body = {"errors": [error]}
-    return Response(err.status, _ENCODER.encode(body), headers=err.headers)
+    return Response(err.status, _encode({"errors": [error]}, pretty), headers=err.headers)

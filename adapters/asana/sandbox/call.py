@@ -30,6 +30,12 @@ BODY_OPTIONS: dict[str, validate.Checker] = {"fields": validate.field_names,
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes "²", which int() refuses
 
 
+def wants_pretty(query: Mapping[str, str]) -> bool:
+    """``opt_pretty`` (``options.pretty`` in a JSON body): indented JSON. The spec allows it
+    empty (``?opt_pretty``), which means true."""
+    return query.get("opt_pretty") in ("", "true")
+
+
 def now_iso() -> str:
     """The server clock, as Asana writes it (UTC, milliseconds). Nothing is back-dated."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -59,6 +65,9 @@ class Call:
                     f"{key}: unknown query parameter for {self.method} {self.path} "
                     f"(allowed: {', '.join(sorted(allowed))})"
                 )
+        pretty = self.query.get("opt_pretty")
+        if pretty not in (None, "", "true", "false"):
+            raise bad_request(f"opt_pretty: expected true or false, got {pretty!r}")
 
     def data(
         self, spec: Mapping[str, validate.Checker], required: Iterable[str] = ()

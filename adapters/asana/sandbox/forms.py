@@ -25,6 +25,8 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 ACCEPTED = f"application/json, {FORM} or {MULTIPART}"
 _KEY = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
+# A field path as errors name it in a JSON body: data.name, data.memberships[0].section, …
+_DATA_PATH = re.compile(r"(?<![\w.'\"])data\.(\w+)((?:\[\d+\]|\.\w+)*)")
 
 
 @dataclass
@@ -142,3 +144,14 @@ def _arrays(node: Any) -> Any:
     if node and sorted(node) == sorted(str(i) for i in range(len(node))):
         return [_arrays(node[str(i)]) for i in range(len(node))]
     return {k: _arrays(v) for k, v in node.items()}
+
+
+def as_written(message: str) -> str:
+    """An error message with its field paths as a form writes them: ``data.memberships[0].section``
+    (the JSON body's path) is ``memberships[0][section]``, a form having no ``data`` envelope
+    and nesting with brackets."""
+
+    def bracketed(match: re.Match[str]) -> str:
+        return match.group(1) + re.sub(r"\.(\w+)", r"[\1]", match.group(2))
+
+    return _DATA_PATH.sub(bracketed, message)

@@ -37,6 +37,14 @@ class Team(Record, kw_only=True):
     members: list[str] = msgspec.field(default_factory=list)
 
 
+class TeamMembership(Record, kw_only=True):
+    """A user's place in a team: derived from ``Team.members`` when asked for, never stored."""
+
+    team: str
+    user: str
+    is_admin: bool
+
+
 class Project(Record, kw_only=True):
     name: str
     workspace: str

@@ -11,12 +11,10 @@ from adapters.asana.sandbox.render_fields import (
     COMPACT_FIELDS,
     FIELDS,
     FULL_FIELDS,
-    MISSING,
-    Ref,
-    Viewer,
     ref_kind,
     shape_of,
 )
+from adapters.asana.sandbox.render_getters import MISSING, Ref, Viewer
 
 Tree = dict[str, "Tree"]
 COMPACT: Tree = {"\0compact": {}}  # a marker tree: "the kind's compact fields"

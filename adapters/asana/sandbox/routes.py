@@ -7,15 +7,19 @@ from collections.abc import Callable
 
 from adapters.asana.sandbox import api_field_settings as settings
 from adapters.asana.sandbox import api_fields as fields
+from adapters.asana.sandbox import api_memberships as memberships
 from adapters.asana.sandbox import api_people as people
 from adapters.asana.sandbox import api_portfolios as portfolios
 from adapters.asana.sandbox import api_projects as projects
 from adapters.asana.sandbox import api_sections as sections
 from adapters.asana.sandbox import api_status as status
+from adapters.asana.sandbox import api_stories as stories
 from adapters.asana.sandbox import api_tags as tags
+from adapters.asana.sandbox import api_task_lists as task_lists
 from adapters.asana.sandbox import api_tasks as tasks
 from adapters.asana.sandbox import api_teams as teams
 from adapters.asana.sandbox.apierror import ApiError
+from adapters.asana.sandbox.asana_endpoints import asana_endpoint
 from adapters.asana.sandbox.call import Answer, Call
 
 Handler = Callable[..., Answer]
@@ -29,6 +33,9 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/workspaces/{workspace_gid}/users/{user_gid}", people.get_workspace_user),
     ("GET", "/workspaces/{workspace_gid}/teams", people.list_teams),
     ("GET", "/teams/{team_gid}", people.get_team),
+    ("GET", "/users/{user_gid}/teams", memberships.list_user_teams),
+    ("GET", "/users/{user_gid}/team_memberships", memberships.list_user_team_memberships),
+    ("GET", "/teams/{team_gid}/team_memberships", memberships.list_team_memberships),
     ("GET", "/ooo_entries", people.list_ooo_entries),
     ("POST", "/ooo_entries", people.create_ooo_entry),
     ("GET", "/ooo_entries/{ooo_entry_gid}", people.get_ooo_entry),
@@ -44,7 +51,8 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("DELETE", "/projects/{project_gid}", projects.delete_project),
     ("GET", "/projects/{project_gid}/sections", sections.list_sections),
     ("POST", "/projects/{project_gid}/sections", sections.create_section),
-    ("GET", "/projects/{project_gid}/tasks", tasks.list_project_tasks),
+    ("GET", "/projects/{project_gid}/tasks", task_lists.list_project_tasks),
+    ("GET", "/projects/{project_gid}/task_counts", task_lists.get_task_counts),
     ("GET", "/sections/{section_gid}", sections.get_section),
     ("PUT", "/sections/{section_gid}", sections.update_section),
     ("DELETE", "/sections/{section_gid}", sections.delete_section),
@@ -54,20 +62,20 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("POST", "/status_updates", status.create_status_update),
     ("GET", "/status_updates/{status_update_gid}", status.get_status_update),
     ("DELETE", "/status_updates/{status_update_gid}", status.delete_status_update),
-    ("GET", "/tasks", tasks.list_tasks),
+    ("GET", "/tasks", task_lists.list_tasks),
     ("POST", "/tasks", tasks.create_task),
     ("GET", "/tasks/{task_gid}", tasks.get_task),
     ("PUT", "/tasks/{task_gid}", tasks.update_task),
     ("DELETE", "/tasks/{task_gid}", tasks.delete_task_endpoint),
-    ("GET", "/tasks/{task_gid}/subtasks", tasks.list_subtasks),
+    ("GET", "/tasks/{task_gid}/subtasks", task_lists.list_subtasks),
     ("GET", "/tasks/{task_gid}/projects", projects.list_task_projects),
     ("POST", "/tasks/{task_gid}/subtasks", tasks.create_subtask),
     ("POST", "/tasks/{task_gid}/addFollowers", tasks.add_followers),
     ("POST", "/tasks/{task_gid}/removeFollowers", tasks.remove_followers),
     ("POST", "/tasks/{task_gid}/addProject", tasks.add_project),
-    ("GET", "/tasks/{task_gid}/stories", tasks.list_stories),
-    ("POST", "/tasks/{task_gid}/stories", tasks.create_story),
-    ("GET", "/stories/{story_gid}", tasks.get_story),
+    ("GET", "/tasks/{task_gid}/stories", stories.list_stories),
+    ("POST", "/tasks/{task_gid}/stories", stories.create_story),
+    ("GET", "/stories/{story_gid}", stories.get_story),
     # Workspace objects: custom fields, tags, dependencies, teams, members, portfolios.
     ("POST", "/custom_fields", fields.create_custom_field),
     ("GET", "/custom_fields/{custom_field_gid}", fields.get_custom_field),
@@ -115,15 +123,24 @@ for _method, _pattern, _handler in TABLE:
     ROUTES.setdefault(_key, []).append((_compile(_pattern), _handler))
 
 NO_ROUTE = "No matching route for request"
+NOT_IMPLEMENTED = "Not implemented by the sandbox"
 
 
 def find(method: str, path: str) -> tuple[Handler, dict[str, str]]:
-    """The handler of `method` `path`; HEAD is served as GET (the server sends no body)."""
+    """The handler of `method` `path`; HEAD is served as GET (the server sends no body).
+
+    An endpoint Asana has but the sandbox lacks is a 404 saying so, not a 501: clients retry
+    5xx answers, and this one would never change."""
+    served = "GET" if method == "HEAD" else method
     first = path.split("/", 2)[1] if path.startswith("/") else ""
-    for regex, handler in ROUTES.get(("GET" if method == "HEAD" else method, first), ()):
+    for regex, handler in ROUTES.get((served, first), ()):
         match = regex.match(path)
         if match:
             return handler, match.groupdict()
+    endpoint = asana_endpoint(served, path)
+    if endpoint is not None:
+        raise ApiError(404, f"{NOT_IMPLEMENTED}: {method} {path} is Asana's {endpoint}, which "
+                            "the sandbox does not serve")  # fmt: skip
     raise ApiError(404, f"{NO_ROUTE}: {method} {path}")
 
 
