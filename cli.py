@@ -22,6 +22,7 @@ from click.exceptions import NoArgsIsHelpError
 
 from adapters.analytics.commands import export_command, query_command, report_command, stats_command
 from adapters.asana.commands import backfill, clean, live, replay, sandbox
+from adapters.number_options import DAYS, PORT, SECONDS, WholeNumber
 from adapters.simulate_command import simulate
 from adapters.web.commands import serve_command
 from engine.errors import BusyworkError
@@ -184,7 +185,8 @@ def init(path: str, force: bool) -> None:
 
 @main.command(short_help="Print a run as a readable feed, in each person's local time.")
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--tail", type=click.IntRange(min=0), metavar="N", help="Only the last N lines.")
+@click.option("--tail", type=WholeNumber(min=0, what="a number of lines"), metavar="N",
+              help="Only the last N lines.")  # fmt: skip
 @click.option(
     "--type",
     "types",
@@ -217,13 +219,11 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
 
 
 @main.command(short_help="Simulate the built-in team and replay it into a local Asana.")
-@click.option(
-    "--days", type=click.IntRange(1, 3660), default=30, show_default=True, help="Simulated days."
-)
+@click.option("--days", type=DAYS, default=30, show_default=True, help="Simulated days.")
 @click.option("--no-serve", is_flag=True, help="Stop the sandbox after the replay.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@click.option("--port", type=PORT, default=8000, show_default=True,
               help="Dashboard port (any free port when it is taken).")  # fmt: skip
-@click.option("--serve-seconds", type=click.FloatRange(min=0), hidden=True,
+@click.option("--serve-seconds", type=SECONDS, hidden=True,
               help="Serve this long even without a terminal, then stop (tests).")  # fmt: skip
 def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> None:
     """Simulate the built-in 12-person team, replay it into a local Asana sandbox at max

@@ -8,34 +8,18 @@ the Anthropic SDK are imported inside the command, so ``busywork --help`` stays 
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
 import click
 
-
-class FiniteFloatRange(click.FloatRange):
-    """A FloatRange that also refuses nan and inf, which FloatRange lets through."""
-
-    def convert(self, value, param, ctx):
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(
-                f"{value} is not a finite number; expected one in the range "
-                f"{self._describe_range()}.",
-                param,
-                ctx,
-            )
-        return number
+from adapters.number_options import DAYS, SECONDS, SEED, Number, WholeNumber
 
 
 @click.command("simulate", short_help="Simulate a scenario into a new run folder under replays/.")
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--days", type=click.IntRange(1, 3660), help="Simulated days (overrides the scenario)."
-)
-@click.option("--seed", type=int, help="Random seed (overrides the scenario).")
+@click.option("--days", type=DAYS, help="Simulated days (overrides the scenario).")
+@click.option("--seed", type=SEED, help="Random seed (overrides the scenario).")
 @click.option(
     "--start", metavar="DATE", help="First simulated day, YYYY-MM-DD (overrides the scenario)."
 )
@@ -60,30 +44,36 @@ class FiniteFloatRange(click.FloatRange):
     help="Where text comes from (overrides the scenario): offline templates, or Claude "
     "(reads ANTHROPIC_API_KEY; templates when it is not set).",
 )
-@click.option("--model", help="Claude model for --content anthropic (default: claude-haiku-5-5).")
+@click.option("--model", help="Claude model for --content anthropic (overrides the scenario; "
+              "default: claude-haiku-5-5).")  # fmt: skip
 @click.option(
     "--content-cache",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
-    help="Cache of Claude-written blueprints (default: ~/.cache/busywork/anthropic).",
+    help="Cache of Claude-written blueprints (default: busywork/anthropic under $XDG_CACHE_HOME, "
+    "or ~/.cache).",
 )
 @click.option(
     "--llm-budget-usd",
-    type=FiniteFloatRange(min=0),
+    type=Number(min=0, what="a number of US dollars", example="2.50"),
     metavar="USD",
     help="Stop calling Claude once this much (estimated) is spent; templates write the rest.",
 )
 @click.option(
     "--llm-batch-min",
-    type=click.IntRange(min=1),
+    type=WholeNumber(min=1, what="a number of blueprints"),
     default=20,
     show_default=True,
     help="Use the Message Batches API (half price) when this many blueprints are needed.",
 )
-@click.option("--llm-poll-seconds", type=FiniteFloatRange(min=0), default=10.0, hidden=True)
+@click.option("--llm-poll-seconds", type=SECONDS, default=10.0, hidden=True)
 # Tests: a short per-call read timeout, and how often a wait on Claude is said (default 60 s).
-@click.option("--llm-timeout-seconds", type=FiniteFloatRange(min=0, min_open=True), hidden=True)
-@click.option("--llm-wait-notice-seconds", type=FiniteFloatRange(min=0), hidden=True)
+@click.option(
+    "--llm-timeout-seconds",
+    type=Number(min=0, min_open=True, what="a number of seconds"),
+    hidden=True,
+)
+@click.option("--llm-wait-notice-seconds", type=SECONDS, hidden=True)
 @click.option(
     "--workers",
     default="auto",

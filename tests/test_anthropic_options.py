@@ -128,5 +128,7 @@ def test_a_budget_that_is_not_a_finite_amount_is_refused(tmp_path, value):
         env={},
     )  # fmt: skip
     assert result.returncode == 2
-    assert f"Error: --llm-budget-usd: {value}" in result.stderr
+    shown = value if value == "-1" else repr(value)  # -1 is a number, out of range
+    assert result.stderr.startswith(f"Error: --llm-budget-usd: {shown} ")
+    assert "expected a number ≥ 0" in result.stderr
     assert not (tmp_path / "r").exists()

@@ -85,7 +85,7 @@ def test_show_tail_takes_any_count_and_says_so_plainly(run_dir):
     huge = busywork("show", str(run_dir), "--tail", str(10**20), cwd=cwd)
     assert huge.stdout == everything  # more than the run holds: all of it, not an error
     helped = busywork("show", "--help", cwd=cwd).stdout
-    assert "--tail N" in helped and "[x>=0]" in helped and str(sys.maxsize) not in helped
+    assert "--tail N" in helped and "[≥ 0]" in helped and str(sys.maxsize) not in helped
 
 
 def test_simulate_help_says_what_the_readme_says(tmp_path):

@@ -15,11 +15,14 @@ def in_process(*args: str, env: dict | None = None):
     return CliRunner().invoke(main, list(args), env=env)
 
 
+DAYS_OUT_OF_RANGE = "--days: 0 is out of range; expected a whole number from 1 to 3660"
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["simulate", "--days", "0"], "--days: 0 is not in the range 1<=x<=3660"),
-        (["show", "--tail", "-1", "r"], "--tail: -1 is not in the range x>=0"),
+        (["simulate", "--days", "0"], DAYS_OUT_OF_RANGE),
+        (["show", "--tail", "-1", "r"], "--tail: -1 is out of range; expected a whole number ≥ 0"),
         (
             ["simulate", "--content", "foo"],
             "--content: 'foo' is not one of 'templates', 'anthropic'",
@@ -44,8 +47,46 @@ def test_usage_errors_are_one_line(tmp_path, monkeypatch, args, said):
 def test_a_usage_error_is_one_line_from_the_installed_command_too(tmp_path):
     result = busywork("simulate", "--days", "0", cwd=tmp_path, check=False)
     assert (result.returncode, result.stderr) == (
-        2, "Error: --days: 0 is not in the range 1<=x<=3660\n"
+        2, f"Error: {DAYS_OUT_OF_RANGE}\n"
     )  # fmt: skip
+
+
+# Every numeric option says what it expected, not click's "is not a valid float range".
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["simulate", "--llm-budget-usd", "abc"],
+         "--llm-budget-usd: 'abc' is not a number of US dollars; expected a number ≥ 0, like 2.50"),
+        (["simulate", "--llm-budget-usd", "nan"],
+         "--llm-budget-usd: 'nan' is not a number of US dollars; expected a number ≥ 0, like 2.50"),
+        (["simulate", "--llm-budget-usd", "-1"],
+         "--llm-budget-usd: -1 is out of range; expected a number ≥ 0, like 2.50"),
+        (["simulate", "--days", "abc"],
+         "--days: 'abc' is not a number of days; expected a whole number from 1 to 3660"),
+        (["show", "--tail", "x", "r"],
+         "--tail: 'x' is not a number of lines; expected a whole number ≥ 0"),
+        (["sandbox", "--port", "abc"],
+         "--port: 'abc' is not a port number; expected a whole number from 0 to 65535"),
+        (["serve", "--port", "70000"],
+         "--port: 70000 is out of range; expected a whole number from 0 to 65535"),
+        (["replay", "r", "--rate-limit", "2000000"],
+         "--rate-limit: 2000000 is out of range; expected a whole number from 1 to 1,000,000"),
+        (["live", "--speed", "fast"],
+         "--speed: 'fast' is not a speed; expected a number from 0.01 to 1,000,000"),
+        (["backfill", "--seed", "abc"], "--seed: 'abc' is not a random seed; expected a whole number"),
+        (["simulate", "--llm-timeout-seconds", "0"],
+         "--llm-timeout-seconds: 0 is out of range; expected a number > 0"),
+    ],
+)  # fmt: skip
+def test_a_bad_number_says_what_was_expected(tmp_path, args, said):
+    result = busywork(*args, cwd=tmp_path, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"Error: {said}\n")
+
+
+def test_help_shows_a_range_in_words(tmp_path):
+    helped = busywork("simulate", "--help", cwd=tmp_path).stdout
+    assert "to 3660]" in helped and "[default: 20; ≥ 1]" in helped
+    assert "<=x" not in helped and "x>=" not in helped
 
 
 def test_busywork_alone_still_shows_the_help(tmp_path):

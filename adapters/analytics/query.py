@@ -123,12 +123,20 @@ def _explain(run: Run, exc: duckdb.Error, sql: str = "") -> Exception:
     if isinstance(exc, duckdb.ParserException) and _KEYWORD_COLUMN.search(sql):
         message += '\nHint: "at" and "to" are SQL keywords; quote the columns: "at", "to".'
     if isinstance(exc, duckdb.PermissionException):
-        return InvalidInput(
-            "SQL error: query reads only the run's views "
+        message = (
+            "query reads only the run's views "
             f"({', '.join(VIEWS[:5])}, …); files outside the run, the network and extensions "
             f"are not available.\n{message}"
         )
-    return InvalidInput(f"SQL error: {message}")
+    return InvalidInput(sql_error(message))
+
+
+def sql_error(message: str) -> str:
+    """DuckDB's message as one 'SQL error: …' line, then its details (the candidate columns,
+    `LINE 1: …` and the carets under the fault) indented under it, without its blank lines:
+    all of them indented alike, so the carets still point at the fault."""
+    first, *details = [line.rstrip() for line in message.splitlines() if line.strip()]
+    return "\n  ".join([f"SQL error: {first}", *details])
 
 
 _KEYWORD_COLUMN = re.compile(r'(?<![\w"])(at|to)(?![\w"])', re.IGNORECASE)

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import click
 
+from adapters.number_options import DAYS, PORT, REQUESTS_PER_MINUTE, SEED, Number
+
 # -- sandbox ---------------------------------------------------------------------------------
 
 
 @click.command("sandbox")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+@click.option("--port", type=PORT, default=8765, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (IPv4 or IPv6, e.g. ::1).")  # fmt: skip
@@ -51,8 +53,8 @@ import click
     help="Keep the workspace in DIR across restarts (default: in memory); one sandbox at a "
     "time per DIR.",
 )
-@click.option("--rate-limit", type=click.IntRange(min=1), metavar="N",
-              help="Requests per minute per token, 1 to 1,000,000 (overrides --plan).")  # fmt: skip
+@click.option("--rate-limit", type=REQUESTS_PER_MINUTE, metavar="N",
+              help="Requests per minute per token (overrides --plan).")  # fmt: skip
 @click.option(
     "--plan",
     type=click.Choice(["paid", "free"]),
@@ -97,16 +99,16 @@ def _destination_options(func):
                      help="Asana plan: paid (1,500 requests/min per token) or free (150/min; "
                           "with --to sandbox, portfolios, custom fields and task dependencies "
                           "also answer 402, as on Asana's free plan)."),
-        click.option("--rate-limit", type=click.IntRange(min=1), metavar="N",
-                     help="Requests per minute per token, 1 to 1,000,000 (overrides --plan)."),
+        click.option("--rate-limit", type=REQUESTS_PER_MINUTE, metavar="N",
+                     help="Requests per minute per token (overrides --plan)."),
         click.option("--unmapped", type=click.Choice(["default", "skip"]), default="default",
                      show_default=True, help="People without a token: act via default, or skip."),
         click.option("--on-invalid-token", type=click.Choice(["skip", "default"]),
                      default="skip", show_default=True,
                      help="After a 401: skip that person's events, or use the default token."),
         # How long a write in doubt may still land (README "Exactly once"); tests shorten it.
-        click.option("--landing-seconds", type=click.FloatRange(0, 3600), default=90.0,
-                     hidden=True),
+        click.option("--landing-seconds", type=Number(0, 3600, what="a number of seconds"),
+                     default=90.0, hidden=True),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
@@ -142,9 +144,9 @@ def replay(run: Path, **options) -> None:
 
 @click.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--days", type=click.IntRange(1, 3660), default=14, show_default=True,
+@click.option("--days", type=DAYS, default=14, show_default=True,
               help="Simulate this many days before now.")  # fmt: skip
-@click.option("--seed", type=int, help="Random seed (overrides the scenario).")
+@click.option("--seed", type=SEED, help="Random seed (overrides the scenario).")
 @_destination_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary.")
 def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> None:
@@ -172,12 +174,13 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
 @_destination_options
 @click.option(
     "--days",
-    type=click.IntRange(1, 3660),
+    type=DAYS,
     help="Run this many simulated days from now (default: the scenario's days).",
 )
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
-@click.option("--speed", type=float, default=1.0, show_default=True,
-              help="Simulated seconds per real second, 0.01 to 1,000,000.")  # fmt: skip
+# The bounds of adapters.asana.replay_job's MIN_SPEED and MAX_SPEED (not imported: it is heavy).
+@click.option("--speed", type=Number(0.01, 1_000_000, what="a speed"), default=1.0,
+              show_default=True, help="Simulated seconds per real second.")  # fmt: skip
 @click.option("--run", "run_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help=RETRY_HELP)

@@ -11,14 +11,17 @@ from pathlib import Path
 
 import click
 
+from adapters.number_options import PORT
 from adapters.run_setup import DEFAULT_REPLAYS
 
 # -- serve: the jobs API and the dashboard (litestar, uvicorn; imported only here) -----------
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 or :: for every interface (needs --api-token).")  # fmt: skip
+@click.option("--port", type=PORT, default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option(
     "--data",
     "data_dir",

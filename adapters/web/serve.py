@@ -9,6 +9,7 @@ from pathlib import Path
 
 import uvicorn
 
+from adapters.asana.sandbox import ALL_INTERFACES, loopback_for
 from adapters.web.app import WebConfig, create_app
 from adapters.web.datalock import DataLock
 from adapters.web.destinations import is_loopback
@@ -69,8 +70,13 @@ def serve(host: str, port: int, data_dir: Path, tokens_file: Path | None, web: W
             app, runner = build_app(data_dir, tokens_file, web, token_urls)
             server = Server(uvicorn_config(app, host, port), runner)
             port = listening.getsockname()[1]
-            shown = f"[{host}]" if ":" in host else host
+            # 0.0.0.0 and :: are where a server listens, not where a browser can connect.
+            reach = loopback_for(host)
+            shown = f"[{reach}]" if ":" in reach else reach
             echo(f"Dashboard: http://{shown}:{port}/   API: /api   OpenAPI: /schema/openapi.json")
+            if host in ALL_INTERFACES:
+                echo(f"Listening on all interfaces ({host or '0.0.0.0'}): from another machine, "
+                     "use this machine's address instead")  # fmt: skip
             echo(f"Jobs and runs live under {data_dir}/. Press Ctrl-C to stop (running jobs "
                  "resume next time).")  # fmt: skip
             server.run(sockets=[listening])

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web.destinations import token_url_problem
@@ -27,6 +28,14 @@ MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
 TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
 MIN_SPEED = 0.01  # one simulated second per 100 real seconds
 MAX_SPEED = 1_000_000.0
+# A backfill goes as fast as it can (a paced one is refused: `check`); the others are paced.
+DEFAULT_SPEEDS: dict[str, str] = {"dry_run": "realtime", "backfill": "max",
+                                  "continuous": "realtime"}  # fmt: skip
+SPEED_DOC = (
+    'Simulated seconds per real second: "realtime" (1), a number from 0.01 to 1,000,000 '
+    '(N times faster, also as "Nx"), or "max" (as fast as possible; dry_run and backfill only). '
+    'Default: "max" for a backfill (which takes nothing else), "realtime" otherwise.'
+)
 _FIELD_RE = re.compile(r"^([A-Za-z_][\w.\[\]'@-]*): (.*)$", re.S)
 
 
@@ -61,12 +70,15 @@ class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     mode: Mode = "dry_run"
     # Run until stopped (dry_run, continuous); otherwise scenario.days simulated days.
     forever: bool = False
-    # Simulated seconds per real second: "realtime" (1), a number, or "max" (as fast as possible;
-    # dry_run and backfill only).
-    speed: str | float = "realtime"
+    # Left out: the mode's (DEFAULT_SPEEDS), set on decoding, so a job's spec always holds one.
+    speed: Annotated[str | float | UnsetType, msgspec.Meta(description=SPEED_DOC)] = UNSET
     target: TargetSpec = msgspec.field(default_factory=TargetSpec)
     # Start right away; else the job waits as "pending" until POST /api/jobs/{id}/start.
     start: bool = True
+
+    def __post_init__(self) -> None:
+        if self.speed is UNSET:
+            self.speed = DEFAULT_SPEEDS[self.mode]
 
 
 def allowed_values(path: str) -> tuple[str, ...] | None:

@@ -98,6 +98,12 @@ export function setUpForm(serverOptions, onCreated) {
     form.querySelector("output[name=burstiness-out]").value = form.burstiness.value;
   });
   form.duration.addEventListener("change", () => { form.days.disabled = form.duration.value === "forever"; });
+  // The speed follows the mode, as the API's default does: a backfill goes as fast as it can
+  // (it takes nothing else), a continuous job is paced.
+  form.mode.addEventListener("change", () => {
+    if (form.mode.value === "backfill") form.speed.value = "max";
+    else if (form.mode.value === "continuous" && form.speed.value === "max") form.speed.value = "realtime";
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
