@@ -15,7 +15,6 @@ from datetime import date
 from typing import Final
 
 from engine import events as ev
-from engine.calendar import ONE_DAY
 from engine.draws import below, pick
 from engine.moves import (
     comment,
@@ -28,6 +27,7 @@ from engine.moves import (
     teammates,
 )
 from engine.people import Actor, WaitingQuestion
+from engine.person_calendar import ONE_DAY
 from engine.state_views import Question, TaskView
 from engine.world import World
 

@@ -1,11 +1,11 @@
-"""Simulating a run's teams step by step, in this process or in several.
+"""Simulating a run's teams step by step, in this process or in several: the caller's side.
 
-Each team runs on its own SimPy environment (teams are independent shards, see
-``engine.organisation``), one simulated step at a time; a step's events come out encoded, with
-their merge keys (simulated time, team, order within the team). The caller's process merges
-the steps in key order, keeps shared workspace objects once and numbers the events: the same
-log, byte for byte, as the teams make on one environment, whatever the number of processes.
-Worker processes use only the offline template content (a Claude session lives in one process).
+The teams run a step at a time (``engine.team_steps``: the step length, the stepping, a worker
+process's side of the pipe); this module starts the worker processes, reads their steps and
+merges them. The caller's process merges the steps in key order (simulated time, team, order
+within the team), keeps shared workspace objects once and numbers the events: the same log,
+byte for byte, as the teams make on one environment, whatever the number of processes. Worker
+processes use only the offline template content (a Claude session lives in one process).
 
 The caller's process shares the cores with the workers, so it handles a step as a whole, in a
 few C-level passes (a sort, maps) rather than in Python per event.
@@ -13,55 +13,23 @@ few C-level passes (a sort, maps) rather than in Python per event.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 from array import array
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from itertools import chain, repeat
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from engine import events as ev
 from engine.content import ContentSource
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
+from engine.team_steps import Step, parallel_step_days, simulate_steps, work
 
 if TYPE_CHECKING:
     from engine.organisation import Numbering
-
-# A step covers whole simulated days, as many as keep it near STEP_ACTIONS expected actions (1
-# to 7 days; 3,000 person-days at the default 22 actions a day): each team then runs several
-# days in a row with its state warm in the CPU's caches (a thousand people: 3-day steps, 6-10 %
-# faster than 1-day ones for 36 MB more), while a step's lines stay small in memory and the
-# progress bar and the log move often, however busy the people are. Claude content steps a day
-# at a time: its calls are slow, and progress is reported per step.
-STEP_ACTIONS: Final = 66_000
-MAX_STEP_DAYS: Final = 7
-
-
-class Step(NamedTuple):
-    """One simulated step of some teams: for each event its simulated time and its encoded line;
-    the runs of consecutive lines that each team made, as (team, seq of the run's first line
-    within the team, lines: their seqs follow on); the positions of shared workspace objects
-    with their ids, and the events of each type."""
-
-    until: float
-    times: array[float]
-    lines: list[bytes]
-    runs: list[tuple[int, int, int]]
-    shared: dict[int, str]
-    counts: dict[str, int]
-
-
-# What a worker sends for a step: the Step without its lines as a plain tuple (quick to
-# pickle), then the lines joined by newlines as raw bytes (no pickle copy on either side).
-StepMessage = tuple[
-    float, "array[float]", list[tuple[int, int, int]], dict[int, str], dict[str, int]
-]
 
 # Below this many person-days a run takes a few seconds: starting processes would not pay.
 PARALLEL_PERSON_DAYS: Final = 20_000
@@ -103,7 +71,7 @@ def simulate_teams(
     workers = max(1, min(workers, teams))
     numbering = Numbering()
     if workers == 1:
-        for step in _steps(scenario, list(range(teams)), step_days, content):
+        for step in simulate_steps(scenario, list(range(teams)), step_days, content):
             if teams == 1:  # one team's lines come in order, numbered: nothing to merge
                 first_seq, numbering.seq = numbering.seq + 1, numbering.seq + len(step.lines)
                 if step.lines:
@@ -116,7 +84,7 @@ def simulate_teams(
     if content is not None and content.name != "templates":
         raise ValueError("worker processes write template content only; use one process")
     if step_days is None:
-        step_days = _parallel_step_days(scenario, workers)
+        step_days = parallel_step_days(scenario, workers)
     context = multiprocessing.get_context("spawn")  # the caller may run threads (log fsync)
     pipes: list[Connection] = []
     processes: list[multiprocessing.process.BaseProcess] = []
@@ -124,7 +92,7 @@ def simulate_teams(
         for w in range(workers):
             ours, theirs = context.Pipe(duplex=False)
             process = context.Process(
-                target=_work,
+                target=work,
                 args=(
                     msgspec.json.encode(scenario),
                     list(range(w, teams, workers)),
@@ -250,122 +218,3 @@ def _receive(pipe: Connection, worker: int) -> Step | None:
         raise BusyworkError(f"simulation worker {worker} ended in the middle of a step") from None
     until, times, runs, shared, counts = message
     return Step(until, times, lines.split(b"\n") if lines else [], runs, shared, counts)
-
-
-def _work(
-    encoded_scenario: bytes, teams: list[int], step_days: int | None, pipe: Connection
-) -> None:
-    """A worker process: run `teams`, send each step (a StepMessage, then its lines), then
-    None; on failure, the error as text."""
-    try:
-        scenario = msgspec.json.decode(encoded_scenario, type=Scenario)
-        for step in _steps(scenario, teams, step_days):
-            until, times, lines, runs, shared, counts = step
-            joined = b"\n".join(lines)  # before the first part goes: nothing can fail between
-            pipe.send((until, times, runs, shared, counts))
-            pipe.send_bytes(joined)
-        pipe.send(None)
-    except BaseException as exc:  # reported by the caller, which stops everything
-        with contextlib.suppress(OSError):  # the caller is gone (stopped, killed): just end
-            pipe.send(
-                str(exc) if isinstance(exc, BusyworkError) else f"{type(exc).__name__}: {exc}"
-            )
-    finally:
-        pipe.close()
-
-
-def step_seconds(people: int, actions_per_day: float, *, templates: bool) -> float:
-    """Simulated seconds per step for `people` who each take about `actions_per_day` actions on
-    a working day (see STEP_ACTIONS)."""
-    if not templates:
-        return 86400.0
-    days = int(STEP_ACTIONS // max(1.0, people * actions_per_day))
-    return 86400.0 * max(1, min(MAX_STEP_DAYS, days))
-
-
-def _parallel_step_days(scenario: Scenario, workers: int) -> int:
-    """Days per step across `workers` processes: the caller holds a step of every worker at once
-    (and each worker its own), so a step keeps near STEP_ACTIONS over them all. A thousand people
-    in two processes: 1-day steps, 326 → about 270 MB in all for a year, some 9 % slower than
-    3-day ones (the 300 MB goal of issue 2)."""
-    from engine.calendar import working_day_actions
-
-    actions = working_day_actions(scenario)
-    seconds = step_seconds(len(scenario.people) * workers, actions, templates=True)
-    return int(seconds // 86400)
-
-
-def _steps(
-    scenario: Scenario,
-    teams: list[int],
-    step_days: int | None,
-    content: ContentSource | None = None,
-) -> Iterator[Step]:
-    """Run `teams`, each on its own SimPy environment, a step at a time: every team to the
-    step's end in turn (its state stays in the CPU's caches while it runs: 1.3–1.6× as fast as
-    a shared environment for a thousand people), then the step's events go out together."""
-    from engine.calendar import working_day_actions
-    from engine.content.templates import TemplateSource
-    from engine.organisation import shared_id, teams_of
-    from engine.world import Shard, World
-
-    names = teams_of(scenario)
-    # The step's events so far, team after team; merge_step orders them. Encoded as they come:
-    # an event kept to the end of the step would live long enough for the garbage collector
-    # to promote it.
-    times: list[float] = []
-    lines: list[bytes] = []
-    runs: list[tuple[int, int, int]] = []
-    kinds: list[type[ev.Event]] = []
-    shared: dict[int, str] = {}
-    encode = ev.ENCODER.encode
-    worlds: list[World] = []
-
-    def collector(position: int) -> Callable[[ev.Event], None]:
-        def collect(event: ev.Event) -> None:
-            object_id = shared_id(event)
-            if object_id is not None:
-                shared[len(lines)] = object_id
-            times.append(worlds[position].clock)
-            lines.append(encode(event))
-            kinds.append(type(event))
-
-        return collect
-
-    source = content if content is not None else TemplateSource()
-    step = (
-        step_seconds(
-            len(scenario.people),
-            working_day_actions(scenario),
-            templates=source.name == "templates",
-        )
-        if step_days is None
-        else step_days * 86400.0
-    )
-    for position, k in enumerate(teams):
-        shard = Shard(k, len(names), names[k])
-        worlds.append(World(scenario, source, collector(position), shard=shard))
-    for world in worlds:
-        world.start()
-    horizon, t = worlds[0].horizon, 0.0
-    while t < horizon:
-        t = min(horizon, t + step)
-        for k, world in zip(teams, worlds, strict=True):
-            before = len(lines)
-            world.env.run(until=t)
-            made = len(lines) - before
-            if made:  # the world numbers its events 1, 2, 3 ...: the run's are the last made
-                runs.append((k, world.seq - made + 1, made))
-        yield Step(
-            t,
-            array("d", times),
-            lines[:],
-            runs[:],
-            dict(shared),
-            {kind.__name__: n for kind, n in Counter(kinds).items()},
-        )
-        times.clear()
-        runs.clear()
-        lines.clear()
-        kinds.clear()
-        shared.clear()

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from engine.calendar import ONE_DAY, PersonCalendar, build_calendar, holiday_dates
+from engine.calendar import build_calendar, holiday_dates
 from engine.draws import pick, uniform
+from engine.person_calendar import ONE_DAY, PersonCalendar
 from engine.scenario import Person, Scenario
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from engine.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from engine.scenario import Person, Scenario, Workspace
+    from engine.scenario_model import Person, Scenario, Workspace
 
 
 _MODEL_RE = re.compile(r"^[a-z0-9][a-z0-9.@:_-]*$")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from engine.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from engine.scenario import Person
+    from engine.scenario_model import Person
 
 
 def emails_for(people: list[Person]) -> list[str]:

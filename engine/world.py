@@ -20,7 +20,7 @@ from typing import Final
 import simpy
 
 from engine import events as ev
-from engine.calendar import ONE_DAY, origin_of
+from engine.calendar import origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
 from engine.people import (
     Actor,
@@ -31,6 +31,7 @@ from engine.people import (
     project_paces,
     stream,
 )
+from engine.person_calendar import ONE_DAY
 from engine.scenario import FieldSpec, Scenario
 from engine.state import State, fold
 

@@ -28,8 +28,9 @@ from adapters.analytics.timing import (
     weekend,
 )
 from adapters.analytics.views import open_run
-from engine.calendar import PersonCalendar, origin_of
+from engine.calendar import origin_of
 from engine.content.templates import TemplateSource
+from engine.person_calendar import PersonCalendar
 from engine.run import create_run, read_manifest, simulate_run, write_manifest
 from engine.scenario import default_scenario, from_dict
 

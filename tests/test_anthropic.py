@@ -18,7 +18,7 @@ from adapters.anthropic.prompts import Prompts
 from adapters.anthropic.session import LlmOptions, LlmSession, open_session
 from adapters.anthropic.usage import USAGE_FILE, summarize
 from engine import events as ev
-from engine.content.blueprint import subject_core
+from engine.content.project_script import subject_core
 from engine.errors import BusyworkError
 from engine.scenario import default_scenario
 from engine.world import World

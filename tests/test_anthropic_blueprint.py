@@ -9,9 +9,9 @@ import msgspec
 import pytest
 
 from engine.content import CommentContext, PersonRef
-from engine.content.blueprint import (
+from engine.content.blueprint import BlueprintSource
+from engine.content.project_script import (
     Blocker,
-    BlueprintSource,
     InvalidScript,
     ProjectScript,
     QuestionAnswer,

@@ -146,7 +146,7 @@ def test_country_holidays_are_expanded(country):
 def test_the_compiled_bisect_finds_what_bisect_right_finds(rng):
     from bisect import bisect_right
 
-    from engine.calendar import _last_at_or_below
+    from engine.person_calendar import _last_at_or_below
 
     for _ in range(200):
         cumulative = [0.0]

@@ -14,7 +14,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from adapters.asana.clean import LOCATABLE, _clean
+from adapters.asana.clean import _clean
+from adapters.asana.clean_settle import LOCATABLE
 from adapters.asana.client import Backoff
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox import FaultPlan

@@ -21,19 +21,11 @@ from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError
 from engine.log import FileLog
 from engine.organisation import Numbering, Organisation, teams_of
-from engine.parallel import (
-    Step,
-    _parallel_step_days,
-    _receive,
-    _work,
-    default_workers,
-    merge_step,
-    simulate_teams,
-    step_seconds,
-)
+from engine.parallel import _receive, default_workers, merge_step, simulate_teams
 from engine.run import create_run, read_manifest, simulate_run
 from engine.scenario import from_dict, resolve
 from engine.state import State, fold
+from engine.team_steps import Step, parallel_step_days, step_seconds, work
 from engine.world import World, run_in_steps
 
 ROLES = ("manager", "lead", "individual_contributor", "individual_contributor")
@@ -168,7 +160,7 @@ def test_stepped_sim_of_several_teams_equals_simulate_run(tmp_path):
 
 def test_a_failing_worker_is_reported_with_its_error():
     ours, theirs = multiprocessing.Pipe(duplex=False)
-    _work(b"{not a scenario", [0], None, theirs)  # in this process: what a worker would send
+    work(b"{not a scenario", [0], None, theirs)  # in this process: what a worker would send
     with pytest.raises(BusyworkError, match=r"simulation worker 1 failed: .*DecodeError"):
         _receive(ours, 1)
 
@@ -243,9 +235,9 @@ def test_steps_across_processes_are_shorter_the_more_processes_hold_them():
 
     thousand = resolve(from_dict(tomllib.loads(big_scenario_toml(1000, 30))))
     assert step_seconds(1000, working_day_actions(thousand), templates=True) == 3 * 86400.0
-    assert _parallel_step_days(thousand, 1) == 3
-    assert _parallel_step_days(thousand, 2) == 1
-    assert _parallel_step_days(resolve(three_teams()), 2) == 7  # a small team: still a week
+    assert parallel_step_days(thousand, 1) == 3
+    assert parallel_step_days(thousand, 2) == 1
+    assert parallel_step_days(resolve(three_teams()), 2) == 7  # a small team: still a week
 
 
 def test_worker_processes_refuse_content_other_than_templates():

@@ -153,13 +153,19 @@ class Exchange:
     body: bytes | None = None  # the request's body, kept only when Prism flagged it
 
 
+class _ForwardingServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # A replay opens a connection per token at once; socketserver's backlog of 5 drops the
+    # surplus handshakes under load, and each client then waits out a TCP retransmission.
+    request_queue_size = 128
+
+
 class Recorder:
     def __init__(self, upstream: str):
         self.upstream = upstream.rstrip("/")
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _ForwardingServer(("127.0.0.1", 0), self._handler_class())
         # A short poll: shutdown() waits for the serve loop to look (0.5 s by default).
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -6,6 +6,7 @@ import pytest
 
 from engine import scenario as sc
 from engine.errors import InvalidInput
+from engine.events import Role
 
 
 def load_text(tmp_path, text: str) -> sc.Scenario:
@@ -19,7 +20,7 @@ def test_default_is_a_twelve_person_team_in_two_time_zones():
     assert len(scenario.people) == 12
     assert len({p.timezone for p in scenario.people}) == 2
     assert scenario.industry == "technology"
-    assert {p.role for p in scenario.people} == set(sc.Role.__args__)
+    assert {p.role for p in scenario.people} == set(Role.__args__)
     assert all(p.email.endswith("@example.com") for p in scenario.people)
 
 

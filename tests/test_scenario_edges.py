@@ -11,6 +11,7 @@ from engine import events as ev
 from engine import scenario as sc
 from engine.content.templates import TemplateSource
 from engine.errors import InvalidInput
+from engine.person_calendar import BIN_SECONDS
 from engine.world import World
 from tests.runner import busywork
 
@@ -85,7 +86,7 @@ def test_the_shortest_allowed_hours_make_a_working_day(minute):
     start = f"09:{minute:02d}"
     end = f"{9 + (minute + 15) // 60:02d}:{(minute + 15) % 60:02d}"
     begin, finish = sc.parse_hours(f"{start}-{end}")
-    assert (finish - begin) * 3600 == pytest.approx(cal.BIN_SECONDS)
+    assert (finish - begin) * 3600 == pytest.approx(BIN_SECONDS)
     curve = cal.daily_curve(sc.Rhythm(), begin, finish, evening=False)
     assert sum(curve) > 0
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import msgspec
 
 from adapters.analytics.views import Run
-from engine.calendar import BIN_SECONDS, BINS_PER_DAY, PersonCalendar, origin_of
+from engine.calendar import origin_of
 from engine.errors import BusyworkError
+from engine.person_calendar import BIN_SECONDS, BINS_PER_DAY, PersonCalendar
 from engine.scenario import Scenario
 
 DAY_SECONDS = 86400.0

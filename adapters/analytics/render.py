@@ -8,7 +8,8 @@ from rich.text import Text
 
 from adapters.analytics.checks import TOO_LITTLE_PREFIX, Check, Report
 from adapters.analytics.query import QueryResult
-from adapters.analytics.stats import Heatmap, Stats
+from adapters.analytics.stats import Stats
+from adapters.analytics.stats_local import Heatmap
 from adapters.analytics.workspace_views import Workspace
 from engine.run import events_and_span
 

@@ -26,8 +26,9 @@ from adapters.analytics.checks import (
 )
 from adapters.analytics.checks import report as make_report
 from adapters.analytics.views import Run, open_run
-from engine.calendar import PersonCalendar, working_day_actions
+from engine.calendar import working_day_actions
 from engine.errors import InvalidInput
+from engine.person_calendar import PersonCalendar
 from engine.scenario import Scenario
 
 CONTRIBUTOR_ROLES = ("individual_contributor", "lead", "contractor")

@@ -1,7 +1,7 @@
 """`busywork stats`: what happened in a run, as plain data (rendering lives in ``render``).
 
 Days and weeks are counted in the scenario's time zone (the organisation's calendar; UTC when
-the manifest has none); the heatmap uses each person's own zone.
+the manifest has none); the heatmap uses each person's own zone (``stats_local``).
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from pathlib import Path
 import duckdb
 import msgspec
 
-from adapters.analytics.sqlmath import floor_div, floor_mod
+from adapters.analytics.stats_local import DayCount, Heatmap, Week, daily_counts, heatmap, weekly
 from adapters.analytics.tasks_view import run_timezone
 from adapters.analytics.views import Run, open_run
 from adapters.analytics.workspace_views import Workspace, workspace_figures
-from adapters.analytics.zone_offsets import offset_join
 from adapters.anthropic.usage import LlmUsage, summarize
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 OVERDUE_LISTED = 20
 
 
@@ -40,32 +38,11 @@ class ProjectCount(msgspec.Struct):
     events: int
 
 
-class DayCount(msgspec.Struct):
-    day: date
-    events: int
-
-
-class Heatmap(msgspec.Struct):
-    """Events by weekday (rows, Monday first) and hour (columns), in each actor's local time."""
-
-    weekdays: list[str]
-    counts: list[list[int]]
-
-
 class Distribution(msgspec.Struct):
     count: int
     mean: float | None
     p50: float | None
     p90: float | None
-
-
-class Week(msgspec.Struct):
-    week_start: date
-    active_tasks: int  # created before the week ends and not completed before it starts
-    completed: int  # TaskCompleted events in the week
-    blocked: int  # moves into "blocked" in the week
-    completion_rate: float | None  # completed / active_tasks
-    blocked_rate: float | None  # blocked / active_tasks
 
 
 class OverdueTask(msgspec.Struct):
@@ -160,11 +137,11 @@ def _stats(run: Run) -> Stats:
         by_type=by_type,
         by_person=by_person,
         by_project=tasks["by_project"],
-        by_day=[DayCount(*row) for row in _by_day(con, zone)],
+        by_day=daily_counts(con, zone),
         heatmap=heatmap(run),
         cycle_time_hours=tasks["cycle"],
         comments_per_task=tasks["comments"],
-        weekly=_weekly(con, zone),
+        weekly=weekly(con, zone),
         overdue=tasks["overdue"],
         llm=summarize(run.path),
         workspace=_workspace(run),
@@ -213,102 +190,3 @@ def _task_figures(con) -> dict:
 
 def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None else None
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _local_times(q_sql: str, zone: str) -> str:
-    """CTEs ending in `local`: the rows of `q_sql` (which has `bucket_s`, a UTC bucket of the
-    summary) with `local_s`, the bucket's local time in `zone` (a column of q, or a SQL
-    literal) as epoch seconds, at zoneinfo's offset (``zone_offsets``: no bucket spans a
-    change of offset, so its start's offset holds for all of it)."""
-    q_zone = zone if zone.startswith("'") else f"q.{zone}"
-    return f"""
-        q AS ({q_sql}),
-        local AS (
-            SELECT q.*, q.bucket_s + o.offset_s AS local_s
-            FROM q {offset_join("o", q_zone, "q.bucket_s")}
-        )
-    """
-
-
-# The local day of `local_s` (local epoch seconds), as days since 1970-01-01.
-LOCAL_DAY = floor_div("local_s", 86400)
-
-
-def _by_day(con, zone: str) -> list[tuple]:
-    local = _local_times(
-        "SELECT bucket_s, sum(n) AS n FROM _s_time GROUP BY bucket_s", _sql_text(zone)
-    )
-    return con.execute(
-        f"""
-        WITH {local}
-        SELECT DATE '1970-01-01' + {LOCAL_DAY}::INTEGER AS day, sum(n)::BIGINT FROM local
-        GROUP BY day ORDER BY day
-        """
-    ).fetchall()
-
-
-def heatmap(run: Run) -> Heatmap:
-    """Weekday × hour counts in each actor's own time zone (actors who never joined are left
-    out). Counted from the summary's buckets per zone, so it costs about the same for a
-    thousand events or ten million."""
-    local = _local_times(
-        "SELECT zone, bucket_s, sum(n) AS n FROM _s_time WHERE zone IS NOT NULL GROUP BY ALL",
-        "zone",
-    )
-    rows = run.con.execute(
-        f"""
-        WITH {local}
-        SELECT {floor_mod(f"{LOCAL_DAY} + 3", 7)}, {floor_div(floor_mod("local_s", 86400), 3600)},
-            sum(n)::BIGINT
-        FROM local GROUP BY ALL
-        """
-    ).fetchall()  # 1970-01-01 was a Thursday: +3 makes Monday 0
-    counts = [[0] * 24 for _ in WEEKDAYS]
-    for weekday, hour, n in rows:
-        counts[weekday][hour] = n
-    return Heatmap(list(WEEKDAYS), counts)
-
-
-def _weekly(con, zone: str) -> list[Week]:
-    """Per local week: completions, moves into blocked, and the tasks active in it (created by
-    its end and not completed before its start: a running sum of creations minus completions
-    net of reopenings)."""
-    local = _local_times(
-        "SELECT bucket_s, sum(created) AS created, sum(completed) AS completed,"
-        " sum(reopened) AS reopened, sum(blocked) AS blocked FROM _s_time GROUP BY bucket_s",
-        _sql_text(zone),
-    )
-    rows = con.execute(
-        f"""
-        WITH {local},
-        weeks AS (
-            SELECT DATE '1970-01-01' + ({floor_div(f"{LOCAL_DAY} + 3", 7)} * 7 - 3)::INTEGER
-                AS week,
-                sum(created) AS created, sum(completed) AS completed,
-                sum(reopened) AS reopened, sum(blocked) AS blocked
-            FROM local GROUP BY week
-        )
-        SELECT week,
-            (sum(created) OVER w - coalesce(sum(completed - reopened) OVER before, 0))::BIGINT,
-            completed::BIGINT, blocked::BIGINT
-        FROM weeks
-        WINDOW w AS (ORDER BY week), before AS (ORDER BY week ROWS BETWEEN UNBOUNDED PRECEDING
-            AND 1 PRECEDING)
-        ORDER BY week
-        """
-    ).fetchall()
-    return [
-        Week(
-            week,
-            active,
-            done,
-            blocked,
-            done / active if active else None,
-            blocked / active if active else None,
-        )
-        for week, active, done, blocked in rows
-    ]

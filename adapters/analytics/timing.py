@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from adapters.analytics.calendars import Exposure
 from adapters.analytics.checks import NOISE_Z, Check, judge, judge_sample, too_little_data
 from adapters.analytics.zone_offsets import bucket_sql
-from engine.calendar import PersonCalendar
+from engine.person_calendar import PersonCalendar
 
 # A share of events is judged on at least this many (one event is then 1 %, the finest
 # tolerance a share check uses).

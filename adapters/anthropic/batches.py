@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from adapters.anthropic.waiting import WAIT_NOTICE_SECONDS, said_while_waiting
-from engine.content.blueprint import ProjectScript
+from engine.content.project_script import ProjectScript
 from engine.errors import BusyworkError, command_line
 
 if TYPE_CHECKING:

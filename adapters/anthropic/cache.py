@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from engine.content.blueprint import InvalidScript, ProjectScript, decode_script
+from engine.content.project_script import InvalidScript, ProjectScript, decode_script
 from engine.errors import InvalidInput
 
 

@@ -19,7 +19,7 @@ from adapters.anthropic.ledger import Ledger
 from adapters.anthropic.prices import Usage
 from adapters.anthropic.prompts import Prompts
 from adapters.anthropic.usage import FELL_BACK
-from engine.content.blueprint import InvalidScript, ProjectScript, decode_script
+from engine.content.project_script import InvalidScript, ProjectScript, decode_script
 from engine.errors import BusyworkError
 
 ATTEMPTS = 2  # a call whose output is invalid is made once more, then templates take over

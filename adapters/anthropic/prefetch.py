@@ -22,7 +22,7 @@ from typing import Any
 
 from adapters.anthropic.fetch import Fetcher
 from adapters.anthropic.waiting import WAIT_NOTICE_SECONDS, said_while_waiting
-from engine.content.blueprint import ProjectScript
+from engine.content.project_script import ProjectScript
 
 BREAKER_CHECK_SECONDS = 0.1  # how often a wait for a call looks whether the breaker opened
 

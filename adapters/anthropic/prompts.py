@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from adapters.anthropic.prices import BATCH_DISCOUNT, price_of
-from engine.content.blueprint import ProjectScript
+from engine.content.project_script import ProjectScript
 from engine.content.templates import TemplateSource
 from engine.scenario import Scenario
 

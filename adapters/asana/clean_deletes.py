@@ -25,6 +25,14 @@ KINDS = (("su", "/status_updates/", "status updates"),
 QUIET_SECONDS = 5.0  # the status line says the target is not answering after this long
 
 
+def kind_of(sim_id: str) -> int | None:
+    """The index in KINDS of what `sim_id` names, or None for what clean leaves alone."""
+    for index, (prefix, _, _) in enumerate(KINDS):
+        if sim_id.startswith(prefix) and sim_id[len(prefix) : len(prefix) + 1].isdigit():
+            return index
+    return None
+
+
 @dataclass
 class Deletion:
     """How the deletes went, kept by the worker that sends them and read by the status line

@@ -114,7 +114,8 @@ class SandboxApp:
             if fault == "slow":
                 self.stopping.wait(self.slow_seconds)
             response = self._handle(request, token, user_gid)
-            return DROP if fault == "lost" else response
+            # `lost` drops the answer of a request that was applied; an error applied nothing
+            return DROP if fault == "lost" and response.status < 400 else response
         finally:
             self.limiter.leave(token, write)
 
