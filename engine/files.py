@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 import tomllib
@@ -53,11 +54,12 @@ def replace_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+def read_toml(path: str | Path, what: str, *, secret: bool = False) -> dict[str, Any]:
     """A TOML file (`what`: "scenario file", "tokens file", "faults file") as a table, unchecked:
     the one reader of them all. utf-8-sig: a byte-order mark some editors (Windows Notepad)
-    write first is skipped. Errors name the file and what it should be, never its text (a
-    tokens file holds secrets): the TOML decoder's message quotes a position, not the value."""
+    write first is skipped. Errors name the file and what it should be, never a value: the TOML
+    decoder's message quotes a position, and some keys ("Cannot declare ('people', 'x')
+    twice"), which a `secret` file (tokens) may have as keys: those are not shown."""
     path = Path(path)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -71,7 +73,13 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
         reason = exc.strerror or type(exc).__name__
         raise InvalidInput(f"{path}: cannot read the {what}: {reason}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{path}: not valid TOML ({exc})") from None
+        reason = _QUOTED.sub("'…'", str(exc)) if secret else str(exc)
+        raise InvalidInput(f"{path}: not valid TOML ({reason})") from None
+
+
+# A key or value the TOML decoder quotes; shorter ones are kept (one character, such as an
+# illegal '\x01'): no token is that short.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.){7,}'" + r'|"(?:[^"\\]|\\.){7,}"')
 
 
 def write_error(what: str, path: Path | str, err: int | None, reason: str) -> BusyworkError:

@@ -29,7 +29,12 @@ def api_key() -> str | None:
 def shown_base_url() -> str:
     """ANTHROPIC_BASE_URL for an error message, without any user or password in it: all up to
     the last "@" goes (but a scheme), also when the value is too broken to parse."""
-    value = os.environ.get(URL_VARIABLE, "")
+    return without_userinfo(os.environ.get(URL_VARIABLE, ""))
+
+
+def without_userinfo(value: str) -> str:
+    """`value` (a URL) without any user or password: all up to its last "@" goes (but a
+    scheme), also when a "/" in the password hides it from URL parsers."""
     scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value)
     head = scheme.group() if scheme else ""
     rest = value[len(head) :]
@@ -47,12 +52,19 @@ def check_base_url() -> None:
         parts = urllib.parse.urlsplit(value.strip())
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError as exc:
-        why = str(exc) if "@" not in str(exc) else "it does not parse"  # no user or password
+        # No user or password: with an "@" in the URL a reason that quotes may quote part of
+        # one (the "port" urllib read from "user:pass/…@host" is the password up to its "/").
+        quotes = any(c in str(exc) for c in "'\"@")
+        why = "it does not parse" if "@" in value and quotes else str(exc)
     else:
         if parts.scheme.lower() not in ("http", "https"):
             why = "no http:// or https:// at its start"
         elif not parts.hostname:
             why = "no host"
+        elif "@" in value and "@" not in parts.netloc:
+            # "user:pa/ss@host": the host is read as "user" and the rest as a path, shown in
+            # full wherever the URL is.
+            why = 'an "@" after the host; a "/", "?" or "#" in a user or password must be %-encoded'
     if why is not None:
         raise InvalidInput(
             f"{URL_VARIABLE}: {shown_base_url()!r} is not a usable URL ({why}); expected an http(s) "

@@ -15,6 +15,7 @@ import msgspec
 
 from adapters.anthropic.breaker import UNREACHABLE, Breaker
 from adapters.anthropic.cache import ScriptCache
+from adapters.anthropic.environment import without_userinfo
 from adapters.anthropic.ledger import Ledger
 from adapters.anthropic.prices import Usage
 from adapters.anthropic.prompts import Prompts
@@ -104,7 +105,7 @@ def endpoint(client: Any) -> str:
     url = client.base_url
     if getattr(url, "userinfo", b""):
         url = url.copy_with(username=None, password=None)
-    return str(url).rstrip("/")
+    return without_userinfo(str(url)).rstrip("/")
 
 
 def describe_failure(exc: Exception, where: str) -> str:

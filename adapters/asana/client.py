@@ -100,7 +100,8 @@ class AsanaClient:
         self.stop = stop or threading.Event()
         self._landings = Landings(self._pause)
         secrets = sorted(by_token, key=len, reverse=True)
-        self.changes = ChangeNotices(lambda text: _redact(text, secrets), on_change)
+        self._redact = lambda text: _redact(text, secrets)  # a target's text may echo a token
+        self.changes = ChangeNotices(self._redact, on_change)
 
     def __repr__(self) -> str:
         return f"AsanaClient({self.base_url}, keys={sorted(self._lanes)})"
@@ -208,9 +209,15 @@ class AsanaClient:
                 self._landings.wait(landing, what)
 
     def _send(self, lane: TokenLane, request: Request) -> Outcome:
-        return attempt(lane, request, timeout=self.backoff.timeout, stop=self.stop,
-                       counters=self.counters, answered_before=self.reached,
-                       on_response=lambda resp: self._answered(resp, request))  # fmt: skip
+        try:
+            cause = attempt(lane, request, timeout=self.backoff.timeout, stop=self.stop,
+                            counters=self.counters, answered_before=self.reached,
+                            on_response=lambda resp: self._answered(resp, request))  # fmt: skip
+        except ApiRejected as exc:  # its message is the target's, which may quote our header
+            raise ApiRejected(exc.status, self._redact(str(exc))) from None
+        if isinstance(cause, InDoubt):
+            return InDoubt(cause.sent, self._redact(cause.why))
+        return self._redact(cause) if isinstance(cause, str) else cause
 
     def _answered(self, resp: requests.Response, request: Request) -> None:
         self.reached = True

@@ -42,7 +42,7 @@ class Tokens:
 def load_tokens(path: str | Path) -> Tokens:
     """Read a tokens file; raises ``InvalidInput`` naming the file and the offending key."""
     path = Path(path)
-    return parse_tokens(read_toml(path, "tokens file"), source=str(path))
+    return parse_tokens(read_toml(path, "tokens file", secret=True), source=str(path))
 
 
 def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
@@ -56,7 +56,9 @@ def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
         )
     default = raw.get("default")
     if default is not None and not _is_token(default):
-        raise InvalidInput(f"{source}: 'default' must be a non-empty string without spaces")
+        raise InvalidInput(
+            f"{source}: 'default' must be a token: printable ASCII without spaces or quotes"
+        )
     people_raw = raw.get("people", {})
     if not isinstance(people_raw, dict):
         raise InvalidInput(f"{source}: 'people' must be a table of email = token")
@@ -69,7 +71,8 @@ def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
             )
         if not _is_token(token):
             raise InvalidInput(
-                f"{source}: people.'{email}' must be a non-empty string token without spaces"
+                f"{source}: people.'{email}' must be a token: printable ASCII without spaces "
+                "or quotes"
             )
         if email.lower() in people:
             raise InvalidInput(f"{source}: people.'{email}' appears twice (emails ignore case)")
@@ -167,6 +170,15 @@ def _is_email(key: str) -> bool:
 
 
 def _is_token(value: object) -> bool:
+    """A token is printable ASCII without spaces or quotes. Anything else (a curly quote or
+    a control character pasted along) cannot go in an HTTP header: each request with it would
+    fail, with the header, token included, in the exception."""
+    return isinstance(value, str) and is_token_text(value) and not any(c in '"\\' for c in value)
+
+
+def is_token_text(value: object) -> bool:
+    """Whether `value` can be a token: a non-empty string of printable ASCII, no spaces."""
     return (
-        isinstance(value, str) and bool(value) and not any(c.isspace() or c in '"\\' for c in value)
-    )
+        isinstance(value, str) and bool(value) and value.isascii() and value.isprintable()
+        and not any(c.isspace() for c in value)
+    )  # fmt: skip

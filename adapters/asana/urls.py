@@ -17,9 +17,17 @@ def api_url_problem(url: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (parsing the port is the check)
     except ValueError as exc:
-        shown_url = "the URL" if "@" in url else repr(url)
-        return f"{shown_url} does not parse ({exc}); expected an http(s) URL of the API, e.g. {ASANA_URL}"
-    if parts.username is not None or parts.password is not None:
+        # With an "@" the URL is not shown, nor a reason that quotes: it may quote part of a
+        # password (a "port" that is not a number: what follows "user:" up to a "/").
+        reason = f" ({exc})"
+        shown = f"{url!r} does not parse"
+        if "@" in url:
+            shown, reason = "the URL does not parse", "" if _quotes(str(exc)) else reason
+        return f"{shown}{reason}; expected an http(s) URL of the API, e.g. {ASANA_URL}"
+    # Any "@" counts, not only the user info urllib finds: a password holding "/", "?" or "#"
+    # (Asana's tokens look like "2/123:abc") ends the host early, the rest passing for a path
+    # or a query. An API's base URL never needs an "@".
+    if parts.username is not None or parts.password is not None or "@" in url:
         return "the URL holds credentials (user:password@); tokens belong in the tokens file"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"{url!r}; expected an http(s) URL of the API"
@@ -33,3 +41,8 @@ def api_url_problem(url: str) -> str:
             f"alone, without ? or #, e.g. {ASANA_URL}"
         )
     return ""
+
+
+def _quotes(text: str) -> bool:
+    """Whether `text` (urllib's reason) may quote part of the URL."""
+    return any(c in text for c in "'\"@")

@@ -10,7 +10,7 @@ and styles are files of the app).
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from litestar import Litestar, Response, get
@@ -18,6 +18,7 @@ from litestar.config.cors import CORSConfig
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
+from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -38,7 +39,7 @@ CSP = (
 
 @dataclass(frozen=True)
 class WebConfig:
-    api_token: str | None = None
+    api_token: str | None = field(default=None, repr=False)  # a secret: not in the repr
     cors_origin: str | None = None
     max_body_bytes: int = MAX_BODY_BYTES
 
@@ -87,6 +88,10 @@ def create_app(runner: JobRunner, config: WebConfig | None = None) -> Litestar:
                 }
             ),
         ),  # fmt: skip
+        # Warnings and errors only: at INFO (Litestar's default for the root logger) libraries
+        # log each request's URL (httpx, for Claude: with any user and password of
+        # ANTHROPIC_BASE_URL in it), and our own log is warnings and errors.
+        logging_config=LoggingConfig(root={"handlers": ["queue_listener"], "level": "WARNING"}),
         on_startup=[lambda: runner.open()],
         on_shutdown=[lambda: runner.close()],
         debug=False,

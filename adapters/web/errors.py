@@ -98,7 +98,10 @@ def _parameter_given(request: Request, error: dict) -> str | None:
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
-    log.error("internal error on %s %s: %r", request.method, request.url.path, exc)
+    # The exception's str, not its repr: a repr may hold what it failed on (a UnicodeError
+    # holds the whole text, e.g. a header with a token).
+    log.error("internal error on %s %s: %s: %s", request.method, request.url.path,
+              type(exc).__name__, exc)  # fmt: skip
     return error_response(500, "internal error; see the server log")
 
 

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Request, get, post
 from litestar.params import JSONBody
 
+from adapters.asana.tokens import is_token_text
 from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web.destinations import token_url_problem
 from adapters.web.errors import Unavailable
@@ -24,6 +25,10 @@ class TokenRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     person: str = ""
     token: str = ""
     url: str = ""  # the API base URL; default app.asana.com
+
+    def __repr__(self) -> str:  # no value: each may be a token pasted in, or hold one (url)
+        given = [name for name in ("person", "token", "url") if getattr(self, name)]
+        return f"TokenRequest({', '.join(given)} given)"
 
 
 class Workspace(msgspec.Struct):
@@ -82,8 +87,10 @@ def _token_for(runner: JobRunner, data: TokenRequest) -> str:
     if bool(data.person) == bool(data.token):
         raise FieldError("person", "give either person (from the tokens file) or token")
     if data.token:
-        if any(c.isspace() for c in data.token) or len(data.token) > 500:
-            raise FieldError("token", "not a token (no spaces, at most 500 characters)")
+        if not is_token_text(data.token) or len(data.token) > 500:
+            raise FieldError(
+                "token", "not a token (printable ASCII without spaces, at most 500 characters)"
+            )
         return data.token
     if runner.config.tokens_file is None:
         raise FieldError("person", "the server has no tokens file (start it with --tokens)")

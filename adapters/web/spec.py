@@ -274,7 +274,10 @@ def check_asana(
         )
     allowed_url(target, "target.url", token_urls)
     emails = {p.email.lower() for p in scenario.people}
-    for person, key in target.tokens.items():
+    for number, (person, key) in enumerate(target.tokens.items(), start=1):
+        if "@" not in person:  # not echoed: with keys and values swapped it is a token
+            raise FieldError("target.tokens", f"key number {number} is not an email (not shown: "
+                             "it may be a token; the table maps email = email)")  # fmt: skip
         if person.lower() not in emails:
             raise FieldError(f"target.tokens.{person}", "not the email of anyone in the scenario")
         if key.lower() not in token_keys:

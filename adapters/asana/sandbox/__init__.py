@@ -50,7 +50,8 @@ class SandboxPerson:
 @dataclass(frozen=True)
 class SandboxConfig:
     people: list[SandboxPerson] = field(default_factory=list)
-    admin_token: str | None = None  # the tokens file's ``default``: a "Sandbox Admin" user
+    # The tokens file's ``default``: a "Sandbox Admin" user. Out of the repr: a secret.
+    admin_token: str | None = field(default=None, repr=False)
     host: str = "127.0.0.1"
     port: int = 0
     workspace_name: str = "Busywork Sandbox"

@@ -31,8 +31,8 @@ _ENCODER = msgspec.json.Encoder()
 class Identity:
     """Tokens → user gids, and the tokens a fault plan revokes after N requests."""
 
-    users_by_token: dict[str, str]
-    revoke_after: dict[str, int] = field(default_factory=dict)
+    users_by_token: dict[str, str] = field(repr=False)  # keyed by secrets: not in the repr
+    revoke_after: dict[str, int] = field(default_factory=dict, repr=False)
 
 
 class SandboxApp:
