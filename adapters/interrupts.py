@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import NamedTuple, NoReturn
 
 PRESS_SEEN_SECONDS = 0.1  # how soon a press ends the wait
 PRESSES = (signal.SIGINT, signal.SIGTERM)
@@ -88,15 +89,24 @@ class StopSignals:
       checkpointed, as after ``kill -9``); SIGTERM is ignored.
     - Ending, from `ending()`: ignored; the command is already ending.
 
+    A KeyboardInterrupt raised while a finalizer runs (a `__del__`, a weakref or gc callback)
+    is printed as "Exception ignored" and dropped by Python; its phase change would then stand
+    with nothing to act on it, and later signals would be ignored. So such a one is caught on
+    its way to `sys.unraisablehook`: the phase goes back, and the signal is looked at again
+    soon (SIGALRM), as one that came during an import.
+
     While running, the main thread must not set or wait on the stop event: the handler's
     Event.set would wait forever for the lock the thread holds."""
 
     def __init__(self) -> None:
         self._stop: threading.Event | None = None
         self._phase = "setting up"
-        self._deferred: int | None = None  # a signal that came during an import
+        self._deferred: int | None = None  # a signal to look at again (see `_on_alarm`)
+        self._raised: _Raised | None = None  # the last KeyboardInterrupt the handler raised
+        self._unraisable_hook = sys.unraisablehook
         handle_for_good((signal.SIGALRM,), self._on_alarm)
-        handle_for_good(PRESSES, self._on_signal)
+        if handle_for_good(PRESSES, self._on_signal):
+            sys.unraisablehook = self._on_unraisable
 
     def stops(self, stop: threading.Event) -> None:
         if self._phase == "setting up":
@@ -114,22 +124,62 @@ class StopSignals:
                 self._deferred = signum
                 signal.setitimer(signal.ITIMER_REAL, IMPORT_DEFER_SECONDS)
                 return
-            self._phase = "ending"
-            raise KeyboardInterrupt
+            self._interrupt(signum, self.ending)
         if self._phase == "running" and self._stop is not None:
             if signum == signal.SIGTERM:
                 self._stop.set()
                 return
-            self.stopping()  # the command sets the event itself, once it has seen the Ctrl-C
-            raise KeyboardInterrupt
+            # the command sets the event itself, once it has seen the Ctrl-C
+            self._interrupt(signum, self.stopping)
         if self._phase == "stopping" and signum == signal.SIGINT:
             print("Interrupted.", file=sys.stderr)
             _quit_now(130)
 
+    def _interrupt(self, signum: int, next_phase: Callable[[], None]) -> NoReturn:
+        interrupt = KeyboardInterrupt()
+        before = (self._phase, self._stop)
+        next_phase()
+        self._raised = _Raised(interrupt, signum, before, (self._phase, self._stop))
+        raise interrupt
+
+    def _on_unraisable(self, unraisable) -> None:
+        """Python dropped an exception a finalizer raised: when it is (or comes from) the
+        handler's KeyboardInterrupt, the signal counts as not seen yet."""
+        raised = self._raised
+        if raised is None or not _comes_from(unraisable.exc_value, raised.interrupt):
+            self._unraisable_hook(unraisable)
+            return
+        self._raised = None
+        if (self._phase, self._stop) == raised.after:  # nothing moved it since
+            self._phase, self._stop = raised.before
+        self._deferred = raised.signum
+        signal.setitimer(signal.ITIMER_REAL, IMPORT_DEFER_SECONDS)
+
     def _on_alarm(self, signum, frame) -> None:
+        """A signal put off (it came during an import, or its KeyboardInterrupt was dropped in
+        a finalizer), looked at again."""
         deferred, self._deferred = self._deferred, None
         if deferred is not None:
             self._on_signal(deferred, frame)
+
+
+class _Raised(NamedTuple):
+    interrupt: KeyboardInterrupt
+    signum: int
+    before: tuple[str, threading.Event | None]  # the phase and stop event it found
+    after: tuple[str, threading.Event | None]  # and those it left
+
+
+def _comes_from(exc: BaseException | None, interrupt: KeyboardInterrupt) -> bool:
+    """`exc` is `interrupt`, or was raised while handling it (a finalizer's cleanup that
+    failed in turn)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if exc is interrupt:
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _importing(frame) -> bool:

@@ -1,12 +1,16 @@
 """A stop answers promptly whatever the target does: a continuous job connecting (patiently) to a
 target that accepts connections and never answers is stopped at once, stays stopped when its
 connect gives up later, and is released (deletable) once that thread has ended; the stop also
-ends the connect itself, which could otherwise go on trying for an hour."""
+ends the connect itself, which could otherwise go on trying for an hour, and a running
+replay's requests that the target holds, which held the job until their read timeout."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import re
+import secrets
 import socket
 import threading
 
@@ -14,6 +18,14 @@ import pytest
 
 from adapters.asana.client import Backoff
 from adapters.asana.tokens import Tokens, write_tokens
+from tests.replay_checks import (
+    FAST,
+    assert_sandbox_holds_the_run_once,
+    tokens_of,
+    write_tokens_file,
+)
+from tests.runner import busywork
+from tests.test_live_outage import applied_so_far, default_people
 from tests.test_replay_hung_target import Hang
 from tests.test_web import servers, wait_for
 
@@ -105,3 +117,46 @@ def test_a_stop_ends_a_connect_that_would_have_retried_for_an_hour(
     view = web.ok("GET", f"/jobs/{job['id']}")
     assert view["status"] == "stopped" and view["error"] == "", view
     assert web.call("DELETE", f"/jobs/{job['id']}").status_code in (200, 204)
+
+
+# Each request waits a minute for its answer: a stop that left the held ones to their read
+# timeout would hold the job that long.
+MINUTE_TO_ANSWER = dataclasses.replace(FAST, timeout=(2.0, 60.0))
+
+
+def test_a_stop_cuts_the_requests_a_target_holds_and_a_resume_sends_each_event_once(
+    make_web, make_sandbox, tmp_path
+):
+    """Mid-backfill, the target applies each write and then holds its answer. The stop ends
+    those requests at once (their writes are in doubt), so the job is released well before
+    the read timeout; replaying the rest later finds what the held writes did instead of
+    doing it again."""
+    people, admin = default_people(), secrets.token_urlsafe(16)
+    sandbox = make_sandbox(people=people, admin_token=admin)
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, admin))
+    writes = lambda request: request.method in ("POST", "PUT")  # noqa: E731
+    hang = Hang(sandbox, after=60, counts=writes)
+    try:
+        web = make_web(tokens_file=tokens, backoff=MINUTE_TO_ANSWER)
+        target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid,
+                  "tokens": {p.email: p.email for p in people}}  # fmt: skip
+        job = web.create(mode="backfill", speed="max", scenario={"days": 5, "seed": 5},
+                         target=target)  # fmt: skip
+        run_dir = web.data_dir / job["id"]
+        wait_for(hang.hanging.is_set, timeout=60, what="the target to hold the replay's writes")
+        assert web.ok("POST", f"/jobs/{job['id']}/stop")["status"] == "stopped"
+        running = web.runner.job(job["id"])
+        # Far sooner than the minute each held request would wait for its answer.
+        wait_for(lambda: running._released, timeout=15, what="the job to be released")
+    finally:
+        hang.release()
+    view = web.ok("GET", f"/jobs/{job['id']}")
+    assert view["status"] == "stopped" and view["error"] == "", view
+    assert 0 < applied_so_far(run_dir) < view["events"], view
+
+    sandbox.app.observer = None
+    resumed = busywork("replay", str(run_dir), "--to", sandbox.base_url, "--tokens",
+                       str(tokens), "--shift-dates", cwd=tmp_path)  # fmt: skip
+    done_earlier = re.search(r"\(([\d,]+) done earlier\)", resumed.stdout)
+    assert done_earlier, resumed.stdout
+    assert_sandbox_holds_the_run_once(run_dir, sandbox)

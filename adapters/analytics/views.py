@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 
 from adapters.analytics import summary, summary_cache
+from adapters.analytics.interruptible import interruptible
 from adapters.analytics.schema import EventColumns, event_columns, quote
 from adapters.analytics.segments import (
     Sources,
@@ -141,7 +142,7 @@ def open_run(path: str | Path, *, seal: bool = True, threads: int | None = None)
     run = Path(path)
     manifest = read_manifest(run)
     columns = event_columns()
-    con = duckdb.connect()
+    con = interruptible(duckdb.connect())  # Ctrl-C stops its queries at once
     tmp = Path(tempfile.mkdtemp(prefix="busywork-analytics-"))
     try:
         con.execute("SET TimeZone = 'UTC'")

@@ -21,8 +21,9 @@ retries that never duplicate a create, and Asana's deprecation notices noted onc
   (`change_notes`, and the ``on_change`` callback).
 - ``stop`` (a `threading.Event`, set by whoever runs the replay): waits for a turn in the rate
   limit, backoff sleeps and landing waits end at once with `Stopped`. A request already sent
-  runs to its answer or timeout; one whose outcome is in doubt when the stop comes is left
-  to the caller's next run, which looks for the object before sending it again.
+  runs to its answer or timeout, unless `close()` cuts it; one whose outcome is in doubt when
+  the stop comes is left to the caller's next run, which looks for the object before sending
+  it again.
 
 Tokens are identified by a *key* (an email, or "default"); no message, repr or exception of
 this client contains a token value.
@@ -129,9 +130,12 @@ class AsanaClient:
 
     def close(self) -> None:
         """Stop every wait of this client (a thread still retrying ends with `Stopped`: a
-        worker left in a backoff would keep the process from exiting), then its sessions."""
+        worker left in a backoff would keep the process from exiting) and every request in
+        flight (`client_sockets`: one held by a silent target would hold its thread until
+        the read timeout), then its sessions."""
         self.stop.set()
         for lane in {id(v): v for v in self._lanes.values()}.values():
+            lane.adapter.cut()
             lane.session.close()
 
     # -- calls ---------------------------------------------------------------------------------

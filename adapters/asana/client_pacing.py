@@ -11,9 +11,9 @@ from collections import deque
 from dataclasses import dataclass
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from adapters.asana.client_errors import Stopped
+from adapters.asana.client_sockets import CuttableAdapter
 from engine.errors import InvalidInput
 
 PLANS = {"paid": 1500, "free": 150}
@@ -41,9 +41,10 @@ class TokenLane:
 
     def __init__(self, token: str, limits: Limits):
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=limits.max_reads + 8, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.adapter = CuttableAdapter(pool_connections=1, pool_maxsize=limits.max_reads + 8,
+                                       max_retries=0)  # fmt: skip
+        self.session.mount("http://", self.adapter)
+        self.session.mount("https://", self.adapter)
         self.session.headers.update(
             {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         )

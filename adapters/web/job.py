@@ -225,7 +225,7 @@ class Job(DriveMixin, SimMixin):
                     self._bank_uptime()
             self.changed.notify_all()
         self.replay_stop.set()
-        self.delivery.abort_connect()
+        self.delivery.abort()
         threads = [t for t in (self.worker, self.replay_thread)
                    if t is not None and t is not threading.current_thread()]  # fmt: skip
         deadline = time.monotonic() + STOP_WAIT
@@ -235,9 +235,10 @@ class Job(DriveMixin, SimMixin):
         if not lingering:
             self._release()
             return
-        # A thread stuck in a call (a target that accepts connections and never answers holds
-        # one for its whole read timeout, a connect for several): the job has ended, and says
-        # so now; it is released (its connection closed) once that thread ends on its own.
+        # A thread stuck in what the stop cannot cut (a TLS handshake that never ends, until
+        # the connect timeout; a call through a SOCKS proxy; a simulation step): the job has
+        # ended, and says so now; it is released (its connection closed) once that thread
+        # ends on its own.
         with self.lock:
             self._save()
         threading.Thread(target=self._release, args=(lingering,), name=f"end-{self.id[:20]}",

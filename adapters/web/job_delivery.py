@@ -52,8 +52,8 @@ class JobDelivery:
         self.sandbox = None
         self.sandbox_tokens = None
         self.replayer = None  # the replay running now, if any
-        self._connecting = None  # the client of a connect under way (closed by `abort_connect`)
-        self._aborted = False  # `abort_connect` was called since the connect began
+        self._connecting = None  # the client of a connect under way (closed by `abort`)
+        self._aborted = False  # `abort` was called since the connect began
         self.base = base or ReplayCounters()  # the figures from before this connection
         self._settled = dict.fromkeys(SETTLED, 0)  # finished replays on this connection
         self._last_pass: dict[str, int] | None = None  # the latest finished replay's counts
@@ -113,14 +113,17 @@ class JobDelivery:
         if self._aborted:  # the job stopped before the client was made: end the connect now
             client.close()
 
-    def abort_connect(self) -> None:
-        """End a connect under way (the job stops): its waits end at once, a call in flight at
-        its read timeout. A patient connect to a silent target would otherwise go on for
-        minutes."""
+    def abort(self) -> None:
+        """End what goes on at the target (the job stops): a connect under way, which to a
+        silent target would go on for minutes, and the replay's calls. Their waits and calls in
+        flight end at once (a target that took a request and never answers would otherwise hold
+        the replay's thread, and the job, until the read timeout); a write whose answer was cut
+        is in doubt, and the next replay looks for it before sending it again."""
         self._aborted = True
-        client = self._connecting
-        if client is not None:
-            client.close()
+        connection = self.connection
+        for client in (self._connecting, connection and connection.target.client):
+            if client is not None:
+                client.close()
 
     def outage(self) -> str:
         """``target unavailable: retrying`` while a patient replay waits out an outage, else ""."""
