@@ -34,8 +34,6 @@ from engine.state import State, fold
 from engine.world import World, run_in_steps
 from tests.replay_checks import FAST, assert_exactly_once, read_back, tokens_of
 
-pytest.importorskip("asana")
-
 SPEED = 36000.0  # ten simulated hours per second
 MONDAY_8AM_LA = datetime(2026, 1, 5, 16, 0, tzinfo=UTC)
 

@@ -49,8 +49,6 @@ from tests.replay_checks import (
 )
 from tests.runner import BUSYWORK, busywork
 
-pytest.importorskip("asana")
-
 MONDAY_8AM_LA = datetime(2026, 1, 5, 16, 0, tzinfo=UTC)
 
 

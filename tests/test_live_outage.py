@@ -31,8 +31,6 @@ from tests.replay_checks import (
 )
 from tests.runner import BUSYWORK
 
-pytest.importorskip("asana")
-
 # Longer than a replay's whole backoff (0.5 + 1 + 2 + 4 + 8 s at most): without live's patience
 # what it sends when the outage begins is parked for sure.
 OUTAGE_SECONDS = 20.0

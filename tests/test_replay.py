@@ -27,8 +27,6 @@ from tests.replay_checks import (
 )
 from tests.runner import busywork
 
-pytest.importorskip("asana")
-
 
 @pytest.fixture(scope="module")
 def template_run(tmp_path_factory) -> Path:

@@ -21,8 +21,6 @@ from tests.replay_checks import (
 )
 from tests.runner import BUSYWORK, busywork
 
-pytest.importorskip("asana")
-
 SUMMARY_KEYS = ("applied", "failed", "skipped", "requests", "retries", "rate_limited",
                 "wall_seconds", "requests_per_second")  # fmt: skip
 

@@ -34,8 +34,6 @@ from tests.replay_checks import (
 )
 from tests.runner import BUSYWORK, busywork
 
-pytest.importorskip("asana")
-
 # Each event sent to the stopped sandbox is parked after a few quick tries.
 QUICK_TRIES = dataclasses.replace(FAST, base=0.1, cap=0.1, attempts=3)
 

@@ -47,8 +47,6 @@ from tests.sandbox_fixtures import session_for
 pytest_plugins = ["tests.sandbox_fixtures"]
 # Slow (replays with kill -9 around enum option creates: ~12 s): `make test-slow` runs it, and CI.
 pytestmark = pytest.mark.slow
-pytest.importorskip("asana")
-
 # What the workspace has before the replay: Priority lacks the run's "Urgent" (last);
 # Component lacks "Frontend" (first) and "Infra" (between two it has).
 EXISTING = {"Priority": ["Low", "Medium", "High"], "Component": ["Backend", "Data"]}

@@ -41,8 +41,6 @@ from tests.replay_checks import (
 )
 from tests.runner import busywork
 
-pytest.importorskip("asana")
-
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 

@@ -31,8 +31,6 @@ from tests.replay_checks import (
 )
 from tests.test_clean_stops import _left, _replayed
 
-pytest.importorskip("asana")
-
 # A read timeout of half a second, and tries enough that giving up on one call takes ten
 # seconds or more (the waits for a write in doubt too): only watching the tries stops it soon.
 PATIENT = dataclasses.replace(FAST, timeout=(2.0, 0.5), attempts=20, landing=5.0)

@@ -35,8 +35,6 @@ from tests.replay_checks import (
 from tests.runner import BUSYWORK, busywork, read_until
 from tests.test_replay_engine import ListTarget
 
-pytest.importorskip("asana")
-
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 

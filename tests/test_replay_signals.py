@@ -30,8 +30,6 @@ from tests.runner import BUSYWORK, busywork, read_until
 
 # Slow (subprocesses interrupted by signals mid-replay: ~25 s): `make test-slow` runs it, and CI.
 pytestmark = pytest.mark.slow
-pytest.importorskip("asana")
-
 SLOW_ANSWER = 0.05  # seconds the sandbox holds each answer, so a replay is still busy
 
 

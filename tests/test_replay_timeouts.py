@@ -13,8 +13,6 @@ import random
 import threading
 import time
 
-import pytest
-
 from adapters.asana.client import AsanaClient, Backoff, Limits, Stopped
 from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_destination import Destination, connect
@@ -117,7 +115,6 @@ def test_the_stop_event_ends_a_wait_for_the_rate_limit(make_sandbox):
 
 
 def test_a_replay_stopped_while_rate_limited_ends_promptly_then_resumes(tmp_path, make_sandbox):
-    pytest.importorskip("asana")
     run_dir = synthetic_run(tmp_path / "run", people=2, tasks=6, comments=2)
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people, limits=UNLIMITED)

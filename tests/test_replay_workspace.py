@@ -41,8 +41,6 @@ from tests.runner import BUSYWORK, busywork
 
 # Slow (replays of the whole workspace vocabulary, with kill -9 and faults: ~40 s): `make test-slow` runs it, and CI.
 pytestmark = pytest.mark.slow
-pytest.importorskip("asana")
-
 DAYS = 5  # Monday to Friday: every kind of workspace event, ~1,400 events
 # Rate limits are tested elsewhere; here they would only make the SDK read-back wait.
 

@@ -21,11 +21,23 @@ def events_bytes(run: Path) -> bytes:
     return b"".join(p.read_bytes() for p in segments)
 
 
+def wait_for_manifest(run: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while not (run / "manifest.json").exists() and proc.poll() is None:
+        assert time.monotonic() < deadline, "the run never wrote its manifest"
+        time.sleep(0.01)
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> tuple[Path, float]:
+    """The uninterrupted run, and how long it wrote after its manifest appeared (the window a
+    kill must land in to interrupt it; start-up before the manifest is not in it)."""
     work = tmp_path_factory.mktemp("reference")
+    command = [BUSYWORK, "simulate", "--days", DAYS, "--seed", "5", "--out", "full", "--json"]
+    proc = subprocess.Popen(command, cwd=work, stdout=subprocess.DEVNULL)
+    wait_for_manifest(work / "full", proc)
     started = time.monotonic()
-    busywork("simulate", "--days", DAYS, "--seed", "5", "--out", "full", cwd=work)
+    assert proc.wait(timeout=300) == 0
     return work / "full", time.monotonic() - started
 
 
@@ -52,14 +64,15 @@ def test_resume_after_kill_9_is_byte_identical(tmp_path, rng, reference, attempt
         stderr=subprocess.PIPE,
     )
     manifest = tmp_path / "run" / "manifest.json"
-    deadline = time.monotonic() + 30
-    while not manifest.exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(rng.uniform(0.0, duration * 0.8))
+    wait_for_manifest(tmp_path / "run", proc)
+    time.sleep(rng.uniform(0.0, duration * 0.5))
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     before = events_bytes(tmp_path / "run")
     print(f"killed after {len(before)} of {len(events_bytes(full))} bytes (rc {proc.returncode})")
+    # The kill interrupted the run (a run that had finished would make the resume trivial).
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+    assert json.loads(manifest.read_text())["status"] != "complete"
 
     result = busywork("simulate", "--resume", "run", "--json", cwd=tmp_path)
     summary = json.loads(result.stdout)

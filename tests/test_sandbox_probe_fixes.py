@@ -244,8 +244,10 @@ def test_stop_is_idempotent_and_prompt_with_idle_keep_alive_connections(make_san
     for s in sessions:
         assert s.get(f"{sandbox.base_url}/users/me").status_code == 200
     done = threading.Event()
-    threading.Thread(target=lambda: (sandbox.stop(), done.set()), daemon=True).start()
-    assert done.wait(2)  # idle connections do not wait for the grace period
+    # A grace period far longer than the wait: a stop that waited on the idle connections
+    # would still be waiting, however slow the machine (no race with a short grace period).
+    threading.Thread(target=lambda: (sandbox.stop(grace=60), done.set()), daemon=True).start()
+    assert done.wait(30), "the stop waited for idle keep-alive connections"
     sandbox.stop()
 
 

@@ -250,7 +250,8 @@ def test_portfolio_persists_across_restarts(make_sandbox, tmp_path):
 
 
 def test_official_sdk_reads_back_workspace_objects(sandbox):
-    asana = pytest.importorskip("asana")
+    import asana
+
     config = asana.Configuration()
     config.host = sandbox.base_url
     config.access_token = sandbox.tokens["alice@example.com"]
@@ -330,7 +331,8 @@ def test_official_sdk_reads_back_workspace_objects(sandbox):
 
 
 def test_official_sdk_sees_402_on_the_free_plan(make_sandbox):
-    asana = pytest.importorskip("asana")
+    import asana
+
     sb = make_sandbox(plan="free")
     config = asana.Configuration()
     config.host, config.access_token = sb.base_url, sb.tokens["alice@example.com"]

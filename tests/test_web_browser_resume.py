@@ -4,13 +4,9 @@ resumed once the target answers again, completes with every event at the target 
 
 from __future__ import annotations
 
-import pytest
-
 from tests import test_web_browser as shared
 from tests.replay_checks import assert_sandbox_holds_the_run_once
 from tests.test_web_target_silence import back_on_its_port, ended, failing_backfill
-
-pytest.importorskip("asana")
 
 # The browser suite's fixtures: one Chromium per module, a fresh page and servers per test.
 browser, page, make_web = shared.browser, shared.page, shared.make_web

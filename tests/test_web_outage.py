@@ -14,8 +14,6 @@ from tests.replay_checks import assert_sandbox_holds_the_run_once, tokens_of, wr
 from tests.test_live_outage import applied_so_far, default_people
 from tests.test_web import servers, wait_for
 
-pytest.importorskip("asana")
-
 OUTAGE_SECONDS = 20.0  # longer than a replay's whole backoff (some 8 s)
 UNAVAILABLE = "target unavailable: retrying"
 

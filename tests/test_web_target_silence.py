@@ -30,8 +30,6 @@ from tests.replay_checks import (
 from tests.test_live_outage import applied_so_far, default_people
 from tests.test_web import servers, wait_for
 
-pytest.importorskip("asana")
-
 # Three events parked in a row over 0.2 s with nothing answered: it gives up. Each
 # event sent to the stopped target is parked after a few quick tries, and a write in doubt when
 # it stopped is given up on a moment later (as with `busywork backfill --landing-seconds`).
