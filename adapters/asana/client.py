@@ -53,6 +53,7 @@ from adapters.asana.client_errors import ApiRejected, NoToken, Stopped, TokenInv
 from adapters.asana.client_landing import Landings
 from adapters.asana.client_pacing import MAX_QUOTA, PLANS, Limits, TokenLane
 from adapters.asana.client_retry import FIRST_CONTACT_ATTEMPTS, MAX_RATE_LIMITED, Backoff, Jitter
+from adapters.asana.secrecy import redact_known
 from adapters.asana.urls import api_url_problem
 from engine.errors import InvalidInput
 
@@ -64,7 +65,6 @@ __all__ = [
 
 DEFAULT = "default"  # the key of the shared token (people without their own act through it)
 _ENC = msgspec.json.Encoder()
-_HIDDEN = "<token hidden>"
 
 
 class AsanaClient:
@@ -101,7 +101,7 @@ class AsanaClient:
         self.stop = stop or threading.Event()
         self._landings = Landings(self._pause)
         secrets = sorted(by_token, key=len, reverse=True)
-        self._redact = lambda text: _redact(text, secrets)  # a target's text may echo a token
+        self._redact = lambda text: redact_known(text, secrets)  # a target's text may echo a token
         self.changes = ChangeNotices(self._redact, on_change)
 
     def __repr__(self) -> str:
@@ -251,9 +251,3 @@ class AsanaClient:
             if not next_page or not next_page.get("offset"):
                 return
             query = {**query, "offset": next_page["offset"]}
-
-
-def _redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, _HIDDEN)
-    return text

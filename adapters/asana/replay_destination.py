@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.asana.client import PLANS, ApiRejected, AsanaClient, Backoff, Limits
+from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret, shown
 from adapters.asana.target import DEFAULT, AsanaTarget, TargetOptions
 from adapters.asana.tokens import Tokens, load_tokens
 from adapters.asana.urls import ASANA_URL, api_url_problem
@@ -100,7 +101,7 @@ class NotTheApiBase(InvalidInput):
     def __init__(self, field: str, url: str, path: str = "/workspaces") -> None:
         self.field = field
         self.problem = (
-            f"{url!r} answered 404 to GET {path}; expected the API's base URL, ending in "
+            f"{shown(url)} answered 404 to GET {path}; expected the API's base URL, ending in "
             "/api/1.0 (https://app.asana.com/api/1.0, or a sandbox's …/api/1.0)"
         )
         super().__init__(f"{field}: {self.problem}")
@@ -116,7 +117,9 @@ class NotVisible(InvalidInput):
         super().__init__(self.named(f"--{option}"))
 
     def named(self, field: str) -> str:
-        value = f" {self.value!r}" if self.value is not None else ""
+        value = "" if self.value is None else f" {shown(self.value)}"
+        if self.value is not None and looks_like_secret(self.value):
+            value = f" ({NOT_SHOWN})"
         return f"{field}{value}: {self.problem}"
 
 
@@ -181,7 +184,7 @@ def base_url_for(to: str) -> str:
         if problem := api_url_problem(to):  # before anything echoes the URL
             raise InvalidInput(f"--to: {problem}")
         return to.rstrip("/")
-    raise InvalidInput(f"--to: {to!r}; expected sandbox, asana or an http(s) URL of the API")
+    raise InvalidInput(f"--to: {shown(to)}; expected sandbox, asana or an http(s) URL of the API")
 
 
 def sandbox_target_name() -> str:

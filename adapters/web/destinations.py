@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret
 from adapters.asana.urls import ASANA_URL
 
 LOOPBACK_NAMES = frozenset({"localhost"})
@@ -62,7 +63,8 @@ def token_url_problem(url: str, allowed: tuple[str, ...] = ()) -> str:
         return ""
     if _under(url, ASANA_URL) or any(_under(url, extra) for extra in allowed):
         return ""
+    said = f"{NOT_SHOWN};" if looks_like_secret(shown(url)) else f"{shown(url)}:"
     return (
-        f"{shown(url)}: the server's tokens go only to {ASANA_URL} or a local sandbox "
+        f"{said} the server's tokens go only to {ASANA_URL} or a local sandbox "
         "(localhost, 127.0.0.1, ::1); start the server with --allow-url URL to allow another API"
     )

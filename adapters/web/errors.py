@@ -13,6 +13,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret
 from adapters.web.runner import Conflict, NotFound
 from adapters.web.spec import FieldError, allowed_values
 from adapters.web.store import RunFolderGone
@@ -74,7 +75,11 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
             field = None
         enum = _BAD_ENUM.fullmatch(message)
         allowed = allowed_values(field) if enum and field else None
-        if enum and allowed:
+        if enum and looks_like_secret(enum.group(1)):  # a token pasted into a choice
+            choices = ", ".join(repr(v) for v in allowed or ())
+            message = f"{NOT_SHOWN}; expected one of {choices}" if allowed else (
+                f"Invalid enum value ({NOT_SHOWN})")  # fmt: skip
+        elif enum and allowed:
             message = f"{enum.group(1)} is not one of " + ", ".join(repr(v) for v in allowed)
         where = f"{field}: " if field else ""
         return error_response(status, f"{where}{message}", field)
@@ -94,6 +99,8 @@ def _parameter_given(request: Request, error: dict) -> str | None:
     if value is None:
         return None
     value = str(value)
+    if looks_like_secret(value):
+        return NOT_SHOWN
     return repr(value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…")
 
 

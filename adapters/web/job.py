@@ -138,6 +138,10 @@ class Job(DriveMixin, SimMixin):
                 self._start_worker()
 
     def pause(self) -> None:
+        """Pause the job. A backfill's replay ends now, its requests in flight cut as a stop
+        cuts them (a target holding one would otherwise keep the replay going until the read
+        timeout): the resume connects again and replays what the checkpoint does not hold as
+        sent, looking for the cut writes (in doubt) before sending them again."""
         self.ctx.scheduler.cancel(self.id)
         with self.lock:
             if self.state.status != "running":
@@ -148,8 +152,10 @@ class Job(DriveMixin, SimMixin):
             self._set_status("paused")
             self._save()
             self.changed.notify_all()
-            if not self.paced:
-                self.replay_stop.set()  # a backfill's replay resumes from its checkpoint
+            if not self.paced:  # a backfill's replay resumes from its checkpoint
+                self.replay_stop.set()
+                # Under the lock: a resume finds the connection cut, and its worker drops it.
+                self.delivery.abort()
 
     def resume(self) -> bool:
         """Resume a paused job or a resumable failed one; False when the failed one is still

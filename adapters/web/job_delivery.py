@@ -253,6 +253,12 @@ class JobDelivery:
         self._settled = dict.fromkeys(SETTLED, 0)
         self._last_pass, self._last_errors = None, []
 
+    def drop_if_cut(self, state: JobState) -> None:
+        """Before a replay (the job's lock held): release the connection if `abort` cut it (a
+        pause), so the replay connects again instead of using a client that makes none."""
+        if self._aborted and self.connection is not None:
+            self.release(state)
+
     def close_sandbox(self) -> None:
         if self.sandbox is not None:
             self.sandbox.stop()

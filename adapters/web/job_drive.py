@@ -10,11 +10,14 @@ The replays themselves (connection, follower, figures) are `adapters.web.job_del
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import threading
+from types import SimpleNamespace
 
 from adapters.asana.client_errors import Unavailable
+from adapters.asana.secrecy import redact
 from adapters.web.store import FINAL, RunFolderGone, check_run_folder
 from engine.errors import BusyworkError
 from engine.replay_outcomes import TARGET_SILENT
@@ -25,6 +28,8 @@ SANDBOX_RESTARTED = (
     "the in-process sandbox does not outlive the server: it was started again, empty, and the "
     "run is replayed into it again from the start"
 )
+# What `_replay` returns for a connect that a pause ended (nothing was replayed).
+INTERRUPTED = SimpleNamespace(stopped="interrupted")
 # Said after the error of a backfill that failed because its target stopped answering.
 RESUMABLE = (
     "resume the job once the target answers again: it sends what was not sent, each event once"
@@ -96,7 +101,7 @@ class DriveMixin:
         error says how to resume it)."""
         if not self.run_dir.is_dir():  # whatever broke, this is why
             exc, resumable = RunFolderGone(self.run_dir), False
-        message = str(exc) if isinstance(exc, BusyworkError) else f"internal error: {exc!r}"
+        message = failure_message(exc, self._known_tokens())
         if resumable:
             message = f"{message}; {RESUMABLE}"
         log.warning("job %s failed: %s", self.id, message)
@@ -105,6 +110,18 @@ class DriveMixin:
             self.stop(**ending)
         else:
             threading.Thread(target=self.stop, kwargs=ending, daemon=True).start()
+
+    def _known_tokens(self) -> list[str]:
+        """The tokens this job may have met: its sandbox's and the server's tokens file's."""
+        from adapters.asana.tokens import load_tokens
+
+        found = [self.delivery.sandbox_tokens]
+        if self.ctx.tokens_file is not None:
+            # Gone or broken since: only the tokens' shapes are hidden.
+            with contextlib.suppress(BusyworkError, OSError):
+                found.append(load_tokens(self.ctx.tokens_file))
+        return [t for tokens in found if tokens is not None
+                for t in (*tokens.people.values(), tokens.default) if t]  # fmt: skip
 
     def check_folder(self) -> None:
         """Fail the job (once, and wait for that) if its run folder was deleted: a paced job
@@ -140,7 +157,10 @@ class DriveMixin:
                 while True:
                     if not self._wait_while_paused():
                         return
-                    self.replay_stop.clear()
+                    with self.lock:
+                        self.replay_stop.clear()
+                        # A pause cut the connection of the last pass: this one connects again.
+                        self.delivery.drop_if_cut(self.state)
                     summary = self._replay(False)
                     if _failed(summary):
                         return  # the replay fails the job (completing it too would race that)
@@ -187,6 +207,8 @@ class DriveMixin:
             # A live replay (and the drain of one) waits an outage out, as busywork live does.
             summary = delivery.replay(follow, self.ctx.target_silence if backfill else None)
         except BaseException as exc:
+            if backfill and self._paused():  # a pause ended the connect: the resume connects
+                return INTERRUPTED
             if not self.ended():  # else stopped while connecting: it gave up because of that
                 self.fail(exc, join=False, resumable=backfill and isinstance(exc, Unavailable))
             return None
@@ -200,11 +222,28 @@ class DriveMixin:
                              kwargs={"resumable": resumable}, daemon=True).start()  # fmt: skip
         return summary
 
+    def _paused(self) -> bool:
+        with self.lock:
+            return self.state.status == "paused" and not self._closing
+
     def _warn(self, warning: str) -> None:
         with self.lock:
             if warning not in self.state.warnings:
                 self.state.warnings.append(warning)
                 self._save()
+
+
+def failure_message(exc: BaseException, secrets: list[str] | tuple[str, ...] = ()) -> str:
+    """What a failed job's state and the server's log say of the exception that failed it: a
+    `BusyworkError`'s own words; anything else ``internal error: <type>: <message>``, never its
+    repr (which may hold the text it failed on: a header, a token). Either way the known
+    `secrets`, and anything shaped like a token, are hidden."""
+    if isinstance(exc, BusyworkError):
+        text = str(exc)
+    else:
+        detail = str(exc)
+        text = f"internal error: {type(exc).__name__}" + (f": {detail}" if detail else "")
+    return redact(text, secrets)
 
 
 def _failed(summary) -> bool:

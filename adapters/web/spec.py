@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret, shown
 from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web.destinations import token_url_problem
 from engine import scenario as sc
@@ -124,9 +125,12 @@ def _control(text: str) -> str:
 
 def _refuse(field: str, text: str, echo: bool, what: str = "") -> None:
     char = f"U+{ord(_control(text)):04X}"
-    shown = f"{text[:40]!r} " if echo else ""
+    hidden = echo and looks_like_secret(text)
+    said = f"{text[:40]!r} " if echo and not hidden else ""
     holds = f"{what} holding" if what else "holds"
-    raise FieldError(field, f"{shown}{holds} a control character ({char}); expected one line "
+    if hidden:
+        said, holds = f"{NOT_SHOWN}; it ", "holds" if not what else f"is {what} holding"
+    raise FieldError(field, f"{said}{holds} a control character ({char}); expected one line "
                             "of text without control characters")  # fmt: skip
 
 
@@ -138,9 +142,9 @@ def parse_speed(value: str | float) -> float | None:
         f"expected realtime, max or a number of simulated seconds per second from "
         f"{MIN_SPEED:g} to {MAX_SPEED:.0f}"
     )
-    shown = repr(value)[:40]
+    said = shown(value, 40)  # not a pasted token
     if isinstance(value, bool):
-        raise FieldError("speed", f"{shown}; {expected}")
+        raise FieldError("speed", f"{said}; {expected}")
     if isinstance(value, int | float):
         speed = float(value)
     else:
@@ -152,9 +156,9 @@ def parse_speed(value: str | float) -> float | None:
         try:
             speed = float(text.removeprefix("x").removesuffix("x"))
         except ValueError:
-            raise FieldError("speed", f"{shown}; {expected}") from None
+            raise FieldError("speed", f"{said}; {expected}") from None
     if not MIN_SPEED <= speed <= MAX_SPEED:  # NaN fails too
-        raise FieldError("speed", f"{shown}; {expected}")
+        raise FieldError("speed", f"{said}; {expected}")
     return speed
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from adapters.asana.secrecy import looks_like_secret, shown
 from adapters.asana.tokens import Tokens, load_tokens
 from adapters.web.spec import FieldError, TargetSpec, allowed_url
 from engine.errors import BusyworkError
@@ -123,7 +124,9 @@ def _connect_asana(
     except NotTheApiBase as exc:
         raise FieldError(exc.field, exc.problem) from None
     except NotVisible as exc:
-        value = f"{exc.value!r}: " if exc.value is not None else ""
+        value = ""
+        if exc.value is not None:  # a token pasted there is not shown
+            value = f"{shown(exc.value)}{'; ' if looks_like_secret(exc.value) else ': '}"
         raise FieldError(f"target.{exc.option}", value + exc.problem) from None
 
 
