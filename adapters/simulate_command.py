@@ -137,7 +137,7 @@ def simulate(
         interrupted = True
     finally:
         if session is not None:  # after Ctrl-C or an error, with a short grace for calls in flight
-            from adapters.anthropic.session import describe
+            from adapters.anthropic.usage import describe
 
             usage = session.close(wait=finished)
             if session.started:  # its run's ledger was read: the totals mean something

@@ -17,32 +17,31 @@ A run of ``--days N`` ends at ``until_sim``: the same local time N days after it
 the day after its scenario's last (which keeps the N days asked, so every N a scenario allows
 can run live). Its world therefore runs without the scenario's horizon, and ``until_sim`` ends
 it.
+
+Creating a live run, or planning its resumption, is `engine.live_plan`'s; this module runs it.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import msgspec
 import simpy.rt
 
 from engine import events as ev
-from engine.calendar import origin_of
 from engine.content import ContentSource
-from engine.errors import BusyworkError, InvalidInput, command_line
+from engine.errors import BusyworkError
+from engine.live_plan import GAP_QUIET_SECONDS, check_not_complete, prepare_live
 from engine.live_state import LIVE, LiveState, load_state, save_state
-from engine.locks import lock_exclusively
 from engine.log import FileLog
 from engine.organisation import Organisation
-from engine.run import Manifest, create_run, read_manifest, write_manifest
-from engine.scenario import Scenario, resolve
+from engine.run import Manifest, write_manifest
+from engine.scenario import resolve
 
-# The live state (``live.json``) is kept by engine.live_state; its names are this module's too.
+# The live state (``live.json``) is kept by engine.live_state, and runs are planned by
+# engine.live_plan; their names are this module's too.
 __all__ = [
     "GAP_QUIET_SECONDS",
     "LIVE",
@@ -54,11 +53,9 @@ __all__ = [
     "runs_past_last_day",
 ]
 
-GAP_QUIET_SECONDS = 600.0  # a stop longer than this (simulated) becomes a quiet window
 CATCH_UP_FACTOR = 1e-9  # wall seconds per simulated second while re-simulating
 STEP_WALL_SECONDS = 0.25  # how often the realtime loop looks at `stop`
 HEARTBEAT_WALL_SECONDS = 2.0
-FOREVER_DAYS = 3650  # what the manifest says of a --forever run (the world ignores it)
 CATCH_UP_STEP_SECONDS = 86400.0  # re-simulating the past looks at `stop` once a simulated day
 
 
@@ -75,146 +72,12 @@ class CatchUpEnvironment(simpy.rt.RealtimeEnvironment):
         self.sync()
 
 
-def prepare_live(
-    run_dir: Path,
-    scenario: Scenario,
-    content: ContentSource,
-    *,
-    days: int | None,
-    forever: bool,
-    speed: float,
-    now: datetime | None = None,
-) -> tuple[Manifest, LiveState, str]:
-    """Create the live run, or plan the resumption of an existing one. Returns the manifest,
-    the live state (already saved) and a sentence for the user. `days`: how many simulated
-    days a new run lasts from now (None: the scenario's `days`, as `simulate` and web jobs
-    take them); a resumed run keeps its own."""
-    if not 0 < speed < math.inf:  # NaN fails too; the command line also bounds it
-        raise BusyworkError(f"speed: {speed!r}; expected a positive finite number")
-    now = now or datetime.now(UTC)
-    run_dir = Path(run_dir)
-    state = load_state(run_dir) if (run_dir / "manifest.json").is_file() else None
-    if state is None:
-        days = None if forever else scenario.days if days is None else days
-        local_now = now.astimezone(_zone(scenario))
-        # N days from now end on the day after the scenario's N days (the run started after
-        # midnight): `until_sim` ends it there, so the scenario keeps the N asked.
-        span = FOREVER_DAYS if days is None else days
-        planned = resolve(msgspec.structs.replace(scenario, start=local_now.date(), days=span),
-                          flags={"days": "--forever"} if forever else None)  # fmt: skip
-        manifest = create_run(run_dir, planned, content)
-        origin = origin_of(planned)
-        begin = (now - origin).total_seconds()
-        until = None
-        if days is not None:  # the same local time N days on, also across a DST change
-            until = ((local_now + timedelta(days=days)).astimezone(UTC) - origin).total_seconds()
-        state = LiveState(speed=speed, anchor_wall=now, anchor_sim=begin, forever=forever,
-                          quiet=[(0.0, begin)], reached_sim=begin, until_sim=until,
-                          days=days)  # fmt: skip
-        save_state(run_dir, state)
-        return manifest, state, f"Started live run {run_dir}"
-    manifest = read_manifest(run_dir)
-    _check_resumable(run_dir, manifest, state, days=days, forever=forever)
-    _check_no_other_writer(run_dir)
-    reached = max(state.reached_sim, _last_event_sim(run_dir, manifest))
-    resume_at = state.sim_at(now)
-    note = f"Resumed live run {run_dir}"
-    gap = resume_at - reached
-    if gap > GAP_QUIET_SECONDS:
-        state.quiet.append((reached + 1.0, resume_at))
-        note += f" after a gap of {timedelta(seconds=round(gap))} (simulated): nobody acted"
-    # Keep the clock continuous at the (possibly new) speed from here on.
-    state.anchor_sim, state.anchor_wall, state.speed = max(resume_at, reached), now, speed
-    save_state(run_dir, state)
-    return manifest, state, note
-
-
-def check_not_complete(
-    run_dir: Path,
-    manifest: Manifest,
-    state: LiveState | None = None,
-    *,
-    replay_advice: str | None = None,
-) -> None:
-    """Refuse to resume a live run whose simulation reached its end: there is nothing left to
-    simulate, and what its replay left unsent is for ``busywork replay``. `replay_advice`: how
-    to run that replay, from the command line (which knows the target, and calls this before
-    it locks the target's checkpoint); without it, the plain command is named."""
-    if manifest.status != "complete":
-        return
-    if replay_advice is not None:
-        raise InvalidInput(
-            f"--run {run_dir}: this live run is complete (its simulation reached its end), so "
-            f"live cannot resume it; {replay_advice}; another --run starts a new live run"
-        )
-    state = state or load_state(run_dir)
-    started = f" ({_started_with(manifest, state)})" if state is not None else ""
-    raise InvalidInput(
-        f"{run_dir}: this live run{started} is complete; `{command_line('replay', run_dir)}` "
-        "sends what its replay left unsent, and another --run starts a new live run"
-    )
-
-
-def _started_with(manifest: Manifest, state: LiveState) -> str:
-    if state.forever:
-        return "--forever"
-    # Live state without `days` was written when the manifest planned one day more.
-    return f"--days {state.days if state.days is not None else manifest.scenario.days - 1}"
-
-
-def _check_resumable(
-    run_dir: Path, manifest: Manifest, state: LiveState, *, days: int | None, forever: bool
-) -> None:
-    """A live run resumes as it started: a finished one, or other --days or --forever, would
-    otherwise be ignored without a word (the re-simulation must make the same events)."""
-    check_not_complete(run_dir, manifest, state)
-    started = _started_with(manifest, state)
-    asked = "--forever" if forever else f"--days {days}" if days is not None else started
-    if asked != started:
-        raise InvalidInput(
-            f"{asked}: {run_dir} is a live run started with {started}; resume it without "
-            "--days and --forever, or start a new one with another --run"
-        )
-
-
 def runs_past_last_day(state: LiveState | None) -> bool:
     """Whether a live run's world runs without its scenario's horizon: a --forever run, and a
     run of --days N, which `until_sim` ends on the day after its scenario's last (see above).
     The one rule for ``busywork live`` and the web's continuous jobs: a world bounded in one
     and not in the other could simulate its last day differently. None: not a live run."""
     return state is not None and (state.forever or state.until_sim is not None)
-
-
-def _check_no_other_writer(run_dir: Path) -> None:
-    """Refuse a run whose log another process writes (a ``busywork serve`` job), by taking the
-    log's lock for a moment: a quiet window over events it goes on writing fails its resume."""
-    events = run_dir / "events"
-    if not events.is_dir():
-        return
-    fd = os.open(events, os.O_RDONLY)
-    try:
-        lock_exclusively(fd, f"{run_dir}: another process (a busywork serve job, or another "
-                         "busywork live) is writing this run; stop it first, or start a new "
-                         "live run with another --run")  # fmt: skip
-    finally:
-        os.close(fd)  # the lock goes with it
-
-
-def _zone(scenario: Scenario):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(scenario.timezone)
-
-
-def _last_event_sim(run_dir: Path, manifest: Manifest) -> float:
-    log = FileLog.open_readonly(run_dir)
-    last = None
-    if log.last_seq:
-        for event in log.read(log.last_seq):
-            last = event.at
-    if last is None:
-        return 0.0
-    return (last - origin_of(manifest.scenario)).total_seconds()
 
 
 def run_live(

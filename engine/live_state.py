@@ -28,7 +28,7 @@ class LiveState(msgspec.Struct, kw_only=True):
     # horizon, as in live state written before this field existed).
     until_sim: float | None = None
     # N of a run of `--days N`. None: --forever, or live state written before this field, whose
-    # manifest planned one day more than asked (see engine.live._started_with).
+    # manifest planned one day more than asked (see engine.live_plan._started_with).
     days: int | None = None
 
     def sim_at(self, wall: datetime) -> float:

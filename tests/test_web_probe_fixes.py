@@ -15,8 +15,8 @@ import msgspec
 import pytest
 
 from adapters.web.figures import replay_warnings
-from adapters.web.job import Live
 from adapters.web.job_delivery import JobDelivery, Wakeup
+from adapters.web.job_sim import Live
 from adapters.web.spec import JobSpec, TargetSpec
 from adapters.web.store import JobState
 from engine.content.templates import TemplateSource

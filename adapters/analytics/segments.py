@@ -10,9 +10,8 @@ is never seen and every query of one session sees the same prefix.
 
 Every session checks that the segments hold seqs 1, 2, 3 … without a gap (``continuity``).
 Every line DuckDB reads from JSON is first decoded with the engine's typed decoder (once per
-segment when it is sealed), so a damaged line is reported with its file and line, as `show`
-reports it, instead of being read with a NULL or an unknown type. A sealed file is trusted
-only when its footer reads and its seqs are those of its segment; otherwise it is sealed again.
+segment when it is sealed; see ``segment_json``). A sealed file is trusted only when its
+footer reads and its seqs are those of its segment; otherwise it is sealed again.
 """
 
 from __future__ import annotations
@@ -24,12 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import msgspec
 
 from adapters.analytics.continuity import Counted, check_rows, check_sequence, json_rows
-from adapters.analytics.schema import EventColumns, columns_struct, quote
-from engine.errors import LogCorrupted
-from engine.events import decode
+from adapters.analytics.schema import EventColumns
+from adapters.analytics.segment_json import (
+    check_lines,
+    corrupted,
+    empty_select,
+    read_json_sql,
+    sql_string,
+    typed_select,
+)
 from engine.log_check import check_count
 
 _SEGMENT_NAME = re.compile(r"^(\d{8,})\.jsonl$")
@@ -80,60 +84,6 @@ def list_segments(run: Path) -> list[Segment]:
     return sorted(found, key=lambda s: s.first_seq)
 
 
-def typed_select(columns: EventColumns, source_sql: str) -> str:
-    """SELECT every column with its type from a read_json source.
-
-    Timestamps are read as TIMESTAMPTZ (which honours a "Z" or "+02:00" suffix; TIMESTAMP
-    would drop the offset) and stored as naive UTC so nothing depends on the session zone.
-    """
-    parts = []
-    for name, duck in columns.types.items():
-        col = quote(name)
-        parts.append(f"timezone('UTC', {col}) AS {col}" if duck == "TIMESTAMP" else col)
-    return f"SELECT {', '.join(parts)} FROM {source_sql}"
-
-
-def read_json_sql(columns: EventColumns, paths: list[Path]) -> str:
-    files = "[" + ", ".join(_sql_string(str(p)) for p in paths) + "]"
-    struct = columns_struct(columns).replace("'TIMESTAMP'", "'TIMESTAMPTZ'")
-    return (
-        f"read_json({files}, format='newline_delimited', columns={struct}, "
-        "maximum_object_size=16777216)"
-    )
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def locate_bad_line(path: Path, limit: int | None = None) -> str:
-    """Name the first line of a segment that does not decode as an event (for errors)."""
-    with open(path, "rb") as fh:
-        data = fh.read(limit) if limit is not None else fh.read()
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            decode(line)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            return f"{path}, line {number}: {exc}"
-    return f"{path}: a line does not match the event columns"
-
-
-def _corrupted(path: Path, exc: Exception, limit: int | None = None) -> LogCorrupted:
-    return LogCorrupted(f"{locate_bad_line(path, limit)} (DuckDB: {str(exc).splitlines()[0]})")
-
-
-def check_lines(path: Path, data: bytes) -> None:
-    """Decode every line of `data` (complete lines of `path`) as an event: raises
-    LogCorrupted naming the first line that is not one (an unknown type, a wrong value)."""
-    for number, line in enumerate(data.splitlines(), start=1):
-        try:
-            decode(line)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise LogCorrupted(f"{path}, line {number}: {exc}") from None
-
-
 def seal(
     con: duckdb.DuckDBPyConnection, run: Path, segment: Segment, columns: EventColumns
 ) -> tuple[Path, int] | None:
@@ -150,11 +100,11 @@ def seal(
         select = typed_select(columns, read_json_sql(columns, [segment.path]))
         try:
             con.execute(
-                f"COPY ({select}) TO {_sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+                f"COPY ({select}) TO {sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
             )
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-            raise _corrupted(segment.path, exc) from None
-        seqs = con.execute(_SEQS.format(f"read_parquet({_sql_string(str(tmp))})")).fetchone()
+            raise corrupted(segment.path, exc) from None
+        seqs = con.execute(_SEQS.format(f"read_parquet({sql_string(str(tmp))})")).fetchone()
         check_rows(segment.path, segment.first_seq, seqs)
         after = segment.path.stat()
         if (after.st_size, after.st_mtime_ns) != (segment.size, segment.mtime_ns):
@@ -182,7 +132,7 @@ def _sealed_rows(con: duckdb.DuckDBPyConnection, sealed: dict[Segment, Path]) ->
     if not sealed:
         return {}
     try:
-        files = "[" + ", ".join(_sql_string(str(p)) for p in sealed.values()) + "]"
+        files = "[" + ", ".join(sql_string(str(p)) for p in sealed.values()) + "]"
         footers = {Path(f): rest for f, *rest in con.execute(_FOOTER_SEQS.format(files)).fetchall()}
     except duckdb.Error:  # one file does not read: look at each alone
         footers = {}
@@ -191,7 +141,7 @@ def _sealed_rows(con: duckdb.DuckDBPyConnection, sealed: dict[Segment, Path]) ->
                 footers.update(
                     (Path(f), rest)
                     for f, *rest in con.execute(
-                        _FOOTER_SEQS.format(_sql_string(str(path)))
+                        _FOOTER_SEQS.format(sql_string(str(path)))
                     ).fetchall()
                 )
             except duckdb.Error:
@@ -271,7 +221,7 @@ def _load_open_segment(
     columns: EventColumns,
     snapshot_dir: Path,
 ) -> tuple[int, int]:
-    empty = typed_select(columns, f"({_empty_row(columns)}) WHERE false")
+    empty = empty_select(columns)
     if segment is None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _open_segment AS {empty}")
         return 0, 0
@@ -289,17 +239,9 @@ def _load_open_segment(
         select = typed_select(columns, read_json_sql(columns, [snapshot]))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _open_segment AS {select}")
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-        raise _corrupted(segment.path, exc, cut) from None
+        raise corrupted(segment.path, exc, cut) from None
     finally:
         snapshot.unlink(missing_ok=True)
     seqs = con.execute(_SEQS.format("_open_segment")).fetchone()
     check_rows(segment.path, segment.first_seq, seqs, cut)
     return seqs[0], torn
-
-
-def _empty_row(columns: EventColumns) -> str:
-    casts = ", ".join(
-        f"NULL::{'TIMESTAMPTZ' if duck == 'TIMESTAMP' else duck} AS {quote(name)}"
-        for name, duck in columns.types.items()
-    )
-    return f"SELECT {casts}"

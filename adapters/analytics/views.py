@@ -30,13 +30,8 @@ import duckdb
 from adapters.analytics import summary, summary_cache
 from adapters.analytics.interruptible import interruptible
 from adapters.analytics.schema import EventColumns, event_columns, quote
-from adapters.analytics.segments import (
-    Sources,
-    locate_bad_line,
-    plan_sources,
-    read_json_sql,
-    typed_select,
-)
+from adapters.analytics.segment_json import locate_bad_line, read_json_sql, typed_select
+from adapters.analytics.segments import Sources, plan_sources
 from adapters.analytics.tasks_view import run_timezone, tasks_view
 from adapters.analytics.workspace_views import WORKSPACE_VIEWS, create_workspace_views
 from adapters.analytics.zone_offsets import ZoneOffsets, register, run_offsets

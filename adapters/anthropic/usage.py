@@ -5,7 +5,8 @@ cache hit, a fallback to templates and why, a Message Batch submitted or collect
 project's first *final* outcome is its decision: Claude's script ("ok", "cached") or template
 text (any fallback kind). It is written before the simulation uses it, so a resumed run makes
 the same choice and never buys a decided project again. The file never holds the key.
-``summarize`` folds it for ``busywork stats``; this module imports no SDK.
+``summarize`` folds it for ``busywork stats``, ``describe`` words the totals at the end of
+``busywork simulate``; this module imports no SDK.
 
 Each request that may be billed (a blueprint call, a batch submission) is on record as "sent"
 before it leaves, with its upper-bound cost and a call id that its answer's record repeats. A
@@ -239,3 +240,37 @@ def summarize(run_dir: Path) -> LlmUsage | None:
     if not path.exists():
         return None
     return fold(read_records(path))
+
+
+def _cost(usage: LlmUsage) -> str:
+    if usage.cost_usd is None:
+        return "unknown cost"
+    text = f"est. ${usage.cost_usd:.4f}"
+    if usage.unanswered_calls and usage.unanswered_cost_usd is not None:
+        text += (
+            f", of which ${usage.unanswered_cost_usd:.4f} for {usage.unanswered_calls} "
+            "sent but never answered, each counted at its most"
+        )
+    if usage.uncollected_batches and usage.uncollected_cost_usd is not None:
+        batches = "batch" if usage.uncollected_batches == 1 else "batches"
+        text += (
+            f", of which ${usage.uncollected_cost_usd:.4f} for {usage.uncollected_batches} "
+            f"Message {batches} not collected yet, counted at the most"
+        )
+    return text
+
+
+def describe(usage: LlmUsage, this_session: LlmUsage | None = None) -> str:
+    """One line for the end of `busywork simulate`: the whole run's use of Claude (and this
+    session's calls when it resumed an earlier attempt)."""
+    fallbacks = sum(usage.fallbacks.values())
+    tokens = usage.input_tokens + usage.output_tokens + usage.cache_read_input_tokens
+    tokens += usage.cache_creation_input_tokens
+    line = (
+        f"Claude ({', '.join(usage.models)}): {usage.calls} calls "
+        f"({usage.batch_calls} batched), {usage.from_cache} from cache, "
+        f"{fallbacks} fell back to templates; {tokens:,} tokens, {_cost(usage)}"
+    )
+    if this_session is not None:
+        line += f" (whole run; this session: {this_session.calls} calls, {_cost(this_session)})"
+    return line

@@ -4,7 +4,7 @@ resumes both (see `engine.live`).
 
 Everything that can refuse comes before anything is written: the run folder's lock (one
 ``busywork live`` per run), the target (reached, its workspace and team, every token logging
-in as its person) and the target's checkpoint lock. Only then does `engine.live.prepare_live`
+in as its person) and the target's checkpoint lock. Only then does `engine.live_plan.prepare_live`
 start the run's clock or plan its resumption. SIGTERM has one handler from the command's
 start to the process's end (`adapters.interrupts.StopSignals`): as Ctrl-C while it starts,
 then as a stop, so it always ends with exit code 130 and never by the signal itself.
@@ -92,7 +92,7 @@ def _live(
     signals: StopSignals,
 ):  # fmt: skip
     from engine.content.templates import TemplateSource
-    from engine.live import check_not_complete, prepare_live
+    from engine.live_plan import check_not_complete, prepare_live
 
     resuming = (run_dir / "manifest.json").is_file()
     if resuming:

@@ -7,7 +7,8 @@
 - ``runner``: the jobs themselves (start, pause, resume, stop, delete, resume after restart).
   It imports no web library; the web layer only reads its state and calls its methods.
 - ``job``: one job's life and state; ``job_drive``: how it runs (paced steps or flat out);
-  ``job_delivery``: where its events go (a replay into a target, and its counters).
+  ``job_sim``: its simulation and live counters; ``job_delivery``: where its events go (a
+  replay into a target); ``job_tally``: how its replays' figures add up.
 - ``activity``: a run's log as readable, filterable activity items (each job keeps an index of
   the names its log created, so pages and streams read only the end of a long log).
 - ``app`` / ``routes`` / ``sse``: the Litestar app (REST API under ``/api``, OpenAPI under

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from adapters.web import store
 from adapters.web.activity import RunIndex
 from adapters.web.job_delivery import JobDelivery, Wakeup
 from adapters.web.job_drive import DriveMixin
-from adapters.web.job_sim import SimMixin
+from adapters.web.job_sim import Live, SimMixin
 from adapters.web.scheduler import Scheduler
 from adapters.web.sim import SteppedSim
 from adapters.web.span import plan_continuous, run_span
@@ -37,7 +36,6 @@ from engine.errors import BusyworkError
 from engine.replay_outcomes import TargetSilence
 from engine.run import read_manifest
 
-LATENESS_KEPT = 20_000
 # Seconds a resume or delete waits for an ending job to be released (its threads ended, its
 # connection closed) before answering that it is still ending: a request must not hang on it.
 RELEASE_WAIT = 10.0
@@ -55,19 +53,6 @@ class JobContext:
     token_urls: tuple[str, ...] = ()  # see RunnerConfig.token_urls
     target_silence: TargetSilence = TargetSilence()  # see RunnerConfig.target_silence
     backoff: object | None = None  # see RunnerConfig.backoff
-
-
-@dataclass
-class Live:
-    """Counters the simulation's thread updates as it writes events; read without locks by the
-    web layer."""
-
-    events: int = 0  # events written to the log (readable): updated after each step
-    lateness: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
-    # Seconds from an event's paced due time to its target having applied it (with a target).
-    delivery: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
-    # seq -> monotonic due time of events written but not yet applied at the target.
-    due: dict = field(default_factory=dict)
 
 
 class Job(DriveMixin, SimMixin):
@@ -131,11 +116,7 @@ class Job(DriveMixin, SimMixin):
                 self.state.started_at = _now()
             self.running_since = time.monotonic()
             self._save()
-            # Under the lock: a stop coming now finds the worker it must join, or none at all.
-            if self.paced:
-                self.ctx.opener.submit(self._open_paced)
-            else:
-                self._start_worker()
+            self._launch()
 
     def pause(self) -> None:
         """Pause the job. A backfill's replay ends now, its requests in flight cut as a stop
@@ -173,13 +154,7 @@ class Job(DriveMixin, SimMixin):
             self.running_since = time.monotonic()
             self._save()
             self.changed.notify_all()
-            if self.paced and self.sim is not None:
-                self.sim.pace(self.speed, self.state.sim_seconds)
-                self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
-            elif self.paced:
-                self.ctx.opener.submit(self._open_paced)
-            elif self.worker is None:  # paused before the server restarted: nothing runs it
-                self._start_worker()
+            self._relaunch()
         return True
 
     def wait_released(self) -> bool:
@@ -198,13 +173,6 @@ class Job(DriveMixin, SimMixin):
         self._save()
         self.changed.notify_all()
         self._start_worker()
-
-    def _start_worker(self) -> None:
-        """(Holding the lock.) Set once started: `stop` joins the worker it finds."""
-        worker = threading.Thread(target=self._flat_out, name=f"job-{self.id[:20]}",
-                                  daemon=True)  # fmt: skip
-        worker.start()
-        self.worker = worker
 
     def stop(self, *, final: str = "stopped", error: str = "", resumable: bool = False) -> None:
         """End the job for good (or, with ``final=""``, just release it: server shutdown).

@@ -1,5 +1,6 @@
 """Where a job's events go: its connection to the target (and the in-process sandbox it may
-start), the replays that send the run's log there, and the replay figures in the job's state.
+start) and the replays that send the run's log there; the figures they add up to in the job's
+state are `adapters.web.job_tally`'s.
 
 A live job's replay follows the log as the scheduler writes it, woken by a `Wakeup` after each
 write instead of polling, and times each event from its paced due time to the target having
@@ -11,32 +12,23 @@ from the target's checkpoint. A backfill's pass gives up on a target that stoppe
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import msgspec
-
+from adapters.web.job_tally import ReplayTally
 from adapters.web.store import JobState, ReplayCounters
 from engine import events as ev
 
 if TYPE_CHECKING:
-    from adapters.web.job import Live
+    from adapters.web.job_sim import Live
     from adapters.web.spec import JobSpec
     from engine.replay_outcomes import TargetSilence
     from engine.scenario import Scenario
 
 FOLLOW_SAFETY_SECONDS = 5.0  # a live replay re-reads its log this often even if never poked
-# Outcomes for good (each event once, whichever replay settled it): summed over the replays.
-SETTLED = ("applied", "failed", "skipped")
-SEEN = ("requests", "retries", "rate_limited")
-# One replay's counts. Parked and deferred events are sent again by the next replay, so the
-# job's figures for them are the latest replay's, never sums.
-PASS = ("already_done", "applied", "failed", "skipped", "parked", "deferred")
-_ERROR_SEQ = re.compile(r"seq (\d+)\b")
 
 
 class JobDelivery:
@@ -54,11 +46,7 @@ class JobDelivery:
         self.replayer = None  # the replay running now, if any
         self._connecting = None  # the client of a connect under way (closed by `abort`)
         self._aborted = False  # `abort` was called since the connect began
-        self.base = base or ReplayCounters()  # the figures from before this connection
-        self._settled = dict.fromkeys(SETTLED, 0)  # finished replays on this connection
-        self._last_pass: dict[str, int] | None = None  # the latest finished replay's counts
-        self._last_errors: list[str] = []
-        self._first_problem = ""
+        self.tally = ReplayTally(base)
         self._outage = None  # an OutageNote on the connection's calls (continuous jobs)
 
     def connect(
@@ -83,12 +71,9 @@ class JobDelivery:
         if self.sandbox is None and spec.target.kind == "sandbox":
             from adapters.web.targets import start_sandbox
 
-            restarted = self.base != ReplayCounters() or bool(sandbox_folders(self.run_dir))
+            restarted = self.tally.base != ReplayCounters() or bool(sandbox_folders(self.run_dir))
             self.sandbox, self.sandbox_tokens = start_sandbox(scenario)
-            # A new sandbox is empty: the old one's figures would be counted twice.
-            self.base = ReplayCounters()
-            self._settled = dict.fromkeys(SETTLED, 0)
-            self._last_pass, self._last_errors, self._first_problem = None, [], ""
+            self.tally.start_over()
         if self.connection is None:
             from adapters.asana.live_cli import OutageNote
 
@@ -103,7 +88,7 @@ class JobDelivery:
                 )  # fmt: skip
             finally:
                 self._connecting = None
-            self.base = _with_checkpoint(self.base, self.connection.journal)
+            self.tally.connected(self.connection.journal)
             counters = self.connection.target.client.counters
             self._outage = OutageNote(counters) if patient else None
         return restarted
@@ -173,8 +158,7 @@ class JobDelivery:
     def ended(self, state: JobState, summary) -> None:
         """A replay ended: fold its `summary` into the state."""
         self.replayer = None
-        self._last_pass = {k: getattr(summary, k) for k in PASS}
-        self._last_errors = list(summary.errors)
+        self.tally.pass_ended(summary)
         self.record(state, summary)
 
     def record(self, state: JobState, summary=None) -> None:
@@ -183,64 +167,8 @@ class JobDelivery:
         conn = self.connection
         if conn is None:
             return
-        if summary is not None:
-            for key in SETTLED:
-                self._settled[key] += getattr(summary, key)
-        base = self.base
-        live = dict(self._settled)
-        replayer = self.replayer
-        latest = self._last_pass
-        errors = self._last_errors
-        if replayer is not None:
-            counts = replayer.counts
-            for key in SETTLED:
-                live[key] += counts.get(key, 0)
-            latest = {k: counts.get(k, 0) for k in PASS}
-            errors = replayer.errors
-        totals = {k: getattr(base, k) + live[k] for k in SETTLED}
-        # This connection's sums, or (after a kill -9 left the saved figures behind) what the
-        # latest replay found in the checkpoint plus what it settled since.
-        settled = sum(totals.values())
-        if latest is not None:
-            settled = max(settled, latest["already_done"] + sum(latest[k] for k in SETTLED))
-        parked = latest["parked"] if latest is not None else base.parked
-        deferred = latest["deferred"] if latest is not None else base.deferred
-        # The rest of the log: not read by the latest replay (yet), so not sent yet.
-        events = max(state.events, self.live.events)
-        not_read = max(0, events - sum(totals.values()) - parked - deferred)
-        seen = conn.target.counters()
-        state.replay = ReplayCounters(
-            target=conn.target.name,
-            **totals,
-            parked=parked,
-            **{k: getattr(base, k) + int(seen.get(k, 0)) for k in SEEN},
-            invalid_tokens=sorted(set(base.invalid_tokens) | set(seen.get("invalid_tokens", ()))),
-            browse_url=self.sandbox.root_url + "/" if self.sandbox is not None else "",
-            deferred=deferred,
-            not_read=not_read,
-            settled=max(settled, base.settled),
-            first_problem=base.first_problem or self._problem({**totals, "parked": parked}, errors),
-        )
-
-    def _problem(self, totals: dict[str, int], errors: list[str]) -> str:
-        """The first reason an event was skipped, failed or parked on this connection: the
-        replay's first error (failed, parked) or the checkpoint's first deliberate skip."""
-        if self._first_problem or not any(totals[k] for k in ("failed", "skipped", "parked")):
-            return self._first_problem
-        found: list[tuple[int, str]] = []
-        if errors:
-            first = errors[0]
-            match = _ERROR_SEQ.match(first)
-            found.append((int(match.group(1)) if match else 0, first))
-        if totals["skipped"] and self.connection is not None:
-            final = dict(self.connection.journal.final)  # a copy: workers may be adding to it
-            skips = [r for r in final.values() if r.k == "S" and not r.cause]
-            if skips:
-                first_skip = min(skips, key=lambda r: r.seq)
-                found.append((first_skip.seq, f"seq {first_skip.seq}: {first_skip.why}"))
-        if found:
-            self._first_problem = min(found)[1][:500]
-        return self._first_problem
+        browse_url = self.sandbox.root_url + "/" if self.sandbox is not None else ""
+        self.tally.fold(state, conn, self.replayer, self.live.events, browse_url, summary)
 
     def release(self, state: JobState) -> None:
         """Close the connection, its figures kept in the state (the base of the next one)."""
@@ -249,9 +177,7 @@ class JobDelivery:
         self.record(state)
         self.connection.close()
         self.connection = None
-        self.base = state.replay or ReplayCounters()
-        self._settled = dict.fromkeys(SETTLED, 0)
-        self._last_pass, self._last_errors = None, []
+        self.tally.rebase(state.replay)
 
     def drop_if_cut(self, state: JobState) -> None:
         """Before a replay (the job's lock held): release the connection if `abort` cut it (a
@@ -263,17 +189,6 @@ class JobDelivery:
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
-
-
-def _with_checkpoint(base: ReplayCounters, journal) -> ReplayCounters:
-    """`base` with at least what the checkpoint `journal` holds as applied, failed and skipped:
-    the saved figures date from the job's last change of status, so after a ``kill -9`` the
-    events settled since are known only to the checkpoint (a resumed replay counts them as
-    already done, not applied)."""
-    kinds = [record.k for record in list(journal.final.values())]
-    held = {"applied": len(journal.applied), "failed": kinds.count("F"),
-            "skipped": len(kinds) - kinds.count("F")}  # fmt: skip
-    return msgspec.structs.replace(base, **{k: max(getattr(base, k), n) for k, n in held.items()})
 
 
 class Wakeup(threading.Event):

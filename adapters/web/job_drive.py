@@ -37,10 +37,40 @@ RESUMABLE = (
 
 
 class DriveMixin:
-    """`Job` provides id, run_dir, state, ctx, lock, changed, speed, manifest, sim, delivery,
-    worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop and ended."""
+    """`Job` provides id, run_dir, state, ctx, lock, changed, speed, paced, manifest, sim,
+    delivery, worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop and
+    ended."""
 
     _gone = False  # check_folder has failed the job
+
+    # -- setting it going (holding the lock, the job just set running) ------------------------
+
+    def _launch(self) -> None:
+        """Start the job: a paced one's simulation is opened off the caller's thread, then
+        stepped by the scheduler; a flat-out one gets its worker. Under the lock: a stop coming
+        now finds the worker it must join, or none at all."""
+        if self.paced:
+            self.ctx.opener.submit(self._open_paced)
+        else:
+            self._start_worker()
+
+    def _relaunch(self) -> None:
+        """Resume a paused job: a paced one's clock is re-anchored where it was paused (paused
+        time is not simulated); a flat-out one's worker, waiting, goes on by itself."""
+        if self.paced and self.sim is not None:
+            self.sim.pace(self.speed, self.state.sim_seconds)
+            self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
+        elif self.paced:
+            self.ctx.opener.submit(self._open_paced)
+        elif self.worker is None:  # paused before the server restarted: nothing runs it
+            self._start_worker()
+
+    def _start_worker(self) -> None:
+        """Set once started: `stop` joins the worker it finds."""
+        worker = threading.Thread(target=self._flat_out, name=f"job-{self.id[:20]}",
+                                  daemon=True)  # fmt: skip
+        worker.start()
+        self.worker = worker
 
     # -- paced jobs ----------------------------------------------------------------------------
 

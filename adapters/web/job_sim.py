@@ -1,15 +1,31 @@
 """A job's simulation (mixed into `Job`): opening it (with Claude content when the run's
-scenario asks for it), counting what it writes, and releasing it with what it holds."""
+scenario asks for it), counting what it writes (`Live`), and releasing it with what it holds."""
 
 from __future__ import annotations
 
 import time
+from collections import deque
+from dataclasses import dataclass, field
 
 from adapters.web.sim import SteppedSim
 from adapters.web.store import FINAL
 from engine import events as ev
 
 DUE_KEPT = 100_000  # events timed on their way to the target, at most
+LATENESS_KEPT = 20_000
+
+
+@dataclass
+class Live:
+    """Counters the simulation's thread updates as it writes events; read without locks by the
+    web layer."""
+
+    events: int = 0  # events written to the log (readable): updated after each step
+    lateness: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
+    # Seconds from an event's paced due time to its target having applied it (with a target).
+    delivery: deque = field(default_factory=lambda: deque(maxlen=LATENESS_KEPT))
+    # seq -> monotonic due time of events written but not yet applied at the target.
+    due: dict = field(default_factory=dict)
 
 
 class SimMixin:

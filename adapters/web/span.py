@@ -1,7 +1,7 @@
 """The simulated time a job's run covers, and how a continuous job's run is planned.
 
 A continuous job starts now, as ``busywork live`` does, and with its code
-(`engine.live.prepare_live`): the scenario's first day becomes today in its time zone, nobody
+(`engine.live_plan.prepare_live`): the scenario's first day becomes today in its time zone, nobody
 acts before now (a quiet window in ``live.json``) and its days run from now. It is planned when
 it first starts, not when it is created: a job created pending starts when it is started. Other
 jobs cover the scenario's days from its start date.
@@ -58,7 +58,8 @@ def plan_continuous(run_dir: Path, manifest: Manifest, *, speed: float, forever:
     """Plan the run of a continuous job that has not started yet to start now; the manifest
     with the planned scenario (its start and days), everything else kept. Planned once: a run
     that has its ``live.json`` is returned as it is."""
-    from engine.live import LIVE, prepare_live
+    from engine.live import LIVE
+    from engine.live_plan import prepare_live
 
     run_dir = Path(run_dir)
     if (run_dir / LIVE).exists():

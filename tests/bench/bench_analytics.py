@@ -18,7 +18,8 @@ import duckdb
 import pytest
 
 from adapters.analytics.schema import event_columns
-from adapters.analytics.segments import list_segments, read_json_sql, typed_select
+from adapters.analytics.segment_json import read_json_sql, typed_select
+from adapters.analytics.segments import list_segments
 from adapters.analytics.stats import compute_stats
 from adapters.analytics.summary import SUMMARY_DIR
 from adapters.analytics.views import open_run
