@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import sys
 
-import anthropic._base_client as sdk_client
 import pytest
 
 from adapters.anthropic.session import LlmSession
@@ -19,6 +18,10 @@ KEY = "sk-ant-setup-interrupted-5a1c-secret"
 
 
 def test_a_ctrl_c_inside_the_client_constructor_leaves_no_traceback(tmp_path, monkeypatch):
+    # Imported here, not at the top: the SDK takes about a second to import, which every
+    # pytest worker would otherwise pay while collecting, whether or not it runs this test.
+    import anthropic._base_client as sdk_client
+
     def ctrl_c(*args, **kwargs):  # where the Ctrl-C lands: building the HTTP transport
         raise KeyboardInterrupt
 
