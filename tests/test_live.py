@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import msgspec
@@ -38,8 +40,8 @@ SPEED = 36000.0  # ten simulated hours per second
 MONDAY_8AM_LA = datetime(2026, 1, 5, 16, 0, tzinfo=UTC)
 
 
-def _session(run_dir, sandbox, tokens, stop_after: float | None):
-    """Run the simulation and a following replay until the horizon, or `stop_after` s."""
+def _session(run_dir, sandbox, tokens, stop_when: Callable[[], bool] | None):
+    """Run the simulation and a following replay until the horizon, or until `stop_when()`."""
     manifest_state = _STATE[run_dir]
     manifest, state = manifest_state
     stop, sim_done = threading.Event(), threading.Event()
@@ -57,8 +59,15 @@ def _session(run_dir, sandbox, tokens, stop_after: float | None):
     journal = open_journal(run_dir, target, "test")
     sim = threading.Thread(target=simulate)
     sim.start()
-    if stop_after is not None:
-        threading.Timer(stop_after, stop.set).start()
+    if stop_when is not None:  # a condition, not a delay: a loaded machine replays late
+
+        def stop_once_true():
+            deadline = time.monotonic() + 60
+            while not stop_when() and not stop.is_set() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            stop.set()
+
+        threading.Thread(target=stop_once_true, daemon=True).start()
     try:
         summary = run_replay(run_dir, target, journal, speed=None, follow=True, stop=stop,
                              follow_until=sim_done)  # fmt: skip
@@ -86,7 +95,9 @@ def test_live_stop_gap_resume_exactly_once_and_deterministic(tmp_path, make_sand
                                          forever=False, speed=SPEED, now=MONDAY_8AM_LA)  # fmt: skip
     assert note.startswith("Started") and manifest.scenario.start.isoformat() == "2026-01-05"
     _STATE[run_dir] = (manifest, state)
-    first, _ = _session(run_dir, sandbox, tokens, stop_after=0.5)
+    # Stopped once the replay has applied a task, well before the day's end (3.2 s away).
+    first, _ = _session(run_dir, sandbox, tokens,
+                        stop_when=lambda: bool(sandbox.store.records.get("task")))  # fmt: skip
     assert first.applied > 0
     stopped = msgspec.json.decode((run_dir / LIVE).read_bytes(), type=LiveState)
     assert stopped.reached_sim < 86400
@@ -101,7 +112,7 @@ def test_live_stop_gap_resume_exactly_once_and_deterministic(tmp_path, make_sand
     start, end = state.quiet[1]
     assert end - start > GAP_QUIET_SECONDS
     _STATE[run_dir] = (manifest, state)
-    second, folder = _session(run_dir, sandbox, tokens, stop_after=None)
+    second, folder = _session(run_dir, sandbox, tokens, stop_when=None)
     assert second.already_done >= first.applied and second.failed == second.parked == 0
 
     events = list(FileLog.open_readonly(run_dir).read())
