@@ -90,7 +90,7 @@ class Replayer:
     def run(self, events: Iterable[ev.Event], total: int | None = None) -> ReplaySummary:
         """Replay `events` (a finite read or a live follow) and wait for the outcome."""
         self.total = total
-        self._outcomes.tally.started = time.monotonic()
+        self._outcomes.tally.begin(self.target.counters())
         watching = self._outcomes.watching(self.target.counters, self._halted)
         try:
             for event in events:

@@ -70,6 +70,18 @@ class ReplayTally:
         self.errors: list[str] = []
         self._error_seqs: list[int] = []
         self.started = time.monotonic()
+        # The target's requests when the replay began (reaching it, checking its tokens): not
+        # part of the replay's rate, which they would inflate (14 requests in 0.0 s: 121,040/s).
+        self.requests_before = 0
+
+    def begin(self, c: dict[str, Any]) -> None:
+        """The replay starts now; `c`: the target's counters."""
+        self.started = time.monotonic()
+        self.requests_before = int(c.get("requests", 0))
+
+    def _rate(self, requests: float, seconds: float) -> float:
+        """Requests per second of the replay itself (not those made before it began)."""
+        return max(0.0, requests - self.requests_before) / seconds if seconds > 0 else 0.0
 
     def failed(self, event: ev.Event, exc: BaseException, kind: str) -> None:
         """The target rejected (``failed``) or parked the event itself (not a dependency)."""
@@ -93,7 +105,7 @@ class ReplayTally:
             "requests": c.get("requests", 0),
             "retries": c.get("retries", 0),
             "rate_limited": c.get("rate_limited", 0),
-            "requests_per_second": c.get("requests", 0) / elapsed,
+            "requests_per_second": self._rate(c.get("requests", 0), elapsed),
             "lateness": (sum(late) / len(late)) if late else 0.0,
             "elapsed": elapsed,
         }
@@ -131,7 +143,7 @@ class ReplayTally:
             retries=int(c.get("retries", 0)),
             rate_limited=int(c.get("rate_limited", 0)),
             wall_seconds=round(wall, 3),
-            requests_per_second=round(requests / wall, 1) if wall > 0 else 0.0,
+            requests_per_second=round(self._rate(requests, wall), 1),
             events_per_second=round(counts["applied"] / wall, 1) if wall > 0 else 0.0,
             lateness_max_seconds=round(max(lateness), 3) if lateness else None,
             lateness_mean_seconds=round(sum(lateness) / len(lateness), 3) if lateness else None,

@@ -191,6 +191,9 @@ def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> Non
     Stop with Ctrl-C or SIGTERM; the same command resumes, and a long gap shows in the
     story (people apologise for the delay).
     """
+    from adapters.interrupts import StopSignals
+
+    signals = StopSignals()  # first: no Ctrl-C or SIGTERM from here on finds the default action
     from adapters.asana.live_cli import LiveArgs, live_command
     from adapters.asana.replay_cli import ReplayArgs
     from adapters.asana.replay_outcome import exit_code
@@ -200,7 +203,8 @@ def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> Non
     sc = load_scenario(scenario, None, None, None)
     replay_args = ReplayArgs(**options, as_json=as_json)
     live_args = LiveArgs(days=days, forever=forever, speed=speed, run_dir=run_dir)
-    summary = live_command(sc, live_args, replay_args, DEFAULT_REPLAYS, echo=click.echo)
+    summary = live_command(sc, live_args, replay_args, DEFAULT_REPLAYS, echo=click.echo,
+                           signals=signals)  # fmt: skip
     sys.exit(exit_code(summary))
 
 

@@ -68,10 +68,12 @@ def live_command(
     args: ReplayArgs,
     replays: Path,
     echo: Callable[[str], None],
+    signals: StopSignals | None = None,
 ) -> ReplaySummary:
-    # Ctrl-C and SIGTERM, from now until the process ends, through one handler that follows the
-    # command's phase: no signal finds the default action, which kills at once.
-    signals = StopSignals()
+    # Ctrl-C and SIGTERM, until the process ends, through one handler that follows the
+    # command's phase: no signal finds the default action, which kills at once. The command
+    # makes it before its imports and the scenario's loading, which take a few tenths of a second.
+    signals = signals or StopSignals()
     if live.days and live.forever:
         raise InvalidInput("--days and --forever: choose one")
     check_speed(live.speed)
@@ -145,7 +147,23 @@ def _live(
             sandbox.stop()
     hint, retry = _resume_advice(run_dir, args, target, sandbox is not None)
     print_summary(summary, echo, as_json=args.as_json, resume=hint, retry=retry)
+    if not args.as_json and not summary.stopped:
+        complete = _complete_line(run_dir)
+        if complete:
+            echo(complete)
     return summary
+
+
+def _complete_line(run_dir: Path) -> str | None:
+    """Said when a live run ends by itself, its simulation at its end (also when a stop
+    outlasted that end, and the resumed run had nothing left to simulate): without it, such a
+    resume printed only `0 applied`."""
+    manifest = read_manifest(run_dir)
+    if manifest.status != "complete":
+        return None
+    days = manifest.scenario.days
+    return (f"Live run complete: {days:,} simulated day{'s' if days != 1 else ''}, "
+            f"{manifest.events:,} events in {run_dir}.")  # fmt: skip
 
 
 def _replay_advice(run_dir: Path, args: ReplayArgs, target: AsanaTarget, sandbox: bool) -> str:
