@@ -84,8 +84,15 @@ def usage_error(exc: click.UsageError) -> NoReturn:
             hint = None
         if hint is not None:
             message = f"{hint.strip(chr(39))}: {exc.message}"
+        if param is not None and isinstance(param.type, click.Path):
+            message = f"{message.rstrip('.')}; expected {_path_kind(param.type)}"
     click.echo(f"Error: {message.rstrip('.')}", err=True)
     sys.exit(exc.exit_code)
+
+
+def _path_kind(path: click.Path) -> str:
+    """What a path option takes, for its error (click's says only what the path was)."""
+    return "a folder" if not path.file_okay else "a file" if not path.dir_okay else "a path"
 
 
 def _writing_stdout(exc: OSError) -> bool:
