@@ -133,6 +133,21 @@ def _check_resumable(
         )
 
 
+def check_same_scenario(run_dir: Path, manifest: Manifest, given: Scenario, source: str) -> None:
+    """A resumed live run goes on with the scenario it started with: a scenario file changed
+    since (or another one) would otherwise be ignored without a word. `given` is compared as
+    the run planned it (its first day and length are the run's own)."""
+    started = manifest.scenario
+    planned = resolve(msgspec.structs.replace(given, start=started.start, days=started.days))
+    changed = [f for f in started.__struct_fields__ if getattr(planned, f) != getattr(started, f)]
+    if changed:
+        raise InvalidInput(
+            f"{source}: {run_dir} is a live run started from another scenario (it differs in "
+            f"{', '.join(changed)}); resume it with the scenario it started from, or without "
+            "one, or start a new live run with another --run"
+        )
+
+
 def _check_no_other_writer(run_dir: Path) -> None:
     """Refuse a run whose log another process writes (a ``busywork serve`` job), by taking the
     log's lock for a moment: a quiet window over events it goes on writing fails its resume."""

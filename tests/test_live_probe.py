@@ -85,3 +85,21 @@ def test_a_live_run_that_reaches_its_end_says_it_is_complete(tmp_path):
                        "sandbox", "--json", cwd=tmp_path)  # fmt: skip
     assert json.loads(as_json.stdout)["stopped"] == ""  # stdout stays one JSON document
     assert "Live run complete" not in as_json.stderr + as_json.stdout
+
+
+def test_a_live_run_resumes_only_with_the_scenario_it_started_from(tmp_path):
+    """A changed scenario file was ignored on resume without a word (the run's own went on)."""
+    team = tmp_path / "team.toml"
+    team.write_text("seed = 1\n")
+    args = ["live", "--days", "1", "--speed", "1000000", "--run", "r"]  # the in-process sandbox
+    busywork(*args[:1], "team.toml", *args[1:], cwd=tmp_path)
+    team.write_text("seed = 2\n")
+    changed = busywork(*args[:1], "team.toml", *args[1:], cwd=tmp_path, check=False)
+    assert changed.returncode == 2, changed.stderr
+    assert changed.stderr.startswith(
+        "Error: team.toml: r is a live run started from another scenario (it differs in seed)"
+    ), changed.stderr
+    team.write_text("seed = 1\n")
+    for scenario in (["team.toml"], []):  # the same file, or none: the run's own scenario
+        same = busywork(*args[:1], *scenario, *args[1:], cwd=tmp_path, check=False)
+        assert same.returncode == 2 and "this live run is complete" in same.stderr, same.stderr

@@ -202,7 +202,8 @@ def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> Non
     as_json = options.pop("as_json")
     sc = load_scenario(scenario, None, None, None)
     replay_args = ReplayArgs(**options, as_json=as_json)
-    live_args = LiveArgs(days=days, forever=forever, speed=speed, run_dir=run_dir)
+    live_args = LiveArgs(days=days, forever=forever, speed=speed, run_dir=run_dir,
+                         scenario_file=scenario)  # fmt: skip
     summary = live_command(sc, live_args, replay_args, DEFAULT_REPLAYS, echo=click.echo,
                            signals=signals)  # fmt: skip
     sys.exit(exit_code(summary))

@@ -60,6 +60,7 @@ class LiveArgs:
     forever: bool = False
     speed: float = 1.0
     run_dir: Path | None = None
+    scenario_file: Path | None = None  # None: the built-in scenario, or the run's own on resume
 
 
 def live_command(
@@ -94,10 +95,12 @@ def _live(
     signals: StopSignals,
 ):  # fmt: skip
     from engine.content.templates import TemplateSource
-    from engine.live_plan import check_not_complete, prepare_live
+    from engine.live_plan import check_not_complete, check_same_scenario, prepare_live
 
     resuming = (run_dir / "manifest.json").is_file()
     if resuming:
+        if live.scenario_file is not None:
+            check_same_scenario(run_dir, read_manifest(run_dir), scenario, str(live.scenario_file))
         scenario = read_manifest(run_dir).scenario
     target = sandbox = journal = None
     try:
