@@ -13,6 +13,8 @@ import re
 import secrets
 import socket
 import threading
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,6 +126,45 @@ def test_a_stop_ends_a_connect_that_would_have_retried_for_an_hour(
 MINUTE_TO_ANSWER = dataclasses.replace(FAST, timeout=(2.0, 60.0))
 
 
+def writes(request) -> bool:
+    return request.method in ("POST", "PUT")
+
+
+@dataclasses.dataclass
+class HeldBackfill:
+    web: Any
+    sandbox: Any
+    tokens: Path
+    job: dict
+
+    @property
+    def run_dir(self) -> Path:
+        return self.web.data_dir / self.job["id"]
+
+
+@contextlib.contextmanager
+def held_backfill(make_web, make_sandbox, tmp_path, *, held, after: int, days: int, seed: int):
+    """A web backfill (`days`, `seed`) into a sandbox that, once `after` requests for which
+    `held(request)` is true have been answered, applies each further one and holds its answer;
+    each request would wait a minute for it. Yields once the target holds one; releases the
+    target on the way out."""
+    people, admin = default_people(), secrets.token_urlsafe(16)
+    sandbox = make_sandbox(people=people, admin_token=admin)
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, admin))
+    hang = Hang(sandbox, after=after, counts=held)
+    try:
+        web = make_web(tokens_file=tokens, backoff=MINUTE_TO_ANSWER)
+        target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid,
+                  "tokens": {p.email: p.email for p in people}}  # fmt: skip
+        job = web.create(mode="backfill", speed="max", scenario={"days": days, "seed": seed},
+                         target=target)  # fmt: skip
+        wait_for(hang.hanging.is_set, timeout=60, what="the target to hold the replay's requests")
+        yield HeldBackfill(web, sandbox, tokens, job)
+    finally:
+        hang.release()
+    sandbox.app.observer = None
+
+
 def test_a_stop_cuts_the_requests_a_target_holds_and_a_resume_sends_each_event_once(
     make_web, make_sandbox, tmp_path
 ):
@@ -131,30 +172,18 @@ def test_a_stop_cuts_the_requests_a_target_holds_and_a_resume_sends_each_event_o
     those requests at once (their writes are in doubt), so the job is released well before
     the read timeout; replaying the rest later finds what the held writes did instead of
     doing it again."""
-    people, admin = default_people(), secrets.token_urlsafe(16)
-    sandbox = make_sandbox(people=people, admin_token=admin)
-    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, admin))
-    writes = lambda request: request.method in ("POST", "PUT")  # noqa: E731
-    hang = Hang(sandbox, after=60, counts=writes)
-    try:
-        web = make_web(tokens_file=tokens, backoff=MINUTE_TO_ANSWER)
-        target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid,
-                  "tokens": {p.email: p.email for p in people}}  # fmt: skip
-        job = web.create(mode="backfill", speed="max", scenario={"days": 5, "seed": 5},
-                         target=target)  # fmt: skip
-        run_dir = web.data_dir / job["id"]
-        wait_for(hang.hanging.is_set, timeout=60, what="the target to hold the replay's writes")
+    with held_backfill(make_web, make_sandbox, tmp_path, held=writes, after=60, days=5,
+                       seed=5) as held:  # fmt: skip
+        web, job = held.web, held.job
         assert web.ok("POST", f"/jobs/{job['id']}/stop")["status"] == "stopped"
         running = web.runner.job(job["id"])
         # Far sooner than the minute each held request would wait for its answer.
         wait_for(lambda: running._released, timeout=15, what="the job to be released")
-    finally:
-        hang.release()
+    sandbox, tokens, run_dir = held.sandbox, held.tokens, held.run_dir
     view = web.ok("GET", f"/jobs/{job['id']}")
     assert view["status"] == "stopped" and view["error"] == "", view
     assert 0 < applied_so_far(run_dir) < view["events"], view
 
-    sandbox.app.observer = None
     resumed = busywork("replay", str(run_dir), "--to", sandbox.base_url, "--tokens",
                        str(tokens), "--shift-dates", cwd=tmp_path)  # fmt: skip
     done_earlier = re.search(r"\(([\d,]+) done earlier\)", resumed.stdout)
