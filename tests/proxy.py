@@ -4,8 +4,8 @@ sandbox) that plays the tricks a real gateway between the client and Asana can p
 A `Trick` takes the first ``times`` requests with a given method and path ending; for each it
 answers ``answer`` at once (a 504 from a gateway that stopped waiting) or, with ``reset``,
 hangs up with a TCP reset after reading the whole request; with ``forward_after`` it also
-sends the request on to the server that many seconds later (the write lands after the client
-was told it failed). Every other request is forwarded and its answer relayed::
+sends the request on to the server that many seconds later, or with ``forward_when`` once the
+test sets that event (the write lands after the client was told it failed). Every other request is forwarded and its answer relayed::
 
     with GatewayProxy(sandbox.root_url, [Trick("POST", "/stories", 504, forward_after=0.4)]) as gw:
         client = AsanaClient(gw.base_url, ...)
@@ -36,6 +36,8 @@ class Trick:
     answer: int = 504  # status answered at once (unless reset)
     reset: bool = False  # hang up with a TCP reset instead of answering
     forward_after: float | None = None  # seconds until the request is forwarded (None: never)
+    # or: forwarded once the test sets this (an order that no machine's speed can change)
+    forward_when: threading.Event | None = None
     times: int = 1
 
 
@@ -96,9 +98,12 @@ class GatewayProxy:
         return self._http.request(method, self.upstream + target, data=body, headers=headers,
                                   timeout=10, allow_redirects=False)  # fmt: skip
 
-    def forward_later(self, delay: float, method: str, target: str, headers, body) -> None:
+    def forward_later(self, trick: Trick, method: str, target: str, headers, body) -> None:
         def later() -> None:
-            time.sleep(delay)
+            if trick.forward_when is not None:
+                trick.forward_when.wait(30)
+            else:
+                time.sleep(trick.forward_after or 0.0)
             status = self.forward(method, target, headers, body).status_code
             with self._lock:
                 self.late.append(status)
@@ -125,8 +130,8 @@ class _Handler(BaseHTTPRequestHandler):
             proxy.note(self.command, path, str(answer.status_code))
             self._answer(answer.status_code, answer.content, answer.headers)
             return
-        if trick.forward_after is not None:
-            proxy.forward_later(trick.forward_after, self.command, self.path, headers, body)
+        if trick.forward_after is not None or trick.forward_when is not None:
+            proxy.forward_later(trick, self.command, self.path, headers, body)
         if trick.reset:
             proxy.note(self.command, path, "reset")
             self._reset()

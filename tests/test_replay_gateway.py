@@ -321,7 +321,11 @@ def test_a_state_write_in_doubt_cannot_land_after_the_next_one(sandbox, landing)
     the landing period first keeps the order (the resend is harmless: the same change)."""
     task = _task(sandbox)
     stop = threading.Event()
-    trick = Trick("PUT", f"/tasks/{task}", 504, forward_after=LATE)
+    # Without a landing wait, the original is forwarded once both renames are done (after a
+    # fixed delay, a slow machine could send the second one after the original landed).
+    sent = threading.Event()
+    trick = Trick("PUT", f"/tasks/{task}", 504, forward_after=LATE if landing else None,
+                  forward_when=None if landing else sent)  # fmt: skip
     with GatewayProxy(sandbox.root_url, [trick]) as gateway:
         client = _client(gateway.base_url, sandbox, _backoff(landing), stop)
         try:
@@ -329,6 +333,7 @@ def test_a_state_write_in_doubt_cannot_land_after_the_next_one(sandbox, landing)
                 client.call("default", "PUT", f"/tasks/{task}", data={"name": "first"})
                 client.call("default", "PUT", f"/tasks/{task}", data={"name": "second"})
         finally:
+            sent.set()
             client.close()
     assert gateway.late == [200]  # the first rename did reach the server, late
     assert _name(sandbox, task) == ("second" if landing else "first")
