@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from adapters.number_options import DAYS, PORT, REQUESTS_PER_MINUTE, SEED, Number
+from engine.speeds import MAX_SPEED, MIN_SPEED
 
 # -- sandbox ---------------------------------------------------------------------------------
 
@@ -178,8 +179,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
     help="Run this many simulated days from now (default: the scenario's days).",
 )
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
-# The bounds of adapters.asana.replay_job's MIN_SPEED and MAX_SPEED (not imported: it is heavy).
-@click.option("--speed", type=Number(0.01, 1_000_000, what="a speed"), default=1.0,
+@click.option("--speed", type=Number(MIN_SPEED, MAX_SPEED, what="a speed"), default=1.0,
               show_default=True, help="Simulated seconds per real second.")  # fmt: skip
 @click.option("--run", "run_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip

@@ -22,6 +22,7 @@ from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary, count_not_read
 from engine.run import read_manifest
+from engine.speeds import MAX_SPEED, MIN_SPEED
 
 try:
     import fcntl
@@ -32,10 +33,6 @@ FOLLOW_POLL_SECONDS = 0.5  # how often `replay --follow` looks whether the run i
 WRITER_CHECK_SECONDS = 2.0  # how often it looks whether a `busywork live` still writes the run
 
 
-# The same bounds as a job's speed (adapters.web.spec): slower would leave the next event
-# months away, faster is what ``max`` is for; both also keep the clocks' arithmetic finite.
-MIN_SPEED = 0.01
-MAX_SPEED = 1_000_000.0
 SPEED_RANGE = f"from {MIN_SPEED:g} to {MAX_SPEED:,.0f}"
 
 

@@ -22,13 +22,12 @@ from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web.destinations import token_url_problem
 from engine import scenario as sc
 from engine.errors import InvalidInput
+from engine.speeds import MAX_SPEED, MIN_SPEED
 
 Mode = Literal["dry_run", "backfill", "continuous"]
 TargetKind = Literal["none", "sandbox", "asana"]
 MODES: tuple[str, ...] = Mode.__args__  # type: ignore[attr-defined]
 TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
-MIN_SPEED = 0.01  # one simulated second per 100 real seconds
-MAX_SPEED = 1_000_000.0
 # A backfill goes as fast as it can (a paced one is refused: `check`); the others are paced.
 DEFAULT_SPEEDS: dict[str, str] = {"dry_run": "realtime", "backfill": "max",
                                   "continuous": "realtime"}  # fmt: skip
