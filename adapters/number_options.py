@@ -15,6 +15,8 @@ import math
 
 import click
 
+from engine.limits import MAX_DAYS
+
 
 class _Range:
     """What the two types share: the range in words, and the two errors."""
@@ -91,7 +93,7 @@ def _number(value) -> str:
 
 
 # The types several options share.
-DAYS = WholeNumber(1, 3660, what="a number of days")  # the most days a scenario may have
+DAYS = WholeNumber(1, MAX_DAYS, what="a number of days")
 PORT = WholeNumber(0, 65535, what="a port number")
 SECONDS = Number(min=0, what="a number of seconds")
 REQUESTS_PER_MINUTE = WholeNumber(1, 1_000_000, what="a number of requests per minute")

@@ -17,6 +17,7 @@ import msgspec
 
 from engine.errors import InvalidInput
 from engine.files import read_toml
+from engine.limits import MAX_DAYS
 from engine.person_calendar import BIN_SECONDS
 from engine.scenario_checks import (
     NAMES,
@@ -190,7 +191,7 @@ def resolve(scenario: Scenario, *, flags: Mapping[str, str] | None = None) -> Sc
         raise InvalidInput(
             f"activity: {activity:g} is out of range; expected {ACTIVITY_ALLOWED}{why}"
         )
-    check_range(names["days"], scenario.days, 1, 3660)
+    check_range(names["days"], scenario.days, 1, MAX_DAYS)
     check_start(scenario.start, scenario.days, names)
     check_rates(scenario)
     span = (scenario.start, scenario.days, names)

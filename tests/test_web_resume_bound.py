@@ -34,8 +34,10 @@ def test_a_resume_while_the_failed_job_is_still_ending_is_a_409_not_a_hang(
                       and v, timeout=60, what="the backfill to fail")  # fmt: skip
     assert failed["resumable"], failed
 
-    # It fails again while a thread of it has not ended yet (as when one is stuck in a call).
+    # It fails again while a thread of it has not ended yet (as when one is stuck in a call),
+    # once the first failure's threads have ended (their release would end this one's wait).
     job, stuck = web.runner.job(job_id), threading.Event()
+    wait_for(lambda: job._released, what="the first failure's threads to end")
     job.worker = threading.Thread(target=stuck.wait, daemon=True)
     job.worker.start()
     ending = threading.Thread(target=job.stop, daemon=True,

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from adapters.number_options import DAYS, PORT, REQUESTS_PER_MINUTE, SEED, Number
-from engine.speeds import MAX_SPEED, MIN_SPEED
+from engine.limits import MAX_SPEED, MIN_SPEED
 
 # -- sandbox ---------------------------------------------------------------------------------
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from adapters.asana.target import AsanaTarget
 from engine.errors import BusyworkError, InvalidInput, command_line
+from engine.limits import MAX_SPEED, MIN_SPEED
 from engine.live_state import LIVE
 from engine.log import FileLog
 from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary, count_not_read
 from engine.run import read_manifest
-from engine.speeds import MAX_SPEED, MIN_SPEED
 
 try:
     import fcntl

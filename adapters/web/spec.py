@@ -22,7 +22,7 @@ from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web.destinations import token_url_problem
 from engine import scenario as sc
 from engine.errors import InvalidInput
-from engine.speeds import MAX_SPEED, MIN_SPEED
+from engine.limits import MAX_SPEED, MIN_SPEED
 
 Mode = Literal["dry_run", "backfill", "continuous"]
 TargetKind = Literal["none", "sandbox", "asana"]
