@@ -13,7 +13,22 @@ libraries, and that module, are imported inside the commands that use them, so
 from __future__ import annotations
 
 import os
+import signal
 import sys
+
+
+def _interrupted_while_loading(signum, frame) -> None:
+    # A Ctrl-C while the commands are still being imported ends as one in a command does, not
+    # with a traceback out of whichever import it landed in.
+    os.write(2, b"Interrupted.\n")
+    os._exit(130)
+
+
+try:  # for the imports below only: restored at the end of this module
+    _sigint_before_loading = signal.signal(signal.SIGINT, _interrupted_while_loading)
+except ValueError:  # imported from a thread other than the main one: nothing to guard
+    _sigint_before_loading = None
+
 from pathlib import Path
 from typing import NoReturn
 
@@ -254,6 +269,12 @@ def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> N
                     signals=signals)  # fmt: skip
     if code:
         sys.exit(code)
+
+
+# The commands are loaded: from here a Ctrl-C is a KeyboardInterrupt, which a command ends with
+# "Interrupted." (BusyworkGroup.invoke) or turns into a clean stop (adapters.interrupts).
+if _sigint_before_loading is not None:
+    signal.signal(signal.SIGINT, _sigint_before_loading)
 
 
 if __name__ == "__main__":
