@@ -1,13 +1,12 @@
 """A replay's figures: the `ReplayTally` it keeps as it goes (outcome counts, lateness, the
 first errors), the `FailureRatio` that tells when too many events fail, the
-`ReplaySummary` it returns, with the target's request counters, and the `StatusLine` that
-shows them while it runs."""
+`ReplaySummary` it returns, with the target's request counters (shown while it runs by
+`engine.status_line`)."""
 
 from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -227,82 +226,3 @@ class FailureRatio:
 
 def exceeded(bad: int, done: int, limit: float, minimum: int) -> bool:
     return done >= minimum and bad > limit * done
-
-
-LABEL_WIDTH = 24  # a status line's label (the command and run) is cut to this many characters
-
-
-class StatusLine:
-    """A replay's progress in one line, most important first, so that a narrow terminal cuts
-    only the end: the events done of how many, the share and the time left, `clock()` (e.g. a
-    live run's simulated time), whether it waits out a 429; then lateness, failures, requests
-    per second, 429s, retries and the time so far; while a write in doubt may still land, that
-    the replay waits to see it (`landing_text`). Fed `Replayer.snapshot()` dicts."""
-
-    def __init__(self, label: str, clock: Callable[[], str] | None = None) -> None:
-        self.label = label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
-        self.clock = clock
-        self._limited = 0.0  # 429s seen so far
-        self._answered_then = 0.0  # requests that were not 429s, when the last 429 came
-
-    def parts(self, s: dict[str, Any]) -> tuple[str, float | None, str]:
-        """(what is done, with the ETA and the clock; the fraction done, None when the total
-        is unknown; the rates and counts)."""
-        done = sum(s[k] for k in ("already_done", "applied", "failed", "skipped", "parked",
-                                  "deferred"))  # fmt: skip
-        total = int(s["total"])
-        head: list[str] = []
-        fraction = None
-        if total:
-            fraction = min(1.0, done / total)
-            head += [f"{done:,.0f}/{total:,}", f"{fraction:.0%}"]
-            rate = (done - s["already_done"]) / s["elapsed"] if s["elapsed"] > 0 else 0.0
-            if rate > 0 and done < total:
-                head.append(f"ETA {duration((total - done) / rate)}")
-        else:
-            head.append(f"{done:,.0f} events")
-        if self.clock is not None:
-            head.append(self.clock())
-        if self._waiting_out_429(s):
-            head.append("rate limited (429): waiting")
-        if s.get("landing"):
-            head.append(landing_text(s["landing"]))
-        if s.get("waiting"):  # e.g. clean's "the target has not answered for 40s"
-            head.append(s["waiting"])
-        late = f"late {s['lateness']:.1f}s  " if s.get("lateness") is not None else ""
-        tail = (f"{late}failed {s['failed']:.0f}  "
-                f"{s['requests_per_second']:.0f} req/s  429s {s['rate_limited']:.0f}  "
-                f"retries {s['retries']:.0f}  {duration(s['elapsed'])}")  # fmt: skip
-        return "  ".join(head), fraction, tail
-
-    def plain(self, s: dict[str, Any]) -> str:
-        head, _, tail = self.parts(s)
-        return f"{self.label}  {head}  {tail}"
-
-    def _waiting_out_429(self, s: dict[str, Any]) -> bool:
-        """Whether the last answers were 429s and nothing was answered since: the client is
-        waiting for Retry-After to pass."""
-        limited = s["rate_limited"]
-        answered = s["requests"] - limited
-        if limited > self._limited:
-            self._limited, self._answered_then = limited, answered
-        return limited > 0 and answered <= self._answered_then
-
-
-def landing_text(landing: tuple[float, str, int]) -> str:
-    """What a replay waits for while a write in doubt may still land (`landing`: seconds left
-    of the longest such wait, what that write was, how many writes wait): without it the
-    replay would look stuck for up to a minute and a half."""
-    seconds, what, writes = landing
-    more = f" (and {writes - 1} more)" if writes > 1 else ""
-    return f"waiting up to {seconds:.0f} s to see whether a write to {what} landed{more}"
-
-
-def duration(seconds: float) -> str:
-    """``12s``, ``3m05s``, ``2h03m``: short, for a status line."""
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"

@@ -36,9 +36,10 @@ from engine import run as runs
 from engine.calendar import origin_of
 from engine.content.templates import TemplateSource
 from engine.live import LIVE, LiveState, prepare_live
-from engine.replay_report import ReplayTally, StatusLine
+from engine.replay_report import ReplayTally
 from engine.run import read_manifest
 from engine.scenario import default_scenario, resolve
+from engine.status_line import StatusLine
 from tests.replay_checks import (
     FAST,
     assert_sandbox_holds_the_run_once,
@@ -269,71 +270,31 @@ def test_the_status_line_keeps_count_share_and_eta_at_80_columns():
     assert len(line.plain) < 80 and "replaying default-produ…" in shown
 
 
-def test_live_shows_its_simulated_clock(tmp_path):
-    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
-    manifest, state, _ = prepare_live(tmp_path / "live", scenario, TemplateSource(), days=1,
-                                      forever=False, speed=1.0, now=MONDAY_8AM_LA)  # fmt: skip
-    # Started a Monday at 8:00 in Los Angeles; a day later (long past) the run's clock stops.
-    assert sim_clock(state, manifest)() == "sim Tue 06 Jan 08:00"
-    status = StatusLine("live live", sim_clock(state, manifest))
-    assert "  0 events  sim Tue 06 Jan 08:00  " in status.plain(snapshot(0))
-
-
-def test_the_status_line_says_when_it_waits_out_a_429(make_sandbox, tmp_path):
-    run_dir = make_run(tmp_path / "run", days=1)
-    people = run_people(run_dir)
-    # The server allows five requests a minute; the client thinks it may send a thousand.
-    sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16),
-                           limits=ServerLimits(quota=5, window=60))  # fmt: skip
-    dest = Destination(rate_limit=1000, backoff=FAST)
-    target = connect(sandbox.base_url, tokens_of(people, sandbox.admin_token), dest)
-    journal = open_journal(run_dir, target, "test")
-    stop, started = threading.Event(), []
-    worker = threading.Thread(target=run_replay, args=(run_dir, target, journal),
-                              kwargs={"speed": None, "stop": stop,
-                                      "on_start": started.append})  # fmt: skip
-    status = StatusLine("replay run")
-    worker.start()
-    try:
-        wait_until(lambda: started, what="the replay started")
-        assert "429" not in status.parts(started[0].snapshot())[0]
-        wait_until(lambda: started[0].snapshot()["rate_limited"] >= 1, what="a 429")
-        assert "rate limited (429): waiting" in status.parts(started[0].snapshot())[0]
-    finally:
-        stop.set()
-        worker.join()
-        journal.close()
-        target.client.close()
-
-
-def test_without_a_terminal_progress_lines_go_to_stderr(make_sandbox, tmp_path, capsys):
-    run_dir = make_run(tmp_path / "run", days=1)
-    manifest = read_manifest(run_dir)
-    manifest.status = "running"  # followed: the replay waits for more after the last event
-    runs.write_manifest(run_dir, manifest)
-    people = run_people(run_dir)
-    sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16))
-    target = connect(sandbox.base_url, tokens_of(people, sandbox.admin_token), Destination())
-    journal = open_journal(run_dir, target, "test")
-    stop = threading.Event()
-    timer = threading.Timer(1.5, stop.set)
-    timer.start()
-    try:
-        summary = in_background(
-            lambda stop_, on_start: run_replay(run_dir, target, journal, speed=None,
-                                               follow=True, stop=stop_, on_start=on_start),
-            progress=False, lines=True, label="live run", stop=stop, every=0.3,
-            clock=lambda: "sim Mon 05 Jan 08:00",
-        )  # fmt: skip
-    finally:
-        timer.cancel()
-        journal.close()
-        target.client.close()
-    assert summary.stopped == "interrupted"  # followed, stopped, and the run is not complete
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) >= 2, lines
-    assert all(line.startswith("live run  ") and "sim Mon 05 Jan 08:00" in line for line in lines)
-    assert all(re.search(r"  [\d,]+ events  ", line) for line in lines), lines
+def test_at_80_columns_failures_429s_and_retries_are_shown_before_the_rates():
+    status = StatusLine("replaying default-product-team-20260105-093000")
+    counts = snapshot(5000, applied=1234, failed=2)
+    counts.update(rate_limited=7, retries=3)
+    status_text(status, counts, 80)  # the 429s came; then requests were answered again
+    counts["requests"] += 10
+    line = status_text(status, counts, 80).plain
+    assert len(line) < 80, line
+    assert "1,236/5,000" in line and "25%" in line and "ETA " in line, line
+    # The bar and the run's name gave way to them (lateness under half a second is left out).
+    assert line.startswith("replaying  1,236/5,000  25%  ETA "), line
+    assert "s  failed 2  429s 7  retries 3  " in line, line
+    assert "━" not in line and "late" not in line
+    assert "late 0.0s" in status.plain(counts)
+    # None of them: none is named, and the bar fits again.
+    calm = snapshot(5000, applied=1234)
+    calm["retries"] = 0
+    quiet = status_text(StatusLine("replaying run"), calm, 80).plain
+    assert (
+        quiet.startswith("replaying run  1,234/5,000  25%  ETA ") and "s  ━━━━━━━━━━━━  " in quiet
+    )
+    assert "failed" not in quiet and "429s" not in quiet and "retries" not in quiet, quiet
+    # The plain line (a log without a terminal) keeps every count, zeros too, in its order.
+    plain = StatusLine("replaying run").plain(snapshot(5000, applied=1))
+    assert plain.endswith("failed 0  427 req/s  429s 0  retries 3  10s"), plain
 
 
 # -- the in-process sandbox ------------------------------------------------------------------------

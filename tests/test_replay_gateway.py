@@ -25,7 +25,8 @@ import pytest
 
 from adapters.asana.client import AsanaClient, Backoff, Stopped, Unavailable
 from adapters.asana.replay_destination import Destination
-from engine.replay_report import ReplayTally, StatusLine
+from engine.replay_report import ReplayTally
+from engine.status_line import StatusLine
 from tests.proxy import GatewayProxy, Trick
 from tests.replay_checks import (
     FAST,

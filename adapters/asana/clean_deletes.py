@@ -14,7 +14,7 @@ from typing import Any
 from adapters.asana.client import ApiRejected, AsanaClient, Stopped, TokenInvalid, Unavailable
 from adapters.asana.target import DEFAULT
 from engine.replay_outcomes import TARGET_SILENT, TargetSilence, watch_silence
-from engine.replay_report import duration
+from engine.status_line import duration
 
 # (sim id prefix, API path, plural name), in the order the kinds are deleted.
 KINDS = (("su", "/status_updates/", "status updates"),

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from adapters.interrupts import StopSignals
 from engine.replay import Replayer
-from engine.replay_report import StatusLine, landing_text
+from engine.status_line import StatusLine, landing_text
 
 T = TypeVar("T")
 
@@ -130,12 +130,19 @@ BAR_WIDTH = 12
 
 def status_text(status: StatusLine, snapshot: dict[str, Any], width: int) -> Text:
     """The status line for a terminal `width` columns wide: cut at the end, never dropping
-    the count, share and ETA that come first."""
-    head, fraction, tail = status.parts(snapshot)
+    the count, share and ETA that come first. When the rest would not fit, the bar goes
+    first, then the label keeps only its command (`replaying`, not the run's name)."""
+    head, fraction, _ = status.parts(snapshot)
+    tail = status.terse_tail(snapshot)
+    label = status.label
+    text_width = len(label) + len(head) + len(tail) + 4
+    bar = fraction is not None and text_width + BAR_WIDTH + 2 < width
+    if not bar and text_width >= width:
+        label = label.split(" ", 1)[0]
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(status.label, style="bold")
+    line.append(label, style="bold")
     line.append(f"  {head}  ")
-    if fraction is not None:
+    if bar:
         filled = round(fraction * BAR_WIDTH)
         line.append("━" * filled, style="bar.complete")
         line.append("━" * (BAR_WIDTH - filled), style="bar.back")
