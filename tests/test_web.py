@@ -19,6 +19,7 @@ from adapters.web.app import WebConfig, create_app
 from adapters.web.runner import JobRunner, RunnerConfig
 from adapters.web.serve import ServerThread, check_binding
 from engine.errors import InvalidInput
+from engine.limits import MAX_DAYS
 from engine.log import FileLog
 from engine.replay_outcomes import TargetSilence
 
@@ -419,6 +420,9 @@ def test_dashboard_and_assets_are_served_by_the_app(web):
     for asset in ("app.js", "api.js", "form.js", "charts.js", "app.css"):
         assert requests.get(f"{web.url}/static/{asset}", timeout=10).status_code == 200
     assert not re.search(r"(src|href)=\"(https?:)?//", page.text)  # no CDN: assets are ours
+    # The form's bound on days is the API's, filled in when the page is served.
+    assert f'name="days" type="number" min="1" max="{MAX_DAYS}"' in page.text
+    assert "{" not in re.sub(r"<script.*?</script>|<style.*?</style>", "", page.text, flags=re.S)
 
 
 def test_through_the_test_client(tmp_path):

@@ -28,6 +28,7 @@ from adapters.web.errors import HANDLERS
 from adapters.web.guards import json_body_guard, request_guard
 from adapters.web.routes import BEARER, api_router
 from adapters.web.runner import JobRunner
+from engine.limits import MAX_DAYS
 
 STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 1 << 20
@@ -57,7 +58,8 @@ def _auth_guard(api_token: str):
 
 @get("/", include_in_schema=False, sync_to_thread=False)
 def dashboard() -> Response:
-    html = (STATIC / "index.html").read_bytes()
+    # The form's bounds are the API's (engine.limits), filled in here rather than copied.
+    html = (STATIC / "index.html").read_bytes().replace(b"{max_days}", b"%d" % MAX_DAYS)
     return Response(html, media_type="text/html", headers={"content-security-policy": CSP})
 
 
