@@ -56,7 +56,7 @@ class BusyworkGroup(click.Group):
         except click.UsageError as exc:  # a command's options and arguments, a command's name
             usage_error(exc)
         except BusyworkError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            say_error(str(exc))
             sys.exit(exc.exit_code)
         except BrokenPipeError:  # `busywork show RUN | head`: the reader has what it wanted
             end_quietly_after_closed_pipe()
@@ -72,7 +72,7 @@ class BusyworkGroup(click.Group):
                 message = f"stdout: {exc.strerror or exc}"
                 # Point stdout at /dev/null so the flush at exit does not fail again.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            click.echo(f"Error: {message}", err=True)
+            say_error(message)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -101,8 +101,16 @@ def usage_error(exc: click.UsageError) -> NoReturn:
             message = f"{hint.strip(chr(39))}: {exc.message}"
         if param is not None and isinstance(param.type, click.Path):
             message = f"{message.rstrip('.')}; expected {_path_kind(param.type)}"
-    click.echo(f"Error: {message.rstrip('.')}", err=True)
+    say_error(message.rstrip("."))
     sys.exit(exc.exit_code)
+
+
+def say_error(message: str) -> None:
+    """Every error's one line on stderr. A value shaped like a token (pasted into an option,
+    quoted from a scenario file) is not repeated."""
+    from adapters.asana.secrecy import redact  # the standard library only: light
+
+    click.echo(f"Error: {redact(message)}", err=True)
 
 
 def _path_kind(path: click.Path) -> str:

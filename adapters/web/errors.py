@@ -13,7 +13,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret
+from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret, redact
 from adapters.web.runner import Conflict, NotFound
 from adapters.web.spec import FieldError, allowed_values
 from adapters.web.store import RunFolderGone
@@ -42,7 +42,9 @@ class Unavailable(BusyworkError):
 
 
 def error_response(status: int, message: str, field: str | None = None) -> Response:
-    body = ErrorResponse(error=ErrorBody(status=status, message=message, field=field))
+    # A value shaped like a token is hidden wherever the message came from (a scenario file's
+    # value quoted by its check, a library's message): the fields' own checks say "not shown".
+    body = ErrorResponse(error=ErrorBody(status=status, message=redact(message), field=field))
     return Response(body, status_code=status, media_type="application/json")
 
 
