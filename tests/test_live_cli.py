@@ -297,6 +297,73 @@ def test_at_80_columns_failures_429s_and_retries_are_shown_before_the_rates():
     assert plain.endswith("failed 0  427 req/s  429s 0  retries 3  10s"), plain
 
 
+def test_live_shows_its_simulated_clock(tmp_path):
+    scenario = resolve(msgspec.structs.replace(default_scenario(), days=1))
+    manifest, state, _ = prepare_live(tmp_path / "live", scenario, TemplateSource(), days=1,
+                                      forever=False, speed=1.0, now=MONDAY_8AM_LA)  # fmt: skip
+    # Started a Monday at 8:00 in Los Angeles; a day later (long past) the run's clock stops.
+    assert sim_clock(state, manifest)() == "sim Tue 06 Jan 08:00"
+    status = StatusLine("live live", sim_clock(state, manifest))
+    assert "  0 events  sim Tue 06 Jan 08:00  " in status.plain(snapshot(0))
+
+
+def test_the_status_line_says_when_it_waits_out_a_429(make_sandbox, tmp_path):
+    run_dir = make_run(tmp_path / "run", days=1)
+    people = run_people(run_dir)
+    # The server allows five requests a minute; the client thinks it may send a thousand.
+    sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16),
+                           limits=ServerLimits(quota=5, window=60))  # fmt: skip
+    dest = Destination(rate_limit=1000, backoff=FAST)
+    target = connect(sandbox.base_url, tokens_of(people, sandbox.admin_token), dest)
+    journal = open_journal(run_dir, target, "test")
+    stop, started = threading.Event(), []
+    worker = threading.Thread(target=run_replay, args=(run_dir, target, journal),
+                              kwargs={"speed": None, "stop": stop,
+                                      "on_start": started.append})  # fmt: skip
+    status = StatusLine("replay run")
+    worker.start()
+    try:
+        wait_until(lambda: started, what="the replay started")
+        assert "429" not in status.parts(started[0].snapshot())[0]
+        wait_until(lambda: started[0].snapshot()["rate_limited"] >= 1, what="a 429")
+        assert "rate limited (429): waiting" in status.parts(started[0].snapshot())[0]
+    finally:
+        stop.set()
+        worker.join()
+        journal.close()
+        target.client.close()
+
+
+def test_without_a_terminal_progress_lines_go_to_stderr(make_sandbox, tmp_path, capsys):
+    run_dir = make_run(tmp_path / "run", days=1)
+    manifest = read_manifest(run_dir)
+    manifest.status = "running"  # followed: the replay waits for more after the last event
+    runs.write_manifest(run_dir, manifest)
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, admin_token=secrets.token_urlsafe(16))
+    target = connect(sandbox.base_url, tokens_of(people, sandbox.admin_token), Destination())
+    journal = open_journal(run_dir, target, "test")
+    stop = threading.Event()
+    timer = threading.Timer(1.5, stop.set)
+    timer.start()
+    try:
+        summary = in_background(
+            lambda stop_, on_start: run_replay(run_dir, target, journal, speed=None,
+                                               follow=True, stop=stop_, on_start=on_start),
+            progress=False, lines=True, label="live run", stop=stop, every=0.3,
+            clock=lambda: "sim Mon 05 Jan 08:00",
+        )  # fmt: skip
+    finally:
+        timer.cancel()
+        journal.close()
+        target.client.close()
+    assert summary.stopped == "interrupted"  # followed, stopped, and the run is not complete
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) >= 2, lines
+    assert all(line.startswith("live run  ") and "sim Mon 05 Jan 08:00" in line for line in lines)
+    assert all(re.search(r"  [\d,]+ events  ", line) for line in lines), lines
+
+
 # -- the in-process sandbox ------------------------------------------------------------------------
 
 

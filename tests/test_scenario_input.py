@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from adapters.web.spec import FieldError, JobSpec, resolve_scenario
+from adapters.web.job_scenario import resolve_scenario
+from adapters.web.spec import FieldError, JobSpec
 from engine import scenario as sc
 from engine.errors import InvalidInput
 from tests.runner import busywork

@@ -18,6 +18,7 @@ from pathlib import Path
 from adapters.web import store
 from adapters.web.figures import JobView, job_view
 from adapters.web.job import Job, JobContext
+from adapters.web.job_scenario import resolve_scenario
 from adapters.web.llm import open_for_new_job
 from adapters.web.scheduler import Scheduler
 from adapters.web.spec import (
@@ -26,7 +27,6 @@ from adapters.web.spec import (
     check,
     check_asana,
     check_text,
-    resolve_scenario,
 )
 from adapters.web.store import FINAL, JobState
 from engine import run as runs

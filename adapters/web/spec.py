@@ -4,14 +4,13 @@ A job = a scenario (a file on the server, the built-in default, or fields from t
 over either) + a mode (dry_run | backfill | continuous) + a target (none | sandbox | asana) +
 pacing. Every rejection is a `FieldError` naming the field (``scenario.people[2].timezone``),
 the value and what is allowed. Tokens are referenced by the key (an email) they have in the
-server's tokens file, never sent or stored.
+server's tokens file, never sent or stored. The job's scenario is resolved in
+`adapters.web.job_scenario`.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -36,7 +35,6 @@ SPEED_DOC = (
     '(N times faster, also as "Nx"), or "max" (as fast as possible; dry_run and backfill only). '
     'Default: "max" for a backfill (which takes nothing else), "realtime" otherwise.'
 )
-_FIELD_RE = re.compile(r"^([A-Za-z_][\w.\[\]'@-]*): (.*)$", re.S)
 
 
 class FieldError(InvalidInput):
@@ -161,78 +159,6 @@ def parse_speed(value: str | float) -> float | None:
     return speed
 
 
-def resolve_scenario(
-    spec: JobSpec, base_dir: Path | None = None, tokens_file: Path | None = None
-) -> sc.Scenario:
-    """The job's scenario: file or default, with the form's fields laid over it."""
-    if spec.scenario_file:
-        path = scenario_path(spec.scenario_file, base_dir or Path("."), tokens_file)
-        try:
-            base = sc.read_table(path)  # unchecked: checked with the form over it
-        except InvalidInput as exc:
-            raise FieldError("scenario_file", str(exc)) from None
-    else:
-        base = {"holidays": {"country": "US"}}
-    raw = _merge(base, spec.scenario)
-    try:
-        scenario = sc.from_dict(raw, source="scenario")
-    except InvalidInput as exc:
-        text = str(exc).removeprefix("scenario: ")
-        match = _FIELD_RE.match(text)
-        if match and spec.scenario_file and not _holds(spec.scenario, match.group(1)):
-            # the value came from the file, not the form: name the file and its path
-            raise FieldError("scenario_file", f"{spec.scenario_file}: {text}") from None
-        if match:
-            raise FieldError(f"scenario.{match.group(1)}", match.group(2)) from None
-        raise FieldError("scenario", text) from None
-    return scenario
-
-
-_PATH_PART_RE = re.compile(r"[^.\[\]]+|\[(\d+)\]")
-
-
-def _holds(form: object, path: str) -> bool:
-    """Whether the form's own fields reach `path` (`people[2].timezone`)."""
-    node = form
-    for part in _PATH_PART_RE.finditer(path):
-        if part.group(1) is not None:
-            index = int(part.group(1))
-            if not isinstance(node, list) or index >= len(node):
-                return False
-            node = node[index]
-        elif isinstance(node, dict) and part.group(0) in node:
-            node = node[part.group(0)]
-        else:
-            return False
-    return True
-
-
-def scenario_path(name: str, base_dir: Path, tokens_file: Path | None = None) -> Path:
-    """The scenario file `name` names, checked before anything reads it: a ``.toml`` file under
-    `base_dir` (the server's working directory), not hidden, not the server's tokens file.
-    Anything else would let an API caller read the server's files through error messages."""
-    field = "scenario_file"
-    expected = (
-        "expected a .toml file under the directory the server was started in "
-        "(a relative path, without '..')"
-    )
-    if "\0" in name or len(name) > 1000:
-        raise FieldError(field, f"not a file name; {expected}")
-    base = base_dir.resolve()
-    path = (base / name).resolve()  # an absolute name replaces base; symlinks are followed
-    if not path.is_relative_to(base):
-        raise FieldError(field, f"outside the server's directory; {expected}")
-    if path.suffix.lower() != ".toml" or any(
-        part.startswith(".") for part in path.relative_to(base).parts
-    ):
-        raise FieldError(field, f"not a scenario file; {expected}, not hidden")
-    if tokens_file is not None and path == Path(tokens_file).resolve():
-        raise FieldError(field, "that is the server's tokens file, not a scenario")
-    if not path.is_file():
-        raise FieldError(field, f"{name!r}: no such scenario file")
-    return path
-
-
 def check(
     spec: JobSpec,
     scenario: sc.Scenario,
@@ -299,14 +225,3 @@ def allowed_url(target: TargetSpec, field: str, token_urls: tuple[str, ...]) -> 
     if problem:
         raise FieldError(field, problem)
     return url
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; anything else (lists included) replaces."""
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out

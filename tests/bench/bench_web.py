@@ -26,8 +26,9 @@ from pathlib import Path
 
 import requests
 
+from adapters.web.job_scenario import resolve_scenario
 from adapters.web.runner import JobRunner, RunnerConfig
-from adapters.web.spec import JobSpec, TargetSpec, resolve_scenario
+from adapters.web.spec import JobSpec, TargetSpec
 
 JOBS = int(os.environ.get("BUSYWORK_BENCH_JOBS", "200"))
 SECONDS = float(os.environ.get("BUSYWORK_BENCH_SECONDS", "20"))
