@@ -25,8 +25,10 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.loopback import LoopbackServer
 
 CHARS_PER_TOKEN = 3.2
 MODELS = ("claude-haiku-5-5", "claude-haiku-4-5", "claude-sonnet-5-5", "claude-opus-5-5")
@@ -133,7 +135,7 @@ _GARBLED = {
 }  # fmt: skip
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(LoopbackServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away mid-answer (killed, timed out) is no error of the fake."""
         if not isinstance(sys.exc_info()[1], ConnectionError):
@@ -174,21 +176,16 @@ class FakeAnthropic:
             def do_POST(self) -> None:
                 fake._handle(self, "POST")
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self.server = _Server(Handler)
+        self.base_url = self.server.root_url
 
     def __enter__(self) -> FakeAnthropic:
-        self._thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
     def random_delays(self, rng: random.Random, most: float) -> None:
         """Delay each later /v1/messages answer by 0..`most` seconds, drawn from `rng`."""

@@ -3,12 +3,16 @@ sandbox) that plays the tricks a real gateway between the client and Asana can p
 
 A `Trick` takes the first ``times`` requests with a given method and path ending; for each it
 answers ``answer`` at once (a 504 from a gateway that stopped waiting) or, with ``reset``,
-hangs up with a TCP reset after reading the whole request; with ``forward_after`` it also
-sends the request on to the server that many seconds later, or with ``forward_when`` once the
-test sets that event (the write lands after the client was told it failed). Every other request is forwarded and its answer relayed::
+hangs up with a TCP reset after reading the whole request; with ``forward_when`` it also
+sends the request on to the server once the test sets that event (the write lands after the
+client was told it failed: an order no machine's speed can change), then sets ``landed`` (when
+given). Every other request is forwarded and its answer relayed::
 
-    with GatewayProxy(sandbox.root_url, [Trick("POST", "/stories", 504, forward_after=0.4)]) as gw:
+    late = threading.Event()
+    with GatewayProxy(sandbox.root_url, [Trick("POST", "/stories", 504, forward_when=late)]) as gw:
         client = AsanaClient(gw.base_url, ...)
+        ...
+        late.set()
     gw.late  # statuses the server gave the late forwards (all done once the block is left)
     gw.seen  # (method, path, outcome) of every request, in order of arrival
 """
@@ -18,12 +22,13 @@ from __future__ import annotations
 import socket
 import struct
 import threading
-import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import requests
+
+from tests.loopback import LoopbackServer
 
 RELAYED = ("authorization", "content-type", "accept")  # request headers sent on
 ANSWERED = ("content-type", "retry-after")  # answer headers relayed back
@@ -35,9 +40,8 @@ class Trick:
     suffix: str  # the path (without query) ends with this
     answer: int = 504  # status answered at once (unless reset)
     reset: bool = False  # hang up with a TCP reset instead of answering
-    forward_after: float | None = None  # seconds until the request is forwarded (None: never)
-    # or: forwarded once the test sets this (an order that no machine's speed can change)
-    forward_when: threading.Event | None = None
+    forward_when: threading.Event | None = None  # forwarded once the test sets it (None: never)
+    landed: threading.Event | None = None  # set once the server answered the late forward
     times: int = 1
 
 
@@ -50,18 +54,11 @@ class GatewayProxy:
         self._lock = threading.Lock()
         self._forwards: list[threading.Thread] = []
         self._http = requests.Session()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.proxy = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/1.0"
+        self._server = LoopbackServer(_Handler, proxy=self)
+        self.base_url = self._server.base_url
 
     def __enter__(self) -> GatewayProxy:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -71,8 +68,7 @@ class GatewayProxy:
         """Wait for the late forwards (bounded by their timeout), then stop serving."""
         for thread in list(self._forwards):
             thread.join(30)
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
         self._http.close()
 
     def count(self, method: str, suffix: str, outcome: str | None = None) -> int:
@@ -98,15 +94,15 @@ class GatewayProxy:
         return self._http.request(method, self.upstream + target, data=body, headers=headers,
                                   timeout=10, allow_redirects=False)  # fmt: skip
 
-    def forward_later(self, trick: Trick, method: str, target: str, headers, body) -> None:
+    def forward_later(self, when: threading.Event, landed: threading.Event | None,
+                      method: str, target: str, headers, body) -> None:  # fmt: skip
         def later() -> None:
-            if trick.forward_when is not None:
-                trick.forward_when.wait(30)
-            else:
-                time.sleep(trick.forward_after or 0.0)
+            when.wait(30)
             status = self.forward(method, target, headers, body).status_code
             with self._lock:
                 self.late.append(status)
+            if landed is not None:
+                landed.set()
 
         thread = threading.Thread(target=later, daemon=True)
         with self._lock:
@@ -130,8 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
             proxy.note(self.command, path, str(answer.status_code))
             self._answer(answer.status_code, answer.content, answer.headers)
             return
-        if trick.forward_after is not None or trick.forward_when is not None:
-            proxy.forward_later(trick, self.command, self.path, headers, body)
+        if trick.forward_when is not None:
+            proxy.forward_later(trick.forward_when, trick.landed, self.command, self.path,
+                                headers, body)  # fmt: skip
         if trick.reset:
             proxy.note(self.command, path, "reset")
             self._reset()

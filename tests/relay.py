@@ -14,10 +14,12 @@ import struct
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import requests
+
+from tests.loopback import LoopbackServer
 
 DROP = "drop"
 Rule = Callable[[str, str], "str | float | None"]
@@ -28,15 +30,8 @@ class Relay:
         self.upstream, self.rule = upstream.rstrip("/"), rule
         self.spoiled: list[str] = []  # "METHOD /path" of each answer dropped or held
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _RelayHandler)
-        self._server.daemon_threads = True
-        self._server.relay = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)  # fmt: skip
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/1.0"
+        self._server = LoopbackServer(_RelayHandler, relay=self)
+        self.base_url = self._server.base_url
 
     def decide(self, method: str, path: str) -> str | float | None:
         with self.lock:
@@ -46,12 +41,11 @@ class Relay:
             return action
 
     def __enter__(self) -> Relay:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
 
 class _RelayHandler(BaseHTTPRequestHandler):

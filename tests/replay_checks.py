@@ -11,7 +11,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from engine.log import FileLog
 from engine.replay_journal import JOURNAL, Journal
 from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
+from tests.loopback import LoopbackServer
 
 # Retries and the wait for a write in doubt to land, shortened for tests against the sandbox:
 # the one place tests take them from (variants below, or `dataclasses.replace(FAST, ...)`).
@@ -283,15 +284,8 @@ class Gate:
         self.refused: list[str] = []
         self.lock = threading.Lock()
         self._local = threading.local()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _GateHandler)
-        self._server.daemon_threads = True
-        self._server.gate = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)  # fmt: skip
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/1.0"
+        self._server = LoopbackServer(_GateHandler, gate=self)
+        self.base_url = self._server.base_url
 
     def refuse(self, method: str, path: str) -> bool:
         with self.lock:
@@ -308,12 +302,11 @@ class Gate:
         return self._local.session
 
     def __enter__(self) -> Gate:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
 
 class _GateHandler(BaseHTTPRequestHandler):

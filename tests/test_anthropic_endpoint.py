@@ -7,13 +7,14 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 
 import pytest
 
 from adapters.anthropic.session import LlmOptions, LlmSession
 from adapters.anthropic.usage import USAGE_FILE, read_records
 from tests.fake_anthropic import FakeAnthropic
+from tests.loopback import LoopbackServer
 from tests.test_anthropic import scenario
 from tests.test_anthropic_cli import environment, in_process
 
@@ -37,12 +38,8 @@ def file_server(tmp_path):
 
     (tmp_path / "www").mkdir()
     handler = functools.partial(Quiet, directory=str(tmp_path / "www"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(handler) as server:
+        yield server.root_url
 
 
 def not_the_api(url: str) -> list[str]:

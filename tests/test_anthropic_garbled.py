@@ -5,13 +5,13 @@ text (or is fetched again), or the command stops with one line; never a tracebac
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from adapters.anthropic.usage import USAGE_FILE, read_records
 from tests.fake_anthropic import FakeAnthropic
+from tests.loopback import LoopbackServer
 from tests.test_anthropic_cli import environment, in_process
 
 KEY = "sk-ant-garbled-test-3b7f-secret"
@@ -76,15 +76,10 @@ class _WebPage(BaseHTTPRequestHandler):
 
 
 def test_a_web_server_at_the_base_url_is_refused_before_the_run(fake, tmp_path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with LoopbackServer(_WebPage) as server:
         env = environment(fake, tmp_path, key=KEY)
-        env["ANTHROPIC_BASE_URL"] = url = f"http://127.0.0.1:{server.server_address[1]}"
+        env["ANTHROPIC_BASE_URL"] = url = server.root_url
         result = in_process(*CLAUDE, cwd=tmp_path, env=env)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.returncode == 2, result.exception or result.stderr
     assert result.stderr == (
         f"Error: ANTHROPIC_BASE_URL: {url} is not the Anthropic API (it answered something "

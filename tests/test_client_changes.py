@@ -6,15 +6,15 @@ headers the sandbox does not (several changes, a change that echoes the token)."
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from adapters.asana.client import AsanaChange, AsanaClient
 from adapters.asana.client_changes import parse
 from adapters.asana.sandbox.api_projects import TEAM_DEPRECATION
+from tests.loopback import LoopbackServer
 
 TOKEN = "secret-token-1234567890"
 
@@ -58,18 +58,9 @@ class _Announcer(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def announcer() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Announcer)
-    server.changes = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def _url(server: ThreadingHTTPServer) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}/api/1.0"
+def announcer() -> Iterator[LoopbackServer]:
+    with LoopbackServer(_Announcer, changes=[]) as server:
+        yield server
 
 
 def test_several_changes_in_one_answer_are_each_reported(announcer):
@@ -78,7 +69,7 @@ def test_several_changes_in_one_answer_are_each_reported(announcer):
         "name=new_sections;info=https://asa.na/api-sections;affected=true",
     ]
     seen: list[AsanaChange] = []
-    client = AsanaClient(_url(announcer), {"default": TOKEN}, on_change=seen.append)
+    client = AsanaClient(announcer.base_url, {"default": TOKEN}, on_change=seen.append)
     client.get("default", "/tasks/1")
     client.get("default", "/tasks/2")
     assert [(c.name, c.affected) for c in seen] == [("string_ids", False), ("new_sections", True)]
@@ -89,7 +80,7 @@ def test_several_changes_in_one_answer_are_each_reported(announcer):
 
 def test_a_change_seen_unaffected_then_affected_is_reported_as_affected(announcer):
     seen: list[AsanaChange] = []
-    client = AsanaClient(_url(announcer), {"default": TOKEN}, on_change=seen.append)
+    client = AsanaClient(announcer.base_url, {"default": TOKEN}, on_change=seen.append)
     announcer.changes = ["name=string_ids;info=https://asa.na/api-sids"]  # type: ignore[attr-defined]
     client.get("default", "/users/me")
     announcer.changes = ["name=string_ids;info=https://asa.na/api-sids;affected=true"]  # type: ignore[attr-defined]
@@ -101,7 +92,7 @@ def test_a_change_seen_unaffected_then_affected_is_reported_as_affected(announce
 
 def test_a_token_echoed_in_the_header_never_reaches_the_report(announcer):
     announcer.changes = [f"name=leak;info=https://x.invalid/?t={TOKEN};affected=true"]  # type: ignore[attr-defined]
-    client = AsanaClient(_url(announcer), {"default": TOKEN})
+    client = AsanaClient(announcer.base_url, {"default": TOKEN})
     client.get("default", "/users/me")
     (note,) = client.change_notes()
     assert TOKEN not in note and "<token hidden>" in note

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from adapters.asana.client import AsanaClient
 from adapters.asana.client_errors import Stopped
 from adapters.asana.client_retry import Backoff
+from tests.loopback import LoopbackServer
 
 
 class _Unavailable(BaseHTTPRequestHandler):
@@ -27,19 +28,15 @@ class _Unavailable(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def unavailable() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable)
-    server.asked = threading.Event()  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def unavailable() -> Iterator[LoopbackServer]:
+    with LoopbackServer(_Unavailable, asked=threading.Event()) as server:
+        yield server
 
 
 def test_closing_the_client_ends_a_retry_backoff_at_once(unavailable):
-    url = f"http://127.0.0.1:{unavailable.server_address[1]}/api/1.0"
-    client = AsanaClient(url, {"a": "token-a"}, backoff=Backoff(base=30.0, cap=30.0), seed=1)
+    client = AsanaClient(
+        unavailable.base_url, {"a": "token-a"}, backoff=Backoff(base=30.0, cap=30.0), seed=1
+    )
     ended: list[BaseException] = []
 
     def check() -> None:

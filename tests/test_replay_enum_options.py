@@ -9,10 +9,9 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 from collections import Counter
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from adapters.asana.target import AsanaTarget
 from engine import events as ev
 from engine.replay_ids import IdMap
 from engine.replay_journal import Journal
+from tests.loopback import LoopbackServer
 from tests.replay_checks import (
     FAST,
     UNLIMITED,
@@ -242,24 +242,17 @@ class _LoseOptionAnswers(BaseHTTPRequestHandler):
 
 def test_a_lost_answer_is_reconciled_by_option_name(sandbox):
     field = _precreate(sandbox, "Priority", ["Low", "High"])
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _LoseOptionAnswers)
-    proxy.upstream = sandbox.root_url  # type: ignore[attr-defined]
-    proxy.forwarded = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{proxy.server_address[1]}/api/1.0"
-    client = AsanaClient(url, {"default": sandbox.admin_token}, backoff=FAST)
-    try:
-        target = AsanaTarget(client, sandbox.workspace_gid)
-        event = ev.CustomFieldCreated(seq=1, at=datetime(2026, 1, 5, tzinfo=UTC), actor="u1",
-                                      field="cf1",
-                                      name="priority", kind="enum",
-                                      options=("Low", "Medium", "High"))  # fmt: skip
-        ids = target.apply(event, IdMap(), uncertain=False)
-    finally:
-        client.close()
-        proxy.shutdown()
-        proxy.server_close()
+    with LoopbackServer(_LoseOptionAnswers, upstream=sandbox.root_url, forwarded=[]) as proxy:
+        client = AsanaClient(proxy.base_url, {"default": sandbox.admin_token}, backoff=FAST)
+        try:
+            target = AsanaTarget(client, sandbox.workspace_gid)
+            event = ev.CustomFieldCreated(seq=1, at=datetime(2026, 1, 5, tzinfo=UTC), actor="u1",
+                                          field="cf1",
+                                          name="priority", kind="enum",
+                                          options=("Low", "Medium", "High"))  # fmt: skip
+            ids = target.apply(event, IdMap(), uncertain=False)
+        finally:
+            client.close()
     assert proxy.forwarded == [201]  # type: ignore[attr-defined]
     assert client.counters.reconciled == 1
     options = _fields(sandbox)["Priority"]

@@ -2,8 +2,10 @@
 
 A gateway (tests/proxy.py) in front of the sandbox answers the first comment create with a
 504 or 502 at once, or resets the connection after reading it, and forwards it to the sandbox
-a moment later. The client looks for the comment right away and, not finding it, again once
+later. The client looks for the comment right away and, not finding it, again once
 ``Backoff.landing`` has passed since it was sent: the late comment is adopted, not sent again.
+Events, not the clock, set that order (`HeldLandings`): the gateway forwards the write once the
+client waits for it to land, and the wait ends once it has.
 A 503 or 500 (not in doubt) is looked for once and resent without that wait; a stop ends the
 wait at once; one call waits for at most ``Backoff.max_landings`` landings; a connection never
 made, or to a server that never answered HTTP, is not waited for.
@@ -16,6 +18,7 @@ import dataclasses
 import re
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +27,7 @@ from typing import Any
 import pytest
 
 from adapters.asana.client import AsanaClient, Backoff, Stopped, Unavailable
+from adapters.asana.client_landing import Landings
 from adapters.asana.replay_destination import Destination
 from engine.replay_report import ReplayTally
 from engine.status_line import StatusLine
@@ -41,8 +45,8 @@ from tests.replay_checks import (
 from tests.runner import busywork
 from tests.sandbox_fixtures import session_for
 
-LATE = 0.4  # seconds after the gateway gave up until the comment reaches the sandbox
 LANDING = 1.6  # the client's landing period in these tests (90 s in real use)
+HELD = 60.0  # a landing period every machine starts waiting within; `HeldLandings` ends it
 NEVER = 3600.0  # a landing no test may wait for: a stop after WATCHDOG seconds would end it
 WATCHDOG = 20.0  # turns an unwanted landing wait into a failure (Stopped) instead of a hang
 TEXT = "Checked the numbers"
@@ -52,37 +56,73 @@ def _backoff(landing: float, **overrides: Any) -> Backoff:
     return dataclasses.replace(FAST, **{"attempts": 6, "landing": landing, **overrides})
 
 
+class HeldLandings:
+    """The clients' landing waits, ordered by events instead of the clock: a wait lets the
+    gateway forward the write in doubt (`forward`, a trick's ``forward_when``) and lasts until
+    the server has answered it (`landed`), however long either takes. `waits` lists, for each
+    wait, the seconds it would have lasted and what it waited for."""
+
+    def __init__(self) -> None:
+        self.forward, self.landed = threading.Event(), threading.Event()
+        self.waits: list[tuple[float, str]] = []
+
+    def trick(self, method: str, suffix: str, answer: int = 504, **kw: Any) -> Trick:
+        """A trick whose request is forwarded late, once a landing wait begins."""
+        return Trick(method, suffix, answer, forward_when=self.forward, landed=self.landed, **kw)
+
+    def wait(self, until: float, what: str) -> None:  # in place of `Landings.wait`
+        seconds = until - time.monotonic()
+        if seconds <= 0:  # the period is over: no wait, as in `Landings.wait`
+            return
+        self.waits.append((seconds, what))
+        self.forward.set()
+        assert self.landed.wait(WATCHDOG), "the late write never reached the server"
+
+
+@pytest.fixture
+def held_landings(monkeypatch) -> HeldLandings:
+    held = HeldLandings()
+    monkeypatch.setattr(Landings, "wait", lambda _, until, what: held.wait(until, what))
+    return held
+
+
 # -- a whole replay through the gateway -----------------------------------------------------------
 
 
 def _replay_through(tmp_path, make_sandbox, trick: Trick, landing: float):
     """Replay a small run (one person, two tasks, two comments each) through a gateway playing
-    `trick`: the summary, the run, the sandbox's contents read back, and the gateway."""
+    `trick`: the summary, the run, the sandbox's contents read back, and the gateway. A late
+    forward still held when the replay is over goes then."""
     run_dir = synthetic_run(tmp_path / "run", people=1, tasks=2, comments=2)
     people = run_people(run_dir)
     sandbox = make_sandbox(people=people)
     with GatewayProxy(sandbox.root_url, [trick]) as gateway:
         dest = Destination(to=gateway.base_url, backoff=_backoff(landing))
         tokens = tokens_of(people, sandbox.admin_token)
-        summary, folder = replay_once(run_dir, gateway.base_url, tokens, dest)
+        try:
+            summary, folder = replay_once(run_dir, gateway.base_url, tokens, dest)
+        finally:
+            if trick.forward_when is not None:
+                trick.forward_when.set()
     got = read_back(sandbox.base_url, sandbox.admin_token, sandbox.workspace_gid)
     return summary, run_dir, folder, got, gateway
 
 
 @pytest.mark.parametrize(
-    "trick",
-    [
-        Trick("POST", "/stories", 504, forward_after=LATE),
-        Trick("POST", "/stories", 502, forward_after=LATE),
-        Trick("POST", "/stories", reset=True, forward_after=LATE),
-    ],
+    "doubt",
+    [{"answer": 504}, {"answer": 502}, {"reset": True}],
     ids=["504", "502", "reset-after-send"],
 )
 def test_a_comment_the_gateway_gave_up_on_lands_late_and_is_there_once(
-    tmp_path, make_sandbox, trick
+    tmp_path, make_sandbox, held_landings, doubt
 ):
-    summary, run_dir, folder, got, gateway = _replay_through(tmp_path, make_sandbox, trick, LANDING)
+    """The comment reaches the sandbox after the client's first look, during its landing
+    wait: the look after the wait finds it."""
+    trick = held_landings.trick("POST", "/stories", **doubt)
+    summary, run_dir, folder, got, gateway = _replay_through(tmp_path, make_sandbox, trick, HELD)
     assert gateway.late == [201]  # the sandbox did create the comment the client was told failed
+    ((seconds, what),) = held_landings.waits  # one wait, for the landing period, for the comment
+    assert HELD - WATCHDOG < seconds <= HELD and re.fullmatch(r"POST /tasks/\d+/stories", what)
     assert summary.failed == summary.parked == summary.skipped == 0, summary.errors
     assert summary.applied == summary.events and not summary.stopped
     assert summary.retries == 1
@@ -92,8 +132,9 @@ def test_a_comment_the_gateway_gave_up_on_lands_late_and_is_there_once(
 
 
 def test_without_the_landing_wait_the_late_comment_is_duplicated(tmp_path, make_sandbox):
-    """The scenario above really bites: looking only right away finds nothing and resends."""
-    trick = Trick("POST", "/stories", 504, forward_after=LATE)
+    """The scenario above really bites: looking only right away finds nothing and resends (the
+    late comment reaches the sandbox once the replay is over)."""
+    trick = Trick("POST", "/stories", 504, forward_when=threading.Event())
     summary, run_dir, _, got, gateway = _replay_through(tmp_path, make_sandbox, trick, 0.0)
     assert gateway.late == [201] and summary.failed == 0
     texts = Counter(text for task in got["tasks"].values() for _, text in task["comments"])
@@ -175,10 +216,9 @@ def test_a_stop_ends_a_landing_wait_at_once_and_nothing_is_resent(sandbox):
 
         worker = threading.Thread(target=create)
         worker.start()
-        for _ in range(600):  # the first look is done: the client waits for the landing now
-            if gateway.count("GET", "/stories") or not worker.is_alive():
-                break
-            worker.join(0.01)
+        deadline = time.monotonic() + WATCHDOG
+        while client.landings() is None and worker.is_alive() and time.monotonic() < deadline:
+            worker.join(0.01)  # until the client waits for the landing (or gave up)
         stop.set()
         worker.join(30)  # generous: without the stop this waits an hour
         client.close()
@@ -315,18 +355,16 @@ def _name(sandbox, task: str) -> str:
     return answer.json()["data"]["name"]
 
 
-@pytest.mark.parametrize("landing", [LANDING, 0.0], ids=["landing-wait", "no-wait"])
-def test_a_state_write_in_doubt_cannot_land_after_the_next_one(sandbox, landing):
+@pytest.mark.parametrize("landing", [HELD, 0.0], ids=["landing-wait", "no-wait"])
+def test_a_state_write_in_doubt_cannot_land_after_the_next_one(sandbox, held_landings, landing):
     """A rename the gateway gave up on reaches the server late. Sent again at once, the next
     write to the task goes before the late original lands, which then undoes it; waiting out
     the landing period first keeps the order (the resend is harmless: the same change)."""
     task = _task(sandbox)
     stop = threading.Event()
-    # Without a landing wait, the original is forwarded once both renames are done (after a
-    # fixed delay, a slow machine could send the second one after the original landed).
-    sent = threading.Event()
-    trick = Trick("PUT", f"/tasks/{task}", 504, forward_after=LATE if landing else None,
-                  forward_when=None if landing else sent)  # fmt: skip
+    # The original is forwarded during the landing wait or, without one, once both renames
+    # are done: the order of the events, not a delay a slow machine could outlast.
+    trick = held_landings.trick("PUT", f"/tasks/{task}")
     with GatewayProxy(sandbox.root_url, [trick]) as gateway:
         client = _client(gateway.base_url, sandbox, _backoff(landing), stop)
         try:
@@ -334,7 +372,8 @@ def test_a_state_write_in_doubt_cannot_land_after_the_next_one(sandbox, landing)
                 client.call("default", "PUT", f"/tasks/{task}", data={"name": "first"})
                 client.call("default", "PUT", f"/tasks/{task}", data={"name": "second"})
         finally:
-            sent.set()
+            held_landings.forward.set()
             client.close()
+    assert len(held_landings.waits) == (1 if landing else 0)
     assert gateway.late == [200]  # the first rename did reach the server, late
     assert _name(sandbox, task) == ("second" if landing else "first")

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ import pytest
 import requests
 
 from adapters.asana.sandbox import Sandbox, SandboxConfig
+from tests.loopback import LoopbackServer
 from tests.replay_checks import run_people, tokens_of, write_tokens_file
 from tests.runner import busywork
 
@@ -153,35 +154,20 @@ class Exchange:
     body: bytes | None = None  # the request's body, kept only when Prism flagged it
 
 
-class _ForwardingServer(ThreadingHTTPServer):
-    daemon_threads = True
-    # A replay opens a connection per token at once; socketserver's backlog of 5 drops the
-    # surplus handshakes under load, and each client then waits out a TCP retransmission.
-    request_queue_size = 128
-
-
 class Recorder:
     def __init__(self, upstream: str):
         self.upstream = upstream.rstrip("/")
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
-        self._server = _ForwardingServer(("127.0.0.1", 0), self._handler_class())
-        # A short poll: shutdown() waits for the serve loop to look (0.5 s by default).
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._server = LoopbackServer(self._handler_class())
+        self.url = self._server.root_url
 
     def __enter__(self) -> Recorder:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         recorder = self

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import requests
 
 from adapters.asana.client import ApiRejected, AsanaClient, Unavailable
 from adapters.asana.tokens import Tokens, write_tokens
+from tests.loopback import LoopbackServer
 from tests.replay_checks import FAST, run_people, synthetic_run, tokens_of, write_tokens_file
 from tests.runner import BUSYWORK, busywork
 from tests.test_web import servers
@@ -87,23 +87,15 @@ class EchoingGateway:
         self.status, self.suffix, self.json_body = status, suffix, json_body
         self.upstream = upstream.rstrip("/") if upstream else None
         self.http = requests.Session()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-        self.server.daemon_threads = True
-        self.server.gateway = self  # type: ignore[attr-defined]
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
-                                       daemon=True)  # fmt: skip
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/1.0"
+        self.server = LoopbackServer(_Echo, gateway=self)
+        self.base_url = self.server.base_url
 
     def __enter__(self) -> EchoingGateway:
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
         self.http.close()
 
 

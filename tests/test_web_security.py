@@ -5,9 +5,8 @@ the server's files through `scenario_file`, or see a token echoed back in an err
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import requests
 
 from adapters.asana.tokens import Tokens, write_tokens
 from adapters.web.destinations import token_url_problem
+from tests.loopback import LoopbackServer
 from tests.test_web import FAST, servers
 
 ALICE_TOKEN = "alice-secret-token-4711"
@@ -61,16 +61,14 @@ class Recorder:
             def log_message(self, *_args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler).start()
+        self.url = self.server.root_url
 
     def tokens(self) -> set[str]:
         return {auth.removeprefix("Bearer ") for _, auth in self.seen}
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
 
 @pytest.fixture
