@@ -19,6 +19,7 @@ from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.replay_job import run_replay
 from adapters.asana.sandbox import SandboxPerson
 from engine import events as ev
+from engine import run as runs
 from engine.content.templates import TemplateSource
 from engine.errors import BusyworkError, InvalidInput
 from engine.live import (
@@ -34,7 +35,15 @@ from engine.run import read_manifest
 from engine.scenario import default_scenario, resolve
 from engine.state import State, fold
 from engine.world import World, run_in_steps
-from tests.replay_checks import FAST, assert_exactly_once, read_back, tokens_of
+from tests.replay_checks import (
+    FAST,
+    assert_exactly_once,
+    make_run,
+    read_back,
+    run_people,
+    tokens_of,
+)
+from tests.test_live_cli import wait_until
 
 SPEED = 36000.0  # ten simulated hours per second
 MONDAY_8AM_LA = datetime(2026, 1, 5, 16, 0, tzinfo=UTC)
@@ -262,3 +271,65 @@ def test_a_damaged_live_state_is_named_not_a_traceback(tmp_path, field, value, p
     (run_dir / LIVE).write_bytes(msgspec.json.encode({**raw, field: value}))
     with pytest.raises(BusyworkError, match=re.escape(f"live.json: damaged live state: {problem}")):
         prepare_live(run_dir, scenario, TemplateSource(), days=None, forever=False, speed=1.0)
+
+
+class _NoticedWait(threading.Event):
+    """An event that says when someone starts waiting on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waited = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waited.set()
+        return super().wait(timeout)
+
+
+def test_a_stopped_live_replay_counts_what_the_simulation_wrote_after_the_stop(
+    tmp_path, make_sandbox
+):
+    """Stopped, the simulation still writes its last step after the replay stopped reading:
+    those events are counted as not read (the next run sends them), none missing from the
+    summary (its counts were low by the rest of that step)."""
+    source = make_run(tmp_path / "source", days=1)
+    events = list(FileLog.open_readonly(source).read())
+    first, rest = events[:20], events[20:40]
+    run_dir = tmp_path / "live"
+    runs.create_run(run_dir, read_manifest(source).scenario, TemplateSource())
+    people = run_people(source)
+    sandbox = make_sandbox(people=people, admin_token="admin-token-live")
+    target = connect(sandbox.base_url, tokens_of(people, sandbox.admin_token),
+                     Destination(backoff=FAST))  # fmt: skip
+    journal = open_journal(run_dir, target, "test")
+    stop, writer_done, follow_until = threading.Event(), _NoticedWait(), threading.Event()
+    started: list = []
+    outcome: list = []
+    with FileLog(run_dir) as log:
+        log.append(first)
+        log.flush()
+        replay = threading.Thread(target=lambda: outcome.append(run_replay(
+            run_dir, target, journal, speed=None, follow=True, stop=stop,
+            follow_until=follow_until, writer_done=writer_done, on_start=started.append)))  # fmt: skip
+        replay.start()
+        try:
+            wait_until(lambda: started and started[0].snapshot()["applied"] >= 1,
+                       what="the replay applied an event")  # fmt: skip
+            stop.set()
+            # The simulation's last step: its first events wake the replay, which stops
+            # reading; it waits for the writer to end before it counts...
+            log.append(rest[:10])
+            log.flush()
+            wait_until(lambda: writer_done.waited.is_set() or not replay.is_alive(),
+                       what="the replay stopped reading")  # fmt: skip
+            log.append(rest[10:])  # ...which writes the rest of that step meanwhile
+            log.flush()
+        finally:
+            stop.set()
+            writer_done.set()
+            follow_until.set()
+            replay.join(60)
+            journal.close()
+            target.client.close()
+    (summary,) = outcome
+    assert summary.events == 40, summary
+    assert summary.not_read >= len(rest), summary

@@ -189,5 +189,5 @@ def test_ctrl_c_says_how_to_finish_the_run(tmp_path, sig):
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert stderr.strip().endswith("Interrupted. Finish it with: busywork simulate --resume run")
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["status"] == "running"

@@ -159,7 +159,7 @@ def test_a_second_server_on_the_same_folder_refuses_to_start(serve, tmp_path):
     assert second.proc.wait(60) == 1
     stderr = second.proc.stderr.read()
     assert str(data) in stderr and f"another busywork serve (pid {first.proc.pid})" in stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
     # The first server's job was left alone.
     assert first.get(f"/jobs/{job['id']}")["status"] == "running"
     assert json.loads((data / job["id"] / "job.json").read_text())["status"] == "running"

@@ -238,6 +238,7 @@ def _run(
                 follow=True,
                 stop=stop_,
                 follow_until=sim_done,
+                writer_done=sim_done,
                 on_start=on_start,
                 options=options,
                 retry_failed=args.retry_failed,

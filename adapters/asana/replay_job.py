@@ -75,6 +75,7 @@ def run_replay(
     options: ReplayOptions | None = None,
     retry_failed: bool = False,
     on_waiting: Callable[[str], None] | None = None,
+    writer_done: threading.Event | None = None,
 ) -> ReplaySummary:
     """Replay the run's log (or follow it as it grows) into the target. Following ends once
     `follow_until` (default: the manifest says the run is complete, or `stop`) is set and
@@ -82,7 +83,9 @@ def run_replay(
     finish; the rest wait for the next run), and a follow stopped before the run is complete
     is "interrupted". `retry_failed`: send again the events that failed in an earlier run, and
     those not sent because they depend on one. `on_waiting(text)`: told when the default
-    follow finds that no `busywork live` writes the live run it waits for."""
+    follow finds that no `busywork live` writes the live run it waits for. `writer_done`: set
+    once the writer of a followed log in this process (live's simulation) has ended: the events
+    written but not read are counted after its last write, not before."""
     manifest = read_manifest(run_dir)
     stop = stop or threading.Event()
     target.client.stop = stop  # waits for the rate limit or a backoff end when stopped
@@ -108,6 +111,8 @@ def run_replay(
     finally:
         ended.set()
     if follow:  # what was written meanwhile and never read is left for the next run too
+        if writer_done is not None:
+            writer_done.wait()  # a stopped simulation ends at its next step
         written = FileLog.open_readonly(run_dir).last_seq
         count_not_read(summary, written, journal, options.retry_failed)
     if follow and stop.is_set() and not summary.stopped and not _complete(run_dir):
