@@ -34,6 +34,10 @@ from tests.runner import BUSYWORK
 
 CREATED_KINDS = ("project", "task", "story")
 FAST = dataclasses.replace(FAST_NO_LANDING, attempts=6)
+# Tries enough that each delete to a target that drops every connection retries for some 0.4 s
+# (19 waits of up to 0.05 s): the 12 deletes left cannot all give up within the clean's 1 s of
+# silence (with 6 tries they took about 1.2 s together, and sometimes less), so it stops.
+RETRYING = dataclasses.replace(FAST, attempts=20)
 
 
 def _replayed(tmp_path: Path, make_sandbox):
@@ -82,7 +86,7 @@ def test_clean_stops_once_the_target_stops_answering_then_a_rerun_finishes(
                 sandbox.app.set_faults(dropped)
 
     sandbox.app.observer = observe
-    target = _target(sandbox, tokens)
+    target = _target(sandbox, tokens, RETRYING)
     try:
         with pytest.raises(CleanStopped) as stopped:
             _clean(run_dir, target, print, None, status=True,
