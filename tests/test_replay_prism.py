@@ -374,20 +374,37 @@ def test_prism_names_a_request_outside_the_spec(rig: Rig) -> None:
 @pytest.mark.slow  # Prism loads the 3 MB spec in ~5 s
 def test_the_sandboxs_read_endpoints_beyond_the_replays_conform(rigs: dict[str, Rig]) -> None:
     """Endpoints a script exploring the workspace calls that the replay does not (teams, team
-    memberships, task counts), and opt_pretty, judged by Prism as the replay's are."""
+    memberships, task counts, project memberships, My Tasks, task search), and opt_pretty,
+    judged by Prism as the replay's are."""
     rig = rigs["tasks-only"]
     ws, team = rig.sandbox.workspace_gid, rig.sandbox.team_gid
     auth = {"Authorization": f"Bearer {rig.sandbox.admin_token}"}
+    me = requests.get(f"{rig.sandbox.base_url}/users/me", headers=auth, timeout=30).json()["data"]
+    my_tasks = requests.get(f"{rig.sandbox.base_url}/users/me/user_task_list", headers=auth,
+                            params={"workspace": ws}, timeout=30).json()["data"]  # fmt: skip
     with Recorder(rig.prism.url) as recorder:
         base = recorder.url + API
         project = requests.post(f"{base}/teams/{team}/projects", json={"data": {"name": "Counts"}},
                                 headers=auth, timeout=30).json()["data"]  # fmt: skip
+        pg = project["gid"]
         reads = [
             ("/users/me/teams", {"organization": ws, "opt_fields": "name,organization.name"}),
             ("/users/me/team_memberships", {"workspace": ws}),
             (f"/teams/{team}/team_memberships", {"limit": "2", "opt_pretty": "true"}),
-            (f"/projects/{project['gid']}/task_counts",
+            (f"/projects/{pg}/task_counts",
              {"opt_fields": "num_tasks,num_incomplete_tasks,num_completed_milestones"}),
+            (f"/projects/{pg}/project_memberships", {"limit": "2"}),
+            (f"/projects/{pg}/project_memberships",
+             {"user": "me", "opt_fields": "parent.name,member.name,access_level"}),
+            (f"/project_memberships/{pg}-{me['gid']}", {}),
+            (f"/project_memberships/{pg}-{me['gid']}", {"opt_fields": "project.name,write_access"}),
+            ("/users/me/user_task_list", {"workspace": ws, "opt_fields": "name,owner"}),
+            (f"/user_task_lists/{my_tasks['gid']}", {}),
+            (f"/user_task_lists/{my_tasks['gid']}/tasks", {"completed_since": "now", "limit": "5"}),
+            (f"/workspaces/{ws}/tasks/search",
+             {"text": "a", "assignee.any": "me", "projects.any": pg, "completed": "false",
+              "is_subtask": "false", "sort_by": "created_at", "sort_ascending": "true",
+              "opt_fields": "name,assignee.name,due_on"}),
         ]  # fmt: skip
         for path, params in reads:
             resp = requests.get(base + path, params=params, headers=auth, timeout=30)

@@ -300,6 +300,13 @@ def _exercise_workspace_routes(sb) -> None:
     )
     p = ok(s.post(f"{b}/teams/{team['gid']}/projects", json={"data": {"name": "WS"}}))
     s.post(f"{b}/projects/{p['gid']}/addMembers", json={"data": {"members": "bob@example.com"}})
+    members = ok(s.get(f"{b}/projects/{p['gid']}/project_memberships", params={"limit": 1}))
+    s.get(f"{b}/projects/{p['gid']}/project_memberships",
+          params={"user": "bob@example.com", "opt_fields": "parent.name,member.name,access_level"})  # fmt: skip
+    s.get(f"{b}/project_memberships/{members[0]['gid']}")
+    s.get(f"{b}/project_memberships/{members[0]['gid']}",
+          params={"opt_fields": "project.name,parent,user.name,write_access,access_level"})  # fmt: skip
+    s.get(f"{b}/project_memberships/1-2")  # 404
     for field in (prio, effort, due, note):
         s.post(f"{b}/projects/{p['gid']}/addCustomFieldSetting",
                json={"data": {"custom_field": field["gid"], "is_important": True}})  # fmt: skip
@@ -333,6 +340,19 @@ def _exercise_workspace_routes(sb) -> None:
     s.get(f"{b}/tasks/{m['gid']}/dependencies")
     s.get(f"{b}/tasks/{t['gid']}/dependents")
     s.get(f"{b}/tasks/{m['gid']}/stories")
+    my_tasks = ok(s.get(f"{b}/users/me/user_task_list", params={"workspace": ws}))
+    s.get(f"{b}/user_task_lists/{my_tasks['gid']}", params={"opt_fields": "name,owner"})
+    s.get(f"{b}/user_task_lists/{my_tasks['gid']}/tasks", params={"completed_since": "now",
+                                                                   "limit": 1})  # fmt: skip
+    s.get(f"{b}/user_task_lists/{my_tasks['gid']}/tasks",
+          params={"opt_fields": "name,assignee.name,completed,due_on,projects.name"})  # fmt: skip
+    s.get(f"{b}/user_task_lists/1/tasks")  # 404
+    s.get(f"{b}/workspaces/{ws}/tasks/search", params={
+        "text": "a", "assignee.any": "me", "projects.any": p["gid"], "completed": "false",
+        "is_subtask": "false", "sort_by": "created_at", "sort_ascending": "true"})  # fmt: skip
+    s.get(f"{b}/workspaces/{ws}/tasks/search",
+          params={"tags.any": tag["gid"], "limit": 1, "opt_fields": "name,tags.name,due_on"})  # fmt: skip
+    s.get(f"{b}/workspaces/{ws}/tasks/search", params={"sort_by": "name"})  # 400
     s.get(f"{b}/projects/{p['gid']}/task_counts", params={"opt_fields": "num_tasks,num_milestones,"
           "num_completed_milestones,num_incomplete_tasks"})  # fmt: skip
     s.get(f"{b}/projects/{p['gid']}/task_counts")  # no fields unless asked for: {"data": {}}
@@ -493,3 +513,6 @@ def test_payment_required_conforms(make_sandbox, conformance):
     r = s.post(f"{sb.base_url}/portfolios", json={"data": {"name": "All", "workspace": ws}})
     assert r.status_code == 402
     conformance.check_response("POST", "/portfolios", 402, r.json())
+    r = s.get(f"{sb.base_url}/workspaces/{ws}/tasks/search", params={"text": "x"})
+    assert r.status_code == 402
+    conformance.check_response("GET", f"/workspaces/{ws}/tasks/search", 402, r.json())

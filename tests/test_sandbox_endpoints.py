@@ -39,8 +39,12 @@ def test_an_asana_endpoint_the_sandbox_lacks_says_so_unlike_an_unknown_path(sand
         "Not implemented by the sandbox: POST /tasks/1/duplicate is Asana's "
         "POST /tasks/{task_gid}/duplicate, which the sandbox does not serve"
     )
-    search = s.get(f"{b}/workspaces/1/tasks/search")  # not a task's custom_id: the literal path
-    assert "Asana's GET /workspaces/{workspace_gid}/tasks/search," in _message(search, 404)
+    custom_id = s.get(f"{b}/workspaces/1/tasks/custom_id/X-1")
+    assert "Asana's GET /workspaces/{workspace_gid}/tasks/custom_id/{custom_id}," in _message(
+        custom_id, 404
+    )
+    search = s.get(f"{b}/workspaces/1/tasks/search")  # served: not a task's custom_id
+    assert _message(search, 404) == "workspace: unknown gid '1'"
     assert _message(s.get(f"{b}/nonsense"), 404) == "No matching route for request: GET /nonsense"
     assert _message(s.patch(f"{b}/tasks/1", json={"data": {}}), 404) == (
         "No matching route for request: PATCH /tasks/1"  # Asana has no PATCH there either

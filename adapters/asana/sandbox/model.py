@@ -45,6 +45,22 @@ class TeamMembership(Record, kw_only=True):
     is_admin: bool
 
 
+class ProjectMembership(Record, kw_only=True):
+    """A user's place in a project: derived from ``Project.members`` (the first, the project's
+    creator, is its admin; the others are editors) when asked for, never stored."""
+
+    project: str
+    user: str
+    access_level: str
+
+
+class UserTaskList(Record, kw_only=True):
+    """A user's My Tasks in a workspace: derived (the tasks assigned to them), never stored."""
+
+    owner: str
+    workspace: str
+
+
 class Project(Record, kw_only=True):
     name: str
     workspace: str

@@ -74,6 +74,16 @@ FIELDS: dict[str, dict[str, Getter]] = {
                         "user": ref("user", "user"), "team": ref("team", "team"),
                         "is_guest": const(False), "is_limited_access": const(False),
                         "is_admin": attr("is_admin")},
+    "project_membership": {**_BASE, "resource_type": const("project_membership"),
+                           "parent": ref("project", "project"), "member": ref("user", "user"),
+                           "access_level": attr("access_level"), "user": ref("user", "user"),
+                           "project": ref("project", "project"),
+                           "write_access": lambda rec, _: (
+                               "comment_only" if rec.access_level in ("commenter", "viewer")
+                               else "full_write")},
+    "user_task_list": {**_BASE, "resource_type": const("user_task_list"),
+                       "name": const("My Tasks"), "owner": ref("user", "owner"),
+                       "workspace": ref("workspace", "workspace")},
     "project": {**_BASE, "resource_type": const("project"), "name": attr("name"),
                 "archived": attr("archived"), "color": attr("color"),
                 "created_at": attr("created_at"), "modified_at": attr("modified_at"),
@@ -203,6 +213,8 @@ COMPACT_FIELDS: dict[str, tuple[str, ...]] = {
         "is_limited_access",
         "is_admin",
     ),
+    "project_membership": ("gid", "resource_type", "member", "access_level"),
+    "user_task_list": ("gid", "resource_type", "name", "owner", "workspace"),
     "project": ("gid", "resource_type", "name"),
     "section": ("gid", "resource_type", "name"),
     "task": ("gid", "resource_type", "name", "resource_subtype", "created_by"),
@@ -224,7 +236,11 @@ COMPACT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 # Fields Asana returns only when asked for with opt_fields.
-OPT_IN: dict[str, frozenset[str]] = {"task": frozenset({"num_subtasks"})}
+# The spec marks a project membership's ``parent`` and ``project`` "[Opt In]".
+OPT_IN: dict[str, frozenset[str]] = {
+    "task": frozenset({"num_subtasks"}),
+    "project_membership": frozenset({"parent", "project"}),
+}
 FULL_FIELDS = {
     kind: tuple(f for f in getters if f not in OPT_IN.get(kind, ()))
     for kind, getters in FIELDS.items()

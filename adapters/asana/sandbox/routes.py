@@ -10,7 +10,9 @@ from adapters.asana.sandbox import api_fields as fields
 from adapters.asana.sandbox import api_memberships as memberships
 from adapters.asana.sandbox import api_people as people
 from adapters.asana.sandbox import api_portfolios as portfolios
+from adapters.asana.sandbox import api_project_memberships as pmembers
 from adapters.asana.sandbox import api_projects as projects
+from adapters.asana.sandbox import api_search as search
 from adapters.asana.sandbox import api_sections as sections
 from adapters.asana.sandbox import api_status as status
 from adapters.asana.sandbox import api_stories as stories
@@ -18,6 +20,7 @@ from adapters.asana.sandbox import api_tags as tags
 from adapters.asana.sandbox import api_task_lists as task_lists
 from adapters.asana.sandbox import api_tasks as tasks
 from adapters.asana.sandbox import api_teams as teams
+from adapters.asana.sandbox import api_user_task_lists as my_tasks
 from adapters.asana.sandbox.apierror import ApiError
 from adapters.asana.sandbox.asana_endpoints import asana_endpoint
 from adapters.asana.sandbox.call import Answer, Call
@@ -102,6 +105,12 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("POST", "/teams/{team_gid}/addUser", teams.add_user),
     ("GET", "/teams/{team_gid}/users", teams.list_team_users),
     ("POST", "/projects/{project_gid}/addMembers", teams.add_members),
+    ("GET", "/projects/{project_gid}/project_memberships", pmembers.list_project_memberships),
+    ("GET", "/project_memberships/{project_membership_gid}", pmembers.get_project_membership),
+    ("GET", "/users/{user_gid}/user_task_list", my_tasks.get_user_task_list_for_user),
+    ("GET", "/user_task_lists/{user_task_list_gid}", my_tasks.get_user_task_list),
+    ("GET", "/user_task_lists/{user_task_list_gid}/tasks", my_tasks.list_user_task_list_tasks),
+    ("GET", "/workspaces/{workspace_gid}/tasks/search", search.search_tasks),
     ("GET", "/portfolios", portfolios.list_portfolios),
     ("POST", "/portfolios", portfolios.create_portfolio),
     ("GET", "/portfolios/{portfolio_gid}", portfolios.get_portfolio),
