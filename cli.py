@@ -200,14 +200,14 @@ def init(path: str, force: bool) -> None:
         )
     from engine.files import replace_bytes
 
-    path = Path(path)
-    if path.exists() and not force:
-        raise InvalidInput(f"{path}: already exists; use --force to overwrite it")
+    file = Path(path)
+    if file.exists() and not force:
+        raise InvalidInput(f"{file}: already exists; use --force to overwrite it")
     # Written aside and renamed into place: a full disk leaves no empty or cut-off file behind
     # (nor a user's file cut off by --force), and the error names the path.
-    run_it = command_line("simulate", path)
-    replace_bytes(path, example_toml(run_it).encode("utf-8"))
-    click.echo(f"Wrote {path}. Next: {run_it}")
+    run_it = command_line("simulate", file)
+    replace_bytes(file, example_toml(run_it).encode("utf-8"))
+    click.echo(f"Wrote {file}. Next: {run_it}")
 
 
 # -- show ------------------------------------------------------------------------------------

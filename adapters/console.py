@@ -142,8 +142,8 @@ def print_feed(
     from engine.log import FileLog
 
     log = FileLog.open_readonly(run_dir)
-    lines = feed(log.read(), types=set(types) or None, person=person, known=known,
-                 locate=log.where)  # fmt: skip
+    lines: Iterable[str] = feed(log.read(), types=set(types) or None, person=person,
+                                known=known, locate=log.where)  # fmt: skip
     if tail is not None:
         lines = deque(lines, maxlen=tail)
     shown = 0

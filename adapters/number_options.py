@@ -12,6 +12,7 @@ Every numeric option of every command uses one of these two.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import click
 
@@ -24,6 +25,11 @@ class _Range:
     kind: str  # "a whole number", "a number"
     what: str  # what the option's value is, for "'abc' is not ..."
     example: str | None
+    # from click's IntRange or FloatRange, the other base of each type (int or float, or None)
+    min: Any
+    max: Any
+    min_open: bool
+    max_open: bool
 
     def _describe_range(self) -> str:  # click shows it in --help: [default: 30; 1 to 3660]
         low, high = self.min, self.max

@@ -113,7 +113,7 @@ def run_live(
 
         # A run with `until_sim` ends there, after its scenario's last day (see above).
         world = Organisation(scenario, content, sink, env=env, forever=runs_past_last_day(state),
-                             quiet=tuple(map(tuple, state.quiet)))  # fmt: skip
+                             quiet=tuple((start, end) for start, end in state.quiet))  # fmt: skip
         world.start()
         horizon = world.horizon if state.until_sim is None else state.until_sim
         resume_at = min(state.anchor_sim, horizon)

@@ -39,6 +39,8 @@ class SegmentWriter:
     """Appends to the segments in `events_dir` for the one writer that holds the folder's lock
     (`dir_fd`), after a log that ends at `last_seq` in `last_segment` (None: no segment yet)."""
 
+    _time_check: int  # set by _schedule_next_sync (used by _maintain, which comes first)
+
     def __init__(
         self,
         events_dir: Path,
@@ -153,6 +155,7 @@ class SegmentWriter:
         if buf:
             if self._fd is None:
                 self._start_segment(self._written_seq + 1)
+            assert self._fd is not None  # _start_segment opened it
             self._writing = True
             written = 0
             try:
@@ -208,6 +211,7 @@ class SegmentWriter:
     def _seal_segment(self) -> None:
         # Durable before the next segment appears, so only the last segment can ever be torn.
         self._wait_for_background_sync()
+        assert self._fd is not None  # sealed after a write to it
         self._fsync(self._fd)
         fd, self._fd, self._seg_path, self._seg_size = self._fd, None, None, 0
         os.close(fd)

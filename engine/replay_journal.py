@@ -129,6 +129,7 @@ class Journal:
         data = self.path.read_bytes()
         end = data.rfind(b"\n") + 1
         if end < len(data):  # a torn last line (power loss): it never happened
+            assert self._fd is not None  # opened before loading
             os.ftruncate(self._fd, end)
             data = data[:end]
         self.empty = not data.strip()

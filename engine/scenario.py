@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from engine.errors import InvalidInput
+from engine.events import Role
 from engine.files import read_toml
 from engine.limits import MAX_DAYS
 from engine.person_calendar import BIN_SECONDS
@@ -93,7 +94,7 @@ _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 def default_people() -> list[Person]:
     """The embedded default: a 12-person product team across two time zones."""
     pt, et = "America/Los_Angeles", "America/New_York"
-    rows = [
+    rows: list[tuple[str, Role, str]] = [
         ("Alice Chen", "manager", pt),
         ("Bob Martinez", "lead", pt),
         ("Carol Nguyen", "individual_contributor", pt),

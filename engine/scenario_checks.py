@@ -271,8 +271,8 @@ def check_country(
         # A run that starts inside the years known fits them by being shorter; a run for ever
         # starts today, so that is its only fix (a run of --days).
         fits = date(last_year, 12, 31) - start
-        days = "--days" if names["days"] == "--forever" else names["days"]
-        within = (f"a run of {_setting(days, fits.days + 1)} or fewer ends within them"
+        days_name = "--days" if names["days"] == "--forever" else names["days"]
+        within = (f"a run of {_setting(days_name, fits.days + 1)} or fewer ends within them"
                   if fits.days >= 0 and (start.year >= first_year or names["days"] == "--forever")
                   else f'choose a {names["start"]} in those years')  # fmt: skip
         if where == "holidays.country":

@@ -65,7 +65,9 @@ def run_window(run: Run, scenario: Scenario) -> Window:
             end = live.until_sim  # past the scenario's last day (see engine.live)
         quiet, reached = sorted(live.quiet), live.reached_sim
     if run.manifest.get("status") != "complete":
-        last = run.con.execute('SELECT max("at") FROM events').fetchone()[0]
+        latest = run.con.execute('SELECT max("at") FROM events').fetchone()
+        assert latest is not None  # an aggregate: always one row
+        last = latest[0]
         if last is not None:
             reached = max(reached, (last.replace(tzinfo=UTC) - origin).total_seconds())
         end = min(end, reached)
@@ -102,6 +104,7 @@ def calendars(run: Run) -> tuple[Scenario, dict[str, PersonCalendar], Window]:
     """Rebuild every person's calendar from the manifest's resolved scenario and seed (the
     simulation's own code: the same evening peaks, holidays and time away), planned through
     the run's window."""
+    from engine.content.templates import TemplateSource
     from engine.run import manifest_scenario, read_manifest
     from engine.world import World
 
@@ -111,7 +114,8 @@ def calendars(run: Run) -> tuple[Scenario, dict[str, PersonCalendar], Window]:
     manifest_scenario(run.path, manifest)
     scenario = manifest.scenario
     window = run_window(run, scenario)
-    world = World(scenario, None, lambda event: None)  # builds calendars, runs nothing
+    # Builds calendars, runs nothing (draws no content).
+    world = World(scenario, TemplateSource(), lambda event: None)
     if window.end is not None:
         # The world plans holidays and time away lazily as a run goes on; its planning draws
         # from a stream of its own, so planning ahead here gives the same calendars.

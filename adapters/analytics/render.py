@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -79,18 +79,18 @@ def stats_renderable(stats: Stats) -> Group:
         _add_row(by_type, row.type, _n(row.events), _pct(row.events / stats.events))
     by_person = _table(_top("Events by person", len(stats.by_person)), "person", "name",
                        "events", text_columns=2)  # fmt: skip
-    for row in stats.by_person[:TOP]:
-        _add_row(by_person, row.person, row.name or "", _n(row.events))
+    for who in stats.by_person[:TOP]:
+        _add_row(by_person, who.person, who.name or "", _n(who.events))
     by_project = _table(_top("Events by project", len(stats.by_project)), "project", "name",
                         "events", text_columns=2)  # fmt: skip
-    for row in stats.by_project[:TOP]:
-        _add_row(by_project, row.project, row.name or "", _n(row.events))
+    for project in stats.by_project[:TOP]:
+        _add_row(by_project, project.project, project.name or "", _n(project.events))
     by_day = _table(f"Events by day ({stats.timezone})", "day", "events", "")
     by_day.columns[2].justify = "left"
     peak = max((d.events for d in stats.by_day), default=0)
-    for row in stats.by_day:
-        bar = "█" * round(30 * row.events / peak) if peak else ""
-        _add_row(by_day, f"{row.day:%a %Y-%m-%d}", _n(row.events), Text(bar, style="cyan"))
+    for day in stats.by_day:
+        bar = "█" * round(30 * day.events / peak) if peak else ""
+        _add_row(by_day, f"{day.day:%a %Y-%m-%d}", _n(day.events), Text(bar, style="cyan"))
     work = _table("Tasks", "measure", "count", "mean", "p50", "p90")
     c, k = stats.cycle_time_hours, stats.comments_per_task
     _add_row(
@@ -121,7 +121,8 @@ def stats_renderable(stats: Stats) -> Group:
     heat = Group(
         Text("Activity heatmap (weekday × hour)", style="bold"), heatmap_text(stats.heatmap)
     )
-    parts = [header, by_type, by_person, by_project, by_day, heat, work, weekly, overdue]
+    parts: list[RenderableType] = [header, by_type, by_person, by_project, by_day, heat, work,
+                                   weekly, overdue]  # fmt: skip
     if stats.workspace is not None:
         parts += _workspace_tables(stats.workspace)
     if stats.llm is not None:
@@ -246,8 +247,8 @@ def report_renderable(report: Report, width: int = WIDE_REPORT) -> Group:
     details = Text()
     for check in report.checks:
         detail = check.detail.removeprefix(TOO_LITTLE_PREFIX)  # the result column says so
-        cells = [check.name, _value(check, check.measured), _bound(check),
-                 Text(*_VERDICTS[check.verdict])]  # fmt: skip
+        cells: list[str | Text] = [check.name, _value(check, check.measured), _bound(check),
+                                   Text(*_VERDICTS[check.verdict])]  # fmt: skip
         _add_row(table, *cells, *((detail,) if wide else ()))
         if not wide and detail:
             details.append(f"{check.name}", style="bold").append(f": {detail}\n")  # plain text

@@ -69,6 +69,7 @@ def _report(run: Run) -> Report:
     scenario, calendars, window = rebuild_calendars(run)
     people = _people(run, calendars)
     exposures = {person: exposure(cal, window) for person, cal in calendars.items()}
+    assert run.offsets is not None  # open_run made them
     counted = timing.count_buckets(
         run.con.execute(timing.buckets_sql(run.offsets.fine)).fetchall(), calendars
     )
@@ -81,7 +82,9 @@ def _report(run: Run) -> Report:
         _comment_order(run),
         _distinct_comments(run),
     ]
-    total = run.con.execute("SELECT count(*) FROM events").fetchone()[0]
+    count = run.con.execute("SELECT count(*) FROM events").fetchone()
+    assert count is not None  # an aggregate: always one row
+    total = count[0]
     return make_report(run.manifest.get("run_id"), total, checks)
 
 
@@ -118,14 +121,16 @@ def _completion_rate(
     contributors = [p for p, role in people.items() if role in CONTRIBUTOR_ROLES]
     budget = working_day_actions(scenario)
     weeks = sum(exposures[p].actions for p in contributors if p in exposures) / budget / 5
-    completed = run.con.execute(
+    done = run.con.execute(
         "SELECT count(*) FROM events e JOIN tasks t USING (task) JOIN people p "
         "ON p.person = e.actor WHERE e.type = 'TaskCompleted' AND t.parent IS NULL "
         # milestones are reached and approvals decided; only ordinary tasks are work done
         "AND e.task NOT IN (SELECT task FROM events WHERE type = 'TaskCreated' "
         "AND subtype IN ('milestone', 'approval')) "
         f"AND p.role IN {CONTRIBUTOR_ROLES}"
-    ).fetchone()[0]
+    ).fetchone()
+    assert done is not None  # an aggregate: always one row
+    completed = done[0]
     target = scenario.work.completion_rate_per_week * scenario.activity_factor
     return rate_check(
         "completion_rate_per_week",
@@ -159,17 +164,19 @@ def _blocked_rates(
         WHERE m.state = 'in_progress' AND t.assignee IS NOT NULL
         """
     ).fetchall()
-    blocked, by_dependency = run.con.execute(
+    counts = run.con.execute(
         "SELECT count(*) FILTER (blocked_by IS NULL), count(*) FILTER (blocked_by IS NOT NULL) "
         "FROM events WHERE type = 'TaskStateChanged' AND state = 'blocked'"
     ).fetchone()
+    assert counts is not None  # an aggregate: always one row
+    blocked, by_dependency = counts
     week = working_day_actions(scenario) * 5
     integrators = {p: Integrator(cal, window) for p, cal in calendars.items()}
     end_of_run = window.end.replace(tzinfo=None) if window.end else None
     weeks = sum(
-        integrators[who].between(start, end or end_of_run) / week
+        integrators[who].between(start, until) / week
         for who, start, end in spells
-        if who in calendars and (end or end_of_run) is not None
+        if who in calendars and (until := end or end_of_run) is not None
     )
     target = scenario.work.blocked_rate_per_week * scenario.activity_factor
     checks = [

@@ -8,8 +8,10 @@ type. Derived from ``engine.events`` so a new event type or field needs no chang
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 import msgspec
 from msgspec import inspect as mi
@@ -49,7 +51,7 @@ def _duckdb_type(t: mi.Type, where: str) -> str:
     if isinstance(t, mi.DateType):
         return "DATE"
     if isinstance(t, mi.VarTupleType | mi.ListType | mi.TupleType):
-        items = getattr(t, "item_type", None) or getattr(t, "item_types", (None,))[0]
+        items = t.item_type if isinstance(t, mi.VarTupleType | mi.ListType) else t.item_types[0]
         return f"{_duckdb_type(items, where)}[]"
     if isinstance(t, mi.DictType):
         return "JSON"  # e.g. custom field values: read with ->> or json_extract
@@ -72,11 +74,11 @@ def _sql_literal(value: object, duck_type: str) -> str:
     raise TypeError(f"no SQL literal for default {value!r}")
 
 
-def event_columns(event_types: dict[str, type[msgspec.Struct]] = EVENT_TYPES) -> EventColumns:
+def event_columns(event_types: Mapping[str, type[msgspec.Struct]] = EVENT_TYPES) -> EventColumns:
     types: dict[str, str] = {"seq": "BIGINT", "at": "TIMESTAMP", "type": "VARCHAR"}
     defaults: dict[str, tuple[object, list[str]]] = {}
     for tag, cls in event_types.items():
-        for field in mi.type_info(cls).fields:
+        for field in cast(mi.StructType, mi.type_info(cls)).fields:  # a Struct's is a StructType
             name = field.encode_name
             duck = _duckdb_type(field.type, f"{tag}.{name}")
             # One column serves every event with a field of that name; when types disagree

@@ -105,6 +105,7 @@ def seal(
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
             raise corrupted(segment.path, exc) from None
         seqs = con.execute(_SEQS.format(f"read_parquet({sql_string(str(tmp))})")).fetchone()
+        assert seqs is not None  # an aggregate: always one row
         check_rows(segment.path, segment.first_seq, seqs)
         after = segment.path.stat()
         if (after.st_size, after.st_mtime_ns) != (segment.size, segment.mtime_ns):
@@ -243,5 +244,6 @@ def _load_open_segment(
     finally:
         snapshot.unlink(missing_ok=True)
     seqs = con.execute(_SEQS.format("_open_segment")).fetchone()
+    assert seqs is not None  # an aggregate: always one row
     check_rows(segment.path, segment.first_seq, seqs, cut)
     return seqs[0], torn

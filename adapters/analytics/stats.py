@@ -104,10 +104,12 @@ def _stats(run: Run) -> Stats:
     con = run.con
     zone = run_timezone(run.manifest)
     con.execute("CREATE OR REPLACE TEMP TABLE _actors AS SELECT * FROM _s_actors")
-    events, first_at, last_at, comments = con.execute(
+    totals = con.execute(
         "SELECT coalesce(sum(n), 0)::BIGINT, min(first_at), max(last_at),"
         " coalesce(sum(n) FILTER (type = 'CommentAdded'), 0)::BIGINT FROM _actors"
     ).fetchone()
+    assert totals is not None  # an aggregate: always one row
+    events, first_at, last_at, comments = totals
     by_type = [
         TypeCount(*row)
         for row in con.execute(
@@ -121,7 +123,9 @@ def _stats(run: Run) -> Stats:
             "LEFT JOIN _s_people p ON p.person = a.actor GROUP BY a.actor ORDER BY n DESC, a.actor"
         ).fetchall()
     ]
-    people = con.execute("SELECT count(*) FROM _s_people WHERE joined_at IS NOT NULL").fetchone()[0]
+    joined = con.execute("SELECT count(*) FROM _s_people WHERE joined_at IS NOT NULL").fetchone()
+    assert joined is not None  # an aggregate: always one row
+    people = joined[0]
     tasks = _task_figures(con)
     return Stats(
         run_id=run.manifest.get("run_id"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from adapters.analytics.zone_offsets import bucket_sql
 
@@ -124,7 +125,14 @@ _NEWER = "coalesce(n.{c}, o.{c}) AS {c}"
 _OLDER = "coalesce(o.{c}, n.{c}) AS {c}"
 
 
-def _join_merge(key: str, rules: dict[str, tuple[str, ...]]) -> str:
+class _Rules(TypedDict):
+    older: tuple[str, ...]
+    newer: tuple[str, ...]
+    sum: tuple[str, ...]
+    latest: NotRequired[tuple[tuple[str, str], ...]]  # (value, its seq)
+
+
+def _join_merge(key: str, rules: _Rules) -> str:
     parts = [f"coalesce(o.{key}, n.{key}) AS {key}"]
     for pattern, cols in ((_OLDER, rules["older"]), (_NEWER, rules["newer"]), (_SUM, rules["sum"])):
         parts += [pattern.format(c=c) for c in cols]

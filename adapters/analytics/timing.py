@@ -13,6 +13,7 @@ the actions themselves (see HOURLY_NOISE_MIN)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -193,7 +194,7 @@ def _noise_correlation(expected: list[float], variance: float) -> float | None:
     return math.sqrt(spread / (spread + noise)) if spread > 0 else None
 
 
-def _pearson(xs: list[float], ys: list[float]) -> float | None:
+def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))

@@ -56,7 +56,9 @@ def offset_stretches(zone: str, first_s: int, last_s: int) -> list[tuple[int, in
         return [(NEVER_BEFORE, NEVER_AFTER, 0)]
 
     def offset(s: int) -> int:
-        return int(datetime.fromtimestamp(s, UTC).astimezone(tz).utcoffset().total_seconds())
+        delta = datetime.fromtimestamp(s, UTC).astimezone(tz).utcoffset()
+        assert delta is not None  # an aware time has one
+        return int(delta.total_seconds())
 
     current, start, s = offset(first_s), NEVER_BEFORE, first_s
     stretches = []

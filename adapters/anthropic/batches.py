@@ -49,7 +49,7 @@ def _affordable(fetcher: Fetcher, indexes: list[int]) -> list[int]:
 def _bound(fetcher: Fetcher, indexes: list[int]) -> float | None:
     """The most a batch of these projects can cost (None: a model not in the price table)."""
     bounds = [fetcher.prompts.cost_bound_usd(i, batch=True) for i in indexes]
-    return None if None in bounds else sum(bounds)
+    return None if None in bounds else sum(b for b in bounds if b is not None)
 
 
 def _api(fetcher: Fetcher) -> Any:

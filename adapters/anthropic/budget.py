@@ -90,6 +90,7 @@ class BudgetGate:
 
     def _decide(self, index: int, bound: int) -> bool | None:
         """True/False by the rule, or None while earlier projects leave it open."""
+        assert self.budget is not None  # `grant` grants everything without one
         earlier = [p for i, p in self._running.items() if i < index]
         if any(p.bound is None for p in earlier):
             return None  # an earlier project has not had its turn yet

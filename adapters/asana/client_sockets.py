@@ -118,10 +118,11 @@ class CuttableAdapter(HTTPAdapter):
         return manager
 
     def _keep(self, manager: PoolManager) -> None:
+        # urllib3 only calls these (host, port, **kw), though its annotation asks for classes.
         manager.pool_classes_by_scheme = {
-            "http": functools.partial(_Pool, connections=self.connections),
-            "https": functools.partial(_SecurePool, connections=self.connections),
-        }  # type: ignore[assignment]
+            "http": functools.partial(_Pool, connections=self.connections),  # type: ignore[dict-item]
+            "https": functools.partial(_SecurePool, connections=self.connections),  # type: ignore[dict-item]
+        }
 
     def cut(self) -> None:
         """End every request in flight at once, and make no new connection."""

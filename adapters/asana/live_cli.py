@@ -127,6 +127,7 @@ def _live(
             )  # fmt: skip
         except BaseException:
             if made:  # refused (other --days, say): nothing of this attempt stays behind
+                assert journal is not None  # made: opened
                 _remove_checkpoint(journal)
                 journal = None
             raise

@@ -9,6 +9,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeGuard
 
 from adapters.asana.client import ApiRejected
 from adapters.asana.target import DEFAULT, AsanaTarget
@@ -61,7 +62,7 @@ def open_journal(
     return journal
 
 
-def _plausible_shift(days: object) -> bool:
+def _plausible_shift(days: object) -> TypeGuard[int]:
     return type(days) is int and abs(days) <= MAX_SHIFT_DAYS
 
 

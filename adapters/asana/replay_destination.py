@@ -57,7 +57,7 @@ def sandbox_for_run(run_dir: Path, limits: Limits | None = None, faults=None, pl
         people=[SandboxPerson(email, name, tokens.people[email]) for email, name in people],
         admin_token=tokens.default,
         port=0,
-        **({"limits": server_limits} if server_limits else {}),
+        limits=server_limits if server_limits else ServerLimits(),  # the config's default
         faults=faults,
         plan=plan,
     )

@@ -142,7 +142,7 @@ def status_text(status: StatusLine, snapshot: dict[str, Any], width: int) -> Tex
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(label, style="bold")
     line.append(f"  {head}  ")
-    if bar:
+    if bar and fraction is not None:
         filled = round(fraction * BAR_WIDTH)
         line.append("━" * filled, style="bar.complete")
         line.append("━" * (BAR_WIDTH - filled), style="bar.back")

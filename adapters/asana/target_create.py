@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.asana.target_adopt import Look, Window, adoptable, call_span, look_alikes
+from adapters.asana.target_host import TargetHost
 from engine.replay_ids import IdMap
 
 
-class CreateMixin:
+class CreateMixin(TargetHost):
     """`AsanaTarget` provides client and _user, `PeopleMixin` provides user_of."""
 
     def _create(

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from adapters.asana.client import ApiRejected
+from adapters.asana.target_host import TargetHost
 from adapters.asana.target_workspace import refused_for_plan
 from engine import events as ev
 from engine.replay_ids import IdMap
@@ -35,7 +36,9 @@ def option_key(field: str, option: str) -> str:
     return f"{field}:{option}"
 
 
-def _place(wanted: tuple[str, ...], i: int, there: dict[str, dict[str, Any]]) -> dict[str, str]:
+def _place(
+    wanted: tuple[str, ...], i: int, there: dict[str | None, dict[str, Any]]
+) -> dict[str, str]:
     """Where option `wanted[i]` goes: after the nearest earlier one of `wanted` the field has,
     else before the nearest later one, else at the end."""
     before = next((there[n] for n in reversed(wanted[:i]) if n in there), None)
@@ -45,7 +48,7 @@ def _place(wanted: tuple[str, ...], i: int, there: dict[str, dict[str, Any]]) ->
     return {"insert_before": after["gid"]} if after is not None else {}
 
 
-class FieldsMixin:
+class FieldsMixin(TargetHost):
     """Custom-field handlers and helpers; `AsanaTarget` provides client, workspace, _key, _gid,
     _day and _put_task, `WorkspaceMixin` provides _note, _refuse, _plan_refusals and
     _plan_call."""
@@ -196,9 +199,12 @@ class FieldsMixin:
             for gid in wanted:
                 if gid in there:
                     continue
+
+                def added(g: str = gid) -> dict[str, Any] | None:
+                    return {} if g in present() else None
+
                 self.client.call(key, "POST", f"/projects/{project}/addCustomFieldSetting",
-                                 data={"custom_field": gid},
-                                 reconcile=lambda g=gid: {} if g in present() else None)  # fmt: skip
+                                 data={"custom_field": gid}, reconcile=added)  # fmt: skip
         except ApiRejected as exc:
             if not refused_for_plan(exc):
                 raise

@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from adapters.asana.client import DEFAULT, ApiRejected, TokenInvalid
 from adapters.asana.target_adopt import Look
+from adapters.asana.target_host import TargetHost
 from adapters.asana.target_workspace import MAX_NAMED
 from adapters.asana.tokens import check_owners, tokenless_note
 from engine import events as ev
@@ -33,7 +34,7 @@ from engine.replay_ids import IdMap
 from engine.replay_target import Skip
 
 
-class PeopleMixin:
+class PeopleMixin(TargetHost):
     """People's handlers and who acts; `AsanaTarget` provides client, workspace, options, _user
     and _day, `CreateMixin` provides _create, _window, creators and _adopt, `WorkspaceMixin`
     provides _join_team."""

@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.target_adopt import Look, renamed_first
+from adapters.asana.target_host import TargetHost
 from engine import events as ev
 from engine.replay_ids import IdMap
 
 UNTITLED = "Untitled section"
 
 
-class ProjectsMixin:
+class ProjectsMixin(TargetHost):
     """Project handlers; `AsanaTarget` provides client, workspace, _gid, _user and _day,
     `PeopleMixin` provides _key, `CreateMixin` provides _create, _window, creators and _adopt,
     `WorkspaceMixin` provides _project_team and _project_extras."""

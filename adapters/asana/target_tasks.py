@@ -15,6 +15,7 @@ from typing import Any
 from adapters.asana.client import ApiRejected
 from adapters.asana.target_adopt import Look
 from adapters.asana.target_fields import FIELD
+from adapters.asana.target_host import TargetHost
 from adapters.asana.target_workspace import refused_for_plan
 from engine import events as ev
 from engine.replay_ids import IdMap
@@ -26,7 +27,7 @@ def _fields_refused(exc: ApiRejected) -> bool:
     return refused_for_plan(exc) and "custom field" in str(exc).lower()
 
 
-class TasksMixin:
+class TasksMixin(TargetHost):
     """Task handlers; `AsanaTarget` provides client, _email, _key, _user, _gid, _day, _create,
     _window, creators and _adopt, `WorkspaceMixin` provides _task_fields, _refuse and
     _already_complete."""

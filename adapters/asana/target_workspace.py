@@ -23,6 +23,7 @@ from typing import Any
 
 from adapters.asana.client import ApiRejected
 from adapters.asana.target_adopt import Look
+from adapters.asana.target_host import TargetHost
 from engine import events as ev
 from engine.replay_ids import IdMap
 from engine.replay_target import Skip
@@ -45,7 +46,7 @@ def refused_for_plan(exc: ApiRejected) -> bool:
     return exc.status == 403 and any(word in text for word in PLAN_WORDS)
 
 
-class WorkspaceMixin:
+class WorkspaceMixin(TargetHost):
     """Handlers and helpers; `AsanaTarget` provides client, workspace, _key, _gid, _user,
     _create, _window, creators, _adopt, _post_status and _put_task, `FieldsMixin` provides
     _field_values and _add_field_settings."""

@@ -92,6 +92,8 @@ def _parameter_given(request: Request, error: dict) -> str | None:
     """The value a query or path parameter was given, quoted and cut short, for the message
     (a body's values are not at hand here: its messages name the type given instead)."""
     key, source = error.get("key"), error.get("source")
+    if key is None:
+        return None
     if source == "query":
         value = request.query_params.get(key)
     elif source == "path":

@@ -102,7 +102,7 @@ def _llm(run_dir: Path) -> tuple[int, float | None]:
 def job_warnings(state: JobState, outage: str = "") -> list[str]:
     """Every warning the job's view shows, the most pressing first; `outage`: the target is
     unavailable now and its calls are being retried (see `JobDelivery.outage`)."""
-    status = state.status
+    status: str = state.status
     if status == "failed" and state.resumable:
         status = "resumable"  # failed, but what it did not send is sent once it is resumed
     warnings = list(state.warnings) + replay_warnings(state.replay, status)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +49,7 @@ STOP_WAIT = 2.0
 class JobContext:
     scheduler: Scheduler
     tokens_file: Path | None
-    opener: object  # concurrent.futures.Executor for (re)opening simulations
+    opener: Executor  # for (re)opening simulations
     llm_options: object | None = None  # adapters.anthropic.session.LlmOptions
     token_urls: tuple[str, ...] = ()  # see RunnerConfig.token_urls
     target_silence: TargetSilence = TargetSilence()  # see RunnerConfig.target_silence
@@ -104,6 +105,7 @@ class Job(DriveMixin, SimMixin):
                 return
             if self.state.started_at is None and self.state.spec.mode == "continuous":
                 try:  # it starts now, like busywork live
+                    assert self.speed is not None  # a continuous job is paced (spec.check)
                     self.manifest = plan_continuous(self.run_dir, self.manifest, speed=self.speed,
                                                     forever=self.state.spec.forever)  # fmt: skip
                     self.span = run_span(self.run_dir, self.manifest,

@@ -23,8 +23,11 @@ from adapters.web.store import JobState, ReplayCounters
 from engine import events as ev
 
 if TYPE_CHECKING:
+    from adapters.asana.live_cli import OutageNote
+    from adapters.asana.tokens import Tokens
     from adapters.web.job_sim import Live
     from adapters.web.spec import JobSpec
+    from adapters.web.targets import Connection
     from engine.replay_outcomes import TargetSilence
     from engine.scenario import Scenario
 
@@ -40,14 +43,14 @@ class JobDelivery:
         self.run_dir = run_dir
         self.live = live
         self.stop = stop
-        self.connection = None
+        self.connection: Connection | None = None
         self.sandbox = None
-        self.sandbox_tokens = None
+        self.sandbox_tokens: Tokens | None = None
         self.replayer = None  # the replay running now, if any
         self._connecting = None  # the client of a connect under way (closed by `abort`)
         self._aborted = False  # `abort` was called since the connect began
         self.tally = ReplayTally(base)
-        self._outage = None  # an OutageNote on the connection's calls (continuous jobs)
+        self._outage: OutageNote | None = None  # on the connection's calls (continuous jobs)
 
     def connect(
         self,
@@ -125,6 +128,7 @@ class JobDelivery:
         from engine.replay import ReplayOptions
 
         conn = self.connection
+        assert conn is not None  # connected first (`connect`)
         workers = 2 if follow else 8  # a live job trickles; a backfill wants throughput
         if follow:
             return self._follow(conn, workers)

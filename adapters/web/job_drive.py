@@ -15,9 +15,11 @@ import logging
 import math
 import threading
 from types import SimpleNamespace
+from typing import Any
 
 from adapters.asana.client_errors import Unavailable
 from adapters.asana.secrecy import redact
+from adapters.web.job_host import JobHost
 from adapters.web.store import FINAL, RunFolderGone, check_run_folder
 from engine.errors import BusyworkError
 from engine.replay_outcomes import TARGET_SILENT
@@ -36,7 +38,7 @@ RESUMABLE = (
 )
 
 
-class DriveMixin:
+class DriveMixin(JobHost):
     """`Job` provides id, run_dir, state, ctx, lock, changed, speed, paced, manifest, sim,
     delivery, worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop and
     ended."""
@@ -58,6 +60,7 @@ class DriveMixin:
         """Resume a paused job: a paced one's clock is re-anchored where it was paused (paused
         time is not simulated); a flat-out one's worker, waiting, goes on by itself."""
         if self.paced and self.sim is not None:
+            assert self.speed is not None  # paced
             self.sim.pace(self.speed, self.state.sim_seconds)
             self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
         elif self.paced:
@@ -81,6 +84,7 @@ class DriveMixin:
                     return
                 if self.sim is None:
                     self.sim = self._open_sim()
+                assert self.speed is not None  # paced
                 self.sim.pace(self.speed, self.state.sim_seconds)
                 self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
                 # Started under the lock and set once started: a stop joins what it finds.
@@ -135,7 +139,7 @@ class DriveMixin:
         if resumable:
             message = f"{message}; {RESUMABLE}"
         log.warning("job %s failed: %s", self.id, message)
-        ending = {"final": "failed", "error": message, "resumable": resumable}
+        ending: dict[str, Any] = {"final": "failed", "error": message, "resumable": resumable}
         if join:
             self.stop(**ending)
         else:

@@ -7,6 +7,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from adapters.web.job_host import JobHost
 from adapters.web.sim import SteppedSim
 from adapters.web.store import FINAL
 from engine import events as ev
@@ -28,7 +29,7 @@ class Live:
     due: dict = field(default_factory=dict)
 
 
-class SimMixin:
+class SimMixin(JobHost):
     """`Job` provides run_dir, manifest, state, ctx, span, live, llm, sim, paced, delivery,
     _closing and _warn."""
 

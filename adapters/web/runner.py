@@ -7,6 +7,7 @@ is its run folder's name under the data directory.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import shutil
 import threading
@@ -273,13 +274,13 @@ class JobRunner:
         job.check_folder()  # a deleted run folder fails the job when it is looked at
         return job_view(job)
 
-    def lateness(self) -> list[float]:
+    def lateness(self) -> builtins.list[float]:  # `list` here is the method above
         """Every paced job's recent event lateness (seconds), for the benchmark."""
         with self._lock:
             jobs = list(self._jobs.values())
         return [x for job in jobs for x in list(job.live.lateness)]
 
-    def delivery_lateness(self) -> list[float]:
+    def delivery_lateness(self) -> builtins.list[float]:
         """Paced jobs with a target: seconds from each event's due time to its being applied."""
         with self._lock:
             jobs = list(self._jobs.values())

@@ -68,7 +68,7 @@ class Scheduler:
         while True:
             with self._changed:
                 key, step, generation = self._next_due()
-                if key is None:
+                if key is None or step is None:  # closing (both are None then)
                     return
                 self._busy = key
             try:

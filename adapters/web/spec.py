@@ -131,7 +131,7 @@ def _refuse(field: str, text: str, echo: bool, what: str = "") -> None:
                             "of text without control characters")  # fmt: skip
 
 
-def parse_speed(value: str | float) -> float | None:
+def parse_speed(value: str | float | UnsetType) -> float | None:
     """Simulated seconds per real second; None = as fast as possible. Like the command line's
     ``--speed`` (``realtime``, ``max``, ``N``, ``Nx``), within MIN_SPEED..MAX_SPEED: slower
     would leave a job waiting months for its next event, faster is what ``max`` is for."""
@@ -139,6 +139,8 @@ def parse_speed(value: str | float) -> float | None:
         f"expected realtime, max or a number of simulated seconds per second from "
         f"{MIN_SPEED:g} to {MAX_SPEED:.0f}"
     )
+    if isinstance(value, UnsetType):  # never: a JobSpec's is set on decoding (__post_init__)
+        raise AssertionError("speed: unset")
     said = shown(value, 40)  # not a pasted token
     if isinstance(value, bool):
         raise FieldError("speed", f"{said}; {expected}")

@@ -96,6 +96,7 @@ def connect_target(
     if spec.kind == "sandbox":
         if sandbox is None:
             sandbox, sandbox_tokens = start_sandbox(scenario)
+        assert sandbox_tokens is not None  # a sandbox comes with its tokens
         dest = Destination(to="sandbox", backoff=backoff)
         target = connect(sandbox.base_url, sandbox_tokens, dest, date_shift_days=date_shift_days,
                          on_client=on_client)  # fmt: skip

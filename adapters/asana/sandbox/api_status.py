@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.apierror import bad_request
@@ -88,7 +88,8 @@ def list_status_updates(call: Call) -> Answer:
         raise bad_request("parent: required query parameter")
     project = _parent_record(call, _parent("parent", parent, call))
     since = call.query_time("created_since")
-    updates = [call.store.records["status_update"][g] for g in project.status_updates]
+    records = call.store.records["status_update"]
+    updates = cast("list[StatusUpdate]", [records[g] for g in project.status_updates])
     if since is not None:
         updates = [u for u in updates if datetime.fromisoformat(u.created_at) >= since]
     return call.many("status_update", updates)

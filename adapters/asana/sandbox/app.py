@@ -106,6 +106,7 @@ class SandboxApp:
         try:
             fault = self.dice.draw() if self.dice else None
             if fault == "500":
+                assert self.dice is not None  # it drew the fault
                 raise ApiError(500, "Server Error (injected fault)", phrase=self.dice.phrase())
             if fault == "503":
                 raise ApiError(503, "Service Unavailable (injected fault)")

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -90,7 +91,9 @@ def _multipart(content_type: str, raw: bytes) -> list[tuple[str, str]]:
     if not message.is_multipart():
         raise bad_request(f"body: not a valid {MULTIPART} body")
     pairs = []
-    for part in message.get_payload():
+    # The stubs' get_payload() types do not follow is_multipart(): a multipart's payload is its
+    # parts, and a part's decoded payload bytes (None for a nested multipart).
+    for part in cast("list[Message]", message.get_payload()):
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str) or not name:
             raise bad_request("body: a form part has no name (Content-Disposition: form-data; "
@@ -98,7 +101,7 @@ def _multipart(content_type: str, raw: bytes) -> list[tuple[str, str]]:
         if part.get_filename() is not None:
             raise bad_request(f"{name}: file uploads (attachments) are not supported by the "
                               "sandbox")  # fmt: skip
-        payload = part.get_payload(decode=True)
+        payload = cast("bytes | None", part.get_payload(decode=True))
         try:
             pairs.append((name, (payload or b"").decode("utf-8")))
         except UnicodeDecodeError:

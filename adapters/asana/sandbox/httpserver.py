@@ -171,7 +171,7 @@ class _Connection(socketserver.StreamRequestHandler):
         if coding is not None and coding.lower() != "chunked":
             raise _BadRequest(501, "unsupported Transfer-Encoding (only chunked)")
         if coding is not None:
-            chunks = []
+            chunks: list[bytes] = []
             total = 0
             while True:
                 size_line = self.rfile.readline(MAX_LINE).split(b";")[0].strip()
@@ -204,6 +204,9 @@ class HttpServer(socketserver.ThreadingTCPServer):
     # A replay opens a connection per token at once; socketserver's 5 would drop the surplus
     # handshakes, and each client would then wait a TCP retransmission (a second or more).
     request_queue_size = 128
+    # Bound to a host name or address, never bytes: (host, port), or IPv6's (host, port, flow
+    # info, scope id).
+    server_address: tuple[str, int] | tuple[str, int, int, int]
 
     def __init__(self, address: tuple[str, int], app: App):
         self.app = app

@@ -59,8 +59,9 @@ def check_tree(kind: str, tree: Tree, path: str = "") -> None:
                 if key not in shape:
                     raise bad_request(f"opt_fields: unknown field '{path}{name}.{key}' (expected "
                                       f"one of {', '.join(shape)})")  # fmt: skip
-                if below and shape[key] is not None:
-                    check_tree(shape[key], below, f"{path}{name}.{key}.")
+                below_kind = shape[key]
+                if below and below_kind is not None:
+                    check_tree(below_kind, below, f"{path}{name}.{key}.")
 
 
 def render(kind: str, record: Record, viewer: Viewer, tree: Tree | None = None) -> dict[str, Any]:

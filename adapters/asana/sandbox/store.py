@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from adapters.asana.sandbox.apierror import not_found
 from adapters.asana.sandbox.model import KINDS, Record, Team, User, Workspace
@@ -95,7 +95,8 @@ class Store:
         """Add or mark changed; persisted at the next ``commit``."""
         self.records[kind][record.gid] = record
         if kind == "user":
-            self.users_by_email[record.email.lower()] = record  # type: ignore[attr-defined]
+            user = cast(User, record)  # a "user" record is a User
+            self.users_by_email[user.email.lower()] = user
         self._dirty[record.gid] = (kind, record)
         self._deleted.discard(record.gid)
 
