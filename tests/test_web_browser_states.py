@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import date
 
 from tests import test_web_browser as shared
 from tests.test_web import FAST, wait_for
@@ -168,6 +169,30 @@ def test_every_control_and_chart_has_an_accessible_name(make_web, page):
     page.click("#people tbody tr:nth-child(2) .p-remove")  # rows are renumbered
     assert page.get_by_label("Person 11 name").count() == 1
     assert page.get_by_label("Person 12 name").count() == 0
+    assert page.problems == []
+
+
+def test_the_days_chart_keeps_days_without_events_and_no_two_types_share_a_colour(make_web, page):
+    web = make_web()
+    # Two weeks from a Monday: weekends (and days without events) fall inside the range.
+    job = web.create(name="Weeks", scenario={"days": 14, "seed": 3, "start": "2026-01-05"},
+                     speed="max")  # fmt: skip
+    wait_for(lambda: web.ok("GET", f"/jobs/{job['id']}")["status"] == "completed",
+             what="the job to complete")  # fmt: skip
+    rows = web.ok("GET", f"/jobs/{job['id']}/stats")["day_type"]
+    seen = sorted({r["day"] for r in rows})
+    first, last = date.fromisoformat(seen[0]), date.fromisoformat(seen[-1])
+    span = (last - first).days + 1
+    assert span > len(seen), seen  # some day in the range had no events
+    open_dashboard(page, web, f"#job={job['id']}")
+    page.wait_for_selector("#chart-days svg rect.bar")
+    name = page.locator("#chart-days svg").get_attribute("aria-label")
+    assert name.startswith(f"Events per day by type: {span} days from {first} to {last};"), name
+    colours = page.eval_on_selector_all(
+        "#chart-days .legend i", "items => items.map(i => getComputedStyle(i).backgroundColor)"
+    )
+    assert len(colours) == len({r["type"] for r in rows}) > 16, colours  # past the palette
+    assert len(set(colours)) == len(colours), colours
     assert page.problems == []
 
 

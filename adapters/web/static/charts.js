@@ -31,8 +31,22 @@ function titled(node, label) {
   return node;
 }
 
+// Past the palette, hues a golden angle apart in two lightnesses: no two types share a colour.
 export function colorOf(types, type) {
-  return PALETTE[types.indexOf(type) % PALETTE.length];
+  const i = Math.max(0, types.indexOf(type));
+  if (i < PALETTE.length) return PALETTE[i];
+  const k = i - PALETTE.length;
+  return `hsl(${Math.round((k * 137.508 + 15) % 360)}, 62%, ${k % 2 ? 38 : 58}%)`;
+}
+
+// Every calendar day from the first to the last (YYYY-MM-DD): a day without events is a gap
+// on the axis (a weekend, a holiday), not left out.
+export function calendarDays(first, last) {
+  const days = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86400000) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
 }
 
 // Weekday (rows) × hour (columns), darker = busier.
@@ -63,7 +77,8 @@ export function perDay(target, rows, allTypes) {
   // Colours follow the server's list of types; without it (its options could not be loaded),
   // the types in these rows.
   const types = allTypes.length ? allTypes : [...new Set(rows.map((r) => r.type))].sort();
-  const days = [...new Set(rows.map((r) => r.day))].sort();
+  const seen = [...new Set(rows.map((r) => r.day))].sort();
+  const days = seen.length ? calendarDays(seen[0], seen[seen.length - 1]) : [];
   const byDay = new Map(days.map((d) => [d, []]));
   for (const r of rows) byDay.get(r.day).push(r);
   const width = 420, height = 150, left = 30, bottom = 16;
