@@ -32,7 +32,7 @@ from typing import NamedTuple, NoReturn
 
 PRESS_SEEN_SECONDS = 0.1  # how soon a press ends the wait
 PRESSES = (signal.SIGINT, signal.SIGTERM)
-IMPORT_DEFER_SECONDS = 0.01  # how soon a signal that came during an import is looked at again
+DEFER_SECONDS = 0.01  # how soon a signal held back (see StopSignals._defer) is looked at again
 
 
 def serve_until_interrupted(
@@ -79,9 +79,10 @@ class StopSignals:
 
     - Setting up: the first signal raises KeyboardInterrupt, so what was set up is undone;
       later ones are ignored (a KeyboardInterrupt raised inside that undoing, in a lock's wait
-      or an import, ends in a traceback). One that comes while a module is being imported waits
-      for the import to end (a timer, SIGALRM, looks again): raised inside an import, it can
-      come out as another error (``RuntimeError: Error calling __set_name__``).
+      or an import, ends in a traceback). One that comes while a module is being imported or a
+      thread is starting waits for that to end (a timer, SIGALRM, looks again): raised inside
+      an import, it can come out as another error (``RuntimeError: Error calling
+      __set_name__``); inside Thread.start, it leaves a thread the exit does not wait for.
     - Running, from `stops(event)`: SIGTERM sets the run's stop event, and the command ends as
       after a stop, with its summary; Ctrl-C raises KeyboardInterrupt, and the command calls
       `stopping()` before it sets the event itself.
@@ -120,20 +121,27 @@ class StopSignals:
 
     def _on_signal(self, signum, frame) -> None:
         if self._phase == "setting up":
-            if _importing(frame):
-                self._deferred = signum
-                signal.setitimer(signal.ITIMER_REAL, IMPORT_DEFER_SECONDS)
+            if _must_not_raise_in(frame):
+                self._defer(signum)
                 return
             self._interrupt(signum, self.ending)
         if self._phase == "running" and self._stop is not None:
             if signum == signal.SIGTERM:
                 self._stop.set()
                 return
+            if _must_not_raise_in(frame):
+                self._defer(signum)
+                return
             # the command sets the event itself, once it has seen the Ctrl-C
             self._interrupt(signum, self.stopping)
         if self._phase == "stopping" and signum == signal.SIGINT:
             print("Interrupted.", file=sys.stderr)
             _quit_now(130)
+
+    def _defer(self, signum: int) -> None:
+        """Look at the signal again soon (SIGALRM), once the frame it came in has moved on."""
+        self._deferred = signum
+        signal.setitimer(signal.ITIMER_REAL, DEFER_SECONDS)
 
     def _interrupt(self, signum: int, next_phase: Callable[[], None]) -> NoReturn:
         interrupt = KeyboardInterrupt()
@@ -152,8 +160,7 @@ class StopSignals:
         self._raised = None
         if (self._phase, self._stop) == raised.after:  # nothing moved it since
             self._phase, self._stop = raised.before
-        self._deferred = raised.signum
-        signal.setitimer(signal.ITIMER_REAL, IMPORT_DEFER_SECONDS)
+        self._defer(raised.signum)
 
     def _on_alarm(self, signum, frame) -> None:
         """A signal put off (it came during an import, or its KeyboardInterrupt was dropped in
@@ -182,12 +189,21 @@ def _comes_from(exc: BaseException | None, interrupt: KeyboardInterrupt) -> bool
     return False
 
 
-def _importing(frame) -> bool:
+def _must_not_raise_in(frame) -> bool:
+    """Whether a KeyboardInterrupt raised in `frame` would do harm: inside an import (it can
+    come out as another error) or inside Thread.start, which waits for the new thread to begin
+    (interrupted there, the command may end before that thread has registered to be waited for
+    at exit, and the thread then runs into the interpreter's shutdown: "Exception ignored in
+    thread started by …" and a traceback)."""
     while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
+        code = frame.f_code
+        if code is _THREAD_START or code.co_filename.startswith("<frozen importlib"):
             return True
         frame = frame.f_back
     return False
+
+
+_THREAD_START = threading.Thread.start.__code__
 
 
 def _quit_now(code: int) -> None:
