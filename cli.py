@@ -24,10 +24,14 @@ def _interrupted_while_loading(signum, frame) -> None:
     os._exit(130)
 
 
-try:  # for the imports below only: restored at the end of this module
-    _sigint_before_loading = signal.signal(signal.SIGINT, _interrupted_while_loading)
+# For the imports below only (restored at the end of this module); only where Ctrl-C would
+# raise KeyboardInterrupt: an ignored SIGINT (a background job) stays ignored.
+_guarding_the_imports = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+try:
+    if _guarding_the_imports:
+        signal.signal(signal.SIGINT, _interrupted_while_loading)
 except ValueError:  # imported from a thread other than the main one: nothing to guard
-    _sigint_before_loading = None
+    _guarding_the_imports = False
 
 from pathlib import Path
 from typing import NoReturn
@@ -281,8 +285,8 @@ def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> N
 
 # The commands are loaded: from here a Ctrl-C is a KeyboardInterrupt, which a command ends with
 # "Interrupted." (BusyworkGroup.invoke) or turns into a clean stop (adapters.interrupts).
-if _sigint_before_loading is not None:
-    signal.signal(signal.SIGINT, _sigint_before_loading)
+if _guarding_the_imports:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 if __name__ == "__main__":

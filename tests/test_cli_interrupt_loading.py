@@ -53,3 +53,21 @@ def test_once_loaded_ctrl_c_is_a_keyboard_interrupt_again():
     result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert result.stdout == "True\n", result.stderr
+
+
+def test_an_ignored_ctrl_c_stays_ignored_while_the_commands_load():
+    """A background job of a shell without job control starts with SIGINT ignored: a Ctrl-C
+    at the terminal is not for it, also while it loads."""
+    ignoring = "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+    stall_briefly = STALLED_IMPORT.replace("time.sleep(60)", "time.sleep(1)")
+    proc = subprocess.Popen([sys.executable, "-c", ignoring + stall_briefly], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    try:
+        assert proc.stdout.readline() == "importing click\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert out.startswith("Usage: busywork"), out
