@@ -3,7 +3,8 @@
 - ``sandbox``: a started in-memory sandbox on 127.0.0.1 port 0 with alice, bob and carol plus
   an admin ``default`` token; stopped at teardown, which also fails the test if the sandbox
   hit an internal bug. Use ``sandbox.base_url``, ``sandbox.workspace_gid``,
-  ``sandbox.tokens[email]`` and ``session_for(sandbox, email)``.
+  ``sandbox.tokens[email]`` and ``session_for(sandbox, email)``; ``ok_json`` and
+  ``error_message`` read its answers.
 - ``make_sandbox(**config)``: the same with custom limits, faults or a data directory.
 - ``asana_spec``: Asana's OpenAPI spec, parsed once per session (skipped when the file is
   absent, a failure under CI=true).
@@ -25,6 +26,18 @@ from adapters.asana.sandbox import Sandbox, SandboxConfig, SandboxPerson
 PEOPLE = (("alice@example.com", "Alice Adams"), ("bob@example.com", "Bob Brown"),
           ("carol@example.com", "Carol Chen"))  # fmt: skip
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "asana" / "asana_oas.yaml"
+
+
+def ok_json(response: requests.Response) -> dict:
+    """The body of a 200 answer (the whole envelope); the answer itself when it is not one."""
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def error_message(response: requests.Response, status: int) -> str:
+    """The first error's message of an answer that must have `status`."""
+    assert response.status_code == status, response.text
+    return response.json()["errors"][0]["message"]
 
 
 def default_people() -> list[SandboxPerson]:

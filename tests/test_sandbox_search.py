@@ -4,16 +4,10 @@ errors, and the free plan's 402."""
 from __future__ import annotations
 
 import pytest
-import requests
 
-from tests.sandbox_fixtures import session_for
+from tests.sandbox_fixtures import error_message, session_for
 
 pytest_plugins = ["tests.sandbox_fixtures"]
-
-
-def _message(response: requests.Response, status: int) -> str:
-    assert response.status_code == status, response.text
-    return response.json()["errors"][0]["message"]
 
 
 @pytest.fixture
@@ -125,16 +119,16 @@ def test_search_sorts_and_limits(world):
 )  # fmt: skip
 def test_a_bad_search_parameter_is_a_400_naming_it(world, params, message):
     s, url, _, _ = world
-    assert _message(s.get(url, params=params), 400).startswith(message)
+    assert error_message(s.get(url, params=params), 400).startswith(message)
 
 
 def test_search_in_an_unknown_workspace_is_a_404(sandbox):
     r = session_for(sandbox).get(f"{sandbox.base_url}/workspaces/1/tasks/search")
-    assert _message(r, 404) == "workspace: unknown gid '1'"
+    assert error_message(r, 404) == "workspace: unknown gid '1'"
 
 
 def test_the_free_plan_refuses_search_with_402(make_sandbox):
     sb = make_sandbox(plan="free")
     r = session_for(sb).get(f"{sb.base_url}/workspaces/{sb.workspace_gid}/tasks/search",
                             params={"text": "x"})  # fmt: skip
-    assert _message(r, 402) == "Search is only available to premium users."
+    assert error_message(r, 402) == "Search is only available to premium users."
