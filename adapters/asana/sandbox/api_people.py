@@ -39,13 +39,18 @@ def get_workspace_user(call: Call, workspace_gid: str, user_gid: str) -> Answer:
     """A member of the workspace by gid, email or "me"; 404 for anyone else."""
     call.allow_query()
     call.store.require("workspace", workspace_gid, Workspace)
+    return call.one("user", workspace_member(call, user_gid))
+
+
+def workspace_member(call: Call, user_gid: str) -> User:
+    """A member of the workspace by gid, email or "me" (404 for anyone else)."""
     try:
         user = find_user(call, user_gid)
     except ApiError:
         user = None
     if user is None or user.outside:
         raise ApiError(404, f"user: '{unquote(user_gid)}' is not a user of this workspace")
-    return call.one("user", user)
+    return user
 
 
 def list_users(call: Call) -> Answer:

@@ -10,24 +10,11 @@ incomplete ones (My Tasks as Asana shows it), a date-time also those completed s
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
-from adapters.asana.sandbox.api_people import find_user
+from adapters.asana.sandbox.api_people import workspace_member
 from adapters.asana.sandbox.api_task_lists import filter_tasks
 from adapters.asana.sandbox.apierror import ApiError
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Task, User, UserTaskList, Workspace
-
-
-def _member(call: Call, user_gid: str) -> User:
-    """A member of the workspace by gid, email or "me" (404 otherwise, as for its users)."""
-    try:
-        user = find_user(call, user_gid)
-    except ApiError:
-        user = None
-    if user is None or user.outside:
-        raise ApiError(404, f"user: '{unquote(user_gid)}' is not a user of this workspace")
-    return user
 
 
 def _task_list(call: Call, gid: str) -> UserTaskList:
@@ -42,7 +29,7 @@ def _task_list(call: Call, gid: str) -> UserTaskList:
 def get_user_task_list_for_user(call: Call, user_gid: str) -> Answer:
     call.allow_query("workspace")
     workspace = call.query_ref("workspace", "workspace") or ""
-    user = _member(call, user_gid)
+    user = workspace_member(call, user_gid)
     task_list = UserTaskList(gid=f"{user.gid}-{workspace}", owner=user.gid, workspace=workspace)
     return call.one("user_task_list", task_list)
 
