@@ -374,8 +374,8 @@ def test_prism_names_a_request_outside_the_spec(rig: Rig) -> None:
 @pytest.mark.slow  # Prism loads the 3 MB spec in ~5 s
 def test_the_sandboxs_read_endpoints_beyond_the_replays_conform(rigs: dict[str, Rig]) -> None:
     """Endpoints a script exploring the workspace calls that the replay does not (teams, team
-    memberships, task counts, project memberships, My Tasks, task search), and opt_pretty,
-    judged by Prism as the replay's are."""
+    memberships, task counts, project memberships, My Tasks, task search, events), and
+    opt_pretty, judged by Prism as the replay's are."""
     rig = rigs["tasks-only"]
     ws, team = rig.sandbox.workspace_gid, rig.sandbox.team_gid
     auth = {"Authorization": f"Bearer {rig.sandbox.admin_token}"}
@@ -387,6 +387,11 @@ def test_the_sandboxs_read_endpoints_beyond_the_replays_conform(rigs: dict[str, 
         project = requests.post(f"{base}/teams/{team}/projects", json={"data": {"name": "Counts"}},
                                 headers=auth, timeout=30).json()["data"]  # fmt: skip
         pg = project["gid"]
+        first = requests.get(f"{base}/events", params={"resource": pg}, headers=auth, timeout=30)
+        assert first.status_code == 412, first.text  # Asana's first answer: a fresh sync token
+        task = {"data": {"name": "Evented", "projects": [pg]}}  # added to pg and its section
+        requests.post(f"{base}/tasks", json=task, headers=auth, timeout=30).raise_for_status()
+        sync = first.json()["sync"]
         reads = [
             ("/users/me/teams", {"organization": ws, "opt_fields": "name,organization.name"}),
             ("/users/me/team_memberships", {"workspace": ws}),
@@ -405,11 +410,14 @@ def test_the_sandboxs_read_endpoints_beyond_the_replays_conform(rigs: dict[str, 
              {"text": "a", "assignee.any": "me", "projects.any": pg, "completed": "false",
               "is_subtask": "false", "sort_by": "created_at", "sort_ascending": "true",
               "opt_fields": "name,assignee.name,due_on"}),
+            ("/events", {"resource": pg, "sync": sync}),
+            ("/events", {"resource": pg, "sync": sync,
+                         "opt_fields": "action,resource.name,parent.name,user.name,created_at"}),
         ]  # fmt: skip
         for path, params in reads:
             resp = requests.get(base + path, params=params, headers=auth, timeout=30)
             assert resp.status_code == 200, (path, resp.text)
-    assert len(recorder.exchanges) == len(reads) + 1
+    assert len(recorder.exchanges) == len(reads) + 3  # the project, 412, the task
     report, _ = violations_report(recorder.exchanges)
     assert not report, f"Prism found violations of Asana's spec:\n{report}"
 

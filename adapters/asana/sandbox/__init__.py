@@ -6,8 +6,8 @@
 Modules: ``httpserver`` (HTTP/1.1) and ``serverthread`` (its thread, an orderly stop), ``app``
 (pipeline), ``routes``/``api_*``/``batch`` (endpoints), ``forms`` (form bodies), ``validate``
 (strictness), ``render``/``render_fields``/``render_getters`` (representations),
-``store``/``persist`` (state), ``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run``
-(the CLI command).
+``store``/``persist`` (state), ``changes``/``change_rules`` (the change journal ``GET /events``
+reads), ``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
 """
 
 from __future__ import annotations

@@ -156,12 +156,13 @@ class SandboxApp:
                     return run_batch(call, self._execute, lambda n: self.limiter.charge(token, n))
                 return self._execute(call)
             finally:
-                self._commit()
+                self._commit(call)
 
-    def _commit(self) -> None:
-        """Save the request's changes (with ``--data``); a failure to save is a 500 saying so."""
+    def _commit(self, call: Call) -> None:
+        """Save the request's changes (with ``--data``) and journal them as the caller's; a
+        failure to save is a 500 saying so."""
         try:
-            self.store.commit()
+            self.store.commit(call.user_gid, call.now)
         except Exception as exc:
             self.internal_errors.append(traceback.format_exc())
             message = f"Server Error (the sandbox could not save the change: {exc})"

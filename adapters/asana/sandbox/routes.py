@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from adapters.asana.sandbox import api_events as events
 from adapters.asana.sandbox import api_field_settings as settings
 from adapters.asana.sandbox import api_fields as fields
 from adapters.asana.sandbox import api_memberships as memberships
@@ -79,6 +80,7 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/tasks/{task_gid}/stories", stories.list_stories),
     ("POST", "/tasks/{task_gid}/stories", stories.create_story),
     ("GET", "/stories/{story_gid}", stories.get_story),
+    ("GET", "/events", events.get_events),
     # Workspace objects: custom fields, tags, dependencies, teams, members, portfolios.
     ("POST", "/custom_fields", fields.create_custom_field),
     ("GET", "/custom_fields/{custom_field_gid}", fields.get_custom_field),

@@ -2,7 +2,8 @@
 
 Every request runs under ``lock``. Handlers validate everything first and mutate after, so a
 rejected request changes nothing; ``commit`` then writes the touched records in one
-transaction when a persistence backend is attached.
+transaction when a persistence backend is attached, and hands them to the change journal
+(``changes``: what ``GET /events`` reads), which is kept in memory only.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar, cast
 
 from adapters.asana.sandbox.apierror import not_found
+from adapters.asana.sandbox.changes import Journal
 from adapters.asana.sandbox.model import KINDS, Record, Team, User, Workspace
 
 R = TypeVar("R", bound=Record)
@@ -51,6 +53,7 @@ class Store:
         self.closed = False  # set by ``close``: the app answers 503 from then on
         # The workspace's Asana plan: "free" lacks paid features (portfolios answer 402).
         self.plan = "paid"
+        self.journal = Journal()
         if backend is not None:
             self._load(backend)
 
@@ -105,9 +108,19 @@ class Store:
         self._dirty.pop(gid, None)
         self._deleted.add(gid)
 
-    def commit(self) -> None:
-        if self._backend is not None and (self._dirty or self._deleted):
-            self._backend.save(self._next_gid, list(self._dirty.values()), sorted(self._deleted))
+    def commit(self, user: str | None = None, at: str | None = None) -> None:
+        """Save what changed since the last commit (with a backend) and journal it as done by
+        `user` at `at` (default: now)."""
+        if not (self._dirty or self._deleted):
+            return
+        try:
+            if self._backend is not None:
+                self._backend.save(
+                    self._next_gid, list(self._dirty.values()), sorted(self._deleted)
+                )
+        finally:  # applied in memory either way: clients will read it (journaled once: a
+            # record kept dirty for the next commit to save again is unchanged by then)
+            self.journal.record(self, self._dirty.values(), self._deleted, user, at)
         self._dirty.clear()
         self._deleted.clear()
 
@@ -168,6 +181,7 @@ class Store:
         next_gid, records = backend.load()
         for kind, record in records:
             self.records[kind][record.gid] = record
+            self.journal.remember(kind, record)
             if isinstance(record, User):
                 self.users_by_email[record.email.lower()] = record
         if next_gid is not None:
