@@ -7,16 +7,19 @@ folder, API responses or the activity feed.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 import requests
 
 from adapters.anthropic.session import LlmOptions
+from adapters.anthropic.usage import USAGE_FILE, project_of, read_records
 from adapters.web.app import create_app
 from adapters.web.runner import JobRunner, RunnerConfig
 from adapters.web.serve import ServerThread
 from tests.fake_anthropic import FakeAnthropic
+from tests.test_anthropic_run_blueprints import project_asked
 from tests.test_web import FAST, wait_for
 
 KEY = "sk-ant-web-test-83be1d-secret"
@@ -47,6 +50,7 @@ def serve(tmp_path, monkeypatch, fake):
         started.append(ServerThread(create_app(runner)).start())
         return started[-1].url + "/api"
 
+    make.stop = lambda: started[-1].stop()  # type: ignore[attr-defined]  # the server is down
     yield make
     for server in started:
         server.stop()
@@ -139,6 +143,30 @@ def test_claude_job_resumes_after_a_restart_only_with_the_key(serve, tmp_path):
     view = _finished(api, job_id)
     assert view["status"] == "failed" and "ANTHROPIC_API_KEY" in view["error"]
     _no_key_anywhere(tmp_path / "replays" / job_id, [json.dumps(view)])
+
+
+def test_a_restarted_claude_job_reads_its_blueprints_from_its_run_folder(serve, fake, tmp_path):
+    """The cache cleared while the server was down: the job's own copies are read at the
+    restart, and no blueprint it bought is bought again."""
+    api = serve(KEY)
+    spec = {"scenario": {"days": 30, "seed": 11, "content": "anthropic"}, "speed": 86400 / 4,
+            "forever": True}  # fmt: skip
+    job_id = requests.post(f"{api}/jobs", json=spec, timeout=60).json()["id"]
+    before = wait_for(lambda: (n := _get(f"{api}/jobs/{job_id}").json()["events"]) > 40 and n)
+    serve.stop()
+    run = tmp_path / "replays" / job_id
+    paid = {project_of(r.item) for r in read_records(run / USAGE_FILE) if r.outcome == "ok"}
+    assert paid
+    shutil.rmtree(tmp_path / "cache")
+    asked = len(fake.requests)
+
+    api = serve(KEY)
+    wait_for(lambda: _get(f"{api}/jobs/{job_id}").json()["events"] > before + 20,
+             what="events after the restart")  # fmt: skip
+    view = _get(f"{api}/jobs/{job_id}").json()
+    assert view["status"] == "running" and view["error"] == "" and not view["warnings"]
+    again = {project_asked(body) for body in fake.requests[asked:]}
+    assert not again & paid, f"bought twice: {sorted(again & paid)}"
 
 
 def test_a_claude_job_whose_endpoint_stops_answering_says_so_and_finishes(tmp_path, monkeypatch):

@@ -33,8 +33,14 @@ class ScriptCache:
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> ProjectScript | None:
+        hit = self.entry(key)
+        return hit[0] if hit is not None else None
+
+    def entry(self, key: str) -> tuple[ProjectScript, bytes] | None:
+        """The entry's script and its bytes as written; None when it is missing or damaged."""
         try:
-            return decode_script(self._path(key).read_bytes())
+            data = self._path(key).read_bytes()
+            return decode_script(data), data
         except (OSError, InvalidScript):
             return None
 

@@ -1,14 +1,15 @@
-"""Fetching one blueprint: the run's earlier decision first, then the cache, then one call
-(retried once on invalid output); on any API trouble after the SDK's own retries, with the
-budget spent, or once the endpoint stopped answering (``breaker``), None: that project falls
-back to templates. Every outcome goes to the ledger before it is returned, so a resumed run
-makes the same choice.
-"""
+"""Fetching one blueprint: the run's earlier decision first, then the run's own copy and the
+shared cache (``run_copy.py``), then one call (retried once on invalid output); on any API
+trouble after the SDK's own retries, with the budget spent, or once the endpoint stopped
+answering (``breaker``), None: that project falls back to templates. Every outcome goes to the
+ledger before it is returned, and every blueprint to the cache and the run's copy before that,
+so a resumed run makes the same choice with the same text."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ from adapters.anthropic.environment import without_userinfo
 from adapters.anthropic.ledger import Ledger
 from adapters.anthropic.prices import Usage
 from adapters.anthropic.prompts import Prompts
+from adapters.anthropic.run_copy import Blueprints
 from adapters.anthropic.usage import FELL_BACK
 from engine.content.project_script import InvalidScript, ProjectScript, decode_script
 from engine.errors import BusyworkError
@@ -131,9 +133,15 @@ class Fetcher:
         self.client = client
         self.prompts = prompts
         self.cache = cache
+        # The run's own copy first (once `attach`ed), then the shared cache.
+        self.blueprints = Blueprints(cache, on_warning=on_warning)
         self.ledger = ledger
         self.endpoint = endpoint(client)
         self.breaker = Breaker(self.endpoint, on_warning)
+
+    def attach(self, run_dir: Path) -> None:
+        """Keep each blueprint the run uses in its folder too, and read from there first."""
+        self.blueprints.attach(run_dir)
 
     def patience(self) -> str:
         """How long a blueprint call may take before its project falls back (for a waiting line)."""
@@ -154,11 +162,13 @@ class Fetcher:
         )
 
     def cached(self, index: int) -> ProjectScript | None:
-        return self.cache.get(self.prompts.key(self.prompts.request(index)))
+        """The project's blueprint from the run's copy or the shared cache, if either has it."""
+        return self.blueprints.get(self.prompts.key(self.prompts.request(index)))
 
     def decided(self, index: int) -> tuple[bool, ProjectScript | None]:
         """(True, script or None) when the run already decided this project; a decided script
-        that is no longer in the cache counts as undecided (fetched again)."""
+        that neither the run's copy nor the cache holds any more counts as undecided (fetched
+        again)."""
         decision = self.ledger.decision(index)
         if decision is None:
             return False, None
@@ -194,8 +204,9 @@ class Fetcher:
                 call=call,
             )
             return None
-        # Cached first: a crash between the two leaves a cache hit, not a paid-for loss.
-        self.cache.put(self.prompts.key(self.prompts.request(index)), data)
+        # Kept first (the cache, the run's copy): a crash between them and the record leaves a
+        # hit, not a paid-for loss.
+        self.blueprints.put(self.prompts.key(self.prompts.request(index)), data)
         self.ledger.record(
             item,
             "ok",
@@ -222,7 +233,7 @@ class Fetcher:
             return script
         item = f"project {index}"
         request = self.prompts.request(index)
-        hit = self.cache.get(self.prompts.key(request))
+        hit = self.blueprints.get(self.prompts.key(request))
         if hit is not None:
             self.ledger.record(item, "cached")
             return hit

@@ -224,8 +224,10 @@ class LlmSession:
         )
 
     def start(self, run_dir: Path) -> None:
-        """Record usage with the run (reloading what an earlier attempt recorded), then fetch
-        the run's blueprints ahead of the clock."""
+        """Record usage with the run (reloading what an earlier attempt recorded) and keep its
+        blueprints in its folder (reading an earlier attempt's first), then fetch the run's
+        blueprints ahead of the clock."""
+        self.fetcher.attach(run_dir)
         self.ledger.attach(run_dir)
         expected = expected_projects(self.scenario)
         self.prefetcher.prepare(max(1, math.floor(PLANNED_SHARE * expected)) if expected else 0)

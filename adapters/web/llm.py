@@ -4,7 +4,8 @@ The key comes from the server's environment (``ANTHROPIC_API_KEY``) only: never 
 never stored in job state. When a job is created, the key is checked with one call; without a
 key (or with one the API rejects) the job writes text from templates and says so in its
 warnings. Usage and estimated cost go to the run's ``llm_usage.jsonl``, which the job list
-summarizes. A restarted job re-simulates its log with the same blueprints, read from the cache.
+summarizes. A restarted job re-simulates its log with the same blueprints, read from the run's
+own copy (``<run>/blueprints/``), else from the cache.
 
 A job keeps each of the session's warnings (the budget ran out, Claude stopped answering) in
 its ``warnings``, once; the session's progress lines (waits, batch progress) are not kept.
@@ -55,8 +56,8 @@ def open_for_new_job(scenario: Scenario, options, warnings: list[str]):
 
 
 def open_for_run(scenario: Scenario, options, warnings: list[str]):
-    """A session for resuming a Claude-written run (its blueprints come from the cache); its
-    warnings go to `warnings`."""
+    """A session for resuming a Claude-written run (its blueprints come from the run's own
+    copy, else the cache); its warnings go to `warnings`."""
     from adapters.anthropic.session import KEY_VARIABLE, open_session
 
     session = open_session(scenario, options, on_warning=_kept_in(warnings))
