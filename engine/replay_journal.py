@@ -42,7 +42,6 @@ chooses them afresh.
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -53,6 +52,7 @@ import msgspec
 
 from engine.errors import BusyworkError, LogCorrupted
 from engine.files import replace_json
+from engine.journal_records import FAILED_KINDS, Record, read_legacy_dependents
 from engine.locks import lock_exclusively
 from engine.replay_ids import IdMap
 
@@ -60,20 +60,6 @@ JOURNAL = "journal.jsonl"
 META = "target.json"
 
 
-class Record(msgspec.Struct, omit_defaults=True):
-    k: str
-    seq: int
-    ids: dict[str, str] = {}
-    status: int = 0
-    why: str = ""
-    cause: int = 0  # D, and S of a dependent: the seq that failed (or was skipped) first
-    at: datetime | None = None  # I: when it was written (UTC); None: it opens no window
-    seen: list[str] = []  # I: look-alikes listed just before this send, so not made by it
-
-
-# The reason older checkpoints gave an event whose dependency failed (or was skipped).
-_LEGACY_DEPENDENT = re.compile(r"depends on seq (\d+), which failed")
-FAILED_KINDS = ("F", "D")  # what --retry-failed sends again
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Record)
 
@@ -139,35 +125,8 @@ class Journal:
             except msgspec.DecodeError as exc:
                 raise LogCorrupted(f"{self.path}, line {line_no}: {exc}") from None
             self._remember(record)
-        self._read_legacy_dependents()
+        read_legacy_dependents(self.final)
         self._reopen_dependents()
-
-    def _read_legacy_dependents(self) -> None:
-        """Older checkpoints recorded an event whose dependency failed as a plain skip; read it
-        as D (its chain ends at a failure) or as a dependent S (at a deliberate skip)."""
-        for seq, record in list(self.final.items()):
-            if record.k == "S" and not record.cause:
-                found = _LEGACY_DEPENDENT.fullmatch(record.why)
-                if found:
-                    root, failed = self._legacy_root(int(found[1]))
-                    self.final[seq] = Record("D" if failed else "S", seq, why=record.why,
-                                             cause=root)  # fmt: skip
-
-    def _legacy_root(self, seq: int) -> tuple[int, bool]:
-        """Where a chain of older dependent skips starts: (seq, whether it failed)."""
-        seen: set[int] = set()
-        while seq not in seen:
-            seen.add(seq)
-            record = self.final.get(seq)
-            if record is None or record.k == "F":
-                return seq, True  # unknown: treat as failed (never sent, so safe to send)
-            if record.cause:
-                return record.cause, record.k == "D"
-            found = _LEGACY_DEPENDENT.fullmatch(record.why) if record.k == "S" else None
-            if found is None:
-                return seq, record.k != "S"
-            seq = int(found[1])
-        return seq, True  # a loop cannot happen (causes come earlier in the log); be safe
 
     def _reopen_dependents(self) -> None:
         """A D record stands while the event it names still failed; once that event was applied

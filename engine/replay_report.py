@@ -12,7 +12,8 @@ from typing import Any
 import msgspec
 
 from engine import events as ev
-from engine.replay_journal import FAILED_KINDS, Journal
+from engine.journal_records import FAILED_KINDS
+from engine.replay_journal import Journal
 
 MAX_ERRORS_KEPT = 20
 
