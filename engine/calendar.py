@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.person_calendar import BINS_PER_DAY, PersonCalendar
@@ -97,6 +97,20 @@ def holiday_dates(scenario: Scenario, country: str, first: date, last: date) -> 
 
 def origin_of(scenario: Scenario) -> datetime:
     """The run's time origin: local midnight of the start date in the scenario's zone, in UTC."""
-    start = scenario.start
-    local = datetime(start.year, start.month, start.day, tzinfo=ZoneInfo(scenario.timezone))
-    return local.astimezone(UTC)
+    return _local_midnight(scenario.start, scenario.timezone)
+
+
+def end_of(scenario: Scenario) -> float:
+    """Where the run ends, in seconds from its origin: local midnight after its last day in the
+    scenario's zone. `days` × 86400 unless the zone's clocks change during the run: a run across
+    a change forward is an hour shorter, across one back an hour longer, so it still covers
+    exactly its `days` local days."""
+    after = scenario.start + timedelta(days=scenario.days)
+    end = _local_midnight(after, scenario.timezone)
+    return (end - origin_of(scenario)).total_seconds()
+
+
+def _local_midnight(day: date, zone: str) -> datetime:
+    """The first moment of local `day` in `zone`, in UTC (a midnight that a change forward
+    skips is the change's moment, one that happens twice the first)."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(UTC)

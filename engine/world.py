@@ -20,7 +20,7 @@ from typing import Final
 import simpy
 
 from engine import events as ev
-from engine.calendar import origin_of
+from engine.calendar import end_of, origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
 from engine.people import (
     Actor,
@@ -152,7 +152,7 @@ class World:
         self.env = env if env is not None else simpy.Environment()
         self.state = State(allow_open_dependencies=scenario.workspace.allow_open_dependencies)
         self.origin = origin_of(scenario)
-        self.horizon = math.inf if forever else scenario.days * 86400.0
+        self.horizon = math.inf if forever else end_of(scenario)
         self.quiet = quiet
         self.content_rng = stream(
             scenario.seed, "content" if self.shard.count == 1 else f"content:{self.shard.index}"

@@ -68,6 +68,26 @@ def test_the_last_quarter_hour_of_1969_is_not_counted_in_1970(tmp_path) -> None:
     assert stats.heatmap.counts[2][23] == 2 and stats.heatmap.counts[3][0] == 1  # Wed, Thu
 
 
+def test_days_and_weeks_without_events_are_counted_as_nothing(tmp_path) -> None:
+    """A day (or a week) on which nobody works, a holiday the whole team shares, still has
+    its row in `stats`, with no events: days and weeks run from the first to the last."""
+    log = LogMaker(datetime(1969, 12, 30, 12, 0, tzinfo=UTC))  # a Tuesday
+    log.add(ev.PersonJoined, "u1", person="u1", name="A", email="a@x", role="lead", timezone="UTC")
+    log.add(ev.ProjectCreated, "u1", project="p1", name="P", owner="u1")
+    log.add(ev.TaskCreated, "u1", task="t1", project="p1", name="T")
+    log.add(ev.TaskCompleted, "u1", minutes=16 * 24 * 60, task="t1")  # Thursday 15 January
+    stats = compute_stats(write_run(tmp_path / "r", log.events))
+    days = [(d.day, d.events) for d in stats.by_day]
+    assert days[0] == (date(1969, 12, 30), 3) and days[-1] == (date(1970, 1, 15), 1)
+    assert len(days) == 17 and all(n == 0 for _, n in days[1:-1])
+    weeks = [(w.week_start, w.active_tasks, w.completed) for w in stats.weekly]
+    assert weeks == [
+        (date(1969, 12, 29), 1, 0),
+        (date(1970, 1, 5), 1, 0),  # nobody did anything: the task was still open
+        (date(1970, 1, 12), 1, 1),
+    ]
+
+
 # -- due dates are local dates --------------------------------------------------------------
 
 

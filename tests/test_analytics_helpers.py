@@ -7,6 +7,7 @@ import json
 import math
 import random
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -189,6 +190,19 @@ def read_events(run: Path) -> list[ev.Event]:
     return out
 
 
+def every_day(days: Iterable[date]) -> list[date]:
+    """Every day from the first to the last of `days`."""
+    days = sorted(days)
+    if not days:
+        return []
+    return [days[0] + timedelta(days=k) for k in range((days[-1] - days[0]).days + 1)]
+
+
+def weeks_between(mondays: list[date]) -> int:
+    """How many weeks run from the first to the last of `mondays` (0 for none)."""
+    return (max(mondays) - min(mondays)).days // 7 + 1 if mondays else 0
+
+
 def assert_matches_reference(run: Path, events: list[ev.Event], zone: str, seal: bool) -> None:
     ref = reference(events, zone)
     with open_run(run, seal=seal) as opened:
@@ -332,7 +346,9 @@ def reference(events: list[ev.Event], zone: str = "UTC") -> dict:
             "events": t["events"],
         }  # fmt: skip
     # Active tasks in a week: created by its end, not completed (for good) before it starts.
-    weeks = sorted({d - timedelta(days=d.weekday()) for d in by_day})
+    # Every day and week from the first to the last with events, those without any too.
+    mondays = [d - timedelta(days=d.weekday()) for d in by_day]
+    weeks = [min(mondays) + timedelta(weeks=k) for k in range(weeks_between(mondays))]
     created_weeks = Counter(_week(e.at, tz) for e in events if isinstance(e, ev.TaskCreated))
     undone = Counter()
     for e in events:
@@ -353,7 +369,7 @@ def reference(events: list[ev.Event], zone: str = "UTC") -> dict:
         "by_type": dict(by_type),
         "by_person": dict(by_person),
         "by_project": {p: by_project[p] for p in projects},
-        "by_day": dict(by_day),
+        "by_day": {day: by_day[day] for day in every_day(by_day)},
         "heatmap": heat,
         "people": len(people),
         "projects": len(projects),

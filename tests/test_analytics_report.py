@@ -103,6 +103,18 @@ def test_a_run_is_judged_on_its_scenario_days_not_its_event_dates(three_days) ->
     assert window.intervals == ((start, start + timedelta(days=3)),)
 
 
+def test_a_run_across_a_clock_change_is_judged_on_its_local_days(tmp_path) -> None:
+    """Los Angeles moves its clocks forward on 8 March 2026: the window of 1-14 March ends at
+    local midnight after the 14th (an hour short of 14 × 24 hours), where the simulation did."""
+    scenario = msgspec.structs.replace(default_scenario(), days=14, start=date(2026, 3, 1))
+    run = simulate(tmp_path / "spring", scenario)
+    with open_run(run) as opened:
+        window = run_window(opened, scenario)
+    end = datetime(2026, 3, 15, tzinfo=ZoneInfo("America/Los_Angeles")).astimezone(UTC)
+    assert window.intervals == ((origin_of(scenario), end),)
+    assert read_manifest(run).last_at < end
+
+
 def test_a_run_being_written_is_judged_up_to_its_latest_event(three_days, tmp_path) -> None:
     run = tmp_path / "running"
     shutil.copytree(three_days, run)

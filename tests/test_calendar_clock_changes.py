@@ -161,3 +161,34 @@ def test_a_team_in_troll_runs_through_its_clock_change(hours, seed):
     for e in acts:
         local = e.at.astimezone(tz)
         assert first <= local.hour + local.minute / 60 < last, (e, local)
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "hours"),
+    [
+        ("2026-03-01", 30, "00:00-01:00"),  # clocks go forward on 8 March: a 23-hour day
+        ("2026-10-15", 30, "23:00-24:00"),  # and back on 1 November: a 25-hour day
+    ],
+)
+def test_a_run_covers_its_local_days_when_its_zone_changes_clocks(start, days, hours):
+    """`start` and `days` are local days in the scenario's zone: a run across a clock change
+    ends at local midnight after its last day, not `days` × 24 hours after its start (an hour
+    of the day after, or the last hour of its last day)."""
+    zone = "America/Los_Angeles"
+    person = {"timezone": zone, "hours": hours, "days_off": [], "evening": False}
+    people = [{"name": "Boss", "role": "manager", **person}, {"name": "Casey", **person}]
+    scenario = sc.from_dict(
+        {"start": start, "days": days, "timezone": zone, "holidays": {"country": ""},
+         "out_of_office": {"probability_per_week": 0.0}, "people": people}
+    )  # fmt: skip
+    tz = ZoneInfo(zone)
+    first = scenario.start
+    after = first + timedelta(days=days)
+    end = datetime(after.year, after.month, after.day, tzinfo=tz).astimezone(UTC)
+    assert cal.origin_of(scenario) + timedelta(seconds=cal.end_of(scenario)) == end
+    events: list[ev.Event] = []
+    world = World(scenario, TemplateSource(), events.append)
+    assert world.horizon == cal.end_of(scenario)
+    world.run()
+    local_days = {e.at.astimezone(tz).date() for e in events}
+    assert min(local_days) >= first and max(local_days) == after - timedelta(days=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 import msgspec
 
 from adapters.analytics.views import Run
-from engine.calendar import origin_of
+from engine.calendar import end_of, origin_of
 from engine.errors import BusyworkError
 from engine.person_calendar import BIN_SECONDS, BINS_PER_DAY, PersonCalendar
 from engine.scenario import Scenario
@@ -54,7 +54,7 @@ class _LiveState(msgspec.Struct):
 
 def run_window(run: Run, scenario: Scenario) -> Window:
     origin = origin_of(scenario)
-    end = scenario.days * DAY_SECONDS
+    end = end_of(scenario)  # local midnight after the last day (engine.world's horizon)
     quiet: list[tuple[float, float]] = []
     live = _live_state(run.path)
     reached = 0.0

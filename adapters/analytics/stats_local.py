@@ -63,15 +63,18 @@ LOCAL_DAY = floor_div("local_s", 86400)
 
 
 def daily_counts(con, zone: str) -> list[DayCount]:
-    """Events per local day in `zone`."""
+    """Events per local day in `zone`, every day from the first to the last with events (a
+    day nobody worked, such as a holiday the whole team shares, counts 0)."""
     local = _local_times(
         "SELECT bucket_s, sum(n) AS n FROM _s_time GROUP BY bucket_s", _sql_text(zone)
     )
     rows = con.execute(
         f"""
-        WITH {local}
-        SELECT DATE '1970-01-01' + {LOCAL_DAY}::INTEGER AS day, sum(n)::BIGINT FROM local
-        GROUP BY day ORDER BY day
+        WITH {local},
+        days AS (SELECT {LOCAL_DAY} AS d, sum(n) AS n FROM local GROUP BY d),
+        span AS (SELECT unnest(range(min(d), max(d) + 1)) AS d FROM days)
+        SELECT DATE '1970-01-01' + span.d::INTEGER AS day, coalesce(days.n, 0)::BIGINT
+        FROM span LEFT JOIN days USING (d) ORDER BY day
         """
     ).fetchall()
     return [DayCount(*row) for row in rows]
@@ -100,9 +103,9 @@ def heatmap(run: Run) -> Heatmap:
 
 
 def weekly(con, zone: str) -> list[Week]:
-    """Per local week: completions, moves into blocked, and the tasks active in it (created by
-    its end and not completed before its start: a running sum of creations minus completions
-    net of reopenings)."""
+    """Per local week, every week from the first to the last with events: completions, moves
+    into blocked, and the tasks active in it (created by its end and not completed before its
+    start: a running sum of creations minus completions net of reopenings)."""
     local = _local_times(
         "SELECT bucket_s, sum(created) AS created, sum(completed) AS completed,"
         " sum(reopened) AS reopened, sum(blocked) AS blocked FROM _s_time GROUP BY bucket_s",
@@ -111,18 +114,23 @@ def weekly(con, zone: str) -> list[Week]:
     rows = con.execute(
         f"""
         WITH {local},
-        weeks AS (
-            SELECT DATE '1970-01-01' + ({floor_div(f"{LOCAL_DAY} + 3", 7)} * 7 - 3)::INTEGER
-                AS week,
+        counted AS (  -- weeks since the Monday before 1970-01-01
+            SELECT {floor_div(f"{LOCAL_DAY} + 3", 7)} AS w,
                 sum(created) AS created, sum(completed) AS completed,
                 sum(reopened) AS reopened, sum(blocked) AS blocked
-            FROM local GROUP BY week
+            FROM local GROUP BY w
+        ),
+        span AS (SELECT unnest(range(min(w), max(w) + 1)) AS w FROM counted),
+        weeks AS (
+            SELECT span.w, coalesce(created, 0) AS created, coalesce(completed, 0) AS completed,
+                coalesce(reopened, 0) AS reopened, coalesce(blocked, 0) AS blocked
+            FROM span LEFT JOIN counted USING (w)
         )
-        SELECT week,
-            (sum(created) OVER w - coalesce(sum(completed - reopened) OVER before, 0))::BIGINT,
+        SELECT DATE '1970-01-01' + (w * 7 - 3)::INTEGER AS week,
+            (sum(created) OVER win - coalesce(sum(completed - reopened) OVER before, 0))::BIGINT,
             completed::BIGINT, blocked::BIGINT
         FROM weeks
-        WINDOW w AS (ORDER BY week), before AS (ORDER BY week ROWS BETWEEN UNBOUNDED PRECEDING
+        WINDOW win AS (ORDER BY w), before AS (ORDER BY w ROWS BETWEEN UNBOUNDED PRECEDING
             AND 1 PRECEDING)
         ORDER BY week
         """

@@ -17,6 +17,7 @@ from adapters.interrupts import serve_until_interrupted
 from adapters.web import store
 from adapters.web.spec import JobSpec, TargetSpec
 from adapters.web.store import JobState, ReplayCounters
+from engine.calendar import end_of
 from engine.errors import BusyworkError
 from engine.run import read_manifest
 
@@ -40,7 +41,7 @@ def register_run(run_dir: Path, summary, browse_url: str) -> JobState:
     state = JobState(
         id=run_dir.name, name=spec.name, spec=spec, status="completed", created_at=now,
         started_at=now, ended_at=now, uptime_seconds=summary.wall_seconds,
-        sim_seconds=scenario.days * 86400.0, events=manifest.events, replay=replay,
+        sim_seconds=end_of(scenario), events=manifest.events, replay=replay,
     )  # fmt: skip
     store.save(run_dir, state)
     return state

@@ -21,6 +21,7 @@ from adapters.asana.client_errors import Unavailable
 from adapters.asana.secrecy import redact
 from adapters.web.job_host import JobHost
 from adapters.web.store import FINAL, RunFolderGone, check_run_folder
+from engine.calendar import end_of
 from engine.errors import BusyworkError
 from engine.replay_outcomes import TARGET_SILENT
 
@@ -212,7 +213,7 @@ class DriveMixin(JobHost):
         written = max(self.manifest.events, FileLog.open_readonly(self.run_dir).last_seq)
         with self.lock:
             self.live.events = self.state.events = max(self.state.events, written)
-            self.state.sim_seconds = self.manifest.scenario.days * 86400.0
+            self.state.sim_seconds = end_of(self.manifest.scenario)
 
     def _wait_while_paused(self) -> bool:
         """False when the job was stopped (or the server is closing)."""

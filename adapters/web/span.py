@@ -17,10 +17,9 @@ from pathlib import Path
 
 import msgspec
 
+from engine.calendar import end_of
 from engine.content.templates import TemplateSource
 from engine.run import Manifest, write_manifest
-
-DAY_SECONDS = 86400.0
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def run_span(run_dir: Path, manifest: Manifest, *, forever: bool) -> Span:
     """The span of the run in `run_dir`: a planned continuous one's from its ``live.json``."""
     from engine.live import load_state
 
-    end = math.inf if forever else manifest.scenario.days * DAY_SECONDS
+    end = math.inf if forever else end_of(manifest.scenario)
     live = load_state(Path(run_dir))  # errors name the file
     if live is None:
         return Span(0.0, end)
