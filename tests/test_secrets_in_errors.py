@@ -16,6 +16,7 @@ from tests.test_web import Web, servers
 ASANA_TOKEN = "1/1204711234567890:0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 ANTHROPIC_KEY = "sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0"
 HIDDEN = "<token hidden>"
+NOT_SHOWN = "the value is not shown: it looks like a token"
 
 
 def _scenario_file(folder: Path, timezone: str) -> Path:
@@ -75,5 +76,6 @@ def test_the_web_api_hides_a_token_in_any_field_error(tmp_path, make_web, spec, 
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["field"] == field, error
-    assert HIDDEN in error["message"], error
+    # Refused as a token where the job's own text holds it; hidden where a check quoted it.
+    assert HIDDEN in error["message"] or NOT_SHOWN in error["message"], error
     assert ASANA_TOKEN not in response.text and ANTHROPIC_KEY not in response.text

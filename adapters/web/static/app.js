@@ -9,15 +9,20 @@ import { renderJobs } from "./jobs.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 2000;
-const app = { eventTypes: [], page: null, optionsLoaded: false };
+const app = { eventTypes: [], page: null, optionsLoaded: false, busy: new Set() };
 
 // Steer a job from its row or its page (`job`: what it knows of the job's name and status);
 // errors show where the action was asked for.
 async function act(id, action, job, fromPage) {
+  // One action per job at a time: a double click (or a second button) while the server
+  // answers the first would send it twice, and the second then fails as a 409.
+  if (app.busy.has(id)) return;
   const name = job.name || id;
   const onPage = fromPage && app.page && app.page.id === id;
   const report = (text) => (onPage ? app.page.problem(text) : ($("jobs-error").textContent = text));
   $("jobs-error").textContent = "";
+  app.busy.add(id);
+  markBusy(id, action, true);
   try {
     if (action === "delete") {
       const choice = await askDelete(name, job.status);
@@ -32,8 +37,29 @@ async function act(id, action, job, fromPage) {
     if (error.status === 404 && app.page && app.page.id === id) app.page.gone();
     else if (error.status === 404) report(`Job “${name}” no longer exists.`);
     else report(`Could not ${action} “${name}”: ${error.message}`);
+  } finally {
+    app.busy.delete(id);
+    markBusy(id, action, false);
   }
   refreshJobs();
+}
+
+// While a job's action is under way its buttons (in its row and on its page) are marked
+// unavailable and the one pressed busy; they keep the focus (a disabled button would drop it).
+function markBusy(id, action, on) {
+  const row = [...$("jobs").tBodies[0].rows].find((r) => r.dataset.job === id);
+  const groups = [row && row.querySelector(".actions")];
+  if (app.page && app.page.id === id) groups.push($("job-actions"));
+  for (const group of groups) {
+    if (!group) continue;
+    for (const button of group.querySelectorAll("button")) {
+      const pressed = (button.dataset.action || button.id.replace("job-", "")) === action;
+      if (on) button.setAttribute("aria-disabled", "true");
+      else button.removeAttribute("aria-disabled");
+      if (on && pressed) button.setAttribute("aria-busy", "true");
+      else button.removeAttribute("aria-busy");
+    }
+  }
 }
 
 async function refreshJobs() {

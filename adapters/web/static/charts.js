@@ -91,6 +91,10 @@ export function perDay(target, rows, allTypes) {
     : "Events per day by type: none yet";
   const root = svg(width, height + bottom, label);
   text(root, 0, 10, String(max));
+  // More than a year: the same month and day come round again, so the axis says the month
+  // and year ("2026-03"), fewer of them; else the month and day ("03-19").
+  const long = days.length > 366;
+  const every = Math.ceil(days.length / (long ? 8 : 10));
   days.forEach((day, i) => {
     let y = height;
     for (const r of byDay.get(day)) {
@@ -100,8 +104,8 @@ export function perDay(target, rows, allTypes) {
         fill: colorOf(types, r.type), class: "bar" }, root);
       titled(rect, `${day} ${r.type}: ${r.events}`);
     }
-    if (days.length <= 14 || i % Math.ceil(days.length / 10) === 0) {
-      text(root, left + i * step + step / 2, height + 12, day.slice(5), "middle");
+    if (days.length <= 14 || i % every === 0) {
+      text(root, left + i * step + step / 2, height + 12, long ? day.slice(0, 7) : day.slice(5), "middle");
     }
   });
   const legend = document.createElement("div");

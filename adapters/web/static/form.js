@@ -104,16 +104,43 @@ export function setUpForm(serverOptions, onCreated) {
     if (form.mode.value === "backfill") form.speed.value = "max";
     else if (form.mode.value === "continuous" && form.speed.value === "max") form.speed.value = "realtime";
   });
+  // One request at a time: a second click (or Enter) while the server checks the first (a
+  // target is asked for up to 4 s) would create the job twice. The button says it is busy.
+  const submit = document.getElementById("create-job");
+  const idle = submit.textContent;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;
     clearErrors(form);
+    const unreadable = unreadableNumber(form);
+    if (unreadable) {
+      showError(form, unreadable);
+      return;
+    }
+    form.setAttribute("aria-busy", "true");
+    submit.setAttribute("aria-disabled", "true");
+    submit.textContent = "Creating…";
     try {
       const job = await api("POST", "/jobs", body(form));
       onCreated(job);
     } catch (error) {
       showError(form, error);
+    } finally {
+      form.removeAttribute("aria-busy");
+      submit.removeAttribute("aria-disabled");
+      submit.textContent = idle;
     }
   });
+}
+
+// A number field whose text the browser cannot read as a number ("1e", "1e400", "--2") has an
+// empty value: sent as such, the job would silently get the default. Say so at the field.
+function unreadableNumber(form) {
+  const input = [...form.querySelectorAll("input[type=number]")]
+    .find((i) => !i.disabled && i.validity.badInput);
+  if (!input) return null;
+  const field = input.dataset.field;
+  return { field, message: `${field}: cannot be read as a number; expected one such as ${input.defaultValue || 1}` };
 }
 
 function number(input) {
@@ -187,6 +214,8 @@ function inputFor(form, field) {
   const alias = { "scenario.name": "name" }[field] || field;
   const input = form.querySelector(`[data-field="${CSS.escape(alias)}"]`);
   if (input) return input;
+  // The people as a whole (none left, or no manager among them): the table's "Add person".
+  if (field === "scenario.people") return document.getElementById("add-person");
   const rows = [...document.querySelectorAll("#people tr.person")];
   const person = /^scenario\.people\[(\d+)\](?:\.(\w+))?/.exec(field);
   if (person) {
@@ -204,6 +233,7 @@ function inputFor(form, field) {
 
 // What the user sees a control called: its aria-label ("Person 3 time zone") or its label's text.
 function nameOf(input) {
+  if (input.dataset.fieldLabel) return input.dataset.fieldLabel; // a button standing for a group
   const label = input.closest("label");
   const text = label && [...label.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
   return input.getAttribute("aria-label") || (text ? text.textContent.trim() : input.name);
@@ -226,7 +256,7 @@ function showError(form, error) {
   note.textContent = detail;
   (input.closest("label") || input).after(note);
   input.classList.add("invalid");
-  input.setAttribute("aria-invalid", "true");
+  if (input.tagName !== "BUTTON") input.setAttribute("aria-invalid", "true");
   input.setAttribute("aria-describedby", "field-error");
   input.focus();
 }
