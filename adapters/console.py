@@ -159,15 +159,16 @@ def print_query_table(result, out: Path | None) -> None:
     """A query result as a table: to the terminal, or as plain text (200 wide) to `out`."""
     from rich.console import Console
 
-    from adapters.analytics.render import query_table
+    from adapters.analytics.query_table import query_table
 
-    table = query_table(result)
     if out is None:
-        Console().print(table)
+        console = Console()
+        console.print(query_table(result, console.width))
         return
     try:
         with open(out, "w", encoding="utf-8") as fh:
-            Console(file=fh, width=200, color_system=None).print(table)
+            console = Console(file=fh, width=200, color_system=None)
+            console.print(query_table(result, console.width))
     except OSError as exc:
         from engine.files import write_error
 

@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from adapters.analytics.query import query, write_query
-from adapters.analytics.render import TABLE_ROWS
+from adapters.analytics.query_table import TABLE_ROWS
 from adapters.analytics.views import open_run
 from engine.content.templates import TemplateSource
 from engine.run import create_run, simulate_run

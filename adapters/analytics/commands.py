@@ -37,7 +37,22 @@ def stats_command(run: Path, as_json: bool) -> None:
         print_stats(result)
 
 
-@click.command("query")
+class _QueryCommand(click.Command):
+    """SQL that begins with a comment (``-- top types`` and a new line, then the query) looks
+    like an option to click, which would refuse it: ``No such option '-- top types…'``. No
+    option's name holds a space or a new line, so such an argument is taken as an argument."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, list(args))  # a copy: the parser consumes its list
+        except click.NoSuchOption as exc:
+            if not any(c.isspace() for c in exc.option_name):
+                raise
+        ctx.ignore_unknown_options = True
+        return super().parse_args(ctx, args)
+
+
+@click.command("query", cls=_QueryCommand)
 @click.argument("run", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("sql")
 @click.option(
@@ -46,7 +61,7 @@ def stats_command(run: Path, as_json: bool) -> None:
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
-    help="table (the first 1,000 rows), csv, or json (one array of objects).",
+    help="table (the first 1,000 rows; the columns that fit), csv, or json (one array of objects).",
 )
 @click.option(
     "--out", type=click.Path(dir_okay=False), help="Write to FILE, not stdout."
@@ -71,7 +86,7 @@ def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
                     f"Wrote {count:,} row{'' if count == 1 else 's'} to {out_file}", err=True
                 )
             return
-        from adapters.analytics.render import TABLE_ROWS
+        from adapters.analytics.query_table import TABLE_ROWS
         from adapters.console import print_query_table
 
         # the rows a table shows, not a huge result held whole to show a thousand of them

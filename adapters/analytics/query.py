@@ -244,8 +244,10 @@ def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> 
         )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
+    except FileExistsError:
         raise InvalidInput(f"--out: {out_dir} exists and is not a folder") from None
+    except NotADirectoryError:
+        raise InvalidInput(f"--out: cannot create {out_dir}: {_file_above(out_dir)}") from None
     except OSError as exc:
         raise InvalidInput(f"--out: cannot create {out_dir}: {exc.strerror or exc}") from None
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
@@ -261,6 +263,15 @@ def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> 
             raise _explain(run, exc) from None
         written.append(target)
     return written
+
+
+def _file_above(folder: Path) -> str:
+    """Why `folder` cannot be made when the system says a part of its path is not a folder:
+    the nearest part that exists, a file (or else whatever the system said)."""
+    for part in (folder, *folder.parents):
+        if part.exists() or part.is_symlink():
+            return f"{part} is a file, not a folder"
+    return "Not a directory"
 
 
 def to_json_value(result: QueryResult) -> list[dict]:

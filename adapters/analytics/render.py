@@ -7,7 +7,6 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.analytics.checks import TOO_LITTLE_PREFIX, Check, Report
-from adapters.analytics.query import QueryResult
 from adapters.analytics.stats import Stats
 from adapters.analytics.stats_local import Heatmap
 from adapters.analytics.workspace_views import Workspace
@@ -20,9 +19,6 @@ TOP = 15  # rows shown in the per-person and per-project tables
 def _top(title: str, rows: int) -> str:
     """The table's title, saying so when it shows only the busiest TOP rows (--json has all)."""
     return f"{title} (the busiest {TOP} of {rows:,}; --json lists all)" if rows > TOP else title
-
-
-TABLE_ROWS = 1000  # rows a query prints as a table (use csv/json or --out for more)
 
 
 def _n(value: float | int | None, digits: int = 1) -> str:
@@ -134,6 +130,8 @@ def _workspace_tables(ws: Workspace) -> list[Table]:
     tables = []
     for title, rows in (("Priority (current value)", ws.priorities),
                         ("Approval outcomes", ws.approval_outcomes)):  # fmt: skip
+        if not rows:
+            continue  # a run without a Priority field or approvals: no empty table for them
         total = sum(r.tasks for r in rows)
         table = _table(title, "value", "tasks", "share")
         for row in rows:
@@ -260,19 +258,3 @@ def report_renderable(report: Report, width: int = WIDE_REPORT) -> Group:
 def print_report(report: Report, console: Console | None = None) -> None:
     console = console or Console()
     console.print(report_renderable(report, console.width))
-
-
-def query_table(result: QueryResult) -> Group:
-    table = Table(header_style="bold")
-    for name, kind in zip(result.columns, result.types, strict=True):
-        numeric = any(t in kind.upper() for t in ("INT", "DOUBLE", "FLOAT", "DECIMAL"))
-        table.add_column(Text(name), justify="right" if numeric else "left")
-    for row in result.rows[:TABLE_ROWS]:
-        _add_row(table, *("NULL" if v is None else str(v) for v in row))
-    more = result.count - TABLE_ROWS
-    footer = Text(f"{result.count:,} row{'' if result.count == 1 else 's'}", style="dim")
-    if more > 0:
-        footer = Text(
-            f"… {more:,} more rows not shown: use --format csv|json or --out", style="dim"
-        )
-    return Group(table, footer)

@@ -116,8 +116,14 @@ JSON = msgspec.json.Encoder(enc_hook=_enc_hook, decimal_format="number")
 
 
 def _csv_cell(value: Any) -> Any:
+    """A cell as `busywork export --format csv` (DuckDB's CSV writer) spells it where Python
+    would spell it otherwise: true/false, and a blob's bytes as DuckDB shows them."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, bytes | bytearray | memoryview):
+        return _blob_text(bytes(value))
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -125,3 +131,9 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | dict | tuple):
         return JSON.encode(value).decode()
     return value
+
+
+def _blob_text(data: bytes) -> str:
+    """Bytes as DuckDB casts a BLOB to text: printable ASCII as it is, every other byte (and
+    the backslash) as ``\\xHH``."""
+    return "".join(chr(b) if 0x20 <= b < 0x7F and b != 0x5C else f"\\x{b:02X}" for b in data)

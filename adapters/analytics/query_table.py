@@ -1,0 +1,88 @@
+"""A query's rows as a table (rich) that fits a width: the columns that fit, each wide enough
+for its name, and the names of the rest under it.
+
+Given more columns than the width holds (``select * from tasks`` has 24), rich would squeeze
+every one of them to a sliver of a character or two, names included, and show nothing
+readable. So a table keeps the columns from the left while each still gets its name's width
+(or its widest cell, when that is narrower, and at least `MIN_CELL` when it is not), and says
+which columns it left out: ``--format csv|json`` or ``--out`` has every column.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from adapters.analytics.query import QueryResult
+
+TABLE_ROWS = 1000  # rows a query prints as a table (use csv/json or --out for more)
+MIN_CELL = 10  # the least width a column keeps for its cells when they are wider than that
+_EDGE = 3  # a column's padding (one space either side) and its border on the right
+
+
+def query_table(result: QueryResult, width: int) -> Group:
+    cells = [[_cell(v) for v in row] for row in result.rows[:TABLE_ROWS]]
+    widths = _least_widths(result.columns, cells)
+    kept = _fitting(widths, width)
+    table = Table(header_style="bold")
+    for name, kind, least in zip(result.columns[:kept], result.types, widths, strict=False):
+        numeric = any(t in kind.upper() for t in ("INT", "DOUBLE", "FLOAT", "DECIMAL"))
+        least = min(least, width - 1 - _EDGE)  # one column wider than the width: it wraps
+        table.add_column(Text(name), justify="right" if numeric else "left", min_width=least)
+    for row in cells:
+        # plain text: rich would read "Bob [contractor]" or "[/x]" as markup
+        table.add_row(*(Text(cell) for cell in row[:kept]))
+    lines: list[Table | Text] = [table]
+    hidden = result.columns[kept:]
+    if hidden:
+        lines.append(
+            Text(
+                f"… {len(hidden):,} more column{'' if len(hidden) == 1 else 's'} not shown: "
+                f"{', '.join(hidden)} (select fewer columns, or use --format csv|json)",
+                style="dim",
+            )
+        )
+    more = result.count - TABLE_ROWS
+    footer = Text(f"{result.count:,} row{'' if result.count == 1 else 's'}", style="dim")
+    if more > 0:
+        footer = Text(
+            f"… {more:,} more rows not shown: use --format csv|json or --out", style="dim"
+        )
+    lines.append(footer)
+    return Group(*lines)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as csv and json write it, not Python's True
+    return str(value)
+
+
+def _least_widths(columns: list[str], cells: list[list[str]]) -> list[int]:
+    """Per column, the width it keeps at the least: its name's, or its widest cell's when
+    that is narrower (at least `MIN_CELL` when it is wider)."""
+    least = []
+    for i, name in enumerate(columns):
+        widest = max((_widest_line(row[i]) for row in cells), default=0)
+        named = cell_len(name)
+        least.append(max(named, min(widest, MIN_CELL)))
+    return least
+
+
+def _widest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def _fitting(widths: list[int], width: int) -> int:
+    """How many columns, from the left, fit in `width` at their least widths (one at least)."""
+    used, kept = 1, 0  # the table's left border
+    for least in widths:
+        used += least + _EDGE
+        if used > width and kept:
+            break
+        kept += 1
+    return kept
