@@ -91,6 +91,16 @@ def hold(page, pattern: str, method: str) -> list:
     return held
 
 
+def held_by(page, held: list, what: str) -> None:
+    """Wait until `held` holds a request. The route's handler runs only while Playwright works
+    (a page call), so the wait is the page's own, not a sleep (which would never see it)."""
+    for _ in range(400):
+        if held:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
 def test_a_slow_server_gets_one_job_however_often_create_is_pressed(make_web, page):
     web = make_web()
     open_form(page, web)
@@ -98,7 +108,7 @@ def test_a_slow_server_gets_one_job_however_often_create_is_pressed(make_web, pa
     held = hold(page, "**/api/jobs", "POST")
     button = page.locator("#create-job")
     button.click()
-    wait_for(lambda: held, what="the first request")
+    held_by(page, held, "the first request")
     assert button.get_attribute("aria-disabled") == "true"
     assert button.text_content() == "Creating…"
     button.click(force=True)  # aria-disabled: a user can still click it, and nothing happens
@@ -123,7 +133,7 @@ def test_a_double_click_on_a_job_action_sends_it_once(make_web, page):
     page.wait_for_selector("#job-status:text('running')")
     held = hold(page, f"**/api/jobs/{job['id']}/*", "POST")
     page.dblclick("#job-pause")
-    wait_for(lambda: held, what="the pause")
+    held_by(page, held, "the pause")
     page.wait_for_timeout(300)
     assert len(held) == 1
     pause = page.locator("#job-pause")
@@ -144,7 +154,7 @@ def test_a_double_click_on_a_job_action_sends_it_once(make_web, page):
     delete = row.get_by_role("button", name="Delete Clicked twice")
     delete.click()
     page.click("#delete-dialog button[value=keep]")
-    wait_for(lambda: deleting, what="the delete")
+    held_by(page, deleting, "the delete")
     delete.click(force=True)
     assert not page.evaluate("document.getElementById('delete-dialog').open")
     assert len(deleting) == 1
