@@ -202,15 +202,16 @@ def init(path: str, force: bool) -> None:
             f"PATH: {path} is a folder; expected a file to write the scenario to, such as "
             f"{Path(path) / 'scenario.toml'}"
         )
-    from engine.files import replace_bytes
+    from engine.files import write_bytes_to
 
     file = Path(path)
     if file.exists() and not force:
         raise InvalidInput(f"{file}: already exists; use --force to overwrite it")
     # Written aside and renamed into place: a full disk leaves no empty or cut-off file behind
-    # (nor a user's file cut off by --force), and the error names the path.
+    # (nor a user's file cut off by --force), and the error names the path. A link keeps
+    # pointing where it did, and a device or pipe (/dev/stdout) is written in place.
     run_it = command_line("simulate", file)
-    replace_bytes(file, example_toml(run_it).encode("utf-8"))
+    write_bytes_to(file, example_toml(run_it).encode("utf-8"))
     click.echo(f"Wrote {file}. Next: {run_it}")
 
 

@@ -54,6 +54,29 @@ def replace_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def write_bytes_to(path: Path, data: bytes) -> None:
+    """Write `data` to `path` as a user's file is written (`busywork init`, as `query --out`):
+    a new or plain file is replaced atomically (`replace_bytes`); anything else (a device such
+    as /dev/stdout, a pipe, a symbolic or hard link) is written in place, as renaming over it
+    would replace the device or the link itself. An OSError names `path`."""
+    path = Path(path)
+    try:
+        st = path.lstat()
+        plain = stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+    except FileNotFoundError:
+        plain = True
+    except OSError:
+        plain = False  # written in place, where the system says what is wrong
+    if plain:
+        replace_bytes(path, data)
+        return
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
 def read_toml(path: str | Path, what: str, *, secret: bool = False) -> dict[str, Any]:
     """A TOML file (`what`: "scenario file", "tokens file", "faults file") as a table, unchecked:
     the one reader of them all. utf-8-sig: a byte-order mark some editors (Windows Notepad)

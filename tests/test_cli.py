@@ -113,6 +113,27 @@ def test_init_writes_a_scenario_that_simulates(tmp_path):
     busywork("simulate", "team.toml", "--days", "2", "--out", "t", cwd=tmp_path)
 
 
+def test_init_force_writes_through_a_link_or_device_rather_than_replacing_it(tmp_path):
+    """`init --force` over a symbolic link writes into the file it points to, and over a device
+    (`/dev/stdout`) or a pipe writes into it, as `query --out` does: renaming a new file over
+    the path would replace the link or the device itself (as root, /dev/stdout's link; a
+    device is not written here, lest a regression replace it on the machine running this)."""
+    import os
+
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "team.toml"
+    target.write_text("old\n")
+    (tmp_path / "team.toml").symlink_to(target)
+    busywork("init", "team.toml", "--force", cwd=tmp_path)
+    assert (tmp_path / "team.toml").is_symlink()
+    assert "[[people]]" in target.read_text()
+    os.mkfifo(tmp_path / "pipe.toml")
+    reader = subprocess.Popen(["cat", "pipe.toml"], cwd=tmp_path, stdout=subprocess.PIPE)
+    busywork("init", "pipe.toml", "--force", cwd=tmp_path)
+    assert b"[[people]]" in reader.communicate(timeout=30)[0]
+    assert (tmp_path / "pipe.toml").is_fifo()  # still the pipe
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

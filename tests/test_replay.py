@@ -177,6 +177,24 @@ def test_a_target_never_reached_fails_fast_naming_it():
     assert client.counters.requests == FIRST_CONTACT_ATTEMPTS < FAST.attempts
 
 
+def test_a_single_try_is_said_as_one_try():
+    """A call allowed one try (as the web app's quick token check is) says "1 try", not
+    "1 tries", in the error that POST /api/tokens/validate passes on."""
+    import dataclasses
+    import socket
+
+    from adapters.asana.client import AsanaClient, Unavailable
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/api/1.0"
+    once = dataclasses.replace(FAST, attempts=1)
+    client = AsanaClient(url, {"default": "secret-never-shown"}, backoff=once)
+    with pytest.raises(Unavailable) as raised:
+        client.get("default", "/users/me")
+    assert str(raised.value).endswith("connection failed (gave up after 1 try)"), raised.value
+
+
 def test_a_target_that_answered_once_gets_the_whole_backoff(make_sandbox):
     from adapters.asana.client import AsanaClient, Unavailable
 

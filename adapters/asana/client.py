@@ -202,7 +202,8 @@ class AsanaClient:
                     if found is not None:
                         return found
                 where = "" if self.reached else f"cannot reach {self.base_url}: "
-                raise Unavailable(f"{where}{what}: {cause} (gave up after {attempts} tries)")
+                tries = "1 try" if attempts == 1 else f"{attempts} tries"
+                raise Unavailable(f"{where}{what}: {cause} (gave up after {tries})")
             self.counters.add("retries")
             self._pause(self._jitter.delay(attempts))
             if write and reconcile is not None:

@@ -131,7 +131,7 @@ BAR_WIDTH = 12
 def status_text(status: StatusLine, snapshot: dict[str, Any], width: int) -> Text:
     """The status line for a terminal `width` columns wide: cut at the end, never dropping
     the count, share and ETA that come first. When the rest would not fit, the bar goes
-    first, then the label keeps only its command (`replaying`, not the run's name)."""
+    first, then the label keeps only its command (`replay`, not the run's name)."""
     head, fraction, _ = status.parts(snapshot)
     tail = status.terse_tail(snapshot)
     label = status.label
