@@ -15,6 +15,16 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import warnings
+
+
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    # A warning busywork gives (a stale compiled build) is a line for its user, not Python's
+    # `file:line: RuntimeWarning:` and a line of source.
+    return f"Warning: {message}\n"
+
+
+warnings.formatwarning = _warning_line
 
 
 def _interrupted_while_loading(signum, frame) -> None:

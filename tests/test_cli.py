@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: a real subprocess in a scratch folder."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.runner import BUSYWORK, busywork
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -240,3 +243,11 @@ def test_output_into_a_pipe_that_closes_early_ends_quietly(run_dir):
     reader.stdout.close()
     assert writer.returncode == 0, writer.stderr
     assert writer.stderr == ""
+
+
+def test_a_warning_is_one_line_for_the_user():
+    # e.g. "the compiled engine modules … were built from other source" (engine.compiled)
+    check = "import cli, warnings; warnings.warn('the build is stale', RuntimeWarning)"
+    result = subprocess.run([sys.executable, "-c", check], cwd=ROOT_DIR, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT_DIR)})  # fmt: skip
+    assert result.stderr == "Warning: the build is stale\n", result.stderr
