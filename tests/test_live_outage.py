@@ -4,6 +4,7 @@ everything exactly once."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import subprocess
@@ -155,4 +156,29 @@ def test_the_status_line_says_while_the_target_is_unavailable(make_sandbox, tmp_
     call.join(timeout=60)
     assert answers, "the call never got through after the restart"
     assert note() == "" and note() == ""
+    client.close()
+
+
+def test_the_first_look_at_the_status_line_says_the_target_is_unavailable(make_sandbox, tmp_path):
+    # Without a terminal the status line is looked at once a minute: an outage that began
+    # before the first look (or after a success earlier in that minute) is said at that look.
+    sandbox = make_sandbox(data_dir=tmp_path / "data")
+    patient = Backoff(base=0.05, cap=0.05, attempts=1000, timeout=(2.0, 5.0), landing=0.0)
+    client = AsanaClient(sandbox.base_url, {"default": sandbox.admin_token}, backoff=patient)
+    first_look, later_look = OutageNote(client.counters), OutageNote(client.counters)
+    assert later_look() == ""
+    client.get("default", "/users/me")  # a success since `later_look` last looked
+    sandbox.stop()
+
+    def retry() -> None:
+        with contextlib.suppress(Exception):  # ended by the close below
+            client.get("default", "/users/me")
+
+    threading.Thread(target=retry, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while client.counters.retries < 3:
+        assert time.monotonic() < deadline, "the call was not retried"
+        time.sleep(0.05)
+    assert first_look() == "target unavailable: retrying"
+    assert later_look() == "target unavailable: retrying"
     client.close()

@@ -143,6 +143,21 @@ def test_unreachable_target_is_a_clear_error(run_dir, tmp_path):
     assert "secret-default-token" not in result.stderr + result.stdout
 
 
+def test_https_to_a_plain_http_port_says_so(run_dir, sandbox, tmp_path):
+    # TLS spoken to a server that speaks plain HTTP was "connection dropped (the target never
+    # answered)": true of no server, and no hint that the URL's scheme is what is wrong.
+    tokens = write_tokens_file(tmp_path / "t.toml", tokens_of([], sandbox.admin_token))
+    url = sandbox.base_url.replace("http://", "https://")
+    result = busywork("replay", str(run_dir), "--to", url, "--tokens", str(tokens),
+                      cwd=tmp_path, check=False, timeout=180)  # fmt: skip
+    assert result.returncode == 1, result
+    (line,) = result.stderr.splitlines()
+    expected = f"Error: cannot reach {url}: GET /workspaces: TLS handshake failed"
+    assert line.startswith(expected), line
+    assert "does not speak HTTPS" in line and "http://" in line and "never answered" not in line
+    assert sandbox.admin_token not in result.stderr + result.stdout
+
+
 def test_backfill_shifts_dates_so_the_run_ends_today(tmp_path):
     from datetime import UTC, date, datetime
 

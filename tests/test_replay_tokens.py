@@ -223,3 +223,26 @@ def test_sandbox_for_a_run_on_a_taken_port_writes_no_tokens_file(tmp_path, two_p
     assert result.returncode == 2
     assert result.stderr.startswith(f"Error: --port {port}: already in use")
     assert not (tmp_path / "tokens.toml").exists()
+
+
+@pytest.mark.parametrize("command", ["replay", "live"])
+def test_a_refused_token_is_announced_before_it_starts(tmp_path, make_sandbox, command):
+    # A token the target refuses (401) was said only in the summary ("Invalid tokens (401)"),
+    # after a `live --forever` had run for days with that person's events left unsent.
+    run_dir = make_run(tmp_path / "run", days=1)
+    people = run_people(run_dir)
+    sandbox = make_sandbox(people=people, limits=UNLIMITED)
+    tokens = tokens_of(people, sandbox.admin_token)
+    refused = people[1].email
+    tokens.people[refused] = "not-the-right-token"
+    path = write_tokens_file(tmp_path / "t.toml", tokens)
+    args = ["--to", sandbox.base_url, "--tokens", str(path), "--json"]
+    if command == "replay":
+        args = [str(run_dir), *args]
+    else:
+        args += ["--run", str(tmp_path / "live"), "--days", "1", "--speed", "1000000"]
+    result = busywork(command, *args, cwd=tmp_path, check=False, timeout=300)
+    first_line = result.stderr.splitlines()[0]
+    assert first_line.startswith(f"Note: the token of {refused} was refused (401"), result.stderr
+    assert "will wait unsent for a later run" in first_line
+    assert "not-the-right-token" not in result.stderr + result.stdout

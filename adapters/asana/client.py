@@ -204,7 +204,7 @@ class AsanaClient:
                 where = "" if self.reached else f"cannot reach {self.base_url}: "
                 tries = "1 try" if attempts == 1 else f"{attempts} tries"
                 raise Unavailable(f"{where}{what}: {cause} (gave up after {tries})")
-            self.counters.add("retries")
+            self.counters.retried()
             self._pause(self._jitter.delay(attempts))
             if write and reconcile is not None:
                 found = self._settle(reconcile, landing, what)

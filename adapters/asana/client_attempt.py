@@ -8,6 +8,7 @@ retryable failure after which nothing can land), or raises `ApiRejected` (400, 4
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -41,6 +42,7 @@ class Counters:
     def __init__(self) -> None:
         self.requests = 0
         self.retries = 0
+        self.failing = 0  # retries since the target last answered (anything but a 5xx)
         self.rate_limited = 0
         self.reconciled = 0
         self.by_status: dict[int, int] = {}
@@ -53,6 +55,14 @@ class Counters:
     def status(self, code: int) -> None:
         with self.lock:
             self.by_status[code] = self.by_status.get(code, 0) + 1
+            if code < 500:
+                self.failing = 0
+
+    def retried(self) -> None:
+        """A call failed (5xx, reset, timeout) and is tried again."""
+        with self.lock:
+            self.retries += 1
+            self.failing += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +142,9 @@ def attempt(
         except requests.ConnectionError as exc:
             if _never_connected(exc):
                 return "connection failed"  # refused, unreachable, name unknown
+            refused = tls_refused(exc)
+            if refused is not None:
+                return refused  # the handshake failed: the request was never sent
             if not answered_before:
                 # A server that never answered HTTP (a wrong port, TLS spoken to plain
                 # HTTP) hangs up on everything: most likely not Asana, nothing applied.
@@ -175,6 +188,38 @@ def _never_connected(exc: requests.ConnectionError) -> bool:
     re-raised as a bare ProtocolError."""
     cause = exc.args[0] if exc.args else None
     return isinstance(getattr(cause, "reason", cause), NewConnectionError)
+
+
+# What OpenSSL says when the handshake itself fails (nothing was sent): the server answered
+# something that is not TLS, or refused the TLS it was offered.
+_NOT_TLS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG",
+            "HTTP_REQUEST")  # fmt: skip
+_HANDSHAKE = ("HANDSHAKE_FAILURE", "UNSUPPORTED_PROTOCOL", "TLSV1_ALERT", "SSLV3_ALERT",
+              "NO_PROTOCOLS_AVAILABLE")  # fmt: skip
+
+
+def tls_refused(exc: BaseException) -> str | None:
+    """Why a TLS handshake failed, for a user (None when `exc` is no handshake failure):
+    https:// spoken to a server that speaks plain HTTP, a certificate not trusted, ..."""
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ssl.SSLCertVerificationError):
+            why = e.verify_message or "certificate verify failed"
+            return f"TLS handshake failed: the server's certificate is not trusted ({why})"
+        if isinstance(e, ssl.SSLError):
+            reason = str(e.reason or "")
+            if any(word in reason for word in _NOT_TLS):
+                return (f"TLS handshake failed ({reason}): the server does not speak HTTPS "
+                        "there; if it speaks plain HTTP, use an http:// URL")  # fmt: skip
+            if any(word in reason for word in _HANDSHAKE):
+                return f"TLS handshake failed ({reason})"
+        stack += [getattr(e, "reason", None), e.__cause__, e.__context__, *e.args]
+    return None
 
 
 def _retry_after(value: str | None) -> float:

@@ -51,22 +51,17 @@ def sim_clock(state: LiveState, manifest: Manifest) -> Callable[[], str]:
 
 
 class OutageNote:
-    """``target unavailable: retrying`` while calls are being retried and none has succeeded
-    since the last look (the status line looks four times a second, or once a minute without
-    a terminal), else "": without it, a live run waiting out an outage shows only its lateness
-    growing."""
+    """``target unavailable: retrying`` while calls are being retried and none has been
+    answered since (the target is down, or answers only 5xx), else "": without it, a live run
+    waiting out an outage shows only its lateness growing. It tells the state at the moment it
+    is asked, however seldom that is (four times a second on a terminal, once a minute
+    without one: that line says so too, from the first minute on)."""
 
     def __init__(self, counters: Counters) -> None:
         self._counters = counters
-        self._succeeded = -1  # 2xx answers at the last look
-        self._retries_then = 0  # retries when a call last succeeded
 
     def __call__(self) -> str:
         c = self._counters
         with c.lock:
-            succeeded = sum(n for status, n in c.by_status.items() if 200 <= status < 300)
-            retries = c.retries
-        if succeeded != self._succeeded:
-            self._succeeded, self._retries_then = succeeded, retries
-            return ""
-        return "target unavailable: retrying" if retries > self._retries_then else ""
+            failing = c.failing
+        return "target unavailable: retrying" if failing else ""

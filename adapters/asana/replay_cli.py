@@ -141,10 +141,13 @@ def replay_command(
 
 
 def note_unmapped(target: AsanaTarget, people: Iterable[str]) -> None:
-    """Say up front, on stderr, whose events will wait for want of a token (`people`: emails)."""
-    notice = target.unmapped_notice(people)
-    if notice:
-        print(f"Note: {notice}", file=sys.stderr)
+    """Say up front, on stderr, whose token the target refuses and whose events will wait for
+    want of a token (`people`: emails). Checks the tokens first (once: see `verify_tokens`)."""
+    target.verify_tokens()
+    emails = list(people)
+    for notice in (target.refused_notice(emails), target.unmapped_notice(emails)):
+        if notice:
+            print(f"Note: {notice}", file=sys.stderr)
 
 
 def _note(text: str) -> None:

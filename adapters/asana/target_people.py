@@ -99,6 +99,21 @@ class PeopleMixin(TargetHost):
             return None
         return self._tokenless_text(missing, "will wait")
 
+    def refused_notice(self, emails: Iterable[str]) -> str | None:
+        """Whose token among `emails` the target refused (401) when the tokens were checked,
+        and what will happen to their events (say it up front: the summary may be days away)."""
+        refused = sorted({e.lower() for e in emails} & self.client.invalid)
+        if not refused:
+            return None
+        who = (f"the token of {refused[0]} was" if len(refused) == 1
+               else f"the tokens of {', '.join(refused)} were")  # fmt: skip
+        if self._fallback_allowed():
+            then = "their events will be sent with the default token (--on-invalid-token default)"
+        else:
+            then = ("their events will wait unsent for a later run (fix the token in the tokens "
+                    "file, or pass --on-invalid-token default, and run again)")  # fmt: skip
+        return f"{who} refused (401 Not Authorized); {then}"
+
     def _tokenless_notes(self) -> list[str]:
         with self._tokenless_lock:
             missing = sorted(self._tokenless)
