@@ -54,20 +54,26 @@ def replace_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def replaceable(path: Path) -> bool:
+    """Whether a file written to `path` may be written aside and renamed over it: `path` is
+    new, or a plain file with one link (renaming over a device, a pipe or a link would replace
+    it, not write to it)."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # written in place, where the system says what is wrong
+    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
+
+
 def write_bytes_to(path: Path, data: bytes) -> None:
     """Write `data` to `path` as a user's file is written (`busywork init`, as `query --out`):
     a new or plain file is replaced atomically (`replace_bytes`); anything else (a device such
     as /dev/stdout, a pipe, a symbolic or hard link) is written in place, as renaming over it
     would replace the device or the link itself. An OSError names `path`."""
     path = Path(path)
-    try:
-        st = path.lstat()
-        plain = stat.S_ISREG(st.st_mode) and st.st_nlink == 1
-    except FileNotFoundError:
-        plain = True
-    except OSError:
-        plain = False  # written in place, where the system says what is wrong
-    if plain:
+    if replaceable(path):
         replace_bytes(path, data)
         return
     try:

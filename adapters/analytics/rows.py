@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import msgspec
 
 from engine.errors import InvalidInput
-from engine.files import write_error
+from engine.files import replaceable, write_error
 
 
 def unique_columns(columns: list[str]) -> list[str]:
@@ -65,7 +65,7 @@ def write_file(fmt: str, columns: list[str], rows: Iterator[tuple], path: Path) 
     """`write_rows` into `path` (see the module's note). Only a new file or a plain one is
     replaced that way: anything else (a device such as /dev/stdout, a pipe, a symbolic or
     hard link) is written in place, as renaming over it would replace the link or device."""
-    if not _replaceable(path):
+    if not replaceable(path):
         try:
             with open(path, "w", encoding="utf-8", newline="") as out:
                 return write_rows(fmt, columns, rows, out)
@@ -87,16 +87,6 @@ def write_file(fmt: str, columns: list[str], rows: Iterator[tuple], path: Path) 
         if isinstance(exc, OSError):
             raise write_error("--out", path, exc.errno, exc.strerror or str(exc)) from None
         raise
-
-
-def _replaceable(path: Path) -> bool:
-    try:
-        st = path.lstat()
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False  # written in place, where the system says what is wrong
-    return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
 
 
 def _plain_mode() -> int:
