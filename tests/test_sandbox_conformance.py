@@ -22,6 +22,7 @@ from adapters.asana.sandbox import routes
 from tests.sandbox_fixtures import session_for
 
 FORMATS = FormatChecker(formats=())
+EVENTS = re.compile(r"/events|/workspaces/\d+/events")  # the two event streams' paths
 
 
 @FORMATS.checks("date", raises=ValueError)
@@ -143,8 +144,8 @@ class Conformance:
         return item[method.lower()]
 
     def check_request(self, method: str, path: str, body: dict[str, Any]) -> None:
-        op = self.operation(method, path)
-        schema = op["requestBody"]["content"]["application/json"]["schema"]
+        content = self.operation(method, path)["requestBody"]["content"]
+        schema = (content.get("application/json") or content["multipart/form-data"])["schema"]
         self._validate(self.schemas.strict(schema, "request"), body, f"request {method} {path}")
 
     def check_response(
@@ -267,6 +268,18 @@ def _exercise_every_route(sb) -> None:
     s.get(f"{b}/events", params={"resource": p["gid"], "sync": sync})
     s.get(f"{b}/events", params={"resource": t["gid"], "sync": sync,
                                  "opt_fields": "action,change.field,change.new_value,user.name"})  # fmt: skip
+    ws_sync = s.get(f"{b}/workspaces/{ws}/events").json()["sync"]  # 412: the first
+    doc = ok(s.post(f"{b}/attachments", data={"parent": t["gid"]},
+                    files={"file": ("notes.txt", b"n", "text/plain")}))  # fmt: skip
+    s.post(f"{b}/attachments", data={"parent": p["gid"], "resource_subtype": "external",
+                                     "url": "https://example.com/brief", "name": "Brief"})  # fmt: skip
+    s.get(f"{b}/attachments", params={"parent": p["gid"], "limit": 1})
+    s.get(f"{b}/attachments", params={"parent": t["gid"], "opt_fields": "name,size,parent.name"})
+    s.get(f"{b}/attachments/{doc['gid']}")
+    s.get(f"{b}/attachments/{doc['gid']}", params={"opt_fields": "host,parent.created_by"})
+    s.post(f"{b}/attachments", data={"parent": t["gid"]})  # 400: no file
+    s.delete(f"{b}/attachments/{doc['gid']}")
+    s.get(f"{b}/workspaces/{ws}/events", params={"sync": ws_sync})
     # Failures: each is answered with Asana's error shape.
     s.get(f"{b}/events", params={"resource": "1"})
     s.get(f"{b}/tasks/1")
@@ -275,6 +288,7 @@ def _exercise_every_route(sb) -> None:
     s.delete(f"{b}/tasks/{sub['gid']}")
     s.delete(f"{b}/projects/{p['gid']}")
     s.get(f"{b}/events", params={"resource": t["gid"], "sync": sync})  # deleted, and removed
+    s.get(f"{b}/attachments/{doc['gid']}")  # 404: deleted
 
 
 def _exercise_workspace_routes(sb) -> None:
@@ -397,12 +411,17 @@ def exchanges(asana_spec) -> list[tuple[str, str, Any, int, Any, bool]]:
     import msgspec
 
     from adapters.asana.sandbox import Sandbox, SandboxConfig
+    from adapters.asana.sandbox.forms import decode_form
     from tests.sandbox_fixtures import default_people
 
     recorded: list[tuple[str, str, Any, int, Any, bool]] = []
 
     def observe(request, status, body):
-        sent = msgspec.json.decode(request.body) if request.body else None
+        form = decode_form(request.headers.get("content-type", ""), request.body)
+        if form is not None:  # an upload's fields, flat as the spec's multipart schema has them
+            sent = {**form.envelope["data"], **{name: "<file>" for name in form.files}}
+        else:
+            sent = msgspec.json.decode(request.body) if request.body else None
         path = request.path.removeprefix("/api/1.0")
         recorded.append((request.method, path, sent, status, body, "opt_fields" in request.query))
 
@@ -435,15 +454,16 @@ def test_accepted_requests_conform(exchanges, conformance):
 
 def test_responses_conform(exchanges, conformance):
     for method, path, _, status, body, opt_fields in exchanges:
-        if (method, path) == ("GET", "/events"):
+        if method == "GET" and EVENTS.fullmatch(path):
             body = _without_events_spec_gaps(status, body)
         conformance.check_response(method, path, status, body, opt_fields)
-    answers = [(x[3], x[4]) for x in exchanges if x[:2] == ("GET", "/events")]
+    answers = [(x[3], x[4]) for x in exchanges if x[0] == "GET" and EVENTS.fullmatch(x[1])]
     assert {status for status, _ in answers} == {200, 404, 412}
     kinds = {(e["action"], e["resource"]["resource_type"]) for s, body in answers if s == 200
              for e in body["data"] if "resource" in e}  # fmt: skip
     assert kinds >= {("added", "task"), ("changed", "task"), ("added", "story"),
-                     ("changed", "project"), ("deleted", "task"), ("removed", "task")}  # fmt: skip
+                     ("changed", "project"), ("deleted", "task"), ("removed", "task"),
+                     ("added", "attachment"), ("deleted", "attachment")}  # fmt: skip
 
 
 def _without_events_spec_gaps(status: int, body: dict[str, Any]) -> dict[str, Any]:

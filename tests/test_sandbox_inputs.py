@@ -115,7 +115,7 @@ def test_bad_form_values_are_400s_naming_the_field_and_what_was_expected(sandbox
     assert _error(r) == ("body: JSON sent as application/x-www-form-urlencoded; send it with "
                          "Content-Type: application/json")  # fmt: skip
     r = s.post(f"{b}/tasks", files={"name": (None, "x"), "doc": ("a.txt", b"hello")})
-    assert _error(r) == "doc: file uploads (attachments) are not supported by the sandbox"
+    assert _error(r) == "doc: a file part; only POST /attachments takes a file (as its field file)"
 
 
 def test_a_body_of_another_content_type_is_a_400_saying_what_is_accepted(sandbox):
@@ -220,7 +220,7 @@ def test_an_unknown_field_below_custom_fields_is_a_400_with_or_without_values(sa
     )
     r = s.get(f"{b}/tasks/{task.json()['data']['gid']}",
               params={"opt_fields": "custom_fields.enum_value.nmae"})  # fmt: skip
-    assert _error(r) == ("opt_fields: unknown field 'custom_fields.enum_value.nmae' (a enum_option "
+    assert _error(r) == ("opt_fields: unknown field 'custom_fields.enum_value.nmae' (an enum_option "
                          "has no 'nmae')")  # fmt: skip
 
 

@@ -6,8 +6,8 @@
 Modules: ``httpserver`` (HTTP/1.1) and ``serverthread`` (its thread, an orderly stop), ``app``
 (pipeline), ``routes``/``api_*``/``batch`` (endpoints), ``forms`` (form bodies), ``validate``
 (strictness), ``render``/``render_fields``/``render_getters`` (representations),
-``store``/``persist`` (state), ``changes``/``change_rules`` (the change journal ``GET /events``
-reads), ``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
+``store``/``persist`` (state), ``changes``/``change_rules`` (the change journal both event
+streams read), ``ratelimit``, ``faults``, ``browse`` (the HTML page), ``run`` (the CLI command).
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ class Sandbox:
 
     def _set_up(self, config: SandboxConfig, people: list[SandboxPerson]) -> None:
         self.store.plan = config.plan
+        self.store.limits = config.limits
         seeds = [PersonSeed(p.email, p.name) for p in people]
         users = self.store.bootstrap(config.workspace_name, seeds, config.organization)
         members = {email.lower() for email in users}

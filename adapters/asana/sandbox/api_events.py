@@ -1,23 +1,27 @@
-"""``GET /events``: the changes of a task or a project since a sync token (the journal:
-``changes``; what a change means as an event: ``change_rules``).
+"""``GET /events``: the changes of a task or a project since a sync token; and
+``GET /workspaces/{gid}/events``: every change in the workspace (the journal: ``changes``; what
+a change means as an event: ``change_rules``).
 
 As Asana: without ``sync``, or with a token that is not one of this server's or older than the
 history it keeps, the answer is 412 Precondition Failed with a fresh ``sync`` token (from now
-on); with one, up to 100 events in the order they happened, the token to send next, and
-``has_more`` when more are waiting after those.
+on); with one, up to 100 events (a workspace's: 1000) in the order they happened, the token to
+send next, and ``has_more`` when more are waiting after those. Both streams share the
+journal's positions, so a token of one is valid for the other.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.asana.sandbox.apierror import ApiError, bad_request
+from adapters.asana.sandbox.apierror import ApiError, bad_request, with_article
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.changes import Change
+from adapters.asana.sandbox.model import Workspace
 from adapters.asana.sandbox.render import COMPACT, parse_opt_fields, render
 from adapters.asana.secrecy import shown
 
 PAGE = 100  # Asana: "Asana limits a single sync token to 100 events"
+WORKSPACE_PAGE = 1000  # the spec: "Asana limits a single sync token to 1000 events"
 # Asana's words when the token is missing, unknown or too old.
 SYNC_INVALID = (
     "Sync token invalid or too old. If you are attempting to keep resources in sync, you must "
@@ -42,13 +46,26 @@ def get_events(call: Call) -> Answer:
     if gid is None:
         raise bad_request("resource: required query parameter")
     _check_resource(call, gid)
-    wanted = _wanted_fields(call)
+    return _stream(call, gid, PAGE, _wanted_fields(call))
+
+
+def get_workspace_events(call: Call, workspace_gid: str) -> Answer:
+    """The spec gives this stream no ``opt_fields``: its events come whole."""
+    call.allow_query("sync", fields=False)
+    call.store.require("workspace", workspace_gid, Workspace)
+    return _stream(call, None, WORKSPACE_PAGE, None)
+
+
+def _stream(
+    call: Call, gid: str | None, page: int, wanted: dict[str, dict[str, Any]] | None
+) -> Answer:
+    """The events of `gid`'s stream (None: the workspace's) since the ``sync`` token."""
     journal = call.store.journal
     sync = call.query.get("sync")
     start = None if sync is None else journal.position(sync)
     if start is None:
         return 412, {"errors": [{"message": SYNC_INVALID}], "sync": journal.token()}
-    changes, end, more = journal.since(start, gid, PAGE)
+    changes, end, more = journal.since(start, gid, page)
     events = [_event(call, change, wanted) for change in changes]
     return 200, {"data": events, "sync": journal.token(end), "has_more": more}
 
@@ -59,7 +76,7 @@ def _check_resource(call: Call, gid: str) -> None:
             return
     for kind, records in call.store.records.items():
         if gid in records:
-            raise bad_request(f"resource: {shown(gid, 60)} is a {kind}; the sandbox serves "
+            raise bad_request(f"resource: {shown(gid, 60)} is {with_article(kind)}; the sandbox serves "
                               f"the events of tasks and projects")  # fmt: skip
     raise ApiError(404, f"resource: unknown gid {shown(gid, 60)}")
 

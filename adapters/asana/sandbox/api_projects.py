@@ -8,7 +8,7 @@ from adapters.asana.sandbox import validate as v
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.call import Answer, Call
 from adapters.asana.sandbox.model import Project, Section, Task, Team, Workspace
-from adapters.asana.sandbox.ops import project_tasks
+from adapters.asana.sandbox.ops import delete_attachments, project_tasks
 
 # Asana's palette of colours; a project's may also be "none" (the spec's ProjectBase).
 PALETTE = [
@@ -116,8 +116,8 @@ def _create(call: Call, data: dict[str, Any], workspace: str, team: str | None) 
     section = Section(gid=call.store.new_gid(), name="Untitled section", project=project.gid,
                       created_at=call.now)  # fmt: skip
     project.sections.append(section.gid)
-    call.store.put("section", section)
-    call.store.put("project", project)
+    call.store.put("project", project)  # first: the journal tells of the project, then of
+    call.store.put("section", section)  # its section, in the order they were put
     return call.one("project", project, status=201)
 
 
@@ -224,5 +224,6 @@ def delete_project(call: Call, project_gid: str) -> Answer:
         store.delete("status_update", gid)
     for gid in project.custom_field_settings:
         store.delete("custom_field_setting", gid)
+    delete_attachments(store, project.gid)
     store.delete("project", project.gid)
     return call.empty()

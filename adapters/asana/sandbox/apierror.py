@@ -26,3 +26,9 @@ def bad_request(message: str) -> ApiError:
 
 def not_found(kind: str, gid: str) -> ApiError:
     return ApiError(404, f"{kind}: unknown gid '{gid}'")
+
+
+def with_article(noun: str) -> str:
+    """The noun with its article, for messages: "a task", "an attachment" (the sandbox's
+    kinds: none starts with a vowel sound but a, e, i, o; "a user")."""
+    return f"{'an' if noun[:1] in ('a', 'e', 'i', 'o') else 'a'} {noun}"

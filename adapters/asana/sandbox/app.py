@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import msgspec
 
 from adapters.asana.sandbox import browse, routes
+from adapters.asana.sandbox.api_attachments import serve_file
 from adapters.asana.sandbox.apierror import ApiError
 from adapters.asana.sandbox.batch import run_batch
 from adapters.asana.sandbox.call import Answer, Call, wants_pretty
@@ -22,6 +23,7 @@ from adapters.asana.sandbox.ratelimit import Limits, RateLimiter
 from adapters.asana.sandbox.store import Store
 
 API_PREFIX = "/api/1.0"
+UPLOAD = ("POST", "/attachments")  # the one endpoint that takes a file part
 NOT_AUTHORIZED = "Not Authorized"
 STOPPING = "Service Unavailable (the sandbox is stopping)"
 _ENCODER = msgspec.json.Encoder()
@@ -79,6 +81,11 @@ class SandboxApp:
             with self.store.lock:
                 page = browse.page(self.store, _root(request, self.root_url))
             return Response(200, page.encode(), "text/html; charset=utf-8")
+        if request.method in ("GET", "HEAD"):
+            with self.store.lock:
+                download = serve_file(self.store, request.path)
+            if download is not None:
+                return download
         return _error(ApiError(404, f"{routes.NO_ROUTE}: {request.method} {request.path}"))
 
     def _authenticate(self, request: Request) -> tuple[str, str]:
@@ -128,6 +135,9 @@ class SandboxApp:
             form = decode_form(request.headers.get("content-type", ""), request.body)
         if form is not None:  # a form's opt_fields and opt_pretty; the query's own, if any, stay
             query = {**form.options, **query}
+            if form.files and (request.method, path) != UPLOAD:
+                raise ApiError(400, f"{next(iter(form.files))}: a file part; only POST "
+                                    "/attachments takes a file (as its field file)")  # fmt: skip
         call = Call(
             store=self.store,
             user_gid=user_gid,
@@ -138,6 +148,7 @@ class SandboxApp:
             body=request.body,
             envelope=None if form is None else form.envelope,
             form=form is not None,
+            files={} if form is None else form.files,
         )
         try:
             status, body = self._run(call, token)

@@ -15,6 +15,7 @@ import msgspec
 
 from adapters.asana.sandbox import validate
 from adapters.asana.sandbox.apierror import bad_request
+from adapters.asana.sandbox.forms import Upload
 from adapters.asana.sandbox.model import Record
 from adapters.asana.sandbox.render import COMPACT, Tree, check_tree, parse_opt_fields, render
 from adapters.asana.sandbox.store import Store
@@ -52,13 +53,17 @@ class Call:
     body: bytes | None = None  # raw JSON; or ``envelope`` already parsed (forms, batch actions)
     envelope: Any = None
     form: bool = False  # the body was a form: its values are strings (see ``forms``)
+    files: Mapping[str, Upload] = field(default_factory=dict)  # a multipart form's file parts
     now: str = field(default_factory=now_iso)
     headers: dict[str, str] = field(default_factory=dict)  # response headers to send
 
     # -- input -------------------------------------------------------------------------------
 
-    def allow_query(self, *names: str, paged: bool = False) -> None:
+    def allow_query(self, *names: str, paged: bool = False, fields: bool = True) -> None:
+        """Refuse a query parameter not named (``fields``: whether opt_fields is one)."""
         allowed = COMMON_QUERY | (PAGE_QUERY if paged else frozenset()) | set(names)
+        if not fields:
+            allowed -= {"opt_fields"}
         for key in self.query:
             if key not in allowed:
                 raise bad_request(

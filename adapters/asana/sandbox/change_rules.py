@@ -1,7 +1,7 @@
 """What a difference between two copies of a record means as Asana events (for ``changes``).
 
-Asana's rules (the spec's ``EventResponse``): a task added to a project or a section, a story
-or a subtask added to a task, a section added to a project are ``added`` events of the child
+Asana's rules (the spec's ``EventResponse``): a task added to a project or a section, a story,
+an attachment or a subtask added to a task, a section added to a project are ``added`` events of the child
 with the ``parent``; a changed field is ``changed`` with a ``change`` (``field``, ``action``
 ``changed``, or ``added``/``removed`` for an item of a list field such as followers, and the
 resource now held when it is one: the new assignee, the follower added). Events bubble up: a
@@ -115,6 +115,7 @@ WATCHED: dict[str, dict[str, Rule]] = {
     },
     "section": {"name": _plain, "project": _kept},
     "story": {"task": _kept},
+    "attachment": {"parent": _kept, "parent_type": _kept},  # never changed: added or deleted
     "status_update": {"parent": _kept, "title": _plain, "text": _plain, "status_type": _plain},
 }  # fmt: skip
 _NAMES = {kind: tuple(fields) for kind, fields in WATCHED.items()}
@@ -144,6 +145,8 @@ def created(store: Store, kind: str, new: dict[str, Any]) -> Iterator[Draft]:
             yield Draft("added", parent=("task", new["parent"]))
     elif kind == "story":
         yield Draft("added", parent=("task", new["task"]))
+    elif kind == "attachment":
+        yield Draft("added", parent=(new["parent_type"], new["parent"]))
     elif kind == "section":
         yield Draft("added", parent=("project", new["project"]))
     elif kind == "project":
@@ -159,22 +162,33 @@ def ancestors(
     store: Store, seen: Mapping[str, tuple[str, dict[str, Any]]], kind: str, fields: dict[str, Any]
 ) -> tuple[str, ...]:
     """The gids a change of this record bubbles up to: a task's projects and parent task (and
-    theirs), a story's task, a section's project, a status update's parent. A task deleted in
-    the same request is found in `seen`, the journal's copies."""
+    theirs), a story's task, an attachment's task (and the task's line) or project, a
+    section's project, a status update's parent. A task deleted in the same request is found
+    in `seen`, the journal's copies."""
     if kind == "task":
         projects = [m["project"] for m in fields["memberships"]]
         return _task_line(store, seen, projects, fields["parent"])
     if kind == "story":
-        task = store.get("task", fields["task"])
-        if not isinstance(task, Task):
-            return (fields["task"],)
-        line = _task_line(store, seen, [m.project for m in task.memberships], task.parent)
-        return (task.gid, *line)
+        return _under_task(store, seen, fields["task"])
+    if kind == "attachment":
+        if fields["parent_type"] == "task":
+            return _under_task(store, seen, fields["parent"])
+        return (fields["parent"],)
     if kind == "section":
         return (fields["project"],)
     if kind == "status_update":
         return (fields["parent"],)
     return ()
+
+
+def _under_task(
+    store: Store, seen: Mapping[str, tuple[str, dict[str, Any]]], gid: str
+) -> tuple[str, ...]:
+    """A task and the gids its own changes bubble up to (what is on a task bubbles with it)."""
+    task = store.get("task", gid)
+    if not isinstance(task, Task):
+        return (gid,)
+    return (gid, *_task_line(store, seen, [m.project for m in task.memberships], task.parent))
 
 
 def _task_line(

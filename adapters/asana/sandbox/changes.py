@@ -1,4 +1,4 @@
-"""The change journal behind ``GET /events``: what each request changed, who did it and when.
+"""The change journal behind ``GET /events`` and ``GET /workspaces/{gid}/events``: what each request changed, who did it and when.
 
 ``Store.commit`` hands the journal every record a request touched (and every gid it deleted);
 the journal compares each with what it last saw of it (``change_rules``: a copy of the fields
@@ -145,12 +145,12 @@ class Journal:
         seq = int(digits, 16)
         return seq if self.first_seq <= seq <= self.next_seq else None
 
-    def since(self, seq: int, gid: str, limit: int) -> tuple[list[Change], int, bool]:
-        """At most `limit` changes in `gid`'s stream from position `seq` on; the position to go
-        on from; whether more of them are waiting there."""
+    def since(self, seq: int, gid: str | None, limit: int) -> tuple[list[Change], int, bool]:
+        """At most `limit` changes in `gid`'s stream (None: the workspace's, every change) from
+        position `seq` on; the position to go on from; whether more of them are waiting there."""
         found: list[Change] = []
         for change in islice(self.entries, seq - self.first_seq, None):
-            if gid in change.scope:
+            if gid is None or gid in change.scope:
                 if len(found) == limit:
                     return found, change.seq, True
                 found.append(change)

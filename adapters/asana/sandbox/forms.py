@@ -6,6 +6,9 @@ A form's values are strings. Brackets nest them, as form encoders (jQuery, PHP, 
 objects and arrays: ``custom_fields[123]=High`` is an object, ``followers[0]=a&followers[1]=b``
 (or ``followers[]``, or a repeated key) an array. The checkers in ``validate`` read booleans, numbers, ``null`` and
 comma-separated lists from these strings when the body was a form (``Call.form``).
+
+A multipart part with a filename is a file (``Form.files``): only ``POST /attachments`` takes
+one, as its ``file`` field.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any, cast
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import msgspec
 
@@ -30,12 +33,22 @@ _KEY = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
 _DATA_PATH = re.compile(r"(?<![\w.'\"])data\.(\w+)((?:\[\d+\]|\.\w+)*)")
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart form."""
+
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+
+
 @dataclass
 class Form:
-    """A form body as the JSON one it stands for, and its options."""
+    """A form body as the JSON one it stands for, its options and its files."""
 
     envelope: dict[str, Any]  # {"data": {...}}
     options: dict[str, str] = field(default_factory=dict)  # its opt_* fields (opt_fields, …)
+    files: dict[str, Upload] = field(default_factory=dict)  # by field name
 
 
 def decode_form(content_type: str, raw: bytes) -> Form | None:
@@ -44,10 +57,11 @@ def decode_form(content_type: str, raw: bytes) -> Form | None:
     media = content_type.partition(";")[0].strip().lower()
     if media in ("", "application/json") or media.endswith("+json"):
         return None
+    files: dict[str, Upload] = {}
     if media == FORM:
         pairs = _urlencoded(raw)
     elif media == MULTIPART:
-        pairs = _multipart(content_type, raw)
+        pairs = _multipart(content_type, raw, files)
     else:
         raise bad_request(f"Content-Type: {media!r} is not accepted (send {ACCEPTED})")
     options = {}
@@ -58,7 +72,7 @@ def decode_form(content_type: str, raw: bytes) -> Form | None:
         else:
             _place(data, key, value)
     data = {k: _arrays(value) for k, value in data.items()}
-    return Form({"data": data}, options)
+    return Form({"data": data}, options, files)
 
 
 def _urlencoded(raw: bytes) -> list[tuple[str, str]]:
@@ -83,7 +97,7 @@ def _is_json(text: str) -> bool:
         return False
 
 
-def _multipart(content_type: str, raw: bytes) -> list[tuple[str, str]]:
+def _multipart(content_type: str, raw: bytes, files: dict[str, Upload]) -> list[tuple[str, str]]:
     if "boundary=" not in content_type.lower():
         raise bad_request(f"Content-Type: {MULTIPART} needs a boundary parameter")
     head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
@@ -98,10 +112,14 @@ def _multipart(content_type: str, raw: bytes) -> list[tuple[str, str]]:
         if not isinstance(name, str) or not name:
             raise bad_request("body: a form part has no name (Content-Disposition: form-data; "
                               'name="...")')  # fmt: skip
-        if part.get_filename() is not None:
-            raise bad_request(f"{name}: file uploads (attachments) are not supported by the "
-                              "sandbox")  # fmt: skip
         payload = cast("bytes | None", part.get_payload(decode=True))
+        filename = part.get_filename()
+        if filename is not None:
+            if name in files:
+                raise bad_request(f"{name}: more than one file part of that name")
+            # Asana: a name beyond ASCII is sent URL-encoded (r%C3%A9sum%C3%A9.pdf)
+            files[name] = Upload(unquote(filename), part.get_content_type(), payload or b"")
+            continue
         try:
             pairs.append((name, (payload or b"").decode("utf-8")))
         except UnicodeDecodeError:

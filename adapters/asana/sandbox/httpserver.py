@@ -30,6 +30,7 @@ from http import HTTPStatus
 MAX_LINE = 65536
 MAX_HEADERS = 100
 MAX_BODY = 16 * 1024 * 1024
+TOO_LARGE = "request body too large (the sandbox takes at most 16 MiB)"
 _DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also takes "²", which int() refuses
 _ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 
@@ -158,7 +159,9 @@ class _Connection(socketserver.StreamRequestHandler):
         connection = headers.get("connection", "").lower()
         keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
         if headers.get("expect", "").lower() == "100-continue" and version == "HTTP/1.1":
-            # curl sends larger bodies only after this (or after waiting a second for it).
+            # curl sends larger bodies only after this (or after waiting a second for it); one
+            # too large is refused first, so the client reads the 413 instead of a reset.
+            _check_length(headers)
             self.request.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
         body = self._body(headers)
         if _ABSOLUTE.match(target):  # absolute-form (RFC 9112 3.2.2): a server must take it
@@ -180,21 +183,27 @@ class _Connection(socketserver.StreamRequestHandler):
                 size = int(size_line, 16)
                 total += size
                 if total > MAX_BODY:
-                    raise _BadRequest(413, "request body too large")
+                    raise _BadRequest(413, TOO_LARGE)
                 if size == 0:
                     while self.rfile.readline(MAX_LINE) not in (b"\r\n", b"\n", b""):
                         pass  # trailers
                     return b"".join(chunks)
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline(MAX_LINE)
-        length = headers.get("content-length")
-        if length is None:
-            return b""
-        if not _DIGITS.fullmatch(length):
-            raise _BadRequest(400, "invalid Content-Length")
-        if int(length) > MAX_BODY:
-            raise _BadRequest(413, "request body too large")
-        return self.rfile.read(int(length))
+        length = _check_length(headers)
+        return b"" if length is None else self.rfile.read(length)
+
+
+def _check_length(headers: dict[str, str]) -> int | None:
+    """The body's Content-Length (None: not given), once it is a number the server takes."""
+    length = headers.get("content-length")
+    if length is None:
+        return None
+    if not _DIGITS.fullmatch(length):
+        raise _BadRequest(400, "invalid Content-Length")
+    if int(length) > MAX_BODY:
+        raise _BadRequest(413, TOO_LARGE)
+    return int(length)
 
 
 class HttpServer(socketserver.ThreadingTCPServer):

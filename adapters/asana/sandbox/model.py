@@ -210,6 +210,24 @@ class Portfolio(Record, kw_only=True):
     custom_field_settings: list[str] = msgspec.field(default_factory=list)
 
 
+class Attachment(Record, kw_only=True):
+    """A file uploaded to a task or a project (``asana``: its bytes kept here, bounded by
+    ``Limits``), or a link to one elsewhere (``external``: its URL)."""
+
+    name: str
+    parent: str
+    parent_type: str  # task or project
+    created_at: str
+    created_by: str
+    resource_subtype: str  # asana or external
+    content: bytes = b""
+    content_type: str = "application/octet-stream"
+    url: str | None = None  # external only
+    # The unguessable part of the download URL: like Asana's pre-signed links, it works
+    # without a token.
+    key: str = ""
+
+
 class OooEntry(Record, kw_only=True):
     user: str
     workspace: str
@@ -232,4 +250,5 @@ KINDS: dict[str, type[Record]] = {
     "custom_field_setting": CustomFieldSetting,
     "tag": Tag,
     "portfolio": Portfolio,
+    "attachment": Attachment,
 }

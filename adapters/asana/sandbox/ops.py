@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.sandbox.call import Call
-from adapters.asana.sandbox.model import Membership, Project, Section, Story, Task
+from adapters.asana.sandbox.model import Attachment, Membership, Project, Section, Story, Task
 from adapters.asana.sandbox.store import Store
 
 
@@ -110,7 +110,17 @@ def delete_task(store: Store, task: Task) -> None:
             store.put("task", parent)
     for story_gid in task.stories:
         store.delete("story", story_gid)
+    delete_attachments(store, task.gid)
     store.delete("task", task.gid)
+
+
+def delete_attachments(store: Store, parent: str) -> None:
+    """Delete the attachments on a task or project that is being deleted."""
+    attachments = store.records["attachment"]
+    for gid in [
+        g for g, a in attachments.items() if isinstance(a, Attachment) and a.parent == parent
+    ]:
+        store.delete("attachment", gid)
 
 
 def project_tasks(store: Store, project: Project) -> list[Task]:

@@ -31,6 +31,10 @@ class Limits:
     window: float = 60.0  # seconds; tests shorten it
     max_reads: int = 50  # GETs in flight per token
     max_writes: int = 15  # other methods in flight per token
+    # Attachments' bytes live in memory (and in --data): at most this much a file (Asana
+    # takes 100 MB), and in all.
+    attachment_bytes: int = 10 * 2**20
+    attachments_total_bytes: int = 100 * 2**20
 
 
 class RateLimiter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.asana.sandbox.apierror import bad_request
+from adapters.asana.sandbox.apierror import bad_request, with_article
 from adapters.asana.sandbox.model import Record
 from adapters.asana.sandbox.render_fields import (
     COMPACT_FIELDS,
@@ -45,9 +45,9 @@ def check_tree(kind: str, tree: Tree, path: str = "") -> None:
     for name, sub in tree.items():
         if name not in getters and not (name in NEXT_PAGE_FIELDS and not path):
             if not path:
-                raise bad_request(f"opt_fields: unknown field '{name}' for a {kind}")
+                raise bad_request(f"opt_fields: unknown field '{name}' for {with_article(kind)}")
             raise bad_request(
-                f"opt_fields: unknown field '{path}{name}' (a {kind} has no '{name}')"
+                f"opt_fields: unknown field '{path}{name}' ({with_article(kind)} has no '{name}')"
             )
         if not sub:
             continue
@@ -77,7 +77,7 @@ def render(kind: str, record: Record, viewer: Viewer, tree: Tree | None = None) 
         names = ["gid"]
         for name in tree:
             if name not in getters and name not in NEXT_PAGE_FIELDS:
-                raise bad_request(f"opt_fields: unknown field '{name}' for a {kind}")
+                raise bad_request(f"opt_fields: unknown field '{name}' for {with_article(kind)}")
             if name in getters and name != "gid":
                 names.append(name)
     out: dict[str, Any] = {}

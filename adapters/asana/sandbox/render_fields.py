@@ -11,8 +11,10 @@ from adapters.asana.sandbox.render_getters import (
     MISSING,
     Getter,
     Ref,
+    attachment_parent,
     attr,
     const,
+    download_url,
     enum_options_of,
     html_text,
     is_organization,
@@ -32,6 +34,7 @@ from adapters.asana.sandbox.render_getters import (
     story_extra,
     story_ref,
     to,
+    view_url,
 )
 
 
@@ -198,6 +201,18 @@ FIELDS: dict[str, dict[str, Getter]] = {
                   "privacy_setting": lambda rec, _: (
                       "public_to_domain" if rec.public else "members_only"),
                   "project_templates": const([])},
+    "attachment": {**_BASE, "resource_type": const("attachment"), "name": attr("name"),
+                   "resource_subtype": attr("resource_subtype"),
+                   "created_at": attr("created_at"), "download_url": download_url,
+                   "permanent_url": download_url, "host": attr("resource_subtype"),
+                   "parent": shaped(dict.fromkeys(("gid", "resource_type", "name",
+                                                   "resource_subtype", "created_by")),
+                                    attachment_parent),
+                   "size": lambda rec, _: (
+                       len(rec.content) if rec.resource_subtype == "asana" else MISSING),
+                   "view_url": view_url,
+                   "connected_to_app": lambda rec, _: (
+                       False if rec.resource_subtype == "external" else MISSING)},
 }  # fmt: skip
 
 COMPACT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -233,6 +248,7 @@ COMPACT_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "tag": ("gid", "resource_type", "name"),
     "portfolio": ("gid", "resource_type", "name"),
+    "attachment": ("gid", "resource_type", "name", "resource_subtype"),
 }
 
 # Fields Asana returns only when asked for with opt_fields.

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, Protocol
 
 from adapters.asana.sandbox.model import (
     DEFAULT_PORTFOLIO_COLOR,
+    Attachment,
     CustomField,
     CustomFieldSetting,
     Portfolio,
@@ -145,3 +146,28 @@ def portfolio_color(portfolio: Portfolio, _: Viewer) -> str:
 
 def enum_options_of(field: CustomField, _: Viewer) -> Any:
     return enum_options(field) if field.resource_subtype == "enum" else MISSING
+
+
+def attachment_parent(attachment: Attachment, viewer: Viewer) -> dict[str, Any]:
+    """The task (or project) an attachment is on, as the spec's parent: a task's compact form
+    (a project has no subtype nor creator here); a parent deleted since: its gid and type."""
+    out: dict[str, Any] = resource(attachment.parent_type, attachment.parent)
+    parent = viewer.store.get(attachment.parent_type, attachment.parent)
+    if isinstance(parent, Task | Project):
+        out["name"] = parent.name
+    if isinstance(parent, Task):
+        out["resource_subtype"] = parent.resource_subtype
+        out["created_by"] = resource("user", parent.created_by)
+    return out
+
+
+def download_url(attachment: Attachment, viewer: Viewer) -> str | None:
+    """Where a file's bytes are served (an external attachment's are not the sandbox's)."""
+    if attachment.resource_subtype == "external":
+        return None
+    return f"{viewer.root_url}/files/{attachment.gid}/{attachment.key}"
+
+
+def view_url(attachment: Attachment, viewer: Viewer) -> str | None:
+    return attachment.url if attachment.resource_subtype == "external" else download_url(
+        attachment, viewer)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from adapters.asana.sandbox import api_attachments as attachments
 from adapters.asana.sandbox import api_events as events
 from adapters.asana.sandbox import api_field_settings as settings
 from adapters.asana.sandbox import api_fields as fields
@@ -81,6 +82,11 @@ TABLE: list[tuple[str, str, Handler]] = [
     ("POST", "/tasks/{task_gid}/stories", stories.create_story),
     ("GET", "/stories/{story_gid}", stories.get_story),
     ("GET", "/events", events.get_events),
+    ("GET", "/workspaces/{workspace_gid}/events", events.get_workspace_events),
+    ("GET", "/attachments", attachments.list_attachments),
+    ("POST", "/attachments", attachments.upload_attachment),
+    ("GET", "/attachments/{attachment_gid}", attachments.get_attachment),
+    ("DELETE", "/attachments/{attachment_gid}", attachments.delete_attachment),
     # Workspace objects: custom fields, tags, dependencies, teams, members, portfolios.
     ("POST", "/custom_fields", fields.create_custom_field),
     ("GET", "/custom_fields/{custom_field_gid}", fields.get_custom_field),

@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar, cast
 from adapters.asana.sandbox.apierror import not_found
 from adapters.asana.sandbox.changes import Journal
 from adapters.asana.sandbox.model import KINDS, Record, Team, User, Workspace
+from adapters.asana.sandbox.ratelimit import Limits
 
 R = TypeVar("R", bound=Record)
 
@@ -53,6 +54,7 @@ class Store:
         self.closed = False  # set by ``close``: the app answers 503 from then on
         # The workspace's Asana plan: "free" lacks paid features (portfolios answer 402).
         self.plan = "paid"
+        self.limits = Limits()  # the sandbox's: what attachments may hold
         self.journal = Journal()
         if backend is not None:
             self._load(backend)
