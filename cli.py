@@ -1,8 +1,9 @@
 """The busywork command line.
 
 Each command does one thing and wires the engine to adapters. Library code raises
-``BusyworkError``; ``BusyworkGroup.invoke`` turns it into one line on stderr and an exit code
-(0 ok, 1 failure, 2 bad input) in this one place. The commands that belong to one adapter
+``BusyworkError``; ``BusyworkGroup`` runs every command in ``adapters.command_errors``, which
+turns it into one line on stderr and an exit code (0 ok, 1 failure, 2 bad input) in this one
+place. The commands that belong to one adapter
 are declared in its ``commands`` module (``adapters.asana``, ``adapters.analytics``,
 ``adapters.web``) and added to the group here. What the commands show at the terminal
 (progress bars, summaries, tables, the feed, the demo) lives in ``adapters.console``. Heavy
@@ -44,124 +45,25 @@ except ValueError:  # imported from a thread other than the main one: nothing to
     _guarding_the_imports = False
 
 from pathlib import Path
-from typing import NoReturn
 
 import click
-from click.exceptions import NoArgsIsHelpError
 
 from adapters.analytics.commands import export_command, query_command, report_command, stats_command
 from adapters.asana.commands import backfill, clean, live, replay, sandbox
+from adapters.command_errors import ending_errors
 from adapters.number_options import DAYS, PORT, SECONDS, WholeNumber
 from adapters.simulate_command import simulate
 from adapters.web.commands import serve_command
-from engine.errors import BusyworkError
 
 
 class BusyworkGroup(click.Group):
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
-        try:  # the group's own options (`busywork --bogus`)
+        with ending_errors():  # the group's own options (`busywork --bogus`, `--help`)
             return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as exc:
-            usage_error(exc)
 
     def invoke(self, ctx: click.Context):
-        try:
+        with ending_errors():
             return super().invoke(ctx)
-        except click.UsageError as exc:  # a command's options and arguments, a command's name
-            usage_error(exc)
-        except BusyworkError as exc:
-            say_error(str(exc))
-            sys.exit(exc.exit_code)
-        except BrokenPipeError:  # `busywork show RUN | head`: the reader has what it wanted
-            end_quietly_after_closed_pipe()
-        except SystemExit as exc:
-            # rich's Console exits with 1 when stdout's reader has gone (`busywork stats RUN |
-            # head`), raising SystemExit while it handles the BrokenPipeError: end as above.
-            if isinstance(exc.__context__, BrokenPipeError):
-                end_quietly_after_closed_pipe()
-            raise
-        except OSError as exc:  # a folder that cannot be made, a full disk: the path and why
-            message = os_error_message(exc)
-            if exc.filename is None and _writing_stdout(exc):
-                message = f"stdout: {exc.strerror or exc}"
-                # Point stdout at /dev/null so the flush at exit does not fail again.
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            say_error(message)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
-
-
-def usage_error(exc: click.UsageError) -> NoReturn:
-    """A usage error click found (`--days 0`, `--tail -1`, an unknown option, a file given as
-    RUN) as every error ends: one line on stderr naming the option and the value, exit 2
-    (click's own prints the usage, a hint to --help and a blank line first)."""
-    if isinstance(exc, NoArgsIsHelpError):  # `busywork` alone: the help, as click shows it
-        exc.show()
-        sys.exit(exc.exit_code)
-    message = exc.format_message()
-    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
-        param = exc.param
-        if exc.param_hint is not None:
-            hint = exc.param_hint if isinstance(exc.param_hint, str) else exc.param_hint[-1]
-        elif isinstance(param, click.Option):
-            hint = max(param.opts, key=len)  # --tail rather than -n
-        elif param is not None:
-            hint = param.human_readable_name
-        else:
-            hint = None
-        if hint is not None:
-            message = f"{hint.strip(chr(39))}: {exc.message}"
-        if param is not None and isinstance(param.type, click.Path):
-            message = f"{message.rstrip('.')}; expected {_path_kind(param.type)}"
-    say_error(message.rstrip("."))
-    sys.exit(exc.exit_code)
-
-
-def say_error(message: str) -> None:
-    """Every error's one line on stderr. A value shaped like a token (pasted into an option,
-    quoted from a scenario file) is not repeated."""
-    from adapters.asana.secrecy import redact  # the standard library only: light
-
-    click.echo(f"Error: {redact(message)}", err=True)
-
-
-def _path_kind(path: click.Path) -> str:
-    """What a path option takes, for its error (click's says only what the path was)."""
-    return "a folder" if not path.file_okay else "a file" if not path.dir_okay else "a path"
-
-
-def _writing_stdout(exc: OSError) -> bool:
-    """Whether the error came from writing to stdout (`busywork stats RUN > /dev/full`): a
-    frame it passed through was writing to stdout, itself (click.echo) or through a rich
-    Console whose file it is."""
-    streams = (sys.stdout, getattr(sys.stdout, "buffer", None))
-    rich_console = sys.modules.get("rich.console")
-    tb = exc.__traceback__
-    while tb is not None:
-        for value in tb.tb_frame.f_locals.values():
-            if any(value is stream for stream in streams):
-                return True
-            if rich_console and isinstance(value, rich_console.Console):
-                return value.file is sys.stdout
-        tb = tb.tb_next
-    return False
-
-
-def end_quietly_after_closed_pipe() -> None:
-    """Exit 0: output into a pipe whose reader closed early is not a failure."""
-    # Point stdout at /dev/null so the flush at exit does not fail again.
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.exit(0)
-
-
-def os_error_message(exc: OSError) -> str:
-    """'<path>: <reason>' for a failed file operation, else the error's own text."""
-    if exc.filename is None or not exc.strerror:
-        return str(exc)
-    paths = f"{exc.filename} → {exc.filename2}" if exc.filename2 is not None else exc.filename
-    return f"{paths}: {exc.strerror}"
 
 
 @click.group(cls=BusyworkGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -215,14 +117,26 @@ def init(path: str, force: bool) -> None:
     from engine.files import write_bytes_to
 
     file = Path(path)
-    if file.exists() and not force:
+    # `busywork init /dev/stdout > my.toml`: stdout gets the scenario alone, its file has no
+    # name to repeat, and the shell made it (not a file of the user's to protect with --force).
+    to_stdout = _is_stdout(file)
+    if file.exists() and not force and not to_stdout:
         raise InvalidInput(f"{file}: already exists; use --force to overwrite it")
     # Written aside and renamed into place: a full disk leaves no empty or cut-off file behind
     # (nor a user's file cut off by --force), and the error names the path. A link keeps
     # pointing where it did, and a device or pipe (/dev/stdout) is written in place.
-    run_it = command_line("simulate", file)
+    run_it = command_line("simulate", "THIS-FILE.toml" if to_stdout else file)
     write_bytes_to(file, example_toml(run_it).encode("utf-8"))
-    click.echo(f"Wrote {file}. Next: {run_it}")
+    if not to_stdout:
+        click.echo(f"Wrote {file}. Next: {run_it}")
+
+
+def _is_stdout(path: Path) -> bool:
+    """Whether `path` is the file, pipe or terminal this process's stdout writes to."""
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError):  # no such path; a stdout without a descriptor (tests)
+        return False
 
 
 # -- show ------------------------------------------------------------------------------------

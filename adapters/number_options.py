@@ -4,8 +4,8 @@ FloatRange with errors that say what was expected.
 click's own say "'abc' is not a valid float range" and "0 is not in the range 1<=x<=3660";
 these say "'abc' is not a number of US dollars; expected a number ≥ 0, like 2.50" and
 "0 is out of range; expected a whole number from 1 to 3660", like the CLI's other option
-errors (``cli.usage_error`` puts the option's name in front). --help shows the range as
-"1 to 3660" or "≥ 0".
+errors (``adapters.command_errors.usage_error`` puts the option's name in front). --help shows
+the range as "1 to 3660" or "≥ 0".
 Every numeric option of every command uses one of these two.
 """
 

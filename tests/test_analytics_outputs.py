@@ -100,6 +100,50 @@ def test_query_csv_writes_booleans_and_blobs_as_export_does(run, tmp_path) -> No
         assert [r[column] for r in mine] == [r[column] for r in theirs]
 
 
+def test_query_and_export_spell_utc_timestamps_with_their_zone(run, tmp_path) -> None:
+    """Read elsewhere, a timestamp without a zone passes for a local time: CSV and JSON out of
+    `query`, and `export`'s CSV, spell the views' UTC times alike, as the log does (…Z)."""
+    import json
+    from datetime import UTC, datetime
+
+    sql = 'select "at", seq from events order by seq limit 3'
+    as_csv = busywork("query", str(run), sql, "--format", "csv", cwd=tmp_path).stdout
+    mine = [r["at"] for r in csv.DictReader(io.StringIO(as_csv))]
+    as_json = busywork("query", str(run), sql, "--format", "json", cwd=tmp_path).stdout
+    assert [r["at"] for r in json.loads(as_json)] == mine
+    log = sorted((run / "events").glob("*.jsonl"))[0].read_text().splitlines()
+    logged = [json.loads(line)["at"] for line in log[:3]]
+    assert mine == logged and all(t.endswith("Z") for t in mine)
+    assert datetime.fromisoformat(mine[0]).tzinfo == UTC
+    busywork("export", str(run), "--format", "csv", "--out", "x", cwd=tmp_path)
+    exported = list(csv.DictReader((tmp_path / "x" / "events.csv").open()))
+    assert [r["at"] for r in exported[:3]] == mine
+    tasks = busywork("query", str(run), "select * from tasks", "--format", "csv", cwd=tmp_path)
+    theirs = list(csv.DictReader((tmp_path / "x" / "tasks.csv").open()))
+    for column in ("created_at", "completed_at"):
+        assert [r[column] for r in csv.DictReader(io.StringIO(tasks.stdout))] == [
+            r[column] for r in theirs
+        ]
+
+
+def test_export_csv_spells_timestamps_as_query_does_fractions_too(tmp_path) -> None:
+    import duckdb
+
+    from adapters.analytics.rows import utc_text, zoned_select
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "create view v as select * from (values (TIMESTAMP '2026-01-05 14:20:05'), "
+        "(TIMESTAMP '2026-01-05 14:20:05.25'), (TIMESTAMP '1900-01-01 00:00:00.000001')) t(\"at\")"
+    )
+    python = [utc_text(row[0]) for row in con.execute("select * from v").fetchall()]
+    sql = [row[0] for row in con.execute(zoned_select(con, "v", "csv")).fetchall()]
+    assert sql == python == [
+        "2026-01-05T14:20:05Z", "2026-01-05T14:20:05.250000Z", "1900-01-01T00:00:00.000001Z"
+    ]  # fmt: skip
+
+
 # -- export --out below a file -----------------------------------------------------------------
 
 

@@ -137,6 +137,21 @@ def test_init_force_writes_through_a_link_or_device_rather_than_replacing_it(tmp
     assert (tmp_path / "pipe.toml").is_fifo()  # still the pipe
 
 
+def test_init_to_stdout_writes_the_scenario_alone(tmp_path):
+    """`busywork init /dev/stdout > my.toml` (or `| tee`): stdout holds the TOML and nothing
+    else, and the file the shell just made is not refused as one that already exists."""
+    import tomllib
+
+    piped = busywork("init", "/dev/stdout", cwd=tmp_path)
+    assert tomllib.loads(piped.stdout)["people"] and piped.stderr == ""
+    with open(tmp_path / "my.toml", "w") as out:
+        subprocess.run([BUSYWORK, "init", "/dev/stdout"], cwd=tmp_path, stdout=out, check=True)
+    text = (tmp_path / "my.toml").read_text()
+    assert tomllib.loads(text)["people"] and "Wrote" not in text
+    assert "busywork simulate /dev/stdout" not in text  # a name that would not run it
+    busywork("simulate", "my.toml", "--days", "1", "--out", "r", cwd=tmp_path)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

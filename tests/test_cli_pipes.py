@@ -55,3 +55,17 @@ def test_simulate_ends_quietly_with_0_and_the_run_is_complete(tmp_path):
     assert manifest["status"] == "complete"
     again = busywork("simulate", "--resume", "run", "--json", cwd=tmp_path)
     assert json.loads(again.stdout)["events"] == json.loads(again.stdout)["resumed_from"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["stats", "--help"]], ids=" ".join)
+def test_the_groups_own_output_ends_as_a_commands_does(tmp_path, args):
+    """`busywork --help | head -1` ends quietly with 0, and `busywork --help > /dev/full` names
+    stdout, as a command's output does (the group's options are handled before any command)."""
+    result = into_a_closed_pipe(*args, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    if not Path("/dev/full").exists():
+        return
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([BUSYWORK, *args], cwd=tmp_path, stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+    assert (result.returncode, result.stderr) == (1, "Error: stdout: No space left on device\n")

@@ -27,14 +27,14 @@ DAYS_OUT_OF_RANGE = "--days: 0 is out of range; expected a whole number from 1 t
             ["simulate", "--content", "foo"],
             "--content: 'foo' is not one of 'templates', 'anthropic'",
         ),
-        (["show", "scenario.toml"], "RUN: Directory 'scenario.toml' is a file; expected a folder"),
+        (["show", "scenario.toml"], "RUN: 'scenario.toml' is a file; expected a folder"),
         (
             ["live", "--run", "scenario.toml"],
-            "--run: Directory 'scenario.toml' is a file; expected a folder",
+            "--run: 'scenario.toml' is a file; expected a folder",
         ),
         (
             ["simulate", "--out", "scenario.toml"],
-            "--out: Directory 'scenario.toml' is a file; expected a folder",
+            "--out: 'scenario.toml' is a file; expected a folder",
         ),
         (["show"], "Missing argument 'RUN'"),
         (["simulate", "--dayz", "3"], "No such option '--dayz'. Did you mean '--days'?"),

@@ -255,6 +255,32 @@ def test_replay_to_the_in_process_sandbox_says_it_is_gone(run_dir, tmp_path):
     assert f"busywork replay {run_dir} --serve" in result.stdout
 
 
+def test_the_serve_hint_repeats_the_options_the_replay_was_given(run_dir, tmp_path):
+    """The hint is a command to paste: the same replay (dates shifted, free plan) plus
+    --serve, not a bare `replay RUN --serve` that replays differently."""
+    import shlex
+
+    result = busywork("replay", str(run_dir), "--to", "sandbox", "--shift-dates", "--plan",
+                      "free", "--unmapped", "skip", cwd=tmp_path)  # fmt: skip
+    line = next(x for x in result.stdout.splitlines() if x.startswith("Sandbox:"))
+    words = shlex.split(line.split("`")[1])
+    assert words[:3] == ["busywork", "replay", str(run_dir)] and words[-1] == "--serve"
+    assert {"--shift-dates", "--plan free", "--unmapped skip"} <= {
+        " ".join(words[i : i + n]) for i in range(len(words)) for n in (1, 2)
+    }
+
+
+def test_serve_with_another_target_is_refused_not_ignored(run_dir, tmp_path):
+    result = busywork("replay", str(run_dir), "--to", "asana", "--serve", cwd=tmp_path,
+                      check=False)  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: --serve: only with --to sandbox (the in-process sandbox it keeps serving), not "
+        "with --to asana\n"
+    )
+    assert not (run_dir / "targets").exists()
+
+
 def test_replay_serve_prints_a_browse_url_that_answers(run_dir, tmp_path):
     import requests
 

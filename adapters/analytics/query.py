@@ -12,7 +12,14 @@ from typing import TextIO
 
 import duckdb
 
-from adapters.analytics.rows import JSON, unique_columns, write_file, write_rows
+from adapters.analytics.rows import (
+    JSON,
+    unique_columns,
+    write_file,
+    write_rows,
+    zoned,
+    zoned_select,
+)
 from adapters.analytics.views import VIEWS, Run, open_run
 from engine.errors import BusyworkError, InvalidInput
 from engine.files import write_error
@@ -256,7 +263,7 @@ def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> 
         target = out_dir / f"{view}.{fmt}"
         literal = "'" + str(target).replace("'", "''") + "'"
         try:
-            run.con.execute(f"COPY (SELECT * FROM {view}) TO {literal} ({options})")
+            run.con.execute(f"COPY ({zoned_select(run.con, view, fmt)}) TO {literal} ({options})")
         except duckdb.IOException as exc:
             raise _duckdb_write_error(target, exc) from None
         except duckdb.Error as exc:
@@ -277,4 +284,5 @@ def _file_above(folder: Path) -> str:
 def to_json_value(result: QueryResult) -> list[dict]:
     """The rows as JSON-ready objects (what `--format json` prints)."""
     columns = unique_columns(result.columns)
-    return json.loads(JSON.encode([dict(zip(columns, r, strict=True)) for r in result.rows]))
+    rows = [dict(zip(columns, map(zoned, r), strict=True)) for r in result.rows]
+    return json.loads(JSON.encode(rows))

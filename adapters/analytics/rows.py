@@ -11,7 +11,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -55,7 +55,7 @@ def write_rows(fmt: str, columns: list[str], rows: Iterator[tuple], out: TextIO)
     out.write("[")
     for row in rows:
         out.write(",\n" if count else "\n")
-        out.write(JSON.encode(dict(zip(columns, row, strict=True))).decode())
+        out.write(JSON.encode(dict(zip(columns, map(zoned, row), strict=True))).decode())
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
@@ -105,21 +105,63 @@ def _enc_hook(value: Any) -> Any:
 JSON = msgspec.json.Encoder(enc_hook=_enc_hook, decimal_format="number")
 
 
+def utc_text(moment: datetime) -> str:
+    """A timestamp as the event log spells `at` (ISO 8601 ending in Z), in CSV and JSON out of
+    `query` and `export` alike. The views' TIMESTAMPs are UTC (so is the session's zone), though
+    naive: spelled without the zone, a reader elsewhere would take them for local times."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.isoformat().replace("+00:00", "Z")
+
+
+def zoned(value: Any) -> Any:
+    """`value` with every timestamp in it (in a list or struct too) spelled by `utc_text`."""
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, list | tuple):
+        return [zoned(v) for v in value]
+    if isinstance(value, dict):
+        return {k: zoned(v) for k, v in value.items()}
+    return value
+
+
+def zoned_select(con: Any, view: str, fmt: str) -> str:
+    """SELECT a view's rows with its (naive, UTC) timestamps marked as UTC: TIMESTAMPTZ in
+    Parquet, and in CSV spelled by `utc_text`, as `query` spells them. `con`: DuckDB's."""
+    described = con.execute(f"SELECT * FROM {view} LIMIT 0").description or []
+    replaced = []
+    for name, kind, *_ in described:
+        if str(kind) != "TIMESTAMP":
+            continue
+        column = '"' + name.replace('"', '""') + '"'
+        if fmt == "parquet":
+            replaced.append(f"{column}::TIMESTAMPTZ AS {column}")
+        else:  # the fraction only when there is one, as Python's isoformat writes it
+            replaced.append(
+                f"CASE WHEN epoch_us({column}) % 1000000 = 0 "
+                f"THEN strftime({column}, '%Y-%m-%dT%H:%M:%SZ') "
+                f"ELSE strftime({column}, '%Y-%m-%dT%H:%M:%S.%fZ') END AS {column}"
+            )
+    replace = f" REPLACE ({', '.join(replaced)})" if replaced else ""
+    return f"SELECT *{replace} FROM {view}"
+
+
 def _csv_cell(value: Any) -> Any:
-    """A cell as `busywork export --format csv` (DuckDB's CSV writer) spells it where Python
-    would spell it otherwise: true/false, and a blob's bytes as DuckDB shows them."""
+    """A cell as `busywork export --format csv` spells it where Python would spell it otherwise:
+    true/false, a blob's bytes as DuckDB shows them, and a timestamp with its zone."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, bytes | bytearray | memoryview):
         return _blob_text(bytes(value))
-    if isinstance(value, datetime | date | time):
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, timedelta):
         return value.total_seconds()
     if isinstance(value, list | dict | tuple):
-        return JSON.encode(value).decode()
+        return JSON.encode(zoned(value)).decode()
     return value
 
 

@@ -28,7 +28,12 @@ from pathlib import Path
 from adapters.asana.live_folder import RunLock, check_live_folder, live_run_dir
 from adapters.asana.live_status import OutageNote, due_clock, sim_clock
 from adapters.asana.replay_checkpoint import open_journal, target_folder
-from adapters.asana.replay_cli import ReplayArgs, note_unmapped, resume_command
+from adapters.asana.replay_cli import (
+    ReplayArgs,
+    note_unmapped,
+    resume_command,
+    sandbox_replay_command,
+)
 from adapters.asana.replay_destination import (
     Destination,
     base_url_for,
@@ -41,7 +46,7 @@ from adapters.asana.replay_outcome import Retry, print_summary
 from adapters.asana.replay_status import in_background, wait_for
 from adapters.asana.target import AsanaTarget
 from adapters.interrupts import StopSignals
-from engine.errors import InvalidInput, command_line
+from engine.errors import InvalidInput
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary
@@ -172,7 +177,7 @@ def _complete_line(run_dir: Path) -> str | None:
 
 def _replay_advice(run_dir: Path, args: ReplayArgs, target: AsanaTarget, sandbox: bool) -> str:
     if sandbox:
-        return f"`{command_line('replay', run_dir)}` replays it into a new sandbox"
+        return f"`{sandbox_replay_command(run_dir, args)}` replays it into a new sandbox"
     return f"`{resume_command(run_dir, args, target)}` sends what its replay left unsent"
 
 
@@ -187,7 +192,7 @@ def _resume_advice(
         hint = f"The simulation is complete: {advice}."
         if sandbox:
             hint = "The in-process sandbox stopped with this command. " + hint
-            again = f"`{command_line('replay', run_dir)}`"
+            again = f"`{sandbox_replay_command(run_dir, args)}`"
             return hint, Retry(again, whole_run=True)
         return hint, Retry(f"`{resume_command(run_dir, args, target)} --retry-failed`")
     if sandbox:

@@ -30,7 +30,7 @@ from adapters.asana.replay_outcome import Echo, Retry, exit_code, print_summary
 from adapters.asana.replay_status import in_background
 from adapters.asana.target import AsanaTarget
 from adapters.interrupts import StopSignals, serve_until_interrupted
-from engine.errors import command_line
+from engine.errors import InvalidInput, command_line
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_outcomes import TargetSilence
@@ -86,6 +86,9 @@ def replay_command(
     the command's, made when it started (see `in_background`)."""
     from engine.backfill import shift_to_today
 
+    if args.serve and args.to != "sandbox":
+        raise InvalidInput(f"--serve: only with --to sandbox (the in-process sandbox it keeps "
+                           f"serving), not with --to {args.to}")  # fmt: skip
     sandbox = None
     try:
         manifest = read_manifest(run_dir)
@@ -107,7 +110,7 @@ def replay_command(
         # The checkpoint's date shift wins (the first run's): resuming names it.
         args = dataclasses.replace(args, shift_dates=bool(journal.meta["shift_dates"]))
         if sandbox is not None:
-            again = f"`{command_line('replay', run_dir)}`"
+            again = f"`{sandbox_replay_command(run_dir, args)}`"
             resume = (f"The in-process sandbox stopped with this command: {again} starts over "
                       "in a new one.")  # fmt: skip
             retry = Retry(again, whole_run=True)
@@ -131,7 +134,7 @@ def replay_command(
                 serve_until_interrupted(announce, exit_code(summary))
         elif not args.as_json and not summary.stopped:
             echo("Sandbox:    in-process, stopped with this command (nothing left to browse); "
-                 f"`{command_line('replay', run_dir)} --serve` keeps one up.")  # fmt: skip
+                 f"`{sandbox_replay_command(run_dir, args)} --serve` keeps one up.")  # fmt: skip
         return summary
     finally:
         if target is not None:
@@ -237,14 +240,36 @@ def backfill_command(
 
 def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
     """The ``busywork replay`` command that carries on into the same checkpoint: the same
-    destination, workspace and team (as found), pace, limits and who-acts options, and
-    `--shift-dates` when the replay shifts dates (a resume keeps the first run's shift anyway)."""
+    destination, workspace and team (as found), and the options of `replayed_options`."""
     words = ["replay", str(run_dir), "--to", args.to]
     if args.tokens_file is not None:
         words += ["--tokens", str(args.tokens_file)]
     words += ["--workspace", target.workspace]
     if target.team:
         words += ["--team", target.team]
+    return command_line(*words, *replayed_options(args))
+
+
+def sandbox_replay_command(run_dir: Path, args: ReplayArgs) -> str:
+    """The ``busywork replay`` command that replays the run again into a new in-process sandbox
+    as this one did: the workspace and team the user named and the options of
+    `replayed_options` (`--to sandbox` is the default; a new sandbox has no earlier failures,
+    so no `--retry-failed`)."""
+    words = ["replay", str(run_dir)]
+    if args.workspace is not None:
+        words += ["--workspace", args.workspace]
+    if args.team is not None:
+        words += ["--team", args.team]
+    if args.follow:
+        words.append("--follow")
+    return command_line(*words, *replayed_options(args))
+
+
+def replayed_options(args: ReplayArgs) -> list[str]:
+    """The options a replay's suggested command repeats: pace, limits and who-acts options that
+    differ from their defaults, and `--shift-dates` when the replay shifts dates (a resume keeps
+    the first run's shift anyway)."""
+    words: list[str] = []
     defaults = ReplayArgs()
     for option, value, default in (
         ("--speed", args.speed, defaults.speed),
@@ -257,4 +282,4 @@ def resume_command(run_dir: Path, args: ReplayArgs, target: AsanaTarget) -> str:
             words += [option, str(value)]
     if args.shift_dates:
         words.append("--shift-dates")
-    return command_line(*words)
+    return words
