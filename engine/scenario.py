@@ -231,8 +231,10 @@ def parse_hours(value: str, where: str = "hours") -> tuple[float, float]:
     match = _HOURS_RE.match(text)
     if not match:
         presets = ", ".join(HOURS_PRESETS)
+        hint = suggest(value, tuple(HOURS_PRESETS))
         raise InvalidInput(
-            f'{where}: {value!r} is not working hours; expected "HH:MM-HH:MM" or one of {presets}'
+            f"{where}: {value!r} is not working hours{hint}; expected "
+            f'"HH:MM-HH:MM" or one of {presets}'
         )
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     start, end = h1 + m1 / 60, h2 + m2 / 60

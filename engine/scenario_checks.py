@@ -287,5 +287,8 @@ def check_country(
 
 
 def suggest(value: object, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+    # The same word in other letter case first: difflib compares case, so "HIGH" is not close
+    # to "high" for it.
+    same = [c for c in choices if c.casefold() == str(value).casefold()]
+    close = same or difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -154,3 +154,18 @@ def test_the_compiled_bisect_finds_what_bisect_right_finds(rng):
             cumulative.append(cumulative[-1] + rng.choice([0.0, 0.25, rng.random()]))
         for target in [*cumulative, *(rng.uniform(-1, cumulative[-1] + 1) for _ in range(20))]:
             assert _last_at_or_below(cumulative, target) == bisect_right(cumulative, target) - 1
+
+
+@pytest.mark.parametrize("peak", [23.5, 24.0, 0.0, 0.5])
+def test_an_evening_peak_near_midnight_spills_over_it_symmetrically(peak):
+    """A peak at 23:30 is as busy half an hour later (00:00-00:30) as half an hour earlier."""
+    curve = cal.daily_curve(sc.Rhythm(evening_peak=peak), 9, 18, evening=True)
+    for offset in (0.125, 0.375, 0.625, 1.125):
+        before, after = (peak - offset) % 24, (peak + offset) % 24
+        assert hour_of(curve, after) == pytest.approx(hour_of(curve, before), rel=1e-9)
+        assert hour_of(curve, after) > 0.01
+
+
+def test_an_evening_peak_far_from_midnight_leaves_the_small_hours_quiet():
+    curve = cal.daily_curve(sc.Rhythm(evening_peak=21.5), 9, 18, evening=True)
+    assert max(curve[:8]) < 1e-200  # the default's curve, as before midnight wrapped

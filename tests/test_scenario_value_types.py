@@ -94,3 +94,15 @@ def test_quarter_hour_hours_keep_every_moment_inside_them(rng, hours):
         assert first <= local.hour + local.minute / 60 + local.second / 3600 < last
         count += 1
     assert count > 100
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"activity": "HIGH"}, "scenario: activity: 'HIGH' is not allowed (did you mean 'high'?)"),
+        ({"people": [{"name": "Ann", "role": "manager", "hours": "EU"}]},
+         "scenario: people[0].hours: 'EU' is not working hours (did you mean 'eu'?)"),
+    ],
+)  # fmt: skip
+def test_a_choice_in_other_letter_case_is_suggested(raw, expected):
+    assert refused(raw).startswith(expected)
