@@ -1,7 +1,8 @@
 """The dashboard, in a real headless Chromium, through the harder moments of a job's life: its
 "Today" (what it means, and the same figure after a restart), a pause before its first event
 (the simulation's share stays where it was), its run folder deleted while its page is open
-(the job fails naming the folder; the feed says why it ended)."""
+(the job fails naming the folder; the feed says why it ended), a pause (the feed stops saying
+live until the resume)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,17 @@ def test_a_job_whose_run_folder_is_deleted_fails_on_its_page(make_web, page):
     row_of(page, job["id"]).locator(".col-warnings").get_by_text(folder, exact=False).wait_for()
     # The stream's and the charts' refusals (409) log as failed loads; nothing else.
     assert all("409" in p for p in page.problems), page.problems
+
+
+def test_a_paused_job_stops_saying_live_until_it_is_resumed(make_web, page):
+    web = make_web()
+    job = web.create(name="Paused", scenario={"days": 60}, speed=FAST)
+    open_dashboard(page, web, f"#job={job['id']}")
+    page.wait_for_selector("#feed-live:text('● live')")
+    page.click("#job-pause")
+    page.wait_for_selector("#job-status:text('paused')")
+    page.wait_for_selector("#feed-live:text('paused: no new activity until resumed')")
+    page.click("#job-resume")
+    page.wait_for_selector("#job-status:text('running')")
+    page.wait_for_selector("#feed-live:text-is('● live')")
+    assert page.problems == []

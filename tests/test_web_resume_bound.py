@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-import adapters.web.job as job_module
+import adapters.web.job_end as job_end
 from adapters.asana.tokens import Tokens, write_tokens
 from tests.test_web import servers, wait_for
 
@@ -24,7 +24,7 @@ def make_web(tmp_path):
 def test_a_resume_while_the_failed_job_is_still_ending_is_a_409_not_a_hang(
     make_web, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(job_module, "RELEASE_WAIT", 0.3)
+    monkeypatch.setattr(job_end, "RELEASE_WAIT", 0.3)
     tokens = tmp_path / "tokens.toml"
     write_tokens(tokens, Tokens(people={}, default="t" * 20))
     web = make_web(tokens_file=tokens)

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from adapters.web.job_drive import RESUMABLE
+from adapters.web.job_end import RESUMABLE
 from engine.replay_outcomes import TARGET_SILENT, TargetSilence
 from tests.replay_checks import (
     FAST,

@@ -13,7 +13,7 @@ import secrets
 import pytest
 
 from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret
-from adapters.web.job_drive import failure_message
+from adapters.web.job_end import failure_message
 from adapters.web.sim import SteppedSim
 from tests.replay_checks import make_run, tokens_of, write_tokens_file
 from tests.runner import busywork

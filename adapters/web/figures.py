@@ -1,14 +1,17 @@
 """A job's view, as the API and the dashboard show it, and what its figures say there: the
-share of the days simulated and of its log the target has settled, events dated today, and the
-warnings: the job's own, why it waits for the server, that its target is unavailable, and what
-its replay's figures warn of (events that did not reach the target as they are).
+share of the days simulated and of its log the target has settled, events dated today, the
+local days its run covers so far (the events-per-day chart's axis), and the warnings: the
+job's own, why it waits for the server, that its target is unavailable, and what its replay's
+figures warn of (events that did not reach the target as they are).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -16,6 +19,7 @@ from adapters.web import today
 from adapters.web.spec import JobSpec
 from adapters.web.store import FINAL, JobState, ReplayCounters
 from engine.calendar import origin_of
+from engine.run import Manifest
 
 if TYPE_CHECKING:
     from adapters.web.job import Job
@@ -64,9 +68,7 @@ def job_view(job: Job) -> JobView:
     progress = None
     if not spec.forever:
         progress = job.span.progress(state.sim_seconds)
-        # The clock may stop short of the end (nobody acts in the last hours), and a job may
-        # fail after its simulation, in the replay: a complete run is all simulated.
-        if state.status == "completed" or job.manifest.status == "complete":
+        if all_simulated(state, job.manifest):
             progress = 1.0
     llm_calls, llm_cost = _llm(job.run_dir)
     started = state.sim_seconds > 0 or state.events > 0
@@ -85,6 +87,36 @@ def job_view(job: Job) -> JobView:
         warnings=job_warnings(state, job.delivery.outage()),
         replay=state.replay, llm_calls=llm_calls, llm_cost_usd=llm_cost, spec=spec,
     )  # fmt: skip
+
+
+def all_simulated(state: JobState, manifest: Manifest) -> bool:
+    """The clock may stop short of the end (nobody acts in the last hours), and a job may fail
+    after its simulation, in the replay: a complete run is all simulated."""
+    return state.status == "completed" or manifest.status == "complete"
+
+
+class DayRange(msgspec.Struct):
+    first: date
+    last: date
+
+
+def day_range(job: Job) -> DayRange | None:
+    """The local days (in the scenario's zone, as the chart's counts) the job's run covers so
+    far: from its first day to the day its simulated clock has reached, every day of a complete
+    run. Days nobody acted on (a weekend at the end, a quiet stretch of a running job) are in
+    it; days not simulated yet are not. None before the clock has moved."""
+    state = job.snapshot()
+    span = job.span
+    reached = min(state.sim_seconds, span.end)
+    if all_simulated(state, job.manifest) and not math.isinf(span.end):
+        reached = span.end
+    if reached <= span.start:
+        return None
+    scenario = job.manifest.scenario
+    origin, zone = origin_of(scenario), ZoneInfo(scenario.timezone)
+    first = origin + timedelta(seconds=span.start)
+    last = origin + timedelta(seconds=reached) - timedelta(microseconds=1)  # the end is a midnight
+    return DayRange(first=first.astimezone(zone).date(), last=last.astimezone(zone).date())
 
 
 def _llm(run_dir: Path) -> tuple[int, float | None]:

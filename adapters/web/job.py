@@ -1,14 +1,16 @@
 """One job at run time: its state, its simulation and (with a target) its replay.
 
 How a job runs depends on its pacing (paced by the shared `Scheduler`, or flat out in a worker
-thread): see `adapters.web.job_drive`. Where its events go: `adapters.web.job_delivery`.
+thread): see `adapters.web.job_drive`. Where its events go: `adapters.web.job_delivery`. How it
+ends (stopped, completed, failed, or released at the server's shutdown): `adapters.web.job_end`.
 
 Pausing a paced job cancels its schedule and remembers where the simulated clock stood;
-resuming re-anchors the clock there (paused time is not simulated). A backfill whose target
-stopped answering fails "resumable" (as ``busywork backfill`` stops, to be run again): resuming
-it replays what its checkpoint does not hold as sent. Every change of status is saved to
-``job.json``; a restarted server resumes running jobs from their logs (the simulation re-checks
-the log) and checkpoints (the replay journal).
+resuming re-anchors the clock there (paused time is not simulated). Pausing any job cuts its
+replay (its connect and requests in flight); resuming replays from its checkpoint. A backfill
+whose target stopped answering fails "resumable" (as ``busywork backfill`` stops, to be run
+again): resuming it replays what its checkpoint does not hold as sent. Every change of status
+is saved to ``job.json``; a restarted server resumes running jobs from their logs (the
+simulation re-checks the log) and checkpoints (the replay journal).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import threading
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
@@ -26,23 +27,17 @@ from adapters.web import store
 from adapters.web.activity import RunIndex
 from adapters.web.job_delivery import JobDelivery, Wakeup
 from adapters.web.job_drive import DriveMixin
+from adapters.web.job_end import EndMixin, utc_now
 from adapters.web.job_sim import Live, SimMixin
 from adapters.web.scheduler import Scheduler
 from adapters.web.sim import SteppedSim
 from adapters.web.span import plan_continuous, run_span
 from adapters.web.spec import FieldError, parse_speed
-from adapters.web.store import FINAL, JobState
+from adapters.web.store import JobState
 from adapters.web.today import TodayCount
 from engine.errors import BusyworkError
 from engine.replay_outcomes import TargetSilence
 from engine.run import read_manifest
-
-# Seconds a resume or delete waits for an ending job to be released (its threads ended, its
-# connection closed) before answering that it is still ending: a request must not hang on it.
-RELEASE_WAIT = 10.0
-# Seconds a stop waits for the job's threads to end before answering (the job's status is then
-# saved, and its release left to them): a target that never answers must not hold the stop.
-STOP_WAIT = 2.0
 
 
 @dataclass
@@ -56,7 +51,7 @@ class JobContext:
     backoff: object | None = None  # see RunnerConfig.backoff
 
 
-class Job(DriveMixin, SimMixin):
+class Job(DriveMixin, SimMixin, EndMixin):
     def __init__(self, run_dir: Path, state: JobState, ctx: JobContext, llm=None) -> None:
         self.run_dir = run_dir
         self.state = state
@@ -115,16 +110,18 @@ class Job(DriveMixin, SimMixin):
                     return
             self._set_status("running")
             if self.state.started_at is None:
-                self.state.started_at = _now()
+                self.state.started_at = utc_now()
             self.running_since = time.monotonic()
             self._save()
             self._launch()
 
     def pause(self) -> None:
-        """Pause the job. A backfill's replay ends now, its requests in flight cut as a stop
-        cuts them (a target holding one would otherwise keep the replay going until the read
-        timeout): the resume connects again and replays what the checkpoint does not hold as
-        sent, looking for the cut writes (in doubt) before sending them again."""
+        """Pause the job. Its replay (a backfill's, or a paced job's following its log) ends
+        now, its connect or requests in flight cut as a stop cuts them (a target holding one
+        would otherwise keep the replay going until the read timeout): the resume connects
+        again and replays what the checkpoint does not hold as sent, looking for the cut writes
+        (in doubt) before sending them again. A paced job's drain (its simulation ended) is
+        not cut: it ends the job."""
         self.ctx.scheduler.cancel(self.id)
         with self.lock:
             if self.state.status != "running":
@@ -135,7 +132,7 @@ class Job(DriveMixin, SimMixin):
             self._set_status("paused")
             self._save()
             self.changed.notify_all()
-            if not self.paced:  # a backfill's replay resumes from its checkpoint
+            if not self.paced or not (self.sim is not None and self.sim.done):
                 self.replay_stop.set()
                 # Under the lock: a resume finds the connection cut, and its worker drops it.
                 self.delivery.abort()
@@ -159,12 +156,6 @@ class Job(DriveMixin, SimMixin):
             self._relaunch()
         return True
 
-    def wait_released(self) -> bool:
-        """Wait (up to `RELEASE_WAIT`) for an ending job's threads to end and its connection to
-        close; False if they have not."""
-        with self.lock:
-            return self.changed.wait_for(lambda: self._released, timeout=RELEASE_WAIT)
-
     def _resume_failed(self) -> None:
         """Run a failed backfill again (holding the lock): its target stopped answering. Its
         worker and replay ended with the failure; a new worker replays what the checkpoint does
@@ -175,67 +166,6 @@ class Job(DriveMixin, SimMixin):
         self._save()
         self.changed.notify_all()
         self._start_worker()
-
-    def stop(self, *, final: str = "stopped", error: str = "", resumable: bool = False) -> None:
-        """End the job for good (or, with ``final=""``, just release it: server shutdown).
-        `resumable`: a failed backfill whose target stopped answering. It says so with its
-        status (a view never shows it failed and not yet resumable); a resume that comes
-        before it is released (its threads ended, its connection closed) waits for that."""
-        self.ctx.scheduler.cancel(self.id)
-        with self.lock:
-            if final:
-                if self.state.status in FINAL and not error:
-                    return
-                if self.sim is not None and self.paced and self.state.status == "running":
-                    self.state.sim_seconds = self.sim.unpace()
-                self._bank_uptime()
-                self._set_status(final)
-                self.state.error = error or self.state.error
-                self.state.ended_at = _now()
-                self.state.resumable = resumable and final == "failed"
-                self._released = False
-            else:
-                self._closing = True
-                if self.sim is not None and self.paced and self.state.status == "running":
-                    self.state.sim_seconds = self.sim.unpace()
-                    self._bank_uptime()
-            self.changed.notify_all()
-        self.replay_stop.set()
-        self.delivery.abort()
-        threads = [t for t in (self.worker, self.replay_thread)
-                   if t is not None and t is not threading.current_thread()]  # fmt: skip
-        deadline = time.monotonic() + STOP_WAIT
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        lingering = [t for t in threads if t.is_alive()]
-        if not lingering:
-            self._release()
-            return
-        # A thread stuck in what the stop cannot cut (a TLS handshake that never ends, until
-        # the connect timeout; a call through a SOCKS proxy; a simulation step): the job has
-        # ended, and says so now; it is released (its connection closed) once that thread
-        # ends on its own.
-        with self.lock:
-            self._save()
-        threading.Thread(target=self._release, args=(lingering,), name=f"end-{self.id[:20]}",
-                         daemon=True).start()  # fmt: skip
-
-    def _release(self, lingering: tuple[threading.Thread, ...] | list = ()) -> None:
-        """Once the job's threads have ended: close its simulation and connection."""
-        for thread in lingering:
-            thread.join()
-        with self.lock:
-            self._release_sim()
-            self.delivery.record(self.state)
-            self._released = True
-            self._save()
-            self.changed.notify_all()
-
-    def ended(self) -> bool:
-        """Stopped, completed or failed (or the server is closing): what a thread of the job
-        finds when a stop came while it was busy, e.g. connecting."""
-        with self.lock:
-            return self.state.status in FINAL or self._closing
 
     def wait_for_server(self, lacking: str) -> None:
         """At server start, with what this server lacks to run the job ("" when nothing): a
@@ -302,7 +232,3 @@ class Job(DriveMixin, SimMixin):
         state.events = max(state.events, self.live.events)
         state.uptime_seconds = round(self.uptime(), 3)
         return state
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)

@@ -98,7 +98,9 @@ class JobDelivery:
 
     def _connecting_with(self, client) -> None:
         self._connecting = client
-        if self._aborted:  # the job stopped before the client was made: end the connect now
+        # The job stopped or paused before the client was made (even before the connect began,
+        # which clears `_aborted`; not its `stop`, set until the next pass): end the connect now.
+        if self._aborted or self.stop.halted.is_set():
             client.close()
 
     def abort(self) -> None:

@@ -10,22 +10,17 @@ The replays themselves (connection, follower, figures) are `adapters.web.job_del
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
 import threading
 from types import SimpleNamespace
-from typing import Any
 
 from adapters.asana.client_errors import Unavailable
-from adapters.asana.secrecy import redact
 from adapters.web.job_host import JobHost
-from adapters.web.store import FINAL, RunFolderGone, check_run_folder
+from adapters.web.store import check_run_folder
 from engine.calendar import end_of
 from engine.errors import BusyworkError
 from engine.replay_outcomes import TARGET_SILENT
 
-log = logging.getLogger("busywork.web")
 CHUNK_SECONDS = 6 * 3600.0  # simulated time per step of a flat-out job
 SANDBOX_RESTARTED = (
     "the in-process sandbox does not outlive the server: it was started again, empty, and the "
@@ -33,18 +28,12 @@ SANDBOX_RESTARTED = (
 )
 # What `_replay` returns for a connect that a pause ended (nothing was replayed).
 INTERRUPTED = SimpleNamespace(stopped="interrupted")
-# Said after the error of a backfill that failed because its target stopped answering.
-RESUMABLE = (
-    "resume the job once the target answers again: it sends what was not sent, each event once"
-)
 
 
 class DriveMixin(JobHost):
     """`Job` provides id, run_dir, state, ctx, lock, changed, speed, paced, manifest, sim,
-    delivery, worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop and
-    ended."""
-
-    _gone = False  # check_folder has failed the job
+    delivery, worker, replay_thread, replay_stop, _closing, _open_sim, _release_sim, stop, fail
+    and ended."""
 
     # -- setting it going (holding the lock, the job just set running) ------------------------
 
@@ -90,8 +79,8 @@ class DriveMixin(JobHost):
                 self.ctx.scheduler.schedule(self.id, self._step, self.sim.due_wall())
                 # Started under the lock and set once started: a stop joins what it finds.
                 if self.state.spec.target.kind != "none" and self.replay_thread is None:
-                    thread = threading.Thread(target=self._replay, args=(True,),
-                                              name=f"replay-{self.id[:20]}", daemon=True)  # fmt: skip
+                    name = f"replay-{self.id[:20]}"
+                    thread = threading.Thread(target=self._follow_log, name=name, daemon=True)
                     thread.start()
                     self.replay_thread = thread
         except BaseException as exc:
@@ -131,42 +120,6 @@ class DriveMixin(JobHost):
         except BaseException as exc:
             self.fail(exc)
 
-    def fail(self, exc: BaseException, join: bool = True, resumable: bool = False) -> None:
-        """End the job as failed; `resumable`: a backfill whose target stopped answering (the
-        error says how to resume it)."""
-        if not self.run_dir.is_dir():  # whatever broke, this is why
-            exc, resumable = RunFolderGone(self.run_dir), False
-        message = failure_message(exc, self._known_tokens())
-        if resumable:
-            message = f"{message}; {RESUMABLE}"
-        log.warning("job %s failed: %s", self.id, message)
-        ending: dict[str, Any] = {"final": "failed", "error": message, "resumable": resumable}
-        if join:
-            self.stop(**ending)
-        else:
-            threading.Thread(target=self.stop, kwargs=ending, daemon=True).start()
-
-    def _known_tokens(self) -> list[str]:
-        """The tokens this job may have met: its sandbox's and the server's tokens file's."""
-        from adapters.asana.tokens import load_tokens
-
-        found = [self.delivery.sandbox_tokens]
-        if self.ctx.tokens_file is not None:
-            # Gone or broken since: only the tokens' shapes are hidden.
-            with contextlib.suppress(BusyworkError, OSError):
-                found.append(load_tokens(self.ctx.tokens_file))
-        return [t for tokens in found if tokens is not None
-                for t in (*tokens.people.values(), tokens.default) if t]  # fmt: skip
-
-    def check_folder(self) -> None:
-        """Fail the job (once, and wait for that) if its run folder was deleted: a paced job
-        would notice only at its next event, which may be hours away."""
-        with self.lock:
-            if self.state.status in FINAL or self._gone or self.run_dir.is_dir():
-                return
-            self._gone = True
-        self.fail(RunFolderGone(self.run_dir))
-
     # -- flat-out jobs -------------------------------------------------------------------------
 
     def _flat_out(self) -> None:
@@ -190,12 +143,8 @@ class DriveMixin(JobHost):
                 self._restore_finished_run()
             if self.state.spec.mode == "backfill":
                 while True:
-                    if not self._wait_while_paused():
+                    if not self._ready_for_a_pass():
                         return
-                    with self.lock:
-                        self.replay_stop.clear()
-                        # A pause cut the connection of the last pass: this one connects again.
-                        self.delivery.drop_if_cut(self.state)
                     summary = self._replay(False)
                     if _failed(summary):
                         return  # the replay fails the job (completing it too would race that)
@@ -222,7 +171,38 @@ class DriveMixin(JobHost):
                 self.changed.wait()
             return self.state.status == "running" and not self._closing
 
+    def _ready_for_a_pass(self) -> bool:
+        """Wait while paused, then ready the next replay pass; False when the job was stopped.
+        Under one hold of the lock: a pause coming after the wait finds the pass's stop cleared
+        and cuts it (were it cleared later, that pause would be lost, and the pass, its connect
+        too, would run on while the job is paused)."""
+        with self.lock:
+            if not self._wait_while_paused():
+                return False
+            # A pause cut the connection of the last pass: this one connects again. First: a
+            # follower's client waits on the stop's `halted`, which closing it sets.
+            self.delivery.drop_if_cut(self.state)
+            self.replay_stop.clear()
+            return True
+
     # -- replay --------------------------------------------------------------------------------
+
+    def _follow_log(self) -> None:
+        """The replay thread of a paced job with a target: follow the log as it is written. A
+        pause cuts the pass (its calls in flight too, `Job.pause`); once resumed, the next pass
+        connects again and carries on from the checkpoint, a cut write looked for (in doubt)
+        before it is sent again. It ends with the job, or when the simulation has ended and
+        the drain (`_finish_paced`) replays what is left."""
+        while True:
+            summary = self._replay(True)
+            if summary is None or summary.stopped != "interrupted" or self.ended():
+                return
+            if not self.replay_stop.halted.is_set():  # the drain's turn: not a pause
+                return
+            if not self._ready_for_a_pass():
+                return
+            if self.sim is not None and self.sim.done:  # the drain replays what is left
+                return
 
     def _replay(self, follow: bool):
         """Replay into the target (following the log, or in one pass); the summary, or None
@@ -242,7 +222,7 @@ class DriveMixin(JobHost):
             # A live replay (and the drain of one) waits an outage out, as busywork live does.
             summary = delivery.replay(follow, self.ctx.target_silence if backfill else None)
         except BaseException as exc:
-            if backfill and self._paused():  # a pause ended the connect: the resume connects
+            if self._paused():  # a pause ended the connect (or a call): the resume connects
                 return INTERRUPTED
             if not self.ended():  # else stopped while connecting: it gave up because of that
                 self.fail(exc, join=False, resumable=backfill and isinstance(exc, Unavailable))
@@ -266,19 +246,6 @@ class DriveMixin(JobHost):
             if warning not in self.state.warnings:
                 self.state.warnings.append(warning)
                 self._save()
-
-
-def failure_message(exc: BaseException, secrets: list[str] | tuple[str, ...] = ()) -> str:
-    """What a failed job's state and the server's log say of the exception that failed it: a
-    `BusyworkError`'s own words; anything else ``internal error: <type>: <message>``, never its
-    repr (which may hold the text it failed on: a header, a token). Either way the known
-    `secrets`, and anything shaped like a token, are hidden."""
-    if isinstance(exc, BusyworkError):
-        text = str(exc)
-    else:
-        detail = str(exc)
-        text = f"internal error: {type(exc).__name__}" + (f": {detail}" if detail else "")
-    return redact(text, secrets)
 
 
 def _failed(summary) -> bool:

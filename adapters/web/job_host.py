@@ -1,6 +1,6 @@
-"""What the mixins `job_drive.DriveMixin` and `job_sim.SimMixin` use of the `Job` they are mixed
-into, and of each other: declared once here, for the type checker. At run time this base is
-empty (annotations only): the mixins find all of it on the job itself.
+"""What the mixins `job_drive.DriveMixin`, `job_sim.SimMixin` and `job_end.EndMixin` use of
+the `Job` they are mixed into, and of each other: declared once here, for the type checker. At
+run time this base is empty (annotations only): the mixins find all of it on the job itself.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class JobHost:
     replay_stop: Wakeup
     delivery: JobDelivery
     _closing: bool
+    _released: bool
 
     if TYPE_CHECKING:
         # `Job`
@@ -47,13 +48,20 @@ class JobHost:
         @property
         def paced(self) -> bool: ...
 
+        def _save(self) -> None: ...
+
+        def _bank_uptime(self) -> None: ...
+
+        def _set_status(self, status: str) -> None: ...
+
+        # `EndMixin`
         def stop(
             self, *, final: str = "stopped", error: str = "", resumable: bool = False
         ) -> None: ...
 
         def ended(self) -> bool: ...
 
-        def _save(self) -> None: ...
+        def fail(self, exc: BaseException, join: bool = True, resumable: bool = False) -> None: ...
 
         # `SimMixin`
         def _open_sim(self) -> SteppedSim: ...

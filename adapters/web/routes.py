@@ -20,6 +20,7 @@ from litestar.response import ServerSentEvent
 from adapters.analytics.sqlmath import floor_div
 from adapters.web import activity
 from adapters.web.errors import Unavailable
+from adapters.web.figures import day_range
 from adapters.web.route_parts import errors, runner_of
 from adapters.web.routes_tokens import list_tokens, token_people, validate_token
 from adapters.web.runner import Conflict, JobView, NotFound
@@ -201,7 +202,8 @@ def job_stream(
 @get("/jobs/{job_id:str}/stats", sync_to_thread=True, responses=errors(400, 404, 409))
 def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
     """Analytics (DuckDB): totals by type, person, project and day, a weekday × hour heatmap,
-    cycle times, ...; plus `day_type`: events per local day and type, for the chart."""
+    cycle times, ...; plus `day_type`: events per local day and type, and `day_range` (`first`,
+    `last`): the local days the run covers so far, those without events too, for the chart."""
     from adapters.analytics.query import query
     from adapters.analytics.stats import compute_stats
     from adapters.analytics.views import open_run
@@ -209,9 +211,11 @@ def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
     job = runner_of(request).job(job_id)
     if not (last := job.activity.refresh()):  # (a run folder deleted: 409 naming it)
         raise Conflict(f"job {job_id!r} has no events yet")
+    # The clock moves on without events (a weekend): the days covered are not cached.
+    days = msgspec.to_builtins(day_range(job))
     cached = job.stats_cache
     if cached is not None and cached[0] == last:  # nothing written since: the same answer
-        return cached[1]
+        return {**cached[1], "day_range": days}
     with open_run(job.run_dir) as run:
         stats = compute_stats(run)
         zone = stats.timezone.replace("'", "")
@@ -220,7 +224,7 @@ def job_stats(request: Request, job_id: JobId) -> dict[str, Any]:
     body["day_type"] = [{"day": d, "type": t, "events": n} for d, t, n in rows]
     if stats.events == last:  # the analysis saw exactly that log (not lines written meanwhile)
         job.stats_cache = (last, body)
-    return body
+    return {**body, "day_range": days}
 
 
 # Days in the scenario's zone by zoneinfo's offsets (`_zone_days`, see

@@ -22,13 +22,8 @@ from adapters.web.job import Job, JobContext
 from adapters.web.job_scenario import resolve_scenario
 from adapters.web.llm import open_for_new_job
 from adapters.web.scheduler import Scheduler
-from adapters.web.spec import (
-    FieldError,
-    JobSpec,
-    check,
-    check_asana,
-    check_text,
-)
+from adapters.web.spec import FieldError, JobSpec, check, check_asana
+from adapters.web.spec_text import check_text
 from adapters.web.store import FINAL, JobState
 from engine import run as runs
 from engine.backfill import backfill_scenario
@@ -147,7 +142,7 @@ class JobRunner:
         if spec.target.kind == "asana":
             from adapters.web.targets import check_target
 
-            check_target(spec.target, config.tokens_file, config.token_urls)
+            check_target(spec.target.asana(), config.tokens_file, config.token_urls)
         if spec.mode == "backfill":
             scenario = backfill_scenario(scenario, scenario.days, datetime.now(UTC).date())
         warnings: list[str] = []
@@ -251,7 +246,7 @@ class JobRunner:
         if spec.target.kind != "asana" or ended:
             return ""
         try:
-            check_asana(spec.target, job.manifest.scenario, self.token_keys(),
+            check_asana(spec.target.asana(), job.manifest.scenario, self.token_keys(),
                         self.config.token_urls)  # fmt: skip
         except BusyworkError as exc:  # a FieldError, or a tokens file it cannot read
             return str(exc)

@@ -5,19 +5,17 @@ over either) + a mode (dry_run | backfill | continuous) + a target (none | sandb
 pacing. Every rejection is a `FieldError` naming the field (``scenario.people[2].timezone``),
 the value and what is allowed. Tokens are referenced by the key (an email) they have in the
 server's tokens file, never sent or stored. The job's scenario is resolved in
-`adapters.web.job_scenario`.
+`adapters.web.job_scenario`; its text is checked in `adapters.web.spec_text`.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret, shown
+from adapters.asana.secrecy import shown
 from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web.destinations import token_url_problem
 from engine import scenario as sc
@@ -48,9 +46,10 @@ class FieldError(InvalidInput):
         self.status = status
 
 
-class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    kind: TargetKind = "none"
-    # For kind = asana: the API base URL (default app.asana.com; any Asana-compatible server).
+class AsanaTarget(msgspec.Struct, kw_only=True, frozen=True):
+    """What an asana target is given, each field set (see `TargetSpec.asana`)."""
+
+    # The API base URL ("": app.asana.com's; any Asana-compatible server).
     url: str = ""
     workspace: str = ""
     team: str = ""
@@ -58,6 +57,47 @@ class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # file's default token.
     tokens: dict[str, str] = {}
     plan: Literal["paid", "free"] = "paid"
+
+
+ASANA_ONLY: tuple[str, ...] = AsanaTarget.__struct_fields__
+
+
+class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Where a job's events go. The fields besides `kind` are an asana target's (`AsanaTarget`):
+    a dry run's target (none) and a sandbox (its own URL, workspace and tokens) take none of
+    them: given (not blank), `check` refuses them, naming the field, as it does any field that
+    does not apply; so a job's spec, stored and shown, holds only what applies to its target."""
+
+    kind: TargetKind = "none"
+    url: str | UnsetType = UNSET
+    workspace: str | UnsetType = UNSET
+    team: str | UnsetType = UNSET
+    tokens: dict[str, str] | UnsetType = UNSET
+    plan: Literal["paid", "free"] | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.kind == "asana":  # stored and shown with every field, its defaults too
+            for name, value in msgspec.structs.asdict(self.asana()).items():
+                setattr(self, name, value)
+            return
+        for name in ASANA_ONLY:  # a blank one ("", {}), as a form sends, is as good as left out
+            if getattr(self, name) in ("", {}):
+                setattr(self, name, UNSET)
+
+    def given(self) -> list[str]:
+        """The asana target's fields this target was given."""
+        return [name for name in ASANA_ONLY if getattr(self, name) is not UNSET]
+
+    def asana(self) -> AsanaTarget:
+        """The asana target's fields, those not given at their defaults."""
+        return AsanaTarget(**{name: getattr(self, name) for name in self.given()})
+
+    def applicable(self) -> TargetSpec:
+        """This target without the fields its kind does not take (a job saved before they were
+        refused may have them)."""
+        if self.kind == "asana":
+            return self
+        return TargetSpec(kind=self.kind)
 
 
 class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -90,65 +130,11 @@ def allowed_values(path: str) -> tuple[str, ...] | None:
         if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
             return None
         kind = get_type_hints(kind).get(name)
+    # A field that may be left out (`plan: Literal[...] | UnsetType`): its choices.
+    kind = next((k for k in get_args(kind) if get_origin(k) is Literal), kind)
     if get_origin(kind) is Literal:
         return tuple(str(v) for v in get_args(kind))
     return None
-
-
-def check_text(spec: JobSpec) -> None:
-    """Refuse a control character (NUL, a newline, an escape …) in any text of the spec, keys
-    of its tables included: every one is a single line shown in the dashboard, the logs and
-    Asana. The value is shown escaped; a token reference (which may be a pasted token) is not.
-    Text holding a token's shape is refused too, never echoed: a job would keep it."""
-    _check_text(msgspec.to_builtins(spec), "")
-
-
-def _check_text(node: object, path: str) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            where = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and _control(key):
-                _refuse(path, key, path != "target.tokens", what="a key")
-            if isinstance(key, str) and _PASTED_TOKEN.search(key):
-                _refuse_token(path)
-            _check_text(value, where)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _check_text(value, f"{path}[{index}]")
-    elif isinstance(node, str) and _control(node):
-        _refuse(path, node, not path.startswith("target.tokens."))
-    elif isinstance(node, str) and _PASTED_TOKEN.search(node):
-        _refuse_token(path)
-
-
-# A token pasted into a text field (a job's name, a workspace gid, a person's name): an Asana
-# personal access token (``1/<gid>:<hex>``, ``2/<gid>/<gid>:<hex>``) or an Anthropic key.
-# Strict shapes only, so no ordinary text is taken for one ("Q1/2026: plan" is not).
-_PASTED_TOKEN = re.compile(r"\b\d/\d{6,}(?:/\d{6,})?:[0-9A-Za-z]{16,}|sk-ant-[\w-]{8,}")
-
-
-def _refuse_token(field: str) -> None:
-    """A job keeps its text (its name even names its run folder): a token in it would be
-    stored, listed and shown. Refused, and not echoed."""
-    raise FieldError(field, f"{NOT_SHOWN}; expected text that is not a token: a job keeps its "
-                            "text, and tokens belong in the server's tokens file (busywork "
-                            "serve --tokens)")  # fmt: skip
-
-
-def _control(text: str) -> str:
-    """The first control character in `text`, or ""."""
-    return next((c for c in text if unicodedata.category(c) == "Cc"), "")
-
-
-def _refuse(field: str, text: str, echo: bool, what: str = "") -> None:
-    char = f"U+{ord(_control(text)):04X}"
-    hidden = echo and looks_like_secret(text)
-    said = f"{text[:40]!r} " if echo and not hidden else ""
-    holds = f"{what} holding" if what else "holds"
-    if hidden:
-        said, holds = f"{NOT_SHOWN}; it ", "holds" if not what else f"is {what} holding"
-    raise FieldError(field, f"{said}{holds} a control character ({char}); expected one line "
-                            "of text without control characters")  # fmt: skip
 
 
 def parse_speed(value: str | float | UnsetType) -> float | None:
@@ -208,14 +194,26 @@ def check(
     if spec.mode == "continuous" and speed is None:
         raise FieldError("speed", "max: a continuous job is paced; expected realtime or a number")
     if kind == "asana":
-        check_asana(spec.target, scenario, token_keys, token_urls)
-    elif spec.target.tokens:
-        raise FieldError("target.tokens", f"tokens are only used with target asana, not {kind}")
+        check_asana(spec.target.asana(), scenario, token_keys, token_urls)
+    elif given := spec.target.given():
+        refuse_not_asana(spec.target, given[0])
     return speed
 
 
+def refuse_not_asana(target: TargetSpec, name: str) -> None:
+    """A field of an asana target given to a target of another kind: refused, as a job would
+    keep it though nothing uses it. Its value is shown unless it is a table of token references
+    (or looks like a token)."""
+    value = getattr(target, name)
+    said = "" if name == "tokens" else f"{shown(value, 40)}: "
+    why = ("a dry run sends nothing" if target.kind == "none"
+           else "a sandbox has its own URL, workspace and tokens")  # fmt: skip
+    raise FieldError(f"target.{name}", f"{said}only used with target asana, not "
+                                       f"{target.kind} ({why}); expected no {name}")  # fmt: skip
+
+
 def check_asana(
-    target: TargetSpec, scenario: sc.Scenario, token_keys: set[str] | None, token_urls
+    target: AsanaTarget, scenario: sc.Scenario, token_keys: set[str] | None, token_urls
 ) -> None:
     """What an asana target needs of the server: its tokens file, the people the job maps in
     it, and leave to send their tokens to the target's URL."""
@@ -240,7 +238,7 @@ def check_asana(
             )
 
 
-def allowed_url(target: TargetSpec, field: str, token_urls: tuple[str, ...]) -> str:
+def allowed_url(target: AsanaTarget, field: str, token_urls: tuple[str, ...]) -> str:
     """The target's API URL, if the server's tokens may be sent there (see destinations)."""
     url = target.url or ASANA_URL
     problem = api_url_problem(url) or token_url_problem(url, token_urls)

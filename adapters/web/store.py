@@ -104,13 +104,16 @@ def save(run_dir: Path, state: JobState) -> None:
 def load(run_dir: Path) -> JobState:
     path = job_path(run_dir)
     try:
-        return _decoder.decode(path.read_bytes())
+        state = _decoder.decode(path.read_bytes())
     except OSError as exc:
         raise BusyworkError(f"{path}: cannot read the job file: {exc.strerror or exc}") from None
     except msgspec.DecodeError as exc:  # not JSON, or JSON of the wrong shape
         raise BusyworkError(
             f"{path}: damaged job file: {exc}; expected the JSON busywork serve writes"
         ) from None
+    # Written before a target of another kind was refused an asana target's fields: they go.
+    state.spec.target = state.spec.target.applicable()
+    return state
 
 
 def find_jobs(data_dir: Path) -> list[Path]:

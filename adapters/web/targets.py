@@ -16,7 +16,7 @@ from typing import Any
 
 from adapters.asana.secrecy import looks_like_secret, shown
 from adapters.asana.tokens import Tokens, load_tokens
-from adapters.web.spec import FieldError, TargetSpec, allowed_url
+from adapters.web.spec import AsanaTarget, FieldError, TargetSpec, allowed_url
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
 
@@ -39,7 +39,7 @@ class Connection:
         self.target.client.close()
 
 
-def job_tokens(spec: TargetSpec, tokens_file: Path | None) -> Tokens:
+def job_tokens(spec: AsanaTarget, tokens_file: Path | None) -> Tokens:
     """The job's people → tokens, from the server's tokens file and the job's references."""
     if tokens_file is None:
         raise FieldError("target.kind", "asana: the server has no tokens file (--tokens FILE)")
@@ -103,13 +103,14 @@ def connect_target(
         target.name = _new_sandbox_name(run_dir)
         journal = open_journal(run_dir, target, "sandbox")
         return Connection(target, journal, sandbox)
-    url = allowed_url(spec, "target.url", token_urls)  # again: the server may have restarted
-    target = _connect_asana(url, spec, tokens_file, backoff, date_shift_days, on_client)
+    asana = spec.asana()
+    url = allowed_url(asana, "target.url", token_urls)  # again: the server may have restarted
+    target = _connect_asana(url, asana, tokens_file, backoff, date_shift_days, on_client)
     return Connection(target, open_journal(run_dir, target, "asana"))
 
 
 def _connect_asana(
-    url: str, spec: TargetSpec, tokens_file: Path | None, backoff, date_shift_days: int = 0,
+    url: str, spec: AsanaTarget, tokens_file: Path | None, backoff, date_shift_days: int = 0,
     on_client=None,
 ):  # fmt: skip
     """Connect to an Asana (compatible) API, its workspace and team checked: one the tokens
@@ -131,7 +132,7 @@ def _connect_asana(
         raise FieldError(f"target.{exc.option}", value + exc.problem) from None
 
 
-def check_target(spec: TargetSpec, tokens_file: Path | None, token_urls: tuple[str, ...]) -> None:
+def check_target(spec: AsanaTarget, tokens_file: Path | None, token_urls: tuple[str, ...]) -> None:
     """At a job's creation: refuse a workspace or team the tokens cannot see (`FieldError`).
     A target that cannot be asked now (down, refusing the token, not answering within
     `CHECK_TIMEOUT`) is not refused here: the job reports it when it connects."""
@@ -206,15 +207,16 @@ def clean_target(
     from adapters.asana.clean import clean_command
     from adapters.asana.replay_cli import ReplayArgs
 
+    asana = spec.asana()
     if tokens_file is None:
         raise FieldError("clean_target", "the server has no tokens file (--tokens FILE)")
-    url = allowed_url(spec, "clean_target", token_urls)
+    url = allowed_url(asana, "clean_target", token_urls)
     args = ReplayArgs(
         to=url,
         tokens_file=tokens_file,
-        workspace=spec.workspace or None,
-        team=spec.team or None,
-        plan=spec.plan,
+        workspace=asana.workspace or None,
+        team=asana.team or None,
+        plan=asana.plan,
     )
     # Called once the job has stopped: nothing its replay sent can still land.
     return clean_command(

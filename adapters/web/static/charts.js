@@ -72,12 +72,15 @@ export function heatmap(target, heat) {
   target.replaceChildren(root);
 }
 
-// Stacked bars: events per day, split by type.
-export function perDay(target, rows, allTypes) {
+// Stacked bars: events per day, split by type, over `range` (the days the run covers so far,
+// from the server: days without events at either end are days too) and any day with events.
+export function perDay(target, rows, allTypes, range) {
   // Colours follow the server's list of types; without it (its options could not be loaded),
   // the types in these rows.
   const types = allTypes.length ? allTypes : [...new Set(rows.map((r) => r.type))].sort();
-  const seen = [...new Set(rows.map((r) => r.day))].sort();
+  const seen = [...new Set(rows.map((r) => r.day))];
+  if (range) seen.push(range.first, range.last);
+  seen.sort();
   const days = seen.length ? calendarDays(seen[0], seen[seen.length - 1]) : [];
   const byDay = new Map(days.map((d) => [d, []]));
   for (const r of rows) byDay.get(r.day).push(r);

@@ -5,6 +5,15 @@ import { api, openStream, withParam } from "./api.js";
 const $ = (id) => document.getElementById(id);
 const FEED_MAX = 500;
 const PAGE = 100;
+// What the feed says instead of "● live" while its job adds nothing, though its stream stays
+// open: an ended job (a restart may yet add what its log holds), a paused one (until resumed).
+const ENDED = "job ended: no new activity will come";
+const QUIET = {
+  stopped: ENDED,
+  completed: ENDED,
+  failed: ENDED,
+  paused: "paused: no new activity until resumed",
+};
 
 function feedItem(item, fresh) {
   const li = document.createElement("li");
@@ -70,7 +79,7 @@ export class Feed {
     this.olderBusy = false; // one "Older" page at a time, or a double click shows it twice
     this.query = ""; // the filters of the items shown; "Older" keeps to them, not to new typing
     this.streamState = ""; // live | reconnecting, as "● live" or "reconnecting…" says
-    this.jobEnded = false;
+    this.quiet = ""; // why the job adds nothing now (see QUIET), "" while it runs
   }
 
   path(kind, query) {
@@ -113,15 +122,15 @@ export class Feed {
     });
   }
 
-  // The job stopped, completed or failed: its stream stays open (a restart may yet add what
-  // its log holds), but nothing new is coming, which "● live" would promise.
-  setJobEnded(ended) {
-    this.jobEnded = ended;
+  // The job's status: one that ended or is paused keeps its stream open, but nothing new is
+  // coming, which "● live" would promise.
+  setJobStatus(status) {
+    this.quiet = QUIET[status] || "";
     this.showLive();
   }
 
   showLive() {
-    const live = this.jobEnded ? "job ended: no new activity will come" : "● live";
+    const live = this.quiet || "● live";
     const text = { live, reconnecting: "reconnecting…" }[this.streamState] || "";
     if ($("feed-live").textContent !== text) $("feed-live").textContent = text;
   }

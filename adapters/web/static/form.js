@@ -184,10 +184,13 @@ export function body(form) {
   const name = form.name.value.trim();
   if (name) scenario.name = name;
   const speed = form.speed.value;
+  // The URL, workspace and tokens are an asana target's: the server refuses them for another.
   const target = { kind: form.target.value };
-  if (form.url.value.trim()) target.url = form.url.value.trim();
-  if (form.workspace.value.trim()) target.workspace = form.workspace.value.trim();
-  if (Object.keys(tokens).length && target.kind === "asana") target.tokens = tokens;
+  if (target.kind === "asana") {
+    if (form.url.value.trim()) target.url = form.url.value.trim();
+    if (form.workspace.value.trim()) target.workspace = form.workspace.value.trim();
+    if (Object.keys(tokens).length) target.tokens = tokens;
+  }
   return {
     name,
     scenario,

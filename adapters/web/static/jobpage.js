@@ -76,6 +76,7 @@ export class JobPage {
     this.feed = null;
     this.statsTimer = null;
     this.statsMark = 0; // the newest seq the charts show
+    this.statsClock = ""; // the status and simulated time they show: their days grow with it
     this.statsBusy = false;
     this.warningsKey = "";
   }
@@ -99,7 +100,7 @@ export class JobPage {
       onGone: () => this.gone(),
       onEnded: () => this.reload(),
     });
-    this.feed.setJobEnded(FINAL.includes(this.view.status));
+    this.feed.setJobStatus(this.view.status);
     await this.feed.load();
     this.loadStats();
     this.statsTimer = setInterval(() => this.loadStats(), STATS_EVERY_MS);
@@ -175,7 +176,7 @@ export class JobPage {
     setText(badge, view.status);
     badge.className = `status ${view.status}`;
     this.showControls(view.status, view.resumable);
-    if (this.feed) this.feed.setJobEnded(FINAL.includes(view.status));
+    if (this.feed) this.feed.setJobStatus(view.status);
     if (view.status === "failed") {
       const text = `This job failed: ${view.error || "no reason was recorded"}`;
       if ($("job-alert").textContent !== text) this.problem(text);
@@ -274,7 +275,8 @@ export class JobPage {
   async loadStats() {
     if (this.state !== "open") return;
     const mark = Math.max(this.view ? this.view.events : 0, this.feed ? this.feed.topSeq : 0);
-    if (mark === 0 || mark === this.statsMark || this.statsBusy) return;
+    const clock = this.view ? `${this.view.status} ${this.view.simulated_now}` : "";
+    if (mark === 0 || (mark === this.statsMark && clock === this.statsClock) || this.statsBusy) return;
     let stats;
     this.statsBusy = true;
     try {
@@ -289,9 +291,10 @@ export class JobPage {
     }
     if (this.state !== "open") return;
     this.statsMark = mark;
+    this.statsClock = clock;
     $("charts-status").textContent = "";
     heatmap($("chart-heatmap"), stats.heatmap);
-    perDay($("chart-days"), stats.day_type, this.eventTypes);
+    perDay($("chart-days"), stats.day_type, this.eventTypes, stats.day_range);
     perPerson($("chart-people"), stats.by_person);
     $("feed-people").replaceChildren(...stats.by_person.filter((p) => p.name)
       .map((p) => new Option("", p.name)));

@@ -1,0 +1,159 @@
+"""How a job ends (mixed into `Job`): a stop for good (stopped, completed, or failed, its error
+said without tokens) or, at the server's shutdown, a release that leaves its status as it is.
+The stop cuts what goes on at the target and waits a little (`STOP_WAIT`) for the job's
+threads; the job is *released* (its simulation and connection closed) once they have ended,
+and a resume or delete waits (up to `RELEASE_WAIT`) for that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from adapters.asana.secrecy import redact
+from adapters.web.job_host import JobHost
+from adapters.web.store import FINAL, RunFolderGone
+from engine.errors import BusyworkError
+
+log = logging.getLogger("busywork.web")
+
+# Seconds a resume or delete waits for an ending job to be released (its threads ended, its
+# connection closed) before answering that it is still ending: a request must not hang on it.
+RELEASE_WAIT = 10.0
+# Seconds a stop waits for the job's threads to end before answering (the job's status is then
+# saved, and its release left to them): a target that never answers must not hold the stop.
+STOP_WAIT = 2.0
+# Said after the error of a backfill that failed because its target stopped answering.
+RESUMABLE = (
+    "resume the job once the target answers again: it sends what was not sent, each event once"
+)
+
+
+class EndMixin(JobHost):
+    """`Job` provides what `JobHost` declares."""
+
+    _gone = False  # check_folder has failed the job
+
+    def stop(self, *, final: str = "stopped", error: str = "", resumable: bool = False) -> None:
+        """End the job for good (or, with ``final=""``, just release it: server shutdown).
+        `resumable`: a failed backfill whose target stopped answering. It says so with its
+        status (a view never shows it failed and not yet resumable); a resume that comes
+        before it is released (its threads ended, its connection closed) waits for that."""
+        self.ctx.scheduler.cancel(self.id)
+        with self.lock:
+            if final:
+                if self.state.status in FINAL and not error:
+                    return
+                if self.sim is not None and self.paced and self.state.status == "running":
+                    self.state.sim_seconds = self.sim.unpace()
+                self._bank_uptime()
+                self._set_status(final)
+                self.state.error = error or self.state.error
+                self.state.ended_at = utc_now()
+                self.state.resumable = resumable and final == "failed"
+                self._released = False
+            else:
+                self._closing = True
+                if self.sim is not None and self.paced and self.state.status == "running":
+                    self.state.sim_seconds = self.sim.unpace()
+                    self._bank_uptime()
+            self.changed.notify_all()
+        self.replay_stop.set()
+        self.delivery.abort()
+        threads = [t for t in (self.worker, self.replay_thread)
+                   if t is not None and t is not threading.current_thread()]  # fmt: skip
+        deadline = time.monotonic() + STOP_WAIT
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        lingering = [t for t in threads if t.is_alive()]
+        if not lingering:
+            self._release()
+            return
+        # A thread stuck in what the stop cannot cut (a TLS handshake that never ends, until
+        # the connect timeout; a call through a SOCKS proxy; a simulation step): the job has
+        # ended, and says so now; it is released (its connection closed) once that thread
+        # ends on its own.
+        with self.lock:
+            self._save()
+        threading.Thread(target=self._release, args=(lingering,), name=f"end-{self.id[:20]}",
+                         daemon=True).start()  # fmt: skip
+
+    def _release(self, lingering: tuple[threading.Thread, ...] | list = ()) -> None:
+        """Once the job's threads have ended: close its simulation and connection."""
+        for thread in lingering:
+            thread.join()
+        with self.lock:
+            self._release_sim()
+            self.delivery.record(self.state)
+            self._released = True
+            self._save()
+            self.changed.notify_all()
+
+    def ended(self) -> bool:
+        """Stopped, completed or failed (or the server is closing): what a thread of the job
+        finds when a stop came while it was busy, e.g. connecting."""
+        with self.lock:
+            return self.state.status in FINAL or self._closing
+
+    def wait_released(self) -> bool:
+        """Wait (up to `RELEASE_WAIT`) for an ending job's threads to end and its connection to
+        close; False if they have not."""
+        with self.lock:
+            return self.changed.wait_for(lambda: self._released, timeout=RELEASE_WAIT)
+
+    def fail(self, exc: BaseException, join: bool = True, resumable: bool = False) -> None:
+        """End the job as failed; `resumable`: a backfill whose target stopped answering (the
+        error says how to resume it)."""
+        if not self.run_dir.is_dir():  # whatever broke, this is why
+            exc, resumable = RunFolderGone(self.run_dir), False
+        message = failure_message(exc, self._known_tokens())
+        if resumable:
+            message = f"{message}; {RESUMABLE}"
+        log.warning("job %s failed: %s", self.id, message)
+        ending: dict[str, Any] = {"final": "failed", "error": message, "resumable": resumable}
+        if join:
+            self.stop(**ending)
+        else:
+            threading.Thread(target=self.stop, kwargs=ending, daemon=True).start()
+
+    def _known_tokens(self) -> list[str]:
+        """The tokens this job may have met: its sandbox's and the server's tokens file's."""
+        from adapters.asana.tokens import load_tokens
+
+        found = [self.delivery.sandbox_tokens]
+        if self.ctx.tokens_file is not None:
+            # Gone or broken since: only the tokens' shapes are hidden.
+            with contextlib.suppress(BusyworkError, OSError):
+                found.append(load_tokens(self.ctx.tokens_file))
+        return [t for tokens in found if tokens is not None
+                for t in (*tokens.people.values(), tokens.default) if t]  # fmt: skip
+
+    def check_folder(self) -> None:
+        """Fail the job (once, and wait for that) if its run folder was deleted: a paced job
+        would notice only at its next event, which may be hours away."""
+        with self.lock:
+            if self.state.status in FINAL or self._gone or self.run_dir.is_dir():
+                return
+            self._gone = True
+        self.fail(RunFolderGone(self.run_dir))
+
+
+def failure_message(exc: BaseException, secrets: list[str] | tuple[str, ...] = ()) -> str:
+    """What a failed job's state and the server's log say of the exception that failed it: a
+    `BusyworkError`'s own words; anything else ``internal error: <type>: <message>``, never its
+    repr (which may hold the text it failed on: a header, a token). Either way the known
+    `secrets`, and anything shaped like a token, are hidden."""
+    if isinstance(exc, BusyworkError):
+        text = str(exc)
+    else:
+        detail = str(exc)
+        text = f"internal error: {type(exc).__name__}" + (f": {detail}" if detail else "")
+    return redact(text, secrets)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,84 @@
+"""A paced job's pause is prompt whatever the target does, as a backfill's is
+(test_web_pause_prompt): a continuous job whose target applies each write and then holds its
+answer, or holds its connect, is paused at once: the pause cuts its replay's calls (a cut write
+is in doubt) instead of waiting a minute for their answers; the resume connects again, carries
+on from the checkpoint and the run lands in the target exactly once."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+
+import pytest
+
+from tests.replay_checks import tokens_of, write_tokens_file
+from tests.test_live_outage import applied_so_far, default_people
+from tests.test_replay_hung_target import Hang
+from tests.test_web import FAST, servers, wait_for
+from tests.test_web_pause_prompt import resume_to_the_end
+from tests.test_web_stop_prompt import MINUTE_TO_ANSWER, HeldBackfill, writes
+
+
+@pytest.fixture
+def make_web(tmp_path):
+    yield from servers(tmp_path)
+
+
+@contextlib.contextmanager
+def held_continuous(make_web, make_sandbox, tmp_path, *, held, after: int):
+    """A continuous web job (four days at two simulated days a second) into a sandbox that,
+    once `after` requests for which `held(request)` is true were answered, applies each further
+    one and holds its answer; each call would wait a minute for it. Yields once the target
+    holds one; releases the target on the way out."""
+    people, admin = default_people(), secrets.token_urlsafe(16)
+    sandbox = make_sandbox(people=people, admin_token=admin)
+    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, admin))
+    hang = Hang(sandbox, after=after, counts=held)
+    try:
+        web = make_web(tokens_file=tokens, backoff=MINUTE_TO_ANSWER)
+        target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid,
+                  "tokens": {p.email: p.email for p in people}}  # fmt: skip
+        job = web.create(mode="continuous", speed=FAST, scenario={"days": 4, "seed": 5},
+                         target=target)  # fmt: skip
+        wait_for(hang.hanging.is_set, timeout=60, what="the target to hold the replay's requests")
+        yield HeldBackfill(web, sandbox, tokens, job)
+    finally:
+        hang.release()
+    sandbox.app.observer = None
+
+
+def test_a_paced_jobs_pause_cuts_the_requests_a_target_holds_and_resumes_each_event_once(
+    make_web, make_sandbox, tmp_path
+):
+    with held_continuous(make_web, make_sandbox, tmp_path, held=writes, after=30) as held:
+        web, job = held.web, held.job
+        running = web.runner.job(job["id"])
+        assert running.delivery.replayer is not None  # the replay follows the log, held
+        assert web.ok("POST", f"/jobs/{job['id']}/pause")["status"] == "paused"
+        # Far sooner than the minute each held request would wait for its answer.
+        wait_for(lambda: running.delivery.replayer is None, timeout=15,
+                 what="the paused job's replay to end")  # fmt: skip
+        view = web.ok("GET", f"/jobs/{job['id']}")
+        assert view["status"] == "paused" and view["error"] == "", view
+        assert 0 < applied_so_far(held.run_dir) < view["events"]
+    resume_to_the_end(held)
+
+
+def test_a_paced_jobs_pause_during_a_held_connect_leaves_it_paused(
+    make_web, make_sandbox, tmp_path
+):
+    """The replay's connect is held (its list of teams never answered): the pause ends it at
+    once, and the job stays paused (not failed, as when a connect fails)."""
+
+    def teams(request) -> bool:  # the creation's check lists them once, the connect again
+        return request.method == "GET" and request.path.endswith("/teams")
+
+    with held_continuous(make_web, make_sandbox, tmp_path, held=teams, after=2) as held:
+        web, job = held.web, held.job
+        running = web.runner.job(job["id"])
+        assert web.ok("POST", f"/jobs/{job['id']}/pause")["status"] == "paused"
+        wait_for(lambda: running.delivery._connecting is None, timeout=15,
+                 what="the paused job's connect to end")  # fmt: skip
+        view = web.ok("GET", f"/jobs/{job['id']}")
+        assert view["status"] == "paused" and view["error"] == "", view
+    resume_to_the_end(held)
