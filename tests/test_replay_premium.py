@@ -14,7 +14,7 @@ import pytest
 
 from adapters.asana.client import ApiRejected
 from adapters.asana.replay_destination import Destination
-from adapters.asana.target_workspace import refused_for_plan
+from adapters.asana.target_shared import refused_for_plan
 from adapters.asana.tokens import Tokens
 from engine import events as ev
 from engine import run as runs

@@ -91,7 +91,7 @@ def test_people_without_a_token_are_announced_deferred_and_delivered_later(two_p
     target = connect(
         sandbox.base_url, only_first, Destination(to=sandbox.base_url, backoff=FAST_NO_LANDING)
     )
-    notice = target.unmapped_notice([first.email, second.email])
+    notice = target.actors.unmapped_notice([first.email, second.email])
     target.client.close()
     assert notice is not None and second.email in notice and first.email not in notice
     assert "no default token" in notice and "will wait" in notice
@@ -124,7 +124,7 @@ def test_no_notice_when_everyone_can_act(two_people):
     target = connect(
         sandbox.base_url, with_default, Destination(to=sandbox.base_url, backoff=FAST_NO_LANDING)
     )
-    assert target.unmapped_notice([p.email for p in people]) is None
+    assert target.actors.unmapped_notice([p.email for p in people]) is None
     target.client.close()
 
 

@@ -107,7 +107,7 @@ def _clean(
     last_write = (folder / JOURNAL).stat().st_mtime if wait_for_landings else 0.0
     with Journal(folder) as journal:
         facts = _read_log(run_dir, target, journal)
-        target.verify_tokens()
+        target.actors.verify_tokens()
         found = settle(target, journal.ids, facts, last_write, echo)
         applied = [(seq, s, g, k) for seq, s, g in reversed(journal.created)
                    if g and (k := kind_of(s)) is not None]  # fmt: skip

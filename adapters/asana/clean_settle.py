@@ -106,7 +106,7 @@ def _locate(
 
     def first(path: str, params: dict[str, str], same: Callable[[dict[str, Any]], bool],
               timed: bool = True, creator: bool = True) -> str | None:  # fmt: skip
-        creators = target.creators(key, ids, event.actor) if creator else None
+        creators = target.creator.creators(key, ids, event.actor) if creator else None
         try:
             items = list(client.pages(key, path, params))
         except ApiRejected as exc:
@@ -137,7 +137,7 @@ def _locate(
                             lambda u: (u.get("title"), u.get("text")) == (event.title, event.text))  # fmt: skip
             return (event.status_update, gid) if gid else None
         case ev.PortfolioCreated():
-            params = {"workspace": target.workspace, "owner": target.user_of(key),
+            params = {"workspace": target.workspace, "owner": target.actors.user_of(key),
                       "opt_fields": f"name,{by}"}  # fmt: skip
             gid = first("/portfolios", params, lambda p: p.get("name") == event.name)
             return (event.portfolio, gid) if gid else None

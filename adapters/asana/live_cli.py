@@ -115,7 +115,7 @@ def _live(
             sandbox, tokens = scenario_sandbox(scenario, dest.plan)
             target = connect(sandbox.base_url, tokens, dest)
             target.name = sandbox_target_name()
-        target.verify_tokens()  # a token of someone else is refused before the clock starts
+        target.actors.verify_tokens()  # a token of someone else is refused before the clock starts
         kind = "sandbox" if sandbox else args.to
         made = False
         if resuming:  # the target's checkpoint is locked before the run's clock moves

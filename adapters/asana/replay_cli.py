@@ -145,10 +145,10 @@ def replay_command(
 
 def note_unmapped(target: AsanaTarget, people: Iterable[str]) -> None:
     """Say up front, on stderr, whose token the target refuses and whose events will wait for
-    want of a token (`people`: emails). Checks the tokens first (once: see `verify_tokens`)."""
-    target.verify_tokens()
+    want of a token (`people`: emails). Checks the tokens first (once: see `Actors.verify_tokens`)."""
+    target.actors.verify_tokens()
     emails = list(people)
-    for notice in (target.refused_notice(emails), target.unmapped_notice(emails)):
+    for notice in (target.actors.refused_notice(emails), target.actors.unmapped_notice(emails)):
         if notice:
             print(f"Note: {notice}", file=sys.stderr)
 
@@ -220,7 +220,7 @@ def backfill_command(
         target = connect(base_url_for(args.to), tokens_for(dest), dest, date_shift_days=shift)
     try:
         if target is not None:
-            target.verify_tokens()  # a token of someone else is refused before anything is made
+            target.actors.verify_tokens()  # a token of someone else is refused before anything is made
         run_dir = runs.new_run_dir(sc, replays)
         manifest = runs.create_run(run_dir, sc, content_source(sc))
         simulate_run(run_dir, manifest, quiet=args.as_json)

@@ -7,22 +7,23 @@ try claimed is given back for its retry (`IdMap.attempt`). Where the plan or the
 (paid features, a team only its members may add to), the replay notes it once and goes on; the
 counters carry those notes to the summary.
 
-The handlers, by what they make:
-- who acts, people's users and their time off: `target_people`
-- projects, their board's sections and status updates: `target_projects`
-- tasks, their comments, likes and followers: `target_tasks`
-- custom fields and their values: `target_fields`
-- tags, dependencies, approvals, teams and portfolios: `target_workspace`
+The handlers, in groups by what they make, each given the services it uses:
+- people joining and their time off: `People` (`target_people`)
+- projects, their board's sections and status updates: `Projects` (`target_projects`)
+- tasks, their comments, likes and followers: `Tasks` (`target_tasks`)
+- custom fields and their values: `Fields` (`target_fields`)
+- tags, dependencies, approvals and portfolios: `Workspace` (`target_workspace`)
 
-Every create goes through `target_create`: after an unknown outcome it looks for its object
-first, and adopts only one this run made (`target_adopt`).
+The services they share: where events go, ids and dates, the notes, and the plan's refusals
+of paid features (`Place`, `Notes`, `Plan`: `target_shared`); who acts and people's users
+(`Actors`, `target_people`); teams (`Teams`, `target_teams`). Every create goes through
+`Creator` (`target_create`): after an unknown outcome it looks for its object first, and
+adopts only one this run made (`target_adopt`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,12 +35,14 @@ from adapters.asana.client import (
     TokenInvalid,
     Unavailable,
 )
-from adapters.asana.target_create import CreateMixin
-from adapters.asana.target_fields import FieldsMixin
-from adapters.asana.target_people import PeopleMixin
-from adapters.asana.target_projects import ProjectsMixin
-from adapters.asana.target_tasks import TasksMixin
-from adapters.asana.target_workspace import WorkspaceMixin
+from adapters.asana.target_create import Creator
+from adapters.asana.target_fields import Fields
+from adapters.asana.target_people import Actors, People
+from adapters.asana.target_projects import Projects
+from adapters.asana.target_shared import Handler, Notes, Place, Plan
+from adapters.asana.target_tasks import Tasks
+from adapters.asana.target_teams import Teams
+from adapters.asana.target_workspace import Workspace
 from engine import events as ev
 from engine.errors import InvalidInput
 from engine.replay_ids import IdMap
@@ -69,7 +72,7 @@ def target_id(base_url: str, workspace: str) -> str:
     return f"{netloc}-{workspace}"
 
 
-class AsanaTarget(PeopleMixin, ProjectsMixin, CreateMixin, TasksMixin, FieldsMixin, WorkspaceMixin):
+class AsanaTarget:
     def __init__(
         self,
         client: AsanaClient,
@@ -81,35 +84,45 @@ class AsanaTarget(PeopleMixin, ProjectsMixin, CreateMixin, TasksMixin, FieldsMix
         self.client = client
         self.workspace = workspace
         self.team = team
-        self.options = options or TargetOptions()
         self.name = target_id(client.base_url, workspace)
-        self._init_people()
-        self._init_tasks()
-        self._init_fields()
-        self._init_workspace()
-        self._handlers: dict[type, Callable[[Any, IdMap, bool], dict[str, str]]] = {
-            **self._people_handlers(),
-            **self._project_handlers(),
-            **self._task_handlers(),
-            **self._field_handlers(),
-            **self._workspace_handlers(),
+        self.place = Place(client, workspace, options or TargetOptions())
+        self.actors = Actors(self.place)
+        self.creator = Creator(client, self.actors)
+        self.notes = Notes()
+        plan = Plan(self.notes)
+        self.teams = Teams(self.place, self.actors, self.notes, default=team)
+        self.fields = Fields(self.place, self.actors, plan, self.notes)
+        self.tasks = Tasks(self.place, self.actors, self.creator, self.fields, plan)
+        projects = Projects(self.place, self.actors, self.creator, self.teams, self.fields)
+        self._handlers: dict[type, Handler] = {
+            **People(self.place, self.actors, self.teams, self.creator).handlers(),
+            **projects.handlers(),
+            **self.tasks.handlers(),
+            **self.fields.handlers(),
+            **Workspace(self.place, self.actors, self.creator, plan, projects).handlers(),
         }
+
+    @property
+    def options(self) -> TargetOptions:
+        return self.place.options
+
+    @options.setter
+    def options(self, options: TargetOptions) -> None:  # a resumed replay keeps its date shift
+        self.place.options = options
 
     # -- the Target protocol -------------------------------------------------------------------
 
     def observe(self, event: ev.Event) -> None:
         if isinstance(event, ev.PersonJoined):
-            self._observe_person(event)
-        elif isinstance(event, ev.TaskCreated):
-            self._observe_task(event)
+            self.actors.observe(event)
         elif isinstance(event, ev.CustomFieldCreated):
-            self._observe_field(event)
+            self.fields.observe(event)
         else:
-            self._observe_workspace(event)
+            self.tasks.observe(event)
 
     def lane(self, event: ev.Event) -> str:
         try:
-            return self.client.lane_of(self._key(event.actor))
+            return self.client.lane_of(self.actors.key(event.actor))
         except Skip:
             return NO_LANE
 
@@ -117,13 +130,13 @@ class AsanaTarget(PeopleMixin, ProjectsMixin, CreateMixin, TasksMixin, FieldsMix
         handler = self._handlers[type(event)]
         for attempt in (1, 2):
             try:
-                self.verify_tokens()
+                self.actors.verify_tokens()
                 with ids.attempt():  # a failed try's claims are undone: its retry looks again
                     return handler(event, ids, uncertain)
             except TokenInvalid as exc:
                 # The person's key is now invalid; a second try goes through `default` when
-                # the options allow it (`_key` decides), else the event is skipped.
-                if attempt == 2 or exc.key == DEFAULT or not self._fallback_allowed():
+                # the options allow it (`Actors.key` decides), else the event is skipped.
+                if attempt == 2 or exc.key == DEFAULT or not self.actors.fallback_allowed():
                     raise Skip(
                         f"{exc}; its events wait for the next run", retry_later=True
                     ) from None
@@ -149,28 +162,10 @@ class AsanaTarget(PeopleMixin, ProjectsMixin, CreateMixin, TasksMixin, FieldsMix
             "landing": self.client.landings(),  # writes in doubt waited for now (status line)
             "invalid_tokens": sorted(self.client.invalid),
             "notes": [
-                *self._notes,
-                *self._team_notes(),
-                *self._outsider_notes(),
-                *self._tokenless_notes(),
+                *self.notes.all(),
+                *self.teams.notes_outside(),
+                *self.actors.outsider_notes(),
+                *self.actors.tokenless_notes(),
                 *self.client.change_notes(),  # each change Asana announced (Asana-Change), once
             ],
         }
-
-    # -- ids and dates, for every handler ------------------------------------------------------
-
-    @staticmethod
-    def _user(ids: IdMap, person: str | None) -> str | None:
-        return ids.get(person) or None  # "" means: not a user of this workspace
-
-    @staticmethod
-    def _gid(ids: IdMap, sim_id: str) -> str:
-        gid = ids.get(sim_id)
-        if not gid:
-            raise Rejected(f"{sim_id} was never created in this target")
-        return gid
-
-    def _day(self, day: date | None) -> str | None:
-        if day is None:
-            return None
-        return (day + timedelta(days=self.options.date_shift_days)).isoformat()

@@ -1,25 +1,31 @@
-"""Creating an object exactly once (mixed into `AsanaTarget`): a create looks for its object
-first when an earlier attempt's outcome is unknown, adopting only what `target_adopt` allows;
-sent again, it is announced in the checkpoint first (`IdMap.resending`) with the look-alikes
-that look listed, so that a replay killed after that send finds what it made, and never
-adopts what the look found before it.
+"""Creating an object exactly once (`Creator`): a create looks for its object first when an
+earlier attempt's outcome is unknown, adopting only what `target_adopt` allows (made by the
+token's user or the actor: `Actors`); sent again, it is announced in the checkpoint first
+(`IdMap.resending`) with the look-alikes that look listed, so that a replay killed after that
+send finds what it made, and never adopts what the look found before it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from adapters.asana.client import AsanaClient
 from adapters.asana.target_adopt import Look, Window, adoptable, call_span, look_alikes
-from adapters.asana.target_host import TargetHost
+from adapters.asana.target_shared import user_gid
 from engine.replay_ids import IdMap
 
+if TYPE_CHECKING:  # `target_people` makes its creates with a `Creator`
+    from adapters.asana.target_people import Actors
 
-class CreateMixin(TargetHost):
-    """`AsanaTarget` provides client and _user, `PeopleMixin` provides user_of."""
 
-    def _create(
+class Creator:
+    def __init__(self, client: AsanaClient, actors: Actors) -> None:
+        self.client = client
+        self.actors = actors
+
+    def create(
         self,
         key: str,
         path: str,
@@ -36,7 +42,7 @@ class CreateMixin(TargetHost):
         unknown (`uncertain`), `find` looks for the object first (unless the handler did:
         `looked`), and the send that follows is announced with the look-alikes that look
         listed (`IdMap.resending`). When this send's outcome is unknown, `find` looks in
-        `window` (`_window`, taken before anything of the event was sent), or in the windows
+        `window` (`Creator.window`, taken before anything of the event was sent), or in the windows
         of the announced sends."""
         if uncertain:
             look = Look(window.before_sending()) if looked is None else looked
@@ -52,16 +58,16 @@ class CreateMixin(TargetHost):
 
         return self.client.call(key, "POST", path, data=data, reconcile=reconcile)["gid"]
 
-    def _window(self, ids: IdMap, seq: int) -> Window:
+    def window(self, ids: IdMap, seq: int) -> Window:
         """When event `seq`'s object can have been made (taken before sending anything)."""
         return Window.of(ids, seq, call_span(self.client), datetime.now(UTC))
 
     def creators(self, key: str, ids: IdMap, actor: str) -> frozenset[str]:
         """The users this run may have made `actor`'s object as: the token's, and the actor's
         own (a first try with their token may have landed before it was rejected)."""
-        return frozenset(g for g in (self.user_of(key), self._user(ids, actor)) if g)
+        return frozenset(g for g in (self.actors.user_of(key), user_gid(ids, actor)) if g)
 
-    def _adopt(
+    def adopt(
         self,
         ids: IdMap,
         items: Iterable[dict[str, Any]],

@@ -1,5 +1,5 @@
-"""Events → Asana calls for custom fields (mixed into `AsanaTarget`): the fields themselves,
-their enum options, the values tasks get, and the fields' settings on projects.
+"""Events → Asana calls for custom fields (`Fields`): the fields themselves, their enum
+options, the values tasks get, and the fields' settings on projects.
 
 - A field is looked up by name first (Asana wants a field's name unique in the workspace; a
   second run into the same workspace reuses what the first made). A field of the same name but
@@ -20,13 +20,13 @@ from datetime import date
 from typing import Any
 
 from adapters.asana.client import ApiRejected
-from adapters.asana.target_host import TargetHost
-from adapters.asana.target_workspace import refused_for_plan
+from adapters.asana.target_people import Actors
+from adapters.asana.target_shared import Handler, Notes, Place, Plan, gid_of, refused_for_plan
 from engine import events as ev
 from engine.replay_ids import IdMap
 from engine.replay_target import Rejected, Skip
 
-FIELD = "custom field"  # the paid feature, as `WorkspaceMixin._refuse` knows it
+FIELD = "custom field"  # the paid feature, as `Plan` knows it
 
 FIELD_FIELDS = "name,resource_subtype,enum_options"  # options come whole, gid included
 
@@ -48,41 +48,36 @@ def _place(
     return {"insert_before": after["gid"]} if after is not None else {}
 
 
-class FieldsMixin(TargetHost):
-    """Custom-field handlers and helpers; `AsanaTarget` provides client, workspace, _key, _gid,
-    _day and _put_task, `WorkspaceMixin` provides _note, _refuse, _plan_refusals and
-    _plan_call."""
+class Fields:
+    def __init__(self, place: Place, actors: Actors, plan: Plan, notes: Notes) -> None:
+        self.place, self.client, self.workspace = place, place.client, place.workspace
+        self.actors, self.plan, self.notes = actors, plan, notes
+        self._kinds: dict[str, tuple[str, int]] = {}  # field id → (kind, precision)
 
-    def _init_fields(self) -> None:
-        self._field_kinds: dict[str, tuple[str, int]] = {}  # field id → (kind, precision)
-
-    def _field_handlers(self) -> dict[type, Any]:
+    def handlers(self) -> dict[type, Handler]:
         return {
             ev.CustomFieldCreated: self._custom_field_created,
             ev.CustomFieldChanged: self._custom_field_changed,
         }
 
-    def _observe_field(self, event: ev.CustomFieldCreated) -> None:
-        self._field_kinds[event.field] = (event.kind, event.precision)
+    def observe(self, event: ev.CustomFieldCreated) -> None:
+        self._kinds[event.field] = (event.kind, event.precision)
 
     def _fields_named(self, key: str, name: str) -> list[dict[str, Any]]:
         items = self.client.pages(key, f"/workspaces/{self.workspace}/custom_fields",
                                   {"opt_fields": FIELD_FIELDS})  # fmt: skip
         return [f for f in items if str(f.get("name", "")).lower() == name.lower()]
 
-    def _fields_refused(self) -> bool:
-        return FIELD in self._plan_refusals
-
     def _custom_field_created(self, e: ev.CustomFieldCreated, ids: IdMap, _: bool):
-        if self._fields_refused():
+        if self.plan.refused(FIELD):
             return {e.field: ""}  # not in this workspace: no request
-        key = self._key(e.actor)
+        key = self.actors.key(e.actor)
         try:
             return self._make_field(key, e)
         except ApiRejected as exc:
             if not refused_for_plan(exc):
                 raise
-            self._refuse(FIELD, exc)
+            self.plan.refuse(FIELD, exc)
             return {e.field: ""}
 
     def _make_field(self, key: str, e: ev.CustomFieldCreated) -> dict[str, str]:
@@ -126,8 +121,8 @@ class FieldsMixin(TargetHost):
             there = {o.get("name"): o for o in options}
             if name in there:
                 if not there[name].get("enabled", True):
-                    self._note(f"custom field {e.name!r}: option {name!r} is disabled in the "
-                               "workspace, so no task can be given it")  # fmt: skip
+                    self.notes.note(f"custom field {e.name!r}: option {name!r} is disabled in "
+                                    "the workspace, so no task can be given it")  # fmt: skip
                 continue
             data: dict[str, Any] = {"name": name, **_place(e.options, i, there)}
 
@@ -152,7 +147,7 @@ class FieldsMixin(TargetHost):
         """A log value as Asana takes it for this field's type."""
         if value is None:
             return None
-        kind, precision = self._field_kinds.get(field, ("text", 0))
+        kind, precision = self._kinds.get(field, ("text", 0))
         if kind == "enum":
             gid = ids.get(option_key(field, str(value)))
             if not gid:
@@ -162,28 +157,28 @@ class FieldsMixin(TargetHost):
             number = float(value)
             return int(number) if precision == 0 and number.is_integer() else round(number, 6)
         if kind == "date":  # the spec types every value as a string: "YYYY-MM-DD" for dates
-            return self._day(date.fromisoformat(str(value)))
+            return self.place.day(date.fromisoformat(str(value)))
         return str(value)
 
-    def _field_values(self, ids: IdMap, values: dict[str, ev.FieldValue]) -> dict[str, Any]:
+    def values(self, ids: IdMap, values: dict[str, ev.FieldValue]) -> dict[str, Any]:
         """Values as Asana takes them, leaving out fields this workspace does not have."""
-        if self._fields_refused():
+        if self.plan.refused(FIELD):
             return {}
-        return {self._gid(ids, f): self._field_value(ids, f, v) for f, v in values.items()
+        return {gid_of(ids, f): self._field_value(ids, f, v) for f, v in values.items()
                 if ids.get(f) != ""}  # fmt: skip
 
     def _custom_field_changed(self, e: ev.CustomFieldChanged, ids: IdMap, _: bool):
-        if ids.get(e.field) == "" and not self._fields_refused():  # refused by an earlier run
+        if ids.get(e.field) == "" and not self.plan.refused(FIELD):  # refused by an earlier run
             raise Skip(f"custom field {e.field} is not in this workspace (custom fields were "
                        "not available on its plan)")  # fmt: skip
-        self._skip_if_refused(FIELD)
-        values = self._field_values(ids, {e.field: e.value})  # type: ignore[dict-item]
-        key = self._key(e.actor)
-        return self._plan_call(
-            FIELD, lambda: self._put_task(key, ids, e.task, {"custom_fields": values})
+        self.plan.skip_if_refused(FIELD)
+        values = self.values(ids, {e.field: e.value})  # type: ignore[dict-item]
+        key = self.actors.key(e.actor)
+        return self.plan.call(
+            FIELD, lambda: self.place.put_task(key, ids, e.task, {"custom_fields": values})
         )
 
-    def _add_field_settings(self, key: str, ids: IdMap, project: str, fields, check: bool):
+    def add_settings(self, key: str, ids: IdMap, project: str, fields, check: bool):
         """Put the run's custom fields on a project; `check`: some may be there already."""
         path = f"/projects/{project}/custom_field_settings"
 
@@ -191,8 +186,8 @@ class FieldsMixin(TargetHost):
             items = self.client.pages(key, path, {"opt_fields": "custom_field"})
             return {(s.get("custom_field") or {}).get("gid", "") for s in items}
 
-        wanted = [self._gid(ids, f) for f in fields if ids.get(f) != ""]
-        if not wanted or self._fields_refused():
+        wanted = [gid_of(ids, f) for f in fields if ids.get(f) != ""]
+        if not wanted or self.plan.refused(FIELD):
             return  # the plan has no custom fields: the project goes without them
         try:
             there = present() if check else set()
@@ -208,4 +203,4 @@ class FieldsMixin(TargetHost):
         except ApiRejected as exc:
             if not refused_for_plan(exc):
                 raise
-            self._refuse(FIELD, exc)  # the project stays, without its fields
+            self.plan.refuse(FIELD, exc)  # the project stays, without its fields

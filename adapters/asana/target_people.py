@@ -1,5 +1,6 @@
-"""Who acts, and who they are in the workspace (mixed into `AsanaTarget`): whose token an event
-goes through, the check that each token is its person's, people's users, and their time off.
+"""Who acts, and who they are in the workspace (`Actors`): whose token an event goes through,
+the check that each token is its person's, and people's users; the handlers of people's events
+(`People`): joining, and their time off.
 
 Who acts: a person with their own token acts as themself; one without acts through the
 ``default`` token or is skipped (``unmapped``, or when there is no default token). A token
@@ -20,13 +21,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 from urllib.parse import quote
 
 from adapters.asana.client import DEFAULT, ApiRejected, TokenInvalid
 from adapters.asana.target_adopt import Look
-from adapters.asana.target_host import TargetHost
-from adapters.asana.target_workspace import MAX_NAMED
+from adapters.asana.target_create import Creator
+from adapters.asana.target_shared import Handler, Place, user_gid
+from adapters.asana.target_teams import MAX_NAMED, Teams
 from adapters.asana.tokens import check_owners, tokenless_note
 from engine import events as ev
 from engine.replay_deps import ooo_id
@@ -34,12 +35,9 @@ from engine.replay_ids import IdMap
 from engine.replay_target import Skip
 
 
-class PeopleMixin(TargetHost):
-    """People's handlers and who acts; `AsanaTarget` provides client, workspace, options, _user
-    and _day, `CreateMixin` provides _create, _window, creators and _adopt, `WorkspaceMixin`
-    provides _join_team."""
-
-    def _init_people(self) -> None:
+class Actors:
+    def __init__(self, place: Place) -> None:
+        self.place, self.client = place, place.client
         self._email: dict[str, str] = {}  # person id → email (lower case)
         self._me: dict[str, str] = {}  # token key → that token's user gid
         self._tokenless: set[str] = set()  # people whose events wait for a token
@@ -48,15 +46,12 @@ class PeopleMixin(TargetHost):
         self._verified = False
         self._verify_lock = threading.Lock()
 
-    def _people_handlers(self) -> dict[type, Any]:
-        return {
-            ev.PersonJoined: self._person_joined,
-            ev.PersonWentOutOfOffice: self._out_of_office,
-            ev.PersonReturned: lambda e, ids, _: {},
-        }
-
-    def _observe_person(self, event: ev.PersonJoined) -> None:
+    def observe(self, event: ev.PersonJoined) -> None:
         self._email[event.person] = event.email.lower()
+
+    def email_of(self, person: str) -> str:
+        """`person`'s email, for messages (their id when the log did not say)."""
+        return self._email.get(person, person)
 
     # -- whose tokens --------------------------------------------------------------------------
 
@@ -95,7 +90,7 @@ class PeopleMixin(TargetHost):
     def unmapped_notice(self, emails: Iterable[str]) -> str | None:
         """What will happen to the people among `emails` who cannot act (say it up front)."""
         missing = sorted({e.lower() for e in emails} - set(self.client.keys))
-        if not missing or (self.options.unmapped == "default" and self.client.has(DEFAULT)):
+        if not missing or (self.place.options.unmapped == "default" and self.client.has(DEFAULT)):
             return None
         return self._tokenless_text(missing, "will wait")
 
@@ -107,38 +102,38 @@ class PeopleMixin(TargetHost):
             return None
         who = (f"the token of {refused[0]} was" if len(refused) == 1
                else f"the tokens of {', '.join(refused)} were")  # fmt: skip
-        if self._fallback_allowed():
+        if self.fallback_allowed():
             then = "their events will be sent with the default token (--on-invalid-token default)"
         else:
             then = ("their events will wait unsent for a later run (fix the token in the tokens "
                     "file, or pass --on-invalid-token default, and run again)")  # fmt: skip
         return f"{who} refused (401 Not Authorized); {then}"
 
-    def _tokenless_notes(self) -> list[str]:
+    def tokenless_notes(self) -> list[str]:
         with self._tokenless_lock:
             missing = sorted(self._tokenless)
         return [self._tokenless_text(missing, "wait")] if missing else []
 
     def _tokenless_text(self, missing: list[str], verb: str) -> str:
-        return tokenless_note(missing, skip=self.options.unmapped == "skip", verb=verb)
+        return tokenless_note(missing, skip=self.place.options.unmapped == "skip", verb=verb)
 
     # -- who acts ------------------------------------------------------------------------------
 
-    def _fallback_allowed(self) -> bool:
-        return self.options.on_invalid_token == "default" and self.client.has(DEFAULT)
+    def fallback_allowed(self) -> bool:
+        return self.place.options.on_invalid_token == "default" and self.client.has(DEFAULT)
 
-    def _key(self, person: str) -> str:
+    def key(self, person: str) -> str:
         """The token key `person` acts with; `Skip` when they cannot act."""
         email = self._email.get(person, "")
         if email in self.client.keys:
             if self.client.has(email):
                 return email
-            if self._fallback_allowed():
+            if self.fallback_allowed():
                 return DEFAULT
             raise Skip(f"the token for {email} was rejected (401)", retry_later=True)
-        if self.options.unmapped == "default" and self.client.has(DEFAULT):
+        if self.place.options.unmapped == "default" and self.client.has(DEFAULT):
             return DEFAULT
-        why = "--unmapped skip" if self.options.unmapped == "skip" else "no default token"
+        why = "--unmapped skip" if self.place.options.unmapped == "skip" else "no default token"
         with self._tokenless_lock:
             self._tokenless.add(email or person)
         # Not final: a later run with their token (or a default) sends their events.
@@ -146,12 +141,7 @@ class PeopleMixin(TargetHost):
 
     # -- people in the workspace ---------------------------------------------------------------
 
-    def _person_joined(self, e: ev.PersonJoined, ids: IdMap, _: bool) -> dict[str, str]:
-        user = self._find_user(e)
-        self._join_team(e, user)
-        return {e.person: user}
-
-    def _find_user(self, e: ev.PersonJoined) -> str:
+    def find_user(self, e: ev.PersonJoined) -> str:
         """The person's user gid ("" when they are not a user of this workspace)."""
         email = e.email.lower()
         if self.client.has(email):
@@ -165,7 +155,7 @@ class PeopleMixin(TargetHost):
             raise Skip(f"{email}: no valid token left to look them up", retry_later=True)
         # In this workspace: `/users/{email}` also finds people of other workspaces the looker
         # shares, who could not be assigned here.
-        path = f"/workspaces/{self.workspace}/users/{quote(email, safe='@+')}"
+        path = f"/workspaces/{self.place.workspace}/users/{quote(email, safe='@+')}"
         try:
             user = self.client.get(looker, path, {"opt_fields": "email"})
         except ApiRejected as exc:
@@ -176,7 +166,7 @@ class PeopleMixin(TargetHost):
             raise
         return user["gid"]
 
-    def _outsider_notes(self) -> list[str]:
+    def outsider_notes(self) -> list[str]:
         with self._tokenless_lock:
             emails = sorted(self._outsiders)
         if not emails:
@@ -189,12 +179,30 @@ class PeopleMixin(TargetHost):
         return [f"{who} of this workspace; what names them (their assignments, follows, time "
                 f"off) is skipped: {named}{more}"]  # fmt: skip
 
+
+class People:
+    def __init__(self, place: Place, actors: Actors, teams: Teams, creator: Creator) -> None:
+        self.place, self.client, self.workspace = place, place.client, place.workspace
+        self.actors, self.teams, self.creator = actors, teams, creator
+
+    def handlers(self) -> dict[type, Handler]:
+        return {
+            ev.PersonJoined: self._person_joined,
+            ev.PersonWentOutOfOffice: self._out_of_office,
+            ev.PersonReturned: lambda e, ids, _: {},
+        }
+
+    def _person_joined(self, e: ev.PersonJoined, ids: IdMap, _: bool) -> dict[str, str]:
+        user = self.actors.find_user(e)
+        self.teams.join(e, user)
+        return {e.person: user}
+
     def _out_of_office(self, e: ev.PersonWentOutOfOffice, ids: IdMap, uncertain: bool):
-        user = self._user(ids, e.person)
+        user = user_gid(ids, e.person)
         if user is None:
-            raise Skip(f"{self._email.get(e.person, e.person)} is not a user of the workspace")
-        key = self._key(e.actor)
-        start, end = self._day(e.start_on), self._day(e.end_on)
+            raise Skip(f"{self.actors.email_of(e.person)} is not a user of the workspace")
+        key = self.actors.key(e.actor)
+        start, end = self.place.day(e.start_on), self.place.day(e.end_on)
         data = {"user": user, "workspace": self.workspace, "start_date": start, "end_date": end}
 
         def find(look: Look) -> str | None:  # an entry has no created_at (see target_adopt)
@@ -202,13 +210,13 @@ class PeopleMixin(TargetHost):
                       "opt_fields": "start_date,end_date,created_by"}  # fmt: skip
             items = self.client.pages(key, "/ooo_entries", params)
             same = lambda o: (o.get("start_date"), o.get("end_date")) == (start, end)  # noqa: E731
-            return self._adopt(ids, items, same, look, self.creators(key, ids, e.actor),
-                               timed=False)  # fmt: skip
+            creators = self.creator.creators(key, ids, e.actor)
+            return self.creator.adopt(ids, items, same, look, creators, timed=False)
 
         try:
-            window = self._window(ids, e.seq)
-            made = self._create(key, "/ooo_entries", data, find, window, uncertain, ids=ids,
-                                seq=e.seq)  # fmt: skip
+            window = self.creator.window(ids, e.seq)
+            made = self.creator.create(key, "/ooo_entries", data, find, window, uncertain,
+                                       ids=ids, seq=e.seq)  # fmt: skip
             return {ooo_id(e): made}
         except ApiRejected as exc:
             if exc.status in (402, 403, 404):  # not on this plan: the comment tells the story

@@ -1,10 +1,10 @@
-"""Events → Asana calls for projects (mixed into `AsanaTarget`): the project, its board's
-sections and its status updates (a portfolio's too).
+"""Events → Asana calls for projects (`Projects`): the project, with its members and custom
+fields, its board's sections and its status updates (a portfolio's too).
 
 A project is a board whose sections are the run's: the "Untitled section" Asana adds becomes
 the first, and one renamed by a try whose answer was lost is taken back, not made again. A
-"complete" status update completes the project, so ProjectCompleted needs no call. Its team,
-members and custom fields: `target_workspace`.
+"complete" status update completes the project, so ProjectCompleted needs no call. Its team:
+`target_teams`.
 """
 
 from __future__ import annotations
@@ -12,19 +12,24 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.asana.target_adopt import Look, renamed_first
-from adapters.asana.target_host import TargetHost
+from adapters.asana.target_create import Creator
+from adapters.asana.target_fields import Fields
+from adapters.asana.target_people import Actors
+from adapters.asana.target_shared import Handler, Place, gid_of, user_gid
+from adapters.asana.target_teams import Teams
 from engine import events as ev
 from engine.replay_ids import IdMap
 
 UNTITLED = "Untitled section"
 
 
-class ProjectsMixin(TargetHost):
-    """Project handlers; `AsanaTarget` provides client, workspace, _gid, _user and _day,
-    `PeopleMixin` provides _key, `CreateMixin` provides _create, _window, creators and _adopt,
-    `WorkspaceMixin` provides _project_team and _project_extras."""
+class Projects:
+    def __init__(self, place: Place, actors: Actors, creator: Creator, teams: Teams,
+                 fields: Fields) -> None:  # fmt: skip
+        self.place, self.client, self.workspace = place, place.client, place.workspace
+        self.actors, self.creator, self.teams, self.fields = actors, creator, teams, fields
 
-    def _project_handlers(self) -> dict[type, Any]:
+    def handlers(self) -> dict[type, Handler]:
         return {
             ev.ProjectCreated: self._project_created,
             ev.SectionCreated: self._section_created,
@@ -33,36 +38,37 @@ class ProjectsMixin(TargetHost):
         }
 
     def _project_created(self, e: ev.ProjectCreated, ids: IdMap, uncertain: bool):
-        key = self._key(e.actor)
+        key = self.actors.key(e.actor)
         data: dict[str, Any] = {"name": e.name, "notes": e.notes, "default_view": "board"}
-        team = self._project_team(key, e)
+        team = self.teams.of_project(key, e)
         # Made in its team with createProjectForTeam: `team` in a POST /projects body is
         # deprecated (Asana-Change). Without a team (no organization), in the workspace.
         where = f"/teams/{team}/projects" if team else "/projects"
         if not team:
             data["workspace"] = self.workspace
-        if owner := self._user(ids, e.owner):
+        if owner := user_gid(ids, e.owner):
             data["owner"] = owner
         if e.due_on:
-            data["due_on"] = self._day(e.due_on)
+            data["due_on"] = self.place.day(e.due_on)
 
         def find(look: Look) -> str | None:  # Asana does not say who made a project
             params = {"opt_fields": "name,created_at", "archived": "false"}
             if not team:
                 params["workspace"] = self.workspace
             items = self.client.pages(key, where, params)
-            return self._adopt(ids, items, lambda p: p.get("name") == e.name, look)
+            return self.creator.adopt(ids, items, lambda p: p.get("name") == e.name, look)
 
-        project = self._create(key, where, data, find, self._window(ids, e.seq), uncertain,
-                               ids=ids, seq=e.seq)  # fmt: skip
-        self._project_extras(key, ids, e, project, uncertain)
+        window = self.creator.window(ids, e.seq)
+        project = self.creator.create(key, where, data, find, window, uncertain, ids=ids,
+                                      seq=e.seq)  # fmt: skip
+        self._members_and_fields(key, ids, e, project, uncertain)
         return {e.project: project}
 
     def _section_created(self, e: ev.SectionCreated, ids: IdMap, uncertain: bool):
-        key = self._key(e.actor)
-        project = self._gid(ids, e.project)
+        key = self.actors.key(e.actor)
+        project = gid_of(ids, e.project)
         path = f"/projects/{project}/sections"
-        window = self._window(ids, e.seq)
+        window = self.creator.window(ids, e.seq)
 
         def same(section: dict[str, Any]) -> bool:
             return section.get("name") == e.name
@@ -70,7 +76,7 @@ class ProjectsMixin(TargetHost):
         def find(look: Look, existing: list[dict[str, Any]] | None = None) -> str | None:
             if existing is None:
                 existing = list(self.client.pages(key, path, {"opt_fields": "name,created_at"}))
-            gid = self._adopt(ids, existing, same, look)
+            gid = self.creator.adopt(ids, existing, same, look)
             if gid is None and uncertain:  # an earlier try may have renamed the Untitled one
                 gid = ids.claim(lambda taken: renamed_first(existing, same, taken=taken))
             return gid
@@ -87,15 +93,15 @@ class ProjectsMixin(TargetHost):
             if gid is not None:
                 self.client.call(key, "PUT", f"/sections/{gid}", data={"name": e.name})
         if gid is None:
-            gid = self._create(key, path, {"name": e.name}, find, window, uncertain, ids=ids,
-                               seq=e.seq, looked=look)  # fmt: skip
+            gid = self.creator.create(key, path, {"name": e.name}, find, window, uncertain,
+                                      ids=ids, seq=e.seq, looked=look)  # fmt: skip
         return {e.section: gid}
 
     def _status_update_posted(self, e: ev.StatusUpdatePosted, ids: IdMap, uncertain: bool):
-        key = self._key(e.actor)
-        return {e.status_update: self._post_status(key, ids, e, e.project, uncertain)}
+        key = self.actors.key(e.actor)
+        return {e.status_update: self.post_status(key, ids, e, e.project, uncertain)}
 
-    def _post_status(
+    def post_status(
         self,
         key: str,
         ids: IdMap,
@@ -104,14 +110,28 @@ class ProjectsMixin(TargetHost):
         uncertain: bool,
     ) -> str:
         """Post `e` on the project or portfolio `parent_id`; the status update's gid."""
-        parent = self._gid(ids, parent_id)
+        parent = gid_of(ids, parent_id)
         data = {"parent": parent, "status_type": e.status_type, "title": e.title, "text": e.text}
 
         def find(look: Look) -> str | None:
             params = {"parent": parent, "opt_fields": "title,text,created_at,created_by"}
             items = self.client.pages(key, "/status_updates", params)
             same = lambda s: (s.get("title"), s.get("text")) == (e.title, e.text)  # noqa: E731
-            return self._adopt(ids, items, same, look, self.creators(key, ids, e.actor))
+            creators = self.creator.creators(key, ids, e.actor)
+            return self.creator.adopt(ids, items, same, look, creators)
 
-        return self._create(key, "/status_updates", data, find, self._window(ids, e.seq),
-                            uncertain, ids=ids, seq=e.seq)  # fmt: skip
+        window = self.creator.window(ids, e.seq)
+        return self.creator.create(key, "/status_updates", data, find, window, uncertain,
+                                   ids=ids, seq=e.seq)  # fmt: skip
+
+    def _members_and_fields(self, key: str, ids: IdMap, e: ev.ProjectCreated, project: str,
+                            uncertain: bool) -> None:  # fmt: skip
+        """Members and custom fields of a project just created (or found again)."""
+        members = list(dict.fromkeys(g for g in (user_gid(ids, m) for m in e.members) if g))
+        if members:
+            # The spec types ``members`` as one comma-separated string, not an array.
+            self.client.call(key, "POST", f"/projects/{project}/addMembers",
+                             data={"members": ",".join(members)},
+                             params={"opt_fields": "name"})  # fmt: skip
+        if e.custom_fields:
+            self.fields.add_settings(key, ids, project, e.custom_fields, uncertain)
