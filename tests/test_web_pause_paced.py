@@ -6,17 +6,12 @@ on from the checkpoint and the run lands in the target exactly once."""
 
 from __future__ import annotations
 
-import contextlib
-import secrets
-
 import pytest
 
-from tests.replay_checks import tokens_of, write_tokens_file
-from tests.test_live_outage import applied_so_far, default_people
-from tests.test_replay_hung_target import Hang
+from tests.test_live_outage import applied_so_far
 from tests.test_web import FAST, servers, wait_for
 from tests.test_web_pause_prompt import resume_to_the_end
-from tests.test_web_stop_prompt import MINUTE_TO_ANSWER, HeldBackfill, writes
+from tests.test_web_stop_prompt import held_backfill, writes
 
 
 @pytest.fixture
@@ -24,27 +19,11 @@ def make_web(tmp_path):
     yield from servers(tmp_path)
 
 
-@contextlib.contextmanager
 def held_continuous(make_web, make_sandbox, tmp_path, *, held, after: int):
-    """A continuous web job (four days at two simulated days a second) into a sandbox that,
-    once `after` requests for which `held(request)` is true were answered, applies each further
-    one and holds its answer; each call would wait a minute for it. Yields once the target
-    holds one; releases the target on the way out."""
-    people, admin = default_people(), secrets.token_urlsafe(16)
-    sandbox = make_sandbox(people=people, admin_token=admin)
-    tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, admin))
-    hang = Hang(sandbox, after=after, counts=held)
-    try:
-        web = make_web(tokens_file=tokens, backoff=MINUTE_TO_ANSWER)
-        target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid,
-                  "tokens": {p.email: p.email for p in people}}  # fmt: skip
-        job = web.create(mode="continuous", speed=FAST, scenario={"days": 4, "seed": 5},
-                         target=target)  # fmt: skip
-        wait_for(hang.hanging.is_set, timeout=60, what="the target to hold the replay's requests")
-        yield HeldBackfill(web, sandbox, tokens, job)
-    finally:
-        hang.release()
-    sandbox.app.observer = None
+    """A continuous web job (four days at two simulated days a second) into a sandbox that
+    holds the answers of requests (see held_backfill)."""
+    return held_backfill(make_web, make_sandbox, tmp_path, held=held, after=after, days=4,
+                         seed=5, mode="continuous", speed=FAST)  # fmt: skip
 
 
 def test_a_paced_jobs_pause_cuts_the_requests_a_target_holds_and_resumes_each_event_once(

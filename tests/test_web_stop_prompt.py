@@ -143,11 +143,14 @@ class HeldBackfill:
 
 
 @contextlib.contextmanager
-def held_backfill(make_web, make_sandbox, tmp_path, *, held, after: int, days: int, seed: int):
-    """A web backfill (`days`, `seed`) into a sandbox that, once `after` requests for which
-    `held(request)` is true have been answered, applies each further one and holds its answer;
-    each request would wait a minute for it. Yields once the target holds one; releases the
-    target on the way out."""
+def held_backfill(
+    make_web, make_sandbox, tmp_path, *, held, after: int, days: int, seed: int,
+    mode: str = "backfill", speed: object = "max",
+):  # fmt: skip
+    """A web job (a backfill at `max` unless `mode` and `speed` say otherwise; `days`, `seed`)
+    into a sandbox that, once `after` requests for which `held(request)` is true have been
+    answered, applies each further one and holds its answer; each request would wait a minute
+    for it. Yields once the target holds one; releases the target on the way out."""
     people, admin = default_people(), secrets.token_urlsafe(16)
     sandbox = make_sandbox(people=people, admin_token=admin)
     tokens = write_tokens_file(tmp_path / "tokens.toml", tokens_of(people, admin))
@@ -156,7 +159,7 @@ def held_backfill(make_web, make_sandbox, tmp_path, *, held, after: int, days: i
         web = make_web(tokens_file=tokens, backoff=MINUTE_TO_ANSWER)
         target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid,
                   "tokens": {p.email: p.email for p in people}}  # fmt: skip
-        job = web.create(mode="backfill", speed="max", scenario={"days": days, "seed": seed},
+        job = web.create(mode=mode, speed=speed, scenario={"days": days, "seed": seed},
                          target=target)  # fmt: skip
         wait_for(hang.hanging.is_set, timeout=60, what="the target to hold the replay's requests")
         yield HeldBackfill(web, sandbox, tokens, job)
