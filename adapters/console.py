@@ -94,8 +94,9 @@ def busywork_command() -> str:
     return path if relative.startswith("..") else relative
 
 
-def print_summary(summary, *, next_hint: bool = True) -> None:
-    """The run folder, event count, simulated span and speed, and a table of counts by type."""
+def print_summary(summary, *, next_hint: bool = True, note: str = "") -> None:
+    """The run folder, event count, simulated span and speed, a `note` (why a run has no
+    events), and a table of counts by type."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -114,6 +115,8 @@ def print_summary(summary, *, next_hint: bool = True) -> None:
         ),
         soft_wrap=True,
     )
+    if note:
+        console.print(Text(f"Note: {note}"), soft_wrap=True)
     table = Table(show_header=True, header_style="bold")
     table.add_column("event")
     table.add_column("count", justify="right")

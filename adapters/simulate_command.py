@@ -148,10 +148,12 @@ def simulate(
         sys.exit(interrupted_simulation(run_dir))
     from adapters.console import print_json, print_summary
 
-    if as_json:
+    if as_json:  # (the same object for every run: "events": 0 says it for a script)
         print_json(summary)
     else:
-        print_summary(summary)
+        from engine.quiet_run import why_no_events
+
+        print_summary(summary, note=why_no_events(manifest.scenario) if not summary.events else "")
 
 
 RESUME_TAKES_ALL = "--resume takes its scenario from the run; drop the other options"

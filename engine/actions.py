@@ -3,9 +3,10 @@
 Obligations come first (announce time away, say you are back, answer whoever asked you,
 review what waits for you, finish approved work, unblock), then steady work paced by weekly
 rates (ask for review, hit a blocker, start or pick up a task), then conversation (progress
-notes, questions, likes, follows: engine.conversation). Managers also run projects: create them
-and their tasks, assign, post status updates, chase quiet tasks and close finished projects
-(engine.projects, engine.scope).
+notes, questions, likes, follows: engine.conversation). Managers run projects instead: create
+them and their tasks, assign, post status updates, chase quiet tasks and close finished
+projects (engine.projects, engine.scope); in a team of managers only, they also do the work
+(engine.people.managers_only_teams).
 
 What comes in from others (a question, a review, an approval, a freed or handed-over task, a
 slipped date) is taken care of within a day of the person's own activity (engine.moves.noticed):
@@ -33,6 +34,7 @@ from engine.moves import (
     reviewer_for,
     teammates,
     waits_for_work,
+    works_on_tasks,
 )
 from engine.people import Actor
 from engine.projects import run_projects
@@ -68,10 +70,9 @@ def act(world: World, actor: Actor) -> None:
         or _slip_due_date(world, actor)
     ):
         return
-    if actor.role == "manager":
-        if run_projects(world, actor):
-            return
-    elif _steady_work(world, actor):
+    if actor.role == "manager" and run_projects(world, actor):
+        return
+    if works_on_tasks(actor) and _steady_work(world, actor):
         return
     converse(world, actor)
 
@@ -193,7 +194,7 @@ def _pace(world: World, actor: Actor) -> None:
     mine = state.assigned[actor.id]
     in_progress = len(mine.in_progress)
     accrue_notes(world, actor, in_progress)
-    if actor.role == "manager":
+    if not works_on_tasks(actor):
         return
     # Idle credit is capped so a quiet spell does not become a burst.
     actor.work_credit = min(3.0, actor.work_credit + rates.work_credit_per_action)
@@ -221,11 +222,13 @@ def _steady_work(world: World, actor: Actor) -> bool:
         else ()
     )
     if ready:
-        actor.work_credit -= actor.work_threshold
-        actor.work_threshold = uniform(rng, 0.5, 1.5)
+        spent, actor.work_threshold = actor.work_threshold, uniform(rng, 0.5, 1.5)
+        actor.work_credit -= spent
         task = min(ready, key=lambda t: _urgency(world, t))
         reviewer = reviewer_for(world, actor, task)
         if reviewer is None:
+            # Unreviewed, it takes the rounds a review would add (a manager alone did 4 a week)
+            actor.work_credit -= (world.rates.review_rounds - 1) * spent
             complete(world, actor, task)
             own_follow_up(world, actor, task.id)
         else:

@@ -162,11 +162,15 @@ def my_open(world: World, ids: dict[str, None]) -> list[TaskView]:
 
 def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
     """A lead of the team or the project's owner; in a team with too few of them for its
-    contributors (engine.people.peer_reviewing_teams), a fellow contributor too."""
+    contributors (engine.people.peer_reviewing_teams), a fellow contributor too. In a team of
+    managers only (Actor.hands_on), any fellow manager; a manager alone finishes unreviewed."""
     owner = world.state.projects[task.project].owner
     mates = teammates(world, actor)
-    leads = [a.id for a in mates if a.role == "lead"]
-    candidates = leads + ([owner] if owner != actor.id else [])
+    if actor.hands_on:
+        candidates = [a.id for a in mates]
+    else:
+        leads = [a.id for a in mates if a.role == "lead"]
+        candidates = leads + ([owner] if owner != actor.id else [])
     if actor.person.team in world.peer_reviewing_teams:
         candidates += [a.id for a in mates if a.role == "individual_contributor"]
     candidates = [c for c in candidates if world.state.people[c].away is None]
@@ -198,10 +202,16 @@ def at_work(world: World, person: str) -> bool:
     return cal.is_working_day(cal.local(world.clock).date())
 
 
+def works_on_tasks(actor: Actor) -> bool:
+    """Whether the person works on tasks: everyone but managers, and managers too in a team
+    of managers only (Actor.hands_on)."""
+    return actor.role != "manager" or actor.hands_on
+
+
 def picks_up_unassigned(actor: Actor) -> bool:
     """Whether the person takes unassigned work of the team on their own: contractors work on
     what they are given (for engine.actions._pick_up)."""
-    return actor.role in ("lead", "individual_contributor")
+    return actor.role in ("lead", "individual_contributor") or actor.hands_on
 
 
 def waits_for_work(world: World, actor: Actor) -> bool:

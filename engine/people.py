@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -43,6 +44,9 @@ class Actor:
     calendar: PersonCalendar
     rng: random.Random
     joined: bool = False
+    # A manager of a team of managers only, who also does the team's work (see
+    # managers_only_teams).
+    hands_on: bool = False
     # Planned stretches away (local dates), announced shortly before they start.
     away_plan: list[tuple[date, date]] = field(default_factory=list)
     announced: tuple[date, date] | None = None
@@ -66,6 +70,7 @@ class Actor:
     holiday_years: set[int] = field(default_factory=set)
     next_away_week: date = date.min
     last_project_at: float = -math.inf
+    projects_started: int = 0
     last_chase_day: date | None = None
 
 
@@ -145,6 +150,17 @@ class Planner:
         actor.planned_until = until
 
 
+def managers_only_teams(people: Iterable[Person]) -> frozenset[str]:
+    """The teams with nobody but managers: a manager alone, or a few running a small thing
+    together. Nobody else would do the work, so they do it themselves (engine.actions):
+    pick up, start, get blocked on and finish tasks like a contributor, reviewed by a fellow
+    manager of the team, or not at all when they are on their own."""
+    teams: dict[str, bool] = {}
+    for person in people:
+        teams[person.team] = teams.get(person.team, True) and person.role == "manager"
+    return frozenset(team for team, only_managers in teams.items() if only_managers)
+
+
 def make_actors(
     scenario: Scenario, origin: datetime, team: str | None, planner: Planner
 ) -> list[Actor]:
@@ -153,6 +169,7 @@ def make_actors(
     sc = scenario
     actors = []
     paces = personal_paces(sc)
+    hands_on = managers_only_teams(sc.people)
     for i, person in enumerate(sc.people, start=1):
         if team is not None and person.team != team:
             continue
@@ -176,6 +193,7 @@ def make_actors(
             role=person.role,
             calendar=calendar,
             rng=rng,
+            hands_on=person.team in hands_on,
             away_rng=stream(sc.seed, f"{pid}:away"),
             planned_until=sc.start - timedelta(days=1),
             next_away_week=sc.start + timedelta(days=2),  # nobody is away on their first days

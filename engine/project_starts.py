@@ -37,16 +37,23 @@ PULL_FORWARD: Final = 0.75
 def start_project(world: World, actor: Actor) -> bool:
     """A manager starts a project every `new_project_every_days` working days. A team about
     to run out of work may get it early, but not before PULL_FORWARD of the interval; a team
-    with plenty unstarted waits (so open projects do not pile up whatever the cadence)."""
-    elapsed = world.clock - actor.last_project_at
-    cadence = world.rates.new_project_every_seconds / world.project_paces[actor.person.team]
+    with plenty unstarted waits (so open projects do not pile up whatever the cadence). A
+    manager's first projects, as many as their pace (engine.people.project_paces, rounded),
+    come at once: the team's opening stock of work."""
+    pace = world.project_paces[actor.person.team]
+    # (A manager of ten started with one project's tasks for all of them, as a manager of
+    # five does: half the team sat idle through its first days, 2.5 completions a
+    # contributor-week over a month against 3.)
+    opening = actor.projects_started < max(1, round(pace))
+    elapsed = math.inf if opening else world.clock - actor.last_project_at
+    cadence = world.rates.new_project_every_seconds / pace
     if elapsed < PULL_FORWARD * cadence:
         return False
     waiting, workers, idle = unstarted_work(world, actor.person.team)
     # Due: started within a day of the manager's time; at once for a team short of work, and
-    # a manager's first project at once.
+    # a manager's opening projects at once.
     hungry = idle or waiting < short_of_work_below(world, workers)
-    if not hungry and actor.last_project_at > -math.inf and not noticed(actor, "project"):
+    if not hungry and not opening and not noticed(actor, "project"):
         return False
     if not idle:
         if elapsed < cadence and waiting >= short_of_work_below(world, workers):
@@ -86,6 +93,7 @@ def start_project(world: World, actor: Actor) -> bool:
     world.task_queue[project_id] = list(blueprint.tasks[:size])
     world.spare_tasks[project_id] = list(blueprint.tasks[size:])  # for when scope grows
     actor.last_project_at = _project_started_for(world, actor, cadence)
+    actor.projects_started += 1
     handled(actor, "project")
     return True
 

@@ -252,7 +252,8 @@ def _reopen(world: World, actor: Actor) -> bool:
             continue
         world.judged_done.add(task_id)
         if (
-            actor.rng.random() >= world.rates.reopen_probability
+            task.assignee == actor.id  # a manager of managers only does not reopen their own
+            or actor.rng.random() >= world.rates.reopen_probability
             or state.projects[task.project].completed
             or not task.completed
             or task.assignee is None

@@ -9,7 +9,7 @@ from typing import Final
 from engine import events as ev
 from engine.content import TaskBlueprint
 from engine.draws import between, pick
-from engine.moves import teammates
+from engine.moves import picks_up_unassigned, teammates, works_on_tasks
 from engine.people import Actor
 from engine.state_views import ProjectView, TaskView
 from engine.workspace import after_task_created, task_extras
@@ -56,7 +56,7 @@ def unstarted_work(world: World, team: str) -> tuple[int, int, int]:
     )
     waiting, workers, idle = unassigned, 0, 0
     for member in world.teams[team]:
-        if member.role != "manager" and member.joined:
+        if works_on_tasks(member) and member.joined:
             workers += 1
             mine = assigned[member.id]
             waiting += len(mine.new)
@@ -227,7 +227,7 @@ def own_follow_up(world: World, actor: Actor, task_id: str) -> bool:
     """Maybe add, right after finishing `task_id`, a follow-up task of it to its project and
     take it on (for engine.actions: contributors and leads create tasks of their own too).
     Only in a project that is still open, has no tasks left to create and is not wrapping up."""
-    if actor.role not in ("lead", "individual_contributor"):
+    if not picks_up_unassigned(actor):
         return False
     if actor.rng.random() >= OWN_FOLLOW_UP_PROBABILITY:
         return False

@@ -52,6 +52,7 @@ class Rates:
 
     per_action: float  # an action's share of a week at activity 1: weekly rates → credit
     work_credit_per_action: float
+    review_rounds: float  # the rounds of work a reviewed task takes, on average
     comments_per_task_per_day: float
     blocked_rate_per_week: float
     changes_requested_probability: float
@@ -81,6 +82,7 @@ class Rates:
         return Rates(
             per_action=per_action,
             work_credit_per_action=work.completion_rate_per_week * rounds * per_action,
+            review_rounds=rounds,
             comments_per_task_per_day=work.comments_per_task_per_day,
             blocked_rate_per_week=work.blocked_rate_per_week,
             changes_requested_probability=work.changes_requested_probability,
