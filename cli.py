@@ -52,6 +52,7 @@ from adapters.analytics.commands import export_command, query_command, report_co
 from adapters.asana.commands import backfill, clean, live, replay, sandbox
 from adapters.command_errors import ending_errors
 from adapters.number_options import DAYS, PORT, SECONDS, WholeNumber
+from adapters.path_options import RUN_FOLDER, PathOf
 from adapters.simulate_command import simulate
 from adapters.web.commands import serve_command
 
@@ -96,7 +97,9 @@ main.add_command(serve_command)
 
 
 @main.command(short_help="Write an annotated example scenario (default: scenario.toml).")
-@click.argument("path", default="scenario.toml")  # a str: click turns "" into Path("."), here
+@click.argument(
+    "path", default="scenario.toml", type=PathOf(what="a file to write the scenario to")
+)
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: str, force: bool) -> None:
     """Write an annotated example scenario to PATH (default: scenario.toml).
@@ -107,19 +110,18 @@ def init(path: str, force: bool) -> None:
     from engine.errors import InvalidInput, command_line
     from engine.scenario import example_toml
 
-    if not path:
-        raise InvalidInput("PATH: empty; expected a file to write the scenario to")
     if os.path.isdir(path):
         raise InvalidInput(
             f"PATH: {path} is a folder; expected a file to write the scenario to, such as "
             f"{Path(path) / 'scenario.toml'}"
         )
+    from adapters.stdout_watch import is_stdout
     from engine.files import write_bytes_to
 
     file = Path(path)
     # `busywork init /dev/stdout > my.toml`: stdout gets the scenario alone, its file has no
     # name to repeat, and the shell made it (not a file of the user's to protect with --force).
-    to_stdout = _is_stdout(file)
+    to_stdout = is_stdout(file)
     if file.exists() and not force and not to_stdout:
         raise InvalidInput(f"{file}: already exists; use --force to overwrite it")
     # Written aside and renamed into place: a full disk leaves no empty or cut-off file behind
@@ -131,19 +133,11 @@ def init(path: str, force: bool) -> None:
         click.echo(f"Wrote {file}. Next: {run_it}")
 
 
-def _is_stdout(path: Path) -> bool:
-    """Whether `path` is the file, pipe or terminal this process's stdout writes to."""
-    try:
-        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
-    except (OSError, ValueError):  # no such path; a stdout without a descriptor (tests)
-        return False
-
-
 # -- show ------------------------------------------------------------------------------------
 
 
 @main.command(short_help="Print a run as a readable feed, in each person's local time.")
-@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run", type=RUN_FOLDER)
 @click.option("--tail", type=WholeNumber(min=0, what="a number of lines"), metavar="N",
               help="Only the last N lines.")  # fmt: skip
 @click.option(

@@ -15,6 +15,7 @@ from typing import NoReturn
 import click
 from click.exceptions import NoArgsIsHelpError
 
+from adapters.path_options import PathOf
 from adapters.stdout_watch import StdoutUnwritable, discard_stdout, watched_stdout
 from engine.errors import BusyworkError
 
@@ -91,6 +92,8 @@ def say_error(message: str) -> None:
 
 def _path_kind(path: click.Path) -> str:
     """What a path option takes, for its error (click's says only what the path was)."""
+    if isinstance(path, PathOf) and path.what:
+        return path.what
     return "a folder" if not path.file_okay else "a file" if not path.dir_okay else "a path"
 
 

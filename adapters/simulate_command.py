@@ -14,10 +14,11 @@ from pathlib import Path
 import click
 
 from adapters.number_options import DAYS, SECONDS, SEED, Number, WholeNumber
+from adapters.path_options import FOLDER, RUN_FOLDER, SCENARIO_FILE
 
 
 @click.command("simulate", short_help="Simulate a scenario into a new run folder under replays/.")
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", required=False, type=SCENARIO_FILE)
 @click.option("--days", type=DAYS, help="Simulated days (overrides the scenario).")
 @click.option("--seed", type=SEED, help="Random seed (overrides the scenario).")
 @click.option(
@@ -25,14 +26,14 @@ from adapters.number_options import DAYS, SECONDS, SEED, Number, WholeNumber
 )
 @click.option(
     "--out",
-    type=click.Path(file_okay=False),  # a str: click turns "" into Path("."), the current folder
+    type=RUN_FOLDER,
     metavar="DIR",
     help="Run folder to create (default: replays/<name>-<time>).",
 )
 @click.option(
     "--resume",
     "resume",
-    type=click.Path(file_okay=False),  # a str, as --out
+    type=RUN_FOLDER,
     metavar="RUN",
     help="Finish an interrupted run folder instead of starting a new one.",
 )
@@ -48,7 +49,7 @@ from adapters.number_options import DAYS, SECONDS, SEED, Number, WholeNumber
               "default: claude-haiku-5-5).")  # fmt: skip
 @click.option(
     "--content-cache",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     metavar="DIR",
     help="Cache of Claude-written blueprints (default: busywork/anthropic under $XDG_CACHE_HOME, "
     "or ~/.cache).",
@@ -107,7 +108,6 @@ def simulate(
     from engine import run as runs
     from engine.errors import InvalidInput
 
-    out, resume = _folder("--out", out), _folder("--resume", resume)
     if resume is not None:
         scenario_options = {
             "SCENARIO": scenario, "--days": days, "--seed": seed, "--start": start,
@@ -157,18 +157,6 @@ def simulate(
 
 
 RESUME_TAKES_ALL = "--resume takes its scenario from the run; drop the other options"
-
-
-def _folder(flag: str, value: str | None) -> Path | None:
-    """A run folder option as a Path; an empty one is refused (``Path("")`` would be the
-    current folder, and the run's id would be empty)."""
-    if value is None:
-        return None
-    if not value.strip():
-        from engine.errors import InvalidInput
-
-        raise InvalidInput(f"{flag}: empty; expected a run folder such as replays/my-run")
-    return Path(value)
 
 
 def _given(name: str) -> bool:

@@ -75,6 +75,16 @@ def watched_stdout() -> Iterator[None]:
         sys.stdout = original
 
 
+def is_stdout(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is the file, pipe or terminal this process's stdout writes to
+    (`busywork init /dev/stdout`, `busywork sandbox … --write-tokens /dev/stdout`): its command
+    then writes that alone to stdout, in place, and says the rest on stderr."""
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError):  # no such path; a stdout without a descriptor (tests)
+        return False
+
+
 def discard_stdout() -> None:
     """Point stdout at /dev/null after it failed, so that the flush at exit does not fail
     again (and print a second error)."""

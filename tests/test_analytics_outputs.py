@@ -174,3 +174,19 @@ def test_an_unknown_option_is_still_named(run) -> None:
     result = busywork("query", str(run), "select 1", "--fromat", "csv", cwd=run.parent,
                       check=False)  # fmt: skip
     assert result.returncode == 2 and "No such option '--fromat'" in result.stderr
+
+
+def test_the_query_table_spells_utc_timestamps_with_their_zone(run) -> None:
+    """The table, as CSV and JSON: `2026-01-05 14:20:05Z` (RFC 3339's readable space for the T),
+    and a narrow column wraps it between the date and the time, never cutting the zone off."""
+    import json
+
+    result = query(run, 'select "at", ["at"] as at_list from events order by seq limit 2')
+    log = sorted((run / "events").glob("*.jsonl"))[0].read_text().splitlines()
+    logged = [json.loads(line)["at"] for line in log[:2]]
+    rows = [line for line in shown(result, 80).splitlines() if line.startswith("│")]
+    assert [row.split("│")[1].strip() for row in rows] == [t.replace("T", " ") for t in logged]
+    assert [row.split("│")[2].strip() for row in rows] == [json.dumps([t]) for t in logged]
+    narrow = shown(query(run, 'select "at" from events order by seq limit 1'), 14)
+    cells = [line.strip("│ ") for line in narrow.splitlines() if line.startswith("│")]
+    assert cells == logged[0].replace("T", " ").split(" ")

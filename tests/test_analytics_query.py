@@ -149,10 +149,10 @@ def test_an_empty_out_is_an_error_naming_the_option(run, tmp_path) -> None:
     work = tmp_path / "cwd"
     work.mkdir()
     exported = busywork("export", str(run), "--out", "", cwd=work, check=False)
-    assert exported.returncode == 2 and "--out: empty" in exported.stderr
+    assert exported.returncode == 2 and "--out: '' is empty" in exported.stderr
     queried = busywork("query", str(run), "select 1", "--format", "csv", "--out", "", cwd=work,
                        check=False)  # fmt: skip
-    assert queried.returncode == 2 and "--out: empty" in queried.stderr
+    assert queried.returncode == 2 and "--out: '' is empty" in queried.stderr
     assert list(work.iterdir()) == []
     with pytest.raises(InvalidInput, match="--out: empty"):
         export(run, " ")

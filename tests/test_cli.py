@@ -165,7 +165,7 @@ def test_init_to_stdout_writes_the_scenario_alone(tmp_path):
         (["simulate", "--resume", "missing-run"], "missing-run: no such run folder"),
         (["simulate", "--workers", "0"], "--workers: '0' is not a number of processes"),
         (["simulate", "--workers", "two"], "expected a whole number of at least 1, or auto"),
-        (["init", ""], "PATH: empty; expected a file to write the scenario to"),
+        (["init", ""], "PATH: '' is empty; expected a file to write the scenario to"),
         (["init", "--force", "."], "PATH: . is a folder; expected a file to write the scenario to"),
         # commands declared in adapters/*/commands.py go through the same error handling
         (["backfill", "nope.toml"], "nope.toml: no such scenario file"),

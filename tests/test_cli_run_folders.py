@@ -69,7 +69,10 @@ def test_an_empty_run_folder_is_refused(tmp_path, monkeypatch, flag):
     args = ["simulate", "--days", "1", "--out", ""] if flag == "--out" else ["simulate", flag, ""]
     result = in_process(*args)
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {flag}: empty; expected a run folder such as replays/my-run\n"
+    assert (
+        result.stderr
+        == f"Error: {flag}: '' is empty; expected a run folder such as replays/my-run\n"
+    )
     assert list(tmp_path.iterdir()) == []  # no manifest.json in the current folder
 
 

@@ -3,6 +3,7 @@ content_model) must be a Claude model id, the check the web API makes."""
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +16,7 @@ def in_process(*args: str, env: dict | None = None):
     return CliRunner().invoke(main, list(args), env=env)
 
 
+A_RUN_FOLDER = "a run folder such as replays/my-run"
 DAYS_OUT_OF_RANGE = "--days: 0 is out of range; expected a whole number from 1 to 3660"
 
 
@@ -27,14 +29,14 @@ DAYS_OUT_OF_RANGE = "--days: 0 is out of range; expected a whole number from 1 t
             ["simulate", "--content", "foo"],
             "--content: 'foo' is not one of 'templates', 'anthropic'",
         ),
-        (["show", "scenario.toml"], "RUN: 'scenario.toml' is a file; expected a folder"),
+        (["show", "scenario.toml"], f"RUN: 'scenario.toml' is a file; expected {A_RUN_FOLDER}"),
         (
             ["live", "--run", "scenario.toml"],
-            "--run: 'scenario.toml' is a file; expected a folder",
+            f"--run: 'scenario.toml' is a file; expected {A_RUN_FOLDER}",
         ),
         (
             ["simulate", "--out", "scenario.toml"],
-            "--out: 'scenario.toml' is a file; expected a folder",
+            f"--out: 'scenario.toml' is a file; expected {A_RUN_FOLDER}",
         ),
         (["show"], "Missing argument 'RUN'"),
         (["simulate", "--dayz", "3"], "No such option '--dayz'. Did you mean '--days'?"),
@@ -145,3 +147,48 @@ def test_the_web_api_makes_the_same_check(tmp_path):
     assert info.value.field == "scenario.content_model"
     assert str(claude_model_problem("gpt-4")) in str(info.value)
     assert "gpt-4" not in str(info.value)  # the web does not echo the value
+
+
+# -- empty paths: click would read "" as the current folder ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["show", ""], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
+        (["show", "  "], f"RUN: '  ' is blank; expected {A_RUN_FOLDER}"),
+        (["stats", ""], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
+        (["query", "", "select 1"], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
+        (["query", "r", "select 1", "--out", ""], "--out: '' is empty; expected a file"),
+        (["export", "r", "--out", ""], "--out: '' is empty; expected a folder"),
+        (["report", ""], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
+        (["replay", ""], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
+        (["clean", "", "--yes"], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
+        (["replay", "r", "--tokens", ""], "--tokens: '' is empty; expected a tokens file (TOML)"),
+        (["live", "--run", ""], f"--run: '' is empty; expected {A_RUN_FOLDER}"),
+        (["backfill", ""], "SCENARIO: '' is empty; expected a scenario file (TOML)"),
+        (["sandbox", "--data", ""], "--data: '' is empty; expected a folder"),
+        (["sandbox", "--for", "", "--write-tokens", "t.toml"],
+         f"--for: '' is empty; expected {A_RUN_FOLDER}"),
+        (["serve", "--data", ""], "--data: '' is empty; expected a folder"),
+        (["simulate", "--content-cache", ""], "--content-cache: '' is empty; expected a folder"),
+    ],
+)  # fmt: skip
+def test_an_empty_path_is_refused_naming_it(tmp_path, monkeypatch, args, said):
+    monkeypatch.chdir(tmp_path)
+    result = in_process(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {said}\n")
+    assert list(tmp_path.iterdir()) == []  # nothing made in (or read as) the current folder
+
+
+def test_every_path_parameter_refuses_an_empty_value():
+    from adapters.path_options import PathOf
+    from cli import main
+
+    plain = [
+        f"{name} {param.name}"
+        for name, command in main.commands.items()
+        for param in command.params
+        if isinstance(param.type, click.Path) and not isinstance(param.type, PathOf)
+    ]
+    assert plain == []

@@ -2,7 +2,7 @@
 "Today" (what it means, and the same figure after a restart), a pause before its first event
 (the simulation's share stays where it was), its run folder deleted while its page is open
 (the job fails naming the folder; the feed says why it ended), a pause (the feed stops saying
-live until the resume)."""
+live until the resume), a job not started yet (the feed says so until it starts)."""
 
 from __future__ import annotations
 
@@ -93,6 +93,18 @@ def test_a_paused_job_stops_saying_live_until_it_is_resumed(make_web, page):
     page.wait_for_selector("#job-status:text('paused')")
     page.wait_for_selector("#feed-live:text('paused: no new activity until resumed')")
     page.click("#job-resume")
+    page.wait_for_selector("#job-status:text('running')")
+    page.wait_for_selector("#feed-live:text-is('● live')")
+    assert page.problems == []
+
+
+def test_a_job_not_started_does_not_say_live_until_it_is_started(make_web, page):
+    web = make_web()
+    job = web.create(name="Waiting", scenario={"days": 60}, speed=FAST, start=False)
+    open_dashboard(page, web, f"#job={job['id']}")
+    page.wait_for_selector("#job-status:text('pending')")
+    page.wait_for_selector("#feed-live:text('not started: no activity until it is started')")
+    page.click("#job-start")
     page.wait_for_selector("#job-status:text('running')")
     page.wait_for_selector("#feed-live:text-is('● live')")
     assert page.problems == []

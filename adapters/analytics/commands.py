@@ -13,12 +13,13 @@ from pathlib import Path
 import click
 
 from adapters.analytics.interruptible import ctrl_c_stops
+from adapters.path_options import FILE, RUN_FOLDER, PathOf
 
 # -- analytics (DuckDB; imported only by these commands) -------------------------------------
 
 
 @click.command("stats")
-@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run", type=RUN_FOLDER)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @ctrl_c_stops()
 def stats_command(run: Path, as_json: bool) -> None:
@@ -53,7 +54,7 @@ class _QueryCommand(click.Command):
 
 
 @click.command("query", cls=_QueryCommand)
-@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run", type=RUN_FOLDER)
 @click.argument("sql")
 @click.option(
     "--format",
@@ -63,21 +64,18 @@ class _QueryCommand(click.Command):
     show_default=True,
     help="table (the first 1,000 rows; the columns that fit), csv, or json (one array of objects).",
 )
-@click.option(
-    "--out", type=click.Path(dir_okay=False), help="Write to FILE, not stdout."
-)  # a str: click turns "" into Path("."), the current folder
+@click.option("--out", "out_file", type=FILE, help="Write to FILE, not stdout.")
 @ctrl_c_stops()
-def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
+def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
     """Run SQL over a run's views: events, people, projects, tasks, comments.
 
     Example: busywork query RUN "select type, count(*) from events group by 1".
     Times are UTC; "at" and "to" are SQL keywords, so quote them. Read-only: SELECT only, over
     the run's own files. Repeated column names get unique keys in csv and json (name, name_1).
     """
-    from adapters.analytics.query import out_path, query, write_query
+    from adapters.analytics.query import query, write_query
     from adapters.analytics.views import open_run
 
-    out_file = None if out is None else out_path(out, "a file")
     with open_run(run) as opened:
         if fmt != "table":
             count = write_query(opened, sql, fmt, out_file or sys.stdout)
@@ -94,7 +92,7 @@ def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
 
 
 @click.command("export")
-@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run", type=RUN_FOLDER)
 @click.option(
     "--format",
     "fmt",
@@ -103,11 +101,11 @@ def query_command(run: Path, sql: str, fmt: str, out: str | None) -> None:
     show_default=True,
     help="One file per view: Parquet (typed columns) or CSV.",
 )
-@click.option(
-    "--out", type=click.Path(file_okay=True), required=True, help="Folder to write."
-)  # a str: click turns "" into Path("."), the current folder
+# A file there is export's to explain ("notes.txt exists and is not a folder"), not click's.
+@click.option("--out", type=PathOf(path_type=Path, what="a folder"), required=True,
+              help="Folder to write.")  # fmt: skip
 @ctrl_c_stops()
-def export_command(run: Path, fmt: str, out: str) -> None:
+def export_command(run: Path, fmt: str, out: Path) -> None:
     """Write the views (events, people, projects, tasks, comments) as Parquet or CSV files."""
     from adapters.analytics.query import export
 
@@ -116,7 +114,7 @@ def export_command(run: Path, fmt: str, out: str) -> None:
 
 
 @click.command("report")
-@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run", type=RUN_FOLDER)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option(
     "--strict",

@@ -10,12 +10,15 @@ which columns it left out: ``--format csv|json`` or ``--out`` has every column.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from adapters.analytics.query import QueryResult
+from adapters.analytics.rows import JSON, utc_text, zoned
 
 TABLE_ROWS = 1000  # rows a query prints as a table (use csv/json or --out for more)
 MIN_CELL = 10  # the least width a column keeps for its cells when they are wider than that
@@ -59,6 +62,14 @@ def _cell(value: object) -> str:
         return "NULL"
     if isinstance(value, bool):
         return "true" if value else "false"  # as csv and json write it, not Python's True
+    # A time with its zone, as csv and json spell it (…Z): without it, a reader takes a UTC
+    # time for a local one. A space for the T (RFC 3339 allows it, for reading): a narrow
+    # column wraps it between the date and the time rather than cutting it short. In a list
+    # or struct, as csv spells those (JSON), not as Python's datetime.datetime(2026, 1, 5, …).
+    if isinstance(value, datetime):
+        return utc_text(value).replace("T", " ", 1)
+    if isinstance(value, list | dict | tuple):
+        return JSON.encode(zoned(value)).decode()
     return str(value)
 
 

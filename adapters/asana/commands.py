@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from adapters.number_options import DAYS, PORT, REQUESTS_PER_MINUTE, SEED, Number
+from adapters.path_options import FILE, FOLDER, RUN_FOLDER, SCENARIO_FILE, TOKENS_FILE
 from engine.limits import MAX_SPEED, MIN_SPEED
 
 # -- sandbox ---------------------------------------------------------------------------------
@@ -27,21 +28,21 @@ from engine.limits import MAX_SPEED, MIN_SPEED
 @click.option(
     "--tokens",
     "tokens_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=TOKENS_FILE,
     help="Tokens file (TOML): default = token, [people] email = token. Required, unless --for "
     "RUN --write-tokens FILE makes one.",
 )
 @click.option(
     "--for",
     "for_run",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=RUN_FOLDER,
     metavar="RUN",
     help="Create a user and a token for every person in this run folder.",
 )
 @click.option(
     "--write-tokens",
     "write_tokens_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     metavar="FILE",
     help="With --for: where to write the new tokens file.",
 )
@@ -49,7 +50,7 @@ from engine.limits import MAX_SPEED, MIN_SPEED
 @click.option(
     "--data",
     "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     metavar="DIR",
     help="Keep the workspace in DIR across restarts (default: in memory); one sandbox at a "
     "time per DIR.",
@@ -90,7 +91,7 @@ def _destination_options(func):
     options = [
         click.option("--to", default="sandbox", show_default=True, metavar="sandbox|asana|URL",
                      help="In-process sandbox, app.asana.com, or an API base URL."),
-        click.option("--tokens", "tokens_file", type=click.Path(dir_okay=False, path_type=Path),
+        click.option("--tokens", "tokens_file", type=TOKENS_FILE,
                      help="Tokens file (TOML): default = token, [people] email = token."),
         click.option("--workspace", metavar="GID", help="Workspace (default: the only one)."),
         click.option("--team", metavar="GID",
@@ -117,7 +118,7 @@ def _destination_options(func):
 
 
 @click.command()
-@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run", type=RUN_FOLDER)
 @_destination_options
 @click.option("--speed", default="max", show_default=True, metavar="realtime|N|max",
               help="realtime (=1), N times faster (0.01 to 1,000,000), or as fast as rate "
@@ -144,7 +145,7 @@ def replay(run: Path, **options) -> None:
 
 
 @click.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", required=False, type=SCENARIO_FILE)
 @click.option("--days", type=DAYS, default=14, show_default=True,
               help="Simulate this many days before now.")  # fmt: skip
 @click.option("--seed", type=SEED, help="Random seed (overrides the scenario).")
@@ -171,7 +172,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
 
 
 @click.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", required=False, type=SCENARIO_FILE)
 @_destination_options
 @click.option(
     "--days",
@@ -181,7 +182,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
 @click.option("--speed", type=Number(MIN_SPEED, MAX_SPEED, what="a speed"), default=1.0,
               show_default=True, help="Simulated seconds per real second.")  # fmt: skip
-@click.option("--run", "run_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--run", "run_dir", type=RUN_FOLDER,
               help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help=RETRY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
@@ -210,7 +211,7 @@ def live(scenario: Path | None, days, forever, speed, run_dir, **options) -> Non
 
 
 @click.command()
-@click.argument("run", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("run", type=RUN_FOLDER)
 @_destination_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def clean(run: Path, yes: bool, **options) -> None:

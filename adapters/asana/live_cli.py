@@ -80,6 +80,7 @@ def live_command(
     # command's phase: no signal finds the default action, which kills at once. The command
     # makes it before its imports and the scenario's loading, which take a few tenths of a second.
     signals = signals or StopSignals()
+    args.check_target_options()
     if live.days and live.forever:
         raise InvalidInput("--days and --forever: choose one")
     check_speed(live.speed)

@@ -10,15 +10,13 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.asana.client import Backoff
+from adapters.asana.replay_args import ReplayArgs
 from adapters.asana.replay_checkpoint import open_journal
 from adapters.asana.replay_destination import (
-    Destination,
     base_url_for,
     connect,
     sandbox_for_run,
@@ -30,40 +28,13 @@ from adapters.asana.replay_outcome import Echo, Retry, exit_code, print_summary
 from adapters.asana.replay_status import in_background
 from adapters.asana.target import AsanaTarget
 from adapters.interrupts import StopSignals, serve_until_interrupted
-from engine.errors import InvalidInput, command_line
+from engine.errors import command_line
 from engine.replay import ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_outcomes import TargetSilence
 from engine.replay_report import ReplaySummary
 from engine.run import read_manifest
 from engine.scenario import Scenario
-
-
-@dataclass(frozen=True)
-class ReplayArgs:
-    to: str = "sandbox"
-    tokens_file: Path | None = None
-    workspace: str | None = None
-    team: str | None = None
-    speed: str = "max"
-    plan: str = "paid"
-    rate_limit: int | None = None
-    unmapped: str = "default"
-    on_invalid_token: str = "skip"
-    shift_dates: bool = False
-    follow: bool = False
-    serve: bool = False
-    as_json: bool = False
-    retry_failed: bool = False
-    landing_seconds: float = 90.0
-
-    def destination(self) -> Destination:
-        return Destination(
-            to=self.to, tokens_file=self.tokens_file, workspace=self.workspace, team=self.team,
-            plan=self.plan, rate_limit=self.rate_limit, unmapped=self.unmapped,
-            on_invalid_token=self.on_invalid_token, backoff=Backoff(landing=self.landing_seconds),
-        )  # fmt: skip
-
 
 # -- replay ------------------------------------------------------------------------------------
 
@@ -86,9 +57,7 @@ def replay_command(
     the command's, made when it started (see `in_background`)."""
     from engine.backfill import shift_to_today
 
-    if args.serve and args.to != "sandbox":
-        raise InvalidInput(f"--serve: only with --to sandbox (the in-process sandbox it keeps "
-                           f"serving), not with --to {args.to}")  # fmt: skip
+    args.check_target_options()
     sandbox = None
     try:
         manifest = read_manifest(run_dir)
@@ -210,6 +179,7 @@ def backfill_command(
     from engine import run as runs
     from engine.backfill import backfill_scenario, shift_to_today
 
+    args.check_target_options()
     today = datetime.now(UTC).date()
     sc = backfill_scenario(scenario, days, today)
     dest = args.destination()

@@ -112,16 +112,21 @@ def tokenless_note(missing: list[str], *, skip: bool, verb: str = "wait") -> str
     return f"{who} no token ({why}): {shown}; their events {verb} unsent for a later run ({fix})"
 
 
-def write_tokens(path: str | Path, tokens: Tokens, *, force: bool = False) -> None:
-    """Write a tokens file readable only by its owner (it holds secrets). An existing file is
-    kept unless `force` (it may hold tokens still in use); either way the new file is complete
-    and 0600 from its first byte: written aside, then renamed into place."""
-    path = Path(path)
+def tokens_toml(tokens: Tokens) -> str:
+    """A tokens file's text (TOML): what `write_tokens` writes and `load_tokens` reads."""
     lines = ["# busywork tokens: email -> Asana personal access token. Keep this file private."]
     if tokens.default:
         lines.append(f"default = {json.dumps(tokens.default)}")
     lines.append("[people]")
     lines += [f"{json.dumps(e)} = {json.dumps(t)}" for e, t in sorted(tokens.people.items())]
+    return "\n".join(lines) + "\n"
+
+
+def write_tokens(path: str | Path, tokens: Tokens, *, force: bool = False) -> None:
+    """Write a tokens file readable only by its owner (it holds secrets). An existing file is
+    kept unless `force` (it may hold tokens still in use); either way the new file is complete
+    and 0600 from its first byte: written aside, then renamed into place."""
+    path = Path(path)
     if path.is_dir():
         raise InvalidInput(f"{path}: is a folder; expected a file name for the tokens")
     if path.exists() and not force:
@@ -135,7 +140,7 @@ def write_tokens(path: str | Path, tokens: Tokens, *, force: bool = False) -> No
     try:
         os.fchmod(fd, 0o600)  # mkstemp makes it 0600; say so, whatever the umask
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n")
+            out.write(tokens_toml(tokens))
             out.flush()
             os.fsync(out.fileno())
         _put_in_place(tmp, path, force)

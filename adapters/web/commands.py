@@ -7,11 +7,10 @@ message and an exit code. Litestar and uvicorn are imported inside the command o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from adapters.number_options import PORT
+from adapters.path_options import FOLDER, TOKENS_FILE
 from adapters.run_setup import DEFAULT_REPLAYS
 
 # -- serve: the jobs API and the dashboard (litestar, uvicorn; imported only here) -----------
@@ -25,7 +24,7 @@ from adapters.run_setup import DEFAULT_REPLAYS
 @click.option(
     "--data",
     "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     default=DEFAULT_REPLAYS,
     show_default=True,
     help="Where runs and job state live.",
@@ -33,7 +32,7 @@ from adapters.run_setup import DEFAULT_REPLAYS
 @click.option(
     "--tokens",
     "tokens_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=TOKENS_FILE,
     help="Tokens file (TOML) that jobs refer to by person; never sent to browsers.",
 )
 @click.option(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import secrets
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from adapters.asana.sandbox import (
 )
 from adapters.asana.sandbox.faults import faults_from_option
 from adapters.asana.sandbox.ratelimit import PLANS, Limits
-from adapters.asana.tokens import Tokens, load_tokens, write_tokens
+from adapters.asana.tokens import Tokens, load_tokens, tokens_toml, write_tokens
+from adapters.stdout_watch import is_stdout
 from engine.errors import InvalidInput
 
 MAX_RATE_LIMIT = 1_000_000  # requests per minute per token: far above any Asana plan
@@ -62,9 +64,16 @@ class TokensToWrite:
     path: Path
     tokens: Tokens
     force: bool
+    # `--write-tokens /dev/stdout > tokens.toml`: stdout gets the tokens file alone, written in
+    # place (renaming over /dev/stdout would replace the device), and the rest goes to stderr.
+    to_stdout: bool = False
 
     def write(self) -> str:
-        write_tokens(self.path, self.tokens, force=self.force)
+        if self.to_stdout:
+            sys.stdout.write(tokens_toml(self.tokens))
+            sys.stdout.flush()
+        else:
+            write_tokens(self.path, self.tokens, force=self.force)
         return f"Wrote tokens for {len(self.tokens.people)} people to {self.path}"
 
 
@@ -76,14 +85,19 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, TokensToWrite 
             raise InvalidInput("--for RUN creates tokens; drop --tokens")
         if options.write_tokens_file is None:
             raise InvalidInput("--for RUN needs --write-tokens FILE (where the new tokens go)")
-        if options.write_tokens_file.exists() and not options.force:
+        to_stdout = is_stdout(options.write_tokens_file)
+        if to_stdout and sys.stdout.isatty():
+            raise InvalidInput(f"--write-tokens {options.write_tokens_file}: stdout is a "
+                               "terminal, and tokens are never shown; redirect it to a file "
+                               "(> tokens.toml), or name the file")  # fmt: skip
+        if options.write_tokens_file.exists() and not options.force and not to_stdout:
             raise InvalidInput(f"--write-tokens {options.write_tokens_file}: already exists (it "
                                "may hold tokens still in use); choose another file, or pass "
                                "--force to replace it")  # fmt: skip
         names = dict(people_in_run(options.for_run))
         tokens = Tokens({email: secrets.token_urlsafe(24) for email in names},
                         default=secrets.token_urlsafe(24))  # fmt: skip
-        pending = TokensToWrite(options.write_tokens_file, tokens, options.force)
+        pending = TokensToWrite(options.write_tokens_file, tokens, options.force, to_stdout)
     elif options.write_tokens_file is not None:
         raise InvalidInput("--write-tokens needs --for RUN (the run whose people get tokens)")
     elif options.tokens_file is not None:
@@ -154,6 +168,8 @@ def run_sandbox(
     Ctrl-C or SIGTERM; then stop in order (requests being served are answered, ``--data`` is
     closed) and say so. A second Ctrl-C quits at once."""
     config, pending = build_config(options)
+    if pending is not None and pending.to_stdout:  # stdout holds the tokens file alone
+        echo = _say_on_stderr
     try:
         sandbox = Sandbox(config)
     except OSError as exc:
@@ -171,3 +187,7 @@ def run_sandbox(
 
             serve_until_interrupted(lambda: echo(SERVING), code=0)
     echo("Stopped.")
+
+
+def _say_on_stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

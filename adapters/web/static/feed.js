@@ -6,9 +6,11 @@ const $ = (id) => document.getElementById(id);
 const FEED_MAX = 500;
 const PAGE = 100;
 // What the feed says instead of "● live" while its job adds nothing, though its stream stays
-// open: an ended job (a restart may yet add what its log holds), a paused one (until resumed).
+// open: one not started yet (until started), an ended job (a restart may yet add what its log
+// holds), a paused one (until resumed). Only a running job's feed is live.
 const ENDED = "job ended: no new activity will come";
 const QUIET = {
+  pending: "not started: no activity until it is started",
   stopped: ENDED,
   completed: ENDED,
   failed: ENDED,
@@ -122,10 +124,10 @@ export class Feed {
     });
   }
 
-  // The job's status: one that ended or is paused keeps its stream open, but nothing new is
-  // coming, which "● live" would promise.
+  // The job's status: one not running (not started, paused, ended) keeps its stream open, but
+  // nothing new is coming, which "● live" would promise.
   setJobStatus(status) {
-    this.quiet = QUIET[status] || "";
+    this.quiet = status === "running" ? "" : QUIET[status] || `${status}: no new activity`;
     this.showLive();
   }
 
