@@ -27,9 +27,11 @@ def replace_json(path: Path, value: object) -> None:
     replace_bytes(path, msgspec.json.format(msgspec.json.encode(value), indent=2) + b"\n")
 
 
-def replace_bytes(path: Path, data: bytes) -> None:
+def replace_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write `data` to `path` so a crash (or a full disk) leaves the old file or the new one,
     never half of either: write a temporary file beside it, fsync it, rename it over `path`.
+    The file has `mode` from its first byte (0o600 for secrets), else the mode it had, else a
+    plain 0644.
     The temporary file's name is unique, so two writers of one file never write into each
     other's (a fixed name let one rename the other's half-written file into place). An
     OSError names `path` (a write to a descriptor names no file): `<path>: No space left on
@@ -38,8 +40,9 @@ def replace_bytes(path: Path, data: bytes) -> None:
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        # mkstemp makes it private (0600); the file keeps the mode it had, else a plain 0644.
-        os.fchmod(fd, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)
+        if mode is None:  # mkstemp makes it private (0600): keep the mode the file had
+            mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+        os.fchmod(fd, mode)
         with open(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -67,17 +70,21 @@ def replaceable(path: Path) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_nlink == 1
 
 
-def write_bytes_to(path: Path, data: bytes) -> None:
-    """Write `data` to `path` as a user's file is written (`busywork init`, as `query --out`):
-    a new or plain file is replaced atomically (`replace_bytes`); anything else (a device such
-    as /dev/stdout, a pipe, a symbolic or hard link) is written in place, as renaming over it
-    would replace the device or the link itself. An OSError names `path`."""
+def write_bytes_to(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write `data` to `path` as a user's file is written (`busywork init`, a tokens file, as
+    `query --out`): a new or plain file is replaced atomically (`replace_bytes`, `mode` as
+    there); anything else (a device such as /dev/stdout, a pipe, a symbolic or hard link) is
+    written in place, as renaming over it would replace the device or the link itself. With
+    `mode`, a plain file written in place (through a link) gets it before the data; a device
+    keeps its own. An OSError names `path`."""
     path = Path(path)
     if replaceable(path):
-        replace_bytes(path, data)
+        replace_bytes(path, data, mode=mode)
         return
     try:
         with open(path, "wb") as f:
+            if mode is not None and stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                os.fchmod(f.fileno(), mode)
             f.write(data)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from adapters.asana.replay_destination import Destination, connect
 from adapters.asana.sandbox.run import SandboxOptions, build_config
-from adapters.asana.tokens import Tokens, load_tokens, write_tokens
+from adapters.asana.tokens import Tokens, load_tokens, tokens_toml, write_tokens
 from engine.errors import InvalidInput
 from tests.replay_checks import (
     FAST_NO_LANDING,
@@ -165,6 +166,37 @@ def test_writing_over_a_loose_file_needs_force_and_leaves_it_private(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["loose.toml"]  # no temporary file left
 
 
+def test_force_writes_through_a_link_or_into_a_pipe_rather_than_replacing_it(tmp_path):
+    """`--write-tokens FILE --force` onto a symbolic link writes the file it points to (made
+    0600), and onto a device or a pipe writes into it, as `busywork init --force` does: renaming
+    over the path would replace the link, or (as root) the device node itself. /dev/null is
+    reached only through a link here, so a regression replaces the link, never the device."""
+    tokens = Tokens({"a@x.org": "tok-new"})
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "tokens.toml"
+    target.write_text("# old\n")
+    os.chmod(target, 0o644)
+    link = tmp_path / "tokens.toml"
+    link.symlink_to(target)
+    with pytest.raises(InvalidInput, match="already exists.*--force"):
+        write_tokens(link, tokens)
+    write_tokens(link, tokens, force=True)
+    assert link.is_symlink() and load_tokens(target) == tokens
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    null_link = tmp_path / "null.toml"
+    null_link.symlink_to("/dev/null")
+    write_tokens(null_link, tokens, force=True)
+    assert null_link.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)
+    write_tokens(pipe, tokens, force=True)
+    assert reader.communicate(timeout=30)[0].decode() == tokens_toml(tokens)
+    assert pipe.is_fifo()  # still the pipe
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "null.toml", "pipe.toml", "shared", "tokens.toml"]  # fmt: skip
+
+
 def test_sandbox_write_tokens_refuses_an_existing_file_unless_forced(tmp_path, two_people):
     run_dir, _, _ = two_people
     path = tmp_path / "tok.toml"
@@ -175,7 +207,7 @@ def test_sandbox_write_tokens_refuses_an_existing_file_unless_forced(tmp_path, t
     config, pending = build_config(SandboxOptions(for_run=run_dir, write_tokens_file=path,
                                                   force=True))  # fmt: skip
     assert path.read_text() == "# keep me\n"  # written only once the sandbox listens
-    assert pending.write() == f"Wrote tokens for 2 people to {path}"
+    assert pending.write() == f"Wrote tokens for 2 people and the admin to {path}"
     assert len(load_tokens(path).people) == len(config.people) == 2
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from adapters.asana.sandbox.run import SandboxOptions, build_config, people_in_run, run_sandbox
+from adapters.asana.sandbox import Sandbox
+from adapters.asana.sandbox.run import (
+    SandboxOptions,
+    build_config,
+    describe,
+    people_in_run,
+    run_sandbox,
+)
 from adapters.asana.tokens import Tokens, load_tokens, parse_tokens, write_tokens
 from engine.errors import InvalidInput
 from engine.events import PersonJoined, encode
@@ -181,6 +188,23 @@ def test_for_run_writes_tokens_and_registers_everyone(tmp_path):
         stop.set()
         server.join(5)
     assert not server.is_alive()
+
+
+def test_the_tokens_written_are_counted_as_the_sandbox_lists_its_users(tmp_path):
+    """`--for RUN --write-tokens FILE` says whom the tokens are for as the sandbox then lists
+    its users: the run's people and the admin (the file's default token; it said "2 people"
+    of a sandbox listing 3 users)."""
+    tokens_file = tmp_path / "tokens.toml"
+    config, pending = build_config(
+        SandboxOptions(port=0, for_run=_run_folder(tmp_path), write_tokens_file=tokens_file)
+    )
+    with Sandbox(config) as sandbox:
+        said = pending.write()
+        listed = describe(sandbox)
+    assert said == f"Wrote tokens for 2 people and the admin to {tokens_file}"
+    assert "Users (3):" in listed and any("<admin@sandbox.invalid>" in line for line in listed)
+    tokens = load_tokens(tokens_file)
+    assert len(tokens.people) == 2 and tokens.default
 
 
 def test_cli_option_errors(tmp_path):

@@ -40,7 +40,10 @@ def test_write_tokens_to_stdout_gives_stdout_the_tokens_file_alone(tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert len(tokens.people) == 2 and tokens.default
-    assert said[0] == "Wrote tokens for 2 people to /dev/stdout\n" and rest == "Stopped.\n"
+    assert (
+        said[0] == "Wrote tokens for 2 people and the admin to /dev/stdout\n"
+        and rest == "Stopped.\n"
+    )
     assert load_tokens(tokens_path) == tokens  # nothing after it either
     for token in [tokens.default, *tokens.people.values()]:
         assert token not in "".join(said) + rest

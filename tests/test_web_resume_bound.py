@@ -37,13 +37,13 @@ def test_a_resume_while_the_failed_job_is_still_ending_is_a_409_not_a_hang(
     # It fails again while a thread of it has not ended yet (as when one is stuck in a call),
     # once the first failure's threads have ended (their release would end this one's wait).
     job, stuck = web.runner.job(job_id), threading.Event()
-    wait_for(lambda: job._released, what="the first failure's threads to end")
+    wait_for(lambda: job.ending.released, what="the first failure's threads to end")
     job.worker = threading.Thread(target=stuck.wait, daemon=True)
     job.worker.start()
     ending = threading.Thread(target=job.stop, daemon=True,
                               kwargs={"final": "failed", "error": "again", "resumable": True})  # fmt: skip
     ending.start()
-    wait_for(lambda: not job._released, what="the job to be ending")
+    wait_for(lambda: not job.ending.released, what="the job to be ending")
 
     response = web.call("POST", f"/jobs/{job_id}/resume", timeout=10)
     assert response.status_code == 409, response.text

@@ -86,7 +86,7 @@ def test_a_stop_during_a_patient_connect_to_a_silent_target_is_prompt(make_web, 
 
     silent.close()  # the connect now gives up: the job stays stopped, with no error
     running = web.runner.job(job["id"])
-    wait_for(lambda: running._released, timeout=60, what="the job to be released")
+    wait_for(lambda: running.ending.released, timeout=60, what="the job to be released")
     view = web.ok("GET", f"/jobs/{job['id']}")
     assert view["status"] == "stopped" and view["error"] == "", view
     assert json.loads((web.data_dir / job["id"] / "job.json").read_text())["status"] == "stopped"
@@ -113,7 +113,7 @@ def test_a_stop_ends_a_connect_that_would_have_retried_for_an_hour(
         assert web.ok("POST", f"/jobs/{job['id']}/stop")["status"] == "stopped"
         running = web.runner.job(job["id"])
         # Without the stop reaching the connect, it would go on trying (240 tries of 1 s).
-        wait_for(lambda: running._released, timeout=30, what="the job to be released")
+        wait_for(lambda: running.ending.released, timeout=30, what="the job to be released")
     finally:
         hang.release()
     view = web.ok("GET", f"/jobs/{job['id']}")
@@ -181,7 +181,7 @@ def test_a_stop_cuts_the_requests_a_target_holds_and_a_resume_sends_each_event_o
         assert web.ok("POST", f"/jobs/{job['id']}/stop")["status"] == "stopped"
         running = web.runner.job(job["id"])
         # Far sooner than the minute each held request would wait for its answer.
-        wait_for(lambda: running._released, timeout=15, what="the job to be released")
+        wait_for(lambda: running.ending.released, timeout=15, what="the job to be released")
     sandbox, tokens, run_dir = held.sandbox, held.tokens, held.run_dir
     view = web.ok("GET", f"/jobs/{job['id']}")
     assert view["status"] == "stopped" and view["error"] == "", view

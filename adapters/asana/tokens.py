@@ -15,13 +15,12 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import InvalidInput
-from engine.files import read_toml
+from engine.files import read_toml, write_bytes_to
 
 
 @dataclass(frozen=True)
@@ -124,47 +123,20 @@ def tokens_toml(tokens: Tokens) -> str:
 
 def write_tokens(path: str | Path, tokens: Tokens, *, force: bool = False) -> None:
     """Write a tokens file readable only by its owner (it holds secrets). An existing file is
-    kept unless `force` (it may hold tokens still in use); either way the new file is complete
-    and 0600 from its first byte: written aside, then renamed into place."""
+    kept unless `force` (it may hold tokens still in use). A new or plain file is complete and
+    0600 from its first byte (written aside, renamed into place); a link is written through
+    (its file made 0600) and a device or pipe written into, as `write_bytes_to` does."""
     path = Path(path)
     if path.is_dir():
         raise InvalidInput(f"{path}: is a folder; expected a file name for the tokens")
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:  # lexists: a dangling link is there too
         raise InvalidInput(f"{path}: already exists (it may hold tokens still in use); "
                            "choose another file, or pass --force to replace it")  # fmt: skip
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_bytes_to(path, tokens_toml(tokens).encode("utf-8"), mode=0o600)
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot write the tokens file ({exc.strerror})") from None
-    try:
-        os.fchmod(fd, 0o600)  # mkstemp makes it 0600; say so, whatever the umask
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(tokens_toml(tokens))
-            out.flush()
-            os.fsync(out.fileno())
-        _put_in_place(tmp, path, force)
-    except FileExistsError:
-        raise InvalidInput(f"{path}: already exists; pass --force to replace it") from None
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot write the tokens file ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _put_in_place(tmp: str, path: Path, force: bool) -> None:
-    if force:
-        os.replace(tmp, path)
-        return
-    try:
-        os.link(tmp, path)  # atomic and never overwrites (FileExistsError if it appeared)
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(tmp, path)
 
 
 def _is_email(key: str) -> bool:

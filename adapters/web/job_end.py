@@ -1,8 +1,8 @@
-"""How a job ends (mixed into `Job`): a stop for good (stopped, completed, or failed, its error
-said without tokens) or, at the server's shutdown, a release that leaves its status as it is.
-The stop cuts what goes on at the target and waits a little (`STOP_WAIT`) for the job's
-threads; the job is *released* (its simulation and connection closed) once they have ended,
-and a resume or delete waits (up to `RELEASE_WAIT`) for that.
+"""How a job ends: a stop for good (stopped, completed, or failed, its error said without
+tokens) or, at the server's shutdown, a release that leaves its status as it is. The stop cuts
+what goes on at the target and waits a little (`STOP_WAIT`) for the job's threads; the job is
+*released* (its simulation and connection closed) once they have ended, and a resume or delete
+waits (up to `RELEASE_WAIT`) for that.
 """
 
 from __future__ import annotations
@@ -12,12 +12,15 @@ import logging
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.asana.secrecy import redact
-from adapters.web.job_host import JobHost
 from adapters.web.store import FINAL, RunFolderGone
 from engine.errors import BusyworkError
+
+if TYPE_CHECKING:
+    from adapters.web.job_core import JobCore
+    from adapters.web.job_sim import JobSimulation
 
 log = logging.getLogger("busywork.web")
 
@@ -33,38 +36,44 @@ RESUMABLE = (
 )
 
 
-class EndMixin(JobHost):
-    """`Job` provides what `JobHost` declares."""
+class JobEnding:
+    """Ends the job `job`, closing its `simulation` once its threads have ended."""
 
-    _gone = False  # check_folder has failed the job
+    def __init__(self, job: JobCore, simulation: JobSimulation) -> None:
+        self.job = job
+        self.simulation = simulation
+        self.released = True  # no ending job's threads or connection left (see `stop`)
+        self._gone = False  # check_folder has failed the job
 
     def stop(self, *, final: str = "stopped", error: str = "", resumable: bool = False) -> None:
         """End the job for good (or, with ``final=""``, just release it: server shutdown).
         `resumable`: a failed backfill whose target stopped answering. It says so with its
         status (a view never shows it failed and not yet resumable); a resume that comes
         before it is released (its threads ended, its connection closed) waits for that."""
-        self.ctx.scheduler.cancel(self.id)
-        with self.lock:
+        job = self.job
+        job.ctx.scheduler.cancel(job.id)
+        with job.lock:
+            sim = self.simulation.sim
             if final:
-                if self.state.status in FINAL and not error:
+                if job.state.status in FINAL and not error:
                     return
-                if self.sim is not None and self.paced and self.state.status == "running":
-                    self.state.sim_seconds = self.sim.unpace()
-                self._bank_uptime()
-                self._set_status(final)
-                self.state.error = error or self.state.error
-                self.state.ended_at = utc_now()
-                self.state.resumable = resumable and final == "failed"
-                self._released = False
+                if sim is not None and job.paced and job.state.status == "running":
+                    job.state.sim_seconds = sim.unpace()
+                job.bank_uptime()
+                job.set_status(final)
+                job.state.error = error or job.state.error
+                job.state.ended_at = utc_now()
+                job.state.resumable = resumable and final == "failed"
+                self.released = False
             else:
-                self._closing = True
-                if self.sim is not None and self.paced and self.state.status == "running":
-                    self.state.sim_seconds = self.sim.unpace()
-                    self._bank_uptime()
-            self.changed.notify_all()
-        self.replay_stop.set()
-        self.delivery.abort()
-        threads = [t for t in (self.worker, self.replay_thread)
+                job.closing = True
+                if sim is not None and job.paced and job.state.status == "running":
+                    job.state.sim_seconds = sim.unpace()
+                    job.bank_uptime()
+            job.changed.notify_all()
+        job.replay_stop.set()
+        job.delivery.abort()
+        threads = [t for t in (job.worker, job.replay_thread)
                    if t is not None and t is not threading.current_thread()]  # fmt: skip
         deadline = time.monotonic() + STOP_WAIT
         for thread in threads:
@@ -77,43 +86,38 @@ class EndMixin(JobHost):
         # the connect timeout; a call through a SOCKS proxy; a simulation step): the job has
         # ended, and says so now; it is released (its connection closed) once that thread
         # ends on its own.
-        with self.lock:
-            self._save()
-        threading.Thread(target=self._release, args=(lingering,), name=f"end-{self.id[:20]}",
+        with job.lock:
+            job.save()
+        threading.Thread(target=self._release, args=(lingering,), name=f"end-{job.id[:20]}",
                          daemon=True).start()  # fmt: skip
 
     def _release(self, lingering: tuple[threading.Thread, ...] | list = ()) -> None:
         """Once the job's threads have ended: close its simulation and connection."""
+        job = self.job
         for thread in lingering:
             thread.join()
-        with self.lock:
-            self._release_sim()
-            self.delivery.record(self.state)
-            self._released = True
-            self._save()
-            self.changed.notify_all()
-
-    def ended(self) -> bool:
-        """Stopped, completed or failed (or the server is closing): what a thread of the job
-        finds when a stop came while it was busy, e.g. connecting."""
-        with self.lock:
-            return self.state.status in FINAL or self._closing
+        with job.lock:
+            self.simulation.release()
+            job.delivery.record(job.state)
+            self.released = True
+            job.save()
+            job.changed.notify_all()
 
     def wait_released(self) -> bool:
         """Wait (up to `RELEASE_WAIT`) for an ending job's threads to end and its connection to
         close; False if they have not."""
-        with self.lock:
-            return self.changed.wait_for(lambda: self._released, timeout=RELEASE_WAIT)
+        with self.job.lock:
+            return self.job.changed.wait_for(lambda: self.released, timeout=RELEASE_WAIT)
 
     def fail(self, exc: BaseException, join: bool = True, resumable: bool = False) -> None:
         """End the job as failed; `resumable`: a backfill whose target stopped answering (the
         error says how to resume it)."""
-        if not self.run_dir.is_dir():  # whatever broke, this is why
-            exc, resumable = RunFolderGone(self.run_dir), False
+        if not self.job.run_dir.is_dir():  # whatever broke, this is why
+            exc, resumable = RunFolderGone(self.job.run_dir), False
         message = failure_message(exc, self._known_tokens())
         if resumable:
             message = f"{message}; {RESUMABLE}"
-        log.warning("job %s failed: %s", self.id, message)
+        log.warning("job %s failed: %s", self.job.id, message)
         ending: dict[str, Any] = {"final": "failed", "error": message, "resumable": resumable}
         if join:
             self.stop(**ending)
@@ -124,22 +128,24 @@ class EndMixin(JobHost):
         """The tokens this job may have met: its sandbox's and the server's tokens file's."""
         from adapters.asana.tokens import load_tokens
 
-        found = [self.delivery.sandbox_tokens]
-        if self.ctx.tokens_file is not None:
+        found = [self.job.delivery.sandbox_tokens]
+        tokens_file = self.job.ctx.tokens_file
+        if tokens_file is not None:
             # Gone or broken since: only the tokens' shapes are hidden.
             with contextlib.suppress(BusyworkError, OSError):
-                found.append(load_tokens(self.ctx.tokens_file))
+                found.append(load_tokens(tokens_file))
         return [t for tokens in found if tokens is not None
                 for t in (*tokens.people.values(), tokens.default) if t]  # fmt: skip
 
     def check_folder(self) -> None:
         """Fail the job (once, and wait for that) if its run folder was deleted: a paced job
         would notice only at its next event, which may be hours away."""
-        with self.lock:
-            if self.state.status in FINAL or self._gone or self.run_dir.is_dir():
+        job = self.job
+        with job.lock:
+            if job.state.status in FINAL or self._gone or job.run_dir.is_dir():
                 return
             self._gone = True
-        self.fail(RunFolderGone(self.run_dir))
+        self.fail(RunFolderGone(job.run_dir))
 
 
 def failure_message(exc: BaseException, secrets: list[str] | tuple[str, ...] = ()) -> str:

@@ -102,7 +102,8 @@ def _measure(tmp_path, name: str, jobs: int, speed: float, seconds: float, sandb
                for i in range(jobs)]  # fmt: skip
         created = time.perf_counter() - started
         while (
-            sum(1 for i in ids if runner.job(i).sim is None) and time.perf_counter() - started < 120
+            sum(1 for i in ids if runner.job(i).simulation.sim is None)
+            and time.perf_counter() - started < 120
         ):
             time.sleep(0.1)  # every simulation open and paced
         time.sleep(2.0 if sandbox else 0.0)  # replays connected and caught up

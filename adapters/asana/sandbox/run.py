@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import secrets
 import socket
 import sys
@@ -74,7 +75,14 @@ class TokensToWrite:
             sys.stdout.flush()
         else:
             write_tokens(self.path, self.tokens, force=self.force)
-        return f"Wrote tokens for {len(self.tokens.people)} people to {self.path}"
+        return f"Wrote tokens for {who_has_tokens(self.tokens)} to {self.path}"
+
+
+def who_has_tokens(tokens: Tokens) -> str:
+    """Whom `tokens` are for, e.g. "12 people and the admin": the default token is the sandbox
+    admin's, a user of its own (listed with the people), whom a count of people would miss."""
+    people = "1 person" if len(tokens.people) == 1 else f"{len(tokens.people)} people"
+    return f"{people} and the admin" if tokens.default else people
 
 
 def build_config(options: SandboxOptions) -> tuple[SandboxConfig, TokensToWrite | None]:
@@ -90,7 +98,7 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, TokensToWrite 
             raise InvalidInput(f"--write-tokens {options.write_tokens_file}: stdout is a "
                                "terminal, and tokens are never shown; redirect it to a file "
                                "(> tokens.toml), or name the file")  # fmt: skip
-        if options.write_tokens_file.exists() and not options.force and not to_stdout:
+        if os.path.lexists(options.write_tokens_file) and not options.force and not to_stdout:
             raise InvalidInput(f"--write-tokens {options.write_tokens_file}: already exists (it "
                                "may hold tokens still in use); choose another file, or pass "
                                "--force to replace it")  # fmt: skip
