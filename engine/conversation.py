@@ -239,7 +239,7 @@ def _ask_teammate(world: World, actor: Actor) -> bool:
         or any(q.task == task.id for q in state.asked[other.id].values())
     ):
         return False
-    comment(world, actor, task, "question", to=other.id)
+    comment(world, actor, task, "question", to=other.id, outcome="theirs")
     actor.noted[task.id] = actor.actions
     maybe_follow(world, actor, task.id)
     return True

@@ -186,7 +186,7 @@ def _ask_question(world: World, actor: Actor) -> bool:
         return False
     if any(q.task == task.id for q in state.asked[assignee].values()):
         return False
-    comment(world, actor, task, "question", to=assignee)
+    comment(world, actor, task, "question", to=assignee, outcome="theirs")
     follow(world, actor, task.id)
     return True
 

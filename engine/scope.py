@@ -12,7 +12,7 @@ from engine.draws import between, pick
 from engine.moves import picks_up_unassigned, teammates, works_on_tasks
 from engine.people import Actor
 from engine.state_views import ProjectView, TaskView
-from engine.workspace import after_task_created, task_extras
+from engine.workspace import planned_dependency, task_extras
 from engine.world import World
 
 HUNGRY_PER_WORKER: Final = 1.0
@@ -85,7 +85,8 @@ def create_task(
     assignee: str | None = None,
 ) -> str:
     """Create a top-level task of `project` (maybe an approval), its subtasks and maybe a
-    dependency; `assignee` takes it at once (someone adding a follow-up of their own)."""
+    dependency, due after the task it waits on; `assignee` takes it at once (someone adding a
+    follow-up of their own)."""
     rng, rates = actor.rng, world.rates
     today = world.local_today(actor)
     task_id = world.next_id("t")
@@ -94,6 +95,10 @@ def create_task(
     )
     world.subjects[task_id] = blueprint.subject
     due_on = world.workdays_after(actor, today, between(rng, 3, 15))
+    waits_on = planned_dependency(world, actor, project)
+    blocker_due = world.state.tasks[waits_on].due_on if waits_on is not None else None
+    if blocker_due is not None and blocker_due > due_on:  # a plan leaves room for the blocker
+        due_on = world.workdays_after(actor, blocker_due, between(rng, 1, 3))
     extras = task_extras(world, actor, blueprint.name, blueprint.subject, due_on)
     world.emit(
         ev.TaskCreated(
@@ -114,9 +119,14 @@ def create_task(
             custom_fields=extras.custom_fields,
         )
     )
-    after_task_created(world, actor, task_id, project)
     if extras.subtype != "default_task":
-        return task_id  # approvals have no subtasks
+        return task_id  # approvals have no subtasks, nor wait on anything
+    if waits_on is not None:
+        world.emit(
+            ev.DependencyAdded(
+                world.next_seq(), world.now, actor.id, task=task_id, depends_on=waits_on
+            )
+        )
     for sub_name in blueprint.subtasks:
         sub_id = world.next_id("t")
         world.subjects[sub_id] = blueprint.subject
@@ -186,15 +196,31 @@ def wrapping_up(world: World, project: ProjectView) -> bool:
 
 
 def _follow_up(
-    actor: Actor, subject: str, kinds: tuple[tuple[str, tuple[str, str]], ...]
-) -> TaskBlueprint:
-    name, steps = pick(actor.rng, kinds)
-    title = name.format(s=subject)
+    world: World,
+    actor: Actor,
+    project: ProjectView,
+    subject: str,
+    kinds: tuple[tuple[str, tuple[str, str]], ...],
+) -> TaskBlueprint | None:
+    """A follow-up of the work on `subject` of one of `kinds`, named unlike every task of the
+    project (a follow-up keeps its subject, so a follow-up of a follow-up could repeat a name);
+    None when each kind's name is taken."""
+    tasks = world.state.tasks
+    taken = {tasks[t].name for t in project.tasks}
+    free = [k for k in kinds if _titled(k[0], subject) not in taken]
+    if not free:
+        return None
+    name, steps = pick(actor.rng, free)
     return TaskBlueprint(
-        name=title[:1].upper() + title[1:],
+        name=_titled(name, subject),
         subject=subject,
         subtasks=tuple(step.format(s=subject) for step in steps),
     )
+
+
+def _titled(name: str, subject: str) -> str:
+    title = name.format(s=subject)
+    return title[:1].upper() + title[1:]
 
 
 def follow_up_of(
@@ -207,13 +233,17 @@ def follow_up_of(
         task = tasks[task_id]
         if task.completed and _may_follow_up(world, task_id, task):
             world.followed_up.add(task_id)
-            return _follow_up(actor, world.subjects.get(task_id, task.name), FOLLOW_UPS)
+            subject = world.subjects.get(task_id, task.name)
+            if blueprint := _follow_up(world, actor, project, subject, FOLLOW_UPS):
+                return blueprint
     if under_way:
         for task_id in project.tasks:
             task = tasks[task_id]
             if task.state == "in_progress" and _may_follow_up(world, task_id, task):
                 world.followed_up.add(task_id)
-                return _follow_up(actor, world.subjects.get(task_id, task.name), NEXT_STEPS)
+                subject = world.subjects.get(task_id, task.name)
+                if blueprint := _follow_up(world, actor, project, subject, NEXT_STEPS):
+                    return blueprint
     return None
 
 
@@ -243,6 +273,9 @@ def own_follow_up(world: World, actor: Actor, task_id: str) -> bool:
     ):
         return False
     world.followed_up.add(task_id)
-    blueprint = _follow_up(actor, world.subjects.get(task_id, task.name), FOLLOW_UPS)
+    subject = world.subjects.get(task_id, task.name)
+    blueprint = _follow_up(world, actor, project, subject, FOLLOW_UPS)
+    if blueprint is None:
+        return False
     create_task(world, actor, project, blueprint, assignee=actor.id)
     return True

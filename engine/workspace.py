@@ -146,35 +146,25 @@ def field_values(world: World, actor: Actor, due_on: date, subject: str) -> dict
     return values
 
 
-def after_task_created(world: World, actor: Actor, task_id: str, project: ProjectView) -> None:
-    """Maybe make the new task wait on an earlier open task of the same project: up to
-    PLANNED_DEPENDENCY_PROBABILITY on any, and the chance beyond it on one under way."""
-    task = world.state.tasks[task_id]
-    if not enabled(world) or task.subtype != "default_task":
-        return
+def planned_dependency(world: World, actor: Actor, project: ProjectView) -> str | None:
+    """Maybe an earlier open task of the project for a new task to wait on: up to
+    PLANNED_DEPENDENCY_PROBABILITY any, and the chance beyond it one under way. Chosen before
+    the task is made, so its due date can leave room for it (see engine.scope.create_task)."""
+    if not enabled(world):
+        return None
     draw = actor.rng.random()
     if draw >= world.scenario.workspace.dependency_probability:
-        return
+        return None
     tasks = world.state.tasks
     earlier = [
         t
         for t in project.tasks
-        if t != task_id
-        and tasks[t].parent is None
+        if tasks[t].parent is None
         and tasks[t].subtype == "default_task"
         and not tasks[t].completed
         and (draw < PLANNED_DEPENDENCY_PROBABILITY or tasks[t].state in UNDER_WAY)
     ]
-    if earlier:
-        world.emit(
-            ev.DependencyAdded(
-                world.next_seq(),
-                world.now,
-                actor.id,
-                task=task_id,
-                depends_on=pick(actor.rng, earlier[-6:]),
-            )
-        )
+    return pick(actor.rng, earlier[-6:]) if earlier else None
 
 
 def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:

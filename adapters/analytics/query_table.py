@@ -29,11 +29,18 @@ def query_table(result: QueryResult, width: int) -> Group:
     cells = [[_cell(v) for v in row] for row in result.rows[:TABLE_ROWS]]
     widths = _least_widths(result.columns, cells)
     kept = _fitting(widths, width)
+    naturals = [max(cell_len(name), *(_widest_line(row[i]) for row in cells))
+                for i, name in enumerate(result.columns[:kept])]  # fmt: skip
+    leasts = [min(least, width - 1 - _EDGE) for least in widths[:kept]]  # wider: it wraps
+    # Too wide as they are, the columns kept get widths of our own sharing (rich would share
+    # the width out as it likes and crop a column, name and all, to make room).
+    shared = _shared_widths(leasts, naturals, width - 1 - _EDGE * kept)
     table = Table(header_style="bold")
-    for name, kind, least in zip(result.columns[:kept], result.types, widths, strict=False):
+    for name, kind, least, fixed in zip(result.columns[:kept], result.types, leasts, shared,
+                                        strict=False):  # fmt: skip
         numeric = any(t in kind.upper() for t in ("INT", "DOUBLE", "FLOAT", "DECIMAL"))
-        least = min(least, width - 1 - _EDGE)  # one column wider than the width: it wraps
-        table.add_column(Text(name), justify="right" if numeric else "left", min_width=least)
+        table.add_column(Text(name), justify="right" if numeric else "left",
+                         min_width=fixed or least, max_width=fixed)  # fmt: skip
     for row in cells:
         # plain text: rich would read "Bob [contractor]" or "[/x]" as markup
         table.add_row(*(Text(cell) for cell in row[:kept]))
@@ -55,6 +62,22 @@ def query_table(result: QueryResult, width: int) -> Group:
         )
     lines.append(footer)
     return Group(*lines)
+
+
+def _shared_widths(leasts: list[int], naturals: list[int], room: int) -> list[int | None]:
+    """Each column's width when their natural widths do not fit in `room` (None each when
+    they do): its least width, plus a share of what is left over, the columns that need
+    least given theirs first (a column needing less than an equal share leaves the rest to
+    the others)."""
+    if sum(naturals) <= room:
+        return [None] * len(naturals)
+    extra = max(0, room - sum(leasts))
+    given = [0] * len(leasts)
+    by_need = sorted(range(len(leasts)), key=lambda i: naturals[i] - leasts[i])
+    for left, i in enumerate(by_need):
+        given[i] = min(max(0, naturals[i] - leasts[i]), extra // (len(by_need) - left))
+        extra -= given[i]
+    return [least + more for least, more in zip(leasts, given, strict=True)]
 
 
 def _cell(value: object) -> str:

@@ -57,7 +57,8 @@ class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
     replying_to: str = ""
     reply_kind: str = ""
     # How the work went: for review_feedback "approved" | "changes_requested" | "rejected" |
-    # "reopened"; for blocked "still" (an update on a blocker announced before); else "".
+    # "reopened"; for blocked "still" (an update on a blocker announced before); for a question
+    # "theirs" (asked of the task's assignee about their work, not by the one doing it); else "".
     outcome: str = ""
     # For blocked / unblocked on a dependency: the name of the task it waits (waited) on.
     waits_on: str = ""

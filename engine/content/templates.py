@@ -100,6 +100,8 @@ def _variant(context: CommentContext) -> str:
         return "unblocked:dependency" if context.waits_on else kind
     if kind == "answer":
         return _answer_variant(context)
+    if kind == "question" and context.outcome == "theirs":
+        return "question:theirs"
     return kind
 
 

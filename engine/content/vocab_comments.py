@@ -119,7 +119,8 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
             "Check with {team} if you want a second opinion.",
             "We agreed this last quarter, it just never got written down.",
         ),
-        "closers": ("Hope that helps.", "Shout if that's unclear.", "Thanks for checking."),
+        # (not "Thanks for checking.": two openers say it already)
+        "closers": ("Hope that helps.", "Shout if that's unclear.", "Happy to talk it through."),
     },
     "blocked": {
         "openers": (
@@ -190,11 +191,13 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
             "Signing off on {s}. If you have a minute, tidy up {nit}.",
             "{S} {looks} solid; approving as is.",
         ),
+        # Extras and closers fit a body with a nit and one without, after an opener that may
+        # already praise the work (so none of them mentions a fix, or praises again).
         "extras": (
-            "Otherwise good to go.", "Fine to close after that.",
-            "No need for another review after the fix.", "Go ahead and send it to {appr}.",
+            "Go ahead and send it to {appr}.", "It was easy to follow.",
+            "Glad to see this one land.",
         ),
-        "closers": ("Thanks!", "Nice job.", "Good work."),
+        "closers": ("Thanks!", "Cheers."),
     },
     "done": {
         "openers": ("Done!", "All set.", "Wrapped up.", "Closing this out.", "Finished."),
@@ -267,6 +270,19 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # Refinements of a kind by what happened (see the module docstring).
 VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    # A question to the task's assignee about their work, from a teammate or a manager: it
+    # does not speak as if the asker were doing the work ("Before I finish ...").
+    "question:theirs": {
+        "bodies": (
+            "On {s}, {qst}", "For {s}: {qst}", "Re {s}, {qst}", "Question on {s}: {qst}",
+            "Saw you're on {s}. Quick one: {qst}", "While you're on {s}: {qst}",
+        ),
+        "extras": (
+            "It touches what I'm working on.", "I couldn't find anything about it in {place}.",
+            "Asking because {appr} will ask.", "Last time this came up we never settled it.",
+            "It affects how I plan my part.",
+        ),
+    },
     "review_feedback:changes_requested": {
         "openers_to": (
             "@{to} reviewed.", "{to}, left a few comments.", "{to}, thanks, I went through it.",

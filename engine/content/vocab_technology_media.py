@@ -149,7 +149,7 @@ TECHNOLOGY = {
         "do we keep the old endpoint alive for a release or two?",
         "should this go behind a feature flag?", "is it OK to take a short maintenance window?",
         "do we need a security review for this?", "are we still supporting old app versions?",
-        "does this need a design review first?", "should I backfill the historical data too?",
+        "does this need a design review first?", "should we backfill the historical data too?",
         "who's on call when we cut over?",
     ),
     "scope": (
