@@ -31,14 +31,15 @@ from pathlib import Path
 import simpy.rt
 
 from engine import events as ev
+from engine.calendar import end_of
 from engine.content import ContentSource
 from engine.errors import BusyworkError
-from engine.live_plan import GAP_QUIET_SECONDS, check_not_complete, prepare_live
+from engine.live_plan import GAP_QUIET_SECONDS, check_not_complete, forever_end, prepare_live
 from engine.live_state import LIVE, LiveState, load_state, save_state
 from engine.log import FileLog
 from engine.organisation import Organisation
 from engine.run import Manifest, write_manifest
-from engine.scenario import resolve
+from engine.scenario import Scenario, resolve
 
 # The live state (``live.json``) is kept by engine.live_state, and runs are planned by
 # engine.live_plan; their names are this module's too.
@@ -80,6 +81,14 @@ def runs_past_last_day(state: LiveState | None) -> bool:
     return state is not None and (state.forever or state.until_sim is not None)
 
 
+def live_horizon(scenario: Scenario, state: LiveState) -> float:
+    """Where a live run's simulation ends, in simulated seconds (`scenario` as its run planned
+    it): at `until_sim` for a run of --days, on the last day it can simulate for one for ever."""
+    if state.until_sim is not None:
+        return state.until_sim
+    return forever_end(scenario) if state.forever else end_of(scenario)
+
+
 def run_live(
     run_dir: Path,
     manifest: Manifest,
@@ -111,11 +120,12 @@ def run_live(
                 return
             log.append((event,))
 
-        # A run with `until_sim` ends there, after its scenario's last day (see above).
+        # A run with `until_sim` ends there, after its scenario's last day (see above); one for
+        # ever on the last day it can simulate (engine.live_plan.forever_last_day).
         world = Organisation(scenario, content, sink, env=env, forever=runs_past_last_day(state),
                              quiet=tuple((start, end) for start, end in state.quiet))  # fmt: skip
         world.start()
-        horizon = world.horizon if state.until_sim is None else state.until_sim
+        horizon = live_horizon(scenario, state)
         resume_at = min(state.anchor_sim, horizon)
         while env.now < resume_at and not stop.is_set():  # a stop ends the catch-up too
             env.run(until=min(resume_at, env.now + CATCH_UP_STEP_SECONDS))

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import msgspec
 
-from engine.calendar import origin_of
+from engine.calendar import end_of, origin_of
 from engine.content import ContentSource
 from engine.errors import BusyworkError, InvalidInput, command_line
 from engine.live_state import LiveState, load_state, save_state
@@ -26,6 +26,7 @@ from engine.locks import lock_exclusively
 from engine.log import FileLog
 from engine.run import Manifest, create_run, read_manifest
 from engine.scenario import Scenario, resolve
+from engine.scenario_checks import LAST_DAY
 
 GAP_QUIET_SECONDS = 600.0  # a stop longer than this (simulated) becomes a quiet window
 FOREVER_DAYS = 3650  # what the manifest says of a --forever run (the world ignores it)
@@ -83,6 +84,35 @@ def prepare_live(
     state.anchor_sim, state.anchor_wall, state.speed = max(resume_at, reached), now, speed
     save_state(run_dir, state)
     return manifest, state, note
+
+
+def forever_last_day(scenario: Scenario) -> tuple[date, str]:
+    """The last day a --forever run simulates, and why: the last the engine handles, or the
+    last of the years the holidays package knows for a country the scenario names (past them
+    it knows no holidays at all, which would make every holiday a workday; a run of --days is
+    refused past them, see engine.scenario_checks.check_country). At the fastest speed a run
+    started today reaches 2101 in about 40 minutes and the year 9999, where dates end, in 3
+    days."""
+    last, why = LAST_DAY, "the last day busywork simulates"
+    countries = {scenario.holidays.country, *(person.country for person in scenario.people)}
+    named = sorted({c.upper() for c in countries if c})
+    if named:
+        import holidays  # slow import; only when a country is named
+
+        for code in named:
+            end_year = getattr(holidays.country_holidays(code), "end_year", None)
+            if end_year is not None and date(end_year, 12, 31) < last:
+                last = date(end_year, 12, 31)
+                why = f"the last day of the years whose holidays the holidays package knows for {code}"
+    return last, why
+
+
+def forever_end(scenario: Scenario) -> float:
+    """Where a --forever run of `scenario` (as its run planned it) ends, in simulated seconds:
+    local midnight after its `forever_last_day`."""
+    last, _why = forever_last_day(scenario)
+    days = (last - scenario.start).days + 1
+    return end_of(msgspec.structs.replace(scenario, days=days))
 
 
 def check_not_complete(

@@ -170,7 +170,7 @@ class Replayer:
         event, journal = node.event, self.journal
         seq = event.seq
         if node.scheduled is not None:
-            self._outcomes.tally.lateness.append(max(0.0, time.monotonic() - node.scheduled))
+            self._outcomes.tally.lateness.add(max(0.0, time.monotonic() - node.scheduled))
         outcomes, outcome = self._outcomes, "ok"
         try:
             creates = type(event) in CREATES

@@ -55,6 +55,7 @@ from engine.files import replace_json
 from engine.journal_records import FAILED_KINDS, Record, read_legacy_dependents
 from engine.locks import lock_exclusively
 from engine.replay_ids import IdMap
+from engine.seq_ranges import SeqRanges
 
 JOURNAL = "journal.jsonl"
 META = "target.json"
@@ -79,7 +80,7 @@ class Journal:
         self.meta: dict[str, object] = {}
         self.path = self.folder / JOURNAL
         self.ids = IdMap(self.intent)
-        self.applied: set[int] = set()
+        self.applied = SeqRanges()  # a run per gap, not an entry per event
         self.final: dict[int, Record] = {}  # F, D and S records
         # F or D events open again (a retry in flight when a run was killed, or a dependent
         # whose failed event has since been sent again), by the kind they had: the next run

@@ -10,6 +10,7 @@ holding its own lock; the graph itself takes none.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from engine import events as ev
 from engine.replay_deps import after_history_of, created_id, needs, subject
@@ -26,23 +27,50 @@ class PendingEvent:
     settled: bool = False
 
 
+# The subject and creator indexes are swept of settled events once they hold this many entries
+# more than the last sweep left (so a sweep costs O(1) an event, amortised).
+SWEEP_AFTER: Final = 4096
+
+
 class DependencyGraph:
-    """Pending events by seq, the outcome of settled ones (ok | final | parked | deferred), the
-    latest event on each subject and the creator of each object. Not thread-safe.
+    """Pending events by seq, the outcome of settled ones that were not applied (final | parked
+    | deferred), the latest event on each subject and the creator of each object. Not
+    thread-safe.
 
     ``parked`` (the target failed for now) and ``deferred`` (not sent: stopped, or no usable
-    token) are both unrecorded, so the next run sends them; what waits on them waits too."""
+    token) are both unrecorded, so the next run sends them; what waits on them waits too.
 
-    def __init__(self) -> None:
+    An applied event is neither pending nor in ``_status``: nothing waits for it, exactly as for
+    an event never seen. So applied events are not kept, and the subject and creator indexes
+    drop entries that name them: a replay that runs for years holds what is unsettled or did not
+    go through, not one entry per event of the log."""
+
+    def __init__(self, sweep_after: int = SWEEP_AFTER) -> None:
         self.pending: dict[int, PendingEvent] = {}
-        self._status: dict[int, str] = {}  # seq → ok | final | parked | deferred
+        self._status: dict[int, str] = {}  # seq → final | parked | deferred (never ok)
         self._last_on: dict[str, int] = {}
         self._created_by: dict[str, int] = {}
+        self._sweep_after = sweep_after
+        self._sweep_at = sweep_after  # index entries (both indexes) at which to sweep next
 
     def record_done(self, event: ev.Event, outcome: str) -> None:
         """An event an earlier run settled: later events order after it, without waiting."""
         self._track(event)
-        self._status[event.seq] = outcome
+        self._set_status(event.seq, outcome)
+        self._sweep_if_due()
+
+    def _set_status(self, seq: int, outcome: str) -> None:
+        if outcome != "ok":
+            self._status[seq] = outcome
+
+    def indexed(self) -> int:
+        """Entries in the subject and creator indexes (bounded by what is unsettled or did not
+        go through, plus at most `sweep_after`)."""
+        return len(self._last_on) + len(self._created_by)
+
+    def unapplied(self) -> int:
+        """Settled events kept because they were not applied (failed, skipped, parked, deferred)."""
+        return len(self._status)
 
     def add(self, node: PendingEvent) -> str | None:
         """Link the node to the pending events it waits for and hold it as pending. Returns why
@@ -51,7 +79,7 @@ class DependencyGraph:
         cascade: str | None = None
         for dep, hard in self._track(node.event).items():
             status = self._status.get(dep)
-            if status == "ok" or (status == "final" and not hard):
+            if status == "final" and not hard:
                 continue  # a rejected predecessor does not hold up what comes after it
             if status is not None:
                 cascade = _worse(cascade, status, dep)
@@ -59,6 +87,7 @@ class DependencyGraph:
                 node.waiting += 1
                 self.pending[dep].dependents.append((node, hard))
         self.pending[node.event.seq] = node
+        self._sweep_if_due()  # after the node is pending: its own entries stay
         if cascade is not None:
             node.settled = True
         return cascade
@@ -74,7 +103,7 @@ class DependencyGraph:
         as `add` returns it) to `cascade`."""
         seq = node.event.seq
         node.settled = True
-        self._status[seq] = outcome
+        self._set_status(seq, outcome)
         self.pending.pop(seq, None)
         for dep, hard in node.dependents:
             if dep.settled:
@@ -106,6 +135,20 @@ class DependencyGraph:
         if made is not None:
             self._created_by[made] = event.seq
         return deps
+
+    def _sweep_if_due(self) -> None:
+        if self.indexed() >= self._sweep_at:
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Drop index entries naming an applied event (neither pending nor in ``_status``):
+        an event depending on it would skip it anyway (see `add`)."""
+        for index in (self._last_on, self._created_by):
+            dead = [obj for obj, seq in index.items()
+                    if seq not in self.pending and seq not in self._status]  # fmt: skip
+            for obj in dead:
+                del index[obj]
+        self._sweep_at = self.indexed() + self._sweep_after
 
 
 def _worse(current: str | None, status: str, dep: int) -> str:

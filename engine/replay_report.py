@@ -6,7 +6,9 @@ first errors), the `FailureRatio` that tells when too many events fail, the
 from __future__ import annotations
 
 import bisect
+import threading
 import time
+from collections import deque
 from typing import Any
 
 import msgspec
@@ -16,6 +18,7 @@ from engine.journal_records import FAILED_KINDS
 from engine.replay_journal import Journal
 
 MAX_ERRORS_KEPT = 20
+RECENT_LATENESS = 200  # the status line shows the mean lateness of the latest events
 
 
 class ReplaySummary(msgspec.Struct, kw_only=True):
@@ -55,6 +58,30 @@ class ReplaySummary(msgspec.Struct, kw_only=True):
 SETTLED_COUNTS = ("already_done", "applied", "failed", "skipped", "parked", "deferred")
 
 
+class Lateness:
+    """Seconds from each paced event's wall time to its start: their count, sum and maximum,
+    and the latest RECENT_LATENESS of them. Not one number per event: a live replay runs for
+    weeks. Workers add from their threads."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = 0.0
+        self.max = 0.0
+        self.recent: deque[float] = deque(maxlen=RECENT_LATENESS)
+        self._lock = threading.Lock()
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self.count += 1
+            self.total += seconds
+            self.max = max(self.max, seconds)
+            self.recent.append(seconds)
+
+    def recent_mean(self) -> float:
+        late = list(self.recent)  # a copy: workers may be adding
+        return sum(late) / len(late) if late else 0.0
+
+
 class ReplayTally:
     """Updated by the `Replayer` (holding its lock where workers race); read without locking
     for progress (approximate is fine)."""
@@ -64,7 +91,7 @@ class ReplayTally:
                        "skipped": 0, "parked": 0, "deferred": 0,
                        "skipped_after_failure": 0, "failed_earlier": 0,
                        "skipped_after_failure_earlier": 0, "retried": 0}  # fmt: skip
-        self.lateness: list[float] = []  # seconds from each paced event's wall time to its start
+        self.lateness = Lateness()
         # The errors of the earliest failures in the log (lowest seq first, whatever order the
         # workers finished them in), at most MAX_ERRORS_KEPT; `_error_seqs` runs beside it.
         self.errors: list[str] = []
@@ -97,7 +124,6 @@ class ReplayTally:
         target waits to see whether a write in doubt landed, ``landing``: (seconds left, what
         was written, how many writes wait))."""
         elapsed = max(1e-9, time.monotonic() - self.started)
-        late = self.lateness[-200:]
         return {
             "landing": c.get("landing"),
             **self.counts,
@@ -106,7 +132,7 @@ class ReplayTally:
             "retries": c.get("retries", 0),
             "rate_limited": c.get("rate_limited", 0),
             "requests_per_second": self._rate(c.get("requests", 0), elapsed),
-            "lateness": (sum(late) / len(late)) if late else 0.0,
+            "lateness": self.lateness.recent_mean(),
             "elapsed": elapsed,
         }
 
@@ -145,8 +171,10 @@ class ReplayTally:
             wall_seconds=round(wall, 3),
             requests_per_second=round(self._rate(requests, wall), 1),
             events_per_second=round(counts["applied"] / wall, 1) if wall > 0 else 0.0,
-            lateness_max_seconds=round(max(lateness), 3) if lateness else None,
-            lateness_mean_seconds=round(sum(lateness) / len(lateness), 3) if lateness else None,
+            lateness_max_seconds=round(lateness.max, 3) if lateness.count else None,
+            lateness_mean_seconds=round(lateness.total / lateness.count, 3)
+            if lateness.count
+            else None,
             invalid_tokens=sorted(c.get("invalid_tokens", [])),  # type: ignore[arg-type]
             notes=list(c.get("notes", [])),  # type: ignore[arg-type]
             errors=list(self.errors),
@@ -179,7 +207,7 @@ def count_done_unread(
     not sent for a failure) are not done: the next such run sends them."""
     end = last_read + summary.not_read  # the run's seqs are 1..events
     failed = skipped_after_failure = 0
-    done = sum(1 for seq in list(journal.applied) if last_read < seq <= end)
+    done = journal.applied.count_between(last_read, end)
     for seq, record in list(journal.final.items()):
         if not last_read < seq <= end or (retry_failed and record.k in FAILED_KINDS):
             continue

@@ -191,7 +191,7 @@ def test_torn_last_line_is_cut_and_damage_in_the_middle_is_reported(tmp_path):
     path = tmp_path / "t" / "journal.jsonl"
     path.write_bytes(path.read_bytes() + b'{"k":"A","se')
     with Journal(tmp_path / "t") as journal:
-        assert journal.applied == {1, 2}
+        assert set(journal.applied) == {1, 2}
         journal.record_applied(3, {})
     assert path.read_bytes().endswith(b'{"k":"A","seq":3}\n')
     path.write_bytes(b'{"k":"A","seq":1}\nnot json\n{"k":"A","seq":2}\n')

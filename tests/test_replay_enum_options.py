@@ -268,14 +268,22 @@ def test_a_refused_option_fails_its_event_and_what_needs_the_field(run_dir, make
     summary, folder = _replay(run_dir, sandbox, tokens)
     assert posts == [(400, "")]
     assert summary.failed == 1 and summary.applied > 0, summary.errors
-    # Every project shows the field, so nearly every event waits on it: they count as failed,
-    # and more than a quarter failing stops the replay.
-    assert summary.skipped_after_failure > summary.applied
+    # Every project shows the field, so every project and everything in it waits on it: they
+    # count as failed, and more than a quarter failing stops the replay. Only what needs no
+    # project (the workspace's other fields and tags, a portfolio, people joining) goes on.
     assert summary.stopped.startswith(
         "more than 25% of the events failed or depend on one that failed ("
     )
+    field_seq = _seq_of_field(run_dir, "Priority")
+    kind = {e.seq: type(e).__name__ for e in events_of(run_dir)}
     with Journal(folder) as journal:
-        record = journal.final[_seq_of_field(run_dir, "Priority")]
+        record = journal.final[field_seq]
+        applied_after = {kind[seq] for seq in set(journal.applied) if seq > field_seq}
+        skipped_after = [kind[seq] for seq, r in journal.final.items()
+                         if seq > field_seq and r.k != "F"]  # fmt: skip
+    assert applied_after <= {"CustomFieldCreated", "TagCreated", "PortfolioCreated", "PersonJoined"}
+    assert len(skipped_after) == summary.skipped_after_failure
+    assert "ProjectCreated" in skipped_after and "TaskCreated" in skipped_after
     assert (record.k, record.status) == ("F", 400)
     assert "custom field 'Priority': cannot add option 'Urgent'" in record.why
     assert "500 options" in record.why

@@ -168,12 +168,19 @@ def _complete_line(run_dir: Path) -> str | None:
     """Said when a live run ends by itself, its simulation at its end (also when a stop
     outlasted that end, and the resumed run had nothing left to simulate): without it, such a
     resume printed only `0 applied`."""
+    from engine.live import load_state
+    from engine.live_plan import forever_last_day
+
     manifest = read_manifest(run_dir)
     if manifest.status != "complete":
         return None
-    days = manifest.scenario.days
+    days, why = manifest.scenario.days, ""
+    state = load_state(run_dir)
+    if state is not None and state.forever and state.until_sim is None:
+        last, reason = forever_last_day(manifest.scenario)
+        days, why = (last - manifest.scenario.start).days + 1, f" It ended on {last}: {reason}."
     return (f"Live run complete: {days:,} simulated day{'s' if days != 1 else ''}, "
-            f"{manifest.events:,} events in {run_dir}.")  # fmt: skip
+            f"{manifest.events:,} events in {run_dir}.{why}")  # fmt: skip
 
 
 def _replay_advice(run_dir: Path, args: ReplayArgs, target: AsanaTarget, sandbox: bool) -> str:

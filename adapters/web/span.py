@@ -40,17 +40,16 @@ class Span:
 
 def run_span(run_dir: Path, manifest: Manifest, *, forever: bool) -> Span:
     """The span of the run in `run_dir`: a planned continuous one's from its ``live.json``."""
-    from engine.live import load_state
+    from engine.live import live_horizon, load_state
 
-    end = math.inf if forever else end_of(manifest.scenario)
     live = load_state(Path(run_dir))  # errors name the file
     if live is None:
-        return Span(0.0, end)
+        return Span(0.0, math.inf if forever else end_of(manifest.scenario))
     quiet = tuple((a, b) for a, b in live.quiet)
     start = next((b for a, b in quiet if a == 0.0), 0.0)  # the quiet window up to its start
-    if live.until_sim is not None:
-        end = live.until_sim  # N days from the plan's moment end past the scenario's last day
-    return Span(start, end, quiet)
+    # N days from the plan's moment end past the scenario's last day; a run for ever on the
+    # last day it can simulate, as busywork live
+    return Span(start, live_horizon(manifest.scenario, live), quiet)
 
 
 def plan_continuous(run_dir: Path, manifest: Manifest, *, speed: float, forever: bool) -> Manifest:
