@@ -297,7 +297,7 @@ def test_first_name():
 
 # Structural checks of the vocabulary: they cover every template, not just the ones drawn.
 
-FIXED_FIELDS = {"s", "S", "me", "d", "w", "p", "is", "looks", "needs", "does"}
+FIXED_FIELDS = {"s", "S", "me", "d", "w", "p", "is", "looks", "needs", "does", "depends"}
 INDUSTRY_FIELDS = set(vc.GENERIC_SLOTS) | {"cls", "plan", "nit", "q"}
 
 
@@ -365,6 +365,7 @@ def test_no_sentence_starts_with_a_lower_case_slot():
     for template in vc.PROJECT_NOTE_TAILS:
         assert not starts.findall(template), template
     status = [vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS]
+    status.append(vc.STATUS_MIDDLES_HALF_DONE)
     for template in (t for table in status for ts in table.values() for t in ts):
         assert set(starts.findall(template)) <= {"P", "of", "done", "left"}, template
 
@@ -403,6 +404,7 @@ def test_fill_equals_format_map_with_the_same_draws_for_every_vocabulary_templat
     texts += [t for table in (vt.TASK_NOTES, vt.SUBTASKS) for ts in table.values() for t in ts]
     texts += list(vc.PROJECT_NOTE_TAILS)
     status = [vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS]
+    status.append(vc.STATUS_MIDDLES_HALF_DONE)
     texts += [t for table in status for ts in table.values() for t in ts]
     names = {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
     pools = {name: (f"<{name} a>", f"<{name} b>", f"<{name} c>") for name in names}

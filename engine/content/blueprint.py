@@ -32,6 +32,7 @@ from engine.content import (
     TaskBlueprint,
 )
 from engine.content.project_script import ADDRESSEE, ScriptProvider, TaskScript
+from engine.content.templates_fill import capitalized, verb_forms
 from engine.events import StatusType
 
 
@@ -103,7 +104,7 @@ _SCRIPTED_OUTCOMES = frozenset({"", "approved", "changes_requested"})
 _STILL_BLOCKED = (
     "Still blocked on {s}; no change since my last update.",
     "No movement on {s} yet, still waiting on the same thing.",
-    "{S} is still on hold for the reason above.",
+    "{S} {is} still on hold for the reason above.",
 )
 
 
@@ -165,7 +166,8 @@ class BlueprintSource:
                     self.scripted_comments += 1
                     still = _STILL_BLOCKED[int(rng.random() * len(_STILL_BLOCKED))]
                     subject = context.task_subject
-                    return still.format(s=subject, S=subject[:1].upper() + subject[1:])
+                    words = {**verb_forms(subject), "s": subject, "S": capitalized(subject)}
+                    return still.format_map(words)
             else:
                 line = thread.take(context.kind, context.topic)
                 text = _fill(line, context) if line is not None else None

@@ -45,6 +45,7 @@ from engine.content.templates_tables import (
     NEUTRAL,
     NOTE_TAILS,
     STATUS_MIDDLES,
+    STATUS_MIDDLES_HALF_DONE,
     STATUS_NEXTS,
     STATUS_SUMMARIES,
     STATUS_TITLES,
@@ -236,9 +237,10 @@ class TemplateSource:
             "pct": str(round(100 * done / total) if total else 0),
         }
         title = fill([pick(draw, STATUS_TITLES[status_type])], fixed, NO_FORMS, draw, NEUTRAL)
+        middles = STATUS_MIDDLES_HALF_DONE if done > 0 and 2 * done >= total else STATUS_MIDDLES
         sentences = [
             pick(draw, STATUS_SUMMARIES[status_type]),
-            pick(draw, STATUS_MIDDLES[status_type]),
+            pick(draw, middles[status_type]),
         ]
         if draw() < 0.7:
             sentences.append(pick(draw, STATUS_NEXTS[status_type]))

@@ -39,10 +39,10 @@ def split_all(texts: tuple[str, ...]) -> tuple[Template, ...]:
 
 # Verb forms that agree with the subject ("the checklist is", "the lanes are").
 _SINGULAR: Final[Mapping[str, str]] = MappingProxyType(
-    {"is": "is", "looks": "looks", "needs": "needs", "does": "does"}
+    {"is": "is", "looks": "looks", "needs": "needs", "does": "does", "depends": "depends"}
 )
 _PLURAL: Final[Mapping[str, str]] = MappingProxyType(
-    {"is": "are", "looks": "look", "needs": "need", "does": "do"}
+    {"is": "are", "looks": "look", "needs": "need", "does": "do", "depends": "depend"}
 )
 NO_FORMS: Final[Mapping[str, str]] = MappingProxyType({})  # for text with no subject
 _PREPOSITIONS: Final = frozenset(

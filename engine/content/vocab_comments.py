@@ -85,7 +85,7 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
             "@{to} need your input here.", "{to}, when you get a sec.", "@{to} sanity check.",
         ),
         "openers": (
-            "Quick question for the group.", "Question.", "Before I go further.",
+            "Quick question for the group.", "Question.", "One thing to settle first.",
             "One thing I'm unsure about.", "Sanity check.",
         ),
         "bodies": (
@@ -103,7 +103,7 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     "answer": {
         "openers_to": (
             "Hi {to}!", "@{to} thanks for asking.", "{to}, good question.", "@{to} good catch.",
-            "{to}, thanks for checking.", "@{to} short answer below.",
+            "{to}, thanks for checking.", "@{to} here's my take.",
         ),
         "openers": ("Good question.", "Thanks for flagging.", "Good catch."),
         "bodies": (
@@ -124,8 +124,8 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "blocked": {
         "openers": (
-            "Blocked.", "Stuck on this one.", "Heads up, this is stuck.", "Ugh.",
-            "Flagging a blocker.", "Pausing this for now.", "Bad news.",
+            "Blocked.", "Hit a snag.", "Heads up, this is stuck.", "Ugh.",
+            "Flagging a blocker.", "Pausing this.", "Bad news.",
         ),
         "bodies": (
             "{S} {is} blocked: {blk}.", "Can't move {s} forward; {blk}.",
@@ -145,7 +145,7 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
         "openers": ("Good news.", "Finally!", "Update.", "We're moving again.", "Sorted."),
         "bodies": (
             "{S} {is} unblocked: {unb}.", "Back on {s}; {unb}.",
-            "Picking {s} back up now that {unb}.", "Moving again on {s}: {unb}.",
+            "Picking {s} back up now that {unb}.", "Back in motion on {s}: {unb}.",
             "{S} can go ahead, {unb}.", "The blocker on {s} is gone: {unb}.",
         ),
         "extras": (
@@ -163,10 +163,10 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "openers": ("Ready for review.", "Second pair of eyes, please.", "Over to the reviewers."),
         "bodies": (
-            "{S} {is} ready for review; see {place}.",
-            "The first full version of {s} is done and could use a second pair of eyes.",
-            "Could you review {s}? The main changes are around {asp}.",
-            "{S} {is} up for review. Pay most attention to {asp}.",
+            "{S} {is} done; the draft is in {place}.",
+            "The first full version of {s} is done and could use another read.",
+            "Can you review {s}? The main changes are around {asp}.",
+            "Please go over {s}; pay most attention to {asp}.",
             "Finished {s}. I'd like a review before it goes to {appr}.",
             "Review requested on {s}; I'm least sure about {asp}.",
         ),
@@ -182,7 +182,7 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
             "@{to} reviewed, nice work.", "{to}, thanks, I went through it.", "@{to} nice work.",
             "{to}, all good from my side.",
         ),
-        "openers": ("Reviewed.", "Looks good.", "Went through it.", "Nice work."),
+        "openers": ("Reviewed.", "Checked it over.", "Went through it.", "Nice work."),
         "bodies": (
             "{S} {looks} good to me. Approving.",
             "Approving {s}; one small nit on {nit} you can fix before closing.",
@@ -291,7 +291,7 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "openers": ("Left some comments.", "Reviewed.", "Went through it.", "Not quite there."),
         "bodies": (
             "{S} {needs} another round on {nit} before it goes to {appr}.",
-            "A few comments on {s}, mostly about {nit}. Can you take another pass?",
+            "Some notes on {s}, mostly about {nit}. Can you take another pass?",
             "{S} {is} nearly there; can you tighten {nit} and send it back?",
             "Sending {s} back: it needs rework on {nit} before I can approve.",
             "Not ready to approve {s} yet; I'd like another look at {nit}.",
@@ -325,7 +325,7 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "bodies": (
             "Reopening {s}: there's still work to do on {nit} before it's really done.",
             "Had to reopen {s}; {appr} flagged {nit}.",
-            "Reopening {s}. We missed {nit}; can you take another look?",
+            "Reopening {s}. We missed {nit}; can you go over it again?",
             "Reopening {s}: {nit} came back from {appr} with questions.",
         ),
         "extras": (
@@ -341,7 +341,7 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "bodies": (
             "{S} can't go ahead until \"{w}\" is done.",
             "Waiting on \"{w}\" before I can finish {s}.",
-            "{S} depends on \"{w}\", which is still open, so this waits.",
+            "{S} {depends} on \"{w}\", which is still open, so this waits.",
             "Parking {s} until \"{w}\" is finished.",
         ),
         "extras": (
@@ -354,8 +354,8 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "blocked:still": {
         "openers": ("Still blocked.", "No change.", "Quick blocker update.", "Still waiting."),
         "bodies": (
-            "{S} {is} still blocked: {blk}.", "No movement on {s} yet; {blk}.",
-            "Still can't move {s} forward; {blk}.", "{S}: still waiting, {blk}.",
+            "{S} {is} held up, same reason: {blk}.", "No movement on {s} yet; {blk}.",
+            "Still can't move {s} forward; {blk}.", "{S}: nothing new, {blk}.",
         ),
         "extras": (
             "I've chased again.", "Escalating to {appr} if nothing moves by {day}.",
@@ -366,7 +366,7 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "blocked:still:dependency": {
         "openers": ("Still blocked.", "No change.", "Still waiting."),
         "bodies": (
-            "{S} {is} still waiting on \"{w}\".",
+            "{S} {is} held up by \"{w}\".",
             "No movement on {s}: \"{w}\" isn't done yet.",
             "Still can't finish {s} until \"{w}\" is done.",
         ),
@@ -391,7 +391,7 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "openers": ("Thanks for the nudge.", "Fair question.", "Sorry, should have updated this."),
         "bodies": (
-            "{S} {is} still with me; I'll post an update here by {day}.",
+            "{S} {is} still with me; I'll report back here by {day}.",
             "Yes, {s} {is} mine and moving; update by {day}.",
         ),
         "extras": ("I'll post here when it moves.", "Happy to walk you through it at {meet}."),
@@ -527,8 +527,7 @@ STATUS_SUMMARIES: dict[str, tuple[str, ...]] = {
 STATUS_MIDDLES: dict[str, tuple[str, ...]] = {
     "on_track": (
         "Reviews are turning around quickly.", "No blockers right now.",
-        "The hardest items are behind us.", "Everyone has what they need.",
-        "Dependencies on other teams are sorted.",
+        "Everyone has what they need.", "Dependencies on other teams are sorted.",
     ),
     "at_risk": (
         "Two items are waiting on outside sign-off.", "Review turnaround has slowed.",
@@ -548,6 +547,11 @@ STATUS_MIDDLES: dict[str, tuple[str, ...]] = {
         "Thanks everyone for the effort.", "Retro notes to follow.",
         "Handover notes are in the project folder.", "A few follow-ups moved to the backlog.",
     ),
+}
+
+# Middles that are only true once at least half the tasks are done (they join the above then).
+STATUS_MIDDLES_HALF_DONE: dict[str, tuple[str, ...]] = {
+    "on_track": ("The hardest items are behind us.",),
 }
 
 STATUS_NEXTS: dict[str, tuple[str, ...]] = {

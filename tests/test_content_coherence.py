@@ -1,0 +1,115 @@
+"""Template text that reads as one coherent comment or status: verbs agree with plural
+subjects, a comment's opener and body do not say the same thing twice, and a status update
+claims no progress its numbers do not show. Checked over the whole vocabulary where possible.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+
+from engine.content import CommentContext, PersonRef
+from engine.content import blueprint as bp
+from engine.content import vocab_comments as vc
+from engine.content import vocab_tasks as vt
+from engine.content.templates import TemplateSource
+
+SOURCE = TemplateSource()
+ALICE = PersonRef(name="Alice Chen", role="manager")
+# Present-tense verbs that agree only with a singular subject: after {s} or {S} they must be
+# a verb-form placeholder ({is}, {depends}, ...) instead.
+SINGULAR_VERBS = frozenset(
+    {"is", "isn't", "was", "wasn't", "has", "hasn't", "does", "doesn't", "depends", "looks"}
+    | {"needs", "goes", "seems", "waits", "sits", "stays", "gets", "takes", "remains"}
+)
+# The subject with the word before it (a preposition makes it an object: "the blocker on
+# {s} is gone") and the word after it.
+SUBJECT_THEN_WORD = re.compile(r"(?:([a-z]+) )?\{[sS]\} ([a-z']+)")
+PREPOSITIONS = frozenset({"on", "of", "for", "about", "with", "in", "to", "from", "by"})
+# Words too common to make two parts repeat each other on their own ("for the", "on it").
+FUNCTION_WORDS = frozenset(
+    {"the", "a", "an", "to", "of", "on", "it", "is", "i", "we", "this", "that", "for", "and"}
+    | {"in", "with", "me", "my", "you", "your", "be", "are"}
+)
+
+
+def _kinds_with_variants() -> list[tuple[str, dict[str, tuple[str, ...]]]]:
+    """Every kind and variant with the parts a comment of it draws from (see templates_tables)."""
+    out = list(vc.KINDS.items())
+    for name in vc.VARIANTS:
+        steps = name.split(":")
+        merged = dict(vc.KINDS[steps[0]])
+        for depth in range(2, len(steps) + 1):
+            merged.update(vc.VARIANTS.get(":".join(steps[:depth]), {}))
+        out.append((name, merged))
+    return out
+
+
+def test_a_verb_after_the_subject_agrees_with_it_in_every_template():
+    templates = [t for _, parts in _kinds_with_variants() for ts in parts.values() for t in ts]
+    templates += [t for table in (vt.TASK_NOTES, vt.SUBTASKS) for ts in table.values() for t in ts]
+    templates += list(bp._STILL_BLOCKED)
+    for template in templates:
+        for before, word in SUBJECT_THEN_WORD.findall(template):
+            assert before in PREPOSITIONS or word not in SINGULAR_VERBS, (
+                f"{template!r}: use {{{word}}} (agrees with plurals)"
+            )
+
+
+def test_a_dependency_blocker_on_a_plural_subject_agrees():
+    rng = random.Random(7)
+    texts = set()
+    for _ in range(300):
+        texts.add(
+            SOURCE.comment(
+                rng,
+                CommentContext(
+                    kind="blocked",
+                    task_name="Fix the self-checkout lanes",
+                    task_subject="the self-checkout lanes",
+                    project_name="Stores",
+                    author=ALICE,
+                    waits_on="Order spare scanners",
+                ),  # fmt: skip
+            )
+        )
+    assert any("The self-checkout lanes depend on" in t for t in texts), texts
+    assert not any("lanes depends" in t for t in texts), texts
+
+
+def _phrases(text: str) -> set[tuple[str, str]]:
+    """The text's two-word phrases, agreement placeholders read as their verbs ("{looks}" is
+    "look"), the subject as one word, phrases of function words only left out."""
+    text = re.sub(r"^~\w+ ", "", text).lower()
+    text = re.sub(r"\{(is|looks|needs|does|depends)\}", r"\1", text)
+    text = re.sub(r"\{\w+\}", " subject ", text)
+    words = [{"looks": "look", "needs": "need", "depends": "depend"}.get(w, w)
+             for w in re.findall(r"[a-z']+", text)]  # fmt: skip
+    pairs = set(itertools.pairwise(words))
+    return {p for p in pairs if not set(p) <= FUNCTION_WORDS and "subject" not in p}
+
+
+def test_no_opener_repeats_a_phrase_of_a_body_it_can_open():
+    repeats = []
+    for name, parts in _kinds_with_variants():
+        openers = parts.get("openers", ()) + parts.get("openers_to", ())
+        bodies = parts.get("bodies", ()) + parts.get("bodies_to", ())
+        for opener, body in itertools.product(openers, bodies):
+            if shared := _phrases(opener) & _phrases(body):
+                repeats.append((name, opener, body, shared))
+    assert not repeats, "\n".join(map(str, repeats))
+
+
+def test_status_middles_claim_progress_only_when_half_the_tasks_are_done():
+    rng = random.Random(3)
+    claim = "The hardest items are behind us."
+    for done, total, allowed in ((0, 12, False), (5, 12, False), (6, 12, True), (12, 12, True)):
+        texts = [
+            SOURCE.status_update(
+                rng, project_name="P", status_type="on_track", done=done, total=total,
+                author=ALICE,
+            )[1]
+            for _ in range(200)
+        ]  # fmt: skip
+        assert any(claim in t for t in texts) == allowed, (done, total)
