@@ -72,9 +72,10 @@ class IdMap:
         try:
             yield
         except BaseException:
-            with self._lock:
-                recorded = set(self._ids.values())
-                self._taken.difference_update(c for c in claims if c not in recorded)
+            if claims:  # most failed tries claimed nothing: no need to look at every id
+                with self._lock:
+                    recorded = set(self._ids.values())
+                    self._taken.difference_update(c for c in claims if c not in recorded)
             raise
         finally:
             self._attempt.claims = outer

@@ -1,6 +1,7 @@
-"""A job's target holds only what applies to its kind: the URL, workspace, team, tokens and
-plan are an asana target's. Given to a dry run (target none) or a sandbox they are refused,
-naming the field (as tokens always were); a job saved before keeps loading, without them."""
+"""A job's target holds only what applies to its kind: the URL, workspace, team and tokens are
+an asana target's, the plan an asana target's or a sandbox's. Given to a target that does not
+take them they are refused, naming the field (as tokens always were); a job saved before keeps
+loading, without them."""
 
 from __future__ import annotations
 
@@ -33,7 +34,6 @@ def create(web, how: dict, **target):
     (DRY_RUN, "plan", "free"),
     (SANDBOX, "workspace", "12345"),
     (SANDBOX, "team", "678"),
-    (SANDBOX, "plan", "paid"),
     (SANDBOX, "url", "https://app.asana.com/api/1.0"),
 ])  # fmt: skip
 def test_an_asana_field_given_to_another_target_is_refused_naming_it(make_web, how, field, value):
@@ -43,8 +43,9 @@ def test_an_asana_field_given_to_another_target_is_refused_naming_it(make_web, h
     error = response.json()["error"]
     kind = how["target"]["kind"]
     assert error["field"] == f"target.{field}"
-    assert error["message"].startswith(f"target.{field}: {value!r}: only used with target asana, "
-                                       f"not {kind} (")  # fmt: skip
+    takes = "sandbox or asana" if field == "plan" else "asana"
+    assert error["message"].startswith(f"target.{field}: {value!r}: only used with target "
+                                       f"{takes}, not {kind} (")  # fmt: skip
     assert error["message"].endswith(f"expected no {field}")
     assert web.ok("GET", "/jobs") == []
 
@@ -64,9 +65,11 @@ def test_a_job_stores_and_shows_only_its_targets_kind(make_web, how):
     assert response.status_code == 201, response.text
     job = response.json()
     stored = json.loads((web.data_dir / job["id"] / "job.json").read_text())
-    assert stored["spec"]["target"] == how["target"]
-    assert job["spec"]["target"] == how["target"]
-    assert web.ok("GET", f"/jobs/{job['id']}")["spec"]["target"] == how["target"]
+    # A sandbox's plan, left out, is the paid one: stored and shown.
+    target = {**how["target"], "plan": "paid"} if how is SANDBOX else how["target"]
+    assert stored["spec"]["target"] == target
+    assert job["spec"]["target"] == target
+    assert web.ok("GET", f"/jobs/{job['id']}")["spec"]["target"] == target
 
 
 def test_an_asana_target_keeps_every_field_its_defaults_too():
@@ -92,4 +95,30 @@ def test_a_job_saved_with_fields_its_target_does_not_take_still_loads_without_th
 
     second = make_web(data_dir=data)
     view = second.ok("GET", f"/jobs/{job['id']}")
-    assert view["status"] == "pending" and view["spec"]["target"] == {"kind": "sandbox"}
+    assert view["status"] == "pending"
+    assert view["spec"]["target"] == {"kind": "sandbox", "plan": "paid"}
+
+
+def test_a_sandbox_takes_a_plan_stored_and_shown(make_web, tmp_path):
+    data = tmp_path / "replays"
+    first = make_web(data_dir=data)
+    job = create(first, SANDBOX, plan="free").json()
+    assert job["spec"]["target"] == {"kind": "sandbox", "plan": "free"}
+    stored = json.loads((data / job["id"] / "job.json").read_text())
+    assert stored["spec"]["target"] == {"kind": "sandbox", "plan": "free"}
+    first.stop()
+    # A job saved before a sandbox took a plan ran on the paid one: it loads so.
+    path = data / job["id"] / "job.json"
+    stored["spec"]["target"] = {"kind": "sandbox"}
+    path.write_text(json.dumps(stored))
+    view = make_web(data_dir=data).ok("GET", f"/jobs/{job['id']}")
+    assert view["spec"]["target"] == {"kind": "sandbox", "plan": "paid"}
+
+
+def test_a_plan_that_is_neither_paid_nor_free_is_refused_naming_it(make_web):
+    web = make_web()
+    response = create(web, SANDBOX, plan="cheap")
+    assert response.status_code == 400, response.text  # not a value of the schema's, as for asana
+    error = response.json()["error"]
+    assert error["field"] == "target.plan"
+    assert error["message"] == "target.plan: 'cheap' is not one of 'paid', 'free'"

@@ -164,6 +164,7 @@ def replay_warnings(replay: ReplayCounters | None, status: str) -> list[str]:
         warnings.append("invalid tokens: " + ", ".join(replay.invalid_tokens))
     if replay.rate_limited:
         warnings.append(f"rate limited {replay.rate_limited} times")
+    warnings.extend(f"note: {note}" for note in replay.notes)
     if resumable:
         parked = "parked (sent again once the job is resumed)"
     elif ended:

@@ -75,7 +75,7 @@ class JobDelivery:
             from adapters.web.targets import start_sandbox
 
             restarted = self.tally.base != ReplayCounters() or bool(sandbox_folders(self.run_dir))
-            self.sandbox, self.sandbox_tokens = start_sandbox(scenario)
+            self.sandbox, self.sandbox_tokens = start_sandbox(scenario, spec.target.plan or "paid")
             self.tally.start_over()
         if self.connection is None:
             from adapters.asana.live_cli import OutageNote

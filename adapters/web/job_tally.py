@@ -91,6 +91,7 @@ class ReplayTally:
             parked=parked,
             **{k: getattr(base, k) + int(seen.get(k, 0)) for k in SEEN},
             invalid_tokens=sorted(set(base.invalid_tokens) | set(seen.get("invalid_tokens", ()))),
+            notes=list(dict.fromkeys([*base.notes, *seen.get("notes", ())])),
             browse_url=browse_url,
             deferred=deferred,
             not_read=not_read,

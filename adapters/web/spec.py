@@ -59,14 +59,19 @@ class AsanaTarget(msgspec.Struct, kw_only=True, frozen=True):
     plan: Literal["paid", "free"] = "paid"
 
 
-ASANA_ONLY: tuple[str, ...] = AsanaTarget.__struct_fields__
+# The fields each kind of target takes: a sandbox runs on either plan too (free: paid
+# features answer 402, 150 requests a minute per token, as ``replay --to sandbox --plan``).
+TAKES: dict[str, tuple[str, ...]] = {"none": (), "sandbox": ("plan",),
+                                     "asana": AsanaTarget.__struct_fields__}  # fmt: skip
+ASANA_ONLY: tuple[str, ...] = tuple(n for n in TAKES["asana"] if n not in TAKES["sandbox"])
 
 
 class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Where a job's events go. The fields besides `kind` are an asana target's (`AsanaTarget`):
-    a dry run's target (none) and a sandbox (its own URL, workspace and tokens) take none of
-    them: given (not blank), `check` refuses them, naming the field, as it does any field that
-    does not apply; so a job's spec, stored and shown, holds only what applies to its target."""
+    a sandbox (its own URL, workspace and tokens) takes only `plan`, a dry run's target (none)
+    none of them: given (not blank), `check` refuses them, naming the field, as it does any
+    field that does not apply; so a job's spec, stored and shown, holds only what applies to
+    its target."""
 
     kind: TargetKind = "none"
     url: str | UnsetType = UNSET
@@ -83,10 +88,16 @@ class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         for name in ASANA_ONLY:  # a blank one ("", {}), as a form sends, is as good as left out
             if getattr(self, name) in ("", {}):
                 setattr(self, name, UNSET)
+        if self.kind == "sandbox" and self.plan is UNSET:  # shown with its plan (a job saved
+            self.plan = "paid"  # before a sandbox took one ran on the paid plan)
 
     def given(self) -> list[str]:
         """The asana target's fields this target was given."""
-        return [name for name in ASANA_ONLY if getattr(self, name) is not UNSET]
+        return [name for name in TAKES["asana"] if getattr(self, name) is not UNSET]
+
+    def not_taken(self) -> list[str]:
+        """The fields given that this kind of target does not take."""
+        return [name for name in self.given() if name not in TAKES[self.kind]]
 
     def asana(self) -> AsanaTarget:
         """The asana target's fields, those not given at their defaults."""
@@ -97,7 +108,7 @@ class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         refused may have them)."""
         if self.kind == "asana":
             return self
-        return TargetSpec(kind=self.kind)
+        return TargetSpec(kind=self.kind, plan=self.plan if "plan" in TAKES[self.kind] else UNSET)
 
 
 class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -195,20 +206,21 @@ def check(
         raise FieldError("speed", "max: a continuous job is paced; expected realtime or a number")
     if kind == "asana":
         check_asana(spec.target.asana(), scenario, token_keys, token_urls)
-    elif given := spec.target.given():
-        refuse_not_asana(spec.target, given[0])
+    elif not_taken := spec.target.not_taken():
+        refuse_not_taken(spec.target, not_taken[0])
     return speed
 
 
-def refuse_not_asana(target: TargetSpec, name: str) -> None:
-    """A field of an asana target given to a target of another kind: refused, as a job would
-    keep it though nothing uses it. Its value is shown unless it is a table of token references
-    (or looks like a token)."""
+def refuse_not_taken(target: TargetSpec, name: str) -> None:
+    """A field of an asana target given to a target of a kind that does not take it: refused,
+    as a job would keep it though nothing uses it. Its value is shown unless it is a table of
+    token references (or looks like a token)."""
     value = getattr(target, name)
     said = "" if name == "tokens" else f"{shown(value, 40)}: "
+    kinds = " or ".join(kind for kind, names in TAKES.items() if name in names)
     why = ("a dry run sends nothing" if target.kind == "none"
            else "a sandbox has its own URL, workspace and tokens")  # fmt: skip
-    raise FieldError(f"target.{name}", f"{said}only used with target asana, not "
+    raise FieldError(f"target.{name}", f"{said}only used with target {kinds}, not "
                                        f"{target.kind} ({why}); expected no {name}")  # fmt: skip
 
 

@@ -49,6 +49,9 @@ class ReplayCounters(msgspec.Struct, kw_only=True):
     settled: int = 0
     # Why the first event was skipped, failed or parked ("seq N (Type): reason"), if any.
     first_problem: str = ""
+    # What the target noted, as `busywork replay`'s summary does ("Note: …"): paid features
+    # the plan refused, teams it could not make, people it could not add; each once.
+    notes: list[str] = []
 
 
 class JobState(msgspec.Struct, kw_only=True):

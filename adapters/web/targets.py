@@ -55,15 +55,20 @@ def job_tokens(spec: AsanaTarget, tokens_file: Path | None) -> Tokens:
     return Tokens(people=people, default=server.default)
 
 
-def start_sandbox(scenario: Scenario):
-    """A fresh in-process sandbox with a user and token for each person; (sandbox, tokens)."""
+def start_sandbox(scenario: Scenario, plan: str = "paid"):
+    """A fresh in-process sandbox with a user and token for each person, on Asana's `plan`
+    (free: paid features answer 402, 150 requests a minute per token, as ``busywork replay
+    --to sandbox --plan free``); (sandbox, tokens)."""
     from adapters.asana.sandbox import Sandbox, SandboxConfig, SandboxPerson
+    from adapters.asana.sandbox.ratelimit import PLANS, Limits
 
     tokens = Tokens({p.email.lower(): secrets.token_urlsafe(18) for p in scenario.people},
                     default=secrets.token_urlsafe(18))  # fmt: skip
     people = [SandboxPerson(p.email.lower(), p.name, tokens.people[p.email.lower()])
               for p in scenario.people]  # fmt: skip
-    sandbox = Sandbox(SandboxConfig(people=people, admin_token=tokens.default, port=0)).start()
+    config = SandboxConfig(people=people, admin_token=tokens.default, port=0,
+                           limits=Limits(quota=PLANS[plan]), plan=plan)  # fmt: skip
+    sandbox = Sandbox(config).start()
     return sandbox, tokens
 
 
@@ -95,9 +100,9 @@ def connect_target(
         backoff = dataclasses.replace(backoff, attempts=LIVE_ATTEMPTS)
     if spec.kind == "sandbox":
         if sandbox is None:
-            sandbox, sandbox_tokens = start_sandbox(scenario)
+            sandbox, sandbox_tokens = start_sandbox(scenario, spec.plan or "paid")
         assert sandbox_tokens is not None  # a sandbox comes with its tokens
-        dest = Destination(to="sandbox", backoff=backoff)
+        dest = Destination(to="sandbox", plan=spec.plan or "paid", backoff=backoff)
         target = connect(sandbox.base_url, sandbox_tokens, dest, date_shift_days=date_shift_days,
                          on_client=on_client)  # fmt: skip
         target.name = _new_sandbox_name(run_dir)

@@ -184,8 +184,10 @@ export function body(form) {
   const name = form.name.value.trim();
   if (name) scenario.name = name;
   const speed = form.speed.value;
-  // The URL, workspace and tokens are an asana target's: the server refuses them for another.
+  // The URL, workspace and tokens are an asana target's, the plan a sandbox's too: the server
+  // refuses them for another.
   const target = { kind: form.target.value };
+  if (target.kind === "asana" || target.kind === "sandbox") target.plan = form.plan.value;
   if (target.kind === "asana") {
     if (form.url.value.trim()) target.url = form.url.value.trim();
     if (form.workspace.value.trim()) target.workspace = form.workspace.value.trim();
