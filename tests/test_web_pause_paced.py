@@ -1,8 +1,8 @@
 """A paced job's pause is prompt whatever the target does, as a backfill's is
-(test_web_pause_prompt): a continuous job whose target applies each write and then holds its
-answer, or holds its connect, is paused at once: the pause cuts its replay's calls (a cut write
-is in doubt) instead of waiting a minute for their answers; the resume connects again, carries
-on from the checkpoint and the run lands in the target exactly once."""
+(test_web_pause_prompt, which also holds both kinds' connect): a continuous job whose target
+applies each write and then holds its answer is paused at once: the pause cuts its replay's
+calls (a cut write is in doubt) instead of waiting a minute for their answers; the resume
+connects again, carries on from the checkpoint and the run lands in the target exactly once."""
 
 from __future__ import annotations
 
@@ -40,24 +40,4 @@ def test_a_paced_jobs_pause_cuts_the_requests_a_target_holds_and_resumes_each_ev
         view = web.ok("GET", f"/jobs/{job['id']}")
         assert view["status"] == "paused" and view["error"] == "", view
         assert 0 < applied_so_far(held.run_dir) < view["events"]
-    resume_to_the_end(held)
-
-
-def test_a_paced_jobs_pause_during_a_held_connect_leaves_it_paused(
-    make_web, make_sandbox, tmp_path
-):
-    """The replay's connect is held (its list of teams never answered): the pause ends it at
-    once, and the job stays paused (not failed, as when a connect fails)."""
-
-    def teams(request) -> bool:  # the creation's check lists them once, the connect again
-        return request.method == "GET" and request.path.endswith("/teams")
-
-    with held_continuous(make_web, make_sandbox, tmp_path, held=teams, after=2) as held:
-        web, job = held.web, held.job
-        running = web.runner.job(job["id"])
-        assert web.ok("POST", f"/jobs/{job['id']}/pause")["status"] == "paused"
-        wait_for(lambda: running.delivery._connecting is None, timeout=15,
-                 what="the paused job's connect to end")  # fmt: skip
-        view = web.ok("GET", f"/jobs/{job['id']}")
-        assert view["status"] == "paused" and view["error"] == "", view
     resume_to_the_end(held)

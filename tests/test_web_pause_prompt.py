@@ -10,7 +10,7 @@ import pytest
 
 from tests.replay_checks import assert_sandbox_holds_the_run_once
 from tests.test_live_outage import applied_so_far
-from tests.test_web import servers, wait_for
+from tests.test_web import FAST, servers, wait_for
 from tests.test_web_stop_prompt import held_backfill, writes
 
 
@@ -36,18 +36,24 @@ def test_a_pause_cuts_the_requests_a_target_holds_and_the_resume_sends_each_even
     resume_to_the_end(held)
 
 
+# A backfill at max, and a continuous job (paced: its replay follows the log).
+JOB_KINDS = {"backfill": {"days": 2, "seed": 3},
+             "continuous": {"days": 4, "seed": 5, "mode": "continuous", "speed": FAST}}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", JOB_KINDS)
 def test_a_pause_during_the_connect_to_a_target_that_holds_it_leaves_the_job_paused(
-    make_web, make_sandbox, tmp_path
+    make_web, make_sandbox, tmp_path, kind
 ):
-    """The backfill's connect is held (its list of teams never answered): the pause ends it at
+    """The job's connect is held (its list of teams never answered): the pause ends it at
     once, and the job stays paused (not failed, as when a connect fails); the resume connects
     again and completes the job, each event once."""
 
     def teams(request) -> bool:  # the creation's check lists them once, the connect again
         return request.method == "GET" and request.path.endswith("/teams")
 
-    with held_backfill(make_web, make_sandbox, tmp_path, held=teams, after=2, days=2,
-                       seed=3) as held:  # fmt: skip
+    with held_backfill(make_web, make_sandbox, tmp_path, held=teams, after=2,
+                       **JOB_KINDS[kind]) as held:  # fmt: skip
         web, job = held.web, held.job
         running = web.runner.job(job["id"])
         assert web.ok("POST", f"/jobs/{job['id']}/pause")["status"] == "paused"
