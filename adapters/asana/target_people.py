@@ -26,8 +26,8 @@ from urllib.parse import quote
 from adapters.asana.client import DEFAULT, ApiRejected, TokenInvalid
 from adapters.asana.target_adopt import Look
 from adapters.asana.target_create import Creator
-from adapters.asana.target_shared import Handler, Place, user_gid
-from adapters.asana.target_teams import MAX_NAMED, Teams
+from adapters.asana.target_shared import Handler, Place, named_people, user_gid
+from adapters.asana.target_teams import Teams
 from adapters.asana.tokens import check_owners, tokenless_note
 from engine import events as ev
 from engine.replay_deps import ooo_id
@@ -171,13 +171,11 @@ class Actors:
             emails = sorted(self._outsiders)
         if not emails:
             return []
-        named = ", ".join(emails[:MAX_NAMED])
-        more = f" and {len(emails) - MAX_NAMED} more" if len(emails) > MAX_NAMED else ""
         who = (
             "1 person is not a user" if len(emails) == 1 else f"{len(emails)} people are not users"
         )
         return [f"{who} of this workspace; what names them (their assignments, follows, time "
-                f"off) is skipped: {named}{more}"]  # fmt: skip
+                f"off) is skipped: {named_people(emails)}"]  # fmt: skip
 
 
 class People:

@@ -74,6 +74,15 @@ def refused_for_plan(exc: ApiRejected) -> bool:
     return exc.status == 403 and any(word in text for word in PLAN_WORDS)
 
 
+MAX_NAMED = 10  # people named in one note
+
+
+def named_people(emails: list[str]) -> str:
+    """The first MAX_NAMED of `emails`, and how many more, for a note."""
+    more = f" and {len(emails) - MAX_NAMED} more" if len(emails) > MAX_NAMED else ""
+    return ", ".join(emails[:MAX_NAMED]) + more
+
+
 class Notes:
     """Notes for the summary, each once, in the order they came."""
 

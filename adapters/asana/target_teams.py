@@ -14,7 +14,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from adapters.asana.client import ApiRejected
-from adapters.asana.target_shared import Notes, Place
+from adapters.asana.target_shared import Notes, Place, named_people
 from engine import events as ev
 from engine.replay_target import Skip
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # `target_people` adds people to their teams with `Teams`
     from adapters.asana.target_people import Actors
 
 NO_TEAM_STATUSES = (400, 402, 403, 404)
-MAX_NAMED = 10  # people named in one team note
 
 
 class Teams:
@@ -42,11 +41,9 @@ class Teams:
                      self._outside.items()}  # fmt: skip
         notes = []
         for name, (why, emails) in teams.items():
-            named = ", ".join(emails[:MAX_NAMED])
-            more = f" and {len(emails) - MAX_NAMED} more" if len(emails) > MAX_NAMED else ""
             notes.append(f"team {name!r}: {len(emails)} people could not be added ({why}); they "
                          "are users of the workspace and their work is replayed, outside the "
-                         f"team: {named}{more}")  # fmt: skip
+                         f"team: {named_people(emails)}")  # fmt: skip
         return notes
 
     def named(self, key: str, name: str) -> str | None:
