@@ -1,6 +1,6 @@
 """A readable activity feed: one line per event, in the actor's local time.
 
-Tue 09:04 (PST) Alice Chen commented on 'Update HIPAA checklist': "..."
+Tue 13 Jan 09:04 (PST) Alice Chen commented on 'Update HIPAA checklist': "..."
 """
 
 from __future__ import annotations
@@ -153,12 +153,12 @@ def describe(event: ev.Event, names: Names) -> str:
 def line(event: ev.Event, names: Names) -> str:
     who = names.people.get(event.actor)
     if who is None:
-        stamp = f"{event.at:%a %H:%M} (UTC)"
+        stamp = f"{event.at:%a %d %b %H:%M} (UTC)"
         name = event.actor
     else:
         name, tz = who
         local = event.at.astimezone(tz)
-        stamp = f"{local:%a %H:%M} ({local.tzname()})"
+        stamp = f"{local:%a %d %b %H:%M} ({local.tzname()})"
     return f"{stamp} {name} {describe(event, names)}"
 
 

@@ -18,8 +18,10 @@ def quickstart_commands() -> list[list[str]]:
     return [shlex.split(c) for c in commands if c.startswith("busywork ")]
 
 
-# A feed line as the README shows it: `Tue 16:58 (PST) Farid Haddad commented on '…': "…"`.
-FEED_LINE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d \([A-Z]{3,4}\) \S")
+# A feed line as the README shows it: `Tue 03 Feb 16:58 (PST) Farid Haddad commented on '…': "…"`.
+FEED_LINE = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d [A-Z][a-z]{2} \d\d:\d\d \([A-Z]{3,4}\) \S"
+)
 
 
 def feed_sample() -> list[str]:
