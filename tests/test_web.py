@@ -159,7 +159,7 @@ BAD_INPUT = [
     ({"scenario": {"content": "claude"}}, 422, "scenario.content"),
     ({"name": 5}, 400, "name"),
     ({"bogus": 1}, 400, "bogus"),
-    ({"target": {"kind": "jira"}}, 400, "target.kind"),
+    ({"target": {"kind": "jira"}}, 422, "target.kind"),  # a bad value, not a bad shape
     ({"speed": "fast"}, 422, "speed"),
     ({"speed": -2}, 422, "speed"),
     ({"speed": "max", "forever": True}, 422, "speed"),

@@ -118,11 +118,42 @@ def test_the_api_token_is_documented_as_a_bearer_scheme(start, tmp_path):
 def test_a_value_not_among_the_choices_is_told_the_choices(served, body, field, allowed):
     import requests
 
+    # A bad value (a 422, as every other field's), not a malformed request.
+    response = requests.post(f"{served}/api/jobs", json=body, timeout=30)
+    assert response.status_code == 422
+    value = repr(next(iter(body.values())) if field == "mode" else body["target"][field[7:]])
+    assert response.json() == {"error": {"status": 422, "field": field,
+                               "message": f"{field}: {value} is not one of {allowed}"}}  # fmt: skip
+    # Not text at all: the request's shape is wrong (a 400), and the choices are said too.
+    wrong = {"mode": 1} if field == "mode" else {"target": {field[7:]: 1}}
+    response = requests.post(f"{served}/api/jobs", json=wrong, timeout=30)
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "status": 400,
+        "field": field,
+        "message": f"{field}: got `int`; expected one of {allowed}",
+    }
+
+
+def test_the_document_gives_the_choices_and_a_bad_one_as_a_422(served):
+    doc = document(served)
+    target = doc["components"]["schemas"]["TargetSpec"]["properties"]
+    assert {"type": "string", "enum": ["paid", "free"]} in target["plan"]["oneOf"]
+    responses = doc["paths"]["/api/jobs"]["post"]["responses"]
+    assert {"400", "422"} <= set(responses)
+    (example,) = responses["400"]["content"]["application/json"]["examples"].values()
+    assert "is not one of" not in example["value"]["error"]["message"]  # a 422 now
+
+
+def test_a_value_of_a_table_of_the_wrong_type_names_the_table(served):
+    import requests
+
+    body = {"target": {"kind": "none", "tokens": {"alice@example.com": 1}}}
     response = requests.post(f"{served}/api/jobs", json=body, timeout=30)
     assert response.status_code == 400
-    value = repr(next(iter(body.values())) if field == "mode" else body["target"][field[7:]])
-    assert response.json() == {"error": {"status": 400, "field": field,
-                               "message": f"{field}: {value} is not one of {allowed}"}}  # fmt: skip
+    assert response.json()["error"] == {"status": 400, "field": "target.tokens", "message":
+                                        "target.tokens: Expected `str`, got `int`, for one of "
+                                        "its values"}  # fmt: skip
 
 
 @pytest.fixture

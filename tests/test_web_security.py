@@ -145,7 +145,9 @@ def test_a_foreign_host_name_is_refused_without_an_api_token(make_web):
      (b"[1, 2]", 400, None, "JSON object"), (b'{"speed": 1e400}', 422, "speed", "out of range"),
      (b'{"scenario": {"people": [{"x": -1e999}]}}', 422, "scenario.people[0].x",
       "out of range"),
-     (b'{"scenario": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, None, "nested too deeply")],
+     (b'{"scenario": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, None, "nested too deeply"),
+     (b'{"name": "\xff"}', 400, None, "not UTF-8"),
+     (b"nul", 400, None, "JSON is malformed: input data was truncated")],
 )  # fmt: skip
 def test_bodies_that_are_not_a_json_object(make_web, body, status, field, words):
     web = make_web()

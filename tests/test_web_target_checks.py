@@ -55,6 +55,29 @@ def test_a_workspace_or_team_the_tokens_cannot_see_is_refused_at_creation(
     assert web.ok("GET", "/jobs") == []
 
 
+def test_spaces_around_a_pasted_url_or_workspace_are_dropped_as_in_the_form(
+    make_web, sandbox, tokens_file
+):
+    web = make_web(tokens_file=tokens_file)
+    target = {
+        "kind": "asana",
+        "url": f" {sandbox.base_url}\t",
+        "workspace": f" {sandbox.workspace_gid} ",
+    }
+    response = _backfill(web, target, start=False)  # checked against the sandbox as it is
+    assert response.status_code == 201, response.text
+    stored = response.json()["spec"]["target"]
+    assert (stored["url"], stored["workspace"]) == (sandbox.base_url, sandbox.workspace_gid)
+
+
+@pytest.mark.parametrize("field", ["url", "workspace", "team"])
+def test_only_spaces_for_a_field_a_sandbox_does_not_take_is_as_good_as_left_out(make_web, field):
+    response = make_web().call("POST", "/jobs", json={"mode": "backfill", "start": False,
+                               "target": {"kind": "sandbox", field: "  "}})  # fmt: skip
+    assert response.status_code == 201, response.text
+    assert response.json()["spec"]["target"] == {"kind": "sandbox", "plan": "paid"}
+
+
 def test_a_workspace_that_could_not_be_checked_at_creation_fails_the_job_by_its_field(
     make_web, sandbox, tokens_file
 ):

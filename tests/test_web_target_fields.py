@@ -118,7 +118,7 @@ def test_a_sandbox_takes_a_plan_stored_and_shown(make_web, tmp_path):
 def test_a_plan_that_is_neither_paid_nor_free_is_refused_naming_it(make_web):
     web = make_web()
     response = create(web, SANDBOX, plan="cheap")
-    assert response.status_code == 400, response.text  # not a value of the schema's, as for asana
+    assert response.status_code == 422, response.text  # a bad value, as for asana
     error = response.json()["error"]
     assert error["field"] == "target.plan"
     assert error["message"] == "target.plan: 'cheap' is not one of 'paid', 'free'"

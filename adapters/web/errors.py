@@ -23,6 +23,7 @@ log = logging.getLogger("busywork.web")
 _LEADING_FIELD = re.compile(r"^([A-Za-z_][\w.\[\]]*): ")
 _UNKNOWN = re.compile(r"unknown field `([^`]+)`")
 _BAD_ENUM = re.compile(r"Invalid enum value (.+)")  # msgspec's words for a bad Literal
+_WRONG_TYPE = re.compile(r"Expected `str`, got (`\w+`)")
 SHOWN_VALUE = 60  # characters of a bad parameter's value repeated in its error
 
 
@@ -75,8 +76,14 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
             field = unknown.group(1) if field in (None, "data") else f"{field}.{unknown.group(1)}"
         elif field == "data":
             field = None
+        elif field and "[...]" in field:  # msgspec's stand-in for a table's key: name the table
+            field, message = field.split("[...]")[0], f"{message}, for one of its values"
         enum = _BAD_ENUM.fullmatch(message)
-        allowed = allowed_values(field) if enum and field else None
+        allowed = allowed_values(field) if field and first.get("source") == "body" else None
+        if enum and allowed:  # a value of the right type, not among the field's choices
+            status = 422
+        elif allowed and (wrong := _WRONG_TYPE.fullmatch(message)):  # still a 400: its shape
+            message = f"got {wrong.group(1)}; expected one of " + ", ".join(map(repr, allowed))
         if enum and looks_like_secret(enum.group(1)):  # a token pasted into a choice
             choices = ", ".join(repr(v) for v in allowed or ())
             message = f"{NOT_SHOWN}; expected one of {choices}" if allowed else (

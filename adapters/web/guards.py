@@ -99,17 +99,22 @@ def _media_type(headers: Any) -> str:
 
 
 def check_json_object(body: bytes) -> None:
-    """A 400 for a missing body or one that is not a JSON object; a 422 naming the field of a
-    number out of range. Malformed JSON is left to the framework's decoder (a 400)."""
+    """A 400 for a missing body, malformed JSON or one that is not a JSON object; a 422 naming
+    the field of a number out of range."""
     if not body.strip():
         raise FieldError(None, "the request body is empty; expected a JSON object", status=400)
     try:
         value = msgspec.json.decode(body)
     except RecursionError:
         raise FieldError(None, "the JSON is nested too deeply", status=400) from None
+    except UnicodeDecodeError:  # msgspec's, for a string that is not UTF-8 (else a 500)
+        raise FieldError(None, "the request body is not UTF-8; expected JSON text in UTF-8",
+                         status=400) from None  # fmt: skip
     except msgspec.DecodeError as exc:
-        if "out of range" not in str(exc):
-            return
+        if "out of range" not in str(exc):  # msgspec says where, not always that it is JSON
+            said = str(exc).removeprefix("JSON is malformed: ")
+            said = said[:1].lower() + said[1:]
+            raise FieldError(None, f"JSON is malformed: {said}", status=400) from None
         try:
             where = _infinite_at(_INFINITY_DECODER.decode(body))
         except (msgspec.DecodeError, RecursionError):  # malformed after all: the decoder says

@@ -12,7 +12,8 @@ from adapters.web.runner import JobRunner
 
 # Error responses as the API answers them: {"error": {"status", "message", "field"}}.
 _EXAMPLES = {
-    400: ("Malformed request", "mode", "'bogus' is not one of 'dry_run', 'backfill', 'continuous'"),
+    400: ("Malformed request (not JSON, or a value of the wrong type)", "forever",
+          "Expected `bool`, got `str`"),
     401: ("Missing or wrong API token (only when the server runs with --api-token)", None,
           "missing or wrong API token (Authorization: Bearer …)"),
     403: ("Request from another site or host", None, "Origin 'https://elsewhere.example': "

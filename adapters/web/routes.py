@@ -24,7 +24,7 @@ from adapters.web.figures import day_range
 from adapters.web.route_parts import errors, runner_of
 from adapters.web.routes_tokens import list_tokens, token_people, validate_token
 from adapters.web.runner import Conflict, JobView, NotFound
-from adapters.web.spec import MODES, TARGET_KINDS, FieldError, JobSpec
+from adapters.web.spec import MODES, TAKES, TARGET_KINDS, FieldError, JobSpec
 from adapters.web.sse import activity_stream
 from adapters.web.store import check_run_folder
 from engine import scenario as sc
@@ -56,6 +56,8 @@ class Options(msgspec.Struct, kw_only=True):
     roles: list[str]
     modes: list[str]
     targets: list[str]
+    # The target fields each kind takes (the form shows and sends only those).
+    target_fields: dict[str, list[str]]
     event_types: list[str]
     default_scenario: dict[str, Any]
     token_people: list[str]
@@ -74,6 +76,7 @@ def options(request: Request) -> Options:
         industries=list(sc.INDUSTRIES), activity_levels=list(sc.ACTIVITY_LEVELS),
         hours_presets=dict(sc.HOURS_PRESETS), roles=list(ROLES), modes=list(MODES),
         targets=list(TARGET_KINDS), event_types=list(EVENT_TYPES),
+        target_fields={kind: list(fields) for kind, fields in TAKES.items()},
         default_scenario=msgspec.to_builtins(sc.default_scenario()),
         token_people=people, has_default_token=has_default,
     )  # fmt: skip

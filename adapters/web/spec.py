@@ -81,6 +81,11 @@ class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     plan: Literal["paid", "free"] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
+        # Spaces around a pasted URL or gid go, as in the form (" http://…" would pass the
+        # URL's check, then fail to connect, saying "cannot reach").
+        for name in ("url", "workspace", "team"):
+            if isinstance(value := getattr(self, name), str):
+                setattr(self, name, value.strip())
         if self.kind == "asana":  # stored and shown with every field, its defaults too
             for name, value in msgspec.structs.asdict(self.asana()).items():
                 setattr(self, name, value)

@@ -25,6 +25,7 @@ function personRow(person) {
     `<button type="button" class="secondary p-remove" title="Remove">✕</button>`,
   ];
   row.innerHTML = cells.map((c) => `<td>${c}</td>`).join("");
+  row.querySelector("[name=p-token]").parentNode.dataset.takes = "tokens";
   fill(row.querySelector("[name=p-role]"), options.roles);
   fill(row.querySelector("[name=p-hours]"), Object.keys(options.hours_presets),
     Object.fromEntries(Object.entries(options.hours_presets).map(([k, v]) => [k, `${k} (${v})`])));
@@ -64,6 +65,21 @@ function labelPeople(body) {
   });
 }
 
+// The target fields the chosen kind takes (the server's table): the others are hidden and
+// disabled, so they are neither seen nor sent (the server would refuse them).
+function takes(form) {
+  return options.target_fields[form.target.value] || [];
+}
+
+function showTargetFields(form) {
+  const taken = takes(form);
+  for (const node of document.querySelectorAll("#job-form [data-takes]")) {
+    const shown = taken.includes(node.dataset.takes);
+    node.hidden = !shown;
+    node.querySelectorAll("input, select").forEach((control) => { control.disabled = !shown; });
+  }
+}
+
 // Called once, with the server's /api/options.
 export function setUpForm(serverOptions, onCreated) {
   options = serverOptions;
@@ -88,10 +104,13 @@ export function setUpForm(serverOptions, onCreated) {
   const people = document.querySelector("#people tbody");
   for (const person of d.people) people.appendChild(personRow(person));
   labelPeople(people);
+  showTargetFields(form);
+  form.target.addEventListener("change", () => showTargetFields(form));
   document.getElementById("add-person").addEventListener("click", () => {
     const row = personRow({ name: "", timezone: form.timezone.value });
     people.appendChild(row);
     labelPeople(people);
+    showTargetFields(form);
     row.querySelector("[name=p-name]").focus();
   });
   form.burstiness.addEventListener("input", () => {
@@ -159,7 +178,8 @@ export function body(form) {
     const zone = row.querySelector("[name=p-timezone]").value.trim();
     if (zone) person.timezone = zone;
     if (row.dataset.email) person.email = row.dataset.email;
-    const token = row.querySelector("[name=p-token]").value;
+    const choice = row.querySelector("[name=p-token]");
+    const token = choice.disabled ? "" : choice.value;
     if (token) tokens[row.dataset.email || token] = token;
     if (token && !row.dataset.email) person.email = token;
     return person;
@@ -184,14 +204,14 @@ export function body(form) {
   const name = form.name.value.trim();
   if (name) scenario.name = name;
   const speed = form.speed.value;
-  // The URL, workspace and tokens are an asana target's, the plan a sandbox's too: the server
-  // refuses them for another.
+  // Only the fields the kind takes (the server refuses the others); blank ones left out.
   const target = { kind: form.target.value };
-  if (target.kind === "asana" || target.kind === "sandbox") target.plan = form.plan.value;
-  if (target.kind === "asana") {
-    if (form.url.value.trim()) target.url = form.url.value.trim();
-    if (form.workspace.value.trim()) target.workspace = form.workspace.value.trim();
-    if (Object.keys(tokens).length) target.tokens = tokens;
+  for (const field of takes(form)) {
+    if (field === "tokens") {
+      if (Object.keys(tokens).length) target.tokens = tokens;
+    } else if (form[field].value.trim()) {
+      target[field] = form[field].value.trim();
+    }
   }
   return {
     name,
