@@ -20,6 +20,7 @@ class Record(msgspec.Struct, omit_defaults=True):
     cause: int = 0  # D, and S of a dependent: the seq that failed (or was skipped) first
     at: datetime | None = None  # I: when it was written (UTC); None: it opens no window
     seen: list[str] = []  # I: look-alikes listed just before this send, so not made by it
+    gen: int = 0  # C (the marker a compacted journal starts with): the snapshot it follows
 
 
 # The reason older checkpoints gave an event whose dependency failed (or was skipped).

@@ -84,12 +84,14 @@ class Replayer:
         self.counts, self.errors = self._outcomes.counts, self._outcomes.errors
         self.total: int | None = None  # events expected, for progress (None: following)
         self._last_read = 0  # the highest seq read
+        self._settled_through = 0  # the checkpoint's position when this run began
 
     # -- the dispatcher ------------------------------------------------------------------------
 
     def run(self, events: Iterable[ev.Event], total: int | None = None) -> ReplaySummary:
         """Replay `events` (a finite read or a live follow) and wait for the outcome."""
         self.total = total
+        self._settled_through = self.journal.settled_through(self.options.retry_failed)
         self._outcomes.tally.begin(self.target.counters())
         watching = self._outcomes.watching(self.target.counters, self._halted)
         try:
@@ -160,6 +162,10 @@ class Replayer:
             counts["failed_earlier"] += 1
         elif record is not None and record.k == "D":
             counts["skipped_after_failure_earlier"] += 1
+        if record is None and seq <= self._settled_through:
+            # Applied before the checkpoint's position: nothing before it is pending, so no
+            # later event could wait for it (the graph would only sweep it away again).
+            return
         with self._lock:
             self._graph.record_done(event, "final" if record is not None else "ok")
 

@@ -97,6 +97,11 @@ class IdMap:
         with self._lock:
             return tuple(self._intended.get(seq, ()))
 
+    def intended_by_seq(self) -> dict[int, tuple[Intent, ...]]:
+        """Every seq's announced sends (`intended`), for a checkpoint's snapshot."""
+        with self._lock:
+            return {seq: tuple(intents) for seq, intents in self._intended.items()}
+
     def intend(self, seq: int, at: datetime, seen: Iterable[str] = ()) -> None:
         at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)  # a hand-edited line
         with self._lock:

@@ -32,6 +32,12 @@ are fsynced before the event counts as done (group commit: concurrent workers sh
 An intent without an outcome after a restart means the outcome is unknown: the target looks
 for the object before creating it again. One writer per target folder (an exclusive lock).
 
+The journal is compacted once it outgrows its bound (`COMPACT_AFTER_BYTES`, or the snapshot's
+size if larger, so rewriting the snapshot costs O(1) a record): what its records say goes to a
+snapshot, and it starts again with a marker (`engine.replay_snapshot`, which says why a kill at
+any moment, during the compaction too, loses and repeats nothing). A replay resumes from the
+snapshot and the records after it, never from the run's first record.
+
 ``target.json`` beside it describes the target (server, workspace, run) and holds the settings
 the first run chose that every later run must keep (``keep``: e.g. the date shift, so that the
 due dates of one workspace all come from one shift). A checkpoint that holds no record yet (a
@@ -52,20 +58,23 @@ import msgspec
 
 from engine.errors import BusyworkError, LogCorrupted
 from engine.files import replace_json
-from engine.journal_records import FAILED_KINDS, Record, read_legacy_dependents
+from engine.journal_records import Record, read_legacy_dependents
 from engine.locks import lock_exclusively
-from engine.replay_ids import IdMap
-from engine.seq_ranges import SeqRanges
+from engine.replay_journal_state import CheckpointState
+from engine.replay_snapshot import SNAPSHOT, read_snapshot, remove_stale_snapshot, write_snapshot
 
 JOURNAL = "journal.jsonl"
 META = "target.json"
+COMPACTED = "C"  # the marker that starts a compacted journal (its `gen`: the snapshot's)
+# A journal this long (or as long as the snapshot, if that is longer) is compacted.
+COMPACT_AFTER_BYTES = 256 * 1024
 
 
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Record)
 
 
-class Journal:
+class Journal(CheckpointState):
     """Open (creating if needed) the checkpoint of one target; see the module docstring."""
 
     def __init__(
@@ -73,29 +82,26 @@ class Journal:
         folder: Path | str,
         meta: Mapping[str, object] | None = None,
         keep: Iterable[str] = (),
+        compact_after: int = COMPACT_AFTER_BYTES,
     ) -> None:
         """`meta` is written to ``target.json``, except that the keys in `keep` already stored
-        there keep their stored value; `self.meta` is what was written."""
+        there keep their stored value; `self.meta` is what was written. `compact_after`: the
+        journal's bound in bytes (see the module docstring)."""
+        super().__init__(self.intent)
         self.folder = Path(folder)
         self.meta: dict[str, object] = {}
         self.path = self.folder / JOURNAL
-        self.ids = IdMap(self.intent)
-        self.applied = SeqRanges()  # a run per gap, not an entry per event
-        self.final: dict[int, Record] = {}  # F, D and S records
-        # F or D events open again (a retry in flight when a run was killed, or a dependent
-        # whose failed event has since been sent again), by the kind they had: the next run
-        # sends them, and they count as retried once sent.
-        self.reopened: dict[int, str] = {}
         self.empty = True  # no record yet: the settings in `keep` are chosen afresh
-        self.created: list[tuple[int, str, str]] = []  # (seq, sim id, target id), in order
-        self._intents: set[int] = set()
         self._lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._written = self._synced = 0
         self._fd: int | None = None
+        self._gen = 0  # the snapshot the journal's records follow (0: none)
+        self._size = self._snapshot_size = 0  # bytes in the journal, in the snapshot
+        self._compact_after = compact_after
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+            fd, fresh = _open_or_create(self.path)
         except OSError as exc:
             raise BusyworkError(f"{self.folder}: cannot open the replay checkpoint: {exc}") from exc
         self._fd = fd
@@ -105,7 +111,10 @@ class Journal:
                 f"{self.folder}: another replay into this target is running; wait for it or "
                 "stop it first",
             )
+            if fresh and not os.fstat(fd).st_size:
+                remove_stale_snapshot(self.folder)
             self._load()
+            self._compact_if_due()  # a long journal (an older version's) is compacted now
             if meta is not None:
                 self._write_meta(meta, frozenset(keep))
         except BaseException:
@@ -119,43 +128,56 @@ class Journal:
             assert self._fd is not None  # opened before loading
             os.ftruncate(self._fd, end)
             data = data[:end]
-        self.empty = not data.strip()
-        for line_no, line in enumerate(data.splitlines(), start=1):
-            try:
-                record = _DECODER.decode(line)
-            except msgspec.DecodeError as exc:
-                raise LogCorrupted(f"{self.path}, line {line_no}: {exc}") from None
-            self._remember(record)
+        records = [self._decode(no, line) for no, line in enumerate(data.splitlines(), 1)]
+        gen = records.pop(0).gen if records and records[0].k == COMPACTED else 0
+        snapshot, self._snapshot_size = read_snapshot(self.folder)
+        self.empty = snapshot is None and not records
+        if snapshot is not None:
+            self._restore(snapshot)
+            if gen != snapshot.gen and data and gen + 1 != snapshot.gen:
+                raise LogCorrupted(f"{self.path}: follows snapshot {gen}, but "
+                                   f"{self.folder / SNAPSHOT} is snapshot {snapshot.gen}")  # fmt: skip
+            self._gen = snapshot.gen
+        elif gen:
+            raise LogCorrupted(f"{self.path}: follows snapshot {gen}, and "
+                               f"{self.folder / SNAPSHOT} is missing")  # fmt: skip
+        if gen == self._gen:
+            for record in records:
+                self._remember(record)
+            self._size = len(data)
+        else:  # killed while compacting, after the snapshot: it holds all these records
+            self._start_journal()
         read_legacy_dependents(self.final)
         self._reopen_dependents()
 
-    def _reopen_dependents(self) -> None:
-        """A D record stands while the event it names still failed; once that event was applied
-        or is being sent again (see the module docstring), the dependent is open again."""
-        for seq, record in list(self.final.items()):
-            if record.k == "D" and (record.cause in self.applied or record.cause in self._intents):
-                del self.final[seq]
-                self.reopened[seq] = "D"
+    def _decode(self, line_no: int, line: bytes) -> Record:
+        try:
+            return _DECODER.decode(line)
+        except msgspec.DecodeError as exc:
+            raise LogCorrupted(f"{self.path}, line {line_no}: {exc}") from None
 
-    def _remember(self, record: Record) -> None:
-        if record.k == "I":
-            self._intents.add(record.seq)
-            if record.at is not None:
-                self.ids.intend(record.seq, record.at, record.seen)
-            earlier = self.final.pop(record.seq, None)  # a retry in flight: open again
-            if earlier is not None and earlier.k in FAILED_KINDS:
-                self.reopened[record.seq] = earlier.k
+    # -- compaction (see engine.replay_snapshot) ------------------------------------------------
+
+    def _compact_if_due(self) -> None:
+        if self._size <= max(self._compact_after, self._snapshot_size):
             return
-        self._intents.discard(record.seq)
-        self.reopened.pop(record.seq, None)
-        if record.k == "A":
-            self.final.pop(record.seq, None)  # a retried event got through
-            self.applied.add(record.seq)
-            self.ids.settle(record.seq)
-            self.ids.update(record.ids)
-            self.created.extend((record.seq, s, t) for s, t in record.ids.items())
-        else:
-            self.final[record.seq] = record
+        with self._sync_lock, self._lock:
+            if self._fd is None or self._size <= max(self._compact_after, self._snapshot_size):
+                return  # closed, or compacted by another writer meanwhile
+            snapshot = self._snapshot(self._gen + 1)
+            self._snapshot_size = write_snapshot(self.folder, snapshot)
+            self._gen = snapshot.gen
+            self._start_journal()
+            self._synced = self._written  # every record so far is in the snapshot, synced
+
+    def _start_journal(self) -> None:
+        """Empty the journal and mark it as following snapshot `_gen` (durably)."""
+        assert self._fd is not None  # called with the journal open
+        line = _ENCODER.encode(Record(COMPACTED, 0, gen=self._gen)) + b"\n"
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, line)
+        os.fsync(self._fd)
+        self._size = len(line)
 
     def _write_meta(self, meta: Mapping[str, object], keep: frozenset[str]) -> None:
         stored = self._read_meta()
@@ -180,30 +202,6 @@ class Journal:
             raise LogCorrupted(f"{path}: damaged replay settings: expected a JSON object, "
                                f"got {type(stored).__name__}")  # fmt: skip
         return stored
-
-    # -- questions -----------------------------------------------------------------------------
-
-    def done(self, seq: int) -> bool:
-        """Applied, rejected or skipped in an earlier session: not to be sent again."""
-        return seq in self.applied or seq in self.final
-
-    def retryable(self, seq: int) -> bool:
-        """Failed, or not sent because something it depends on failed (see the docstring)."""
-        record = self.final.get(seq)
-        return record is not None and record.k in FAILED_KINDS
-
-    def root_of(self, seq: int) -> tuple[int, bool]:
-        """Why events depending on `seq` (settled for good, not applied) cannot be replayed:
-        the seq that failed or was skipped first, and whether it failed (False: skipped on
-        purpose)."""
-        record = self.final.get(seq)
-        if record is None:
-            return seq, True
-        return record.cause or seq, record.k in FAILED_KINDS
-
-    def uncertain(self, seq: int) -> bool:
-        """An intent with no outcome: the create may or may not have happened."""
-        return seq in self._intents
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -237,8 +235,10 @@ class Journal:
             os.write(self._fd, line)
             self._remember(record)
             self._written += 1
+            self._size += len(line)
             mine = self._written
         self._sync_through(mine)
+        self._compact_if_due()
 
     def _sync_through(self, count: int) -> None:
         """fsync until record number `count` is durable; one fsync covers every record written
@@ -270,3 +270,12 @@ class Journal:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _open_or_create(path: Path) -> tuple[int, bool]:
+    """The journal opened for appending, and whether this call created it."""
+    flags = os.O_RDWR | os.O_APPEND
+    try:
+        return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600), True
+    except FileExistsError:
+        return os.open(path, flags), False

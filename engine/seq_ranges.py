@@ -62,6 +62,34 @@ class SeqRanges:
         for start, end in runs:
             yield from range(start, end + 1)
 
+    def end_of_run(self, seq: int) -> int | None:
+        """The last seq of the run that holds `seq`; None when it does not hold `seq`."""
+        with self._lock:
+            i = bisect.bisect_right(self._starts, seq) - 1
+            return self._ends[i] if i >= 0 and seq <= self._ends[i] else None
+
+    def as_runs(self) -> list[tuple[int, int]]:
+        """The runs, (first, last) each, in order: what a checkpoint's snapshot stores."""
+        with self._lock:
+            return list(zip(self._starts, self._ends, strict=True))
+
+    @classmethod
+    def from_runs(cls, runs: list[tuple[int, int]]) -> SeqRanges:
+        """The set `as_runs` gave (runs that overlap or touch are merged)."""
+        ranges = cls()
+        for first, last in sorted(runs):
+            if last < first:
+                continue
+            if ranges._ends and first <= ranges._ends[-1] + 1:
+                added = max(0, last - ranges._ends[-1])
+                ranges._ends[-1] = max(ranges._ends[-1], last)
+            else:
+                added = last - first + 1
+                ranges._starts.append(first)
+                ranges._ends.append(last)
+            ranges._count += added
+        return ranges
+
     def runs(self) -> int:
         """How many runs of consecutive seqs it holds (its size in memory)."""
         with self._lock:

@@ -38,6 +38,7 @@ from engine.errors import BusyworkError, InvalidInput
 from engine.log import FileLog
 from engine.replay_journal import JOURNAL, META, Journal
 from engine.replay_outcomes import TargetSilence
+from engine.replay_snapshot import SNAPSHOT
 
 if TYPE_CHECKING:
     from adapters.interrupts import StopSignals
@@ -175,6 +176,8 @@ def _set_aside(folder: Path) -> None:
     starts afresh and chooses its settings (the date shift) anew."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     os.replace(folder / JOURNAL, folder / f"{CLEANED}{stamp}.jsonl")
+    if (folder / SNAPSHOT).is_file():  # after the journal: see remove_stale_snapshot
+        os.replace(folder / SNAPSHOT, folder / f"{CLEANED}{stamp}.snapshot.json")
     if (folder / META).is_file():
         os.replace(folder / META, folder / f"{CLEANED_META}{stamp}.json")
 
