@@ -51,6 +51,7 @@ import click
 from adapters.analytics.commands import export_command, query_command, report_command, stats_command
 from adapters.asana.commands import backfill, clean, live, replay, sandbox
 from adapters.command_errors import ending_errors
+from adapters.help_examples import add_examples
 from adapters.number_options import DAYS, PORT, SECONDS, WholeNumber
 from adapters.path_options import RUN_FOLDER, PathOf
 from adapters.simulate_command import simulate
@@ -154,12 +155,14 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
     from engine.errors import InvalidInput
     from engine.events import EVENT_TYPES
     from engine.run import check_whole, read_manifest
+    from engine.scenario_checks import suggest
 
     manifest = read_manifest(run)
     for t in types:
         if t not in EVENT_TYPES:
             raise InvalidInput(
-                f"--type: {t!r} is not an event type; expected one of {', '.join(EVENT_TYPES)}"
+                f"--type: {t!r} is not an event type{suggest(t, tuple(EVENT_TYPES))}; expected one of "
+                f"{', '.join(EVENT_TYPES)}"
             )
     check_whole(run, manifest)  # a complete run missing events is damaged, not a shorter feed
     known = [(p.name, p.email) for p in manifest.scenario.people]
@@ -201,6 +204,8 @@ def demo(days: int, no_serve: bool, port: int, serve_seconds: float | None) -> N
     if code:
         sys.exit(code)
 
+
+add_examples(main)
 
 # The commands are loaded: from here a Ctrl-C is a KeyboardInterrupt, which a command ends with
 # "Interrupted." (BusyworkGroup.invoke) or turns into a clean stop (adapters.interrupts).

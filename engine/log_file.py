@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from engine.errors import BusyworkError, InvalidInput
+from engine.errors import BusyworkError, InvalidInput, LogCorrupted
 from engine.events import Event
 from engine.locks import lock_exclusively
 from engine.log_check import check_sealed_segment, scan_last_segment, visible_last_seq
@@ -28,6 +28,7 @@ from engine.log_segments import (
     decode_batches,
     line_batches,
     list_segments,
+    not_a_folder,
 )
 from engine.log_writer import SegmentWriter
 
@@ -72,6 +73,8 @@ class FileLog:
         try:
             self.events_dir.mkdir(parents=True, exist_ok=True)
             self._dir_fd = os.open(self.events_dir, os.O_RDONLY)
+        except FileExistsError:  # mkdir's answer when it is a file
+            raise LogCorrupted(not_a_folder(self.events_dir)) from None
         except OSError as exc:
             raise BusyworkError(
                 f"{self.events_dir}: cannot open event log: {exc.strerror or exc}"
@@ -79,8 +82,9 @@ class FileLog:
         try:
             lock_exclusively(
                 self._dir_fd,
-                f"{self.events_dir}: another writer has this event log open; "
-                "open it read-only to look at it",
+                f"{self.events_dir}: another busywork (a simulate, live or serve job) is "
+                "writing this run; wait for it to end or stop it, then run this again "
+                "(show, stats and query can read the run meanwhile)",
             )
             last_seq, last_segment = self._check_for_append()
             self._writer = SegmentWriter(

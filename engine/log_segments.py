@@ -50,6 +50,8 @@ def list_segments(events_dir: Path) -> list[tuple[int, Path]]:
         names = os.listdir(events_dir)
     except FileNotFoundError:
         return []
+    except NotADirectoryError:
+        raise LogCorrupted(not_a_folder(events_dir)) from None
     found: dict[int, Path] = {}
     for name in names:
         stem = name[: -len(SUFFIX)]
@@ -62,6 +64,13 @@ def list_segments(events_dir: Path) -> list[tuple[int, Path]]:
             )
         found[first] = events_dir / name
     return sorted(found.items())
+
+
+def not_a_folder(events_dir: Path) -> str:
+    return (
+        f"{events_dir}: is a file, not a folder; expected the run's folder of event segments "
+        "(events/00000001.jsonl …)"
+    )
 
 
 def check_first_segment(segments: list[tuple[int, Path]]) -> None:

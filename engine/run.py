@@ -8,7 +8,6 @@ before appending the rest, so a resumed run equals an uninterrupted one.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from engine.log import FileLog
 from engine.log_check import check_count, visible_last_seq
 from engine.parallel import simulate_teams
 from engine.scenario import Scenario, resolve
+from engine.scenario_emails import ascii_words
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -157,7 +157,7 @@ def new_run_dir(scenario: Scenario, replays: Path, now: datetime | None = None) 
     made here, without exist_ok, so two commands started in the same second (or a web job
     beside them) never claim the same one; `create_run` then fills it."""
     now = now or datetime.now(UTC)
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")
+    slug = "-".join(ascii_words(scenario.name))  # "Équipe Nord" → equipe-nord
     # Capped: file systems refuse names past 255 bytes, and the job id is the folder name.
     slug = slug[:RUN_SLUG_MAX].rstrip("-") or "run"
     base = replays / f"{slug}-{now:%Y%m%d-%H%M%S}"

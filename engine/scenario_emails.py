@@ -95,10 +95,17 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+def ascii_words(name: str) -> list[str]:
+    """The name's words in lower-case ASCII letters and digits, accents dropped: 'José Núñez'
+    → ['jose', 'nunez']; what has no Latin letter (李, 🚀) drops out. Emails and run folders
+    are named with them."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))  # é → e
+    return re.sub(r"[^a-z0-9]+", " ", folded).split()
+
+
 def _email_local_part(name: str, position: int) -> str:
     """'José Núñez' → 'jose.nunez' (accents dropped); a name without Latin letters (李 小龙)
     → 'person<position>', so that it is still distinct and stable."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_UNDECOMPOSED))
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))  # é → e
-    local = ".".join(re.sub(r"[^a-z0-9]+", " ", folded).split())
+    local = ".".join(ascii_words(name))
     return local if re.search(r"[a-z]", local) else f"person{position}"

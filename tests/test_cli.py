@@ -209,6 +209,12 @@ def test_show_rejects_unknown_type(run_dir):
     assert "--type: 'TaskExploded' is not an event type" in result.stderr
 
 
+def test_show_suggests_the_type_meant_in_another_letter_case(run_dir):
+    result = busywork("show", str(run_dir), "--type", "commentadded", cwd=run_dir, check=False)
+    assert result.returncode == 2
+    assert "'commentadded' is not an event type (did you mean 'CommentAdded'?)" in result.stderr
+
+
 def test_out_folder_must_be_new(tmp_path):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "x").write_text("keep me")

@@ -9,7 +9,7 @@ import shlex
 import signal
 import subprocess
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -46,6 +46,31 @@ def test_new_run_dir_claims_its_folder(tmp_path):
     assert all(p.is_dir() and not any(p.iterdir()) for p in claimed)
     for path in claimed:  # each claimed folder takes its run
         assert create_run(path, scenario, TemplateSource()).run_id == path.name
+
+
+def test_a_run_folder_keeps_a_names_accented_letters_without_their_accents(tmp_path):
+    import msgspec
+
+    from engine.run import new_run_dir
+    from engine.scenario import default_scenario, resolve
+
+    scenario = msgspec.structs.replace(resolve(default_scenario()), name="Équipe 🚀 Nørd 日本")
+    now = datetime(2026, 1, 5, 8, 0, 0, tzinfo=UTC)
+    assert new_run_dir(scenario, tmp_path, now).name == "equipe-nord-20260105-080000"
+
+
+def test_a_live_run_of_a_long_name_gets_a_folder_the_system_can_make(tmp_path):
+    import msgspec
+
+    from adapters.asana.live_folder import live_run_dir
+    from engine.scenario import default_scenario, resolve
+
+    base = resolve(default_scenario())
+    long = live_run_dir(msgspec.structs.replace(base, name="x" * 300), tmp_path)
+    long.mkdir()  # not "File name too long"
+    # A name that always worked keeps its folder, so its live run is still resumed.
+    kept = "y" * (255 - len("-live"))
+    assert live_run_dir(msgspec.structs.replace(base, name=kept), tmp_path).name == f"{kept}-live"
 
 
 def test_parallel_simulates_without_out_all_succeed(tmp_path):
@@ -169,6 +194,18 @@ def test_an_empty_runs_summaries_read_well(tmp_path):
     assert stats[0] == "Run zero: 0 events"
     one = busywork("simulate", "--days", "1", "--out", "one", cwd=tmp_path).stdout.splitlines()
     assert " events, Mon 05 Jan 2026 " in one[1]  # a run with events keeps its span
+
+
+def test_an_empty_backfill_says_why_nothing_happened(tmp_path):
+    # A one-day backfill is yesterday (UTC), made a holiday of its only person.
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    (tmp_path / "off.toml").write_text(
+        'timezone = "UTC"\n[holidays]\ncountry = ""\n'
+        f'dates = ["{yesterday}"]\n'
+        '[[people]]\nname = "Mona Off"\nrole = "manager"\ntimezone = "UTC"\ndays_off = []\n'
+    )
+    result = busywork("backfill", "off.toml", "--days", "1", cwd=tmp_path)
+    assert "Note: nobody works on the run's days (holidays), so nothing happened" in result.stdout
 
 
 def test_a_live_resume_tells_what_it_cut(tmp_path):

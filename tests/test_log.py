@@ -550,7 +550,7 @@ def test_readonly_of_a_run_that_does_not_exist_yet_is_empty_and_creates_nothing(
 def test_only_one_writer_at_a_time(tmp_path):
     run = tmp_path / "run"
     first = FileLog(run)
-    with pytest.raises(BusyworkError, match="another writer"):
+    with pytest.raises(BusyworkError, match="another busywork"):
         FileLog(run)
     FileLog.open_readonly(run).close()  # readers are always welcome
     first.close()

@@ -1,5 +1,6 @@
 """`busywork show` on runs that are not whole: a complete run missing events, an unknown time
-zone in the log, a damaged manifest (every command says the same), and --person for someone
+zone in the log, a damaged manifest or an events file in place of the folder (every command says
+the same), a resume while another process writes the run, and --person for someone
 in the scenario who has not acted yet."""
 
 from __future__ import annotations
@@ -166,6 +167,39 @@ def test_every_command_says_the_same_of_a_damaged_manifest(small, tmp_path, cont
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
         said.add(result.stderr)
     assert len(said) == 1
+
+
+def test_every_command_says_the_same_of_an_events_file_in_place_of_the_folder(small, tmp_path):
+    run = Path(shutil.copytree(small, tmp_path / "run"))
+    shutil.rmtree(run / "events")
+    (run / "events").write_text("not a folder")
+    said = set()
+    for command in (["show", "run"], ["stats", "run"], ["report", "run"],
+                    ["export", "run", "--out", "x"], ["query", "run", "select 1"],
+                    ["simulate", "--resume", "run"]):  # fmt: skip
+        result = busywork(*command, cwd=tmp_path, check=False)
+        assert result.returncode == 1, (command, result.stderr)
+        assert result.stderr.startswith(
+            f"Error: {Path('run') / 'events'}: is a file, not a folder; expected the run's folder"
+        ), (command, result.stderr)
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        said.add(result.stderr)
+    assert len(said) == 1
+    assert (run / "events").read_text() == "not a folder"
+
+
+def test_a_resume_while_another_process_writes_the_run_says_what_to_do(small, tmp_path):
+    from engine.log_file import FileLog
+
+    run = Path(shutil.copytree(small, tmp_path / "run"))
+    writer = FileLog(run)  # as a `simulate --resume` or a live run holds it
+    try:
+        result = busywork("simulate", "--resume", "run", cwd=tmp_path, check=False)
+    finally:
+        writer.close()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "another busywork (a simulate, live or serve job) is writing this run" in result.stderr
+    assert "read-only" not in result.stderr  # a library's word, nothing a user can do
 
 
 # -- --person ---------------------------------------------------------------------------------

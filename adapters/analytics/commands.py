@@ -69,7 +69,6 @@ class _QueryCommand(click.Command):
 def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
     """Run SQL over a run's views: events, people, projects, tasks, comments.
 
-    Example: busywork query RUN "select type, count(*) from events group by 1".
     Times are UTC; "at" and "to" are SQL keywords, so quote them. Read-only: SELECT only, over
     the run's own files. Repeated column names get unique keys in csv and json (name, name_1).
     """
@@ -103,7 +102,7 @@ def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
 )
 # A file there is export's to explain ("notes.txt exists and is not a folder"), not click's.
 @click.option("--out", type=PathOf(path_type=Path, what="a folder"), required=True,
-              help="Folder to write.")  # fmt: skip
+              metavar="DIR", help="Folder to write.")  # fmt: skip
 @ctrl_c_stops()
 def export_command(run: Path, fmt: str, out: Path) -> None:
     """Write the views (events, people, projects, tasks, comments) as Parquet or CSV files."""

@@ -34,7 +34,9 @@ from adapters.analytics.segment_json import (
     sql_string,
     typed_select,
 )
+from engine.errors import LogCorrupted
 from engine.log_check import check_count
+from engine.log_segments import not_a_folder
 
 _SEGMENT_NAME = re.compile(r"^(\d{8,})\.jsonl$")
 SEALED_DIR = Path("derived") / "events"
@@ -76,6 +78,8 @@ def list_segments(run: Path) -> list[Segment]:
         entries = list(os.scandir(events_dir))
     except FileNotFoundError:
         return []
+    except NotADirectoryError:
+        raise LogCorrupted(not_a_folder(events_dir)) from None
     for entry in entries:
         match = _SEGMENT_NAME.match(entry.name)
         if match and entry.is_file():

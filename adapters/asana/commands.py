@@ -182,7 +182,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
 @click.option("--speed", type=Number(MIN_SPEED, MAX_SPEED, what="a speed"), default=1.0,
               show_default=True, help="Simulated seconds per real second.")  # fmt: skip
-@click.option("--run", "run_dir", type=RUN_FOLDER,
+@click.option("--run", "run_dir", type=RUN_FOLDER, metavar="DIR",
               help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help=RETRY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")

@@ -18,8 +18,14 @@ LOCK_TRIES = 20  # a `replay --follow` may hold the lock for an instant while it
 LOCK_RETRY_SECONDS = 0.05
 
 
+# A file name holds at most 255 bytes. The cap cuts only names no live run could have had, so
+# every live run made before it is still found, and resumed, under its name.
+LIVE_SLUG_MAX = 255 - len("-live")
+
+
 def live_run_dir(scenario: Scenario, replays: Path) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-") or "run"
+    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")
+    slug = slug[:LIVE_SLUG_MAX].rstrip("-") or "run"
     return replays / f"{slug}-live"
 
 

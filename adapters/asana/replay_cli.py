@@ -193,13 +193,18 @@ def backfill_command(
             target.actors.verify_tokens()  # a token of someone else is refused before anything is made
         run_dir = runs.new_run_dir(sc, replays)
         manifest = runs.create_run(run_dir, sc, content_source(sc))
-        simulate_run(run_dir, manifest, quiet=args.as_json)
+        simulated = simulate_run(run_dir, manifest, quiet=args.as_json)
     except BaseException:
         if target is not None:
             target.client.close()
         raise
     if not args.as_json:
         echo(f"Simulated {days} days into {run_dir}")
+        if not simulated.events:  # (--json says it with "events": 0)
+            from engine.quiet_run import why_no_events
+
+            if why := why_no_events(manifest.scenario):
+                echo(f"Note: {why}")
     resume = None
     if target is not None:
         resume = (f"Resume with: {resume_command(run_dir, args, target)}  (not `busywork "
