@@ -45,6 +45,7 @@ HOT = (
     "engine/time_away.py",
     "engine/state_views.py",
     "engine/state_workspace.py",
+    "engine/steady_work.py",
     "engine/team_steps.py",
     "engine/workspace.py",
     "engine/workspace_decisions.py",

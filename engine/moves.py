@@ -58,6 +58,7 @@ def comment(
         topic = comment_id
     mentioned = to if to is not None else cover
     cal = actor.calendar
+    actor.said.on(int(world.clock // 86400.0))  # (what the author wrote lately, by day)
     context = CommentContext(
         kind=kind,
         task_name=task.name,
@@ -74,6 +75,7 @@ def comment(
         task_state=task.state,
         local_hour=cal.local(world.clock).hour,  # wall time, also on a day clocks change
         period=period,
+        said=actor.said,
     )
     text = world.content.comment(world.content_rng, context)
     world.emit(
@@ -210,7 +212,7 @@ def works_on_tasks(actor: Actor) -> bool:
 
 def picks_up_unassigned(actor: Actor) -> bool:
     """Whether the person takes unassigned work of the team on their own: contractors work on
-    what they are given (for engine.actions._pick_up)."""
+    what they are given (for engine.steady_work._pick_up)."""
     return actor.role in ("lead", "individual_contributor") or actor.hands_on
 
 
@@ -228,7 +230,7 @@ def waits_for_work(world: World, actor: Actor) -> bool:
 
 def social_share(actor: Actor) -> float:
     """How much of a teammate's likes and follows the person gives: contractors stay at the
-    edge of the team's conversation (for engine.actions._conversation)."""
+    edge of the team's conversation (engine.conversation)."""
     return 0.3 if actor.role == "contractor" else 1.0
 
 

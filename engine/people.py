@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from engine.calendar import build_calendar, holiday_dates
+from engine.content.templates_fill import RecentParts
 from engine.draws import pick, uniform
 from engine.person_calendar import ONE_DAY, PersonCalendar
 from engine.scenario import Person, Scenario
@@ -53,8 +54,11 @@ class Actor:
     # Accumulated progress towards the next review request / next blocker (see actions).
     work_credit: float = 0.0
     work_threshold: float = 1.0
-    blockers_due: int = 0  # blockers drawn but not yet hit (see engine.actions._pace)
+    blockers_due: int = 0  # blockers drawn but not yet hit (see engine.steady_work.pace)
     comment_credit: float = 0.0
+    # Per task they started, the action and the moment (clock seconds) before which it cannot
+    # go to review: work takes time (engine.steady_work).
+    worked_until: dict[str, tuple[float, float]] = field(default_factory=dict)
     # The person's actions so far, and per task the action of their last note on it: notes
     # are spaced in the person's own activity (see engine.conversation).
     actions: int = 0
@@ -72,6 +76,8 @@ class Actor:
     last_project_at: float = -math.inf
     projects_started: int = 0
     last_chase_day: date | None = None
+    # The parts of their latest comments: they say something else next (engine.content).
+    said: RecentParts = field(default_factory=RecentParts)
 
 
 def stream(seed: int, name: str) -> random.Random:

@@ -124,6 +124,7 @@ def _status_update(
         done=done,
         total=len(tasks) + len(world.task_queue.get(project.id, ())),
         author=person_ref(world, actor.id),
+        blocked=sum(1 for t in tasks if t.state == "blocked" and not t.completed),
     )
     world.emit(
         ev.StatusUpdatePosted(

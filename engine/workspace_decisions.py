@@ -149,6 +149,7 @@ def _portfolio_status(world: World, actor: Actor, portfolio_id: str) -> None:
         done=done,
         total=len(projects),
         author=person_ref(world, actor.id),
+        unit="project",
     )
     world.emit(
         ev.PortfolioStatusPosted(

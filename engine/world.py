@@ -63,7 +63,7 @@ class Rates:
     status_update_every_seconds: float
     new_project_every_seconds: float  # in working time: five working days make a week
     # The activity level over PLANNED_ACTIVITY, at least 1: work passed on is taken care of
-    # within a day over this (engine.actions.HANDOVER_OF_DAY), and projects keep to a schedule
+    # within a day over this (engine.steady_work.HANDOVER_OF_DAY), and projects keep to a schedule
     # (engine.projects)
     busyness: float
     workspace_enabled: bool
@@ -75,7 +75,7 @@ class Rates:
         # scale with the activity level like everything else.
         per_action = 1 / (work.actions_per_day * 5)
         # A review that asks for changes costs another round of work, so review requests come
-        # faster than completions (see engine.actions._pace).
+        # faster than completions (see engine.steady_work.pace).
         rounds = 1 / (1 - min(0.9, work.changes_requested_probability))
         # A busier team needs work sooner: projects come at the activity level's pace too.
         activity = scenario.activity_factor

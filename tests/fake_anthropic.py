@@ -102,8 +102,11 @@ def write_project(system: str, user: str) -> dict[str, Any]:
                         "question": f"{{to}}, for {s}, should we keep last year's format?",
                         "answer": f"{{to}}, keep the format for {s}; {other} prefers it too.",
                     },
+                ],
+                # (one pair of each: the answer is as long, and costs, what the tests expect)
+                "teammate_questions": [
                     {
-                        "question": f"{{to}}, who signs off {s} while {other} is out?",
+                        "question": f"{{to}}, who signs off {s} when you finish it?",
                         "answer": f"{{to}}, {name} can sign off {s} this time.",
                     },
                 ],

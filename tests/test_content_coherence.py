@@ -1,6 +1,8 @@
 """Template text that reads as one coherent comment or status: verbs agree with plural
 subjects, a comment's opener and body do not say the same thing twice, and a status update
-claims no progress its numbers do not show. Checked over the whole vocabulary where possible.
+claims no progress its numbers do not show (nor any other edge: nothing done, nothing left,
+one task left, all blocked), and an author does not repeat what they wrote lately. Checked
+over the whole vocabulary where possible.
 """
 
 from __future__ import annotations
@@ -9,14 +11,19 @@ import itertools
 import random
 import re
 
+import pytest
+
 from engine.content import CommentContext, PersonRef
 from engine.content import blueprint as bp
 from engine.content import vocab_comments as vc
 from engine.content import vocab_tasks as vt
 from engine.content.templates import TemplateSource
+from engine.content.templates_fill import RecentParts
+from tests import realism_probe as probe
 
 SOURCE = TemplateSource()
 ALICE = PersonRef(name="Alice Chen", role="manager")
+BOB = PersonRef(name="Bob Okafor", role="individual_contributor")
 # Present-tense verbs that agree only with a singular subject: after {s} or {S} they must be
 # a verb-form placeholder ({is}, {depends}, ...) instead.
 SINGULAR_VERBS = frozenset(
@@ -113,3 +120,78 @@ def test_status_middles_claim_progress_only_when_half_the_tasks_are_done():
             for _ in range(200)
         ]  # fmt: skip
         assert any(claim in t for t in texts) == allowed, (done, total)
+
+
+@pytest.mark.parametrize("edge", list(probe.STATUS_EDGES))
+def test_a_status_reads_right_at_the_edges_of_its_numbers(edge):
+    """Nothing done yet, everything done, one task left, every open task blocked, some blocked:
+    no "0 of 12 complete and the rest are moving", no "the rest" with nothing left, no plural
+    for the one task left, no "no blockers" with a task blocked."""
+    done, total, blocked = probe.STATUS_EDGES[edge]
+    rng = random.Random(4)
+    for status_type in ("on_track", "at_risk", "off_track", "on_hold"):
+        for _ in range(150):
+            title, text = SOURCE.status_update(
+                rng, project_name="P", status_type=status_type, done=done, total=total,
+                author=ALICE, blocked=blocked,
+            )  # fmt: skip
+            assert not probe.status_misreads(text, done, total, blocked), (status_type, text)
+
+
+def test_a_portfolio_status_counts_projects():
+    rng = random.Random(2)
+    texts = [
+        SOURCE.status_update(
+            rng, project_name="Q3", status_type="on_track", done=2, total=5, author=ALICE,
+            unit="project",
+        )[1]
+        for _ in range(50)
+    ]  # fmt: skip
+    assert any("of 5 projects" in t for t in texts) and not any("task" in t for t in texts)
+
+
+def test_an_author_says_something_else_than_what_they_wrote_lately():
+    """With what the author wrote lately, a busy three days of their notes and answers (to
+    three colleagues) on their four tasks repeats no sentence; without it, they do. (A
+    greeting that names the addressee is new to another one.)"""
+    tasks = ["the launch checklist", "the press kit", "the pricing page", "the demo script"]
+    colleagues = [
+        BOB,
+        PersonRef(name="Carol Diaz", role="lead"),
+        PersonRef(name="Dan Wu", role="lead"),
+    ]
+
+    def comments(said: RecentParts | None) -> list[str]:
+        rng = random.Random(9)
+        out = []
+        for n in range(24):
+            if said is not None:
+                said.on(n // 8)  # eight a day
+            out.append(
+                SOURCE.comment(
+                    rng,
+                    CommentContext(
+                        kind="progress" if n % 2 else "answer",
+                        task_name="Check " + tasks[n % 4],
+                        task_subject=tasks[n % 4],
+                        project_name="Launch",
+                        author=ALICE,
+                        to=None if n % 2 else colleagues[n % 3],
+                        local_hour=10,
+                        said=said,
+                    ),
+                )
+            )
+        return out
+
+    def repeated(texts: list[str]) -> list[str]:
+        seen: set[str] = set()
+        again = []
+        for text in texts:
+            parts = {text, *probe.sentences(text)}
+            again += sorted(parts & seen)
+            seen |= parts
+        return again
+
+    assert repeated(comments(None))  # (the same draws without a memory say things again)
+    assert not repeated(comments(RecentParts()))

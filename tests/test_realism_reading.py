@@ -1,7 +1,9 @@
 """What a person browsing the workspace would notice at once, measured on simulated runs of a
-few seeds and industries: a teammate's question worded as if the asker did the work, praise
-said twice in one comment, a task due before the task it waits on, two tasks of one project
-with the same name."""
+few seeds and industries: a teammate's question worded as if the asker did the work (with
+template and with Claude content), praise said twice in one comment, a task due before the
+task it waits on, two tasks of one project with the same name, a person saying a sentence
+again within days, a review asked for within the hour of starting. The counts come from
+tests/realism_probe.py (which prints them for any tree: `python -m tests.realism_probe`)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ import pytest
 from engine import events as ev
 from engine import scenario as sc
 from engine.content import vocab_comments as vc
+from engine.content.project_script import ProjectScript, decode_script
 from engine.content.templates import TemplateSource
+from engine.content.templates_fill import RECENT_DAYS, RECENT_KEYS, RecentParts
 from engine.world import World
+from tests import realism_probe as probe
 
 RUNS = ((1, "technology"), (2, "healthcare"), (3, "government"))
 
@@ -107,3 +112,94 @@ def test_task_names_do_not_repeat_within_a_project(runs):
                 names[e.project].add(e.name)
                 follow_ups += e.name.startswith(("Plan the rollout of", "Line up the sign-off"))
         assert follow_ups >= 10, follow_ups  # follow-ups of follow-ups are made, and named apart
+
+
+# -- a person's own repeats, the time work takes, Claude's questions about others' work -------
+
+
+def test_nobody_says_a_sentence_again_within_three_days(runs):
+    """Each author remembers what they wrote lately, and the templates pick another variant:
+    without it one comment in eight repeated a sentence of the author's last three days."""
+    for events in runs:
+        comments = sum(isinstance(e, ev.CommentAdded) for e in events)
+        again = probe.repeats(events)
+        # What remains is a question's topic said again, or its paired answer (kept paired).
+        assert len(again) <= comments // 100, [e.text for e in again[:10]]
+
+
+def test_a_persons_memory_of_what_they_wrote_stays_bounded():
+    said = RecentParts()
+    for day in range(400):
+        said.on(day)
+        said.note("Thanks!")  # said every day: kept, as the latest
+        for n in range(50):  # a busy person's day of parts and words
+            said.note(f"{day}:{n}")
+        assert len(said.used) <= 51 * RECENT_DAYS
+    kept = {key.split(":")[0] for key in said.used if key != "Thanks!"}
+    assert kept == {str(day) for day in range(400 - RECENT_DAYS, 400)}
+    assert "Thanks!" in said.used
+    for n in range(3 * RECENT_KEYS):  # a burst in one day is capped too
+        said.note(n)
+    assert len(said.used) == RECENT_KEYS
+
+
+def test_no_review_is_requested_within_an_hour_of_starting(runs):
+    for events in runs:
+        quick = probe.quick_reviews(events)
+        assert not quick, [(e.task, str(after)) for e, after in quick[:5]]
+        requests = sum(
+            isinstance(e, ev.CommentAdded) and e.kind == "review_request" for e in events
+        )
+        assert requests >= 100, requests  # (review requests still come)
+
+
+def _claude_run(seed: int) -> tuple[list[ev.Event], dict[str, ProjectScript]]:
+    """A run whose content is Claude's, as the fake server writes it (no network: the scripts
+    are written in this process from the real prompts)."""
+    from adapters.anthropic.prompts import system_prompt, user_prompt
+    from engine.content.blueprint import BlueprintSource
+    from tests.fake_anthropic import write_project
+
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=30, seed=seed))
+    scripts: dict[str, ProjectScript] = {}
+
+    class Provider:
+        def script(self, index: int) -> ProjectScript:
+            written = write_project(system_prompt(scenario), user_prompt(scenario, index))
+            script = decode_script(msgspec.json.encode(written))
+            scripts[script.name] = script
+            return script
+
+    events: list[ev.Event] = []
+    World(scenario, BlueprintSource(Provider(), TemplateSource()), events.append).run()
+    return events, scripts
+
+
+def test_claude_questions_about_a_teammates_task_are_its_teammate_questions():
+    """The prompt asks for questions a teammate asks about the doer's work, apart from the
+    doer's own; a teammate's question is one of those (or templated), never the doer's."""
+    from adapters.anthropic.prompts import SCHEMA, system_prompt
+
+    assert "teammate_questions" in system_prompt(sc.default_scenario())
+    task_schema = SCHEMA["properties"]["tasks"]["items"]
+    assert "teammate_questions" in task_schema["required"]
+    events, scripts = _claude_run(4)
+    own_lines = {qa.question for s in scripts.values() for t in s.tasks for qa in t.questions}
+    theirs_lines = {
+        qa.question for s in scripts.values() for t in s.tasks for qa in t.teammate_questions
+    }
+    assert own_lines and theirs_lines
+    as_line = re.compile(r"^\w+, ")  # "{to}, ..." as served: "Bob, ..."
+    assignee: dict[str, str | None] = {}
+    theirs = 0
+    for e in events:
+        if isinstance(e, (ev.TaskCreated, ev.TaskAssigned)):
+            assignee[e.task] = e.assignee
+        elif isinstance(e, ev.CommentAdded) and e.kind == "question":
+            line = as_line.sub("{to}, ", e.text)
+            if assignee[e.task] in (None, e.actor):
+                assert line not in theirs_lines, e.text
+            else:
+                assert line not in own_lines, e.text
+                theirs += line in theirs_lines
+    assert theirs >= 5, theirs

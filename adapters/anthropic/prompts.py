@@ -19,7 +19,7 @@ from engine.content.project_script import ProjectScript
 from engine.content.templates import TemplateSource
 from engine.scenario import Scenario
 
-PROMPT_VERSION = 1
+PROMPT_VERSION = 2  # 2: teammate questions, asked about someone else's work
 MAX_TASKS_PER_CALL = 25
 # Output tokens one task's script takes, with room for a little thinking.
 TOKENS_PER_TASK = 900
@@ -43,7 +43,12 @@ Tasks: exactly as many as asked. For each task:
 sentences each, in the order they happen:
   "start": 1 line when someone starts the work;
   "progress": 3 lines, each a different concrete step, in order;
-  "questions": 2 pairs: a question to a colleague and that colleague's answer;
+  "questions": 2 pairs: a question the person doing the task asks a colleague (the reviewer) \
+about it, and that colleague's answer;
+  "teammate_questions": 2 pairs: a question a teammate or the manager asks the person doing \
+the task about their work, and that person's answer. The asker does not do this task: the \
+question speaks of it as the other person's work ("are you ...", "your draft", "will you ..."), \
+never as the asker's own ("before I finish", "I'm working on", "my draft");
   "blockers": 1 pair: why the work is blocked, and the later line saying it is unblocked;
   "review_request": 1 line asking a colleague to review;
   "review_feedback": 2 lines of specific review comments (one small change each);

@@ -8,7 +8,7 @@ deterministic given the ``random.Random`` the world hands them.
 from __future__ import annotations
 
 import random
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import msgspec
 
@@ -16,6 +16,9 @@ from engine.compiled import extend_subpackage
 from engine.events import CommentKind, StatusType
 
 extend_subpackage(__path__, "content")  # the templates modules may run compiled
+
+if TYPE_CHECKING:
+    from engine.content.templates_fill import RecentParts
 
 
 class TaskBlueprint(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,6 +72,9 @@ class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
     # For out-of-office: the days away ("Thu 08 Feb-Fri 09 Feb"); `detail` is the day back and
     # `to` the colleague who covers.
     period: str = ""
+    # What the author wrote lately (kept by the engine, one per person; a source notes what it
+    # uses): a source says something else than what is in it. None: no memory.
+    said: RecentParts | None = None
 
 
 class ContentSource(Protocol):
@@ -89,5 +95,8 @@ class ContentSource(Protocol):
         done: int,
         total: int,
         author: PersonRef,
+        blocked: int = 0,
+        unit: str = "task",
     ) -> tuple[str, str]:
-        """A project status update: (title, text)."""
+        """A project's (or portfolio's) status update: (title, text) for `done` of `total`
+        `unit`s ("task", "project"), `blocked` of the open ones blocked."""

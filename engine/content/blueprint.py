@@ -6,8 +6,9 @@ stage. The engine stays pure: it never calls anything; a ``ScriptProvider`` hand
 script for the ``index``-th project (or ``None``, and the template source writes that project
 instead).
 
-Comments are served in script order per task; once a task's lines of a kind are used up, or a
-kind has no scripted lines (out-of-office, where-is, sorry-for-delay), the template source
+Comments are served in script order per task (a question about the assignee's work, asked by a
+teammate or the manager, from the script's teammate questions, not the assignee's own); once a
+task's lines of a kind are used up, or a kind has no scripted lines (out-of-office, where-is, sorry-for-delay), the template source
 writes the comment. An answer is the scripted answer of the question with the same topic, and
 an "unblocked" the scripted end of the blocker with the same topic; a late answer to a
 scripted question is a templated apology alone (its scripted answer is dropped). What scripts cannot know is templated:
@@ -46,7 +47,7 @@ def _first_name(person: PersonRef | None) -> str | None:
 class _Thread:
     """The unused lines of one task's script, consumed in order."""
 
-    __slots__ = ("answers", "lines", "questions", "unblocks", "blockers")
+    __slots__ = ("answers", "lines", "questions", "theirs", "unblocks", "blockers")
 
     def __init__(self, task: TaskScript) -> None:
         self.lines: dict[str, deque[str]] = {
@@ -56,7 +57,8 @@ class _Thread:
             "review_feedback": deque(task.review_feedback),
             "done": deque(task.done),
         }
-        self.questions = deque(task.questions)
+        self.questions = deque(task.questions)  # asked by the one doing the work
+        self.theirs = deque(task.teammate_questions)  # asked of them about their work
         self.blockers = deque(task.blockers)
         # What the answer / unblocked comment of a topic says (None: templates write it); in
         # the order the topics were raised, for a context that names no topic.
@@ -68,11 +70,15 @@ class _Thread:
         for kind, lines in other.lines.items():
             self.lines[kind].extend(lines)
         self.questions.extend(other.questions)
+        self.theirs.extend(other.theirs)
         self.blockers.extend(other.blockers)
 
-    def take(self, kind: str, topic: str = "") -> str | None:
+    def take(self, kind: str, topic: str = "", outcome: str = "") -> str | None:
         if kind == "question":
-            qa = self.questions.popleft() if self.questions else None
+            # A question about someone else's work is one scripted as such (a doer's own
+            # question would read as if the asker did the work), else templated.
+            pending = self.theirs if outcome == "theirs" else self.questions
+            qa = pending.popleft() if pending else None
             self.answers[topic or f"#{len(self.answers)}"] = qa.answer if qa else None
             return qa.question if qa else None
         if kind == "blocked":
@@ -169,7 +175,7 @@ class BlueprintSource:
                     words = {**verb_forms(subject), "s": subject, "S": capitalized(subject)}
                     return still.format_map(words)
             else:
-                line = thread.take(context.kind, context.topic)
+                line = thread.take(context.kind, context.topic, context.outcome)
                 text = _fill(line, context) if line is not None else None
                 if text is not None and context.kind == "sorry_for_delay":
                     # A templated apology; the scripted answer is dropped, and no templated
@@ -193,6 +199,8 @@ class BlueprintSource:
         done: int,
         total: int,
         author: PersonRef,
+        blocked: int = 0,
+        unit: str = "task",
     ) -> tuple[str, str]:
         return self._fallback.status_update(
             rng,
@@ -201,4 +209,6 @@ class BlueprintSource:
             done=done,
             total=total,
             author=author,
+            blocked=blocked,
+            unit=unit,
         )

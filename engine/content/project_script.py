@@ -36,7 +36,11 @@ class TaskScript(msgspec.Struct, frozen=True, kw_only=True):
     subtasks: list[str] = []
     start: list[str] = []
     progress: list[str] = []
+    # The one doing the work asks a colleague (their reviewer) ...
     questions: list[QuestionAnswer] = []
+    # ... and a teammate or the manager asks the one doing it about their work ("are you ..."),
+    # worded as about someone else's work.
+    teammate_questions: list[QuestionAnswer] = []
     blockers: list[Blocker] = []
     review_request: list[str] = []
     review_feedback: list[str] = []
@@ -95,6 +99,14 @@ def _lines(lines: list[str], core: str) -> list[str]:
     return [c for c in (_clean(x) for x in lines) if _line_ok(c, core)]
 
 
+def _pairs(pairs: list[QuestionAnswer], core: str) -> list[QuestionAnswer]:
+    return [
+        QuestionAnswer(question=_clean(qa.question), answer=_clean(qa.answer))
+        for qa in pairs
+        if _line_ok(_clean(qa.question), core) and _is_clean(qa.answer, allow_addressee=True)
+    ]
+
+
 def _check_task(task: TaskScript) -> TaskScript | None:
     name, subject = _clean(task.name), _clean(task.subject)
     core = subject_core(subject)
@@ -108,11 +120,8 @@ def _check_task(task: TaskScript) -> TaskScript | None:
         subtasks=[s for s in (_clean(x) for x in task.subtasks) if _is_clean(s)],
         start=_lines(task.start, core),
         progress=_lines(task.progress, core),
-        questions=[
-            QuestionAnswer(question=_clean(qa.question), answer=_clean(qa.answer))
-            for qa in task.questions
-            if _line_ok(_clean(qa.question), core) and _is_clean(qa.answer, allow_addressee=True)
-        ],
+        questions=_pairs(task.questions, core),
+        teammate_questions=_pairs(task.teammate_questions, core),
         blockers=[
             Blocker(blocked=_clean(b.blocked), unblocked=_clean(b.unblocked))
             for b in task.blockers

@@ -10,7 +10,12 @@ The protocol's ``comment`` does not say which industry a task belongs to, so the
 it from the subject: every subject a blueprint produces is unique across industries and
 indexed (`templates_tables.BY_SUBJECT`), with its kind of work and whether it is plural ("the
 lanes are"). A subject from elsewhere falls back to neutral vocabulary. ``status_update`` gets
-no industry either and uses neutral wording. Every comment kind mentions the subject.
+no industry either and uses neutral wording (`templates_status`). Every comment kind mentions
+the subject.
+
+A comment's author comes with what they wrote lately (``CommentContext.said``): each part and
+each drawn word is another variant than those, where the pool has one (an opener, extra or
+closer is left out instead), so nobody says the same sentence twice in a few days.
 """
 
 from __future__ import annotations
@@ -34,21 +39,19 @@ from engine.content.templates_fill import (
     Template,
     capitalized,
     fill,
+    fresh,
+    freshest,
     is_plural,
     pick,
     split_template,
     verb_forms,
 )
+from engine.content.templates_status import status_text
 from engine.content.templates_tables import (
     BY_SUBJECT,
     KINDS,
     NEUTRAL,
     NOTE_TAILS,
-    STATUS_MIDDLES,
-    STATUS_MIDDLES_HALF_DONE,
-    STATUS_NEXTS,
-    STATUS_SUMMARIES,
-    STATUS_TITLES,
     SUBTASKS,
     TASK_NOTES,
     UNKNOWN_HOUR,
@@ -56,7 +59,7 @@ from engine.content.templates_tables import (
     industry_named,
 )
 from engine.errors import InvalidInput
-from engine.events import COMMENT_KINDS, STATUS_TYPES, StatusType
+from engine.events import COMMENT_KINDS, StatusType
 from engine.scenario import INDUSTRIES
 
 # Share of comments that are just the body, opener + body, or the full four parts.
@@ -190,25 +193,33 @@ class TemplateSource:
         if to is not None:
             fixed["to"] = self._first_name(to, "team")
         addressed = to is not None and (kind.openers_to[h] or kind.bodies_to[h])
+        said = context.said  # what the author wrote lately: they say something else
+        named = fixed.get("to", "")  # (a part that names the addressee is new for another one)
         parts: list[Template] = []
         shape = draw()
         if addressed and kind.bodies_to[h]:
-            body = pick(draw, kind.bodies_to[h])
+            body = freshest(draw, kind.bodies_to[h], said, named)
         else:
-            body = pick(draw, kind.bodies[h])
+            body = freshest(draw, kind.bodies[h], said)
         if addressed and kind.openers_to[h]:
-            parts.append(pick(draw, kind.openers_to[h]))
+            parts.append(freshest(draw, kind.openers_to[h], said, named))
         elif shape >= _SHORT:
-            parts.append(pick(draw, kind.openers[h]))
+            opener = fresh(draw, kind.openers[h], said)  # (optional parts: left out when
+            if opener is not None:  # all of their variants were said lately)
+                parts.append(opener)
         parts.append(body)
         if context.kind == "sorry_for_delay" and context.reply_kind:  # the apology answers too
             answer = KINDS.get(_answer_variant(context), KINDS["answer"])
-            parts.append(pick(draw, answer.bodies[h]))
+            parts.append(freshest(draw, answer.bodies[h], said))
         if shape >= _MEDIUM:
-            parts.append(pick(draw, kind.extras[h]))
+            extra = fresh(draw, kind.extras[h], said)
+            if extra is not None:
+                parts.append(extra)
         if shape >= _MEDIUM or (shape >= _SHORT and draw() < 0.4):
-            parts.append(pick(draw, kind.closers[h]))
-        return fill(parts, fixed, forms, draw, pools)
+            closer = fresh(draw, kind.closers[h], said)
+            if closer is not None:
+                parts.append(closer)
+        return fill(parts, fixed, forms, draw, pools, said)
 
     def status_update(
         self,
@@ -219,36 +230,20 @@ class TemplateSource:
         done: int,
         total: int,
         author: PersonRef,
+        blocked: int = 0,
+        unit: str = "task",
     ) -> tuple[str, str]:
-        if status_type not in STATUS_TITLES:
-            raise InvalidInput(
-                f"status type {status_type!r} is not known; "
-                f"expected one of: {', '.join(STATUS_TYPES)}"
-            )
-        draw = rng.random
-        total = max(total, 0)
-        done = min(max(done, 0), total)
-        fixed = {
-            "P": project_name,
-            "of": f"{done} of {total} task{'' if total == 1 else 's'}",
-            "done": str(done),
-            "total": str(total),
-            "left": str(total - done),
-            "pct": str(round(100 * done / total) if total else 0),
-        }
-        title = fill([pick(draw, STATUS_TITLES[status_type])], fixed, NO_FORMS, draw, NEUTRAL)
-        middles = STATUS_MIDDLES_HALF_DONE if done > 0 and 2 * done >= total else STATUS_MIDDLES
-        sentences = [
-            pick(draw, STATUS_SUMMARIES[status_type]),
-            pick(draw, middles[status_type]),
-        ]
-        if draw() < 0.7:
-            sentences.append(pick(draw, STATUS_NEXTS[status_type]))
-        text = fill(sentences, fixed, NO_FORMS, draw, NEUTRAL)
-        signature = self._first_name(author, "")
-        if draw() < 0.5 and signature:
-            text += "\n\n" + signature
-        return title, text
+        return status_text(
+            rng,
+            status_type=status_type,
+            project_name=project_name,
+            done=done,
+            total=total,
+            blocked=blocked,
+            unit=unit,
+            signature=self._first_name(author, ""),
+            pools=NEUTRAL,
+        )
 
 
 __all__ = [

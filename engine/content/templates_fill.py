@@ -5,6 +5,7 @@ verb forms that agree with the subject, or words drawn from the vocabulary's poo
 from __future__ import annotations
 
 import string
+from collections import deque
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final, TypeVar
@@ -79,16 +80,30 @@ def pick(draw: Callable[[], float], pool: tuple[T, ...]) -> T:
     return pool[int(draw() * float(len(pool)))]  # as `* len(pool)`, but a native multiply
 
 
+def _word(draw: Callable[[], float], pool: tuple[str, ...], said: RecentParts | None) -> str:
+    """A word (phrase) of `pool` the person has not used lately, else the one they used
+    longest ago."""
+    word = pool[int(draw() * float(len(pool)))]  # (pick, written out: it runs for every word)
+    if said is not None:
+        used = said.used
+        if word in used:
+            unused = [w for w in pool if w not in used]
+            word = pick(draw, tuple(unused)) if unused else min(pool, key=lambda w: used[w])
+        said.note(word)
+    return word
+
+
 def fill(
     templates: list[Template],
     fixed: dict[str, str],
     forms: Mapping[str, str],
     draw: Callable[[], float],
     pools: Pools,
+    said: RecentParts | None = None,
 ) -> str:
     """The templates filled and joined by spaces. A placeholder's value comes from `fixed`, else
-    `forms`, else is drawn from its pool in `pools` and kept in `fixed`: each name is drawn
-    once, in the order the placeholders appear."""
+    `forms`, else is drawn from its pool in `pools` (one `said` lately if there is another) and
+    kept in `fixed`: each name is drawn once, in the order the placeholders appear."""
     out: list[str] = []
     for number, template in enumerate(templates):
         if number:
@@ -102,7 +117,86 @@ def fill(
                 if value is None:
                     value = forms.get(part)
                     if value is None:
-                        value = fixed[part] = pick(draw, pools[part])
+                        value = fixed[part] = _word(draw, pools[part], said)
                 out.append(value)
             literal = not literal
     return "".join(out)
+
+
+# What a person keeps in mind of their own comments: the parts and the drawn words of the
+# comments they wrote today and on the days before it, up to a bound for a burst.
+RECENT_DAYS: Final = 4
+RECENT_KEYS: Final = 1024
+
+
+class RecentParts:
+    """What one person wrote lately (see RECENT_DAYS), oldest first: the parts (templates; with
+    the addressee, for the parts that name them) and the words drawn into them. A source picks
+    another variant than one of these, so nobody says the same sentence twice in a few days.
+    Bounded in time and size, so a long run's memory stays flat."""
+
+    def __init__(self) -> None:
+        self.used: dict[object, int] = {}  # key -> when it was used (a count of keys)
+        self.count = 0
+        self.day = -1
+        self._day_starts: deque[tuple[int, int]] = deque()  # (day, count when it began)
+
+    def on(self, day: int) -> None:
+        """Say what day it is (a number), before the person writes: older days are forgotten."""
+        if day == self.day:
+            return
+        self.day = day
+        starts = self._day_starts
+        starts.append((day, self.count))
+        while starts[0][0] <= day - RECENT_DAYS:
+            starts.popleft()
+        self._forget(starts[0][1])
+
+    def note(self, key: object) -> None:
+        used = self.used
+        used.pop(key, None)
+        used[key] = self.count
+        self.count += 1
+        if len(used) > RECENT_KEYS:
+            del used[next(iter(used))]
+
+    def _forget(self, before: int) -> None:
+        used = self.used
+        if used and used[next(iter(used))] < before:  # (oldest first: one look says if any is)
+            self.used = {key: when for key, when in used.items() if when >= before}
+
+
+def fresh(
+    draw: Callable[[], float], pool: tuple[Template, ...], said: RecentParts | None, to: str = ""
+) -> Template | None:
+    """A part of `pool` the person has not used lately (for `to`, when it names them), noted as
+    used; None when they used them all. (Written out: it runs for every part of a comment.)"""
+    part = pool[int(draw() * float(len(pool)))]
+    if said is None:
+        return part
+    used = said.used
+    key: object = (part, to) if to else part
+    if key in used:
+        unused = [p for p in pool if ((p, to) if to else p) not in used]
+        if not unused:
+            return None
+        part = pick(draw, tuple(unused))
+        key = (part, to) if to else part
+    used[key] = said.count  # (new to `used`: the note, without its look for the key)
+    said.count += 1
+    if len(used) > RECENT_KEYS:
+        del used[next(iter(used))]
+    return part
+
+
+def freshest(
+    draw: Callable[[], float], pool: tuple[Template, ...], said: RecentParts | None, to: str = ""
+) -> Template:
+    """A part of `pool` the person has not used lately, else the one they used longest ago."""
+    part = fresh(draw, pool, said, to)
+    if part is None:
+        assert said is not None
+        used = said.used
+        part = min(pool, key=lambda p: used.get((p, to) if to else p, -1))
+        said.note((part, to) if to else part)
+    return part

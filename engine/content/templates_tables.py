@@ -178,17 +178,6 @@ TASK_NOTES: Final = MappingProxyType(
 )
 SUBTASKS: Final = MappingProxyType({cls: split_all(texts) for cls, texts in vt.SUBTASKS.items()})
 NOTE_TAILS: Final = split_all(vc.PROJECT_NOTE_TAILS)
-STATUS_TITLES, STATUS_SUMMARIES, STATUS_MIDDLES, STATUS_NEXTS = (
-    MappingProxyType({status: split_all(texts) for status, texts in table.items()})
-    for table in (vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS)
-)
-# A status's middles once at least half the tasks are done: the usual ones and those then true.
-STATUS_MIDDLES_HALF_DONE: Final = MappingProxyType(
-    {
-        status: texts + split_all(vc.STATUS_MIDDLES_HALF_DONE.get(status, ()))
-        for status, texts in STATUS_MIDDLES.items()
-    }
-)
 # For a subject no blueprint of ours produced: neutral words, any kind of work.
 NEUTRAL: Final[Pools] = _with_class(MappingProxyType({**vc.GENERIC_SLOTS, "q": vc.QUARTERS}), "any")
 

@@ -1,0 +1,186 @@
+"""Steady work of contributors and leads (engine.actions.act comes here when no obligation is
+due): accrue progress credit by weekly rates, hit blockers, work through subtasks, ask for
+review, start what was handed over and pick up unassigned tasks of the team.
+
+A task takes some of its assignee's working time before it can go to review (a share of what
+a task takes them on average, more with subtasks): started and sent for review within the
+hour, it would read as no work done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from engine.conversation import accrue_notes
+from engine.draws import pick, uniform
+from engine.moves import (
+    assign,
+    at_work,
+    comment,
+    complete,
+    handled,
+    move,
+    my_open,
+    noticed,
+    picks_up_unassigned,
+    reviewer_for,
+    teammates,
+    waits_for_work,
+    works_on_tasks,
+)
+from engine.people import Actor
+from engine.scope import own_follow_up
+from engine.state_views import TaskView
+from engine.workspace import open_dependency
+from engine.world import World
+
+# Work passed on (a task handed over to start, a review, approved work to finish) is taken
+# care of within this share of the person's day of actions, over the team's busyness
+# (engine.world.PLANNED_ACTIVITY); work they pick up themselves, at once. At a busier level a
+# day's wait each capped the team's completions (10.6 a week against 12 at activity 4, 18.1
+# against 24 at 8): handed-over tasks are started one after another.
+HANDOVER_OF_DAY: Final = 1.0
+# A task started takes at least this share of the working time its assignee spends on a task
+# on average (their actions between review requests, at the scenario's rates), and this share
+# of that more per subtask; each task varies around it (0.6-1.4 times). At the default rates
+# that is about half a working day. (Without it one task in twenty went to review within
+# three hours of its start, one in forty within the hour; the median is about a week.)
+MIN_WORK_SHARE: Final = 0.35
+SUBTASK_WORK_SHARE: Final = 0.5
+# However fast the team works (at a busy activity level tasks are small, and a busy hour holds
+# many of a person's actions), never less than this by the clock.
+MIN_WORK_SECONDS: Final = 5400.0
+
+
+def pace(world: World, actor: Actor) -> None:
+    """Accrue progress: weekly rates become credit per action, spent when it crosses 1."""
+    rates, state = world.rates, world.state
+    per_action = rates.per_action
+    mine = state.assigned[actor.id]
+    in_progress = len(mine.in_progress)
+    accrue_notes(world, actor, in_progress)
+    if not works_on_tasks(actor):
+        return
+    # Idle credit is capped so a quiet spell does not become a burst.
+    actor.work_credit = min(3.0, actor.work_credit + rates.work_credit_per_action)
+    # Blockers arrive as a Poisson process over in-progress work, drawn now and hit at the
+    # next chance to work (drawing later would lose those that fall on busy moments).
+    if actor.rng.random() < rates.blocked_rate_per_week * in_progress * per_action:
+        actor.blockers_due += 1
+
+
+def steady_work(world: World, actor: Actor) -> bool:
+    rng = actor.rng
+    mine = world.state.assigned[actor.id]
+    in_progress = my_open(world, mine.in_progress)
+    if in_progress and actor.blockers_due:
+        actor.blockers_due -= 1
+        task = pick(rng, in_progress)
+        move(world, actor, task, "blocked")
+        days = rng.expovariate(1 / world.scenario.work.blocked_days_mean)
+        world.blocked_until[task.id] = actor.actions + days * actor.day_actions
+        comment(world, actor, task, "blocked")
+        return True
+    ready: list[TaskView] = []
+    if actor.work_credit >= actor.work_threshold:  # most moments have no credit to spend
+        worked, actions, clock = actor.worked_until, actor.actions, world.clock
+        for t in in_progress:
+            until = worked.get(t.id)  # (the work it takes first: see _plan_work)
+            if (
+                not t.open_subtasks
+                and (until is None or (until[0] <= actions and until[1] <= clock))
+                and open_dependency(world, t) is None
+            ):
+                ready.append(t)
+    if ready:
+        spent, actor.work_threshold = actor.work_threshold, uniform(rng, 0.5, 1.5)
+        actor.work_credit -= spent
+        task = min(ready, key=lambda t: _urgency(world, t))
+        reviewer = reviewer_for(world, actor, task)
+        actor.worked_until.pop(task.id, None)
+        if reviewer is None:
+            # Unreviewed, it takes the rounds a review would add (a manager alone did 4 a week)
+            actor.work_credit -= (world.rates.review_rounds - 1) * spent
+            complete(world, actor, task)
+            own_follow_up(world, actor, task.id)
+        else:
+            move(world, actor, task, "in_review")
+            comment(world, actor, task, "review_request", to=reviewer)
+        return True
+    for task in in_progress:
+        if task.open_subtasks and rng.random() < 0.5:
+            _advance_subtask(world, actor, _first_open_subtask(world, task))
+            return True
+    if len(in_progress) < world.rates.work_in_progress:
+        fresh = [t for t in my_open(world, mine.new) if t.subtype == "default_task"]
+        if fresh:
+            # Work handed over is started within a day (see HANDOVER_OF_DAY).
+            task = min(fresh, key=lambda t: _urgency(world, t)[1])  # the oldest project's
+            if not noticed(actor, "n" + task.id, HANDOVER_OF_DAY / world.rates.busyness):
+                return False
+            handled(actor, "n" + task.id)
+            move(world, actor, task, "in_progress")
+            _plan_work(world, actor, task)
+            waits_on = open_dependency(world, task)
+            if waits_on is not None:  # it cannot really start: blocked by the unfinished task
+                move(world, actor, task, "blocked", blocked_by=waits_on)
+                comment(world, actor, task, "blocked", waits_on=world.state.tasks[waits_on].name)
+            elif rng.random() < 0.6:
+                comment(world, actor, task, "start")
+            return True
+        if _pick_up(world, actor):
+            return True
+    return False
+
+
+def _plan_work(world: World, actor: Actor, task: TaskView) -> None:
+    """The least of the person's working time (their own actions) the task takes before it can
+    go to review (see MIN_WORK_SHARE)."""
+    size = 1.0 + SUBTASK_WORK_SHARE * len(task.subtasks)
+    per_task = 1.0 / world.rates.work_credit_per_action  # actions a review request takes
+    need = MIN_WORK_SHARE * size * uniform(actor.rng, 0.6, 1.4) * per_task
+    worked, mine = actor.worked_until, world.state.assigned[actor.id].in_progress
+    if len(worked) > 2 * len(mine) + 8:
+        for task_id in [t for t in worked if t not in mine]:
+            del worked[task_id]  # tasks that went to someone else, or with their project
+    worked[task.id] = (actor.actions + need, world.clock + MIN_WORK_SECONDS)
+
+
+def _urgency(world: World, task: TaskView) -> tuple[bool, datetime]:
+    """What to work on first: what others wait on, then the oldest project's (finish what is
+    nearly done rather than spread over every open project)."""
+    return not task.dependents, world.state.projects[task.project].created_at
+
+
+def _first_open_subtask(world: World, task: TaskView) -> TaskView:
+    tasks = world.state.tasks
+    return next(tasks[s] for s in task.subtasks if not tasks[s].completed)
+
+
+def _advance_subtask(world: World, actor: Actor, sub: TaskView) -> None:
+    if sub.state == "new":
+        move(world, actor, sub, "in_progress")
+    else:
+        complete(world, actor, sub)
+
+
+def _pick_up(world: World, actor: Actor) -> bool:
+    """Take an unassigned task of the team, unless a teammate who only works on what they are
+    given (a contractor) has nothing at all while a manager is at work to hand it to them."""
+    if not picks_up_unassigned(actor):  # contractors work on what they are given
+        return False
+    others = teammates(world, actor)
+    if any(waits_for_work(world, o) for o in others) and any(
+        o.role == "manager" and at_work(world, o.id) for o in others
+    ):
+        return False
+    projects = world.state.projects
+    for project_id in world.state.open_projects_by_team.get(actor.person.team, ()):
+        project = projects[project_id]
+        if project.unassigned:
+            task_id = next(iter(project.unassigned))
+            assign(world, actor, task_id, actor.id)
+            actor.due["n" + task_id] = actor.actions  # taken to start at once
+            return True
+    return False
