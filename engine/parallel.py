@@ -26,7 +26,7 @@ import msgspec
 from engine.content import ContentSource
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
-from engine.team_steps import Step, parallel_step_days, simulate_steps, work
+from engine.team_steps import Step, fewer_collections, parallel_step_days, simulate_steps, work
 
 if TYPE_CHECKING:
     from engine.organisation import Numbering
@@ -71,15 +71,16 @@ def simulate_teams(
     workers = max(1, min(workers, teams))
     numbering = Numbering()
     if workers == 1:
-        for step in simulate_steps(scenario, list(range(teams)), step_days, content):
-            if teams == 1:  # one team's lines come in order, numbered: nothing to merge
-                first_seq, numbering.seq = numbering.seq + 1, numbering.seq + len(step.lines)
-                if step.lines:
-                    on_lines(first_seq, step.lines, step.counts)
-                if on_progress is not None:
-                    on_progress(step.until)
-            else:
-                _take_steps([step], numbering, on_lines, on_progress)
+        with fewer_collections():
+            for step in simulate_steps(scenario, list(range(teams)), step_days, content):
+                if teams == 1:  # one team's lines come in order, numbered: nothing to merge
+                    first_seq, numbering.seq = numbering.seq + 1, numbering.seq + len(step.lines)
+                    if step.lines:
+                        on_lines(first_seq, step.lines, step.counts)
+                    if on_progress is not None:
+                        on_progress(step.until)
+                else:
+                    _take_steps([step], numbering, on_lines, on_progress)
         return numbering.seq
     if content is not None and content.name != "templates":
         raise ValueError("worker processes write template content only; use one process")
@@ -106,12 +107,13 @@ def simulate_teams(
             theirs.close()
             pipes.append(ours)
             processes.append(process)
-        while True:
-            received = [_receive(pipe, w) for w, pipe in enumerate(pipes)]
-            steps = [step for step in received if step is not None]
-            if len(steps) < len(received):
-                break
-            _take_steps(steps, numbering, on_lines, on_progress)
+        with fewer_collections():
+            while True:
+                received = [_receive(pipe, w) for w, pipe in enumerate(pipes)]
+                steps = [step for step in received if step is not None]
+                if len(steps) < len(received):
+                    break
+                _take_steps(steps, numbering, on_lines, on_progress)
         return numbering.seq
     finally:
         for started in processes:

@@ -11,6 +11,7 @@ side of the pipe (`work`); the caller's side (`engine.parallel._receive`) reads 
 from __future__ import annotations
 
 import contextlib
+import gc
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -76,6 +77,24 @@ def parallel_step_days(scenario: Scenario, workers: int) -> int:
     return int(seconds // 86400)
 
 
+# A simulation allocates many short-lived objects (events, their texts, SimPy's) and makes few
+# reference cycles: collecting the youngest generation every 20,000 allocations instead of
+# every 700 made a 300-person run about 4% faster (tests/bench) for no growth in memory.
+YOUNG_COLLECTION_THRESHOLD: Final = 20_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the block with the young generation collected less often (the process's setting,
+    put back after)."""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(max(young, YOUNG_COLLECTION_THRESHOLD), middle, old)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
+
+
 def work(
     encoded_scenario: bytes, teams: list[int], step_days: int | None, pipe: Connection
 ) -> None:
@@ -83,6 +102,7 @@ def work(
     None; on failure, the error as text."""
     try:
         scenario = msgspec.json.decode(encoded_scenario, type=Scenario)
+        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD)  # its own process (see fewer_collections)
         for step in simulate_steps(scenario, teams, step_days):
             until, times, lines, runs, shared, counts = step
             joined = b"\n".join(lines)  # before the first part goes: nothing can fail between
