@@ -25,7 +25,13 @@ from engine.parallel import _receive, default_workers, merge_step, simulate_team
 from engine.run import create_run, read_manifest, simulate_run
 from engine.scenario import from_dict, resolve
 from engine.state import State, fold
-from engine.team_steps import Step, parallel_step_days, step_seconds, work
+from engine.team_steps import (
+    YOUNG_COLLECTION_THRESHOLD,
+    Step,
+    parallel_step_days,
+    step_seconds,
+    work,
+)
 from engine.world import World, run_in_steps
 
 ROLES = ("manager", "lead", "individual_contributor", "individual_contributor")
@@ -387,3 +393,23 @@ def test_kill_9_of_a_parallel_run_then_resume_is_byte_identical(tmp_path):
                                 "--json", cwd=tmp_path).stdout)  # fmt: skip
     assert 0 < resumed["resumed_from"] < resumed["events"] == whole["events"]
     assert segment.read_bytes() == (tmp_path / "whole" / "events" / segment.name).read_bytes()
+
+
+def test_teams_run_with_fewer_young_collections_and_the_setting_is_put_back():
+    """While teams run, the young GC generation is collected less often (see
+    fewer_collections); the caller's own setting is back afterwards, after a failure too."""
+    import gc
+
+    before = gc.get_threshold()
+    seen: list[int] = []
+    simulate_teams(resolve(three_teams(days=2)),
+                   lambda *_: seen.append(gc.get_threshold()[0]))  # fmt: skip
+    assert seen and all(young >= YOUNG_COLLECTION_THRESHOLD for young in seen), seen
+    assert gc.get_threshold() == before
+
+    def fail(*_):
+        raise RuntimeError("the log's disk is full")
+
+    with pytest.raises(RuntimeError):
+        simulate_teams(resolve(three_teams(days=2)), fail)
+    assert gc.get_threshold() == before
