@@ -23,6 +23,7 @@ from engine.replay_deps import created_id
 from engine.replay_journal import JOURNAL, Journal
 from engine.replay_snapshot import SNAPSHOT
 from tests.replay_checks import events_of, make_run
+from tests.test_replay_long import _Applies
 
 ROOT = Path(__file__).resolve().parent.parent
 NEVER = 10**12  # a bound no test reaches: the journal is never compacted
@@ -124,25 +125,6 @@ def test_the_checkpoint_size_stays_bounded_over_a_long_replay(folder_root: Path)
     assert largest < 4096 + 1024  # the journal's bound, a snapshot of one run, target.json
     with Journal(folder) as again:
         assert len(again.applied) == 30_000 and again.settled_through() == 30_000
-
-
-class _Applies:
-    """A target that applies every event (the ids it creates are made up)."""
-
-    name = "applies"
-
-    def observe(self, event):
-        pass
-
-    def lane(self, event):
-        return "one"
-
-    def apply(self, event, ids, *, uncertain):
-        made = created_id(event)
-        return {made: f"g{event.seq}"} if made else {}
-
-    def counters(self):
-        return {"requests": 0, "retries": 0, "rate_limited": 0}
 
 
 def test_a_replay_compacts_its_checkpoint_and_resumes_from_it(folder_root: Path):

@@ -13,6 +13,11 @@ import pytest
 
 from tests.runner import busywork
 
+# Every command that reads a run's folder (each must say the same of the same damage).
+COMMANDS_ON_A_RUN = (["show", "run"], ["stats", "run"], ["report", "run"],
+                     ["export", "run", "--out", "x"], ["query", "run", "select 1"],
+                     ["simulate", "--resume", "run"])  # fmt: skip
+
 
 def simulate(path: Path, raw: dict, **log_options) -> Path:
     from engine.content.templates import TemplateSource
@@ -158,9 +163,7 @@ def test_every_command_says_the_same_of_a_damaged_manifest(small, tmp_path, cont
         content = json.dumps(manifest)
     (run / "manifest.json").write_text(content)
     said = set()
-    for command in (["show", "run"], ["stats", "run"], ["report", "run"],
-                    ["export", "run", "--out", "x"], ["query", "run", "select 1"],
-                    ["simulate", "--resume", "run"]):  # fmt: skip
+    for command in COMMANDS_ON_A_RUN:
         result = busywork(*command, cwd=tmp_path, check=False)
         assert result.returncode == 1, (command, result.stderr)
         assert result.stderr.startswith(f"Error: {Path('run') / 'manifest.json'}: {expected}")
@@ -174,9 +177,7 @@ def test_every_command_says_the_same_of_an_events_file_in_place_of_the_folder(sm
     shutil.rmtree(run / "events")
     (run / "events").write_text("not a folder")
     said = set()
-    for command in (["show", "run"], ["stats", "run"], ["report", "run"],
-                    ["export", "run", "--out", "x"], ["query", "run", "select 1"],
-                    ["simulate", "--resume", "run"]):  # fmt: skip
+    for command in COMMANDS_ON_A_RUN:
         result = busywork(*command, cwd=tmp_path, check=False)
         assert result.returncode == 1, (command, result.stderr)
         assert result.stderr.startswith(
