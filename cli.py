@@ -155,7 +155,7 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
     from engine.errors import InvalidInput
     from engine.events import EVENT_TYPES
     from engine.run import check_whole, read_manifest
-    from engine.scenario_checks import suggest
+    from engine.suggest import suggest
 
     manifest = read_manifest(run)
     for t in types:
@@ -169,6 +169,11 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
     # Any N at least the run's length shows it all; deque's maxlen stops at sys.maxsize.
     tail = min(tail, sys.maxsize) if tail is not None else None
     print_feed(run, types=types, person=person, tail=tail, known=known)
+    from adapters.console import print_note
+    from engine.run_state import torn_tail_note
+
+    if torn := torn_tail_note(run, manifest.status):  # left out of the feed: say so
+        print_note(torn)
 
 
 # -- demo ------------------------------------------------------------------------------------

@@ -78,6 +78,10 @@ def usage_error(exc: click.UsageError) -> NoReturn:
             message = f"{hint.strip(chr(39))}: {said}"
         if param is not None and isinstance(param.type, click.Path):
             message = f"{message.rstrip('.')}; expected {_path_kind(param.type)}"
+    elif isinstance(exc, click.MissingParameter) and isinstance(exc.param, click.Parameter):
+        missing = exc.param.type
+        if isinstance(missing, click.Path):  # click says only what is missing: say what it takes
+            message = f"{message.rstrip('.')}; expected {_path_kind(missing)}"
     say_error(message.rstrip("."))
     sys.exit(exc.exit_code)
 

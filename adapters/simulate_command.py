@@ -118,6 +118,8 @@ def simulate(
             raise InvalidInput(f"--resume takes its scenario from the run; drop {', '.join(extra)}")
         manifest = runs.read_manifest(resume)
         run_dir = resume
+        if _already_complete(run_dir, manifest, as_json):
+            return
         # The run's budget, batch threshold and cache, so the resume makes the same choices.
         given = {name for name in CLAUDE_FLAGS if _given(name)}
         llm = the_runs_claude_options(manifest.claude, llm, given, RESUME_TAKES_ALL)
@@ -157,6 +159,24 @@ def simulate(
 
 
 RESUME_TAKES_ALL = "--resume takes its scenario from the run; drop the other options"
+
+
+def _already_complete(run_dir: Path, manifest, as_json: bool) -> bool:
+    """Say so of a run that has nothing left to simulate (after cutting a torn last line, as
+    a resume does), rather than simulate it all again to append nothing."""
+    from adapters.console import print_json, print_note
+    from engine.run import events_and_span
+    from engine.run_state import already_complete
+
+    summary = already_complete(run_dir, manifest, on_note=print_note)
+    if summary is None:
+        return False
+    if as_json:  # the object a resume prints: resumed_from = events, nothing simulated
+        print_json(summary)
+    else:
+        span = events_and_span(summary.events, summary.first_at, summary.last_at)
+        click.echo(f"{run_dir}: already complete ({span}); nothing to resume")
+    return True
 
 
 def _given(name: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import re
 import stat
@@ -55,6 +56,16 @@ def replace_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
         if isinstance(exc, OSError):
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+def remove_aside_copies(path: Path) -> None:
+    """Remove the temporary files `replace_bytes` left beside `path` when it was killed before
+    its rename (``.<name>.<random>.tmp``). Only for a file whose one writer holds a lock, so
+    that no such file is still being written."""
+    path = Path(path)
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(leftover)
 
 
 def replaceable(path: Path) -> bool:

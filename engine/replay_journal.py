@@ -57,7 +57,7 @@ from types import TracebackType
 import msgspec
 
 from engine.errors import BusyworkError, LogCorrupted
-from engine.files import replace_json
+from engine.files import remove_aside_copies, replace_json
 from engine.journal_records import Record, read_legacy_dependents
 from engine.locks import lock_exclusively
 from engine.replay_journal_state import CheckpointState
@@ -111,6 +111,10 @@ class Journal(CheckpointState):
                 f"{self.folder}: another replay into this target is running; wait for it or "
                 "stop it first",
             )
+            # A kill between writing the snapshot (or target.json) aside and renaming it left
+            # that copy; the lock says no writer is mid-write now.
+            for name in (SNAPSHOT, META):
+                remove_aside_copies(self.folder / name)
             if fresh and not os.fstat(fd).st_size:
                 remove_stale_snapshot(self.folder)
             self._load()

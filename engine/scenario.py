@@ -25,13 +25,11 @@ from engine.scenario_checks import (
     check_choice,
     check_company,
     check_country,
-    check_range,
     check_rates,
     check_start,
     check_teams,
     check_timezone,
     check_workspace,
-    suggest,
 )
 from engine.scenario_emails import emails_for
 from engine.scenario_explain import explain
@@ -56,6 +54,8 @@ from engine.scenario_model import (
     Work,
     Workspace,
 )
+from engine.scenario_numbers import OutOfRange, check_range
+from engine.suggest import suggest
 
 # The Structs and their allowed values are re-exported: most callers import them from here.
 __all__ = [
@@ -160,7 +160,10 @@ def from_dict(
             scenario = msgspec.convert(raw, Scenario, strict=True)
         except msgspec.ValidationError as exc:
             raise InvalidInput(explain(exc, raw, Scenario)) from None
-        return resolve(scenario, flags=flags)
+        try:
+            return resolve(scenario, flags=flags)
+        except OutOfRange as exc:  # the number as the file wrote it (2, not msgspec's 2.0)
+            raise exc.as_written(raw) from None
     except InvalidInput as exc:
         field, _, detail = str(exc).partition(": ")
         if field in flags.values():  # resolve named the flag already
@@ -189,9 +192,7 @@ def resolve(scenario: Scenario, *, flags: Mapping[str, str] | None = None) -> Sc
                 f" (above {MAX_ACTIVITY} the team cannot keep up with the scaled work; for more "
                 "events per person without more work, raise work.actions_per_day)"
             )
-        raise InvalidInput(
-            f"activity: {activity:g} is out of range; expected {ACTIVITY_ALLOWED}{why}"
-        )
+        raise OutOfRange("activity", activity, ACTIVITY_ALLOWED, why)
     check_range(names["days"], scenario.days, 1, MAX_DAYS)
     check_start(scenario.start, scenario.days, names)
     check_rates(scenario)

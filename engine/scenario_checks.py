@@ -3,7 +3,6 @@ what is allowed (with a "did you mean" where a close match exists)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -11,6 +10,8 @@ from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from engine.errors import InvalidInput
+from engine.scenario_numbers import OutOfRange, check_range
+from engine.suggest import suggest
 
 if TYPE_CHECKING:
     from engine.scenario_model import Person, Scenario, Workspace
@@ -154,11 +155,13 @@ def check_workspace(workspace: Workspace) -> None:
     w = "workspace"
     check_range(f"{w}.dependency_probability", workspace.dependency_probability, 0, 1)
     if not 0 <= workspace.approval_share <= MAX_APPROVAL_SHARE:
-        raise InvalidInput(
-            f"{w}.approval_share: {workspace.approval_share!r} is out of range; expected 0 to "
-            f"{MAX_APPROVAL_SHARE}: approvals are decided, not worked on, and with more of them "
-            "a project's follow-ups are mostly approvals too, so the team runs out of ordinary "
-            "work and falls short of work.completion_rate_per_week"
+        raise OutOfRange(
+            f"{w}.approval_share",
+            workspace.approval_share,
+            f"0 to {MAX_APPROVAL_SHARE}",
+            ": approvals are decided, not worked on, and with more of them a project's "
+            "follow-ups are mostly approvals too, so the team runs out of ordinary work and "
+            "falls short of work.completion_rate_per_week",
         )
     check_range(f"{w}.milestones_per_project", workspace.milestones_per_project, 0, 10)
     fields = workspace.custom_fields or ()
@@ -224,11 +227,6 @@ def check_choice(where: str, value: str, allowed: tuple[str, ...]) -> None:
         )
 
 
-def check_range(where: str, value: float, low: float, high: float) -> None:
-    if not low <= value <= high:
-        raise InvalidInput(f"{where}: {value!r} is out of range; expected {low} to {high}")
-
-
 def check_timezone(where: str, value: str) -> None:
     expected = "expected an IANA name like 'Europe/Berlin'"
     name = value.lower()
@@ -284,11 +282,3 @@ def check_country(
             f"{first_year} to {last_year}, but the run covers {start} to {last}; {within}, or "
             f"{drop}"
         )
-
-
-def suggest(value: object, choices: tuple[str, ...]) -> str:
-    # The same word in other letter case first: difflib compares case, so "HIGH" is not close
-    # to "high" for it.
-    same = [c for c in choices if c.casefold() == str(value).casefold()]
-    close = same or difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""

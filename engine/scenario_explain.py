@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 import msgspec
 
-from engine.scenario_checks import suggest
+from engine.suggest import suggest
 
 
 def explain(exc: msgspec.ValidationError, raw: dict[str, Any], root: type) -> str:

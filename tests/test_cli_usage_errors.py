@@ -38,7 +38,12 @@ DAYS_OUT_OF_RANGE = "--days: 0 is out of range; expected a whole number from 1 t
             ["simulate", "--out", "scenario.toml"],
             f"--out: 'scenario.toml' is a file; expected {A_RUN_FOLDER}",
         ),
-        (["show"], "Missing argument 'RUN'"),
+        (["show"], f"Missing argument 'RUN'; expected {A_RUN_FOLDER}"),
+        (
+            ["export", "r"],
+            "Missing option '--out'; expected a folder to write the files to, such as --out "
+            "exports/my-run",
+        ),  # fmt: skip
         (["simulate", "--dayz", "3"], "No such option '--dayz'. Did you mean '--days'?"),
         (["nosuch"], "No such command 'nosuch'"),
         (["--bogus"], "No such option '--bogus'"),
@@ -160,7 +165,7 @@ def test_the_web_api_makes_the_same_check(tmp_path):
         (["stats", ""], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
         (["query", "", "select 1"], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
         (["query", "r", "select 1", "--out", ""], "--out: '' is empty; expected a file"),
-        (["export", "r", "--out", ""], "--out: '' is empty; expected a folder"),
+        (["export", "r", "--out", ""], "--out: '' is empty; expected a folder to write the files to, such as --out exports/my-run"),
         (["report", ""], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
         (["replay", ""], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),
         (["clean", "", "--yes"], f"RUN: '' is empty; expected {A_RUN_FOLDER}"),

@@ -184,6 +184,18 @@ def test_a_checkpoint_set_aside_leaves_no_snapshot_behind(folder_root: Path):
     assert not (folder / SNAPSHOT).exists()
 
 
+def test_opening_a_checkpoint_removes_copies_a_kill_left_before_their_rename(folder_root: Path):
+    folder = folder_root / "t"
+    written(folder, records(300), compact_after=1024).close()
+    leftovers = [folder / f".{SNAPSHOT}.k1ll3d.tmp", folder / ".target.json.x_9.tmp"]
+    others = [folder / ".notes.txt.a.tmp", folder / "journal.cleaned-1.jsonl"]
+    for path in leftovers + others:
+        path.write_bytes(b"{")
+    with Journal(folder, compact_after=1024) as journal:
+        assert len(journal.applied) > 0  # read as before
+    assert [p.exists() for p in leftovers + others] == [False, False, True, True]
+
+
 @pytest.mark.parametrize("stage", ["snapshot written", "snapshot renamed", "journal emptied"])
 def test_a_crash_during_compaction_loses_and_repeats_nothing(folder_root: Path, stage: str):
     """Every state a kill can leave while compacting reads back as the records written."""
@@ -276,3 +288,4 @@ def test_kill_9_during_compaction_resumes_with_nothing_lost(folder_root: Path, s
     wanted = reference(folder_root / "plain", items)
     with Journal(folder, compact_after=4096) as journal:
         assert state(journal) == wanted
+    assert not list(folder.glob(f".{SNAPSHOT}.*.tmp"))  # a copy not renamed yet is removed

@@ -88,8 +88,10 @@ def test_resume_after_kill_9_is_byte_identical(tmp_path, rng, reference, attempt
 def test_resume_refuses_a_log_from_another_story(tmp_path, three_days):
     copy_of(three_days, tmp_path)  # simulated with seed 5
     # Swap in another seed's manifest: the durable events no longer match the simulation.
+    # (Of an interrupted run: a complete one has nothing to resume, so nothing is compared.)
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     manifest["scenario"]["seed"] = 6
+    manifest["status"] = "running"
     (tmp_path / "run" / "manifest.json").write_text(json.dumps(manifest))
     before = events_bytes(tmp_path / "run")
     result = busywork("simulate", "--resume", "run", cwd=tmp_path, check=False)

@@ -202,6 +202,21 @@ def test_bad_fault_specs(spec, expected):
         parse_faults(spec)
 
 
+FAULTS_EXPECTED = 'expected a spec such as "500=0.05,reset=0.02,seed=7" or a faults file (TOML)'
+
+
+def test_a_faults_value_that_is_neither_a_spec_nor_a_file_says_what_it_takes(tmp_path):
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(InvalidInput) as info:
+        faults_from_option(str(tmp_path / "adir"))
+    assert str(info.value) == f"--faults: {str(tmp_path / 'adir')!r} is a folder; {FAULTS_EXPECTED}"
+    with pytest.raises(InvalidInput) as info:
+        faults_from_option("nosuch")
+    assert str(info.value) == (
+        f"--faults: 'nosuch' is neither key=value pairs nor an existing file; {FAULTS_EXPECTED}"
+    )
+
+
 def test_bad_fault_files(tmp_path, make_sandbox):
     with pytest.raises(InvalidInput, match="no such faults file"):
         load_faults(tmp_path / "none.toml")

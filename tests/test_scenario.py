@@ -132,3 +132,24 @@ def test_missing_file_and_bad_toml(tmp_path):
         sc.load(tmp_path / "nope.toml")
     with pytest.raises(InvalidInput, match="not valid TOML"):
         load_text(tmp_path, "name = ")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('industry = "Tech"', "industry: 'Tech' is not allowed (did you mean 'technology'?)"),
+        ('industry = "gov"', "(did you mean 'government'?)"),
+        ('industry = "mfg"', "(did you mean 'manufacturing'?)"),  # letters left out
+        (PEOPLE + 'role = "mgr"', "people[1].role: 'mgr' is not allowed (did you mean 'manager'?)"),
+    ],
+)
+def test_a_value_cut_short_or_abbreviated_gets_a_did_you_mean(tmp_path, text, expected):
+    with pytest.raises(InvalidInput) as info:
+        load_text(tmp_path, text + "\n")
+    assert expected in str(info.value)
+
+
+def test_no_did_you_mean_when_the_start_fits_several_values(tmp_path):
+    with pytest.raises(InvalidInput) as info:
+        load_text(tmp_path, 'industry = "e"\n')  # education or energy: no guess
+    assert "did you mean" not in str(info.value)

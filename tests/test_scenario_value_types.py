@@ -106,3 +106,21 @@ def test_quarter_hour_hours_keep_every_moment_inside_them(rng, hours):
 )  # fmt: skip
 def test_a_choice_in_other_letter_case_is_suggested(raw, expected):
     assert refused(raw).startswith(expected)
+
+
+# A number out of range is said as written: msgspec makes 2 into 2.0 for a float field.
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"work": {"actions_per_day": -3}},
+         "scenario: work.actions_per_day: -3 is out of range; expected 0.1 to 500"),
+        ({"rhythm": {"burstiness": 2}}, "scenario: rhythm.burstiness: 2 is out of range"),
+        ({"rhythm": {"burstiness": 2.0}}, "scenario: rhythm.burstiness: 2.0 is out of range"),
+        ({"workspace": {"approval_share": 1}},
+         "scenario: workspace.approval_share: 1 is out of range; expected 0 to 0.5: approvals"),
+        ({"activity": 20}, "scenario: activity: 20 is out of range; expected low, medium"),
+        ({"activity": 8.25}, "scenario: activity: 8.25 is out of range"),
+    ],
+)  # fmt: skip
+def test_a_number_out_of_range_is_said_as_written(raw, expected):
+    assert refused(raw).startswith(expected)

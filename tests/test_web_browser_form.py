@@ -44,7 +44,7 @@ def field_note(page, control) -> str:
             {"input[name=blocked]": "2"},
             "input[name=blocked]",
             "Chance a task gets blocked per week",
-            "2.0 is out of range; expected 0 to 1",
+            "2 is out of range; expected 0 to 1",
         ),  # fmt: skip
     ],
 )

@@ -36,6 +36,7 @@ def stats_command(run: Path, as_json: bool) -> None:
         from adapters.analytics.render import print_stats
 
         print_stats(result)
+    _say_how_far(run)
 
 
 class _QueryCommand(click.Command):
@@ -101,7 +102,7 @@ def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
     help="One file per view: Parquet (typed columns) or CSV.",
 )
 # A file there is export's to explain ("notes.txt exists and is not a folder"), not click's.
-@click.option("--out", type=PathOf(path_type=Path, what="a folder"), required=True,
+@click.option("--out", type=PathOf(path_type=Path, what="a folder to write the files to, such as --out exports/my-run"), required=True,
               metavar="DIR", help="Folder to write.")  # fmt: skip
 @ctrl_c_stops()
 def export_command(run: Path, fmt: str, out: Path) -> None:
@@ -138,5 +139,19 @@ def report_command(run: Path, as_json: bool, strict: bool) -> None:
         from adapters.analytics.render import print_report
 
         print_report(result)
+    _say_how_far(run)
     if result.verdict == "fail" or (strict and result.verdict != "pass"):
         sys.exit(1)
+
+
+def _say_how_far(run: Path) -> None:
+    """After figures over RUN, a note on stderr when they cover less than a finished run (it
+    is not finished, so a pass or a total may change) or its log ends in a torn line."""
+    from adapters.console import print_note
+    from engine.run import read_manifest
+    from engine.run_state import torn_tail_note, unfinished_note
+
+    status = read_manifest(run).status
+    for note in (unfinished_note(run, status), torn_tail_note(run, status)):
+        if note is not None:
+            print_note(note)

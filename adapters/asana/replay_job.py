@@ -15,14 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.asana.target import AsanaTarget
-from engine.errors import BusyworkError, InvalidInput, command_line
+from engine.errors import BusyworkError, InvalidInput
 from engine.limits import MAX_SPEED, MIN_SPEED
-from engine.live_state import LIVE
 from engine.log import FileLog
 from engine.replay import Replayer, ReplayOptions
 from engine.replay_journal import Journal
 from engine.replay_report import ReplaySummary, count_not_read
 from engine.run import read_manifest
+from engine.run_state import finish_command
 
 try:
     import fcntl
@@ -206,10 +206,7 @@ def _unfinished(run_dir: Path, status: str) -> str:
     """Why a run not complete cannot be replayed as a whole, and how to go on: a live run goes
     on with `busywork live` (simulating it with `simulate --resume` cannot: its clock is the
     wall's), any other with `simulate --resume`."""
-    finish = f"`{command_line('simulate', '--resume', run_dir)}`"
-    if (run_dir / LIVE).is_file():
-        finish = f"`{command_line('live', '--run', run_dir)}` (with its --to)"
     return (
         f"{run_dir}: the run is still being written (status {status!r}); replay it with "
-        f"--follow, or go on with {finish}"
+        f"--follow, or go on with {finish_command(run_dir)}"
     )

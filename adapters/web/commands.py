@@ -13,6 +13,45 @@ from adapters.number_options import PORT
 from adapters.path_options import FOLDER, TOKENS_FILE
 from adapters.run_setup import DEFAULT_REPLAYS
 
+ORIGIN_EXAMPLE = "https://tools.example.com"
+
+
+def _api_token(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A token given blank would protect nothing (or, from the environment, look set)."""
+    if value is not None and not value.strip():
+        source = ctx.get_parameter_source(param.name or "")
+        hint = "--api-token"
+        if source is click.core.ParameterSource.ENVIRONMENT:
+            hint = "--api-token (from BUSYWORK_API_TOKEN)"
+        raise click.BadParameter(
+            f"{value!r} is {'blank' if value else 'empty'}; expected a token that clients send "
+            'as Authorization: Bearer TOKEN, such as --api-token "$(openssl rand -hex 16)"',
+            param_hint=hint,
+        )
+    return value
+
+
+def _origin(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An origin as browsers send it (scheme://host[:port]), a trailing / dropped; anything
+    else could never match a browser's Origin header."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    origin = value.strip().removesuffix("/")
+    expected = f"expected scheme://host[:port], such as {ORIGIN_EXAMPLE}"
+    try:
+        parts = urlsplit(origin)
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} does not parse ({exc}); {expected}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value!r} is not an origin; {expected}")
+    if parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+        raise click.BadParameter(f"{value!r} is more than an origin; {expected}")
+    return origin
+
+
 # -- serve: the jobs API and the dashboard (litestar, uvicorn; imported only here) -----------
 
 
@@ -25,6 +64,7 @@ from adapters.run_setup import DEFAULT_REPLAYS
     "--data",
     "data_dir",
     type=FOLDER,
+    metavar="DIR",
     default=DEFAULT_REPLAYS,
     show_default=True,
     help="Where runs and job state live.",
@@ -39,9 +79,12 @@ from adapters.run_setup import DEFAULT_REPLAYS
     "--api-token",
     envvar="BUSYWORK_API_TOKEN",
     metavar="TOKEN",
+    callback=_api_token,
     help="Require 'Authorization: Bearer TOKEN' on every API call (needed off localhost).",
 )
-@click.option("--cors-origin", metavar="ORIGIN", help="Allow this browser origin (CORS is off).")
+@click.option("--cors-origin", metavar="ORIGIN",
+              callback=_origin,
+              help="Allow this browser origin, e.g. https://tools.example.com (CORS is off).")  # fmt: skip
 @click.option(
     "--allow-url",
     "allow_urls",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
 
 from adapters.asana.sandbox import ALL_INTERFACES, loopback_for
+from adapters.interrupts import PRESSES, handle_for_good
 from adapters.web.app import WebConfig, create_app
 from adapters.web.datalock import DataLock
 from adapters.web.destinations import is_loopback
@@ -52,6 +55,21 @@ class Server(uvicorn.Server):
             self.runner.begin_shutdown()
         await super().shutdown(sockets)
 
+    def stop_on_signals(self) -> None:
+        """From now on Ctrl-C and SIGTERM stop the server (a second Ctrl-C cuts its shutdown
+        short), for good (see adapters.interrupts); one that comes before it runs stops it
+        as soon as it has started. Call it before saying how to stop: a press that answers
+        that at once finds the handler."""
+        handle_for_good(PRESSES, self.handle_exit)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Nothing: `stop_on_signals` is how a signal stops `serve`, which then ends as after
+        a stop (`Stopped.`, exit 0, as `sandbox` does), not with uvicorn's own raising the
+        signal again once stopped (exit 130, or killed by SIGTERM): stopping is how a
+        server's run ends. A ServerThread's owner stops it (`stop`)."""
+        yield
+
 
 def uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
     # No access log: it would be noise at one line per poll. Streams end when shutdown begins
@@ -62,13 +80,14 @@ def uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
 
 def serve(host: str, port: int, data_dir: Path, tokens_file: Path | None, web: WebConfig,
           echo=print, token_urls: tuple[str, ...] = ()) -> None:  # fmt: skip
-    """Serve until Ctrl-C or SIGTERM (uvicorn handles both and shuts the runner down)."""
+    """Serve until Ctrl-C or SIGTERM (uvicorn shuts the runner down), then say `Stopped.`"""
     check_binding(host, web.api_token)
     listening = _listen(host, port)  # bound here, so --port 0 can say which port it got
     try:
         with DataLock(data_dir):  # before any job is loaded: one server per data folder
             app, runner = build_app(data_dir, tokens_file, web, token_urls)
             server = Server(uvicorn_config(app, host, port), runner)
+            server.stop_on_signals()
             port = listening.getsockname()[1]
             # 0.0.0.0 and :: are where a server listens, not where a browser can connect.
             reach = loopback_for(host)
@@ -80,6 +99,7 @@ def serve(host: str, port: int, data_dir: Path, tokens_file: Path | None, web: W
             echo(f"Jobs and runs live under {data_dir}/. Press Ctrl-C to stop (running jobs "
                  "resume next time).")  # fmt: skip
             server.run(sockets=[listening])
+        echo("Stopped.")
     finally:
         listening.close()
 

@@ -46,7 +46,7 @@ def parse_faults(spec: str, source: str = "--faults") -> FaultPlan:
     for item in filter(None, (part.strip() for part in spec.split(","))):
         key, sep, value = item.partition("=")
         if not sep:
-            raise InvalidInput(f"{source}: {item!r} is not key=value (e.g. 500=0.05)")
+            raise InvalidInput(f"{source}: {item!r} is not key=value; {FAULTS_EXPECTED}")
         key = key.strip()
         if key == "revoke":
             email, at, count = value.strip().rpartition("@")
@@ -69,10 +69,17 @@ def load_faults(path: str | Path) -> FaultPlan:
     return _plan(raw, revoke, str(path))
 
 
+FAULTS_EXPECTED = 'expected a spec such as "500=0.05,reset=0.02,seed=7" or a faults file (TOML)'
+
+
 def faults_from_option(value: str) -> FaultPlan:
     """``--faults`` takes a spec string or the path of a TOML file."""
-    if value.endswith(".toml") or Path(value).is_file():
+    path = Path(value)
+    if value.endswith(".toml") or path.is_file():
         return load_faults(value)
+    if "=" not in value:  # no key=value at all: meant as a file, or not understood
+        what = "is a folder" if path.is_dir() else "is neither key=value pairs nor an existing file"
+        raise InvalidInput(f"--faults: {value!r} {what}; {FAULTS_EXPECTED}")
     return parse_faults(value)
 
 
