@@ -9,6 +9,7 @@ hour, it would read as no work done.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Final
 
@@ -138,7 +139,8 @@ def _plan_work(world: World, actor: Actor, task: TaskView) -> None:
     """The least of the person's working time (their own actions) the task takes before it can
     go to review (see MIN_WORK_SHARE)."""
     size = 1.0 + SUBTASK_WORK_SHARE * len(task.subtasks)
-    per_task = 1.0 / world.rates.work_credit_per_action  # actions a review request takes
+    rate = world.rates.work_credit_per_action  # 0: nothing is ever finished (no credit)
+    per_task = 1.0 / rate if rate > 0.0 else math.inf  # actions a review request takes
     need = MIN_WORK_SHARE * size * uniform(actor.rng, 0.6, 1.4) * per_task
     worked, mine = actor.worked_until, world.state.assigned[actor.id].in_progress
     if len(worked) > 2 * len(mine) + 8:

@@ -151,3 +151,22 @@ def test_an_approval_share_above_half_is_refused(tmp_path, share):
     message = str(caught.value)
     assert f"workspace.approval_share: {share} is out of range; expected 0 to 0.5" in message
     assert "completion_rate_per_week" in message
+
+
+def test_a_team_that_finishes_nothing_still_starts_work():
+    """completion_rate_per_week = 0: tasks are started and none is sent for review (no credit
+    to spend; subtasks still get ticked off); the work before a review is endless, not a
+    division by 0."""
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=14))
+    scenario = msgspec.structs.replace(
+        scenario, work=msgspec.structs.replace(scenario.work, completion_rate_per_week=0.0)
+    )
+    states: list[str] = []
+
+    def sink(event: ev.Event) -> None:
+        if isinstance(event, ev.TaskStateChanged):
+            states.append(event.state)
+
+    World(scenario, TemplateSource(), sink).run()
+    assert "in_progress" in states
+    assert "in_review" not in states
