@@ -118,7 +118,9 @@ def simulate(
             raise InvalidInput(f"--resume takes its scenario from the run; drop {', '.join(extra)}")
         manifest = runs.read_manifest(resume)
         run_dir = resume
-        if _already_complete(run_dir, manifest, as_json):
+        # A run Claude wrote goes the whole way: its resume checks the key, the options and the
+        # ledger, and re-simulates from the cache, buying nothing.
+        if manifest.claude is None and _already_complete(run_dir, manifest, as_json):
             return
         # The run's budget, batch threshold and cache, so the resume makes the same choices.
         given = {name for name in CLAUDE_FLAGS if _given(name)}
