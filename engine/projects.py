@@ -28,7 +28,7 @@ from engine.scope import (
     own_open_projects,
 )
 from engine.state_views import ProjectView, TaskView
-from engine.workspace import set_up_workspace
+from engine.workspace import first_startable, set_up_workspace
 from engine.workspace_decisions import reach_milestones, run_portfolio
 from engine.world import World
 
@@ -155,7 +155,8 @@ def _assign(world: World, actor: Actor) -> bool:
         return False
     for project in own_open_projects(world, actor):
         if project.unassigned:
-            task_id = next(iter(project.unassigned))
+            # One that can start first (a task waiting on an open one can be planned ahead).
+            task_id = first_startable(world, project.unassigned) or next(iter(project.unassigned))
             assignee = min(idle or people, key=lambda a: (assigned[a.id].count, a.id))
             assign(world, actor, task_id, assignee.id)
             return True

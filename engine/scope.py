@@ -12,7 +12,7 @@ from engine.draws import between, pick
 from engine.moves import picks_up_unassigned, teammates, works_on_tasks
 from engine.people import Actor
 from engine.state_views import ProjectView, TaskView
-from engine.workspace import planned_dependency, task_extras
+from engine.workspace import count_startable, planned_dependency, task_extras
 from engine.world import World
 
 HUNGRY_PER_WORKER: Final = 1.0
@@ -46,23 +46,27 @@ def own_open_projects(world: World, actor: Actor) -> list[ProjectView]:
 
 
 def unstarted_work(world: World, team: str) -> tuple[int, int, int]:
-    """(tasks of the team nobody has started, people who do them, those of them with nothing
-    at all on their plate): tasks still to create, unassigned ones, and ordinary tasks
-    assigned but not started."""
+    """(tasks of the team nobody has started that can start, people who do them, those of
+    them with nothing at all to work on): tasks still to create, unassigned ones, and ordinary
+    tasks assigned but not started. A task waiting on an open one is not work to start yet
+    (counted, a team whose tasks wait on each other looked saturated and got fewer projects)."""
     projects, assigned = world.state.projects, world.state.assigned
-    unassigned = sum(
-        len(projects[p].unassigned) + len(world.task_queue.get(p, ()))
-        for p in world.state.open_projects_by_team.get(team, ())
-    )
+    unassigned = 0
+    for p in world.state.open_projects_by_team.get(team, ()):
+        waiting_tasks = projects[p].unassigned
+        if waiting_tasks:
+            unassigned += count_startable(world, waiting_tasks)
+        unassigned += len(world.task_queue.get(p, ()))
     waiting, workers, idle = unassigned, 0, 0
     for member in world.teams[team]:
         if works_on_tasks(member) and member.joined:
             workers += 1
             mine = assigned[member.id]
-            waiting += len(mine.new)
+            startable = count_startable(world, mine.new) if mine.new else 0
+            waiting += startable
             # Someone with nothing to do while nothing waits unassigned: the team is short,
             # however much the others have queued up.
-            idle += not (mine.new or mine.in_progress or mine.blocked or mine.in_review)
+            idle += not (startable or mine.in_progress or mine.blocked or mine.in_review)
     return waiting, workers, idle if unassigned == 0 else 0
 
 

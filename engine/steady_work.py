@@ -33,7 +33,7 @@ from engine.moves import (
 from engine.people import Actor
 from engine.scope import own_follow_up
 from engine.state_views import TaskView
-from engine.workspace import open_dependency
+from engine.workspace import first_startable, open_dependency, work_to_wait_for
 from engine.world import World
 
 # Work passed on (a task handed over to start, a review, approved work to finish) is taken
@@ -88,11 +88,15 @@ def steady_work(world: World, actor: Actor) -> bool:
         worked, actions, clock = actor.worked_until, actor.actions, world.clock
         for t in in_progress:
             until = worked.get(t.id)  # (the work it takes first: see _plan_work)
-            if (
-                not t.open_subtasks
-                and (until is None or (until[0] <= actions and until[1] <= clock))
-                and open_dependency(world, t) is None
+            if not t.open_subtasks and (
+                until is None or (until[0] <= actions and until[1] <= clock)
             ):
+                waits_on = open_dependency(world, t)
+                if waits_on is not None:  # done but for the task it waits on: parked till then
+                    actor.worked_until.pop(t.id, None)
+                    move(world, actor, t, "blocked", blocked_by=waits_on)
+                    comment(world, actor, t, "blocked", waits_on=world.state.tasks[waits_on].name)
+                    return True
                 ready.append(t)
     if ready:
         spent, actor.work_threshold = actor.work_threshold, uniform(rng, 0.5, 1.5)
@@ -114,7 +118,15 @@ def steady_work(world: World, actor: Actor) -> bool:
             _advance_subtask(world, actor, _first_open_subtask(world, task))
             return True
     if len(in_progress) < world.rates.work_in_progress:
-        fresh = [t for t in my_open(world, mine.new) if t.subtype == "default_task"]
+        # A task that waits on work still under way stays new until it can be worked on
+        # (started, it was blocked at once: "Parking X until Y is finished" a minute after
+        # "On it"). One whose dependency is in review can start; if it is done first, it is
+        # parked until that finishes (above).
+        fresh = [
+            t
+            for t in my_open(world, mine.new)
+            if t.subtype == "default_task" and work_to_wait_for(world, t) is None
+        ]
         if fresh:
             # Work handed over is started within a day (see HANDOVER_OF_DAY).
             task = min(fresh, key=lambda t: _urgency(world, t)[1])  # the oldest project's
@@ -123,11 +135,7 @@ def steady_work(world: World, actor: Actor) -> bool:
             handled(actor, "n" + task.id)
             move(world, actor, task, "in_progress")
             _plan_work(world, actor, task)
-            waits_on = open_dependency(world, task)
-            if waits_on is not None:  # it cannot really start: blocked by the unfinished task
-                move(world, actor, task, "blocked", blocked_by=waits_on)
-                comment(world, actor, task, "blocked", waits_on=world.state.tasks[waits_on].name)
-            elif rng.random() < 0.6:
+            if rng.random() < 0.6:
                 comment(world, actor, task, "start")
             return True
         if _pick_up(world, actor):
@@ -168,7 +176,7 @@ def _advance_subtask(world: World, actor: Actor, sub: TaskView) -> None:
 
 
 def _pick_up(world: World, actor: Actor) -> bool:
-    """Take an unassigned task of the team, unless a teammate who only works on what they are
+    """Take an unassigned task of the team that can start, unless a teammate who only works on what they are
     given (a contractor) has nothing at all while a manager is at work to hand it to them."""
     if not picks_up_unassigned(actor):  # contractors work on what they are given
         return False
@@ -180,8 +188,9 @@ def _pick_up(world: World, actor: Actor) -> bool:
     projects = world.state.projects
     for project_id in world.state.open_projects_by_team.get(actor.person.team, ()):
         project = projects[project_id]
-        if project.unassigned:
-            task_id = next(iter(project.unassigned))
+        # One that can start (a task waiting on an open one is left for later).
+        task_id = first_startable(world, project.unassigned) if project.unassigned else None
+        if task_id is not None:
             assign(world, actor, task_id, actor.id)
             actor.due["n" + task_id] = actor.actions  # taken to start at once
             return True

@@ -9,6 +9,7 @@ from the projected state, like every other behaviour.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
 from typing import Final, NamedTuple
 
@@ -216,6 +217,39 @@ def open_dependency(world: World, task: TaskView) -> str | None:
         if dep in tasks and not tasks[dep].completed:
             return dep
     return None
+
+
+def work_to_wait_for(world: World, task: TaskView) -> str | None:
+    """A task this one waits on that is still being worked on (None when it can start: a task
+    in review is done but for its review, so what follows it can be started; it is finished
+    before going to review, see open_dependency)."""
+    if not task.depends_on or world.scenario.workspace.allow_open_dependencies:
+        return None  # (most tasks wait on nothing: asked of every task a person might start)
+    tasks = world.state.tasks
+    for dep in task.depends_on:
+        other = tasks.get(dep)
+        if other is not None and not other.completed and other.state != "in_review":
+            return dep
+    return None
+
+
+def first_startable(world: World, task_ids: Iterable[str]) -> str | None:
+    """The first of `task_ids` that can start (see work_to_wait_for), None if none can: a
+    person starts what they can work on."""
+    tasks = world.state.tasks
+    for task_id in task_ids:
+        if work_to_wait_for(world, tasks[task_id]) is None:
+            return task_id
+    return None
+
+
+def count_startable(world: World, task_ids: Iterable[str]) -> int:
+    """How many of `task_ids` can start (see work_to_wait_for)."""
+    tasks, count = world.state.tasks, 0
+    for task_id in task_ids:  # (a loop, not sum() over a generator: it runs in every check
+        if work_to_wait_for(world, tasks[task_id]) is None:  # of a team's unstarted work)
+            count += 1
+    return count
 
 
 def escalate_priority(world: World, actor: Actor, task: TaskView) -> None:

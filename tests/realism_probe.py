@@ -34,6 +34,13 @@ import msgspec
 
 from engine import events as ev
 from engine import scenario as sc
+from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
+    DOUBLED,
+    apology_wordings,
+    doubled_words,
+    start_then_block,
+    subject_twice,
+)
 
 REPEAT_WINDOW = timedelta(days=3)
 REPEAT_MIN_WORDS = 4
@@ -95,6 +102,12 @@ _ONE_LEFT = re.compile(
 )
 _BLOCKED_NONE = re.compile(r"no blockers|everyone has what they need")
 _ALL_BLOCKED = re.compile(r"some of them are blocked|late or blocked|a few items are slipping")
+# Claims that contradict each other: every open task waits on outside input, yet a count of
+# them does ("two items"), or only one dependency is named.
+_ALL_REMAINING = re.compile(r"(?<!of )the remaining \d+ depend")
+_SOME_OF_THEM = re.compile(r"two items|one dependency")
+_ALL_MOVING = re.compile(r"the rest are moving")
+_THE_BLOCKERS = re.compile(r"around the blockers")
 
 
 def status_misreads(text: str, done: int, total: int, blocked: int) -> list[str]:
@@ -107,6 +120,9 @@ def status_misreads(text: str, done: int, total: int, blocked: int) -> list[str]
         ("one left", total - done == 1 and _ONE_LEFT.search(text)),
         ("blocked but none said", blocked > 0 and _BLOCKED_NONE.search(text)),
         ("all blocked", 0 < blocked == total - done and _ALL_BLOCKED.search(text)),
+        ("all and some", _ALL_REMAINING.search(text) and _SOME_OF_THEM.search(text)),
+        ("moving but blocked", blocked > 0 and _ALL_MOVING.search(text)),
+        ("blockers but none", blocked == 0 and _THE_BLOCKERS.search(text)),
     ]
     return [name for name, hit in checks if hit]
 
@@ -196,6 +212,11 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "repeats": len(repeats(events)),
         "quick reviews": len(quick_reviews(events)),
         "status edges": len(edges),
+        "start then block": start_then_block(events)[0],
+        "blocks": start_then_block(events)[1],
+        "subject twice": len(subject_twice(events)),
+        "apology top": max(apology_wordings(events).values(), default=0),
+        "doubled words": len(doubled_words(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1
@@ -206,6 +227,13 @@ _SPEED = """
 import sys, time, msgspec
 sys.path.insert(0, sys.argv[1])
 from engine import scenario as sc
+from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
+    DOUBLED,
+    apology_wordings,
+    doubled_words,
+    start_then_block,
+    subject_twice,
+)
 from engine.content.templates import TemplateSource
 from engine.world import World
 from tests.bench.bench_simulate import big_scenario_toml
@@ -237,9 +265,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", metavar="BASE", type=Path, help="source tree to compare with")
     parser.add_argument("--rounds", type=int, default=3, help="speed runs of each tree")
+    parser.add_argument("--dump", metavar="DIR", type=Path, help="write the runs' logs here")
+    parser.add_argument("--logs", metavar="DIR", type=Path, help="count logs from --dump")
     args = parser.parse_args(argv)
     for name, overrides in VARIANTS.items():
-        print(name, counts(run(overrides)))
+        log = args.logs / f"{name}.jsonl" if args.logs else None
+        if log is not None:
+            events = [ev.decode(line) for line in log.read_bytes().splitlines()]
+        else:
+            events = run(overrides)
+        if args.dump is not None:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            (args.dump / f"{name}.jsonl").write_bytes(b"\n".join(ev.encode(e) for e in events))
+        print(name, counts(events))
     print("status texts that misread an edge, of 400 each:", status_sweep())
     if args.speed is not None:
         here = Path(__file__).resolve().parent.parent

@@ -317,7 +317,8 @@ def test_every_comment_template_uses_only_known_fields_and_bodies_mention_the_su
                     assert tag[1:] in vc.HOUR_TAGS, (kind, tag)
                 assert "Auto-reply" not in template, (kind, template)
                 assert fields(template) <= allowed - {"themes", "common"}, (kind, template)
-                if part.startswith("bodies"):
+                # (an apology that answers too leaves the subject to the answer after it)
+                if part.startswith("bodies") and kind != "sorry_for_delay:reply":
                     assert fields(template) & {"s", "S"}, (kind, template)
 
 

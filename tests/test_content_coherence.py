@@ -19,6 +19,9 @@ from engine.content import vocab_comments as vc
 from engine.content import vocab_tasks as vt
 from engine.content.templates import TemplateSource
 from engine.content.templates_fill import RecentParts
+from engine.content.templates_tables import BY_SUBJECT, KINDS, UNKNOWN_HOUR
+from engine.events import COMMENT_KINDS
+from engine.scenario import INDUSTRIES
 from tests import realism_probe as probe
 
 SOURCE = TemplateSource()
@@ -195,3 +198,99 @@ def test_an_author_says_something_else_than_what_they_wrote_lately():
 
     assert repeated(comments(None))  # (the same draws without a memory say things again)
     assert not repeated(comments(RecentParts()))
+
+
+# -- an apology with its answer, the apologies' wordings, statuses, doubled words -------------
+
+_SUBJECTS = sorted(BY_SUBJECT)[::7]  # subjects of every industry and kind of work
+
+
+def _apology(rng: random.Random, subject: str, reply_kind: str, said=None) -> str:
+    context = CommentContext(
+        kind="sorry_for_delay", task_name="Check " + subject, task_subject=subject,
+        project_name="P", author=ALICE, to=BOB, detail="3 days", reply_kind=reply_kind,
+        replying_to="?" if reply_kind else "", task_state="in_progress", said=said,
+    )  # fmt: skip
+    return SOURCE.comment(rng, context)
+
+
+@pytest.mark.parametrize("reply_kind", ["question", "where_is"])
+def test_an_apology_that_answers_too_names_its_subject_once(reply_kind):
+    """Not "Sorry about the delay on the retro; 3 days got away from me. On the retro, my vote
+    is ...": the answer names the subject, the apology before it does not."""
+    rng = random.Random(6)
+    for subject in _SUBJECTS:
+        for _ in range(4):
+            text = _apology(rng, subject, reply_kind)
+            assert text.lower().count(subject.lower()) == 1, text
+
+
+@pytest.mark.parametrize(
+    ("reply_kind", "kind"), [("", "sorry_for_delay"), ("question", "sorry_for_delay:reply")]
+)
+def test_apologies_come_in_many_wordings(reply_kind, kind):
+    """One person's ten apologies in a row are said in ten wordings, some in the industry's
+    words (of five, "Sorry about the delay on X; N days got away from me" was said six times
+    in a 40-day run)."""
+    bodies = KINDS[kind].bodies[UNKNOWN_HOUR]
+    assert any("appr" in b or "team" in b or "meet" in b for b in bodies)
+    rng, said = random.Random(8), RecentParts()
+    for subject in _SUBJECTS[:10]:
+        _apology(rng, subject, reply_kind, said)
+    assert len(set(bodies) & set(said.used)) == 10
+
+
+def test_a_status_says_nothing_its_numbers_or_other_sentences_contradict():
+    """Not "the remaining 28 depend on outside input. Two items are waiting on outside sign-off"
+    (all and two), "the rest are moving" with tasks blocked, "around the blockers" with none."""
+    rng = random.Random(10)
+    for total in (2, 5, 12, 66):
+        for done in range(0, total + 1, max(1, total // 6)):
+            for blocked in sorted({0, 1, (total - done) // 2, total - done}):
+                if blocked > total - done:
+                    continue
+                kinds = ["on_track", "at_risk", "off_track", "on_hold"]
+                for status_type in kinds + ["complete"] * (done == total):
+                    for _ in range(20):
+                        _, text = SOURCE.status_update(
+                            rng, project_name="P", status_type=status_type, done=done,
+                            total=total, author=ALICE, blocked=blocked,
+                        )  # fmt: skip
+                        misreads = probe.status_misreads(text, done, total, blocked)
+                        assert not misreads, (done, total, blocked, text, misreads)
+
+
+def _every_kind_of_comment(subject: str) -> list[CommentContext]:
+    """A comment of every kind and variant about `subject`."""
+    base = {"task_name": "Check " + subject, "task_subject": subject, "project_name": "P",
+            "author": ALICE, "detail": "3 days"}  # fmt: skip
+    more: list[dict[str, object]] = [
+        {"outcome": o} for o in ("approved", "changes_requested", "rejected", "reopened", "theirs")
+    ]
+    more += [{"waits_on": "Order spare parts"}, {"outcome": "still", "waits_on": "Order parts"}]
+    more += [{"reply_kind": "where_is", "task_state": s, "to": BOB}
+             for s in ("new", "in_progress", "blocked", "in_review", "done")]  # fmt: skip
+    more += [{"reply_kind": "question", "to": BOB}, {"to": BOB}, {"local_hour": 9}]
+    return [
+        CommentContext(kind=kind, **base, **extra)  # type: ignore[arg-type]
+        for kind in COMMENT_KINDS
+        for extra in ({}, *more)
+    ]
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_no_text_of_an_industry_says_a_word_twice_in_a_row(industry):
+    """Projects, tasks, comments of every kind and statuses: no "I'll reconcile last period
+    first first" (a phrase ending in "first" in a template that adds "first")."""
+    rng = random.Random(11)
+    texts = []
+    for index in range(6):
+        project = SOURCE.project(rng, industry=industry, index=index)
+        texts += [project.name, project.notes]
+        for task in project.tasks:
+            texts += [task.name, task.notes, *task.subtasks]
+            for context in _every_kind_of_comment(task.subject):
+                texts += [SOURCE.comment(rng, context) for _ in range(2)]
+    assert len(texts) > 5000
+    doubled = [t for t in texts if probe.DOUBLED.search(t)]
+    assert not doubled, doubled[:5]

@@ -2,8 +2,9 @@
 few seeds and industries: a teammate's question worded as if the asker did the work (with
 template and with Claude content), praise said twice in one comment, a task due before the
 task it waits on, two tasks of one project with the same name, a person saying a sentence
-again within days, a review asked for within the hour of starting. The counts come from
-tests/realism_probe.py (which prints them for any tree: `python -m tests.realism_probe`)."""
+again within days, a review asked for within the hour of starting, a task started though it
+waits on work under way, a comment naming its subject twice, a word said twice in a row. The
+counts come from tests/realism_probe.py (which prints them for any tree: `python -m tests.realism_probe`)."""
 
 from __future__ import annotations
 
@@ -151,6 +152,59 @@ def test_no_review_is_requested_within_an_hour_of_starting(runs):
             isinstance(e, ev.CommentAdded) and e.kind == "review_request" for e in events
         )
         assert requests >= 100, requests  # (review requests still come)
+
+
+# -- starting what can be worked on, a subject named once, doubled words ----------------------
+
+
+def test_a_task_is_started_or_taken_up_only_when_what_it_waits_on_is_done_or_in_review(runs):
+    """A fresh task whose dependency is still being worked on stays new (it was started and at
+    once blocked, "Parking X until Y is finished": 40 of 70 blocks of a 40-day run came within
+    two minutes of the start), and a task taken up from the unassigned ones can start. One
+    done before what it waits on is parked until then: dependency blocks still come, later."""
+    started = taken = 0
+    for events in runs:
+        state: dict[str, str] = {}
+        waits_on: dict[str, list[str]] = defaultdict(list)
+        for e in events:
+            if isinstance(e, ev.TaskCreated):
+                state[e.task] = "new"
+            elif isinstance(e, ev.DependencyAdded):
+                waits_on[e.task].append(e.depends_on)
+            elif isinstance(e, ev.TaskCompleted):
+                state[e.task] = "done"
+            elif isinstance(e, (ev.TaskStateChanged, ev.TaskAssigned)):
+                starts = isinstance(e, ev.TaskStateChanged) and e.previous == "new"
+                takes = isinstance(e, ev.TaskAssigned) and e.assignee == e.actor
+                if (starts or takes) and waits_on[e.task]:
+                    started += starts
+                    taken += takes
+                    under_way = [
+                        d for d in waits_on[e.task] if state[d] not in ("done", "in_review")
+                    ]
+                    assert not under_way, (e, under_way)
+                if isinstance(e, ev.TaskStateChanged):
+                    state[e.task] = e.state
+        quick, _ = probe.start_then_block(events)
+        assert quick == 0, quick
+        parked = sum(
+            isinstance(e, ev.TaskStateChanged) and e.blocked_by is not None for e in events
+        )
+        assert parked >= 5, parked
+    assert started >= 60 and taken >= 3, (started, taken)
+
+
+def test_a_comment_names_its_subject_once(runs):
+    """Not "Sorry about the delay on the retro; 3 days got away from me. On the retro, my vote
+    is ..." (what is left: a question whose industry wording names the subject by chance)."""
+    for events in runs:
+        twice = probe.subject_twice(events)
+        assert len(twice) <= 1, [e.text for e in twice]
+
+
+def test_no_text_says_a_word_twice_in_a_row(runs):
+    for events in runs:
+        assert not probe.doubled_words(events)
 
 
 def _claude_run(seed: int) -> tuple[list[ev.Event], dict[str, ProjectScript]]:

@@ -113,8 +113,7 @@ def test_the_story_has_every_beat(default_run):
         "review_request",
         "review_feedback",
         "done",
-        "where_is",
-    ):
+    ):  # (a manager chasing a quiet task, "where_is", is rarer: see the long run below)
         assert kinds[kind] > 0, kind
     states = Counter(e.state for e in events if isinstance(e, ev.TaskStateChanged))
     assert set(states) == {"in_progress", "blocked", "in_review", "done"}
@@ -127,7 +126,7 @@ def test_long_runs_reopen_apologise_and_finish_projects():
     assert types["TaskReopened"] > 0
     assert types["ProjectCompleted"] > 0
     kinds = Counter(e.kind for e in events if isinstance(e, ev.CommentAdded))
-    assert kinds["sorry_for_delay"] > 0
+    assert kinds["sorry_for_delay"] > 0 and kinds["where_is"] > 0
     statuses = Counter(e.status_type for e in events if isinstance(e, ev.StatusUpdatePosted))
     assert statuses["complete"] > 0 and statuses["on_track"] > 0
 

@@ -104,6 +104,8 @@ def _variant(context: CommentContext) -> str:
         return "unblocked:dependency" if context.waits_on else kind
     if kind == "answer":
         return _answer_variant(context)
+    if kind == "sorry_for_delay" and context.reply_kind:
+        return "sorry_for_delay:reply"
     if kind == "question" and context.outcome == "theirs":
         return "question:theirs"
     return kind

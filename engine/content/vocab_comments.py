@@ -14,8 +14,9 @@ Placeholders (filled by ``engine.content.templates``):
   {p}        the days away (out-of-office)
   {nit}      a small review point that fits the kind of work (``vocab_tasks.NITS``)
 
-Every body mentions the subject. Openers and extras are whole sentences, so parts join with
-a space. ``*_to`` parts name the addressee and are used only when there is one.
+Every body mentions the subject (an apology that answers a question too leaves it to its
+answer). Openers and extras are whole sentences, so parts join with a space. ``*_to`` parts
+name the addressee and are used only when there is one.
 
 A phrase that fits only some hours starts with a tag: ``~am`` (before noon), ``~pm`` (noon
 on), ``~eod`` (from 4 pm), ``~early`` (before 11, before standup). The author's local hour
@@ -259,6 +260,11 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
             "Sorry, {d} without an update on {s} is too long.",
             "Sorry about the delay on {s}; {d} got away from me.",
             "I owe you an update on {s}, it's been {d}. Sorry about that.",
+            "Apologies for sitting on {s} for {d}; I should have flagged it sooner.",
+            "Sorry, {s} slipped for {d} while I was tied up with {team}.",
+            "My fault {s} went {d} without a word from me.",
+            "Sorry for the silence on {s}; I meant to post here {d} ago.",
+            "Apologies, {s} drifted for {d} while {team} needed me elsewhere.",
         ),
         "extras": (
             "{S} {is} back at the top of my list.", "Got pulled into an urgent request from {appr}.",
@@ -281,6 +287,25 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "It touches what I'm working on.", "I couldn't find anything about it in {place}.",
             "Asking because {appr} will ask.", "Last time this came up we never settled it.",
             "It affects how I plan my part.",
+        ),
+    },
+    # An apology that answers a question too: the answer names the subject, so the apology
+    # does not ("Sorry about the delay on the retro ... On the retro, my vote is ...").
+    "sorry_for_delay:reply": {
+        "bodies": (
+            "Sorry for the slow reply; {d} got away from me.",
+            "Apologies for taking {d} to get back to you.",
+            "Sorry this sat for {d} without an answer.", "Sorry, I should have answered {d} ago.",
+            "Late reply, sorry: {appr} had me on something else for {d}.",
+            "Sorry for the wait; I was tied up with {team} for {d}.",
+            "Sorry, this got buried for {d}.", "Apologies, I missed this for {d}.",
+            "Sorry for leaving you hanging for {d}.", "Only just seeing this, sorry.",
+            "Sorry, prep for {meet} swallowed the last few days.",
+            "Apologies, I was heads down with {team} and missed this.",
+            "Sorry, this slipped past me for {d}.",
+        ),
+        "extras": (
+            "Back on it now.", "Picking it up again today.", "It's at the top of my list again.",
         ),
     },
     "review_feedback:changes_requested": {
@@ -336,7 +361,7 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # A blocker on an unfinished task this one depends on: it names that task.
     "blocked:dependency": {
-        "openers": ("Blocked.", "Can't start this yet.", "Heads up, this is waiting.",
+        "openers": ("Blocked.", "My side of this is ready.", "Heads up, this is waiting.",
                     "Pausing this for now."),
         "bodies": (
             "{S} can't go ahead until \"{w}\" is done.",
@@ -502,13 +527,13 @@ STATUS_TITLES: dict[str, tuple[str, ...]] = {
 
 STATUS_SUMMARIES: dict[str, tuple[str, ...]] = {
     "on_track": (
-        "We're on track: {of} done ({pct}%).", "{of} complete and the rest are moving.",
+        "We're on track: {of} done ({pct}%).", "{of} complete and the work is moving.",
         "Good week. {of} closed, {left} to go.", "On track, {pct}% through ({of} done).",
     ),
     "at_risk": (
         "{of} done ({pct}%), but a few items are slipping.",
         "We're at risk: {left} still open and some of them are late or blocked.",
-        "Flagging risk. {of} done, and the remaining {left} depend on outside input.",
+        "Flagging risk. {of} done, and some of the remaining {left} depend on outside input.",
     ),
     "off_track": (
         "We're behind: only {of} done ({pct}%).",
@@ -556,7 +581,7 @@ STATUS_MIDDLES_UNBLOCKED: dict[str, tuple[str, ...]] = {
     "on_track": ("No blockers right now.", "Everyone has what they need."),
 }
 STATUS_MIDDLES_SEVERAL_OPEN: dict[str, tuple[str, ...]] = {
-    "at_risk": ("Two items are waiting on outside sign-off.",),
+    "at_risk": ("A couple of items are waiting on outside sign-off.",),
     "off_track": ("Several items reopened after review.",),
 }
 
@@ -628,7 +653,8 @@ STATUS_NEXTS: dict[str, tuple[str, ...]] = {
         "Next check-in same time next week.",
     ),
     "at_risk": (
-        "Next: chasing the open sign-offs daily.", "Plan: re-sequence work around the blockers.",
+        "Next: chasing the open sign-offs daily.",
+        "Plan: re-sequence the open work around what's slipping.",
         "I'll confirm by Friday whether the date holds.",
     ),
     "off_track": (

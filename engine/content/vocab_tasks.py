@@ -138,7 +138,7 @@ PLAN: dict[str, tuple[str, ...]] = {
         "check what access I need", "write the test plan",
     ),
     "data": (
-        "pull the latest extract", "check the source data", "reconcile last period first",
+        "pull the latest extract", "check the source data", "reconcile last period's figures",
         "list the known exceptions",
     ),
     "event": (
