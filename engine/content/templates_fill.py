@@ -161,9 +161,16 @@ class RecentParts:
             del used[next(iter(used))]
 
     def _forget(self, before: int) -> None:
+        # `used` is in the order of use (a key used again moves to the end), so what is older
+        # than `before` is at its front: drop just that, not rebuild the whole memory.
         used = self.used
-        if used and used[next(iter(used))] < before:  # (oldest first: one look says if any is)
-            self.used = {key: when for key, when in used.items() if when >= before}
+        stale = []
+        for key, when in used.items():
+            if when >= before:
+                break
+            stale.append(key)
+        for key in stale:
+            del used[key]
 
 
 def fresh(
