@@ -40,6 +40,24 @@ def sigint_as_from_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def stopped_by_signal(args: list[str], ready: str, signum: int) -> tuple[int, str, str]:
+    """Start a command that serves (with Ctrl-C delivered as from a terminal), wait until it
+    prints a line starting with `ready`, send `signum`, and return (exit code, rest of its
+    stdout, its stderr)."""
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL, preexec_fn=sigint_as_from_a_terminal)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        read_until(proc.stdout, ready)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out, err
+
+
 def read_until(stream: Iterable[str], marker: str, lines: list[str] | None = None) -> list[str]:
     """Read a subprocess's `stream` line by line (appending to `lines`) until a line starting
     with `marker`: a command that serves says so before it blocks. The lines read; an

@@ -6,7 +6,6 @@ counted as an internal error that is not one; `busywork sandbox` stops so on Ctr
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from adapters.asana.sandbox import Sandbox, SandboxConfig
 from adapters.asana.sandbox.app import STOPPING
 from adapters.asana.sandbox.httpserver import Request, Response
 from adapters.asana.tokens import Tokens, write_tokens
-from tests.runner import BUSYWORK, read_until, sigint_as_from_a_terminal
+from tests.runner import BUSYWORK, stopped_by_signal
 from tests.sandbox_fixtures import default_people, session_for
 
 
@@ -145,18 +144,8 @@ def test_the_command_stops_in_order_on_ctrl_c_and_sigterm(tmp_path, signum):
     data = tmp_path / "data"
     args = [BUSYWORK, "sandbox", "--tokens", str(_tokens_file(tmp_path)), "--port", "0",
             "--data", str(data)]  # fmt: skip
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL, preexec_fn=sigint_as_from_a_terminal)  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        read_until(proc.stdout, "Serving")
-        proc.send_signal(signum)
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, (proc.returncode, err)
+    returncode, out, err = stopped_by_signal(args, "Serving", signum)
+    assert returncode == 0, (returncode, err)
     assert out.strip().endswith("Stopped.") and err == ""
     assert not (data / "sandbox.sqlite3-wal").exists()  # closed: the WAL was folded in
     Sandbox(SandboxConfig(people=default_people(), data_dir=data)).stop()  # the folder is free

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from tests.runner import BUSYWORK, read_until, sigint_as_from_a_terminal
+from tests.runner import BUSYWORK, stopped_by_signal
 
 
 def refused(tmp_path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -71,15 +71,4 @@ def test_help_names_the_data_folder_as_the_readme_does():
 def test_ctrl_c_and_sigterm_stop_it_as_the_sandbox_stops(tmp_path, signum):
     args = [BUSYWORK, "serve", "--port", "0", "--data", str(tmp_path / "data"),
             "--cors-origin", "http://127.0.0.1:9/"]  # fmt: skip
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL, preexec_fn=sigint_as_from_a_terminal)  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        read_until(proc.stdout, "Jobs and runs live under")
-        proc.send_signal(signum)
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert (proc.returncode, out, err) == (0, "Stopped.\n", "")
+    assert stopped_by_signal(args, "Jobs and runs live under", signum) == (0, "Stopped.\n", "")
