@@ -37,19 +37,20 @@ def check_range(where: str, value: float, low: float, high: float) -> None:
         raise OutOfRange(where, value, f"{low} to {high}")
 
 
-def written_at(raw: Mapping[str, Any], where: str) -> object:
-    """What `raw` holds at the field path `where` (`people[2].hours`), or None."""
+def written_at(raw: object, where: str, missing: object = None) -> object:
+    """What `raw` (a scenario's tables, as read) holds at the field path `where`
+    (`people[2].hours`), or `missing` when it holds nothing there."""
     node: object = raw
     for part in _PATH_PART_RE.finditer(where):
         if part.group(1) is not None:
             index = int(part.group(1))
             if not isinstance(node, list) or index >= len(node):
-                return None
+                return missing
             node = node[index]
         elif isinstance(node, Mapping) and part.group(0) in node:
             node = node[part.group(0)]
         else:
-            return None
+            return missing
     return node
 
 

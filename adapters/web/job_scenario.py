@@ -11,6 +11,7 @@ from typing import Any
 from adapters.web.spec import FieldError, JobSpec
 from engine import scenario as sc
 from engine.errors import InvalidInput
+from engine.scenario_numbers import written_at
 
 _FIELD_RE = re.compile(r"^([A-Za-z_][\w.\[\]'@-]*): (.*)$", re.S)
 
@@ -42,23 +43,12 @@ def resolve_scenario(
     return scenario
 
 
-_PATH_PART_RE = re.compile(r"[^.\[\]]+|\[(\d+)\]")
+_NOTHING = object()
 
 
 def _holds(form: object, path: str) -> bool:
     """Whether the form's own fields reach `path` (`people[2].timezone`)."""
-    node = form
-    for part in _PATH_PART_RE.finditer(path):
-        if part.group(1) is not None:
-            index = int(part.group(1))
-            if not isinstance(node, list) or index >= len(node):
-                return False
-            node = node[index]
-        elif isinstance(node, dict) and part.group(0) in node:
-            node = node[part.group(0)]
-        else:
-            return False
-    return True
+    return written_at(form, path, _NOTHING) is not _NOTHING
 
 
 def scenario_path(name: str, base_dir: Path, tokens_file: Path | None = None) -> Path:
