@@ -102,12 +102,12 @@ def work(
     None; on failure, the error as text."""
     try:
         scenario = msgspec.json.decode(encoded_scenario, type=Scenario)
-        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD)  # its own process (see fewer_collections)
-        for step in simulate_steps(scenario, teams, step_days):
-            until, times, lines, runs, shared, counts = step
-            joined = b"\n".join(lines)  # before the first part goes: nothing can fail between
-            pipe.send((until, times, runs, shared, counts))
-            pipe.send_bytes(joined)
+        with fewer_collections():
+            for step in simulate_steps(scenario, teams, step_days):
+                until, times, lines, runs, shared, counts = step
+                joined = b"\n".join(lines)  # before the first part goes: nothing can fail
+                pipe.send((until, times, runs, shared, counts))
+                pipe.send_bytes(joined)
         pipe.send(None)
     except BaseException as exc:  # reported by the caller, which stops everything
         with contextlib.suppress(OSError):  # the caller is gone (stopped, killed): just end
