@@ -169,11 +169,9 @@ def show(run: Path, tail: int | None, types: tuple[str, ...], person: str | None
     # Any N at least the run's length shows it all; deque's maxlen stops at sys.maxsize.
     tail = min(tail, sys.maxsize) if tail is not None else None
     print_feed(run, types=types, person=person, tail=tail, known=known)
-    from adapters.console import print_note
-    from engine.run_state import torn_tail_note
+    from adapters.console import say_how_far
 
-    if torn := torn_tail_note(run, manifest.status):  # left out of the feed: say so
-        print_note(torn)
+    say_how_far(run, manifest.status)  # not finished, or a torn line left out of the feed
 
 
 # -- demo ------------------------------------------------------------------------------------

@@ -71,6 +71,17 @@ def print_note(text: str) -> None:
     click.echo(f"Note: {text}", err=True)
 
 
+def say_how_far(run: Path, status: object) -> None:
+    """After what a reader (show, stats, report) printed of RUN, a note on stderr when it covers
+    less than a finished run (it is not finished, so a total or a pass may change) or its log
+    ends in a torn line. `status`: the run's manifest's."""
+    from engine.run_state import torn_tail_note, unfinished_note
+
+    for note in (unfinished_note(run, status), torn_tail_note(run, status)):
+        if note is not None:
+            print_note(note)
+
+
 def interrupted_simulation(run_dir: Path) -> int:
     """Say how to finish a simulation Ctrl-C stopped (what is on disk stays); its exit code."""
     finish = command_line("simulate", "--resume", run_dir)

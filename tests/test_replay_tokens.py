@@ -153,6 +153,17 @@ def test_a_key_that_is_not_an_email_is_never_echoed(tmp_path):
     assert "SECRETTOKEN123" not in str(raised.value)
 
 
+@pytest.mark.parametrize(("key", "meant"), [("defualt", "default"), ("DEFAULT", "default"),
+                                           ("peeple", "people"), ("ppl", "people")])  # fmt: skip
+def test_a_near_miss_of_a_top_level_key_says_which_one_was_meant(tmp_path, key, meant):
+    path = tmp_path / "tk.toml"
+    path.write_text(f'{key} = "tok-admin-12345678"\n')
+    with pytest.raises(InvalidInput) as raised:
+        load_tokens(path)
+    assert str(raised.value) == (f"{path}: unknown top-level key '{key}' (did you mean "
+                                 f"'{meant}'?); expected 'default' and a [people] table")  # fmt: skip
+
+
 def test_writing_over_a_loose_file_needs_force_and_leaves_it_private(tmp_path):
     path = tmp_path / "loose.toml"
     path.write_text("# someone's old tokens\n")

@@ -65,8 +65,8 @@ def test_a_torn_line_after_a_complete_runs_last_event_is_named(run):
     assert busywork("show", str(run), "--tail", "1", cwd=run.parent).stderr == ""
 
 
-@pytest.mark.parametrize("command", ["stats", "report"])
-def test_figures_over_an_unfinished_run_say_it_is_not_finished(run, command):
+@pytest.mark.parametrize("command", ["stats", "report", "show"])
+def test_reading_an_unfinished_run_says_it_is_not_finished(run, command):
     assert busywork(command, str(run), cwd=run.parent, check=False).stderr == ""
     manifest = json.loads((run / "manifest.json").read_text())
     (run / "manifest.json").write_text(json.dumps({**manifest, "status": "running"}))

@@ -217,6 +217,21 @@ def test_a_faults_value_that_is_neither_a_spec_nor_a_file_says_what_it_takes(tmp
     )
 
 
+def test_a_missing_faults_file_is_named_with_the_option(tmp_path):
+    from click.testing import CliRunner
+
+    from adapters.asana.tokens import Tokens, write_tokens
+    from cli import main
+
+    write_tokens(tmp_path / "tokens.toml", Tokens(default="tok-admin-12345678"))
+    result = CliRunner().invoke(main, ["sandbox", "--tokens", str(tmp_path / "tokens.toml"),
+                                       "--port", "0", "--faults", "nofile.toml"])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: --faults: 'nofile.toml' is not an existing file; {FAULTS_EXPECTED}\n"
+    )
+
+
 def test_bad_fault_files(tmp_path, make_sandbox):
     with pytest.raises(InvalidInput, match="no such faults file"):
         load_faults(tmp_path / "none.toml")

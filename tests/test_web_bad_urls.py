@@ -62,3 +62,28 @@ def test_serve_refuses_an_unparsable_allow_url(tmp_path):
                                        "--allow-url", BAD[0]])  # fmt: skip
     assert result.exit_code == 2, result.output
     assert f"--allow-url: {BAD[0]!r} does not parse" in result.output
+
+
+SPACED = "http://exa mple.com/api/1.0"
+SPACED_SAYS = (f"{SPACED!r} holds a space; expected an http(s) URL of the API without any, "
+               "e.g. https://app.asana.com/api/1.0")  # fmt: skip
+
+
+def test_a_target_url_with_a_space_inside_is_a_422_naming_it(make_web, tokens):
+    web = make_web(tokens_file=tokens)
+    response = web.call("POST", "/jobs", json={"mode": "backfill", "speed": "max",
+                        "scenario": {"days": 2}, "target": {"kind": "asana", "url": SPACED}})  # fmt: skip
+    assert response.status_code == 422, response.text
+    assert response.json() == {"error": {"status": 422, "field": "target.url",
+                                         "message": f"target.url: {SPACED_SAYS}"}}  # fmt: skip
+    assert web.ok("GET", "/jobs") == []
+
+
+def test_the_command_line_refuses_a_url_with_a_space_naming_to(tmp_path, tokens):
+    # The one check (api_url_problem), before anything connects: not the HTTP client's
+    # "Failed to parse" without the option.
+    run = tmp_path / "run"
+    assert CliRunner().invoke(main, ["simulate", "--out", str(run), "--days", "1"]).exit_code == 0
+    result = CliRunner().invoke(main, ["replay", str(run), "--to", SPACED, "--tokens", str(tokens)])
+    assert result.exit_code == 2, result.output
+    assert f"Error: --to: {SPACED_SAYS}" in result.output

@@ -171,3 +171,48 @@ def start() -> Iterator:
     yield make
     for server in started:
         server.stop()
+
+
+# A target's fields by kind: the document and the server agree (the server's TAKES is the one
+# source), and so do they on what they refuse.
+TARGETS = [
+    ({"kind": "none"}, True),
+    ({}, True),
+    ({"kind": "none", "url": " ", "workspace": "", "tokens": {}}, True),  # blank: left out
+    ({"kind": "none", "plan": "paid"}, False),
+    ({"kind": "sandbox", "plan": "free", "team": ""}, True),
+    ({"kind": "sandbox", "url": "http://127.0.0.1:9"}, False),
+    ({"kind": "sandbox", "tokens": {"a@example.com": "a@example.com"}}, False),
+    ({"kind": "asana", "url": "", "workspace": "1", "team": "2", "tokens": {}, "plan": "paid"},
+     True),
+    ({"kind": "asana", "colour": "red"}, False),
+    ({"kind": "none", "colour": "red"}, False),
+]  # fmt: skip
+
+
+def test_the_document_says_which_fields_each_kind_of_target_takes(served):
+    import jsonschema
+    import requests
+
+    from adapters.web.spec import TAKES
+
+    target = document(served)["components"]["schemas"]["TargetSpec"]
+    assert target["additionalProperties"] is False
+    for branch, (kind, names) in zip(target["oneOf"], TAKES.items(), strict=True):
+        assert branch["properties"]["kind"]["enum"] == [kind]
+        assert branch["additionalProperties"] is False
+        assert set(names) <= set(branch["properties"]), kind
+    assert target["properties"]["plan"]["description"] == "Only with target sandbox or asana."
+    assert "asana" in target["properties"]["url"]["description"]
+    validator = jsonschema.Draft202012Validator(target)
+    for body, valid in TARGETS:
+        assert validator.is_valid(body) == valid, body
+        # The server refuses what the document does (which mode a kind needs aside).
+        mode = {"none": "dry_run", "sandbox": "continuous"}.get(body.get("kind", "none"))
+        job = {"mode": mode, "start": False, "target": body} if mode else {"target": body}
+        response = requests.post(f"{served}/api/jobs", json=job, timeout=30)
+        if not valid:
+            assert response.status_code in (400, 422), (body, response.text)
+            assert response.json()["error"]["field"].startswith("target"), response.text
+        elif mode:
+            assert response.status_code == 201, (body, response.text)

@@ -122,3 +122,31 @@ def test_a_plan_that_is_neither_paid_nor_free_is_refused_naming_it(make_web):
     error = response.json()["error"]
     assert error["field"] == "target.plan"
     assert error["message"] == "target.plan: 'cheap' is not one of 'paid', 'free'"
+
+
+def test_spaces_around_the_emails_of_a_token_table_go_as_around_its_url(make_web, tmp_path):
+    from adapters.asana.tokens import Tokens, write_tokens
+
+    tokens_file = tmp_path / "tokens.toml"
+    write_tokens(tokens_file, Tokens(people={"alice@example.com": "tok-alice-12345678"}))
+    web = make_web(tokens_file=tokens_file)
+    people = [{"name": "Alice Adams", "email": "alice@example.com", "role": "manager"}]
+
+    def create_asana(tokens: dict):
+        target = {"kind": "asana", "url": " http://127.0.0.1:9/api/1.0 ", "tokens": tokens}
+        body = {"mode": "backfill", "scenario": {"people": people}, "target": target,
+                "start": False}  # fmt: skip
+        return web.call("POST", "/jobs", json=body)
+
+    response = create_asana({" alice@example.com ": "alice@example.com\t"})
+    assert response.status_code == 201, response.text
+    target = response.json()["spec"]["target"]
+    assert target["tokens"] == {"alice@example.com": "alice@example.com"}
+    assert target["url"] == "http://127.0.0.1:9/api/1.0"
+    # One person twice, but for spaces: refused, naming the table and the email.
+    response = create_asana({"alice@example.com": "alice@example.com",
+                             "alice@example.com ": "alice@example.com"})  # fmt: skip
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == {"status": 422, "field": "target.tokens", "message":
+                                        "target.tokens: 'alice@example.com' appears twice "
+                                        "(spaces around it aside); expected each person once"}  # fmt: skip

@@ -145,13 +145,8 @@ def report_command(run: Path, as_json: bool, strict: bool) -> None:
 
 
 def _say_how_far(run: Path) -> None:
-    """After figures over RUN, a note on stderr when they cover less than a finished run (it
-    is not finished, so a pass or a total may change) or its log ends in a torn line."""
-    from adapters.console import print_note
+    """`say_how_far` after figures over RUN."""
+    from adapters.console import say_how_far
     from engine.run import read_manifest
-    from engine.run_state import torn_tail_note, unfinished_note
 
-    status = read_manifest(run).status
-    for note in (unfinished_note(run, status), torn_tail_note(run, status)):
-        if note is not None:
-            print_note(note)
+    say_how_far(run, read_manifest(run).status)

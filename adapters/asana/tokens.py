@@ -12,7 +12,6 @@ not shown either (a file with keys and values swapped would have tokens as its k
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from engine.errors import InvalidInput
 from engine.files import read_toml, write_bytes_to
+from engine.suggest import suggest
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,10 @@ def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
     unknown = [key for key in raw if key not in ("default", "people")]
     if unknown:
         # Shown only when it is a near miss of a real key (a typo); anything else may be a token.
-        close = difflib.get_close_matches(unknown[0], ["default", "people"], n=1, cutoff=0.6)
-        what = f"'{unknown[0]}'" if close else "(not shown: it may be a token)"
+        meant = suggest(unknown[0], ("default", "people"))
+        what = f"'{unknown[0]}'{meant}" if meant else "(not shown: it may be a token)"
         raise InvalidInput(
-            f"{source}: unknown top-level key {what} (expected 'default' and a [people] table)"
+            f"{source}: unknown top-level key {what}; expected 'default' and a [people] table"
         )
     default = raw.get("default")
     if default is not None and not _is_token(default):

@@ -44,6 +44,15 @@ def api_url_problem(url: str) -> str:
             f"{shown(url[:cut])} followed by {what} ({url[cut]}…); expected the API's base URL "
             f"alone, without ? or #, e.g. {ASANA_URL}"
         )
+    # urllib passes a space in the host or path, and drops a tab or newline unsaid: the request
+    # would fail ("invalid character") or go elsewhere than written. (After the query check:
+    # a query, which may hold a key, is never shown.)
+    if any(c.isspace() for c in url):
+        what = "a space" if " " in url else "whitespace"
+        return (
+            f"{shown(url)} holds {what}; expected an http(s) URL of the API without any, e.g. "
+            f"{ASANA_URL}"
+        )
     return ""
 
 

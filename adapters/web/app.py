@@ -26,6 +26,7 @@ from litestar.static_files import create_static_files_router
 
 from adapters.web.errors import HANDLERS
 from adapters.web.guards import json_body_guard, request_guard
+from adapters.web.request_schemas import RequestSchemas
 from adapters.web.routes import BEARER, api_router
 from adapters.web.runner import JobRunner
 from engine.limits import MAX_DAYS
@@ -74,6 +75,7 @@ def create_app(runner: JobRunner, config: WebConfig | None = None) -> Litestar:
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
         cors_config=CORSConfig(allow_origins=[config.cors_origin]) if config.cors_origin else None,
         request_max_body_size=config.max_body_bytes,
+        plugins=[RequestSchemas()],  # the document says which fields a request may hold
         openapi_config=OpenAPIConfig(
             title="busywork",
             version="1",

@@ -66,6 +66,12 @@ TAKES: dict[str, tuple[str, ...]] = {"none": (), "sandbox": ("plan",),
 ASANA_ONLY: tuple[str, ...] = tuple(n for n in TAKES["asana"] if n not in TAKES["sandbox"])
 
 
+def kinds_taking(name: str) -> str:
+    """The kinds of target that take field `name` ("sandbox or asana"), as errors and the
+    OpenAPI document say it."""
+    return " or ".join(kind for kind, names in TAKES.items() if name in names)
+
+
 class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Where a job's events go. The fields besides `kind` are an asana target's (`AsanaTarget`):
     a sandbox (its own URL, workspace and tokens) takes only `plan`, a dry run's target (none)
@@ -86,6 +92,8 @@ class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         for name in ("url", "workspace", "team"):
             if isinstance(value := getattr(self, name), str):
                 setattr(self, name, value.strip())
+        if isinstance(self.tokens, dict):  # the emails of the table too, on both sides
+            self.tokens = _stripped(self.tokens)
         if self.kind == "asana":  # stored and shown with every field, its defaults too
             for name, value in msgspec.structs.asdict(self.asana()).items():
                 setattr(self, name, value)
@@ -114,6 +122,19 @@ class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.kind == "asana":
             return self
         return TargetSpec(kind=self.kind, plan=self.plan if "plan" in TAKES[self.kind] else UNSET)
+
+
+def _stripped(tokens: dict[str, str]) -> dict[str, str]:
+    """The token table without spaces around its emails; two that differ only by those are one
+    person named twice, refused (the key named: an email, not a token, once it has an @)."""
+    table: dict[str, str] = {}
+    for person, key in tokens.items():
+        if (email := person.strip()) in table:
+            said = f"{email!r}" if "@" in email else "a key (not shown: it may be a token)"
+            raise FieldError("target.tokens", f"{said} appears twice (spaces around it aside); "
+                                              "expected each person once")  # fmt: skip
+        table[email] = key.strip()
+    return table
 
 
 class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -222,7 +243,7 @@ def refuse_not_taken(target: TargetSpec, name: str) -> None:
     token references (or looks like a token)."""
     value = getattr(target, name)
     said = "" if name == "tokens" else f"{shown(value, 40)}: "
-    kinds = " or ".join(kind for kind, names in TAKES.items() if name in names)
+    kinds = kinds_taking(name)
     why = ("a dry run sends nothing" if target.kind == "none"
            else "a sandbox has its own URL, workspace and tokens")  # fmt: skip
     raise FieldError(f"target.{name}", f"{said}only used with target {kinds}, not "

@@ -75,10 +75,15 @@ FAULTS_EXPECTED = 'expected a spec such as "500=0.05,reset=0.02,seed=7" or a fau
 def faults_from_option(value: str) -> FaultPlan:
     """``--faults`` takes a spec string or the path of a TOML file."""
     path = Path(value)
-    if value.endswith(".toml") or path.is_file():
+    if path.is_file():
         return load_faults(value)
-    if "=" not in value:  # no key=value at all: meant as a file, or not understood
-        what = "is a folder" if path.is_dir() else "is neither key=value pairs nor an existing file"
+    if value.endswith(".toml") or "=" not in value:  # meant as a file, or not understood
+        if path.is_dir():
+            what = "is a folder"
+        elif value.endswith(".toml"):
+            what = "is not an existing file"
+        else:
+            what = "is neither key=value pairs nor an existing file"
         raise InvalidInput(f"--faults: {value!r} {what}; {FAULTS_EXPECTED}")
     return parse_faults(value)
 
