@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from adapters.anthropic.fetch import ATTEMPTS
 from adapters.anthropic.usage import USAGE_FILE, decisions, fold, read_records
 from tests.fake_anthropic import FakeAnthropic
 from tests.runner import BUSYWORK
@@ -19,7 +20,7 @@ from tests.test_anthropic_cli import environment, in_process
 
 KEY = "sk-ant-budget-test-3b81-secret"
 SEGMENT = Path("events") / "00000001.jsonl"
-CLAUDE = ("--content", "anthropic", "--days", "60", "--seed", "8")
+CLAUDE = ("--content", "anthropic", "--seed", "8")
 
 
 def projects_used(run: Path) -> int:
@@ -44,15 +45,30 @@ def in_project_order(decided: dict[int, str]) -> bool:
     return values == sorted(values, key=lambda outcome: outcome == "budget")
 
 
+def budgets_for_one_held_call(run: Path) -> tuple[float, float]:
+    """The budgets (least, too much) with which a run whose call for one of projects 1-4 is
+    held gets projects 0-5 answered but never starts project 6 (so the held call is the only
+    one unanswered at a kill). With the held call at its worst (ATTEMPTS tries at its bound),
+    project k starts once the others below it spent and it still fits its own bound. From the
+    records of an uninterrupted run of the same scenario."""
+    records = read_records(run / USAGE_FILE)
+    cost = {int(r.item.split()[1]): r.cost_usd or 0.0 for r in records if r.outcome == "ok"}
+    held_worst_and_own = (ATTEMPTS + 1) * max(r.bound_usd or 0.0 for r in sent(run))
+    below_5, below_6 = sum(cost[i] for i in range(5)), sum(cost[i] for i in range(6))
+    least = below_5 - min(cost[i] for i in range(1, 5)) + held_worst_and_own
+    too_much = below_6 - max(cost[i] for i in range(1, 5)) + held_worst_and_own
+    return least, too_much
+
+
 def budgeted_run(
-    tmp: Path, out: str, budget: str, delays: random.Random
+    tmp: Path, out: str, budget: str, delays: random.Random, days: str = "60"
 ) -> tuple[bytes, dict[int, str]]:
     """A fresh endpoint and cache, answers delayed by 0-100 ms at random."""
     with FakeAnthropic(key=KEY) as fake:
         fake.random_delays(delays, 0.1)
         env = environment(fake, tmp, key=KEY)
-        args = (*CLAUDE, "--llm-budget-usd", budget, "--content-cache", f"cache-{out}")
-        result = in_process("simulate", *args, "--out", out, "--json", cwd=tmp, env=env)
+        args = (*CLAUDE, "--days", days, "--llm-budget-usd", budget, "--out", out, "--json")
+        result = in_process("simulate", *args, "--content-cache", f"cache-{out}", cwd=tmp, env=env)
     assert result.returncode == 0, result.stderr
     assert f"LLM budget of ${budget} reached" in result.stderr
     decided = outcomes(tmp / out)
@@ -78,16 +94,21 @@ def test_budget_buys_the_same_projects_whatever_order_calls_finish_in(tmp_path, 
 def test_a_budgeted_run_killed_mid_run_resumes_keeping_its_choices_and_the_held_calls_cost(
     tmp_path, rng
 ):
-    budget = "0.03"  # runs out part-way through these 60 days (the test checks it does)
-    _, reference = budgeted_run(tmp_path, "ref", budget, random.Random(rng.random()))
+    # Lets projects 0-5 (but not 6) start while a call is held, and runs out part-way through
+    # these 90 days (19 projects; 60 days cost less than such a budget). Both are checked: a
+    # change to the calls' bound (max_tokens, the prompt, prices) moves the budget it needs.
+    budget, days = "0.042", "90"
+    _, reference = budgeted_run(tmp_path, "ref", budget, random.Random(rng.random()), days)
     assert in_project_order(reference)
+    least, too_much = budgets_for_one_held_call(tmp_path / "ref")
+    assert least <= float(budget) < too_much, f"pick a budget from ${least:.6f} to ${too_much:.6f}"
     with FakeAnthropic(key=KEY) as fake:
         fake.random_delays(random.Random(rng.random()), 0.1)
         # The third call is held while later projects' calls are answered: the kill leaves a
         # project undecided below projects whose outcomes are on record.
         fake.faults += ["", "", "hang"]
         env = environment(fake, tmp_path, key=KEY)
-        args = (*CLAUDE, "--llm-budget-usd", budget, "--content-cache", "cache-k9")
+        args = (*CLAUDE, "--days", days, "--llm-budget-usd", budget, "--content-cache", "cache-k9")
         proc = subprocess.Popen(
             [BUSYWORK, "simulate", *args, "--out", "k9", "--json"], cwd=tmp_path, env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -113,7 +134,7 @@ def test_a_budgeted_run_killed_mid_run_resumes_keeping_its_choices_and_the_held_
     assert resumed.returncode == 0, resumed.stderr
     after = outcomes(run)
     assert all(after[index] == outcome for index, outcome in before.items() if index in after)
-    assert in_project_order(after)
+    assert in_project_order(after) and "budget" in after.values()  # the resume ran out too
     # The held call may have been billed: it counts, at its bound, against the budget too; so
     # the resume decides as the uninterrupted run did up to the held project, and may run out
     # of budget sooner after it.

@@ -1,6 +1,6 @@
 """Stop calling an endpoint that does not answer.
 
-Each blueprint call already makes 3 tries (the SDK's 2 retries) of up to about 2 minutes each
+Each blueprint call already makes 3 tries (the SDK's 2 retries) of up to about 3 minutes each
 before its project falls back to templates; against a dead or hung endpoint that wait was paid
 for every project of the run. After TRIP_AFTER calls in a row that timed out or could not
 connect, the breaker opens: no more calls for the rest of this command, and each project

@@ -21,8 +21,12 @@ from engine.scenario import Scenario
 
 PROMPT_VERSION = 2  # 2: teammate questions, asked about someone else's work
 MAX_TASKS_PER_CALL = 25
-# Output tokens one task's script takes, with room for a little thinking.
-TOKENS_PER_TASK = 900
+# Output tokens one task's script may take. A full answer to this prompt, its comment lines two
+# sentences each, is about 3,650 characters a task: about 1,220 tokens at
+# CHARS_PER_TOKEN_AT_LEAST (no tokenizer offline; at 3.5 it would be 1,040). 1,500 leaves ~20 %
+# for longer lines or indented JSON. An answer cut off at max_tokens is refused and asked again.
+# tests/test_anthropic_max_tokens.py measures it and fails when the prompt asks for more.
+TOKENS_PER_TASK = 1500
 CHARS_PER_TOKEN = 3.5  # rough; only decides whether the system prompt is long enough to cache
 # Fewer characters per token than English text ever has: for an upper bound on a prompt's cost.
 CHARS_PER_TOKEN_AT_LEAST = 3.0
@@ -151,6 +155,7 @@ class Prompts:
         min_cache = row.min_cache_tokens if row else 1024
         self.cache_system = len(self.system) / CHARS_PER_TOKEN >= min_cache
         self.effort = bool(row and row.effort)
+        # + the project's name and notes (under 100 tokens) and slack
         self.max_tokens = tasks_per_call(scenario) * TOKENS_PER_TASK + 1000
 
     def request(self, index: int) -> dict[str, Any]:
@@ -181,5 +186,9 @@ class Prompts:
         return dollars * (BATCH_DISCOUNT if batch else 1.0)
 
     def key(self, request: dict[str, Any]) -> str:
-        payload = msgspec.json.encode({"v": PROMPT_VERSION, "request": request}, order="sorted")
+        """The blueprint cache's key: the request but its max_tokens. A kept answer is a whole
+        one (one cut off is refused), so a new TOKENS_PER_TASK does not buy every blueprint
+        again, nor make a run resumed by a newer busywork differ from its start."""
+        asked = {name: value for name, value in request.items() if name != "max_tokens"}
+        payload = msgspec.json.encode({"v": PROMPT_VERSION, "request": asked}, order="sorted")
         return hashlib.sha256(payload).hexdigest()
