@@ -29,6 +29,7 @@ from engine.moves import (
 from engine.people import Actor, WaitingQuestion
 from engine.person_calendar import ONE_DAY
 from engine.state_views import Question, TaskView
+from engine.workspace import work_to_wait_for
 from engine.world import World
 
 # Answering on the third working day after the question (on the answerer's calendar) or
@@ -71,6 +72,7 @@ def answer(world: World, actor: Actor) -> bool:
     handled(actor, waiting.late_key)
     actor.waiting.pop(topic, None)
     task = world.state.tasks[question.task]
+    waits_on, owner = _waited_on(world, actor, task) if question.kind == "where_is" else ("", None)
     comment(
         world,
         actor,
@@ -81,9 +83,23 @@ def answer(world: World, actor: Actor) -> bool:
         topic=topic,
         replying_to=question.text,
         reply_kind=question.kind,
+        waits_on=waits_on,
+        waits_on_owner=owner,
     )
     maybe_follow(world, actor, task.id)
     return True
+
+
+def _waited_on(world: World, actor: Actor, task: TaskView) -> tuple[str, str | None]:
+    """For a where-is about a task not started: the name of the task it waits on to start, and
+    who has that one when it is someone else ("", None when it waits on nothing)."""
+    if task.state != "new":
+        return "", None
+    other = work_to_wait_for(world, task)
+    if other is None:
+        return "", None
+    blocker = world.state.tasks[other]
+    return blocker.name, blocker.assignee if blocker.assignee != actor.id else None
 
 
 def _waiting(actor: Actor, topic: str, question: Question) -> WaitingQuestion:

@@ -46,6 +46,7 @@ def comment(
     reply_kind: str = "",
     outcome: str = "",
     waits_on: str = "",
+    waits_on_owner: str | None = None,
     period: str = "",
     cover: str | None = None,
 ) -> None:
@@ -72,6 +73,7 @@ def comment(
         reply_kind=reply_kind,
         outcome=outcome,
         waits_on=waits_on,
+        waits_on_owner=None if waits_on_owner is None else person_ref(world, waits_on_owner),
         task_state=task.state,
         local_hour=cal.local(world.clock).hour,  # wall time, also on a day clocks change
         period=period,

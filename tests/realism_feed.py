@@ -5,7 +5,7 @@ said twice in a row. From events alone, so they measure any log, old or new."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -89,4 +89,73 @@ def doubled_words(events: Iterable[ev.Event]) -> list[str]:
         elif isinstance(e, ev.TaskCreated):
             texts = (e.name, e.notes)
         found += [t for t in texts if DOUBLED.search(t)]
+    return found
+
+
+TOPIC_WINDOW = timedelta(days=3)
+_TOPIC_KINDS = frozenset({"question", "answer", "sorry_for_delay"})
+
+
+def topic_phrases() -> frozenset[str]:
+    """What a question asks and its answer says, in lower case: every phrase of the
+    vocabulary's paired question and answer pools (qst, ans)."""
+    from engine.content import vocab_comments as vc
+    from engine.content.templates_tables import INDUSTRY_VOCABULARY
+
+    pools = [vc.GENERIC_SLOTS, *INDUSTRY_VOCABULARY.values()]
+    return frozenset(p.lower() for words in pools for k in ("qst", "ans") for p in words[k])
+
+
+def topic_repeats(events: Iterable[ev.Event]) -> tuple[list[ev.CommentAdded], int]:
+    """(questions and answers whose topic sentence, the one holding what is asked or answered,
+    their author already wrote within TOPIC_WINDOW before; how many used a question or answer
+    phrase the author used in that window, in any sentence)."""
+    phrases = topic_phrases()
+    said: dict[str, deque[tuple[datetime, str]]] = defaultdict(deque)
+    used: dict[str, deque[tuple[datetime, str]]] = defaultdict(deque)
+    found, again = [], 0
+    for e in events:
+        if not isinstance(e, ev.CommentAdded):
+            continue
+        mine, asked = said[e.actor], used[e.actor]
+        for recent in (mine, asked):
+            while recent and e.at - recent[0][0] > TOPIC_WINDOW:
+                recent.popleft()
+        sentences = _SENTENCE_END.split(e.text.lower())
+        if e.kind in _TOPIC_KINDS:
+            topical = [s for s in sentences if any(p in s for p in phrases)]
+            if any(s == old for s in topical for _, old in mine):
+                found.append(e)
+            named = {p for p in phrases if any(p in s for s in topical)}
+            again += any(p == old for p in named for _, old in asked)
+            asked.extend((e.at, p) for p in named)
+        mine.extend((e.at, s) for s in sentences)
+    return found, again
+
+
+_WORDS = re.compile(r"[a-z0-9'-]+")
+_QUOTED = re.compile(r'"[^"]*"')
+_JOINERS = frozenset({"the", "a", "an", "of", "for", "and", "to", "on", "in", "with", "by"})
+
+
+def _word_pairs(name: str) -> set[str]:
+    """Two words in a row of a task's name, neither of them a joining word ("design review")."""
+    words = _WORDS.findall(name.lower())
+    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if not {a, b} & _JOINERS}
+
+
+def subject_words_twice(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
+    """Comments that say two words of their task's name twice: the subject and a phrase that
+    names it again ("On the design review, does this need a design review first?"), the class
+    `subject_twice` (the whole subject twice) is part of."""
+    pairs: dict[str, set[str]] = {}
+    found = []
+    for e in events:
+        if isinstance(e, ev.TaskCreated):
+            pairs[e.task] = _word_pairs(e.name)
+        elif isinstance(e, ev.CommentAdded) and e.task in pairs:
+            said = _QUOTED.sub(" ", e.text.lower())  # (a task quoted by its name is not a phrase)
+            text = " ".join(_WORDS.findall(said))
+            if any(len(re.findall(rf"\b{re.escape(p)}\b", text)) >= 2 for p in pairs[e.task]):
+                found.append(e)
     return found

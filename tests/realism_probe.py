@@ -5,13 +5,13 @@ log, old or new), and the simulation's speed.
     .venv/bin/python -m tests.realism_probe --speed BASE    # also events/s against the source
                                                             # tree at BASE (200 people, 90 days)
 
-The runs: the default scenario, the same in healthcare, and the same at activity "high". The
-patterns:
+The runs: the default scenario, the same in healthcare, and at activity "high". The patterns:
 
 - repeats: a comment whose whole text, or one of its sentences, its author already wrote in the
   REPEAT_WINDOW before (short sentences such as "Thanks!" are said again by anyone: only
   sentences of REPEAT_MIN_WORDS words or more count);
 - quick reviews: a review requested less than QUICK_REVIEW after its task was started;
+- topic repeats, topic phrase again, subject words twice: see tests/realism_feed.py;
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are).
@@ -40,6 +40,8 @@ from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     doubled_words,
     start_then_block,
     subject_twice,
+    subject_words_twice,
+    topic_repeats,
 )
 
 REPEAT_WINDOW = timedelta(days=3)
@@ -217,6 +219,9 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "subject twice": len(subject_twice(events)),
         "apology top": max(apology_wordings(events).values(), default=0),
         "doubled words": len(doubled_words(events)),
+        "topic repeats": len(topic_repeats(events)[0]),
+        "topic phrase again": topic_repeats(events)[1],
+        "subject words twice": len(subject_words_twice(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1

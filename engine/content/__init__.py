@@ -63,8 +63,11 @@ class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
     # "reopened"; for blocked "still" (an update on a blocker announced before); for a question
     # "theirs" (asked of the task's assignee about their work, not by the one doing it); else "".
     outcome: str = ""
-    # For blocked / unblocked on a dependency: the name of the task it waits (waited) on.
+    # For blocked / unblocked on a dependency: the name of the task it waits (waited) on; for
+    # an answer to a where-is about a task not started: the one it waits on to start, if any.
     waits_on: str = ""
+    # Who has that task, when it is someone other than the author (an answer names them).
+    waits_on_owner: PersonRef | None = None
     # The task's lifecycle state when the comment is written (an answer to a where-is says it).
     task_state: str = ""
     # The author's local hour (0-23), so "Morning!" or "End of day update" fit the clock.

@@ -36,6 +36,7 @@ from engine.content import vocab_tasks as vt
 from engine.content.templates_fill import (
     NO_FORMS,
     Pools,
+    RecentParts,
     Template,
     capitalized,
     fill,
@@ -72,9 +73,20 @@ _MAX_TASKS: Final = 20
 
 
 def topic_number(topic: str) -> int:
-    """A stable number for a topic key: the same key picks the same question and answer (or
-    blocker and unblocking) in every run and process."""
+    """A stable number for a topic key: the same key picks the same blocker and unblocking in
+    every run and process (and the answer to a question whose wording it cannot find)."""
     return zlib.crc32(topic.encode())
+
+
+def answer_to(pools: Pools, question: str, number: int) -> str:
+    """The answer paired with what `question` (its text) asks: questions and answers pair by
+    position (``qst``, ``ans``). A question not worded from these pools gets the answer
+    `number` (the topic's) picks."""
+    answers = pools["ans"]
+    for index, asked in enumerate(pools["qst"]):
+        if asked in question:
+            return answers[index]
+    return answers[number % len(answers)]
 
 
 def first_name(person: PersonRef, default: str = "team") -> str:
@@ -85,6 +97,8 @@ def first_name(person: PersonRef, default: str = "team") -> str:
 
 def _answer_variant(context: CommentContext) -> str:
     if context.reply_kind == "where_is":
+        if context.waits_on:  # not started: it waits on another task (and whoever has it)
+            return "answer:where_is:waiting" + (":theirs" if context.waits_on_owner else "")
         state = context.task_state
         return f"answer:where_is:{state}" if state else "answer:where_is"
     return "answer"
@@ -109,6 +123,21 @@ def _variant(context: CommentContext) -> str:
     if kind == "question" and context.outcome == "theirs":
         return "question:theirs"
     return kind
+
+
+def _fresh_body(
+    draw: Callable[[], float], bodies: tuple[Template, ...], said: RecentParts | None, subject: str
+) -> Template:
+    """A body the person has not written lately; when they wrote them all, one they have not
+    written on this subject lately (a body names its subject, so on another task it reads
+    differently: a busy reviewer or answerer runs through the bodies in a few days, and would
+    otherwise say the very sentence again on a task they answer twice)."""
+    body = fresh(draw, bodies, said)
+    if body is None:
+        return freshest(draw, bodies, said, subject)
+    if said is not None:
+        said.note((body, subject))
+    return body
 
 
 class TemplateSource:
@@ -184,16 +213,22 @@ class TemplateSource:
             "w": context.waits_on or "the task before it",
             "p": context.period or vc.DEFAULT_PERIOD,
         }
-        if context.topic:  # one topic: the question and its answer, the blocker and its end
+        if context.topic:  # one topic: the blocker and its end, the question and its answer
             number = topic_number(context.topic)
-            for pool in ("qst", "ans", "blk", "unb"):
+            for pool in ("blk", "unb"):
                 options = pools[pool]
                 fixed[pool] = options[number % len(options)]
+            # A question is drawn like any word (so the asker asks something they did not ask
+            # lately); what answers it is the one paired with what it asked.
+            if context.kind != "question":
+                fixed["ans"] = answer_to(pools, context.replying_to, number)
         hour = context.local_hour
         h = hour if hour is not None and 0 <= hour < UNKNOWN_HOUR else UNKNOWN_HOUR
         to = context.to
         if to is not None:
             fixed["to"] = self._first_name(to, "team")
+        if context.waits_on_owner is not None:
+            fixed["o"] = self._first_name(context.waits_on_owner, "someone")
         addressed = to is not None and (kind.openers_to[h] or kind.bodies_to[h])
         said = context.said  # what the author wrote lately: they say something else
         named = fixed.get("to", "")  # (a part that names the addressee is new for another one)
@@ -202,7 +237,7 @@ class TemplateSource:
         if addressed and kind.bodies_to[h]:
             body = freshest(draw, kind.bodies_to[h], said, named)
         else:
-            body = freshest(draw, kind.bodies[h], said)
+            body = _fresh_body(draw, kind.bodies[h], said, subject)
         if addressed and kind.openers_to[h]:
             parts.append(freshest(draw, kind.openers_to[h], said, named))
         elif shape >= _SHORT:
@@ -212,7 +247,7 @@ class TemplateSource:
         parts.append(body)
         if context.kind == "sorry_for_delay" and context.reply_kind:  # the apology answers too
             answer = KINDS.get(_answer_variant(context), KINDS["answer"])
-            parts.append(freshest(draw, answer.bodies[h], said))
+            parts.append(_fresh_body(draw, answer.bodies[h], said, subject))
         if shape >= _MEDIUM:
             extra = fresh(draw, kind.extras[h], said)
             if extra is not None:
@@ -254,6 +289,7 @@ __all__ = [
     "fill",
     "first_name",
     "is_plural",
+    "answer_to",
     "split_template",
     "topic_number",
 ]

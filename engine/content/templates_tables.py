@@ -5,7 +5,8 @@ source only draws from ``rng`` and joins strings.
 - Industries: their themes (name patterns, goals, work objects by class), common objects and
   word pools merged with the generic slots.
 - Subjects: every subject a blueprint produces is unique across industries and indexed here
-  with its industry's pools for its kind of work and its verb forms ("the lanes are").
+  with its industry's pools for its kind of work (less the phrases that would name it again)
+  and its verb forms ("the lanes are").
 - Comment kinds and their variants: each part's phrases by the author's local hour.
 - Task notes, subtasks, project note tails and status update sentences.
 """
@@ -23,6 +24,7 @@ from engine.content import vocab_manufacturing_energy as _me
 from engine.content import vocab_tasks as vt
 from engine.content import vocab_technology_media as _tm
 from engine.content import vocab_travel_government as _tg
+from engine.content.subject_clash import PhraseIndex, subject_keys, without
 from engine.content.templates_fill import (
     Pools,
     Template,
@@ -105,15 +107,27 @@ def as_subject(noun_phrase: str, pools: Pools) -> Subject:
     return pools, verb_forms(noun_phrase), capitalized(noun_phrase)
 
 
+# The words that depend on the kind of work (see _with_class), for PhraseIndex.
+_CLASS_WORDS: Final = PhraseIndex(
+    pool for table in (vt.CLS, vt.PLAN, vt.NITS) for pool in table.values()
+)
+
+
 def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
     """Subject -> the comment pools of its industry and work class, its verb forms and its
     capitalized form, worked out once."""
     index: dict[str, Subject] = {}
     for industry in industries.values():
         by_class = {cls: _with_class(industry.pools, cls) for cls in vt.WORK_CLASSES}
+        words = PhraseIndex(industry.pools.values())
         objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
-        for obj, cls in objects:
-            index["the " + obj] = as_subject("the " + obj, by_class[cls])
+        for obj, cls in objects:  # (pools that would name the subject again cut: see subject_clash)
+            subject = "the " + obj
+            keys = subject_keys(subject)
+            index[subject] = as_subject(
+                subject,
+                without(by_class[cls], words.clashing(keys) | _CLASS_WORDS.clashing(keys)),
+            )
     return MappingProxyType(index)
 
 
