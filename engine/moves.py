@@ -75,7 +75,7 @@ def comment(
         waits_on=waits_on,
         waits_on_owner=None if waits_on_owner is None else person_ref(world, waits_on_owner),
         task_state=task.state,
-        local_hour=cal.local(world.clock).hour,  # wall time, also on a day clocks change
+        local_hour=cal.local_hour(world.clock),  # wall time, also on a day clocks change
         period=period,
         said=actor.said,
     )

@@ -119,6 +119,19 @@ class PersonCalendar:
     def local(self, seconds: float) -> datetime:
         return (self.origin + timedelta(seconds=seconds)).astimezone(self.tz)
 
+    def local_hour(self, seconds: float) -> int:
+        """``local(seconds).hour``, read from the day the person last acted on when it is one
+        without a clock change and holds the moment (most calls: a comment asks it of its
+        author, at the moment they act), instead of converting time zones."""
+        _day, low, high = self._cursor
+        if low <= seconds < high:
+            into = seconds - low
+            hour = int(into // 3600.0)
+            # (local() rounds to the microsecond: within one of the next hour, ask it.)
+            if into - hour * 3600.0 < 3599.999999:
+                return hour
+        return self.local(seconds).hour
+
     def day_start(self, day: date) -> float:
         """Seconds from origin to local midnight of `day` (offset taken at noon, so DST
         changes in the small hours do not shift working hours). On a day whose clocks change

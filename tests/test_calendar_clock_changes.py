@@ -57,8 +57,11 @@ def changing_zones() -> tuple[str, ...]:
     return tuple(z for z in zones if change_days(z))
 
 
-def check_days_around(zone: str, day: date, hours: str, seed: int, evening: bool = False):
-    """Draw a person's moments over five days around `day`; check each one."""
+def check_days_around(
+    zone: str, day: date, hours: str, seed: int, evening: bool = False, hour_edges: bool = False
+):
+    """Draw a person's moments over five days around `day`; check each one (and with
+    `hour_edges`, the local hour at and just before each whole hour of its day and the next)."""
     start = day - timedelta(days=2)
     scenario = sc.from_dict({"start": start.isoformat(), "timezone": zone})
     person = msgspec.structs.replace(scenario.people[0], hours=hours, timezone=zone, days_off=[])
@@ -80,7 +83,21 @@ def check_days_around(zone: str, day: date, hours: str, seed: int, evening: bool
             assert calendar.intensity(calendar.origin + timedelta(seconds=at)) > 0, (
                 zone, hours, local.isoformat())  # fmt: skip
         assert calendar.last_day == calendar.local(moment).date()
+        # The hour a comment reads (engine.moves.comment), quick off the day's first moment.
+        for at in (moment, *(_around_hours(moment) if hour_edges else ())):
+            assert calendar.local_hour(at) == calendar.local(at).hour, (zone, hours, at)
     return moments
+
+
+def _around_hours(moment: float) -> list[float]:
+    """Moments at and just before the whole hours of `moment`'s day and the next (in seconds
+    since the origin, the origin itself on a whole UTC second), where rounding could tell."""
+    hour = 3600.0 * (moment // 3600.0)
+    out = []
+    for k in range(-24, 26):
+        edge = hour + 3600.0 * k
+        out += [edge, edge - 1e-7, edge - 4e-7, edge - 6e-7, edge - 1e-6, edge + 1e-7]
+    return out
 
 
 @pytest.mark.slow  # 182 zones, about 12 s: `make test-slow` and CI run it
@@ -123,6 +140,23 @@ def test_new_york_small_hours_skip_the_missing_hour_and_keep_the_repeated_one_on
     locals_ = [(origin + timedelta(seconds=m)).astimezone(tz) for m in autumn]
     on_the_day = [t for t in locals_ if t.date() == date(YEAR, 11, 1)]
     assert on_the_day and all(t.utcoffset() == timedelta(hours=-4) for t in on_the_day)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"),
+    [
+        ("America/New_York", date(YEAR, 3, 8)),
+        ("America/New_York", date(YEAR, 11, 1)),
+        ("Australia/Lord_Howe", date(YEAR, 10, 4)),
+        ("Asia/Kolkata", date(YEAR, 6, 1)),  # a half-hour offset, no change
+    ],
+)
+def test_the_quick_local_hour_is_the_local_hour(zone, day):
+    """PersonCalendar.local_hour reads the hour from the person's current day when its clocks
+    do not change: the same as converting the moment, also a hair before an hour and on the
+    days around a change (check_days_around asks it at every moment and around each hour)."""
+    for i, hours in enumerate(("00:00-24:00", "01:00-03:00", "09:00-18:00")):
+        assert check_days_around(zone, day, hours, seed=i, hour_edges=True)
 
 
 def test_lord_howe_half_hour_change_keeps_its_half_hours():
