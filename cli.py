@@ -99,7 +99,9 @@ main.add_command(serve_command)
 
 @main.command(short_help="Write an annotated example scenario (default: scenario.toml).")
 @click.argument(
-    "path", default="scenario.toml", type=PathOf(what="a file to write the scenario to")
+    "path",
+    default="scenario.toml",
+    type=PathOf(dir_okay=False, writes=True, what="a file to write the scenario to"),
 )
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: str, force: bool) -> None:
@@ -108,16 +110,10 @@ def init(path: str, force: bool) -> None:
     The file describes the built-in 12-person product team; edit it and pass it to
     `busywork simulate`.
     """
-    from engine.errors import InvalidInput, command_line
-    from engine.scenario import example_toml
-
-    if os.path.isdir(path):
-        raise InvalidInput(
-            f"PATH: {path} is a folder; expected a file to write the scenario to, such as "
-            f"{Path(path) / 'scenario.toml'}"
-        )
     from adapters.stdout_watch import is_stdout
+    from engine.errors import InvalidInput, command_line
     from engine.files import write_bytes_to
+    from engine.scenario import example_toml
 
     file = Path(path)
     # `busywork init /dev/stdout > my.toml`: stdout gets the scenario alone, its file has no

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from adapters.number_options import DAYS, SECONDS, SEED, Number, WholeNumber
-from adapters.path_options import FOLDER, RUN_FOLDER, SCENARIO_FILE
+from adapters.path_options import FOLDER_TO_WRITE, NEW_RUN_FOLDER, RUN_FOLDER, SCENARIO_FILE
 
 
 @click.command("simulate", short_help="Simulate a scenario into a new run folder under replays/.")
@@ -26,7 +26,7 @@ from adapters.path_options import FOLDER, RUN_FOLDER, SCENARIO_FILE
 )
 @click.option(
     "--out",
-    type=RUN_FOLDER,
+    type=NEW_RUN_FOLDER,
     metavar="DIR",
     help="Run folder to create (default: replays/<name>-<time>).",
 )
@@ -49,7 +49,7 @@ from adapters.path_options import FOLDER, RUN_FOLDER, SCENARIO_FILE
               "default: claude-haiku-5-5).")  # fmt: skip
 @click.option(
     "--content-cache",
-    type=FOLDER,
+    type=FOLDER_TO_WRITE,
     metavar="DIR",
     help="Cache of Claude-written blueprints (default: busywork/anthropic under $XDG_CACHE_HOME, "
     "or ~/.cache).",

@@ -1,5 +1,6 @@
 """Small files (a run's manifest, live state, a job's state, a scenario written by `init`)
-replaced atomically, and the errors of writing files."""
+replaced atomically, the errors of writing files, the TOML files users give, and the check of
+a path a command is given (`path_problem`)."""
 
 from __future__ import annotations
 
@@ -101,27 +102,77 @@ def write_bytes_to(path: Path, data: bytes, *, mode: int | None = None) -> None:
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
-def read_toml(path: str | Path, what: str, *, secret: bool = False) -> dict[str, Any]:
+def file_above(path: Path) -> Path | None:
+    """The nearest part of `path` above it that exists, when that is not a folder: why the
+    system says "Not a directory" of `path` (None when every part that exists is a folder)."""
+    for part in Path(path).parents:
+        if part.exists() or part.is_symlink():
+            return None if part.is_dir() else part
+    return None
+
+
+def path_problem(value: str | Path, kind: str, *, reads: bool = False, writes: bool = False) -> str:
+    """What is wrong with `value` as a `kind` ("file", "folder" or "path") that a command
+    `reads` (it must exist and open) or `writes` (it may be new, but not under a file), ""
+    when nothing is: the one check of every path option, its value quoted ("'x.toml' is not
+    an existing file"); the caller puts the option's name in front and what it expected after."""
+    path, said = Path(value), repr(str(value))
+    try:
+        st = path.stat()
+    except OSError as exc:
+        above = file_above(path)
+        because = f" ({str(above)!r} is a file, not a folder)" if above else ""
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR):  # such as a folder above not listable
+            return f"{said} cannot be reached ({exc.strerror})"
+        if reads:
+            return f"{said} is not an existing {kind}{because}"
+        if not writes:
+            return ""
+        if above:
+            return f"{said} cannot be created{because}"
+        folder = next((part for part in path.parents if part.exists()), None)
+        if folder is not None and not os.access(folder, os.W_OK | os.X_OK):
+            return f"{said} cannot be created ({str(folder)!r} cannot be written)"
+        return ""
+    if kind == "file" and stat.S_ISDIR(st.st_mode):
+        return f"{said} is a folder"
+    if kind == "folder" and not stat.S_ISDIR(st.st_mode):
+        return f"{said} is a file"
+    if reads:  # O_NONBLOCK: a named pipe opens without waiting for its writer
+        try:
+            os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+        except OSError as exc:
+            return f"{said} cannot be read ({exc.strerror})"
+    if writes and not os.access(path, os.W_OK):  # an existing file or folder of someone else's
+        return f"{said} cannot be written (Permission denied)"
+    return ""
+
+
+def read_toml(
+    path: str | Path, what: str, *, secret: bool = False, option: str = ""
+) -> dict[str, Any]:
     """A TOML file (`what`: "scenario file", "tokens file", "faults file") as a table, unchecked:
     the one reader of them all. utf-8-sig: a byte-order mark some editors (Windows Notepad)
     write first is skipped. Errors name the file and what it should be, never a value: the TOML
     decoder's message quotes a position, and some keys ("Cannot declare ('people', 'x')
-    twice"), which a `secret` file (tokens) may have as keys: those are not shown."""
+    twice"), which a `secret` file (tokens) may have as keys: those are not shown. `option`: the
+    option that named the file ("--tokens"), put before it in each error."""
     path = Path(path)
+    source = f"{option} {path}" if option else str(path)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such {what}") from None
+        raise InvalidInput(f"{source}: no such {what}") from None
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            f"{path}: cannot read the {what}: byte {exc.start + 1} is not UTF-8 text"
+            f"{source}: cannot read the {what}: byte {exc.start + 1} is not UTF-8 text"
         ) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise InvalidInput(f"{path}: cannot read the {what}: {reason}") from None
+        raise InvalidInput(f"{source}: cannot read the {what}: {reason}") from None
     except tomllib.TOMLDecodeError as exc:
         reason = _QUOTED.sub("'…'", str(exc)) if secret else str(exc)
-        raise InvalidInput(f"{path}: not valid TOML ({reason})") from None
+        raise InvalidInput(f"{source}: not valid TOML ({reason})") from None
 
 
 # A key or value the TOML decoder quotes; shorter ones are kept (one character, such as an

@@ -118,7 +118,7 @@ def test_bad_input_prints_one_message_and_exits_2(small_run, tmp_path) -> None:
     keyword = cli("query", str(small_run), "select at from events", code=2)
     assert 'quote the columns: "at"' in keyword.stderr
     assert "empty SQL" in cli("query", str(small_run), "  ", code=2).stderr
-    assert "no such run folder" in cli("stats", str(tmp_path / "nope"), code=2).stderr
+    assert "is not an existing folder" in cli("stats", str(tmp_path / "nope"), code=2).stderr
     no_dir = str(tmp_path / "no" / "x.csv")
     unwritable = cli(
         "query", str(small_run), "select 1", "--format", "csv", "--out", no_dir, code=2

@@ -152,10 +152,14 @@ def test_export_below_a_file_names_the_file(run, tmp_path) -> None:
     result = busywork("export", str(run), "--out", "notes.txt/sub", cwd=tmp_path, check=False)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert result.stderr == (
-        "Error: --out: cannot create notes.txt/sub: notes.txt is a file, not a folder\n"
+        "Error: --out: 'notes.txt/sub' cannot be created ('notes.txt' is a file, not a folder); "
+        "expected a folder to write the files to, such as --out exports/my-run\n"
     )
     result = busywork("export", str(run), "--out", "notes.txt", cwd=tmp_path, check=False)
-    assert result.stderr == "Error: --out: notes.txt exists and is not a folder\n"
+    assert result.stderr == (
+        "Error: --out: 'notes.txt' is a file; expected a folder to write the files to, such as "
+        "--out exports/my-run\n"
+    )
 
 
 # -- SQL that begins with a comment ------------------------------------------------------------

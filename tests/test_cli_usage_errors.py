@@ -40,7 +40,7 @@ DAYS_OUT_OF_RANGE = "--days: 0 is out of range; expected a whole number from 1 t
         ),
         (["show"], f"Missing argument 'RUN'; expected {A_RUN_FOLDER}"),
         (
-            ["export", "r"],
+            ["export", "."],
             "Missing option '--out'; expected a folder to write the files to, such as --out "
             "exports/my-run",
         ),  # fmt: skip

@@ -130,6 +130,7 @@ def test_json_summary_then_clean_deletes_everything(run_dir, make_sandbox, tmp_p
     ],
 )
 def test_bad_options_are_explained(run_dir, tmp_path, args, message):
+    (tmp_path / "t.toml").write_text('default = "tok-admin-123"\n')  # --tokens names a real file
     result = busywork("replay", str(run_dir), *args, cwd=tmp_path, check=False)
     assert result.returncode == 2 and message in result.stderr
 

@@ -232,6 +232,33 @@ def test_a_missing_faults_file_is_named_with_the_option(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("boom = 0.1\n", "unknown fault 'boom' (allowed: "),
+        ('revoke = "a@x.org"\n', 'revoke must be a table {"email" = N}'),
+        ("500 = = 1\n", "not valid TOML ("),
+        (b"# caf\xe9\n", "cannot read the faults file: byte 6 is not UTF-8 text"),
+    ],
+)
+def test_a_faults_file_s_contents_are_named_with_the_option_and_the_file(tmp_path, text, said):
+    """What is wrong inside the file names --faults as well as the file (the command line may
+    hold several files: --tokens's, the scenario)."""
+    from click.testing import CliRunner
+
+    from adapters.asana.tokens import Tokens, write_tokens
+    from cli import main
+
+    write_tokens(tmp_path / "tokens.toml", Tokens(default="tok-admin-12345678"))
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(text if isinstance(text, bytes) else text.encode())
+    result = CliRunner().invoke(main, ["sandbox", "--tokens", str(tmp_path / "tokens.toml"),
+                                       "--port", "0", "--faults", str(bad)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: --faults {bad}: {said}"), result.output
+    assert result.output.count("\n") == 1
+
+
 def test_bad_fault_files(tmp_path, make_sandbox):
     with pytest.raises(InvalidInput, match="no such faults file"):
         load_faults(tmp_path / "none.toml")

@@ -126,8 +126,12 @@ def test_tokens_file_round_trip_and_errors(tmp_path):
         assert str(path) in str(info.value) and "s3cr3t" not in str(info.value)
     with pytest.raises(InvalidInput, match="no such tokens file"):
         load_tokens(tmp_path / "missing.toml")
-    with pytest.raises(InvalidInput, match="appears twice"):
+    with pytest.raises(InvalidInput) as twice:
         parse_tokens({"people": {"a@x.org": "t1", "A@x.org": "t2"}})
+    assert str(twice.value) == (
+        "tokens: [people] 'a@x.org' and 'A@x.org' name one person (emails ignore letter case "
+        "and spaces around them); expected each person once"
+    )
 
 
 def test_a_tokens_file_with_a_byte_order_mark_reads_as_without_one(tmp_path):
@@ -233,6 +237,23 @@ def test_cli_option_errors(tmp_path):
             build_config(options)
 
 
+@pytest.mark.parametrize("command", [["sandbox"], ["backfill", "--to", "http://127.0.0.1:9"],
+                                     ["serve", "--port", "0"]])  # fmt: skip
+def test_a_tokens_file_s_contents_are_named_with_the_option_and_the_file(tmp_path, command):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('defualt = "s3cr3t-token-123"\n')
+    result = CliRunner().invoke(main, [*command, "--tokens", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"Error: --tokens {bad}: unknown top-level key 'defualt' (did you mean 'default'?); "
+        "expected 'default' and a [people] table\n"
+    )
+
+
 def test_cli_command_reports_bad_options_with_exit_2(tmp_path):
     from click.testing import CliRunner
 
@@ -241,7 +262,10 @@ def test_cli_command_reports_bad_options_with_exit_2(tmp_path):
     result = CliRunner().invoke(main, ["sandbox", "--write-tokens", str(tmp_path / "t.toml")])
     assert result.exit_code == 2 and "--write-tokens needs --for RUN" in result.output
     result = CliRunner().invoke(main, ["sandbox", "--tokens", str(tmp_path / "none.toml")])
-    assert result.exit_code == 2 and "no such tokens file" in result.output
+    assert result.exit_code == 2 and result.output == (
+        f"Error: --tokens: {str(tmp_path / 'none.toml')!r} is not an existing file; expected a "
+        "tokens file (TOML)\n"
+    )
 
 
 def test_cannot_listen_blames_the_host_or_the_port_rightly(tmp_path):

@@ -31,6 +31,8 @@ def task(sandbox) -> dict:
         ({}, "data: missing the data envelope"),
         ({"data": []}, "data: expected an object, got array"),
         ({"data": {"nmae": "x"}}, "data.nmae: unknown field (did you mean 'name'?)"),
+        # engine.suggest, the one did-you-mean: letter case aside, which difflib alone misses
+        ({"data": {"DUE_ON": "2024-01-01"}}, "data.DUE_ON: unknown field (did you mean 'due_on'?)"),
         ({"data": {"completed": "yes"}}, "data.completed: expected a boolean, got string"),
         ({"data": {"due_on": "2024-13-01"}}, "data.due_on: '2024-13-01' is not a date"),
         ({"data": {"assignee": "zz"}}, "data.assignee: unknown user 'zz'"),

@@ -310,7 +310,8 @@ def test_a_token_with_a_character_no_header_holds_is_refused_naming_its_place(tm
         result = busywork(*args, "--tokens", str(tokens), cwd=tmp_path, check=False, timeout=60)
         assert result.returncode == 2, result.stderr
         assert result.stderr.splitlines() == [
-            f"Error: {tokens}: {place} must be a token: printable ASCII without spaces or quotes"
+            f"Error: --tokens {tokens}: {place} must be a token: printable ASCII without spaces "
+            "or quotes"
         ]
         assert not leaks({"out": result.stdout + result.stderr})
 
@@ -336,7 +337,9 @@ def test_a_tokens_file_that_is_no_toml_is_refused_naming_the_place_only(tmp_path
                  ["sandbox", "--port", "0"], ["serve", "--port", "0"]):  # fmt: skip
         result = busywork(*args, "--tokens", str(tokens), cwd=tmp_path, check=False, timeout=60)
         assert result.returncode == 2, result.stderr
-        assert result.stderr.splitlines() == [f"Error: {tokens}: not valid TOML ({reason})"]
+        assert result.stderr.splitlines() == [
+            f"Error: --tokens {tokens}: not valid TOML ({reason})"
+        ]
         assert not leaks({"out": result.stdout + result.stderr})
 
 

@@ -175,6 +175,19 @@ def test_the_destination_rule():
     assert token_url_problem("https://asana.corp.example/api", allowed)
 
 
+def test_the_destination_rule_quotes_the_url_as_every_message_does_never_its_secrets():
+    far = "https://asana.corp.example/api/1.0"
+    assert token_url_problem(far).startswith(f"{far!r}: the server's tokens go only to ")
+    # What may hold a key (a query, a fragment, user info) is never echoed; nor a token-shaped URL.
+    for hiding in ("?key=sk-live-1234", "#sk-live-1234"):
+        said = token_url_problem(far + hiding)
+        assert said.startswith(f"{far!r}: ") and "sk-live" not in said
+    said = token_url_problem("https://me:sk-live-1234@asana.corp.example/api/1.0")
+    assert said.startswith(f"{far!r}: ") and "sk-live" not in said
+    said = token_url_problem("https://x.example/" + "ab12" * 10)
+    assert said.startswith("the value is not shown: it looks like a token; ") and "ab12" not in said
+
+
 def test_validate_never_sends_a_file_token_to_a_url_not_allowed(make_web, tokens_file, recorder):
     web = make_web(tokens_file=tokens_file)
     refused = web.call("POST", "/tokens/validate",

@@ -148,5 +148,16 @@ def test_spaces_around_the_emails_of_a_token_table_go_as_around_its_url(make_web
                              "alice@example.com ": "alice@example.com"})  # fmt: skip
     assert response.status_code == 422, response.text
     assert response.json()["error"] == {"status": 422, "field": "target.tokens", "message":
-                                        "target.tokens: 'alice@example.com' appears twice "
-                                        "(spaces around it aside); expected each person once"}  # fmt: skip
+                                        "target.tokens: 'alice@example.com' and "
+                                        "'alice@example.com ' name one person (emails ignore "
+                                        "letter case and spaces around them); expected each "
+                                        "person once"}  # fmt: skip
+    # Or but for letter case, as the tokens file refuses it (one rule: tokens.named_twice).
+    response = create_asana({"Alice@example.com": "alice@example.com",
+                             "alice@example.com": "alice@example.com"})  # fmt: skip
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == {"status": 422, "field": "target.tokens", "message":
+                                        "target.tokens: 'Alice@example.com' and "
+                                        "'alice@example.com' name one person (emails ignore "
+                                        "letter case and spaces around them); expected each "
+                                        "person once"}  # fmt: skip

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from adapters.analytics.interruptible import ctrl_c_stops
-from adapters.path_options import FILE, RUN_FOLDER, PathOf
+from adapters.path_options import FILE_TO_WRITE, RUN_FOLDER, PathOf
 
 # -- analytics (DuckDB; imported only by these commands) -------------------------------------
 
@@ -65,7 +65,7 @@ class _QueryCommand(click.Command):
     show_default=True,
     help="table (the first 1,000 rows; the columns that fit), csv, or json (one array of objects).",
 )
-@click.option("--out", "out_file", type=FILE, help="Write to FILE, not stdout.")
+@click.option("--out", "out_file", type=FILE_TO_WRITE, help="Write to FILE, not stdout.")
 @ctrl_c_stops()
 def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
     """Run SQL over a run's views: events, people, projects, tasks, comments.
@@ -101,8 +101,7 @@ def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
     show_default=True,
     help="One file per view: Parquet (typed columns) or CSV.",
 )
-# A file there is export's to explain ("notes.txt exists and is not a folder"), not click's.
-@click.option("--out", type=PathOf(path_type=Path, what="a folder to write the files to, such as --out exports/my-run"), required=True,
+@click.option("--out", type=PathOf(file_okay=False, writes=True, path_type=Path, what="a folder to write the files to, such as --out exports/my-run"), required=True,
               metavar="DIR", help="Folder to write.")  # fmt: skip
 @ctrl_c_stops()
 def export_command(run: Path, fmt: str, out: Path) -> None:

@@ -22,7 +22,7 @@ from adapters.analytics.rows import (
 )
 from adapters.analytics.views import VIEWS, Run, open_run
 from engine.errors import BusyworkError, InvalidInput
-from engine.files import write_error
+from engine.files import file_above, write_error
 
 QUERY_FORMATS = ("table", "csv", "json")
 EXPORT_FORMATS = ("parquet", "csv")
@@ -254,7 +254,9 @@ def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> 
     except FileExistsError:
         raise InvalidInput(f"--out: {out_dir} exists and is not a folder") from None
     except NotADirectoryError:
-        raise InvalidInput(f"--out: cannot create {out_dir}: {_file_above(out_dir)}") from None
+        above = file_above(out_dir)
+        why = f"{above} is a file, not a folder" if above else "Not a directory"
+        raise InvalidInput(f"--out: cannot create {out_dir}: {why}") from None
     except OSError as exc:
         raise InvalidInput(f"--out: cannot create {out_dir}: {exc.strerror or exc}") from None
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
@@ -270,15 +272,6 @@ def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> 
             raise _explain(run, exc) from None
         written.append(target)
     return written
-
-
-def _file_above(folder: Path) -> str:
-    """Why `folder` cannot be made when the system says a part of its path is not a folder:
-    the nearest part that exists, a file (or else whatever the system said)."""
-    for part in (folder, *folder.parents):
-        if part.exists() or part.is_symlink():
-            return f"{part} is a file, not a folder"
-    return "Not a directory"
 
 
 def to_json_value(result: QueryResult) -> list[dict]:

@@ -14,7 +14,14 @@ from pathlib import Path
 import click
 
 from adapters.number_options import DAYS, PORT, REQUESTS_PER_MINUTE, SEED, Number
-from adapters.path_options import FILE, FOLDER, RUN_FOLDER, SCENARIO_FILE, TOKENS_FILE
+from adapters.path_options import (
+    FILE_TO_WRITE,
+    FOLDER_TO_WRITE,
+    NEW_RUN_FOLDER,
+    RUN_FOLDER,
+    SCENARIO_FILE,
+    TOKENS_FILE,
+)
 from engine.limits import MAX_SPEED, MIN_SPEED
 
 # -- sandbox ---------------------------------------------------------------------------------
@@ -42,7 +49,7 @@ from engine.limits import MAX_SPEED, MIN_SPEED
 @click.option(
     "--write-tokens",
     "write_tokens_file",
-    type=FILE,
+    type=FILE_TO_WRITE,
     metavar="FILE",
     help="With --for: where to write the new tokens file.",
 )
@@ -50,7 +57,7 @@ from engine.limits import MAX_SPEED, MIN_SPEED
 @click.option(
     "--data",
     "data_dir",
-    type=FOLDER,
+    type=FOLDER_TO_WRITE,
     metavar="DIR",
     help="Keep the workspace in DIR across restarts (default: in memory); one sandbox at a "
     "time per DIR.",
@@ -182,7 +189,7 @@ def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> N
 @click.option("--forever", is_flag=True, help="Run until stopped (Ctrl-C or SIGTERM).")
 @click.option("--speed", type=Number(MIN_SPEED, MAX_SPEED, what="a speed"), default=1.0,
               show_default=True, help="Simulated seconds per real second.")  # fmt: skip
-@click.option("--run", "run_dir", type=RUN_FOLDER, metavar="DIR",
+@click.option("--run", "run_dir", type=NEW_RUN_FOLDER, metavar="DIR",
               help="Run folder (default: replays/<scenario>-live); resumed if it exists.")  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help=RETRY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")

@@ -174,7 +174,7 @@ def _team(client: AsanaClient, key: str, workspace: str, name: str, wanted: str 
 def tokens_for(dest: Destination) -> Tokens:
     if dest.tokens_file is None:
         raise InvalidInput(f"--tokens: required with --to {dest.to} (a tokens TOML file)")
-    return load_tokens(dest.tokens_file)
+    return load_tokens(dest.tokens_file, option="--tokens")
 
 
 def base_url_for(to: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,10 +38,12 @@ class Tokens:
         return f"Tokens(people={sorted(self.people)}, default={'set' if self.default else None})"
 
 
-def load_tokens(path: str | Path) -> Tokens:
-    """Read a tokens file; raises ``InvalidInput`` naming the file and the offending key."""
+def load_tokens(path: str | Path, option: str = "") -> Tokens:
+    """Read a tokens file; raises ``InvalidInput`` naming `option` (the one that named the
+    file, such as --tokens), the file and the offending key."""
     path = Path(path)
-    return parse_tokens(read_toml(path, "tokens file", secret=True), source=str(path))
+    source = f"{option} {path}" if option else str(path)
+    return parse_tokens(read_toml(path, "tokens file", secret=True, option=option), source=source)
 
 
 def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
@@ -73,12 +75,34 @@ def parse_tokens(raw: dict, source: str = "tokens") -> Tokens:
                 f"{source}: people.'{email}' must be a token: printable ASCII without spaces "
                 "or quotes"
             )
-        if email.lower() in people:
-            raise InvalidInput(f"{source}: people.'{email}' appears twice (emails ignore case)")
-        people[email.lower()] = token
+        people[same_person(email)] = token
+    if twice := named_twice(people_raw):
+        raise InvalidInput(f"{source}: [people] {twice}")
     if not people and default is None:
         raise InvalidInput(f"{source}: no tokens (set 'default' or add a [people] table)")
     return Tokens(people=people, default=default)
+
+
+def same_person(email: str) -> str:
+    """The form two emails are compared in to tell whether they name one person: Asana's
+    emails ignore letter case, and spaces around a pasted one are not part of it."""
+    return email.strip().lower()
+
+
+def named_twice(emails: Iterable[str]) -> str:
+    """What is wrong when two of `emails` name one person (`same_person`), "" when none do: the
+    one rule of the tokens file's [people] and of a web job's token table. A key without an @
+    is not shown: with keys and values swapped it is a token."""
+    seen: dict[str, str] = {}
+    for email in emails:
+        if (earlier := seen.get(same_person(email))) is None:
+            seen[same_person(email)] = email
+            continue
+        said = [repr(e) if "@" in e else "a key (not shown: it may be a token)"
+                for e in (earlier, email)]  # fmt: skip
+        return (f"{said[0]} and {said[1]} name one person (emails ignore letter case and "
+                "spaces around them); expected each person once")  # fmt: skip
+    return ""
 
 
 def check_owners(owners: Mapping[str, str | None], source: str = "tokens file") -> None:

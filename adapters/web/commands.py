@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from adapters.number_options import PORT
-from adapters.path_options import FOLDER, TOKENS_FILE
+from adapters.path_options import FOLDER_TO_WRITE, TOKENS_FILE
 from adapters.run_setup import DEFAULT_REPLAYS
 
 ORIGIN_EXAMPLE = "https://tools.example.com"
@@ -63,7 +63,7 @@ def _origin(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 @click.option(
     "--data",
     "data_dir",
-    type=FOLDER,
+    type=FOLDER_TO_WRITE,
     metavar="DIR",
     default=DEFAULT_REPLAYS,
     show_default=True,
@@ -106,7 +106,7 @@ def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin, all
     if tokens_file is not None:
         from adapters.asana.tokens import load_tokens
 
-        load_tokens(tokens_file)  # a broken file fails now, not at the first job
+        load_tokens(tokens_file, option="--tokens")  # a broken file fails now, not at the first job
     from adapters.asana.urls import api_url_problem
     from engine.errors import InvalidInput
 

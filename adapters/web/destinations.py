@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from adapters.asana.secrecy import NOT_SHOWN, looks_like_secret
+from adapters.asana.secrecy import NOT_SHOWN, shown
 from adapters.asana.urls import ASANA_URL
 
 LOOPBACK_NAMES = frozenset({"localhost"})
@@ -49,8 +49,9 @@ def _under(url: str, allowed: str) -> bool:
     return same_server and (path == a_path or path.startswith(a_path + "/"))
 
 
-def shown(url: str) -> str:
-    """The URL without user info, query or fragment: safe to echo in an error."""
+def _echoable(url: str) -> str:
+    """The URL without user info, query or fragment (which may hold a key): what an error may
+    quote of it."""
     scheme, host, port, path = _parts(url)
     host = f"[{host}]" if ":" in host else host
     return f"{scheme}://{host}{'' if port is None else f':{port}'}{path}"
@@ -63,8 +64,9 @@ def token_url_problem(url: str, allowed: tuple[str, ...] = ()) -> str:
         return ""
     if _under(url, ASANA_URL) or any(_under(url, extra) for extra in allowed):
         return ""
-    said = f"{NOT_SHOWN};" if looks_like_secret(shown(url)) else f"{shown(url)}:"
+    # Quoted as every value in a message is; `shown` hides one that still looks like a token.
+    said = shown(_echoable(url))
     return (
-        f"{said} the server's tokens go only to {ASANA_URL} or a local sandbox "
+        f"{said}{';' if said == NOT_SHOWN else ':'} the server's tokens go only to {ASANA_URL} or a local sandbox "
         "(localhost, 127.0.0.1, ::1); start the server with --allow-url URL to allow another API"
     )

@@ -16,6 +16,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from adapters.asana.secrecy import shown
+from adapters.asana.tokens import named_twice
 from adapters.asana.urls import ASANA_URL, api_url_problem
 from adapters.web.destinations import token_url_problem
 from engine import scenario as sc
@@ -125,16 +126,11 @@ class TargetSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def _stripped(tokens: dict[str, str]) -> dict[str, str]:
-    """The token table without spaces around its emails; two that differ only by those are one
-    person named twice, refused (the key named: an email, not a token, once it has an @)."""
-    table: dict[str, str] = {}
-    for person, key in tokens.items():
-        if (email := person.strip()) in table:
-            said = f"{email!r}" if "@" in email else "a key (not shown: it may be a token)"
-            raise FieldError("target.tokens", f"{said} appears twice (spaces around it aside); "
-                                              "expected each person once")  # fmt: skip
-        table[email] = key.strip()
-    return table
+    """The token table without spaces around its emails and keys; two emails that name one
+    person (as the tokens file compares them: `named_twice`) are refused."""
+    if twice := named_twice(tokens):
+        raise FieldError("target.tokens", twice)
+    return {person.strip(): key.strip() for person, key in tokens.items()}
 
 
 class JobSpec(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

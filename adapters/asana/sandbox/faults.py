@@ -15,6 +15,7 @@ per API request, so the same seed and request order give the same faults.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInput
-from engine.files import read_toml
+from engine.files import path_problem, read_toml
 
 KINDS = ("500", "503", "reset", "slow", "lost")
 _WORDS = ("sad", "brave", "quiet", "tiny", "squid", "otter", "lemur", "sings", "dances",
@@ -58,33 +59,34 @@ def parse_faults(spec: str, source: str = "--faults") -> FaultPlan:
     return _plan(raw, revoke, source)
 
 
-def load_faults(path: str | Path) -> FaultPlan:
+def load_faults(path: str | Path, option: str = "") -> FaultPlan:
+    """A faults file; its errors name `option` (the one that named the file) and the file."""
     path = Path(path)
-    raw = read_toml(path, "faults file")
+    source = f"{option} {path}" if option else str(path)
+    raw = read_toml(path, "faults file", option=option)
     raw = raw.get("faults", raw)
     revoke_raw = raw.pop("revoke", {})
     if not isinstance(revoke_raw, dict):
-        raise InvalidInput(f'{path}: revoke must be a table {{"email" = N}}')
-    revoke = {email: _int(f"{path}: revoke.{email}", n) for email, n in revoke_raw.items()}
-    return _plan(raw, revoke, str(path))
+        raise InvalidInput(f'{source}: revoke must be a table {{"email" = N}}')
+    revoke = {email: _int(f"{source}: revoke.{email}", n) for email, n in revoke_raw.items()}
+    return _plan(raw, revoke, source)
 
 
 FAULTS_EXPECTED = 'expected a spec such as "500=0.05,reset=0.02,seed=7" or a faults file (TOML)'
 
 
 def faults_from_option(value: str) -> FaultPlan:
-    """``--faults`` takes a spec string or the path of a TOML file."""
-    path = Path(value)
-    if path.is_file():
-        return load_faults(value)
-    if value.endswith(".toml") or "=" not in value:  # meant as a file, or not understood
-        if path.is_dir():
-            what = "is a folder"
-        elif value.endswith(".toml"):
-            what = "is not an existing file"
-        else:
-            what = "is neither key=value pairs nor an existing file"
-        raise InvalidInput(f"--faults: {value!r} {what}; {FAULTS_EXPECTED}")
+    """``--faults`` takes a spec string or the path of a TOML file: a path checked as every
+    file option's is (`path_problem`), its contents' errors naming --faults and the file."""
+    if os.path.lexists(value) or value.endswith(".toml"):  # meant as a file
+        if problem := path_problem(value, "file", reads=True):
+            raise InvalidInput(f"--faults: {problem}; {FAULTS_EXPECTED}")
+        return load_faults(value, option="--faults")
+    if "=" not in value:
+        raise InvalidInput(
+            f"--faults: {value!r} is neither key=value pairs nor an existing file; "
+            f"{FAULTS_EXPECTED}"
+        )
     return parse_faults(value)
 
 

@@ -109,7 +109,7 @@ def build_config(options: SandboxOptions) -> tuple[SandboxConfig, TokensToWrite 
     elif options.write_tokens_file is not None:
         raise InvalidInput("--write-tokens needs --for RUN (the run whose people get tokens)")
     elif options.tokens_file is not None:
-        tokens = load_tokens(options.tokens_file)
+        tokens = load_tokens(options.tokens_file, option="--tokens")
         names = {email: name_from_email(email) for email in tokens.people}
     else:
         raise InvalidInput("give --tokens FILE, or --for RUN --write-tokens FILE")

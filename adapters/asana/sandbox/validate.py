@@ -7,7 +7,6 @@ each with a 400 naming the field path, e.g. ``data.assignee: unknown user 'zz'``
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any, Protocol
 
 from adapters.asana.sandbox.apierror import bad_request
 from adapters.asana.sandbox.store import Store
+from engine.suggest import suggest
 
 # Fields Asana sets itself; naming them in a request is a mistake worth its own message.
 READ_ONLY = frozenset(
@@ -242,9 +242,7 @@ def unsupported(instead: str) -> Checker:
 def _unknown_field(path: str, key: str, spec: Iterable[str]) -> str:
     if key in READ_ONLY:
         return f"{path}: read-only (set by the server)"
-    close = difflib.get_close_matches(key, list(spec), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"{path}: unknown field{hint}"
+    return f"{path}: unknown field{suggest(key, tuple(spec))}"
 
 
 def _show(value: object) -> str:
