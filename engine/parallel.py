@@ -7,14 +7,25 @@ within the team), keeps shared workspace objects once and numbers the events: th
 byte for byte, as the teams make on one environment, whatever the number of processes. Worker
 processes use only the offline template content (a Claude session lives in one process).
 
+Each worker is a fresh interpreter (the caller's, with the caller's import path, so it runs the
+same engine, compiled or not) started with subprocess, never a fork (the caller may run
+threads: the log's fsync), and without multiprocessing's start methods: spawn also starts a
+resource tracker process (some 12 MB) that a run never needs. A duplex pipe links the caller
+with each worker: the worker's job goes in, its steps come out. A worker ignores Ctrl-C, as the
+caller stops the workers (terminated and reaped) however it ends; if the caller is killed, a
+worker ends at its next write into the closed pipe.
+
 The caller's process shares the cores with the workers, so it handles a step as a whole, in a
 few C-level passes (a sort, maps) rather than in Python per event.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import subprocess
+import sys
 from array import array
 from collections.abc import Callable, Iterable
 from itertools import chain, repeat
@@ -26,7 +37,7 @@ import msgspec
 from engine.content import ContentSource
 from engine.errors import BusyworkError
 from engine.scenario import Scenario
-from engine.team_steps import Step, fewer_collections, parallel_step_days, simulate_steps, work
+from engine.team_steps import Job, Step, fewer_collections, parallel_step_days, simulate_steps
 
 if TYPE_CHECKING:
     from engine.organisation import Numbering
@@ -86,27 +97,18 @@ def simulate_teams(
         raise ValueError("worker processes write template content only; use one process")
     if step_days is None:
         step_days = parallel_step_days(scenario, workers)
-    context = multiprocessing.get_context("spawn")  # the caller may run threads (log fsync)
     pipes: list[Connection] = []
-    processes: list[multiprocessing.process.BaseProcess] = []
+    processes: list[subprocess.Popen[bytes]] = []
     try:
-        for w in range(workers):
-            ours, theirs = context.Pipe(duplex=False)
-            process = context.Process(
-                target=work,
-                args=(
-                    msgspec.json.encode(scenario),
-                    list(range(w, teams, workers)),
-                    step_days,
-                    theirs,
-                ),
-                name=f"busywork-sim-{w}",
-                daemon=True,
-            )
-            process.start()
-            theirs.close()
-            pipes.append(ours)
+        for _ in range(workers):
+            process, pipe = start_worker()
             processes.append(process)
+            pipes.append(pipe)
+        # Once all are started: a job waits in the pipe until its worker has imported the engine.
+        for w, pipe in enumerate(pipes):
+            job: Job = (scenario, list(range(w, teams, workers)), step_days)
+            with contextlib.suppress(OSError):  # it ended already: _receive says how
+                pipe.send_bytes(msgspec.json.encode(job))
         with fewer_collections():
             while True:
                 received = [_receive(pipe, w) for w, pipe in enumerate(pipes)]
@@ -117,11 +119,40 @@ def simulate_teams(
         return numbering.seq
     finally:
         for started in processes:
-            if started.is_alive():
+            if started.poll() is None:
                 started.terminate()
-            started.join()
+            started.wait()
         for pipe in pipes:
             pipe.close()
+
+
+# A worker's first lines: no Ctrl-C (the caller stops it), the caller's import path (argv after
+# the channel's descriptor), then engine.team_steps.main. The warning of a stale compiled build
+# (engine.compiled) is the caller's to give, once.
+_WORKER_START: Final = (
+    "-W",
+    "ignore:the compiled engine modules:RuntimeWarning",
+    "-c",
+    "import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "sys.path[:] = sys.argv[2:]; from engine.team_steps import main; main(int(sys.argv[1]))",
+)
+
+
+def start_worker() -> tuple[subprocess.Popen[bytes], Connection]:
+    """A worker process (engine.team_steps.main) and the caller's end of its duplex pipe."""
+    ours, theirs = multiprocessing.Pipe()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, *_WORKER_START, str(theirs.fileno()), *sys.path],
+            stdin=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+        )
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()  # the worker's now: when it ends, the caller reads the end of the pipe
+    return process, ours
 
 
 def _take_steps(

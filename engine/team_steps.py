@@ -5,7 +5,8 @@ Each team runs on its own SimPy environment (teams are independent shards, see
 encoded, as a `Step` with their merge keys (simulated time, team, order within the team), which
 ``engine.parallel.merge_step`` merges in the caller's process. This module decides how long a
 step is, runs the teams (in the caller's process or in a worker's) and holds a worker process's
-side of the pipe (`work`); the caller's side (`engine.parallel._receive`) reads what it sends.
+side of the channel (`main`, `work`): its job comes in as one message, its steps go out; the
+caller's side (`engine.parallel`) starts it and reads what it sends.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class Step(NamedTuple):
     shared: dict[int, str]
     counts: dict[str, int]
 
+
+# A worker's job, as the caller sends it (JSON): the scenario, the teams it runs (their
+# positions in teams_of), the days per step.
+Job = tuple[Scenario, list[int], int | None]
 
 # What a worker sends for a step: the Step without its lines as a plain tuple (quick to
 # pickle), then the lines joined by newlines as raw bytes (no pickle copy on either side).
@@ -95,13 +100,17 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(young, middle, old)
 
 
-def work(
-    encoded_scenario: bytes, teams: list[int], step_days: int | None, pipe: Connection
-) -> None:
-    """A worker process: run `teams`, send each step (a StepMessage, then its lines), then
-    None; on failure, the error as text."""
+def main(channel: int) -> None:
+    """A worker process (started by engine.parallel): its job and its steps go over the duplex
+    pipe at file descriptor `channel`."""
+    work(Connection(channel))
+
+
+def work(pipe: Connection) -> None:
+    """Receive a Job (JSON bytes), run its teams, send each step (a StepMessage, then its
+    lines), then None; on failure, the error as text."""
     try:
-        scenario = msgspec.json.decode(encoded_scenario, type=Scenario)
+        scenario, teams, step_days = msgspec.json.decode(pipe.recv_bytes(), type=Job)
         with fewer_collections():
             for step in simulate_steps(scenario, teams, step_days):
                 until, times, lines, runs, shared, counts = step

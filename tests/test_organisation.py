@@ -165,8 +165,9 @@ def test_stepped_sim_of_several_teams_equals_simulate_run(tmp_path):
 
 
 def test_a_failing_worker_is_reported_with_its_error():
-    ours, theirs = multiprocessing.Pipe(duplex=False)
-    work(b"{not a scenario", [0], None, theirs)  # in this process: what a worker would send
+    ours, theirs = multiprocessing.Pipe()
+    ours.send_bytes(b"[cut short")
+    work(theirs)  # in this process: what a worker would send
     with pytest.raises(BusyworkError, match=r"simulation worker 1 failed: .*DecodeError"):
         _receive(ours, 1)
 
