@@ -9,6 +9,7 @@ work."""
 from __future__ import annotations
 
 import os
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -121,6 +122,18 @@ def test_a_file_to_read_that_cannot_be_read(tmp_path, monkeypatch, args, name, e
     said = _refused(tmp_path, monkeypatch, args, "locked.toml")
     assert said == (
         f"Error: {name}: 'locked.toml' cannot be read (Permission denied); expected {expected}\n"
+    )
+
+
+@pytest.mark.parametrize(("args", "name", "expected"), READ)
+def test_a_file_to_read_that_cannot_be_opened(tmp_path, monkeypatch, args, name, expected):
+    """A file that no one can open, root included (which the chmod test above needs): a
+    socket's name in the file system."""
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(tmp_path / "a.toml"))
+        said = _refused(tmp_path, monkeypatch, args, "a.toml")
+    assert said == (
+        f"Error: {name}: 'a.toml' cannot be read (No such device or address); expected {expected}\n"
     )
 
 
