@@ -29,6 +29,7 @@ HOT = (
     "engine/calendar.py",
     "engine/content/templates.py",
     "engine/content/templates_fill.py",
+    "engine/content/templates_parts.py",
     "engine/content/templates_tables.py",
     "engine/conversation.py",
     "engine/draws.py",

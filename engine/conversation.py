@@ -28,7 +28,7 @@ from engine.moves import (
 )
 from engine.people import Actor, WaitingQuestion
 from engine.person_calendar import ONE_DAY
-from engine.state_views import Question, TaskView
+from engine.state_views import MAX_QUESTIONS_PER_TASK, Question, TaskView
 from engine.workspace import work_to_wait_for
 from engine.world import World
 
@@ -167,7 +167,7 @@ def _note(world: World, actor: Actor) -> bool:
     active = mine.active()
     if rng.random() < QUESTION_SHARE:
         task = tasks[pick(rng, active)]
-        if _past_gap(actor, task.id):
+        if _past_gap(actor, task.id) and len(task.asked) < MAX_QUESTIONS_PER_TASK:
             to = reviewer_for(world, actor, task)
             if to is not None and not any(q.task == task.id for q in state.asked[to].values()):
                 comment(world, actor, task, "question", to=to)
@@ -250,6 +250,7 @@ def _ask_teammate(world: World, actor: Actor) -> bool:
     task = state.tasks[pick(rng, list(theirs))]
     if (
         task.parent is not None
+        or len(task.asked) >= MAX_QUESTIONS_PER_TASK
         or not _past_gap(actor, task.id)
         or state.people[other.id].away is not None  # (asked while off: answered later)
         or any(q.task == task.id for q in state.asked[other.id].values())

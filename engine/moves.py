@@ -62,6 +62,7 @@ def comment(
     actor.said.on(int(world.clock // 86400.0))  # (what the author wrote lately, by day)
     context = CommentContext(
         kind=kind,
+        asked=task.asked if kind == "question" else (),
         task_name=task.name,
         task_subject=world.subjects.get(task.id, task.name),
         project_name=project.name,

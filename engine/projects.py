@@ -27,7 +27,7 @@ from engine.scope import (
     grow_project,
     own_open_projects,
 )
-from engine.state_views import ProjectView, TaskView
+from engine.state_views import MAX_QUESTIONS_PER_TASK, ProjectView, TaskView
 from engine.workspace import first_startable, set_up_workspace
 from engine.workspace_decisions import reach_milestones, run_portfolio
 from engine.world import World
@@ -186,7 +186,9 @@ def _ask_question(world: World, actor: Actor) -> bool:
     assignee = task.assignee
     if assignee is None or not at_work(world, assignee):
         return False
-    if any(q.task == task.id for q in state.asked[assignee].values()):
+    if len(task.asked) >= MAX_QUESTIONS_PER_TASK or any(
+        q.task == task.id for q in state.asked[assignee].values()
+    ):
         return False
     comment(world, actor, task, "question", to=assignee, outcome="theirs")
     follow(world, actor, task.id)

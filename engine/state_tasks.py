@@ -174,6 +174,8 @@ def _comment_added(state: State, e: ev.CommentAdded) -> None:
         state.asked[e.to][e.comment] = Question(
             task=e.task, asker=e.actor, at=e.at, kind=kind, text=e.text
         )
+        if kind == "question":
+            task.asked += (e.text,)
     elif kind in ("answer", "sorry_for_delay"):
         pending = state.asked[e.actor]
         for comment_id in [c for c, q in pending.items() if q.task == e.task]:

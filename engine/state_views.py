@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from engine import events as ev
@@ -62,6 +63,11 @@ class PortfolioView:
     last_status_at: datetime | None = None
 
 
+# A task that was asked this many questions gets no more: people ask what is still open on it,
+# and after twelve (an industry has eight questions, four generic ones behind them) none is.
+MAX_QUESTIONS_PER_TASK: Final = 12
+
+
 @dataclass(slots=True, init=False)
 class TaskView:
     """A task as the projection knows it. Its initialiser is written out: a dataclass's own is
@@ -98,6 +104,8 @@ class TaskView:
     # Progress notes on the task on `notes_day` (the author's local date): people pace them.
     notes_day: date | None
     notes_that_day: int
+    # The texts of the questions asked on the task so far (a question asks something else).
+    asked: tuple[str, ...]
 
     def __init__(
         self,
@@ -131,6 +139,7 @@ class TaskView:
         self.approval_status = approval_status
         self.blocker = None
         self.notes_day, self.notes_that_day = None, 0
+        self.asked = ()
 
 
 @dataclass(slots=True, init=False)

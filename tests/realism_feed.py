@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from engine import events as ev
+from engine.content.part_echo import stems
 
 START_BLOCK = timedelta(minutes=2)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -157,5 +158,93 @@ def subject_words_twice(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
             said = _QUOTED.sub(" ", e.text.lower())  # (a task quoted by its name is not a phrase)
             text = " ".join(_WORDS.findall(said))
             if any(len(re.findall(rf"\b{re.escape(p)}\b", text)) >= 2 for p in pairs[e.task]):
+                found.append(e)
+    return found
+
+
+_QUOTED_NAME = re.compile(r'"([^"]+)"')
+
+
+def _named_subject(name: str, outside: str) -> str | None:
+    """The longest end of a task's name (two words or more: "the runbook") that `outside` says,
+    in lower case: the subject a comment on the task names."""
+    words = name.lower().split()
+    for start in range(len(words) - 1):
+        end = " ".join(words[start:])
+        if re.search(rf"(?<![\w-]){re.escape(end)}(?![\w-])", outside):
+            return end
+    return None
+
+
+def quoted_subject(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
+    """Comments that name their subject and then another task, in quotes, whose name holds the
+    subject too: "Parking the runbook until "Plan the rollout of the runbook" is finished"."""
+    names: dict[str, str] = {}
+    found = []
+    for e in events:
+        if isinstance(e, ev.TaskCreated):
+            names[e.task] = e.name
+        elif isinstance(e, ev.CommentAdded) and '"' in e.text and e.task in names:
+            quoted = " | ".join(_QUOTED_NAME.findall(e.text)).lower()
+            subject = _named_subject(names[e.task], _QUOTED_NAME.sub(" ", e.text).lower())
+            if subject is not None and subject.removeprefix("the ") in quoted:
+                found.append(e)
+    return found
+
+
+def asked_again(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
+    """Questions that ask what was asked on their task before (by anyone): "does this need a
+    design review first?" a day after the same question there was answered."""
+    questions = sorted(
+        {p for p in topic_phrases() if p.endswith("?")}, key=len, reverse=True
+    )  # (the longest first: one question phrase may end another)
+    asked: dict[str, set[str]] = defaultdict(set)
+    found = []
+    for e in events:
+        if isinstance(e, ev.CommentAdded) and e.kind == "question":
+            text = e.text.lower()
+            phrase = next((p for p in questions if p in text), None)
+            if phrase is not None:
+                if phrase in asked[e.task]:
+                    found.append(e)
+                asked[e.task].add(phrase)
+    return found
+
+
+OPENER_WORDS = 6  # a first sentence this short is an opener ("@Bob quick question.")
+CLOSER_WORDS = 5  # a last sentence this short is a closer ("Will update again soon.")
+
+
+def _own_stems(sentence: str, skip: frozenset[str]) -> frozenset[str]:
+    """The stems (engine.content.part_echo) of a sentence's words that are no name (an
+    @mention, an address such as "Bob,", a capitalised word after the first) nor in `skip`."""
+    words = [
+        w for i, w in enumerate(sentence.split())
+        if not (w.startswith("@") or (w[:1].isupper() and (i or w.endswith(","))))
+    ]  # fmt: skip
+    return stems(" ".join(words)) - skip
+
+
+def part_echoes(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
+    """Comments whose opener or closer says a word the rest says too: "Finished. Finished off
+    the runbook.", "@Bob quick question. Question on the runbook: ...", "Progress update. ...
+    Will update again soon." (words of the task's name and people's names left out)."""
+    names: dict[str, frozenset[str]] = {}
+    found = []
+    for e in events:
+        if isinstance(e, ev.TaskCreated):
+            names[e.task] = stems(e.name)
+        elif isinstance(e, ev.CommentAdded):
+            sentences = _SENTENCE_END.split(e.text)
+            if len(sentences) < 2:
+                continue
+            skip = names.get(e.task, frozenset())
+            said = [_own_stems(s, skip) for s in sentences]
+            ends = []
+            if len(sentences[0].split()) <= OPENER_WORDS:
+                ends.append(0)
+            if len(sentences[-1].split()) <= CLOSER_WORDS:
+                ends.append(len(sentences) - 1)
+            if any(said[i] & set().union(*said[:i], *said[i + 1 :]) for i in ends):
                 found.append(e)
     return found

@@ -11,7 +11,8 @@ The runs: the default scenario, the same in healthcare, and at activity "high". 
   REPEAT_WINDOW before (short sentences such as "Thanks!" are said again by anyone: only
   sentences of REPEAT_MIN_WORDS words or more count);
 - quick reviews: a review requested less than QUICK_REVIEW after its task was started;
-- topic repeats, topic phrase again, subject words twice: see tests/realism_feed.py;
+- topic repeats, topic phrase again, subject words twice, quoted subject, asked again, part
+  echoes: see tests/realism_feed.py;
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are).
@@ -37,7 +38,10 @@ from engine import scenario as sc
 from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     DOUBLED,
     apology_wordings,
+    asked_again,
     doubled_words,
+    part_echoes,
+    quoted_subject,
     start_then_block,
     subject_twice,
     subject_words_twice,
@@ -222,6 +226,9 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "topic repeats": len(topic_repeats(events)[0]),
         "topic phrase again": topic_repeats(events)[1],
         "subject words twice": len(subject_words_twice(events)),
+        "quoted subject": len(quoted_subject(events)),
+        "asked again": len(asked_again(events)),
+        "part echoes": len(part_echoes(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1
@@ -232,13 +239,6 @@ _SPEED = """
 import sys, time, msgspec
 sys.path.insert(0, sys.argv[1])
 from engine import scenario as sc
-from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
-    DOUBLED,
-    apology_wordings,
-    doubled_words,
-    start_then_block,
-    subject_twice,
-)
 from engine.content.templates import TemplateSource
 from engine.world import World
 from tests.bench.bench_simulate import big_scenario_toml

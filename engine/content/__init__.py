@@ -75,6 +75,8 @@ class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
     # For out-of-office: the days away ("Thu 08 Feb-Fri 09 Feb"); `detail` is the day back and
     # `to` the colleague who covers.
     period: str = ""
+    # For a question: the texts of the questions asked on the task before (it asks another).
+    asked: tuple[str, ...] = ()
     # What the author wrote lately (kept by the engine, one per person; a source notes what it
     # uses): a source says something else than what is in it. None: no memory.
     said: RecentParts | None = None

@@ -21,7 +21,6 @@ closer is left out instead), so nobody says the same sentence twice in a few day
 from __future__ import annotations
 
 import random
-import zlib
 from collections.abc import Callable
 from typing import Final
 
@@ -36,16 +35,25 @@ from engine.content import vocab_tasks as vt
 from engine.content.templates_fill import (
     NO_FORMS,
     Pools,
-    RecentParts,
     Template,
     capitalized,
     fill,
     fresh,
     freshest,
     is_plural,
+    own_words,
     pick,
     split_template,
     verb_forms,
+)
+from engine.content.templates_parts import (
+    answer_to,
+    answer_variant,
+    first_name,
+    fresh_body,
+    topic_number,
+    unasked_question,
+    variant,
 )
 from engine.content.templates_status import status_text
 from engine.content.templates_tables import (
@@ -70,74 +78,6 @@ _SUBTASK_SHARE: Final = 0.4
 _NAME_ROUNDS: Final = 3
 _MIN_TASKS: Final = 8
 _MAX_TASKS: Final = 20
-
-
-def topic_number(topic: str) -> int:
-    """A stable number for a topic key: the same key picks the same blocker and unblocking in
-    every run and process (and the answer to a question whose wording it cannot find)."""
-    return zlib.crc32(topic.encode())
-
-
-def answer_to(pools: Pools, question: str, number: int) -> str:
-    """The answer paired with what `question` (its text) asks: questions and answers pair by
-    position (``qst``, ``ans``). A question not worded from these pools gets the answer
-    `number` (the topic's) picks."""
-    answers = pools["ans"]
-    for index, asked in enumerate(pools["qst"]):
-        if asked in question:
-            return answers[index]
-    return answers[number % len(answers)]
-
-
-def first_name(person: PersonRef, default: str = "team") -> str:
-    """How colleagues address someone: "Alice Chen" -> "Alice" (``default`` if nameless)."""
-    parts = person.name.split()
-    return parts[0] if parts else default
-
-
-def _answer_variant(context: CommentContext) -> str:
-    if context.reply_kind == "where_is":
-        if context.waits_on:  # not started: it waits on another task (and whoever has it)
-            return "answer:where_is:waiting" + (":theirs" if context.waits_on_owner else "")
-        state = context.task_state
-        return f"answer:where_is:{state}" if state else "answer:where_is"
-    return "answer"
-
-
-def _variant(context: CommentContext) -> str:
-    """The most specific variant of the comment's kind this context asks for (it may not
-    exist: then the kind itself serves)."""
-    kind = context.kind
-    if kind == "review_feedback":
-        outcome = context.outcome
-        return f"{kind}:{outcome}" if outcome and outcome != "approved" else kind
-    if kind == "blocked":
-        name = "blocked:still" if context.outcome == "still" else kind
-        return f"{name}:dependency" if context.waits_on else name
-    if kind == "unblocked":
-        return "unblocked:dependency" if context.waits_on else kind
-    if kind == "answer":
-        return _answer_variant(context)
-    if kind == "sorry_for_delay" and context.reply_kind:
-        return "sorry_for_delay:reply"
-    if kind == "question" and context.outcome == "theirs":
-        return "question:theirs"
-    return kind
-
-
-def _fresh_body(
-    draw: Callable[[], float], bodies: tuple[Template, ...], said: RecentParts | None, subject: str
-) -> Template:
-    """A body the person has not written lately; when they wrote them all, one they have not
-    written on this subject lately (a body names its subject, so on another task it reads
-    differently: a busy reviewer or answerer runs through the bodies in a few days, and would
-    otherwise say the very sentence again on a task they answer twice)."""
-    body = fresh(draw, bodies, said)
-    if body is None:
-        return freshest(draw, bodies, said, subject)
-    if said is not None:
-        said.note((body, subject))
-    return body
 
 
 class TemplateSource:
@@ -200,7 +140,7 @@ class TemplateSource:
                 f"comment kind {context.kind!r} is not known; "
                 f"expected one of: {', '.join(COMMENT_KINDS)}"
             )
-        kind = KINDS.get(_variant(context), base)
+        kind = KINDS.get(variant(context), base)
         subject = context.task_subject
         found = BY_SUBJECT.get(subject)
         pools, forms, capital = found if found is not None else as_subject(subject, NEUTRAL)
@@ -213,6 +153,13 @@ class TemplateSource:
             "w": context.waits_on or "the task before it",
             "p": context.period or vc.DEFAULT_PERIOD,
         }
+        waits_on = context.waits_on
+        if waits_on and subject.removeprefix("the ").lower() in waits_on.lower():
+            # The task it waits on is named after this one's subject ("Plan the rollout of the
+            # runbook"): "this", not the subject said twice.
+            fixed["s"], fixed["S"], forms = "this", "This", verb_forms("this")
+        if context.asked:  # a question on a task asked before asks something else
+            fixed["qst"] = unasked_question(draw, pools, context.said, context.asked)
         if context.topic:  # one topic: the blocker and its end, the question and its answer
             number = topic_number(context.topic)
             for pool in ("blk", "unb"):
@@ -237,26 +184,36 @@ class TemplateSource:
         if addressed and kind.bodies_to[h]:
             body = freshest(draw, kind.bodies_to[h], said, named)
         else:
-            body = _fresh_body(draw, kind.bodies[h], said, subject)
+            body = fresh_body(draw, kind.bodies[h], said, subject)
+        # The optional parts are left out when all of their variants were said lately, and
+        # say no word the parts before them said (part_echo).
+        taken = own_words(body)
+        opener = None
         if addressed and kind.openers_to[h]:
-            parts.append(freshest(draw, kind.openers_to[h], said, named))
+            opener = fresh(draw, kind.openers_to[h], said, named, taken)
+            if opener is None:  # every one said to them lately: one that names nobody
+                opener = fresh(draw, kind.openers[h], said, taken=taken)
         elif shape >= _SHORT:
-            opener = fresh(draw, kind.openers[h], said)  # (optional parts: left out when
-            if opener is not None:  # all of their variants were said lately)
-                parts.append(opener)
+            opener = fresh(draw, kind.openers[h], said, taken=taken)
+        if opener is not None:
+            parts.append(opener)
+            taken |= own_words(opener)
         parts.append(body)
         if context.kind == "sorry_for_delay" and context.reply_kind:  # the apology answers too
-            answer = KINDS.get(_answer_variant(context), KINDS["answer"])
-            parts.append(_fresh_body(draw, answer.bodies[h], said, subject))
+            answer = KINDS.get(answer_variant(context), KINDS["answer"])
+            parts.append(fresh_body(draw, answer.bodies[h], said, subject))
+            taken |= own_words(parts[-1])
         if shape >= _MEDIUM:
-            extra = fresh(draw, kind.extras[h], said)
+            extra = fresh(draw, kind.extras[h], said, taken=taken)
             if extra is not None:
                 parts.append(extra)
+                taken |= own_words(extra)
         if shape >= _MEDIUM or (shape >= _SHORT and draw() < 0.4):
-            closer = fresh(draw, kind.closers[h], said)
+            closer = fresh(draw, kind.closers[h], said, taken=taken)
             if closer is not None:
                 parts.append(closer)
-        return fill(parts, fixed, forms, draw, pools, said)
+                taken |= own_words(closer)
+        return fill(parts, fixed, forms, draw, pools, said, taken)
 
     def status_update(
         self,

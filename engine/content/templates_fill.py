@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final, TypeVar
 
+from engine.content.part_echo import stems, template_stems
+
 Pools = Mapping[str, tuple[str, ...]]
 T = TypeVar("T")
 
@@ -80,15 +82,58 @@ def pick(draw: Callable[[], float], pool: tuple[T, ...]) -> T:
     return pool[int(draw() * float(len(pool)))]  # as `* len(pool)`, but a native multiply
 
 
-def _word(draw: Callable[[], float], pool: tuple[str, ...], said: RecentParts | None) -> str:
-    """A word (phrase) of `pool` the person has not used lately, else the one they used
-    longest ago."""
+# A part's (a template's literal text's) or a drawn word's own words, by stem (see part_echo),
+# as a set of bits (one bit a stem: which bit does not matter, only that parts that share a stem
+# share its bit), worked out once for each (`templates_tables` works out all of its own at
+# import). Bits, not sets: a comment joins and compares them for every part and drawn word.
+NO_WORDS: Final = 0
+_BITS: Final[dict[str, int]] = {}  # stem -> its bit
+_OWN_WORDS: Final[dict[Template, int]] = {}
+_WORD_BITS: Final[dict[str, int]] = {}
+
+
+def _bits(stems_of_text: frozenset[str]) -> int:
+    bits = 0
+    for stem in sorted(stems_of_text):
+        bit = _BITS.get(stem)
+        if bit is None:
+            bit = _BITS[stem] = 1 << len(_BITS)
+        bits |= bit
+    return bits
+
+
+def own_words(part: Template) -> int:
+    """The part's literal words (`part_echo.template_stems`), as bits."""
+    words = _OWN_WORDS.get(part)
+    if words is None:
+        words = _OWN_WORDS[part] = _bits(template_stems(part))
+    return words
+
+
+def word_bits(word: str) -> int:
+    """A drawn word's (phrase's) words (`part_echo.stems`), as bits."""
+    words = _WORD_BITS.get(word)
+    if words is None:
+        words = _WORD_BITS[word] = _bits(stems(word))
+    return words
+
+
+def fresh_word(
+    draw: Callable[[], float],
+    pool: tuple[str, ...],
+    said: RecentParts | None,
+    taken: int = NO_WORDS,
+) -> str:
+    """A word (phrase) of `pool` that says none of the words `taken` (the comment's parts say
+    them) where one does not, and of those one the person has not used lately, else the one
+    they used longest ago."""
     word = pool[int(draw() * float(len(pool)))]  # (pick, written out: it runs for every word)
+    used: dict[object, int] = said.used if said is not None else {}
+    if word in used or (taken and word_bits(word) & taken):
+        fits = [w for w in pool if not (taken and word_bits(w) & taken)] or list(pool)
+        unused = [w for w in fits if w not in used]
+        word = pick(draw, tuple(unused)) if unused else min(fits, key=lambda w: used.get(w, -1))
     if said is not None:
-        used = said.used
-        if word in used:
-            unused = [w for w in pool if w not in used]
-            word = pick(draw, tuple(unused)) if unused else min(pool, key=lambda w: used[w])
         said.note(word)
     return word
 
@@ -100,10 +145,12 @@ def fill(
     draw: Callable[[], float],
     pools: Pools,
     said: RecentParts | None = None,
+    taken: int = NO_WORDS,
 ) -> str:
     """The templates filled and joined by spaces. A placeholder's value comes from `fixed`, else
-    `forms`, else is drawn from its pool in `pools` (one `said` lately if there is another) and
-    kept in `fixed`: each name is drawn once, in the order the placeholders appear."""
+    `forms`, else is drawn from its pool in `pools` (one `said` lately if there is another, and
+    that says none of the words `taken`: see `fresh_word`) and kept in `fixed`: each name is
+    drawn once, in the order the placeholders appear."""
     out: list[str] = []
     for number, template in enumerate(templates):
         if number:
@@ -117,7 +164,7 @@ def fill(
                 if value is None:
                     value = forms.get(part)
                     if value is None:
-                        value = fixed[part] = _word(draw, pools[part], said)
+                        value = fixed[part] = fresh_word(draw, pools[part], said, taken)
                 out.append(value)
             literal = not literal
     return "".join(out)
@@ -174,21 +221,28 @@ class RecentParts:
 
 
 def fresh(
-    draw: Callable[[], float], pool: tuple[Template, ...], said: RecentParts | None, to: str = ""
+    draw: Callable[[], float],
+    pool: tuple[Template, ...],
+    said: RecentParts | None,
+    to: str = "",
+    taken: int = NO_WORDS,
 ) -> Template | None:
-    """A part of `pool` the person has not used lately (for `to`, when it names them), noted as
-    used; None when they used them all. (Written out: it runs for every part of a comment.)"""
+    """A part of `pool` the person has not used lately (for `to`, when it names them) and that
+    says none of the words `taken` (by stem: the parts before it in the comment said them),
+    noted as used; None when there is none. (Written out: it runs for every part.)"""
     part = pool[int(draw() * float(len(pool)))]
-    if said is None:
-        return part
-    used = said.used
+    used: dict[object, int] = said.used if said is not None else {}
     key: object = (part, to) if to else part
-    if key in used:
-        unused = [p for p in pool if ((p, to) if to else p) not in used]
+    if key in used or own_words(part) & taken:
+        unused = [
+            p for p in pool if ((p, to) if to else p) not in used and not own_words(p) & taken
+        ]
         if not unused:
             return None
         part = pick(draw, tuple(unused))
         key = (part, to) if to else part
+    if said is None:
+        return part
     used[key] = said.count  # (new to `used`: the note, without its look for the key)
     said.count += 1
     if len(used) > RECENT_KEYS:

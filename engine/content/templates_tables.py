@@ -29,9 +29,11 @@ from engine.content.templates_fill import (
     Pools,
     Template,
     capitalized,
+    own_words,
     split_all,
     split_template,
     verb_forms,
+    word_bits,
 )
 from engine.errors import InvalidInput
 from engine.events import COMMENT_KINDS
@@ -184,6 +186,20 @@ _INDUSTRIES: Final[Mapping[str, Industry]] = MappingProxyType(
 )
 BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
 KINDS: Final = _compile_kinds()
+# Every comment part's and drawn word's own words, worked out now (see part_echo).
+for _kind in KINDS.values():
+    for _part in _kind[:6]:  # (the parts; the last field is the default detail)
+        for _templates in _part:
+            for _template in _templates:
+                own_words(_template)
+for _pools in [vc.GENERIC_SLOTS, *(industry.pools for industry in _INDUSTRIES.values())]:
+    for _words in _pools.values():
+        for _word in _words:
+            word_bits(_word)
+for _table in (vt.CLS, vt.PLAN, vt.NITS):
+    for _words in _table.values():
+        for _word in _words:
+            word_bits(_word)
 for _name, _ind in _INDUSTRIES.items():
     _check_pairs(_ind.pools, f"industry {_name}")
 _check_pairs(vc.GENERIC_SLOTS, "generic slots")

@@ -12,10 +12,11 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     "question": {
         "openers_to": (
             "@{to} quick question.", "{to}, question for you.", "Hey {to}, one thing.",
-            "@{to} need your input here.", "{to}, when you get a sec.", "@{to} sanity check.",
+            "@{to} your view would help here.", "{to}, when you get a sec.", "@{to} sanity check.",
+            "{to}, one for you.", "@{to} a quick check with you.",
         ),
         "openers": (
-            "Quick question for the group.", "Question.", "One thing to settle first.",
+            "Curious about something.", "Question.", "One thing to settle first.",
             "One thing I'm unsure about.", "Sanity check.",
         ),
         "bodies": (
@@ -33,7 +34,8 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     "answer": {
         "openers_to": (
             "Hi {to}!", "@{to} thanks for asking.", "{to}, good question.", "@{to} good catch.",
-            "{to}, thanks for checking.", "@{to} here's my take.",
+            "{to}, thanks for checking.", "@{to} here's what I think.", "@{to} happy to help.",
+            "{to}, here's where I land.",
         ),
         "openers": ("Good question.", "Thanks for flagging.", "Good catch."),
         "bodies": (

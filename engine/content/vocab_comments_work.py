@@ -34,7 +34,7 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "progress": {
         "openers": (
-            "Quick update.", "Progress update.", "Small update.", "Status check.",
+            "Quick update.", "Progress update.", "Small update.", "Where I'm at.",
             "Update for anyone following along.", "~pm Good progress today.",
             "Slower going than I hoped.", "Moving along.", "~eod End of day update.",
             "~early Short update before standup.", "~am Morning update.",
@@ -93,9 +93,10 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
         "openers_to": (
             "@{to} could you take a look?", "{to}, ready for your eyes.",
             "@{to} this is ready for review.", "{to}, when you have 15 minutes.",
-            "@{to} over to you.",
+            "@{to} over to you.", "{to}, your turn.", "@{to} when you get a chance.",
+            "{to}, could you have a look?",
         ),
-        "openers": ("Ready for review.", "Second pair of eyes, please.", "Over to the reviewers."),
+        "openers": ("Ready for review.", "Second pair of eyes, please.", "Over to review."),
         "bodies": (
             "{S} {is} done; the draft is in {place}.",
             "The first full version of {s} is done and could use another read.",
@@ -114,7 +115,7 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
     "review_feedback": {
         "openers_to": (
             "@{to} reviewed, nice work.", "{to}, thanks, I went through it.", "@{to} nice work.",
-            "{to}, all good from my side.",
+            "{to}, all good from my side.", "{to}, checked it over.", "@{to} read it through.",
         ),
         "openers": ("Reviewed.", "Checked it over.", "Went through it.", "Nice work."),
         "bodies": (

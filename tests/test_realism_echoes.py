@@ -1,0 +1,119 @@
+"""What a reader of the feed notices within one comment or one task: an addressed opener said
+again to the same colleague within days, a task it waits on quoted after its own subject
+("Parking the runbook until "Plan the rollout of the runbook" is finished"), a question asked
+again on a task where it was asked before, an opener or closer saying a word the rest of the
+comment says ("Finished. Finished off the runbook."). The counts come from tests/realism_feed.py
+(`python -m tests.realism_probe` prints them for any tree)."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+
+import msgspec
+import pytest
+
+from engine import events as ev
+from engine import scenario as sc
+from engine.content import CommentContext, PersonRef
+from engine.content.templates import TemplateSource
+from engine.content.templates_fill import RecentParts
+from engine.content.templates_tables import BY_SUBJECT
+from engine.state_views import MAX_QUESTIONS_PER_TASK
+from engine.world import World
+from tests import realism_feed as feed
+from tests import realism_probe as probe
+
+RUNS = ({"days": 45, "activity": "high"}, {"days": 45, "industry": "retail", "seed": 2})
+ANN = PersonRef(name="Ann Lee", role="lead")
+BOB = PersonRef(name="Bob Roe", role="individual_contributor")
+RUNBOOK = "the migration runbook"  # (a technology subject)
+
+
+def run(**fields: object) -> list[ev.Event]:
+    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), **fields))
+    events: list[ev.Event] = []
+    World(scenario, TemplateSource(), events.append).run()
+    return events
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[list[ev.Event]]:
+    return [run(**fields) for fields in RUNS]
+
+
+def context(kind: str, subject: str = RUNBOOK, **more) -> CommentContext:
+    return CommentContext(
+        kind=kind, task_name=f"Draft {subject[4:]}", task_subject=subject, project_name="P",
+        author=ANN, **more,
+    )  # fmt: skip
+
+
+def test_a_reviewer_busy_with_one_colleague_does_not_greet_them_the_same_way_twice():
+    """A reviewer who has used every addressed opener on Bob lately uses one that names nobody,
+    or none (before: "@Bob reviewed, nice work." again within three days, 28 times in the
+    probe's 60 days at activity "high")."""
+    source, rng, said = TemplateSource(), random.Random(3), RecentParts()
+    subjects = [s for s in BY_SUBJECT if s.startswith("the ")][:12]
+    said.on(0)
+    sentences: Counter[str] = Counter()
+    for subject in subjects:
+        text = source.comment(rng, context("review_feedback", subject, to=BOB, said=said))
+        sentences.update(probe.sentences(text))
+    assert [s for s, n in sentences.items() if n > 1] == []
+
+
+def test_a_task_waited_on_that_is_named_after_the_subject_is_not_followed_by_it_again():
+    source, rng = TemplateSource(), random.Random(5)
+    waits_on = "Plan the rollout of the migration runbook"
+    for kind, outcome in (("blocked", ""), ("blocked", "still"), ("unblocked", "")):
+        for _ in range(30):
+            text = source.comment(rng, context(kind, waits_on=waits_on, outcome=outcome))
+            outside = re.sub(r'"[^"]*"', "", text)
+            assert f'"{waits_on}"' in text and "runbook" not in outside, text
+
+
+def test_questions_on_one_task_each_ask_something_not_asked_there():
+    """Eight askers in a row (each with their own memory) ask eight different questions, and
+    after the industry's eight the generic ones."""
+    source, rng, asked = TemplateSource(), random.Random(7), ()
+    phrases = sorted((p for p in feed.topic_phrases() if p.endswith("?")), key=len, reverse=True)
+    seen = []
+    for _ in range(12):
+        said = RecentParts()
+        said.on(0)
+        text = source.comment(rng, context("question", to=BOB, said=said, asked=asked))
+        seen.append(next(p for p in phrases if p in text.lower()))
+        asked = (*asked, text)
+    assert len(set(seen)) == len(seen), seen
+
+
+def test_in_a_run_no_question_is_asked_again_on_its_task_and_a_task_gets_a_few(runs):
+    """Before, one question in five asked what had been asked on its task already (often the
+    day after its answer), and a long task got a dozen questions."""
+    for events in runs:
+        assert feed.asked_again(events) == []
+        per_task = Counter(
+            e.task for e in events if isinstance(e, ev.CommentAdded) and e.kind == "question"
+        )
+        assert max(per_task.values()) <= MAX_QUESTIONS_PER_TASK
+
+
+def test_in_a_run_no_comment_quotes_its_subject_again_or_echoes_its_opener_or_closer(runs):
+    """Before, one comment in eleven had an opener or closer that said a word again ("@Bob quick
+    question. Question on ...", "Progress update. ... Will update again soon."), and a task
+    waited on was quoted after the subject its name repeats."""
+    for events in runs:
+        comments = sum(isinstance(e, ev.CommentAdded) for e in events)
+        assert feed.quoted_subject(events) == []
+        echoes = feed.part_echoes(events)
+        assert len(echoes) <= comments // 500, [e.text for e in echoes[:5]]
+
+
+def test_busy_pairs_rarely_say_a_sentence_again(runs):
+    """At activity "high" the reviewers and answerers most written to say no addressed opener
+    again; what remains is a body sentence of a task reviewed twice."""
+    events = runs[0]
+    again = probe.repeats(events)
+    assert len(again) <= 8, [e.text for e in again]
