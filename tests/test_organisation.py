@@ -38,6 +38,16 @@ ROLES = ("manager", "lead", "individual_contributor", "individual_contributor")
 ZONES = ("America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo")
 
 
+def three_teams_toml(days: int) -> str:
+    """A scenario file of three teams of four in three time zones, seed 4."""
+    people = "\n".join(
+        f'[[people]]\nname = "P {t}{i}"\nrole = "{role}"\nteam = "team-{t}"\ntimezone = "{ZONES[t]}"'
+        for t in range(3)
+        for i, role in enumerate(ROLES)
+    )
+    return f"days = {days}\nseed = 4\n{people}\n"
+
+
 def three_teams(days: int = 20, seed: int = 5):
     people = [
         {"name": f"Person {t}{i}", "role": role, "team": f"team-{t}", "timezone": ZONES[t]}
@@ -371,12 +381,7 @@ def test_kill_9_of_a_parallel_run_then_resume_is_byte_identical(tmp_path):
 
     from tests.runner import BUSYWORK, busywork
 
-    people = "\n".join(
-        f'[[people]]\nname = "P {t}{i}"\nrole = "{role}"\nteam = "team-{t}"\ntimezone = "{ZONES[t]}"'
-        for t in range(3)
-        for i, role in enumerate(ROLES)
-    )
-    (tmp_path / "teams.toml").write_text(f"days = 150\nseed = 4\n{people}\n")
+    (tmp_path / "teams.toml").write_text(three_teams_toml(150))
     proc = subprocess.Popen([BUSYWORK, "simulate", "teams.toml", "--out", "cut", "--workers", "2"],
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     segment = tmp_path / "cut" / "events" / "00000001.jsonl"

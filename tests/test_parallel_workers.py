@@ -19,7 +19,7 @@ from engine.errors import BusyworkError
 from engine.parallel import _receive, start_worker
 from engine.scenario import resolve
 from tests.runner import BUSYWORK, sigint_as_from_a_terminal
-from tests.test_organisation import ROLES, ZONES, three_teams
+from tests.test_organisation import three_teams, three_teams_toml
 
 WORKER_MARK = "engine.team_steps"  # in a worker's command line
 
@@ -51,12 +51,7 @@ def ended(pid: int) -> bool:
 def start_parallel_run(tmp_path: Path, **popen) -> tuple[subprocess.Popen[str], list[int]]:
     """`busywork simulate --workers 2` of three teams for years, once its workers are sending
     steps; with the pids of its child processes."""
-    people = "\n".join(
-        f'[[people]]\nname = "P {t}{i}"\nrole = "{role}"\nteam = "team-{t}"\ntimezone = "{ZONES[t]}"'
-        for t in range(3)
-        for i, role in enumerate(ROLES)
-    )
-    (tmp_path / "teams.toml").write_text(f"days = 2000\nseed = 4\n{people}\n")
+    (tmp_path / "teams.toml").write_text(three_teams_toml(2000))
     proc = subprocess.Popen([BUSYWORK, "simulate", "teams.toml", "--out", "run", "--workers", "2"],
                             cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, **popen)  # fmt: skip

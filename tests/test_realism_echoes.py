@@ -11,17 +11,14 @@ import random
 import re
 from collections import Counter
 
-import msgspec
 import pytest
 
 from engine import events as ev
-from engine import scenario as sc
 from engine.content import CommentContext, PersonRef
 from engine.content.templates import TemplateSource
 from engine.content.templates_fill import RecentParts
 from engine.content.templates_tables import BY_SUBJECT
 from engine.state_views import MAX_QUESTIONS_PER_TASK
-from engine.world import World
 from tests import realism_feed as feed
 from tests import realism_probe as probe
 
@@ -31,16 +28,9 @@ BOB = PersonRef(name="Bob Roe", role="individual_contributor")
 RUNBOOK = "the migration runbook"  # (a technology subject)
 
 
-def run(**fields: object) -> list[ev.Event]:
-    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), **fields))
-    events: list[ev.Event] = []
-    World(scenario, TemplateSource(), events.append).run()
-    return events
-
-
 @pytest.fixture(scope="module")
 def runs() -> list[list[ev.Event]]:
-    return [run(**fields) for fields in RUNS]
+    return [probe.run(fields) for fields in RUNS]
 
 
 def context(kind: str, subject: str = RUNBOOK, **more) -> CommentContext:

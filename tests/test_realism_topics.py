@@ -11,18 +11,16 @@ import random
 import re
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from engine import events as ev
-from engine import scenario as sc
 from engine.content import CommentContext, PersonRef
 from engine.content import vocab_comments as vc
 from engine.content.templates import TemplateSource
 from engine.content.templates_fill import RecentParts
 from engine.content.templates_tables import BY_SUBJECT, INDUSTRY_VOCABULARY
-from engine.world import World
 from tests import realism_feed as feed
+from tests import realism_probe as probe
 
 # The probe's runs where a person's question or answer came again most (21 in 60 days at
 # activity "high"), and the default team.
@@ -32,16 +30,9 @@ BOB = PersonRef(name="Bob Roe", role="individual_contributor")
 ERIN = PersonRef(name="Erin Park", role="individual_contributor")
 
 
-def run(**fields: object) -> list[ev.Event]:
-    scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), **fields))
-    events: list[ev.Event] = []
-    World(scenario, TemplateSource(), events.append).run()
-    return events
-
-
 @pytest.fixture(scope="module")
 def runs() -> list[list[ev.Event]]:
-    return [run(**fields) for fields in RUNS]
+    return [probe.run(fields) for fields in RUNS]
 
 
 def context(kind: str, subject: str = "the migration runbook", **more) -> CommentContext:
@@ -185,7 +176,7 @@ def test_in_a_run_every_answer_about_a_waiting_task_names_what_it_waits_on():
             {"days": 60, "industry": "healthcare"},
             {"days": 60, "activity": "high"},
         )
-        for pair in _answers_about_waiting_tasks(run(**fields))
+        for pair in _answers_about_waiting_tasks(probe.run(fields))
     ]
     assert len(found) >= 1, found
     for answer, waits_on in found:
