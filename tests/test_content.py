@@ -194,6 +194,9 @@ def test_plural_subjects_agree_with_their_verbs(rng):
     assert is_plural("evaluation criteria") and is_plural("denials by payer")
     assert not is_plural("HIPAA checklist") and not is_plural("store WiFi for the POS terminals")
     assert not is_plural("budget variance analysis") and not is_plural("POS")
+    # -ics: plural but for fields of study ("the funnel metrics is" read wrong)
+    assert is_plural("funnel metrics") and is_plural("service usage statistics")
+    assert is_plural("conference logistics") and not is_plural("product analytics")
     lanes = next(
         t for p in blueprints(random.Random(0), "retail", 6) for t in p.tasks
         if t.subject == "the self-checkout lanes"

@@ -52,8 +52,13 @@ _PREPOSITIONS: Final = frozenset(
     {"for", "with", "of", "in", "on", "by", "to", "from", "at", "per", "across", "under"}
     | {"after", "before", "between", "vs.", "into", "during", "without", "against"}
 )
-_SINGULAR_ENDINGS: Final = ("ss", "us", "is", "ics")
+_SINGULAR_ENDINGS: Final = ("ss", "us", "is")
 _IRREGULAR_PLURALS: Final = frozenset({"criteria", "people", "minutes"})
+# Fields of study are singular ("analytics is"); other words in -ics are plural ("the funnel
+# metrics are", "the logistics are").
+_SINGULAR_ICS: Final = frozenset(
+    {"analytics", "informatics", "economics", "ergonomics", "mathematics", "physics", "ethics"}
+)
 
 
 def is_plural(noun_phrase: str) -> bool:
@@ -67,6 +72,7 @@ def is_plural(noun_phrase: str) -> bool:
         head.endswith("s")
         and not head.isupper()  # an acronym: POS, EHS
         and not head.lower().endswith(_SINGULAR_ENDINGS)
+        and head.lower() not in _SINGULAR_ICS
     )
 
 
