@@ -143,7 +143,10 @@ def start_worker() -> tuple[subprocess.Popen[bytes], Connection]:
     ours, theirs = multiprocessing.Pipe()
     try:
         process = subprocess.Popen(
-            [sys.executable, *_WORKER_START, str(theirs.fileno()), *sys.path],
+            # The caller's interpreter flags (-O, -X dev, -W …), as multiprocessing passes them
+            # (its helper, which typeshed leaves out as private).
+            [sys.executable, *subprocess._args_from_interpreter_flags(), *_WORKER_START]  # type: ignore[attr-defined]
+            + [str(theirs.fileno()), *sys.path],
             stdin=subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),),
         )

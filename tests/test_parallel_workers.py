@@ -5,9 +5,11 @@ the caller stops and reaps them however it ends, and they end on their own when 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from engine.scenario import resolve
 from tests.runner import BUSYWORK, sigint_as_from_a_terminal
 from tests.test_organisation import three_teams, three_teams_toml
 
+ROOT = Path(__file__).resolve().parent.parent
 WORKER_MARK = "engine.team_steps"  # in a worker's command line
 
 
@@ -157,3 +160,23 @@ def test_a_worker_process_leaves_ctrl_c_to_the_caller():
     finally:
         pipe.close()
         process.wait()
+
+
+def test_a_worker_process_runs_with_the_caller_s_interpreter_flags():
+    """`python -O -X dev …` of the command: its workers run optimised and in development mode
+    too, as the command's own process does (what multiprocessing's spawn passed on)."""
+    script = (
+        "import json; from pathlib import Path; from engine.parallel import start_worker\n"
+        "import time; process, pipe = start_worker(); waited = 0\n"
+        "cmdline = Path(f'/proc/{process.pid}/cmdline')\n"
+        "while b'engine.team_steps' not in cmdline.read_bytes() and waited < 1000:\n"
+        "    time.sleep(0.01); waited += 1  # (until it has started the interpreter)\n"
+        "print(json.dumps(cmdline.read_bytes().decode().split('\\0')))\n"
+        "pipe.close(); process.wait()\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-O", "-X", "dev", "-c", script],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout  # fmt: skip
+    worker_argv = json.loads(shown)
+    assert "-O" in worker_argv and worker_argv[worker_argv.index("-X") + 1] == "dev", worker_argv
