@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from functools import cache
 
 from engine import events as ev
 from engine.content.part_echo import stems
@@ -31,6 +32,7 @@ def start_then_block(events: Iterable[ev.Event]) -> tuple[int, int]:
     return quick, blocks
 
 
+@cache
 def _objects(name: str) -> list[str]:
     """What a task's name may be about: the name without its first one to three words (its
     verb), of two words or more, in lower case ("Run the post-launch retro" -> "post-launch
@@ -39,18 +41,23 @@ def _objects(name: str) -> list[str]:
     return [" ".join(words[n:]) for n in range(1, 4) if len(words) - n >= 2]
 
 
-def subject_twice(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
-    """Comments that name their task's subject twice."""
-    names: dict[str, list[str]] = {}
-    found = []
+def comments_on_tasks(events: Iterable[ev.Event]) -> Iterator[tuple[ev.CommentAdded, str]]:
+    """Each comment on a task the events created, with the task's name."""
+    names: dict[str, str] = {}
     for e in events:
         if isinstance(e, ev.TaskCreated):
-            names[e.task] = _objects(e.name)
+            names[e.task] = e.name
         elif isinstance(e, ev.CommentAdded) and e.task in names:
-            text = e.text.lower()
-            if any(text.count(obj) >= 2 for obj in names[e.task]):
-                found.append(e)
-    return found
+            yield e, names[e.task]
+
+
+def subject_twice(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
+    """Comments that name their task's subject twice."""
+    return [
+        e
+        for e, name in comments_on_tasks(events)
+        if any(e.text.lower().count(obj) >= 2 for obj in _objects(name))
+    ]
 
 
 _DAYS = re.compile(r"\b(\d+|a few|a couple of|two|three) (days?|weeks?)\b|\ba while\b")
@@ -139,6 +146,7 @@ _QUOTED = re.compile(r'"[^"]*"')
 _JOINERS = frozenset({"the", "a", "an", "of", "for", "and", "to", "on", "in", "with", "by"})
 
 
+@cache
 def _word_pairs(name: str) -> set[str]:
     """Two words in a row of a task's name, neither of them a joining word ("design review")."""
     words = _WORDS.findall(name.lower())
@@ -149,16 +157,12 @@ def subject_words_twice(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
     """Comments that say two words of their task's name twice: the subject and a phrase that
     names it again ("On the design review, does this need a design review first?"), the class
     `subject_twice` (the whole subject twice) is part of."""
-    pairs: dict[str, set[str]] = {}
     found = []
-    for e in events:
-        if isinstance(e, ev.TaskCreated):
-            pairs[e.task] = _word_pairs(e.name)
-        elif isinstance(e, ev.CommentAdded) and e.task in pairs:
-            said = _QUOTED.sub(" ", e.text.lower())  # (a task quoted by its name is not a phrase)
-            text = " ".join(_WORDS.findall(said))
-            if any(len(re.findall(rf"\b{re.escape(p)}\b", text)) >= 2 for p in pairs[e.task]):
-                found.append(e)
+    for e, name in comments_on_tasks(events):
+        said = _QUOTED.sub(" ", e.text.lower())  # (a task quoted by its name is not a phrase)
+        text = " ".join(_WORDS.findall(said))
+        if any(len(re.findall(rf"\b{re.escape(p)}\b", text)) >= 2 for p in _word_pairs(name)):
+            found.append(e)
     return found
 
 
@@ -179,14 +183,11 @@ def _named_subject(name: str, outside: str) -> str | None:
 def quoted_subject(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
     """Comments that name their subject and then another task, in quotes, whose name holds the
     subject too: "Parking the runbook until "Plan the rollout of the runbook" is finished"."""
-    names: dict[str, str] = {}
     found = []
-    for e in events:
-        if isinstance(e, ev.TaskCreated):
-            names[e.task] = e.name
-        elif isinstance(e, ev.CommentAdded) and '"' in e.text and e.task in names:
+    for e, name in comments_on_tasks(events):
+        if '"' in e.text:
             quoted = " | ".join(_QUOTED_NAME.findall(e.text)).lower()
-            subject = _named_subject(names[e.task], _QUOTED_NAME.sub(" ", e.text).lower())
+            subject = _named_subject(name, _QUOTED_NAME.sub(" ", e.text).lower())
             if subject is not None and subject.removeprefix("the ") in quoted:
                 found.append(e)
     return found
