@@ -38,8 +38,13 @@ def check_model(where: str, model: str) -> None:
         raise InvalidInput(f"{where}: {model!r} is {problem}")
 
 
+# The argument every command that takes a scenario file names it by (its errors say
+# "SCENARIO team.toml: days: …", as a tokens file's say "--tokens tokens.toml: …").
+SCENARIO_ARGUMENT = "SCENARIO"
+
+
 def load_scenario(path: Path | None, days: int | None, seed: int | None, start: str | None):
-    """The scenario at PATH (default: the built-in team) with --days, --seed and --start
+    """The scenario at SCENARIO (default: the built-in team) with --days, --seed and --start
     applied before it is checked (errors about them name the flag); its content_model must
     be a Claude model id, whatever its content (the web API checks the same)."""
     from engine import scenario as sc
@@ -57,9 +62,9 @@ def load_scenario(path: Path | None, days: int | None, seed: int | None, start: 
             overrides["start"] = ("--start", date.fromisoformat(start))
         except ValueError:
             raise InvalidInput(f"--start: {start!r} is not a date; expected YYYY-MM-DD") from None
-    scenario = sc.load(path, overrides)
-    check_model(f"{path}: content_model" if path is not None else "content_model",
-                scenario.content_model)  # fmt: skip
+    scenario = sc.load(path, overrides, argument=SCENARIO_ARGUMENT)
+    source = sc.file_source(path, SCENARIO_ARGUMENT) if path is not None else ""
+    check_model(f"{source}: content_model" if source else "content_model", scenario.content_model)
     return scenario
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine import events as ev
 from engine.errors import InvalidInput, LogCorrupted
+from engine.suggest import suggest
 
 _STATE_WORDS = {
     "new": "to do",
@@ -178,11 +179,13 @@ def feed(
     names = Names(locate)
     wanted_person: set[str] | None = None
     example: ev.PersonJoined | None = None
+    joined: list[str] = []  # everyone's name, for a "did you mean" when `person` is nobody
     needle = person.lower() if person is not None else None
     for event in events:
         names.learn(event)
         if needle is not None and isinstance(event, ev.PersonJoined):
             example = example or event
+            joined.append(event.name)
             if needle in (event.person, event.name.lower(), event.email.lower()):
                 wanted_person = (wanted_person or set()) | {event.person}
         if types is not None and type(event).__name__ not in types:
@@ -194,7 +197,9 @@ def feed(
         if any(needle in (name.lower(), email.lower()) for name, email in known):
             return  # in the scenario, not in the log yet: nothing they did
         like = f" like {example.person}, {example.name} or {example.email}" if example else ""
+        # a first name ("carol") or a near miss ("Alice Chan") of someone in the run
+        meant = suggest(person, tuple(dict.fromkeys([*joined, *(name for name, _ in known)])))
         raise InvalidInput(
-            f"--person: {person!r} is nobody in this run; expected a person's id, name or "
-            f"email{like}"
+            f"--person: {person!r} is nobody in this run{meant}; expected a person's id, name "
+            f"or email{like}"
         )

@@ -82,6 +82,7 @@ __all__ = [
     "example_toml",
     "default_scenario",
     "load",
+    "file_source",
     "read_table",
     "from_dict",
     "resolve",
@@ -123,23 +124,33 @@ def default_scenario() -> Scenario:
 
 
 def load(
-    path: str | Path | None, overrides: Mapping[str, tuple[str, Any]] | None = None
+    path: str | Path | None,
+    overrides: Mapping[str, tuple[str, Any]] | None = None,
+    *,
+    argument: str = "",
 ) -> Scenario:
     """The scenario file at `path` (None: the built-in default) with `overrides` laid over it
     before anything is checked, so every error describes the run asked for. `overrides` maps a
     top-level field to (the command-line flag that set it, its value), e.g. {"days": ("--days",
-    90)}; an error about such a field names the flag. Raises InvalidInput naming file, field
-    (or flag) and value."""
-    raw = read_table(path) if path is not None else {}
+    90)}; an error about such a field names the flag. Raises InvalidInput naming `argument`
+    (the one that named the file, such as SCENARIO), file, field (or flag) and value."""
+    raw = read_table(path, argument) if path is not None else {}
     overrides = overrides or {}
     raw.update({field: value for field, (_, value) in overrides.items()})
-    source = str(path) if path is not None else "the built-in scenario"
+    source = file_source(path, argument) if path is not None else "the built-in scenario"
     return from_dict(raw, source=source, flags={f: flag for f, (flag, _) in overrides.items()})
 
 
-def read_table(path: str | Path) -> dict[str, Any]:
-    """A scenario file's TOML as a table, unchecked (for laying other values over it first)."""
-    return read_toml(path, "scenario file")
+def file_source(path: str | Path, argument: str = "") -> str:
+    """How an error names a scenario file: after the argument that named it, as a tokens
+    file's errors do after --tokens ("SCENARIO team.toml")."""
+    return f"{argument} {path}" if argument else str(path)
+
+
+def read_table(path: str | Path, argument: str = "") -> dict[str, Any]:
+    """A scenario file's TOML as a table, unchecked (for laying other values over it first);
+    errors name `argument` as `load`'s do."""
+    return read_toml(path, "scenario file", option=argument)
 
 
 def from_dict(

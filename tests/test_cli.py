@@ -76,7 +76,9 @@ def test_show_tail_type_and_person(run_dir):
     assert alice and all("Alice Chen " in line for line in alice)
     nobody = busywork("show", str(run_dir), "--person", "Alice Chan", cwd=cwd, check=False)
     assert nobody.returncode == 2 and nobody.stdout == ""
-    assert nobody.stderr.startswith("Error: --person: 'Alice Chan' is nobody in this run; ")
+    assert nobody.stderr.startswith(
+        "Error: --person: 'Alice Chan' is nobody in this run (did you mean 'Alice Chen'?); "
+    )
     assert "expected a person's id, name or email like u" in nobody.stderr
     first = busywork("show", str(run_dir), cwd=cwd).stdout.splitlines()[0]
     assert " joined as " in first and "(P" in first or "(E" in first
@@ -181,7 +183,7 @@ def test_init_to_stdout_writes_the_scenario_alone(tmp_path):
         (["backfill", "nope.toml"], "SCENARIO: 'nope.toml' is not an existing file"),
         (["live", "bad.toml", "--days", "1"], "industy: unknown key"),
         (["replay", "missing-run"], "missing-run"),
-        (["clean", ".", "--yes"], "--to sandbox: an in-process sandbox is gone"),
+        (["clean", ".", "--yes"], "--to sandbox (the default): an in-process sandbox ends"),
         (["stats", "missing-run"], "RUN: 'missing-run' is not an existing folder"),
         (["report", "missing-run"], "missing-run"),
         (

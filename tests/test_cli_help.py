@@ -29,3 +29,13 @@ def test_every_command_help_ends_with_examples_of_that_command(name):
 def test_help_shows_the_examples_on_their_own_lines(tmp_path):
     helped = busywork("replay", "--help", cwd=tmp_path).stdout
     assert "\n  Examples:\n    busywork replay replays/my-team --to sandbox --serve\n" in helped
+
+
+@pytest.mark.parametrize("name", ["query", "export"])
+def test_query_and_export_help_name_every_view(name):
+    """Their help named five views of the ten a run has (custom_field_values, tags,
+    dependencies, dependency_blocks and approvals were left out)."""
+    from adapters.analytics.views import VIEWS
+
+    helped = " ".join((main.commands[name].help or "").split())
+    assert f"Views: {', '.join(VIEWS)}" in helped, helped

@@ -131,7 +131,7 @@ def test_a_scenarios_content_model_must_be_a_claude_model_id(tmp_path, monkeypat
     result = in_process("simulate", "team.toml", "--out", "r")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: team.toml: content_model: 'gpt-4' is not a Claude model id; expected one such "
+        "Error: SCENARIO team.toml: content_model: 'gpt-4' is not a Claude model id; expected one such "
         "as 'claude-haiku-5-5' (or leave it empty for the default)\n"
     )
     (tmp_path / "ok.toml").write_text('days = 1\ncontent_model = "claude-sonnet-9"\n')
@@ -197,3 +197,17 @@ def test_every_path_parameter_refuses_an_empty_value():
         if isinstance(param.type, click.Path) and not isinstance(param.type, PathOf)
     ]
     assert plain == []
+
+
+def test_clean_without_to_says_why_the_default_sandbox_has_nothing_to_clean(tmp_path, monkeypatch):
+    """`clean RUN` after `replay RUN` (both default to --to sandbox) said only "give the URL or
+    asana": neither which option, nor that sandbox was its default, nor what a URL looks like."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r").mkdir()
+    result = in_process("clean", "r", "--yes")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: --to sandbox (the default): an in-process sandbox ends with its replay, and what "
+        "the run created there with it, so there is nothing to clean; expected the URL of a "
+        "sandbox you serve (such as --to http://127.0.0.1:8765/api/1.0) or --to asana\n"
+    )

@@ -79,3 +79,39 @@ def test_an_event_type_without_a_sentence_is_an_error_not_a_type_name():
 
     with pytest.raises(ValueError, match="no feed sentence for Exploded"):
         describe(Exploded(seq=1, at=datetime(2026, 1, 5, tzinfo=UTC), actor="u1"), Names())
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("carol", "Carol Nguyen"), ("Alice Chan", "Alice Chen"), ("carol.nguyen", "Carol Nguyen"),
+     ("Bo Sun", "Bo Sun (not joined yet)")],
+)  # fmt: skip
+def test_a_person_who_is_nobody_gets_a_did_you_mean(given, meant):
+    """`show --person carol` said only that 'carol' was nobody; a first name or a near miss
+    of someone in the run (or in its scenario, not joined yet) is suggested."""
+    from engine.errors import InvalidInput
+
+    at = datetime(2026, 1, 5, 17, tzinfo=UTC)
+    joined = [
+        ev.PersonJoined(
+            seq=seq,
+            at=at,
+            actor=f"u{seq}",
+            person=f"u{seq}",
+            name=name,
+            email=f"{name.split()[0].lower()}@x.io",
+            role="manager",
+            timezone="UTC",
+            team="t",
+        )
+        for seq, name in enumerate(("Carol Nguyen", "Alice Chen"), start=1)
+    ]
+    known = [("Bo Sun (not joined yet)", "bo@x.io")]
+    with pytest.raises(InvalidInput) as caught:
+        list(feed(joined, person=given, known=known))
+    assert str(caught.value).startswith(
+        f"--person: {given!r} is nobody in this run (did you mean {meant!r}?); expected a "
+        "person's id, name or email like u1, Carol Nguyen or carol@x.io"
+    )
+    with pytest.raises(InvalidInput, match=r"'zed' is nobody in this run; expected"):
+        list(feed(joined, person="zed", known=known))

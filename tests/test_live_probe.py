@@ -97,7 +97,8 @@ def test_a_live_run_resumes_only_with_the_scenario_it_started_from(tmp_path):
     changed = busywork(*args[:1], "team.toml", *args[1:], cwd=tmp_path, check=False)
     assert changed.returncode == 2, changed.stderr
     assert changed.stderr.startswith(
-        "Error: team.toml: r is a live run started from another scenario (it differs in seed)"
+        "Error: SCENARIO team.toml: r is a live run started from another scenario (it differs "
+        "in seed)"
     ), changed.stderr
     team.write_text("seed = 1\n")
     for scenario in (["team.toml"], []):  # the same file, or none: the run's own scenario

@@ -125,6 +125,42 @@ def test_a_file_to_read_that_cannot_be_read(tmp_path, monkeypatch, args, name, e
     )
 
 
+# Stand-ins that refuse root too, where chmod cannot (see `test_a_file_to_read_that_cannot_be_
+# read`): the kernel checks the files under /proc/sys against their mode bits for root as well
+# (a 0200 file cannot be read, a 0444 file or 0555 folder cannot be written), and a container
+# that mounts /proc/sys read-only refuses writes as well. Each test checks its stand-in first
+# and skips, saying why, where it does not hold.
+UNREADABLE = "/proc/sys/vm/drop_caches"  # mode 0200: written to, never read
+UNWRITABLE_FILE = "/proc/sys/kernel/osrelease"  # mode 0444
+UNWRITABLE_FOLDER = "/proc/sys/kernel"  # mode 0555
+
+
+def _needs_unreadable(path: str) -> None:
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+    except PermissionError:
+        return
+    except OSError as exc:
+        pytest.skip(f"{path} is not there to stand in for an unreadable file ({exc.strerror})")
+    pytest.skip(f"{path} opens for reading here, so it cannot stand in for an unreadable file")
+
+
+def _needs_unwritable(path: str) -> None:
+    if not os.path.exists(path):
+        pytest.skip(f"{path} is not there to stand in for a path that cannot be written")
+    if os.access(path, os.W_OK):
+        pytest.skip(f"{path} can be written here, so it cannot stand in for one that cannot")
+
+
+@pytest.mark.parametrize(("args", "name", "expected"), READ)
+def test_a_file_to_read_that_no_one_may_read(tmp_path, monkeypatch, args, name, expected):
+    _needs_unreadable(UNREADABLE)
+    said = _refused(tmp_path, monkeypatch, args, UNREADABLE)
+    assert said == (
+        f"Error: {name}: {UNREADABLE!r} cannot be read (Permission denied); expected {expected}\n"
+    )
+
+
 @pytest.mark.parametrize(("args", "name", "expected"), READ)
 def test_a_file_to_read_that_cannot_be_opened(tmp_path, monkeypatch, args, name, expected):
     """A file that no one can open, root included (which the chmod test above needs): a
@@ -166,4 +202,28 @@ def test_a_path_to_write_that_cannot_be_written(tmp_path, monkeypatch, args, nam
     assert said == (
         f"Error: {name}: 'locked/new' cannot be created ('locked' cannot be written); expected "
         f"{expected}\n"
+    )
+
+
+@pytest.mark.parametrize(("args", "name", "expected"), WRITE_FOLDER + WRITE_FILE)
+def test_a_path_to_write_in_a_folder_no_one_may_write(tmp_path, monkeypatch, args, name, expected):
+    _needs_unwritable(UNWRITABLE_FOLDER)
+    new = f"{UNWRITABLE_FOLDER}/new"
+    said = _refused(tmp_path, monkeypatch, args, new)
+    assert said == (
+        f"Error: {name}: {new!r} cannot be created ({UNWRITABLE_FOLDER!r} cannot be written); "
+        f"expected {expected}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "name", "expected", "value"),
+    [*[(*option, UNWRITABLE_FOLDER) for option in WRITE_FOLDER],
+     *[(*option, UNWRITABLE_FILE) for option in WRITE_FILE]],
+)  # fmt: skip
+def test_a_path_to_write_that_no_one_may_write(tmp_path, monkeypatch, args, name, expected, value):
+    _needs_unwritable(value)
+    said = _refused(tmp_path, monkeypatch, args, value)
+    assert said == (
+        f"Error: {name}: {value!r} cannot be written (Permission denied); expected {expected}\n"
     )

@@ -100,7 +100,9 @@ def test_short_hours_fail_before_a_run_is_created(tmp_path):
     (tmp_path / "s.toml").write_text(f'{MANAGER}hours = "09:00-09:07"\n')
     result = busywork("simulate", "s.toml", "--out", "run", cwd=tmp_path, check=False)
     assert result.returncode == 2
-    assert result.stderr.startswith("Error: s.toml: people[0].hours: '09:00-09:07' lasts 7")
+    assert result.stderr.startswith(
+        "Error: SCENARIO s.toml: people[0].hours: '09:00-09:07' lasts 7"
+    )
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "run").exists()  # no run left behind marked "running"
 

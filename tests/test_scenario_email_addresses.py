@@ -71,7 +71,7 @@ def test_the_command_line_refuses_it_with_exit_2_and_one_line(tmp_path):
     result = busywork("simulate", "s.toml", "--out", "run", cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert result.stderr == (
-        "Error: s.toml: people[1].email: 'bo@example.com ' is not an email address (it starts "
+        "Error: SCENARIO s.toml: people[1].email: 'bo@example.com ' is not an email address (it starts "
         "or ends with whitespace; remove it); expected one like 'jo.smith@example.com'\n"
     )
     assert not (tmp_path / "run").exists()

@@ -20,7 +20,7 @@ def test_a_persons_country_is_the_one_to_drop(tmp_path):
                       "--out", "run", cwd=tmp_path, check=False)  # fmt: skip
     assert result.returncode == 2
     assert result.stderr == (
-        "Error: s.toml: people[0].country: 'US': the holidays package knows its public holidays"
+        "Error: SCENARIO s.toml: people[0].country: 'US': the holidays package knows its public holidays"
         " from 1777 to 2100, but the run covers 2099-06-01 to 2102-02-25; a run of --days 579 "
         'or fewer ends within them, or set people[0].country = "" (or leave it out) to use '
         "[holidays] country\n"

@@ -80,7 +80,7 @@ def test_a_check_that_fails_describes_the_run_the_flags_ask_for(tmp_path):
         (
             "",
             ["--start", "2101-01-05"],
-            "sc.toml: holidays.country: 'US': the holidays package knows its public holidays "
+            "SCENARIO sc.toml: holidays.country: 'US': the holidays package knows its public holidays "
             "from 1777 to 2100, but the run covers 2101-01-05 to 2101-02-03; choose a --start",
         ),
     ],
@@ -121,7 +121,7 @@ def test_an_empty_people_list_is_refused(tmp_path):
                       check=False)  # fmt: skip
     assert result.returncode == 2 and not (tmp_path / "run").exists()
     assert result.stderr == (
-        "Error: sc.toml: people: [] lists no one; expected at least one person ([[people]] with "
+        "Error: SCENARIO sc.toml: people: [] lists no one; expected at least one person ([[people]] with "
         "a name), or leave people out for the built-in 12-person team\n"
     )
 

@@ -49,7 +49,10 @@ def test_a_quoted_number_from_the_command_line_exits_2(tmp_path):
     (tmp_path / "s.toml").write_text('days = "30"\n')
     result = busywork("simulate", "s.toml", "--out", "run", cwd=tmp_path, check=False)
     assert result.returncode == 2
-    assert result.stderr == "Error: s.toml: days: '30' is not allowed; expected a whole number\n"
+    assert (
+        result.stderr
+        == "Error: SCENARIO s.toml: days: '30' is not allowed; expected a whole number\n"
+    )
 
 
 def test_a_byte_order_mark_before_the_toml_is_skipped(tmp_path):
@@ -74,7 +77,7 @@ def test_hours_off_the_quarter_hours_are_refused(tmp_path, hours, example):
     result = busywork("simulate", "s.toml", "--out", "run", cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert result.stderr == (
-        f"Error: s.toml: people[0].hours: {hours!r} does not start and end on a quarter hour; "
+        f"Error: SCENARIO s.toml: people[0].hours: {hours!r} does not start and end on a quarter hour; "
         f"expected times ending in :00, :15, :30 or :45 such as {example!r} (activity is "
         "planned in 15-minute steps, so other times could not be kept to)\n"
     )

@@ -32,7 +32,7 @@ def test_the_cli_hides_a_token_a_scenario_file_holds(tmp_path, secret):
                       check=False)  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert secret not in result.stderr + result.stdout
-    assert result.stderr == (f"Error: {path}: people[0].timezone: '{HIDDEN}' is not a known "
+    assert result.stderr == (f"Error: SCENARIO {path}: people[0].timezone: '{HIDDEN}' is not a known "
                              "time zone; expected an IANA name like 'Europe/Berlin'\n")  # fmt: skip
 
 

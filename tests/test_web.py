@@ -211,6 +211,7 @@ def test_scenario_file_with_form_fields_over_it(make_web, tmp_path):
     broken.write_text("days = [", encoding="utf-8")
     response = web.call("POST", "/jobs", json={"scenario_file": "broken.toml"})
     assert response.status_code == 422 and response.json()["error"]["field"] == "scenario_file"
+    assert "broken.toml: not valid TOML" in response.text and str(tmp_path) not in response.text
     # A bad value in the file is the file's, named with its path; the form's own is the form's.
     (tmp_path / "zone.toml").write_text(
         '[[people]]\nname = "Ann"\nrole = "manager"\ntimezone = "Mars/Olympus"\n', encoding="utf-8"

@@ -68,9 +68,10 @@ class _QueryCommand(click.Command):
 @click.option("--out", "out_file", type=FILE_TO_WRITE, help="Write to FILE, not stdout.")
 @ctrl_c_stops()
 def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
-    """Run SQL over a run's views: events, people, projects, tasks, comments.
+    """Run SQL over a run's views, such as events, people, projects and tasks.
 
-    Times are UTC; "at" and "to" are SQL keywords, so quote them. Read-only: SELECT only, over
+    Views: events, people, projects, tasks, comments, custom_field_values, tags, dependencies,
+    dependency_blocks, approvals. Times are UTC; "at" and "to" are SQL keywords, so quote them. Read-only: SELECT only, over
     the run's own files. Repeated column names get unique keys in csv and json (name, name_1).
     """
     from adapters.analytics.query import query, write_query
@@ -105,7 +106,11 @@ def query_command(run: Path, sql: str, fmt: str, out_file: Path | None) -> None:
               metavar="DIR", help="Folder to write.")  # fmt: skip
 @ctrl_c_stops()
 def export_command(run: Path, fmt: str, out: Path) -> None:
-    """Write the views (events, people, projects, tasks, comments) as Parquet or CSV files."""
+    """Write each of a run's views to a Parquet or CSV file named after it.
+
+    Views: events, people, projects, tasks, comments, custom_field_values, tags, dependencies,
+    dependency_blocks, approvals (as `busywork query` reads them).
+    """
     from adapters.analytics.query import export
 
     for path in export(run, out, fmt):

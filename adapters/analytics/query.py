@@ -238,7 +238,7 @@ def out_path(out: str | Path, what: str) -> Path:
 
 
 def export(run: str | Path | Run, out_dir: str | Path, fmt: str = "parquet") -> list[Path]:
-    """Write every view (events, people, projects, tasks, comments) as Parquet or CSV files."""
+    """Write every view (`VIEWS`) as Parquet or CSV files."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"--format: {fmt!r} is not allowed; expected one of parquet, csv")
     out_dir = out_path(out_dir, "a folder")

@@ -75,8 +75,11 @@ def clean_command(
     A target that stopped answering stops it too (`CleanStopped`, exit 1); either way the
     checkpoint is kept and the same command finishes the clean."""
     if args.to == "sandbox":
-        raise InvalidInput("--to sandbox: an in-process sandbox is gone after its replay; "
-                           "give the URL or asana")  # fmt: skip
+        raise InvalidInput(  # sandbox is --to's default, so a bare `clean RUN` comes here
+            "--to sandbox (the default): an in-process sandbox ends with its replay, and what "
+            "the run created there with it, so there is nothing to clean; expected the URL of "
+            "a sandbox you serve (such as --to http://127.0.0.1:8765/api/1.0) or --to asana"
+        )
     target = connect(base_url_for(args.to), tokens_for(args.destination()), args.destination())
     try:
         return _clean(Path(run_dir), target, echo, confirm, not replay_ended_cleanly,

@@ -100,13 +100,16 @@ def _live(
     scenario, live: LiveArgs, args: ReplayArgs, dest: Destination, run_dir: Path, echo,
     signals: StopSignals,
 ):  # fmt: skip
+    from adapters.run_setup import SCENARIO_ARGUMENT
     from engine.content.templates import TemplateSource
     from engine.live_plan import check_not_complete, check_same_scenario, prepare_live
+    from engine.scenario import file_source
 
     resuming = (run_dir / "manifest.json").is_file()
     if resuming:
         if live.scenario_file is not None:
-            check_same_scenario(run_dir, read_manifest(run_dir), scenario, str(live.scenario_file))
+            source = file_source(live.scenario_file, SCENARIO_ARGUMENT)
+            check_same_scenario(run_dir, read_manifest(run_dir), scenario, source)
         scenario = read_manifest(run_dir).scenario
     target = sandbox = journal = None
     try:

@@ -104,9 +104,9 @@ def serve_command(host, port, data_dir, tokens_file, api_token, cors_origin, all
     from adapters.web.serve import serve
 
     if tokens_file is not None:
-        from adapters.asana.tokens import load_tokens
+        from adapters.web.targets import server_tokens
 
-        load_tokens(tokens_file, option="--tokens")  # a broken file fails now, not at the first job
+        server_tokens(tokens_file)  # a broken file fails now, not at the first job
     from adapters.asana.urls import api_url_problem
     from engine.errors import InvalidInput
 

@@ -126,14 +126,14 @@ class JobEnding:
 
     def _known_tokens(self) -> list[str]:
         """The tokens this job may have met: its sandbox's and the server's tokens file's."""
-        from adapters.asana.tokens import load_tokens
+        from adapters.web.targets import server_tokens
 
         found = [self.job.delivery.sandbox_tokens]
         tokens_file = self.job.ctx.tokens_file
         if tokens_file is not None:
             # Gone or broken since: only the tokens' shapes are hidden.
             with contextlib.suppress(BusyworkError, OSError):
-                found.append(load_tokens(tokens_file))
+                found.append(server_tokens(tokens_file))
         return [t for tokens in found if tokens is not None
                 for t in (*tokens.people.values(), tokens.default) if t]  # fmt: skip
 

@@ -24,8 +24,9 @@ def resolve_scenario(
         path = scenario_path(spec.scenario_file, base_dir or Path("."), tokens_file)
         try:
             base = sc.read_table(path)  # unchecked: checked with the form over it
-        except InvalidInput as exc:
-            raise FieldError("scenario_file", str(exc)) from None
+        except InvalidInput as exc:  # named as the caller named it, as a bad value in it is
+            reason = str(exc).removeprefix(f"{path}: ")
+            raise FieldError("scenario_file", f"{spec.scenario_file}: {reason}") from None
     else:
         base = {"holidays": {"country": "US"}}
     raw = _merge(base, spec.scenario)

@@ -54,9 +54,9 @@ def token_people(runner: JobRunner) -> tuple[list[str], bool]:
     """The emails in the server's tokens file, and whether it has a default token."""
     if runner.config.tokens_file is None:
         return [], False
-    from adapters.asana.tokens import load_tokens
+    from adapters.web.targets import server_tokens
 
-    tokens = load_tokens(runner.config.tokens_file)
+    tokens = server_tokens(runner.config.tokens_file)
     return sorted(tokens.people), tokens.default is not None
 
 
@@ -94,9 +94,9 @@ def _token_for(runner: JobRunner, data: TokenRequest) -> str:
         return data.token
     if runner.config.tokens_file is None:
         raise FieldError("person", "the server has no tokens file (start it with --tokens)")
-    from adapters.asana.tokens import load_tokens
+    from adapters.web.targets import server_tokens
 
-    token = load_tokens(runner.config.tokens_file).people.get(data.person.lower())
+    token = server_tokens(runner.config.tokens_file).people.get(data.person.lower())
     if token is None:  # not echoed: a token pasted into the wrong field would be
         raise FieldError(
             "person", "not a person in the server's tokens file; expected an email that "

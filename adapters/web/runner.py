@@ -129,9 +129,9 @@ class JobRunner:
     def token_keys(self) -> set[str] | None:
         if self.config.tokens_file is None:
             return None
-        from adapters.asana.tokens import load_tokens
+        from adapters.web.targets import server_tokens
 
-        return set(load_tokens(self.config.tokens_file).people)
+        return set(server_tokens(self.config.tokens_file).people)
 
     def create(self, spec: JobSpec) -> JobView:
         config = self.config

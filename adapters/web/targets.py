@@ -39,11 +39,17 @@ class Connection:
         self.target.client.close()
 
 
+def server_tokens(tokens_file: Path) -> Tokens:
+    """The server's tokens file (`busywork serve --tokens`), read at start and again at each
+    use (it may have been edited since); an error names --tokens and the file each time."""
+    return load_tokens(tokens_file, option="--tokens")
+
+
 def job_tokens(spec: AsanaTarget, tokens_file: Path | None) -> Tokens:
     """The job's people → tokens, from the server's tokens file and the job's references."""
     if tokens_file is None:
         raise FieldError("target.kind", "asana: the server has no tokens file (--tokens FILE)")
-    server = load_tokens(tokens_file)
+    server = server_tokens(tokens_file)
     people = {}
     for person, key in spec.tokens.items():
         token = server.people.get(key.lower())
