@@ -80,6 +80,10 @@ class Actor:
     said: RecentParts = field(default_factory=RecentParts)
 
 
+# (A constant: building a timedelta from keywords costs some 3,000 instructions.)
+ONE_WEEK: Final = timedelta(days=7)
+
+
 def stream(seed: int, name: str) -> random.Random:
     """A named random stream: independent of other streams and of string hashing."""
     return random.Random(f"{seed}:{name}")
@@ -91,14 +95,17 @@ NOTE_GAP_OF_DAY: Final = 0.6
 PACE_SIGMA: Final = 0.3  # the spread (σ of the log) of people's personal pace
 
 
-def personal_paces(scenario: Scenario) -> dict[str, float]:
+def personal_paces(scenario: Scenario, team: str | None = None) -> dict[str, float]:
     """Person id → their steady pace: some people simply do more in the workspace than others.
     Lognormal around 1, each from its own stream, then scaled so the mean is 1 among each
     team's managers and among the rest (the team does what the scenario's rates say, and its
-    contributors' working weeks are their head count's; who does how much of it varies)."""
+    contributors' working weeks are their head count's; who does how much of it varies).
+    Only `team`'s people when it is not None (their paces do not depend on other teams')."""
     raw: dict[str, float] = {}
     teams: dict[tuple[str, bool], list[str]] = {}
     for i, person in enumerate(scenario.people, start=1):
+        if team is not None and person.team != team:
+            continue
         pid = f"u{i}"
         raw[pid] = math.exp(stream(scenario.seed, f"{pid}:pace").gauss(0.0, PACE_SIGMA))
         teams.setdefault((person.team, person.role == "manager"), []).append(pid)
@@ -137,8 +144,8 @@ class Planner:
         ooo, rng = sc.out_of_office, actor.away_rng
         day = actor.next_away_week
         while day < until:
-            week = [day + timedelta(days=k) for k in range(7)]
             if rng.random() < ooo.probability_per_week:
+                week = [day + ONE_DAY * k for k in range(7)]
                 workdays = [d for d in week if cal.is_working_day(d)]
                 if workdays:
                     first = pick(rng, workdays)
@@ -151,7 +158,7 @@ class Planner:
                     cal.add_away(first, last)
                     day = last + ONE_DAY
                     continue
-            day += timedelta(days=7)
+            day += ONE_WEEK
         actor.next_away_week = day
         actor.planned_until = until
 
@@ -174,7 +181,7 @@ def make_actors(
     planned through their first two months."""
     sc = scenario
     actors = []
-    paces = personal_paces(sc)
+    paces = personal_paces(sc, team)
     hands_on = managers_only_teams(sc.people)
     for i, person in enumerate(sc.people, start=1):
         if team is not None and person.team != team:

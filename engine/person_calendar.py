@@ -23,12 +23,12 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-BIN_SECONDS: Final = 900
-BINS_PER_DAY: Final = 96
+from engine.zone_days import BIN_SECONDS, BINS_PER_DAY, local_time, zone_day_bins, zone_day_start
+
 ONE_DAY: Final = timedelta(days=1)
 _CACHED_DAYS: Final = 120
 # Day-to-day variation: a day in meetings (no workspace activity) this often, and the spread
@@ -117,7 +117,7 @@ class PersonCalendar:
         return count
 
     def local(self, seconds: float) -> datetime:
-        return (self.origin + timedelta(seconds=seconds)).astimezone(self.tz)
+        return local_time(self.tz, self.origin, seconds)
 
     def local_hour(self, seconds: float) -> int:
         """``local(seconds).hour``, read from the day the person last acted on when it is one
@@ -143,10 +143,7 @@ class PersonCalendar:
                 self._working.clear()
                 self._factors.clear()
                 self._bins.clear()
-            noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.tz)
-            offset = noon.utcoffset() or timedelta(0)
-            midnight_utc = datetime(day.year, day.month, day.day, tzinfo=UTC) - offset
-            start = self._day_starts[day] = (midnight_utc - self.origin).total_seconds()
+            start = self._day_starts[day] = zone_day_start(self.tz, self.origin, day)
         return start
 
     def intensity(self, at: datetime) -> float:
@@ -167,46 +164,9 @@ class PersonCalendar:
         counts once, the first time; so activity stays inside the person's local hours and
         always moves forward in time."""
         bins = self._bins.get(day)
-        if bins is not None:
-            return bins
-        start = self.day_start(day)
-        first, last = self.local(start), self.local(start + 86399.0)
-        if (
-            first.date() == day
-            and first.hour == 0
-            and first.minute == 0
-            and first.second == 0
-            and last.date() == day
-            and last.hour == 23
-            and last.minute == 59
-            and last.second == 59
-        ):  # one offset all day long: the bins follow each other from local midnight
-            bins = ((start, 0, BINS_PER_DAY),)
-        else:
-            bins = self._changing_day_bins(day)
-        self._bins[day] = bins
+        if bins is None:
+            bins = self._bins[day] = zone_day_bins(self.tz, self.origin, day)
         return bins
-
-    def _changing_day_bins(self, day: date) -> tuple[tuple[float, int, int], ...]:
-        runs: list[tuple[float, int, int]] = []
-        previous_end = -math.inf
-        for b in range(BINS_PER_DAY):
-            wall = datetime(day.year, day.month, day.day, b // 4, (b % 4) * 15)
-            moment = (wall.replace(tzinfo=self.tz).astimezone(UTC) - self.origin).total_seconds()
-            if moment < previous_end:  # a wall time already passed (a change back)
-                continue
-            if self.local(moment).replace(tzinfo=None) != wall:  # skipped by a change forward
-                continue
-            end_wall = wall + timedelta(seconds=BIN_SECONDS - 1)
-            if self.local(moment + BIN_SECONDS - 1).replace(tzinfo=None) != end_wall:
-                continue  # a change inside the bin
-            base = moment - b * BIN_SECONDS
-            if runs and runs[-1][0] == base and runs[-1][2] == b:
-                runs[-1] = (base, runs[-1][1], b + 1)
-            else:
-                runs.append((base, b, b + 1))
-            previous_end = moment + BIN_SECONDS
-        return tuple(runs)
 
     def _cursor_for(self, day: date) -> tuple[date, float, float]:
         """(day, its first moment, the next day's first moment) for a day without a clock

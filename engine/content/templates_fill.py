@@ -239,9 +239,12 @@ def fresh(
     part = pool[int(draw() * float(len(pool)))]
     used: dict[object, int] = said.used if said is not None else {}
     key: object = (part, to) if to else part
-    if key in used or own_words(part) & taken:
+    # (`taken and`: a body comes with no words taken, and own_words costs a look-up)
+    if key in used or (taken and own_words(part) & taken):
         unused = [
-            p for p in pool if ((p, to) if to else p) not in used and not own_words(p) & taken
+            p
+            for p in pool
+            if ((p, to) if to else p) not in used and not (taken and own_words(p) & taken)
         ]
         if not unused:
             return None
