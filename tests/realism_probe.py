@@ -12,7 +12,7 @@ The runs: the default scenario, the same in healthcare, and at activity "high". 
   sentences of REPEAT_MIN_WORDS words or more count);
 - quick reviews: a review requested less than QUICK_REVIEW after its task was started;
 - topic repeats, topic phrase again, subject words twice, quoted subject, asked again, part
-  echoes: see tests/realism_feed.py;
+  echoes, misfit phrases (of another kind of work than the task's): see tests/realism_feed.py;
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are).
@@ -40,6 +40,7 @@ from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     apology_wordings,
     asked_again,
     doubled_words,
+    misfit_phrases,
     part_echoes,
     quoted_subject,
     start_then_block,
@@ -229,6 +230,7 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "quoted subject": len(quoted_subject(events)),
         "asked again": len(asked_again(events)),
         "part echoes": len(part_echoes(events)),
+        "misfit phrases": len(misfit_phrases(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1
@@ -274,11 +276,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--logs", metavar="DIR", type=Path, help="count logs from --dump")
     args = parser.parse_args(argv)
     for name, overrides in VARIANTS.items():
-        log = args.logs / f"{name}.jsonl" if args.logs else None
-        if log is not None:
-            events = [ev.decode(line) for line in log.read_bytes().splitlines()]
-        else:
-            events = run(overrides)
+        lines = (args.logs / f"{name}.jsonl").read_bytes().splitlines() if args.logs else None
+        events = run(overrides) if lines is None else [ev.decode(line) for line in lines]
         if args.dump is not None:
             args.dump.mkdir(parents=True, exist_ok=True)
             (args.dump / f"{name}.jsonl").write_bytes(b"\n".join(ev.encode(e) for e in events))

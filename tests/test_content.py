@@ -29,10 +29,13 @@ from engine.content.templates import (
     is_plural,
     split_template,
 )
+from engine.content.templates_tables import TALK_POOLS, every_phrase
 from engine.errors import InvalidInput
 from engine.events import COMMENT_KINDS, STATUS_TYPES
+from engine.state_views import MAX_QUESTIONS_PER_TASK
 
 SOURCE = TemplateSource()
+TECH = v_tm.TECHNOLOGY
 RAW = {
     **v_fr.INDUSTRIES,
     **v_he.INDUSTRIES,
@@ -178,7 +181,7 @@ def test_out_of_office_names_the_backup_by_first_name(rng):
 
 def test_blocked_comments_give_an_industry_reason(rng):
     task = blueprints(rng, "finance", 1)[0].tasks[0]
-    reasons = v_fr.FINANCE["blk"]
+    reasons = every_phrase(v_fr.FINANCE, "blk")
     texts = [SOURCE.comment(rng, context("blocked", task)) for _ in range(30)]
     assert all(any(reason in text for reason in reasons) for text in texts)
 
@@ -321,7 +324,7 @@ def test_every_comment_template_uses_only_known_fields_and_bodies_mention_the_su
                     tag, _, template = template.partition(" ")
                     assert tag[1:] in vc.HOUR_TAGS, (kind, tag)
                 assert "Auto-reply" not in template, (kind, template)
-                assert fields(template) <= allowed - {"themes", "common"}, (kind, template)
+                assert fields(template) <= allowed - {"themes", "common", "talk"}, (kind, template)
                 # (an apology that answers too leaves the subject to the answer after it)
                 if part.startswith("bodies") and kind != "sorry_for_delay:reply":
                     assert fields(template) & {"s", "S"}, (kind, template)
@@ -332,12 +335,20 @@ def test_every_industry_has_the_same_vocabulary_and_no_braces_in_values():
     for industry, raw in RAW.items():
         assert set(raw) - {"tech"} == keys, industry
         for key, values in raw.items():
-            if key in ("themes", "common"):
+            if key in ("themes", "common", "talk"):
                 continue
             assert len(values) >= 4, (industry, key)
             for value in values:
                 assert "{" not in value and "}" not in value, value
-        for question in raw["qst"]:
+        for pool in TALK_POOLS:  # (a subject draws its kind of work's and the class-free ones)
+            # (a task asked its industry's questions falls back on the generic ones)
+            need = MAX_QUESTIONS_PER_TASK - len(vc.GENERIC_SLOTS["qst"]) if pool == "qst" else 4
+            for cls in vt.WORK_CLASSES:
+                fitting = raw["talk"]["any"].get(pool, ()) + raw["talk"][cls].get(pool, ())
+                assert len(fitting) >= need, (industry, cls, pool)
+            for value in every_phrase(raw, pool):
+                assert "{" not in value and "}" not in value, value
+        for question in every_phrase(raw, "qst"):
             assert question.endswith("?") and question[0].islower(), question
 
 
@@ -445,7 +456,7 @@ def _ctx(kind, **more) -> CommentContext:
 
 def test_an_answer_answers_the_question_of_its_topic(rng):
     source = TemplateSource()
-    pairs = dict(zip(v_tm.TECHNOLOGY["qst"], v_tm.TECHNOLOGY["ans"], strict=True))
+    pairs = dict(zip(every_phrase(TECH, "qst"), every_phrase(TECH, "ans"), strict=True))
     for n in range(40):
         question = source.comment(rng, _ctx("question", to=_BOB, topic=f"c{n}"))
         answer = source.comment(
@@ -457,7 +468,7 @@ def test_an_answer_answers_the_question_of_its_topic(rng):
 
 def test_a_where_is_gets_a_status_and_review_text_follows_the_outcome(rng):
     source = TemplateSource()
-    decisions = set(v_tm.TECHNOLOGY["ans"])
+    decisions = set(every_phrase(TECH, "ans"))
     for state in ("new", "in_progress", "blocked", "in_review", "done", ""):
         reply = source.comment(
             rng, _ctx("answer", to=_BOB, reply_kind="where_is", task_state=state, topic="c1")
@@ -486,7 +497,7 @@ def test_hour_tagged_phrases_need_a_fitting_hour(rng):
 
 def test_blocker_and_unblocking_share_a_reason_and_a_dependency_is_named(rng):
     source = TemplateSource()
-    pairs = dict(zip(v_tm.TECHNOLOGY["blk"], v_tm.TECHNOLOGY["unb"], strict=True))
+    pairs = dict(zip(every_phrase(TECH, "blk"), every_phrase(TECH, "unb"), strict=True))
     for n in range(30):
         blocked = source.comment(rng, _ctx("blocked", topic=f"c{n}"))
         unblocked = source.comment(rng, _ctx("unblocked", topic=f"c{n}"))

@@ -16,7 +16,7 @@ from engine import events as ev
 from engine import scenario as sc
 from engine.content import vocab_comments as vc
 from engine.content import vocab_tasks as vt
-from engine.content.templates_tables import INDUSTRY_VOCABULARY
+from engine.content.templates_tables import INDUSTRY_VOCABULARY, every_phrase
 from engine.world import World
 
 SEEDS = (1, 2, 3)
@@ -50,8 +50,12 @@ def runs() -> list[list[ev.Event]]:
 
 
 def _pairs(first: str, second: str) -> list[tuple[str, str]]:
-    pools = [*INDUSTRY_VOCABULARY.values(), vc.GENERIC_SLOTS]
-    return [pair for p in pools for pair in zip(p[first], p[second], strict=True)]
+    pools = [
+        (every_phrase(raw, first), every_phrase(raw, second))
+        for raw in INDUSTRY_VOCABULARY.values()
+    ]
+    pools.append((vc.GENERIC_SLOTS[first], vc.GENERIC_SLOTS[second]))
+    return [pair for asked, answered in pools for pair in zip(asked, answered, strict=True)]
 
 
 QA = _pairs("qst", "ans")
@@ -72,7 +76,7 @@ def _subject_classes() -> dict[str, str]:
 SUBJECT_CLASS = _subject_classes()
 NITS = {nit: cls for cls, nits in vt.NITS.items() for nit in nits}
 # Every review aspect the old vocabulary had, so a measure also sees the nits it picked.
-OLD_ASPECTS = {a for raw in INDUSTRY_VOCABULARY.values() for a in raw["asp"]} | set(
+OLD_ASPECTS = {a for raw in INDUSTRY_VOCABULARY.values() for a in every_phrase(raw, "asp")} | set(
     vc.GENERIC_SLOTS["asp"]
 )
 

@@ -3,7 +3,8 @@ split into literal text and placeholder names (`templates_fill`), so a call of t
 source only draws from ``rng`` and joins strings.
 
 - Industries: their themes (name patterns, goals, work objects by class), common objects and
-  word pools merged with the generic slots.
+  word pools merged with the generic slots, and those pools for each kind of work (its talk:
+  progress, blockers, questions... that fit it, and the class-free ones; never another's).
 - Subjects: every subject a blueprint produces is unique across industries and indexed here
   with its industry's pools for its kind of work (less the phrases that would name it again)
   and its verb forms ("the lanes are").
@@ -61,7 +62,8 @@ class Industry(NamedTuple):
     name: str
     themes: tuple[Theme, ...]
     common: tuple[tuple[str, str], ...]
-    pools: Pools  # industry vocabulary merged with the generic slots
+    pools: Pools  # industry vocabulary (class-free talk) merged with the generic slots
+    by_class: Mapping[str, Pools]  # work class -> the pools for a subject of that class
 
 
 # A part's templates by the author's local hour: index h (0-23) holds those that fit hour h,
@@ -84,20 +86,57 @@ def _objects(groups: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, str], ..
     return tuple((obj, cls) for cls in vt.WORK_CLASSES for obj in groups.get(cls, ()))
 
 
+# What an industry's talk tables hold (see ``vocab_finance_retail_talk``).
+TALK_POOLS: Final = ("prog", "blk", "unb", "qst", "ans", "asp")
+
+
+def _check_talk(name: str, talk: Mapping[str, Pools]) -> None:
+    """Talk tables are 'any' or a work class, hold only talk pools, and pair within each table."""
+    for table, pools in talk.items():
+        known = table == "any" or table in vt.WORK_CLASSES
+        if not known or not set(pools) <= set(TALK_POOLS):
+            raise ValueError(
+                f"industry {name}: talk table {table!r} with pools {sorted(pools)}; expected "
+                f"'any' or one of {', '.join(vt.WORK_CLASSES)}, with pools of {', '.join(TALK_POOLS)}"
+            )
+        _check_pairs(pools, f"industry {name}, talk {table!r}")
+
+
+def _talk_of(talk: Mapping[str, Pools], cls: str) -> Pools:
+    """An industry's talk for a subject of work class `cls`: the class's phrases, then the
+    class-free ones (`any`), pool by pool; never another class's."""
+    own, free = talk.get(cls, {}), talk["any"]
+    return {pool: own.get(pool, ()) + free.get(pool, ()) for pool in dict.fromkeys([*own, *free])}
+
+
+def every_phrase(raw: Mapping, pool: str) -> tuple[str, ...]:
+    """All of an industry's `pool` talk phrases (``raw`` as its module writes it), class-free
+    ones first; paired pools ("qst", "ans") stay paired by position."""
+    talk = raw["talk"]
+    return tuple(
+        p for table in ("any", *vt.WORK_CLASSES) for p in talk.get(table, {}).get(pool, ())
+    )
+
+
 def _compile_industry(name: str, raw: dict) -> Industry:
     themes = tuple(
         Theme(split_all(t["names"]), t["fills"], split_all(t["goals"]), _objects(t))
         for t in raw["themes"]
     )
     pools = dict(vc.GENERIC_SLOTS)
-    pools.update({k: v for k, v in raw.items() if k not in ("themes", "common")})
+    pools.update({k: v for k, v in raw.items() if k not in ("themes", "common", "talk")})
     pools["q"] = vc.QUARTERS
-    return Industry(name, themes, _objects(raw["common"]), MappingProxyType(pools))
+    _check_talk(name, raw["talk"])
+    by_class = {cls: _with_class(pools, cls, _talk_of(raw["talk"], cls)) for cls in vt.WORK_CLASSES}
+    pools.update(raw["talk"]["any"])
+    return Industry(
+        name, themes, _objects(raw["common"]), MappingProxyType(pools), MappingProxyType(by_class)
+    )
 
 
-def _with_class(pools: Pools, cls: str) -> Pools:
+def _with_class(pools: Pools, cls: str, talk: Pools = MappingProxyType({})) -> Pools:
     return MappingProxyType(
-        {**pools, "cls": vt.CLS[cls], "plan": vt.PLAN[cls], "nit": vt.NITS[cls]}
+        {**pools, **talk, "cls": vt.CLS[cls], "plan": vt.PLAN[cls], "nit": vt.NITS[cls]}
     )
 
 
@@ -120,8 +159,8 @@ def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
     capitalized form, worked out once."""
     index: dict[str, Subject] = {}
     for industry in industries.values():
-        by_class = {cls: _with_class(industry.pools, cls) for cls in vt.WORK_CLASSES}
-        words = PhraseIndex(industry.pools.values())
+        by_class = industry.by_class
+        words = PhraseIndex(pool for pools in by_class.values() for pool in pools.values())
         objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
         for obj, cls in objects:  # (pools that would name the subject again cut: see subject_clash)
             subject = "the " + obj
@@ -177,7 +216,7 @@ def _compile_kinds() -> Mapping[str, Kind]:
 def _check_pairs(pools: Pools, where: str) -> None:
     """Answers pair with questions and unblockings with blockers by position."""
     for first, second in (("qst", "ans"), ("blk", "unb")):
-        if len(pools[first]) != len(pools[second]):
+        if len(pools.get(first, ())) != len(pools.get(second, ())):
             raise ValueError(f"{where}: {first} and {second} must have the same length")
 
 
@@ -192,7 +231,10 @@ for _kind in KINDS.values():
         for _templates in _part:
             for _template in _templates:
                 own_words(_template)
-for _pools in [vc.GENERIC_SLOTS, *(industry.pools for industry in _INDUSTRIES.values())]:
+for _pools in [
+    vc.GENERIC_SLOTS,
+    *(p for ind in _INDUSTRIES.values() for p in ind.by_class.values()),
+]:
     for _words in _pools.values():
         for _word in _words:
             word_bits(_word)
@@ -200,8 +242,6 @@ for _table in (vt.CLS, vt.PLAN, vt.NITS):
     for _words in _table.values():
         for _word in _words:
             word_bits(_word)
-for _name, _ind in _INDUSTRIES.items():
-    _check_pairs(_ind.pools, f"industry {_name}")
 _check_pairs(vc.GENERIC_SLOTS, "generic slots")
 TASK_NOTES: Final = MappingProxyType(
     {cls: split_all(texts) for cls, texts in vt.TASK_NOTES.items()}

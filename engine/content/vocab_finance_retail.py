@@ -9,14 +9,14 @@ Layout of one industry (the same in every ``vocab_*`` industry module):
   common  work objects any project of the industry may add.
   team appr meet place dl   who, who approves (singular: "the CFO", "legal"), which meeting,
                             where files live, deadlines.
-  blk unb   why work is blocked / what unblocked it (whole clauses); unb[i] resolves blk[i].
-  prog      past-tense clauses that follow "I" ("went through the audit findings").
-  qst       questions, lower-case start, ending with "?".
-  scope ans asp   scope nouns, answers that follow "let's" (ans[i] answers qst[i]: same
-                  length, same order), review aspects (noun phrases).
+  scope     scope nouns.
+  talk      what people say about the work (progress, blockers, questions and answers,
+            review aspects), by the kind of work it fits: see ``vocab_finance_retail_talk``.
 """
 
 from __future__ import annotations
+
+from engine.content import vocab_finance_retail_talk as _talk
 
 # Dense data tables: keep several phrases per line.
 # fmt: off
@@ -141,57 +141,11 @@ FINANCE = {
         "quarter-end", "the audit fieldwork", "the board meeting", "the 10-Q filing",
         "month-end close", "the regulator's visit",
     ),
-    "blk": (
-        "the bank hasn't sent the statement files yet",
-        "I'm still waiting on the subledger extract from IT",
-        "my ERP access request is still pending",
-        "audit wants more evidence before we can close it",
-        "the numbers don't tie out and I can't see why yet",
-        "treasury hasn't confirmed the FX rates",
-        "the vendor statements for last month are missing",
-        "legal hasn't reviewed the contract terms",
-    ),
-    "unb": (
-        "the bank statement files arrived", "IT sent the subledger extract",
-        "my ERP access came through", "audit accepted the evidence",
-        "we found the difference, a duplicated journal", "treasury confirmed the rates",
-        "the vendor statements came in", "legal signed off on the contract terms",
-    ),
-    "prog": (
-        "tied out the subledger to the GL", "cleared most of the aged reconciling items",
-        "walked through the variances with the business",
-        "updated the evidence for the key controls",
-        "matched the bank feed for the first two weeks", "rolled forward last quarter's workpapers",
-        "checked the journals over the approval threshold",
-        "fixed the cost center mappings that were off", "rebuilt the FX translation",
-        "booked the missing accruals",
-    ),
-    "qst": (
-        "do we use the month-end or the average FX rate here?",
-        "should the intercompany items be netted?", "does this need to go to the audit committee?",
-        "what's the materiality threshold we're using?",
-        "should prior-period adjustments go in this version?",
-        "are we including the acquired entity yet?",
-        "do we need the controller's sign-off or is yours enough?",
-        "which version of the forecast is the baseline?",
-    ),
     "scope": (
         "the US entities", "the top 20 accounts by balance", "the key controls",
         "the current quarter", "the pilot entities",
     ),
-    "ans": (
-        "use the month-end rate and footnote it", "net the intercompany items",
-        "send it to the audit committee as an information item",
-        "stick with the 5% materiality threshold",
-        "keep prior-period adjustments out of this version and note them separately",
-        "leave the acquired entity out until next quarter",
-        "get the controller's sign-off to be safe",
-        "use the latest approved forecast as the baseline",
-    ),
-    "asp": (
-        "the variance commentary", "the tie-out to the trial balance", "the FX assumptions",
-        "the evidence for the key controls", "the materiality wording", "the summary table",
-    ),
+    "talk": _talk.FINANCE,
 }
 
 RETAIL = {
@@ -314,48 +268,11 @@ RETAIL = {
         "Black Friday", "the spring range launch", "peak season", "the back-to-school promo",
         "the store opening date", "the next markdown cycle",
     ),
-    "blk": (
-        "the supplier still hasn't sent the product data", "the DC can't confirm the delivery slot",
-        "legal hasn't approved the promo terms", "the payment provider's sandbox is down",
-        "the POS update failed in the pilot store", "I'm waiting on photos from the studio",
-        "store ops wants to wait until after the weekend",
-        "the price file has errors and buying needs to fix it",
-    ),
-    "unb": (
-        "the supplier sent the product data", "the DC confirmed the slot",
-        "legal approved the terms", "the sandbox is back up", "the POS patch fixed the pilot store",
-        "the studio delivered the photos", "store ops gave the go-ahead now the weekend is over",
-        "buying fixed the price file",
-    ),
-    "prog": (
-        "walked the floor with the store manager", "matched the planogram against the fixture list",
-        "checked the stock counts in three stores", "updated the prices for the promo lines",
-        "tested the checkout on iOS and Android", "went through the supplier's compliance answers",
-        "mapped the new attributes in the catalog", "reviewed the weekend sales with the buyers",
-        "fixed the broken product images", "sorted the aged stock into markdown bands",
-    ),
-    "qst": (
-        "are the outlet stores included?", "do we go live before or after the weekend?",
-        "is the promo price the same online and in store?",
-        "should franchise stores follow the same plan?", "do we need buying to approve this?",
-        "which stores are in the pilot?", "can we reuse last season's photos?",
-        "is free shipping part of this offer?",
-    ),
     "scope": (
         "the 12 pilot stores", "the top 200 items", "the online range", "company-owned stores",
         "the spring range",
     ),
-    "ans": (
-        "keep the outlet stores out this time", "go live after the weekend trade",
-        "match the online price to stores", "leave it to franchise stores to opt in",
-        "run it past buying before it goes out", "pilot in the three flagship stores",
-        "reuse last season's photos where the product hasn't changed",
-        "keep free shipping out of this offer",
-    ),
-    "asp": (
-        "the pricing on the promo lines", "the store rollout order", "the product copy",
-        "the staffing numbers", "the shrink assumptions", "the DC timeline",
-    ),
+    "talk": _talk.RETAIL,
 }
 
 INDUSTRIES = {"finance": FINANCE, "retail": RETAIL}

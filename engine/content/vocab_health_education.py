@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.content import vocab_health_education_talk as _talk
+
 # Dense data tables: keep several phrases per line.
 # fmt: off
 
@@ -126,55 +128,11 @@ HEALTHCARE = {
         "the Joint Commission survey", "the go-live date", "the annual privacy audit",
         "the CMS reporting deadline", "open enrollment", "the next board quality meeting",
     ),
-    "blk": (
-        "the EHR vendor still hasn't confirmed the interface spec",
-        "legal hasn't signed off on the BAA yet",
-        "I'm still waiting on read access to the reporting database",
-        "the interface test keeps failing on the allergy feed",
-        "the nursing leads want to wait until the staffing crunch is over",
-        "the payer hasn't sent the updated policy",
-        "the change board didn't get to it this week",
-        "the privacy officer has to review it first and she's out this week",
-    ),
-    "unb": (
-        "the vendor confirmed the interface spec", "legal signed the BAA",
-        "my database access came through", "the allergy feed fix passed testing",
-        "the nursing leads gave us the go-ahead", "the payer sent the updated policy",
-        "the change board approved it", "the privacy officer reviewed it",
-    ),
-    "prog": (
-        "went through last year's audit findings", "checked it against the latest CMS guidance",
-        "walked through the workflow with two charge nurses",
-        "mapped the old order sets to the new ones", "tested the interface with test patients",
-        "pulled the denial reasons for the last quarter",
-        "updated the wording after feedback from the front desk",
-        "cross-checked the access logs for the flagged accounts",
-        "shadowed check-in at the Northside clinic", "cleaned up the duplicate policy versions",
-    ),
-    "qst": (
-        "should this also cover the satellite clinics?",
-        "do we need sign-off from the privacy officer first?",
-        "are residents in scope or only attending physicians?",
-        "does this apply to contracted staff too?",
-        "should we wait for the updated CMS guidance?", "can we pilot on one unit first?",
-        "do we need a Spanish version as well?", "is the go-live date still fixed?",
-    ),
     "scope": (
         "the main campus", "the two pilot units", "the outpatient clinics",
         "employed physicians", "the top five payers",
     ),
-    "ans": (
-        "include the satellite clinics",
-        "get the privacy officer's sign-off before anything goes out",
-        "include residents as well as attendings", "treat contracted staff the same as employees",
-        "wait for the updated CMS guidance", "pilot on one unit first",
-        "add a Spanish version in the next round",
-        "plan for the current go-live date until we hear otherwise",
-    ),
-    "asp": (
-        "the patient consent wording", "the escalation steps", "the role definitions",
-        "the downtime steps", "the training timeline", "the payer list",
-    ),
+    "talk": _talk.HEALTHCARE,
 }
 
 EDUCATION = {
@@ -295,53 +253,11 @@ EDUCATION = {
         "the start of term", "exam season", "the accreditation visit",
         "the application deadline", "parents' evening", "the end of the semester",
     ),
-    "blk": (
-        "the LMS vendor hasn't restored the sandbox",
-        "the curriculum committee only meets next month",
-        "IT hasn't created the student accounts yet",
-        "I'm waiting on exam results from the board",
-        "the SIS export is missing the new students",
-        "the rooms for the sessions aren't confirmed",
-        "we need the parental consent forms back first",
-        "the department heads haven't agreed the rubric",
-    ),
-    "unb": (
-        "the sandbox is restored", "the committee approved it by email", "IT created the accounts",
-        "the exam results came in", "the registrar fixed the export",
-        "facilities confirmed the rooms", "the consent forms came back",
-        "the department heads agreed the rubric",
-    ),
-    "prog": (
-        "mapped the units to the new standards", "rewrote the first three lessons",
-        "went through the student feedback", "tested the import with one class",
-        "checked the rubric against last year's scripts",
-        "met with two of the department heads", "updated the dates for next term",
-        "moved the first batch of courses over", "cleaned up the duplicate student accounts",
-        "drafted the questions for the survey",
-    ),
-    "qst": (
-        "does this apply to the sixth form as well?",
-        "should we keep last year's rubric for comparison?",
-        "do part-time students count in the numbers?",
-        "are we allowed to share this with parents yet?",
-        "do we need the committee to approve this?", "should the summer courses be included?",
-        "which term do we pilot this in?", "is the accessibility review still required?",
-    ),
     "scope": (
         "the Year 9 classes", "the pilot department", "full-time students",
         "this term's courses", "the main campus buildings",
     ),
-    "ans": (
-        "include the sixth form as well", "keep last year's rubric for comparison",
-        "count part-time students separately",
-        "share it with parents after the committee signs off",
-        "take it to the committee to be safe", "leave the summer courses for phase two",
-        "pilot it in the spring term", "keep the accessibility review in the plan",
-    ),
-    "asp": (
-        "the learning outcomes section", "the marking criteria", "the timeline for teachers",
-        "the wording for parents", "the accessibility notes", "the reading load",
-    ),
+    "talk": _talk.EDUCATION,
 }
 
 INDUSTRIES = {"healthcare": HEALTHCARE, "education": EDUCATION}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.content import vocab_manufacturing_energy_talk as _talk
+
 # Dense data tables: keep several phrases per line.
 # fmt: off
 
@@ -118,57 +120,11 @@ MANUFACTURING = {
         "the customer audit", "the ISO surveillance audit", "the planned shutdown",
         "the start of production", "the next PPAP deadline", "month-end shipments",
     ),
-    "blk": (
-        "the supplier hasn't sent the material certs",
-        "the replacement part is on a six-week lead time",
-        "the line can't be stopped until the weekend",
-        "engineering hasn't released the drawing revision",
-        "the gauge is out for calibration", "purchasing is still waiting on the quote",
-        "the customer hasn't approved the deviation",
-        "the PLC change needs the integrator and he's booked until next week",
-    ),
-    "unb": (
-        "the material certs arrived", "the part came in early",
-        "we got a slot in Saturday's downtime", "engineering released the drawing",
-        "the gauge is back from calibration", "the PO went out",
-        "the customer approved the deviation", "the integrator fitted us in this week",
-    ),
-    "prog": (
-        "timed three changeovers on second shift", "walked the line with the shift lead",
-        "updated the work instructions with photos",
-        "ran the capability study on the new fixture",
-        "sorted the suspect parts in the warehouse",
-        "went through the downtime codes for last month",
-        "traced the defect back to one cavity", "checked the torque settings on every station",
-        "counted the spare parts in the crib", "talked to the operators on all three shifts",
-    ),
-    "qst": (
-        "do we need to notify the customer about this change?",
-        "should second shift follow the same instructions?",
-        "is this a new PPAP or just an update?",
-        "can we run the trial during the weekend shift?",
-        "does the deviation cover the parts already shipped?",
-        "who owns the gauge calibration now?",
-        "do we stop the line for this or wait for the shutdown?",
-        "should the contractors get the same training?",
-    ),
     "scope": (
         "Line 3", "the critical assets", "first shift", "the top ten part numbers",
         "the suppliers on the watch list",
     ),
-    "ans": (
-        "notify the customer before we change anything",
-        "keep second shift on the old instructions until the trial is done",
-        "treat it as a PPAP update", "run the trial on the weekend shift",
-        "check the shipped lots against the deviation before we assume anything",
-        "leave gauge calibration with the quality lab", "wait for the planned shutdown",
-        "give the contractors the same training",
-    ),
-    "asp": (
-        "the root cause section", "the containment actions",
-        "the photos in the work instructions", "the sampling plan", "the torque values",
-        "the shift schedule",
-    ),
+    "talk": _talk.MANUFACTURING,
 }
 
 ENERGY = {
@@ -294,57 +250,11 @@ ENERGY = {
         "the outage window", "the commission filing deadline", "storm season",
         "the interconnection study deadline", "the winter peak", "financial close",
     ),
-    "blk": (
-        "the transformer delivery slipped by three weeks",
-        "the utility hasn't returned the system impact study",
-        "the permit is stuck with the county",
-        "the control room won't approve the switching until the storm passes",
-        "legal is still reviewing the landowner terms",
-        "the meter vendor's firmware has a bug",
-        "I'm waiting on SCADA access for the new site",
-        "the environmental survey has to wait for nesting season to end",
-    ),
-    "unb": (
-        "the transformer shipped", "the system impact study came back",
-        "the county issued the permit", "the control room approved the switching",
-        "legal cleared the landowner terms", "the vendor patched the firmware",
-        "SCADA access came through", "the survey window opened",
-    ),
-    "prog": (
-        "checked the protection settings against the new study",
-        "walked the site with the contractor",
-        "updated the switching steps after the control room review",
-        "pulled a year of feeder outage data", "reconciled the meter counts with billing",
-        "went through the commission's data requests",
-        "ran the yield model with the new panel specs", "marked up the single-line diagram",
-        "lined up the crews for the outage window", "reviewed the landowner comments",
-    ),
-    "qst": (
-        "does this need to go through the change board?",
-        "are we using the P50 or the P90 numbers?",
-        "should the commercial customers get a separate notice?",
-        "can the crews do this under a live-line permit?",
-        "is the commission expecting the updated forecast?", "do we include the leased assets?",
-        "who signs the switching order?",
-        "should the storm restoration costs be in this filing?",
-    ),
     "scope": (
         "the three worst-performing feeders", "residential customers", "the North district",
         "the owned assets", "Phase 1 of the site",
     ),
-    "ans": (
-        "take it through the change board to be safe",
-        "use the P50 numbers and show P90 as a sensitivity",
-        "send the commercial customers a separate notice",
-        "schedule an outage rather than work it live",
-        "send the commission the updated forecast with the filing", "leave the leased assets out",
-        "have the control room supervisor sign the switching order",
-        "keep storm costs in a separate filing",
-    ),
-    "asp": (
-        "the load assumptions", "the switching sequence", "the customer notice wording",
-        "the emissions factors", "the cost estimates", "the outage durations",
-    ),
+    "talk": _talk.ENERGY,
 }
 
 INDUSTRIES = {"manufacturing": MANUFACTURING, "energy": ENERGY}

@@ -5,6 +5,8 @@ Technology has one extra pool, ``tech`` (target technologies), used by project n
 
 from __future__ import annotations
 
+from engine.content import vocab_technology_media_talk as _talk
+
 # Dense data tables: keep several phrases per line.
 # fmt: off
 
@@ -123,51 +125,11 @@ TECHNOLOGY = {
         "the release cut", "code freeze", "the end of the sprint", "the audit window",
         "the launch date", "quarterly planning",
     ),
-    "blk": (
-        "the integration test for the payment flow keeps failing on CI",
-        "we're waiting on the vendor to raise our API rate limit",
-        "security hasn't approved the new IAM role", "the staging database is down again",
-        "I need a review from the platform team and they're all in planning",
-        "legal hasn't cleared the data processing terms",
-        "the upstream library has a bug we can't work around", "the design isn't final yet",
-    ),
-    "unb": (
-        "the flaky test is fixed", "the vendor raised the rate limit",
-        "security approved the IAM role", "staging is back up",
-        "the platform team reviewed it", "legal cleared the terms",
-        "the upstream fix got released", "design signed off on the final version",
-    ),
-    "prog": (
-        "got the new path working behind the feature flag",
-        "wrote the migration script and ran it on staging",
-        "fixed the two failing integration tests", "profiled the slow endpoints",
-        "paired with QA on the edge cases", "added metrics and a dashboard",
-        "cleaned up the old config", "split the change into three smaller PRs",
-        "reproduced the bug locally", "went through the pen test report line by line",
-    ),
-    "qst": (
-        "do we keep the old endpoint alive for a release or two?",
-        "should this go behind a feature flag?", "is it OK to take a short maintenance window?",
-        "do we need a security review for this?", "are we still supporting old app versions?",
-        "does this need a design review first?", "should we backfill the historical data too?",
-        "who's on call when we cut over?",
-    ),
     "scope": (
         "the EU region", "the web app", "new customers", "the top three endpoints",
         "the internal beta group",
     ),
-    "ans": (
-        "keep the old endpoint for one more release", "put it behind a flag",
-        "take a 15-minute maintenance window on Sunday",
-        "get a quick security review before merging", "drop support for the old app versions",
-        "skip the full design review and get a quick look from design",
-        "backfill only the last 90 days",
-        "have the platform team's primary on call for the cutover",
-    ),
-    "asp": (
-        "the error handling", "the rollback plan", "the test coverage", "the naming",
-        "the migration order", "the log noise",
-    ),
+    "talk": _talk.TECHNOLOGY,
 }
 
 MEDIA = {
@@ -280,50 +242,11 @@ MEDIA = {
         "publication day", "the premiere", "the print deadline", "the upfronts",
         "the campaign launch", "the end of the embargo",
     ),
-    "blk": (
-        "legal is still reviewing the interview clip", "we're waiting on the music clearance",
-        "the source hasn't confirmed the quote", "the talent release forms aren't signed yet",
-        "the edit suite is booked solid this week",
-        "the advertiser hasn't approved the creative",
-        "the archive footage license is still being negotiated",
-        "the CMS template breaks on mobile",
-    ),
-    "unb": (
-        "legal cleared the clip", "the music got cleared", "the source confirmed the quote",
-        "the release forms came back signed", "an edit suite freed up",
-        "the advertiser approved the creative", "the archive license is signed",
-        "the CMS template fix went live",
-    ),
-    "prog": (
-        "finished the rough cut of the first episode",
-        "checked every quote against the recordings", "rewrote the intro after the edit review",
-        "pulled the archive clips we need", "logged the interviews",
-        "tested the subject lines on a small segment", "trimmed the piece to the slot length",
-        "cleaned up the tags in the CMS", "went through the open rate numbers",
-        "lined up two more interviews",
-    ),
-    "qst": (
-        "does this need a legal read before publishing?",
-        "can we use the clip from the archive?", "is the embargo still in place?",
-        "should we run this on social first?", "do we need the subject's consent for the photo?",
-        "is the sponsor OK with the new date?", "which headline are we going with?",
-        "do we credit the agency or the photographer?",
-    ),
     "scope": (
         "the first three episodes", "the web edition", "paying subscribers", "the US market",
         "launch week",
     ),
-    "ans": (
-        "get a legal read before anything goes out", "use the archive clip with a credit",
-        "hold it until the embargo lifts", "run it on the site first and on social an hour later",
-        "get the subject's consent in writing before we use the photo",
-        "confirm the new date with the sponsor before we announce it",
-        "go with the second headline", "credit the photographer",
-    ),
-    "asp": (
-        "the lede", "the headline options", "the pacing in the middle section", "the captions",
-        "the attribution", "the call to action",
-    ),
+    "talk": _talk.MEDIA,
 }
 
 INDUSTRIES = {"technology": TECHNOLOGY, "media": MEDIA}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.content import vocab_travel_government_talk as _talk
+
 # Dense data tables: keep several phrases per line.
 # fmt: off
 
@@ -118,57 +120,11 @@ TRAVEL = {
         "the summer peak", "the start of the season", "the schedule change",
         "the booking window opening", "the conference date", "the rate load deadline",
     ),
-    "blk": (
-        "the hotel still hasn't returned the signed contract",
-        "the GDS provider hasn't enabled our credentials",
-        "legal is reviewing the liability clause",
-        "the airline hasn't confirmed the group fares",
-        "the payment provider's test environment is down",
-        "we're waiting on visa rules from the embassy",
-        "the ground handler won't commit until the numbers are final",
-        "the local guides haven't sent their availability",
-    ),
-    "unb": (
-        "the hotel signed the contract", "the GDS credentials are active",
-        "legal cleared the liability clause", "the airline confirmed the group fares",
-        "the test environment is back", "the embassy published the visa rules",
-        "the numbers are final and the handler confirmed", "the guides sent their availability",
-    ),
-    "prog": (
-        "loaded the new rates into the booking system",
-        "went through last season's complaints", "called the three shortlisted hotels",
-        "tested the booking flow on a slow connection",
-        "mapped the transfer times from the airport",
-        "checked the cancellation terms in every contract",
-        "confirmed the rooming list with the hotel",
-        "updated the itinerary with the new ferry times",
-        "compared our fares with the two main competitors",
-        "walked through the check-in flow with support",
-    ),
-    "qst": (
-        "do we include the airport transfers in the package price?",
-        "should the free cancellation window be 24 or 48 hours?",
-        "do loyalty points apply to partner hotels?",
-        "is travel insurance mandatory for this trip?",
-        "can we hold the rooms without a deposit?", "which currency do we quote in?",
-        "are group bookings in scope?", "do we need a backup hotel?",
-    ),
     "scope": (
         "direct bookings", "the summer season", "the three launch destinations",
         "economy fares", "travelers based in EMEA",
     ),
-    "ans": (
-        "include the transfers and show them as a line item",
-        "go with a 48-hour free cancellation window",
-        "let loyalty points apply at partner hotels too",
-        "recommend travel insurance but not make it mandatory",
-        "hold the rooms on a courtesy basis for a week", "quote in the local currency",
-        "leave group bookings for phase two", "book a backup hotel for the first week",
-    ),
-    "asp": (
-        "the cancellation terms", "the pricing table", "the itinerary timings",
-        "the traveler messaging", "the supplier contacts", "the transfer times",
-    ),
+    "talk": _talk.TRAVEL,
 }
 
 GOVERNMENT = {
@@ -284,50 +240,11 @@ GOVERNMENT = {
         "the council vote", "the end of the fiscal year", "the budget submission deadline",
         "the public comment period", "the grant reporting deadline", "the annual audit",
     ),
-    "blk": (
-        "the city attorney hasn't finished the legal review",
-        "procurement says we need a third quote",
-        "the item missed this month's council agenda",
-        "IT security hasn't approved the vendor",
-        "we're waiting on the state to release the grant guidance",
-        "the union needs to be consulted first", "the records are still being scanned",
-        "the budget office froze new spending until the forecast is done",
-    ),
-    "unb": (
-        "the legal review is done", "the third quote came in",
-        "the item is on next week's agenda", "IT security approved the vendor",
-        "the state released the guidance", "the union consultation wrapped up",
-        "the scanning finished", "the budget office lifted the freeze",
-    ),
-    "prog": (
-        "went through the public comments", "checked the draft against the ordinance",
-        "scored the first batch of bids", "rewrote the guidance in plain language",
-        "tested the form with two residents", "pulled the call volume for the last year",
-        "updated the fee schedule", "met with the clerk's office about the agenda",
-        "mapped the current process end to end", "cleaned up the records index",
-    ),
-    "qst": (
-        "does this need to go to council or can the director sign it?",
-        "is this subject to public records rules?", "do we need a translated version?",
-        "should we extend the comment period?",
-        "can we use the state contract instead of a new bid?",
-        "does the union need to see this first?", "which fiscal year does this come out of?",
-        "do we need an accessibility review before publishing?",
-    ),
     "scope": (
         "city-run facilities", "residents only", "the pilot neighborhoods", "this fiscal year",
         "the three largest departments",
     ),
-    "ans": (
-        "take it to council to be safe", "treat it as a public record from the start",
-        "publish a translated version at the same time", "extend the comment period by two weeks",
-        "use the state contract", "share it with the union before it goes out",
-        "charge it to this fiscal year", "run the accessibility review before publishing",
-    ),
-    "asp": (
-        "the legal wording", "the cost estimate", "the timeline for residents",
-        "the evaluation weights", "the plain-language summary", "the fee table",
-    ),
+    "talk": _talk.GOVERNMENT,
 }
 
 INDUSTRIES = {"travel": TRAVEL, "government": GOVERNMENT}
