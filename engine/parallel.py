@@ -28,7 +28,7 @@ import subprocess
 import sys
 from array import array
 from collections.abc import Callable, Iterable
-from itertools import chain, repeat
+from itertools import chain
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Final
 
@@ -171,10 +171,6 @@ def _take_steps(
         on_progress(steps[0].until)
 
 
-# A line's seq as encoded. The envelope's seq follows the type tag, so the first match is it.
-_SEQ: Final = b'"seq":%d,'
-
-
 def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes], dict[str, int]]:
     """The events of one step of every worker (or of this process), merged by (time, team,
     order within the team) and numbered by `numbering`: (seq of the first, lines, events of each
@@ -226,13 +222,35 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
                 del counts[name]
         order = [p for p in order if p not in dropped]
     numbering.seq += len(order)  # every other event gets the next seq
-    old_seqs = map(_SEQ.__mod__, map(orders.__getitem__, order))
-    new_seqs = map(_SEQ.__mod__, range(first_seq, first_seq + len(order)))
-    ordered = map(lines.__getitem__, order)
-    return first_seq, list(map(bytes.replace, ordered, old_seqs, new_seqs, repeat(1))), counts
+    # Each line's seq spliced in: the envelope's seq follows the type tag. Compiled, the scan
+    # for the tag's closing quote, the slices and the `%` are native (mypyc): cheaper than a
+    # search-and-replace, whose every call parses its arguments.
+    numbered: list[bytes] = []
+    seq = first_seq
+    for p in order:
+        line = lines[p]
+        start = _TYPE_START
+        while line[start] != _QUOTE:
+            start += 1
+        start += _SEQ_AFTER_TYPE
+        end = start + _digits(orders[p])
+        numbered.append(b"%b%d%b" % (line[:start], seq, line[end:]))
+        seq += 1
+    return first_seq, numbered, counts
 
 
 _TYPE_START: Final = len(b'{"type":"')
+_QUOTE: Final = ord('"')
+_SEQ_AFTER_TYPE: Final = len(b'","seq":')  # from the type's closing quote to the seq's digits
+
+
+def _digits(number: int) -> int:
+    """How many decimal digits a positive number has."""
+    digits = 1
+    while number >= 10:
+        number //= 10
+        digits += 1
+    return digits
 
 
 def _type_of(line: bytes) -> str:

@@ -3,7 +3,7 @@ question. Question on the runbook: ...", "Progress update. ... Will update again
 if said twice. A part's words are its literal text's own (not a placeholder's, not a plain word
 such as "the" or "will"), by stem ("Closing", "closed" and "close" are one). The template
 source picks each optional part (opener, extra, closer), and each word it draws, among those
-that say none of the words of the parts already chosen (`templates_fill.own_words`).
+that say none of the words of the parts already chosen (`templates_fill.Part`).
 """
 
 from __future__ import annotations

@@ -34,14 +34,13 @@ from engine.content import vocab_comments as vc
 from engine.content import vocab_tasks as vt
 from engine.content.templates_fill import (
     NO_FORMS,
+    Part,
     Pools,
-    Template,
     capitalized,
     fill,
     fresh,
     freshest,
     is_plural,
-    own_words,
     pick,
     split_template,
     verb_forms,
@@ -78,6 +77,10 @@ _SUBTASK_SHARE: Final = 0.4
 _NAME_ROUNDS: Final = 3
 _MIN_TASKS: Final = 8
 _MAX_TASKS: Final = 20
+# The comment tables as plain dicts (the tables keep read-only views): compiled, a dict's get is
+# native, a mapping proxy's a method call, three a comment.
+_KINDS: Final = dict(KINDS)
+_BY_SUBJECT: Final = dict(BY_SUBJECT)
 
 
 class TemplateSource:
@@ -134,15 +137,15 @@ class TemplateSource:
         )  # fmt: skip
 
     def comment(self, rng: random.Random, context: CommentContext) -> str:
-        base = KINDS.get(context.kind)
+        base = _KINDS.get(context.kind)
         if base is None:
             raise InvalidInput(
                 f"comment kind {context.kind!r} is not known; "
                 f"expected one of: {', '.join(COMMENT_KINDS)}"
             )
-        kind = KINDS.get(variant(context), base)
+        kind = _KINDS.get(variant(context), base)
         subject = context.task_subject
-        found = BY_SUBJECT.get(subject)
+        found = _BY_SUBJECT.get(subject)
         pools, forms, capital = found if found is not None else as_subject(subject, NEUTRAL)
         draw = rng.random
         fixed = {
@@ -179,7 +182,7 @@ class TemplateSource:
         addressed = to is not None and (kind.openers_to[h] or kind.bodies_to[h])
         said = context.said  # what the author wrote lately: they say something else
         named = fixed.get("to", "")  # (a part that names the addressee is new for another one)
-        parts: list[Template] = []
+        parts: list[Part] = []
         shape = draw()
         if addressed and kind.bodies_to[h]:
             body = freshest(draw, kind.bodies_to[h], said, named)
@@ -187,7 +190,7 @@ class TemplateSource:
             body = fresh_body(draw, kind.bodies[h], said, subject)
         # The optional parts are left out when all of their variants were said lately, and
         # say no word the parts before them said (part_echo).
-        taken = own_words(body)
+        taken = body.words
         opener = None
         if addressed and kind.openers_to[h]:
             opener = fresh(draw, kind.openers_to[h], said, named, taken)
@@ -197,23 +200,23 @@ class TemplateSource:
             opener = fresh(draw, kind.openers[h], said, taken=taken)
         if opener is not None:
             parts.append(opener)
-            taken |= own_words(opener)
+            taken |= opener.words
         parts.append(body)
         if context.kind == "sorry_for_delay" and context.reply_kind:  # the apology answers too
-            answer = KINDS.get(answer_variant(context), KINDS["answer"])
+            answer = _KINDS.get(answer_variant(context), _KINDS["answer"])
             parts.append(fresh_body(draw, answer.bodies[h], said, subject))
-            taken |= own_words(parts[-1])
+            taken |= parts[-1].words
         if shape >= _MEDIUM:
             extra = fresh(draw, kind.extras[h], said, taken=taken)
             if extra is not None:
                 parts.append(extra)
-                taken |= own_words(extra)
+                taken |= extra.words
         if shape >= _MEDIUM or (shape >= _SHORT and draw() < 0.4):
             closer = fresh(draw, kind.closers[h], said, taken=taken)
             if closer is not None:
                 parts.append(closer)
-                taken |= own_words(closer)
-        return fill(parts, fixed, forms, draw, pools, said, taken)
+                taken |= closer.words
+        return fill([part.template for part in parts], fixed, forms, draw, pools, said, taken)
 
     def status_update(
         self,

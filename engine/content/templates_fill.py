@@ -94,7 +94,6 @@ def pick(draw: Callable[[], float], pool: tuple[T, ...]) -> T:
 # import). Bits, not sets: a comment joins and compares them for every part and drawn word.
 NO_WORDS: Final = 0
 _BITS: Final[dict[str, int]] = {}  # stem -> its bit
-_OWN_WORDS: Final[dict[Template, int]] = {}
 _WORD_BITS: Final[dict[str, int]] = {}
 
 
@@ -108,12 +107,15 @@ def _bits(stems_of_text: frozenset[str]) -> int:
     return bits
 
 
-def own_words(part: Template) -> int:
-    """The part's literal words (`part_echo.template_stems`), as bits."""
-    words = _OWN_WORDS.get(part)
-    if words is None:
-        words = _OWN_WORDS[part] = _bits(template_stems(part))
-    return words
+class Part:
+    """A comment part's phrase, made once when the tables are built (`templates_tables`): its
+    template and its literal words (`part_echo.template_stems`, as bits). What a person wrote
+    lately (`RecentParts`) keys on the part itself, which hashes by identity: a template (a
+    tuple) would hash all of its pieces at every look-up."""
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.words = _bits(template_stems(template))
 
 
 def word_bits(word: str) -> int:
@@ -228,24 +230,19 @@ class RecentParts:
 
 def fresh(
     draw: Callable[[], float],
-    pool: tuple[Template, ...],
+    pool: tuple[Part, ...],
     said: RecentParts | None,
     to: str = "",
     taken: int = NO_WORDS,
-) -> Template | None:
+) -> Part | None:
     """A part of `pool` the person has not used lately (for `to`, when it names them) and that
     says none of the words `taken` (by stem: the parts before it in the comment said them),
     noted as used; None when there is none. (Written out: it runs for every part.)"""
     part = pool[int(draw() * float(len(pool)))]
     used: dict[object, int] = said.used if said is not None else {}
     key: object = (part, to) if to else part
-    # (`taken and`: a body comes with no words taken, and own_words costs a look-up)
-    if key in used or (taken and own_words(part) & taken):
-        unused = [
-            p
-            for p in pool
-            if ((p, to) if to else p) not in used and not (taken and own_words(p) & taken)
-        ]
+    if key in used or part.words & taken:
+        unused = [p for p in pool if ((p, to) if to else p) not in used and not p.words & taken]
         if not unused:
             return None
         part = pick(draw, tuple(unused))
@@ -260,8 +257,8 @@ def fresh(
 
 
 def freshest(
-    draw: Callable[[], float], pool: tuple[Template, ...], said: RecentParts | None, to: str = ""
-) -> Template:
+    draw: Callable[[], float], pool: tuple[Part, ...], said: RecentParts | None, to: str = ""
+) -> Part:
     """A part of `pool` the person has not used lately, else the one they used longest ago."""
     part = fresh(draw, pool, said, to)
     if part is None:

@@ -13,9 +13,9 @@ from typing import Final
 from engine.content import CommentContext, PersonRef
 from engine.content import vocab_comments as vc
 from engine.content.templates_fill import (
+    Part,
     Pools,
     RecentParts,
-    Template,
     fresh,
     fresh_word,
     freshest,
@@ -82,8 +82,8 @@ def variant(context: CommentContext) -> str:
 
 
 def fresh_body(
-    draw: Callable[[], float], bodies: tuple[Template, ...], said: RecentParts | None, subject: str
-) -> Template:
+    draw: Callable[[], float], bodies: tuple[Part, ...], said: RecentParts | None, subject: str
+) -> Part:
     """A body the person has not written lately; when they wrote them all, one they have not
     written on this subject lately (a body names its subject, so on another task it reads
     differently: a busy reviewer or answerer runs through the bodies in a few days, and would

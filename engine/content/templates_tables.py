@@ -27,10 +27,10 @@ from engine.content import vocab_technology_media as _tm
 from engine.content import vocab_travel_government as _tg
 from engine.content.subject_clash import PhraseIndex, subject_keys, without
 from engine.content.templates_fill import (
+    Part,
     Pools,
     Template,
     capitalized,
-    own_words,
     split_all,
     split_template,
     verb_forms,
@@ -68,7 +68,7 @@ class Industry(NamedTuple):
 
 # A part's templates by the author's local hour: index h (0-23) holds those that fit hour h,
 # index 24 (hour unknown) only the untagged ones.
-ByHour = tuple[tuple[Template, ...], ...]
+ByHour = tuple[tuple[Part, ...], ...]
 UNKNOWN_HOUR: Final = 24
 
 
@@ -172,9 +172,14 @@ def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
     return MappingProxyType(index)
 
 
+# Every comment part by its template: a kind and its variants share a phrase as one Part, so
+# what its author said lately (keyed on the Part: see `Part`) is the same whichever kind said it.
+_PARTS: Final[dict[Template, Part]] = {}
+
+
 def _by_hour(texts: tuple[str, ...], where: str) -> ByHour:
     """A part's phrases sorted by the hours they fit (tags: see ``vocab_comments``)."""
-    tagged: list[tuple[range, Template]] = []
+    tagged: list[tuple[range, Part]] = []
     for text in texts:
         hours = range(UNKNOWN_HOUR)
         if text.startswith("~"):
@@ -182,7 +187,11 @@ def _by_hour(texts: tuple[str, ...], where: str) -> ByHour:
             if tag[1:] not in vc.HOUR_TAGS:
                 raise ValueError(f"{where}: {tag!r} is not an hour tag ({', '.join(vc.HOUR_TAGS)})")
             hours = range(*vc.HOUR_TAGS[tag[1:]])
-        tagged.append((hours, split_template(text)))
+        template = split_template(text)
+        part = _PARTS.get(template)
+        if part is None:
+            part = _PARTS[template] = Part(template)
+        tagged.append((hours, part))
     table = tuple(
         tuple(t for hours, t in tagged if hour in hours) for hour in range(UNKNOWN_HOUR)
     ) + (tuple(t for hours, t in tagged if len(hours) == UNKNOWN_HOUR),)
@@ -225,12 +234,7 @@ _INDUSTRIES: Final[Mapping[str, Industry]] = MappingProxyType(
 )
 BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
 KINDS: Final = _compile_kinds()
-# Every comment part's and drawn word's own words, worked out now (see part_echo).
-for _kind in KINDS.values():
-    for _part in _kind[:6]:  # (the parts; the last field is the default detail)
-        for _templates in _part:
-            for _template in _templates:
-                own_words(_template)
+# Every drawn word's own words, worked out now (see part_echo; a part's come with it).
 for _pools in [
     vc.GENERIC_SLOTS,
     *(p for ind in _INDUSTRIES.values() for p in ind.by_class.values()),
