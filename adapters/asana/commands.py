@@ -159,7 +159,7 @@ def replay(run: Path, **options) -> None:
 @_destination_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary.")
 def backfill(scenario: Path | None, days: int, seed: int | None, **options) -> None:
-    """Simulate the DAYS before now and replay them at max pace (point-in-time backfill).
+    """Simulate the last --days days and replay them at max pace (point-in-time backfill).
 
     Asana cannot back-date created_at, so history is compressed into now; due and start
     dates are shifted so that simulated now is real now.
