@@ -23,32 +23,34 @@ from engine.state_workspace import check_field_value
 
 
 def _task_created(state: State, e: ev.TaskCreated) -> None:
-    if e.task in state.tasks:
-        raise impossible(e, f"task {e.task!r} created twice")
+    # Fields read more than once are read once: each read of a Struct's field is a lookup.
+    task_id, parent_id, assignee, subtype, at = e.task, e.parent, e.assignee, e.subtype, e.at
+    if task_id in state.tasks:
+        raise impossible(e, f"task {task_id!r} created twice")
     project = state.projects.get(e.project)
     if project is None:
         raise impossible(e, f"project {e.project!r} does not exist")
     if project.completed:
         raise impossible(e, f"project {e.project!r} is already complete")
-    if e.parent is not None:
-        parent = existing_task(state, e, e.parent)
-        parent.subtasks[e.task] = None
+    if parent_id is not None:
+        parent = existing_task(state, e, parent_id)
+        parent.subtasks[task_id] = None
         parent.open_subtasks += 1
     task = TaskView(
-        id=e.task,
-        project=e.project,
+        id=task_id,
+        project=project.id,
         name=e.name,
         creator=e.actor,
-        created_at=e.at,
-        parent=e.parent,
-        assignee=e.assignee,
+        created_at=at,
+        parent=parent_id,
+        assignee=assignee,
         due_on=e.due_on,
-        last_activity=e.at,
-        subtype=e.subtype,
-        approval_status="pending" if e.subtype == "approval" else None,
+        last_activity=at,
+        subtype=subtype,
+        approval_status="pending" if subtype == "approval" else None,
     )
-    if e.subtype == "approval" and e.assignee is None:
-        raise impossible(e, f"approval {e.task!r} needs an approver (its assignee)")
+    if subtype == "approval" and assignee is None:
+        raise impossible(e, f"approval {task_id!r} needs an approver (its assignee)")
     for tag in e.tags:
         if tag not in state.tags:
             raise impossible(e, f"tag {tag!r} does not exist")
@@ -59,14 +61,14 @@ def _task_created(state: State, e: ev.TaskCreated) -> None:
     for follower in e.followers:
         existing_person(state, e, follower)
         task.followers[follower] = None
-    state.tasks[e.task] = task
-    project.tasks[e.task] = None
+    state.tasks[task_id] = task
+    project.tasks[task_id] = None
     project.open_tasks += 1
-    if e.assignee is not None:
-        existing_person(state, e, e.assignee)
+    if assignee is not None:
+        existing_person(state, e, assignee)
         index_assignment(state, task)
-    elif e.parent is None:
-        project.unassigned[e.task] = None
+    elif parent_id is None:
+        project.unassigned[task_id] = None
 
 
 def _task_assigned(state: State, e: ev.TaskAssigned) -> None:
@@ -84,27 +86,28 @@ def _task_assigned(state: State, e: ev.TaskAssigned) -> None:
 
 
 def _task_state_changed(state: State, e: ev.TaskStateChanged) -> None:
-    task = existing_task(state, e, e.task)
+    task_id, new_state, blocked_by = e.task, e.state, e.blocked_by  # read once: lookups
+    task = existing_task(state, e, task_id)
     if task.state != e.previous:
-        raise impossible(e, f"task {e.task!r} is {task.state!r}, not {e.previous!r}")
-    one_step = task.subtype in ONE_STEP and task.state == "new" and e.state == "done"
-    if e.state not in TRANSITIONS[task.state] and not one_step:
-        raise impossible(e, f"task {e.task!r} cannot go from {task.state!r} to {e.state!r}")
-    if e.blocked_by is not None:
-        if e.state != "blocked" or e.blocked_by not in task.depends_on:
+        raise impossible(e, f"task {task_id!r} is {task.state!r}, not {e.previous!r}")
+    one_step = task.subtype in ONE_STEP and task.state == "new" and new_state == "done"
+    if new_state not in TRANSITIONS[task.state] and not one_step:
+        raise impossible(e, f"task {task_id!r} cannot go from {task.state!r} to {new_state!r}")
+    if blocked_by is not None:
+        if new_state != "blocked" or blocked_by not in task.depends_on:
             raise impossible(
-                e, f"task {e.task!r} cannot be blocked by {e.blocked_by!r}: not its dependency"
+                e, f"task {task_id!r} cannot be blocked by {blocked_by!r}: not its dependency"
             )
-        if existing_task(state, e, e.blocked_by).completed:
-            raise impossible(e, f"task {e.task!r} cannot wait on {e.blocked_by!r}: it is complete")
-    task.blocked_by = e.blocked_by
+        if existing_task(state, e, blocked_by).completed:
+            raise impossible(e, f"task {task_id!r} cannot wait on {blocked_by!r}: it is complete")
+    task.blocked_by = blocked_by
     task.blocker = None  # a new block gives its reason in the comment that follows
     if task.state == "done" and task.completed:
-        raise impossible(e, f"task {e.task!r} must be reopened before it moves out of done")
+        raise impossible(e, f"task {task_id!r} must be reopened before it moves out of done")
     if task.state == "in_review" and task.reviewer is not None:
-        state.reviews[task.reviewer].pop(e.task, None)
+        state.reviews[task.reviewer].pop(task_id, None)
     unindex_assignment(state, task)
-    task.state = e.state
+    task.state = new_state
     index_assignment(state, task)
     task.approved = False
     task.last_activity = e.at
@@ -155,36 +158,36 @@ def _due_date_changed(state: State, e: ev.DueDateChanged) -> None:
 
 
 def _comment_added(state: State, e: ev.CommentAdded) -> None:
-    task = existing_task(state, e, e.task)
+    task_id, at, to, kind = e.task, e.at, e.to, e.kind  # read once: each read is a lookup
+    task = existing_task(state, e, task_id)
     state.comments += 1
     task.comments += 1
-    task.last_activity = e.at
-    kind = e.kind
-    if e.to is not None:
-        existing_person(state, e, e.to)
+    task.last_activity = at
+    if to is not None:
+        existing_person(state, e, to)
     if kind == "progress":
-        day = e.at.astimezone(state.people[e.actor].tz).date()
+        day = at.astimezone(state.people[e.actor].tz).date()
         if task.notes_day != day:
             task.notes_day, task.notes_that_day = day, 0
         task.notes_that_day += 1
     elif kind == "blocked":
         if task.blocker is None and task.state == "blocked":
             task.blocker = e.comment
-    elif kind in ("question", "where_is") and e.to is not None:
-        state.asked[e.to][e.comment] = Question(
-            task=e.task, asker=e.actor, at=e.at, kind=kind, text=e.text
+    elif kind in ("question", "where_is") and to is not None:
+        state.asked[to][e.comment] = Question(
+            task=task_id, asker=e.actor, at=at, kind=kind, text=e.text
         )
         if kind == "question":
             task.asked += (e.text,)
     elif kind in ("answer", "sorry_for_delay"):
         pending = state.asked[e.actor]
-        for comment_id in [c for c, q in pending.items() if q.task == e.task]:
+        for comment_id in [c for c, q in pending.items() if q.task == task_id]:
             del pending[comment_id]
-    elif kind == "review_request" and e.to is not None:
-        task.reviewer = e.to
-        state.reviews[e.to][e.task] = None
+    elif kind == "review_request" and to is not None:
+        task.reviewer = to
+        state.reviews[to][task_id] = None
     elif kind == "review_feedback":
-        state.reviews[e.actor].pop(e.task, None)
+        state.reviews[e.actor].pop(task_id, None)
         task.approved = task.state == "in_review"
 
 

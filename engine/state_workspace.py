@@ -62,14 +62,17 @@ def _custom_field_created(state: State, e: ev.CustomFieldCreated) -> None:
 
 
 def _custom_field_changed(state: State, e: ev.CustomFieldChanged) -> None:
+    field_id, value = e.field, e.value  # read once: each read of a Struct's field is a lookup
     task = existing_task(state, e, e.task)
-    check_field_value(state, e, state.projects[task.project], e.field, e.value)
-    if task.custom.get(e.field) != e.previous:
-        raise impossible(e, f"task {e.task!r} had {task.custom.get(e.field)!r}, not {e.previous!r}")
-    if e.value is None:
-        task.custom.pop(e.field, None)
+    check_field_value(state, e, state.projects[task.project], field_id, value)
+    if task.custom.get(field_id) != e.previous:
+        raise impossible(
+            e, f"task {e.task!r} had {task.custom.get(field_id)!r}, not {e.previous!r}"
+        )
+    if value is None:
+        task.custom.pop(field_id, None)
     else:
-        task.custom[e.field] = e.value
+        task.custom[field_id] = value
     task.last_activity = e.at
 
 

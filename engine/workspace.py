@@ -223,8 +223,10 @@ def work_to_wait_for(world: World, task: TaskView) -> str | None:
     """A task this one waits on that is still being worked on (None when it can start: a task
     in review is done but for its review, so what follows it can be started; it is finished
     before going to review, see open_dependency)."""
-    if not task.depends_on or world.scenario.workspace.allow_open_dependencies:
-        return None  # (most tasks wait on nothing: asked of every task a person might start)
+    # (most tasks wait on nothing: asked of every task a person might start; the policy is read
+    # from the state, a native attribute, not from the scenario's Structs)
+    if not task.depends_on or world.state.allow_open_dependencies:
+        return None
     tasks = world.state.tasks
     for dep in task.depends_on:
         other = tasks.get(dep)
