@@ -8,6 +8,8 @@ from typing import Final
 
 from engine import events as ev
 from engine.content import TaskBlueprint
+from engine.content import vocab_tasks as vt
+from engine.content.templates_tables import WORK_CLASS
 from engine.draws import between, pick
 from engine.moves import picks_up_unassigned, teammates, works_on_tasks
 from engine.people import Actor
@@ -23,21 +25,10 @@ WRAPPING_UP_TASKS: Final = 3
 # Chance that a contributor who finishes a task of a project with work left adds a follow-up
 # of it, which they take on themselves (see own_follow_up).
 OWN_FOLLOW_UP_PROBABILITY: Final = 0.1
-# Follow-ups of finished work, each with the steps it takes (its subtasks).
-FOLLOW_UPS: Final = (
-    ("Follow up on {s}", ("List what is left on {s}", "Agree the next steps for {s}")),
-    ("Fix what review found in {s}", ("Go through the review notes on {s}", "Re-check {s}")),
-    ("Second pass on {s}", ("Re-read {s} end to end", "Work the changes into {s}")),
-    ("Tidy up loose ends of {s}", ("Close the open points on {s}", "Archive the drafts of {s}")),
-    ("Write up {s} for the team", ("Draft the write-up of {s}", "Share the write-up of {s}")),
-)
-# Next steps of work still under way, for a team short of work with nothing finished to follow
-# up.
-NEXT_STEPS: Final = (
-    ("Prepare the hand-over of {s}", ("Collect the open questions on {s}", "Book the hand-over")),
-    ("Line up the sign-off of {s}", ("Find who signs off {s}", "Send {s} for sign-off")),
-    ("Plan the rollout of {s}", ("List who needs {s}", "Schedule the rollout of {s}")),
-)
+# Follow-ups of finished work and next steps of work under way, by the kind of work of their
+# subject (see vocab_tasks).
+FOLLOW_UPS: Final = vt.FOLLOW_UPS
+NEXT_STEPS: Final = vt.NEXT_STEPS
 
 
 def own_open_projects(world: World, actor: Actor) -> list[ProjectView]:
@@ -204,11 +195,12 @@ def _follow_up(
     actor: Actor,
     project: ProjectView,
     subject: str,
-    kinds: tuple[tuple[str, tuple[str, str]], ...],
+    table: dict[str, vt.FollowUps],
 ) -> TaskBlueprint | None:
-    """A follow-up of the work on `subject` of one of `kinds`, named unlike every task of the
-    project (a follow-up keeps its subject, so a follow-up of a follow-up could repeat a name);
-    None when each kind's name is taken."""
+    """A follow-up of the work on `subject` of one of `table`'s kinds for its kind of work,
+    named unlike every task of the project (a follow-up keeps its subject, so a follow-up of a
+    follow-up could repeat a name); None when each kind's name is taken."""
+    kinds = table[WORK_CLASS.get(subject, "any")]
     tasks = world.state.tasks
     taken = {tasks[t].name for t in project.tasks}
     free = [k for k in kinds if _titled(k[0], subject) not in taken]

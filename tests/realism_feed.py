@@ -81,12 +81,13 @@ def apology_wordings(events: Iterable[ev.Event]) -> dict[str, int]:
     return out
 
 
-# A word, not part of one ("We're re-planning" is no doubled "re").
-DOUBLED = re.compile(r"(?<![\w'-])(\w+)\s+\1(?![\w'-])", re.IGNORECASE)
+# A word or a phrase of up to three, not part of a longer one ("We're re-planning" is no
+# doubled "re"): "the the", "for now for now" (a phrase ending in what its template adds).
+DOUBLED = re.compile(r"(?<![\w'-])(\w+(?:\s+\w+){0,2})\s+\1(?![\w'-])", re.IGNORECASE)
 
 
 def doubled_words(events: Iterable[ev.Event]) -> list[str]:
-    """Texts of the log with a word twice in a row."""
+    """Texts of the log with a word or phrase twice in a row."""
     found = []
     for e in events:
         texts: tuple[str, ...] = ()
@@ -249,51 +250,4 @@ def part_echoes(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
                 ends.append(len(sentences) - 1)
             if any(said[i] & set().union(*said[:i], *said[i + 1 :]) for i in ends):
                 found.append(e)
-    return found
-
-
-@cache
-def _work_words() -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, str]]]:
-    """(work object -> its industry and work class; industry -> each phrase that depends on the
-    kind of work -> the class it fits, "any" for every class): the industry's talk, and the
-    progress clauses, first steps and review points shared by every industry."""
-    from engine.content import vocab_tasks as vt
-    from engine.content.templates_tables import INDUSTRY_VOCABULARY
-
-    shared = {p: c for table in (vt.CLS, vt.PLAN, vt.NITS) for c, ps in table.items() for p in ps}
-    objects: dict[str, tuple[str, str]] = {}
-    phrases: dict[str, dict[str, str]] = {}
-    for name, raw in INDUSTRY_VOCABULARY.items():
-        for group in (*raw["themes"], raw["common"]):
-            objects |= {o.lower(): (name, c) for c in vt.WORK_CLASSES for o in group.get(c, ())}
-        talk = raw["talk"].items()
-        phrases[name] = shared | {p: c for c, pools in talk for ps in pools.values() for p in ps}
-    return objects, phrases
-
-
-@cache
-def _work_of(name: str) -> tuple[str, str] | None:
-    """The industry and work class of a task named `name`: its longest work object's."""
-    objects = _work_words()[0]
-    found = [o for o in objects if o in name.lower()]
-    return objects[max(found, key=len)] if found else None
-
-
-def misfit_phrases(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, str]]:
-    """Comments that say something of another kind of work than their task's (a progress
-    clause, blocker, question, answer or review point of a data task on an event): (comment,
-    the phrase). Phrases part of a longer one found are left out ("the summary" in "the
-    summary table")."""
-    found = []
-    for e, name in comments_on_tasks(events):
-        work = _work_of(name)
-        if work is None:
-            continue
-        industry, cls = work
-        fits = _work_words()[1][industry]
-        used = [p for p in fits if p in e.text]
-        for phrase in used:
-            longest = not any(phrase != other and phrase in other for other in used)
-            if longest and fits[phrase] not in (cls, "any"):
-                found.append((e, phrase))
     return found

@@ -6,13 +6,12 @@ log, old or new), and the simulation's speed.
                                                             # tree at BASE (200 people, 90 days)
 
 The runs: the default scenario, the same in healthcare, and at activity "high". The patterns:
-
-- repeats: a comment whose whole text, or one of its sentences, its author already wrote in the
-  REPEAT_WINDOW before (short sentences such as "Thanks!" are said again by anyone: only
-  sentences of REPEAT_MIN_WORDS words or more count);
+- repeats: a comment, or a sentence of it (of REPEAT_MIN_WORDS words or more: anyone says
+  "Thanks!" again), its author already wrote in the REPEAT_WINDOW before;
 - quick reviews: a review requested less than QUICK_REVIEW after its task was started;
 - topic repeats, topic phrase again, subject words twice, quoted subject, asked again, part
-  echoes, misfit phrases (of another kind of work than the task's): see tests/realism_feed.py;
+  echoes, doubled words: see tests/realism_feed.py; misfit phrases, system talk elsewhere and
+  misfit follow-ups (of another kind of work than the task's): see tests/realism_fit.py;
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are).
@@ -40,7 +39,6 @@ from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     apology_wordings,
     asked_again,
     doubled_words,
-    misfit_phrases,
     part_echoes,
     quoted_subject,
     start_then_block,
@@ -48,6 +46,7 @@ from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     subject_words_twice,
     topic_repeats,
 )
+from tests.realism_fit import misfit_follow_ups, misfit_phrases, system_talk  # noqa: F401
 
 REPEAT_WINDOW = timedelta(days=3)
 REPEAT_MIN_WORDS = 4
@@ -231,6 +230,8 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "asked again": len(asked_again(events)),
         "part echoes": len(part_echoes(events)),
         "misfit phrases": len(misfit_phrases(events)),
+        "system talk elsewhere": len(system_talk(events)),
+        "misfit follow-ups": len(misfit_follow_ups(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1

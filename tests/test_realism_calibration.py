@@ -172,7 +172,12 @@ def test_reopens_follow_the_probability_per_finished_task(runs):
 
 
 def test_follow_ups_come_with_their_steps(runs):
-    patterns = [name.split("{s}")[0] for name, _ in (*FOLLOW_UPS, *NEXT_STEPS)]
+    patterns = [
+        name.split("{s}")[0]
+        for table in (FOLLOW_UPS, NEXT_STEPS)
+        for kinds in table.values()
+        for name, _ in kinds
+    ]
     for _, events in runs:
         created = [e for e in events if isinstance(e, ev.TaskCreated)]
         steps = Counter(e.parent for e in created if e.parent is not None)

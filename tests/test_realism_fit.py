@@ -13,7 +13,7 @@ from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.content.templates import TemplateSource
 from engine.content.templates_tables import BY_SUBJECT
-from tests import realism_feed as feed
+from tests import realism_fit as feed
 from tests import realism_probe as probe
 
 ANN = PersonRef(name="Ann Lee", role="lead")

@@ -233,6 +233,15 @@ _INDUSTRIES: Final[Mapping[str, Industry]] = MappingProxyType(
     {name: _compile_industry(name, INDUSTRY_VOCABULARY[name]) for name in INDUSTRIES}
 )
 BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
+# Each subject's kind of work (engine.scope names its follow-ups by it).
+WORK_CLASS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "the " + obj: cls
+        for industry in _INDUSTRIES.values()
+        for objects in (*(theme.objects for theme in industry.themes), industry.common)
+        for obj, cls in objects
+    }
+)
 KINDS: Final = _compile_kinds()
 # Every drawn word's own words, worked out now (see part_echo; a part's come with it).
 for _pools in [

@@ -108,7 +108,7 @@ GENERIC_SLOTS: dict[str, tuple[str, ...]] = {
     "scope": ("the core items", "what's in the brief", "the first phase"),
     "ans": (
         "get sign-off from the project sponsor", "go with the current template",
-        "work to the same deadline for now", "follow last year's format",
+        "keep the same deadline", "follow last year's format",
     ),
     "asp": ("the summary", "the wording in the intro", "the open questions at the end"),
 }

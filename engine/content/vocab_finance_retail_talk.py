@@ -84,7 +84,7 @@ FINANCE = {
         ),
         "ans": (
             "switch the old rules off once the new ones have run a full close",
-            "give the business units read access only for now",
+            "give the business units read access only",
             "run it in parallel with last month's close first",
         ),
         "asp": ("the matching rules", "the approval workflow", "the user access settings"),

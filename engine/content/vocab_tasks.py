@@ -147,3 +147,41 @@ PLAN: dict[str, tuple[str, ...]] = {
     ),
     "any": ("list the open items", "read up on the background", "sketch a plan"),
 }
+
+# Follow-ups of finished work, each with the steps it takes (its subtasks), by the kind of
+# work they fit ("Plan the rollout of" a data set or a kickoff read wrong). ``any``: a subject
+# of no known class.
+_FOLLOW_UP = ("Follow up on {s}", ("List what is left on {s}", "Agree the next steps for {s}"))
+_FIX = ("Fix what review found in {s}", ("Go through the review notes on {s}", "Re-check {s}"))
+_SECOND = ("Second pass on {s}", ("Re-read {s} end to end", "Work the changes into {s}"))
+_TIDY = ("Tidy up loose ends of {s}", ("Close the open points on {s}", "Archive the drafts of {s}"))
+_WRITE_UP = ("Write up {s} for the team", ("Draft the write-up of {s}", "Share the write-up of {s}"))
+_ACTIONS = ("Send round the actions from {s}",
+            ("Collect the actions from {s}", "Chase the open actions from {s}"))
+FollowUps = tuple[tuple[str, tuple[str, str]], ...]
+FOLLOW_UPS: dict[str, FollowUps] = {
+    "doc": (_FOLLOW_UP, _FIX, _SECOND, _TIDY),
+    "sys": (_FOLLOW_UP, _FIX, _SECOND, _TIDY),
+    "data": (_FOLLOW_UP, _FIX, _SECOND, _TIDY, _WRITE_UP),
+    "event": (_FOLLOW_UP, _TIDY, _WRITE_UP, _ACTIONS),
+    "any": (_FOLLOW_UP, _FIX, _SECOND, _TIDY, _WRITE_UP),
+}
+
+# Next steps of work still under way, for a team short of work with nothing finished to follow
+# up.
+_HAND_OVER = ("Prepare the hand-over of {s}",
+              ("Collect the open questions on {s}", "Book the hand-over"))
+_SIGN_OFF = ("Line up the sign-off of {s}", ("Find who signs off {s}", "Send {s} for sign-off"))
+_ROLLOUT = ("Plan the rollout of {s}", ("List who needs {s}", "Schedule the rollout of {s}"))
+_WALK_THROUGH = ("Walk the team through {s}",
+                 ("Pick the points of {s} to show", "Book a slot to go through {s}"))
+_LOGISTICS = ("Line up the logistics for {s}",
+              ("Confirm the room and the time for {s}", "Send the agenda for {s}"))
+_ROLES = ("Agree who does what at {s}", ("List the roles for {s}", "Send the run of show for {s}"))
+NEXT_STEPS: dict[str, FollowUps] = {
+    "doc": (_HAND_OVER, _SIGN_OFF, _ROLLOUT),
+    "sys": (_HAND_OVER, _SIGN_OFF, _ROLLOUT),
+    "data": (_HAND_OVER, _SIGN_OFF, _WALK_THROUGH),
+    "event": (_LOGISTICS, _ROLES),
+    "any": (_HAND_OVER, _SIGN_OFF, _ROLLOUT),
+}

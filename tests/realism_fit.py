@@ -1,0 +1,114 @@
+"""Counts of what does not fit the kind of work a task is (a document, a system, data or an
+event), for tests/realism_probe.py: a phrase of another kind of work in a comment, system talk
+on other work, a follow-up task named for another kind of work. From events alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from engine import events as ev
+from tests.realism_feed import comments_on_tasks
+
+
+@cache
+def _work_words() -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, str]]]:
+    """(work object -> its industry and work class; industry -> each phrase that depends on the
+    kind of work -> the class it fits, "any" for every class): the industry's talk, and the
+    progress clauses, first steps and review points shared by every industry."""
+    from engine.content import vocab_tasks as vt
+    from engine.content.templates_tables import INDUSTRY_VOCABULARY
+
+    shared = {p: c for table in (vt.CLS, vt.PLAN, vt.NITS) for c, ps in table.items() for p in ps}
+    objects: dict[str, tuple[str, str]] = {}
+    phrases: dict[str, dict[str, str]] = {}
+    for name, raw in INDUSTRY_VOCABULARY.items():
+        for group in (*raw["themes"], raw["common"]):
+            objects |= {o.lower(): (name, c) for c in vt.WORK_CLASSES for o in group.get(c, ())}
+        talk = raw["talk"].items()
+        phrases[name] = shared | {p: c for c, pools in talk for ps in pools.values() for p in ps}
+    return objects, phrases
+
+
+@cache
+def _work_of(name: str) -> tuple[str, str] | None:
+    """The industry and work class of a task named `name`: its longest work object's."""
+    objects = _work_words()[0]
+    found = [o for o in objects if o in name.lower()]
+    return objects[max(found, key=len)] if found else None
+
+
+def misfit_phrases(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, str]]:
+    """Comments that say something of another kind of work than their task's (a progress
+    clause, blocker, question, answer or review point of a data task on an event): (comment,
+    the phrase). Phrases part of a longer one found are left out ("the summary" in "the
+    summary table")."""
+    found = []
+    for e, name in comments_on_tasks(events):
+        work = _work_of(name)
+        if work is None:
+            continue
+        industry, cls = work
+        fits = _work_words()[1][industry]
+        used = [p for p in fits if p in e.text]
+        for phrase in used:
+            longest = not any(phrase != other and phrase in other for other in used)
+            if longest and fits[phrase] not in (cls, "any"):
+                found.append((e, phrase))
+    return found
+
+
+# What only work on a system speaks of ("before merging", "the old endpoint"), in any
+# industry's words: said on other work it gives the simulation away (a technology team's
+# questions and answers were drawn for every kind of work: one comment in six said one).
+SYSTEM_TALK = re.compile(
+    r"\b(merging|cutover|cut over|endpoints?|app versions|on[ -]call|maintenance window"
+    r"|feature flag|behind a flag|staging|pen test|PRs|IAM role)\b"
+)
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def system_talk(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, str]]:
+    """Comments on work that is no system that speak of one (SYSTEM_TALK), not in the words of
+    their task's name ("on call" on the on-call playbook fits) nor of a task they quote:
+    (comment, the word)."""
+    found = []
+    for e, name in comments_on_tasks(events):
+        work = _work_of(name)
+        if work is None or work[1] == "sys":
+            continue
+        said = _QUOTED.sub("", e.text.replace(name, ""))
+        own = name.lower().replace("-", " ")
+        words = [w for w in SYSTEM_TALK.findall(said) if w.lower().replace("-", " ") not in own]
+        found += [(e, words[0])] if words else []
+    return found
+
+
+# The kinds of work each follow-up or next step of a task fits (engine.scope names them): a
+# rollout is of a document or a system, a hand-over or sign-off not of a meeting, a write-up
+# of a meeting or an analysis.
+FOLLOW_UP_FITS = {
+    "Follow up on ": ("doc", "sys", "data", "event"),
+    "Tidy up loose ends of ": ("doc", "sys", "data", "event"),
+    "Fix what review found in ": ("doc", "sys", "data"),
+    "Second pass on ": ("doc", "sys", "data"),
+    "Write up ": ("data", "event"),
+    "Prepare the hand-over of ": ("doc", "sys", "data"),
+    "Line up the sign-off of ": ("doc", "sys", "data"),
+    "Plan the rollout of ": ("doc", "sys"),
+}
+
+
+def misfit_follow_ups(events: Iterable[ev.Event]) -> list[ev.TaskCreated]:
+    """Follow-up tasks named for another kind of work than their subject's: "Plan the rollout
+    of the cart abandonment numbers", "Write up the Jira board for the team"."""
+    found = []
+    for e in events:
+        if isinstance(e, ev.TaskCreated) and e.parent is None:
+            name = e.name.removeprefix("Approve: ")
+            frame = next((f for f in FOLLOW_UP_FITS if name.startswith(f)), None)
+            work = _work_of(name) if frame is not None else None
+            if frame is not None and work is not None and work[1] not in FOLLOW_UP_FITS[frame]:
+                found.append(e)
+    return found
