@@ -251,3 +251,15 @@ def part_echoes(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
             if any(said[i] & set().union(*said[:i], *said[i + 1 :]) for i in ends):
                 found.append(e)
     return found
+
+
+def repeated_notes(events: Iterable[ev.Event]) -> list[ev.TaskCreated]:
+    """Tasks whose notes an earlier task had word for word (a team writes each task's notes for
+    it). An approval task carries its source's notes, so approvals are left out."""
+    seen: set[str] = set()
+    found = []
+    for e in events:
+        if isinstance(e, ev.TaskCreated) and e.notes and not e.name.startswith("Approve: "):
+            found += [e] if e.notes in seen else []
+            seen.add(e.notes)
+    return found

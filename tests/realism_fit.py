@@ -112,3 +112,47 @@ def misfit_follow_ups(events: Iterable[ev.Event]) -> list[ev.TaskCreated]:
             if frame is not None and work is not None and work[1] not in FOLLOW_UP_FITS[frame]:
                 found.append(e)
     return found
+
+
+# Review points ("pay most attention to {point}") that fit one kind of work or a few subjects
+# only, as read in every industry's pools: the work class they fit, or words of the task names
+# they fit. Asked on other work they give the simulation away ("the migration order" of an
+# incident response plan, "the DC timeline" of a product photoshoot).
+NARROW_POINTS: dict[str, str | tuple[str, ...]] = {
+    "the migration order": "sys", "the store rollout order": "sys", "the traveler messaging": "doc",
+    "the cost estimates": "data", "the shift schedule": "event",
+    "the DC timeline": ("distribution center",), "the timeline for the crews": ("crew", "field"),
+    "the containment actions": ("8D", "corrective action", "nonconformance", "returned parts"),
+    "the root cause section": ("8D", "corrective action"),
+    "the photos in the work instructions": ("work instructions",),
+    "the patient consent wording": ("consent",), "the downtime steps": ("downtime",),
+    "the payer list": ("payer",), "the training timeline": ("training",),
+    "the shrink assumptions": ("shrink",), "the staffing numbers": ("labor", "staffing"),
+    "who covers the stores that day": ("store", "reset", "regional"),
+    "the timings per store": ("store", "reset"),
+    "the switching sequence": ("switching",), "the permit conditions": ("permit",),
+    "the transfer times": ("transfer",), "the itinerary timings": ("itinerar",),
+    "the fee table": ("fee",), "the evaluation weights": ("evaluation", "bid"),
+    "the sign-up process for speakers": ("hearing", "consultation", "conference"),
+    "the pacing in the middle section": ("edit review", "recording", "shoot"),
+    "the call sheet": ("shoot", "recording"), "the shot list": ("shoot",),
+}  # fmt: skip
+
+
+def narrow_points(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, str]]:
+    """Review requests that point at a NARROW_POINTS point on work it does not fit: (comment,
+    the point)."""
+    found = []
+    for e, name in comments_on_tasks(events):
+        if e.kind != "review_request":
+            continue
+        for point, fits in NARROW_POINTS.items():
+            if point not in e.text:
+                continue
+            if isinstance(fits, str):
+                work = _work_of(name)
+                fitting = work is None or work[1] == fits
+            else:
+                fitting = any(word.lower() in name.lower() for word in fits)
+            found += [] if fitting else [(e, point)]
+    return found

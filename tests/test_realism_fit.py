@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
+import msgspec
+
 from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.content.templates import TemplateSource
@@ -86,3 +88,54 @@ def test_a_run_says_nothing_of_another_kind_of_work():
         events = probe.run(fields, days=30)
         misfits = feed.misfit_phrases(events)
         assert misfits == [], [(e.text, phrase) for e, phrase in misfits[:5]]
+
+
+def test_the_measure_finds_a_narrow_review_point():
+    """Salted: the migration order of an incident response plan, the DC timeline of a product
+    photoshoot; the same points on work they fit are not counted."""
+    ask = "Please go over the {}; pay most attention to {}."
+    salted = [
+        ("Draft incident response plan", "incident response plan", "the migration order"),
+        ("Organize product photoshoot", "product photoshoot", "the DC timeline"),
+        ("Configure database replication", "database replication", "the migration order"),
+        ("Plan distribution center visit", "distribution center visit", "the DC timeline"),
+    ]
+    found = []
+    for name, subject, point in salted:
+        events = _feed(name, ask.format(subject, point))
+        events[1] = ev.CommentAdded(
+            **{**msgspec.structs.asdict(events[1]), "kind": "review_request"}
+        )
+        found += [p for _, p in feed.narrow_points(events)]
+    assert found == ["the migration order", "the DC timeline"]
+
+
+def test_review_points_fit_the_work_they_are_asked_on():
+    """Straight from the source, every subject of every industry: no review request points at
+    something of another kind of work or another subject (before, one in four technology
+    documents could be asked about "the migration order", every retail task about "the DC
+    timeline")."""
+    source, rng = TemplateSource(), random.Random(4)
+    found = []
+    for subject in BY_SUBJECT:
+        name = f"Work on {subject[4:]}"
+        for _ in range(12):
+            context = CommentContext(
+                kind="review_request", task_name=name, task_subject=subject, project_name="P",
+                author=ANN,
+            )  # fmt: skip
+            text = source.comment(rng, context)
+            events = _feed(name, text)
+            events[1] = ev.CommentAdded(
+                **{**msgspec.structs.asdict(events[1]), "kind": "review_request"}
+            )
+            found += [(name, p) for _, p in feed.narrow_points(events)]
+    assert found == [], found[:5]
+
+
+def test_a_run_asks_for_no_narrow_review_point():
+    """A 60-day healthcare run (before: 38 review requests pointed at the patient consent
+    wording of a tip sheet, the training timeline of a huddle)."""
+    events = probe.run({"industry": "healthcare"}, days=60)
+    found = feed.narrow_points(events)
+    assert found == [], [(e.text, p) for e, p in found[:5]]

@@ -2,10 +2,10 @@
 maybe a next step, in neutral words (a status names no task, so it has no industry).
 
 The summary depends on where the numbers stand: the usual ones count tasks done and tasks
-open, so at an edge (nothing done yet, nothing left, one task left, every open task blocked)
-one written for it says it instead (vocab_comments.STATUS_SUMMARIES_AT). Middles that claim
-something (the hardest part done, no blockers, items in the plural) join the pool only when
-the numbers bear it out.
+open, so at an edge (nothing done yet, nothing left, one task left, every open task blocked,
+four in five done) one written for it says it instead (vocab_comments.STATUS_SUMMARIES_AT).
+Middles and next steps that claim something (the hardest part done, no blockers, items in the
+plural, scope to cut) join the pool only when the numbers bear it out.
 """
 
 from __future__ import annotations
@@ -26,7 +26,16 @@ def _compiled(table: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[Templa
 
 
 TITLES: Final = _compiled(vc.STATUS_TITLES)
-NEXTS: Final = _compiled(vc.STATUS_NEXTS)
+# Next steps by (status type, two or more open).
+NEXTS: Final = MappingProxyType(
+    {
+        (status, several): split_all(
+            texts + (vc.STATUS_NEXTS_SEVERAL_OPEN.get(status, ()) if several else ())
+        )
+        for status, texts in vc.STATUS_NEXTS.items()
+        for several in (False, True)
+    }
+)
 # Summaries by (edge, status type): "" is no edge; an edge a status type lacks has the usual.
 SUMMARIES: Final = MappingProxyType(
     {
@@ -64,7 +73,9 @@ def edge(status_type: str, done: int, total: int, blocked: int) -> str:
         return "all_blocked"
     if done == 0:
         return "none_done"
-    return "one_left" if left == 1 else ""
+    if left == 1:
+        return "one_left"
+    return "most_done" if 5 * done >= 4 * total else ""
 
 
 def _counted(count: int, unit: str) -> str:
@@ -113,7 +124,7 @@ def status_text(
     middles = MIDDLES[(status_type, done > 0 and 2 * done >= total, blocked == 0, left >= 2)]
     sentences = [pick(draw, summaries), pick(draw, middles)]
     if draw() < 0.7:
-        sentences.append(pick(draw, NEXTS[status_type]))
+        sentences.append(pick(draw, NEXTS[(status_type, left >= 2)]))
     text = fill(sentences, fixed, NO_FORMS, draw, pools)
     if draw() < 0.5 and signature:
         text += "\n\n" + signature

@@ -42,6 +42,7 @@ from engine.content.vocab_status import (  # noqa: F401 (imported from here)
     STATUS_MIDDLES_SEVERAL_OPEN,
     STATUS_MIDDLES_UNBLOCKED,
     STATUS_NEXTS,
+    STATUS_NEXTS_SEVERAL_OPEN,
     STATUS_SUMMARIES,
     STATUS_SUMMARIES_AT,
     STATUS_TITLES,

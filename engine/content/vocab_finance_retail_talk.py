@@ -149,7 +149,7 @@ RETAIL = {
             "run it past buying before it goes out", "aim for two weeks before Black Friday",
             "run it past the regional managers first",
         ),
-        "asp": ("the store rollout order", "the DC timeline"),
+        "asp": ("the timeline", "who owns each follow-up"),
     },
     "doc": {
         "prog": (
@@ -188,7 +188,7 @@ RETAIL = {
             "keep the old process as a fallback for the first month",
         ),
         "asp": ("the fallback if the system is down", "the settings for the pilot stores",
-                "the test results"),
+                "the test results", "the store rollout order"),
     },
     "data": {
         "prog": (
@@ -209,7 +209,7 @@ RETAIL = {
             "match the online price to stores", "count sales net of returns",
             "compare against the same weeks last year",
         ),
-        "asp": ("the shrink assumptions", "the staffing numbers", "the store-by-store totals"),
+        "asp": ("the date range", "the comparison with last year", "how the totals are grouped"),
     },
     "event": {
         "prog": (
@@ -227,6 +227,6 @@ RETAIL = {
             "have the store managers dial in and keep cameras on",
             "book cover for every store that sends someone",
         ),
-        "asp": ("the run order for the day", "who covers the stores that day", "the timings per store"),
+        "asp": ("the run order for the day", "who covers what on the day", "the timings"),
     },
 }

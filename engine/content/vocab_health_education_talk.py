@@ -48,7 +48,7 @@ HEALTHCARE = {
             "get the policy committee's approval first",
         ),
         "asp": (
-            "the patient consent wording", "the downtime steps", "the reading level",
+            "the plain-language wording", "the order of the steps", "the reading level",
             "the role definitions", "the escalation steps",
         ),
     },
@@ -90,7 +90,7 @@ HEALTHCARE = {
             "include residents as well as attendings", "report the walk-in clinics separately",
             "use twelve months so the seasons even out",
         ),
-        "asp": ("the payer list", "the totals by clinic", "how the sample was picked"),
+        "asp": ("the date range", "the totals by clinic", "how the sample was picked"),
     },
     "event": {
         "prog": (
@@ -110,7 +110,7 @@ HEALTHCARE = {
             "add a night-shift session", "apply for CE hours for the sessions",
             "ask the float pool to cover the units",
         ),
-        "asp": ("the training timeline", "the session schedule", "the sign-in sheet"),
+        "asp": ("the timings", "the session schedule", "the sign-in sheet"),
     },
 }
 

@@ -27,7 +27,7 @@ MANUFACTURING = {
             "give the contractors the same training", "get the plant manager's sign-off to be safe",
             "treat it as a safety issue until we know more",
         ),
-        "asp": ("the shift schedule", "the containment actions"),
+        "asp": ("the timeline", "who owns each action"),
     },
     "doc": {
         "prog": (
@@ -47,7 +47,7 @@ MANUFACTURING = {
             "check the shipped lots against the deviation before we assume anything",
             "have every operator sign the new version",
         ),
-        "asp": ("the root cause section", "the photos in the work instructions", "the reaction plan"),
+        "asp": ("the sign-off section", "the photos", "the wording for the operators"),
     },
     "sys": {
         "prog": (
@@ -102,7 +102,7 @@ MANUFACTURING = {
             "run it once per shift", "have maintenance join for the second half",
             "do it in the overlap at the shift change",
         ),
-        "asp": ("the schedule per shift", "the walk route", "the follow-up actions list"),
+        "asp": ("the schedule per shift", "the shift cover", "the follow-up actions list"),
     },
 }
 
@@ -126,7 +126,7 @@ ENERGY = {
             "give the regulator a heads-up before we go further",
             "fund it from this year's capital plan",
         ),
-        "asp": ("the cost estimates", "the timeline for the crews"),
+        "asp": ("the timeline", "who owns each action"),
     },
     "doc": {
         "prog": (
@@ -147,8 +147,8 @@ ENERGY = {
             "keep storm costs in a separate filing", "send the commission a copy for information",
         ),
         "asp": (
-            "the switching sequence", "the filing summary", "the permit conditions",
-            "the customer notice wording",
+            "the order of the steps", "the executive summary", "the assumptions section",
+            "the wording for customers",
         ),
     },
     "sys": {
@@ -189,7 +189,7 @@ ENERGY = {
             "send the commission the updated forecast with the filing",
             "weather-normalize them and show the raw numbers too",
         ),
-        "asp": ("the load assumptions", "the emissions factors", "the outage durations"),
+        "asp": ("the load assumptions", "the cost estimates", "the date range"),
     },
     "event": {
         "prog": (

@@ -86,7 +86,7 @@ STATUS_MIDDLES_SEVERAL_OPEN: dict[str, tuple[str, ...]] = {
 
 # Summaries at the edges of a project's numbers, in place of the above (which count tasks done
 # and tasks open, so need some of each): nothing done yet, nothing left (not yet closed), one
-# task left, every open task blocked. {tasks} is the total with its noun ("12 tasks", "1
+# task left, every open task blocked, four in five done or more. {tasks} is the total with its noun ("12 tasks", "1
 # task"); {still_open} says how many are open, with its verb ("all 3 tasks still open are", "the
 # one task still open is"). A status type an edge does not list uses the summaries above.
 STATUS_SUMMARIES_AT: dict[str, dict[str, tuple[str, ...]]] = {
@@ -124,6 +124,14 @@ STATUS_SUMMARIES_AT: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "on_hold": ("Putting this on hold with {of} done and one to go.",),
     },
+    # Four in five done or more: behind on the last stretch, not "only 57 of 62 done".
+    "most_done": {
+        "off_track": (
+            "We're behind: {of} done, but the last {left} are late.",
+            "Off track this week. {left} of {total} still open and past plan.",
+            "We've slipped on the last stretch: {left} of {total} still open.",
+        ),
+    },
     "none_left": {
         "on_track": (
             "All {tasks} are done; closing the project out next.",
@@ -157,7 +165,7 @@ STATUS_NEXTS: dict[str, tuple[str, ...]] = {
         "I'll confirm by Friday whether the date holds.",
     ),
     "off_track": (
-        "Proposing a revised date at the next sync.", "Next: cut scope to protect the date.",
+        "Proposing a revised date at the next sync.",
         "We're re-planning this week and will share a new timeline.",
     ),
     "on_hold": (
@@ -165,4 +173,8 @@ STATUS_NEXTS: dict[str, tuple[str, ...]] = {
         "Reach out if something on here is urgent.", "We'll revisit at the next planning round.",
     ),
     "complete": ("Closing the project.", "Nothing further needed here.", "On to the next one."),
+}
+# Next steps that need two tasks open or more (no scope to cut with one task left).
+STATUS_NEXTS_SEVERAL_OPEN: dict[str, tuple[str, ...]] = {
+    "off_track": ("Next: cut scope to protect the date.",),
 }

@@ -28,20 +28,29 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
         "Get input from {team} first. The final version goes to {appr} before {dl}.",
         "{S} {is} out of date. Keep it short and link the details from {place}.",
         "Owner drafts, {team} reviews, {appr} approves. Target: before {dl}.",
+        "Keep {s} to what {team} will actually use; link the rest from {place}.",
+        "Show {appr} an outline of {s} before the full draft.",
+        "Reuse what still holds from the last version; flag anything new for {appr}.",
     ),
     "sys": (
         "Coordinate the change window with {team}. Rollback steps go in {place}.",
         "Test {s} end to end before {dl}; {appr} signs off on go-live.",
         "Scope is {scope}. Keep {team} posted on any downtime.",
         "Document the configuration in {place} so {team} can support it.",
-        "Check access and permissions first; last time that cost us a week.",
+        "Check {team}'s access and permissions first; last time that cost us a week.",
+        "Try {s} with {team} before {dl}; note what breaks in {place}.",
+        "Agree with {appr} what done looks like for {s} before we start.",
+        "Keep the old setup until {team} confirms {s} works.",
     ),
     "data": (
         "Use the latest extract and note any gaps in {place}.",
         "This feeds the report {appr} reviews before {dl}. Flag anything that looks off.",
-        "Reconcile against last period and explain differences over 2%.",
+        "Compare with the last version of {s} and explain what changed.",
         "Scope is {scope}. Share a summary with {team} when done.",
         "Start with the exceptions list; ask {team} about the history of most of them.",
+        "Ask {team} about the source of {s} before changing anything.",
+        "A first cut of {s} is fine; {appr} needs it before {dl}.",
+        "Write down every filter and assumption in {place} so {team} can rerun it.",
     ),
     "event": (
         "Agree the date with {team}, book the room, send the agenda a week ahead.",
@@ -49,6 +58,9 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
         "Keep it to an hour. Notes and actions go in {place}.",
         "Invite {team}; check for clashes with {meet}.",
         "Prepare material in advance and share it in {place}.",
+        "Send {team} the agenda for {s} at least two days ahead.",
+        "Confirm who from {team} needs to be there for {s}.",
+        "Notes from {s} go in {place} the same day.",
     ),
 }
 
@@ -109,22 +121,28 @@ NITS: dict[str, tuple[str, ...]] = {
     "doc": (
         "the summary at the top", "the wording in the intro", "the open questions at the end",
         "the section order", "a couple of outdated links", "the terminology in the second half",
+        "the table of contents", "the owner names in the appendix", "a few long sentences",
+        "the dates in the timeline",
     ),
     "sys": (
         "the rollback plan", "the test coverage for the edge cases", "the error handling",
         "the default settings", "the access permissions", "the monitoring and alerts",
+        "the log messages", "the naming of the settings", "the timeout values",
+        "the setup notes",
     ),
     "data": (
         "the totals in the summary table", "the assumptions behind the numbers",
         "the handful of rows that don't reconcile", "the labels on the charts",
-        "the source notes", "the outliers",
+        "the source notes", "the outliers", "the rounding in the totals",
+        "the column names", "the date range in the footnote", "the units on the axes",
     ),
     "event": (
         "the agenda timings", "the attendee list", "the follow-up actions", "the pre-read",
-        "the logistics notes", "the run of show",
+        "the logistics notes", "the run of show", "the room booking",
+        "the invite wording", "the timing of the breaks", "the speaker order",
     ),
     "any": ("the summary", "the open items at the end", "the wording in a few places",
-            "the next steps"),
+            "the next steps", "the owners of the follow-ups", "the dates in a couple of places"),
 }
 
 # A first step when starting (follows "I'll" in a comment).

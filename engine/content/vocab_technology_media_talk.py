@@ -46,7 +46,7 @@ TECHNOLOGY = {
             "link to the runbook rather than repeat the steps",
             "send it to the team leads and post it in the eng channel",
         ),
-        "asp": ("the naming", "the migration order", "the examples"),
+        "asp": ("the naming", "the structure", "the examples"),
     },
     "sys": {
         "prog": (
@@ -76,7 +76,10 @@ TECHNOLOGY = {
             "have the platform team's primary on call for the cutover",
             "keep the old endpoint for one more release", "drop support for the old app versions",
         ),
-        "asp": ("the error handling", "the rollback plan", "the test coverage", "the log noise"),
+        "asp": (
+            "the error handling", "the rollback plan", "the test coverage", "the log noise",
+            "the migration order",
+        ),
     },
     "data": {
         "prog": (
@@ -208,6 +211,6 @@ MEDIA = {
             "get the subject's consent in writing before we use the photo",
             "have the reporter on set for the first hour", "hold a backup date the week after",
         ),
-        "asp": ("the pacing in the middle section", "the call sheet", "the shot list"),
+        "asp": ("the running order", "the timings on the day", "who speaks to what"),
     },
 }

@@ -27,7 +27,7 @@ TRAVEL = {
             "have it ready a month before the summer season",
             "share it with the partners before it goes out",
         ),
-        "asp": ("the traveler messaging", "the supplier contacts"),
+        "asp": ("the timeline", "who owns each follow-up"),
     },
     "doc": {
         "prog": (
@@ -48,7 +48,7 @@ TRAVEL = {
             "let loyalty points apply at partner hotels too",
             "translate it for the three main markets",
         ),
-        "asp": ("the cancellation terms", "the itinerary timings", "the wording of the fine print"),
+        "asp": ("the traveler messaging", "the order of the sections", "the wording of the fine print"),
     },
     "sys": {
         "prog": (
@@ -84,7 +84,7 @@ TRAVEL = {
             "include the transfers and show them as a line item",
             "report cancelled bookings separately", "split the numbers by market",
         ),
-        "asp": ("the pricing table", "the transfer times", "the totals by season"),
+        "asp": ("the date range", "how the totals are grouped", "the totals by season"),
     },
     "event": {
         "prog": (
@@ -143,7 +143,7 @@ GOVERNMENT = {
             "run the accessibility review before publishing", "have legal review the wording",
         ),
         "asp": (
-            "the plain-language summary", "the fee table", "the definitions section",
+            "the plain-language summary", "the tables", "the definitions section",
             "the legal wording",
         ),
     },
@@ -180,7 +180,7 @@ GOVERNMENT = {
             "charge it to this fiscal year", "count duplicate requests once",
             "compare with the two neighboring counties",
         ),
-        "asp": ("the cost estimate", "the evaluation weights", "the totals by department"),
+        "asp": ("the cost estimate", "the date range", "the totals by department"),
     },
     "event": {
         "prog": (
@@ -197,6 +197,6 @@ GOVERNMENT = {
             "extend the comment period by two weeks", "stream it and post the recording",
             "book interpreters for the two main languages",
         ),
-        "asp": ("the running order", "the room layout", "the sign-up process for speakers"),
+        "asp": ("the running order", "the room layout", "who speaks when"),
     },
 }
