@@ -98,9 +98,8 @@ def _review(world: World, actor: Actor) -> bool:
 
 
 def _finish_approved(world: World, actor: Actor) -> bool:
-    tasks, share = world.state.tasks, HANDOVER_OF_DAY / world.rates.busyness
-    for task_id in world.state.assigned[actor.id].in_review:
-        task = tasks[task_id]
+    share = HANDOVER_OF_DAY / world.rates.busyness
+    for task_id, task in world.state.assigned[actor.id].in_review.items():
         if (
             task.approved
             and open_dependency(world, task) is None
@@ -115,8 +114,7 @@ def _finish_approved(world: World, actor: Actor) -> bool:
 
 def _unblock(world: World, actor: Actor) -> bool:
     tasks = world.state.tasks
-    for task_id in world.state.assigned[actor.id].blocked:
-        task = tasks[task_id]
+    for task_id, task in world.state.assigned[actor.id].blocked.items():
         waits_on = ""
         if task.blocked_by is not None:  # waiting on another task: free once it is done
             other = tasks.get(task.blocked_by)
@@ -138,9 +136,8 @@ def _slip_due_date(world: World, actor: Actor) -> bool:
     in_progress = world.state.assigned[actor.id].in_progress
     if not in_progress:
         return False
-    today, tasks = world.local_today(actor), world.state.tasks
-    for task_id in in_progress:
-        task = tasks[task_id]
+    today = world.local_today(actor)
+    for task_id, task in in_progress.items():
         due_on = task.due_on
         if due_on is not None and due_on < today and noticed(actor, "s" + task_id):
             handled(actor, "s" + task_id)

@@ -20,7 +20,6 @@ from engine.moves import (
     comment,
     follow,
     handled,
-    my_open,
     noticed,
     reviewer_for,
     social_share,
@@ -148,12 +147,12 @@ def _past_gap(actor: Actor, task_id: str) -> bool:
     return actor.actions - last >= actor.note_gap * today
 
 
-def _noted(actor: Actor, task: TaskView, active: list[str]) -> None:
+def _noted(actor: Actor, task: TaskView, active: list[TaskView]) -> None:
     """Remember the note's moment (in the person's actions); forget tasks no longer theirs."""
     noted = actor.noted
     noted[task.id] = actor.actions
     if len(noted) > 2 * len(active) + 4:
-        keep = set(active)
+        keep = {t.id for t in active}
         for task_id in [t for t in noted if t not in keep]:
             del noted[task_id]
 
@@ -166,7 +165,7 @@ def _note(world: World, actor: Actor) -> bool:
     mine, tasks = state.assigned[actor.id], state.tasks
     active = mine.active()
     if rng.random() < QUESTION_SHARE:
-        task = tasks[pick(rng, active)]
+        task = pick(rng, active)
         if _past_gap(actor, task.id) and len(task.asked) < MAX_QUESTIONS_PER_TASK:
             to = reviewer_for(world, actor, task)
             if to is not None and not any(q.task == task.id for q in state.asked[to].values()):
@@ -175,7 +174,7 @@ def _note(world: World, actor: Actor) -> bool:
                 return True
     today = world.local_today(actor)
     ready = []
-    for t in my_open(world, mine.in_progress):
+    for t in mine.in_progress.values():
         if _past_gap(actor, t.id):
             if t.notes_day != today or t.notes_that_day < MAX_NOTES_PER_TASK_PER_DAY:
                 ready.append(t)
@@ -187,7 +186,7 @@ def _note(world: World, actor: Actor) -> bool:
         _noted(actor, task, active)
         return True
     now = world.now
-    for task in my_open(world, mine.blocked):
+    for task in mine.blocked.values():
         # Quiet for a day by the clock and a day of the person's own activity since they last
         # wrote on it (so the update comes at some moment of a day, not at its first).
         last = actor.noted.get(task.id)
@@ -247,7 +246,7 @@ def _ask_teammate(world: World, actor: Actor) -> bool:
     )
     if rng.random() >= chance * social_share(actor):
         return False
-    task = state.tasks[pick(rng, list(theirs))]
+    task = pick(rng, list(theirs.values()))
     if (
         task.parent is not None
         or len(task.asked) >= MAX_QUESTIONS_PER_TASK
@@ -272,7 +271,7 @@ def converse(world: World, actor: Actor) -> None:
     if _ask_teammate(world, actor):
         return
     if busy and world.tag_ids and rng.random() < 0.03:  # tags also arrive after creation
-        task = state.tasks[pick(rng, mine.active())]
+        task = pick(rng, mine.active())
         tag = pick(rng, world.tag_ids)
         if tag not in task.tags:
             world.emit(ev.TagAdded(world.next_seq(), world.now, actor.id, task=task.id, tag=tag))

@@ -159,12 +159,6 @@ def teammates(world: World, actor: Actor) -> list[Actor]:
     return mates
 
 
-def my_open(world: World, ids: dict[str, None]) -> list[TaskView]:
-    """The tasks of `ids` (one of someone's Assignments)."""
-    tasks = world.state.tasks
-    return [tasks[t] for t in ids]
-
-
 def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
     """A lead of the team or the project's owner; in a team with too few of them for its
     contributors (engine.people.peer_reviewing_teams), a fellow contributor too. In a team of

@@ -176,7 +176,6 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
     order within the team) and numbered by `numbering`: (seq of the first, lines, events of each
     type among them)."""
     times: array[float] = array("d")
-    orders: array[int] = array("l")  # each line's seq within its team, as the line holds it
     lines: list[bytes] = []
     spans: list[tuple[int, int, int]] = []  # (team, first position, end) of each run of lines
     shared: dict[int, str] = {}  # position among all the step's lines: shared object id
@@ -192,9 +191,8 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
                 f"lines for {made} events"
             )
         start = len(lines)
-        for team, first, n in step.runs:
+        for team, _first, n in step.runs:
             spans.append((team, start, start + n))
-            orders.extend(range(first, first + n))
             start += n
         shared.update({len(lines) + i: object_id for i, object_id in step.shared.items()})
         lines += step.lines
@@ -222,8 +220,8 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
                 del counts[name]
         order = [p for p in order if p not in dropped]
     numbering.seq += len(order)  # every other event gets the next seq
-    # Each line's seq spliced in: the envelope's seq follows the type tag. Compiled, the scan
-    # for the tag's closing quote, the slices and the `%` are native (mypyc): cheaper than a
+    # Each line's seq spliced in: the envelope's seq follows the type tag, and a comma follows
+    # the seq. Compiled, the scans, the slices and the `%` are native (mypyc): cheaper than a
     # search-and-replace, whose every call parses its arguments.
     numbered: list[bytes] = []
     seq = first_seq
@@ -233,7 +231,9 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
         while line[start] != _QUOTE:
             start += 1
         start += _SEQ_AFTER_TYPE
-        end = start + _digits(orders[p])
+        end = start + 1
+        while line[end] != _COMMA:
+            end += 1
         numbered.append(b"%b%d%b" % (line[:start], seq, line[end:]))
         seq += 1
     return first_seq, numbered, counts
@@ -241,16 +241,8 @@ def merge_step(steps: list[Step], numbering: Numbering) -> tuple[int, list[bytes
 
 _TYPE_START: Final = len(b'{"type":"')
 _QUOTE: Final = ord('"')
+_COMMA: Final = ord(",")
 _SEQ_AFTER_TYPE: Final = len(b'","seq":')  # from the type's closing quote to the seq's digits
-
-
-def _digits(number: int) -> int:
-    """How many decimal digits a positive number has."""
-    digits = 1
-    while number >= 10:
-        number //= 10
-        digits += 1
-    return digits
 
 
 def _type_of(line: bytes) -> str:

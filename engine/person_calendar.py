@@ -73,6 +73,8 @@ class PersonCalendar:
         self.last_day = origin.astimezone(self.tz).date()
         # Where each day's bins lie in time (see day_bins), cached like the day starts.
         self._bins: dict[date, tuple[tuple[float, int, int], ...]] = {}
+        # What next_activity needs of each day, in one look-up (see _walk_day).
+        self._walk: dict[date, tuple[float, float, tuple[tuple[float, int, int], ...]]] = {}
         # (local day, its first moment, the next day's first moment) of the last moment
         # returned, for a day without a clock change (see _cursor_for).
         self._cursor = self._cursor_for(self.last_day)
@@ -80,10 +82,12 @@ class PersonCalendar:
     def add_away(self, start_on: date, end_on: date) -> None:
         self.away.append((start_on, end_on))
         self._working.clear()
+        self._walk.clear()
 
     def add_holidays(self, days: Iterable[date]) -> None:
         self.holidays.update(days)
         self._working.clear()
+        self._walk.clear()
 
     def is_away(self, day: date) -> bool:
         return any(start <= day <= end for start, end in self.away)
@@ -143,6 +147,7 @@ class PersonCalendar:
                 self._working.clear()
                 self._factors.clear()
                 self._bins.clear()
+                self._walk.clear()
             start = self._day_starts[day] = zone_day_start(self.tz, self.origin, day)
         return start
 
@@ -168,6 +173,17 @@ class PersonCalendar:
             bins = self._bins[day] = zone_day_bins(self.tz, self.origin, day)
         return bins
 
+    def _walk_day(self, day: date) -> tuple[float, float, tuple[tuple[float, int, int], ...]]:
+        """(day_start, day_factor, day_bins) of `day`, the factor 0 on a day with no activity
+        (not a working day, or one in meetings), cached like the rest."""
+        walk = self._walk.get(day)
+        if walk is None:
+            start = self.day_start(day)  # first: it may empty the caches
+            factor = self.day_factor(day) if self.is_working_day(day) else 0.0
+            bins = self.day_bins(day) if factor > 0.0 else ()
+            walk = self._walk[day] = (start, factor, bins)
+        return walk
+
     def _cursor_for(self, day: date) -> tuple[date, float, float]:
         """(day, its first moment, the next day's first moment) for a day without a clock
         change; on a day with one, an empty span (the day is looked up again each time)."""
@@ -189,42 +205,34 @@ class PersonCalendar:
         day, low, high = self._cursor
         if not low <= now < high:
             day = self.local(now).date()
-        start = self.day_start(day)
+        start, factor, bins = self._walk_day(day)
         need = -math.log(1.0 - rng.random())  # rng.expovariate(1.0), without its call
         cumulative, profile = self.cumulative, self.profile
-        working = self._working
         while start < horizon:
-            if working.get(day) or self.is_working_day(day):
-                factor = self._factors.get(day)
-                if factor is None:
-                    factor = self.day_factor(day)
-                if factor > 0.0:  # 0: a day in meetings, nothing in the workspace
-                    bins = self._bins.get(day)
-                    if bins is None:
-                        bins = self.day_bins(day)
-                    for base, first, end in bins:
-                        position = (now - base) / BIN_SECONDS
-                        if position < first:
-                            position = float(first)
-                        b = int(position)
-                        if b >= end:
-                            continue
-                        target = cumulative[b] + profile[b] * (position - b) + need / factor
-                        if target < cumulative[end]:
-                            b = _last_at_or_below(cumulative, target)
-                            while profile[b] == 0 and b > first:  # on a boundary before
-                                b -= 1  # closed bins
-                            within = (target - cumulative[b]) / profile[b] if profile[b] else 0.0
-                            moment = base + (b + within) * BIN_SECONDS
-                            if moment < now:  # rounding, or need drawn as 0
-                                moment = now
-                            if day != self._cursor[0]:
-                                self._cursor = self._cursor_for(day)
-                            self.last_day = day
-                            return moment if moment < horizon else math.inf
-                        need = (target - cumulative[end]) * factor
+            if factor > 0.0:  # 0: not a working day, or one in meetings
+                for base, first, end in bins:
+                    position = (now - base) / BIN_SECONDS
+                    if position < first:
+                        position = float(first)
+                    b = int(position)
+                    if b >= end:
+                        continue
+                    target = cumulative[b] + profile[b] * (position - b) + need / factor
+                    if target < cumulative[end]:
+                        b = _last_at_or_below(cumulative, target)
+                        while profile[b] == 0 and b > first:  # on a boundary before
+                            b -= 1  # closed bins
+                        within = (target - cumulative[b]) / profile[b] if profile[b] else 0.0
+                        moment = base + (b + within) * BIN_SECONDS
+                        if moment < now:  # rounding, or need drawn as 0
+                            moment = now
+                        if day != self._cursor[0]:
+                            self._cursor = self._cursor_for(day)
+                        self.last_day = day
+                        return moment if moment < horizon else math.inf
+                    need = (target - cumulative[end]) * factor
             day += ONE_DAY
-            start = self.day_start(day)
+            start, factor, bins = self._walk_day(day)
         return math.inf
 
 

@@ -82,7 +82,7 @@ Handler = Callable[[State, Any], None]
 
 def index_assignment(state: State, task: TaskView) -> None:
     if task.assignee is not None and task.state != "done":
-        state.assigned[task.assignee].in_state(task.state)[task.id] = None
+        state.assigned[task.assignee].in_state(task.state)[task.id] = task
 
 
 def unindex_assignment(state: State, task: TaskView) -> None:

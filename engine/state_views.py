@@ -162,14 +162,14 @@ class Question:
 
 
 class Assignments:
-    """One person's open assigned tasks by lifecycle state (dicts as ordered sets of task ids;
-    done tasks are not kept). Attributes rather than a dict keyed by state: people read them at
-    every moment."""
+    """One person's open assigned tasks by lifecycle state (dicts of task id → task in the order
+    they got there; done tasks are not kept). Attributes rather than a dict keyed by state, and
+    the tasks themselves rather than their ids: people read them at every moment."""
 
-    new: dict[str, None]
-    in_progress: dict[str, None]
-    blocked: dict[str, None]
-    in_review: dict[str, None]
+    new: dict[str, TaskView]
+    in_progress: dict[str, TaskView]
+    blocked: dict[str, TaskView]
+    in_review: dict[str, TaskView]
 
     def __init__(self) -> None:
         self.new, self.in_progress, self.blocked, self.in_review = {}, {}, {}, {}
@@ -178,7 +178,7 @@ class Assignments:
     def count(self) -> int:
         return len(self.new) + len(self.in_progress) + len(self.blocked) + len(self.in_review)
 
-    def in_state(self, state: str) -> dict[str, None]:
+    def in_state(self, state: str) -> dict[str, TaskView]:
         if state == "in_progress":
             return self.in_progress
         if state == "new":
@@ -189,6 +189,6 @@ class Assignments:
             return self.in_review
         raise KeyError(f"no open tasks are kept in state {state!r}")
 
-    def active(self) -> list[str]:
+    def active(self) -> list[TaskView]:
         """The tasks under way: in progress, blocked or in review."""
-        return [*self.in_progress, *self.blocked, *self.in_review]
+        return [*self.in_progress.values(), *self.blocked.values(), *self.in_review.values()]

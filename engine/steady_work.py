@@ -22,7 +22,6 @@ from engine.moves import (
     complete,
     handled,
     move,
-    my_open,
     noticed,
     picks_up_unassigned,
     reviewer_for,
@@ -74,7 +73,7 @@ def pace(world: World, actor: Actor) -> None:
 def steady_work(world: World, actor: Actor) -> bool:
     rng = actor.rng
     mine = world.state.assigned[actor.id]
-    in_progress = my_open(world, mine.in_progress)
+    in_progress = list(mine.in_progress.values())
     if in_progress and actor.blockers_due:
         actor.blockers_due -= 1
         task = pick(rng, in_progress)
@@ -124,7 +123,7 @@ def steady_work(world: World, actor: Actor) -> bool:
         # parked until that finishes (above).
         fresh = [
             t
-            for t in my_open(world, mine.new)
+            for t in mine.new.values()
             if t.subtype == "default_task" and work_to_wait_for(world, t) is None
         ]
         if fresh:

@@ -30,16 +30,15 @@ def announce_time_away(world: World, actor: Actor) -> bool:
     )
     actor.announced = (start_on, end_on)
     back = world.workdays_after(actor, end_on, 1)
-    tasks, mine = world.state.tasks, world.state.assigned[actor.id]
-    active = mine.active()
+    active = world.state.assigned[actor.id].active()
     people = world.state.people
     covers = [a.id for a in teammates(world, actor) if people[a.id].away is None]
     cover = pick(actor.rng, covers) if covers and active else None
-    for task_id in active[:3]:
+    for task in active[:3]:
         comment(
             world,
             actor,
-            tasks[task_id],
+            task,
             "out_of_office",
             detail=_day(back),
             period=_days_away(start_on, end_on),

@@ -29,9 +29,7 @@ def decide_approval(world: World, actor: Actor) -> bool:
     within a day of their own working time, see engine.moves.noticed)."""
     if actor.role not in APPROVERS:
         return False
-    tasks = world.state.tasks
-    for task_id in world.state.assigned[actor.id].new:
-        task = tasks[task_id]
+    for task_id, task in world.state.assigned[actor.id].new.items():
         if (
             task.subtype == "approval"
             and task.approval_status == "pending"

@@ -12,7 +12,7 @@ run in its own environment. Who the people are and how their calendars are plann
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -210,19 +210,19 @@ class World:
     def start(self, behaviour: Callable[[World, Actor], None] | None = None) -> None:
         """Start everyone's process. Each activity moment calls `behaviour` (by default
         engine.actions.act; the benchmark passes one that does nothing)."""
-        from engine.actions import act
+        from engine.actions import act  # person_life is annotated: compiled, its floats stay native
 
-        def person_life(actor: Actor):
+        def person_life(actor: Actor) -> Generator[simpy.Event, object, None]:
             env, start, horizon, quiet = self.env, self.scenario.start, self.horizon, self.quiet
-            next_activity, rng, timeout = actor.calendar.next_activity, actor.rng, env.timeout
+            calendar, rng, timeout = actor.calendar, actor.rng, env.timeout
             # Plan 60 more days once the clock is within 30 days of the planned end.
-            replan_at = (actor.planned_until - start).days * 86400 - 30 * 86400
-            now = env.now
+            replan_at = (actor.planned_until - start).total_seconds() - 30 * 86400.0
+            now: float = env.now
             while True:
                 if now > replan_at:
                     self.planner.plan_ahead(actor, actor.planned_until + timedelta(days=60))
-                    replan_at = (actor.planned_until - start).days * 86400 - 30 * 86400
-                moment = next_activity(now, rng, horizon)
+                    replan_at = (actor.planned_until - start).total_seconds() - 30 * 86400.0
+                moment = calendar.next_activity(now, rng, horizon)
                 if moment == math.inf:
                     return
                 delay = moment - now
