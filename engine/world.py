@@ -209,8 +209,9 @@ class World:
 
     def start(self, behaviour: Callable[[World, Actor], None] | None = None) -> None:
         """Start everyone's process. Each activity moment calls `behaviour` (by default
-        engine.actions.act; the benchmark passes one that does nothing)."""
-        from engine.actions import act  # person_life is annotated: compiled, its floats stay native
+        engine.actions.act; the benchmark passes one that does nothing). person_life is
+        annotated in full: compiled, its clock stays in native floats."""
+        from engine.actions import act
 
         def person_life(actor: Actor) -> Generator[simpy.Event, object, None]:
             env, start, horizon, quiet = self.env, self.scenario.start, self.horizon, self.quiet

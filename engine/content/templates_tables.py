@@ -154,6 +154,13 @@ _CLASS_WORDS: Final = PhraseIndex(
 )
 
 
+def _subjects(industry: Industry) -> list[tuple[str, str]]:
+    """(subject, work class) of each of the industry's work objects, its themes' then its common
+    ones."""
+    objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
+    return [("the " + obj, cls) for obj, cls in objects]
+
+
 def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
     """Subject -> the comment pools of its industry and work class, its verb forms and its
     capitalized form, worked out once."""
@@ -161,9 +168,8 @@ def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
     for industry in industries.values():
         by_class = industry.by_class
         words = PhraseIndex(pool for pools in by_class.values() for pool in pools.values())
-        objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
-        for obj, cls in objects:  # (pools that would name the subject again cut: see subject_clash)
-            subject = "the " + obj
+        # (the pools cut of what would name the subject again: see subject_clash)
+        for subject, cls in _subjects(industry):
             keys = subject_keys(subject)
             index[subject] = as_subject(
                 subject,
@@ -235,12 +241,7 @@ _INDUSTRIES: Final[Mapping[str, Industry]] = MappingProxyType(
 BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
 # Each subject's kind of work (engine.scope names its follow-ups by it).
 WORK_CLASS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "the " + obj: cls
-        for industry in _INDUSTRIES.values()
-        for objects in (*(theme.objects for theme in industry.themes), industry.common)
-        for obj, cls in objects
-    }
+    {subject: cls for industry in _INDUSTRIES.values() for subject, cls in _subjects(industry)}
 )
 KINDS: Final = _compile_kinds()
 # Every drawn word's own words, worked out now (see part_echo; a part's come with it).
