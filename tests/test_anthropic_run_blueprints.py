@@ -164,3 +164,24 @@ def test_a_damaged_copy_in_the_run_folder_is_named_and_the_cache_used_instead(fa
     assert fake.calls["messages"] == calls + 1  # that one blueprint, no other
     assert damaged.read_bytes() == good  # the fake writes the same one again
     assert (run / SEGMENT).read_bytes() == whole
+
+
+def test_a_blueprint_answered_after_the_directory_changed_lands_in_the_run_and_cache(
+    tmp_path, monkeypatch
+):
+    """A call that times out can still be answered after the command returned, on its own
+    thread; with relative paths it wrote `<run>/blueprints/` under whatever directory the
+    process was in by then (a web server's, or a test runner's)."""
+    from adapters.anthropic.cache import ScriptCache
+    from adapters.anthropic.run_copy import Blueprints
+
+    monkeypatch.chdir(tmp_path)
+    blueprints = Blueprints(ScriptCache(Path("cache")))
+    blueprints.attach(Path("run"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    blueprints.put("ab12", b"{}")
+    assert (tmp_path / "run" / "blueprints" / "ab12.json").read_bytes() == b"{}"
+    assert (tmp_path / "cache" / "ab" / "ab12.json").read_bytes() == b"{}"
+    assert list(elsewhere.iterdir()) == []

@@ -21,12 +21,14 @@ def default_cache_dir() -> Path:
 
 class ScriptCache:
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+        # Absolute: a call answered late writes from its own thread, after the caller may
+        # have changed the working directory.
+        self.root = Path(root).absolute()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InvalidInput(
-                f"--content-cache: cannot create {self.root}: {exc.strerror or exc}"
+                f"--content-cache: cannot create {root}: {exc.strerror or exc}"
             ) from None
 
     def _path(self, key: str) -> Path:

@@ -37,8 +37,10 @@ class Blueprints:
         self._lock = threading.Lock()
 
     def attach(self, run_dir: Path) -> None:
-        """Keep (and read first) the run's own copies from now on."""
-        self.root = Path(run_dir) / RUN_FOLDER
+        """Keep (and read first) the run's own copies from now on. The path is made absolute
+        now: a call answered late writes from its own thread, after the caller may have
+        changed the working directory."""
+        self.root = Path(run_dir).absolute() / RUN_FOLDER
 
     def get(self, key: str) -> ProjectScript | None:
         """The blueprint for a request key: the run's copy, else the shared cache's entry
