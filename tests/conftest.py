@@ -32,3 +32,42 @@ def run_dir(template_run: Path, tmp_path: Path) -> Path:
     """A private copy of the module's `template_run` (a run simulated once per module), so each
     test writes its own targets/ folder."""
     return Path(shutil.copytree(template_run, tmp_path / "run"))
+
+
+# -- the suite leaves the checkout as it found it ------------------------------------------------
+# A test that writes into the working directory (a relative --out, a late thread) leaves files
+# that `git add -A` then commits: the run fails naming them. Files that were there before the
+# run, and files .gitignore leaves out, are not counted.
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def _untracked() -> set[str] | None:
+    import subprocess
+
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard"],
+            cwd=REPOSITORY, capture_output=True, text=True, timeout=30, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None  # not a git checkout (an sdist): nothing to compare
+    return set(listed.stdout.splitlines())
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller only, under xdist
+        session.config.stash[_BEFORE] = _untracked()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    left = sorted((_untracked() or set()) - before)
+    if left:
+        shown = ", ".join(left[:10]) + (" …" if len(left) > 10 else "")
+        print(f"\nthe tests left {len(left)} new untracked files in the checkout: {shown}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[set[str] | None]()
