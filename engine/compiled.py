@@ -27,6 +27,7 @@ from engine.errors import BusyworkError
 HOT = (
     "engine/actions.py",
     "engine/calendar.py",
+    "engine/content/team_clauses.py",
     "engine/content/templates.py",
     "engine/content/templates_fill.py",
     "engine/content/templates_parts.py",

@@ -8,6 +8,7 @@ from typing import Final
 
 from engine import events as ev
 from engine.content import CommentContext, PersonRef
+from engine.content.team_clauses import RecentClauses
 from engine.draws import pick
 from engine.people import Actor
 from engine.state_views import TaskView
@@ -60,6 +61,10 @@ def comment(
     mentioned = to if to is not None else cover
     cal = actor.calendar
     actor.said.on(int(world.clock // 86400.0))  # (what the author wrote lately, by day)
+    team_said = world.clauses_said.get(actor.person.team)
+    if team_said is None:
+        team_said = world.clauses_said[actor.person.team] = RecentClauses()
+    team_said.at(world.clock)
     context = CommentContext(
         kind=kind,
         asked=task.asked if kind == "question" else (),
@@ -79,6 +84,7 @@ def comment(
         local_hour=cal.local_hour(world.clock),  # wall time, also on a day clocks change
         period=period,
         said=actor.said,
+        team_said=team_said,
     )
     text = world.content.comment(world.content_rng, context)
     world.emit(

@@ -22,6 +22,7 @@ import simpy
 from engine import events as ev
 from engine.calendar import end_of, origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
+from engine.content.team_clauses import RecentClauses
 from engine.people import (
     Actor,
     Planner,
@@ -170,6 +171,8 @@ class World:
         self.grown: dict[str, int] = {}  # project id → tasks added since its plan was in
         self.followed_up: set[str] = set()  # finished tasks that got a follow-up
         self.judged_done: set[str] = set()  # finished tasks their owner considered reopening
+        # team → the progress clauses its people posted lately (see engine.content.CommentContext)
+        self.clauses_said: dict[str, RecentClauses] = {}
         # Workspace objects (custom fields, tags, milestones, portfolios): see engine.workspace.
         self.workspace_ready = False
         self.field_specs: dict[str, FieldSpec] = {}  # field id → spec

@@ -1,6 +1,7 @@
 """Counts of what does not fit the kind of work a task is (a document, a system, data or an
 event), for tests/realism_probe.py: a phrase of another kind of work in a comment, system talk
-on other work, a follow-up task named for another kind of work. From events alone."""
+on other work, a scope in a task's notes or a follow-up task named for another kind of work.
+From events alone."""
 
 from __future__ import annotations
 
@@ -85,9 +86,41 @@ def system_talk(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, str]]
     return found
 
 
+_SCOPE = re.compile(r"\bScope is ([^.]+)\.")
+
+
+@cache
+def _scope_fits() -> dict[str, set[str]]:
+    """Each industry's scope noun -> the kinds of work it fits ("any" for every kind)."""
+    from engine.content.templates_tables import INDUSTRY_VOCABULARY
+
+    fits: dict[str, set[str]] = {}
+    for raw in INDUSTRY_VOCABULARY.values():
+        for cls, nouns in raw["scope"].items():
+            for noun in nouns:
+                fits.setdefault(noun, set()).add(cls)
+    return fits
+
+
+def misfit_scopes(events: Iterable[ev.Event]) -> list[tuple[ev.TaskCreated, str]]:
+    """Tasks whose notes state a scope of another kind of work than theirs ("Scope is the top
+    three endpoints" on a set of numbers, "Scope is last season's sales" on a system): (task,
+    the scope)."""
+    found = []
+    for e in events:
+        if isinstance(e, ev.TaskCreated) and e.notes:
+            match = _SCOPE.search(e.notes)
+            work = _work_of(e.name) if match is not None else None
+            if match is None or work is None:
+                continue
+            fits = _scope_fits().get(match.group(1), {"any"})
+            found += [] if fits & {"any", work[1]} else [(e, match.group(1))]
+    return found
+
+
 # The kinds of work each follow-up or next step of a task fits (engine.scope names them): a
 # rollout is of a document or a system, a hand-over or sign-off not of a meeting, a write-up
-# of a meeting or an analysis.
+# of a meeting or an analysis, logistics, roles and actions of a meeting.
 FOLLOW_UP_FITS = {
     "Follow up on ": ("doc", "sys", "data", "event"),
     "Tidy up loose ends of ": ("doc", "sys", "data", "event"),
@@ -97,6 +130,10 @@ FOLLOW_UP_FITS = {
     "Prepare the hand-over of ": ("doc", "sys", "data"),
     "Line up the sign-off of ": ("doc", "sys", "data"),
     "Plan the rollout of ": ("doc", "sys"),
+    "Walk the team through ": ("data",),
+    "Line up the logistics for ": ("event",),
+    "Agree who does what at ": ("event",),
+    "Send round the actions from ": ("event",),
 }
 
 

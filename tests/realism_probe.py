@@ -14,7 +14,9 @@ The runs: the default scenario, the same in healthcare, and at activity "high". 
   misfit follow-ups (of another kind of work than the task's): see tests/realism_fit.py;
 - narrow points: a review point that fits one kind of work or a few subjects only, asked on
   other work (tests/realism_fit.py); repeated notes: a task's notes word for word those of an
-  earlier task (tests/realism_feed.py);
+  earlier task (tests/realism_feed.py); misfit scopes: a task's notes state a scope of another
+  kind of work (tests/realism_fit.py); clause clashes: a progress clause a teammate posted
+  within the hour (tests/realism_clauses.py);
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are, "only 57 of 62 done" behind plan): see
@@ -37,6 +39,7 @@ import msgspec
 
 from engine import events as ev
 from engine import scenario as sc
+from tests.realism_clauses import clause_clashes  # noqa: F401
 from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     DOUBLED,
     apology_wordings,
@@ -53,6 +56,7 @@ from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
 from tests.realism_fit import (  # noqa: F401
     misfit_follow_ups,
     misfit_phrases,
+    misfit_scopes,
     narrow_points,
     system_talk,
 )
@@ -148,6 +152,8 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "misfit follow-ups": len(misfit_follow_ups(events)),
         "narrow points": len(narrow_points(events)),
         "repeated notes": len(repeated_notes(events)),
+        "misfit scopes": len(misfit_scopes(events)),
+        "clause clashes": len(clause_clashes(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1

@@ -28,8 +28,8 @@ _ALL_REMAINING = re.compile(r"(?<!of )the remaining \d+ depend")
 _SOME_OF_THEM = re.compile(r"two items|one dependency")
 _ALL_MOVING = re.compile(r"the rest are moving")
 _THE_BLOCKERS = re.compile(r"around the blockers")
-# Behind plan said as if little were done when most is ("only 57 of 62 tasks done (92%)"), and
-# scope to cut with one task left.
+# Behind plan said as if little were done when half or more is ("only 9 of 12 tasks done
+# (75%)", "well short of plan" three quarters through), and scope to cut with one task left.
 _LITTLE_DONE = re.compile(r"\bonly \d+ of|well short of plan")
 _CUT_SCOPE = re.compile(r"cut scope")
 
@@ -47,7 +47,7 @@ def status_misreads(text: str, done: int, total: int, blocked: int) -> list[str]
         ("all and some", _ALL_REMAINING.search(text) and _SOME_OF_THEM.search(text)),
         ("moving but blocked", blocked > 0 and _ALL_MOVING.search(text)),
         ("blockers but none", blocked == 0 and _THE_BLOCKERS.search(text)),
-        ("little done but most", 5 * done >= 4 * total > 0 and _LITTLE_DONE.search(text)),
+        ("little done but half", 2 * done >= total > 0 and _LITTLE_DONE.search(text)),
         ("cut scope, one left", total - done == 1 and _CUT_SCOPE.search(text)),
     ]
     return [name for name, hit in checks if hit]
@@ -92,6 +92,8 @@ STATUS_EDGES = {
     "all blocked": (9, 12, 3),
     "some blocked": (5, 12, 1),
     "most done": (10, 12, 0),
+    "three quarters": (9, 12, 0),
+    "half done": (6, 12, 0),
 }
 
 

@@ -335,11 +335,18 @@ def test_every_industry_has_the_same_vocabulary_and_no_braces_in_values():
     for industry, raw in RAW.items():
         assert set(raw) - {"tech"} == keys, industry
         for key, values in raw.items():
-            if key in ("themes", "common", "talk"):
+            if key in ("themes", "common", "talk", "scope"):
                 continue
             assert len(values) >= 4, (industry, key)
             for value in values:
                 assert "{" not in value and "}" not in value, value
+        # Scopes: a project states a class-free one, a system's or data's task notes one of its
+        # kind of work or a class-free one.
+        assert len(raw["scope"]["any"]) >= 2, industry
+        for cls in ("sys", "data"):
+            assert len(raw["scope"]["any"] + raw["scope"][cls]) >= 4, (industry, cls)
+        for value in (v for values in raw["scope"].values() for v in values):
+            assert "{" not in value and "}" not in value, value
         for pool in TALK_POOLS:  # (a subject draws its kind of work's and the class-free ones)
             # (a task asked its industry's questions falls back on the generic ones)
             need = MAX_QUESTIONS_PER_TASK - len(vc.GENERIC_SLOTS["qst"]) if pool == "qst" else 4

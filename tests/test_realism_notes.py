@@ -59,12 +59,13 @@ def test_a_run_writes_each_task_its_own_notes(default_run):
 
 
 def test_the_measure_finds_a_status_behind_plan_that_counts_little_done():
-    """Salted: "only" and "well short of plan" with four in five done, scope to cut with one
+    """Salted: "only" and "well short of plan" with half done or more, scope to cut with one
     task left; the same words with less done are not counted."""
     misreads = probe.status_misreads
     assert misreads("We're behind: only 57 of 62 tasks done (92%).", 57, 62, 0) == [
-        "little done but most"
+        "little done but half"
     ]
+    assert misreads("We've slipped. 9 of 12 tasks done, which is well short of plan.", 9, 12, 0)
     assert misreads("We've slipped. 39 of 41 tasks done, which is well short of plan.", 39, 41, 0)
     assert misreads("Next: cut scope to protect the date.", 40, 41, 0) == ["cut scope, one left"]
     assert misreads("We're behind: only 20 of 62 tasks done (32%).", 20, 62, 0) == []

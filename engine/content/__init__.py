@@ -18,6 +18,7 @@ from engine.events import CommentKind, StatusType
 extend_subpackage(__path__, "content")  # the templates modules may run compiled
 
 if TYPE_CHECKING:
+    from engine.content.team_clauses import RecentClauses
     from engine.content.templates_fill import RecentParts
 
 
@@ -80,6 +81,9 @@ class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
     # What the author wrote lately (kept by the engine, one per person; a source notes what it
     # uses): a source says something else than what is in it. None: no memory.
     said: RecentParts | None = None
+    # The progress clauses the author's team posted in the last hours (kept by the engine, one
+    # a team; a source notes what it uses): a source picks another. None: no memory.
+    team_said: RecentClauses | None = None
 
 
 class ContentSource(Protocol):

@@ -117,7 +117,8 @@ class TemplateSource:
         count = _MIN_TASKS + int(draw() * (_MAX_TASKS - _MIN_TASKS + 1))
         n_common = min(len(ind.common), max(count - len(theme.objects), int(draw() * 3)))
         chosen = rng.sample(theme.objects, count - n_common) + rng.sample(ind.common, n_common)
-        tasks = tuple(self._task(draw, rng, obj, cls, ind.pools) for obj, cls in chosen)
+        # (a task's notes in its kind of work's words: its scope is one that fits it)
+        tasks = tuple(self._task(draw, rng, obj, cls, ind.by_class[cls]) for obj, cls in chosen)
         return ProjectBlueprint(name=name, notes=notes, tasks=tasks)
 
     def _task(
@@ -216,7 +217,8 @@ class TemplateSource:
             if closer is not None:
                 parts.append(closer)
                 taken |= closer.words
-        return fill([part.template for part in parts], fixed, forms, draw, pools, said, taken)
+        templates = [part.template for part in parts]
+        return fill(templates, fixed, forms, draw, pools, said, taken, context.team_said)
 
     def status_update(
         self,

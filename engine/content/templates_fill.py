@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Final, TypeVar
 
 from engine.content.part_echo import stems, template_stems
+from engine.content.team_clauses import RecentClauses
 
 Pools = Mapping[str, tuple[str, ...]]
 T = TypeVar("T")
@@ -131,19 +132,41 @@ def fresh_word(
     pool: tuple[str, ...],
     said: RecentParts | None,
     taken: int = NO_WORDS,
+    team: RecentClauses | None = None,
 ) -> str:
     """A word (phrase) of `pool` that says none of the words `taken` (the comment's parts say
     them) where one does not, and of those one the person has not used lately, else the one
-    they used longest ago."""
+    they used longest ago; with `team`, one no teammate used in the last hours where there is
+    one (of those one the person did not use lately, else the one they used longest ago),
+    noted there."""
     word = pool[int(draw() * float(len(pool)))]  # (pick, written out: it runs for every word)
     used: dict[object, int] = said.used if said is not None else {}
-    if word in used or (taken and word_bits(word) & taken):
+    shared: dict[str, float] = team.used if team is not None else {}
+    if word in used or word in shared or (taken and word_bits(word) & taken):
         fits = [w for w in pool if not (taken and word_bits(w) & taken)] or list(pool)
         unused = [w for w in fits if w not in used]
-        word = pick(draw, tuple(unused)) if unused else min(fits, key=lambda w: used.get(w, -1))
+        # (a teammate's clause within the hour shows more than one the person said days ago)
+        unshared = [w for w in fits if w not in shared] if shared else fits
+        fresh_to_both = [w for w in unused if w not in shared] if shared else unused
+        if fresh_to_both:
+            word = pick(draw, tuple(fresh_to_both))
+        elif unshared:
+            word = min(unshared, key=lambda w: used.get(w, -1))
+        elif unused:
+            word = pick(draw, tuple(unused))
+        else:
+            word = min(fits, key=lambda w: used.get(w, -1))
     if said is not None:
         said.note(word)
+    if team is not None:
+        team.note(word)
     return word
+
+
+# The pools of progress clauses ("the first draft is up for comments", "walked the floor with
+# the store manager"): two people of a team who say the same one within the hour read as one
+# script (see RecentClauses).
+CLAUSE_POOLS: Final = frozenset({"cls", "prog"})
 
 
 def fill(
@@ -154,11 +177,13 @@ def fill(
     pools: Pools,
     said: RecentParts | None = None,
     taken: int = NO_WORDS,
+    team: RecentClauses | None = None,
 ) -> str:
     """The templates filled and joined by spaces. A placeholder's value comes from `fixed`, else
     `forms`, else is drawn from its pool in `pools` (one `said` lately if there is another, and
-    that says none of the words `taken`: see `fresh_word`) and kept in `fixed`: each name is
-    drawn once, in the order the placeholders appear."""
+    that says none of the words `taken`; a progress clause one the `team` did not say lately:
+    see `fresh_word`) and kept in `fixed`: each name is drawn once, in the order the
+    placeholders appear."""
     out: list[str] = []
     for number, template in enumerate(templates):
         if number:
@@ -172,7 +197,9 @@ def fill(
                 if value is None:
                     value = forms.get(part)
                     if value is None:
-                        value = fixed[part] = fresh_word(draw, pools[part], said, taken)
+                        clauses = team if part in CLAUSE_POOLS else None
+                        value = fresh_word(draw, pools[part], said, taken, clauses)
+                        fixed[part] = value
                 out.append(value)
             literal = not literal
     return "".join(out)

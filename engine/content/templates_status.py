@@ -3,7 +3,8 @@ maybe a next step, in neutral words (a status names no task, so it has no indust
 
 The summary depends on where the numbers stand: the usual ones count tasks done and tasks
 open, so at an edge (nothing done yet, nothing left, one task left, every open task blocked,
-four in five done) one written for it says it instead (vocab_comments.STATUS_SUMMARIES_AT).
+half done, four in five done) one written for it says it instead
+(vocab_comments.STATUS_SUMMARIES_AT).
 Middles and next steps that claim something (the hardest part done, no blockers, items in the
 plural, scope to cut) join the pool only when the numbers bear it out.
 """
@@ -75,7 +76,9 @@ def edge(status_type: str, done: int, total: int, blocked: int) -> str:
         return "none_done"
     if left == 1:
         return "one_left"
-    return "most_done" if 5 * done >= 4 * total else ""
+    if 5 * done >= 4 * total:
+        return "most_done"
+    return "past_half" if 2 * done >= total else ""
 
 
 def _counted(count: int, unit: str) -> str:

@@ -109,6 +109,21 @@ def _talk_of(talk: Mapping[str, Pools], cls: str) -> Pools:
     return {pool: own.get(pool, ()) + free.get(pool, ()) for pool in dict.fromkeys([*own, *free])}
 
 
+def _scope_of(name: str, scope: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """An industry's scope nouns by the kind of work they fit: each class's own, then the
+    class-free ones (`any`), never another class's ("Scope is the top three endpoints" on a
+    set of numbers); `any` alone for a project."""
+    if "any" not in scope or not set(scope) <= {"any", *vt.WORK_CLASSES}:
+        raise ValueError(
+            f"industry {name}: scope tables {sorted(scope)}; expected 'any' and maybe some of "
+            f"{', '.join(vt.WORK_CLASSES)}"
+        )
+    return {
+        "any": scope["any"],
+        **{cls: scope.get(cls, ()) + scope["any"] for cls in vt.WORK_CLASSES},
+    }
+
+
 def every_phrase(raw: Mapping, pool: str) -> tuple[str, ...]:
     """All of an industry's `pool` talk phrases (``raw`` as its module writes it), class-free
     ones first; paired pools ("qst", "ans") stay paired by position."""
@@ -124,10 +139,15 @@ def _compile_industry(name: str, raw: dict) -> Industry:
         for t in raw["themes"]
     )
     pools = dict(vc.GENERIC_SLOTS)
-    pools.update({k: v for k, v in raw.items() if k not in ("themes", "common", "talk")})
+    pools.update({k: v for k, v in raw.items() if k not in ("themes", "common", "talk", "scope")})
     pools["q"] = vc.QUARTERS
     _check_talk(name, raw["talk"])
-    by_class = {cls: _with_class(pools, cls, _talk_of(raw["talk"], cls)) for cls in vt.WORK_CLASSES}
+    scope = _scope_of(name, raw["scope"])
+    pools["scope"] = scope["any"]  # (a project's notes: it has no one kind of work)
+    by_class = {
+        cls: _with_class(pools, cls, {**_talk_of(raw["talk"], cls), "scope": scope[cls]})
+        for cls in vt.WORK_CLASSES
+    }
     pools.update(raw["talk"]["any"])
     return Industry(
         name, themes, _objects(raw["common"]), MappingProxyType(pools), MappingProxyType(by_class)

@@ -9,7 +9,8 @@ Layout of one industry (the same in every ``vocab_*`` industry module):
   common  work objects any project of the industry may add.
   team appr meet place dl   who, who approves (singular: "the CFO", "legal"), which meeting,
                             where files live, deadlines.
-  scope     scope nouns.
+  scope     what a task or project covers, by the kind of work it fits (``any``: every kind;
+            ``sys``, ``data``: their tasks' notes say it, see ``vocab_tasks.TASK_NOTES``).
   talk      what people say about the work (progress, blockers, questions and answers,
             review aspects), by the kind of work it fits: see ``vocab_finance_retail_talk``.
 """
@@ -141,10 +142,11 @@ FINANCE = {
         "quarter-end", "the audit fieldwork", "the board meeting", "the 10-Q filing",
         "month-end close", "the regulator's visit",
     ),
-    "scope": (
-        "the US entities", "the top 20 accounts by balance", "the key controls",
-        "the current quarter", "the pilot entities",
-    ),
+    "scope": {
+        "any": ("the US entities", "the pilot entities", "the key controls"),
+        "sys": ("the AP team's workflows", "the EMEA ledgers", "the shared services center"),
+        "data": ("the top 20 accounts by balance", "the current quarter", "balances over $50k"),
+    },
     "talk": _talk.FINANCE,
 }
 
@@ -268,10 +270,11 @@ RETAIL = {
         "Black Friday", "the spring range launch", "peak season", "the back-to-school promo",
         "the store opening date", "the next markdown cycle",
     ),
-    "scope": (
-        "the 12 pilot stores", "the top 200 items", "the online range", "company-owned stores",
-        "the spring range",
-    ),
+    "scope": {
+        "any": ("the 12 pilot stores", "company-owned stores"),
+        "sys": ("the online store", "the tills in the pilot stores", "the click-and-collect flow"),
+        "data": ("the top 200 items", "the spring range", "last season's sales"),
+    },
     "talk": _talk.RETAIL,
 }
 

@@ -128,10 +128,11 @@ HEALTHCARE = {
         "the Joint Commission survey", "the go-live date", "the annual privacy audit",
         "the CMS reporting deadline", "open enrollment", "the next board quality meeting",
     ),
-    "scope": (
-        "the main campus", "the two pilot units", "the outpatient clinics",
-        "employed physicians", "the top five payers",
-    ),
+    "scope": {
+        "any": ("the main campus", "the two pilot units", "the outpatient clinics"),
+        "sys": ("employed physicians", "the ED and the ICU", "the pilot clinics' workstations"),
+        "data": ("the top five payers", "last quarter's admissions", "adult inpatients"),
+    },
     "talk": _talk.HEALTHCARE,
 }
 
@@ -253,10 +254,11 @@ EDUCATION = {
         "the start of term", "exam season", "the accreditation visit",
         "the application deadline", "parents' evening", "the end of the semester",
     ),
-    "scope": (
-        "the Year 9 classes", "the pilot department", "full-time students",
-        "this term's courses", "the main campus buildings",
-    ),
+    "scope": {
+        "any": ("the pilot department", "the Year 9 classes"),
+        "sys": ("staff accounts", "the main campus buildings", "student devices"),
+        "data": ("full-time students", "this term's courses", "last year's intake"),
+    },
     "talk": _talk.EDUCATION,
 }
 

@@ -120,10 +120,11 @@ MANUFACTURING = {
         "the customer audit", "the ISO surveillance audit", "the planned shutdown",
         "the start of production", "the next PPAP deadline", "month-end shipments",
     ),
-    "scope": (
-        "Line 3", "the critical assets", "first shift", "the top ten part numbers",
-        "the suppliers on the watch list",
-    ),
+    "scope": {
+        "any": ("Line 3", "first shift"),
+        "sys": ("the critical assets", "the assembly cells", "the packaging line"),
+        "data": ("the top ten part numbers", "the suppliers on the watch list", "last quarter's runs"),
+    },
     "talk": _talk.MANUFACTURING,
 }
 
@@ -250,10 +251,11 @@ ENERGY = {
         "the outage window", "the commission filing deadline", "storm season",
         "the interconnection study deadline", "the winter peak", "financial close",
     ),
-    "scope": (
-        "the three worst-performing feeders", "residential customers", "the North district",
-        "the owned assets", "Phase 1 of the site",
-    ),
+    "scope": {
+        "any": ("the North district", "Phase 1 of the site"),
+        "sys": ("the control room", "the substations in the North district", "the crews' tablets"),
+        "data": ("the three worst-performing feeders", "residential customers", "the owned assets"),
+    },
     "talk": _talk.ENERGY,
 }
 

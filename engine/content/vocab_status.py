@@ -86,7 +86,7 @@ STATUS_MIDDLES_SEVERAL_OPEN: dict[str, tuple[str, ...]] = {
 
 # Summaries at the edges of a project's numbers, in place of the above (which count tasks done
 # and tasks open, so need some of each): nothing done yet, nothing left (not yet closed), one
-# task left, every open task blocked, four in five done or more. {tasks} is the total with its noun ("12 tasks", "1
+# task left, every open task blocked, half done or more, four in five done or more. {tasks} is the total with its noun ("12 tasks", "1
 # task"); {still_open} says how many are open, with its verb ("all 3 tasks still open are", "the
 # one task still open is"). A status type an edge does not list uses the summaries above.
 STATUS_SUMMARIES_AT: dict[str, dict[str, tuple[str, ...]]] = {
@@ -123,6 +123,15 @@ STATUS_SUMMARIES_AT: dict[str, dict[str, tuple[str, ...]]] = {
             "Off track this week. One task of {total} is still open and well past plan.",
         ),
         "on_hold": ("Putting this on hold with {of} done and one to go.",),
+    },
+    # Half done or more (short of four in five): behind, not "only 9 of 12 done (75%)" nor
+    # "well short of plan" three quarters through.
+    "past_half": {
+        "off_track": (
+            "We're behind: {of} done ({pct}%), later than the plan had it.",
+            "Off track this week. {left} of {total} still open.",
+            "We've slipped. {of} done, but the rest is behind schedule.",
+        ),
     },
     # Four in five done or more: behind on the last stretch, not "only 57 of 62 done".
     "most_done": {

@@ -125,10 +125,11 @@ TECHNOLOGY = {
         "the release cut", "code freeze", "the end of the sprint", "the audit window",
         "the launch date", "quarterly planning",
     ),
-    "scope": (
-        "the EU region", "the web app", "new customers", "the top three endpoints",
-        "the internal beta group",
-    ),
+    "scope": {
+        "any": ("the EU region", "new customers", "the internal beta group"),
+        "sys": ("the web app", "the top three endpoints"),
+        "data": ("last quarter's signups", "paying accounts"),
+    },
     "talk": _talk.TECHNOLOGY,
 }
 
@@ -242,10 +243,11 @@ MEDIA = {
         "publication day", "the premiere", "the print deadline", "the upfronts",
         "the campaign launch", "the end of the embargo",
     ),
-    "scope": (
-        "the first three episodes", "the web edition", "paying subscribers", "the US market",
-        "launch week",
-    ),
+    "scope": {
+        "any": ("the US market", "the web edition"),
+        "sys": ("the mobile apps", "the web and app players"),
+        "data": ("paying subscribers", "the first three episodes", "launch week"),
+    },
     "talk": _talk.MEDIA,
 }
 

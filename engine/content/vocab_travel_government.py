@@ -120,10 +120,11 @@ TRAVEL = {
         "the summer peak", "the start of the season", "the schedule change",
         "the booking window opening", "the conference date", "the rate load deadline",
     ),
-    "scope": (
-        "direct bookings", "the summer season", "the three launch destinations",
-        "economy fares", "travelers based in EMEA",
-    ),
+    "scope": {
+        "any": ("the summer season", "the three launch destinations", "travelers based in EMEA"),
+        "sys": ("the booking site", "the mobile app"),
+        "data": ("direct bookings", "economy fares", "last year's bookings"),
+    },
     "talk": _talk.TRAVEL,
 }
 
@@ -240,10 +241,11 @@ GOVERNMENT = {
         "the council vote", "the end of the fiscal year", "the budget submission deadline",
         "the public comment period", "the grant reporting deadline", "the annual audit",
     ),
-    "scope": (
-        "city-run facilities", "residents only", "the pilot neighborhoods", "this fiscal year",
-        "the three largest departments",
-    ),
+    "scope": {
+        "any": ("the pilot neighborhoods", "the three largest departments", "city-run facilities"),
+        "sys": ("staff in the pilot departments", "the public website"),
+        "data": ("residents only", "this fiscal year", "last year's requests"),
+    },
     "talk": _talk.GOVERNMENT,
 }
 
