@@ -40,6 +40,7 @@ HOT = (
     "engine/people.py",
     "engine/person_calendar.py",
     "engine/project_starts.py",
+    "engine/rates.py",
     "engine/projects.py",
     "engine/scope.py",
     "engine/state.py",

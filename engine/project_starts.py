@@ -101,7 +101,7 @@ def start_project(world: World, actor: Actor) -> bool:
 def _project_started_for(world: World, actor: Actor, cadence: float) -> float:
     """The moment the next project's interval counts from: now, or, when the interval is
     shortened (a manager of many, engine.people.project_paces, or a team busier than
-    engine.world.PLANNED_ACTIVITY), the moment this one was due when it started late. A short
+    engine.rates.PLANNED_ACTIVITY), the moment this one was due when it started late. A short
     interval measured from each start rounded up to whole days (a manager starts projects at
     their first moments of a day): a manager of thirty started one every two days where the
     team needed one every 1.9."""

@@ -37,7 +37,7 @@ from engine.world import World
 
 # Work passed on (a task handed over to start, a review, approved work to finish) is taken
 # care of within this share of the person's day of actions, over the team's busyness
-# (engine.world.PLANNED_ACTIVITY); work they pick up themselves, at once. At a busier level a
+# (engine.rates.PLANNED_ACTIVITY); work they pick up themselves, at once. At a busier level a
 # day's wait each capped the team's completions (10.6 a week against 12 at activity 4, 18.1
 # against 24 at 8): handed-over tasks are started one after another.
 HANDOVER_OF_DAY: Final = 1.0

@@ -275,7 +275,7 @@ def test_an_event_must_take_the_seq_it_was_given():
 
 
 def test_rates_are_the_scenarios_numbers():
-    from engine.world import Rates
+    from engine.rates import Rates
 
     work = sc.Work(actions_per_day=20.0, completion_rate_per_week=2.0, work_in_progress=3,
                    changes_requested_probability=0.5, status_update_every_days=5.0,
