@@ -86,9 +86,10 @@ STATUS_MIDDLES_SEVERAL_OPEN: dict[str, tuple[str, ...]] = {
 
 # Summaries at the edges of a project's numbers, in place of the above (which count tasks done
 # and tasks open, so need some of each): nothing done yet, nothing left (not yet closed), one
-# task left, every open task blocked, half done or more, four in five done or more. {tasks} is the total with its noun ("12 tasks", "1
-# task"); {still_open} says how many are open, with its verb ("all 3 tasks still open are", "the
-# one task still open is"). A status type an edge does not list uses the summaries above.
+# task left, every open task blocked, half done or more, four in five done or more. {tasks} is
+# the total with its noun ("12 tasks", "1 task"); {still_open} says how many are open, with its
+# verb ("all 3 tasks still open are", "the one task still open is"). A status type an edge
+# does not list uses the summaries above.
 STATUS_SUMMARIES_AT: dict[str, dict[str, tuple[str, ...]]] = {
     "none_done": {
         "on_track": (
