@@ -59,6 +59,9 @@ class Actor:
     # Per task they started, the action and the moment (clock seconds) before which it cannot
     # go to review: work takes time (engine.steady_work).
     worked_until: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Per task with subtasks they started, the action it was started at and the actions its
+    # steps are spread over (engine.steady_work).
+    steps_paced: dict[str, tuple[float, float]] = field(default_factory=dict)
     # The person's actions so far, and per task the action of their last note on it: notes
     # are spaced in the person's own activity (see engine.conversation).
     actions: int = 0

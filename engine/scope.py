@@ -198,11 +198,16 @@ def _follow_up(
     table: dict[str, vt.FollowUps],
 ) -> TaskBlueprint | None:
     """A follow-up of the work on `subject` of one of `table`'s kinds for its kind of work,
-    named unlike every task of the project (a follow-up keeps its subject, so a follow-up of a
-    follow-up could repeat a name); None when each kind's name is taken."""
+    named unlike every task of the team's open projects (a follow-up keeps its subject, so a
+    follow-up of a follow-up could repeat a name; and the team's projects share subjects: "Write
+    up the tracker for the team" again the day after the first was done, in the next project);
+    None when each kind's name is taken."""
     kinds = table[WORK_CLASS.get(subject, "any")]
-    tasks = world.state.tasks
+    state = world.state
+    tasks, projects = state.tasks, state.projects
     taken = {tasks[t].name for t in project.tasks}
+    for other in state.open_projects_by_team.get(project.team, ()):
+        taken.update(tasks[t].name for t in projects[other].tasks)
     free = [k for k in kinds if _titled(k[0], subject) not in taken]
     if not free:
         return None

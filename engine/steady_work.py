@@ -51,6 +51,11 @@ SUBTASK_WORK_SHARE: Final = 0.5
 # However fast the team works (at a busy activity level tasks are small, and a busy hour holds
 # many of a person's actions), never less than this by the clock.
 MIN_WORK_SECONDS: Final = 5400.0
+# A task's subtasks are done one after another over this share of the time a task is in
+# progress on average (its assignee's actions per review request times the tasks they keep in
+# progress): done all in its first hour ("Share the write-up" ticked off before the write-up
+# was reviewed), the task then ran on for days with nothing left but its name.
+STEPS_SPAN_SHARE: Final = 0.4
 
 
 def pace(world: World, actor: Actor) -> None:
@@ -114,8 +119,10 @@ def steady_work(world: World, actor: Actor) -> bool:
         return True
     for task in in_progress:
         if task.open_subtasks and rng.random() < 0.5:
-            _advance_subtask(world, actor, _first_open_subtask(world, task))
-            return True
+            sub = _first_open_subtask(world, task)
+            if sub.state == "new" or _step_due(actor, task):
+                _advance_subtask(world, actor, sub)
+                return True
     if len(in_progress) < world.rates.work_in_progress:
         # A task that waits on work still under way stays new until it can be worked on
         # (started, it was blocked at once: "Parking X until Y is finished" a minute after
@@ -154,6 +161,24 @@ def _plan_work(world: World, actor: Actor, task: TaskView) -> None:
         for task_id in [t for t in worked if t not in mine]:
             del worked[task_id]  # tasks that went to someone else, or with their project
     worked[task.id] = (actor.actions + need, world.clock + MIN_WORK_SECONDS)
+    if task.subtasks:
+        paced = actor.steps_paced
+        if len(paced) > 2 * len(mine) + 8:
+            for task_id in [t for t in paced if t not in mine]:
+                del paced[task_id]
+        span = STEPS_SPAN_SHARE * world.rates.work_in_progress * per_task
+        paced[task.id] = (float(actor.actions), span)
+
+
+def _step_due(actor: Actor, task: TaskView) -> bool:
+    """Whether the task's next subtask can be done: its steps are spread evenly over the
+    STEPS_SPAN_SHARE of a task's time from its start (see _plan_work), the last one by then."""
+    paced = actor.steps_paced.get(task.id)
+    if paced is None:  # started by someone else (handed over part-way): as it comes
+        return True
+    count = len(task.subtasks)
+    done = count - task.open_subtasks
+    return actor.actions >= paced[0] + paced[1] * (done + 1) / count
 
 
 def _urgency(world: World, task: TaskView) -> tuple[bool, datetime]:

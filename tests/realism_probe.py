@@ -16,7 +16,9 @@ The runs: the default scenario, the same in healthcare, and at activity "high". 
   other work (tests/realism_fit.py); repeated notes: a task's notes word for word those of an
   earlier task (tests/realism_feed.py); misfit scopes: a task's notes state a scope of another
   kind of work (tests/realism_fit.py); clause clashes: a progress clause a teammate posted
-  within the hour (tests/realism_clauses.py);
+  within the hour (tests/realism_clauses.py); steps out of order, rushed steps (subtasks all
+  done early in the task's time to review) and repeated follow-ups (named like one of another
+  open project of the team): see tests/realism_steps.py;
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are, "only 57 of 62 done" behind plan): see
@@ -66,6 +68,7 @@ from tests.realism_status import (  # noqa: F401
     status_misreads,
     status_sweep,
 )
+from tests.realism_steps import repeated_follow_ups, rushed_steps, steps_out_of_order
 
 REPEAT_WINDOW = timedelta(days=3)
 REPEAT_MIN_WORDS = 4
@@ -154,6 +157,9 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "repeated notes": len(repeated_notes(events)),
         "misfit scopes": len(misfit_scopes(events)),
         "clause clashes": len(clause_clashes(events)),
+        "steps out of order": len(steps_out_of_order(events)),
+        "rushed steps": rushed_steps(events)[0],
+        "repeated follow-ups": len(repeated_follow_ups(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1

@@ -130,8 +130,9 @@ class TemplateSource:
         notes = fill([pick(draw, TASK_NOTES[cls])], fixed, forms, draw, pools)
         subtasks: tuple[str, ...] = ()
         if draw() < _SUBTASK_SHARE:
-            picked = rng.sample(SUBTASKS[cls], 1 + int(draw() * 3))
-            subtasks = tuple(fill([template], fixed, forms, draw, pools) for template in picked)
+            steps = SUBTASKS[cls]  # a few of them, in the order they are done
+            picked = sorted(rng.sample(range(len(steps)), 1 + int(draw() * 3)))
+            subtasks = tuple(fill([steps[i]], fixed, forms, draw, pools) for i in picked)
         return TaskBlueprint(
             name=f"{pick(draw, vt.VERBS[cls])} {obj}", notes=notes, subject=subject,
             subtasks=subtasks,

@@ -64,25 +64,27 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A task's steps, in the order they are done (a task takes a few of them, in this order: "Send
+# follow-up notes" before "Prepare the agenda" read as done backwards).
 SUBTASKS: dict[str, tuple[str, ...]] = {
     "doc": (
-        "Collect input from {team}", "Write the first draft", "Address review comments",
-        "Get sign-off from {appr}", "Publish the final version in {place}",
-        "Compare with the previous version",
+        "Collect input from {team}", "Write the first draft", "Compare with the previous version",
+        "Address review comments", "Get sign-off from {appr}",
+        "Publish the final version in {place}",
     ),
     "sys": (
-        "Write the test plan", "Dry run in the test environment", "Confirm rollback steps",
-        "Notify {team} about the change window", "Check access for {team}",
+        "Write the test plan", "Check access for {team}", "Dry run in the test environment",
+        "Confirm rollback steps", "Notify {team} about the change window",
         "Update the runbook in {place}",
     ),
     "data": (
-        "Pull the latest extract", "Flag outliers", "Share a summary with {team}",
-        "Document assumptions in {place}", "Reconcile with last period",
-        "Get {appr} to confirm the numbers",
+        "Pull the latest extract", "Reconcile with last period", "Flag outliers",
+        "Document assumptions in {place}", "Get {appr} to confirm the numbers",
+        "Share a summary with {team}",
     ),
     "event": (
-        "Book the room", "Send invites to {team}", "Prepare the agenda", "Send follow-up notes",
-        "Confirm attendance", "Share slides in {place}",
+        "Book the room", "Prepare the agenda", "Send invites to {team}", "Confirm attendance",
+        "Share slides in {place}", "Send follow-up notes",
     ),
 }
 
