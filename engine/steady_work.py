@@ -51,6 +51,8 @@ SUBTASK_WORK_SHARE: Final = 0.5
 # However fast the team works (at a busy activity level tasks are small, and a busy hour holds
 # many of a person's actions), never less than this by the clock.
 MIN_WORK_SECONDS: Final = 5400.0
+# A random blocker falls on a task under way at least this long (clock seconds).
+JUST_STARTED_SECONDS: Final = 1800.0
 # A task's subtasks are done one after another over this share of the time a task is in
 # progress on average (its assignee's actions per review request times the tasks they keep in
 # progress): done all in its first hour ("Share the write-up" ticked off before the write-up
@@ -79,14 +81,18 @@ def steady_work(world: World, actor: Actor) -> bool:
     rng = actor.rng
     mine = world.state.assigned[actor.id]
     in_progress = list(mine.in_progress.values())
+    # (a task just started is not blocked yet: "Got it, starting" then "Stuck" a minute later
+    # reads as a script; the blocker waits for a task that has been under way a while)
     if in_progress and actor.blockers_due:
-        actor.blockers_due -= 1
-        task = pick(rng, in_progress)
-        move(world, actor, task, "blocked")
-        days = rng.expovariate(1 / world.scenario.work.blocked_days_mean)
-        world.blocked_until[task.id] = actor.actions + days * actor.day_actions
-        comment(world, actor, task, "blocked")
-        return True
+        blockable = [t for t in in_progress if not _just_started(world, actor, t)]
+        if blockable:
+            actor.blockers_due -= 1
+            task = pick(rng, blockable)
+            move(world, actor, task, "blocked")
+            days = rng.expovariate(1 / world.scenario.work.blocked_days_mean)
+            world.blocked_until[task.id] = actor.actions + days * actor.day_actions
+            comment(world, actor, task, "blocked")
+            return True
     ready: list[TaskView] = []
     if actor.work_credit >= actor.work_threshold:  # most moments have no credit to spend
         worked, actions, clock = actor.worked_until, actor.actions, world.clock
@@ -168,6 +174,13 @@ def _plan_work(world: World, actor: Actor, task: TaskView) -> None:
                 del paced[task_id]
         span = STEPS_SPAN_SHARE * world.rates.work_in_progress * per_task
         paced[task.id] = (float(actor.actions), span)
+
+
+def _just_started(world: World, actor: Actor, task: TaskView) -> bool:
+    """Whether the person started the task less than JUST_STARTED_SECONDS ago (its work plan
+    began then: see _plan_work)."""
+    plan = actor.worked_until.get(task.id)
+    return plan is not None and world.clock < plan[1] - MIN_WORK_SECONDS + JUST_STARTED_SECONDS
 
 
 def _step_due(actor: Actor, task: TaskView) -> bool:

@@ -162,7 +162,7 @@ def test_a_task_is_started_or_taken_up_only_when_what_it_waits_on_is_done_or_in_
     once blocked, "Parking X until Y is finished": 40 of 70 blocks of a 40-day run came within
     two minutes of the start), and a task taken up from the unassigned ones can start. One
     done before what it waits on is parked until then: dependency blocks still come, later."""
-    started = taken = 0
+    started = taken = parked_in_all = 0
     for events in runs:
         state: dict[str, str] = {}
         waits_on: dict[str, list[str]] = defaultdict(list)
@@ -190,7 +190,11 @@ def test_a_task_is_started_or_taken_up_only_when_what_it_waits_on_is_done_or_in_
         parked = sum(
             isinstance(e, ev.TaskStateChanged) and e.blocked_by is not None for e in events
         )
-        assert parked >= 5, parked
+        # (fewer since a task's steps are spread over its time: its dependency is more often
+        # done by the time it is; 7, 4 and 11 in these runs)
+        assert parked >= 3, parked
+        parked_in_all += parked
+    assert parked_in_all >= 15, parked_in_all
     assert started >= 60 and taken >= 3, (started, taken)
 
 

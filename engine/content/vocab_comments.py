@@ -80,7 +80,9 @@ GENERIC_SLOTS: dict[str, tuple[str, ...]] = {
     "next": (
         "tidy up the open comments", "go through the edge cases", "write up what changed",
         "get a second opinion on the tricky bits", "check the numbers again",
-        "clean up the formatting", "chase the last few inputs",
+        "clean up the formatting", "chase the last few inputs", "fill in the missing pieces",
+        "tighten up the wording", "send it round for comments", "close out the open questions",
+        "sort out the loose ends", "walk the team through it",
     ),
     "lost": ("a day", "two days", "most of the week", "half a day", "a couple of days"),
     # Fallbacks for a subject whose industry is unknown.
