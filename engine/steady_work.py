@@ -162,18 +162,21 @@ def _plan_work(world: World, actor: Actor, task: TaskView) -> None:
     rate = world.rates.work_credit_per_action  # 0: nothing is ever finished (no credit)
     per_task = 1.0 / rate if rate > 0.0 else math.inf  # actions a review request takes
     need = MIN_WORK_SHARE * size * uniform(actor.rng, 0.6, 1.4) * per_task
-    worked, mine = actor.worked_until, world.state.assigned[actor.id].in_progress
-    if len(worked) > 2 * len(mine) + 8:
-        for task_id in [t for t in worked if t not in mine]:
-            del worked[task_id]  # tasks that went to someone else, or with their project
-    worked[task.id] = (actor.actions + need, world.clock + MIN_WORK_SECONDS)
+    mine = world.state.assigned[actor.id].in_progress
+    _keep_bounded(actor.worked_until, mine)
+    actor.worked_until[task.id] = (actor.actions + need, world.clock + MIN_WORK_SECONDS)
     if task.subtasks:
-        paced = actor.steps_paced
-        if len(paced) > 2 * len(mine) + 8:
-            for task_id in [t for t in paced if t not in mine]:
-                del paced[task_id]
+        _keep_bounded(actor.steps_paced, mine)
         span = STEPS_SPAN_SHARE * world.rates.work_in_progress * per_task
-        paced[task.id] = (float(actor.actions), span)
+        actor.steps_paced[task.id] = (float(actor.actions), span)
+
+
+def _keep_bounded(plans: dict[str, tuple[float, float]], mine: dict[str, TaskView]) -> None:
+    """Once a person's records of their tasks outnumber those in progress by a few, drop the
+    others' (tasks that went to someone else, or with their project)."""
+    if len(plans) > 2 * len(mine) + 8:
+        for task_id in [t for t in plans if t not in mine]:
+            del plans[task_id]
 
 
 def _just_started(world: World, actor: Actor, task: TaskView) -> bool:
