@@ -218,11 +218,16 @@ OPENER_WORDS = 6  # a first sentence this short is an opener ("@Bob quick questi
 CLOSER_WORDS = 5  # a last sentence this short is a closer ("Will update again soon.")
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
 def _own_stems(sentence: str, skip: frozenset[str]) -> frozenset[str]:
     """The stems (engine.content.part_echo) of a sentence's words that are no name (an
-    @mention, an address such as "Bob,", a capitalised word after the first) nor in `skip`."""
+    @mention, an address such as "Bob,", a capitalised word after the first, a quoted task's
+    name: 'Waiting on "Update the runbook"' then 'Will update when it moves' is no echo) nor
+    in `skip`."""
     words = [
-        w for i, w in enumerate(sentence.split())
+        w for i, w in enumerate(_QUOTED.sub(" ", sentence).split())
         if not (w.startswith("@") or (w[:1].isupper() and (i or w.endswith(","))))
     ]  # fmt: skip
     return stems(" ".join(words)) - skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 
@@ -121,3 +122,20 @@ def test_a_busy_lead_names_another_nit_in_each_review():
         again = probe.repeats(probe.run({"activity": "high"}, seed=seed))
         said += [e.text for e in again if any(nit in e.text for nit in nits)]
     assert len(said) <= 2, said
+
+
+def test_an_echo_is_the_comments_own_words_not_a_quoted_tasks_name():
+    """'Waiting on "Update the breach procedure" ... Will update when it moves' says "update"
+    once in its own words (the other is the name of the task it waits on); 'Finished.
+    Finished off the runbook.' says "finish" twice."""
+
+    at = datetime(2026, 1, 5, 17, tzinfo=UTC)
+
+    def comment(seq: int, text: str) -> ev.CommentAdded:
+        return ev.CommentAdded(seq, at, "u1", comment=f"c{seq}", task="t1", kind="blocked",
+                               text=text)  # fmt: skip
+
+    quoted = comment(1, 'Pausing this for now. Waiting on "Update the breach procedure" before '
+                        "I can finish the drill. Will update when it moves.")  # fmt: skip
+    own = comment(2, "Finished. Finished off the runbook.")
+    assert feed.part_echoes([quoted, own]) == [own]
