@@ -190,24 +190,25 @@ def wrapping_up(world: World, project: ProjectView) -> bool:
     return True
 
 
-def _follow_up(
-    world: World,
-    actor: Actor,
-    project: ProjectView,
-    subject: str,
-    table: dict[str, vt.FollowUps],
-) -> TaskBlueprint | None:
-    """A follow-up of the work on `subject` of one of `table`'s kinds for its kind of work,
-    named unlike every task of the team's open projects (a follow-up keeps its subject, so a
-    follow-up of a follow-up could repeat a name; and the team's projects share subjects: "Write
-    up the tracker for the team" again the day after the first was done, in the next project);
-    None when each kind's name is taken."""
-    kinds = table[WORK_CLASS.get(subject, "any")]
+def _team_task_names(world: World, project: ProjectView) -> set[str]:
+    """The names of the project's tasks and of every task of its team's open projects: a
+    follow-up is named unlike each (a follow-up keeps its subject, so a follow-up of a
+    follow-up could repeat a name; and the team's projects share subjects: "Write up the
+    tracker for the team" again the day after the first was done, in the next project)."""
     state = world.state
     tasks, projects = state.tasks, state.projects
-    taken = {tasks[t].name for t in project.tasks}
+    names = {tasks[t].name for t in project.tasks}
     for other in state.open_projects_by_team.get(project.team, ()):
-        taken.update(tasks[t].name for t in projects[other].tasks)
+        names.update(tasks[t].name for t in projects[other].tasks)
+    return names
+
+
+def _follow_up(
+    actor: Actor, subject: str, table: dict[str, vt.FollowUps], taken: set[str]
+) -> TaskBlueprint | None:
+    """A follow-up of the work on `subject` of one of `table`'s kinds for its kind of work,
+    named unlike each of `taken` (see _team_task_names); None when each kind's name is taken."""
+    kinds = table[WORK_CLASS.get(subject, "any")]
     free = [k for k in kinds if _titled(k[0], subject) not in taken]
     if not free:
         return None
@@ -230,12 +231,15 @@ def follow_up_of(
     """A follow-up of one of the project's finished ordinary tasks not followed up yet; with
     `under_way`, failing that, a next step of one in progress."""
     tasks = world.state.tasks
+    taken: set[str] | None = None  # (worked out once, when a task is to be followed up)
     for task_id in project.tasks:
         task = tasks[task_id]
         if task.completed and _may_follow_up(world, task_id, task):
             world.followed_up.add(task_id)
             subject = world.subjects.get(task_id, task.name)
-            if blueprint := _follow_up(world, actor, project, subject, FOLLOW_UPS):
+            if taken is None:
+                taken = _team_task_names(world, project)
+            if blueprint := _follow_up(actor, subject, FOLLOW_UPS, taken):
                 return blueprint
     if under_way:
         for task_id in project.tasks:
@@ -243,7 +247,9 @@ def follow_up_of(
             if task.state == "in_progress" and _may_follow_up(world, task_id, task):
                 world.followed_up.add(task_id)
                 subject = world.subjects.get(task_id, task.name)
-                if blueprint := _follow_up(world, actor, project, subject, NEXT_STEPS):
+                if taken is None:
+                    taken = _team_task_names(world, project)
+                if blueprint := _follow_up(actor, subject, NEXT_STEPS, taken):
                     return blueprint
     return None
 
@@ -275,7 +281,7 @@ def own_follow_up(world: World, actor: Actor, task_id: str) -> bool:
         return False
     world.followed_up.add(task_id)
     subject = world.subjects.get(task_id, task.name)
-    blueprint = _follow_up(world, actor, project, subject, FOLLOW_UPS)
+    blueprint = _follow_up(actor, subject, FOLLOW_UPS, _team_task_names(world, project))
     if blueprint is None:
         return False
     create_task(world, actor, project, blueprint, assignee=actor.id)
