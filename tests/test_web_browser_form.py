@@ -74,3 +74,20 @@ def test_an_error_shows_next_to_its_field_in_the_words_of_its_label(
     assert page.locator(".field-error").count() == 1
     assert web.ok("GET", "/jobs") == []
     assert all("422" in p for p in page.problems), page.problems
+
+
+@pytest.mark.parametrize("width", [1280, 1600, 700])
+def test_add_person_is_a_button_below_the_people_table_at_any_width(make_web, browser, width):
+    """The people fieldset lays its items out in a row: "Add person" once stood beside the table,
+    stretched to the table's height, a red block as tall as twelve rows."""
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    try:
+        page = context.new_page()
+        open_form(page, make_web())
+        add, cancel = page.locator("#add-person"), page.locator("#cancel-form")
+        table = page.locator("#people").bounding_box()
+        box = add.bounding_box()
+        assert box["y"] >= table["y"] + table["height"], (box, table)
+        assert box["height"] <= 1.5 * cancel.bounding_box()["height"], box
+    finally:
+        context.close()

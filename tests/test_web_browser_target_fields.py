@@ -46,6 +46,8 @@ def test_the_form_shows_only_the_fields_the_target_kind_takes(make_web, page):
             assert page.locator(control).is_disabled() == (field not in TAKES[kind]), field
         token_column = page.locator("#people th[data-takes=tokens]")
         assert token_column.is_visible() == ("tokens" in TAKES[kind])
+        legend = "People and their tokens" if "tokens" in TAKES[kind] else "People"
+        assert page.locator("#job-form legend").nth(1).inner_text() == legend
     page.click("#add-person")  # a person added later follows the kind too
     assert not page.locator("#people tbody tr:last-child select[name=p-token]").is_visible()
     choose(page, "asana")
