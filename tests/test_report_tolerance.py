@@ -18,7 +18,7 @@ from adapters.analytics.checks import (
     rate_check,
     rate_tolerance,
 )
-from adapters.analytics.report import realism_report
+from adapters.analytics.report import BLOCKS_DISPERSION, realism_report
 from engine.content.templates import TemplateSource
 from engine.run import create_run, read_manifest, simulate_run, write_manifest
 from engine.scenario import Scenario, default_scenario
@@ -66,6 +66,27 @@ def test_a_rate_check_applies_the_noise_tolerance(count: int, passed: bool) -> N
     )
 
 
+def test_a_count_more_spread_than_poisson_gets_a_wider_tolerance() -> None:
+    """Blocks vary 1.3x as much as a Poisson count between runs (BLOCKS_DISPERSION): 25
+    expected with a variance of 1.5 x 25 allow 3 x sqrt(37.5) = ±18.4 blocks."""
+    check = rate_check("blocked_rate_per_week", "", 43, 25.0, 1.0, BLOCKS, dispersion=1.5)
+    assert check.passed and check.tolerance == pytest.approx(3 * math.sqrt(1.5 / 25))
+    assert not rate_check("blocked_rate_per_week", "", 44, 25.0, 1.0, BLOCKS, 1.5).passed
+    assert check.detail == (
+        "43 blocks over 25.0 in-progress task working weeks; tolerance ±73% "
+        "(3σ of 25 expected, 1.5× a Poisson count's variance)"
+    )
+    assert not rate_check("blocked_rate_per_week", "", 43, 25.0, 1.0, BLOCKS).passed  # Poisson
+
+
+def test_the_report_judges_blocks_with_their_measured_spread(short_runs) -> None:
+    assert BLOCKS_DISPERSION == 1.5
+    blocked = {c.name: c for c in realism_report(short_runs[SEEDS[0]]).checks}[
+        "blocked_rate_per_week"
+    ]
+    assert "1.5× a Poisson count's variance" in blocked.detail
+
+
 def test_a_rate_check_on_a_long_run_names_the_floor() -> None:
     check = rate_check("completion_rate_per_week", "", 3301, 1000.0, 3.0, "completions")
     assert not check.passed and check.tolerance == RATE_FLOOR  # 3,300 is the edge
@@ -109,7 +130,7 @@ def _simulate(path: Path, scenario: Scenario) -> Path:
 
 @pytest.fixture(scope="module")
 def short_runs(tmp_path_factory) -> dict[int, Path]:
-    """30-day runs of the default scenario: ~130 completions and ~23 blocks expected each."""
+    """30-day runs of the default scenario: ~94 completions (after the first week) and ~23 blocks expected each."""
     base = tmp_path_factory.mktemp("short")
     scenario = default_scenario()
     return {

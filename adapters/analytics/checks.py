@@ -109,27 +109,37 @@ class RateTolerance(msgspec.Struct, frozen=True):
     judged: bool  # False: too few events expected to tell noise from a wrong rate
 
 
-def rate_tolerance(target: float, exposure: float) -> RateTolerance:
+def rate_tolerance(target: float, exposure: float, dispersion: float = 1.0) -> RateTolerance:
     """The tolerance for a rate of `target` events per unit measured over `exposure` units.
 
-    The standard error of the measured rate is sqrt(expected) / exposure, so relative to the
-    target it is 1 / sqrt(expected). A zero target has no noise: any event is off target."""
+    The standard error of the measured rate is sqrt(dispersion * expected) / exposure, so
+    relative to the target it is sqrt(dispersion / expected); `dispersion` is the count's
+    variance over a Poisson count's (1: Poisson). A zero target has no noise: any event is off
+    target."""
     expected = target * exposure
     if target == 0 and exposure > 0:
         return RateTolerance(0.0, 0.0, 0.0, judged=True)
     if expected < MIN_EXPECTED:
         return RateTolerance(expected, math.inf, 0.0, judged=False)
-    noise = NOISE_Z * math.sqrt(expected) / exposure / target
+    noise = NOISE_Z * math.sqrt(dispersion * expected) / exposure / target
     return RateTolerance(expected, noise, max(RATE_FLOOR, noise), judged=True)
 
 
 def rate_check(
-    name: str, description: str, count: int, exposure: float, target: float, what: str
+    name: str,
+    description: str,
+    count: int,
+    exposure: float,
+    target: float,
+    what: str,
+    dispersion: float = 1.0,
 ) -> Check:
     """Judge `count` events over `exposure` weeks against `target` per week; `what` names
-    them, e.g. "blocks over {:,.1f} in-progress task working weeks"."""
+    them, e.g. "blocks over {:,.1f} in-progress task working weeks"; `dispersion`: see
+    `rate_tolerance`."""
     said = f"{count:,} {what.format(exposure)}"
-    tol = rate_tolerance(target, exposure)
+    tol = rate_tolerance(target, exposure, dispersion)
+    spread = f", {dispersion:g}× a Poisson count's variance" if dispersion != 1 else ""
     measured = count / exposure if exposure else None
     if not tol.judged:
         detail = f"{said}; {tol.expected:.1f} expected, fewer than {MIN_EXPECTED:.0f}"
@@ -140,12 +150,13 @@ def rate_check(
         detail = f"{said}; none expected"
     elif tol.noise >= RATE_FLOOR:
         detail = (
-            f"{said}; tolerance ±{tol.relative:.0%} ({NOISE_Z:g}σ of {tol.expected:,.0f} expected)"
+            f"{said}; tolerance ±{tol.relative:.0%} ({NOISE_Z:g}σ of {tol.expected:,.0f} expected"
+            f"{spread})"
         )
     else:
         detail = (
             f"{said}; tolerance ±{tol.relative:.0%} (floor; {NOISE_Z:g}σ of "
-            f"{tol.expected:,.0f} expected is ±{tol.noise:.1%})"
+            f"{tol.expected:,.0f} expected{spread} is ±{tol.noise:.1%})"
         )
     return judge(
         name, description, measured, target, tol.relative, "within_relative", "per_week", detail
