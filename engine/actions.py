@@ -16,7 +16,15 @@ what arrived overnight is spread over the next day in its rhythm, not done at it
 from __future__ import annotations
 
 from engine import events as ev
-from engine.conversation import answer, converse, maybe_follow
+from engine.answers import (
+    answer,
+    answer_before_review,
+    awaits_answer,
+    chase,
+    maybe_follow,
+    own_open_question,
+)
+from engine.conversation import converse
 from engine.draws import between
 from engine.moves import comment, complete, handled, move, noticed, works_on_tasks
 from engine.people import Actor
@@ -87,6 +95,8 @@ def _review(world: World, actor: Actor) -> bool:
     if not ready:
         return False
     task = world.state.tasks[ready[0]]
+    if answer_before_review(world, actor, task):
+        return True
     handled(actor, "r" + task.id)
     outcome = "approved"
     if actor.rng.random() < world.rates.changes_requested_probability:
@@ -105,8 +115,17 @@ def _finish_approved(world: World, actor: Actor) -> bool:
             and open_dependency(world, task) is None
             and noticed(actor, "f" + task_id, share)
         ):
+            # A question of theirs on it still unanswered: chased once and waited for a while,
+            # then the task is finished without it (the done comment says what they went with).
+            unanswered = own_open_question(world, task) if task.open_questions else None
+            if unanswered is not None:
+                if chase(world, actor, task, unanswered):
+                    return True
+                if awaits_answer(actor, task):
+                    continue
             handled(actor, "f" + task_id)
-            complete(world, actor, task)
+            actor.chased.pop(task_id, None)
+            complete(world, actor, task, unanswered)
             own_follow_up(world, actor, task_id)
             return True
     return False

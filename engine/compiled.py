@@ -26,6 +26,7 @@ from engine.errors import BusyworkError
 # processes).
 HOT = (
     "engine/actions.py",
+    "engine/answers.py",
     "engine/calendar.py",
     "engine/content/team_clauses.py",
     "engine/content/templates.py",

@@ -1,5 +1,5 @@
-"""Conversation: answering whoever asked, progress notes and questions on work under way,
-updates on blocked work, likes and follows.
+"""Conversation: progress notes and questions on work under way, updates on blocked work,
+likes and follows (answering whoever asked: engine.answers).
 
 Notes follow the scenario's ``comments_per_task_per_day`` per task in progress: every action
 adds that rate's share of a day to the person's note credit, and a note spends one. Notes on
@@ -10,33 +10,16 @@ A note that must wait for its gap keeps its credit (up to MAX_COMMENT_CREDIT).""
 
 from __future__ import annotations
 
-import zlib
-from datetime import date
 from typing import Final
 
 from engine import events as ev
+from engine.answers import maybe_follow
 from engine.draws import below, pick
-from engine.moves import (
-    comment,
-    follow,
-    handled,
-    noticed,
-    reviewer_for,
-    social_share,
-    teammates,
-)
-from engine.people import Actor, WaitingQuestion
-from engine.person_calendar import ONE_DAY
-from engine.state_views import MAX_QUESTIONS_PER_TASK, Question, TaskView
-from engine.workspace import work_to_wait_for
+from engine.moves import comment, reviewer_for, social_share, teammates
+from engine.people import Actor
+from engine.state_views import MAX_QUESTIONS_PER_TASK, TaskView
 from engine.world import World
 
-# Answering on the third working day after the question (on the answerer's calendar) or
-# later comes with an apology: a Friday question answered on Monday is not late.
-LATE_ANSWER_WORKING_DAYS: Final = 3
-# One question in this many slips through (a notification missed): it is answered, with an
-# apology, once LATE_ANSWER_WORKING_DAYS have passed. Which ones is fixed by the question's id.
-MISSED_ONE_IN: Final = 20
 # Notes (progress notes and questions) on one task are NOTE_GAP_OF_DAY (engine.world) of the
 # person's usual day of actions apart, and never more than MAX_NOTES_PER_TASK_PER_DAY progress
 # notes on one task in one local day (which the gap makes rare: only a busy day has room).
@@ -49,91 +32,6 @@ QUESTION_SHARE: Final = 0.3  # of conversation comments: a question to a reviewe
 # ask, so about a fifth of it is realised (about 0.3 questions a task-day at the default rate).
 TEAM_QUESTION_SHARE: Final = 1.5
 BLOCKER_UPDATE_AFTER_SECONDS: Final = 86400.0  # quiet this long, a blocked task gets an update
-_WAITING_KEPT: Final = 64  # cached questions per person before the cache starts afresh
-
-
-def answer(world: World, actor: Actor) -> bool:
-    asked = world.state.asked[actor.id]
-    if not asked:
-        return False
-    for topic, question in asked.items():
-        waiting = _waiting(actor, topic, question)
-        late = waiting.waited >= LATE_ANSWER_WORKING_DAYS
-        # A missed one is noticed only once it is late (then it waits its turn like the rest).
-        if late:
-            if noticed(actor, waiting.late_key):
-                break
-        elif not waiting.missed and noticed(actor, waiting.on_time_key):
-            break
-    else:  # nothing is due yet: each waits its turn, and a missed one until it is late
-        return False
-    handled(actor, waiting.on_time_key)
-    handled(actor, waiting.late_key)
-    actor.waiting.pop(topic, None)
-    task = world.state.tasks[question.task]
-    waits_on, owner = _waited_on(world, actor, task) if question.kind == "where_is" else ("", None)
-    comment(
-        world,
-        actor,
-        task,
-        "sorry_for_delay" if late else "answer",
-        to=question.asker,
-        detail=f"{waiting.waited} days" if late else "",
-        topic=topic,
-        replying_to=question.text,
-        reply_kind=question.kind,
-        waits_on=waits_on,
-        waits_on_owner=owner,
-    )
-    maybe_follow(world, actor, task.id)
-    return True
-
-
-def _waited_on(world: World, actor: Actor, task: TaskView) -> tuple[str, str | None]:
-    """For a where-is about a task not started: the name of the task it waits on to start, and
-    who has that one when it is someone else ("", None when it waits on nothing)."""
-    if task.state != "new":
-        return "", None
-    other = work_to_wait_for(world, task)
-    if other is None:
-        return "", None
-    blocker = world.state.tasks[other]
-    return blocker.name, blocker.assignee if blocker.assignee != actor.id else None
-
-
-def _waiting(actor: Actor, topic: str, question: Question) -> WaitingQuestion:
-    """The question's cached facts, its wait brought up to today (this runs at every moment of
-    someone with a question waiting: most of them)."""
-    cache = actor.waiting
-    waiting = cache.get(topic)
-    if waiting is None:
-        if len(cache) > _WAITING_KEPT:  # questions that went with their projects
-            cache.clear()
-        asked_on = question.at.astimezone(actor.calendar.tz).date()
-        missed = zlib.crc32(topic.encode()) % MISSED_ONE_IN == 0
-        waiting = cache[topic] = WaitingQuestion(topic, asked_on, missed)
-    today = actor.calendar.last_day
-    if waiting.counted_on != today:
-        waiting.counted_on = today
-        waiting.waited = _working_days_since(actor, waiting.asked_on)
-    return waiting
-
-
-def _working_days_since(actor: Actor, asked_on: date) -> int:
-    """Working days on the actor's calendar after `asked_on` up to today (today counts)."""
-    cal, day, today, count = actor.calendar, asked_on, actor.calendar.last_day, 0
-    while day < today:
-        day += ONE_DAY
-        if day.weekday() not in cal.days_off and day not in cal.holidays:
-            count += 1
-    return count
-
-
-def maybe_follow(world: World, actor: Actor, task_id: str) -> None:
-    """Someone who gets involved in a task (reviews it, answers on it) may follow it while
-    it is open, as people do with work they care about."""
-    if actor.rng.random() < world.rates.follower_probability:
-        follow(world, actor, task_id)
 
 
 def _past_gap(actor: Actor, task_id: str) -> bool:
@@ -166,7 +64,12 @@ def _note(world: World, actor: Actor) -> bool:
     active = mine.active()
     if rng.random() < QUESTION_SHARE:
         task = pick(rng, active)
-        if _past_gap(actor, task.id) and len(task.asked) < MAX_QUESTIONS_PER_TASK:
+        # (nothing is left to ask about work approved and about to be finished)
+        if (
+            not task.approved
+            and _past_gap(actor, task.id)
+            and len(task.asked) < MAX_QUESTIONS_PER_TASK
+        ):
             to = reviewer_for(world, actor, task)
             if to is not None and not any(q.task == task.id for q in state.asked[to].values()):
                 comment(world, actor, task, "question", to=to)

@@ -11,7 +11,7 @@ from engine.content import CommentContext, PersonRef
 from engine.content.team_clauses import RecentClauses
 from engine.draws import pick
 from engine.people import Actor
-from engine.state_views import TaskView
+from engine.state_views import Question, TaskView
 from engine.workspace_defaults import STAGE_BY_STATE
 from engine.world import World
 
@@ -67,7 +67,7 @@ def comment(
     team_said.at(world.clock)
     context = CommentContext(
         kind=kind,
-        asked=task.asked if kind == "question" else (),
+        asked=task.asked if kind == "question" and outcome != "chase" else (),
         task_name=task.name,
         task_subject=world.subjects.get(task.id, task.name),
         project_name=project.name,
@@ -182,10 +182,24 @@ def reviewer_for(world: World, actor: Actor, task: TaskView) -> str | None:
     return pick(actor.rng, candidates) if candidates else None
 
 
-def complete(world: World, actor: Actor, task: TaskView) -> None:
+def complete(
+    world: World,
+    actor: Actor,
+    task: TaskView,
+    unanswered: tuple[str, str, Question] | None = None,
+) -> None:
+    """Finish the task; `unanswered`, the assignee's own question on it that got no answer (its
+    id, who was asked, it: engine.answers), is acknowledged in the done comment ("I didn't hear
+    back, so I decided to follow last year's format")."""
     move(world, actor, task, "done")
     world.emit(ev.TaskCompleted(world.next_seq(), world.now, actor.id, task=task.id))
-    if task.parent is None and actor.rng.random() < 0.6:
+    if unanswered is not None:
+        topic, to, question = unanswered
+        comment(
+            world, actor, task, "done", outcome="unanswered", topic=topic,
+            replying_to=question.text, cover=to,
+        )  # fmt: skip
+    elif task.parent is None and actor.rng.random() < 0.6:
         comment(world, actor, task, "done")
 
 

@@ -22,13 +22,14 @@ from engine.scenario import Person, Scenario
 
 
 class WaitingQuestion:
-    """What engine.conversation.answer reads of a question put to the person at every one of
+    """What engine.answers.answer reads of a question put to the person at every one of
     their moments, worked out once: the local day it was asked, whether it slips through, its
     keys for engine.moves.noticed; and its wait in working days, once a day."""
 
-    def __init__(self, topic: str, asked_on: date, missed: bool) -> None:
+    def __init__(self, topic: str, asked_on: date, missed: bool, share: float) -> None:
         self.asked_on = asked_on
         self.missed = missed
+        self.share = share  # of their usual day of actions it is taken care of within
         self.on_time_key = "q" + topic
         self.late_key = "l" + topic
         self.counted_on = date.min  # the day `waited` was counted on
@@ -72,6 +73,9 @@ class Actor:
     due: dict[str, int] = field(default_factory=dict)
     day_actions: float = 0.0  # their usual working day's expected actions
     waiting: dict[str, WaitingQuestion] = field(default_factory=dict)  # by topic (a cache)
+    # Tasks whose unanswered question they chased before finishing, with the action they did
+    # it at (engine.answers).
+    chased: dict[str, int] = field(default_factory=dict)
     away_rng: random.Random = field(default_factory=random.Random)
     planned_until: date = date.min
     holiday_years: set[int] = field(default_factory=set)

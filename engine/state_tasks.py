@@ -179,10 +179,13 @@ def _comment_added(state: State, e: ev.CommentAdded) -> None:
         )
         if kind == "question":
             task.asked += (e.text,)
+            task.open_questions += ((e.comment, to),)
     elif kind in ("answer", "sorry_for_delay"):
         pending = state.asked[e.actor]
         for comment_id in [c for c, q in pending.items() if q.task == task_id]:
             del pending[comment_id]
+        if task.open_questions:  # (answered all at once, as those kept under the answerer)
+            task.open_questions = tuple(q for q in task.open_questions if q[1] != e.actor)
     elif kind == "review_request" and to is not None:
         task.reviewer = to
         state.reviews[to][task_id] = None

@@ -106,6 +106,10 @@ class TaskView:
     notes_that_day: int
     # The texts of the questions asked on the task so far (a question asks something else).
     asked: tuple[str, ...]
+    # (comment id, who was asked) of its questions still without an answer from them: the
+    # question itself is in State.asked under that person (its assignee, about to finish the
+    # task, looks here for their own: engine.open_questions).
+    open_questions: tuple[tuple[str, str], ...]
 
     def __init__(
         self,
@@ -140,6 +144,7 @@ class TaskView:
         self.blocker = None
         self.notes_day, self.notes_that_day = None, 0
         self.asked = ()
+        self.open_questions = ()
 
 
 @dataclass(slots=True, init=False)

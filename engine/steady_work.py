@@ -13,6 +13,7 @@ import math
 from datetime import datetime
 from typing import Final
 
+from engine.answers import own_open_question
 from engine.conversation import accrue_notes
 from engine.draws import pick, uniform
 from engine.moves import (
@@ -117,7 +118,8 @@ def steady_work(world: World, actor: Actor) -> bool:
         if reviewer is None:
             # Unreviewed, it takes the rounds a review would add (a manager alone did 4 a week)
             actor.work_credit -= (world.rates.review_rounds - 1) * spent
-            complete(world, actor, task)
+            # (everyone who could answer is away: what the actor asked stays unanswered)
+            complete(world, actor, task, own_open_question(world, task))
             own_follow_up(world, actor, task.id)
         else:
             move(world, actor, task, "in_review")

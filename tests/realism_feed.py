@@ -105,14 +105,14 @@ TOPIC_WINDOW = timedelta(days=3)
 _TOPIC_KINDS = frozenset({"question", "answer", "sorry_for_delay"})
 
 
-def topic_phrases() -> frozenset[str]:
+def topic_phrases(names: tuple[str, ...] = ("qst", "ans")) -> frozenset[str]:
     """What a question asks and its answer says, in lower case: every phrase of the
-    vocabulary's paired question and answer pools (qst, ans)."""
+    vocabulary's paired question and answer pools (qst, ans), or of the pools `names`."""
     from engine.content import vocab_comments as vc
     from engine.content.templates_tables import INDUSTRY_VOCABULARY, every_phrase
 
-    pools = [vc.GENERIC_SLOTS[k] for k in ("qst", "ans")]
-    pools += [every_phrase(raw, k) for raw in INDUSTRY_VOCABULARY.values() for k in ("qst", "ans")]
+    pools = [vc.GENERIC_SLOTS[k] for k in names]
+    pools += [every_phrase(raw, k) for raw in INDUSTRY_VOCABULARY.values() for k in names]
     return frozenset(p.lower() for words in pools for p in words)
 
 
@@ -233,20 +233,50 @@ def _own_stems(sentence: str, skip: frozenset[str]) -> frozenset[str]:
     return stems(" ".join(words)) - skip
 
 
+@cache
+def fixed_phrases() -> tuple[str, ...]:
+    """The texts a comment is given whole rather than built from its parts: every phrase of the
+    vocabulary's questions, answers, blockers and unblockings (qst, ans, blk, unb), in lower
+    case, the longest first (one may hold another)."""
+    return tuple(sorted(topic_phrases(("qst", "ans", "blk", "unb")), key=len, reverse=True))
+
+
+def _fixed_echo(text: str, skip: frozenset[str]) -> bool:
+    """Whether the rest of `text` says a word of a fixed phrase it holds: "the nursing leads
+    want to wait ... Still waiting.", "let's backfill only the last 90 days. Only just seeing
+    this", "is compliance OK with the timeline? Asking because compliance will ask"."""
+    rest = text
+    held = []
+    for phrase in fixed_phrases():
+        at = rest.lower().find(phrase)
+        if at >= 0:
+            held.append(phrase)
+            rest = f"{rest[:at]} | {rest[at + len(phrase) :]}"
+    if not held:
+        return False
+    said = _own_stems(rest, skip)
+    return any(stems(phrase) - skip & said for phrase in held)
+
+
 def part_echoes(events: Iterable[ev.Event]) -> list[ev.CommentAdded]:
     """Comments whose opener or closer says a word the rest says too: "Finished. Finished off
     the runbook.", "@Bob quick question. Question on the runbook: ...", "Progress update. ...
-    Will update again soon." (words of the task's name and people's names left out)."""
+    Will update again soon."; or whose other parts say a word of a fixed phrase it holds (a
+    blocker, a question, an answer: `_fixed_echo`), wherever they stand (words of the task's
+    name and people's names left out)."""
     names: dict[str, frozenset[str]] = {}
     found = []
     for e in events:
         if isinstance(e, ev.TaskCreated):
             names[e.task] = stems(e.name)
         elif isinstance(e, ev.CommentAdded):
+            skip = names.get(e.task, frozenset())
+            if _fixed_echo(e.text, skip):
+                found.append(e)
+                continue
             sentences = _SENTENCE_END.split(e.text)
             if len(sentences) < 2:
                 continue
-            skip = names.get(e.task, frozenset())
             said = [_own_stems(s, skip) for s in sentences]
             ends = []
             if len(sentences[0].split()) <= OPENER_WORDS:

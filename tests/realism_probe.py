@@ -22,7 +22,11 @@ The runs: the default scenario, the same in healthcare, and at activity "high". 
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are, "only 57 of 62 done" behind plan): see
-  tests/realism_status.py.
+  tests/realism_status.py;
+- own questions: the questions a task's assignee asked on it (a chase of one counts too); own
+  unanswered: those still without an answer from whoever was asked when the task was
+  completed; own unacknowledged: those of them whose done comment does not say what its author
+  went with instead (tests/realism_questions.py).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     start_then_block,
     subject_twice,
     subject_words_twice,
+    topic_phrases,
     topic_repeats,
 )
 from tests.realism_fit import (  # noqa: F401
@@ -62,6 +67,7 @@ from tests.realism_fit import (  # noqa: F401
     narrow_points,
     system_talk,
 )
+from tests.realism_questions import own_questions, unacknowledged
 from tests.realism_status import (  # noqa: F401
     STATUS_EDGES,
     status_edges,
@@ -134,6 +140,7 @@ def run(overrides: dict[str, object], days: int = 60, seed: int | None = None) -
 
 def counts(events: list[ev.Event]) -> dict[str, int]:
     edges = status_edges(events)
+    asked, unanswered = own_questions(events)
     out = {
         "events": len(events),
         "repeats": len(repeats(events)),
@@ -160,6 +167,9 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "steps out of order": len(steps_out_of_order(events)),
         "rushed steps": rushed_steps(events)[0],
         "repeated follow-ups": len(repeated_follow_ups(events)),
+        "own questions": asked,
+        "own unanswered": len(unanswered),
+        "own unacknowledged": len(unacknowledged(unanswered, topic_phrases(("ans",)))),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1

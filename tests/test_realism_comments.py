@@ -129,7 +129,8 @@ def _share(good: int, total: int) -> float:
 
 def question_answer_pairs(story: Story) -> list[tuple[ev.CommentAdded, ev.CommentAdded]]:
     """(question or where-is, the answer or apology that answered it), matched as the projection
-    does: the first unanswered one put to the answerer on that task by the person answered."""
+    does: the first unanswered one put to the answerer on that task by the person answered (a
+    chase of it after is answered with it: engine.answers.reply)."""
     waiting: dict[tuple[str, str], list[ev.CommentAdded]] = defaultdict(list)
     pairs = []
     for c, _ in story.comments:
@@ -137,7 +138,7 @@ def question_answer_pairs(story: Story) -> list[tuple[ev.CommentAdded, ev.Commen
             waiting[(c.to, c.task)].append(c)
         elif c.kind in ("answer", "sorry_for_delay"):
             asked = waiting.pop((c.actor, c.task), [])
-            pairs += [(q, c) for q in asked if q.actor == c.to]
+            pairs += [(q, c) for q in asked if q.actor == c.to][:1]
     return pairs
 
 

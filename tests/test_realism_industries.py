@@ -1,7 +1,8 @@
 """Runs of several industries, seeds and activities read right where the kind of work, the
 team and how far along a project is matter: a task's notes state a scope that fits its kind of
 work, no two people of a team post the same progress clause within the hour, and an off-track
-status says no "only 9 of 12 done" three quarters through.
+status says no "only 9 of 12 done" three quarters through, and no comment says a word again
+across its parts.
 
 Before, in the four runs below: 11 tasks' notes stated a scope of another kind of work ("Scope
 is the first three episodes" on setting up the video player ads), 134 comments posted a
@@ -49,6 +50,14 @@ def test_no_two_teammates_post_the_same_progress_clause_within_the_hour(runs):
     found = [(run, e.actor, clause) for run, events in runs.items()
              for e, clause in probe.clause_clashes(events)]  # fmt: skip
     assert found == [], found[:5]
+
+
+def test_no_comment_says_a_word_again_across_its_parts(runs):
+    """An opener, extra or closer, or a word drawn into one, says no word of the other parts nor
+    of the blocker, question or answer the comment holds (before, 18 to 81 comments a run did:
+    "Picking the load test back up now that the offsite is over and people are back")."""
+    found = [(run, e.text) for run, events in runs.items() for e in probe.part_echoes(events)]
+    assert found == [], (len(found), found[:5])
 
 
 def test_off_track_statuses_fit_how_far_along_the_project_is(runs):

@@ -53,14 +53,14 @@ def hourly_check(run: Path):
 def test_a_faithful_team_in_eight_zones_is_not_failed_on_its_hourly_curve(tmp_path) -> None:
     # Six people in eight zones with strong evening peaks (none drawn): counting events, this
     # run was judged (noise allowed r ≈ 0.988) and failed at r = 0.932, though its people act
-    # as their calendars say; its actions correlate at 0.985 (0.966, 0.993, 0.980, 0.987,
-    # 0.983, 0.980, 0.984, 0.991, 0.989 and 0.988 before the log's realism fixes changed which
-    # tasks and comments it holds).
+    # as their calendars say; its actions correlate at 0.980 (0.966, 0.993, 0.980, 0.987,
+    # 0.983, 0.980, 0.984, 0.991, 0.989, 0.988 and 0.985 before the log's realism fixes changed
+    # which tasks and comments it holds).
     run = simulate(tmp_path / "mixed", mixed_team(6, 20, 339, evening_share=0.0,
                                                   evening_weight=1.0))  # fmt: skip
     check = hourly_check(run)
     assert check.verdict == "pass", check
-    assert check.measured == pytest.approx(0.985, abs=0.001)
+    assert check.measured == pytest.approx(0.980, abs=0.001)
 
 
 def test_the_hourly_check_counts_actions_not_events(tmp_path) -> None:

@@ -123,7 +123,8 @@ def _templated(context: CommentContext) -> bool:
         return bool(context.waits_on)
     if kind == "review_feedback":
         return context.outcome not in _SCRIPTED_OUTCOMES
-    return False
+    # (a chase of an unanswered question, and the done comment that went ahead without one)
+    return context.outcome in ("chase", "unanswered")
 
 
 def _fill(line: str, context: CommentContext) -> str | None:

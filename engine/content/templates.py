@@ -34,6 +34,7 @@ from engine.content import vocab_comments as vc
 from engine.content import vocab_tasks as vt
 from engine.content.templates_fill import (
     NO_FORMS,
+    NO_WORDS,
     Part,
     Pools,
     capitalized,
@@ -42,6 +43,7 @@ from engine.content.templates_fill import (
     freshest,
     is_plural,
     pick,
+    said_by,
     split_template,
     verb_forms,
 )
@@ -49,7 +51,9 @@ from engine.content.templates_parts import (
     answer_to,
     answer_variant,
     first_name,
+    fitting,
     fresh_body,
+    paired_answer,
     topic_number,
     unasked_question,
     variant,
@@ -174,6 +178,10 @@ class TemplateSource:
             # lately); what answers it is the one paired with what it asked.
             if context.kind != "question":
                 fixed["ans"] = answer_to(pools, context.replying_to, number)
+                if context.outcome == "unanswered" and not paired_answer(
+                    pools, context.replying_to
+                ):  # (a question not of our wording: what they went with is left unsaid)
+                    kind = _KINDS["done:unanswered:open"]
         hour = context.local_hour
         h = hour if hour is not None and 0 <= hour < UNKNOWN_HOUR else UNKNOWN_HOUR
         to = context.to
@@ -186,13 +194,21 @@ class TemplateSource:
         named = fixed.get("to", "")  # (a part that names the addressee is new for another one)
         parts: list[Part] = []
         shape = draw()
+        # A part says its fixed texts' words too (the blocker, the answer, the days waited:
+        # `said_by`); no other part says them again (part_echo).
+        reply = None
+        taken = NO_WORDS
+        if context.kind == "sorry_for_delay" and context.reply_kind:  # the apology answers too
+            answer = _KINDS.get(answer_variant(context), _KINDS["answer"])
+            reply = fresh_body(draw, fitting(answer.bodies[h], fixed, NO_WORDS), said, subject)
+            taken = said_by(reply, fixed)  # (chosen first: the apology says none of its words)
         if addressed and kind.bodies_to[h]:
-            body = freshest(draw, kind.bodies_to[h], said, named)
+            body = freshest(draw, fitting(kind.bodies_to[h], fixed, taken), said, named)
         else:
-            body = fresh_body(draw, kind.bodies[h], said, subject)
+            body = fresh_body(draw, fitting(kind.bodies[h], fixed, taken), said, subject)
         # The optional parts are left out when all of their variants were said lately, and
         # say no word the parts before them said (part_echo).
-        taken = body.words
+        taken |= said_by(body, fixed)
         opener = None
         if addressed and kind.openers_to[h]:
             opener = fresh(draw, kind.openers_to[h], said, named, taken)
@@ -204,10 +220,8 @@ class TemplateSource:
             parts.append(opener)
             taken |= opener.words
         parts.append(body)
-        if context.kind == "sorry_for_delay" and context.reply_kind:  # the apology answers too
-            answer = _KINDS.get(answer_variant(context), _KINDS["answer"])
-            parts.append(fresh_body(draw, answer.bodies[h], said, subject))
-            taken |= parts[-1].words
+        if reply is not None:
+            parts.append(reply)
         if shape >= _MEDIUM:
             extra = fresh(draw, kind.extras[h], said, taken=taken)
             if extra is not None:
@@ -219,7 +233,9 @@ class TemplateSource:
                 parts.append(closer)
                 taken |= closer.words
         templates = [part.template for part in parts]
-        return fill(templates, fixed, forms, draw, pools, said, taken, context.team_said)
+        return fill(
+            templates, fixed, forms, draw, pools, said, taken, context.team_said, drawn_taken=True
+        )
 
     def status_update(
         self,

@@ -108,15 +108,23 @@ def _bits(stems_of_text: frozenset[str]) -> int:
     return bits
 
 
+# The placeholders a comment gets a fixed text for that says words of its own (the days
+# waited, the blocker, the question asked, its answer...): a part holding one says them as much
+# as its literal text (`said_by`). Names (the subject, people, a task waited on) are no words.
+FIXED_TEXTS: Final = frozenset({"d", "p", "qst", "blk", "unb", "ans"})
+
+
 class Part:
     """A comment part's phrase, made once when the tables are built (`templates_tables`): its
-    template and its literal words (`part_echo.template_stems`, as bits). What a person wrote
-    lately (`RecentParts`) keys on the part itself, which hashes by identity: a template (a
-    tuple) would hash all of its pieces at every look-up."""
+    template, its literal words (`part_echo.template_stems`, as bits) and the placeholders of
+    FIXED_TEXTS it holds. What a person wrote lately (`RecentParts`) keys on the part itself,
+    which hashes by identity: a template (a tuple) would hash all of its pieces at every
+    look-up."""
 
     def __init__(self, template: Template) -> None:
         self.template = template
         self.words = _bits(template_stems(template))
+        self.fixed = tuple(name for name in template[1::2] if name in FIXED_TEXTS)
 
 
 def word_bits(word: str) -> int:
@@ -125,6 +133,30 @@ def word_bits(word: str) -> int:
     if words is None:
         words = _WORD_BITS[word] = _bits(stems(word))
     return words
+
+
+def said_by(part: Part, fixed: Mapping[str, str]) -> int:
+    """The words a part says: its literal ones and those of the fixed texts it holds (a blocker
+    "the nursing leads want to wait" says "wait" as much as the part's own text)."""
+    words = part.words
+    for name in part.fixed:
+        value = fixed.get(name)
+        if value:
+            words |= word_bits(value)
+    return words
+
+
+def clashes(part: Part, fixed: Mapping[str, str], taken: int) -> bool:
+    """Whether the part, with its fixed texts, says a word twice or one of `taken`."""
+    words = part.words
+    for name in part.fixed:
+        value = fixed.get(name)
+        if value:
+            more = word_bits(value)
+            if words & more:
+                return True
+            words |= more
+    return bool(words & taken)
 
 
 def fresh_word(
@@ -178,12 +210,16 @@ def fill(
     said: RecentParts | None = None,
     taken: int = NO_WORDS,
     team: RecentClauses | None = None,
+    *,
+    drawn_taken: bool = False,
 ) -> str:
     """The templates filled and joined by spaces. A placeholder's value comes from `fixed`, else
     `forms`, else is drawn from its pool in `pools` (one `said` lately if there is another, and
     that says none of the words `taken`; a progress clause one the `team` did not say lately:
     see `fresh_word`) and kept in `fixed`: each name is drawn once, in the order the
-    placeholders appear."""
+    placeholders appear. With `drawn_taken` (a comment) a drawn word's words join `taken`, so
+    a later one says none of them ("is compliance OK ...? Asking because compliance will
+    ask" is not said)."""
     out: list[str] = []
     for number, template in enumerate(templates):
         if number:
@@ -200,6 +236,8 @@ def fill(
                         clauses = team if part in CLAUSE_POOLS else None
                         value = fresh_word(draw, pools[part], said, taken, clauses)
                         fixed[part] = value
+                        if drawn_taken:
+                            taken |= word_bits(value)
                 out.append(value)
             literal = not literal
     return "".join(out)

@@ -16,6 +16,7 @@ from engine.content.templates_fill import (
     Part,
     Pools,
     RecentParts,
+    clashes,
     fresh,
     fresh_word,
     freshest,
@@ -32,17 +33,25 @@ def topic_number(topic: str) -> int:
     return zlib.crc32(topic.encode())
 
 
-def answer_to(pools: Pools, question: str, number: int) -> str:
+def paired_answer(pools: Pools, question: str) -> str | None:
     """The answer paired with what `question` (its text) asks: questions and answers pair by
     position (``qst``, ``ans``; the generic ones after the industry's, which a question falls
-    back on: see `unasked_question`). A question not worded from these pools gets the answer
-    `number` (the topic's) picks."""
-    answers = pools["ans"]
-    for asked_in, answered_in in ((pools["qst"], answers), _GENERIC_PAIRS):
+    back on: see `unasked_question`). None: a question not worded from these pools."""
+    for asked_in, answered_in in ((pools["qst"], pools["ans"]), _GENERIC_PAIRS):
         for index, asked in enumerate(asked_in):
             if asked in question:
                 return answered_in[index]
-    return answers[number % len(answers)]
+    return None
+
+
+def answer_to(pools: Pools, question: str, number: int) -> str:
+    """`paired_answer`, else (a question not worded from these pools) the answer `number` (the
+    topic's) picks."""
+    answer = paired_answer(pools, question)
+    if answer is None:
+        answers = pools["ans"]
+        answer = answers[number % len(answers)]
+    return answer
 
 
 def first_name(person: PersonRef, default: str = "team") -> str:
@@ -76,8 +85,10 @@ def variant(context: CommentContext) -> str:
         return answer_variant(context)
     if kind == "sorry_for_delay" and context.reply_kind:
         return "sorry_for_delay:reply"
-    if kind == "question" and context.outcome == "theirs":
-        return "question:theirs"
+    if kind == "question" and context.outcome in ("theirs", "chase"):
+        return f"question:{context.outcome}"
+    if kind == "done" and context.outcome == "unanswered":  # (see templates.comment)
+        return "done:unanswered"
     return kind
 
 
@@ -96,6 +107,20 @@ def fresh_body(
     elif said is not None:
         said.note((body, subject))
     return body
+
+
+def fitting(bodies: tuple[Part, ...], fixed: dict[str, str], taken: int) -> tuple[Part, ...]:
+    """The bodies that, with the fixed texts they hold, say no word twice nor one of `taken`
+    (the other body's: see part_echo), where one does, else all: "Let's pilot on one unit first
+    for now: ... doesn't need to be perfect in the first round" is not said."""
+    fits: list[Part] | None = None
+    for number, body in enumerate(bodies):
+        if clashes(body, fixed, taken):
+            if fits is None:
+                fits = list(bodies[:number])
+        elif fits is not None:
+            fits.append(body)
+    return tuple(fits) if fits else bodies  # (none clashes, or all do: any will do)
 
 
 def _asked_in(text: str, pools: Pools) -> list[str]:

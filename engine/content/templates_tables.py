@@ -27,6 +27,7 @@ from engine.content import vocab_technology_media as _tm
 from engine.content import vocab_travel_government as _tg
 from engine.content.subject_clash import PhraseIndex, subject_keys, without
 from engine.content.templates_fill import (
+    FIXED_TEXTS,
     Part,
     Pools,
     Template,
@@ -201,6 +202,7 @@ def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
 # Every comment part by its template: a kind and its variants share a phrase as one Part, so
 # what its author said lately (keyed on the Part: see `Part`) is the same whichever kind said it.
 _PARTS: Final[dict[Template, Part]] = {}
+FIXED: Final = ", ".join(sorted(FIXED_TEXTS))
 
 
 def _by_hour(texts: tuple[str, ...], where: str) -> ByHour:
@@ -236,6 +238,10 @@ def _compile_kinds() -> Mapping[str, Kind]:
         for depth in range(2, len(steps) + 1):  # "answer:where_is:new" refines "answer:where_is"
             merged.update(vc.VARIANTS.get(":".join(steps[:depth]), {}))
         table = {part: _by_hour(merged.get(part, ()), f"{name}.{part}") for part in parts}
+        for part in ("openers", "openers_to", "extras", "closers"):
+            # (an optional part is chosen by its literal words alone: see templates.comment)
+            if any(p.fixed for hour in table[part] for p in hour):
+                raise ValueError(f"{name}.{part}: only a body holds a fixed text ({FIXED})")
         kinds[name] = Kind(
             openers=table["openers"],
             openers_to=table["openers_to"],

@@ -128,6 +128,23 @@ VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
             "It affects how I plan my part.",
         ),
     },
+    # The assignee, about to finish, asks again about their question that got no answer yet:
+    # it names the question, not a new one (the answer answers what it chased).
+    "question:chase": {
+        "openers_to": ("@{to} gentle nudge.", "{to}, following up.", "@{to} circling back."),
+        "openers": ("Following up.", "Gentle nudge."),
+        "bodies": (
+            "Any thoughts on my question about {s}?",
+            "Did you get a chance to look at my question on {s}?",
+            "Bumping my question above about {s}: it's the last open point.",
+            "Still keen to hear your view on my question about {s} before I close it.",
+        ),
+        "extras": (
+            "Everything else on it is done.", "I'd like to close it out today.",
+            "The review is through, so this is all that's left.",
+        ),
+        "closers": ("Thanks!", "Cheers."),
+    },
     # An apology that answers a question too: the answer names the subject, so the apology
     # does not ("Sorry about the delay on the retro ... On the retro, my vote is ...").
     "sorry_for_delay:reply": {

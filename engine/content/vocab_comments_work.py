@@ -153,6 +153,36 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # Refinements of a kind by what happened (see ``vocab_comments``).
 VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    # Finished with a question of the assignee's on it unanswered (chased already, or its
+    # addressee away): they say what they went with ({ans}, the answer that question pairs with).
+    "done:unanswered": {
+        "openers": ("For the record.", "One note on this.", "FYI."),
+        "bodies": (
+            "I didn't hear back on my question, so I finished {s} and decided to {ans}.",
+            "Closing {s}: with no answer to my question, I chose to {ans}; easy to change.",
+            "Finished {s}; no reply on my question, so I assumed we'd {ans}.",
+        ),
+        "bodies_to": (
+            "{to}, I didn't hear back on my question, so I finished {s} and decided to {ans}.",
+            "Closing {s}; {to}, no answer on my question yet, so I assumed we'd {ans}.",
+            "{S} {is} finished; {to}, since I didn't hear back I chose to {ans}.",
+            "Wrapped up {s}; {to}, I went ahead and decided to {ans}, as I didn't hear back.",
+        ),
+        "extras": ("Happy to change it if you see it differently.", "Shout if that's wrong."),
+    },
+    # The same where the question was not of the vocabulary's wording (a scripted one): what
+    # they went with is not named.
+    "done:unanswered:open": {
+        "bodies": (
+            "{S} {is} done. I didn't hear back on my question, so I went with my best guess.",
+            "Closing {s}. With no answer to my question, I went ahead with what seemed safest.",
+        ),
+        "bodies_to": (
+            "{S} {is} done. {to}, I didn't hear back on my question, so I went with my best guess.",
+            "Closing {s}. {to}, no answer on my question yet, so I went with what seemed safest.",
+        ),
+        "extras": ("Happy to change it if you see it differently.", "Shout if that's wrong."),
+    },
     "review_feedback:changes_requested": {
         "openers_to": (
             "@{to} reviewed.", "{to}, left a few comments.", "{to}, thanks, I went through it.",
