@@ -8,7 +8,8 @@ from typing import Final
 
 from engine import events as ev
 from engine.content import TaskBlueprint
-from engine.content import vocab_tasks as vt
+from engine.content import vocab_follow_ups as vf
+from engine.content.task_names import titled
 from engine.content.templates_tables import WORK_CLASS
 from engine.draws import between, pick
 from engine.moves import picks_up_unassigned, teammates, works_on_tasks
@@ -26,9 +27,9 @@ WRAPPING_UP_TASKS: Final = 3
 # of it, which they take on themselves (see own_follow_up).
 OWN_FOLLOW_UP_PROBABILITY: Final = 0.1
 # Follow-ups of finished work and next steps of work under way, by the kind of work of their
-# subject (see vocab_tasks).
-FOLLOW_UPS: Final = vt.FOLLOW_UPS
-NEXT_STEPS: Final = vt.NEXT_STEPS
+# subject (see vocab_follow_ups).
+FOLLOW_UPS: Final = vf.FOLLOW_UPS
+NEXT_STEPS: Final = vf.NEXT_STEPS
 
 
 def own_open_projects(world: World, actor: Actor) -> list[ProjectView]:
@@ -78,10 +79,12 @@ def create_task(
     project: ProjectView,
     blueprint: TaskBlueprint,
     assignee: str | None = None,
+    planned: bool = True,
 ) -> str:
-    """Create a top-level task of `project` (maybe an approval), its subtasks and maybe a
-    dependency, due after the task it waits on; `assignee` takes it at once (someone adding a
-    follow-up of their own)."""
+    """Create a top-level task of `project` (maybe an approval: named after the task only when
+    `planned`, of the project's plan, not a follow-up), its subtasks and maybe a dependency,
+    due after the task it waits on; `assignee` takes it at once (someone adding a follow-up
+    of their own)."""
     rng, rates = actor.rng, world.rates
     today = world.local_today(actor)
     task_id = world.next_id("t")
@@ -94,7 +97,7 @@ def create_task(
     blocker_due = world.state.tasks[waits_on].due_on if waits_on is not None else None
     if blocker_due is not None and blocker_due > due_on:  # a plan leaves room for the blocker
         due_on = world.workdays_after(actor, blocker_due, between(rng, 1, 3))
-    extras = task_extras(world, actor, blueprint.name, blueprint.subject, due_on)
+    extras = task_extras(world, actor, project, blueprint, due_on, planned)
     world.emit(
         ev.TaskCreated(
             world.next_seq(),
@@ -166,12 +169,13 @@ def _grow_one(world: World, actor: Actor) -> bool:
         if grown >= limit or world.task_queue.get(project.id) or wrapping_up(world, project):
             continue
         spare = world.spare_tasks.get(project.id)
+        planned = bool(spare)  # (a task its plan left for later, not a follow-up)
         # (next steps of work under way only in the newest: the older ones are wrapping up)
         blueprint = spare.pop(0) if spare else follow_up_of(world, actor, project, newest)
         newest = False
         if blueprint is None:
             continue
-        create_task(world, actor, project, blueprint)
+        create_task(world, actor, project, blueprint, planned=planned)
         world.grown[project.id] = grown + 1
         return True
     return False
@@ -204,25 +208,27 @@ def _team_task_names(world: World, project: ProjectView) -> set[str]:
 
 
 def _follow_up(
-    actor: Actor, subject: str, table: dict[str, vt.FollowUps], taken: set[str]
+    world: World, actor: Actor, subject: str, table: dict[str, vf.FollowUps], taken: set[str]
 ) -> TaskBlueprint | None:
     """A follow-up of the work on `subject` of one of `table`'s kinds for its kind of work,
-    named unlike each of `taken` (see _team_task_names); None when each kind's name is taken."""
+    named unlike each of `taken` (see _team_task_names) and worded as the team's added tasks
+    were least lately; None when each kind's name is taken."""
     kinds = table[WORK_CLASS.get(subject, "any")]
-    free = [k for k in kinds if _titled(k[0], subject) not in taken]
+    free = [k for k in kinds if titled(k[0], subject) not in taken]
     if not free:
         return None
-    name, steps = pick(actor.rng, free)
+    recent = world.recent_patterns(actor.person.team)
+    name, steps = pick(actor.rng, recent.least_used(free, _wording))
+    recent.note(name)
     return TaskBlueprint(
-        name=_titled(name, subject),
+        name=titled(name, subject),
         subject=subject,
         subtasks=tuple(step.format(s=subject) for step in steps),
     )
 
 
-def _titled(name: str, subject: str) -> str:
-    title = name.format(s=subject)
-    return title[:1].upper() + title[1:]
+def _wording(kind: vf.FollowUp) -> str:
+    return kind[0]
 
 
 def follow_up_of(
@@ -239,7 +245,7 @@ def follow_up_of(
             subject = world.subjects.get(task_id, task.name)
             if taken is None:
                 taken = _team_task_names(world, project)
-            if blueprint := _follow_up(actor, subject, FOLLOW_UPS, taken):
+            if blueprint := _follow_up(world, actor, subject, FOLLOW_UPS, taken):
                 return blueprint
     if under_way:
         for task_id in project.tasks:
@@ -249,7 +255,7 @@ def follow_up_of(
                 subject = world.subjects.get(task_id, task.name)
                 if taken is None:
                     taken = _team_task_names(world, project)
-                if blueprint := _follow_up(actor, subject, NEXT_STEPS, taken):
+                if blueprint := _follow_up(world, actor, subject, NEXT_STEPS, taken):
                     return blueprint
     return None
 
@@ -281,8 +287,8 @@ def own_follow_up(world: World, actor: Actor, task_id: str) -> bool:
         return False
     world.followed_up.add(task_id)
     subject = world.subjects.get(task_id, task.name)
-    blueprint = _follow_up(actor, subject, FOLLOW_UPS, _team_task_names(world, project))
+    blueprint = _follow_up(world, actor, subject, FOLLOW_UPS, _team_task_names(world, project))
     if blueprint is None:
         return False
-    create_task(world, actor, project, blueprint, assignee=actor.id)
+    create_task(world, actor, project, blueprint, assignee=actor.id, planned=False)
     return True

@@ -14,6 +14,8 @@ from datetime import date
 from typing import Final, NamedTuple
 
 from engine import events as ev
+from engine.content import TaskBlueprint
+from engine.content.task_names import approval_name, milestone_name
 from engine.draws import between, pick, uniform, weighted
 from engine.moves import change_field, teammates
 from engine.people import Actor
@@ -100,9 +102,20 @@ class TaskExtras(NamedTuple):
     assignee: str | None = None
 
 
-def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: date) -> TaskExtras:
-    """Subtype (and approver), tags and custom field values for a new top-level task."""
+def task_extras(
+    world: World,
+    actor: Actor,
+    project: ProjectView,
+    blueprint: TaskBlueprint,
+    due_on: date,
+    planned: bool = True,
+) -> TaskExtras:
+    """Subtype (and approver), tags and custom field values for a new top-level task of
+    `project`. An approval is named as what is approved (see
+    engine.content.task_names.approval_name): by the task's own name only when `planned` (of
+    the project's plan, not a follow-up), and unlike the project's other tasks."""
     rng, space = actor.rng, world.scenario.workspace
+    name, subject = blueprint.name, blueprint.subject
     custom_fields = field_values(world, actor, due_on, subject)
     if not enabled(world):
         return TaskExtras(name, custom_fields)
@@ -118,8 +131,12 @@ def task_extras(world: World, actor: Actor, name: str, subject: str, due_on: dat
         ]
         if approvers:
             approver = pick(rng, approvers)
-            custom_fields.pop(world.stage_field or "", None)  # no stages to approve
-            return TaskExtras(f"Approve: {name}", custom_fields, tags, "approval", approver)
+            tasks = world.state.tasks  # (the project's names: only when an approval is made)
+            taken = {tasks[t].name for t in project.tasks}
+            approval = approval_name(rng, name, subject, planned, taken)
+            if approval is not None:
+                custom_fields.pop(world.stage_field or "", None)  # no stages to approve
+                return TaskExtras(approval, custom_fields, tags, "approval", approver)
     return TaskExtras(name, custom_fields, tags)
 
 
@@ -169,7 +186,10 @@ def planned_dependency(world: World, actor: Actor, project: ProjectView) -> str 
 
 
 def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:
-    """Once a project's tasks are in: milestones reached when some of them finish."""
+    """Once a project's tasks are in: milestones reached when some of them finish. Each of
+    several waits on later work than the one before (the tasks by due date, in as many runs),
+    and is named for what is reached at that point of its work (see
+    engine.content.task_names.milestone_name)."""
     if not enabled(world):
         return
     tasks, rng = world.state.tasks, actor.rng
@@ -178,13 +198,23 @@ def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:
         for t in project.tasks
         if tasks[t].parent is None and tasks[t].subtype == "default_task" and not tasks[t].completed
     ]
-    for n in range(world.scenario.workspace.milestones_per_project):
-        if len(candidates) < 2:
-            return
-        waits_on = rng.sample(candidates, k=min(3, len(candidates)))
+    # (a milestone waits on two tasks at least)
+    count = min(world.scenario.workspace.milestones_per_project, len(candidates) // 2)
+    by_due = sorted(candidates, key=lambda t: tasks[t].due_on or date.max)
+    recent = world.recent_patterns(actor.person.team)
+    taken: set[str] = set()
+    for n in range(count):
+        run = by_due[n * len(by_due) // count : (n + 1) * len(by_due) // count]
+        waits_on = rng.sample(run, k=min(3, len(run)))
+        last = max(waits_on, key=by_due.index)  # (the one that reaches it)
+        subject = world.subjects.get(last, tasks[last].name)
+        name = milestone_name(rng, subject, by_due.index(last) / len(by_due), taken, recent)
+        if name is None:
+            continue
+        taken.add(name)
         due = max((d for t in waits_on if (d := tasks[t].due_on) is not None), default=None)
         milestone = world.next_id("t")
-        world.subjects[milestone] = f"milestone {n + 1}"
+        world.subjects[milestone] = subject
         world.emit(
             ev.TaskCreated(
                 world.next_seq(),
@@ -192,7 +222,7 @@ def add_milestones(world: World, actor: Actor, project: ProjectView) -> None:
                 actor.id,
                 task=milestone,
                 project=project.id,
-                name=f"Milestone {n + 1}: {project.name}",
+                name=name,
                 section=project.sections.get("new"),
                 assignee=actor.id,
                 due_on=due,

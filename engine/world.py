@@ -22,6 +22,7 @@ import simpy
 from engine import events as ev
 from engine.calendar import end_of, origin_of
 from engine.content import ContentSource, PersonRef, TaskBlueprint
+from engine.content.task_names import RecentPatterns
 from engine.content.team_clauses import RecentClauses
 from engine.people import (
     Actor,
@@ -115,6 +116,8 @@ class World:
         self.judged_done: set[str] = set()  # finished tasks their owner considered reopening
         # team → the progress clauses its people posted lately (see engine.content.CommentContext)
         self.clauses_said: dict[str, RecentClauses] = {}
+        # team → the wordings of the tasks it added lately (see engine.content.task_names)
+        self.patterns_used: dict[str, RecentPatterns] = {}
         # Workspace objects (custom fields, tags, milestones, portfolios): see engine.workspace.
         self.workspace_ready = False
         self.field_specs: dict[str, FieldSpec] = {}  # field id → spec
@@ -230,6 +233,13 @@ class World:
     def project_index(self) -> int:
         """The new project's number across the organisation (content varies with it)."""
         return len(self.state.projects) * self.shard.count + self.shard.index
+
+    def recent_patterns(self, team: str) -> RecentPatterns:
+        """The wordings the team used lately for the tasks it added."""
+        recent = self.patterns_used.get(team)
+        if recent is None:
+            recent = self.patterns_used[team] = RecentPatterns()
+        return recent
 
     def local_today(self, actor: Actor) -> date:
         """The acting person's local date (their calendar knows the day of this moment)."""

@@ -294,7 +294,7 @@ def repeated_notes(events: Iterable[ev.Event]) -> list[ev.TaskCreated]:
     seen: set[str] = set()
     found = []
     for e in events:
-        if isinstance(e, ev.TaskCreated) and e.notes and not e.name.startswith("Approve: "):
+        if isinstance(e, ev.TaskCreated) and e.notes and e.subtype != "approval":
             found += [e] if e.notes in seen else []
             seen.add(e.notes)
     return found

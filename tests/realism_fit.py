@@ -44,7 +44,8 @@ def misfit_phrases(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, st
     """Comments that say something of another kind of work than their task's (a progress
     clause, blocker, question, answer or review point of a data task on an event): (comment,
     the phrase). Phrases part of a longer one found are left out ("the summary" in "the
-    summary table")."""
+    summary table"), and so are the words of a task the comment quotes (the one it waits on:
+    "Write the rollback plan for the signup flow" names that task's work, not this one's)."""
     found = []
     for e, name in comments_on_tasks(events):
         work = _work_of(name)
@@ -52,7 +53,8 @@ def misfit_phrases(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, st
             continue
         industry, cls = work
         fits = _work_words()[1][industry]
-        used = [p for p in fits if p in e.text]
+        said = _QUOTED.sub("", e.text)
+        used = [p for p in fits if p in said]
         for phrase in used:
             longest = not any(phrase != other and phrase in other for other in used)
             if longest and fits[phrase] not in (cls, "any"):
@@ -120,21 +122,44 @@ def misfit_scopes(events: Iterable[ev.Event]) -> list[tuple[ev.TaskCreated, str]
 
 # The kinds of work each follow-up or next step of a task fits (engine.scope names them): a
 # rollout is of a document or a system, a hand-over or sign-off not of a meeting, a write-up
-# of a meeting or an analysis, logistics, roles and actions of a meeting.
+# of a meeting or an analysis, logistics, roles and actions of a meeting, a change window of a
+# system, exceptions and sources of data, the pages and readers of a document.
+_ALL = ("doc", "sys", "data", "event")
 FOLLOW_UP_FITS = {
-    "Follow up on ": ("doc", "sys", "data", "event"),
-    "Tidy up loose ends of ": ("doc", "sys", "data", "event"),
-    "Fix what review found in ": ("doc", "sys", "data"),
-    "Second pass on ": ("doc", "sys", "data"),
-    "Write up ": ("data", "event"),
+    # follow-ups of finished work
+    "Follow up on ": _ALL, "Tidy up loose ends of ": _ALL, "Collect feedback on ": _ALL,
+    "Note the lessons from ": _ALL,
+    "Fix what review found in ": ("doc", "sys", "data"), "Second pass on ": ("doc", "sys", "data"),
+    "Circulate the final version of ": ("doc",), "Fill the gaps in ": ("doc",),
+    "Set the next review date for ": ("doc",), "Add a link to ": ("doc",),
+    "Retire the old version of ": ("doc",),
+    "Keep an eye on ": ("sys",), "Train the team on ": ("sys",),
+    "Clean up after the change to ": ("sys",), "Update the documentation for ": ("sys",),
+    "Tune the settings of ": ("sys",),
+    "Write up ": ("data", "event"), "Explain the exceptions in ": ("data",),
+    "Automate the refresh of ": ("data",), "Share the findings from ": ("data",),
+    "Spot-check the entries in ": ("data",),
+    "Send round the actions from ": ("event",), "Thank everyone who helped with ": ("event",),
+    "Share the notes from ": ("event",), "Schedule the next round of ": ("event",),
+    "Update the plan after ": ("event",),
+    # next steps of work under way
+    "Share an update on ": _ALL, "Check in with the team on ": _ALL,
     "Prepare the hand-over of ": ("doc", "sys", "data"),
     "Line up the sign-off of ": ("doc", "sys", "data"),
-    "Plan the rollout of ": ("doc", "sys"),
-    "Walk the team through ": ("data",),
-    "Line up the logistics for ": ("event",),
-    "Agree who does what at ": ("event",),
-    "Send round the actions from ": ("event",),
-}
+    "Plan the rollout of ": ("doc", "sys"), "Draft the announcement of ": ("doc", "sys"),
+    "Get early feedback on ": ("doc",), "Agree the review dates for ": ("doc",),
+    "Get a second opinion on ": ("doc",),
+    "Book the change window for ": ("sys",), "Write the rollback plan for ": ("sys",),
+    "Prepare the support team for ": ("sys",), "Find a pilot group for ": ("sys",),
+    "Set up monitoring for ": ("sys",), "Write up what changed in ": ("sys",),
+    "Walk the team through ": ("data",), "Agree the definitions used in ": ("data",),
+    "Plan the next refresh of ": ("data",), "Confirm the sources of ": ("data",),
+    "Draft a one-page summary of ": ("data",),
+    "Sort out the logistics for ": ("event",), "Agree who does what at ": ("event",),
+    "Brief the people running ": ("event",), "Send a reminder about ": ("event",),
+    "Prepare the materials for ": ("event",), "Confirm the attendee list for ": ("event",),
+    "Hold a backup date for ": ("event",), "Collect questions ahead of ": ("event",),
+}  # fmt: skip
 
 
 def misfit_follow_ups(events: Iterable[ev.Event]) -> list[ev.TaskCreated]:
@@ -143,8 +168,8 @@ def misfit_follow_ups(events: Iterable[ev.Event]) -> list[ev.TaskCreated]:
     found = []
     for e in events:
         if isinstance(e, ev.TaskCreated) and e.parent is None:
-            name = e.name.removeprefix("Approve: ")
-            frame = next((f for f in FOLLOW_UP_FITS if name.startswith(f)), None)
+            name = e.name.removeprefix("Approve: ")  # (how approvals were named before)
+            frame = max((f for f in FOLLOW_UP_FITS if name.startswith(f)), key=len, default=None)
             work = _work_of(name) if frame is not None else None
             if frame is not None and work is not None and work[1] not in FOLLOW_UP_FITS[frame]:
                 found.append(e)

@@ -19,6 +19,9 @@ The runs: the default scenario, the same in healthcare, and at activity "high". 
   within the hour (tests/realism_clauses.py); steps out of order, rushed steps (subtasks all
   done early in the task's time to review) and repeated follow-ups (named like one of another
   open project of the team): see tests/realism_steps.py;
+- top name pattern (and its share of top-level tasks, %): the first words most top-level
+  tasks start with; repeated subtasks (more than three times), milestones named for their
+  project and approvals made from a follow-up: see tests/realism_names.py;
 - status edges: a status update whose words do not fit its numbers (progress claimed with none
   done, "the rest" with nothing left, a plural for one task left, "no blockers" with tasks
   blocked, "some of them are blocked" when all are, "only 57 of 62 done" behind plan): see
@@ -66,6 +69,12 @@ from tests.realism_fit import (  # noqa: F401
     misfit_scopes,
     narrow_points,
     system_talk,
+)
+from tests.realism_names import (
+    approvals_of_follow_ups,
+    milestones_naming_their_project,
+    repeated_subtasks,
+    worst_pattern,
 )
 from tests.realism_questions import own_questions, unacknowledged
 from tests.realism_status import (  # noqa: F401
@@ -141,6 +150,7 @@ def run(overrides: dict[str, object], days: int = 60, seed: int | None = None) -
 def counts(events: list[ev.Event]) -> dict[str, int]:
     edges = status_edges(events)
     asked, unanswered = own_questions(events)
+    worst = worst_pattern(events)
     out = {
         "events": len(events),
         "repeats": len(repeats(events)),
@@ -170,6 +180,11 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "own questions": asked,
         "own unanswered": len(unanswered),
         "own unacknowledged": len(unacknowledged(unanswered, topic_phrases(("ans",)))),
+        "top name pattern": worst[1],
+        "top name pattern %": round(100 * worst[1] / worst[2]) if worst[2] else 0,
+        "repeated subtasks": len(repeated_subtasks(events)),
+        "milestones named for project": len(milestones_naming_their_project(events)),
+        "approvals of follow-ups": len(approvals_of_follow_ups(events)),
     }
     for name, _ in edges:
         out[f"  {name}"] = out.get(f"  {name}", 0) + 1

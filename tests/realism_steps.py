@@ -2,8 +2,8 @@
 (tests/realism_probe.py counts them):
 
 - steps out of order: a task's subtasks of the template steps (engine/content/vocab_tasks.py
-  SUBTASKS) listed, and so done, in another order than the steps' ("Send follow-up notes"
-  before "Prepare the agenda");
+  SUBTASKS, in either wording) listed, and so done, in another order than the steps' ("Send
+  the follow-up notes" before "Prepare the agenda");
 - rushed steps: tasks sent to review whose subtasks were all done in the first RUSHED_SHARE of
   the time from the task's start to its review (then it ran on with nothing left to tick);
 - repeated follow-ups: a follow-up or next step created with the name of a task of another
@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from engine import events as ev
+from engine.content import vocab_follow_ups as vf
 from engine.content import vocab_tasks as vt
 
 RUSHED_SHARE = 0.2
@@ -27,7 +28,8 @@ def _step_patterns() -> list[tuple[re.Pattern[str], int]]:
     """Each template step as a pattern of its filled names, with its place in its kind's order."""
     return [
         (re.compile(_FILL.sub(".+", re.escape(step)) + "$"), i)
-        for steps in vt.SUBTASKS.values()
+        for table in (vt.SUBTASKS, vt.SUBTASK_VARIANTS)
+        for steps in table.values()
         for i, step in enumerate(steps)
     ]
 
@@ -70,7 +72,7 @@ def rushed_steps(events: Iterable[ev.Event]) -> tuple[int, int]:
 
 
 def _follow_up_names() -> re.Pattern[str]:
-    kinds = [k for table in (vt.FOLLOW_UPS, vt.NEXT_STEPS) for ks in table.values() for k in ks]
+    kinds = [k for table in (vf.FOLLOW_UPS, vf.NEXT_STEPS) for ks in table.values() for k in ks]
     names = {_FILL.sub(".+", re.escape(name)) for name, _ in kinds}
     return re.compile("(?i)(" + "|".join(sorted(names)) + ")$")
 

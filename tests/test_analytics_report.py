@@ -212,7 +212,9 @@ def test_expected_hours_on_a_clock_change_day_are_the_simulations_bins(
 # -- 2. too little data to judge -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# (seeds whose day has over MIN_EVENTS events: seed 3's made 97 once added tasks' names drew
+# their wordings, 144 before; 1, 2 and 5 make 148, 132 and 144)
+@pytest.mark.parametrize("seed", [1, 2, 5])
 def test_a_one_day_run_is_not_failed_for_being_short(tmp_path, seed) -> None:
     report = realism_report(default_run(tmp_path / "day", 1, seed))
     checks = {c.name: c for c in report.checks}

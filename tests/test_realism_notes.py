@@ -24,9 +24,18 @@ def default_run() -> list[ev.Event]:
     return probe.run({}, days=60)
 
 
-def _task(n: int, name: str, notes: str) -> ev.TaskCreated:
+def _task(
+    n: int, name: str, notes: str, subtype: ev.TaskSubtype = "default_task"
+) -> ev.TaskCreated:
     return ev.TaskCreated(
-        seq=n, at=AT, actor="u1", task=f"t{n}", project="p1", name=name, notes=notes
+        seq=n,
+        at=AT,
+        actor="u1",
+        task=f"t{n}",
+        project="p1",
+        name=name,
+        notes=notes,
+        subtype=subtype,
     )
 
 
@@ -36,11 +45,11 @@ def test_the_measure_finds_notes_said_again():
     same = "Reconcile against last period and explain differences over 2%."
     events = [
         _task(1, "Check overtime costs", same),
-        _task(2, "Approve: Check overtime costs", same),
+        _task(2, "Approve the overtime costs", same, "approval"),
         _task(3, "Review call volume figures", same),
         _task(4, "Analyze resident feedback", "Ask the budget office about the source."),
-        _task(5, "Milestone 1", ""),
-        _task(6, "Milestone 2", ""),
+        _task(5, "Overtime costs reconciled", "", "milestone"),
+        _task(6, "Overtime costs approved", "", "milestone"),
     ]
     assert [e.task for e in probe.repeated_notes(events)] == ["t3"]
 
@@ -51,7 +60,7 @@ def test_a_run_writes_each_task_its_own_notes(default_run):
     notes = [
         e.notes
         for e in default_run
-        if isinstance(e, ev.TaskCreated) and e.notes and not e.name.startswith("Approve: ")
+        if isinstance(e, ev.TaskCreated) and e.notes and e.subtype != "approval"
     ]
     top = Counter(notes).most_common(1)[0]
     assert top[1] <= 4, top

@@ -21,6 +21,7 @@ from engine.content.project_script import ProjectScript, decode_script
 from engine.content.templates import TemplateSource
 from engine.content.templates_fill import RECENT_DAYS, RECENT_KEYS, RecentParts
 from engine.world import World
+from tests import realism_fit as fit
 from tests import realism_probe as probe
 
 RUNS = ((1, "technology"), (2, "healthcare"), (3, "government"))
@@ -111,7 +112,7 @@ def test_task_names_do_not_repeat_within_a_project(runs):
             if isinstance(e, ev.TaskCreated) and e.parent is None:
                 assert e.name not in names[e.project], (e.project, e.name)
                 names[e.project].add(e.name)
-                follow_ups += e.name.startswith(("Plan the rollout of", "Line up the sign-off"))
+                follow_ups += e.name.startswith(tuple(fit.FOLLOW_UP_FITS))
         assert follow_ups >= 10, follow_ups  # follow-ups of follow-ups are made, and named apart
 
 

@@ -53,14 +53,14 @@ def hourly_check(run: Path):
 def test_a_faithful_team_in_eight_zones_is_not_failed_on_its_hourly_curve(tmp_path) -> None:
     # Six people in eight zones with strong evening peaks (none drawn): counting events, this
     # run was judged (noise allowed r ≈ 0.988) and failed at r = 0.932, though its people act
-    # as their calendars say; its actions correlate at 0.980 (0.966, 0.993, 0.980, 0.987,
-    # 0.983, 0.980, 0.984, 0.991, 0.989, 0.988 and 0.985 before the log's realism fixes changed
+    # as their calendars say; its actions correlate at 0.983 (0.966, 0.993, 0.980, 0.987,
+    # 0.983, 0.980, 0.984, 0.991, 0.989, 0.988, 0.985 and 0.980 before the log's realism fixes changed
     # which tasks and comments it holds).
     run = simulate(tmp_path / "mixed", mixed_team(6, 20, 339, evening_share=0.0,
                                                   evening_weight=1.0))  # fmt: skip
     check = hourly_check(run)
     assert check.verdict == "pass", check
-    assert check.measured == pytest.approx(0.980, abs=0.001)
+    assert check.measured == pytest.approx(0.983, abs=0.001)
 
 
 def test_the_hourly_check_counts_actions_not_events(tmp_path) -> None:
@@ -77,9 +77,10 @@ def test_the_hourly_check_counts_actions_not_events(tmp_path) -> None:
 
 
 def test_a_noise_level_just_below_the_threshold_is_not_shown_as_reaching_it(tmp_path) -> None:
-    # noise alone allows r ≈ 0.989993 here: shown rounded down, never as "0.990" (the seed
-    # is one whose noise level lands there; seeds 1 and 13 did before the log's realism fixes)
-    run = simulate(tmp_path / "mixed", mixed_team(6, 20, 44, evening_share=1.0))
+    # noise alone allows r ≈ 0.98957 here: shown rounded down, never as "0.990" (the seed
+    # is one whose noise level lands there; seeds 1, 13 and 44 did before the log's realism
+    # fixes)
+    run = simulate(tmp_path / "mixed", mixed_team(6, 20, 11, evening_share=1.0))
     check = hourly_check(run)
     assert check.verdict == "too_little_data", check
     assert check.detail.endswith(f"noise alone allows r ≈ 0.989 (judged from {HOURLY_NOISE_MIN:g})")

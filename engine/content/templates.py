@@ -136,7 +136,9 @@ class TemplateSource:
         if draw() < _SUBTASK_SHARE:
             steps = SUBTASKS[cls]  # a few of them, in the order they are done
             picked = sorted(rng.sample(range(len(steps)), 1 + int(draw() * 3)))
-            subtasks = tuple(fill([steps[i]], fixed, forms, draw, pools) for i in picked)
+            subtasks = tuple(
+                fill([pick(draw, steps[i])], fixed, forms, draw, pools) for i in picked
+            )
         return TaskBlueprint(
             name=f"{pick(draw, vt.VERBS[cls])} {obj}", notes=notes, subject=subject,
             subtasks=subtasks,

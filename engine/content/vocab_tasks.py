@@ -3,8 +3,9 @@
 Every work object in an industry module belongs to one class: ``doc`` (policies, plans,
 reports), ``sys`` (systems, tools, integrations), ``data`` (datasets, numbers, records) or
 ``event`` (meetings, trainings, visits). The class picks the verbs for task names, the task
-notes and subtasks, and the progress clauses comments use. ``any`` serves subjects whose class
-is unknown (a subject that no template blueprint produced).
+notes and subtasks (each naming its subject, so no step reads the same on many tasks), and the
+progress clauses comments use; the follow-ups a team adds are in vocab_follow_ups. ``any``
+serves subjects whose class is unknown (a subject that no template blueprint produced).
 """
 
 from __future__ import annotations
@@ -68,23 +69,49 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
 # follow-up notes" before "Prepare the agenda" read as done backwards).
 SUBTASKS: dict[str, tuple[str, ...]] = {
     "doc": (
-        "Collect input from {team}", "Write the first draft", "Compare with the previous version",
-        "Address review comments", "Get sign-off from {appr}",
-        "Publish the final version in {place}",
+        "Collect input on {s} from {team}", "Write the first draft of {s}",
+        "Compare {s} with the previous version", "Address the review comments on {s}",
+        "Get sign-off on {s} from {appr}", "Publish the final version of {s} in {place}",
     ),
     "sys": (
-        "Write the test plan", "Check access for {team}", "Dry run in the test environment",
-        "Confirm rollback steps", "Notify {team} about the change window",
-        "Update the runbook in {place}",
+        "Write the test plan for {s}", "Check access to {s} for {team}",
+        "Dry run {s} in the test environment", "Confirm the rollback steps for {s}",
+        "Tell {team} about the change window for {s}", "Update the runbook for {s} in {place}",
     ),
     "data": (
-        "Pull the latest extract", "Reconcile with last period", "Flag outliers",
-        "Document assumptions in {place}", "Get {appr} to confirm the numbers",
-        "Share a summary with {team}",
+        "Pull the latest extract for {s}", "Reconcile {s} with last period",
+        "Flag the outliers in {s}", "Write down the assumptions behind {s} in {place}",
+        "Get {appr} to confirm {s}", "Share a summary of {s} with {team}",
     ),
     "event": (
-        "Book the room", "Prepare the agenda", "Send invites to {team}", "Confirm attendance",
-        "Share slides in {place}", "Send follow-up notes",
+        "Book the room for {s}", "Prepare the agenda for {s}", "Send the invites for {s} to {team}",
+        "Confirm attendance for {s}", "Share the slides for {s} in {place}",
+        "Send the follow-up notes from {s}",
+    ),
+}
+
+# Another wording of each step of SUBTASKS, in the same order (a task takes one or the other:
+# a subject that comes back in a later project does not get the same step word for word).
+SUBTASK_VARIANTS: dict[str, tuple[str, ...]] = {
+    "doc": (
+        "Ask {team} what {s} should cover", "Draft {s} end to end",
+        "Mark what changed in {s} since the last version", "Work the reviewers' comments into {s}",
+        "Send {s} to {appr} for sign-off", "Post {s} in {place} as final",
+    ),
+    "sys": (
+        "List the test cases for {s}", "Confirm {team} can get into {s}",
+        "Try {s} out in the test environment", "Write down how to roll back {s}",
+        "Send {team} the change window for {s}", "Note the new setup of {s} in {place}",
+    ),
+    "data": (
+        "Get a fresh extract for {s}", "Check {s} against last period", "Mark the odd rows in {s}",
+        "Note the filters used for {s} in {place}", "Walk {appr} through {s}",
+        "Send {team} the headlines from {s}",
+    ),
+    "event": (
+        "Find a room for {s}", "Draft the agenda for {s}", "Invite {team} to {s}",
+        "Chase replies to the invite for {s}", "Put the material for {s} in {place}",
+        "Write up the notes from {s}",
     ),
 }
 
@@ -166,42 +193,4 @@ PLAN: dict[str, tuple[str, ...]] = {
         "check who needs to be there",
     ),
     "any": ("list the open items", "read up on the background", "sketch a plan"),
-}
-
-# Follow-ups of finished work, each with the steps it takes (its subtasks), by the kind of
-# work they fit ("Plan the rollout of" a data set or a kickoff read wrong). ``any``: a subject
-# of no known class.
-_FOLLOW_UP = ("Follow up on {s}", ("List what is left on {s}", "Agree the next steps for {s}"))
-_FIX = ("Fix what review found in {s}", ("Go through the review notes on {s}", "Re-check {s}"))
-_SECOND = ("Second pass on {s}", ("Re-read {s} end to end", "Work the changes into {s}"))
-_TIDY = ("Tidy up loose ends of {s}", ("Close the open points on {s}", "Archive the drafts of {s}"))
-_WRITE_UP = ("Write up {s} for the team", ("Draft the write-up of {s}", "Share the write-up of {s}"))
-_ACTIONS = ("Send round the actions from {s}",
-            ("Collect the actions from {s}", "Chase the open actions from {s}"))
-FollowUps = tuple[tuple[str, tuple[str, str]], ...]
-FOLLOW_UPS: dict[str, FollowUps] = {
-    "doc": (_FOLLOW_UP, _FIX, _SECOND, _TIDY),
-    "sys": (_FOLLOW_UP, _FIX, _SECOND, _TIDY),
-    "data": (_FOLLOW_UP, _FIX, _SECOND, _TIDY, _WRITE_UP),
-    "event": (_FOLLOW_UP, _TIDY, _WRITE_UP, _ACTIONS),
-    "any": (_FOLLOW_UP, _FIX, _SECOND, _TIDY, _WRITE_UP),
-}
-
-# Next steps of work still under way, for a team short of work with nothing finished to follow
-# up.
-_HAND_OVER = ("Prepare the hand-over of {s}",
-              ("Collect the open questions on {s}", "Book the hand-over"))
-_SIGN_OFF = ("Line up the sign-off of {s}", ("Find who signs off {s}", "Send {s} for sign-off"))
-_ROLLOUT = ("Plan the rollout of {s}", ("List who needs {s}", "Schedule the rollout of {s}"))
-_WALK_THROUGH = ("Walk the team through {s}",
-                 ("Pick the points of {s} to show", "Book a slot to go through {s}"))
-_LOGISTICS = ("Line up the logistics for {s}",
-              ("Confirm the room and the time for {s}", "Send the agenda for {s}"))
-_ROLES = ("Agree who does what at {s}", ("List the roles for {s}", "Send the run of show for {s}"))
-NEXT_STEPS: dict[str, FollowUps] = {
-    "doc": (_HAND_OVER, _SIGN_OFF, _ROLLOUT),
-    "sys": (_HAND_OVER, _SIGN_OFF, _ROLLOUT),
-    "data": (_HAND_OVER, _SIGN_OFF, _WALK_THROUGH),
-    "event": (_LOGISTICS, _ROLES),
-    "any": (_HAND_OVER, _SIGN_OFF, _ROLLOUT),
 }
