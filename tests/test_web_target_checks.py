@@ -11,10 +11,12 @@ import contextlib
 import json
 import socket
 import threading
+import time
 
 import pytest
 
 from adapters.asana.tokens import Tokens, write_tokens
+from adapters.web.job_delivery import JobDelivery
 from engine.replay_journal import Journal
 from tests.replay_checks import Gate
 from tests.test_web import servers, wait_for
@@ -123,6 +125,31 @@ def test_a_backfill_resumed_after_a_kill_counts_what_its_checkpoint_holds(
     assert (replay["applied"], replay["failed"] + replay["skipped"]) == (applied, final)
     assert replay["settled"] == again["events"] == applied + final
     assert again["replay_progress"] == 1.0
+
+
+def test_a_backfill_says_it_completed_only_once_its_target_is_free(
+    make_web, sandbox, tokens_file, tmp_path, monkeypatch
+):
+    """Whoever sees a job completed may replay into or clean its target at once: the job's
+    connection, which holds the target's journal locked, is closed before the job says so.
+    (Ending is slowed here, so a status said before the connection closes would be seen;
+    under load it was.)"""
+    abort = JobDelivery.abort
+
+    def slow_abort(self) -> None:
+        time.sleep(0.5)
+        abort(self)
+
+    monkeypatch.setattr(JobDelivery, "abort", slow_abort)
+    data = tmp_path / "replays"
+    web = make_web(data_dir=data, tokens_file=tokens_file)
+    target = {"kind": "asana", "url": sandbox.base_url, "workspace": sandbox.workspace_gid}
+    job_id = _backfill(web, target).json()["id"]
+    done = _ended(web, job_id)
+    assert done["status"] == "completed", done["error"]
+    (folder,) = (data / job_id / "targets").iterdir()
+    with Journal(folder) as journal:  # not Busy: no replay into it is running any more
+        assert len(journal.applied) + len(journal.final) == done["events"]
 
 
 def test_a_job_that_failed_after_its_simulation_shows_it_all_simulated(make_web, tmp_path):

@@ -52,19 +52,14 @@ class JobEnding:
         before it is released (its threads ended, its connection closed) waits for that."""
         job = self.job
         job.ctx.scheduler.cancel(job.id)
+        if final == "completed" and self._complete():
+            return
         with job.lock:
             sim = self.simulation.sim
             if final:
                 if job.state.status in FINAL and not error:
                     return
-                if sim is not None and job.paced and job.state.status == "running":
-                    job.state.sim_seconds = sim.unpace()
-                job.bank_uptime()
-                job.set_status(final)
-                job.state.error = error or job.state.error
-                job.state.ended_at = utc_now()
-                job.state.resumable = resumable and final == "failed"
-                self.released = False
+                self._mark_ended(final, error, resumable)
             else:
                 job.closing = True
                 if sim is not None and job.paced and job.state.status == "running":
@@ -73,8 +68,7 @@ class JobEnding:
             job.changed.notify_all()
         job.replay_stop.set()
         job.delivery.abort()
-        threads = [t for t in (job.worker, job.replay_thread)
-                   if t is not None and t is not threading.current_thread()]  # fmt: skip
+        threads = self._threads()
         deadline = time.monotonic() + STOP_WAIT
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -91,17 +85,57 @@ class JobEnding:
         threading.Thread(target=self._release, args=(lingering,), name=f"end-{job.id[:20]}",
                          daemon=True).start()  # fmt: skip
 
+    def _mark_ended(self, final: str, error: str = "", resumable: bool = False) -> None:
+        """Give the job its final status (the job's lock held)."""
+        job, sim = self.job, self.simulation.sim
+        if sim is not None and job.paced and job.state.status == "running":
+            job.state.sim_seconds = sim.unpace()
+        job.bank_uptime()
+        job.set_status(final)
+        job.state.error = error or job.state.error
+        job.state.ended_at = utc_now()
+        job.state.resumable = resumable and final == "failed"
+        self.released = False
+
+    def _complete(self) -> bool:
+        """A job that finished its work: its threads end on their own. Once they have, it says
+        it completed and closes its connection in one step (False: a thread lingers, and the
+        job is stopped as any other). Whoever sees it completed may then replay into or clean
+        its target at once: the connection held the target's journal locked."""
+        job = self.job
+        deadline = time.monotonic() + STOP_WAIT
+        for thread in self._threads():
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                return False
+        with job.lock:
+            if job.state.status not in FINAL:
+                self._mark_ended("completed")
+                self._close()
+        return True
+
+    def _threads(self) -> list[threading.Thread]:
+        """The job's threads other than the one asking."""
+        job = self.job
+        return [t for t in (job.worker, job.replay_thread)
+                if t is not None and t is not threading.current_thread()]  # fmt: skip
+
     def _release(self, lingering: tuple[threading.Thread, ...] | list = ()) -> None:
         """Once the job's threads have ended: close its simulation and connection."""
         job = self.job
         for thread in lingering:
             thread.join()
         with job.lock:
-            self.simulation.release()
-            job.delivery.record(job.state)
-            self.released = True
-            job.save()
-            job.changed.notify_all()
+            self._close()
+
+    def _close(self) -> None:
+        """Close the job's simulation and connection (the job's lock held)."""
+        job = self.job
+        self.simulation.release()
+        job.delivery.record(job.state)
+        self.released = True
+        job.save()
+        job.changed.notify_all()
 
     def wait_released(self) -> bool:
         """Wait (up to `RELEASE_WAIT`) for an ending job's threads to end and its connection to
