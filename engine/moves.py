@@ -70,6 +70,7 @@ def comment(
         asked=task.asked if kind == "question" and outcome != "chase" else (),
         task_name=task.name,
         task_subject=world.subjects.get(task.id, task.name),
+        task_work=world.task_work.get(task.id, ""),
         project_name=project.name,
         author=person_ref(world, actor.id),
         to=None if mentioned is None else person_ref(world, mentioned),

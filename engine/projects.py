@@ -72,6 +72,7 @@ def _close_finished(world: World, actor: Actor) -> bool:
             )
             for task_id in finished:  # the projection forgets them; so does the world
                 world.subjects.pop(task_id, None)
+                world.task_work.pop(task_id, None)
                 world.blocked_until.pop(task_id, None)
             world.task_queue.pop(project.id, None)
             world.spare_tasks.pop(project.id, None)

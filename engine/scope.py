@@ -119,6 +119,8 @@ def create_task(
     )
     if extras.subtype != "default_task":
         return task_id  # approvals have no subtasks, nor wait on anything
+    if blueprint.work:  # (an approval in its place approves the work it follows)
+        world.task_work[task_id] = blueprint.work
     if waits_on is not None:
         world.emit(
             ev.DependencyAdded(
@@ -128,6 +130,8 @@ def create_task(
     for sub_name in blueprint.subtasks:
         sub_id = world.next_id("t")
         world.subjects[sub_id] = blueprint.subject
+        if blueprint.work:
+            world.task_work[sub_id] = blueprint.work
         world.emit(
             ev.TaskCreated(
                 world.next_seq(),
@@ -224,6 +228,7 @@ def _follow_up(
         name=titled(name, subject),
         subject=subject,
         subtasks=tuple(step.format(s=subject) for step in steps),
+        work=vf.WORK[name],
     )
 
 

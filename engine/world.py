@@ -107,6 +107,9 @@ class World:
         self.counters: dict[str, int] = {}
         self.person_refs: dict[str, PersonRef] = {}  # how content refers to each person
         self.subjects: dict[str, str] = {}  # task id → the noun phrase comments mention
+        # task id → its own kind of work, for a task of other work than its subject's (a
+        # follow-up and its steps: see TaskBlueprint.work)
+        self.task_work: dict[str, str] = {}
         self.blocked_until: dict[str, float] = {}  # task id → the assignee's action it ends at
         self.task_queue: dict[str, list[TaskBlueprint]] = {}  # project id → tasks still to create
         # project id → tasks its plan left for later, added when the team runs short of work

@@ -14,22 +14,47 @@ from tests.realism_feed import comments_on_tasks
 
 
 @cache
-def _work_words() -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, str]]]:
+def _work_words() -> tuple[dict[str, tuple[str, str]], dict[str, dict[str, frozenset[str]]]]:
     """(work object -> its industry and work class; industry -> each phrase that depends on the
-    kind of work -> the class it fits, "any" for every class): the industry's talk, and the
-    progress clauses, first steps and review points shared by every industry."""
+    kind of work -> the kinds it fits, "any" for every kind): the industry's talk, the progress
+    clauses, first steps and review points shared by every industry, and the talk of each kind
+    of follow-up work (vocab_follow_up_talk)."""
+    from engine.content import vocab_comments as vc
+    from engine.content import vocab_follow_up_talk as vw
     from engine.content import vocab_tasks as vt
     from engine.content.templates_tables import INDUSTRY_VOCABULARY
 
-    shared = {p: c for table in (vt.CLS, vt.PLAN, vt.NITS) for c, ps in table.items() for p in ps}
+    # (the generic words are class-free: "tighten up the wording" is no review point)
+    generic = [("any", vc.GENERIC_SLOTS)]
+    tables = [*(t.items() for t in (vt.CLS, vt.PLAN, vt.NITS)), vw.TALK.items(), generic]
+    shared: dict[str, frozenset[str]] = {}
+    for table in tables:
+        for kind, pools in table:
+            for phrases in pools.values() if isinstance(pools, dict) else (pools,):
+                for p in phrases:
+                    shared[p] = shared.get(p, frozenset()) | {kind}
     objects: dict[str, tuple[str, str]] = {}
-    phrases: dict[str, dict[str, str]] = {}
+    by_industry: dict[str, dict[str, frozenset[str]]] = {}
     for name, raw in INDUSTRY_VOCABULARY.items():
         for group in (*raw["themes"], raw["common"]):
             objects |= {o.lower(): (name, c) for c in vt.WORK_CLASSES for o in group.get(c, ())}
-        talk = raw["talk"].items()
-        phrases[name] = shared | {p: c for c, pools in talk for ps in pools.values() for p in ps}
-    return objects, phrases
+        phrases = dict(shared)
+        for c, pools in raw["talk"].items():
+            for p in (p for ps in pools.values() for p in ps):
+                phrases[p] = phrases.get(p, frozenset()) | {c}
+        by_industry[name] = phrases
+    return objects, by_industry
+
+
+@cache
+def follow_up_work(name: str) -> str | None:
+    """The kind of work of the follow-up or next step named `name` (vocab_follow_ups.WORK: its
+    comments talk of it), None for other tasks: by the longest wording it starts with."""
+    from engine.content import vocab_follow_ups as vf
+
+    starts = [(w.split("{s}")[0], work) for w, work in vf.WORK.items()]
+    found = [(len(start), work) for start, work in starts if name.startswith(start)]
+    return max(found)[1] if found else None
 
 
 @cache
@@ -42,24 +67,35 @@ def _work_of(name: str) -> tuple[str, str] | None:
 
 def misfit_phrases(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, str]]:
     """Comments that say something of another kind of work than their task's (a progress
-    clause, blocker, question, answer or review point of a data task on an event): (comment,
-    the phrase). Phrases part of a longer one found are left out ("the summary" in "the
-    summary table"), and so are the words of a task the comment quotes (the one it waits on:
-    "Write the rollback plan for the signup flow" names that task's work, not this one's)."""
+    clause, blocker, question, answer or review point of a data task on an event; of the work
+    a follow-up follows, or of another kind of follow-up, on a follow-up): (comment, the
+    phrase). Phrases part of a longer one found are left out ("the summary" in "the summary
+    table"), and so are the words of a task the comment quotes (the one it waits on: "Write
+    the rollback plan for the signup flow" names that task's work, not this one's)."""
     found = []
     for e, name in comments_on_tasks(events):
         work = _work_of(name)
         if work is None:
             continue
         industry, cls = work
+        own = {follow_up_work(name) or cls, "any"}
         fits = _work_words()[1][industry]
         said = _QUOTED.sub("", e.text)
         used = [p for p in fits if p in said]
         for phrase in used:
             longest = not any(phrase != other and phrase in other for other in used)
-            if longest and fits[phrase] not in (cls, "any"):
+            if longest and own.isdisjoint(fits[phrase]):
                 found.append((e, phrase))
     return found
+
+
+def follow_up_misfits(events: Iterable[ev.Event]) -> list[tuple[ev.CommentAdded, str]]:
+    """The misfit phrases (`misfit_phrases`) of comments on follow-ups and next steps: the
+    words of doing the work they follow ("Plan is to reread the current version" on "Note the
+    lessons from the load test"), or of another kind of follow-up."""
+    events = list(events)
+    names = {e.task: e.name for e in events if isinstance(e, ev.TaskCreated)}
+    return [(e, p) for e, p in misfit_phrases(events) if follow_up_work(names[e.task])]
 
 
 # What only work on a system speaks of ("before merging", "the old endpoint"), in any

@@ -11,7 +11,10 @@ The runs: the default scenario, the same in healthcare, and at activity "high". 
 - quick reviews: a review requested less than QUICK_REVIEW after its task was started;
 - topic repeats, topic phrase again, subject words twice, quoted subject, asked again, part
   echoes, doubled words: see tests/realism_feed.py; misfit phrases, system talk elsewhere and
-  misfit follow-ups (of another kind of work than the task's): see tests/realism_fit.py;
+  misfit follow-ups (of another kind of work than the task's), follow-up misfits (comments on
+  a follow-up in the words of the work it follows, or of another kind of follow-up): see
+  tests/realism_fit.py; restating steps (a follow-up's subtask that does what its name says:
+  tests/realism_follow_ups.py);
 - narrow points: a review point that fits one kind of work or a few subjects only, asked on
   other work (tests/realism_fit.py); repeated notes: a task's notes word for word those of an
   earlier task (tests/realism_feed.py); misfit scopes: a task's notes state a scope of another
@@ -64,12 +67,14 @@ from tests.realism_feed import (  # noqa: F401 (the tests use them from here)
     topic_repeats,
 )
 from tests.realism_fit import (  # noqa: F401
+    follow_up_misfits,
     misfit_follow_ups,
     misfit_phrases,
     misfit_scopes,
     narrow_points,
     system_talk,
 )
+from tests.realism_follow_ups import restating_steps
 from tests.realism_names import (
     approvals_of_follow_ups,
     milestones_naming_their_project,
@@ -170,6 +175,8 @@ def counts(events: list[ev.Event]) -> dict[str, int]:
         "misfit phrases": len(misfit_phrases(events)),
         "system talk elsewhere": len(system_talk(events)),
         "misfit follow-ups": len(misfit_follow_ups(events)),
+        "follow-up misfits": len({e.comment for e, _ in follow_up_misfits(events)}),
+        "restating steps": len(restating_steps(events)),
         "narrow points": len(narrow_points(events)),
         "repeated notes": len(repeated_notes(events)),
         "misfit scopes": len(misfit_scopes(events)),

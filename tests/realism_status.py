@@ -62,7 +62,7 @@ def status_edges(events: Iterable[ev.Event]) -> list[tuple[str, ev.StatusUpdateP
     open_tasks: dict[str, set[str]] = defaultdict(set)
     found = []
     for e in events:
-        if isinstance(e, ev.TaskCreated) and e.parent is None:
+        if isinstance(e, ev.TaskCreated):  # (subtasks too: a status counts them)
             project_of[e.task] = e.project
             open_tasks[e.project].add(e.task)
         elif isinstance(e, ev.TaskStateChanged) and e.task in project_of:

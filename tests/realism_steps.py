@@ -28,9 +28,9 @@ def _step_patterns() -> list[tuple[re.Pattern[str], int]]:
     """Each template step as a pattern of its filled names, with its place in its kind's order."""
     return [
         (re.compile(_FILL.sub(".+", re.escape(step)) + "$"), i)
-        for table in (vt.SUBTASKS, vt.SUBTASK_VARIANTS)
-        for steps in table.values()
-        for i, step in enumerate(steps)
+        for steps in vt.SUBTASKS.values()
+        for i, wordings in enumerate(steps)
+        for step in wordings
     ]
 
 

@@ -381,11 +381,8 @@ def test_no_sentence_starts_with_a_lower_case_slot():
     """ "... the deadline. {appr} should attend" would print "the CFO" mid-text in lower case."""
     starts = re.compile(r"(?:^|[.!?] )\{(\w+)\}")
     comment_templates = [t for kind in vc.KINDS.values() for part in kind.values() for t in part]
-    task_templates = [
-        t
-        for by_class in (vt.TASK_NOTES, vt.SUBTASKS, vt.SUBTASK_VARIANTS)
-        for ts in by_class.values()
-        for t in ts
+    task_templates = [t for ts in vt.TASK_NOTES.values() for t in ts] + [
+        t for steps in vt.SUBTASKS.values() for wordings in steps for t in wordings
     ]
     for template in [*comment_templates, *task_templates]:
         assert set(starts.findall(template)) <= {"S", "to"}, template
@@ -428,12 +425,8 @@ class _LazySlots(dict):
 def test_fill_equals_format_map_with_the_same_draws_for_every_vocabulary_template(rng):
     """Every template we ship, filled as str.format_map would, drawing the same numbers."""
     texts = [t for kind in vc.KINDS.values() for part in kind.values() for t in part]
-    texts += [
-        t
-        for table in (vt.TASK_NOTES, vt.SUBTASKS, vt.SUBTASK_VARIANTS)
-        for ts in table.values()
-        for t in ts
-    ]
+    texts += [t for ts in vt.TASK_NOTES.values() for t in ts]
+    texts += [t for steps in vt.SUBTASKS.values() for wordings in steps for t in wordings]
     texts += list(vc.PROJECT_NOTE_TAILS)
     status = [vc.STATUS_TITLES, vc.STATUS_SUMMARIES, vc.STATUS_MIDDLES, vc.STATUS_NEXTS]
     status.append(vc.STATUS_MIDDLES_HALF_DONE)

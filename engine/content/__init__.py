@@ -28,6 +28,9 @@ class TaskBlueprint(msgspec.Struct, frozen=True, kw_only=True):
     # A short noun phrase comments can mention ("the HIPAA checklist").
     subject: str
     subtasks: tuple[str, ...] = ()
+    # The task's own kind of work when it is not its subject's (a follow-up's: see
+    # vocab_follow_ups.WORK; its comments talk of it); "" for the subject's.
+    work: str = ""
 
 
 class ProjectBlueprint(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,6 +50,9 @@ class CommentContext(msgspec.Struct, frozen=True, kw_only=True):
     kind: CommentKind
     task_name: str
     task_subject: str
+    # The task's own kind of work when it is not its subject's (a follow-up's, "brief" on
+    # "Prepare the support team for the push notification service"); "" for the subject's.
+    task_work: str = ""
     project_name: str
     author: PersonRef
     # Who the comment is addressed to (question, answer, where-is, review), if anyone.

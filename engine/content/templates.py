@@ -9,7 +9,8 @@ import (`templates_tables`), so a call only draws from ``rng`` and fills them
 The protocol's ``comment`` does not say which industry a task belongs to, so the source finds
 it from the subject: every subject a blueprint produces is unique across industries and
 indexed (`templates_tables.BY_SUBJECT`), with its kind of work and whether it is plural ("the
-lanes are"). A subject from elsewhere falls back to neutral vocabulary. ``status_update`` gets
+lanes are"). A subject from elsewhere falls back to neutral vocabulary. A follow-up's comments
+take the words of its own work instead of its subject's (``task_work``: `templates_work`). ``status_update`` gets
 no industry either and uses neutral wording (`templates_status`). Every comment kind mentions
 the subject.
 
@@ -70,6 +71,7 @@ from engine.content.templates_tables import (
     as_subject,
     industry_named,
 )
+from engine.content.templates_work import AT_WORK, subject_at_work
 from engine.errors import InvalidInput
 from engine.events import COMMENT_KINDS, StatusType
 from engine.scenario import INDUSTRIES
@@ -85,6 +87,7 @@ _MAX_TASKS: Final = 20
 # native, a mapping proxy's a method call, three a comment.
 _KINDS: Final = dict(KINDS)
 _BY_SUBJECT: Final = dict(BY_SUBJECT)
+_AT_WORK: Final = AT_WORK
 
 
 class TemplateSource:
@@ -153,7 +156,10 @@ class TemplateSource:
             )
         kind = _KINDS.get(variant(context), base)
         subject = context.task_subject
-        found = _BY_SUBJECT.get(subject)
+        work = context.task_work  # (a follow-up's: words of its own work, see templates_work)
+        found = _AT_WORK.get((subject, work)) if work else _BY_SUBJECT.get(subject)
+        if work and found is None:
+            found = subject_at_work(subject, work)
         pools, forms, capital = found if found is not None else as_subject(subject, NEUTRAL)
         draw = rng.random
         fixed = {

@@ -286,12 +286,9 @@ _check_pairs(vc.GENERIC_SLOTS, "generic slots")
 TASK_NOTES: Final = MappingProxyType(
     {cls: split_all(texts) for cls, texts in vt.TASK_NOTES.items()}
 )
-# Each step's wordings (see vocab_tasks.SUBTASK_VARIANTS).
+# Each step's wordings (see vocab_tasks.SUBTASKS).
 SUBTASKS: Final = MappingProxyType(
-    {
-        cls: tuple(zip(split_all(texts), split_all(vt.SUBTASK_VARIANTS[cls]), strict=True))
-        for cls, texts in vt.SUBTASKS.items()
-    }
+    {cls: tuple(split_all(wordings) for wordings in steps) for cls, steps in vt.SUBTASKS.items()}
 )
 NOTE_TAILS: Final = split_all(vc.PROJECT_NOTE_TAILS)
 # For a subject no blueprint of ours produced: neutral words, any kind of work.

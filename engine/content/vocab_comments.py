@@ -107,11 +107,13 @@ GENERIC_SLOTS: dict[str, tuple[str, ...]] = {
     "qst": (
         "who needs to sign this off?", "is there a template we should be using?",
         "is the deadline still the same?", "should this follow last year's format?",
+        "does anyone else need a say before this is final?",
     ),
     "scope": ("the core items", "what's in the brief", "the first phase"),
     "ans": (
         "get sign-off from the project sponsor", "go with the current template",
         "keep the same deadline", "follow last year's format",
+        "give the other leads a day to weigh in",
     ),
     "asp": ("the summary", "the wording in the intro", "the open questions at the end"),
 }

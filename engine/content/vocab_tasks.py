@@ -32,6 +32,8 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
         "Keep {s} to what {team} will actually use; link the rest from {place}.",
         "Show {appr} an outline of {s} before the full draft.",
         "Reuse what still holds from the last version; flag anything new for {appr}.",
+        "List who reads {s} and what they need from it, then draft.",
+        "Check {place} for an older draft of {s} before starting.",
     ),
     "sys": (
         "Coordinate the change window with {team}. Rollback steps go in {place}.",
@@ -42,6 +44,8 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
         "Try {s} with {team} before {dl}; note what breaks in {place}.",
         "Agree with {appr} what done looks like for {s} before we start.",
         "Keep the old setup until {team} confirms {s} works.",
+        "Write down how {s} {is} set up today before changing it; {team} will ask.",
+        "Time the change to {s} around {meet}; {appr} wants a heads-up.",
     ),
     "data": (
         "Use the latest extract and note any gaps in {place}.",
@@ -52,6 +56,8 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
         "Ask {team} about the source of {s} before changing anything.",
         "A first cut of {s} is fine; {appr} needs it before {dl}.",
         "Write down every filter and assumption in {place} so {team} can rerun it.",
+        "Note where each figure in {s} comes from so {team} can check it.",
+        "Agree the cut-off date for {s} with {appr} first.",
     ),
     "event": (
         "Agree the date with {team}, book the room, send the agenda a week ahead.",
@@ -62,58 +68,70 @@ TASK_NOTES: dict[str, tuple[str, ...]] = {
         "Send {team} the agenda for {s} at least two days ahead.",
         "Confirm who from {team} needs to be there for {s}.",
         "Notes from {s} go in {place} the same day.",
+        "Ask {team} what they want out of {s} before setting the agenda.",
+        "Keep {s} short; {appr} only needs the decisions.",
     ),
 }
 
 # A task's steps, in the order they are done (a task takes a few of them, in this order: "Send
-# follow-up notes" before "Prepare the agenda" read as done backwards).
-SUBTASKS: dict[str, tuple[str, ...]] = {
+# follow-up notes" before "Prepare the agenda" read as done backwards), each in three wordings
+# (a task takes one: a subject that comes back in later projects does not get the same step
+# word for word each time).
+SUBTASKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "doc": (
-        "Collect input on {s} from {team}", "Write the first draft of {s}",
-        "Compare {s} with the previous version", "Address the review comments on {s}",
-        "Get sign-off on {s} from {appr}", "Publish the final version of {s} in {place}",
+        ("Collect input on {s} from {team}", "Ask {team} what {s} should cover",
+         "Find out what {team} needs from {s}"),
+        ("Write the first draft of {s}", "Draft {s} end to end",
+         "Get a rough version of {s} on paper"),
+        ("Compare {s} with the previous version", "Mark what changed in {s} since the last version",
+         "Go through {s} against the old one"),
+        ("Address the review comments on {s}", "Work the reviewers' comments into {s}",
+         "Resolve the open comments on {s}"),
+        ("Get sign-off on {s} from {appr}", "Send {s} to {appr} for sign-off",
+         "Ask {appr} to approve {s}"),
+        ("Publish the final version of {s} in {place}", "Post {s} in {place} as final",
+         "Move {s} to {place} once approved"),
     ),
     "sys": (
-        "Write the test plan for {s}", "Check access to {s} for {team}",
-        "Dry run {s} in the test environment", "Confirm the rollback steps for {s}",
-        "Tell {team} about the change window for {s}", "Update the runbook for {s} in {place}",
+        ("Write the test plan for {s}", "List the test cases for {s}", "Agree how to test {s}"),
+        ("Check access to {s} for {team}", "Confirm {team} can get into {s}",
+         "Sort out access to {s} for {team}"),
+        ("Dry run {s} in the test environment", "Try {s} out in the test environment",
+         "Rehearse {s} before go-live"),
+        ("Confirm the rollback steps for {s}", "Write down how to roll back {s}",
+         "Agree a fallback plan for {s}"),
+        ("Tell {team} about the change window for {s}", "Send {team} the change window for {s}",
+         "Give {team} notice of the switch to {s}"),
+        ("Update the runbook for {s} in {place}", "Note the new setup of {s} in {place}",
+         "Record how {s} {is} set up in {place}"),
     ),
     "data": (
-        "Pull the latest extract for {s}", "Reconcile {s} with last period",
-        "Flag the outliers in {s}", "Write down the assumptions behind {s} in {place}",
-        "Get {appr} to confirm {s}", "Share a summary of {s} with {team}",
+        ("Pull the latest extract for {s}", "Get a fresh extract for {s}",
+         "Refresh the source data for {s}"),
+        ("Reconcile {s} with last period", "Check {s} against last period",
+         "Tie out {s} to the prior period"),
+        ("Flag the outliers in {s}", "Mark the odd rows in {s}",
+         "Chase down the anomalies in {s}"),
+        ("Write down the assumptions behind {s} in {place}",
+         "Note the filters used for {s} in {place}", "Record the method for {s} in {place}"),
+        ("Get {appr} to confirm {s}", "Walk {appr} through {s}", "Ask {appr} to check {s}"),
+        ("Share a summary of {s} with {team}", "Send {team} the headlines from {s}",
+         "Present the key numbers of {s} to {team}"),
     ),
     "event": (
-        "Book the room for {s}", "Prepare the agenda for {s}", "Send the invites for {s} to {team}",
-        "Confirm attendance for {s}", "Share the slides for {s} in {place}",
-        "Send the follow-up notes from {s}",
+        ("Book the room for {s}", "Find a room for {s}", "Reserve a space for {s}"),
+        ("Prepare the agenda for {s}", "Draft the agenda for {s}",
+         "Agree the running order for {s}"),
+        ("Send the invites for {s} to {team}", "Invite {team} to {s}",
+         "Get {s} into the calendars of {team}"),
+        ("Confirm attendance for {s}", "Chase replies to the invite for {s}",
+         "Check who is coming to {s}"),
+        ("Share the slides for {s} in {place}", "Put the material for {s} in {place}",
+         "Upload the deck for {s} to {place}"),
+        ("Send the follow-up notes from {s}", "Write up the notes from {s}",
+         "Circulate the actions from {s}"),
     ),
-}
-
-# Another wording of each step of SUBTASKS, in the same order (a task takes one or the other:
-# a subject that comes back in a later project does not get the same step word for word).
-SUBTASK_VARIANTS: dict[str, tuple[str, ...]] = {
-    "doc": (
-        "Ask {team} what {s} should cover", "Draft {s} end to end",
-        "Mark what changed in {s} since the last version", "Work the reviewers' comments into {s}",
-        "Send {s} to {appr} for sign-off", "Post {s} in {place} as final",
-    ),
-    "sys": (
-        "List the test cases for {s}", "Confirm {team} can get into {s}",
-        "Try {s} out in the test environment", "Write down how to roll back {s}",
-        "Send {team} the change window for {s}", "Note the new setup of {s} in {place}",
-    ),
-    "data": (
-        "Get a fresh extract for {s}", "Check {s} against last period", "Mark the odd rows in {s}",
-        "Note the filters used for {s} in {place}", "Walk {appr} through {s}",
-        "Send {team} the headlines from {s}",
-    ),
-    "event": (
-        "Find a room for {s}", "Draft the agenda for {s}", "Invite {team} to {s}",
-        "Chase replies to the invite for {s}", "Put the material for {s} in {place}",
-        "Write up the notes from {s}",
-    ),
-}
+}  # fmt: skip
 
 # What the work looks like part-way through (follows "On the X:" in a comment).
 CLS: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,82 @@
+"""Comment pools for a task whose own work is of another kind than its subject's: a follow-up
+or next step ("Hold a backup date for the load test" is about the load test, but its work is
+arranging a date: vocab_follow_ups.WORK). Its comments mention the subject as any task's do,
+with the words of its own work (vocab_follow_up_talk) and its industry's class-free talk,
+never those of doing the work it follows ("Plan is to reread the current version" on "Note the
+lessons from the load test").
+
+A subject's pools for a kind of work are worked out the first time a comment needs them, then
+kept (`AT_WORK`): of a few thousand pairs a run meets a few hundred.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from engine.content import vocab_follow_up_talk as vw
+from engine.content.subject_clash import PhraseIndex, subject_keys, without
+from engine.content.templates_fill import Pools, word_bits
+from engine.content.templates_tables import (
+    BY_SUBJECT,
+    NEUTRAL,
+    Industry,
+    Subject,
+    as_subject,
+    industry_named,
+)
+from engine.scenario import INDUSTRIES
+
+# The pools that name the state of the work, a first step, a review point (vocab_tasks), what
+# comes next (the generic "check the numbers again" is no step of sending the holds out) and
+# the questions and answers (see vocab_follow_up_talk).
+_WORK_ONLY: Final = ("cls", "plan", "nit", "next", "qst", "ans")
+
+
+def _at_work(pools: Pools, work: str) -> Pools:
+    """`pools` (an industry's class-free ones) for a task of `work`: its own talk first, then
+    the class-free talk (paired pools stay paired: both sides grow alike)."""
+    talk = vw.TALK[work]
+    merged = {
+        pool: phrases if pool in _WORK_ONLY else phrases + pools.get(pool, ())
+        for pool, phrases in talk.items()
+    }
+    return MappingProxyType({**pools, **merged})
+
+
+def _industry_of() -> dict[str, Industry]:
+    """Subject -> its industry."""
+    found: dict[str, Industry] = {}
+    for name in INDUSTRIES:
+        industry = industry_named(name)
+        objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
+        found.update(("the " + obj, industry) for obj, _ in objects)
+    return found
+
+
+_INDUSTRY_OF: Final = _industry_of()
+# (industry name or "" for none, work) -> (its pools, an index of their phrases)
+_BY_WORK: Final[dict[tuple[str, str], tuple[Pools, PhraseIndex]]] = {}
+for _name, _base in [("", NEUTRAL), *((n, industry_named(n).pools) for n in INDUSTRIES)]:
+    for _work in vw.TALK:
+        _pools = _at_work(_base, _work)
+        _BY_WORK[_name, _work] = (_pools, PhraseIndex(_pools.values()))
+for _table in vw.TALK.values():
+    for _words in _table.values():
+        for _word in _words:
+            word_bits(_word)
+
+# (subject, work) -> the subject's comment pools for that work, its verb forms, its capital.
+AT_WORK: Final[dict[tuple[str, str], Subject]] = {}
+
+
+def subject_at_work(subject: str, work: str) -> Subject:
+    """`subject`'s comment pools for a task of `work` (see vocab_follow_up_talk), cut of what
+    would name it again (see subject_clash), and its forms; kept in AT_WORK."""
+    industry = _INDUSTRY_OF.get(subject)
+    pools, index = _BY_WORK[industry.name if industry is not None else "", work]
+    pools = without(pools, index.clashing(subject_keys(subject)))
+    known = BY_SUBJECT.get(subject)
+    found = (pools, known[1], known[2]) if known is not None else as_subject(subject, pools)
+    AT_WORK[subject, work] = found
+    return found
