@@ -28,6 +28,7 @@ HOT = (
     "engine/actions.py",
     "engine/answers.py",
     "engine/calendar.py",
+    "engine/content/task_names.py",
     "engine/content/team_clauses.py",
     "engine/content/templates.py",
     "engine/content/templates_fill.py",

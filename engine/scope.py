@@ -4,12 +4,13 @@ then follow-ups of finished work, each with a step or two of its own)."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Final
 
 from engine import events as ev
 from engine.content import TaskBlueprint
 from engine.content import vocab_follow_ups as vf
-from engine.content.task_names import titled
+from engine.content.task_names import follow_up_names, titled
 from engine.content.templates_tables import WORK_CLASS
 from engine.draws import between, pick
 from engine.moves import picks_up_unassigned, teammates, works_on_tasks
@@ -198,31 +199,32 @@ def wrapping_up(world: World, project: ProjectView) -> bool:
     return True
 
 
-def _team_task_names(world: World, project: ProjectView) -> set[str]:
+def _team_task_names(world: World, project: ProjectView) -> Container[str]:
     """The names of the project's tasks and of every task of its team's open projects: a
     follow-up is named unlike each (a follow-up keeps its subject, so a follow-up of a
     follow-up could repeat a name; and the team's projects share subjects: "Write up the
-    tracker for the team" again the day after the first was done, in the next project)."""
-    state = world.state
-    tasks, projects = state.tasks, state.projects
-    names = {tasks[t].name for t in project.tasks}
-    for other in state.open_projects_by_team.get(project.team, ()):
-        names.update(tasks[t].name for t in projects[other].tasks)
-    return names
+    tracker for the team" again the day after the first was done, in the next project). The
+    state keeps them by team (an open project is among its team's; a finished one has no tasks
+    left)."""
+    return world.state.open_task_names_by_team.get(project.team, _NO_NAMES)
+
+
+_NO_NAMES: Final[dict[str, int]] = {}
 
 
 def _follow_up(
-    world: World, actor: Actor, subject: str, table: dict[str, vf.FollowUps], taken: set[str]
+    world: World, actor: Actor, subject: str, table: dict[str, vf.FollowUps], taken: Container[str]
 ) -> TaskBlueprint | None:
     """A follow-up of the work on `subject` of one of `table`'s kinds for its kind of work,
     named unlike each of `taken` (see _team_task_names) and worded as the team's added tasks
     were least lately; None when each kind's name is taken."""
     kinds = table[WORK_CLASS.get(subject, "any")]
-    free = [k for k in kinds if titled(k[0], subject) not in taken]
+    names = follow_up_names(kinds, subject)
+    free = [kind for kind, name in zip(kinds, names, strict=True) if name not in taken]
     if not free:
         return None
     recent = world.recent_patterns(actor.person.team)
-    name, steps = pick(actor.rng, recent.least_used(free, _wording))
+    name, steps = pick(actor.rng, recent.least_used(free, [kind[0] for kind in free]))
     recent.note(name)
     return TaskBlueprint(
         name=titled(name, subject),
@@ -232,17 +234,13 @@ def _follow_up(
     )
 
 
-def _wording(kind: vf.FollowUp) -> str:
-    return kind[0]
-
-
 def follow_up_of(
     world: World, actor: Actor, project: ProjectView, under_way: bool = False
 ) -> TaskBlueprint | None:
     """A follow-up of one of the project's finished ordinary tasks not followed up yet; with
     `under_way`, failing that, a next step of one in progress."""
     tasks = world.state.tasks
-    taken: set[str] | None = None  # (worked out once, when a task is to be followed up)
+    taken: Container[str] | None = None  # (worked out once, when a task is to be followed up)
     for task_id in project.tasks:
         task = tasks[task_id]
         if task.completed and _may_follow_up(world, task_id, task):

@@ -65,6 +65,9 @@ class State:
     # owner → their open projects; team → its open projects (managers look here often)
     open_projects_by_owner: dict[str, dict[str, None]] = field(default_factory=dict)
     open_projects_by_team: dict[str, dict[str, None]] = field(default_factory=dict)
+    # team → {name: how many of its open projects' tasks have it} (a follow-up is named unlike
+    # each: engine.scope; kept here, not gathered from the projects at every follow-up)
+    open_task_names_by_team: dict[str, dict[str, int]] = field(default_factory=dict)
     # person → {comment id: question} of questions / where-is addressed to them, unanswered
     asked: dict[str, dict[str, Question]] = field(default_factory=dict)
     custom_fields: dict[str, FieldView] = field(default_factory=dict)
@@ -207,8 +210,14 @@ def _project_completed(state: State, e: ev.ProjectCompleted) -> None:
     if project.open_tasks:
         raise impossible(e, f"project {e.project!r} completed with {project.open_tasks} open tasks")
     project.completed = True
+    names = state.open_task_names_by_team.setdefault(project.team, {})
     for task_id in project.tasks:
-        del state.tasks[task_id]
+        name = state.tasks.pop(task_id).name
+        left = names[name] - 1
+        if left:
+            names[name] = left
+        else:
+            del names[name]
     for pending in state.asked.values():  # nobody will answer about a closed project
         for comment_id in [c for c, q in pending.items() if q.task in project.tasks]:
             del pending[comment_id]

@@ -63,6 +63,8 @@ def _task_created(state: State, e: ev.TaskCreated) -> None:
         task.followers[follower] = None
     state.tasks[task_id] = task
     project.tasks[task_id] = None
+    names = state.open_task_names_by_team.setdefault(project.team, {})
+    names[task.name] = names.get(task.name, 0) + 1
     project.open_tasks += 1
     if assignee is not None:
         existing_person(state, e, assignee)

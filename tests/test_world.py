@@ -28,6 +28,11 @@ def default_run():
     return run_world()
 
 
+@pytest.fixture(scope="module")
+def long_run():
+    return run_world(days=90, seed=7)
+
+
 def test_refolding_the_log_gives_the_same_state(default_run):
     world, events = default_run
     state = State()
@@ -120,8 +125,8 @@ def test_the_story_has_every_beat(default_run):
     assert any(e.parent for e in events if isinstance(e, ev.TaskCreated))
 
 
-def test_long_runs_reopen_apologise_and_finish_projects():
-    _, events = run_world(days=90, seed=7)
+def test_long_runs_reopen_apologise_and_finish_projects(long_run):
+    _, events = long_run
     types = Counter(type(e).__name__ for e in events)
     assert types["TaskReopened"] > 0
     assert types["ProjectCompleted"] > 0
@@ -303,3 +308,24 @@ def test_open_tasks_are_kept_by_state_and_counted(default_run):
     assert sum(m.count for m in world.state.assigned.values()) > 0, "nothing open proves nothing"
     with pytest.raises(KeyError, match="no open tasks are kept in state 'done'"):
         Assignments().in_state("done")
+
+
+def test_the_names_a_follow_up_must_not_take_are_kept_by_team(long_run):
+    # (engine.scope reads them at each look for a follow-up: the state keeps them as projects
+    # gain tasks and finish, not gathered from the projects each time; the long run is the one
+    # where projects finish)
+    _, events = long_run
+    state = State()
+    checked = completed = 0
+    for event in events:
+        fold(state, event)
+        finished = isinstance(event, ev.ProjectCompleted)
+        completed += finished
+        if finished or isinstance(event, ev.TaskCreated) and event.seq % 7 == 0:
+            for team, projects in state.open_projects_by_team.items():
+                names = Counter(
+                    state.tasks[t].name for p in projects for t in state.projects[p].tasks
+                )
+                assert state.open_task_names_by_team.get(team, {}) == dict(names)
+            checked += 1
+    assert completed and checked > 50, "names kept while projects finish"

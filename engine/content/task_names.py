@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final, TypeVar
 
+from engine.content import vocab_follow_ups as vf
 from engine.content import vocab_milestones as vm
 from engine.content.templates_tables import WORK_CLASS
 from engine.content.vocab_tasks import VERBS
@@ -31,10 +32,11 @@ class RecentPatterns:
         self.used: deque[str] = deque()
         self.counts: dict[str, int] = {}
 
-    def least_used(self, options: Sequence[T], pattern: Callable[[T], str]) -> list[T]:
-        """Those of `options` whose pattern the team used least lately (in their order)."""
+    def least_used(self, options: Sequence[T], patterns: Sequence[str]) -> list[T]:
+        """Those of `options` (whose patterns are `patterns`, in the same order) the team used
+        least lately, in their order."""
         counts = self.counts
-        uses = [counts.get(pattern(o), 0) for o in options]
+        uses = [counts.get(pattern, 0) for pattern in patterns]
         fewest = min(uses)
         return [o for o, n in zip(options, uses, strict=True) if n == fewest]
 
@@ -51,6 +53,25 @@ def titled(template: str, subject: str) -> str:
     bare = subject.removeprefix("the ")
     text = template.format(s=subject, o=bare, O=bare[:1].upper() + bare[1:])
     return text[:1].upper() + text[1:]
+
+
+# The names follow-ups give a subject (`follow_up_names`), by their table's id and the subject:
+# a look for a follow-up tries each of its kind of work's against the team's task names. Started
+# afresh past NAMES_KEPT, so a long run's memory stays flat.
+_NAMES: Final[dict[tuple[int, str], tuple[str, ...]]] = {}
+NAMES_KEPT: Final = 2048
+
+
+def follow_up_names(kinds: vf.FollowUps, subject: str) -> tuple[str, ...]:
+    """What each of `kinds` (one of vocab_follow_ups' tables, which live as long as the
+    process) names a follow-up of `subject` (`titled`), worked out once a table and subject."""
+    key = (id(kinds), subject)
+    names = _NAMES.get(key)
+    if names is None:
+        if len(_NAMES) >= NAMES_KEPT:
+            _NAMES.clear()
+        names = _NAMES[key] = tuple(titled(kind[0], subject) for kind in kinds)
+    return names
 
 
 def approval_name(
@@ -87,7 +108,7 @@ def milestone_name(
     for stage in sorted(range(len(stages)), key=lambda s: (abs(s - at), -s)):
         free = [f for f in stages[stage] if titled(f, subject) not in taken]
         if free:
-            frame = pick(rng, recent.least_used(free, str))
+            frame = pick(rng, recent.least_used(free, free))
             recent.note(frame)
             return titled(frame, subject)
     return None

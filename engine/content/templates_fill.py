@@ -125,6 +125,9 @@ class Part:
         self.template = template
         self.words = _bits(template_stems(template))
         self.fixed = tuple(name for name in template[1::2] if name in FIXED_TEXTS)
+        # For a part with one fixed text: whether it says a word of that text's value, by value
+        # (see `clashes`; the tables of every hour share the part).
+        self.clashes_with: dict[str, bool] = {}
 
 
 def word_bits(word: str) -> int:
@@ -135,7 +138,7 @@ def word_bits(word: str) -> int:
     return words
 
 
-def said_by(part: Part, fixed: Mapping[str, str]) -> int:
+def said_by(part: Part, fixed: dict[str, str]) -> int:
     """The words a part says: its literal ones and those of the fixed texts it holds (a blocker
     "the nursing leads want to wait" says "wait" as much as the part's own text)."""
     words = part.words
@@ -146,8 +149,26 @@ def said_by(part: Part, fixed: Mapping[str, str]) -> int:
     return words
 
 
-def clashes(part: Part, fixed: Mapping[str, str], taken: int) -> bool:
-    """Whether the part, with its fixed texts, says a word twice or one of `taken`."""
+# Values a part remembers whether it clashes with (`Part.clashes_with`) before it starts
+# afresh: they come of the vocabulary's pools, so few, but a long run's memory stays flat.
+_CLASHES_KEPT: Final = 256
+
+
+def clashes(part: Part, fixed: dict[str, str], taken: int) -> bool:
+    """Whether the part, with its fixed texts, says a word twice or one of `taken`. (Comparing
+    words is arithmetic on numbers of a thousand bits and more: with nothing taken, a part with
+    one fixed text works it out once for each value.)"""
+    if not taken and len(part.fixed) == 1:
+        value = fixed.get(part.fixed[0])
+        if not value:
+            return False
+        memo = part.clashes_with
+        known = memo.get(value)
+        if known is None:
+            if len(memo) >= _CLASHES_KEPT:
+                memo.clear()
+            known = memo[value] = bool(part.words & word_bits(value))
+        return known
     words = part.words
     for name in part.fixed:
         value = fixed.get(name)

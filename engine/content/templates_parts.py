@@ -109,18 +109,58 @@ def fresh_body(
     return body
 
 
+class _BodyTable:
+    """A table of bodies (one hour's of a kind), as `fitting` reads it: those of its bodies that
+    hold a fixed text (with nothing taken, only they can clash), the fixed texts they hold, and
+    which bodies fit by those texts' values (worked out once a value: a comment looks at a
+    table or two, and comparing words is arithmetic on numbers of a thousand bits and more)."""
+
+    def __init__(self, bodies: tuple[Part, ...]) -> None:
+        self.bodies = bodies
+        self.holders = tuple(body for body in bodies if body.fixed)
+        self.names = tuple(sorted({name for body in self.holders for name in body.fixed}))
+        self.fits: dict[str, tuple[Part, ...]] = {}
+
+
+# By the id of its tuple (the tables' tuples live as long as the process; the table keeps its
+# own, so an id is never another's while it is here).
+_TABLES: Final[dict[int, _BodyTable]] = {}
+_FITS_KEPT: Final = 256  # values a table remembers before it starts afresh (memory stays flat)
+
+
 def fitting(bodies: tuple[Part, ...], fixed: dict[str, str], taken: int) -> tuple[Part, ...]:
     """The bodies that, with the fixed texts they hold, say no word twice nor one of `taken`
     (the other body's: see part_echo), where one does, else all: "Let's pilot on one unit first
-    for now: ... doesn't need to be perfect in the first round" is not said."""
-    fits: list[Part] | None = None
-    for number, body in enumerate(bodies):
-        if clashes(body, fixed, taken):
-            if fits is None:
-                fits = list(bodies[:number])
-        elif fits is not None:
-            fits.append(body)
-    return tuple(fits) if fits else bodies  # (none clashes, or all do: any will do)
+    for now: ... doesn't need to be perfect in the first round" is not said. (`bodies` is one of
+    the tables' tuples: `_TABLES` keeps one entry for each.)"""
+    if taken:
+        return _fitting(bodies, bodies, fixed, taken)
+    table = _TABLES.get(id(bodies))
+    if table is None or table.bodies is not bodies:
+        table = _TABLES[id(bodies)] = _BodyTable(bodies)
+    if not table.holders:
+        return bodies
+    names = table.names
+    if len(names) == 1:  # (most tables: their bodies hold the same one)
+        key = fixed.get(names[0]) or ""
+    else:
+        key = "\0".join(fixed.get(name) or "" for name in names)
+    fits = table.fits.get(key)
+    if fits is None:
+        if len(table.fits) >= _FITS_KEPT:
+            table.fits.clear()
+        fits = table.fits[key] = _fitting(bodies, table.holders, fixed, taken)
+    return fits
+
+
+def _fitting(
+    bodies: tuple[Part, ...], candidates: tuple[Part, ...], fixed: dict[str, str], taken: int
+) -> tuple[Part, ...]:
+    """`fitting`, looking for clashes among `candidates` (the bodies that may clash)."""
+    clashing = [body for body in candidates if clashes(body, fixed, taken)]
+    if not clashing or len(clashing) == len(bodies):  # (none clashes, or all do: any will do)
+        return bodies
+    return tuple(body for body in bodies if body not in clashing)
 
 
 def _asked_in(text: str, pools: Pools) -> list[str]:
