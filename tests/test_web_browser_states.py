@@ -228,6 +228,24 @@ def test_an_unknown_job_says_so_and_offers_no_controls(make_web, page):
     assert not_found_only(page.problems), page.problems
 
 
+def test_an_unavailable_button_looks_unavailable_whatever_its_kind(make_web, page):
+    # A disabled primary button (Resume) once kept the accent colour, faded to pink: it read as
+    # a warning, and differently from a disabled secondary one (Pause, Stop).
+    web = make_web()
+    job = finished_job(web)
+    open_dashboard(page, web, f"#job={job['id']}")
+    page.wait_for_selector("#job-status:text('completed')")
+    look = "b => { const s = getComputedStyle(b); return [s.backgroundColor, s.color, s.opacity]; }"
+    looks = {a: page.eval_on_selector(f"#job-{a}", look) for a in ("pause", "resume", "stop")}
+    assert all(page.locator(f"#job-{a}").is_disabled() for a in looks)
+    assert len({tuple(v) for v in looks.values()}) == 1, looks
+    accent = page.eval_on_selector("#show-form", look)[0]  # an enabled primary button
+    assert looks["resume"][0] != accent, looks
+    assert page.locator("#job-delete").is_enabled()
+    shot(page, "completed")
+    assert page.problems == []
+
+
 def test_a_pending_job_starts_from_its_page(make_web, page):
     web = make_web()
     job = web.create(name="Later", scenario={"days": 60}, speed=SLOW, start=False)
