@@ -44,6 +44,7 @@ def one_line_error(result, code: int) -> str:
 # -- 1. query never writes ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_explain_analyze_of_a_copy_is_refused_and_the_cache_stays(run) -> None:
     events = stats_json(run)["events"]
     (summary,) = (run / "derived" / "summary").iterdir()
@@ -82,6 +83,7 @@ def test_a_locked_session_cannot_write_the_runs_files(run) -> None:
 # -- 2. an unreadable cache is rebuilt -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_unreadable_or_foreign_cache_is_rebuilt(run) -> None:
     expected = stats_json(run)
     (sealed,) = (run / "derived" / "events").iterdir()

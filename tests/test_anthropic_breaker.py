@@ -32,6 +32,7 @@ def used_decisions(run: Path) -> dict[int, str]:
     return {index: decided.get(index, "undecided") for index in range(used)}
 
 
+@pytest.mark.slow
 def test_a_hung_endpoint_trips_the_breaker_and_a_resume_keeps_the_choices(fake, tmp_path):
     env = environment(fake, tmp_path, key=KEY)
     fake.hang_routes.add("messages")  # the key check answers; no blueprint call ever does

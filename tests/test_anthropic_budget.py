@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from adapters.anthropic.fetch import ATTEMPTS
 from adapters.anthropic.usage import USAGE_FILE, decisions, fold, read_records
 from tests.fake_anthropic import FakeAnthropic
@@ -91,6 +93,7 @@ def test_budget_buys_the_same_projects_whatever_order_calls_finish_in(tmp_path, 
         assert log == first_log
 
 
+@pytest.mark.slow
 def test_a_budgeted_run_killed_mid_run_resumes_keeping_its_choices_and_the_held_calls_cost(
     tmp_path, rng
 ):

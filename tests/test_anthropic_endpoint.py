@@ -75,6 +75,7 @@ def test_a_wrong_path_on_the_api_is_named_and_an_unknown_model_still_is_the_mode
     assert model.stderr.startswith("Error: --model: 'claude-nope' is not a model the Anthropic")
 
 
+@pytest.mark.slow
 def test_a_call_that_hangs_is_said_to_be_awaited_and_gives_up_after_its_retries(fake, tmp_path):
     env = environment(fake, tmp_path, key=KEY)
     fake.faults += ["hang"] * 3  # project 1: the first try and the SDK's two retries

@@ -151,6 +151,7 @@ def _start_and_kill_while_polling(fake: FakeAnthropic, tmp: Path, env: dict) -> 
     return proc
 
 
+@pytest.mark.slow
 def test_kill_9_while_a_batch_is_polled_then_resume_collects_that_batch(fake, tmp_path):
     env = environment(fake, tmp_path, key=KEY)
     fake.batch_polls = 10**9  # the batch stays in progress until the resume

@@ -67,6 +67,7 @@ def cache_files(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in root.rglob("*.json")}
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_without_the_cache_buys_nothing_twice(fake, tmp_path):
     env = environment(fake, tmp_path, key=KEY)
     reference = in_process(

@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from engine.run import read_manifest
 from tests.replay_checks import make_run, run_people, tokens_of, write_tokens_file
 from tests.runner import BUSYWORK, busywork
@@ -87,6 +89,7 @@ def test_a_live_run_that_reaches_its_end_says_it_is_complete(tmp_path):
     assert "Live run complete" not in as_json.stderr + as_json.stdout
 
 
+@pytest.mark.slow
 def test_a_live_run_resumes_only_with_the_scenario_it_started_from(tmp_path):
     """A changed scenario file was ignored on resume without a word (the run's own went on)."""
     team = tmp_path / "team.toml"

@@ -83,16 +83,19 @@ def test_an_activity_the_team_cannot_keep_up_with_is_refused(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_team_whose_every_task_waits_on_another_keeps_up(tmp_path):
     checks = report_of(example_with(tmp_path, dependency_probability="1"), tmp_path)
     assert_report_passes(checks)
 
 
+@pytest.mark.slow
 def test_a_team_with_half_its_tasks_approvals_keeps_up(tmp_path):
     checks = report_of(example_with(tmp_path, approval_share="0.5"), tmp_path)
     assert_report_passes(checks)
 
 
+@pytest.mark.slow
 def test_a_manager_of_forty_plans_enough_work(tmp_path):
     assert_report_passes(report_of(wide_team_toml(40), tmp_path))
 

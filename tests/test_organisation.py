@@ -373,6 +373,7 @@ def test_live_mode_merges_several_teams_like_a_plain_run(tmp_path):
     assert again == list(FileLog.open_readonly(run).read_lines()) and len(again) > 100
 
 
+@pytest.mark.slow
 def test_kill_9_of_a_parallel_run_then_resume_is_byte_identical(tmp_path):
     import json
     import signal

@@ -100,6 +100,7 @@ def test_a_killed_parallel_run_leaves_no_worker_behind(tmp_path):
         assert all(map(ended, pids)), [command_line(pid) for pid in pids]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", ["SIGTERM", "Ctrl-C"])
 def test_a_stopped_parallel_run_stops_and_reaps_its_workers(tmp_path, stop):
     # Ctrl-C at a terminal reaches the whole process group, the workers too: they leave the

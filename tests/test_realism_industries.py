@@ -52,6 +52,7 @@ def test_no_two_teammates_post_the_same_progress_clause_within_the_hour(runs):
     assert found == [], found[:5]
 
 
+@pytest.mark.slow
 def test_no_comment_says_a_word_again_across_its_parts(runs):
     """An opener, extra or closer, or a word drawn into one, says no word of the other parts nor
     of the blocker, question or answer the comment holds (before, 18 to 81 comments a run did:

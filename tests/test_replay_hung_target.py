@@ -59,6 +59,7 @@ class Hang:
         self.released.set()
 
 
+@pytest.mark.slow
 def test_a_replay_stops_soon_when_its_target_takes_requests_and_never_answers(
     make_sandbox, tmp_path
 ):
@@ -86,6 +87,7 @@ def test_a_replay_stops_soon_when_its_target_takes_requests_and_never_answers(
     assert_sandbox_holds_the_run_once(run, sandbox)
 
 
+@pytest.mark.slow
 def test_a_clean_stops_soon_when_its_target_takes_requests_and_never_answers(
     make_sandbox, tmp_path
 ):

@@ -89,6 +89,7 @@ def test_a_noise_level_just_below_the_threshold_is_not_shown_as_reaching_it(tmp_
 # -- report --strict -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_strict_exits_1_when_a_check_could_not_be_judged(tmp_path) -> None:
     raw = {"start": "2026-01-05", "days": 1}  # one day: too little data for several checks
     run = simulate(tmp_path / "day", raw)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from engine import scenario as sc
 from engine.content.templates import TemplateSource
 from engine.people import peer_reviewing_teams, project_paces
@@ -51,6 +53,7 @@ def test_contributors_review_each_other_only_in_a_team_short_of_reviewers(tmp_pa
     assert peer_reviewing_teams(world_of(wide_team_toml(8), tmp_path).actors) == frozenset()
 
 
+@pytest.mark.slow
 def test_a_manager_of_fifteen_gets_the_teams_weekly_completions(tmp_path):
     (tmp_path / "wide.toml").write_text(wide_team_toml(15))
     busywork("simulate", "wide.toml", "--out", "run", cwd=tmp_path)
@@ -65,6 +68,7 @@ def test_a_manager_of_fifteen_gets_the_teams_weekly_completions(tmp_path):
     assert reviewers - {"u1"}, "only the manager was asked to review"
 
 
+@pytest.mark.slow
 def test_a_manager_of_thirty_sets_up_tasks_fast_enough_for_the_team(tmp_path):
     """One at a time, the manager's own actions capped the team: 2.44 completions a
     contributor-week against 3."""
@@ -74,6 +78,7 @@ def test_a_manager_of_thirty_sets_up_tasks_fast_enough_for_the_team(tmp_path):
     assert check["verdict"] == "pass", check["detail"]
 
 
+@pytest.mark.slow
 def test_a_busier_activity_level_brings_projects_sooner(tmp_path):
     busywork("init", "busy.toml", cwd=tmp_path)
     text = (tmp_path / "busy.toml").read_text()

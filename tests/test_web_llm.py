@@ -169,6 +169,7 @@ def test_a_restarted_claude_job_reads_its_blueprints_from_its_run_folder(serve, 
     assert not again & paid, f"bought twice: {sorted(again & paid)}"
 
 
+@pytest.mark.slow
 def test_a_claude_job_whose_endpoint_stops_answering_says_so_and_finishes(tmp_path, monkeypatch):
     with FakeAnthropic(key=KEY, batch_polls=1) as silent:
         # The key check answers; no blueprint call does. 30 days: enough projects for 3 calls.

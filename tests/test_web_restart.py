@@ -35,6 +35,7 @@ def finished(web, job_id: str, timeout: float = 60) -> dict:
     return view
 
 
+@pytest.mark.slow
 def test_a_sandbox_backfill_picked_up_after_its_simulation(make_web, tmp_path):
     data = tmp_path / "replays"
     first = make_web(data_dir=data)

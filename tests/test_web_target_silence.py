@@ -97,6 +97,7 @@ def back_on_its_port(make_sandbox, sandbox):
                         data_dir=sandbox.config.data_dir, port=port_of(sandbox))  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_backfill_whose_target_stops_answering_fails_and_resumes_once(
     make_sandbox, make_web, tmp_path
 ):
@@ -140,6 +141,7 @@ def test_a_backfill_whose_target_stops_answering_fails_and_resumes_once(
     assert_sandbox_holds_the_run_once(run_dir, sandbox)
 
 
+@pytest.mark.slow
 def test_a_backfill_that_parked_events_fails_resumable_and_resumes_after_a_restart(
     make_sandbox, make_web, tmp_path
 ):
