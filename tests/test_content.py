@@ -16,6 +16,7 @@ import pytest
 from engine.content import CommentContext, ContentSource, PersonRef, ProjectBlueprint
 from engine.content import vocab_comments as vc
 from engine.content import vocab_finance_retail as v_fr
+from engine.content import vocab_follow_up_talk as vw
 from engine.content import vocab_health_education as v_he
 from engine.content import vocab_manufacturing_energy as v_me
 from engine.content import vocab_tasks as vt
@@ -29,7 +30,8 @@ from engine.content.templates import (
     is_plural,
     split_template,
 )
-from engine.content.templates_tables import TALK_POOLS, every_phrase
+from engine.content.templates_tables import TALK_POOLS, every_phrase, industry_named
+from engine.content.templates_work import pools_at_work
 from engine.errors import InvalidInput
 from engine.events import COMMENT_KINDS, STATUS_TYPES
 from engine.state_views import MAX_QUESTIONS_PER_TASK
@@ -513,3 +515,12 @@ def test_blocker_and_unblocking_share_a_reason_and_a_dependency_is_named(rng):
         assert len(reason) == 1 and pairs[reason[0]] in unblocked, (blocked, unblocked)
     waiting = source.comment(rng, _ctx("blocked", waits_on="Set up the staging environment"))
     assert '"Set up the staging environment"' in waiting
+
+
+def test_every_industry_talks_of_every_kind_of_follow_up_work():
+    # (made the first time a comment needs them, so a run does not build all 88 at its start)
+    for industry in [None, *map(industry_named, INDUSTRIES)]:
+        for work, talk in vw.TALK.items():
+            pools, index = pools_at_work(industry, work)
+            assert all(pools[name] for name in talk), (industry and industry.name, work)
+            assert pools_at_work(industry, work) == (pools, index)  # kept, not made again

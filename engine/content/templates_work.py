@@ -55,16 +55,26 @@ def _industry_of() -> dict[str, Industry]:
 
 
 _INDUSTRY_OF: Final = _industry_of()
-# (industry name or "" for none, work) -> (its pools, an index of their phrases)
+# (industry name or "" for none, work) -> (its pools, an index of their phrases), made the first
+# time a comment needs them: a run meets a few of the 88 pairs, and building them all took a
+# tenth of a short run's start.
 _BY_WORK: Final[dict[tuple[str, str], tuple[Pools, PhraseIndex]]] = {}
-for _name, _base in [("", NEUTRAL), *((n, industry_named(n).pools) for n in INDUSTRIES)]:
-    for _work in vw.TALK:
-        _pools = _at_work(_base, _work)
-        _BY_WORK[_name, _work] = (_pools, PhraseIndex(_pools.values()))
 for _table in vw.TALK.values():
     for _words in _table.values():
         for _word in _words:
             word_bits(_word)
+
+
+def pools_at_work(industry: Industry | None, work: str) -> tuple[Pools, PhraseIndex]:
+    """The class-free pools of `industry` (None: the neutral ones) for a task of `work`, and an
+    index of their phrases; kept in _BY_WORK."""
+    key = (industry.name if industry is not None else "", work)
+    found = _BY_WORK.get(key)
+    if found is None:
+        pools = _at_work(industry.pools if industry is not None else NEUTRAL, work)
+        found = _BY_WORK[key] = (pools, PhraseIndex(pools.values()))
+    return found
+
 
 # (subject, work) -> the subject's comment pools for that work, its verb forms, its capital.
 AT_WORK: Final[dict[tuple[str, str], Subject]] = {}
@@ -73,8 +83,7 @@ AT_WORK: Final[dict[tuple[str, str], Subject]] = {}
 def subject_at_work(subject: str, work: str) -> Subject:
     """`subject`'s comment pools for a task of `work` (see vocab_follow_up_talk), cut of what
     would name it again (see subject_clash), and its forms; kept in AT_WORK."""
-    industry = _INDUSTRY_OF.get(subject)
-    pools, index = _BY_WORK[industry.name if industry is not None else "", work]
+    pools, index = pools_at_work(_INDUSTRY_OF.get(subject), work)
     pools = without(pools, index.clashing(subject_keys(subject)))
     known = BY_SUBJECT.get(subject)
     found = (pools, known[1], known[2]) if known is not None else as_subject(subject, pools)

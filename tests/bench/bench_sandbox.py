@@ -15,7 +15,8 @@ import requests
 
 SERVERS = {
     "bare (same stack)": """
-from adapters.asana.sandbox.httpserver import Response, ServerThread
+from adapters.asana.sandbox.httpserver import Response
+from adapters.asana.sandbox.serverthread import ServerThread
 body = b'{"data":{"gid":"1","resource_type":"user","name":"x"}}'
 server = ServerThread("127.0.0.1", 0, lambda request: Response(200, body))
 server.start()

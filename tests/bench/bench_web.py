@@ -160,15 +160,16 @@ def test_many_continuous_jobs_with_a_target(tmp_path):
     print(f"\nweb jobs with a target: {JOBS} continuous jobs at {TARGET_SPEED:g}x into one "
           f"shared sandbox for {SECONDS:g} s")  # fmt: skip
     with _shared_sandbox(tmp_path) as sandbox:
-        one = _measure(tmp_path, "t-one", 1, TARGET_SPEED, SECONDS, sandbox)
+        # One job alone at 12x writes about one event in 20 s, often none: at BUSY_SPEED it
+        # writes ten or so, each delivered alone all the same (the figure compared).
+        one = _measure(tmp_path, "t-one", 1, BUSY_SPEED, SECONDS, sandbox)
         many = _measure(tmp_path, "t-many", JOBS, TARGET_SPEED, SECONDS, sandbox)
         idle = _measure(tmp_path, "t-idle", JOBS, 1.0, IDLE_SECONDS, sandbox)
-    _show("baseline: one job", one)
+    _show(f"baseline: one job at {BUSY_SPEED:g}x", one)
     _show("busy: many jobs", many)
     _show("idle: many jobs in real time", idle)
     ratio = many["d99"] / one["d99"] if one["d99"] > 0 else float("nan")
-    print(f"  ratio p99 delivery many/one: {ratio:.1f}x   events/s many/one: "
-          f"{many['events_per_s'] / max(1e-9, one['events_per_s']):.0f}x   "
+    print(f"  ratio p99 delivery many/one: {ratio:.1f}x   "
           f"p99 written within 1 s: {'yes' if many['p99'] <= 1.0 else 'NO'}   "
           f"p99 delivered within 1 s: {'yes' if many['d99'] <= 1.0 else 'NO'}   "
           f"idle CPU: {idle['cpu_share']:.1%}")  # fmt: skip
