@@ -408,7 +408,7 @@ def _holders() -> Iterator[tuple[str, Any]]:
     yield "Identity", sandbox.app.identity
     yield "SandboxApp", sandbox.app
     yield "AsanaClient", AsanaClient("http://127.0.0.1:9/api/1.0", {"default": ADMIN})
-    yield "TokenLane", TokenLane(ALICE, Limits())
+    yield "TokenLane", TokenLane(ALICE, Limits(), "http://127.0.0.1:9/api/1.0")
     yield "WebConfig", WebConfig(api_token=API_TOKEN)
     yield "TokenRequest", TokenRequest(person=ALICE, token=ADMIN, url=f"http://u:{ALICE}@x/")
 

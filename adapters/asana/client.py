@@ -92,7 +92,7 @@ class AsanaClient:
         for key, tok in tokens.items():
             if tok:
                 if tok not in by_token:
-                    by_token[tok] = TokenLane(tok, self.limits)
+                    by_token[tok] = TokenLane(tok, self.limits, self.base_url)
                 self._lanes[key] = by_token[tok]
         self.invalid: set[str] = set()
         self.counters = Counters()

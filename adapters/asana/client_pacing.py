@@ -36,11 +36,21 @@ class Limits:
             raise InvalidInput(f"rate limit window: {self.window}; expected seconds > 0")
 
 
+def _settle_environment(session: requests.Session, base_url: str) -> None:
+    """Read the environment's proxy and CA-bundle settings for `base_url` (every request goes
+    to that one server) once, then stop `session` reading the environment: it would also take a
+    ~/.netrc login for the server in place of the token (Basic auth over the Bearer header)."""
+    found = session.merge_environment_settings(base_url, {}, None, None, None)
+    session.proxies, session.verify, session.cert = found["proxies"], found["verify"], found["cert"]
+    session.trust_env = False
+
+
 class TokenLane:
     """One token's session, rolling-window history and in-flight caps."""
 
-    def __init__(self, token: str, limits: Limits):
+    def __init__(self, token: str, limits: Limits, base_url: str):
         self.session = requests.Session()
+        _settle_environment(self.session, base_url)
         self.adapter = CuttableAdapter(pool_connections=1, pool_maxsize=limits.max_reads + 8,
                                        max_retries=0)  # fmt: skip
         self.session.mount("http://", self.adapter)
