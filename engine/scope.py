@@ -199,6 +199,9 @@ def wrapping_up(world: World, project: ProjectView) -> bool:
     return True
 
 
+_NO_NAMES: Final[dict[str, int]] = {}  # a team with no open project's tasks
+
+
 def _team_task_names(world: World, project: ProjectView) -> Container[str]:
     """The names of the project's tasks and of every task of its team's open projects: a
     follow-up is named unlike each (a follow-up keeps its subject, so a follow-up of a
@@ -207,9 +210,6 @@ def _team_task_names(world: World, project: ProjectView) -> Container[str]:
     state keeps them by team (an open project is among its team's; a finished one has no tasks
     left)."""
     return world.state.open_task_names_by_team.get(project.team, _NO_NAMES)
-
-
-_NO_NAMES: Final[dict[str, int]] = {}
 
 
 def _follow_up(
