@@ -524,3 +524,42 @@ def test_every_industry_talks_of_every_kind_of_follow_up_work():
             pools, index = pools_at_work(industry, work)
             assert all(pools[name] for name in talk), (industry and industry.name, work)
             assert pools_at_work(industry, work) == (pools, index)  # kept, not made again
+
+
+_ONE_INDUSTRY_RUN = """
+from engine.content import templates_tables as tables
+assert not tables._KNOWN, "importing the templates made subjects"
+from datetime import UTC, datetime
+import msgspec
+from engine import scenario as sc
+from engine.content.templates import TemplateSource
+from engine.world import World, run_in_steps
+scenario = sc.resolve(msgspec.structs.replace(sc.default_scenario(), days=10))
+world = World(scenario, TemplateSource(), lambda event: None)
+world.start()
+run_in_steps(world.env, world.horizon, 3600.0)
+print(scenario.industry, *sorted({tables.SUBJECT_WORK[s][0].name for s in tables._KNOWN}))
+"""
+
+
+def test_a_subject_is_made_the_first_time_a_comment_names_it():
+    # (a run meets one industry's subjects; making every industry's took a tenth of its start)
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _ONE_INDUSTRY_RUN], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["technology", "technology"]
+
+
+def test_a_subject_made_on_demand_is_the_same_whichever_is_asked_first():
+    from engine.content.templates_tables import SUBJECT_WORK, every_subject, known_subject
+
+    subjects = list(SUBJECT_WORK)
+    assert known_subject("the weather") is None  # (no blueprint of ours names it)
+    made = known_subject(subjects[-1])
+    assert made is not None and every_subject()[subjects[-1]] == made
+    assert every_subject()[subjects[-1]][0] is made[0]  # kept, not made again
+    assert list(every_subject()) == subjects  # the industries' order

@@ -18,7 +18,7 @@ from engine.content import vocab_comments as vc
 from engine.content import vocab_tasks as vt
 from engine.content.templates import TemplateSource
 from engine.content.templates_fill import RecentParts
-from engine.content.templates_tables import BY_SUBJECT, KINDS, UNKNOWN_HOUR
+from engine.content.templates_tables import KINDS, UNKNOWN_HOUR, every_subject
 from engine.events import COMMENT_KINDS
 from engine.scenario import INDUSTRIES
 from tests import realism_probe as probe
@@ -160,7 +160,7 @@ def test_an_author_says_something_else_than_what_they_wrote_lately():
 
 # -- an apology with its answer, the apologies' wordings, statuses, doubled words -------------
 
-_SUBJECTS = sorted(BY_SUBJECT)[::7]  # subjects of every industry and kind of work
+_SUBJECTS = sorted(every_subject())[::7]  # subjects of every industry and kind of work
 
 
 def _apology(rng: random.Random, subject: str, reply_kind: str, said=None) -> str:

@@ -19,7 +19,7 @@ from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.content.templates import TemplateSource
 from engine.content.templates_fill import RecentParts
-from engine.content.templates_tables import BY_SUBJECT
+from engine.content.templates_tables import every_subject
 from engine.content.vocab_tasks import NITS
 from engine.state_views import MAX_QUESTIONS_PER_TASK
 from tests import realism_feed as feed
@@ -49,7 +49,7 @@ def test_a_reviewer_busy_with_one_colleague_does_not_greet_them_the_same_way_twi
     or none (before: "@Bob reviewed, nice work." again within three days, 28 times in the
     probe's 60 days at activity "high")."""
     source, rng, said = TemplateSource(), random.Random(3), RecentParts()
-    subjects = [s for s in BY_SUBJECT if s.startswith("the ")][:12]
+    subjects = [s for s in every_subject() if s.startswith("the ")][:12]
     said.on(0)
     sentences: Counter[str] = Counter()
     for subject in subjects:
@@ -132,7 +132,7 @@ def test_no_part_of_a_comment_says_a_word_of_its_blocker_question_or_answer_agai
     sorry. ... let's backfill only the last 90 days", "is compliance OK with the timeline?
     Asking because compliance will ask")."""
     source = TemplateSource()
-    subjects = sorted(s for s in BY_SUBJECT if s.startswith("the "))[::40]
+    subjects = sorted(s for s in every_subject() if s.startswith("the "))[::40]
     found = []
     for subject in subjects:
         said = RecentParts()

@@ -14,7 +14,7 @@ import msgspec
 from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.content.templates import TemplateSource
-from engine.content.templates_tables import BY_SUBJECT
+from engine.content.templates_tables import every_subject
 from tests import realism_fit as feed
 from tests import realism_probe as probe
 
@@ -66,7 +66,7 @@ def test_every_subject_gets_only_phrases_that_fit_its_kind_of_work():
     that draws such a phrase."""
     source, rng = TemplateSource(), random.Random(3)
     texts = []
-    for subject in BY_SUBJECT:
+    for subject in every_subject():
         for kind, more in KINDS:
             for _ in range(3):
                 context = CommentContext(
@@ -117,7 +117,7 @@ def test_review_points_fit_the_work_they_are_asked_on():
     timeline")."""
     source, rng = TemplateSource(), random.Random(4)
     found = []
-    for subject in BY_SUBJECT:
+    for subject in every_subject():
         name = f"Work on {subject[4:]}"
         for _ in range(12):
             context = CommentContext(

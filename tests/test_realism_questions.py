@@ -19,7 +19,7 @@ from engine import events as ev
 from engine.content import CommentContext, PersonRef
 from engine.content.templates import TemplateSource
 from engine.content.templates_parts import paired_answer
-from engine.content.templates_tables import BY_SUBJECT
+from engine.content.templates_tables import every_subject
 from tests import realism_probe as probe
 from tests.realism_feed import topic_phrases
 from tests.realism_questions import own_questions, unacknowledged
@@ -95,8 +95,9 @@ def test_a_chase_names_the_question_and_the_done_comment_what_was_decided():
     with, whichever of the industries' questions it was."""
     source, rng = TemplateSource(), random.Random(4)
     phrases = sorted((p for p in topic_phrases() if p.endswith("?")), key=len, reverse=True)
-    for subject in sorted(s for s in BY_SUBJECT if s.startswith("the "))[::25]:
-        pools = BY_SUBJECT[subject][0]
+    subjects = every_subject()
+    for subject in sorted(s for s in subjects if s.startswith("the "))[::25]:
+        pools = subjects[subject][0]
         question = source.comment(rng, _context("question", subject, to=BOB, topic="c1"))
         chase = source.comment(rng, _context("question", subject, to=BOB, outcome="chase"))
         assert "question" in chase and not any(p in chase.lower() for p in phrases), chase

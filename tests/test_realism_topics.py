@@ -18,7 +18,7 @@ from engine.content import CommentContext, PersonRef
 from engine.content import vocab_comments as vc
 from engine.content.templates import TemplateSource
 from engine.content.templates_fill import RecentParts
-from engine.content.templates_tables import BY_SUBJECT, INDUSTRY_VOCABULARY, every_phrase
+from engine.content.templates_tables import INDUSTRY_VOCABULARY, every_phrase, every_subject
 from tests import realism_feed as feed
 from tests import realism_probe as probe
 
@@ -64,7 +64,7 @@ def test_the_sentence_that_asks_or_answers_names_its_subject():
 
 def test_one_person_asks_every_question_of_the_pool_in_a_row_each_another_one():
     source, rng, said = TemplateSource(), random.Random(3), RecentParts()
-    asked = BY_SUBJECT["the migration runbook"][0]["qst"]  # (its own kind of work's and any's)
+    asked = every_subject()["the migration runbook"][0]["qst"]  # (its own kind of work's and any's)
     said.on(0)
     topics = [f"c{n}" for n in range(1000, 1000 + 900 * len(asked), 900)]
     questions = [
@@ -90,7 +90,7 @@ def test_no_comment_names_its_subject_again_by_a_phrase_of_its_pools():
         ("blocked", {"topic": "c2"}), ("unblocked", {"topic": "c2"}), ("done", {}),
         ("start", {}),
     ]  # fmt: skip
-    for subject in BY_SUBJECT:
+    for subject in every_subject():
         pairs = _pairs(subject)
         for kind, more in kinds:
             for _ in range(6):

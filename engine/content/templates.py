@@ -8,7 +8,7 @@ import (`templates_tables`), so a call only draws from ``rng`` and fills them
 
 The protocol's ``comment`` does not say which industry a task belongs to, so the source finds
 it from the subject: every subject a blueprint produces is unique across industries and
-indexed (`templates_tables.BY_SUBJECT`), with its kind of work and whether it is plural ("the
+indexed (`templates_tables.known_subject`), with its kind of work and whether it is plural ("the
 lanes are"). A subject from elsewhere falls back to neutral vocabulary. A follow-up's comments
 take the words of its own work instead of its subject's (``task_work``: `templates_work`). ``status_update`` gets
 no industry either and uses neutral wording (`templates_status`). Every comment kind mentions
@@ -61,7 +61,6 @@ from engine.content.templates_parts import (
 )
 from engine.content.templates_status import status_text
 from engine.content.templates_tables import (
-    BY_SUBJECT,
     KINDS,
     NEUTRAL,
     NOTE_TAILS,
@@ -70,6 +69,7 @@ from engine.content.templates_tables import (
     UNKNOWN_HOUR,
     as_subject,
     industry_named,
+    known_subject,
 )
 from engine.content.templates_work import AT_WORK, subject_at_work
 from engine.errors import InvalidInput
@@ -86,7 +86,6 @@ _MAX_TASKS: Final = 20
 # The comment tables as plain dicts (the tables keep read-only views): compiled, a dict's get is
 # native, a mapping proxy's a method call, three a comment.
 _KINDS: Final = dict(KINDS)
-_BY_SUBJECT: Final = dict(BY_SUBJECT)
 _AT_WORK: Final = AT_WORK
 
 
@@ -157,7 +156,7 @@ class TemplateSource:
         kind = _KINDS.get(variant(context), base)
         subject = context.task_subject
         work = context.task_work  # (a follow-up's: words of its own work, see templates_work)
-        found = _AT_WORK.get((subject, work)) if work else _BY_SUBJECT.get(subject)
+        found = _AT_WORK.get((subject, work)) if work else known_subject(subject)
         if work and found is None:
             found = subject_at_work(subject, work)
         pools, forms, capital = found if found is not None else as_subject(subject, NEUTRAL)

@@ -182,20 +182,45 @@ def _subjects(industry: Industry) -> list[tuple[str, str]]:
     return [("the " + obj, cls) for obj, cls in objects]
 
 
-def _subject_index(industries: Mapping[str, Industry]) -> Mapping[str, Subject]:
-    """Subject -> the comment pools of its industry and work class, its verb forms and its
-    capitalized form, worked out once."""
-    index: dict[str, Subject] = {}
-    for industry in industries.values():
+# Subject -> its industry and kind of work (where two industries name it, the later).
+SUBJECT_WORK: Final[dict[str, tuple[Industry, str]]] = {}
+# Subject -> its Subject, made the first time a comment names it (see known_subject).
+_KNOWN: Final[dict[str, Subject]] = {}
+# Industry -> an index of its comment pools' phrases, for the subjects' cuts.
+_PHRASES: Final[dict[str, PhraseIndex]] = {}
+
+
+def known_subject(subject: str) -> Subject | None:
+    """The comment pools of `subject`'s industry and kind of work, cut of what would name it
+    again (see subject_clash), its verb forms and its capitalized form; None for a subject no
+    blueprint of ours names. Made the first time it is asked for: a run meets one industry's
+    subjects, and making every industry's took a tenth of a short run's start."""
+    found = _KNOWN.get(subject)
+    if found is not None:
+        return found
+    known = SUBJECT_WORK.get(subject)
+    if known is None:
+        return None
+    industry, cls = known
+    words = _PHRASES.get(industry.name)
+    if words is None:
         by_class = industry.by_class
         words = PhraseIndex(pool for pools in by_class.values() for pool in pools.values())
-        # (the pools cut of what would name the subject again: see subject_clash)
-        for subject, cls in _subjects(industry):
-            keys = subject_keys(subject)
-            index[subject] = as_subject(
-                subject,
-                without(by_class[cls], words.clashing(keys) | _CLASS_WORDS.clashing(keys)),
-            )
+        _PHRASES[industry.name] = words
+    keys = subject_keys(subject)
+    cut = words.clashing(keys) | _CLASS_WORDS.clashing(keys)
+    found = _KNOWN[subject] = as_subject(subject, without(industry.by_class[cls], cut))
+    return found
+
+
+def every_subject() -> Mapping[str, Subject]:
+    """Every subject a blueprint of ours names, with its `known_subject`, in the industries'
+    order (for checks over all of them)."""
+    index: dict[str, Subject] = {}
+    for subject in SUBJECT_WORK:
+        found = known_subject(subject)
+        assert found is not None  # (every key of SUBJECT_WORK is known)
+        index[subject] = found
     return MappingProxyType(index)
 
 
@@ -264,10 +289,14 @@ def _check_pairs(pools: Pools, where: str) -> None:
 _INDUSTRIES: Final[Mapping[str, Industry]] = MappingProxyType(
     {name: _compile_industry(name, INDUSTRY_VOCABULARY[name]) for name in INDUSTRIES}
 )
-BY_SUBJECT: Final = _subject_index(_INDUSTRIES)
+SUBJECT_WORK.update(
+    (subject, (industry, cls))
+    for industry in _INDUSTRIES.values()
+    for subject, cls in _subjects(industry)
+)
 # Each subject's kind of work (engine.scope names its follow-ups by it).
 WORK_CLASS: Final[Mapping[str, str]] = MappingProxyType(
-    {subject: cls for industry in _INDUSTRIES.values() for subject, cls in _subjects(industry)}
+    {subject: cls for subject, (_, cls) in SUBJECT_WORK.items()}
 )
 KINDS: Final = _compile_kinds()
 # Every drawn word's own words, worked out now (see part_echo; a part's come with it).

@@ -18,14 +18,13 @@ from engine.content import vocab_follow_up_talk as vw
 from engine.content.subject_clash import PhraseIndex, subject_keys, without
 from engine.content.templates_fill import Pools, word_bits
 from engine.content.templates_tables import (
-    BY_SUBJECT,
     NEUTRAL,
+    SUBJECT_WORK,
     Industry,
     Subject,
     as_subject,
-    industry_named,
+    known_subject,
 )
-from engine.scenario import INDUSTRIES
 
 # The pools that name the state of the work, a first step, a review point (vocab_tasks), what
 # comes next (the generic "check the numbers again" is no step of sending the holds out) and
@@ -44,17 +43,6 @@ def _at_work(pools: Pools, work: str) -> Pools:
     return MappingProxyType({**pools, **merged})
 
 
-def _industry_of() -> dict[str, Industry]:
-    """Subject -> its industry."""
-    found: dict[str, Industry] = {}
-    for name in INDUSTRIES:
-        industry = industry_named(name)
-        objects = [o for theme in industry.themes for o in theme.objects] + list(industry.common)
-        found.update(("the " + obj, industry) for obj, _ in objects)
-    return found
-
-
-_INDUSTRY_OF: Final = _industry_of()
 # (industry name or "" for none, work) -> (its pools, an index of their phrases), made the first
 # time a comment needs them: a run meets a few of the 88 pairs, and building them all took a
 # tenth of a short run's start.
@@ -83,9 +71,10 @@ AT_WORK: Final[dict[tuple[str, str], Subject]] = {}
 def subject_at_work(subject: str, work: str) -> Subject:
     """`subject`'s comment pools for a task of `work` (see vocab_follow_up_talk), cut of what
     would name it again (see subject_clash), and its forms; kept in AT_WORK."""
-    pools, index = pools_at_work(_INDUSTRY_OF.get(subject), work)
+    industry = SUBJECT_WORK.get(subject)
+    pools, index = pools_at_work(industry[0] if industry is not None else None, work)
     pools = without(pools, index.clashing(subject_keys(subject)))
-    known = BY_SUBJECT.get(subject)
+    known = known_subject(subject)
     found = (pools, known[1], known[2]) if known is not None else as_subject(subject, pools)
     AT_WORK[subject, work] = found
     return found
