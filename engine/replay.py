@@ -78,7 +78,9 @@ class Replayer:
         opts = self.options
         self._outcomes = Outcomes(self._lock, self.stop, opts.max_failure_ratio,
                                   opts.min_events_for_ratio, opts.give_up_after)  # fmt: skip
-        self._lanes = Lanes(self._changed, opts.workers_per_lane, self._apply, self._halted)
+        self._lanes = Lanes(
+            self._lock, self._changed, opts.workers_per_lane, self._apply, self._halted
+        )
         self._exhausted = False  # every event was read (not cut short by stop or abort)
         self._resent: set[int] = set()  # rejected earlier, sent again: may have made its object
         self.counts, self.errors = self._outcomes.counts, self._outcomes.errors

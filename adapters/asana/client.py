@@ -94,6 +94,9 @@ class AsanaClient:
                 if tok not in by_token:
                     by_token[tok] = TokenLane(tok, self.limits, self.base_url)
                 self._lanes[key] = by_token[tok]
+        # The first key of each token names its lane (computed once: asked at every event).
+        first = {id(lane): key for key, lane in reversed(self._lanes.items())}
+        self._lane_names = {key: first[id(lane)] for key, lane in self._lanes.items()}
         self.invalid: set[str] = set()
         self.counters = Counters()
         self._jitter = Jitter(self.backoff, seed)
@@ -111,10 +114,13 @@ class AsanaClient:
     def keys(self) -> list[str]:
         return list(self._lanes)
 
+    def knows(self, key: str) -> bool:
+        """Whether `key` has a token here (valid or not: see `has`)."""
+        return key in self._lanes
+
     def lane_of(self, key: str) -> str:
         """The first key sharing `key`'s token: one name per token, for queueing."""
-        lane = self._lanes.get(key)
-        return next((k for k, v in self._lanes.items() if v is lane), key)
+        return self._lane_names.get(key, key)
 
     def landings(self) -> tuple[float, str, int] | None:
         """The writes in doubt waited for now: (seconds left of the longest wait, what that

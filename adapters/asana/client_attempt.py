@@ -22,6 +22,7 @@ from urllib3.exceptions import NewConnectionError
 
 from adapters.asana.client_errors import ApiRejected
 from adapters.asana.client_pacing import TokenLane
+from adapters.asana.secrecy import shown
 
 _JSON = msgspec.json.Decoder()
 # 5xx answers after which a write may still take effect (a landing wait before resending):
@@ -125,16 +126,12 @@ def attempt(
     """Send `request` once when its lane has a turn (`Stopped` if `stop` is set first); every
     HTTP answer goes to `on_response` before it is judged."""
     gate = lane.writes if request.write else lane.reads
-    headers = {"Content-Type": "application/json"} if request.body is not None else None
     with gate:
         lane.wait_turn(stop)
         counters.add("requests")
         sent = time.monotonic()
         try:
-            resp = lane.session.request(
-                request.method, request.url, data=request.body, params=request.params,
-                headers=headers, timeout=timeout,
-            )  # fmt: skip
+            resp = lane.send(request.method, request.url, request.body, request.params, timeout)
         except requests.ConnectTimeout:
             return "connection timed out"  # never sent: nothing can land
         except requests.Timeout:
@@ -172,6 +169,13 @@ def judge(resp: requests.Response, request: Request, sent: float) -> Outcome:
         return RateLimited(_retry_after(resp.headers.get("Retry-After")))
     if status == 401:
         return Unauthorized()
+    if 300 <= status < 400:
+        # Not followed: a write would be sent on as a GET (what clients do with a 301 or 302),
+        # and an API answers where it is asked. A wrong --to is the likely cause.
+        location = resp.headers.get("Location")
+        where = f"to {shown(location)}" if location else "with no Location"
+        raise ApiRejected(status, f"{request.what}: HTTP {status}: redirected {where}; "
+                                  "expected the API to answer at its base URL (--to)")  # fmt: skip
     message = _message(resp)
     if status in IN_DOUBT:
         return InDoubt(sent, f"HTTP {status}: {message}")

@@ -125,7 +125,7 @@ class Actors:
     def key(self, person: str) -> str:
         """The token key `person` acts with; `Skip` when they cannot act."""
         email = self._email.get(person, "")
-        if email in self.client.keys:
+        if self.client.knows(email):
             if self.client.has(email):
                 return email
             if self.fallback_allowed():
