@@ -27,7 +27,12 @@ class SlowToFinalize:
     def __del__(self):
         try:  # a Ctrl-C may land as soon as this is printed
             print("finalizing", flush=True)
-            time.sleep(60)
+            # Short sleeps: a signal that lands after the print returns but before a sleep's
+            # system call starts is not looked at until that sleep ends (CPython checks for
+            # signals between bytecodes, and when a system call is interrupted). One long
+            # sleep made that a 60 s wait, about once in 150 runs on a loaded machine.
+            for _ in range(600):
+                time.sleep(0.1)
         finally:
             print("finalized", flush=True)
 

@@ -316,31 +316,39 @@ def test_a_token_with_a_character_no_header_holds_is_refused_naming_its_place(tm
         assert not leaks({"out": result.stdout + result.stderr})
 
 
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [  # keys and values swapped, so tokens are keys; the TOML decoder quotes some keys
-        ('[people."0/CANARY-1"]\n[people."0/CANARY-1"]\n',
-         "Cannot declare ('people', '…') twice (at line 2, column 21)"),
-        ('people = {"0/CANARY-2" = "a@x.org", "0/CANARY-2" = "b@x.org"}\n',
-         "Duplicate inline table key '…' (at line 1, column 61)"),
-        ('people = {"0/CANARY-3" = {}}\n[people."0/CANARY-3".y]\n',
-         "Cannot declare ('people', '…', 'y') twice (at line 2, column 23)"),
-        ('[people]\n"a@x.org" = """0/CANARY-4\x01"""\n',
-         "Illegal character '\\x01' (at line 2, column 26)"),  # short: shown
-    ],
-)  # fmt: skip
-def test_a_tokens_file_that_is_no_toml_is_refused_naming_the_place_only(tmp_path, text, reason):
+NOT_TOML = [  # keys and values swapped, so tokens are keys; the TOML decoder quotes some keys
+    ('[people."0/CANARY-1"]\n[people."0/CANARY-1"]\n',
+     "Cannot declare ('people', '…') twice (at line 2, column 21)"),
+    ('people = {"0/CANARY-2" = "a@x.org", "0/CANARY-2" = "b@x.org"}\n',
+     "Duplicate inline table key '…' (at line 1, column 61)"),
+    ('people = {"0/CANARY-3" = {}}\n[people."0/CANARY-3".y]\n',
+     "Cannot declare ('people', '…', 'y') twice (at line 2, column 23)"),
+    ('[people]\n"a@x.org" = """0/CANARY-4\x01"""\n',
+     "Illegal character '\\x01' (at line 2, column 26)"),  # short: shown
+]  # fmt: skip
+
+
+def _refuses_the_tokens_file_naming_the_place_only(tmp_path, args, text, reason) -> None:
     tokens = tmp_path / "tokens.toml"
     tokens.write_text(text, encoding="utf-8")
+    result = busywork(*args, "--tokens", str(tokens), cwd=tmp_path, check=False, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [f"Error: --tokens {tokens}: not valid TOML ({reason})"]
+    assert not leaks({"out": result.stdout + result.stderr})
+
+
+@pytest.mark.parametrize(("text", "reason"), NOT_TOML)
+def test_a_tokens_file_that_is_no_toml_is_refused_naming_the_place_only(tmp_path, text, reason):
     run_dir = synthetic_run(tmp_path / "run", people=1, tasks=1, comments=0)
-    for args in (["replay", str(run_dir), "--to", "http://127.0.0.1:9/api/1.0"],
-                 ["sandbox", "--port", "0"], ["serve", "--port", "0"]):  # fmt: skip
-        result = busywork(*args, "--tokens", str(tokens), cwd=tmp_path, check=False, timeout=60)
-        assert result.returncode == 2, result.stderr
-        assert result.stderr.splitlines() == [
-            f"Error: --tokens {tokens}: not valid TOML ({reason})"
-        ]
-        assert not leaks({"out": result.stdout + result.stderr})
+    args = ["replay", str(run_dir), "--to", "http://127.0.0.1:9/api/1.0"]
+    _refuses_the_tokens_file_naming_the_place_only(tmp_path, args, text, reason)
+
+
+@pytest.mark.parametrize("args", [["sandbox", "--port", "0"], ["serve", "--port", "0"]],
+                         ids=["sandbox", "serve"])  # fmt: skip
+def test_every_command_taking_tokens_refuses_a_file_that_is_no_toml_alike(tmp_path, args):
+    """The same reading and message as replay's (each TOML error is checked there)."""
+    _refuses_the_tokens_file_naming_the_place_only(tmp_path, args, *NOT_TOML[0])
 
 
 @pytest.mark.parametrize("char", BAD_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")

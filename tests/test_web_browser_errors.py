@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests import test_web_browser as shared
 from tests.test_web import FAST, wait_for
+
+# In `make test-slow` (CI runs it): tests/test_web_browser.py keeps the dashboard's core
+# path in `make test`, which these would push past its 5 minutes on 2 cores.
+pytestmark = pytest.mark.slow
 
 # The browser suite's fixtures: one Chromium per module, a fresh page and servers per test.
 browser, page, make_web = shared.browser, shared.page, shared.make_web

@@ -9,10 +9,16 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 from tests import test_web_browser as shared
 from tests.test_web import FAST, wait_for
 from tests.test_web_browser_states import open_dashboard
 from tests.test_web_today import around_the_clock, dated_today, zone_at_midday
+
+# In `make test-slow` (CI runs it): tests/test_web_browser.py keeps the dashboard's core
+# path in `make test`, which these would push past its 5 minutes on 2 cores.
+pytestmark = pytest.mark.slow
 
 # The browser suite's fixtures: one Chromium per module, a fresh page and servers per test.
 browser, page, make_web = shared.browser, shared.page, shared.make_web

@@ -4,9 +4,15 @@ resumed once the target answers again, completes with every event at the target 
 
 from __future__ import annotations
 
+import pytest
+
 from tests import test_web_browser as shared
 from tests.replay_checks import assert_sandbox_holds_the_run_once
 from tests.test_web_target_silence import back_on_its_port, ended, failing_backfill
+
+# In `make test-slow` (CI runs it): tests/test_web_browser.py keeps the dashboard's core
+# path in `make test`, which these would push past its 5 minutes on 2 cores.
+pytestmark = pytest.mark.slow
 
 # The browser suite's fixtures: one Chromium per module, a fresh page and servers per test.
 browser, page, make_web = shared.browser, shared.page, shared.make_web

@@ -5,8 +5,14 @@ disabled as the kind changes, and not sent, though filled in before."""
 
 from __future__ import annotations
 
+import pytest
+
 from adapters.web.spec import TAKES
 from tests import test_web_browser as shared
+
+# In `make test-slow` (CI runs it): tests/test_web_browser.py keeps the dashboard's core
+# path in `make test`, which these would push past its 5 minutes on 2 cores.
+pytestmark = pytest.mark.slow
 
 # The browser suite's fixtures: one Chromium per module, a fresh page and servers per test.
 browser, page, make_web = shared.browser, shared.page, shared.make_web
