@@ -30,8 +30,8 @@ class _Lane:
 class Lanes:
     """Runs `apply` on queued events, `workers_per_lane` at a time per lane. `lock` is the
     replay's: it guards the queues and `in_flight`. `changed` (a condition over that lock) is
-    notified when an event leaves the queues (applied, or dropped when halted). `halted` tells workers to drop
-    what is queued, unrecorded, for the next run to send."""
+    notified when an event leaves the queues (applied, or dropped when halted). `halted` tells
+    workers to drop what is queued, unrecorded, for the next run to send."""
 
     def __init__(
         self,
