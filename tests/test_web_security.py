@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from adapters.asana.tokens import Tokens, write_tokens
+from adapters.json_depth import MAX_JSON_DEPTH
 from adapters.web.destinations import token_url_problem
 from tests.loopback import LoopbackServer
 from tests.test_web import FAST, servers
@@ -146,6 +147,12 @@ def test_a_foreign_host_name_is_refused_without_an_api_token(make_web):
      (b'{"scenario": {"people": [{"x": -1e999}]}}', 422, "scenario.people[0].x",
       "out of range"),
      (b'{"scenario": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, None, "nested too deeply"),
+     # one level past the limit, which msgspec decodes on every Python; with a number out of
+     # range inside, that the path to it would be too long to say
+     (b'{"scenario": ' + b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH + b"}", 400, None,
+      f"nested too deeply; expected at most {MAX_JSON_DEPTH} levels"),
+     (b'{"scenario": ' + b"[" * MAX_JSON_DEPTH + b"1e400" + b"]" * MAX_JSON_DEPTH + b"}", 400,
+      None, "nested too deeply"),
      (b'{"name": "\xff"}', 400, None, "not UTF-8"),
      (b"nul", 400, None, "JSON is malformed: input data was truncated")],
 )  # fmt: skip
@@ -155,6 +162,15 @@ def test_bodies_that_are_not_a_json_object(make_web, body, status, field, words)
     error = _error(response, status)
     assert error["field"] == field and words in error["message"]
     assert "'data'" not in error["message"]
+
+
+def test_a_body_nested_as_deep_as_the_limit_is_checked_as_usual(make_web):
+    levels = MAX_JSON_DEPTH - 1  # with the body's own object: the limit
+    body = b'{"scenario": ' + b"[" * levels + b"]" * levels + b"}"
+    response = make_web().call("POST", "/jobs", data=body,
+                               headers={"Content-Type": "application/json"})  # fmt: skip
+    error = _error(response, 400)
+    assert error["field"] == "scenario" and "expected `object`" in error["message"].lower()
 
 
 # -- where the server's tokens may go ----------------------------------------------------------

@@ -28,6 +28,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 
+from adapters.json_depth import MAX_JSON_DEPTH, nested_deeper_than
 from adapters.web.destinations import is_loopback
 from adapters.web.spec import FieldError
 
@@ -106,7 +107,7 @@ def check_json_object(body: bytes) -> None:
     try:
         value = msgspec.json.decode(body)
     except RecursionError:
-        raise FieldError(None, "the JSON is nested too deeply", status=400) from None
+        raise _too_deep() from None
     except UnicodeDecodeError:  # msgspec's, for a string that is not UTF-8 (else a 500)
         raise FieldError(None, "the request body is not UTF-8; expected JSON text in UTF-8",
                          status=400) from None  # fmt: skip
@@ -116,12 +117,21 @@ def check_json_object(body: bytes) -> None:
             said = said[:1].lower() + said[1:]
             raise FieldError(None, f"JSON is malformed: {said}", status=400) from None
         try:
-            where = _infinite_at(_INFINITY_DECODER.decode(body))
+            value = _INFINITY_DECODER.decode(body)
         except (msgspec.DecodeError, RecursionError):  # malformed after all: the decoder says
             return
-        raise FieldError(where or None, "a number out of range") from None
+        if nested_deeper_than(body, value):
+            raise _too_deep() from None
+        raise FieldError(_infinite_at(value) or None, "a number out of range") from None
+    if nested_deeper_than(body, value):
+        raise _too_deep()
     if not isinstance(value, dict):
         raise FieldError(None, "the request body must be a JSON object", status=400)
+
+
+def _too_deep() -> FieldError:
+    return FieldError(None, f"the JSON is nested too deeply; expected at most {MAX_JSON_DEPTH} "
+                            "levels of objects and arrays", status=400)  # fmt: skip
 
 
 def _infinite_at(value: Any, path: str = "") -> str | None:

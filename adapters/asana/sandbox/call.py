@@ -14,11 +14,12 @@ from urllib.parse import urlencode
 import msgspec
 
 from adapters.asana.sandbox import validate
-from adapters.asana.sandbox.apierror import bad_request
+from adapters.asana.sandbox.apierror import ApiError, bad_request
 from adapters.asana.sandbox.forms import Upload
 from adapters.asana.sandbox.model import Record
 from adapters.asana.sandbox.render import COMPACT, Tree, check_tree, parse_opt_fields, render
 from adapters.asana.sandbox.store import Store
+from adapters.json_depth import MAX_JSON_DEPTH, nested_deeper_than
 
 Answer = tuple[int, dict[str, Any]]
 # Query parameters every endpoint takes. The official SDK (v5) also sends some calls' JSON body
@@ -90,7 +91,9 @@ class Call:
             except msgspec.DecodeError as exc:
                 raise bad_request(f"body: not valid JSON ({exc})") from None
             except RecursionError:
-                raise bad_request("body: JSON nested too deeply") from None
+                raise _too_deep() from None
+            if nested_deeper_than(self.body, self.envelope):
+                raise _too_deep()
         envelope = self.envelope
         if not isinstance(envelope, dict):
             raise bad_request('body: expected a JSON object {"data": {...}}')
@@ -197,6 +200,11 @@ class Call:
         query.update(limit=str(limit), offset=token)
         path = f"{self.path}?{urlencode(query)}"
         return {"offset": token, "path": path, "uri": f"{self.root_url}/api/1.0{path}"}
+
+
+def _too_deep() -> ApiError:
+    return bad_request(f"body: JSON nested too deeply (at most {MAX_JSON_DEPTH} levels of "
+                       "objects and arrays)")  # fmt: skip
 
 
 def _encode_offset(index: int) -> str:
