@@ -281,7 +281,10 @@ def test_an_asana_job_waits_for_a_server_with_its_tokens_file(
 
     third = make_web(data_dir=data, tokens_file=tokens_file)
     view = third.ok("GET", f"/jobs/{job['id']}")
-    assert view["status"] == "running" and view["warnings"] == [], view
+    # (The replay may note by now that a simulated person is not a user of the sandbox: their
+    # first event can fall due, at the pace of the clock, while this runs.)
+    assert view["status"] == "running", view
+    assert not [w for w in view["warnings"] if "tokens" in w], view["warnings"]
     assert json.loads((data / job["id"] / "job.json").read_text())["waiting"] == ""
     assert third.ok("POST", f"/jobs/{pending['id']}/start")["status"] == "running"
 
