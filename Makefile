@@ -2,6 +2,14 @@
 # or `make test`. uv is installed with pip when it is missing.
 SHELL := /bin/bash
 VENV := .venv
+# `make test PYTHON=3.13` (a version uv finds, or an interpreter's path) runs on another Python,
+# in an environment of its own (.venv-3.13); without it, .venv holds the first Python uv finds.
+PYTHON ?=
+ifneq ($(PYTHON),)
+VENV := .venv-$(notdir $(PYTHON))
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+endif
 STAMP := $(VENV)/.synced
 # uv from PATH, else the module pip installed (works whether or not pip's bin is on PATH).
 UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
@@ -63,4 +71,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf .venv .venv-* .pytest_cache
